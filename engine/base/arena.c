@@ -1,0 +1,161 @@
+/*
+ * arena.c — bump-pointer arenas (see arena.h for the lifetime rules).
+ *
+ * Blocks grow geometrically up to 1 MiB; a request larger than a quarter of
+ * the block size gets a block of its own so that a huge value does not waste
+ * the tail of the current block.
+ */
+#include "arena.h"
+
+#include <glib.h>
+#include <string.h>
+#include <stdio.h>
+
+struct OxArenaBlock {
+	OxArenaBlock *next;  /* older block */
+	size_t        size;  /* usable bytes in data[] */
+	size_t        used;  /* bytes handed out */
+	_Alignas (16) unsigned char data[];
+};
+
+#define OX_ARENA_FIRST_BLOCK 8192
+#define OX_ARENA_MAX_BLOCK   (1u << 20)
+
+static OxArenaBlock *
+block_new (size_t size)
+{
+	OxArenaBlock *b = g_malloc (sizeof (OxArenaBlock) + size);
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+OxArena *
+ox_arena_new (void)
+{
+	OxArena *a = g_new0 (OxArena, 1);
+	a->first = a->head = block_new (OX_ARENA_FIRST_BLOCK);
+	a->total = OX_ARENA_FIRST_BLOCK;
+	return a;
+}
+
+void
+ox_arena_free (OxArena *a)
+{
+	if (a == NULL)
+		return;
+	OxArenaBlock *b = a->head;
+	while (b) {
+		OxArenaBlock *n = b->next;
+		g_free (b);
+		b = n;
+	}
+	g_free (a);
+}
+
+void
+ox_arena_reset (OxArena *a)
+{
+	/* Oversized blocks may sit anywhere in the list (see ox_arena_alloc),
+	 * so walk all of it and keep only 'first'. */
+	OxArenaBlock *b = a->head;
+	while (b) {
+		OxArenaBlock *n = b->next;
+		if (b != a->first)
+			g_free (b);
+		b = n;
+	}
+	a->head = a->first;
+	a->first->used = 0;
+	a->first->next = NULL;
+	a->total = a->first->size;
+}
+
+void *
+ox_arena_alloc (OxArena *a, size_t n)
+{
+	n = (n + 15) & ~(size_t) 15;
+	if (n == 0)
+		n = 16;
+	OxArenaBlock *h = a->head;
+	if (h->size - h->used >= n) {
+		void *p = h->data + h->used;
+		h->used += n;
+		return p;
+	}
+	size_t bsize = h->size * 2;
+	if (bsize > OX_ARENA_MAX_BLOCK)
+		bsize = OX_ARENA_MAX_BLOCK;
+	if (n > bsize / 4) {
+		/* Dedicated block, linked behind the head so the head keeps serving
+		 * small requests. */
+		OxArenaBlock *big = block_new (n);
+		big->used = n;
+		big->next = h->next;
+		h->next = big;
+		a->total += n;
+		return big->data;
+	}
+	OxArenaBlock *nb = block_new (bsize);
+	nb->next = h;
+	a->head = nb;
+	a->total += bsize;
+	nb->used = n;
+	return nb->data;
+}
+
+void *
+ox_arena_alloc0 (OxArena *a, size_t n)
+{
+	void *p = ox_arena_alloc (a, n);
+	memset (p, 0, n);
+	return p;
+}
+
+void *
+ox_arena_memdup (OxArena *a, const void *p, size_t n)
+{
+	void *d = ox_arena_alloc (a, n);
+	if (n)
+		memcpy (d, p, n);
+	return d;
+}
+
+char *
+ox_arena_strndup (OxArena *a, const char *s, size_t n)
+{
+	char *d = ox_arena_alloc (a, n + 1);
+	if (n)
+		memcpy (d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *
+ox_arena_strdup (OxArena *a, const char *s)
+{
+	return s ? ox_arena_strndup (a, s, strlen (s)) : NULL;
+}
+
+char *
+ox_arena_vprintf (OxArena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy (ap2, ap);
+	int n = vsnprintf (NULL, 0, fmt, ap2);
+	va_end (ap2);
+	char *d = ox_arena_alloc (a, (size_t) n + 1);
+	vsnprintf (d, (size_t) n + 1, fmt, ap);
+	return d;
+}
+
+char *
+ox_arena_printf (OxArena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	char *r = ox_arena_vprintf (a, fmt, ap);
+	va_end (ap);
+	return r;
+}

@@ -1,0 +1,1 @@
+/* cast.c — placeholder; being written. */

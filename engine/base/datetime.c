@@ -1,0 +1,1 @@
+/* datetime.c — placeholder; being written. */

@@ -1,0 +1,1 @@
+/* numeric.c — placeholder; being written. */

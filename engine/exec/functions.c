@@ -1,0 +1,1 @@
+/* functions.c — placeholder; being written. */

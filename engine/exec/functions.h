@@ -1,0 +1,64 @@
+/*
+ * functions.h — the table of built-in scalar functions and how a call
+ * f(args) is resolved against it.
+ *
+ * Operators (+, =, ||, ...) and the special forms (COALESCE, NULLIF,
+ * GREATEST, LEAST, CASE) are compiled by the binder directly; everything
+ * called by name lives here.  Resolution follows PostgreSQL's rules
+ * (func_select_candidate, simplified): an exact match of argument types
+ * wins; otherwise the candidate needing only implicit casts with the most
+ * exact matches; untyped literals (OX_T_UNKNOWN) match any type, preferring
+ * the string category (text).  Ambiguity is reported, not guessed.
+ */
+#ifndef OX_FUNCTIONS_H
+#define OX_FUNCTIONS_H
+
+#include <stdbool.h>
+
+#include "base/arena.h"
+#include "base/value.h"
+#include "base/cast.h"
+
+typedef struct OxFuncCtx {
+	OxArena         *arena;  /* where results (text, numeric) are allocated */
+	const OxCastCtx *cx;     /* session time zone and statement timestamp */
+} OxFuncCtx;
+
+/* Compute result from args (nargs values, already of the declared types).
+ * For strict functions the caller guarantees no argument is NULL.  Errors
+ * are raised with ox_raise. */
+typedef void (*OxBuiltinFn) (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result);
+
+#define OX_BUILTIN_MAX_ARGS 4
+
+typedef enum OxVolatility { OX_IMMUTABLE, OX_STABLE, OX_VOLATILE } OxVolatility;
+
+typedef struct OxBuiltin {
+	const char  *name;      /* lower case, as called: "abs", "substr" */
+	int          nargs;     /* fixed count; variadic functions (concat) use -1 */
+	OxTypeId     args[OX_BUILTIN_MAX_ARGS];  /* declared argument types; for variadic, args[0] is the element type */
+	OxTypeId     ret;       /* result type */
+	bool         strict;    /* NULL in -> NULL out without calling fn */
+	OxVolatility volatility;
+	OxBuiltinFn  fn;
+} OxBuiltin;
+
+typedef enum OxResolveStatus {
+	OX_RESOLVE_OK,
+	OX_RESOLVE_NO_SUCH_NAME,   /* no function of that name at all */
+	OX_RESOLVE_NO_MATCH,       /* name exists, no candidate fits the argument types */
+	OX_RESOLVE_AMBIGUOUS,      /* several candidates fit equally well */
+} OxResolveStatus;
+
+/* Resolve a call.  argtypes[i] is the argument's type (OX_T_UNKNOWN for an
+ * untyped literal or NULL).  On OX_RESOLVE_OK, *out is the chosen builtin;
+ * the caller casts each argument to (*out)->args[i] (or args[0] for
+ * variadic) where the types differ. */
+OxResolveStatus ox_builtin_resolve (const char *name, int nargs, const OxTypeId *argtypes,
+                                    const OxBuiltin **out);
+
+/* Is 'name' a built-in aggregate (count, sum, avg, min, max, ...)?  The
+ * aggregates themselves are implemented by the executor. */
+bool ox_is_aggregate_name (const char *name);
+
+#endif

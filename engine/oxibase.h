@@ -1,0 +1,194 @@
+/*
+ * oxibase.h — the public C API of the Oxibase SQL engine.
+ *
+ * This is the only engine header that code outside engine/ may include.
+ * Handles are opaque.  Every call that can fail returns an int result code
+ * (OX_OK on success) and fills the OxError the caller passes in (which may
+ * be NULL when the caller does not care).
+ *
+ * Threads: an OxDatabase may be shared by any number of threads.  An
+ * OxSession (one per connection) and its statements must be used by one
+ * thread at a time; different sessions run concurrently.
+ *
+ * Typical use:
+ *
+ *   OxDatabase *db; OxSession *s; OxStmt *st; OxError err = {0};
+ *   ox_db_open (":memory:", &db, &err);
+ *   ox_session_new (db, &s, &err);
+ *   ox_prepare (s, "SELECT name FROM customers WHERE id = $1", -1, &st, NULL, &err);
+ *   ox_bind_int64 (st, 1, 42, &err);
+ *   while (ox_step (st, &err) == OX_ROW)
+ *       printf ("%s\n", ox_column_text (st, 0));
+ *   ox_finalize (st);
+ *   ox_session_free (s);
+ *   ox_db_close (db);
+ *   ox_error_clear (&err);
+ */
+#ifndef OXIBASE_H
+#define OXIBASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result codes. */
+#define OX_OK     0    /* success */
+#define OX_ERROR  1    /* failed; the OxError says why */
+#define OX_ROW    100  /* ox_step produced a row */
+#define OX_DONE   101  /* ox_step finished the statement */
+
+/* An error as PostgreSQL reports it.  Strings are owned by the struct and
+ * released by ox_error_clear; a zero-initialised OxError is empty. */
+typedef struct OxError {
+	char  sqlstate[6];  /* e.g. "42601"; "" when no error */
+	char *message;      /* primary message, one line */
+	char *detail;       /* optional secondary message, or NULL */
+	char *hint;         /* optional suggestion, or NULL */
+	int   position;     /* 1-based character offset into the statement text
+	                       passed to ox_prepare/ox_exec, 0 when not applicable */
+} OxError;
+
+/* Release the strings of an error and reset it to empty. */
+void ox_error_clear (OxError *err);
+
+typedef struct OxDatabase OxDatabase;
+typedef struct OxSession  OxSession;
+typedef struct OxStmt     OxStmt;
+
+/* Column and parameter types as PostgreSQL names them. */
+typedef enum OxColumnType {
+	OX_TYPE_NULL = 0,  /* type not known (untyped NULL or literal) */
+	OX_TYPE_BOOLEAN,
+	OX_TYPE_SMALLINT,
+	OX_TYPE_INTEGER,
+	OX_TYPE_BIGINT,
+	OX_TYPE_NUMERIC,
+	OX_TYPE_REAL,
+	OX_TYPE_DOUBLE,
+	OX_TYPE_TEXT,
+	OX_TYPE_VARCHAR,
+	OX_TYPE_CHAR,
+	OX_TYPE_BYTEA,
+	OX_TYPE_DATE,
+	OX_TYPE_TIMESTAMP,
+	OX_TYPE_TIMESTAMPTZ
+} OxColumnType;
+
+/* ---- databases ---------------------------------------------------------- */
+
+/* Open a database.  path is ":memory:" for a private in-memory database, or
+ * a directory (created if missing).  *out receives the handle on success.
+ * Returns OX_OK or OX_ERROR. */
+int  ox_db_open (const char *path, OxDatabase **out, OxError *err);
+/* Close a database.  Every session must have been freed first. */
+void ox_db_close (OxDatabase *db);
+
+/* ---- sessions ----------------------------------------------------------- */
+
+/* Create a session (a connection's state: transaction, search_path,
+ * settings).  Returns OX_OK or OX_ERROR. */
+int  ox_session_new (OxDatabase *db, OxSession **out, OxError *err);
+/* Free a session; an open transaction is rolled back. */
+void ox_session_free (OxSession *s);
+/* Transaction status as PostgreSQL's ReadyForQuery reports it:
+ * 'I' idle, 'T' in a transaction block, 'E' in a failed block. */
+char ox_session_txn_status (OxSession *s);
+/* Run every statement of a script in order, discarding result rows.  Stops
+ * at the first failing statement and returns OX_ERROR (the error position
+ * is relative to the whole script).  Returns OX_OK when all succeeded. */
+int  ox_exec (OxSession *s, const char *sql, OxError *err);
+/* Ask the statement running in this session to stop with 57014
+ * (query_canceled).  Safe to call from any thread. */
+void ox_session_cancel (OxSession *s);
+/* Current value of a setting (search_path, TimeZone, transaction_isolation,
+ * ...), as SHOW prints it; a newly allocated string (free with ox_free), or
+ * NULL for an unknown name. */
+char *ox_session_setting (OxSession *s, const char *name);
+
+/* ---- statements --------------------------------------------------------- */
+
+/* Prepare the first statement of sql (nbytes < 0: NUL-terminated).
+ * *tail (if not NULL) points past the statement, at the rest of the text,
+ * so a caller can loop over a script.  *out is NULL when sql held only
+ * whitespace and comments.  Returns OX_OK or OX_ERROR. */
+int  ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out,
+                 const char **tail, OxError *err);
+/* Number of $n parameters the statement uses. */
+int  ox_param_count (OxStmt *st);
+/* Bind parameter idx (1-based, $idx).  Values are copied.  Binding after
+ * a step resets the statement first.  Return OX_OK or OX_ERROR (bad idx). */
+int  ox_bind_null (OxStmt *st, int idx, OxError *err);
+int  ox_bind_int64 (OxStmt *st, int idx, int64_t v, OxError *err);
+int  ox_bind_double (OxStmt *st, int idx, double v, OxError *err);
+int  ox_bind_bool (OxStmt *st, int idx, bool v, OxError *err);
+/* Text is converted to the parameter's inferred type when the statement
+ * runs, as PostgreSQL does for text-format parameters. */
+int  ox_bind_text (OxStmt *st, int idx, const char *v, int nbytes, OxError *err);
+int  ox_bind_blob (OxStmt *st, int idx, const void *v, size_t n, OxError *err);
+/* Run the statement up to its next row.  Returns OX_ROW (a row is ready for
+ * the column accessors), OX_DONE (finished; for DML, ox_changes tells the
+ * count) or OX_ERROR.  In autocommit the statement commits when it returns
+ * OX_DONE.  After OX_DONE or OX_ERROR, the next step re-runs it. */
+int  ox_step (OxStmt *st, OxError *err);
+/* Fetch up to max rows at once: after it returns OX_ROW, *nrows (>= 1) rows
+ * are available through ox_batch_* accessors; OX_DONE when no rows remain. */
+int  ox_fetch_batch (OxStmt *st, int max, int *nrows, OxError *err);
+/* Reset to run again with the same bindings. */
+void ox_reset (OxStmt *st);
+/* Destroy the statement (NULL is allowed). */
+void ox_finalize (OxStmt *st);
+
+/* The command tag PostgreSQL would send: "SELECT 3", "INSERT 0 1",
+ * "CREATE TABLE", "BEGIN" ...; valid after OX_DONE. */
+const char *ox_command_tag (OxStmt *st);
+/* Rows affected by the last INSERT/UPDATE/DELETE (or returned by SELECT). */
+int64_t ox_changes (OxStmt *st);
+/* True when the statement returns rows (SELECT, VALUES, ... RETURNING, EXPLAIN, SHOW). */
+bool ox_stmt_returns_rows (OxStmt *st);
+/* The statement's text as prepared. */
+const char *ox_stmt_sql (OxStmt *st);
+
+/* ---- result columns (valid after prepare; values after OX_ROW) ------------ */
+
+int          ox_column_count (OxStmt *st);
+const char  *ox_column_name (OxStmt *st, int col);
+OxColumnType ox_column_type (OxStmt *st, int col);
+/* "integer", "numeric(10,2)", "character varying(20)" ... */
+const char  *ox_column_type_name (OxStmt *st, int col);
+bool         ox_column_is_null (OxStmt *st, int col);
+/* Text form exactly as psql prints it; NULL for SQL NULL.  Valid until the
+ * next step/reset/finalize. */
+const char  *ox_column_text (OxStmt *st, int col);
+int64_t      ox_column_int64 (OxStmt *st, int col);
+double       ox_column_double (OxStmt *st, int col);
+bool         ox_column_bool (OxStmt *st, int col);
+/* Raw bytes of a BYTEA value (or the text of any other value). */
+const void  *ox_column_blob (OxStmt *st, int col, size_t *len);
+
+/* The same for row r (0-based) of the batch from ox_fetch_batch. */
+const char  *ox_batch_text (OxStmt *st, int row, int col);
+bool         ox_batch_is_null (OxStmt *st, int row, int col);
+
+/* ---- notices ------------------------------------------------------------- */
+
+/* Receive NOTICE/WARNING messages (e.g. "table t does not exist, skipping")
+ * produced by this session's statements. */
+typedef void (*OxNoticeFunc) (void *user, const char *severity, const char *sqlstate,
+                              const char *message);
+void ox_session_set_notice_func (OxSession *s, OxNoticeFunc fn, void *user);
+
+/* Free a string returned by the API. */
+void ox_free (void *p);
+
+/* Version string, e.g. "0.1.0". */
+const char *ox_version (void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,1 @@
+/* btree.c — placeholder; being written. */

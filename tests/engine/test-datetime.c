@@ -1,0 +1,3 @@
+/* test-datetime.c — placeholder while the datetime tests are being written. */
+#include <glib.h>
+int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
