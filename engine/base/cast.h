@@ -62,4 +62,10 @@ char *ox_float8_out (OxArena *a, double f);
 char *ox_float4_out (OxArena *a, float f);
 double ox_float8_parse (const char *s, size_t len, OxTypeId t);
 
+/* bytea output in hex format, e.g. \x0102ff; *len_out (if not NULL) gets its length. */
+char *ox_bytea_out (OxArena *a, const uint8_t *b, size_t len, size_t *len_out);
+/* bytea input in hex (\x01 02) or escape format (a\\b\001), with PG's
+ * errors (22023 bad hex digit / odd digit count, 22P02 bad escape). */
+const uint8_t *ox_bytea_parse (OxArena *a, const char *s, size_t len, size_t *len_out);
+
 #endif

@@ -32,6 +32,9 @@ const OxNumeric *ox_numeric_from_int64 (OxArena *a, int64_t i);
 /* From a double as PG's float8 -> numeric cast does (via %.15g); NaN and
  * infinities map to the numeric specials. */
 const OxNumeric *ox_numeric_from_double (OxArena *a, double d);
+/* Nearest double (NaN/inf map to the double specials).  Never raises: out
+ * of range gives +-HUGE_VAL or 0; PG's numeric::float8 errors come from
+ * going through text (cast.c). */
 double           ox_numeric_to_double (const OxNumeric *n);
 /* Round half away from zero to an integer; false on overflow, NaN or inf. */
 bool             ox_numeric_to_int64 (const OxNumeric *n, int64_t *out);
@@ -60,7 +63,8 @@ const OxNumeric *ox_numeric_round (OxArena *a, const OxNumeric *x, int scale);
 const OxNumeric *ox_numeric_trunc (OxArena *a, const OxNumeric *x, int scale);
 const OxNumeric *ox_numeric_ceil (OxArena *a, const OxNumeric *x);
 const OxNumeric *ox_numeric_floor (OxArena *a, const OxNumeric *x);
-/* Display scale (digits after the point) of a finite value. */
+/* Display scale (digits after the point) of a finite value; -1 for NaN and
+ * infinities (PG's scale() returns NULL for them). */
 int              ox_numeric_scale (const OxNumeric *x);
 /* Coerce to NUMERIC(precision, scale): round to scale, raise 22003
  * "numeric field overflow" with PG's detail when the integer part does not
@@ -69,5 +73,9 @@ const OxNumeric *ox_numeric_apply_typmod (OxArena *a, const OxNumeric *x, int pr
 /* power(x, y), sqrt(x) with PG's result scales; raise 2201F/2201E like PG. */
 const OxNumeric *ox_numeric_power (OxArena *a, const OxNumeric *x, const OxNumeric *y);
 const OxNumeric *ox_numeric_sqrt (OxArena *a, const OxNumeric *x);
+/* ln(x) and exp(x) with PG's result scales; ln raises 2201E for x <= 0,
+ * exp raises 22003 for x >= 6000 (as PG). */
+const OxNumeric *ox_numeric_ln (OxArena *a, const OxNumeric *x);
+const OxNumeric *ox_numeric_exp (OxArena *a, const OxNumeric *x);
 
 #endif

@@ -3,6 +3,9 @@
  */
 #include "value.h"
 #include "numeric.h"
+#include "datetime.h"
+
+#include <glib.h>
 
 #include <string.h>
 
@@ -102,4 +105,13 @@ ox_value_copy (OxArena *a, const OxValue *v)
 	if (n == 0)
 		return *v;
 	return ox_value_copy_to (v, ox_arena_alloc (a, n));
+}
+
+const OxTimeZone *
+ox_timezone_utc (void)
+{
+	static OxTimeZone *utc;
+	if (g_once_init_enter (&utc))
+		g_once_init_leave (&utc, ox_timezone_new ("UTC"));
+	return utc;
 }

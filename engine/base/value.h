@@ -149,6 +149,10 @@ const char *ox_type_name (OxTypeId t);
 /* Name with modifier, e.g. "character varying(10)", "numeric(10,2)". */
 char *ox_type_format (OxArena *a, OxType t);
 
+/* The UTC zone, created once (for messages printed outside a session). */
+struct OxTimeZone;
+const struct OxTimeZone *ox_timezone_utc (void);
+
 /* Bytes needed to deep-copy v's out-of-line data (0 for inline scalars). */
 size_t ox_value_extra_size (const OxValue *v);
 /* Deep copy: out-of-line data of *v is copied to 'buf' (which must hold

@@ -421,6 +421,8 @@ typedef struct OxCreateTableStmt {
 	OxList       *columns;       /* of OxColumnDef* */
 	OxList       *constraints;   /* table-level OxConstraint* */
 	OxSelectStmt *as_select;     /* CREATE TABLE ... AS SELECT; NULL otherwise */
+	OxList       *as_colnames;   /* added: CREATE TABLE t (a, b) AS SELECT — the column
+	                                names (char*); NULL if absent */
 } OxCreateTableStmt;
 
 typedef struct OxCreateSchemaStmt {
@@ -514,6 +516,8 @@ typedef struct OxSetStmt {
 	bool        is_local;
 	bool        reset;
 	OxIsolation isolation;  /* for the TRANSACTION forms */
+	int         read_only;  /* added: TRANSACTION forms' READ ONLY (1) / READ WRITE (0);
+	                           -1 when absent (always -1 for other SET/RESET forms) */
 } OxSetStmt;
 
 typedef struct OxShowStmt {

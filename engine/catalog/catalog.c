@@ -1,0 +1,273 @@
+/*
+ * catalog.c — the versioned object store behind catalog.h.
+ *
+ * NOTE: the catalog lock (a GRWLock) protects the object array and the
+ * name index only; object contents are immutable after registration, and
+ * the stamps are written with atomic stores by the commit hook.
+ */
+#include "catalog.h"
+#include "base/error.h"
+
+#include <string.h>
+
+struct OxCatalog {
+	GRWLock     lock;
+	GPtrArray  *objects;   /* OxCatObject*, every version ever registered (owned) */
+	GHashTable *by_name;   /* name -> GPtrArray of OxCatObject* with that name */
+	uint32_t    next_oid;  /* atomic */
+	uint64_t    version;   /* atomic; bumped on DDL commit/undo */
+	OxTxnMgr   *mgr;
+};
+
+static OxCatalog *hook_catalog_unused;
+
+static void
+stamp_hook (void *object, int action, uint64_t ts)
+{
+	OxCatObject *o = object;
+	if (action == 1)
+		__atomic_store_n (&o->xmin, ts, __ATOMIC_RELEASE);
+	else {
+		__atomic_store_n (&o->xmax, ts, __ATOMIC_RELEASE);
+		if (o->kind == OX_KIND_INDEX)
+			((OxIndex *) o)->data->valid = false;
+	}
+}
+
+static void
+undo_hook (void *object, int action)
+{
+	OxCatObject *o = object;
+	if (action == 1) {
+		o->aborted = true;
+		if (o->kind == OX_KIND_INDEX) {
+			OxIndex *ix = (OxIndex *) o;
+			ox_table_drop_index (ix->table->data, ix->data);
+			ix->data = NULL;
+		}
+	} else
+		__atomic_store_n (&o->xmax, 0, __ATOMIC_RELEASE);
+}
+
+static void
+object_free (OxCatObject *o)
+{
+	if (o->kind == OX_KIND_TABLE) {
+		OxTable *t = (OxTable *) o;
+		ox_table_data_free (t->data);
+		g_ptr_array_unref (t->indexes);
+	} else if (o->kind == OX_KIND_VIEW) {
+		g_ptr_array_unref (((OxTable *) o)->indexes);
+	}
+	g_free (o->name);
+	OxArena *a = o->arena;
+	/* The object itself may live in its own arena. */
+	ox_arena_free (a);
+}
+
+OxCatalog *
+ox_catalog_new (OxTxnMgr *mgr)
+{
+	OxCatalog *c = g_new0 (OxCatalog, 1);
+	(void) hook_catalog_unused;
+	g_rw_lock_init (&c->lock);
+	c->objects = g_ptr_array_new ();
+	c->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+	                                    (GDestroyNotify) g_ptr_array_unref);
+	c->next_oid = 16384;  /* as PostgreSQL: user objects start at FirstNormalObjectId */
+	c->mgr = mgr;
+	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook };
+	ox_txn_mgr_set_catalog_hooks (mgr, &h);
+	return c;
+}
+
+void
+ox_catalog_free (OxCatalog *c)
+{
+	if (!c)
+		return;
+	for (guint i = 0; i < c->objects->len; i++)
+		object_free (c->objects->pdata[i]);
+	g_ptr_array_unref (c->objects);
+	g_hash_table_unref (c->by_name);
+	g_rw_lock_clear (&c->lock);
+	g_free (c);
+}
+
+uint32_t
+ox_catalog_next_oid (OxCatalog *c)
+{
+	return __atomic_fetch_add (&c->next_oid, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t
+ox_catalog_version (OxCatalog *c)
+{
+	return __atomic_load_n (&c->version, __ATOMIC_ACQUIRE);
+}
+
+static bool
+stamp_visible (uint64_t ts, const OxTxn *t)
+{
+	if (OX_TS_IS_TXN (ts))
+		return ts == t->id;
+	return ts <= t->snapshot;
+}
+
+bool
+ox_cat_visible (const OxCatObject *o, const OxTxn *t)
+{
+	if (o->aborted)
+		return false;
+	if (!stamp_visible (__atomic_load_n (&o->xmin, __ATOMIC_ACQUIRE), t))
+		return false;
+	uint64_t xmax = __atomic_load_n (&o->xmax, __ATOMIC_ACQUIRE);
+	return xmax == 0 || !stamp_visible (xmax, t);
+}
+
+/* "Newest committed, or our own" visibility, for DDL existence checks. */
+static bool
+latest_visible (const OxCatObject *o, const OxTxn *t)
+{
+	if (o->aborted)
+		return false;
+	uint64_t xmin = __atomic_load_n (&o->xmin, __ATOMIC_ACQUIRE);
+	if (OX_TS_IS_TXN (xmin) && xmin != t->id)
+		return false;
+	uint64_t xmax = __atomic_load_n (&o->xmax, __ATOMIC_ACQUIRE);
+	if (xmax == 0)
+		return true;
+	return OX_TS_IS_TXN (xmax) && xmax != t->id;
+}
+
+typedef bool (*VisFn) (const OxCatObject *, const OxTxn *);
+
+static OxCatObject *
+find (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, int kind_mask, VisFn vis)
+{
+	OxCatObject *found = NULL;
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *arr = g_hash_table_lookup (c->by_name, name);
+	if (arr) {
+		for (guint i = arr->len; i-- > 0;) {
+			OxCatObject *o = arr->pdata[i];
+			if (!((1 << o->kind) & kind_mask) || o->schema != s)
+				continue;
+			if (vis (o, t)) {
+				found = o;
+				break;
+			}
+		}
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return found;
+}
+
+OxSchema *
+ox_catalog_schema (OxCatalog *c, OxTxn *t, const char *name)
+{
+	return (OxSchema *) find (c, t, NULL, name, 1 << OX_KIND_SCHEMA, ox_cat_visible);
+}
+
+OxSchema *
+ox_catalog_schema_latest (OxCatalog *c, OxTxn *t, const char *name)
+{
+	return (OxSchema *) find (c, t, NULL, name, 1 << OX_KIND_SCHEMA, latest_visible);
+}
+
+OxTable *
+ox_catalog_relation (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
+{
+	return (OxTable *) find (c, t, s, name, (1 << OX_KIND_TABLE) | (1 << OX_KIND_VIEW), ox_cat_visible);
+}
+
+OxIndex *
+ox_catalog_index (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
+{
+	return (OxIndex *) find (c, t, s, name, 1 << OX_KIND_INDEX, ox_cat_visible);
+}
+
+OxCatObject *
+ox_catalog_relname_taken (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
+{
+	return find (c, t, s, name, (1 << OX_KIND_TABLE) | (1 << OX_KIND_VIEW) | (1 << OX_KIND_INDEX),
+	             latest_visible);
+}
+
+GPtrArray *
+ox_catalog_list (OxCatalog *c, OxTxn *t, int kind)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	g_rw_lock_reader_lock (&c->lock);
+	for (guint i = 0; i < c->objects->len; i++) {
+		OxCatObject *o = c->objects->pdata[i];
+		if (kind >= 0 && (int) o->kind != kind)
+			continue;
+		if (ox_cat_visible (o, t))
+			g_ptr_array_add (out, o);
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return out;
+}
+
+GPtrArray *
+ox_catalog_table_indexes (OxCatalog *c, OxTxn *t, OxTable *tab)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	g_rw_lock_reader_lock (&c->lock);
+	for (guint i = 0; i < tab->indexes->len; i++) {
+		OxCatObject *o = tab->indexes->pdata[i];
+		if (ox_cat_visible (o, t))
+			g_ptr_array_add (out, o);
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return out;
+}
+
+OxArena *
+ox_catalog_arena_new (void)
+{
+	return ox_arena_new ();
+}
+
+void
+ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
+{
+	o->xmin = t->id;
+	o->xmax = 0;
+	if (o->oid == 0)
+		o->oid = ox_catalog_next_oid (c);
+	g_rw_lock_writer_lock (&c->lock);
+	g_ptr_array_add (c->objects, o);
+	GPtrArray *arr = g_hash_table_lookup (c->by_name, o->name);
+	if (!arr) {
+		arr = g_ptr_array_new ();
+		g_hash_table_insert (c->by_name, g_strdup (o->name), arr);
+	}
+	g_ptr_array_add (arr, o);
+	if (o->kind == OX_KIND_INDEX)
+		g_ptr_array_add (((OxIndex *) o)->table->indexes, o);
+	g_rw_lock_writer_unlock (&c->lock);
+	__atomic_fetch_add (&c->version, 1, __ATOMIC_RELEASE);
+	ox_txn_log_catalog (t, o, 1);
+}
+
+void
+ox_catalog_drop (OxCatalog *c, OxTxn *t, OxCatObject *o)
+{
+	__atomic_store_n (&o->xmax, t->id, __ATOMIC_RELEASE);
+	__atomic_fetch_add (&c->version, 1, __ATOMIC_RELEASE);
+	ox_txn_log_catalog (t, o, 2);
+}
+
+OxSchema *
+ox_catalog_create_schema (OxCatalog *c, OxTxn *t, const char *name)
+{
+	OxArena *a = ox_catalog_arena_new ();
+	OxSchema *s = OX_NEW (a, OxSchema);
+	s->obj.kind = OX_KIND_SCHEMA;
+	s->obj.name = g_strdup (name);
+	s->obj.arena = a;
+	ox_catalog_register (c, t, &s->obj);
+	return s;
+}

@@ -1,0 +1,131 @@
+/*
+ * catalog.h — schemas, tables, views and indexes, versioned like rows.
+ *
+ * Every catalog object carries xmin/xmax stamps with the same meaning as
+ * a row version's (mvcc.h): the creating transaction's id until it
+ * commits, then its commit timestamp; xmax likewise for DROP.  So DDL is
+ * transactional: a table created in an open transaction is invisible to
+ * others, and vanishes on ROLLBACK; a DROP is undone by ROLLBACK.
+ *
+ * Objects are immutable once created, apart from their stamps and an
+ * index list that only grows (CREATE INDEX adds; DROP INDEX stamps xmax).
+ * ALTER will create a new version of the object (not yet needed).
+ *
+ * NOTE: lookups for reading use the transaction's snapshot; existence
+ * checks for DDL ("relation already exists") use the newest committed
+ * state instead, under the DDL lock, so that two transactions cannot both
+ * create the same name.
+ * NOTE: dropped objects stay allocated until the database closes: a
+ * running statement may still be scanning a table another transaction
+ * dropped.
+ */
+#ifndef OX_CATALOG_H
+#define OX_CATALOG_H
+
+#include <glib.h>
+
+#include "base/value.h"
+#include "sql/ast.h"
+#include "storage/mvcc.h"
+#include "storage/table.h"
+
+typedef enum OxObjKind {
+	OX_KIND_SCHEMA,
+	OX_KIND_TABLE,
+	OX_KIND_VIEW,
+	OX_KIND_INDEX,
+} OxObjKind;
+
+typedef struct OxSchema OxSchema;
+
+typedef struct OxCatObject {
+	OxObjKind kind;
+	uint32_t  oid;
+	char     *name;     /* g_malloc'd */
+	OxSchema *schema;   /* containing schema; NULL for schemas */
+	uint64_t  xmin;     /* creator: txn id or commit ts */
+	uint64_t  xmax;     /* dropper: txn id or commit ts; 0 = not dropped */
+	bool      aborted;  /* creation rolled back: never visible */
+	OxArena  *arena;    /* owns the object's parsed expressions and strings */
+} OxCatObject;
+
+struct OxSchema {
+	OxCatObject obj;
+};
+
+typedef struct OxColumn {
+	char       *name;
+	OxType      type;
+	bool        notnull;
+	const char *default_src;   /* DEFAULT expression source, or NULL */
+	OxNode     *default_expr;  /* parsed DEFAULT (in obj.arena), or NULL */
+} OxColumn;
+
+typedef struct OxCheck {
+	char       *name;  /* t_col_check / given name */
+	const char *src;   /* expression source */
+	OxNode     *expr;  /* parsed (in obj.arena) */
+} OxCheck;
+
+typedef struct OxIndex OxIndex;
+
+typedef struct OxTable {
+	OxCatObject  obj;
+	int          ncols;
+	OxColumn    *cols;       /* [ncols] in obj.arena */
+	int          nchecks;
+	OxCheck     *checks;
+	OxTableData *data;       /* NULL for views */
+	GPtrArray   *indexes;    /* OxIndex* (all versions; check visibility) */
+	/* views */
+	const char  *view_src;   /* SELECT text; NULL for tables */
+	OxSelectStmt *view_query;/* parsed (obj.arena) */
+} OxTable;
+
+struct OxIndex {
+	OxCatObject  obj;
+	OxTable     *table;
+	OxIndexData *data;
+	int          nkeys;
+	int         *colnos;
+	bool        *desc;
+	bool         unique;
+	bool         primary;
+	bool         is_constraint;  /* created by PRIMARY KEY / UNIQUE */
+};
+
+typedef struct OxCatalog OxCatalog;
+
+OxCatalog *ox_catalog_new (OxTxnMgr *mgr);
+void       ox_catalog_free (OxCatalog *c);
+
+/* Visible to t?  (snapshot rules) */
+bool ox_cat_visible (const OxCatObject *o, const OxTxn *t);
+
+OxSchema *ox_catalog_schema (OxCatalog *c, OxTxn *t, const char *name);
+/* A table or view by name in a schema (NULL if none visible). */
+OxTable  *ox_catalog_relation (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name);
+OxIndex  *ox_catalog_index (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name);
+/* Any relation-namespace object (table, view, index) with that name,
+ * visible under "newest committed or own" rules — for DDL checks. */
+OxCatObject *ox_catalog_relname_taken (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name);
+OxSchema *ox_catalog_schema_latest (OxCatalog *c, OxTxn *t, const char *name);
+
+/* Objects visible to t, in creation order (for \dt and system views).
+ * kind < 0: all kinds.  Returns a new GPtrArray (free with g_ptr_array_unref). */
+GPtrArray *ox_catalog_list (OxCatalog *c, OxTxn *t, int kind);
+/* Visible indexes of a table. */
+GPtrArray *ox_catalog_table_indexes (OxCatalog *c, OxTxn *t, OxTable *tab);
+
+/* Creation: objects are built by the caller (arena from ox_catalog_arena_new),
+ * then registered; registration stamps xmin with t and logs the undo. */
+OxArena  *ox_catalog_arena_new (void);
+OxSchema *ox_catalog_create_schema (OxCatalog *c, OxTxn *t, const char *name);
+void      ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o);
+void      ox_catalog_drop (OxCatalog *c, OxTxn *t, OxCatObject *o);
+uint32_t  ox_catalog_next_oid (OxCatalog *c);
+/* Incremented by every committed or rolled-back DDL: plans cached across
+ * statements are valid while it is unchanged. */
+uint64_t  ox_catalog_version (OxCatalog *c);
+
+#endif

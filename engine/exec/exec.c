@@ -1,0 +1,2243 @@
+/*
+ * exec.c — the physical operators: scans, joins, aggregation, sorting,
+ * set operations and the DML operators, plus EXPLAIN's rendering of them.
+ *
+ * Every operator is pulled one row at a time (Volcano): open() prepares,
+ * next() returns the next row or NULL at the end, rescan() starts over
+ * (correlated subqueries rerun their plan per outer row), close() frees.
+ *
+ * NOTE: row lifetime — a row from next() is valid until the following
+ * next() on the same operator.  Operators that keep rows across calls
+ * (hash join build side, sort, aggregation, materialize, distinct, set
+ * operations) deep-copy them into their own arena.
+ * NOTE: DML operators wait for other transactions (write-write conflicts,
+ * unique checks) without holding any latch; see storage/table.h.
+ */
+#define _GNU_SOURCE 1
+#include "exec.h"
+#include "base/error.h"
+#include "base/numeric.h"
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#define RETURN_ROW(op, r)                       \
+	do {                                    \
+		OxValue *r__ = (r);             \
+		if (r__)                        \
+			(op)->rows_out++;       \
+		return r__;                     \
+	} while (0)
+
+static void noop_close (OxOp *op, OxExec *x) { }
+
+static OxValue *
+copy_row (OxArena *a, const OxValue *row, int n)
+{
+	OxValue *r = ox_arena_alloc (a, sizeof (OxValue) * (size_t) (n > 0 ? n : 1));
+	for (int i = 0; i < n; i++)
+		r[i] = ox_value_copy (a, &row[i]);
+	return r;
+}
+
+/* ---- row hash table ------------------------------------------------------------------- */
+
+typedef struct HEntry {
+	struct HEntry *next;      /* bucket chain */
+	struct HEntry *order;     /* insertion order */
+	uint32_t       hash;
+	OxValue       *key;       /* key values (nkeys) */
+	OxValue       *row;       /* payload row (hash join) */
+	bool           matched;
+	int64_t        cnt[2];    /* set operations: counts per side */
+	void          *state;     /* aggregation: per-group state */
+} HEntry;
+
+typedef struct HTable {
+	HEntry **b;
+	size_t   nb, n;
+	int      nkeys;
+	HEntry  *first, *last;
+} HTable;
+
+static void
+ht_init (HTable *h, int nkeys)
+{
+	memset (h, 0, sizeof *h);
+	h->nb = 64;
+	h->b = g_new0 (HEntry *, h->nb);
+	h->nkeys = nkeys;
+}
+
+static void
+ht_free (HTable *h)
+{
+	g_free (h->b);
+	memset (h, 0, sizeof *h);
+}
+
+static void
+ht_grow (HTable *h)
+{
+	size_t nb = h->nb * 2;
+	HEntry **b = g_new0 (HEntry *, nb);
+	for (HEntry *e = h->first; e; e = e->order) {
+		e->next = b[e->hash & (nb - 1)];
+		b[e->hash & (nb - 1)] = e;
+	}
+	g_free (h->b);
+	h->b = b;
+	h->nb = nb;
+}
+
+static HEntry *
+ht_find (HTable *h, uint32_t hash, const OxValue *key)
+{
+	for (HEntry *e = h->b[hash & (h->nb - 1)]; e; e = e->next)
+		if (e->hash == hash && ox_row_equal (e->key, key, NULL, h->nkeys))
+			return e;
+	return NULL;
+}
+
+static HEntry *
+ht_insert (HTable *h, OxArena *a, uint32_t hash, OxValue *key)
+{
+	if (h->n >= h->nb)
+		ht_grow (h);
+	HEntry *e = OX_NEW (a, HEntry);
+	e->hash = hash;
+	e->key = key;
+	e->next = h->b[hash & (h->nb - 1)];
+	h->b[hash & (h->nb - 1)] = e;
+	if (h->last)
+		h->last->order = e;
+	else
+		h->first = e;
+	h->last = e;
+	h->n++;
+	return e;
+}
+
+/* ---- scans ------------------------------------------------------------------------------ */
+
+static void
+scan_open (OxOp *op, OxExec *x)
+{
+	OxScanCommon *s = (OxScanCommon *) op;
+	s->pos = 0;
+	s->nbuf = s->ibuf = 0;
+	s->done = false;
+	op->loops++;
+	if (!s->tmp)
+		s->tmp = ox_arena_new ();
+}
+
+static void
+scan_close (OxOp *op, OxExec *x)
+{
+	OxScanCommon *s = (OxScanCommon *) op;
+	g_clear_pointer (&s->tmp, ox_arena_free);
+}
+
+static OxValue *
+scan_emit (OxScanCommon *s, OxTuple *t, uint64_t rowid)
+{
+	if (!s->emit_ctid)
+		return t->vals;
+	int n = s->table->ncols;
+	memcpy (s->ctid_row, t->vals, sizeof (OxValue) * (size_t) n);
+	s->ctid_row[n] = ox_int (OX_T_INT8, (int64_t) rowid);
+	s->ctid_row[n + 1] = ox_int (OX_T_INT8, (int64_t) (intptr_t) t);
+	return s->ctid_row;
+}
+
+static OxValue *
+seqscan_next (OxOp *op, OxExec *x)
+{
+	OxScanCommon *s = (OxScanCommon *) op;
+	for (;;) {
+		if (s->ibuf == s->nbuf) {
+			if (s->done)
+				return NULL;
+			ox_exec_check_cancel (x);
+			s->nbuf = ox_table_scan (x->txn, s->table->data, &s->pos, s->buf, s->rowids, 256);
+			s->ibuf = 0;
+			if (s->nbuf == 0) {
+				s->done = true;
+				return NULL;
+			}
+		}
+		OxTuple *t = s->buf[s->ibuf];
+		uint64_t rid = s->rowids[s->ibuf];
+		s->ibuf++;
+		OxValue *row = scan_emit (s, t, rid);
+		if (s->filter) {
+			ox_arena_reset (s->tmp);
+			if (!ox_eval_qual (s->filter, x, row, s->tmp))
+				continue;
+		}
+		RETURN_ROW (op, row);
+	}
+}
+
+static void
+seqscan_rescan (OxOp *op, OxExec *x)
+{
+	scan_open (op, x);
+}
+
+OxOp *
+ox_op_seqscan_new (OxExec *x, OxArena *a, OxTable *t, const char *alias, bool emit_ctid)
+{
+	OxScanCommon *s = OX_NEW (a, OxScanCommon);
+	s->op.kind = OX_OP_SEQSCAN;
+	s->op.ncols = t->ncols + (emit_ctid ? 2 : 0);
+	s->op.open = scan_open;
+	s->op.next = seqscan_next;
+	s->op.close = scan_close;
+	s->op.rescan = seqscan_rescan;
+	s->table = t;
+	s->alias = alias;
+	s->emit_ctid = emit_ctid;
+	if (emit_ctid)
+		s->ctid_row = OX_NEW_N (a, OxValue, t->ncols + 2);
+	return &s->op;
+}
+
+static void
+indexscan_open (OxOp *op, OxExec *x)
+{
+	OxIndexScanOp *s = (OxIndexScanOp *) op;
+	scan_open (op, x);
+	if (s->scan_open) {
+		ox_index_scan_end (&s->scan);
+		s->scan_open = false;
+	}
+	s->empty = false;
+	OxArena *a = x->arena;
+	int nk = s->neq + 1;
+	s->bounds_lo = OX_NEW_N (a, OxValue, nk);
+	s->bounds_hi = OX_NEW_N (a, OxValue, nk);
+	for (int i = 0; i < s->neq; i++) {
+		OxValue v = ox_eval (s->eq[i], x, NULL, a);
+		if (v.null)
+			s->empty = true;
+		s->bounds_lo[i] = s->bounds_hi[i] = ox_value_copy (a, &v);
+	}
+	int nlo = s->neq, nhi = s->neq;
+	if (s->lo) {
+		OxValue v = ox_eval (s->lo, x, NULL, a);
+		if (v.null)
+			s->empty = true;
+		s->bounds_lo[nlo++] = ox_value_copy (a, &v);
+	}
+	if (s->hi) {
+		OxValue v = ox_eval (s->hi, x, NULL, a);
+		if (v.null)
+			s->empty = true;
+		s->bounds_hi[nhi++] = ox_value_copy (a, &v);
+	}
+	ox_index_scan_begin (&s->scan, s->sc.table->data, s->index->data,
+	                     nlo ? s->bounds_lo : NULL, nlo, s->lo ? s->lo_incl : true,
+	                     nhi ? s->bounds_hi : NULL, nhi, s->hi ? s->hi_incl : true);
+	s->scan_open = true;
+	/* NULL keys sort last: a range with only a lower bound must not
+	 * return rows whose key is NULL. */
+}
+
+static OxValue *
+indexscan_next (OxOp *op, OxExec *x)
+{
+	OxIndexScanOp *s = (OxIndexScanOp *) op;
+	OxScanCommon *sc = &s->sc;
+	if (s->empty)
+		return NULL;
+	for (;;) {
+		if (sc->ibuf == sc->nbuf) {
+			if (sc->done)
+				return NULL;
+			ox_exec_check_cancel (x);
+			sc->nbuf = ox_index_scan_next (x->txn, &s->scan, sc->buf, sc->rowids, 256);
+			sc->ibuf = 0;
+			if (sc->nbuf == 0) {
+				sc->done = true;
+				return NULL;
+			}
+		}
+		OxTuple *t = sc->buf[sc->ibuf];
+		uint64_t rid = sc->rowids[sc->ibuf];
+		sc->ibuf++;
+		OxValue *row = scan_emit (sc, t, rid);
+		/* the filter re-checks every condition, including the bounds, so
+		 * NULL keys and stale entries never leak through */
+		if (sc->filter) {
+			ox_arena_reset (sc->tmp);
+			if (!ox_eval_qual (sc->filter, x, row, sc->tmp))
+				continue;
+		}
+		RETURN_ROW (op, row);
+	}
+}
+
+static void
+indexscan_close (OxOp *op, OxExec *x)
+{
+	OxIndexScanOp *s = (OxIndexScanOp *) op;
+	if (s->scan_open) {
+		ox_index_scan_end (&s->scan);
+		s->scan_open = false;
+	}
+	scan_close (op, x);
+}
+
+OxOp *
+ox_op_indexscan_new (OxExec *x, OxArena *a, OxTable *t, OxIndex *ix, const char *alias, int neq, bool has_lo,
+                     bool lo_incl, bool has_hi, bool hi_incl, bool emit_ctid)
+{
+	OxIndexScanOp *s = OX_NEW (a, OxIndexScanOp);
+	s->sc.op.kind = OX_OP_INDEXSCAN;
+	s->sc.op.ncols = t->ncols + (emit_ctid ? 2 : 0);
+	s->sc.op.open = indexscan_open;
+	s->sc.op.next = indexscan_next;
+	s->sc.op.close = indexscan_close;
+	s->sc.op.rescan = indexscan_open;
+	s->sc.table = t;
+	s->sc.alias = alias;
+	s->sc.emit_ctid = emit_ctid;
+	if (emit_ctid)
+		s->sc.ctid_row = OX_NEW_N (a, OxValue, t->ncols + 2);
+	s->index = ix;
+	s->neq = neq;
+	s->eq = OX_NEW_N (a, OxExpr *, neq > 0 ? neq : 1);
+	s->has_lo = has_lo;
+	s->has_hi = has_hi;
+	s->lo_incl = lo_incl;
+	s->hi_incl = hi_incl;
+	return &s->sc.op;
+}
+
+/* ---- subquery scan ---------------------------------------------------------------------- */
+
+typedef struct SubqueryOp {
+	OxOp        op;
+	OxSubPlan  *sp;
+	const char *alias;
+	const char *view;
+} SubqueryOp;
+
+static void
+subquery_bind (SubqueryOp *s, OxExec *x)
+{
+	for (int i = 0; i < s->sp->nparams; i++) {
+		OxValue v = ox_eval (s->sp->args[i], x, NULL, x->arena);
+		x->xparams[s->sp->paramids[i]] = ox_value_copy (x->arena, &v);
+	}
+}
+
+static void
+subquery_open (OxOp *op, OxExec *x)
+{
+	SubqueryOp *s = (SubqueryOp *) op;
+	op->loops++;
+	subquery_bind (s, x);
+	s->sp->plan->open (s->sp->plan, x);
+}
+
+static void
+subquery_rescan (OxOp *op, OxExec *x)
+{
+	SubqueryOp *s = (SubqueryOp *) op;
+	op->loops++;
+	subquery_bind (s, x);
+	s->sp->plan->rescan (s->sp->plan, x);
+}
+
+static OxValue *
+subquery_next (OxOp *op, OxExec *x)
+{
+	SubqueryOp *s = (SubqueryOp *) op;
+	RETURN_ROW (op, s->sp->plan->next (s->sp->plan, x));
+}
+
+static void
+subquery_close (OxOp *op, OxExec *x)
+{
+	SubqueryOp *s = (SubqueryOp *) op;
+	ox_op_close_tree (s->sp->plan, x);
+}
+
+OxOp *
+ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char *alias, const char *view)
+{
+	SubqueryOp *s = OX_NEW (a, SubqueryOp);
+	s->op.kind = OX_OP_SUBQUERY;
+	s->op.ncols = ncols;
+	s->op.open = subquery_open;
+	s->op.next = subquery_next;
+	s->op.close = subquery_close;
+	s->op.rescan = subquery_rescan;
+	s->op.left = sp->plan;
+	s->sp = sp;
+	s->alias = alias;
+	s->view = view;
+	return &s->op;
+}
+
+/* ---- filter / project / result / values ------------------------------------------------------- */
+
+typedef struct FilterOp {
+	OxOp     op;
+	OxExpr  *qual;
+	OxArena *tmp;
+} FilterOp;
+
+static void
+child_open (OxOp *op, OxExec *x)
+{
+	op->loops++;
+	if (op->left)
+		op->left->open (op->left, x);
+	if (op->right)
+		op->right->open (op->right, x);
+}
+
+static void
+child_rescan (OxOp *op, OxExec *x)
+{
+	op->loops++;
+	if (op->left)
+		op->left->rescan (op->left, x);
+	if (op->right)
+		op->right->rescan (op->right, x);
+}
+
+static OxValue *
+filter_next (OxOp *op, OxExec *x)
+{
+	FilterOp *f = (FilterOp *) op;
+	if (!f->tmp)
+		f->tmp = ox_arena_new ();
+	OxValue *row;
+	while ((row = op->left->next (op->left, x)) != NULL) {
+		ox_arena_reset (f->tmp);
+		if (ox_eval_qual (f->qual, x, row, f->tmp))
+			RETURN_ROW (op, row);
+	}
+	return NULL;
+}
+
+static void
+filter_close (OxOp *op, OxExec *x)
+{
+	FilterOp *f = (FilterOp *) op;
+	g_clear_pointer (&f->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_filter_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *qual)
+{
+	FilterOp *f = OX_NEW (a, FilterOp);
+	f->op.kind = OX_OP_FILTER;
+	f->op.ncols = child->ncols;
+	f->op.left = child;
+	f->op.open = child_open;
+	f->op.next = filter_next;
+	f->op.close = filter_close;
+	f->op.rescan = child_rescan;
+	f->qual = qual;
+	return &f->op;
+}
+
+typedef struct ProjectOp {
+	OxOp     op;
+	OxExpr **exprs;
+	int      n;
+	bool     strip;
+	OxValue *out;
+	OxArena *tmp;
+} ProjectOp;
+
+static OxValue *
+project_next (OxOp *op, OxExec *x)
+{
+	ProjectOp *p = (ProjectOp *) op;
+	OxValue *row = op->left->next (op->left, x);
+	if (!row)
+		return NULL;
+	if (!p->tmp)
+		p->tmp = ox_arena_new ();
+	ox_arena_reset (p->tmp);
+	for (int i = 0; i < p->n; i++)
+		p->out[i] = ox_eval (p->exprs[i], x, row, p->tmp);
+	RETURN_ROW (op, p->out);
+}
+
+static void
+project_close (OxOp *op, OxExec *x)
+{
+	ProjectOp *p = (ProjectOp *) op;
+	g_clear_pointer (&p->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_project_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **exprs, int n, bool strip)
+{
+	ProjectOp *p = OX_NEW (a, ProjectOp);
+	p->op.kind = OX_OP_PROJECT;
+	p->op.ncols = n;
+	p->op.left = child;
+	p->op.open = child_open;
+	p->op.next = project_next;
+	p->op.close = project_close;
+	p->op.rescan = child_rescan;
+	p->exprs = exprs;
+	p->n = n;
+	p->strip = strip;
+	p->out = OX_NEW_N (a, OxValue, n > 0 ? n : 1);
+	return &p->op;
+}
+
+typedef struct ResultOp {
+	OxOp op;
+	bool done;
+	OxValue dummy;
+} ResultOp;
+
+static void
+result_open (OxOp *op, OxExec *x)
+{
+	op->loops++;
+	((ResultOp *) op)->done = false;
+}
+
+static OxValue *
+result_next (OxOp *op, OxExec *x)
+{
+	ResultOp *r = (ResultOp *) op;
+	if (r->done)
+		return NULL;
+	r->done = true;
+	RETURN_ROW (op, &r->dummy);
+}
+
+OxOp *
+ox_op_result_new (OxExec *x, OxArena *a)
+{
+	ResultOp *r = OX_NEW (a, ResultOp);
+	r->op.kind = OX_OP_RESULT;
+	r->op.open = result_open;
+	r->op.next = result_next;
+	r->op.close = noop_close;
+	r->op.rescan = result_open;
+	return &r->op;
+}
+
+typedef struct ValuesOp {
+	OxOp      op;
+	OxExpr ***rows;
+	int       nrows, ncols, cur;
+	OxValue  *out;
+	OxArena  *tmp;
+} ValuesOp;
+
+static void
+values_open (OxOp *op, OxExec *x)
+{
+	op->loops++;
+	((ValuesOp *) op)->cur = 0;
+}
+
+static OxValue *
+values_next (OxOp *op, OxExec *x)
+{
+	ValuesOp *v = (ValuesOp *) op;
+	if (v->cur >= v->nrows)
+		return NULL;
+	if (!v->tmp)
+		v->tmp = ox_arena_new ();
+	ox_arena_reset (v->tmp);
+	OxExpr **row = v->rows[v->cur++];
+	for (int i = 0; i < v->ncols; i++)
+		v->out[i] = ox_eval (row[i], x, NULL, v->tmp);
+	RETURN_ROW (op, v->out);
+}
+
+static void
+values_close (OxOp *op, OxExec *x)
+{
+	g_clear_pointer (&((ValuesOp *) op)->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_values_new (OxExec *x, OxArena *a, OxExpr ***rows, int nrows, int ncols)
+{
+	ValuesOp *v = OX_NEW (a, ValuesOp);
+	v->op.kind = OX_OP_VALUES;
+	v->op.ncols = ncols;
+	v->op.open = values_open;
+	v->op.next = values_next;
+	v->op.close = values_close;
+	v->op.rescan = values_open;
+	v->rows = rows;
+	v->nrows = nrows;
+	v->ncols = ncols;
+	v->out = OX_NEW_N (a, OxValue, ncols > 0 ? ncols : 1);
+	return &v->op;
+}
+
+/* ---- materialize -------------------------------------------------------------------------------- */
+
+typedef struct MaterialOp {
+	OxOp      op;
+	GPtrArray *rows;   /* OxValue* in arena */
+	OxArena  *arena;
+	bool      filled;
+	guint     cur;
+	bool     *matched; /* FULL nested loop: inner rows matched */
+} MaterialOp;
+
+static void
+material_fill (MaterialOp *m, OxExec *x)
+{
+	if (m->filled)
+		return;
+	if (!m->arena)
+		m->arena = ox_arena_new ();
+	if (!m->rows)
+		m->rows = g_ptr_array_new ();
+	OxValue *r;
+	while ((r = m->op.left->next (m->op.left, x)) != NULL)
+		g_ptr_array_add (m->rows, copy_row (m->arena, r, m->op.ncols));
+	m->filled = true;
+}
+
+static void
+material_open (OxOp *op, OxExec *x)
+{
+	MaterialOp *m = (MaterialOp *) op;
+	op->loops++;
+	op->left->open (op->left, x);
+	m->filled = false;
+	m->cur = 0;
+	if (m->rows)
+		g_ptr_array_set_size (m->rows, 0);
+	if (m->arena)
+		ox_arena_reset (m->arena);
+}
+
+static void
+material_rescan (OxOp *op, OxExec *x)
+{
+	MaterialOp *m = (MaterialOp *) op;
+	op->loops++;
+	op->left->rescan (op->left, x);
+	m->filled = false;
+	m->cur = 0;
+	if (m->rows)
+		g_ptr_array_set_size (m->rows, 0);
+	if (m->arena)
+		ox_arena_reset (m->arena);
+}
+
+static OxValue *
+material_next (OxOp *op, OxExec *x)
+{
+	MaterialOp *m = (MaterialOp *) op;
+	material_fill (m, x);
+	if (m->cur >= m->rows->len)
+		return NULL;
+	RETURN_ROW (op, m->rows->pdata[m->cur++]);
+}
+
+static void
+material_close (OxOp *op, OxExec *x)
+{
+	MaterialOp *m = (MaterialOp *) op;
+	g_clear_pointer (&m->rows, g_ptr_array_unref);
+	g_clear_pointer (&m->arena, ox_arena_free);
+	g_clear_pointer (&m->matched, g_free);
+}
+
+OxOp *
+ox_op_material_new (OxExec *x, OxArena *a, OxOp *child)
+{
+	MaterialOp *m = OX_NEW (a, MaterialOp);
+	m->op.kind = OX_OP_MATERIAL;
+	m->op.ncols = child->ncols;
+	m->op.left = child;
+	m->op.open = material_open;
+	m->op.next = material_next;
+	m->op.close = material_close;
+	m->op.rescan = material_rescan;
+	return &m->op;
+}
+
+/* ---- joins -------------------------------------------------------------------------------------- */
+
+typedef struct NestLoopOp {
+	OxOp       op;
+	OxJoinType jt;
+	OxExpr    *qual;
+	int        lw, rw;
+	OxValue   *out;
+	OxValue   *lrow;
+	bool       lmatched;
+	bool       ldone;
+	guint      full_i;   /* FULL: emitting unmatched inner rows */
+	OxArena   *tmp;
+} NestLoopOp;
+
+static void
+nl_open (OxOp *op, OxExec *x)
+{
+	NestLoopOp *n = (NestLoopOp *) op;
+	child_open (op, x);
+	n->lrow = NULL;
+	n->ldone = false;
+	n->full_i = 0;
+	if (!n->tmp)
+		n->tmp = ox_arena_new ();
+}
+
+static void
+nl_rescan (OxOp *op, OxExec *x)
+{
+	NestLoopOp *n = (NestLoopOp *) op;
+	child_rescan (op, x);
+	n->lrow = NULL;
+	n->ldone = false;
+	n->full_i = 0;
+}
+
+static void
+pad_nulls (OxValue *dst, int n)
+{
+	for (int i = 0; i < n; i++)
+		dst[i] = ox_null (OX_T_UNKNOWN);
+}
+
+static OxValue *
+nl_next (OxOp *op, OxExec *x)
+{
+	NestLoopOp *n = (NestLoopOp *) op;
+	MaterialOp *m = (MaterialOp *) op->right;
+	for (;;) {
+		if (!n->lrow) {
+			if (n->ldone)
+				break;
+			n->lrow = op->left->next (op->left, x);
+			if (!n->lrow) {
+				n->ldone = true;
+				break;
+			}
+			memcpy (n->out, n->lrow, sizeof (OxValue) * (size_t) n->lw);
+			n->lmatched = false;
+			material_fill (m, x);
+			m->cur = 0;
+			if (n->jt == OX_JOIN_FULL && !m->matched)
+				m->matched = g_new0 (bool, m->rows->len + 1);
+		}
+		if (m->cur < m->rows->len) {
+			guint idx = m->cur++;
+			OxValue *r = m->rows->pdata[idx];
+			memcpy (n->out + n->lw, r, sizeof (OxValue) * (size_t) n->rw);
+			ox_arena_reset (n->tmp);
+			if (ox_eval_qual (n->qual, x, n->out, n->tmp)) {
+				n->lmatched = true;
+				if (m->matched)
+					m->matched[idx] = true;
+				RETURN_ROW (op, n->out);
+			}
+			continue;
+		}
+		/* inner exhausted for this outer row */
+		OxValue *l = n->lrow;
+		n->lrow = NULL;
+		if (!n->lmatched && (n->jt == OX_JOIN_LEFT || n->jt == OX_JOIN_FULL)) {
+			memcpy (n->out, l, sizeof (OxValue) * (size_t) n->lw);
+			pad_nulls (n->out + n->lw, n->rw);
+			RETURN_ROW (op, n->out);
+		}
+	}
+	if (n->jt == OX_JOIN_FULL) {
+		material_fill (m, x);
+		while (n->full_i < m->rows->len) {
+			guint i = n->full_i++;
+			if (m->matched && m->matched[i])
+				continue;
+			pad_nulls (n->out, n->lw);
+			memcpy (n->out + n->lw, m->rows->pdata[i], sizeof (OxValue) * (size_t) n->rw);
+			RETURN_ROW (op, n->out);
+		}
+	}
+	return NULL;
+}
+
+static void
+nl_close (OxOp *op, OxExec *x)
+{
+	g_clear_pointer (&((NestLoopOp *) op)->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_nestloop_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw)
+{
+	NestLoopOp *n = OX_NEW (a, NestLoopOp);
+	n->op.kind = OX_OP_NESTLOOP;
+	n->op.ncols = lw + rw;
+	n->op.left = l;
+	n->op.right = r;
+	n->op.open = nl_open;
+	n->op.next = nl_next;
+	n->op.close = nl_close;
+	n->op.rescan = nl_rescan;
+	n->jt = jt;
+	n->qual = qual;
+	n->lw = lw;
+	n->rw = rw;
+	n->out = OX_NEW_N (a, OxValue, lw + rw > 0 ? lw + rw : 1);
+	return &n->op;
+}
+
+typedef struct HashJoinOp {
+	OxOp       op;
+	OxJoinType jt;
+	OxExpr   **lkeys, **rkeys;
+	int        nkeys;
+	OxExpr    *residual;
+	int        lw, rw;
+	OxValue   *out;
+	HTable     ht;
+	bool       built;
+	OxArena   *arena;      /* build side rows */
+	OxArena   *tmp;
+	GPtrArray *nullkey;    /* build rows with a NULL key (RIGHT/FULL emit them) */
+	OxValue   *lrow;
+	HEntry    *cand;
+	uint32_t   lhash;
+	OxValue   *lkey;
+	bool       lmatched;
+	bool       ldone;
+	HEntry    *unmatched_it;
+	guint      nullkey_i;
+	bool       unmatched_started;
+} HashJoinOp;
+
+static void
+hj_reset (HashJoinOp *h)
+{
+	h->built = false;
+	h->lrow = NULL;
+	h->ldone = false;
+	h->unmatched_it = NULL;
+	h->unmatched_started = false;
+	h->nullkey_i = 0;
+	if (h->ht.b)
+		ht_free (&h->ht);
+	if (h->arena)
+		ox_arena_reset (h->arena);
+	if (h->nullkey)
+		g_ptr_array_set_size (h->nullkey, 0);
+}
+
+static void
+hj_open (OxOp *op, OxExec *x)
+{
+	HashJoinOp *h = (HashJoinOp *) op;
+	child_open (op, x);
+	if (!h->arena) {
+		h->arena = ox_arena_new ();
+		h->tmp = ox_arena_new ();
+		h->nullkey = g_ptr_array_new ();
+	}
+	hj_reset (h);
+}
+
+static void
+hj_rescan (OxOp *op, OxExec *x)
+{
+	HashJoinOp *h = (HashJoinOp *) op;
+	child_rescan (op, x);
+	hj_reset (h);
+}
+
+static void
+hj_build (HashJoinOp *h, OxExec *x)
+{
+	ht_init (&h->ht, h->nkeys);
+	OxValue *r;
+	OxOp *in = h->op.right;
+	OxValue key[32];
+	while ((r = in->next (in, x)) != NULL) {
+		ox_arena_reset (h->tmp);
+		bool has_null = false;
+		for (int i = 0; i < h->nkeys; i++) {
+			key[i] = ox_eval (h->rkeys[i], x, r, h->tmp);
+			if (key[i].null)
+				has_null = true;
+		}
+		OxValue *row = copy_row (h->arena, r, h->rw);
+		if (has_null) {
+			if (h->jt == OX_JOIN_FULL)
+				g_ptr_array_add (h->nullkey, row);
+			continue;
+		}
+		OxValue *k = copy_row (h->arena, key, h->nkeys);
+		uint32_t hash = ox_row_hash (k, NULL, h->nkeys);
+		/* duplicates get their own entries: ht_insert never merges */
+		HEntry *e = ht_insert (&h->ht, h->arena, hash, k);
+		e->row = row;
+	}
+	h->built = true;
+}
+
+static OxValue *
+hj_next (OxOp *op, OxExec *x)
+{
+	HashJoinOp *h = (HashJoinOp *) op;
+	if (!h->built)
+		hj_build (h, x);
+	OxValue key[32];
+	for (;;) {
+		if (!h->lrow) {
+			if (h->ldone)
+				break;
+			h->lrow = op->left->next (op->left, x);
+			if (!h->lrow) {
+				h->ldone = true;
+				break;
+			}
+			h->lmatched = false;
+			h->cand = NULL;
+			ox_arena_reset (h->tmp);
+			bool has_null = false;
+			for (int i = 0; i < h->nkeys; i++) {
+				key[i] = ox_eval (h->lkeys[i], x, h->lrow, h->tmp);
+				if (key[i].null)
+					has_null = true;
+			}
+			if (!has_null && h->ht.n) {
+				h->lkey = copy_row (h->tmp, key, h->nkeys);
+				h->lhash = ox_row_hash (h->lkey, NULL, h->nkeys);
+				h->cand = h->ht.b[h->lhash & (h->ht.nb - 1)];
+			}
+			memcpy (h->out, h->lrow, sizeof (OxValue) * (size_t) h->lw);
+		}
+		while (h->cand) {
+			HEntry *e = h->cand;
+			h->cand = e->next;
+			if (e->hash != h->lhash || !ox_row_equal (e->key, h->lkey, NULL, h->nkeys))
+				continue;
+			memcpy (h->out + h->lw, e->row, sizeof (OxValue) * (size_t) h->rw);
+			if (h->residual && !ox_eval_qual (h->residual, x, h->out, h->tmp))
+				continue;
+			h->lmatched = true;
+			e->matched = true;
+			RETURN_ROW (op, h->out);
+		}
+		OxValue *l = h->lrow;
+		h->lrow = NULL;
+		if (!h->lmatched && (h->jt == OX_JOIN_LEFT || h->jt == OX_JOIN_FULL)) {
+			memcpy (h->out, l, sizeof (OxValue) * (size_t) h->lw);
+			pad_nulls (h->out + h->lw, h->rw);
+			RETURN_ROW (op, h->out);
+		}
+	}
+	if (h->jt == OX_JOIN_FULL) {
+		if (!h->unmatched_started) {
+			h->unmatched_it = h->ht.first;
+			h->unmatched_started = true;
+		}
+		while (h->unmatched_it) {
+			HEntry *e = h->unmatched_it;
+			h->unmatched_it = e->order;
+			if (e->matched)
+				continue;
+			pad_nulls (h->out, h->lw);
+			memcpy (h->out + h->lw, e->row, sizeof (OxValue) * (size_t) h->rw);
+			RETURN_ROW (op, h->out);
+		}
+		if (h->nullkey_i < h->nullkey->len) {
+			pad_nulls (h->out, h->lw);
+			memcpy (h->out + h->lw, h->nullkey->pdata[h->nullkey_i++], sizeof (OxValue) * (size_t) h->rw);
+			RETURN_ROW (op, h->out);
+		}
+	}
+	return NULL;
+}
+
+static void
+hj_close (OxOp *op, OxExec *x)
+{
+	HashJoinOp *h = (HashJoinOp *) op;
+	if (h->ht.b)
+		ht_free (&h->ht);
+	g_clear_pointer (&h->arena, ox_arena_free);
+	g_clear_pointer (&h->tmp, ox_arena_free);
+	g_clear_pointer (&h->nullkey, g_ptr_array_unref);
+}
+
+OxOp *
+ox_op_hashjoin_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr **lkeys, OxExpr **rkeys,
+                    int nkeys, OxExpr *residual, int lw, int rw)
+{
+	if (nkeys > 32)
+		nkeys = 32;
+	HashJoinOp *h = OX_NEW (a, HashJoinOp);
+	h->op.kind = OX_OP_HASHJOIN;
+	h->op.ncols = lw + rw;
+	h->op.left = l;
+	h->op.right = r;
+	h->op.open = hj_open;
+	h->op.next = hj_next;
+	h->op.close = hj_close;
+	h->op.rescan = hj_rescan;
+	h->jt = jt;
+	h->lkeys = ox_arena_memdup (a, lkeys, sizeof (OxExpr *) * (size_t) nkeys);
+	h->rkeys = ox_arena_memdup (a, rkeys, sizeof (OxExpr *) * (size_t) nkeys);
+	h->nkeys = nkeys;
+	h->residual = residual;
+	h->lw = lw;
+	h->rw = rw;
+	h->out = OX_NEW_N (a, OxValue, lw + rw > 0 ? lw + rw : 1);
+	return &h->op;
+}
+
+/* ---- aggregation ------------------------------------------------------------------------------- */
+
+typedef struct AggState {
+	int64_t  count;
+	OxValue  acc;      /* sum / min / max / bool */
+	bool     has;
+	GString *str;      /* string_agg */
+	HTable  *seen;     /* DISTINCT: values seen */
+} AggState;
+
+typedef struct AggOp {
+	OxOp       op;
+	OxExpr   **keys;
+	int        nkeys;
+	OxAggref **aggs;
+	int        naggs;
+	HTable     ht;
+	OxArena   *arena;
+	OxArena   *tmp;
+	HEntry    *it;
+	bool       done_input;
+	OxValue   *out;
+	AggState  *plain;  /* no GROUP BY: the single group */
+	bool       plain_emitted;
+} AggOp;
+
+static void
+agg_state_free (AggOp *g, AggState *st)
+{
+	for (int i = 0; i < g->naggs; i++) {
+		if (st[i].str)
+			g_string_free (st[i].str, TRUE);
+		if (st[i].seen) {
+			ht_free (st[i].seen);
+			g_free (st[i].seen);
+		}
+	}
+}
+
+static void
+agg_free_all (AggOp *g)
+{
+	if (g->plain)
+		agg_state_free (g, g->plain);
+	g->plain = NULL;
+	if (g->ht.b) {
+		for (HEntry *e = g->ht.first; e; e = e->order)
+			agg_state_free (g, e->state);
+		ht_free (&g->ht);
+	}
+}
+
+static OxValue
+to_acc_type (OxArena *a, const OxValue *v, OxTypeId acc)
+{
+	if (v->type == acc)
+		return *v;
+	if (acc == OX_T_INT8 && ox_type_is_integer ((OxTypeId) v->type))
+		return ox_int (OX_T_INT8, v->v.i);
+	if (acc == OX_T_NUMERIC) {
+		OxValue r = { .type = OX_T_NUMERIC };
+		r.v.num = ox_type_is_integer ((OxTypeId) v->type) ? ox_numeric_from_int64 (a, v->v.i)
+		                                                    : ox_numeric_from_double (a, v->v.f);
+		return r;
+	}
+	if (acc == OX_T_FLOAT8)
+		return ox_float (OX_T_FLOAT8, v->v.f);
+	return *v;
+}
+
+static void
+agg_advance (AggOp *g, OxExec *x, AggState *st, const OxValue *row)
+{
+	for (int i = 0; i < g->naggs; i++) {
+		OxAggref *ag = g->aggs[i];
+		AggState *s = &st[i];
+		if (ag->kind == OX_AGG_COUNT_STAR) {
+			s->count++;
+			continue;
+		}
+		OxValue v = ox_eval (ag->arg, x, row, g->tmp);
+		if (v.null)
+			continue;
+		if (ag->distinct) {
+			if (!s->seen) {
+				s->seen = g_new0 (HTable, 1);
+				ht_init (s->seen, 1);
+			}
+			uint32_t h = ox_row_hash (&v, NULL, 1);
+			if (ht_find (s->seen, h, &v))
+				continue;
+			ht_insert (s->seen, g->arena, h, copy_row (g->arena, &v, 1));
+		}
+		s->count++;
+		switch (ag->kind) {
+		case OX_AGG_COUNT:
+			break;
+		case OX_AGG_SUM:
+		case OX_AGG_AVG: {
+			OxTypeId acc = ag->kind == OX_AGG_SUM ? (OxTypeId) ag->type.id
+			               : (ag->type.id == OX_T_FLOAT8 ? OX_T_FLOAT8 : OX_T_NUMERIC);
+			OxValue cv = to_acc_type (g->tmp, &v, acc);
+			if (!s->has) {
+				s->acc = ox_value_copy (g->arena, &cv);
+				s->has = true;
+			} else {
+				OxTypeId res;
+				OxOpFn add = acc == (OxTypeId) ag->type.id && ag->add ? ag->add : ox_op_lookup ("+", acc, acc, &res);
+				OxValue sum = add (x, g->tmp, &s->acc, &cv);
+				s->acc = ox_value_copy (g->arena, &sum);
+			}
+			break;
+		}
+		case OX_AGG_MIN:
+		case OX_AGG_MAX:
+			if (!s->has || (ag->kind == OX_AGG_MIN ? ox_value_cmp (&v, &s->acc) < 0 : ox_value_cmp (&v, &s->acc) > 0)) {
+				s->acc = ox_value_copy (g->arena, &v);
+				s->has = true;
+			}
+			break;
+		case OX_AGG_BOOL_AND:
+			s->acc = ox_bool (s->has ? (s->acc.v.b && v.v.b) : v.v.b);
+			s->has = true;
+			break;
+		case OX_AGG_BOOL_OR:
+			s->acc = ox_bool (s->has ? (s->acc.v.b || v.v.b) : v.v.b);
+			s->has = true;
+			break;
+		case OX_AGG_STRING_AGG: {
+			OxValue d = ox_eval (ag->arg2, x, row, g->tmp);
+			if (!s->str)
+				s->str = g_string_new (NULL);
+			else if (!d.null)
+				g_string_append_len (s->str, d.v.str, d.len);
+			g_string_append_len (s->str, v.v.str, v.len);
+			s->has = true;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static OxValue
+agg_final (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxArena *a)
+{
+	switch (ag->kind) {
+	case OX_AGG_COUNT_STAR:
+	case OX_AGG_COUNT:
+		return ox_int (OX_T_INT8, s->count);
+	case OX_AGG_AVG:
+		if (!s->has)
+			return ox_null ((OxTypeId) ag->type.id);
+		if (ag->type.id == OX_T_FLOAT8)
+			return ox_float (OX_T_FLOAT8, s->acc.v.f / (double) s->count);
+		{
+			OxValue r = { .type = OX_T_NUMERIC };
+			r.v.num = ox_numeric_div_int (a, s->acc.v.num, s->count);
+			return r;
+		}
+	case OX_AGG_STRING_AGG:
+		if (!s->has)
+			return ox_null (OX_T_TEXT);
+		return ox_text (OX_T_TEXT, ox_arena_strndup (a, s->str->str, s->str->len), s->str->len);
+	default:
+		if (!s->has)
+			return ox_null ((OxTypeId) ag->type.id);
+		return s->acc;
+	}
+}
+
+static void
+agg_consume (AggOp *g, OxExec *x)
+{
+	OxOp *in = g->op.left;
+	OxValue *row;
+	OxValue key[64];
+	if (g->nkeys == 0)
+		g->plain = OX_NEW_N (g->arena, AggState, g->naggs > 0 ? g->naggs : 1);
+	else
+		ht_init (&g->ht, g->nkeys);
+	while ((row = in->next (in, x)) != NULL) {
+		ox_arena_reset (g->tmp);
+		AggState *st;
+		if (g->nkeys == 0)
+			st = g->plain;
+		else {
+			for (int i = 0; i < g->nkeys; i++)
+				key[i] = ox_eval (g->keys[i], x, row, g->tmp);
+			uint32_t h = ox_row_hash (key, NULL, g->nkeys);
+			HEntry *e = ht_find (&g->ht, h, key);
+			if (!e) {
+				e = ht_insert (&g->ht, g->arena, h, copy_row (g->arena, key, g->nkeys));
+				e->state = OX_NEW_N (g->arena, AggState, g->naggs > 0 ? g->naggs : 1);
+			}
+			st = e->state;
+		}
+		agg_advance (g, x, st, row);
+	}
+	g->done_input = true;
+	g->it = g->ht.first;
+}
+
+static void
+agg_open (OxOp *op, OxExec *x)
+{
+	AggOp *g = (AggOp *) op;
+	child_open (op, x);
+	if (!g->arena) {
+		g->arena = ox_arena_new ();
+		g->tmp = ox_arena_new ();
+	}
+	agg_free_all (g);
+	ox_arena_reset (g->arena);
+	g->done_input = false;
+	g->plain_emitted = false;
+	g->it = NULL;
+}
+
+static void
+agg_rescan (OxOp *op, OxExec *x)
+{
+	AggOp *g = (AggOp *) op;
+	child_rescan (op, x);
+	agg_free_all (g);
+	ox_arena_reset (g->arena);
+	g->done_input = false;
+	g->plain_emitted = false;
+	g->it = NULL;
+}
+
+static OxValue *
+agg_next (OxOp *op, OxExec *x)
+{
+	AggOp *g = (AggOp *) op;
+	if (!g->done_input)
+		agg_consume (g, x);
+	ox_arena_reset (g->tmp);
+	if (g->nkeys == 0) {
+		if (g->plain_emitted)
+			return NULL;
+		g->plain_emitted = true;
+		for (int i = 0; i < g->naggs; i++)
+			g->out[i] = agg_final (g, x, g->aggs[i], &g->plain[i], g->tmp);
+		RETURN_ROW (op, g->out);
+	}
+	if (!g->it)
+		return NULL;
+	HEntry *e = g->it;
+	g->it = e->order;
+	memcpy (g->out, e->key, sizeof (OxValue) * (size_t) g->nkeys);
+	AggState *st = e->state;
+	for (int i = 0; i < g->naggs; i++)
+		g->out[g->nkeys + i] = agg_final (g, x, g->aggs[i], &st[i], g->tmp);
+	RETURN_ROW (op, g->out);
+}
+
+static void
+agg_close (OxOp *op, OxExec *x)
+{
+	AggOp *g = (AggOp *) op;
+	agg_free_all (g);
+	g_clear_pointer (&g->arena, ox_arena_free);
+	g_clear_pointer (&g->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_agg_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **keys, int nkeys, OxAggref **aggs, int naggs)
+{
+	if (nkeys > 64)
+		ox_raise (OX_ERR_PROGRAM_LIMIT, 0, "too many GROUP BY expressions");
+	AggOp *g = OX_NEW (a, AggOp);
+	g->op.kind = OX_OP_AGG;
+	g->op.ncols = nkeys + naggs;
+	g->op.left = child;
+	g->op.open = agg_open;
+	g->op.next = agg_next;
+	g->op.close = agg_close;
+	g->op.rescan = agg_rescan;
+	g->keys = keys;
+	g->nkeys = nkeys;
+	g->aggs = aggs;
+	g->naggs = naggs;
+	g->out = OX_NEW_N (a, OxValue, nkeys + naggs > 0 ? nkeys + naggs : 1);
+	return &g->op;
+}
+
+/* ---- sort / limit / distinct / append / setop ------------------------------------------------------ */
+
+typedef struct SortOp {
+	OxOp       op;
+	int       *cols;
+	bool      *desc, *nf;
+	int        n;
+	GPtrArray *rows;
+	OxArena   *arena;
+	guint      cur;
+	bool       sorted;
+} SortOp;
+
+static int
+sort_cmp (const void *pa, const void *pb, void *user)
+{
+	SortOp *s = user;
+	const OxValue *a = *(OxValue *const *) pa, *b = *(OxValue *const *) pb;
+	for (int i = 0; i < s->n; i++) {
+		int c = ox_sort_cmp (&a[s->cols[i]], &b[s->cols[i]], s->desc[i], s->nf[i]);
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+static void
+sort_reset (SortOp *s)
+{
+	s->sorted = false;
+	s->cur = 0;
+	if (s->rows)
+		g_ptr_array_set_size (s->rows, 0);
+	if (s->arena)
+		ox_arena_reset (s->arena);
+}
+
+static void
+sort_open (OxOp *op, OxExec *x)
+{
+	SortOp *s = (SortOp *) op;
+	child_open (op, x);
+	if (!s->arena) {
+		s->arena = ox_arena_new ();
+		s->rows = g_ptr_array_new ();
+	}
+	sort_reset (s);
+}
+
+static void
+sort_rescan (OxOp *op, OxExec *x)
+{
+	child_rescan (op, x);
+	sort_reset ((SortOp *) op);
+}
+
+static OxValue *
+sort_next (OxOp *op, OxExec *x)
+{
+	SortOp *s = (SortOp *) op;
+	if (!s->sorted) {
+		OxValue *r;
+		while ((r = op->left->next (op->left, x)) != NULL)
+			g_ptr_array_add (s->rows, copy_row (s->arena, r, op->ncols));
+		ox_exec_check_cancel (x);
+		qsort_r (s->rows->pdata, s->rows->len, sizeof (gpointer), sort_cmp, s);
+		s->sorted = true;
+	}
+	if (s->cur >= s->rows->len)
+		return NULL;
+	RETURN_ROW (op, s->rows->pdata[s->cur++]);
+}
+
+static void
+sort_close (OxOp *op, OxExec *x)
+{
+	SortOp *s = (SortOp *) op;
+	g_clear_pointer (&s->rows, g_ptr_array_unref);
+	g_clear_pointer (&s->arena, ox_arena_free);
+}
+
+OxOp *
+ox_op_sort_new (OxExec *x, OxArena *a, OxOp *child, int *cols, bool *desc, bool *nulls_first, int n, OxQuery *q)
+{
+	SortOp *s = OX_NEW (a, SortOp);
+	s->op.kind = OX_OP_SORT;
+	s->op.ncols = child->ncols;
+	s->op.left = child;
+	s->op.open = sort_open;
+	s->op.next = sort_next;
+	s->op.close = sort_close;
+	s->op.rescan = sort_rescan;
+	s->cols = cols;
+	s->desc = desc;
+	s->nf = nulls_first;
+	s->n = n;
+	(void) q;
+	return &s->op;
+}
+
+typedef struct LimitOp {
+	OxOp    op;
+	OxExpr *limit, *offset;
+	int64_t lim, off, seen;
+} LimitOp;
+
+static void
+limit_start (LimitOp *l, OxExec *x)
+{
+	l->lim = -1;
+	l->off = 0;
+	l->seen = 0;
+	if (l->limit) {
+		OxValue v = ox_eval (l->limit, x, NULL, x->arena);
+		if (!v.null) {
+			if (v.v.i < 0)
+				ox_raise ("2201W", 0, "LIMIT must not be negative");
+			l->lim = v.v.i;
+		}
+	}
+	if (l->offset) {
+		OxValue v = ox_eval (l->offset, x, NULL, x->arena);
+		if (!v.null) {
+			if (v.v.i < 0)
+				ox_raise ("2201X", 0, "OFFSET must not be negative");
+			l->off = v.v.i;
+		}
+	}
+}
+
+static void
+limit_open (OxOp *op, OxExec *x)
+{
+	child_open (op, x);
+	limit_start ((LimitOp *) op, x);
+}
+
+static void
+limit_rescan (OxOp *op, OxExec *x)
+{
+	child_rescan (op, x);
+	limit_start ((LimitOp *) op, x);
+}
+
+static OxValue *
+limit_next (OxOp *op, OxExec *x)
+{
+	LimitOp *l = (LimitOp *) op;
+	while (l->off > 0) {
+		if (!op->left->next (op->left, x))
+			return NULL;
+		l->off--;
+	}
+	if (l->lim >= 0 && l->seen >= l->lim)
+		return NULL;
+	OxValue *r = op->left->next (op->left, x);
+	if (r)
+		l->seen++;
+	RETURN_ROW (op, r);
+}
+
+OxOp *
+ox_op_limit_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *limit, OxExpr *offset)
+{
+	LimitOp *l = OX_NEW (a, LimitOp);
+	l->op.kind = OX_OP_LIMIT;
+	l->op.ncols = child->ncols;
+	l->op.left = child;
+	l->op.open = limit_open;
+	l->op.next = limit_next;
+	l->op.close = noop_close;
+	l->op.rescan = limit_rescan;
+	l->limit = limit;
+	l->offset = offset;
+	return &l->op;
+}
+
+typedef struct DistinctOp {
+	OxOp     op;
+	HTable   ht;
+	OxArena *arena;
+} DistinctOp;
+
+static void
+distinct_reset (DistinctOp *d)
+{
+	if (d->ht.b)
+		ht_free (&d->ht);
+	if (!d->arena)
+		d->arena = ox_arena_new ();
+	ox_arena_reset (d->arena);
+	ht_init (&d->ht, d->op.ncols);
+}
+
+static void
+distinct_open (OxOp *op, OxExec *x)
+{
+	child_open (op, x);
+	distinct_reset ((DistinctOp *) op);
+}
+
+static void
+distinct_rescan (OxOp *op, OxExec *x)
+{
+	child_rescan (op, x);
+	distinct_reset ((DistinctOp *) op);
+}
+
+static OxValue *
+distinct_next (OxOp *op, OxExec *x)
+{
+	DistinctOp *d = (DistinctOp *) op;
+	OxValue *r;
+	while ((r = op->left->next (op->left, x)) != NULL) {
+		uint32_t h = ox_row_hash (r, NULL, op->ncols);
+		if (ht_find (&d->ht, h, r))
+			continue;
+		OxValue *c = copy_row (d->arena, r, op->ncols);
+		ht_insert (&d->ht, d->arena, h, c);
+		RETURN_ROW (op, c);
+	}
+	return NULL;
+}
+
+static void
+distinct_close (OxOp *op, OxExec *x)
+{
+	DistinctOp *d = (DistinctOp *) op;
+	if (d->ht.b)
+		ht_free (&d->ht);
+	g_clear_pointer (&d->arena, ox_arena_free);
+}
+
+OxOp *
+ox_op_distinct_new (OxExec *x, OxArena *a, OxOp *child, int ncols)
+{
+	DistinctOp *d = OX_NEW (a, DistinctOp);
+	d->op.kind = OX_OP_DISTINCT;
+	d->op.ncols = ncols;
+	d->op.left = child;
+	d->op.open = distinct_open;
+	d->op.next = distinct_next;
+	d->op.close = distinct_close;
+	d->op.rescan = distinct_rescan;
+	return &d->op;
+}
+
+typedef struct AppendOp {
+	OxOp op;
+	bool on_right;
+} AppendOp;
+
+static void
+append_open (OxOp *op, OxExec *x)
+{
+	child_open (op, x);
+	((AppendOp *) op)->on_right = false;
+}
+
+static void
+append_rescan (OxOp *op, OxExec *x)
+{
+	child_rescan (op, x);
+	((AppendOp *) op)->on_right = false;
+}
+
+static OxValue *
+append_next (OxOp *op, OxExec *x)
+{
+	AppendOp *ap = (AppendOp *) op;
+	if (!ap->on_right) {
+		OxValue *r = op->left->next (op->left, x);
+		if (r)
+			RETURN_ROW (op, r);
+		ap->on_right = true;
+	}
+	RETURN_ROW (op, op->right->next (op->right, x));
+}
+
+OxOp *
+ox_op_append_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, int ncols)
+{
+	AppendOp *ap = OX_NEW (a, AppendOp);
+	ap->op.kind = OX_OP_APPEND;
+	ap->op.ncols = ncols;
+	ap->op.left = l;
+	ap->op.right = r;
+	ap->op.open = append_open;
+	ap->op.next = append_next;
+	ap->op.close = noop_close;
+	ap->op.rescan = append_rescan;
+	return &ap->op;
+}
+
+typedef struct SetOpOp {
+	OxOp     op;
+	OxSetOp  kind;
+	bool     all;
+	HTable   ht;
+	OxArena *arena;
+	bool     built;
+	HEntry  *it;
+	int64_t  emit_left;  /* copies of it still to emit */
+} SetOpOp;
+
+static void
+setop_reset (SetOpOp *s)
+{
+	if (s->ht.b)
+		ht_free (&s->ht);
+	if (!s->arena)
+		s->arena = ox_arena_new ();
+	ox_arena_reset (s->arena);
+	s->built = false;
+	s->it = NULL;
+	s->emit_left = 0;
+}
+
+static void
+setop_open (OxOp *op, OxExec *x)
+{
+	child_open (op, x);
+	setop_reset ((SetOpOp *) op);
+}
+
+static void
+setop_rescan (OxOp *op, OxExec *x)
+{
+	child_rescan (op, x);
+	setop_reset ((SetOpOp *) op);
+}
+
+static OxValue *
+setop_next (OxOp *op, OxExec *x)
+{
+	SetOpOp *s = (SetOpOp *) op;
+	if (!s->built) {
+		ht_init (&s->ht, op->ncols);
+		for (int side = 0; side < 2; side++) {
+			OxOp *in = side ? op->right : op->left;
+			OxValue *r;
+			while ((r = in->next (in, x)) != NULL) {
+				uint32_t h = ox_row_hash (r, NULL, op->ncols);
+				HEntry *e = ht_find (&s->ht, h, r);
+				if (!e) {
+					if (side == 1)
+						continue;  /* rows only on the right never appear */
+					e = ht_insert (&s->ht, s->arena, h, copy_row (s->arena, r, op->ncols));
+				}
+				e->cnt[side]++;
+			}
+		}
+		s->built = true;
+		s->it = s->ht.first;
+		s->emit_left = 0;
+	}
+	for (;;) {
+		if (s->emit_left > 0 && s->it) {
+			s->emit_left--;
+			OxValue *row = s->it->key;
+			if (s->emit_left == 0)
+				s->it = s->it->order;
+			RETURN_ROW (op, row);
+		}
+		if (!s->it)
+			return NULL;
+		HEntry *e = s->it;
+		int64_t n;
+		if (s->kind == OX_SETOP_INTERSECT)
+			n = s->all ? MIN (e->cnt[0], e->cnt[1]) : (e->cnt[0] > 0 && e->cnt[1] > 0);
+		else
+			n = s->all ? MAX (e->cnt[0] - e->cnt[1], 0) : (e->cnt[0] > 0 && e->cnt[1] == 0);
+		if (n == 0) {
+			s->it = e->order;
+			continue;
+		}
+		s->emit_left = n;
+	}
+}
+
+static void
+setop_close (OxOp *op, OxExec *x)
+{
+	SetOpOp *s = (SetOpOp *) op;
+	if (s->ht.b)
+		ht_free (&s->ht);
+	g_clear_pointer (&s->arena, ox_arena_free);
+}
+
+OxOp *
+ox_op_setop_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxSetOp kind, bool all, int ncols)
+{
+	SetOpOp *s = OX_NEW (a, SetOpOp);
+	s->op.kind = OX_OP_SETOP;
+	s->op.ncols = ncols;
+	s->op.left = l;
+	s->op.right = r;
+	s->op.open = setop_open;
+	s->op.next = setop_next;
+	s->op.close = setop_close;
+	s->op.rescan = setop_rescan;
+	s->kind = kind;
+	s->all = all;
+	return &s->op;
+}
+
+/* ---- DML ------------------------------------------------------------------------------------------ */
+
+typedef struct ModifyOp {
+	OxOp      op;
+	OxTable  *table;
+	int      *cols;      /* INSERT: source column -> table column */
+	int       ncols_src;
+	OxExpr  **defaults;  /* INSERT */
+	int      *colpos;    /* UPDATE/DELETE: table column (and ctid) -> input position */
+	OxExpr  **sets;      /* UPDATE */
+	OxExpr  **checks;
+	OxExpr  **ret;
+	int       nret;
+	bool      single;
+	OxExpr   *recheck;
+	OxExpr  **sets_single;
+	OxValue  *newrow;
+	OxValue  *retrow;
+	OxValue  *tmprow;
+	OxArena  *tmp;
+	bool      done;
+} ModifyOp;
+
+static void
+failing_row (GString *s, OxArena *a, OxExec *x, const OxValue *row, int n)
+{
+	g_string_append (s, "Failing row contains (");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			g_string_append (s, ", ");
+		g_string_append (s, row[i].null ? "null" : ox_value_out (a, &x->cx, &row[i], NULL));
+	}
+	g_string_append (s, ").");
+}
+
+static void
+check_row (ModifyOp *m, OxExec *x, const OxValue *row)
+{
+	OxTable *t = m->table;
+	for (int c = 0; c < t->ncols; c++) {
+		if (t->cols[c].notnull && row[c].null) {
+			GString *d = g_string_new (NULL);
+			failing_row (d, m->tmp, x, row, t->ncols);
+			char *detail = g_string_free (d, FALSE);
+			char *msg = g_strdup_printf ("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+			                             t->cols[c].name, t->obj.name);
+			OxErrorData e = { 0 };
+			g_strlcpy (e.sqlstate, OX_ERR_NOT_NULL_VIOLATION, sizeof e.sqlstate);
+			e.message = msg;
+			e.detail = detail;
+			ox_error_rethrow (&e);
+		}
+	}
+	for (int i = 0; i < t->nchecks; i++) {
+		OxValue v = ox_eval (m->checks[i], x, row, m->tmp);
+		if (!v.null && !v.v.b) {
+			GString *d = g_string_new (NULL);
+			failing_row (d, m->tmp, x, row, t->ncols);
+			char *detail = g_string_free (d, FALSE);
+			OxErrorData e = { 0 };
+			g_strlcpy (e.sqlstate, OX_ERR_CHECK_VIOLATION, sizeof e.sqlstate);
+			e.message = g_strdup_printf ("new row for relation \"%s\" violates check constraint \"%s\"",
+			                             t->obj.name, t->checks[i].name);
+			e.detail = detail;
+			ox_error_rethrow (&e);
+		}
+	}
+}
+
+static OxValue *
+returning_row (ModifyOp *m, OxExec *x, const OxValue *row)
+{
+	for (int i = 0; i < m->nret; i++)
+		m->retrow[i] = ox_eval (m->ret[i], x, row, m->tmp);
+	return m->retrow;
+}
+
+static void
+modify_open (OxOp *op, OxExec *x)
+{
+	ModifyOp *m = (ModifyOp *) op;
+	op->loops++;
+	if (op->left)
+		op->left->open (op->left, x);
+	if (!m->tmp)
+		m->tmp = ox_arena_new ();
+	m->done = false;
+	x->in_dml = true;
+}
+
+static void
+modify_close (OxOp *op, OxExec *x)
+{
+	g_clear_pointer (&((ModifyOp *) op)->tmp, ox_arena_free);
+}
+
+static OxValue *
+insert_next (OxOp *op, OxExec *x)
+{
+	ModifyOp *m = (ModifyOp *) op;
+	OxTable *t = m->table;
+	while (!m->done) {
+		OxValue *src = NULL;
+		if (op->left) {
+			src = op->left->next (op->left, x);
+			if (!src) {
+				m->done = true;
+				break;
+			}
+		} else
+			m->done = true;  /* DEFAULT VALUES: one row */
+		ox_arena_reset (m->tmp);
+		bool *given = ox_arena_alloc0 (m->tmp, sizeof (bool) * (size_t) t->ncols);
+		for (int i = 0; src && i < m->ncols_src; i++) {
+			m->newrow[m->cols[i]] = src[i];
+			given[m->cols[i]] = true;
+		}
+		for (int c = 0; c < t->ncols; c++)
+			if (!given[c])
+				m->newrow[c] = ox_eval (m->defaults[c], x, NULL, m->tmp);
+		/* values typed by assignment in the binder; a NULL may still carry
+		 * the source's type id, which storage does not care about */
+		for (int c = 0; c < t->ncols; c++)
+			if (m->newrow[c].null)
+				m->newrow[c] = ox_null (t->cols[c].type.id);
+		check_row (m, x, m->newrow);
+		uint64_t rowid, wait_id = 0;
+		for (;;) {
+			OxWriteResult r = ox_table_insert (x->txn, t->data, m->newrow, &rowid, &wait_id);
+			if (r == OX_WRITE_OK)
+				break;
+			ox_txn_wait_for (x->txn, wait_id);
+		}
+		x->changes++;
+		if (m->nret)
+			RETURN_ROW (op, returning_row (m, x, m->newrow));
+	}
+	return NULL;
+}
+
+OxOp *
+ox_op_insert_new (OxExec *x, OxArena *a, OxTable *t, OxOp *src, int *cols, int ncols, OxExpr **defaults,
+                  OxExpr **checks, OxExpr **ret, int nret)
+{
+	ModifyOp *m = OX_NEW (a, ModifyOp);
+	m->op.kind = OX_OP_INSERT;
+	m->op.ncols = nret;
+	m->op.left = src;
+	m->op.open = modify_open;
+	m->op.next = insert_next;
+	m->op.close = modify_close;
+	m->op.rescan = modify_open;
+	m->table = t;
+	m->cols = cols;
+	m->ncols_src = ncols;
+	m->defaults = defaults;
+	m->checks = checks;
+	m->ret = ret;
+	m->nret = nret;
+	m->newrow = OX_NEW_N (a, OxValue, t->ncols + 2);
+	m->retrow = OX_NEW_N (a, OxValue, nret > 0 ? nret : 1);
+	return &m->op;
+}
+
+static OxValue *
+modify_next (OxOp *op, OxExec *x)
+{
+	ModifyOp *m = (ModifyOp *) op;
+	OxTable *t = m->table;
+	bool is_update = op->kind == OX_OP_UPDATE;
+	for (;;) {
+		OxValue *row = op->left->next (op->left, x);
+		if (!row)
+			return NULL;
+		ox_arena_reset (m->tmp);
+		uint64_t rowid = (uint64_t) row[m->colpos[t->ncols]].v.i;
+		OxTuple *seen = (OxTuple *) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
+		OxExpr **sets = m->sets;
+		const OxValue *cur = row;
+		bool by_pos = true;  /* cur is an input row (positions via colpos) vs a table row */
+		for (;;) {
+			const OxValue *vals = NULL;
+			if (is_update) {
+				for (int c = 0; c < t->ncols; c++) {
+					if (sets[c])
+						m->newrow[c] = ox_eval (sets[c], x, cur, m->tmp);
+					else
+						m->newrow[c] = cur[by_pos ? m->colpos[c] : c];
+					if (m->newrow[c].null)
+						m->newrow[c] = ox_null (t->cols[c].type.id);
+				}
+				check_row (m, x, m->newrow);
+				vals = m->newrow;
+			}
+			uint64_t wait_id = 0;
+			OxTuple *latest = NULL;
+			OxWriteResult r = ox_table_update (x->txn, t->data, rowid, seen, vals, &wait_id, &latest);
+			if (r == OX_WRITE_OK) {
+				x->changes++;
+				if (m->nret) {
+					if (is_update)
+						RETURN_ROW (op, returning_row (m, x, m->newrow));
+					/* DELETE returns the old row */
+					for (int c = 0; c < t->ncols; c++)
+						m->newrow[c] = seen->vals[c];
+					RETURN_ROW (op, returning_row (m, x, m->newrow));
+				}
+				break;
+			}
+			if (r == OX_WRITE_SELF_UPDATED)
+				break;
+			if (r == OX_WRITE_WAIT) {
+				ox_txn_wait_for (x->txn, wait_id);
+				continue;
+			}
+			/* OX_WRITE_CONCURRENT */
+			if (x->txn->iso != OX_ISO_READ_COMMITTED)
+				ox_raise (OX_ERR_SERIALIZATION, 0, "could not serialize access due to concurrent %s",
+				          latest ? "update" : "delete");
+			if (!latest)
+				break;  /* deleted meanwhile: nothing to do, as in PostgreSQL */
+			if (!m->single)
+				ox_raise (OX_ERR_SERIALIZATION, 0,
+				          "could not serialize access due to concurrent update (joined UPDATE/DELETE)");
+			/* EvalPlanQual: re-check the newest version against WHERE and
+			 * recompute the new values from it. */
+			memcpy (m->tmprow, latest->vals, sizeof (OxValue) * (size_t) t->ncols);
+			m->tmprow[t->ncols] = ox_int (OX_T_INT8, (int64_t) rowid);
+			m->tmprow[t->ncols + 1] = ox_int (OX_T_INT8, (int64_t) (intptr_t) latest);
+			if (m->recheck && !ox_eval_qual (m->recheck, x, m->tmprow, m->tmp))
+				break;
+			seen = latest;
+			cur = m->tmprow;
+			by_pos = false;
+			sets = m->sets_single;
+		}
+	}
+}
+
+OxOp *
+ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, int *colpos, OxExpr **sets,
+                  OxExpr **checks, OxExpr **ret, int nret, bool single, OxExpr *recheck, OxExpr **sets_single)
+{
+	ModifyOp *m = OX_NEW (a, ModifyOp);
+	m->op.kind = kind;
+	m->op.ncols = nret;
+	m->op.left = src;
+	m->op.open = modify_open;
+	m->op.next = modify_next;
+	m->op.close = modify_close;
+	m->op.rescan = modify_open;
+	m->table = t;
+	m->colpos = colpos;
+	m->sets = sets;
+	m->checks = checks;
+	m->ret = ret;
+	m->nret = nret;
+	m->single = single;
+	m->recheck = recheck;
+	m->sets_single = sets_single;
+	m->newrow = OX_NEW_N (a, OxValue, t->ncols + 2);
+	m->tmprow = OX_NEW_N (a, OxValue, t->ncols + 2);
+	m->retrow = OX_NEW_N (a, OxValue, nret > 0 ? nret : 1);
+	return &m->op;
+}
+
+/* ---- tree helpers and EXPLAIN ------------------------------------------------------------------------ */
+
+static void
+collect_subplans (OxExpr *e, GPtrArray *out)
+{
+	if (!e)
+		return;
+	if (e->kind == OX_E_SUBLINK && e->subplan)
+		g_ptr_array_add (out, e->subplan);
+	for (int i = 0; i < e->nargs; i++)
+		collect_subplans (e->args[i], out);
+}
+
+static void
+op_subplans (OxOp *op, GPtrArray *out)
+{
+	switch (op->kind) {
+	case OX_OP_SEQSCAN:
+	case OX_OP_INDEXSCAN:
+		collect_subplans (((OxScanCommon *) op)->filter, out);
+		break;
+	case OX_OP_FILTER:
+		collect_subplans (((FilterOp *) op)->qual, out);
+		break;
+	case OX_OP_PROJECT: {
+		ProjectOp *p = (ProjectOp *) op;
+		for (int i = 0; i < p->n; i++)
+			collect_subplans (p->exprs[i], out);
+		break;
+	}
+	case OX_OP_NESTLOOP:
+		collect_subplans (((NestLoopOp *) op)->qual, out);
+		break;
+	case OX_OP_HASHJOIN:
+		collect_subplans (((HashJoinOp *) op)->residual, out);
+		break;
+	case OX_OP_AGG: {
+		AggOp *g = (AggOp *) op;
+		for (int i = 0; i < g->naggs; i++)
+			collect_subplans (g->aggs[i]->arg, out);
+		for (int i = 0; i < g->nkeys; i++)
+			collect_subplans (g->keys[i], out);
+		break;
+	}
+	case OX_OP_VALUES: {
+		ValuesOp *v = (ValuesOp *) op;
+		for (int r = 0; r < v->nrows; r++)
+			for (int c = 0; c < v->ncols; c++)
+				collect_subplans (v->rows[r][c], out);
+		break;
+	}
+	case OX_OP_UPDATE: {
+		ModifyOp *m = (ModifyOp *) op;
+		for (int c = 0; c < m->table->ncols; c++)
+			collect_subplans (m->sets[c], out);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+void
+ox_op_close_tree (OxOp *op, OxExec *x)
+{
+	if (!op)
+		return;
+	GPtrArray *subs = g_ptr_array_new ();
+	op_subplans (op, subs);
+	for (guint i = 0; i < subs->len; i++) {
+		OxSubPlan *sp = subs->pdata[i];
+		ox_op_close_tree (sp->plan, x);
+		g_clear_pointer (&sp->arena, ox_arena_free);
+	}
+	g_ptr_array_unref (subs);
+	if (op->kind != OX_OP_SUBQUERY) {
+		ox_op_close_tree (op->left, x);
+		ox_op_close_tree (op->right, x);
+	}
+	op->close (op, x);
+}
+
+static const char *
+jt_name (OxJoinType jt)
+{
+	switch (jt) {
+	case OX_JOIN_LEFT: return " Left";
+	case OX_JOIN_RIGHT: return " Right";
+	case OX_JOIN_FULL: return " Full";
+	default: return "";
+	}
+}
+
+static char *
+op_label (OxOp *op, OxArena *a)
+{
+	GString *s = g_string_new (NULL);
+	switch (op->kind) {
+	case OX_OP_SEQSCAN:
+	case OX_OP_INDEXSCAN: {
+		OxScanCommon *sc = (OxScanCommon *) op;
+		if (op->kind == OX_OP_SEQSCAN)
+			g_string_append_printf (s, "Seq Scan on %s", sc->table->obj.name);
+		else
+			g_string_append_printf (s, "Index Scan using %s on %s", ((OxIndexScanOp *) op)->index->obj.name,
+			                        sc->table->obj.name);
+		if (sc->alias && strcmp (sc->alias, sc->table->obj.name))
+			g_string_append_printf (s, " %s", sc->alias);
+		if (op->kind == OX_OP_INDEXSCAN) {
+			OxIndexScanOp *is = (OxIndexScanOp *) op;
+			g_string_append (s, " (index cond:");
+			for (int i = 0; i < is->neq; i++)
+				g_string_append_printf (s, " %s = %s", sc->table->cols[is->index->colnos[i]].name,
+				                        ox_expr_deparse (a, is->eq[i], NULL));
+			if (is->lo)
+				g_string_append_printf (s, " %s %s %s", sc->table->cols[is->index->colnos[is->neq]].name,
+				                        is->lo_incl ? ">=" : ">", ox_expr_deparse (a, is->lo, NULL));
+			if (is->hi)
+				g_string_append_printf (s, " %s %s %s", sc->table->cols[is->index->colnos[is->neq]].name,
+				                        is->hi_incl ? "<=" : "<", ox_expr_deparse (a, is->hi, NULL));
+			g_string_append_c (s, ')');
+		}
+		if (sc->filter)
+			g_string_append_printf (s, " (filter: %s)", ox_expr_deparse (a, sc->filter, NULL));
+		break;
+	}
+	case OX_OP_SUBQUERY: {
+		SubqueryOp *sq = (SubqueryOp *) op;
+		if (sq->view)
+			g_string_append_printf (s, "Subquery Scan on %s (view %s)", sq->alias, sq->view);
+		else if (sq->alias)
+			g_string_append_printf (s, "Subquery Scan on %s", sq->alias);
+		else
+			g_string_append (s, "Subquery Scan");
+		break;
+	}
+	case OX_OP_FILTER:
+		g_string_append_printf (s, "Filter (%s)", ox_expr_deparse (a, ((FilterOp *) op)->qual, NULL));
+		break;
+	case OX_OP_PROJECT: {
+		ProjectOp *p = (ProjectOp *) op;
+		g_string_append (s, "Project (");
+		for (int i = 0; i < p->n; i++) {
+			if (i)
+				g_string_append (s, ", ");
+			g_string_append (s, ox_expr_deparse (a, p->exprs[i], NULL));
+		}
+		g_string_append_c (s, ')');
+		break;
+	}
+	case OX_OP_RESULT:
+		g_string_append (s, "Result");
+		break;
+	case OX_OP_VALUES:
+		g_string_append_printf (s, "Values Scan (%d rows)", ((ValuesOp *) op)->nrows);
+		break;
+	case OX_OP_MATERIAL:
+		g_string_append (s, "Materialize");
+		break;
+	case OX_OP_NESTLOOP: {
+		NestLoopOp *n = (NestLoopOp *) op;
+		g_string_append_printf (s, "Nested Loop%s%s", jt_name (n->jt), n->jt == OX_JOIN_INNER ? "" : " Join");
+		if (n->qual)
+			g_string_append_printf (s, " (join filter: %s)", ox_expr_deparse (a, n->qual, NULL));
+		break;
+	}
+	case OX_OP_HASHJOIN: {
+		HashJoinOp *h = (HashJoinOp *) op;
+		g_string_append_printf (s, "Hash%s Join (hash cond:", jt_name (h->jt));
+		for (int i = 0; i < h->nkeys; i++)
+			g_string_append_printf (s, "%s %s = %s", i ? " AND" : "", ox_expr_deparse (a, h->lkeys[i], NULL),
+			                        ox_expr_deparse (a, h->rkeys[i], NULL));
+		g_string_append_c (s, ')');
+		if (h->residual)
+			g_string_append_printf (s, " (join filter: %s)", ox_expr_deparse (a, h->residual, NULL));
+		break;
+	}
+	case OX_OP_AGG: {
+		AggOp *g = (AggOp *) op;
+		if (g->nkeys == 0)
+			g_string_append (s, "Aggregate");
+		else {
+			g_string_append (s, "HashAggregate (group key:");
+			for (int i = 0; i < g->nkeys; i++)
+				g_string_append_printf (s, "%s %s", i ? "," : "", ox_expr_deparse (a, g->keys[i], NULL));
+			g_string_append_c (s, ')');
+		}
+		break;
+	}
+	case OX_OP_SORT: {
+		SortOp *so = (SortOp *) op;
+		g_string_append (s, "Sort (key:");
+		for (int i = 0; i < so->n; i++)
+			g_string_append_printf (s, "%s $%d%s%s", i ? "," : "", so->cols[i] + 1, so->desc[i] ? " DESC" : "",
+			                        so->nf[i] != so->desc[i] ? (so->nf[i] ? " NULLS FIRST" : " NULLS LAST") : "");
+		g_string_append_c (s, ')');
+		break;
+	}
+	case OX_OP_LIMIT: {
+		LimitOp *l = (LimitOp *) op;
+		g_string_append (s, "Limit");
+		if (l->limit)
+			g_string_append_printf (s, " (limit: %s)", ox_expr_deparse (a, l->limit, NULL));
+		if (l->offset)
+			g_string_append_printf (s, " (offset: %s)", ox_expr_deparse (a, l->offset, NULL));
+		break;
+	}
+	case OX_OP_DISTINCT:
+		g_string_append (s, "HashDistinct");
+		break;
+	case OX_OP_APPEND:
+		g_string_append (s, "Append");
+		break;
+	case OX_OP_SETOP: {
+		SetOpOp *so = (SetOpOp *) op;
+		g_string_append_printf (s, "HashSetOp %s%s", so->kind == OX_SETOP_INTERSECT ? "Intersect" : "Except",
+		                        so->all ? " All" : "");
+		break;
+	}
+	case OX_OP_INSERT:
+		g_string_append_printf (s, "Insert on %s", ((ModifyOp *) op)->table->obj.name);
+		break;
+	case OX_OP_UPDATE:
+		g_string_append_printf (s, "Update on %s", ((ModifyOp *) op)->table->obj.name);
+		break;
+	case OX_OP_DELETE:
+		g_string_append_printf (s, "Delete on %s", ((ModifyOp *) op)->table->obj.name);
+		break;
+	}
+	char *r = ox_arena_strdup (a, s->str);
+	g_string_free (s, TRUE);
+	return r;
+}
+
+static void
+explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, const char *prefix)
+{
+	GString *s = g_string_new (NULL);
+	if (depth > 0) {
+		for (int i = 0; i < (depth - 1) * 6 + 2; i++)
+			g_string_append_c (s, ' ');
+		g_string_append (s, "->  ");
+	}
+	if (prefix)
+		g_string_append (s, prefix);
+	g_string_append (s, op_label (op, x->arena));
+	if (analyze)
+		g_string_append_printf (s, " (actual rows=%" G_GUINT64_FORMAT " loops=%" G_GUINT64_FORMAT ")",
+		                        op->loops ? op->rows_out / op->loops : 0, op->loops);
+	g_ptr_array_add (lines, g_string_free (s, FALSE));
+	if (op->kind == OX_OP_SUBQUERY)
+		explain_rec (((SubqueryOp *) op)->sp->plan, x, analyze, depth + 1, lines, NULL);
+	else {
+		if (op->left)
+			explain_rec (op->left, x, analyze, depth + 1, lines, NULL);
+		if (op->right)
+			explain_rec (op->right, x, analyze, depth + 1, lines, NULL);
+	}
+	GPtrArray *subs = g_ptr_array_new ();
+	op_subplans (op, subs);
+	for (guint i = 0; i < subs->len; i++) {
+		OxSubPlan *sp = subs->pdata[i];
+		char *pre = g_strdup_printf ("SubPlan %d: ", sp->id);
+		explain_rec (sp->plan, x, analyze, depth + 1, lines, pre);
+		g_free (pre);
+	}
+	g_ptr_array_unref (subs);
+}
+
+GPtrArray *
+ox_explain_lines (OxOp *op, OxExec *x, bool analyze)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+	explain_rec (op, x, analyze, 0, lines, NULL);
+	return lines;
+}

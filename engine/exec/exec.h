@@ -1,0 +1,72 @@
+/*
+ * exec.h — constructors of the physical operators (exec.c) and EXPLAIN.
+ *
+ * Every operator embeds OxOp first (plan.h).  The planner builds them and
+ * fills the expressions; exec.c runs them.
+ */
+#ifndef OX_EXEC_H
+#define OX_EXEC_H
+
+#include "plan/plan.h"
+
+typedef struct OxScanCommon {
+	OxOp        op;
+	OxTable    *table;
+	const char *alias;
+	OxExpr     *filter;     /* over the scan's own row (plus ctid columns) */
+	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
+	OxArena    *tmp;        /* per-row scratch */
+	OxValue    *ctid_row;   /* buffer for rows with ctid appended */
+	OxTuple    *buf[256];
+	uint64_t    rowids[256];
+	int         nbuf, ibuf;
+	uint64_t    pos;
+	bool        done;
+} OxScanCommon;
+
+typedef struct OxIndexScanOp {
+	OxScanCommon sc;
+	OxIndex     *index;
+	OxExpr     **eq;       /* equality bounds on the first neq key columns */
+	int          neq;
+	OxExpr      *lo, *hi;  /* range on key column neq (NULL = open) */
+	bool         lo_incl, hi_incl;
+	bool         has_lo, has_hi;
+	OxIndexScan  scan;
+	bool         scan_open;
+	OxValue     *bounds_lo, *bounds_hi;
+	bool         empty;    /* a NULL bound: no row can match */
+} OxIndexScanOp;
+
+OxOp *ox_op_seqscan_new (OxExec *x, OxArena *a, OxTable *t, const char *alias, bool emit_ctid);
+OxOp *ox_op_indexscan_new (OxExec *x, OxArena *a, OxTable *t, OxIndex *ix, const char *alias, int neq,
+                           bool has_lo, bool lo_incl, bool has_hi, bool hi_incl, bool emit_ctid);
+OxOp *ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char *alias, const char *view);
+OxOp *ox_op_filter_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *qual);
+OxOp *ox_op_hashjoin_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr **lkeys,
+                          OxExpr **rkeys, int nkeys, OxExpr *residual, int lw, int rw);
+OxOp *ox_op_nestloop_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw);
+OxOp *ox_op_material_new (OxExec *x, OxArena *a, OxOp *child);
+OxOp *ox_op_limit_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *limit, OxExpr *offset);
+OxOp *ox_op_sort_new (OxExec *x, OxArena *a, OxOp *child, int *cols, bool *desc, bool *nulls_first, int n,
+                      OxQuery *q);
+OxOp *ox_op_project_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **exprs, int n, bool strip);
+OxOp *ox_op_append_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, int ncols);
+OxOp *ox_op_distinct_new (OxExec *x, OxArena *a, OxOp *child, int ncols);
+OxOp *ox_op_setop_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxSetOp op, bool all, int ncols);
+OxOp *ox_op_values_new (OxExec *x, OxArena *a, OxExpr ***rows, int nrows, int ncols);
+OxOp *ox_op_result_new (OxExec *x, OxArena *a);
+OxOp *ox_op_agg_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **keys, int nkeys, OxAggref **aggs, int naggs);
+OxOp *ox_op_insert_new (OxExec *x, OxArena *a, OxTable *t, OxOp *src, int *cols, int ncols, OxExpr **defaults,
+                        OxExpr **checks, OxExpr **ret, int nret);
+OxOp *ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, int *colpos,
+                        OxExpr **sets, OxExpr **checks, OxExpr **ret, int nret, bool single,
+                        OxExpr *recheck, OxExpr **sets_single);
+
+/* Close every operator of a tree (idempotent; used on error paths too). */
+void ox_op_close_tree (OxOp *op, OxExec *x);
+
+/* EXPLAIN: one line per operator, children indented under "->". */
+GPtrArray *ox_explain_lines (OxOp *op, OxExec *x, bool analyze);
+
+#endif

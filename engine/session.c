@@ -1,0 +1,2226 @@
+/*
+ * session.c — the public API (oxibase.h): databases, sessions, statements,
+ * transaction control, settings, DDL and EXPLAIN.
+ *
+ * A statement's life: ox_prepare parses it (and binds it once, so column
+ * names and types can be described before it runs); each run of ox_step
+ * begins an implicit transaction when none is open (autocommit), binds and
+ * plans afresh against the current catalog, pulls rows, and commits the
+ * implicit transaction when the statement is done.
+ *
+ * NOTE: every entry point installs an OX_TRY handler; errors raised inside
+ * the engine never escape as longjmps into the caller.
+ * NOTE: an error inside a transaction block marks the block failed (25P02
+ * for everything but ROLLBACK, COMMIT and ROLLBACK TO SAVEPOINT), as in
+ * PostgreSQL; in autocommit the implicit transaction is rolled back.
+ * NOTE: positions in errors are converted here from the engine's 1-based
+ * byte offsets into 1-based character offsets of the caller's text.
+ */
+#include "session.h"
+#include "base/error.h"
+#include "base/cast.h"
+#include "base/numeric.h"
+#include "sql/ast.h"
+#include "plan/plan.h"
+#include "exec/exec.h"
+
+#include <string.h>
+#include <stdio.h>
+
+/* From binder.c */
+OxType ox_resolve_typename (OxExec *x, OxArena *a, OxTypeName *tn);
+
+typedef enum StmtKind { SK_QUERY, SK_EXPLAIN, SK_UTILITY } StmtKind;
+
+struct OxStmt {
+	OxSession  *s;
+	char       *sql;          /* this statement's text (g_malloc'd, NUL-terminated) */
+	size_t      sql_len;
+	int         script_chars; /* characters before this statement in the caller's text */
+	OxArena    *parse_arena;
+	OxNode     *ast;
+	StmtKind    kind;
+	/* parameters */
+	int         nparams;
+	OxType     *ptypes;       /* [OX_MAX_PARAMS_STMT] */
+	OxValue    *pvals;        /* bound values (copies in param_arena) */
+	OxArena    *param_arena;
+	/* description */
+	int         ncols;
+	char      **colnames;
+	OxType     *coltypes;
+	char      **coltypenames;
+	bool        described;
+	bool        returns_rows;
+	/* execution */
+	OxArena    *exec_arena;
+	OxExec      x;
+	OxOp       *plan;
+	bool        running;
+	bool        opened;
+	bool        implicit;     /* this run began the transaction */
+	OxValue    *row;          /* current row */
+	OxArena    *row_arena;    /* text of the current row */
+	const char **row_text;
+	bool        *row_text_done;
+	GPtrArray  *util_rows;    /* SHOW / EXPLAIN output (char*) */
+	guint       util_i;
+	char       *tag;
+	int64_t     changes;
+	/* batches */
+	GPtrArray  *batch;        /* char** rows of the last fetch_batch */
+	int         batch_cols;
+};
+
+#define OX_MAX_PARAMS_STMT 65535
+
+/* ---- errors -------------------------------------------------------------------------------- */
+
+void
+ox_error_clear (OxError *err)
+{
+	if (!err)
+		return;
+	g_clear_pointer (&err->message, g_free);
+	g_clear_pointer (&err->detail, g_free);
+	g_clear_pointer (&err->hint, g_free);
+	err->sqlstate[0] = '\0';
+	err->position = 0;
+}
+
+void
+ox_free (void *p)
+{
+	g_free (p);
+}
+
+const char *
+ox_version (void)
+{
+	return "0.1.0";
+}
+
+/* Convert a 1-based byte offset into text to a 1-based character offset. */
+static int
+char_position (const char *text, size_t len, int bytepos)
+{
+	if (bytepos <= 0)
+		return 0;
+	size_t lim = (size_t) bytepos - 1;
+	if (lim > len)
+		lim = len;
+	int chars = 0;
+	for (size_t i = 0; i < lim; i++)
+		if (((unsigned char) text[i] & 0xC0) != 0x80)
+			chars++;
+	return chars + 1;
+}
+
+/* Move the thread's current error into err (adjusting the position). */
+static void
+take_error (OxError *err, const char *text, size_t len, int script_chars)
+{
+	OxErrorData e;
+	ox_error_take (&e);
+	if (!err) {
+		ox_error_data_clear (&e);
+		return;
+	}
+	ox_error_clear (err);
+	g_strlcpy (err->sqlstate, e.sqlstate[0] ? e.sqlstate : "XX000", sizeof err->sqlstate);
+	err->message = e.message ? e.message : g_strdup ("unknown error");
+	err->detail = e.detail;
+	err->hint = e.hint;
+	err->position = e.position > 0 && text ? char_position (text, len, e.position) + script_chars : 0;
+}
+
+static void
+set_error (OxError *err, const char *state, const char *msg)
+{
+	if (!err)
+		return;
+	ox_error_clear (err);
+	g_strlcpy (err->sqlstate, state, sizeof err->sqlstate);
+	err->message = g_strdup (msg);
+}
+
+/* ---- databases ------------------------------------------------------------------------------ */
+
+int
+ox_db_open (const char *path, OxDatabase **out, OxError *err)
+{
+	*out = NULL;
+	if (!path) {
+		set_error (err, "58P01", "no database path given");
+		return OX_ERROR;
+	}
+	if (strcmp (path, ":memory:") != 0) {
+		/* Durability comes with the write-ahead log; until then a directory
+		 * is created so the path is reserved, and the data stays in memory. */
+		if (g_mkdir_with_parents (path, 0700) != 0) {
+			char *m = g_strdup_printf ("could not create directory \"%s\": %s", path, g_strerror (errno));
+			set_error (err, "58P01", m);
+			g_free (m);
+			return OX_ERROR;
+		}
+	}
+	OxDatabase *db = g_new0 (OxDatabase, 1);
+	db->path = g_strdup (path);
+	g_mutex_init (&db->lock);
+	db->mgr = ox_txn_mgr_new ();
+	db->catalog = ox_catalog_new (db->mgr);
+	OxTxn *t = ox_txn_begin (db->mgr, OX_ISO_READ_COMMITTED);
+	OX_TRY {
+		db->public_schema = ox_catalog_create_schema (db->catalog, t, "public");
+		ox_catalog_create_schema (db->catalog, t, "pg_catalog");
+		ox_catalog_create_schema (db->catalog, t, "information_schema");
+		ox_txn_commit (t);
+	} OX_CATCH {
+		take_error (err, NULL, 0, 0);
+		ox_txn_abort (t);
+		ox_txn_free (t);
+		ox_catalog_free (db->catalog);
+		ox_txn_mgr_free (db->mgr);
+		g_free (db->path);
+		g_free (db);
+		return OX_ERROR;
+	} OX_END_TRY;
+	ox_txn_free (t);
+	*out = db;
+	return OX_OK;
+}
+
+void
+ox_db_close (OxDatabase *db)
+{
+	if (!db)
+		return;
+	if (db->nsessions > 0)
+		g_warning ("ox_db_close: %d sessions still open", db->nsessions);
+	ox_catalog_free (db->catalog);
+	ox_txn_mgr_free (db->mgr);
+	g_mutex_clear (&db->lock);
+	g_free (db->path);
+	g_free (db);
+}
+
+/* ---- sessions ------------------------------------------------------------------------------- */
+
+static void
+set_search_path (OxSession *s, const char *text)
+{
+	g_strfreev (s->search_path);
+	g_free (s->search_path_text);
+	s->search_path_text = g_strdup (text);
+	char **parts = g_strsplit (text, ",", -1);
+	GPtrArray *names = g_ptr_array_new ();
+	for (char **p = parts; *p; p++) {
+		char *n = g_strstrip (*p);
+		size_t l = strlen (n);
+		if (l >= 2 && n[0] == '"' && n[l - 1] == '"') {
+			n[l - 1] = '\0';
+			n++;
+		} else {
+			char *low = g_ascii_strdown (n, -1);
+			strcpy (n, low);
+			g_free (low);
+		}
+		if (*n)
+			g_ptr_array_add (names, g_strdup (n));
+	}
+	g_ptr_array_add (names, NULL);
+	s->search_path = (char **) g_ptr_array_free (names, FALSE);
+	g_strfreev (parts);
+}
+
+int
+ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
+{
+	OxSession *s = g_new0 (OxSession, 1);
+	s->db = db;
+	s->savepoints = g_ptr_array_new ();
+	s->tz = ox_timezone_new ("UTC");
+	s->default_iso = OX_ISO_READ_COMMITTED;
+	s->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	set_search_path (s, "\"$user\", public");
+	g_mutex_lock (&db->lock);
+	db->nsessions++;
+	g_mutex_unlock (&db->lock);
+	*out = s;
+	return OX_OK;
+}
+
+static void
+savepoints_clear (OxSession *s)
+{
+	for (guint i = 0; i < s->savepoints->len; i++) {
+		OxSavepoint *sp = s->savepoints->pdata[i];
+		g_free (sp->name);
+		g_free (sp);
+	}
+	g_ptr_array_set_size (s->savepoints, 0);
+}
+
+static void
+end_txn (OxSession *s, bool commit)
+{
+	if (!s->txn)
+		return;
+	if (commit)
+		ox_txn_commit (s->txn);
+	else
+		ox_txn_abort (s->txn);
+	ox_txn_free (s->txn);
+	s->txn = NULL;
+	s->in_block = false;
+	s->failed = false;
+	s->next_iso = OX_ISO_DEFAULT;
+	savepoints_clear (s);
+}
+
+void
+ox_session_free (OxSession *s)
+{
+	if (!s)
+		return;
+	if (s->txn) {
+		ox_txn_abort (s->txn);
+		ox_txn_free (s->txn);
+		s->txn = NULL;
+	}
+	savepoints_clear (s);
+	g_ptr_array_unref (s->savepoints);
+	g_strfreev (s->search_path);
+	g_free (s->search_path_text);
+	ox_timezone_free (s->tz);
+	g_hash_table_unref (s->settings);
+	g_mutex_lock (&s->db->lock);
+	s->db->nsessions--;
+	g_mutex_unlock (&s->db->lock);
+	g_free (s);
+}
+
+char
+ox_session_txn_status (OxSession *s)
+{
+	if (!s->in_block)
+		return 'I';
+	return s->failed ? 'E' : 'T';
+}
+
+void
+ox_session_cancel (OxSession *s)
+{
+	__atomic_store_n (&s->cancel, 1, __ATOMIC_RELAXED);
+}
+
+void
+ox_session_set_notice_func (OxSession *s, OxNoticeFunc fn, void *user)
+{
+	s->notice_fn = fn;
+	s->notice_user = user;
+}
+
+void
+ox_session_notice (OxSession *s, const char *sqlstate, const char *fmt, ...)
+{
+	if (!s->notice_fn)
+		return;
+	va_list ap;
+	va_start (ap, fmt);
+	char *m = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	const char *sev = sqlstate[0] == '0' && sqlstate[1] == '1' ? "WARNING" : "NOTICE";
+	if (!strcmp (sqlstate, "25001") || !strcmp (sqlstate, "25P01"))
+		sev = "WARNING";
+	s->notice_fn (s->notice_user, sev, sqlstate, m);
+	g_free (m);
+}
+
+static OxTxn *
+cur_txn (OxSession *s)
+{
+	return s->txn;
+}
+
+OxSchema *
+ox_session_schema (OxSession *s, const char *name, int loc)
+{
+	OxCatalog *c = s->db->catalog;
+	OxTxn *t = cur_txn (s);
+	if (name) {
+		OxSchema *sc = ox_catalog_schema (c, t, name);
+		if (!sc)
+			ox_raise (OX_ERR_UNDEFINED_SCHEMA, loc > 0 ? loc : 0, "schema \"%s\" does not exist", name);
+		return sc;
+	}
+	for (char **p = s->search_path; *p; p++) {
+		if (!strcmp (*p, "$user"))
+			continue;
+		OxSchema *sc = ox_catalog_schema (c, t, *p);
+		if (sc)
+			return sc;
+	}
+	ox_raise (OX_ERR_UNDEFINED_SCHEMA, loc > 0 ? loc : 0, "no schema has been selected to create in");
+}
+
+OxTable *
+ox_session_relation (OxSession *s, const char *schema, const char *name)
+{
+	OxCatalog *c = s->db->catalog;
+	OxTxn *t = cur_txn (s);
+	if (schema) {
+		OxSchema *sc = ox_catalog_schema (c, t, schema);
+		return sc ? ox_catalog_relation (c, t, sc, name) : NULL;
+	}
+	for (char **p = s->search_path; *p; p++) {
+		OxSchema *sc = ox_catalog_schema (c, t, *p);
+		if (!sc)
+			continue;
+		OxTable *r = ox_catalog_relation (c, t, sc, name);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- settings ------------------------------------------------------------------------------- */
+
+static const char *
+iso_name (OxIsolation i)
+{
+	switch (i) {
+	case OX_ISO_READ_UNCOMMITTED: return "read uncommitted";
+	case OX_ISO_REPEATABLE_READ: return "repeatable read";
+	case OX_ISO_SERIALIZABLE: return "serializable";
+	default: return "read committed";
+	}
+}
+
+static OxIsolation
+iso_parse (const char *v)
+{
+	if (!g_ascii_strcasecmp (v, "read committed"))
+		return OX_ISO_READ_COMMITTED;
+	if (!g_ascii_strcasecmp (v, "read uncommitted"))
+		return OX_ISO_READ_UNCOMMITTED;
+	if (!g_ascii_strcasecmp (v, "repeatable read"))
+		return OX_ISO_REPEATABLE_READ;
+	if (!g_ascii_strcasecmp (v, "serializable"))
+		return OX_ISO_SERIALIZABLE;
+	return OX_ISO_DEFAULT;
+}
+
+static const char *const passive_settings[][2] = {
+	{ "client_encoding", "UTF8" },
+	{ "server_encoding", "UTF8" },
+	{ "datestyle", "ISO, MDY" },
+	{ "intervalstyle", "postgres" },
+	{ "standard_conforming_strings", "on" },
+	{ "integer_datetimes", "on" },
+	{ "server_version", "15.0" },
+	{ "server_version_num", "150000" },
+	{ "application_name", "" },
+	{ "extra_float_digits", "1" },
+	{ "statement_timeout", "0" },
+	{ "lock_timeout", "0" },
+	{ "idle_in_transaction_session_timeout", "0" },
+	{ "synchronous_commit", "on" },
+	{ "client_min_messages", "notice" },
+	{ "max_connections", "100" },
+	{ "default_transaction_read_only", "off" },
+	{ "transaction_read_only", "off" },
+	{ "lc_collate", "C" },
+	{ "lc_ctype", "C" },
+	{ "is_superuser", "on" },
+	{ "row_security", "on" },
+};
+
+static const char *
+passive_default (const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS (passive_settings); i++)
+		if (!strcmp (passive_settings[i][0], name))
+			return passive_settings[i][1];
+	return NULL;
+}
+
+static char *
+setting_value (OxSession *s, const char *name)
+{
+	if (!strcmp (name, "search_path"))
+		return g_strdup (s->search_path_text);
+	if (!strcmp (name, "timezone"))
+		return g_strdup (ox_timezone_name (s->tz));
+	if (!strcmp (name, "transaction_isolation"))
+		return g_strdup (iso_name (s->txn ? s->txn->iso : (s->next_iso ? s->next_iso : s->default_iso)));
+	if (!strcmp (name, "default_transaction_isolation"))
+		return g_strdup (iso_name (s->default_iso));
+	const char *v = g_hash_table_lookup (s->settings, name);
+	if (v)
+		return g_strdup (v);
+	v = passive_default (name);
+	return v ? g_strdup (v) : NULL;
+}
+
+char *
+ox_session_setting (OxSession *s, const char *name)
+{
+	char *low = g_ascii_strdown (name, -1);
+	char *v = setting_value (s, low);
+	g_free (low);
+	return v;
+}
+
+static char *
+set_value_text (OxSetStmt *st)
+{
+	GString *g = g_string_new (NULL);
+	for (int i = 0; i < OX_LIST_N (st->values); i++) {
+		OxNode *n = st->values->items[i];
+		if (i)
+			g_string_append (g, ", ");
+		if (n->tag == OX_N_CONST) {
+			OxConst *c = (OxConst *) n;
+			if (c->kind == OX_CONST_BOOL)
+				g_string_append (g, c->bval ? "on" : "off");
+			else if (c->text)
+				g_string_append (g, c->text);
+		} else if (n->tag == OX_N_COLUMNREF) {
+			OxColumnRef *cr = (OxColumnRef *) n;
+			for (int k = 0; k < cr->fields->n; k++) {
+				if (k)
+					g_string_append_c (g, '.');
+				g_string_append (g, cr->fields->items[k]);
+			}
+		} else if (n->tag == OX_N_TYPECAST && ((OxTypeCast *) n)->arg->tag == OX_N_CONST) {
+			g_string_append (g, ((OxConst *) ((OxTypeCast *) n)->arg)->text);
+		} else if (n->tag == OX_N_AEXPR) {
+			/* SET TIME ZONE -5 parses as a unary minus */
+			OxAExpr *ae = (OxAExpr *) n;
+			if (ae->rexpr && ae->rexpr->tag == OX_N_CONST)
+				g_string_append_printf (g, "%s%s", ae->name, ((OxConst *) ae->rexpr)->text);
+		}
+	}
+	return g_string_free (g, FALSE);
+}
+
+static void
+exec_set (OxSession *s, OxSetStmt *st)
+{
+	if (!st->name) {
+		/* RESET ALL */
+		set_search_path (s, "\"$user\", public");
+		ox_timezone_free (s->tz);
+		s->tz = ox_timezone_new ("UTC");
+		s->default_iso = OX_ISO_READ_COMMITTED;
+		g_hash_table_remove_all (s->settings);
+		return;
+	}
+	const char *name = st->name;
+	char *val = st->reset || !st->values ? NULL : set_value_text (st);
+	if (!strcmp (name, "transaction_isolation") || !strcmp (name, "default_transaction_isolation")) {
+		OxIsolation iso = st->isolation;
+		if (!iso && val)
+			iso = iso_parse (val);
+		if (!strcmp (name, "default_transaction_isolation")) {
+			s->default_iso = iso ? iso : OX_ISO_READ_COMMITTED;
+		} else {
+			if (s->txn && s->txn->cid > 1) {
+				g_free (val);
+				ox_raise (OX_ERR_ACTIVE_TXN, 0, "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+			}
+			if (!s->in_block)
+				ox_session_notice (s, "25P01", "SET TRANSACTION can only be used in transaction blocks");
+			else if (s->txn && iso)
+				s->txn->iso = iso == OX_ISO_READ_UNCOMMITTED ? OX_ISO_READ_COMMITTED : iso;
+			if (s->txn && s->txn->iso == OX_ISO_SERIALIZABLE && !s->txn->read_tables)
+				s->txn->read_tables = g_hash_table_new (NULL, NULL);
+		}
+	} else if (!strcmp (name, "search_path")) {
+		set_search_path (s, val ? val : "\"$user\", public");
+	} else if (!strcmp (name, "timezone") || !strcmp (name, "time zone")) {
+		const char *z = val ? val : "UTC";
+		if (!g_ascii_strcasecmp (z, "local") || !g_ascii_strcasecmp (z, "default"))
+			z = "UTC";
+		OxTimeZone *tz = ox_timezone_new (z);
+		if (!tz) {
+			char *m = g_strdup_printf ("invalid value for parameter \"TimeZone\": \"%s\"", z);
+			g_free (val);
+			OxErrorData e = { 0 };
+			g_strlcpy (e.sqlstate, OX_ERR_INVALID_PARAMETER, sizeof e.sqlstate);
+			e.message = m;
+			ox_error_rethrow (&e);
+		}
+		ox_timezone_free (s->tz);
+		s->tz = tz;
+	} else if (passive_default (name)) {
+		if (!strcmp (name, "server_version") || !strcmp (name, "server_version_num") ||
+		    !strcmp (name, "server_encoding") || !strcmp (name, "integer_datetimes") ||
+		    !strcmp (name, "lc_collate") || !strcmp (name, "lc_ctype") || !strcmp (name, "is_superuser")) {
+			g_free (val);
+			ox_raise (OX_ERR_CANT_CHANGE_RUNTIME_PARAM, 0, "parameter \"%s\" cannot be changed", name);
+		}
+		if (val)
+			g_hash_table_insert (s->settings, g_strdup (name), g_strdup (val));
+		else
+			g_hash_table_remove (s->settings, name);
+	} else {
+		g_free (val);
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "unrecognized configuration parameter \"%s\"", name);
+	}
+	g_free (val);
+}
+
+/* ---- statement preparation ------------------------------------------------------------------- */
+
+static void
+stmt_reset_exec (OxStmt *st)
+{
+	if (st->plan && st->opened) {
+		OX_TRY {
+			ox_op_close_tree (st->plan, &st->x);
+		} OX_CATCH {
+			OxErrorData e;
+			ox_error_take (&e);
+			ox_error_data_clear (&e);
+		} OX_END_TRY;
+	}
+	st->plan = NULL;
+	st->opened = false;
+	st->running = false;
+	st->row = NULL;
+	g_clear_pointer (&st->exec_arena, ox_arena_free);
+	g_clear_pointer (&st->row_arena, ox_arena_free);
+	if (st->util_rows) {
+		g_ptr_array_unref (st->util_rows);
+		st->util_rows = NULL;
+	}
+	st->util_i = 0;
+}
+
+static void
+init_exec (OxStmt *st)
+{
+	OxSession *s = st->s;
+	st->exec_arena = ox_arena_new ();
+	memset (&st->x, 0, sizeof st->x);
+	OxExec *x = &st->x;
+	x->txn = s->txn;
+	x->catalog = s->db->catalog;
+	x->arena = st->exec_arena;
+	x->cx.tz = s->tz;
+	x->cx.now = s->txn ? s->txn->start_time : ox_timestamp_now ();
+	x->fcx.arena = st->exec_arena;
+	x->fcx.cx = &x->cx;
+	x->params = st->pvals;
+	x->nparams = st->nparams;
+	x->cancel = &s->cancel;
+	x->session = s;
+}
+
+static void
+set_columns_from_query (OxStmt *st, OxQuery *q, GPtrArray *targets)
+{
+	int n = 0;
+	for (guint i = 0; i < targets->len; i++)
+		if (!((OxTarget *) targets->pdata[i])->resjunk)
+			n++;
+	st->ncols = n;
+	st->colnames = g_new0 (char *, n + 1);
+	st->coltypes = g_new0 (OxType, n + 1);
+	st->coltypenames = g_new0 (char *, n + 1);
+	OxArena *tmp = ox_arena_new ();
+	int j = 0;
+	for (guint i = 0; i < targets->len; i++) {
+		OxTarget *t = targets->pdata[i];
+		if (t->resjunk)
+			continue;
+		st->colnames[j] = g_strdup (t->name ? t->name : "?column?");
+		st->coltypes[j] = t->expr->type;
+		st->coltypenames[j] = g_strdup (ox_type_format (tmp, t->expr->type));
+		j++;
+	}
+	ox_arena_free (tmp);
+	(void) q;
+}
+
+static void
+set_single_column (OxStmt *st, const char *name)
+{
+	st->ncols = 1;
+	st->colnames = g_new0 (char *, 2);
+	st->coltypes = g_new0 (OxType, 2);
+	st->coltypenames = g_new0 (char *, 2);
+	st->colnames[0] = g_strdup (name);
+	st->coltypes[0] = (OxType) { OX_T_TEXT, -1 };
+	st->coltypenames[0] = g_strdup ("text");
+}
+
+static void
+free_columns (OxStmt *st)
+{
+	g_strfreev (st->colnames);
+	g_strfreev (st->coltypenames);
+	g_free (st->coltypes);
+	st->colnames = st->coltypenames = NULL;
+	st->coltypes = NULL;
+	st->ncols = 0;
+}
+
+/* Bind a query statement into the exec arena; returns the query. */
+static OxQuery *
+bind_stmt (OxStmt *st, OxNode *ast)
+{
+	OxExec *x = &st->x;
+	if (ast->tag == OX_N_SELECT)
+		return ox_bind_select (x, st->s, (OxSelectStmt *) ast, x->arena, st->ptypes, &st->nparams);
+	return ox_bind_dml (x, st->s, ast, x->arena, st->ptypes, &st->nparams);
+}
+
+static bool
+is_query (OxNode *n)
+{
+	return n->tag == OX_N_SELECT || n->tag == OX_N_INSERT || n->tag == OX_N_UPDATE || n->tag == OX_N_DELETE;
+}
+
+/* Describe result columns by binding in a throwaway execution state. */
+static void
+describe (OxStmt *st)
+{
+	OxSession *s = st->s;
+	free_columns (st);
+	st->described = true;
+	OxNode *ast = st->ast;
+	if (st->kind == SK_EXPLAIN) {
+		set_single_column (st, "QUERY PLAN");
+		st->returns_rows = true;
+		return;
+	}
+	if (ast->tag == OX_N_SHOW) {
+		OxShowStmt *sh = (OxShowStmt *) ast;
+		if (!strcmp (sh->name, "all")) {
+			st->ncols = 3;
+			st->colnames = g_new0 (char *, 4);
+			st->coltypes = g_new0 (OxType, 4);
+			st->coltypenames = g_new0 (char *, 4);
+			const char *n[] = { "name", "setting", "description" };
+			for (int i = 0; i < 3; i++) {
+				st->colnames[i] = g_strdup (n[i]);
+				st->coltypes[i] = (OxType) { OX_T_TEXT, -1 };
+				st->coltypenames[i] = g_strdup ("text");
+			}
+		} else
+			set_single_column (st, !strcmp (sh->name, "timezone") ? "TimeZone" : sh->name);
+		st->returns_rows = true;
+		return;
+	}
+	if (!is_query (ast))
+		return;
+	bool has_ret = (ast->tag == OX_N_INSERT && ((OxInsertStmt *) ast)->returning) ||
+	               (ast->tag == OX_N_UPDATE && ((OxUpdateStmt *) ast)->returning) ||
+	               (ast->tag == OX_N_DELETE && ((OxDeleteStmt *) ast)->returning);
+	st->returns_rows = ast->tag == OX_N_SELECT || has_ret;
+	if (s->failed)
+		return;
+	bool temp_txn = s->txn == NULL;
+	if (temp_txn)
+		s->txn = ox_txn_begin (s->db->mgr, OX_ISO_READ_COMMITTED);
+	init_exec (st);
+	volatile bool ok = true;
+	OX_TRY {
+		OxQuery *q = bind_stmt (st, ast);
+		if (ast->tag == OX_N_SELECT)
+			set_columns_from_query (st, q, q->targets);
+		else if (q->returning)
+			set_columns_from_query (st, q, q->returning);
+	} OX_CATCH {
+		ok = false;
+	} OX_END_TRY;
+	g_clear_pointer (&st->exec_arena, ox_arena_free);
+	if (temp_txn) {
+		ox_txn_abort (s->txn);
+		ox_txn_free (s->txn);
+		s->txn = NULL;
+	}
+	if (!ok)
+		ox_error_rethrow_current ();
+}
+
+static void
+stmt_free_parse (OxStmt *st)
+{
+	g_clear_pointer (&st->parse_arena, ox_arena_free);
+}
+
+int
+ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char **tail, OxError *err)
+{
+	*out = NULL;
+	size_t len = nbytes < 0 ? strlen (sql) : (size_t) nbytes;
+	OxArena *a = ox_arena_new ();
+	size_t end = 0;
+	volatile OxNode *ast = NULL;
+	OX_TRY {
+		ast = ox_parse_one (a, sql, len, &end);
+	} OX_CATCH {
+		take_error (err, sql, len, 0);
+		ox_arena_free (a);
+		if (tail)
+			*tail = sql + len;
+		return OX_ERROR;
+	} OX_END_TRY;
+	if (tail)
+		*tail = sql + end;
+	if (!ast) {
+		ox_arena_free (a);
+		return OX_OK;
+	}
+	OxStmt *st = g_new0 (OxStmt, 1);
+	st->s = s;
+	/* Keep the whole prefix so that node offsets stay valid. */
+	st->sql = g_strndup (sql, end);
+	st->sql_len = end;
+	st->parse_arena = a;
+	st->ast = (OxNode *) ast;
+	st->ptypes = g_new0 (OxType, OX_MAX_PARAMS_STMT);
+	st->param_arena = ox_arena_new ();
+	if (st->ast->tag == OX_N_EXPLAIN)
+		st->kind = SK_EXPLAIN;
+	else if (is_query (st->ast))
+		st->kind = SK_QUERY;
+	else
+		st->kind = SK_UTILITY;
+	OX_TRY {
+		describe (st);
+	} OX_CATCH {
+		take_error (err, st->sql, st->sql_len, 0);
+		ox_finalize (st);
+		return OX_ERROR;
+	} OX_END_TRY;
+	st->pvals = g_new0 (OxValue, st->nparams > 0 ? st->nparams : 1);
+	for (int i = 0; i < st->nparams; i++)
+		st->pvals[i] = ox_null (OX_T_UNKNOWN);
+	*out = st;
+	return OX_OK;
+}
+
+int
+ox_param_count (OxStmt *st)
+{
+	return st->nparams;
+}
+
+void
+ox_finalize (OxStmt *st)
+{
+	if (!st)
+		return;
+	ox_reset (st);
+	stmt_free_parse (st);
+	free_columns (st);
+	g_free (st->ptypes);
+	g_free (st->pvals);
+	g_clear_pointer (&st->param_arena, ox_arena_free);
+	g_free (st->sql);
+	g_free (st->tag);
+	g_free (st->row_text);
+	g_free (st->row_text_done);
+	if (st->batch)
+		g_ptr_array_unref (st->batch);
+	g_free (st);
+}
+
+const char *
+ox_stmt_sql (OxStmt *st)
+{
+	return st->sql;
+}
+
+/* ---- binding ---------------------------------------------------------------------------------------- */
+
+static int
+bind_check (OxStmt *st, int idx, OxError *err)
+{
+	if (idx < 1 || idx > st->nparams) {
+		char *m = g_strdup_printf ("bind index %d out of range (statement has %d parameters)", idx, st->nparams);
+		set_error (err, "08P01", m);
+		g_free (m);
+		return OX_ERROR;
+	}
+	if (st->running)
+		ox_reset (st);
+	return OX_OK;
+}
+
+int
+ox_bind_null (OxStmt *st, int idx, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	st->pvals[idx - 1] = ox_null (OX_T_UNKNOWN);
+	return OX_OK;
+}
+
+int
+ox_bind_int64 (OxStmt *st, int idx, int64_t v, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	st->pvals[idx - 1] = ox_int (OX_T_INT8, v);
+	return OX_OK;
+}
+
+int
+ox_bind_double (OxStmt *st, int idx, double v, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	st->pvals[idx - 1] = ox_float (OX_T_FLOAT8, v);
+	return OX_OK;
+}
+
+int
+ox_bind_bool (OxStmt *st, int idx, bool v, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	st->pvals[idx - 1] = ox_bool (v);
+	return OX_OK;
+}
+
+int
+ox_bind_text (OxStmt *st, int idx, const char *v, int nbytes, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	size_t n = nbytes < 0 ? strlen (v) : (size_t) nbytes;
+	st->pvals[idx - 1] = ox_text (OX_T_UNKNOWN, ox_arena_strndup (st->param_arena, v, n), n);
+	return OX_OK;
+}
+
+int
+ox_bind_blob (OxStmt *st, int idx, const void *v, size_t n, OxError *err)
+{
+	if (bind_check (st, idx, err))
+		return OX_ERROR;
+	OxValue b = { .type = OX_T_BYTEA, .len = (uint32_t) n };
+	b.v.bytes = ox_arena_memdup (st->param_arena, v, n);
+	st->pvals[idx - 1] = b;
+	return OX_OK;
+}
+
+/* ---- DDL ------------------------------------------------------------------------------------------ */
+
+typedef struct Ddl {
+	OxSession *s;
+	OxTxn     *t;
+	OxCatalog *c;
+	OxExec    *x;
+	const char *sql;
+} Ddl;
+
+/* Parse an expression's source text into the catalog object's arena. */
+static OxNode *
+parse_expr_src (OxArena *a, const char *src)
+{
+	char *text = ox_arena_printf (a, "SELECT %s", src);
+	size_t end;
+	OxSelectStmt *sel = (OxSelectStmt *) ox_parse_one (a, text, strlen (text), &end);
+	OxResTarget *rt = sel->targets->items[0];
+	return rt->val;
+}
+
+static OxSchema *
+target_schema (Ddl *d, OxRangeVar *rv)
+{
+	return ox_session_schema (d->s, rv->schema, rv->node.loc + 1);
+}
+
+static char *
+choose_name (Ddl *d, OxSchema *sc, const char *base)
+{
+	char *name = g_strdup (base);
+	for (int i = 1; ox_catalog_relname_taken (d->c, d->t, sc, name); i++) {
+		g_free (name);
+		name = g_strdup_printf ("%s%d", base, i);
+	}
+	return name;
+}
+
+static OxIndex *
+create_index_obj (Ddl *d, OxTable *tab, const char *name, int nkeys, const int *colnos, const bool *desc, bool unique,
+                  bool primary, bool is_constraint)
+{
+	OxArena *a = ox_catalog_arena_new ();
+	OxIndex *ix = OX_NEW (a, OxIndex);
+	ix->obj.kind = OX_KIND_INDEX;
+	ix->obj.name = g_strdup (name);
+	ix->obj.schema = tab->obj.schema;
+	ix->obj.arena = a;
+	ix->table = tab;
+	ix->nkeys = nkeys;
+	ix->colnos = ox_arena_memdup (a, colnos, sizeof (int) * (size_t) nkeys);
+	ix->desc = ox_arena_alloc0 (a, sizeof (bool) * (size_t) nkeys);
+	if (desc)
+		memcpy (ix->desc, desc, sizeof (bool) * (size_t) nkeys);
+	ix->unique = unique;
+	ix->primary = primary;
+	ix->is_constraint = is_constraint;
+	GString *cols = g_string_new (NULL);
+	for (int i = 0; i < nkeys; i++)
+		g_string_append_printf (cols, "%s%s", i ? ", " : "", tab->cols[colnos[i]].name);
+	volatile bool failed = false;
+	OX_TRY {
+		ix->data = ox_table_add_index (tab->data, name, cols->str, nkeys, colnos, ix->desc, unique, primary, d->t);
+	} OX_CATCH {
+		failed = true;
+	} OX_END_TRY;
+	g_string_free (cols, TRUE);
+	if (failed) {
+		g_free (ix->obj.name);
+		ox_arena_free (a);
+		ox_error_rethrow_current ();
+	}
+	ox_catalog_register (d->c, d->t, &ix->obj);
+	return ix;
+}
+
+static int
+find_col (OxTable *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (!strcmp (t->cols[i].name, name))
+			return i;
+	return -1;
+}
+
+static char *
+index_name_for (OxTable *t, const int *cols, int n, const char *suffix)
+{
+	GString *g = g_string_new (t->obj.name);
+	for (int i = 0; i < n; i++)
+		g_string_append_printf (g, "_%s", t->cols[cols[i]].name);
+	g_string_append_printf (g, "_%s", suffix);
+	if (g->len > 63)
+		g_string_truncate (g, 63);
+	return g_string_free (g, FALSE);
+}
+
+typedef struct PendingIndex {
+	int   ncols;
+	int   cols[32];
+	bool  primary;
+	const char *name;
+	int   loc;
+} PendingIndex;
+
+static void
+resolve_key_cols (OxTable *t, OxList *keys, PendingIndex *pi, int loc)
+{
+	if (keys->n > 32)
+		ox_raise (OX_ERR_PROGRAM_LIMIT, loc, "cannot use more than 32 columns in an index");
+	for (int i = 0; i < keys->n; i++) {
+		int c = find_col (t, keys->items[i]);
+		if (c < 0)
+			ox_raise (OX_ERR_UNDEFINED_COLUMN, loc, "column \"%s\" named in key does not exist",
+			          (char *) keys->items[i]);
+		pi->cols[i] = c;
+	}
+	pi->ncols = keys->n;
+}
+
+static void
+ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
+{
+	OxSchema *sc = target_schema (d, ct->table);
+	ox_txn_lock_ddl (d->t);
+	if (ox_catalog_relname_taken (d->c, d->t, sc, ct->table->name)) {
+		if (ct->if_not_exists) {
+			ox_session_notice (d->s, "42P07", "relation \"%s\" already exists, skipping", ct->table->name);
+			return;
+		}
+		ox_raise (OX_ERR_DUPLICATE_TABLE, ct->table->node.loc + 1, "relation \"%s\" already exists", ct->table->name);
+	}
+	OxArena *a = ox_catalog_arena_new ();
+	OxTable *t = OX_NEW (a, OxTable);
+	t->obj.kind = OX_KIND_TABLE;
+	t->obj.name = g_strdup (ct->table->name);
+	t->obj.schema = sc;
+	t->obj.arena = a;
+	t->indexes = g_ptr_array_new ();
+	volatile bool registered = false;
+	OX_TRY {
+		int ncols = as_query ? 0 : OX_LIST_N (ct->columns);
+		if (as_query) {
+			for (guint i = 0; i < as_query->targets->len; i++)
+				if (!((OxTarget *) as_query->targets->pdata[i])->resjunk)
+					ncols++;
+		}
+		if (ncols > 1600)
+			ox_raise (OX_ERR_PROGRAM_LIMIT, 0, "tables can have at most 1600 columns");
+		t->ncols = ncols;
+		t->cols = OX_NEW_N (a, OxColumn, ncols > 0 ? ncols : 1);
+		GPtrArray *pending = g_ptr_array_new_with_free_func (g_free);
+		GPtrArray *checks = g_ptr_array_new ();
+		bool have_pk = false;
+		for (int i = 0; i < ncols; i++) {
+			OxColumn *col = &t->cols[i];
+			if (as_query) {
+				OxTarget *tg = as_query->targets->pdata[i];
+				col->name = ox_arena_strdup (a, tg->name);
+				col->type = tg->expr->type;
+				if (col->type.id == OX_T_UNKNOWN)
+					col->type.id = OX_T_TEXT;
+				continue;
+			}
+			OxColumnDef *cd = ct->columns->items[i];
+			for (int k = 0; k < i; k++)
+				if (!strcmp (t->cols[k].name, cd->name))
+					ox_raise (OX_ERR_DUPLICATE_COLUMN, cd->node.loc + 1, "column \"%s\" specified more than once", cd->name);
+			col->name = ox_arena_strdup (a, cd->name);
+			col->type = ox_resolve_typename (d->x, d->x->arena, cd->type);
+			for (int k = 0; k < OX_LIST_N (cd->constraints); k++) {
+				OxConstraint *c = cd->constraints->items[k];
+				switch (c->type) {
+				case OX_CONSTR_NOTNULL:
+					col->notnull = true;
+					break;
+				case OX_CONSTR_NULL:
+					break;
+				case OX_CONSTR_DEFAULT:
+					col->default_src = ox_arena_strdup (a, c->expr_src);
+					col->default_expr = parse_expr_src (a, c->expr_src);
+					break;
+				case OX_CONSTR_CHECK: {
+					OxCheck *ck = OX_NEW (a, OxCheck);
+					ck->name = c->name ? ox_arena_strdup (a, c->name)
+					                   : ox_arena_printf (a, "%s_%s_check", t->obj.name, col->name);
+					ck->src = ox_arena_strdup (a, c->expr_src);
+					ck->expr = parse_expr_src (a, c->expr_src);
+					g_ptr_array_add (checks, ck);
+					break;
+				}
+				case OX_CONSTR_PRIMARY:
+				case OX_CONSTR_UNIQUE: {
+					if (c->type == OX_CONSTR_PRIMARY) {
+						if (have_pk)
+							ox_raise ("42P16", c->node.loc + 1, "multiple primary keys for table \"%s\" are not allowed", t->obj.name);
+						have_pk = true;
+						col->notnull = true;
+					}
+					PendingIndex *pi = g_new0 (PendingIndex, 1);
+					pi->ncols = 1;
+					pi->cols[0] = i;
+					pi->primary = c->type == OX_CONSTR_PRIMARY;
+					pi->name = c->name;
+					g_ptr_array_add (pending, pi);
+					break;
+				}
+				case OX_CONSTR_FOREIGN:
+					ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+				}
+			}
+		}
+		for (int k = 0; k < OX_LIST_N (ct->constraints); k++) {
+			OxConstraint *c = ct->constraints->items[k];
+			switch (c->type) {
+			case OX_CONSTR_CHECK: {
+				OxCheck *ck = OX_NEW (a, OxCheck);
+				ck->name = c->name ? ox_arena_strdup (a, c->name) : ox_arena_printf (a, "%s_check", t->obj.name);
+				ck->src = ox_arena_strdup (a, c->expr_src);
+				ck->expr = parse_expr_src (a, c->expr_src);
+				g_ptr_array_add (checks, ck);
+				break;
+			}
+			case OX_CONSTR_PRIMARY:
+			case OX_CONSTR_UNIQUE: {
+				PendingIndex *pi = g_new0 (PendingIndex, 1);
+				resolve_key_cols (t, c->keys, pi, c->node.loc + 1);
+				pi->primary = c->type == OX_CONSTR_PRIMARY;
+				pi->name = c->name;
+				if (pi->primary) {
+					if (have_pk) {
+						g_free (pi);
+						ox_raise ("42P16", c->node.loc + 1, "multiple primary keys for table \"%s\" are not allowed", t->obj.name);
+					}
+					have_pk = true;
+					for (int i = 0; i < pi->ncols; i++)
+						t->cols[pi->cols[i]].notnull = true;
+				}
+				g_ptr_array_add (pending, pi);
+				break;
+			}
+			case OX_CONSTR_FOREIGN:
+				ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+			default:
+				break;
+			}
+		}
+		t->nchecks = (int) checks->len;
+		t->checks = OX_NEW_N (a, OxCheck, checks->len > 0 ? checks->len : 1);
+		for (guint i = 0; i < checks->len; i++)
+			t->checks[i] = *(OxCheck *) checks->pdata[i];
+		g_ptr_array_unref (checks);
+		/* bind defaults and checks once now so that errors show at CREATE */
+		for (int i = 0; i < t->ncols; i++) {
+			if (t->cols[i].default_expr) {
+				OxTable dummy = { .ncols = 0 };
+				dummy.obj.name = t->obj.name;
+				OxExpr *e = ox_bind_table_expr (d->x, d->s, &dummy, t->cols[i].default_expr, d->x->arena);
+				(void) e;
+			}
+		}
+		t->data = ox_table_data_new (t->ncols, t->obj.name);
+		for (int i = 0; i < t->nchecks; i++)
+			ox_bind_table_expr (d->x, d->s, t, t->checks[i].expr, d->x->arena);
+		ox_catalog_register (d->c, d->t, &t->obj);
+		registered = true;
+		for (guint i = 0; i < pending->len; i++) {
+			PendingIndex *pi = pending->pdata[i];
+			char *nm;
+			if (pi->name)
+				nm = g_strdup (pi->name);
+			else {
+				char *base = pi->primary ? g_strdup_printf ("%s_pkey", t->obj.name) : index_name_for (t, pi->cols, pi->ncols, "key");
+				nm = choose_name (d, sc, base);
+				g_free (base);
+			}
+			if (ox_catalog_relname_taken (d->c, d->t, sc, nm)) {
+				char *m = g_strdup_printf ("relation \"%s\" already exists", nm);
+				g_free (nm);
+				OxErrorData e = { 0 };
+				g_strlcpy (e.sqlstate, OX_ERR_DUPLICATE_TABLE, sizeof e.sqlstate);
+				e.message = m;
+				ox_error_rethrow (&e);
+			}
+			create_index_obj (d, t, nm, pi->ncols, pi->cols, NULL, true, pi->primary, true);
+			g_free (nm);
+		}
+		g_ptr_array_unref (pending);
+	} OX_CATCH {
+		if (!registered) {
+			g_ptr_array_unref (t->indexes);
+			ox_table_data_free (t->data);
+			g_free (t->obj.name);
+			ox_arena_free (a);
+		}
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	if (as_query) {
+		d->x->txn->cid++;
+		OxOp *plan = ox_plan_query (d->x, as_query, d->x->arena);
+		d->x->xparams = OX_NEW_N (d->x->arena, OxValue, d->x->nxparams + 1);
+		plan->open (plan, d->x);
+		OxValue *row;
+		int64_t n = 0;
+		OxValue *vals = OX_NEW_N (d->x->arena, OxValue, t->ncols + 1);
+		while ((row = plan->next (plan, d->x)) != NULL) {
+			for (int c = 0; c < t->ncols; c++) {
+				vals[c] = row[c];
+				if (vals[c].type == OX_T_UNKNOWN && !vals[c].null)
+					vals[c].type = OX_T_TEXT;
+			}
+			uint64_t rid, w;
+			while (ox_table_insert (d->t, t->data, vals, &rid, &w) == OX_WRITE_WAIT)
+				ox_txn_wait_for (d->t, w);
+			n++;
+		}
+		ox_op_close_tree (plan, d->x);
+		d->x->changes = n;
+	}
+}
+
+static void
+ddl_create_index (Ddl *d, OxCreateIndexStmt *ci)
+{
+	OxTable *t = ox_session_relation (d->s, ci->table->schema, ci->table->name);
+	if (!t)
+		ox_raise (OX_ERR_UNDEFINED_TABLE, ci->table->node.loc + 1, "relation \"%s\" does not exist", ci->table->name);
+	if (t->view_query)
+		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, ci->table->node.loc + 1, "\"%s\" is not a table", t->obj.name);
+	if (ci->method && strcmp (ci->method, "btree"))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ci->node.loc + 1, "access method \"%s\" is not supported yet", ci->method);
+	ox_txn_lock_ddl (d->t);
+	int n = ci->elems->n;
+	if (n > 32)
+		ox_raise (OX_ERR_PROGRAM_LIMIT, ci->node.loc + 1, "cannot use more than 32 columns in an index");
+	int cols[32];
+	bool desc[32];
+	for (int i = 0; i < n; i++) {
+		OxIndexElem *el = ci->elems->items[i];
+		if (!el->column)
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, el->node.loc + 1, "indexes on expressions are not supported yet");
+		cols[i] = find_col (t, el->column);
+		if (cols[i] < 0)
+			ox_raise (OX_ERR_UNDEFINED_COLUMN, el->node.loc + 1, "column \"%s\" does not exist", el->column);
+		desc[i] = el->dir == OX_SORT_DESC;
+	}
+	OxSchema *sc = t->obj.schema;
+	char *name;
+	if (ci->name) {
+		if (ox_catalog_relname_taken (d->c, d->t, sc, ci->name)) {
+			if (ci->if_not_exists) {
+				ox_session_notice (d->s, "42P07", "relation \"%s\" already exists, skipping", ci->name);
+				return;
+			}
+			ox_raise (OX_ERR_DUPLICATE_TABLE, ci->node.loc + 1, "relation \"%s\" already exists", ci->name);
+		}
+		name = g_strdup (ci->name);
+	} else {
+		char *base = index_name_for (t, cols, n, "idx");
+		name = choose_name (d, sc, base);
+		g_free (base);
+	}
+	volatile bool failed = false;
+	OX_TRY {
+		create_index_obj (d, t, name, n, cols, desc, ci->unique, false, false);
+	} OX_CATCH {
+		failed = true;
+	} OX_END_TRY;
+	g_free (name);
+	if (failed)
+		ox_error_rethrow_current ();
+}
+
+static void
+ddl_create_view (Ddl *d, OxCreateViewStmt *cv)
+{
+	OxSchema *sc = target_schema (d, cv->view);
+	ox_txn_lock_ddl (d->t);
+	OxCatObject *old = ox_catalog_relname_taken (d->c, d->t, sc, cv->view->name);
+	if (old) {
+		if (!cv->or_replace || old->kind != OX_KIND_VIEW)
+			ox_raise (OX_ERR_DUPLICATE_TABLE, cv->view->node.loc + 1, "relation \"%s\" already exists", cv->view->name);
+	}
+	/* validate and learn the columns */
+	int np = 0;
+	OxType pt[4];
+	OxQuery *q = ox_bind_select (d->x, d->s, cv->query, d->x->arena, NULL, &np);
+	(void) pt;
+	int n = 0;
+	for (guint i = 0; i < q->targets->len; i++)
+		if (!((OxTarget *) q->targets->pdata[i])->resjunk)
+			n++;
+	if (cv->colnames && cv->colnames->n > n)
+		ox_raise (OX_ERR_SYNTAX, cv->node.loc + 1, "CREATE VIEW specifies more column names than columns");
+	OxArena *a = ox_catalog_arena_new ();
+	OxTable *v = OX_NEW (a, OxTable);
+	v->obj.kind = OX_KIND_VIEW;
+	v->obj.name = g_strdup (cv->view->name);
+	v->obj.schema = sc;
+	v->obj.arena = a;
+	v->indexes = g_ptr_array_new ();
+	v->ncols = n;
+	v->cols = OX_NEW_N (a, OxColumn, n > 0 ? n : 1);
+	int j = 0;
+	for (guint i = 0; i < q->targets->len; i++) {
+		OxTarget *tg = q->targets->pdata[i];
+		if (tg->resjunk)
+			continue;
+		const char *nm = cv->colnames && j < cv->colnames->n ? cv->colnames->items[j] : tg->name;
+		for (int k = 0; k < j; k++)
+			if (!strcmp (v->cols[k].name, nm)) {
+				g_ptr_array_unref (v->indexes);
+				g_free (v->obj.name);
+				ox_arena_free (a);
+				ox_raise (OX_ERR_DUPLICATE_COLUMN, cv->node.loc + 1, "column \"%s\" specified more than once", nm);
+			}
+		v->cols[j].name = ox_arena_strdup (a, nm);
+		v->cols[j].type = tg->expr->type;
+		j++;
+	}
+	v->view_src = ox_arena_strdup (a, cv->query_src);
+	size_t end;
+	v->view_query = (OxSelectStmt *) ox_parse_one (a, v->view_src, strlen (v->view_src), &end);
+	if (old)
+		ox_catalog_drop (d->c, d->t, old);
+	ox_catalog_register (d->c, d->t, &v->obj);
+}
+
+static const char *
+objtype_name (OxObjectType t)
+{
+	switch (t) {
+	case OX_OBJ_TABLE: return "table";
+	case OX_OBJ_VIEW: return "view";
+	case OX_OBJ_INDEX: return "index";
+	default: return "schema";
+	}
+}
+
+static void
+drop_table_obj (Ddl *d, OxTable *t)
+{
+	GPtrArray *ixs = ox_catalog_table_indexes (d->c, d->t, t);
+	for (guint i = 0; i < ixs->len; i++)
+		ox_catalog_drop (d->c, d->t, ixs->pdata[i]);
+	g_ptr_array_unref (ixs);
+	ox_catalog_drop (d->c, d->t, &t->obj);
+}
+
+static void
+ddl_drop (Ddl *d, OxDropStmt *ds)
+{
+	ox_txn_lock_ddl (d->t);
+	for (int i = 0; i < ds->names->n; i++) {
+		OxRangeVar *rv = ds->names->items[i];
+		if (ds->type == OX_OBJ_SCHEMA) {
+			OxSchema *sc = ox_catalog_schema_latest (d->c, d->t, rv->name);
+			if (!sc) {
+				if (ds->if_exists) {
+					ox_session_notice (d->s, "00000", "schema \"%s\" does not exist, skipping", rv->name);
+					continue;
+				}
+				ox_raise (OX_ERR_UNDEFINED_SCHEMA, rv->node.loc + 1, "schema \"%s\" does not exist", rv->name);
+			}
+			GPtrArray *all = ox_catalog_list (d->c, d->t, -1);
+			GPtrArray *inside = g_ptr_array_new ();
+			for (guint k = 0; k < all->len; k++) {
+				OxCatObject *o = all->pdata[k];
+				if (o->schema == sc)
+					g_ptr_array_add (inside, o);
+			}
+			g_ptr_array_unref (all);
+			if (inside->len && !ds->cascade) {
+				g_ptr_array_unref (inside);
+				ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, rv->node.loc + 1, NULL,
+				               "Use DROP ... CASCADE to drop the dependent objects too.",
+				               "cannot drop schema %s because other objects depend on it", rv->name);
+			}
+			for (guint k = 0; k < inside->len; k++)
+				ox_catalog_drop (d->c, d->t, inside->pdata[k]);
+			g_ptr_array_unref (inside);
+			ox_catalog_drop (d->c, d->t, &sc->obj);
+			continue;
+		}
+		OxSchema *sc = NULL;
+		OxCatObject *o = NULL;
+		if (rv->schema) {
+			sc = ox_catalog_schema (d->c, d->t, rv->schema);
+			if (sc)
+				o = ox_catalog_relname_taken (d->c, d->t, sc, rv->name);
+		} else {
+			for (char **p = d->s->search_path; *p && !o; p++) {
+				sc = ox_catalog_schema (d->c, d->t, *p);
+				if (sc)
+					o = ox_catalog_relname_taken (d->c, d->t, sc, rv->name);
+			}
+		}
+		OxObjKind want = ds->type == OX_OBJ_TABLE ? OX_KIND_TABLE : ds->type == OX_OBJ_VIEW ? OX_KIND_VIEW : OX_KIND_INDEX;
+		if (!o) {
+			if (ds->if_exists) {
+				ox_session_notice (d->s, "00000", "%s \"%s\" does not exist, skipping", objtype_name (ds->type), rv->name);
+				continue;
+			}
+			ox_raise (ds->type == OX_OBJ_INDEX ? OX_ERR_UNDEFINED_OBJECT : OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1,
+			          "%s \"%s\" does not exist", objtype_name (ds->type), rv->name);
+		}
+		if (o->kind != want) {
+			const char *hint = o->kind == OX_KIND_VIEW ? "Use DROP VIEW to remove a view."
+			                   : o->kind == OX_KIND_TABLE ? "Use DROP TABLE to remove a table."
+			                   : "Use DROP INDEX to remove an index.";
+			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
+			               ds->type == OX_OBJ_TABLE ? "a table" : ds->type == OX_OBJ_VIEW ? "a view" : "an index");
+		}
+		if (o->kind == OX_KIND_TABLE)
+			drop_table_obj (d, (OxTable *) o);
+		else if (o->kind == OX_KIND_INDEX) {
+			OxIndex *ix = (OxIndex *) o;
+			if (ix->is_constraint)
+				ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, rv->node.loc + 1, NULL,
+				               "You can drop constraint on table instead.",
+				               "cannot drop index %s because constraint %s on table %s requires it", rv->name,
+				               rv->name, ix->table->obj.name);
+			ox_catalog_drop (d->c, d->t, o);
+		} else
+			ox_catalog_drop (d->c, d->t, o);
+	}
+}
+
+static void
+ddl_truncate (Ddl *d, OxTruncateStmt *ts)
+{
+	ox_txn_lock_ddl (d->t);
+	for (int i = 0; i < ts->tables->n; i++) {
+		OxRangeVar *rv = ts->tables->items[i];
+		OxTable *t = ox_session_relation (d->s, rv->schema, rv->name);
+		if (!t)
+			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+		if (t->view_query)
+			ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "\"%s\" is not a table", rv->name);
+		/* Delete every row version we can see, waiting for writers as any
+		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
+		d->t->cid++;
+		uint64_t pos = 0;
+		OxTuple *buf[256];
+		uint64_t rids[256];
+		int n;
+		while ((n = ox_table_scan (d->t, t->data, &pos, buf, rids, 256)) > 0) {
+			for (int k = 0; k < n; k++) {
+				OxTuple *seen = buf[k];
+				for (;;) {
+					uint64_t w = 0;
+					OxTuple *latest = NULL;
+					OxWriteResult r = ox_table_update (d->t, t->data, rids[k], seen, NULL, &w, &latest);
+					if (r == OX_WRITE_WAIT) {
+						ox_txn_wait_for (d->t, w);
+						continue;
+					}
+					if (r == OX_WRITE_CONCURRENT) {
+						if (d->t->iso != OX_ISO_READ_COMMITTED)
+							ox_raise (OX_ERR_SERIALIZATION, 0, "could not serialize access due to concurrent update");
+						if (latest) {
+							seen = latest;
+							continue;
+						}
+					}
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* ---- execution -------------------------------------------------------------------------------------- */
+
+static const char *
+utility_tag (OxNode *n)
+{
+	switch (n->tag) {
+	case OX_N_CREATE_TABLE: return ((OxCreateTableStmt *) n)->as_select ? "SELECT" : "CREATE TABLE";
+	case OX_N_CREATE_SCHEMA: return "CREATE SCHEMA";
+	case OX_N_CREATE_INDEX: return "CREATE INDEX";
+	case OX_N_CREATE_VIEW: return "CREATE VIEW";
+	case OX_N_TRUNCATE: return "TRUNCATE TABLE";
+	case OX_N_SET: return ((OxSetStmt *) n)->reset ? "RESET" : "SET";
+	case OX_N_SHOW: return "SHOW";
+	case OX_N_DROP:
+		switch (((OxDropStmt *) n)->type) {
+		case OX_OBJ_TABLE: return "DROP TABLE";
+		case OX_OBJ_VIEW: return "DROP VIEW";
+		case OX_OBJ_INDEX: return "DROP INDEX";
+		default: return "DROP SCHEMA";
+		}
+	default: return "???";
+	}
+}
+
+static void
+set_tag (OxStmt *st, const char *fmt, ...)
+{
+	g_free (st->tag);
+	va_list ap;
+	va_start (ap, fmt);
+	st->tag = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+}
+
+static OxSavepoint *
+find_savepoint (OxSession *s, const char *name, guint *idx)
+{
+	for (guint i = s->savepoints->len; i-- > 0;) {
+		OxSavepoint *sp = s->savepoints->pdata[i];
+		if (!strcmp (sp->name, name)) {
+			*idx = i;
+			return sp;
+		}
+	}
+	return NULL;
+}
+
+static void
+pop_savepoints_after (OxSession *s, guint idx)
+{
+	while (s->savepoints->len > idx) {
+		OxSavepoint *sp = g_ptr_array_steal_index (s->savepoints, s->savepoints->len - 1);
+		g_free (sp->name);
+		g_free (sp);
+	}
+}
+
+static OxIsolation
+effective_iso (OxSession *s, OxIsolation want)
+{
+	if (want)
+		return want;
+	if (s->next_iso)
+		return s->next_iso;
+	return s->default_iso;
+}
+
+/* Transaction control; runs even in a failed block where allowed. */
+static void
+exec_transaction (OxStmt *st, OxTransactionStmt *ts)
+{
+	OxSession *s = st->s;
+	switch (ts->kind) {
+	case OX_TXN_BEGIN:
+		set_tag (st, ts->node.loc >= 0 && g_ascii_strncasecmp (st->sql + ts->node.loc, "start", 5) == 0 ? "START TRANSACTION" : "BEGIN");
+		if (s->in_block) {
+			ox_session_notice (s, "25001", "there is already a transaction in progress");
+			return;
+		}
+		s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, ts->isolation));
+		s->txn->cancel = &s->cancel;
+		s->txn->read_only = ts->read_only == 1;
+		s->in_block = true;
+		s->failed = false;
+		return;
+	case OX_TXN_COMMIT:
+		if (!s->in_block) {
+			ox_session_notice (s, "25P01", "there is no transaction in progress");
+			set_tag (st, "COMMIT");
+			return;
+		}
+		if (s->failed) {
+			end_txn (s, false);
+			set_tag (st, "ROLLBACK");
+			return;
+		}
+		set_tag (st, "COMMIT");
+		OX_TRY {
+			end_txn (s, true);
+		} OX_CATCH {
+			/* validation failed: the transaction is rolled back */
+			OxErrorData e;
+			ox_error_take (&e);
+			end_txn (s, false);
+			ox_error_rethrow (&e);
+		} OX_END_TRY;
+		return;
+	case OX_TXN_ROLLBACK:
+		set_tag (st, "ROLLBACK");
+		if (!s->in_block) {
+			ox_session_notice (s, "25P01", "there is no transaction in progress");
+			return;
+		}
+		end_txn (s, false);
+		return;
+	case OX_TXN_SAVEPOINT: {
+		set_tag (st, "SAVEPOINT");
+		if (!s->in_block)
+			ox_raise (OX_ERR_NO_ACTIVE_TXN, 0, "SAVEPOINT can only be used in transaction blocks");
+		if (s->failed)
+			ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
+		OxSavepoint *sp = g_new0 (OxSavepoint, 1);
+		sp->name = g_strdup (ts->savepoint);
+		sp->undo_mark = s->txn->undo->len;
+		g_ptr_array_add (s->savepoints, sp);
+		return;
+	}
+	case OX_TXN_RELEASE: {
+		set_tag (st, "RELEASE");
+		if (!s->in_block)
+			ox_raise (OX_ERR_NO_ACTIVE_TXN, 0, "RELEASE SAVEPOINT can only be used in transaction blocks");
+		if (s->failed)
+			ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
+		guint idx;
+		if (!find_savepoint (s, ts->savepoint, &idx))
+			ox_raise (OX_ERR_INVALID_SAVEPOINT, 0, "savepoint \"%s\" does not exist", ts->savepoint);
+		pop_savepoints_after (s, idx);
+		return;
+	}
+	case OX_TXN_ROLLBACK_TO: {
+		set_tag (st, "ROLLBACK");
+		if (!s->in_block)
+			ox_raise (OX_ERR_NO_ACTIVE_TXN, 0, "ROLLBACK TO SAVEPOINT can only be used in transaction blocks");
+		guint idx;
+		OxSavepoint *sp = find_savepoint (s, ts->savepoint, &idx);
+		if (!sp)
+			ox_raise (OX_ERR_INVALID_SAVEPOINT, 0, "savepoint \"%s\" does not exist", ts->savepoint);
+		ox_txn_rollback_to (s->txn, sp->undo_mark);
+		pop_savepoints_after (s, idx + 1);
+		s->failed = false;
+		return;
+	}
+	}
+}
+
+static void
+show_rows (OxStmt *st, OxShowStmt *sh)
+{
+	OxSession *s = st->s;
+	st->util_rows = g_ptr_array_new_with_free_func (g_free);
+	if (!strcmp (sh->name, "all")) {
+		const char *names[] = { "search_path", "timezone", "transaction_isolation", "default_transaction_isolation" };
+		for (size_t i = 0; i < G_N_ELEMENTS (names); i++) {
+			g_ptr_array_add (st->util_rows, g_strdup (names[i]));
+			g_ptr_array_add (st->util_rows, setting_value (s, names[i]));
+			g_ptr_array_add (st->util_rows, g_strdup (""));
+		}
+		for (size_t i = 0; i < G_N_ELEMENTS (passive_settings); i++) {
+			g_ptr_array_add (st->util_rows, g_strdup (passive_settings[i][0]));
+			g_ptr_array_add (st->util_rows, setting_value (s, passive_settings[i][0]));
+			g_ptr_array_add (st->util_rows, g_strdup (""));
+		}
+		return;
+	}
+	char *v = setting_value (s, sh->name);
+	if (!v)
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "unrecognized configuration parameter \"%s\"", sh->name);
+	g_ptr_array_add (st->util_rows, v);
+}
+
+/* Begin the run of a statement: transaction, binding, planning, opening. */
+static void
+stmt_start (OxStmt *st)
+{
+	OxSession *s = st->s;
+	OxNode *ast = st->ast;
+	st->changes = 0;
+	g_clear_pointer (&st->tag, g_free);
+	if (ast->tag == OX_N_TRANSACTION) {
+		OxTransactionStmt *ts = (OxTransactionStmt *) ast;
+		if (s->failed && ts->kind != OX_TXN_COMMIT && ts->kind != OX_TXN_ROLLBACK && ts->kind != OX_TXN_ROLLBACK_TO)
+			ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
+		exec_transaction (st, ts);
+		return;
+	}
+	if (s->failed)
+		ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
+	if (ast->tag == OX_N_SET && !((OxSetStmt *) ast)->name) {
+		exec_set (s, (OxSetStmt *) ast);
+		set_tag (st, "RESET");
+		return;
+	}
+	if (ast->tag == OX_N_SET) {
+		OxSetStmt *ss = (OxSetStmt *) ast;
+		if (!strcmp (ss->name, "transaction_isolation") && !s->in_block && ss->isolation) {
+			/* SET TRANSACTION outside a block affects nothing (warning) */
+		}
+		exec_set (s, ss);
+		set_tag (st, "%s", utility_tag (ast));
+		return;
+	}
+	if (ast->tag == OX_N_SHOW) {
+		show_rows (st, (OxShowStmt *) ast);
+		set_tag (st, "SHOW");
+		return;
+	}
+	if (!s->txn) {
+		s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT));
+		s->txn->cancel = &s->cancel;
+		st->implicit = true;
+	}
+	OxTxn *t = s->txn;
+	t->cid++;
+	if (t->iso == OX_ISO_READ_COMMITTED || t->cid == 2)
+		ox_txn_refresh_snapshot (t);
+	s->cancel = 0;
+	init_exec (st);
+	OxExec *x = &st->x;
+	if (st->kind == SK_QUERY || st->kind == SK_EXPLAIN) {
+		OxNode *inner = st->kind == SK_EXPLAIN ? ((OxExplainStmt *) ast)->stmt : ast;
+		if (st->kind == SK_EXPLAIN && !is_query (inner))
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, inner->loc + 1, "EXPLAIN of %s is not supported",
+			          ox_node_tag_name (inner->tag));
+		int np = st->nparams;
+		OxQuery *q = bind_stmt (st, inner);
+		if (st->nparams > np && st->kind == SK_QUERY) {
+			/* more parameters than at prepare time: only possible if the
+			 * catalog changed; the new ones are unbound (NULL) */
+			st->pvals = g_renew (OxValue, st->pvals, st->nparams);
+			for (int i = np; i < st->nparams; i++)
+				st->pvals[i] = ox_null (OX_T_UNKNOWN);
+			x->params = st->pvals;
+		}
+		x->nparams = st->nparams;
+		st->plan = ox_plan_query (x, q, x->arena);
+		x->xparams = OX_NEW_N (x->arena, OxValue, x->nxparams + 1);
+		if (st->kind == SK_EXPLAIN) {
+			OxExplainStmt *ex = (OxExplainStmt *) ast;
+			x->analyze = ex->analyze;
+			if (ex->analyze) {
+				st->opened = true;
+				st->plan->open (st->plan, x);
+				while (st->plan->next (st->plan, x))
+					;
+			}
+			GPtrArray *lines = ox_explain_lines (st->plan, x, ex->analyze);
+			st->util_rows = lines;
+			set_tag (st, "EXPLAIN");
+			return;
+		}
+		st->opened = true;
+		st->plan->open (st->plan, x);
+		return;
+	}
+	Ddl d = { .s = s, .t = t, .c = s->db->catalog, .x = x, .sql = st->sql };
+	switch (ast->tag) {
+	case OX_N_CREATE_SCHEMA: {
+		OxCreateSchemaStmt *cs = (OxCreateSchemaStmt *) ast;
+		ox_txn_lock_ddl (t);
+		if (ox_catalog_schema_latest (d.c, t, cs->name)) {
+			if (cs->if_not_exists)
+				ox_session_notice (s, "42P06", "schema \"%s\" already exists, skipping", cs->name);
+			else
+				ox_raise (OX_ERR_DUPLICATE_SCHEMA, cs->node.loc + 1, "schema \"%s\" already exists", cs->name);
+		} else
+			ox_catalog_create_schema (d.c, t, cs->name);
+		break;
+	}
+	case OX_N_CREATE_TABLE: {
+		OxCreateTableStmt *ct = (OxCreateTableStmt *) ast;
+		OxQuery *q = NULL;
+		if (ct->as_select) {
+			int np = 0;
+			q = ox_bind_select (x, s, ct->as_select, x->arena, NULL, &np);
+		}
+		ddl_create_table (&d, ct, q);
+		if (ct->as_select) {
+			set_tag (st, "SELECT %" G_GINT64_FORMAT, x->changes);
+			st->changes = x->changes;
+			return;
+		}
+		break;
+	}
+	case OX_N_CREATE_INDEX:
+		ddl_create_index (&d, (OxCreateIndexStmt *) ast);
+		break;
+	case OX_N_CREATE_VIEW:
+		ddl_create_view (&d, (OxCreateViewStmt *) ast);
+		break;
+	case OX_N_DROP:
+		ddl_drop (&d, (OxDropStmt *) ast);
+		break;
+	case OX_N_TRUNCATE:
+		ddl_truncate (&d, (OxTruncateStmt *) ast);
+		break;
+	default:
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));
+	}
+	set_tag (st, "%s", utility_tag (ast));
+}
+
+/* The run finished: commit an implicit transaction. */
+static void
+stmt_finish (OxStmt *st)
+{
+	OxSession *s = st->s;
+	if (st->plan && st->opened) {
+		ox_op_close_tree (st->plan, &st->x);
+		st->opened = false;
+	}
+	if (!st->tag) {
+		OxNode *ast = st->ast;
+		int64_t n = st->x.changes;
+		switch (ast->tag) {
+		case OX_N_SELECT: set_tag (st, "SELECT %" G_GINT64_FORMAT, st->changes); break;
+		case OX_N_INSERT: set_tag (st, "INSERT 0 %" G_GINT64_FORMAT, n); st->changes = n; break;
+		case OX_N_UPDATE: set_tag (st, "UPDATE %" G_GINT64_FORMAT, n); st->changes = n; break;
+		case OX_N_DELETE: set_tag (st, "DELETE %" G_GINT64_FORMAT, n); st->changes = n; break;
+		default: set_tag (st, "%s", ox_node_tag_name (ast->tag)); break;
+		}
+	}
+	if (st->implicit) {
+		st->implicit = false;
+		end_txn (s, true);
+	}
+}
+
+static void
+stmt_fail (OxStmt *st)
+{
+	OxSession *s = st->s;
+	OxErrorData e;
+	ox_error_take (&e);
+	if (st->plan && st->opened) {
+		OX_TRY {
+			ox_op_close_tree (st->plan, &st->x);
+		} OX_CATCH {
+			OxErrorData e2;
+			ox_error_take (&e2);
+			ox_error_data_clear (&e2);
+		} OX_END_TRY;
+		st->opened = false;
+	}
+	if (st->implicit) {
+		st->implicit = false;
+		end_txn (s, false);
+	} else if (s->in_block)
+		s->failed = true;
+	/* put the error back as current for take_error */
+	OxErrorData *cur = ox_error_current ();
+	ox_error_data_clear (cur);
+	*cur = e;
+}
+
+static int
+stmt_error (OxStmt *st, OxError *err)
+{
+	stmt_fail (st);
+	take_error (err, st->sql, st->sql_len, st->script_chars);
+	st->running = false;
+	g_clear_pointer (&st->exec_arena, ox_arena_free);
+	st->plan = NULL;
+	return OX_ERROR;
+}
+
+static void
+ensure_row_buffers (OxStmt *st)
+{
+	if (!st->row_text) {
+		st->row_text = g_new0 (const char *, st->ncols + 1);
+		st->row_text_done = g_new0 (bool, st->ncols + 1);
+	}
+	if (!st->row_arena)
+		st->row_arena = ox_arena_new ();
+	ox_arena_reset (st->row_arena);
+	memset (st->row_text_done, 0, sizeof (bool) * (size_t) (st->ncols + 1));
+}
+
+int
+ox_step (OxStmt *st, OxError *err)
+{
+	if (!st) {
+		set_error (err, "XX000", "no statement");
+		return OX_ERROR;
+	}
+	if (!st->running) {
+		stmt_reset_exec (st);
+		st->running = true;
+		OX_TRY {
+			stmt_start (st);
+		} OX_CATCH {
+			return stmt_error (st, err);
+		} OX_END_TRY;
+	}
+	if (st->util_rows) {
+		int per = st->ncols > 0 ? st->ncols : 1;
+		if (st->util_i + (guint) per <= st->util_rows->len) {
+			ensure_row_buffers (st);
+			for (int c = 0; c < per; c++) {
+				st->row_text[c] = st->util_rows->pdata[st->util_i + (guint) c];
+				st->row_text_done[c] = true;
+			}
+			st->util_i += (guint) per;
+			st->row = NULL;
+			st->changes++;
+			return OX_ROW;
+		}
+		volatile int rc = OX_DONE;
+		OX_TRY {
+			stmt_finish (st);
+		} OX_CATCH {
+			rc = stmt_error (st, err);
+		} OX_END_TRY;
+		st->running = false;
+		return rc;
+	}
+	if (st->plan && st->opened) {
+		OxValue *volatile row = NULL;
+		OX_TRY {
+			row = st->plan->next (st->plan, &st->x);
+		} OX_CATCH {
+			return stmt_error (st, err);
+		} OX_END_TRY;
+		if (row && st->returns_rows) {
+			st->row = row;
+			st->changes++;
+			ensure_row_buffers (st);
+			return OX_ROW;
+		}
+		if (row) {
+			/* a DML without RETURNING yields no rows; keep pulling */
+			OX_TRY {
+				while (st->plan->next (st->plan, &st->x))
+					;
+			} OX_CATCH {
+				return stmt_error (st, err);
+			} OX_END_TRY;
+		}
+	}
+	volatile int rc = OX_DONE;
+	OX_TRY {
+		stmt_finish (st);
+	} OX_CATCH {
+		rc = stmt_error (st, err);
+	} OX_END_TRY;
+	st->running = false;
+	st->row = NULL;
+	return rc;
+}
+
+void
+ox_reset (OxStmt *st)
+{
+	if (!st)
+		return;
+	if (st->running) {
+		OxSession *s = st->s;
+		stmt_reset_exec (st);
+		if (st->implicit) {
+			/* an abandoned autocommit SELECT: commit what it did (nothing) */
+			st->implicit = false;
+			OX_TRY {
+				end_txn (s, true);
+			} OX_CATCH {
+				OxErrorData e;
+				ox_error_take (&e);
+				ox_error_data_clear (&e);
+			} OX_END_TRY;
+		}
+	}
+	st->running = false;
+	stmt_reset_exec (st);
+}
+
+int
+ox_fetch_batch (OxStmt *st, int max, int *nrows, OxError *err)
+{
+	*nrows = 0;
+	if (!st->batch)
+		st->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+	g_ptr_array_set_size (st->batch, 0);
+	st->batch_cols = st->ncols;
+	while (*nrows < max) {
+		int rc = ox_step (st, err);
+		if (rc == OX_ERROR)
+			return OX_ERROR;
+		if (rc == OX_DONE)
+			break;
+		char **row = g_new0 (char *, st->ncols + 1);
+		for (int c = 0; c < st->ncols; c++) {
+			const char *t = ox_column_text (st, c);
+			row[c] = t ? g_strdup (t) : NULL;
+		}
+		/* g_strfreev stops at the first NULL; keep NULL cells as a marker */
+		for (int c = 0; c < st->ncols; c++)
+			if (!row[c])
+				row[c] = NULL;
+		g_ptr_array_add (st->batch, row);
+		(*nrows)++;
+	}
+	return *nrows > 0 ? OX_ROW : OX_DONE;
+}
+
+const char *
+ox_batch_text (OxStmt *st, int row, int col)
+{
+	if (!st->batch || row < 0 || (guint) row >= st->batch->len || col < 0 || col >= st->batch_cols)
+		return NULL;
+	return ((char **) st->batch->pdata[row])[col];
+}
+
+bool
+ox_batch_is_null (OxStmt *st, int row, int col)
+{
+	return ox_batch_text (st, row, col) == NULL;
+}
+
+/* ---- results --------------------------------------------------------------------------------------- */
+
+const char *
+ox_command_tag (OxStmt *st)
+{
+	return st->tag ? st->tag : "";
+}
+
+int64_t
+ox_changes (OxStmt *st)
+{
+	return st->changes;
+}
+
+bool
+ox_stmt_returns_rows (OxStmt *st)
+{
+	return st->returns_rows;
+}
+
+int
+ox_column_count (OxStmt *st)
+{
+	return st->ncols;
+}
+
+const char *
+ox_column_name (OxStmt *st, int col)
+{
+	return col >= 0 && col < st->ncols ? st->colnames[col] : NULL;
+}
+
+OxColumnType
+ox_column_type (OxStmt *st, int col)
+{
+	if (col < 0 || col >= st->ncols)
+		return OX_TYPE_NULL;
+	switch (st->coltypes[col].id) {
+	case OX_T_BOOL: return OX_TYPE_BOOLEAN;
+	case OX_T_INT2: return OX_TYPE_SMALLINT;
+	case OX_T_INT4: return OX_TYPE_INTEGER;
+	case OX_T_INT8: return OX_TYPE_BIGINT;
+	case OX_T_NUMERIC: return OX_TYPE_NUMERIC;
+	case OX_T_FLOAT4: return OX_TYPE_REAL;
+	case OX_T_FLOAT8: return OX_TYPE_DOUBLE;
+	case OX_T_TEXT: return OX_TYPE_TEXT;
+	case OX_T_VARCHAR: return OX_TYPE_VARCHAR;
+	case OX_T_BPCHAR: return OX_TYPE_CHAR;
+	case OX_T_BYTEA: return OX_TYPE_BYTEA;
+	case OX_T_DATE: return OX_TYPE_DATE;
+	case OX_T_TIMESTAMP: return OX_TYPE_TIMESTAMP;
+	case OX_T_TIMESTAMPTZ: return OX_TYPE_TIMESTAMPTZ;
+	default: return OX_TYPE_NULL;
+	}
+}
+
+const char *
+ox_column_type_name (OxStmt *st, int col)
+{
+	return col >= 0 && col < st->ncols ? st->coltypenames[col] : NULL;
+}
+
+static const OxValue *
+cell (OxStmt *st, int col)
+{
+	if (!st->row || col < 0 || col >= st->ncols)
+		return NULL;
+	return &st->row[col];
+}
+
+bool
+ox_column_is_null (OxStmt *st, int col)
+{
+	if (st->util_rows)
+		return col < 0 || col >= st->ncols || st->row_text[col] == NULL;
+	const OxValue *v = cell (st, col);
+	return !v || v->null;
+}
+
+const char *
+ox_column_text (OxStmt *st, int col)
+{
+	if (col < 0 || col >= st->ncols || !st->row_text)
+		return NULL;
+	if (st->row_text_done[col])
+		return st->row_text[col];
+	const OxValue *v = cell (st, col);
+	const char *r = NULL;
+	if (v && !v->null) {
+		OX_TRY {
+			r = ox_value_out (st->row_arena, &st->x.cx, v, NULL);
+		} OX_CATCH {
+			OxErrorData e;
+			ox_error_take (&e);
+			ox_error_data_clear (&e);
+			r = NULL;
+		} OX_END_TRY;
+	}
+	st->row_text[col] = r;
+	st->row_text_done[col] = true;
+	return r;
+}
+
+int64_t
+ox_column_int64 (OxStmt *st, int col)
+{
+	const OxValue *v = cell (st, col);
+	if (!v || v->null) {
+		const char *t = st->util_rows ? ox_column_text (st, col) : NULL;
+		return t ? g_ascii_strtoll (t, NULL, 10) : 0;
+	}
+	switch (v->type) {
+	case OX_T_INT2: case OX_T_INT4: case OX_T_INT8: case OX_T_DATE: case OX_T_TIMESTAMP: case OX_T_TIMESTAMPTZ:
+		return v->v.i;
+	case OX_T_BOOL:
+		return v->v.b;
+	case OX_T_FLOAT4: case OX_T_FLOAT8:
+		return (int64_t) v->v.f;
+	case OX_T_NUMERIC: {
+		int64_t r = 0;
+		ox_numeric_to_int64 (v->v.num, &r);
+		return r;
+	}
+	default: {
+		const char *t = ox_column_text (st, col);
+		return t ? g_ascii_strtoll (t, NULL, 10) : 0;
+	}
+	}
+}
+
+double
+ox_column_double (OxStmt *st, int col)
+{
+	const OxValue *v = cell (st, col);
+	if (!v || v->null) {
+		const char *t = st->util_rows ? ox_column_text (st, col) : NULL;
+		return t ? g_ascii_strtod (t, NULL) : 0;
+	}
+	switch (v->type) {
+	case OX_T_INT2: case OX_T_INT4: case OX_T_INT8:
+		return (double) v->v.i;
+	case OX_T_FLOAT4: case OX_T_FLOAT8:
+		return v->v.f;
+	case OX_T_NUMERIC:
+		return ox_numeric_to_double (v->v.num);
+	case OX_T_BOOL:
+		return v->v.b;
+	default: {
+		const char *t = ox_column_text (st, col);
+		return t ? g_ascii_strtod (t, NULL) : 0;
+	}
+	}
+}
+
+bool
+ox_column_bool (OxStmt *st, int col)
+{
+	const OxValue *v = cell (st, col);
+	if (!v || v->null)
+		return false;
+	if (v->type == OX_T_BOOL)
+		return v->v.b;
+	return ox_column_int64 (st, col) != 0;
+}
+
+const void *
+ox_column_blob (OxStmt *st, int col, size_t *len)
+{
+	const OxValue *v = cell (st, col);
+	if (v && !v->null && v->type == OX_T_BYTEA) {
+		if (len)
+			*len = v->len;
+		return v->v.bytes;
+	}
+	const char *t = ox_column_text (st, col);
+	if (len)
+		*len = t ? strlen (t) : 0;
+	return t;
+}
+
+/* ---- scripts ------------------------------------------------------------------------------------------ */
+
+int
+ox_exec (OxSession *s, const char *sql, OxError *err)
+{
+	const char *p = sql;
+	const char *end = sql + strlen (sql);
+	while (p < end) {
+		OxStmt *st = NULL;
+		const char *tail = NULL;
+		OxError e2 = { 0 };
+		int rc = ox_prepare (s, p, (int) (end - p), &st, &tail, &e2);
+		int prefix_chars = g_utf8_strlen (sql, p - sql);
+		if (rc != OX_OK) {
+			if (err) {
+				ox_error_clear (err);
+				*err = e2;
+				if (err->position > 0)
+					err->position += prefix_chars;
+			} else
+				ox_error_clear (&e2);
+			return OX_ERROR;
+		}
+		if (!st)
+			break;
+		st->script_chars = prefix_chars;
+		while ((rc = ox_step (st, err)) == OX_ROW)
+			;
+		ox_finalize (st);
+		if (rc == OX_ERROR)
+			return OX_ERROR;
+		p = tail;
+	}
+	return OX_OK;
+}

@@ -1,0 +1,63 @@
+/*
+ * session.h — the engine-internal view of databases and sessions.
+ *
+ * The public handles of oxibase.h (OxDatabase, OxSession, OxStmt) are
+ * defined here so that the binder and executor can read session settings
+ * (search_path, TimeZone, isolation) without going through the API.
+ *
+ * NOTE: an OxSession belongs to one thread at a time; only 'cancel' is
+ * written from other threads (atomically).
+ */
+#ifndef OX_SESSION_H
+#define OX_SESSION_H
+
+#include <glib.h>
+
+#include "oxibase.h"
+#include "base/datetime.h"
+#include "catalog/catalog.h"
+#include "storage/mvcc.h"
+
+struct OxDatabase {
+	OxTxnMgr  *mgr;
+	OxCatalog *catalog;
+	char      *path;        /* ":memory:" or the directory given */
+	GMutex     lock;        /* guards nsessions */
+	int        nsessions;
+	OxSchema  *public_schema;
+};
+
+typedef struct OxSavepoint {
+	char  *name;
+	guint  undo_mark;       /* txn undo length when the savepoint was set */
+} OxSavepoint;
+
+typedef struct OxSession {
+	OxDatabase  *db;
+	OxTxn       *txn;          /* current transaction or NULL */
+	bool         in_block;     /* inside BEGIN ... COMMIT */
+	bool         failed;       /* block aborted by an error: only ROLLBACK works */
+	GPtrArray   *savepoints;   /* OxSavepoint*, innermost last */
+	char       **search_path;  /* schema names, NULL-terminated (g_strfreev) */
+	char        *search_path_text;
+	OxTimeZone  *tz;
+	OxIsolation  default_iso;  /* default_transaction_isolation */
+	OxIsolation  next_iso;     /* SET TRANSACTION before the first statement */
+	GHashTable  *settings;     /* other GUCs: name -> value text */
+	volatile int cancel;
+	OxNoticeFunc notice_fn;
+	void        *notice_user;
+	int64_t      stmt_start;   /* statement_timestamp */
+} OxSession;
+
+/* Raise a NOTICE through the session's notice callback. */
+void ox_session_notice (OxSession *s, const char *sqlstate, const char *fmt, ...)
+	__attribute__ ((format (printf, 3, 4)));
+
+/* Resolve a schema name, or the first schema of search_path that exists
+ * when name is NULL (creation target).  Raises 3F000 when missing. */
+OxSchema *ox_session_schema (OxSession *s, const char *name, int loc);
+/* Find a relation by optional schema + name (search_path when unqualified). */
+OxTable  *ox_session_relation (OxSession *s, const char *schema, const char *name);
+
+#endif

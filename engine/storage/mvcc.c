@@ -1,0 +1,359 @@
+/*
+ * mvcc.c — the transaction manager: ids, snapshots, commit, abort, waits.
+ *
+ * NOTE: lock order is table latch → manager mutex, never the reverse: the
+ * commit path stamps versions holding only the manager's commit mutex
+ * (stamping is one atomic store per version and needs no latch, because a
+ * reader racing with it sees either the txn id — invisible to it — or the
+ * commit timestamp, which is above its snapshot until last_commit is
+ * published).
+ * NOTE: rollback unlinks versions, which does need the table latch; it is
+ * done without holding the manager mutex.
+ */
+#include "mvcc.h"
+#include "table.h"
+#include "base/error.h"
+#include "base/datetime.h"
+
+#include <string.h>
+
+typedef struct RecentCommit {
+	uint64_t    ts;      /* commit timestamp */
+	GHashTable *tables;  /* OxTableData* written (owned set) */
+} RecentCommit;
+
+struct OxTxnMgr {
+	GMutex      lock;         /* guards everything below */
+	GCond       ended;        /* broadcast when any transaction ends */
+	uint64_t    next_id;      /* next txn id */
+	uint64_t    last_commit;  /* newest published commit ts (atomic reads too) */
+	GHashTable *active;       /* id (uint64*) -> OxTxn* of running transactions */
+	GQueue      recent;       /* RecentCommit*, oldest first, kept for SERIALIZABLE validation */
+	uint64_t    ddl_owner;    /* txn id holding the DDL lock, 0 = free */
+	OxCatalogHooks hooks;
+};
+
+OxTxnMgr *
+ox_txn_mgr_new (void)
+{
+	OxTxnMgr *m = g_new0 (OxTxnMgr, 1);
+	g_mutex_init (&m->lock);
+	g_cond_init (&m->ended);
+	m->next_id = OX_TXN_ID_BASE + 1;
+	m->last_commit = 1;
+	m->active = g_hash_table_new (g_int64_hash, g_int64_equal);
+	g_queue_init (&m->recent);
+	return m;
+}
+
+static void
+recent_free (RecentCommit *rc)
+{
+	g_hash_table_unref (rc->tables);
+	g_free (rc);
+}
+
+void
+ox_txn_mgr_free (OxTxnMgr *m)
+{
+	if (!m)
+		return;
+	g_hash_table_unref (m->active);
+	g_queue_clear_full (&m->recent, (GDestroyNotify) recent_free);
+	g_mutex_clear (&m->lock);
+	g_cond_clear (&m->ended);
+	g_free (m);
+}
+
+void
+ox_txn_mgr_set_catalog_hooks (OxTxnMgr *m, const OxCatalogHooks *h)
+{
+	m->hooks = *h;
+}
+
+uint64_t
+ox_txn_mgr_last_commit (OxTxnMgr *m)
+{
+	return __atomic_load_n (&m->last_commit, __ATOMIC_ACQUIRE);
+}
+
+OxTxn *
+ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
+{
+	OxTxn *t = g_new0 (OxTxn, 1);
+	if (iso == OX_ISO_DEFAULT || iso == OX_ISO_READ_UNCOMMITTED)
+		iso = OX_ISO_READ_COMMITTED;
+	t->iso = iso;
+	t->mgr = m;
+	t->cid = 1;
+	t->undo = g_array_new (FALSE, FALSE, sizeof (OxUndo));
+	t->write_tables = g_hash_table_new (NULL, NULL);
+	if (iso == OX_ISO_SERIALIZABLE)
+		t->read_tables = g_hash_table_new (NULL, NULL);
+	t->start_time = ox_timestamp_now ();
+	g_mutex_lock (&m->lock);
+	t->id = m->next_id++;
+	t->snapshot = m->last_commit;
+	t->state = OX_TXN_ACTIVE;
+	g_hash_table_insert (m->active, &t->id, t);
+	g_mutex_unlock (&m->lock);
+	return t;
+}
+
+void
+ox_txn_refresh_snapshot (OxTxn *t)
+{
+	t->snapshot = ox_txn_mgr_last_commit (t->mgr);
+}
+
+void
+ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
+{
+	OxUndo u = { .kind = OX_UNDO_TUPLE, .data = d, .rowid = rowid, .tuple = v };
+	g_array_append_val (t->undo, u);
+	g_hash_table_add (t->write_tables, d);
+}
+
+void
+ox_txn_log_catalog (OxTxn *t, void *object, int action)
+{
+	OxUndo u = { .kind = OX_UNDO_CATALOG, .object = object, .action = action };
+	g_array_append_val (t->undo, u);
+}
+
+uint64_t
+ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
+{
+	uint64_t oldest = m->last_commit;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init (&it, m->active);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		OxTxn *o = v;
+		if (o->snapshot < oldest)
+			oldest = o->snapshot;
+	}
+	return oldest;
+}
+
+/* Drop recent-commit records no running SERIALIZABLE transaction can
+ * still conflict with.  Called with m->lock held. */
+static void
+prune_recent_locked (OxTxnMgr *m)
+{
+	uint64_t oldest = UINT64_MAX;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init (&it, m->active);
+	while (g_hash_table_iter_next (&it, &k, &v)) {
+		OxTxn *o = v;
+		if (o->iso == OX_ISO_SERIALIZABLE && o->snapshot < oldest)
+			oldest = o->snapshot;
+	}
+	while (!g_queue_is_empty (&m->recent)) {
+		RecentCommit *rc = g_queue_peek_head (&m->recent);
+		if (rc->ts > oldest)
+			break;
+		recent_free (g_queue_pop_head (&m->recent));
+	}
+}
+
+static void
+finish_locked (OxTxn *t, OxTxnState st)
+{
+	OxTxnMgr *m = t->mgr;
+	t->state = st;
+	g_hash_table_remove (m->active, &t->id);
+	if (m->ddl_owner == t->id)
+		m->ddl_owner = 0;
+	t->holds_ddl = false;
+	prune_recent_locked (m);
+	g_cond_broadcast (&m->ended);
+}
+
+void
+ox_txn_commit (OxTxn *t)
+{
+	OxTxnMgr *m = t->mgr;
+	g_assert (t->state == OX_TXN_ACTIVE);
+	g_mutex_lock (&m->lock);
+	if (t->iso == OX_ISO_SERIALIZABLE && t->undo->len > 0 && t->read_tables) {
+		/* Validation (Neumann et al. §4): would our reads be the same at
+		 * commit time?  Any transaction that committed after our snapshot
+		 * and wrote a table we read may have changed what we saw. */
+		for (GList *l = m->recent.head; l; l = l->next) {
+			RecentCommit *rc = l->data;
+			if (rc->ts <= t->snapshot)
+				continue;
+			GHashTableIter it;
+			gpointer k, v;
+			g_hash_table_iter_init (&it, t->read_tables);
+			while (g_hash_table_iter_next (&it, &k, &v)) {
+				if (g_hash_table_contains (rc->tables, k)) {
+					g_mutex_unlock (&m->lock);
+					ox_raise_full (OX_ERR_SERIALIZATION, 0,
+					               "Reason code: Canceled on conflict out to pivot during commit attempt.",
+					               "The transaction might succeed if retried.",
+					               "could not serialize access due to read/write dependencies among transactions");
+				}
+			}
+		}
+	}
+	uint64_t ts = m->last_commit + 1;
+	for (guint i = 0; i < t->undo->len; i++) {
+		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
+		if (u->kind == OX_UNDO_TUPLE)
+			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
+		else if (m->hooks.stamp)
+			m->hooks.stamp (u->object, u->action, ts);
+	}
+	t->commit_ts = ts;
+	if (t->undo->len > 0) {
+		__atomic_store_n (&m->last_commit, ts, __ATOMIC_RELEASE);
+		/* Keep our write set while some SERIALIZABLE transaction may need
+		 * to validate against it. */
+		bool serializable_running = false;
+		GHashTableIter it;
+		gpointer k, v;
+		g_hash_table_iter_init (&it, m->active);
+		while (g_hash_table_iter_next (&it, &k, &v)) {
+			if (((OxTxn *) v)->iso == OX_ISO_SERIALIZABLE && v != t) {
+				serializable_running = true;
+				break;
+			}
+		}
+		if (serializable_running && g_hash_table_size (t->write_tables) > 0) {
+			RecentCommit *rc = g_new0 (RecentCommit, 1);
+			rc->ts = ts;
+			rc->tables = g_hash_table_ref (t->write_tables);
+			g_queue_push_tail (&m->recent, rc);
+		}
+	}
+	uint64_t oldest = ox_txn_mgr_oldest_snapshot (m);
+	finish_locked (t, OX_TXN_COMMITTED);
+	g_mutex_unlock (&m->lock);
+
+	/* Prune versions nobody can see any more: in each row we wrote, every
+	 * version older than the newest one visible to the oldest snapshot. */
+	if (oldest >= ts) {
+		for (guint i = 0; i < t->undo->len; i++) {
+			OxUndo *u = &g_array_index (t->undo, OxUndo, i);
+			if (u->kind == OX_UNDO_TUPLE)
+				ox_table_prune_row (u->data, u->rowid, oldest);
+		}
+	}
+}
+
+void
+ox_txn_rollback_to (OxTxn *t, guint mark)
+{
+	OxTxnMgr *m = t->mgr;
+	while (t->undo->len > mark) {
+		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
+		if (u->kind == OX_UNDO_TUPLE)
+			ox_table_undo_version (u->data, u->rowid, u->tuple);
+		else if (m->hooks.undo)
+			m->hooks.undo (u->object, u->action);
+		g_array_set_size (t->undo, t->undo->len - 1);
+	}
+}
+
+void
+ox_txn_abort (OxTxn *t)
+{
+	if (t->state != OX_TXN_ACTIVE)
+		return;
+	ox_txn_rollback_to (t, 0);
+	g_mutex_lock (&t->mgr->lock);
+	finish_locked (t, OX_TXN_ABORTED);
+	g_mutex_unlock (&t->mgr->lock);
+}
+
+void
+ox_txn_free (OxTxn *t)
+{
+	if (!t)
+		return;
+	g_assert (t->state != OX_TXN_ACTIVE);
+	g_array_unref (t->undo);
+	if (t->read_tables)
+		g_hash_table_unref (t->read_tables);
+	g_hash_table_unref (t->write_tables);
+	g_free (t);
+}
+
+OxTxnState
+ox_txn_state_of (OxTxnMgr *m, uint64_t id)
+{
+	g_mutex_lock (&m->lock);
+	bool running = g_hash_table_contains (m->active, &id);
+	g_mutex_unlock (&m->lock);
+	/* An ended transaction's fate is visible in its versions; callers only
+	 * need "still running or not". */
+	return running ? OX_TXN_ACTIVE : OX_TXN_COMMITTED;
+}
+
+/* Does waiting for 'id' close a cycle back to 'self'?  m->lock held. */
+static bool
+would_deadlock_locked (OxTxnMgr *m, OxTxn *self, uint64_t id)
+{
+	uint64_t cur = id;
+	for (int hops = 0; hops < 10000 && cur != 0; hops++) {
+		if (cur == self->id)
+			return true;
+		OxTxn *o = g_hash_table_lookup (m->active, &cur);
+		if (!o)
+			return false;
+		cur = o->waiting_for;
+	}
+	return false;
+}
+
+OxTxnState
+ox_txn_wait_for (OxTxn *self, uint64_t id)
+{
+	OxTxnMgr *m = self->mgr;
+	g_mutex_lock (&m->lock);
+	for (;;) {
+		OxTxn *o = g_hash_table_lookup (m->active, &id);
+		if (!o)
+			break;
+		if (would_deadlock_locked (m, self, id)) {
+			self->waiting_for = 0;
+			g_mutex_unlock (&m->lock);
+			ox_raise_full ("40P01", 0, "Process waits for a transaction that waits for this one.",
+			               "See server log for query details.", "deadlock detected");
+		}
+		self->waiting_for = id;
+		gint64 until = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
+		g_cond_wait_until (&m->ended, &m->lock, until);
+		if (self->cancel && *self->cancel) {
+			self->waiting_for = 0;
+			g_mutex_unlock (&m->lock);
+			ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");
+		}
+	}
+	self->waiting_for = 0;
+	g_mutex_unlock (&m->lock);
+	return OX_TXN_COMMITTED;
+}
+
+void
+ox_txn_lock_ddl (OxTxn *t)
+{
+	OxTxnMgr *m = t->mgr;
+	if (t->holds_ddl)
+		return;
+	for (;;) {
+		g_mutex_lock (&m->lock);
+		if (m->ddl_owner == 0 || m->ddl_owner == t->id) {
+			m->ddl_owner = t->id;
+			t->holds_ddl = true;
+			g_mutex_unlock (&m->lock);
+			return;
+		}
+		uint64_t owner = m->ddl_owner;
+		g_mutex_unlock (&m->lock);
+		ox_txn_wait_for (t, owner);
+	}
+}

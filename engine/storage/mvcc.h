@@ -1,0 +1,171 @@
+/*
+ * mvcc.h — transactions, snapshots and versioned rows.
+ *
+ * The design follows Neumann, Mühlbauer and Kemper, "Fast Serializable
+ * Multi-Version Concurrency Control for Main-Memory Database Systems"
+ * (SIGMOD 2015): every row slot points at its newest version, and each
+ * version points at the one it replaced (newest-to-oldest chain).  A
+ * version is stamped with its writer's transaction id while uncommitted and
+ * with the writer's commit timestamp once committed:
+ *
+ *      slot[rowid] ──► OxTuple (ts = 2^62+7, uncommitted, writer T7)
+ *                        │ prev
+ *                        ▼
+ *                      OxTuple (ts = 41, committed at 41)
+ *                        │ prev
+ *                        ▼
+ *                      OxTuple (ts = 12) ──► NULL
+ *
+ * A reader with snapshot S (the newest commit timestamp when its snapshot
+ * was taken) walks the chain to the first version it may see: its own
+ * write from an earlier command, or a committed version with ts <= S.
+ * A version flagged OX_TUPLE_DELETED is a tombstone: the row is absent.
+ *
+ * Commit takes the commit mutex, draws ts = last_commit + 1, stamps every
+ * version the transaction wrote, and only then publishes last_commit = ts;
+ * snapshots read last_commit, so a snapshot never sees half a commit.
+ * SERIALIZABLE transactions that wrote validate at commit, under the same
+ * mutex, that no transaction committed after their snapshot wrote a table
+ * they read (table-granularity predicates; conservative, never unsound).
+ *
+ * NOTE: chains are walked and slots changed only under the owning table's
+ * latch (storage/table.h).  A committed version that a running snapshot can
+ * see is never freed; versions are pruned at commit once no snapshot needs
+ * them, and aborted versions are unlinked by their own transaction.
+ * NOTE: waiting for another transaction (write-write conflicts, unique
+ * checks, the DDL lock) goes through ox_txn_wait_for, which detects
+ * deadlocks (40P01) and honours cancellation (57014).
+ */
+#ifndef OX_MVCC_H
+#define OX_MVCC_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/value.h"
+#include "sql/ast.h"
+
+/* Transaction ids live above every commit timestamp. */
+#define OX_TXN_ID_BASE (UINT64_C (1) << 62)
+#define OX_TS_IS_TXN(ts) ((ts) >= OX_TXN_ID_BASE)
+
+enum {
+	OX_TUPLE_DELETED = 1u << 0,  /* tombstone version: the row does not exist */
+};
+
+typedef struct OxTuple {
+	uint64_t        ts;     /* writer's txn id (uncommitted) or commit timestamp;
+	                           0 = visible to everyone (bulk-loaded, pruned) */
+	struct OxTuple *prev;   /* the version this one replaced; NULL = none */
+	uint32_t        cid;    /* writer's command id: own txn sees it from cid+1 on */
+	uint32_t        flags;  /* OX_TUPLE_* */
+	OxValue         vals[]; /* one per table column; out-of-line data follows */
+} OxTuple;
+
+struct OxTable;
+struct OxTableData;
+struct OxDatabase;
+
+typedef struct OxTxnMgr OxTxnMgr;
+
+/* One entry of a transaction's write log: enough to stamp, undo or
+ * validate the write. */
+typedef enum OxUndoKind {
+	OX_UNDO_TUPLE,    /* a new version was pushed onto slot 'rowid' */
+	OX_UNDO_CATALOG,  /* a catalog object was created or dropped (catalog.c) */
+} OxUndoKind;
+
+typedef struct OxUndo {
+	OxUndoKind          kind;
+	struct OxTableData *data;     /* TUPLE: the table storage written */
+	uint64_t            rowid;    /* TUPLE: slot */
+	OxTuple            *tuple;    /* TUPLE: the version written */
+	void               *object;   /* CATALOG: the object */
+	int                 action;   /* CATALOG: 1 created, 2 dropped */
+} OxUndo;
+
+typedef enum OxTxnState { OX_TXN_ACTIVE, OX_TXN_COMMITTED, OX_TXN_ABORTED } OxTxnState;
+
+typedef struct OxTxn {
+	uint64_t     id;          /* OX_TXN_ID_BASE + n */
+	uint64_t     snapshot;    /* sees commits with ts <= snapshot */
+	uint64_t     commit_ts;   /* set at commit */
+	uint32_t     cid;         /* current command id */
+	OxIsolation  iso;         /* never DEFAULT once begun */
+	OxTxnState   state;
+	bool         read_only;
+	GArray      *undo;        /* of OxUndo, in write order */
+	GHashTable  *read_tables; /* SERIALIZABLE: OxTableData* set read */
+	GHashTable  *write_tables;/* OxTableData* set written */
+	uint64_t     waiting_for; /* txn id this one waits for (deadlock detection), 0 none */
+	volatile int *cancel;     /* session's cancel flag, may be NULL */
+	bool         holds_ddl;   /* owns the database's DDL lock */
+	int64_t      start_time;  /* wall clock at begin (now()) */
+	OxTxnMgr    *mgr;
+} OxTxn;
+
+OxTxnMgr *ox_txn_mgr_new (void);
+void      ox_txn_mgr_free (OxTxnMgr *m);
+
+OxTxn    *ox_txn_begin (OxTxnMgr *m, OxIsolation iso);
+/* Take a fresh snapshot (READ COMMITTED does this per statement). */
+void      ox_txn_refresh_snapshot (OxTxn *t);
+/* Commit: validates SERIALIZABLE (may raise 40001 — the transaction is
+ * then still active and must be rolled back), stamps, publishes. */
+void      ox_txn_commit (OxTxn *t);
+/* Undo every write (or those after undo index 'mark' for savepoints). */
+void      ox_txn_rollback_to (OxTxn *t, guint mark);
+void      ox_txn_abort (OxTxn *t);
+/* Free a finished transaction. */
+void      ox_txn_free (OxTxn *t);
+
+/* Is version v visible to t (given its current command id)? */
+static inline bool
+ox_tuple_visible (const OxTuple *v, const OxTxn *t)
+{
+	uint64_t ts = __atomic_load_n (&v->ts, __ATOMIC_ACQUIRE);
+	if (OX_TS_IS_TXN (ts))
+		return ts == t->id && v->cid < t->cid;
+	return ts <= t->snapshot;
+}
+
+/* The version of a chain t sees, or NULL (absent or deleted). */
+static inline OxTuple *
+ox_tuple_for (OxTuple *head, const OxTxn *t)
+{
+	for (OxTuple *v = head; v; v = v->prev) {
+		if (ox_tuple_visible (v, t))
+			return (v->flags & OX_TUPLE_DELETED) ? NULL : v;
+	}
+	return NULL;
+}
+
+/* Record a write for stamping/undo. */
+void ox_txn_log_tuple (OxTxn *t, struct OxTableData *d, uint64_t rowid, OxTuple *v);
+void ox_txn_log_catalog (OxTxn *t, void *object, int action);
+
+/* Block until transaction 'id' has ended.  Returns its final state
+ * (COMMITTED or ABORTED).  Raises 40P01 on deadlock, 57014 on cancel. */
+OxTxnState ox_txn_wait_for (OxTxn *self, uint64_t id);
+/* State of a transaction id: ACTIVE if still running. */
+OxTxnState ox_txn_state_of (OxTxnMgr *m, uint64_t id);
+
+/* The database-wide DDL lock: held from a transaction's first DDL until it
+ * ends, so catalog changes serialise (as PostgreSQL's AccessExclusive locks
+ * would for the objects involved). */
+void ox_txn_lock_ddl (OxTxn *t);
+
+/* Oldest snapshot of any running transaction (for pruning). */
+uint64_t ox_txn_mgr_oldest_snapshot (OxTxnMgr *m);
+uint64_t ox_txn_mgr_last_commit (OxTxnMgr *m);
+
+/* Callbacks the catalog registers to stamp/undo its objects. */
+typedef struct OxCatalogHooks {
+	void (*stamp) (void *object, int action, uint64_t commit_ts);
+	void (*undo) (void *object, int action);
+	void *user;
+} OxCatalogHooks;
+void ox_txn_mgr_set_catalog_hooks (OxTxnMgr *m, const OxCatalogHooks *h);
+
+#endif

@@ -1,0 +1,532 @@
+/*
+ * table.c — row slots, version chains and index maintenance (see table.h).
+ *
+ * NOTE: no function raises while holding the latch: checks that can fail
+ * record what failed, release the latch, then raise.
+ * NOTE: unique checks look at the newest version of each candidate row,
+ * committed or not, regardless of the checker's snapshot — as PostgreSQL
+ * does — so two transactions can never both commit the same key.
+ */
+#include "table.h"
+#include "base/cast.h"
+#include "base/error.h"
+
+#include <string.h>
+
+OxTuple *
+ox_tuple_new (int ncols, const OxValue *vals)
+{
+	size_t extra = 0;
+	for (int i = 0; i < ncols; i++)
+		extra += (ox_value_extra_size (&vals[i]) + 7) & ~(size_t) 7;
+	OxTuple *v = g_malloc (sizeof (OxTuple) + sizeof (OxValue) * (size_t) ncols + extra);
+	v->ts = 0;
+	v->prev = NULL;
+	v->cid = 0;
+	v->flags = 0;
+	char *p = (char *) &v->vals[ncols];
+	for (int i = 0; i < ncols; i++) {
+		size_t n = ox_value_extra_size (&vals[i]);
+		v->vals[i] = ox_value_copy_to (&vals[i], p);
+		p += (n + 7) & ~(size_t) 7;
+	}
+	return v;
+}
+
+static OxTuple *
+tombstone_new (void)
+{
+	OxTuple *v = g_malloc0 (sizeof (OxTuple));
+	v->flags = OX_TUPLE_DELETED;
+	return v;
+}
+
+OxTableData *
+ox_table_data_new (int ncols, const char *name)
+{
+	OxTableData *d = g_new0 (OxTableData, 1);
+	g_rw_lock_init (&d->latch);
+	d->ncols = ncols;
+	d->cap = 64;
+	d->slots = g_new0 (OxTuple *, d->cap);
+	d->indexes = g_ptr_array_new ();
+	d->name = name;
+	return d;
+}
+
+static void
+index_free (OxIndexData *ix)
+{
+	ox_btree_free (ix->tree);
+	g_free (ix->name);
+	g_free (ix->cols_desc);
+	g_free (ix->colnos);
+	g_free (ix->desc);
+	g_free (ix);
+}
+
+void
+ox_table_data_free (OxTableData *d)
+{
+	if (!d)
+		return;
+	for (uint64_t i = 0; i < d->nslots; i++) {
+		OxTuple *v = d->slots[i];
+		while (v) {
+			OxTuple *p = v->prev;
+			g_free (v);
+			v = p;
+		}
+	}
+	g_free (d->slots);
+	for (guint i = 0; i < d->indexes->len; i++)
+		index_free (d->indexes->pdata[i]);
+	g_ptr_array_unref (d->indexes);
+	g_rw_lock_clear (&d->latch);
+	g_free (d);
+}
+
+static void
+index_key (const OxIndexData *ix, const OxTuple *v, OxValue *key)
+{
+	for (int k = 0; k < ix->nkeys; k++)
+		key[k] = v->vals[ix->colnos[k]];
+}
+
+static bool
+key_has_null (const OxValue *key, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (key[i].null)
+			return true;
+	return false;
+}
+
+static bool
+keys_equal (const OxValue *a, const OxValue *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (a[i].null || b[i].null)
+			return false;
+		if (ox_value_cmp (&a[i], &b[i]) != 0)
+			return false;
+	}
+	return true;
+}
+
+typedef enum { UQ_OK, UQ_WAIT, UQ_DUP } UniqueResult;
+
+/* Look for a live row other than 'self' holding key in unique index ix.
+ * Latch held (read or write). */
+static UniqueResult
+unique_probe (OxTxn *t, OxTableData *d, OxIndexData *ix, const OxValue *key, uint64_t self,
+              uint64_t *wait_id)
+{
+	if (key_has_null (key, ix->nkeys))
+		return UQ_OK;  /* NULLs never collide (NULLS DISTINCT) */
+	OxBTreeCursor c;
+	ox_btree_cursor_init (&c, ix->tree);
+	ox_btree_seek (&c, key, ix->nkeys, false);
+	const OxValue *k;
+	uint64_t rid;
+	UniqueResult res = UQ_OK;
+	while (ox_btree_next (&c, &k, &rid)) {
+		if (ox_btree_key_cmp (ix->tree, k, key, ix->nkeys) != 0)
+			break;
+		if (rid == self)
+			continue;
+		/* Check the newest version, and for an uncommitted one by somebody
+		 * else, the newest committed one beneath it too. */
+		for (OxTuple *v = d->slots[rid]; v; v = v->prev) {
+			uint64_t ts = __atomic_load_n (&v->ts, __ATOMIC_ACQUIRE);
+			bool mine = ts == t->id;
+			bool other_running = OX_TS_IS_TXN (ts) && !mine;
+			if (!(v->flags & OX_TUPLE_DELETED)) {
+				OxValue vk[16];
+				index_key (ix, v, vk);
+				if (keys_equal (vk, key, ix->nkeys)) {
+					if (other_running) {
+						*wait_id = ts;
+						res = UQ_WAIT;
+					} else
+						res = UQ_DUP;
+					goto out;
+				}
+			}
+			if (!other_running)
+				break;
+			/* The running writer might roll back; then the version below
+			 * is live again, so it counts too. */
+		}
+	}
+out:
+	ox_btree_cursor_free (&c);
+	return res;
+}
+
+static void
+grow_slots (OxTableData *d)
+{
+	if (d->nslots < d->cap)
+		return;
+	d->cap *= 2;
+	d->slots = g_renew (OxTuple *, d->slots, d->cap);
+}
+
+static void
+raise_unique (OxIndexData *ix, const OxValue *key, const char *tname)
+{
+	/* Build "Key (a, b)=(1, 2) already exists." like PostgreSQL. */
+	OxArena *a = ox_arena_new ();
+	GString *vals = g_string_new (NULL);
+	OxCastCtx cx = { .tz = ox_timezone_utc (), .now = 0 };
+	for (int i = 0; i < ix->nkeys; i++) {
+		if (i)
+			g_string_append (vals, ", ");
+		g_string_append (vals, key[i].null ? "null" : ox_value_out (a, &cx, &key[i], NULL));
+	}
+	char *detail = g_strdup_printf ("Key (%s)=(%s) already exists.", ix->cols_desc, vals->str);
+	char *name = g_strdup (ix->name);
+	g_string_free (vals, TRUE);
+	ox_arena_free (a);
+	OxErrorData e = { 0 };
+	g_strlcpy (e.sqlstate, OX_ERR_UNIQUE_VIOLATION, sizeof e.sqlstate);
+	e.message = g_strdup_printf ("duplicate key value violates unique constraint \"%s\"", name);
+	e.detail = detail;
+	g_free (name);
+		ox_error_rethrow (&e);
+}
+
+OxWriteResult
+ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid, uint64_t *wait_id)
+{
+	OxTuple *v = ox_tuple_new (d->ncols, vals);
+	v->ts = t->id;
+	v->cid = t->cid;
+	g_rw_lock_writer_lock (&d->latch);
+	for (guint i = 0; i < d->indexes->len; i++) {
+		OxIndexData *ix = d->indexes->pdata[i];
+		if (!ix->unique || !ix->valid)
+			continue;
+		OxValue key[16];
+		index_key (ix, v, key);
+		UniqueResult r = unique_probe (t, d, ix, key, UINT64_MAX, wait_id);
+		if (r != UQ_OK) {
+			g_rw_lock_writer_unlock (&d->latch);
+			if (r == UQ_WAIT) {
+				g_free (v);
+				return OX_WRITE_WAIT;
+			}
+			/* copy the key out before freeing the tuple it points into */
+			OxArena *a = ox_arena_new ();
+			OxValue kc[16];
+			for (int k = 0; k < ix->nkeys; k++)
+				kc[k] = ox_value_copy (a, &key[k]);
+			g_free (v);
+			raise_unique (ix, kc, d->name);
+		}
+	}
+	grow_slots (d);
+	uint64_t id = d->nslots++;
+	d->slots[id] = v;
+	for (guint i = 0; i < d->indexes->len; i++) {
+		OxIndexData *ix = d->indexes->pdata[i];
+		if (!ix->valid)
+			continue;
+		OxValue key[16];
+		index_key (ix, v, key);
+		ox_btree_insert (ix->tree, key, id);
+	}
+	d->live_rows++;
+	g_rw_lock_writer_unlock (&d->latch);
+	ox_txn_log_tuple (t, d, id, v);
+	*rowid = id;
+	return OX_WRITE_OK;
+}
+
+OxWriteResult
+ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const OxValue *vals,
+                 uint64_t *wait_id, OxTuple **latest)
+{
+	OxTuple *nv = vals ? ox_tuple_new (d->ncols, vals) : tombstone_new ();
+	nv->ts = t->id;
+	nv->cid = t->cid;
+	g_rw_lock_writer_lock (&d->latch);
+	OxTuple *head = d->slots[rowid];
+	uint64_t ts = __atomic_load_n (&head->ts, __ATOMIC_ACQUIRE);
+	if (head != seen) {
+		OxWriteResult r;
+		if (ts == t->id) {
+			r = OX_WRITE_SELF_UPDATED;
+		} else if (OX_TS_IS_TXN (ts)) {
+			*wait_id = ts;
+			r = OX_WRITE_WAIT;
+		} else {
+			*latest = (head->flags & OX_TUPLE_DELETED) ? NULL : head;
+			r = OX_WRITE_CONCURRENT;
+		}
+		g_rw_lock_writer_unlock (&d->latch);
+		g_free (nv);
+		return r;
+	}
+	if (vals) {
+		for (guint i = 0; i < d->indexes->len; i++) {
+			OxIndexData *ix = d->indexes->pdata[i];
+			if (!ix->unique || !ix->valid)
+				continue;
+			OxValue key[16], oldkey[16];
+			index_key (ix, nv, key);
+			index_key (ix, seen, oldkey);
+			if (keys_equal (key, oldkey, ix->nkeys))
+				continue;
+			UniqueResult r = unique_probe (t, d, ix, key, rowid, wait_id);
+			if (r != UQ_OK) {
+				g_rw_lock_writer_unlock (&d->latch);
+				if (r == UQ_WAIT) {
+					g_free (nv);
+					return OX_WRITE_WAIT;
+				}
+				OxArena *a = ox_arena_new ();
+				OxValue kc[16];
+				for (int k = 0; k < ix->nkeys; k++)
+					kc[k] = ox_value_copy (a, &key[k]);
+				g_free (nv);
+				raise_unique (ix, kc, d->name);
+			}
+		}
+	}
+	nv->prev = head;
+	d->slots[rowid] = nv;
+	if (vals) {
+		for (guint i = 0; i < d->indexes->len; i++) {
+			OxIndexData *ix = d->indexes->pdata[i];
+			if (!ix->valid)
+				continue;
+			OxValue key[16];
+			index_key (ix, nv, key);
+			ox_btree_insert (ix->tree, key, rowid);
+		}
+	} else
+		d->live_rows--;
+	g_rw_lock_writer_unlock (&d->latch);
+	ox_txn_log_tuple (t, d, rowid, nv);
+	return OX_WRITE_OK;
+}
+
+int
+ox_table_scan (OxTxn *t, OxTableData *d, uint64_t *pos, OxTuple **out, uint64_t *rowids, int max)
+{
+	int n = 0;
+	g_rw_lock_reader_lock (&d->latch);
+	uint64_t i = *pos;
+	for (; i < d->nslots && n < max; i++) {
+		OxTuple *v = d->slots[i];
+		if (!v)
+			continue;
+		v = ox_tuple_for (v, t);
+		if (v) {
+			out[n] = v;
+			if (rowids)
+				rowids[n] = i;
+			n++;
+		}
+	}
+	g_rw_lock_reader_unlock (&d->latch);
+	*pos = i;
+	return n;
+}
+
+OxTuple *
+ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid)
+{
+	g_rw_lock_reader_lock (&d->latch);
+	OxTuple *v = rowid < d->nslots && d->slots[rowid] ? ox_tuple_for (d->slots[rowid], t) : NULL;
+	g_rw_lock_reader_unlock (&d->latch);
+	return v;
+}
+
+OxIndexData *
+ox_table_add_index (OxTableData *d, const char *name, const char *cols_desc, int nkeys, const int *colnos,
+                    const bool *desc, bool unique, bool primary, OxTxn *t)
+{
+	if (nkeys > 16)
+		ox_raise (OX_ERR_PROGRAM_LIMIT, 0, "cannot use more than 16 columns in an index");
+	OxIndexData *ix = g_new0 (OxIndexData, 1);
+	ix->name = g_strdup (name);
+	ix->cols_desc = g_strdup (cols_desc);
+	ix->nkeys = nkeys;
+	ix->colnos = g_memdup2 (colnos, sizeof (int) * (size_t) nkeys);
+	ix->desc = g_new0 (bool, nkeys);
+	if (desc)
+		memcpy (ix->desc, desc, sizeof (bool) * (size_t) nkeys);
+	ix->unique = unique;
+	ix->primary = primary;
+	ix->valid = true;
+	ix->tree = ox_btree_new (nkeys, ix->desc, ox_value_cmp);
+	g_rw_lock_writer_lock (&d->latch);
+	for (uint64_t r = 0; r < d->nslots; r++) {
+		for (OxTuple *v = d->slots[r]; v; v = v->prev) {
+			if (v->flags & OX_TUPLE_DELETED)
+				continue;
+			OxValue key[16];
+			index_key (ix, v, key);
+			ox_btree_insert (ix->tree, key, r);
+		}
+	}
+	if (unique) {
+		uint64_t wait_id = 0;
+		for (uint64_t r = 0; r < d->nslots; r++) {
+			OxTuple *v = d->slots[r] ? ox_tuple_for (d->slots[r], t) : NULL;
+			if (!v)
+				continue;
+			OxValue key[16];
+			index_key (ix, v, key);
+			if (unique_probe (t, d, ix, key, r, &wait_id) == UQ_DUP) {
+				g_rw_lock_writer_unlock (&d->latch);
+				OxArena *a = ox_arena_new ();
+				OxValue kc[16];
+				for (int k = 0; k < ix->nkeys; k++)
+					kc[k] = ox_value_copy (a, &key[k]);
+				char *nm = g_strdup (name);
+				index_free (ix);
+				OxErrorData e = { 0 };
+				g_strlcpy (e.sqlstate, OX_ERR_UNIQUE_VIOLATION, sizeof e.sqlstate);
+				e.message = g_strdup_printf ("could not create unique index \"%s\"", nm);
+				OxCastCtx cx = { .tz = ox_timezone_utc (), .now = 0 };
+				GString *vals = g_string_new (NULL);
+				for (int k = 0; k < nkeys; k++) {
+					if (k)
+						g_string_append (vals, ", ");
+					g_string_append (vals, ox_value_out (a, &cx, &kc[k], NULL));
+				}
+				e.detail = g_strdup_printf ("Key (%s)=(%s) is duplicated.", cols_desc, vals->str);
+				g_string_free (vals, TRUE);
+				g_free (nm);
+				ox_arena_free (a);
+				ox_error_rethrow (&e);
+			}
+		}
+	}
+	g_ptr_array_add (d->indexes, ix);
+	g_rw_lock_writer_unlock (&d->latch);
+	return ix;
+}
+
+void
+ox_table_drop_index (OxTableData *d, OxIndexData *ix)
+{
+	g_rw_lock_writer_lock (&d->latch);
+	g_ptr_array_remove (d->indexes, ix);
+	g_rw_lock_writer_unlock (&d->latch);
+	index_free (ix);
+}
+
+void
+ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v)
+{
+	g_rw_lock_writer_lock (&d->latch);
+	/* Our version is the head: nobody can write over an uncommitted version. */
+	g_assert (d->slots[rowid] == v);
+	d->slots[rowid] = v->prev;
+	if (v->prev == NULL)
+		d->live_rows--;
+	else if (v->flags & OX_TUPLE_DELETED)
+		d->live_rows++;
+	/* Index entries for v's key stay; scans re-check keys against the
+	 * visible version, so a stale entry is harmless. */
+	g_rw_lock_writer_unlock (&d->latch);
+	g_free (v);
+}
+
+void
+ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest)
+{
+	g_rw_lock_writer_lock (&d->latch);
+	OxTuple *v = d->slots[rowid];
+	while (v) {
+		uint64_t ts = __atomic_load_n (&v->ts, __ATOMIC_ACQUIRE);
+		if (!OX_TS_IS_TXN (ts) && ts <= oldest)
+			break;
+		v = v->prev;
+	}
+	if (v) {
+		OxTuple *p = v->prev;
+		v->prev = NULL;
+		while (p) {
+			OxTuple *q = p->prev;
+			g_free (p);
+			p = q;
+		}
+	}
+	g_rw_lock_writer_unlock (&d->latch);
+}
+
+void
+ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix, OxValue *lo, int nlo,
+                     bool lo_incl, OxValue *hi, int nhi, bool hi_incl)
+{
+	memset (s, 0, sizeof *s);
+	s->data = d;
+	s->ix = ix;
+	s->lo = lo;
+	s->nlo = nlo;
+	s->lo_incl = lo_incl;
+	s->hi = hi;
+	s->nhi = nhi;
+	s->hi_incl = hi_incl;
+	ox_btree_cursor_init (&s->cur, ix->tree);
+}
+
+int
+ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, int max)
+{
+	if (s->done)
+		return 0;
+	OxTableData *d = s->data;
+	OxIndexData *ix = s->ix;
+	int n = 0;
+	g_rw_lock_reader_lock (&d->latch);
+	if (!s->started) {
+		if (s->lo)
+			ox_btree_seek (&s->cur, s->lo, s->nlo, !s->lo_incl);
+		else
+			ox_btree_seek_first (&s->cur);
+		s->started = true;
+	}
+	const OxValue *k;
+	uint64_t rid;
+	while (n < max) {
+		if (!ox_btree_next (&s->cur, &k, &rid)) {
+			s->done = true;
+			break;
+		}
+		if (s->hi) {
+			int c = ox_btree_key_cmp (ix->tree, k, s->hi, s->nhi);
+			if (c > 0 || (c == 0 && !s->hi_incl)) {
+				s->done = true;
+				break;
+			}
+		}
+		OxTuple *v = d->slots[rid] ? ox_tuple_for (d->slots[rid], t) : NULL;
+		if (!v)
+			continue;
+		/* Emit the row only through the entry matching its visible key, so
+		 * stale entries neither resurrect rows nor duplicate them. */
+		OxValue vk[16];
+		index_key (ix, v, vk);
+		if (ox_btree_key_cmp (ix->tree, vk, k, ix->nkeys) != 0)
+			continue;
+		out[n] = v;
+		if (rowids)
+			rowids[n] = rid;
+		n++;
+	}
+	g_rw_lock_reader_unlock (&d->latch);
+	return n;
+}
+
+void
+ox_index_scan_end (OxIndexScan *s)
+{
+	ox_btree_cursor_free (&s->cur);
+}
