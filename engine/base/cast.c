@@ -479,7 +479,7 @@ static const uint64_t pow10_u64[] = {
 static void
 round_to_digits (double x, int prec, uint64_t *mant, int *exp10)
 {
-	char fmt[8], buf[40];
+	char fmt[16], buf[40];
 	snprintf (fmt, sizeof fmt, "%%.%de", prec - 1);
 	g_ascii_formatd (buf, sizeof buf, fmt, x);
 	uint64_t m = 0;

@@ -686,6 +686,7 @@ typedef enum {
 	DT_MD_RANGE,       /* the same, with PG's "datestyle" hint */
 	DT_TZ_DISP,        /* 22009 time zone displacement out of range */
 	DT_TZ_UNKNOWN,     /* 22023 time zone "%s" not recognized */
+	DT_TYPE_RANGE,     /* 22008 date out of range / timestamp out of range */
 } DtStatus;
 
 static bool
@@ -933,10 +934,13 @@ typedef struct {
 	int64_t     usec;         /* rounded fraction of the second */
 	int         ampm;         /* 0, 1 = AM, 2 = PM */
 	int         era;          /* 0, 1 = AD, 2 = BC */
+	bool        seen_dow;     /* a day name was read (and ignored) */
 	bool        have_zone;
 	int         zone_offset;  /* seconds east, when zone == NULL */
 	OxTimeZone *zone;         /* owned; a zone named in the input */
-	Special     special;
+	Special     marker;       /* epoch, infinity, -infinity: claims no field */
+	Special     relative;     /* now, today, tomorrow, yesterday: claims the date */
+	bool        marker_last;  /* the marker came after the relative word (PG: the last one wins) */
 } Parse;
 
 /* Parse up to 18 digits; more is out of range for any field. */
@@ -1054,16 +1058,24 @@ decode_compact_time (Parse *p, const char *s, int len)
 	return DT_BAD_FORMAT;
 }
 
+/* Does anything stand for the date yet? */
 static bool
 date_claimed (const Parse *p)
 {
-	return p->nitems > 0 || p->julian || p->special != SP_NONE;
+	return p->nitems > 0 || p->julian || p->relative != SP_NONE;
+}
+
+/* Is the date complete, so that what follows may be a time or a zone? */
+static bool
+date_complete (const Parse *p)
+{
+	return p->nitems == 3 || p->julian || p->relative != SP_NONE;
 }
 
 static DtStatus
 push_item (Parse *p, int64_t value, int ndigits, bool month)
 {
-	if (p->nitems == 3 || p->julian || p->special != SP_NONE)
+	if (p->nitems == 3 || p->julian || p->relative != SP_NONE)
 		return DT_BAD_FORMAT;
 	if (month)
 		for (int i = 0; i < p->nitems; i++)
@@ -1102,8 +1114,7 @@ decode_number (Parse *p, const char *s, int len)
 		p->expect_time = false;
 		return decode_compact_time (p, s, len);
 	}
-	bool date_done = p->nitems == 3 || p->julian || p->special != SP_NONE;
-	if (date_done && !p->have_time)
+	if (date_complete (p) && !p->have_time)
 		return decode_compact_time (p, s, len);
 	if (frac)
 		return DT_BAD_FORMAT;
@@ -1123,7 +1134,11 @@ decode_number (Parse *p, const char *s, int len)
 static DtStatus
 decode_date_field (Parse *p, const char *s, int len)
 {
-	if (date_claimed (p))
+	/* PG takes a punctuated date only before anything but a zone: 'Tue
+	 * Jan 2 2024' and '2024-01-02 Tue' are dates, 'Tue 2024-01-02' and
+	 * '03:04 2024-01-02' are not. */
+	if (date_claimed (p) || p->seen_dow || p->ampm || p->era || p->have_time || p->expect_time
+	    || p->marker != SP_NONE)
 		return DT_BAD_FORMAT;
 	char sep = 0;
 	for (int i = 0; i < len && !sep; i++)
@@ -1211,7 +1226,14 @@ decode_word (Parse *p, const char *low, const char *orig, int len)
 		/* A zone name.  Without a slash an unknown word is just bad
 		 * syntax; with one PG names the zone in its complaint. */
 		bool slash = memchr (low, '/', len) != NULL;
-		if (p->have_zone)
+		bool letters_only = true;
+		for (int i = 0; i < len; i++)
+			letters_only &= g_ascii_isalpha (low[i]) != 0;
+		/* PG's lexer reads a name with a slash, digit or sign as part
+		 * of a date until the date is complete: 'Singapore 2024-01-02'
+		 * is fine, 'Europe/Paris 2024-01-02' and 'UTC+2 2024-01-02' are
+		 * bad syntax. */
+		if (p->have_zone || (!letters_only && !date_complete (p)))
 			return DT_BAD_FORMAT;
 		char name[MAX_DATE_LEN + 1];
 		memcpy (name, orig, len);
@@ -1230,6 +1252,10 @@ decode_word (Parse *p, const char *low, const char *orig, int len)
 	case W_MONTH:
 		return push_item (p, kw->value, 0, true);
 	case W_DOW:
+		if (p->seen_dow)
+			return DT_BAD_FORMAT;
+		p->seen_dow = true;
+		return DT_OK;
 	case W_IGNORE:
 		return DT_OK;
 	case W_AMPM:
@@ -1253,9 +1279,17 @@ decode_word (Parse *p, const char *low, const char *orig, int len)
 		p->expect_julian = true;
 		return DT_OK;
 	case W_SPECIAL:
-		if (date_claimed (p))
-			return DT_BAD_FORMAT;
-		p->special = (Special) kw->value;
+		if (kw->value == SP_EPOCH || kw->value == SP_INFINITY || kw->value == SP_NINFINITY) {
+			if (p->marker != SP_NONE)
+				return DT_BAD_FORMAT;
+			p->marker = (Special) kw->value;
+			p->marker_last = true;
+		} else {
+			if (date_claimed (p))
+				return DT_BAD_FORMAT;
+			p->relative = (Special) kw->value;
+			p->marker_last = false;
+		}
 		return DT_OK;
 	case W_ALLBALLS:
 		/* 00:00:00 UTC */
@@ -1278,44 +1312,49 @@ decode_word (Parse *p, const char *low, const char *orig, int len)
  * m, d.  With a month name, the number typed with more than two digits
  * (or else the second one) is the year and the other the day; without
  * one, a first item of more than two digits means Y-M-D, else M-D-Y
- * (DateStyle MDY).  Two-digit AD years land in 1970..2069. */
+ * (DateStyle MDY).  Two-digit AD years land in 1970..2069.
+ *
+ * An incomplete date is still checked as far as it goes, because PG
+ * checks each field as it reads it: '13' alone is a month out of range
+ * (with the DateStyle hint), not bad syntax.  Then DT_BAD_FORMAT. */
 static DtStatus
 finish_date (const Parse *p, int64_t *y, int *m, int *d)
 {
-	if (p->nitems != 3)
-		return DT_BAD_FORMAT;
 	const DateItem *it = p->item;
+	int n = p->nitems;
 	int mi = -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < n; i++)
 		if (it[i].month)
 			mi = i;
-	const DateItem *yi, *mo, *di;
+	const DateItem *yi = NULL, *mo = NULL, *di = NULL;
 	if (mi >= 0) {
-		const DateItem *n[2];
-		int k = 0;
-		for (int i = 0; i < 3; i++)
-			if (i != mi)
-				n[k++] = &it[i];
 		mo = &it[mi];
-		if (n[0]->ndigits > 2) {
-			yi = n[0];
-			di = n[1];
-		} else {
-			di = n[0];
-			yi = n[1];
+		for (int i = 0; i < n; i++) {
+			if (i == mi)
+				continue;
+			if (yi == NULL && (it[i].ndigits > 2 || di != NULL))
+				yi = &it[i];
+			else
+				di = &it[i];
 		}
-	} else if (p->ymd || it[0].ndigits > 2) {
-		yi = &it[0], mo = &it[1], di = &it[2];
-	} else {
-		mo = &it[0], di = &it[1], yi = &it[2];
+	} else if (n > 0 && (p->ymd || it[0].ndigits > 2)) {
+		yi = &it[0];
+		mo = n > 1 ? &it[1] : NULL;
+		di = n > 2 ? &it[2] : NULL;
+	} else if (n > 0) {
+		mo = &it[0];
+		di = n > 1 ? &it[1] : NULL;
+		yi = n > 2 ? &it[2] : NULL;
 	}
+	/* A month or day that fits no calendar may be a DateStyle mix-up:
+	 * PG adds its hint then. */
+	if ((mo && (mo->value < 1 || mo->value > 12)) || (di && (di->value < 1 || di->value > 31)))
+		return DT_MD_RANGE;
+	if (n != 3)
+		return DT_BAD_FORMAT;
 	int64_t year = yi->value;
 	if (yi->ndigits <= 2 && p->era != 2)
 		year += year < 70 ? 2000 : 1900;
-	/* A month or day that fits no calendar may be a DateStyle mix-up:
-	 * PG adds its hint then. */
-	if (mo->value < 1 || mo->value > 12 || di->value < 1 || di->value > 31)
-		return DT_MD_RANGE;
 	if (year == 0 || year > INT32_MAX)
 		return DT_FIELD_RANGE;
 	if (p->era == 2)
@@ -1376,18 +1415,99 @@ raise_parse_error (DtStatus st, DtType type, const char *s, size_t len, const ch
 		ox_raise (OX_ERR_INVALID_PARAMETER, 0, "time zone \"%s\" not recognized", zone_low);
 	case DT_OK:
 	case DT_BAD_FORMAT:
+	case DT_TYPE_RANGE:  /* raised by the caller */
 		break;
 	}
 	ox_raise (OX_ERR_DATETIME_FORMAT, 0, "invalid input syntax for type %s: \"%.*s\"",
 	          type_names[type], n, s);
 }
 
-static void __attribute__ ((noreturn))
-raise_range (DtType type, const char *s, size_t len)
+/* Turn the decoded fields into a value of the type: days for T_DATE,
+ * microseconds for the timestamps.  Checks come in PG's order: the date
+ * fields, the time fields, and only then whether a special word decides
+ * the value (so 'infinity 25:00' is still out of range). */
+static DtStatus
+resolve (const Parse *p, DtType type, int64_t now, const OxTimeZone *session, int64_t *out)
 {
-	int n = len > INT_MAX ? INT_MAX : (int) len;
-	ox_raise (OX_ERR_DATETIME_OVERFLOW, 0, "%s out of range: \"%.*s\"",
-	          type == T_DATE ? "date" : "timestamp", n, s);
+	DtStatus st;
+	int64_t days = 0, tod = 0;
+	int64_t y;
+	int m, d;
+
+	if (p->nitems > 0 || (!p->julian && p->relative == SP_NONE && p->marker == SP_NONE)) {
+		st = finish_date (p, &y, &m, &d);
+		if (st != DT_OK && !(st == DT_BAD_FORMAT && p->marker != SP_NONE))
+			return st;
+		if (st == DT_OK)
+			days = days_from_ymd (y, m, d);
+	} else if (p->julian) {
+		days = p->julian_day - JULIAN_2000;
+		/* J2451545.5 is noon; with a clock time as well the input
+		 * would name two times of day. */
+		if (p->julian_frac > 0 && p->have_time)
+			return DT_BAD_FORMAT;
+		tod = (int64_t) rint (p->julian_frac * (double) OX_USECS_PER_DAY);
+	}
+	/* AM/PM alone speaks of hour 0: '2024-01-02 PM' is noon. */
+	if ((p->have_time || p->ampm) && (st = finish_time (p, &tod)) != DT_OK)
+		return st;
+	/* 'now' is a whole timestamp with its zone. */
+	if (p->relative == SP_NOW && (p->have_time || p->have_zone || p->era || p->ampm))
+		return DT_BAD_FORMAT;
+
+	Special sp = p->marker != SP_NONE && (p->marker_last || p->relative == SP_NONE)
+	             ? p->marker : p->relative;
+	int64_t local_now = now + ox_timezone_offset_at_utc (session, now) * USECS_PER_SEC;
+	switch (sp) {
+	case SP_INFINITY:
+		*out = type == T_DATE ? OX_DATE_NOEND : OX_TS_NOEND;
+		return DT_OK;
+	case SP_NINFINITY:
+		*out = type == T_DATE ? OX_DATE_NOBEGIN : OX_TS_NOBEGIN;
+		return DT_OK;
+	case SP_EPOCH:
+		*out = type == T_DATE ? -UNIX_2000_SECS / SECS_PER_DAY : -UNIX_2000_SECS * USECS_PER_SEC;
+		return DT_OK;
+	case SP_NOW:
+		if (type == T_TIMESTAMPTZ)
+			*out = now;
+		else if (type == T_TIMESTAMP)
+			*out = local_now;
+		else
+			*out = floor_div (local_now, OX_USECS_PER_DAY);
+		return DT_OK;
+	case SP_TODAY:
+	case SP_TOMORROW:
+	case SP_YESTERDAY:
+		/* Today is the session's, whatever zone the input names. */
+		days = floor_div (local_now, OX_USECS_PER_DAY)
+		       + (sp == SP_TOMORROW) - (sp == SP_YESTERDAY);
+		break;
+	case SP_NONE:
+		break;
+	}
+
+	if (type == T_DATE) {
+		if (days < DATE_MIN_DAYS || days >= DATE_END_DAYS)
+			return DT_TYPE_RANGE;
+		*out = days;
+		return DT_OK;
+	}
+	/* Keep the arithmetic in int64: a day or two of slack covers the
+	 * zone offset still to come. */
+	if (days < DATE_MIN_DAYS - 2 || days > TS_END_DAYS + 2)
+		return DT_TYPE_RANGE;
+	int64_t local = days * OX_USECS_PER_DAY + tod, r;
+	if (type == T_TIMESTAMP)
+		r = local;
+	else if (p->have_zone && p->zone == NULL)
+		r = local - p->zone_offset * USECS_PER_SEC;
+	else
+		r = local_to_utc (p->zone ? p->zone : session, local);
+	if (!ts_in_range (r))
+		return DT_TYPE_RANGE;
+	*out = r;
+	return DT_OK;
 }
 
 /* The shared worker of the three input functions.  Returns days (T_DATE)
@@ -1446,99 +1566,15 @@ parse_datetime (const char *s, size_t len, DtType type, int64_t now, const OxTim
 	}
 	if (st == DT_OK && (nf == 0 || p.expect_time || p.expect_julian))
 		st = DT_BAD_FORMAT;
-
-	/* 'now' stands for a whole timestamp with its zone; the others stand
-	 * for a date only (PG then ignores a time after epoch and infinity). */
-	if (st == DT_OK && p.special == SP_NOW
-	    && (p.have_time || p.have_zone || p.era || p.ampm))
-		st = DT_BAD_FORMAT;
-
-	const OxTimeZone *ztz = tz;
 	int64_t result = 0;
-	if (st == DT_OK) {
-		bool explicit_offset = p.have_zone && p.zone == NULL;
-		if (p.zone)
-			ztz = p.zone;
-		int64_t days = 0, tod = 0;
-		switch (p.special) {
-		case SP_INFINITY:
-			result = type == T_DATE ? OX_DATE_NOEND : OX_TS_NOEND;
-			goto done;
-		case SP_NINFINITY:
-			result = type == T_DATE ? OX_DATE_NOBEGIN : OX_TS_NOBEGIN;
-			goto done;
-		case SP_EPOCH:
-			result = -UNIX_2000_SECS * (type == T_DATE ? 1 : USECS_PER_SEC);
-			if (type == T_DATE)
-				result /= SECS_PER_DAY;
-			goto done;
-		case SP_NOW:
-			if (type == T_TIMESTAMPTZ) {
-				result = now;
-				goto done;
-			}
-			result = now + ox_timezone_offset_at_utc (tz, now) * USECS_PER_SEC;
-			if (type == T_DATE)
-				result = floor_div (result, OX_USECS_PER_DAY);
-			goto done;
-		case SP_TODAY:
-		case SP_TOMORROW:
-		case SP_YESTERDAY: {
-			/* Today is the session's, whatever zone the input names. */
-			int64_t local = now + ox_timezone_offset_at_utc (tz, now) * USECS_PER_SEC;
-			days = floor_div (local, OX_USECS_PER_DAY)
-			       + (p.special == SP_TOMORROW) - (p.special == SP_YESTERDAY);
-			break;
-		}
-		case SP_NONE:
-			if (p.julian) {
-				days = p.julian_day - JULIAN_2000;
-				/* J2451545.5 is noon; with a clock time as well
-				 * the input would name two times of day. */
-				if (p.julian_frac > 0 && p.have_time) {
-					st = DT_BAD_FORMAT;
-					goto done;
-				}
-				tod = (int64_t) rint (p.julian_frac * (double) OX_USECS_PER_DAY);
-			} else {
-				int64_t y;
-				int m, d;
-				if ((st = finish_date (&p, &y, &m, &d)) != DT_OK)
-					goto done;
-				days = days_from_ymd (y, m, d);
-			}
-			break;
-		}
-		if (p.have_time && (st = finish_time (&p, &tod)) != DT_OK)
-			goto done;
-		if (type == T_DATE) {
-			if (days < DATE_MIN_DAYS || days >= DATE_END_DAYS) {
-				ox_timezone_free (p.zone);
-				raise_range (type, s, len);
-			}
-			result = days;
-			goto done;
-		}
-		/* Keep the arithmetic in int64: a day or two of slack covers
-		 * the zone offset still to come. */
-		if (days < DATE_MIN_DAYS - 2 || days > TS_END_DAYS + 2) {
-			ox_timezone_free (p.zone);
-			raise_range (type, s, len);
-		}
-		int64_t local = days * OX_USECS_PER_DAY + tod;
-		if (type == T_TIMESTAMP)
-			result = local;
-		else if (explicit_offset)
-			result = local - p.zone_offset * USECS_PER_SEC;
-		else
-			result = local_to_utc (ztz, local);
-		if (!ts_in_range (result)) {
-			ox_timezone_free (p.zone);
-			raise_range (type, s, len);
-		}
-	}
-done:
+	if (st == DT_OK)
+		st = resolve (&p, type, now, tz, &result);
 	ox_timezone_free (p.zone);
+	if (st == DT_TYPE_RANGE) {
+		int n = len > INT_MAX ? INT_MAX : (int) len;
+		ox_raise (OX_ERR_DATETIME_OVERFLOW, 0, "%s out of range: \"%.*s\"",
+		          type == T_DATE ? "date" : "timestamp", n, s);
+	}
 	if (st != DT_OK)
 		raise_parse_error (st, type, s, len, zone_low);
 	return result;

@@ -1358,7 +1358,8 @@ sort_next (OxOp *op, OxExec *x)
 		while ((r = op->left->next (op->left, x)) != NULL)
 			g_ptr_array_add (s->rows, copy_row (s->arena, r, op->ncols));
 		ox_exec_check_cancel (x);
-		qsort_r (s->rows->pdata, s->rows->len, sizeof (gpointer), sort_cmp, s);
+		if (s->rows->len > 1)
+			qsort_r (s->rows->pdata, s->rows->len, sizeof (gpointer), sort_cmp, s);
 		s->sorted = true;
 	}
 	if (s->cur >= s->rows->len)

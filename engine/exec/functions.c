@@ -27,6 +27,7 @@
  * it is registered as a variadic entry with a fixed shape (see
  * variadic_shapes); the binder then casts every argument to float8.
  */
+#define _GNU_SOURCE   /* memmem */
 #define G_LOG_DOMAIN "oxibase-functions"
 
 #include "exec/functions.h"
@@ -36,6 +37,7 @@
 #include "base/numeric.h"
 
 #include <glib.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -528,8 +530,6 @@ fn_radians (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 	set_f8 (result, check_f8 (x * RADIANS_PER_DEGREE, isinf (x), x == 0.0));
 }
 
-typedef double (*MathFn) (double);
-
 /* sin, cos, tan, cot: an infinite argument has no answer. */
 static void
 periodic (double (*f) (double), const OxValue *args, OxValue *result)
@@ -652,12 +652,6 @@ static const OxNumeric *
 num_nan (OxArena *a)
 {
 	return num_str (a, "NaN");
-}
-
-static const OxNumeric *
-num_inf (OxArena *a, int sign)
-{
-	return num_str (a, sign < 0 ? "-Infinity" : "Infinity");
 }
 
 /* 10^e as a numeric (e may be negative). */
@@ -1099,8 +1093,8 @@ fn_exp_num (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 		return;
 	}
 	double xd = ox_numeric_to_double (x);
-	double weight = clamp_int ((int) CLAMP (xd * 0.434294481903252, -NUM_MAX_RESULT, NUM_MAX_RESULT),
-	                           -NUM_MAX_RESULT, NUM_MAX_RESULT);
+	/* Decimal weight of the result, truncated toward zero like PostgreSQL's. */
+	double weight = CLAMP (xd * 0.434294481903252, -NUM_MAX_RESULT, NUM_MAX_RESULT);
 	int rscale = NUM_MIN_SIG_DIGITS - (int) weight;
 	rscale = MAX (rscale, ox_numeric_scale (x));
 	rscale = clamp_int (rscale, 0, NUM_MAX_DISPLAY);
@@ -2061,6 +2055,35 @@ fn_localtimestamp (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resu
 	*result = ox_int (OX_T_TIMESTAMP, ox_timestamptz_to_timestamp (ctx->cx->now, ctx->cx->tz));
 }
 
+/* current_timestamp(p), localtimestamp(p): round to p fractional digits,
+ * halves away from zero; p above 6 means 6 (PostgreSQL warns and clamps). */
+static int64_t
+round_to_precision (int64_t ts, int64_t p)
+{
+	if (p < 0)
+		ox_raise (OX_ERR_INVALID_PARAMETER, 0, "TIMESTAMP(%d) precision must not be negative", (int) p);
+	if (p >= 6)
+		return ts;
+	int64_t scale = 1;
+	for (int64_t i = p; i < 6; i++)
+		scale *= 10;
+	int64_t half = scale / 2;
+	return ts >= 0 ? (ts + half) / scale * scale : -((-ts + half) / scale * scale);
+}
+
+static void
+fn_now_precision (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	*result = ox_int (OX_T_TIMESTAMPTZ, round_to_precision (ctx->cx->now, args[0].v.i));
+}
+
+static void
+fn_localtimestamp_precision (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	int64_t local = ox_timestamptz_to_timestamp (ctx->cx->now, ctx->cx->tz);
+	*result = ox_int (OX_T_TIMESTAMP, round_to_precision (local, args[0].v.i));
+}
+
 /* ---- units of date_part / date_trunc ----------------------------------- */
 
 typedef enum Unit {
@@ -2645,6 +2668,8 @@ static const OxBuiltin builtin_table[] = {
 	{ "clock_timestamp",        0, { 0 },                    TSZ,  S,  VOL, fn_clock_timestamp },
 	{ "current_date",           0, { 0 },                    DATE, S,  STA, fn_current_date },
 	{ "localtimestamp",         0, { 0 },                    TS,   S,  STA, fn_localtimestamp },
+	{ "current_timestamp",      1, { I4 },                   TSZ,  S,  STA, fn_now_precision },
+	{ "localtimestamp",         1, { I4 },                   TS,   S,  STA, fn_localtimestamp_precision },
 	{ "date_part",              2, { TXT, DATE },            F8,   S,  IMM, fn_date_part_date },
 	{ "date_part",              2, { TXT, TS },              F8,   S,  IMM, fn_date_part_ts },
 	{ "date_part",              2, { TXT, TSZ },             F8,   S,  STA, fn_date_part_tstz },
@@ -2905,25 +2930,24 @@ ox_builtin_resolve_in (const OxBuiltin *table, size_t n_table, const char *name,
 		if (argtypes[j] != OX_T_UNKNOWN)
 			continue;
 		have_unknown = true;
-		bool conflict = false;
+		bool has_string = false, mixed = false;
+		char only = 0;
 		for (int i = 0; i < n; i++) {
-			if (!c[i].alive)
-				continue;
 			OxTypeId d = declared (c[i].b, j);
-			if (d == ANY_TYPE)
+			if (!c[i].alive || d == ANY_TYPE)
 				continue;
 			char dc = type_category (d);
-			if (cat[j] == 0 || dc == 'S') {
-				if (cat[j] != 'S') {
-					if (cat[j] != 0 && cat[j] != dc && dc != 'S')
-						conflict = true;
-					cat[j] = dc;
-				}
-			} else if (cat[j] != dc && cat[j] != 'S') {
-				conflict = true;
-			}
+			has_string |= dc == 'S';
+			if (only == 0)
+				only = dc;
+			else if (only != dc)
+				mixed = true;
 		}
-		if (conflict && cat[j] != 'S')
+		if (has_string)
+			cat[j] = 'S';
+		else if (!mixed)
+			cat[j] = only;
+		else
 			return OX_RESOLVE_AMBIGUOUS;
 		for (int i = 0; i < n; i++) {
 			OxTypeId d = declared (c[i].b, j);
@@ -2990,7 +3014,7 @@ ox_builtin_resolve (const char *name, int nargs, const OxTypeId *argtypes, const
 	                              argtypes, out);
 }
 
-/* The aggregates the executor implements (see executor). */
+/* Names the binder must treat as aggregate calls; the executor computes them. */
 bool
 ox_is_aggregate_name (const char *name)
 {

@@ -14,6 +14,7 @@
 #define OX_FUNCTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "base/arena.h"
 #include "base/value.h"
@@ -60,5 +61,22 @@ OxResolveStatus ox_builtin_resolve (const char *name, int nargs, const OxTypeId 
 /* Is 'name' a built-in aggregate (count, sum, avg, min, max, ...)?  The
  * aggregates themselves are implemented by the executor. */
 bool ox_is_aggregate_name (const char *name);
+
+/* Additions (not part of the first API draft): */
+
+/* Variadic entries (nargs == -1) take "any" arguments: every argument
+ * type matches, and the caller casts each to args[0].  concat takes one
+ * or more, concat_ws a text separator and one or more, make_timestamp
+ * exactly six (year, month, day, hour, min as integers, sec as float8:
+ * OX_BUILTIN_MAX_ARGS is too small for it; its arguments arrive as
+ * float8). */
+
+/* The same resolution against an explicit table, so that tests can pin
+ * down tie-breaking on tables built for the purpose. */
+OxResolveStatus ox_builtin_resolve_in (const OxBuiltin *table, size_t n_table, const char *name,
+                                       int nargs, const OxTypeId *argtypes, const OxBuiltin **out);
+
+/* Every built-in, in table order (for listings such as \df). */
+const OxBuiltin *ox_builtin_table (size_t *n_out);
 
 #endif

@@ -17,6 +17,7 @@
 #include "session.h"
 #include "base/error.h"
 #include "base/numeric.h"
+#include "catalog/system_views.h"
 
 #include <string.h>
 #include <stdlib.h>
@@ -59,6 +60,8 @@ typedef struct Binder {
 
 static OxExpr *bind_expr (Binder *b, Scope *sc, OxNode *n);
 static OxQuery *bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes);
+static void add_target (Binder *b, OxQuery *q, OxExpr *e, const char *name, bool junk);
+static OxQuery *new_query (Binder *b);
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -461,6 +464,13 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 		e->op = fn;
 		e->opname = name;
 		return e;
+	}
+	/* exponentiation has no integer form: ints (and unknowns) go to
+	 * double precision, as PostgreSQL's dpow is the preferred candidate */
+	if (!strcmp (name, "^") && lt != OX_T_NUMERIC && rt != OX_T_NUMERIC) {
+		l = coerce_id (b, l, OX_T_FLOAT8);
+		r = coerce_id (b, r, OX_T_FLOAT8);
+		lt = rt = OX_T_FLOAT8;
 	}
 	/* date arithmetic: date +/- integer, date - date */
 	bool is_arith = !strcmp (name, "+") || !strcmp (name, "-");
@@ -1147,6 +1157,42 @@ leaf (Binder *b, int rt)
 	return f;
 }
 
+/* A system view: its rows, computed now, as a VALUES subquery. */
+static OxFromNode *
+bind_sysview (Binder *b, Scope *sc, const OxSysView *sv, OxRangeVar *rv)
+{
+	OxQuery *q = sc->q;
+	const char *alias = rv->alias ? rv->alias : rv->name;
+	check_alias_unique (b, q, alias, rv->node.loc);
+	OxQuery *vq = new_query (b);
+	vq->values = g_ptr_array_new ();
+	GPtrArray *rows = ox_sysview_rows (sv, b->s->db->catalog, b->x->txn, b->a);
+	for (guint r = 0; r < rows->len; r++) {
+		OxValue *vals = rows->pdata[r];
+		GPtrArray *er = g_ptr_array_new ();
+		for (int c = 0; c < sv->ncols; c++) {
+			OxExpr *e = mk_const (b, vals[c], -1);
+			e->type.id = sv->types[c];
+			e->cval.type = (uint8_t) sv->types[c];
+			g_ptr_array_add (er, e);
+		}
+		g_ptr_array_add (vq->values, er);
+	}
+	g_ptr_array_unref (rows);
+	for (int c = 0; c < sv->ncols; c++) {
+		OxExpr *ref = mk (b, OX_E_SLOT, sv->types[c], -1);
+		ref->slot = c;
+		add_target (b, vq, ref, sv->colnames[c], false);
+	}
+	vq->is_values_only = true;
+	OxRte *r = add_rte (b, q, OX_RTE_SUBQUERY, alias);
+	r->subquery = vq;
+	r->relname = sv->name;
+	rte_from_query (b, r, vq);
+	apply_colaliases (b, r, rv->colnames, rv->node.loc);
+	return leaf (b, (int) q->rtable->len - 1);
+}
+
 static OxFromNode *
 bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 {
@@ -1179,6 +1225,11 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 		t = ox_catalog_relation (b->s->db->catalog, b->x->txn, s, rv->name);
 	} else
 		t = ox_session_relation (b->s, NULL, rv->name);
+	if (!t) {
+		const OxSysView *sv = ox_sysview_lookup (rv->schema, rv->name);
+		if (sv)
+			return bind_sysview (b, sc, sv, rv);
+	}
 	if (!t)
 		ox_raise (OX_ERR_UNDEFINED_TABLE, loc + 1, "relation \"%s%s%s\" does not exist",
 		          rv->schema ? rv->schema : "", rv->schema ? "." : "", rv->name);
@@ -1939,6 +1990,12 @@ bind_returning (Binder *b, Scope *sc, OxQuery *q, OxList *ret)
 		return;
 	GPtrArray *saved = q->targets;
 	q->targets = g_ptr_array_new ();
+	/* RETURNING * expands over the result table (INSERT has no FROM) */
+	GPtrArray *saved_from = q->from;
+	if (q->from->len == 0) {
+		q->from = g_ptr_array_new ();
+		g_ptr_array_add (q->from, leaf (b, q->result_rt));
+	}
 	bool agg = sc->agg_allowed;
 	sc->agg_allowed = false;
 	sc->agg_context = "RETURNING";
@@ -1950,6 +2007,7 @@ bind_returning (Binder *b, Scope *sc, OxQuery *q, OxList *ret)
 	}
 	q->returning = q->targets;
 	q->targets = saved;
+	q->from = saved_from;
 }
 
 static void
