@@ -1881,8 +1881,15 @@ part_of (int64_t local, int64_t utc, int offset, Unit u)
 		iso_week (days, &iy, &wk);
 		return u == U_WEEK ? wk : (double) display_year (iy);
 	}
-	case U_EPOCH:
-		return (utc + UNIX_2000_SECS * USECS_PER_SEC) / 1e6;
+	case U_EPOCH: {
+		/* Shifting to 1970 overflows int64 in the last ~30000 years of
+		 * the range; there PG shifts in double instead, and so do we,
+		 * to give its digits (294276-12-31 is 9224318016000). */
+		const int64_t shift = UNIX_2000_SECS * USECS_PER_SEC;
+		if (utc < INT64_MAX - shift)
+			return (double) (utc + shift) / 1e6;
+		return ((double) utc + (double) shift) / 1e6;
+	}
 	case U_JULIAN:
 		return (double) (days + JULIAN_2000) + (double) tod / (double) OX_USECS_PER_DAY;
 	case U_TIMEZONE:

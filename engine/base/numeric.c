@@ -5,7 +5,7 @@
  * base-10000 digits ("NBASE"), most significant first, with the decimal
  * point fixed between the digit of weight 0 and the digit of weight −1.  So
  * 1234.5 is { weight 0, digits 1234 5000 } and 0.00012 is { weight −1,
- * digits 0001 2000 → stored as 1 2000 }.  The display scale (dscale) is the
+ * digits 1 2000 } (read .0001 2000).  The display scale (dscale) is the
  * number of decimal digits printed after the point; it is kept apart from the
  * digits because 1.5 and 1.50 are the same number shown differently.  NaN,
  * Infinity and -Infinity carry no digits.
@@ -27,8 +27,8 @@
  * (for the carry of a rounding).  make_result() then packs the var in place,
  * so a sum or a product costs one allocation.
  *
- * NOTE: every entry point may raise (longjmp): 22P02 bad text, 22003
- * overflow, 22012 division by zero, 2201E/2201F bad arguments of ln and
+ * NOTE: every entry point that builds a value may raise (longjmp): 22P02
+ * bad text, 22003 overflow, 22012 division by zero, 2201E/2201F bad arguments of ln and
  * power/sqrt.  Nothing here holds memory outside an arena across a call that
  * can raise, except the transcendental functions, which compute in a private
  * scratch arena and free it in an OX_TRY handler before re-raising.
@@ -51,11 +51,8 @@
 
 #include <glib.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define NBASE       10000
@@ -761,7 +758,9 @@ ox_numeric_parse (OxArena *a, const char *s, size_t len)
 	while (p < end && is_space (*p))
 		p++;
 
-	for (size_t i = 0; i < G_N_ELEMENTS (specials); i++) {
+	/* the words only when it cannot be a number: bulk loads parse a lot */
+	bool maybe_word = p < end && !is_digit (*p) && *p != '.';
+	for (size_t i = 0; maybe_word && i < G_N_ELEMENTS (specials); i++) {
 		if (match_word (p, end, specials[i].word)) {
 			p += strlen (specials[i].word);
 			while (p < end && is_space (*p))
@@ -981,10 +980,12 @@ ox_numeric_from_double (OxArena *a, double d)
 	if (isinf (d))
 		return make_special (a, d > 0 ? NUM_PINF : NUM_NINF);
 	/* PostgreSQL's float8_numeric keeps DBL_DIG (15) significant digits,
-	 * so 0.1::float8::numeric is 0.1 and not 0.1000000000000000055511. */
-	char buf[64];
-	int n = snprintf (buf, sizeof buf, "%.15g", d);
-	return ox_numeric_parse (a, buf, (size_t) n);
+	 * so 0.1::float8::numeric is 0.1 and not 0.1000000000000000055511.
+	 * g_ascii_formatd, not snprintf: a GUI may have set LC_NUMERIC to a
+	 * locale whose decimal point is a comma. */
+	char buf[G_ASCII_DTOSTR_BUF_SIZE];
+	g_ascii_formatd (buf, sizeof buf, "%.15g", d);
+	return ox_numeric_parse (a, buf, strlen (buf));
 }
 
 static const double exact_pow10[] = {
@@ -1018,7 +1019,7 @@ var_to_double (const NumVar *v)
 	size_t cap = var_str_cap (v);
 	char *s = cap <= sizeof stack_buf ? stack_buf : g_malloc (cap);
 	var_write_str (v, s);
-	double r = strtod (s, NULL);
+	double r = g_ascii_strtod (s, NULL);  /* locale-independent strtod */
 	if (s != stack_buf)
 		g_free (s);
 	return r;
@@ -1619,12 +1620,6 @@ sqrt_var (OxArena *a, const NumVar *x, NumVar *r, int rscale)
 	*r = s;
 }
 
-static double
-var_to_double_no_overflow (const NumVar *v)
-{
-	return var_to_double (v);
-}
-
 /* PostgreSQL's estimate of the decimal weight of ln(x), used to choose the
  * scales of ln() and power(); x > 0.  Reproduced because it decides the
  * number of decimals shown. */
@@ -1723,7 +1718,7 @@ ln_var (OxArena *a, const NumVar *x, NumVar *r, int rscale)
 static void
 exp_var (OxArena *a, const NumVar *x, NumVar *r, int rscale)
 {
-	double val = var_to_double_no_overflow (x);
+	double val = var_to_double (x);
 	if (fabs (val) >= MAX_RESULT_SCALE * 3) {
 		if (val > 0)
 			raise_overflow ();
@@ -1847,7 +1842,7 @@ ox_numeric_exp (OxArena *a, const OxNumeric *x)
 	NumVar v;
 	var_view (x, &v);
 	/* decimal weight of the result, clamped against int overflow */
-	double val = var_to_double_no_overflow (&v) * 0.434294481903252;
+	double val = var_to_double (&v) * 0.434294481903252;
 	val = CLAMP (val, -MAX_RESULT_SCALE, MAX_RESULT_SCALE);
 	int rscale = MIN_SIG_DIGITS - (int) val;
 	rscale = MAX (rscale, v.dscale);
@@ -2013,7 +2008,7 @@ power_var (OxArena *a, const NumVar *base, const NumVar *e, NumVar *r)
 	NumVar ln_base, ln_num;
 	ln_var (a, &abs_base, &ln_base, local_rscale);
 	mul_var (a, &ln_base, e, &ln_num, local_rscale);
-	double val = var_to_double_no_overflow (&ln_num);
+	double val = var_to_double (&ln_num);
 
 	/* first, fuzzy overflow test; exp_var has the exact one */
 	if (fabs (val) > MAX_RESULT_SCALE * 3.01) {

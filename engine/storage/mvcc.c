@@ -30,6 +30,7 @@ struct OxTxnMgr {
 	GHashTable *active;       /* id (uint64*) -> OxTxn* of running transactions */
 	GQueue      recent;       /* RecentCommit*, oldest first, kept for SERIALIZABLE validation */
 	uint64_t    ddl_owner;    /* txn id holding the DDL lock, 0 = free */
+	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
 	OxCatalogHooks hooks;
 };
 
@@ -248,6 +249,7 @@ void
 ox_txn_rollback_to (OxTxn *t, guint mark)
 {
 	OxTxnMgr *m = t->mgr;
+	bool undone = t->undo->len > mark;
 	while (t->undo->len > mark) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
 		if (u->kind == OX_UNDO_TUPLE)
@@ -255,6 +257,15 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 		else if (m->hooks.undo)
 			m->hooks.undo (u->object, u->action);
 		g_array_set_size (t->undo, t->undo->len - 1);
+	}
+	if (undone && t->state == OX_TXN_ACTIVE) {
+		/* A savepoint rollback releases the rows it had changed: wake the
+		 * transactions waiting for us so they re-check (PostgreSQL waits
+		 * on the subtransaction, with the same effect). */
+		g_mutex_lock (&m->lock);
+		m->undo_gen++;
+		g_cond_broadcast (&m->ended);
+		g_mutex_unlock (&m->lock);
 	}
 }
 
@@ -314,9 +325,10 @@ ox_txn_wait_for (OxTxn *self, uint64_t id)
 {
 	OxTxnMgr *m = self->mgr;
 	g_mutex_lock (&m->lock);
+	uint64_t gen = m->undo_gen;
 	for (;;) {
 		OxTxn *o = g_hash_table_lookup (m->active, &id);
-		if (!o)
+		if (!o || m->undo_gen != gen)
 			break;
 		if (would_deadlock_locked (m, self, id)) {
 			self->waiting_for = 0;

@@ -145,8 +145,10 @@ ox_tuple_for (OxTuple *head, const OxTxn *t)
 void ox_txn_log_tuple (OxTxn *t, struct OxTableData *d, uint64_t rowid, OxTuple *v);
 void ox_txn_log_catalog (OxTxn *t, void *object, int action);
 
-/* Block until transaction 'id' has ended.  Returns its final state
- * (COMMITTED or ABORTED).  Raises 40P01 on deadlock, 57014 on cancel. */
+/* Block until transaction 'id' has ended, or some transaction rolled back
+ * to a savepoint (which may have released what we wait for): callers
+ * re-check and wait again if needed.  Raises 40P01 on deadlock, 57014 on
+ * cancel. */
 OxTxnState ox_txn_wait_for (OxTxn *self, uint64_t id);
 /* State of a transaction id: ACTIVE if still running. */
 OxTxnState ox_txn_state_of (OxTxnMgr *m, uint64_t id);

@@ -135,28 +135,38 @@ unique_probe (OxTxn *t, OxTableData *d, OxIndexData *ix, const OxValue *key, uin
 			break;
 		if (rid == self)
 			continue;
-		/* Check the newest version, and for an uncommitted one by somebody
-		 * else, the newest committed one beneath it too. */
-		for (OxTuple *v = d->slots[rid]; v; v = v->prev) {
-			uint64_t ts = __atomic_load_n (&v->ts, __ATOMIC_ACQUIRE);
-			bool mine = ts == t->id;
-			bool other_running = OX_TS_IS_TXN (ts) && !mine;
-			if (!(v->flags & OX_TUPLE_DELETED)) {
-				OxValue vk[16];
-				index_key (ix, v, vk);
-				if (keys_equal (vk, key, ix->nkeys)) {
-					if (other_running) {
-						*wait_id = ts;
+		/* Only the newest version decides, except that while its writer
+		 * is still running, the committed version beneath it may come
+		 * back (rollback) or go away (commit): a key in any of those
+		 * means we must wait for that writer. */
+		OxTuple *head = d->slots[rid];
+		if (!head)
+			continue;  /* a rolled-back insert */
+		uint64_t hts = __atomic_load_n (&head->ts, __ATOMIC_ACQUIRE);
+		if (OX_TS_IS_TXN (hts) && hts != t->id) {
+			for (OxTuple *v = head; v; v = v->prev) {
+				uint64_t ts = __atomic_load_n (&v->ts, __ATOMIC_ACQUIRE);
+				if (!(v->flags & OX_TUPLE_DELETED)) {
+					OxValue vk[16];
+					index_key (ix, v, vk);
+					if (keys_equal (vk, key, ix->nkeys)) {
+						*wait_id = hts;
 						res = UQ_WAIT;
-					} else
-						res = UQ_DUP;
-					goto out;
+						goto out;
+					}
 				}
+				if (!OX_TS_IS_TXN (ts))
+					break;
 			}
-			if (!other_running)
-				break;
-			/* The running writer might roll back; then the version below
-			 * is live again, so it counts too. */
+			continue;
+		}
+		if (!(head->flags & OX_TUPLE_DELETED)) {
+			OxValue vk[16];
+			index_key (ix, head, vk);
+			if (keys_equal (vk, key, ix->nkeys)) {
+				res = UQ_DUP;
+				goto out;
+			}
 		}
 	}
 out:
