@@ -1100,6 +1100,8 @@ decode_number (Parse *p, const char *s, int len)
 			return DT_BAD_FORMAT;
 		if ((st = parse_digits (s, nd, &v)) != DT_OK)
 			return st;
+		if (v > INT32_MAX)  /* PG reads the day as an int */
+			return DT_FIELD_RANGE;
 		p->julian = true;
 		p->julian_day = v;
 		if (frac) {

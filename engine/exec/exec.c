@@ -1297,6 +1297,7 @@ ox_op_agg_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **keys, int nkeys, OxA
 
 typedef struct SortOp {
 	OxOp       op;
+	const char **names;  /* sort key display names for EXPLAIN, or NULL */
 	int       *cols;
 	bool      *desc, *nf;
 	int        n;
@@ -1390,7 +1391,16 @@ ox_op_sort_new (OxExec *x, OxArena *a, OxOp *child, int *cols, bool *desc, bool 
 	s->desc = desc;
 	s->nf = nulls_first;
 	s->n = n;
-	(void) q;
+	if (q && q->targets) {
+		s->names = OX_NEW_N (a, const char *, n);
+		for (int i = 0; i < n; i++) {
+			if (cols[i] < (int) q->targets->len) {
+				OxTarget *t = q->targets->pdata[cols[i]];
+				s->names[i] = q->setop || q->values ? t->name : ox_expr_deparse (a, t->expr, q);
+			} else
+				s->names[i] = NULL;
+		}
+	}
 	return &s->op;
 }
 
@@ -2158,9 +2168,14 @@ op_label (OxOp *op, OxArena *a)
 	case OX_OP_SORT: {
 		SortOp *so = (SortOp *) op;
 		g_string_append (s, "Sort (key:");
-		for (int i = 0; i < so->n; i++)
-			g_string_append_printf (s, "%s $%d%s%s", i ? "," : "", so->cols[i] + 1, so->desc[i] ? " DESC" : "",
+		for (int i = 0; i < so->n; i++) {
+			if (so->names && so->names[i])
+				g_string_append_printf (s, "%s %s", i ? "," : "", so->names[i]);
+			else
+				g_string_append_printf (s, "%s $%d", i ? "," : "", so->cols[i] + 1);
+			g_string_append_printf (s, "%s%s", so->desc[i] ? " DESC" : "",
 			                        so->nf[i] != so->desc[i] ? (so->nf[i] ? " NULLS FIRST" : " NULLS LAST") : "");
+		}
 		g_string_append_c (s, ')');
 		break;
 	}

@@ -973,11 +973,19 @@ num_ln_core (OxArena *a, const OxNumeric *x, int scale)
 	Fx fx;
 	fx_init (&fx, a, scale + 8 + (int) ((k + 2) * 0.30103));
 
+	int roots = 0;
+	/* A huge x times 10^P would overflow numeric's 131072 integer digits.
+	 * Take its first square roots as ordinary numerics: a root of an
+	 * integer with more than 2P digits still has P significant ones. */
+	while (ox_numeric_sign (x) > 0 && num_dweight (a, x) > 2 * fx.P + 20) {
+		x = ox_numeric_sqrt (a, x);
+		roots++;
+	}
 	bool invert = ox_numeric_cmp (x, num_str (a, "0.9")) < 0;
-	/* 10^P / x in one exact truncating division keeps tiny x precise. */
+	/* 10^P / x in one exact truncating division keeps tiny x precise
+	 * (numeric has at most 16383 digits after the point, so this fits). */
 	const OxNumeric *z = invert ? ox_numeric_div_trunc (a, fx.unit, x) : fx_from (&fx, x);
 	const OxNumeric *limit = fx_from (&fx, num_str (a, "1.1"));
-	int roots = 0;
 	while (ox_numeric_cmp (z, limit) > 0) {
 		z = fx_sqrt (&fx, z);
 		roots++;
