@@ -9,16 +9,18 @@
  * astronomical (year 0 is 1 BC, year -1 is 2 BC) and the calendar is the
  * proleptic Gregorian one, as in PG; "BC" exists only in text.
  *
- * Input runs in two passes.  lex() cuts the string into typed fields
- * (a number, a separated date such as 2024-01-02 or Jan-02-2024, a clock
- * time, a signed offset, a word); decode() gives each field a slot (date
- * items, time, zone, era, AM/PM, special value) and refuses a second claim
- * on a slot.  Only when every field has been seen does finish_date() put
- * the date items in order (YMD when the first has more than two digits,
- * else MDY; with a month name the number that is not the year is the day)
- * and check ranges.  So the order of checks, and hence which of PG's
- * messages a bad string gets, follows PG's: syntax first, then field
- * ranges, then the range of the type.
+ * Input runs in three steps.  lex() cuts the string into typed fields (a
+ * number, a punctuated date such as 2024-01-02 or Jan-02-2024, a clock
+ * time, a signed offset, a word).  The decode_* functions give each field
+ * a slot (date items, time, zone, era, AM/PM, special word) and refuse a
+ * second claim on a slot.  resolve() then puts the date items in order
+ * (finish_date: YMD when the first has more than two digits, else MDY;
+ * with a month name the number that is not the year is the day), checks
+ * ranges and builds the value.  The order of checks, and so which of PG's
+ * messages a bad string gets, follows PG's: syntax, then field ranges,
+ * then the range of the type.  PG's decoder is older than ISO 8601 and
+ * full of precedents ('Tue 2024-01-02' is bad syntax, 'Tue Jan 2 2024'
+ * is not); the ones kept here were each checked against the server.
  *
  * NOTE: DST gaps and overlaps.  A local time in a spring-forward gap does
  * not exist (02:30 on 2024-03-31 in Europe/Paris); PG reads it with the
@@ -32,6 +34,9 @@
  * The Gregorian calendar repeats every 400 years (146097 days, a whole
  * number of weeks), so instants past 2800 are folded back by whole cycles
  * before GLib is asked (zone_fold).
+ * NOTE: GLib 2.74 misreads a POSIX rule with an explicit DST offset of
+ * zero, which is how Europe/Dublin spells its negative DST; such rules are
+ * re-spelled for GLib (respell_rule), or Dublin winters are +02 from 2038.
  * NOTE: before a zone's first transition both GLib and PG use local mean
  * time: Paris in 1800 is +00:09:21, so offsets print with seconds.
  * NOTE: BC years.  '0001-01-01 BC' is astronomical year 0; a two-digit
@@ -42,10 +47,11 @@
  * them before doing arithmetic, since adding an offset to INT64_MAX
  * overflows; and every finite result is range-checked, so a finite value
  * never collides with a sentinel.
- * NOTE: errors longjmp (error.h).  The parser reports failures as codes,
- * and only parse_datetime() raises, after dropping the OxTimeZone a
- * zone-name field may have looked up; nothing else here holds memory
- * across a raise.
+ * NOTE: errors longjmp (error.h).  The parser reports failures as codes
+ * and parse_datetime() raises once, after dropping the OxTimeZone that a
+ * zone-name field may have looked up.  The other raisers (conversions,
+ * date_trunc) hold nothing when they raise.  Never raise with
+ * zone_cache_lock held.
  */
 #define G_LOG_DOMAIN "oxibase-datetime"
 
@@ -83,7 +89,7 @@
 #define CYCLE_SECS       (CYCLE_DAYS * SECS_PER_DAY)
 
 /* PG's MAXDATELEN: longer input is a syntax error, not a parse. */
-#define MAX_DATE_LEN        128
+#define MAX_DATE_LEN     128
 #define MAX_FIELDS       25
 
 /* Not in error.h: only this file raises it. */
@@ -620,8 +626,10 @@ ox_timezone_offset_at_utc (const OxTimeZone *tz, int64_t ts_utc)
  * gap, whose candidate lands past that interval's end — which is again the
  * later candidate, since offsets grow across a gap.
  *
- * g_time_zone_find_interval() scans linearly (about 160 intervals for a
- * European zone in 2024); this does 3 to 5 scans. */
+ * g_time_zone_find_interval() scans GLib's interval list linearly (about
+ * 160 intervals for a European zone in 2024; under perf it is over half
+ * the time of TIMESTAMPTZ input and output); away from transitions this
+ * makes two calls, near one four or five. */
 static int64_t
 local_to_utc (const OxTimeZone *tz, int64_t local)
 {
@@ -637,6 +645,9 @@ local_to_utc (const OxTimeZone *tz, int64_t local)
 
 	int lo = g_time_zone_find_interval (g, G_TIME_TYPE_UNIVERSAL, unix_local - SECS_PER_DAY);
 	int hi = g_time_zone_find_interval (g, G_TIME_TYPE_UNIVERSAL, unix_local + SECS_PER_DAY);
+	if (lo == hi)  /* no transition within a day: the usual case */
+		return (unix_local - g_time_zone_get_offset (g, lo) + k * CYCLE_SECS - UNIX_2000_SECS)
+		       * USECS_PER_SEC + sub;
 	bool found = false;
 	int64_t best = 0;
 	for (int i = lo; i <= hi; i++) {
@@ -898,7 +909,8 @@ static const Keyword *
 keyword_lookup (const char *s, int len)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS (keywords); i++)
-		if ((int) strlen (keywords[i].word) == len && memcmp (keywords[i].word, s, len) == 0)
+		if (keywords[i].word[0] == s[0] && (int) strlen (keywords[i].word) == len
+		    && memcmp (keywords[i].word, s, len) == 0)
 			return &keywords[i];
 	return NULL;
 }
@@ -1459,7 +1471,9 @@ resolve (const Parse *p, DtType type, int64_t now, const OxTimeZone *session, in
 
 	Special sp = p->marker != SP_NONE && (p->marker_last || p->relative == SP_NONE)
 	             ? p->marker : p->relative;
-	int64_t local_now = now + ox_timezone_offset_at_utc (session, now) * USECS_PER_SEC;
+	int64_t local_now = 0;
+	if (sp == SP_NOW || sp == SP_TODAY || sp == SP_TOMORROW || sp == SP_YESTERDAY)
+		local_now = now + ox_timezone_offset_at_utc (session, now) * USECS_PER_SEC;
 	switch (sp) {
 	case SP_INFINITY:
 		*out = type == T_DATE ? OX_DATE_NOEND : OX_TS_NOEND;
@@ -1528,8 +1542,9 @@ parse_datetime (const char *s, size_t len, DtType type, int64_t now, const OxTim
 		raise_parse_error (DT_BAD_FORMAT, type, s, len, NULL);
 	memcpy (orig, s, len);
 	orig[len] = '\0';
+	/* Inline, not g_ascii_tolower (): a call per byte showed in perf. */
 	for (size_t i = 0; i <= len; i++)
-		low[i] = g_ascii_tolower (orig[i]);
+		low[i] = orig[i] >= 'A' && orig[i] <= 'Z' ? orig[i] + ('a' - 'A') : orig[i];
 
 	st = lex (low, (int) len, f, &nf);
 	for (int i = 0; i < nf && st == DT_OK; i++) {
@@ -1610,29 +1625,59 @@ ox_timestamptz_in (const char *s, size_t len, int64_t now, const OxTimeZone *tz)
  * Output (DateStyle ISO)
  * ------------------------------------------------------------------- */
 
+/* Digits of v, at least width of them, zero-padded; returns the count.
+ * Written by hand because with snprintf, libc's printf machinery was a
+ * fifth of the time of a TIMESTAMPTZ in/out benchmark under perf. */
+static int
+put_digits (char *p, uint64_t v, int width)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = (char) ('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n < width)
+		tmp[n++] = '0';
+	for (int i = 0; i < n; i++)
+		p[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /* "YYYY-MM-DD": at least four year digits, no sign; BC is a suffix the
  * caller adds, since for timestamptz it follows the offset. */
 static int
-format_date (char *buf, size_t size, int64_t days, bool *bc)
+format_date (char *buf, int64_t days, bool *bc)
 {
 	int64_t y;
-	int m, d;
+	int m, d, n;
 	ymd_from_days (days, &y, &m, &d);
 	*bc = y <= 0;
-	return g_snprintf (buf, size, "%04" G_GINT64_FORMAT "-%02d-%02d", *bc ? 1 - y : y, m, d);
+	n = put_digits (buf, (uint64_t) (*bc ? 1 - y : y), 4);
+	buf[n++] = '-';
+	n += put_digits (buf + n, (uint64_t) m, 2);
+	buf[n++] = '-';
+	n += put_digits (buf + n, (uint64_t) d, 2);
+	return n;
 }
 
 /* " HH:MM:SS[.ffffff]" with trailing zeros of the fraction dropped. */
 static int
-format_time (char *buf, size_t size, int64_t tod)
+format_time (char *buf, int64_t tod)
 {
 	int64_t secs = tod / USECS_PER_SEC, us = tod % USECS_PER_SEC;
-	int n = g_snprintf (buf, size, " %02d:%02d:%02d", (int) (secs / 3600),
-	                    (int) (secs / 60 % 60), (int) (secs % 60));
+	int n = 0;
+	buf[n++] = ' ';
+	n += put_digits (buf + n, (uint64_t) (secs / 3600), 2);
+	buf[n++] = ':';
+	n += put_digits (buf + n, (uint64_t) (secs / 60 % 60), 2);
+	buf[n++] = ':';
+	n += put_digits (buf + n, (uint64_t) (secs % 60), 2);
 	if (us) {
-		n += g_snprintf (buf + n, size - n, ".%06d", (int) us);
+		buf[n++] = '.';
+		n += put_digits (buf + n, (uint64_t) us, 6);
 		while (buf[n - 1] == '0')
-			buf[--n] = '\0';
+			n--;
 	}
 	return n;
 }
@@ -1644,34 +1689,45 @@ ox_date_out (OxArena *a, int32_t d)
 		return ox_arena_strdup (a, "-infinity");
 	if (d == OX_DATE_NOEND)
 		return ox_arena_strdup (a, "infinity");
-	char buf[64];
+	char buf[32];
 	bool bc;
-	format_date (buf, sizeof buf, d, &bc);
-	return ox_arena_printf (a, "%s%s", buf, bc ? " BC" : "");
+	int n = format_date (buf, d, &bc);
+	if (bc) {
+		memcpy (buf + n, " BC", 3);
+		n += 3;
+	}
+	return ox_arena_strndup (a, buf, n);
 }
 
 /* Shared by both timestamp types; offset is NULL for plain TIMESTAMP. */
 static char *
 timestamp_out (OxArena *a, int64_t local, const int *offset)
 {
-	char buf[96];
+	char buf[64];  /* "294277-01-01 00:59:59.999999+15:59:59 BC" is 41 */
 	int64_t days, tod;
 	bool bc;
 	split_ts (local, &days, &tod);
-	int n = format_date (buf, sizeof buf, days, &bc);
-	n += format_time (buf + n, sizeof buf - n, tod);
+	int n = format_date (buf, days, &bc);
+	n += format_time (buf + n, tod);
 	if (offset) {
 		/* +HH, +HH:MM or +HH:MM:SS: only as long as needed. */
 		int off = *offset, ao = ABS (off);
-		n += g_snprintf (buf + n, sizeof buf - n, "%c%02d", off < 0 ? '-' : '+', ao / 3600);
-		if (ao % 3600)
-			n += g_snprintf (buf + n, sizeof buf - n, ":%02d", ao / 60 % 60);
-		if (ao % 60)
-			n += g_snprintf (buf + n, sizeof buf - n, ":%02d", ao % 60);
+		buf[n++] = off < 0 ? '-' : '+';
+		n += put_digits (buf + n, (uint64_t) (ao / 3600), 2);
+		if (ao % 3600) {
+			buf[n++] = ':';
+			n += put_digits (buf + n, (uint64_t) (ao / 60 % 60), 2);
+		}
+		if (ao % 60) {
+			buf[n++] = ':';
+			n += put_digits (buf + n, (uint64_t) (ao % 60), 2);
+		}
 	}
-	if (bc)
-		g_strlcpy (buf + n, " BC", sizeof buf - n);
-	return ox_arena_strdup (a, buf);
+	if (bc) {
+		memcpy (buf + n, " BC", 3);
+		n += 3;
+	}
+	return ox_arena_strndup (a, buf, n);
 }
 
 char *

@@ -738,15 +738,11 @@ bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 		OxExpr *a = args[i];
 		if (a->type.id != want) {
 			if (bi->nargs < 0 && want == OX_T_TEXT) {
-				/* variadic "any" as text: anything prints */
-				if (a->kind == OX_E_CONST || a->type.id == OX_T_UNKNOWN)
+				/* variadic "any" (concat, concat_ws): the function prints
+				 * each argument with its type's output function itself, so
+				 * only untyped literals need a type */
+				if (a->type.id == OX_T_UNKNOWN)
 					a = coerce_to (b, a, (OxType) { OX_T_TEXT, -1 }, 'e', NULL);
-				else {
-					OxExpr *c = mk_args (b, OX_E_CAST, OX_T_TEXT, a->loc, 1);
-					c->args[0] = a;
-					c->explicit_cast = true;
-					a = c;
-				}
 			} else
 				a = coerce_id (b, a, want);
 		}
