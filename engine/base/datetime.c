@@ -238,7 +238,7 @@ ox_timestamp_now (void)
 
 struct OxTimeZone {
 	GTimeZone *gtz;        /* owned ref; GTimeZone is immutable, its refcount atomic */
-	GTimeZone *tail;       /* owned ref or NULL: the zone's rule re-spelled for GLib (respell_rule), used from tail_from on */
+	GTimeZone *tail;       /* owned ref or NULL: the rule re-spelled for GLib (respell_rule); answers from tail_from on */
 	int64_t    tail_from;  /* Unix seconds of the zone file's last transition; INT64_MIN for a bare rule */
 	char      *name;       /* g_malloc'd; as given, or the on-disk spelling when matched case-insensitively */
 };
@@ -664,8 +664,10 @@ local_to_utc (const OxTimeZone *tz, int64_t local)
 			found = true;
 		}
 	}
-	if (!found)  /* cannot happen: a gap always has an interval before it */
-		best = unix_local - g_time_zone_get_offset (g, g_time_zone_find_interval (g, G_TIME_TYPE_UNIVERSAL, unix_local));
+	if (!found) {  /* cannot happen: a gap always has an interval before it */
+		int i = g_time_zone_find_interval (g, G_TIME_TYPE_UNIVERSAL, unix_local);
+		best = unix_local - g_time_zone_get_offset (g, i);
+	}
 	return (best + k * CYCLE_SECS - UNIX_2000_SECS) * USECS_PER_SEC + sub;
 }
 
@@ -797,7 +799,7 @@ lex (const char *low, int n, Field *f, int *nf)
 				while (i < n && (g_ascii_isdigit (low[i]) || low[i] == ':'))
 					i++;
 			} else if (i < n && g_ascii_isalpha (low[i])) {
-				/* Only -infinity means anything; decode() judges. */
+				/* Only -infinity means anything; decode_word() judges. */
 				kind = F_WORD;
 				while (i < n && g_ascii_isalpha (low[i]))
 					i++;
