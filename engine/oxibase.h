@@ -81,9 +81,25 @@ typedef enum OxColumnType {
 /* ---- databases ---------------------------------------------------------- */
 
 /* Open a database.  path is ":memory:" for a private in-memory database, or
- * a directory (created if missing).  *out receives the handle on success.
- * Returns OX_OK or OX_ERROR. */
+ * a directory (created if missing) holding a durable database: its
+ * write-ahead log is replayed, and the directory is locked against other
+ * processes (55006 "database is locked by process N").  *out receives the
+ * handle on success.  Returns OX_OK or OX_ERROR. */
 int  ox_db_open (const char *path, OxDatabase **out, OxError *err);
+/* Options for ox_db_open_with; zero-initialise and set what you need. */
+typedef struct OxDbOptions {
+	const char *synchronous_commit;  /* "full" (default), "normal" or "off":
+	                                    see README, "Durability" */
+	uint64_t    wal_segment_size;    /* bytes per WAL segment; 0 = 16 MiB */
+} OxDbOptions;
+
+/* ox_db_open with options (opts may be NULL). */
+int  ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, OxError *err);
+/* What opening found, as lines of text for a log: recovery time, records
+ * replayed, and where and why the write-ahead log replay stopped early
+ * (a torn tail after a crash, a damaged record).  Free with ox_free.
+ * Returns NULL for :memory: databases. */
+char *ox_db_status (OxDatabase *db);
 /* Close a database.  Every session must have been freed first. */
 void ox_db_close (OxDatabase *db);
 

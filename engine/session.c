@@ -23,6 +23,8 @@
 #include "sql/ast.h"
 #include "plan/plan.h"
 #include "exec/exec.h"
+#include "storage/file.h"
+#include "storage/wal.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -146,31 +148,65 @@ set_error (OxError *err, const char *state, const char *msg)
 
 /* ---- databases ------------------------------------------------------------------------------ */
 
+static int
+parse_sync_mode (const char *v)
+{
+	if (!v || !g_ascii_strcasecmp (v, "full") || !g_ascii_strcasecmp (v, "on") || !g_ascii_strcasecmp (v, "local") ||
+	    !g_ascii_strcasecmp (v, "remote_write") || !g_ascii_strcasecmp (v, "remote_apply") ||
+	    !g_ascii_strcasecmp (v, "true") || !g_ascii_strcasecmp (v, "1"))
+		return OX_SYNC_FULL;
+	if (!g_ascii_strcasecmp (v, "normal"))
+		return OX_SYNC_NORMAL;
+	if (!g_ascii_strcasecmp (v, "off") || !g_ascii_strcasecmp (v, "false") || !g_ascii_strcasecmp (v, "0"))
+		return OX_SYNC_OFF;
+	return -1;
+}
+
+static const char *
+sync_mode_name (int m)
+{
+	return m == OX_SYNC_OFF ? "off" : m == OX_SYNC_NORMAL ? "normal" : "full";
+}
+
 int
 ox_db_open (const char *path, OxDatabase **out, OxError *err)
+{
+	return ox_db_open_with (path, NULL, out, err);
+}
+
+int
+ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, OxError *err)
 {
 	*out = NULL;
 	if (!path) {
 		set_error (err, "58P01", "no database path given");
 		return OX_ERROR;
 	}
-	if (strcmp (path, ":memory:") != 0) {
-		/* Durability comes with the write-ahead log; until then a directory
-		 * is created so the path is reserved, and the data stays in memory. */
-		if (g_mkdir_with_parents (path, 0700) != 0) {
-			char *m = g_strdup_printf ("could not create directory \"%s\": %s", path, g_strerror (errno));
-			set_error (err, "58P01", m);
-			g_free (m);
-			return OX_ERROR;
-		}
+	int mode = parse_sync_mode (opts ? opts->synchronous_commit : NULL);
+	if (mode < 0) {
+		char *m = g_strdup_printf ("invalid value for synchronous_commit: \"%s\"", opts->synchronous_commit);
+		set_error (err, OX_ERR_INVALID_PARAMETER, m);
+		g_free (m);
+		return OX_ERROR;
+	}
+	bool durable = strcmp (path, ":memory:") != 0;
+	if (durable && g_mkdir_with_parents (path, 0700) != 0) {
+		char *m = g_strdup_printf ("could not create directory \"%s\": %s", path, g_strerror (errno));
+		set_error (err, "58P01", m);
+		g_free (m);
+		return OX_ERROR;
 	}
 	OxDatabase *db = g_new0 (OxDatabase, 1);
 	db->path = g_strdup (path);
+	db->sync_mode = mode;
+	db->wal_segment_size = opts && opts->wal_segment_size ? opts->wal_segment_size : 16u << 20;
 	g_mutex_init (&db->lock);
 	db->mgr = ox_txn_mgr_new ();
 	db->catalog = ox_catalog_new (db->mgr);
 	OxTxn *t = ox_txn_begin (db->mgr, OX_ISO_READ_COMMITTED);
 	OX_TRY {
+		/* The built-in schemas come first, with the same oids every time,
+		 * so that logged objects can refer to them. */
 		db->public_schema = ox_catalog_create_schema (db->catalog, t, "public");
 		ox_catalog_create_schema (db->catalog, t, "pg_catalog");
 		ox_catalog_create_schema (db->catalog, t, "information_schema");
@@ -186,8 +222,33 @@ ox_db_open (const char *path, OxDatabase **out, OxError *err)
 		return OX_ERROR;
 	} OX_END_TRY;
 	ox_txn_free (t);
+	if (durable) {
+		if (ox_db_recover (db, path, err) != OX_OK) {
+			ox_catalog_free (db->catalog);
+			ox_txn_mgr_free (db->mgr);
+			g_free (db->path);
+			g_free (db);
+			return OX_ERROR;
+		}
+		ox_txn_mgr_set_sync (db->mgr, mode);
+	}
 	*out = db;
 	return OX_OK;
+}
+
+char *
+ox_db_status (OxDatabase *db)
+{
+	if (!db->wal)
+		return NULL;
+	GString *g = g_string_new (NULL);
+	g_string_append_printf (g, "recovery: replayed %" G_GUINT64_FORMAT " WAL records in %.3f ms\n",
+	                        db->recovered_records, db->recovery_us / 1000.0);
+	if (db->wal_stop_reason)
+		g_string_append_printf (g, "recovery: WAL replay stopped early: %s; later bytes were never acknowledged and were discarded\n",
+		                        db->wal_stop_reason);
+	g_string_append_printf (g, "synchronous_commit: %s\n", sync_mode_name (db->sync_mode));
+	return g_string_free (g, FALSE);
 }
 
 void
@@ -197,6 +258,13 @@ ox_db_close (OxDatabase *db)
 		return;
 	if (db->nsessions > 0)
 		g_warning ("ox_db_close: %d sessions still open", db->nsessions);
+	if (db->wal) {
+		ox_txn_mgr_set_wal (db->mgr, NULL, OX_SYNC_OFF);
+		ox_wal_close (db->wal);
+	}
+	if (db->lockf)
+		ox_file_close (db->lockf);
+	g_free (db->wal_stop_reason);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
 	g_mutex_clear (&db->lock);
@@ -241,6 +309,7 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	s->savepoints = g_ptr_array_new ();
 	s->tz = ox_timezone_new ("UTC");
 	s->default_iso = OX_ISO_READ_COMMITTED;
+	s->sync_mode = -1;
 	s->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	set_search_path (s, "\"$user\", public");
 	g_mutex_lock (&db->lock);
@@ -425,7 +494,6 @@ static const char *const passive_settings[][2] = {
 	{ "statement_timeout", "0" },
 	{ "lock_timeout", "0" },
 	{ "idle_in_transaction_session_timeout", "0" },
-	{ "synchronous_commit", "on" },
 	{ "client_min_messages", "notice" },
 	{ "max_connections", "100" },
 	{ "default_transaction_read_only", "off" },
@@ -456,6 +524,8 @@ setting_value (OxSession *s, const char *name)
 		return g_strdup (iso_name (s->txn ? s->txn->iso : (s->next_iso ? s->next_iso : s->default_iso)));
 	if (!strcmp (name, "default_transaction_isolation"))
 		return g_strdup (iso_name (s->default_iso));
+	if (!strcmp (name, "synchronous_commit"))
+		return g_strdup (sync_mode_name (s->sync_mode >= 0 ? s->sync_mode : s->db->sync_mode));
 	const char *v = g_hash_table_lookup (s->settings, name);
 	if (v)
 		return g_strdup (v);
@@ -537,13 +607,33 @@ exec_set (OxSession *s, OxSetStmt *st)
 			if (s->txn && s->txn->iso == OX_ISO_SERIALIZABLE && !s->txn->read_tables)
 				s->txn->read_tables = g_hash_table_new (NULL, NULL);
 		}
+	} else if (!strcmp (name, "synchronous_commit")) {
+		int m = val ? parse_sync_mode (val) : -1;
+		if (val && m < 0) {
+			char *msg = g_strdup_printf ("invalid value for parameter \"synchronous_commit\": \"%s\"", val);
+			g_free (val);
+			OxErrorData e = { 0 };
+			g_strlcpy (e.sqlstate, OX_ERR_INVALID_PARAMETER, sizeof e.sqlstate);
+			e.message = msg;
+			e.hint = g_strdup ("Available values: full, normal, off (on, local, remote_write, remote_apply mean full).");
+			ox_error_rethrow (&e);
+		}
+		s->sync_mode = m;
+		if (s->txn)
+			s->txn->sync_mode = m;
 	} else if (!strcmp (name, "search_path")) {
 		set_search_path (s, val ? val : "\"$user\", public");
 	} else if (!strcmp (name, "timezone") || !strcmp (name, "time zone")) {
 		const char *z = val ? val : "UTC";
 		if (!g_ascii_strcasecmp (z, "local") || !g_ascii_strcasecmp (z, "default"))
 			z = "UTC";
-		OxTimeZone *tz = ox_timezone_new (z);
+		/* A bare number is hours east of UTC in SET TIME ZONE (PostgreSQL
+		 * reads it as an interval), unlike a zone string. */
+		char *end = NULL;
+		double hours = g_ascii_strtod (z, &end);
+		bool numeric = end && end != z && *end == '\0';
+		OxTimeZone *tz = numeric && hours >= -15 && hours <= 15 ? ox_timezone_new_offset ((int) (hours * 3600))
+		                                                        : ox_timezone_new (z);
 		if (!tz) {
 			char *m = g_strdup_printf ("invalid value for parameter \"TimeZone\": \"%s\"", z);
 			g_free (val);
@@ -768,6 +858,8 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 		ox_arena_free (a);
 		if (tail)
 			*tail = sql + len;
+		if (s->in_block)
+			s->failed = true;  /* as PostgreSQL: any error aborts the block */
 		return OX_ERROR;
 	} OX_END_TRY;
 	if (tail)
@@ -796,6 +888,8 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 	} OX_CATCH {
 		take_error (err, st->sql, st->sql_len, 0);
 		ox_finalize (st);
+		if (s->in_block)
+			s->failed = true;
 		return OX_ERROR;
 	} OX_END_TRY;
 	st->pvals = g_new0 (OxValue, st->nparams > 0 ? st->nparams : 1);
@@ -921,8 +1015,8 @@ typedef struct Ddl {
 } Ddl;
 
 /* Parse an expression's source text into the catalog object's arena. */
-static OxNode *
-parse_expr_src (OxArena *a, const char *src)
+OxNode *
+ox_parse_expr_src (OxArena *a, const char *src)
 {
 	char *text = ox_arena_printf (a, "SELECT %s", src);
 	size_t end;
@@ -1090,14 +1184,14 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 					break;
 				case OX_CONSTR_DEFAULT:
 					col->default_src = ox_arena_strdup (a, c->expr_src);
-					col->default_expr = parse_expr_src (a, c->expr_src);
+					col->default_expr = ox_parse_expr_src (a, c->expr_src);
 					break;
 				case OX_CONSTR_CHECK: {
 					OxCheck *ck = OX_NEW (a, OxCheck);
 					ck->name = c->name ? ox_arena_strdup (a, c->name)
 					                   : ox_arena_printf (a, "%s_%s_check", t->obj.name, col->name);
 					ck->src = ox_arena_strdup (a, c->expr_src);
-					ck->expr = parse_expr_src (a, c->expr_src);
+					ck->expr = ox_parse_expr_src (a, c->expr_src);
 					g_ptr_array_add (checks, ck);
 					break;
 				}
@@ -1129,7 +1223,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				OxCheck *ck = OX_NEW (a, OxCheck);
 				ck->name = c->name ? ox_arena_strdup (a, c->name) : ox_arena_printf (a, "%s_check", t->obj.name);
 				ck->src = ox_arena_strdup (a, c->expr_src);
-				ck->expr = parse_expr_src (a, c->expr_src);
+				ck->expr = ox_parse_expr_src (a, c->expr_src);
 				g_ptr_array_add (checks, ck);
 				break;
 			}
@@ -1242,6 +1336,9 @@ ddl_create_index (Ddl *d, OxCreateIndexStmt *ci)
 	if (ci->method && strcmp (ci->method, "btree"))
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ci->node.loc + 1, "access method \"%s\" is not supported yet", ci->method);
 	ox_txn_lock_ddl (d->t);
+	ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_SHARE);
+	if (ox_cat_dropped_latest (&t->obj, d->t))
+		ox_raise (OX_ERR_UNDEFINED_TABLE, ci->table->node.loc + 1, "relation \"%s\" does not exist", ci->table->name);
 	int n = ci->elems->n;
 	if (n > 32)
 		ox_raise (OX_ERR_PROGRAM_LIMIT, ci->node.loc + 1, "cannot use more than 32 columns in an index");
@@ -1423,8 +1520,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
 			               ds->type == OX_OBJ_TABLE ? "a table" : ds->type == OX_OBJ_VIEW ? "a view" : "an index");
 		}
-		if (o->kind == OX_KIND_TABLE)
+		if (o->kind == OX_KIND_TABLE) {
+			ox_txn_lock_relation (d->t, o->oid, OX_LOCK_ACCESS_EXCLUSIVE);
 			drop_table_obj (d, (OxTable *) o);
+		}
 		else if (o->kind == OX_KIND_INDEX) {
 			OxIndex *ix = (OxIndex *) o;
 			if (ix->is_constraint)
@@ -1432,6 +1531,7 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 				               "You can drop constraint on table instead.",
 				               "cannot drop index %s because constraint %s on table %s requires it", rv->name,
 				               rv->name, ix->table->obj.name);
+			ox_txn_lock_relation (d->t, ix->table->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
 			ox_catalog_drop (d->c, d->t, o);
 		} else
 			ox_catalog_drop (d->c, d->t, o);
@@ -1449,6 +1549,9 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
 		if (t->view_query)
 			ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "\"%s\" is not a table", rv->name);
+		ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
+		if (ox_cat_dropped_latest (&t->obj, d->t))
+			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
 		/* Delete every row version we can see, waiting for writers as any
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
 		d->t->cid++;
@@ -1549,6 +1652,17 @@ effective_iso (OxSession *s, OxIsolation want)
 	return s->default_iso;
 }
 
+static void
+begin_block (OxSession *s, OxIsolation iso, bool read_only)
+{
+	s->txn = ox_txn_begin (s->db->mgr, iso);
+	s->txn->cancel = &s->cancel;
+	s->txn->sync_mode = s->sync_mode;
+	s->txn->read_only = read_only;
+	s->in_block = true;
+	s->failed = false;
+}
+
 /* Transaction control; runs even in a failed block where allowed. */
 static void
 exec_transaction (OxStmt *st, OxTransactionStmt *ts)
@@ -1561,11 +1675,7 @@ exec_transaction (OxStmt *st, OxTransactionStmt *ts)
 			ox_session_notice (s, "25001", "there is already a transaction in progress");
 			return;
 		}
-		s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, ts->isolation));
-		s->txn->cancel = &s->cancel;
-		s->txn->read_only = ts->read_only == 1;
-		s->in_block = true;
-		s->failed = false;
+		begin_block (s, effective_iso (s, ts->isolation), ts->read_only == 1);
 		return;
 	case OX_TXN_COMMIT:
 		if (!s->in_block) {
@@ -1580,7 +1690,11 @@ exec_transaction (OxStmt *st, OxTransactionStmt *ts)
 		}
 		set_tag (st, "COMMIT");
 		OX_TRY {
+			OxIsolation iso = s->txn->iso;
+			bool ro = s->txn->read_only;
 			end_txn (s, true);
+			if (ts->chain)
+				begin_block (s, iso, ro);
 		} OX_CATCH {
 			/* validation failed: the transaction is rolled back */
 			OxErrorData e;
@@ -1589,14 +1703,19 @@ exec_transaction (OxStmt *st, OxTransactionStmt *ts)
 			ox_error_rethrow (&e);
 		} OX_END_TRY;
 		return;
-	case OX_TXN_ROLLBACK:
+	case OX_TXN_ROLLBACK: {
 		set_tag (st, "ROLLBACK");
 		if (!s->in_block) {
 			ox_session_notice (s, "25P01", "there is no transaction in progress");
 			return;
 		}
+		OxIsolation iso = s->txn->iso;
+		bool ro = s->txn->read_only;
 		end_txn (s, false);
+		if (ts->chain)
+			begin_block (s, iso, ro);
 		return;
+	}
 	case OX_TXN_SAVEPOINT: {
 		set_tag (st, "SAVEPOINT");
 		if (!s->in_block)
@@ -1701,9 +1820,21 @@ stmt_start (OxStmt *st)
 	if (!s->txn) {
 		s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT));
 		s->txn->cancel = &s->cancel;
+		s->txn->sync_mode = s->sync_mode;
 		st->implicit = true;
 	}
 	OxTxn *t = s->txn;
+	if (t->read_only) {
+		OxNode *w = st->kind == SK_EXPLAIN ? ((OxExplainStmt *) ast)->stmt : ast;
+		bool writes = st->kind == SK_UTILITY || w->tag == OX_N_INSERT || w->tag == OX_N_UPDATE ||
+		              w->tag == OX_N_DELETE;
+		if (st->kind == SK_EXPLAIN && !((OxExplainStmt *) ast)->analyze)
+			writes = false;
+		if (writes)
+			ox_raise ("25006", 0, "cannot execute %s in a read-only transaction",
+			          w->tag == OX_N_INSERT ? "INSERT" : w->tag == OX_N_UPDATE ? "UPDATE" :
+			          w->tag == OX_N_DELETE ? "DELETE" : utility_tag (w));
+	}
 	t->cid++;
 	if (t->iso == OX_ISO_READ_COMMITTED || t->cid == 2)
 		ox_txn_refresh_snapshot (t);

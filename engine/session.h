@@ -20,6 +20,13 @@
 
 struct OxDatabase {
 	OxTxnMgr  *mgr;
+	struct OxFile *lockf;   /* DIR/lock, held while open (directory databases) */
+	struct OxWal  *wal;     /* NULL for :memory: */
+	uint64_t   wal_segment_size;
+	int        sync_mode;   /* OxSyncMode chosen at open */
+	int64_t    recovery_us; /* time spent replaying the log at open */
+	uint64_t   recovered_records;
+	char      *wal_stop_reason; /* why replay stopped early (torn tail ...), or NULL */
 	OxCatalog *catalog;
 	char      *path;        /* ":memory:" or the directory given */
 	GMutex     lock;        /* guards nsessions */
@@ -48,7 +55,13 @@ typedef struct OxSession {
 	OxNoticeFunc notice_fn;
 	void        *notice_user;
 	int64_t      stmt_start;   /* statement_timestamp */
+	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 } OxSession;
+
+/* recovery.c: lock, version file, WAL replay, attach the WAL. */
+int ox_db_recover (OxDatabase *db, const char *dir, OxError *err);
+/* Parse an expression's source text (DEFAULT, CHECK) into arena a. */
+OxNode *ox_parse_expr_src (OxArena *a, const char *src);
 
 /* Raise a NOTICE through the session's notice callback. */
 void ox_session_notice (OxSession *s, const char *sqlstate, const char *fmt, ...)

@@ -11,6 +11,25 @@
 #include <string.h>
 #include <stdio.h>
 
+struct OxArenaCleanup {
+	OxArenaCleanup *next;
+	void          (*fn) (void *);
+	void           *data;
+};
+
+static void
+run_cleanups (OxArena *a)
+{
+	/* the records live in the arena itself: read each before it goes */
+	OxArenaCleanup *c = a->cleanups;
+	a->cleanups = NULL;
+	while (c) {
+		OxArenaCleanup *n = c->next;
+		c->fn (c->data);
+		c = n;
+	}
+}
+
 struct OxArenaBlock {
 	OxArenaBlock *next;  /* older block */
 	size_t        size;  /* usable bytes in data[] */
@@ -45,6 +64,7 @@ ox_arena_free (OxArena *a)
 {
 	if (a == NULL)
 		return;
+	run_cleanups (a);
 	OxArenaBlock *b = a->head;
 	while (b) {
 		OxArenaBlock *n = b->next;
@@ -57,6 +77,7 @@ ox_arena_free (OxArena *a)
 void
 ox_arena_reset (OxArena *a)
 {
+	run_cleanups (a);
 	/* Oversized blocks may sit anywhere in the list (see ox_arena_alloc),
 	 * so walk all of it and keep only 'first'. */
 	OxArenaBlock *b = a->head;
@@ -158,4 +179,14 @@ ox_arena_printf (OxArena *a, const char *fmt, ...)
 	char *r = ox_arena_vprintf (a, fmt, ap);
 	va_end (ap);
 	return r;
+}
+
+void
+ox_arena_on_free (OxArena *a, void (*fn) (void *), void *data)
+{
+	OxArenaCleanup *c = ox_arena_alloc (a, sizeof *c);
+	c->fn = fn;
+	c->data = data;
+	c->next = a->cleanups;
+	a->cleanups = c;
 }

@@ -20,11 +20,13 @@
 #include <stdarg.h>
 
 typedef struct OxArenaBlock OxArenaBlock;
+typedef struct OxArenaCleanup OxArenaCleanup;
 
 typedef struct OxArena {
-	OxArenaBlock *head;   /* newest block; allocations come from here */
-	OxArenaBlock *first;  /* oldest block, kept across ox_arena_reset() */
-	size_t        total;  /* bytes obtained from malloc, for accounting */
+	OxArenaBlock   *head;     /* newest block; allocations come from here */
+	OxArenaBlock   *first;    /* oldest block, kept across ox_arena_reset() */
+	size_t          total;    /* bytes obtained from malloc, for accounting */
+	OxArenaCleanup *cleanups; /* run (newest first) at reset and free */
 } OxArena;
 
 OxArena *ox_arena_new (void);
@@ -40,6 +42,10 @@ char    *ox_arena_strdup (OxArena *a, const char *s);
 char    *ox_arena_strndup (OxArena *a, const char *s, size_t n);
 char    *ox_arena_printf (OxArena *a, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 char    *ox_arena_vprintf (OxArena *a, const char *fmt, va_list ap);
+
+/* Run fn (data) when the arena is reset or freed: for objects that live
+ * as long as the arena but own memory of their own (GPtrArray ...). */
+void     ox_arena_on_free (OxArena *a, void (*fn) (void *), void *data);
 
 #define OX_NEW(arena, T) ((T *) ox_arena_alloc0 ((arena), sizeof (T)))
 #define OX_NEW_N(arena, T, n) ((T *) ox_arena_alloc0 ((arena), sizeof (T) * (size_t) (n)))

@@ -7,6 +7,8 @@
  */
 #include "catalog.h"
 #include "base/error.h"
+#include "storage/redo.h"
+#include "storage/wal-format.h"
 
 #include <string.h>
 
@@ -49,6 +51,79 @@ undo_hook (void *object, int action)
 		__atomic_store_n (&o->xmax, 0, __ATOMIC_RELEASE);
 }
 
+/* The WAL operation describing a created or dropped object (format in
+ * storage/wal-format.h).  Indexes created for PRIMARY KEY / UNIQUE are
+ * their own objects and log themselves. */
+static uint32_t
+encode_hook (void *object, int action, GByteArray *out)
+{
+	OxCatObject *o = object;
+	if (action == 2) {
+		ox_put_u8 (out, OX_REDO_DROP);
+		ox_put_u32 (out, o->oid);
+		return 1;
+	}
+	switch (o->kind) {
+	case OX_KIND_SCHEMA:
+		ox_put_u8 (out, OX_REDO_SCHEMA);
+		ox_put_u32 (out, o->oid);
+		ox_put_str (out, o->name);
+		return 1;
+	case OX_KIND_TABLE: {
+		OxTable *t = (OxTable *) o;
+		ox_put_u8 (out, OX_REDO_TABLE);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, o->schema->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_u16 (out, (uint16_t) t->ncols);
+		for (int i = 0; i < t->ncols; i++) {
+			OxColumn *c = &t->cols[i];
+			ox_put_str (out, c->name);
+			ox_put_u8 (out, (uint8_t) c->type.id);
+			ox_put_u32 (out, (uint32_t) c->type.typmod);
+			ox_put_u8 (out, c->notnull);
+			ox_put_str (out, c->default_src);
+		}
+		ox_put_u16 (out, (uint16_t) t->nchecks);
+		for (int i = 0; i < t->nchecks; i++) {
+			ox_put_str (out, t->checks[i].name);
+			ox_put_str (out, t->checks[i].src);
+		}
+		return 1;
+	}
+	case OX_KIND_VIEW: {
+		OxTable *v = (OxTable *) o;
+		ox_put_u8 (out, OX_REDO_VIEW);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, o->schema->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_u16 (out, (uint16_t) v->ncols);
+		for (int i = 0; i < v->ncols; i++) {
+			ox_put_str (out, v->cols[i].name);
+			ox_put_u8 (out, (uint8_t) v->cols[i].type.id);
+			ox_put_u32 (out, (uint32_t) v->cols[i].type.typmod);
+		}
+		ox_put_str (out, v->view_src);
+		return 1;
+	}
+	case OX_KIND_INDEX: {
+		OxIndex *ix = (OxIndex *) o;
+		ox_put_u8 (out, OX_REDO_INDEX);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, ix->table->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_u8 (out, (uint8_t) ((ix->unique ? 1 : 0) | (ix->primary ? 2 : 0) | (ix->is_constraint ? 4 : 0)));
+		ox_put_u16 (out, (uint16_t) ix->nkeys);
+		for (int k = 0; k < ix->nkeys; k++) {
+			ox_put_u16 (out, (uint16_t) ix->colnos[k]);
+			ox_put_u8 (out, ix->desc[k]);
+		}
+		return 1;
+	}
+	}
+	return 0;
+}
+
 static void
 object_free (OxCatObject *o)
 {
@@ -76,7 +151,7 @@ ox_catalog_new (OxTxnMgr *mgr)
 	                                    (GDestroyNotify) g_ptr_array_unref);
 	c->next_oid = 16384;  /* as PostgreSQL: user objects start at FirstNormalObjectId */
 	c->mgr = mgr;
-	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook };
+	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook, .encode = encode_hook };
 	ox_txn_mgr_set_catalog_hooks (mgr, &h);
 	return c;
 }
@@ -123,6 +198,13 @@ ox_cat_visible (const OxCatObject *o, const OxTxn *t)
 		return false;
 	uint64_t xmax = __atomic_load_n (&o->xmax, __ATOMIC_ACQUIRE);
 	return xmax == 0 || !stamp_visible (xmax, t);
+}
+
+bool
+ox_cat_dropped_latest (const OxCatObject *o, const OxTxn *t)
+{
+	uint64_t xmax = __atomic_load_n (&o->xmax, __ATOMIC_ACQUIRE);
+	return o->aborted || (xmax != 0 && (!OX_TS_IS_TXN (xmax) || xmax == t->id));
 }
 
 /* "Newest committed, or our own" visibility, for DDL existence checks. */
@@ -237,6 +319,10 @@ ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
 	o->xmax = 0;
 	if (o->oid == 0)
 		o->oid = ox_catalog_next_oid (c);
+	else
+		ox_catalog_bump_oid (c, o->oid);
+	if (o->kind == OX_KIND_TABLE && ((OxTable *) o)->data)
+		((OxTable *) o)->data->oid = o->oid;
 	g_rw_lock_writer_lock (&c->lock);
 	g_ptr_array_add (c->objects, o);
 	GPtrArray *arr = g_hash_table_lookup (c->by_name, o->name);
@@ -270,4 +356,29 @@ ox_catalog_create_schema (OxCatalog *c, OxTxn *t, const char *name)
 	s->obj.arena = a;
 	ox_catalog_register (c, t, &s->obj);
 	return s;
+}
+
+void
+ox_catalog_bump_oid (OxCatalog *c, uint32_t oid)
+{
+	uint32_t cur = __atomic_load_n (&c->next_oid, __ATOMIC_RELAXED);
+	while (cur <= oid && !__atomic_compare_exchange_n (&c->next_oid, &cur, oid + 1, false, __ATOMIC_RELAXED,
+	                                                 __ATOMIC_RELAXED))
+		;
+}
+
+OxCatObject *
+ox_catalog_by_oid (OxCatalog *c, uint32_t oid)
+{
+	OxCatObject *found = NULL;
+	g_rw_lock_reader_lock (&c->lock);
+	for (guint i = c->objects->len; i-- > 0;) {
+		OxCatObject *o = c->objects->pdata[i];
+		if (o->oid == oid && !o->aborted) {
+			found = o;
+			break;
+		}
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return found;
 }

@@ -99,6 +99,11 @@ typedef struct OxCatalog OxCatalog;
 OxCatalog *ox_catalog_new (OxTxnMgr *mgr);
 void       ox_catalog_free (OxCatalog *c);
 
+/* Dropped by a committed transaction (whatever t's snapshot says)?  Used
+ * after waiting for a relation lock, as PostgreSQL re-checks its catalog
+ * then. */
+bool ox_cat_dropped_latest (const OxCatObject *o, const OxTxn *t);
+
 /* Visible to t?  (snapshot rules) */
 bool ox_cat_visible (const OxCatObject *o, const OxTxn *t);
 
@@ -124,6 +129,11 @@ OxSchema *ox_catalog_create_schema (OxCatalog *c, OxTxn *t, const char *name);
 void      ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o);
 void      ox_catalog_drop (OxCatalog *c, OxTxn *t, OxCatObject *o);
 uint32_t  ox_catalog_next_oid (OxCatalog *c);
+/* Make sure later oids are above oid (recovery registers objects with
+ * the oids they had). */
+void      ox_catalog_bump_oid (OxCatalog *c, uint32_t oid);
+/* The newest object with that oid (any visibility), or NULL. */
+OxCatObject *ox_catalog_by_oid (OxCatalog *c, uint32_t oid);
 /* Incremented by every committed or rolled-back DDL: plans cached across
  * statements are valid while it is unchanged. */
 uint64_t  ox_catalog_version (OxCatalog *c);

@@ -741,6 +741,8 @@ nl_next (OxOp *op, OxExec *x)
 		}
 		if (m->cur < m->rows->len) {
 			guint idx = m->cur++;
+			if ((++x->tick & 4095) == 0)
+				ox_exec_check_cancel (x);
 			OxValue *r = m->rows->pdata[idx];
 			memcpy (n->out + n->lw, r, sizeof (OxValue) * (size_t) n->rw);
 			ox_arena_reset (n->tmp);
@@ -928,6 +930,8 @@ hj_next (OxOp *op, OxExec *x)
 		while (h->cand) {
 			HEntry *e = h->cand;
 			h->cand = e->next;
+			if ((++x->tick & 4095) == 0)
+				ox_exec_check_cancel (x);
 			if (e->hash != h->lhash || !ox_row_equal (e->key, h->lkey, NULL, h->nkeys))
 				continue;
 			memcpy (h->out + h->lw, e->row, sizeof (OxValue) * (size_t) h->rw);

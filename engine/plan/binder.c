@@ -65,6 +65,15 @@ static OxQuery *new_query (Binder *b);
 
 /* ---- small helpers ------------------------------------------------------------ */
 
+/* A GPtrArray that lives (and dies) with the binder's arena. */
+static GPtrArray *
+parr (Binder *b)
+{
+	GPtrArray *p = g_ptr_array_new ();
+	ox_arena_on_free (b->a, (void (*) (void *)) g_ptr_array_unref, p);
+	return p;
+}
+
 static OxExpr *
 mk (Binder *b, OxExprKind k, OxTypeId t, int loc)
 {
@@ -627,7 +636,7 @@ bind_aggregate (Binder *b, Scope *sc, OxFuncCall *fc, const char *name, int kind
 	if (fc->agg_filter)
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, "FILTER is not supported yet");
 	if (!sc->q->aggs)
-		sc->q->aggs = g_ptr_array_new ();
+		sc->q->aggs = parr (b);
 	g_ptr_array_add (sc->q->aggs, ag);
 	sc->q->has_aggs = true;
 	OxExpr *e = mk (b, OX_E_AGG, ag->type.id, loc);
@@ -1161,11 +1170,11 @@ bind_sysview (Binder *b, Scope *sc, const OxSysView *sv, OxRangeVar *rv)
 	const char *alias = rv->alias ? rv->alias : rv->name;
 	check_alias_unique (b, q, alias, rv->node.loc);
 	OxQuery *vq = new_query (b);
-	vq->values = g_ptr_array_new ();
+	vq->values = parr (b);
 	GPtrArray *rows = ox_sysview_rows (sv, b->s->db->catalog, b->x->txn, b->a);
 	for (guint r = 0; r < rows->len; r++) {
 		OxValue *vals = rows->pdata[r];
-		GPtrArray *er = g_ptr_array_new ();
+		GPtrArray *er = parr (b);
 		for (int c = 0; c < sv->ncols; c++) {
 			OxExpr *e = mk_const (b, vals[c], -1);
 			e->type.id = sv->types[c];
@@ -1187,6 +1196,16 @@ bind_sysview (Binder *b, Scope *sc, const OxSysView *sv, OxRangeVar *rv)
 	rte_from_query (b, r, vq);
 	apply_colaliases (b, r, rv->colnames, rv->node.loc);
 	return leaf (b, (int) q->rtable->len - 1);
+}
+
+/* Take a relation lock for the statement's transaction; if we had to wait
+ * for a DROP that then committed, the table is gone. */
+static void
+lock_table (Binder *b, OxTable *t, OxLockMode mode, int loc)
+{
+	ox_txn_lock_relation (b->x->txn, t->obj.oid, mode);
+	if (ox_cat_dropped_latest (&t->obj, b->x->txn))
+		ox_raise (OX_ERR_UNDEFINED_TABLE, loc + 1, "relation \"%s\" does not exist", t->obj.name);
 }
 
 static OxFromNode *
@@ -1246,6 +1265,7 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 		for (int i = 0; i < t->ncols && i < r->ncols; i++)
 			r->colnames[i] = t->cols[i].name;
 	} else {
+		lock_table (b, t, OX_LOCK_ACCESS_SHARE, loc);
 		r = add_rte (b, q, OX_RTE_TABLE, alias);
 		r->table = t;
 		r->ncols = t->ncols;
@@ -1351,7 +1371,7 @@ bind_join (Binder *b, Scope *sc, OxJoinExpr *j)
 			} else
 				m->expr = j->type == OX_JOIN_RIGHT ? rv : lv;
 			if (!sc->merged)
-				sc->merged = g_ptr_array_new ();
+				sc->merged = parr (b);
 			/* a later USING on the same name replaces the earlier merge */
 			for (guint k = 0; k < sc->merged->len; k++)
 				if (!strcmp (((Merged *) sc->merged->pdata[k])->name, name))
@@ -1634,7 +1654,7 @@ static void
 bind_group_by (Binder *b, Scope *sc, OxList *group)
 {
 	OxQuery *q = sc->q;
-	q->group_by = g_ptr_array_new ();
+	q->group_by = parr (b);
 	q->has_aggs = true;
 	for (int i = 0; i < group->n; i++) {
 		OxNode *n = group->items[i];
@@ -1677,7 +1697,7 @@ static void
 bind_order_by (Binder *b, Scope *sc, OxList *sort, bool setop)
 {
 	OxQuery *q = sc->q;
-	q->sort = g_ptr_array_new ();
+	q->sort = parr (b);
 	for (int i = 0; i < sort->n; i++) {
 		OxSortBy *sb = sort->items[i];
 		OxNode *n = sb->expr;
@@ -1754,9 +1774,9 @@ new_query (Binder *b)
 {
 	OxQuery *q = OX_NEW (b->a, OxQuery);
 	q->cmd = OX_CMD_SELECT;
-	q->rtable = g_ptr_array_new ();
-	q->from = g_ptr_array_new ();
-	q->targets = g_ptr_array_new ();
+	q->rtable = parr (b);
+	q->from = parr (b);
+	q->targets = parr (b);
 	return q;
 }
 
@@ -1766,12 +1786,12 @@ bind_values (Binder *b, Scope *sc, OxSelectStmt *sel)
 	OxQuery *q = sc->q;
 	int nrows = sel->values->n;
 	int ncols = ((OxList *) sel->values->items[0])->n;
-	q->values = g_ptr_array_new ();
+	q->values = parr (b);
 	for (int r = 0; r < nrows; r++) {
 		OxList *row = sel->values->items[r];
 		if (row->n != ncols)
 			ox_raise (OX_ERR_SYNTAX, ((OxNode *) row->items[0])->loc + 1, "VALUES lists must all be the same length");
-		GPtrArray *er = g_ptr_array_new ();
+		GPtrArray *er = parr (b);
 		for (int c = 0; c < ncols; c++) {
 			OxNode *n = row->items[c];
 			if (n->tag == OX_N_DEFAULT) {
@@ -1862,7 +1882,7 @@ setup_ctes (Binder *b, Scope *sc, OxSelectStmt *sel)
 		return;
 	if (sel->with_recursive)
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, sel->node.loc + 1, "WITH RECURSIVE is not supported yet");
-	sc->ctes = g_ptr_array_new ();
+	sc->ctes = parr (b);
 	for (int i = 0; i < sel->with->n; i++) {
 		OxCommonTableExpr *c = sel->with->items[i];
 		CteDef *d = OX_NEW (b->a, CteDef);
@@ -1922,7 +1942,7 @@ bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 				q->has_aggs = true;
 			}
 			if (sel->distinct_on) {
-				q->distinct_on = g_ptr_array_new ();
+				q->distinct_on = parr (b);
 				for (int i = 0; i < sel->distinct_on->n; i++)
 					g_ptr_array_add (q->distinct_on, bind_expr (b, &sc, sel->distinct_on->items[i]));
 				ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, sel->node.loc + 1, "DISTINCT ON is not supported yet");
@@ -1965,6 +1985,7 @@ dml_target (Binder *b, OxRangeVar *rv, const char *verb)
 	if (t->view_query)
 		ox_raise_full ("55000", rv->node.loc + 1, "Views that are not automatically updatable require an INSTEAD OF trigger.",
 		               NULL, "cannot %s view \"%s\"", verb, t->obj.name);
+	lock_table (b, t, OX_LOCK_ROW_EXCLUSIVE, rv->node.loc);
 	return t;
 }
 
@@ -1985,11 +2006,11 @@ bind_returning (Binder *b, Scope *sc, OxQuery *q, OxList *ret)
 	if (!ret)
 		return;
 	GPtrArray *saved = q->targets;
-	q->targets = g_ptr_array_new ();
+	q->targets = parr (b);
 	/* RETURNING * expands over the result table (INSERT has no FROM) */
 	GPtrArray *saved_from = q->from;
 	if (q->from->len == 0) {
-		q->from = g_ptr_array_new ();
+		q->from = parr (b);
 		g_ptr_array_add (q->from, leaf (b, q->result_rt));
 	}
 	bool agg = sc->agg_allowed;

@@ -52,32 +52,66 @@ static const KwInfo kw_table[OX_KW__COUNT] = {
 /* Longest keyword ("current_timestamp"): longer words skip the search. */
 #define KW_MAX_LEN 17
 
+/* Lookup goes through a hash index over the sorted table, built once: the
+ * binary search alone cost a quarter of the parse time of the sqllogictest
+ * corpus (~8 strcmp per identifier); the index costs one probe or two.
+ * Measured on that corpus (214k statements of 233 bytes on average, -O2):
+ * 14.5 us per statement before, 7.2 us after, together with the parser's
+ * peek() fast path (SQLite's sqlite3_prepare_v2 of the same SELECTs: 32 us).
+ * The sorted order stays the table's contract (ox_keyword_table_sorted). */
+#define KW_HASH_SIZE 1024  /* power of two, > 4x the keyword count */
+static unsigned short kw_hash[KW_HASH_SIZE];  /* OxKeyword or 0 for empty */
+static unsigned char  kw_len[OX_KW__COUNT];
+
+static inline unsigned
+kw_hash_step (unsigned h, unsigned char c)
+{
+	return h * 31u + c;
+}
+
+static void
+kw_hash_init (void)
+{
+	for (int k = 1; k < OX_KW__COUNT; k++) {
+		const char *t = kw_table[k].text;
+		unsigned h = 0;
+		size_t n = strlen (t);
+		for (size_t i = 0; i < n; i++)
+			h = kw_hash_step (h, (unsigned char) t[i]);
+		kw_len[k] = (unsigned char) n;
+		unsigned slot = h & (KW_HASH_SIZE - 1);
+		while (kw_hash[slot])
+			slot = (slot + 1) & (KW_HASH_SIZE - 1);
+		kw_hash[slot] = (unsigned short) k;
+	}
+}
+
+static void cclass_init_once (void);
+
 OxKeyword
 ox_keyword_lookup (const char *s, size_t n)
 {
-	char buf[KW_MAX_LEN + 1];
+	char buf[KW_MAX_LEN];
 	if (n == 0 || n > KW_MAX_LEN)
 		return OX_KW_NONE;
+	cclass_init_once ();
+	unsigned h = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char) s[i];
 		if (c >= 'A' && c <= 'Z')
 			c = (unsigned char) (c + ('a' - 'A'));
+		else if (!(c >= 'a' && c <= 'z') && c != '_')
+			return OX_KW_NONE;  /* keywords are [a-z_] only: t1, col$ are names */
 		buf[i] = (char) c;
+		h = kw_hash_step (h, c);
 	}
-	buf[n] = '\0';
-	/* Binary search over [1, COUNT): entry i sits at enum value i. */
-	int lo = 1, hi = OX_KW__COUNT - 1;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		int c = strcmp (buf, kw_table[mid].text);
-		if (c == 0)
-			return (OxKeyword) mid;
-		if (c < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
+	for (unsigned slot = h & (KW_HASH_SIZE - 1);; slot = (slot + 1) & (KW_HASH_SIZE - 1)) {
+		int k = kw_hash[slot];
+		if (k == 0)
+			return OX_KW_NONE;
+		if (kw_len[k] == n && memcmp (kw_table[k].text, buf, n) == 0)
+			return (OxKeyword) k;
 	}
-	return OX_KW_NONE;
 }
 
 const char *
@@ -145,6 +179,7 @@ cclass_init_once (void)
 			f |= C_CHECK;
 		cclass[c] = f;
 	}
+	kw_hash_init ();
 	g_once_init_leave (&done, 1);
 }
 
@@ -416,7 +451,7 @@ scan_quoted (OxLexer *lx, size_t start, size_t pos, bool escapes)
  * a quote that is not doubled ends a segment, and the next segment starts
  * at the following quote. */
 static char *
-decode_quoted (OxLexer *lx, size_t start, size_t body, size_t end, bool escapes, int *out_len)
+decode_quoted (OxLexer *lx, size_t body, size_t end, bool escapes, int *out_len)
 {
 	const char *s = lx->sql;
 	char *d = ox_arena_alloc (lx->arena, end - body + 1);
@@ -424,7 +459,6 @@ decode_quoted (OxLexer *lx, size_t start, size_t body, size_t end, bool escapes,
 	size_t pos = body;
 	bool check_utf8 = false;
 	guint32 pending_hi = 0;  /* high surrogate waiting for its low half */
-	size_t pending_at = 0;
 	while (pos < end) {
 		char c = s[pos];
 		if (pending_hi && !(c == '\\' && pos + 1 < end && (s[pos + 1] == 'u' || s[pos + 1] == 'U'))) {
@@ -497,7 +531,6 @@ decode_quoted (OxLexer *lx, size_t start, size_t body, size_t end, bool escapes,
 				if (pending_hi)
 					lex_error (lx, OX_ERR_SYNTAX, esc, esc_len, "invalid Unicode surrogate pair");
 				pending_hi = cp;
-				pending_at = esc;
 				break;
 			}
 			if (cp >= 0xdc00 && cp <= 0xdfff) {
@@ -537,8 +570,6 @@ decode_quoted (OxLexer *lx, size_t start, size_t body, size_t end, bool escapes,
 	}
 	if (pending_hi)
 		lex_error (lx, OX_ERR_SYNTAX, pos < end ? pos : end - 1, 1, "invalid Unicode surrogate pair");
-	(void) pending_at;
-	(void) start;
 	d[o] = '\0';
 	if (check_utf8)
 		utf8_validate (d, o);
@@ -699,7 +730,7 @@ ox_lex (OxLexer *lx, OxToken *t)
 	if (next == '\'' && (c == 'e' || c == 'E')) {
 		size_t end = scan_quoted (lx, pos, pos + 2, true);
 		t->kind = OX_TOK_STRING;
-		t->str = decode_quoted (lx, pos, pos + 2, end, true, &t->str_len);
+		t->str = decode_quoted (lx, pos + 2, end, true, &t->str_len);
 		t->len = (int) (end - pos);
 		lx->pos = end;
 		return;
@@ -707,7 +738,7 @@ ox_lex (OxLexer *lx, OxToken *t)
 	if (next == '\'' && (c == 'b' || c == 'B' || c == 'x' || c == 'X')) {
 		size_t end = scan_quoted (lx, pos, pos + 2, false);
 		t->kind = OX_TOK_BITSTRING;
-		t->str = decode_quoted (lx, pos, pos + 2, end, false, &t->str_len);
+		t->str = decode_quoted (lx, pos + 2, end, false, &t->str_len);
 		t->len = (int) (end - pos);
 		lx->pos = end;
 		return;
@@ -715,11 +746,18 @@ ox_lex (OxLexer *lx, OxToken *t)
 	if (next == '\'' && (c == 'n' || c == 'N')) {
 		size_t end = scan_quoted (lx, pos, pos + 2, false);
 		t->kind = OX_TOK_STRING;
-		t->str = decode_quoted (lx, pos, pos + 2, end, false, &t->str_len);
+		t->str = decode_quoted (lx, pos + 2, end, false, &t->str_len);
 		t->len = (int) (end - pos);
 		lx->pos = end;
 		return;
 	}
+
+	/* U&'...' and U&"..." would otherwise lex as u & '...', a valid and
+	 * wrong expression; we do not support Unicode-escape literals. */
+	if ((c == 'u' || c == 'U') && next == '&' && pos + 2 < lx->len &&
+	    (s[pos + 2] == '\'' || s[pos + 2] == '"'))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, (int) pos + 1,
+		          "Unicode escape literals (U&'...') are not supported");
 
 	if (CC (c) & C_IDSTART) {
 		size_t p = pos;
@@ -746,7 +784,7 @@ ox_lex (OxLexer *lx, OxToken *t)
 	case '\'': {
 		size_t end = scan_quoted (lx, pos, pos + 1, false);
 		t->kind = OX_TOK_STRING;
-		t->str = decode_quoted (lx, pos, pos + 1, end, false, &t->str_len);
+		t->str = decode_quoted (lx, pos + 1, end, false, &t->str_len);
 		t->len = (int) (end - pos);
 		lx->pos = end;
 		return;

@@ -35,11 +35,13 @@
  * call that can raise.
  * NOTE: recursion is bounded by counting nesting in 'depth' (every
  * expression, SELECT and FROM nesting level); deeper than OX_PARSE_MAX_DEPTH
- * raises 54001 instead of overflowing the C stack.  A level costs a few
- * hundred bytes of stack (more under ASan), so the limit assumes at least a
- * 1 MiB thread stack.  Long flat chains ("1+1+...+1", "a AND b AND ...")
- * do not nest here, but they produce deep trees: whoever walks the tree
- * recursively must bound its own depth.
+ * raises 54001 instead of overflowing the C stack.  Measured with inputs
+ * nested 10,000 deep (parentheses, subqueries in FROM, CASE): the limit is
+ * reached within a 256 KiB stack at -O2 and within 1 MiB under ASan, so any
+ * thread that parses needs at least that.  Long flat chains ("1+1+...+1",
+ * "a AND b AND ...") do not nest here, but "1+1+...+1" makes a deep
+ * left-leaning tree: whoever walks the tree recursively must bound its own
+ * depth.
  * NOTE: lookahead tokens live in a small ring (LA_SIZE).  A pointer from
  * peek() is valid only until the next advance(); copy the token when it
  * must survive one.
@@ -54,7 +56,7 @@
 #include "base/error.h"
 
 #define OX_PARSE_MAX_DEPTH 1000
-#define LA_SIZE 4
+#define LA_SIZE 4  /* a power of two */
 
 typedef struct Parser {
 	OxLexer     lx;
@@ -71,14 +73,24 @@ typedef struct Parser {
 /* ---- tokens -------------------------------------------------------------- */
 
 static const OxToken *
-peek (Parser *p, int k)
+peek_slow (Parser *p, int k)
 {
 	g_assert (k < LA_SIZE);
 	while (p->la_n <= k) {
-		ox_lex (&p->lx, &p->la[(p->la_head + p->la_n) % LA_SIZE]);
+		ox_lex (&p->lx, &p->la[(p->la_head + p->la_n) & (LA_SIZE - 1)]);
 		p->la_n++;
 	}
-	return &p->la[(p->la_head + k) % LA_SIZE];
+	return &p->la[(p->la_head + k) & (LA_SIZE - 1)];
+}
+
+/* The parser asks for the current token several times per token; the fast
+ * path keeps that to a compare and an index. */
+static inline const OxToken *
+peek (Parser *p, int k)
+{
+	if (G_LIKELY (k < p->la_n))
+		return &p->la[(p->la_head + k) & (LA_SIZE - 1)];
+	return peek_slow (p, k);
 }
 
 #define CUR(p) peek ((p), 0)
@@ -90,7 +102,7 @@ advance (Parser *p)
 	if (t->kind == OX_TOK_EOF)
 		return;
 	p->prev_end = t->loc + t->len;
-	p->la_head = (p->la_head + 1) % LA_SIZE;
+	p->la_head = (p->la_head + 1) & (LA_SIZE - 1);
 	p->la_n--;
 }
 
@@ -163,10 +175,10 @@ static void
 enter (Parser *p)
 {
 	if (++p->depth > OX_PARSE_MAX_DEPTH)
-		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0, NULL,
+		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0,
 		               "The statement nests more than 1000 levels of parentheses, "
 		               "expressions or subqueries.",
-		               "stack depth limit exceeded");
+		               NULL, "stack depth limit exceeded");
 }
 
 static inline void
@@ -608,7 +620,7 @@ parse_typename (Parser *p)
 			advance (p);
 			if (!accept_kw (p, OX_KW_CHARACTER))
 				expect_kw (p, OX_KW_CHAR);
-			/* fall through */
+			G_GNUC_FALLTHROUGH;
 		case OX_KW_CHARACTER:
 		case OX_KW_CHAR:
 		case OX_KW_NCHAR:
@@ -938,7 +950,11 @@ parse_special_func (Parser *p, int kw)
 		OxNode *field;
 		if (t->kind == OX_TOK_STRING)
 			field = make_string_const (p, t->str, t->str_len, t->loc);
-		else if (t->kind == OX_TOK_IDENT || t->kind == OX_TOK_QIDENT) {
+		else if ((t->kind == OX_TOK_IDENT &&
+		          (t->kw == OX_KW_NONE || t->kw == OX_KW_YEAR || t->kw == OX_KW_MONTH ||
+		           t->kw == OX_KW_DAY || t->kw == OX_KW_HOUR || t->kw == OX_KW_MINUTE ||
+		           t->kw == OX_KW_SECOND)) ||
+		         t->kind == OX_TOK_QIDENT) {
 			const char *n = tok_name (p, t);
 			field = make_string_const (p, n, (int) strlen (n), t->loc);
 		} else
@@ -1281,6 +1297,8 @@ infix_prec (Parser *p, int flags)
 			return !b && is_like_group (peek (p, 1)) ? PREC_LIKE : 0;
 		case OX_KW_AT:
 			return is_kw (peek (p, 1), OX_KW_TIME) && is_kw (peek (p, 2), OX_KW_ZONE) ? PREC_AT : 0;
+		case OX_KW_COLLATE:
+			not_supported (t->loc, "COLLATE");
 		}
 		return 0;
 	default:
@@ -2759,9 +2777,15 @@ parse_txn_mode (Parser *p, OxIsolation *iso, int *read_only)
 static void
 parse_txn_modes (Parser *p, OxIsolation *iso, int *read_only)
 {
-	while (parse_txn_mode (p, iso, read_only))
-		if (accept_ch (p, ',') && !parse_txn_mode (p, iso, read_only))
-			syntax_error (p);
+	if (!parse_txn_mode (p, iso, read_only))
+		return;
+	for (;;) {
+		if (accept_ch (p, ',')) {
+			if (!parse_txn_mode (p, iso, read_only))
+				syntax_error (p);
+		} else if (!parse_txn_mode (p, iso, read_only))
+			return;
+	}
 }
 
 static OxTransactionStmt *
@@ -3029,8 +3053,10 @@ parse_explain_bool (Parser *p, const char *opt)
 		w = tok_name (p, t);
 	else if (t->kind == OX_TOK_STRING)
 		w = t->str;
-	else if (t->kind == OX_TOK_INTEGER)
-		w = t->len == 1 && p->sql[t->loc] == '1' ? "1" : t->len == 1 && p->sql[t->loc] == '0' ? "0" : "?";
+	else if (t->kind == OX_TOK_INTEGER || t->kind == OX_TOK_DECIMAL)
+		w = ox_arena_strndup (p->a, p->sql + t->loc, (size_t) t->len);
+	else
+		syntax_error (p);  /* no value token at all, as PostgreSQL's grammar says */
 	static const char *const yes[] = { "true", "on", "yes", "1", "t", "y" };
 	static const char *const no[] = { "false", "off", "no", "0", "f", "n" };
 	if (w) {

@@ -14,6 +14,11 @@
 #include "table.h"
 #include "base/error.h"
 #include "base/datetime.h"
+#include "redo.h"
+#include "wal.h"
+#include "wal-format.h"
+
+#include <errno.h>
 
 #include <string.h>
 
@@ -27,10 +32,16 @@ struct OxTxnMgr {
 	GCond       ended;        /* broadcast when any transaction ends */
 	uint64_t    next_id;      /* next txn id */
 	uint64_t    last_commit;  /* newest published commit ts (atomic reads too) */
+	uint64_t    next_ts;      /* last commit ts handed out (>= last_commit) */
+	GCond       published;    /* last_commit advanced */
+	OxWal      *wal;          /* NULL for :memory: databases */
+	OxSyncMode  sync;         /* synchronous_commit of the database */
+	int         wal_errno;    /* the log failed: writes refused until reopen */
 	GHashTable *active;       /* id (uint64*) -> OxTxn* of running transactions */
 	GQueue      recent;       /* RecentCommit*, oldest first, kept for SERIALIZABLE validation */
 	uint64_t    ddl_owner;    /* txn id holding the DDL lock, 0 = free */
 	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
+	GHashTable *rel_locks;    /* oid -> GArray of RelLock held by running transactions */
 	OxCatalogHooks hooks;
 };
 
@@ -42,7 +53,11 @@ ox_txn_mgr_new (void)
 	g_cond_init (&m->ended);
 	m->next_id = OX_TXN_ID_BASE + 1;
 	m->last_commit = 1;
+	m->next_ts = 1;
+	g_cond_init (&m->published);
+	m->sync = OX_SYNC_FULL;
 	m->active = g_hash_table_new (g_int64_hash, g_int64_equal);
+	m->rel_locks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	g_queue_init (&m->recent);
 	return m;
 }
@@ -60,9 +75,11 @@ ox_txn_mgr_free (OxTxnMgr *m)
 	if (!m)
 		return;
 	g_hash_table_unref (m->active);
+	g_hash_table_unref (m->rel_locks);
 	g_queue_clear_full (&m->recent, (GDestroyNotify) recent_free);
 	g_mutex_clear (&m->lock);
 	g_cond_clear (&m->ended);
+	g_cond_clear (&m->published);
 	g_free (m);
 }
 
@@ -92,6 +109,7 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 	if (iso == OX_ISO_SERIALIZABLE)
 		t->read_tables = g_hash_table_new (NULL, NULL);
 	t->start_time = ox_timestamp_now ();
+	t->sync_mode = -1;
 	g_mutex_lock (&m->lock);
 	t->id = m->next_id++;
 	t->snapshot = m->last_commit;
@@ -159,11 +177,38 @@ prune_recent_locked (OxTxnMgr *m)
 	}
 }
 
+typedef struct RelLock {
+	uint32_t oid;
+	int      mode;
+	uint64_t txn;  /* holder */
+} RelLock;
+
+static void
+release_rel_locks_locked (OxTxn *t)
+{
+	OxTxnMgr *m = t->mgr;
+	if (!t->locks)
+		return;
+	for (guint i = 0; i < t->locks->len; i++) {
+		RelLock *mine = &g_array_index (t->locks, RelLock, i);
+		GArray *h = g_hash_table_lookup (m->rel_locks, GUINT_TO_POINTER (mine->oid));
+		if (!h)
+			continue;
+		for (guint k = h->len; k-- > 0;)
+			if (g_array_index (h, RelLock, k).txn == t->id)
+				g_array_remove_index_fast (h, k);
+		if (h->len == 0)
+			g_hash_table_remove (m->rel_locks, GUINT_TO_POINTER (mine->oid));
+	}
+	g_array_set_size (t->locks, 0);
+}
+
 static void
 finish_locked (OxTxn *t, OxTxnState st)
 {
 	OxTxnMgr *m = t->mgr;
 	t->state = st;
+	release_rel_locks_locked (t);
 	g_hash_table_remove (m->active, &t->id);
 	if (m->ddl_owner == t->id)
 		m->ddl_owner = 0;
@@ -172,13 +217,47 @@ finish_locked (OxTxn *t, OxTxnState st)
 	g_cond_broadcast (&m->ended);
 }
 
+static void
+raise_wal_error (int e)
+{
+	if (e == ENOSPC)
+		ox_raise_full ("53100", 0, NULL, "Free disk space, then reopen the database; committed data is safe.",
+		               "could not write to the write-ahead log: %s", g_strerror (e));
+	ox_raise_full ("58030", 0, NULL, "The database refuses writes until it is reopened; committed data is safe.",
+	               "could not write to the write-ahead log: %s", g_strerror (e));
+}
+
+/* Publish commit timestamps strictly in order, so that a snapshot taken
+ * as "everything up to last_commit" never misses an earlier commit that
+ * is still being made durable.  m->lock held. */
+static void
+publish_locked (OxTxnMgr *m, uint64_t ts)
+{
+	while (m->last_commit != ts - 1)
+		g_cond_wait (&m->published, &m->lock);
+	__atomic_store_n (&m->last_commit, ts, __ATOMIC_RELEASE);
+	g_cond_broadcast (&m->published);
+}
+
 void
 ox_txn_commit (OxTxn *t)
 {
 	OxTxnMgr *m = t->mgr;
 	g_assert (t->state == OX_TXN_ACTIVE);
+	if (t->undo->len == 0) {
+		/* read-only: nothing to stamp, log or publish */
+		g_mutex_lock (&m->lock);
+		finish_locked (t, OX_TXN_COMMITTED);
+		g_mutex_unlock (&m->lock);
+		return;
+	}
 	g_mutex_lock (&m->lock);
-	if (t->iso == OX_ISO_SERIALIZABLE && t->undo->len > 0 && t->read_tables) {
+	if (m->wal_errno) {
+		int e = m->wal_errno;
+		g_mutex_unlock (&m->lock);
+		raise_wal_error (e);
+	}
+	if (t->iso == OX_ISO_SERIALIZABLE && t->read_tables) {
 		/* Validation (Neumann et al. §4): would our reads be the same at
 		 * commit time?  Any transaction that committed after our snapshot
 		 * and wrote a table we read may have changed what we saw. */
@@ -200,20 +279,29 @@ ox_txn_commit (OxTxn *t)
 			}
 		}
 	}
-	uint64_t ts = m->last_commit + 1;
-	for (guint i = 0; i < t->undo->len; i++) {
-		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-		if (u->kind == OX_UNDO_TUPLE)
-			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
-		else if (m->hooks.stamp)
-			m->hooks.stamp (u->object, u->action, ts);
+	/* Commit order is fixed here: the timestamp and the WAL position are
+	 * taken in the same critical section, so the log replays commits in
+	 * timestamp order. */
+	uint64_t ts = ++m->next_ts;
+	uint64_t lsn = 0;
+	int wal_err = 0;
+	if (m->wal) {
+		GByteArray *payload = g_byte_array_sized_new (256);
+		ox_put_u64 (payload, ts);
+		guint nops_at = payload->len;
+		ox_put_u32 (payload, 0);
+		uint32_t nops = ox_redo_encode_txn (t, payload, m->hooks.encode);
+		for (int i = 0; i < 4; i++)
+			payload->data[nops_at + (guint) i] = (uint8_t) (nops >> (8 * i));
+		if (nops > 0) {
+			lsn = ox_wal_append (m->wal, OX_WAL_COMMIT, payload->data, payload->len);
+			if (lsn == 0)
+				wal_err = errno ? errno : EIO;
+		}
+		g_byte_array_unref (payload);
 	}
-	t->commit_ts = ts;
-	if (t->undo->len > 0) {
-		__atomic_store_n (&m->last_commit, ts, __ATOMIC_RELEASE);
-		/* Keep our write set while some SERIALIZABLE transaction may need
-		 * to validate against it. */
-		bool serializable_running = false;
+	bool serializable_running = false;
+	{
 		GHashTableIter it;
 		gpointer k, v;
 		g_hash_table_iter_init (&it, m->active);
@@ -223,13 +311,49 @@ ox_txn_commit (OxTxn *t)
 				break;
 			}
 		}
-		if (serializable_running && g_hash_table_size (t->write_tables) > 0) {
-			RecentCommit *rc = g_new0 (RecentCommit, 1);
-			rc->ts = ts;
-			rc->tables = g_hash_table_ref (t->write_tables);
-			g_queue_push_tail (&m->recent, rc);
-		}
 	}
+	if (serializable_running && g_hash_table_size (t->write_tables) > 0 && !wal_err) {
+		/* Keep our write set while some SERIALIZABLE transaction may need
+		 * to validate against it. */
+		RecentCommit *rc = g_new0 (RecentCommit, 1);
+		rc->ts = ts;
+		rc->tables = g_hash_table_ref (t->write_tables);
+		g_queue_push_tail (&m->recent, rc);
+	}
+	OxSyncMode mode = t->sync_mode >= 0 ? (OxSyncMode) t->sync_mode : m->sync;
+	g_mutex_unlock (&m->lock);
+
+	/* Group commit: wait (without the manager's lock) until our record is
+	 * written, and durable in FULL mode. */
+	if (lsn && !wal_err) {
+		int rc = 0;
+		if (mode == OX_SYNC_FULL)
+			rc = ox_wal_flush (m->wal, lsn, true);
+		else if (mode == OX_SYNC_NORMAL || ox_wal_unwritten (m->wal) > (1u << 20))
+			rc = ox_wal_flush (m->wal, lsn, false);
+		if (rc != 0)
+			wal_err = errno ? errno : EIO;
+	}
+	if (wal_err) {
+		/* Not durable, so not committed: publish the timestamp empty (later
+		 * commits wait for it) and leave the transaction to be aborted. */
+		g_mutex_lock (&m->lock);
+		if (!m->wal_errno)
+			m->wal_errno = wal_err;
+		publish_locked (m, ts);
+		g_mutex_unlock (&m->lock);
+		raise_wal_error (wal_err);
+	}
+	for (guint i = 0; i < t->undo->len; i++) {
+		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
+		if (u->kind == OX_UNDO_TUPLE)
+			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
+		else if (m->hooks.stamp)
+			m->hooks.stamp (u->object, u->action, ts);
+	}
+	t->commit_ts = ts;
+	g_mutex_lock (&m->lock);
+	publish_locked (m, ts);
 	uint64_t oldest = ox_txn_mgr_oldest_snapshot (m);
 	finish_locked (t, OX_TXN_COMMITTED);
 	g_mutex_unlock (&m->lock);
@@ -243,6 +367,43 @@ ox_txn_commit (OxTxn *t)
 				ox_table_prune_row (u->data, u->rowid, oldest);
 		}
 	}
+}
+
+void
+ox_txn_mgr_set_wal (OxTxnMgr *m, OxWal *wal, int mode)
+{
+	g_mutex_lock (&m->lock);
+	m->wal = wal;
+	m->sync = (OxSyncMode) mode;
+	g_mutex_unlock (&m->lock);
+}
+
+void
+ox_txn_mgr_set_sync (OxTxnMgr *m, int mode)
+{
+	g_mutex_lock (&m->lock);
+	m->sync = (OxSyncMode) mode;
+	g_mutex_unlock (&m->lock);
+}
+
+void
+ox_txn_mgr_set_last_commit (OxTxnMgr *m, uint64_t ts)
+{
+	g_mutex_lock (&m->lock);
+	if (ts > m->last_commit) {
+		m->last_commit = ts;
+		m->next_ts = ts;
+	}
+	g_mutex_unlock (&m->lock);
+}
+
+int
+ox_txn_mgr_wal_errno (OxTxnMgr *m)
+{
+	g_mutex_lock (&m->lock);
+	int e = m->wal_errno;
+	g_mutex_unlock (&m->lock);
+	return e;
 }
 
 void
@@ -287,6 +448,8 @@ ox_txn_free (OxTxn *t)
 		return;
 	g_assert (t->state != OX_TXN_ACTIVE);
 	g_array_unref (t->undo);
+	if (t->locks)
+		g_array_unref (t->locks);
 	if (t->read_tables)
 		g_hash_table_unref (t->read_tables);
 	g_hash_table_unref (t->write_tables);
@@ -367,5 +530,57 @@ ox_txn_lock_ddl (OxTxn *t)
 		uint64_t owner = m->ddl_owner;
 		g_mutex_unlock (&m->lock);
 		ox_txn_wait_for (t, owner);
+	}
+}
+
+/* PostgreSQL's conflict table for the modes we use. */
+static bool
+lock_conflicts (int a, int b)
+{
+	if (a == OX_LOCK_ACCESS_EXCLUSIVE || b == OX_LOCK_ACCESS_EXCLUSIVE)
+		return true;
+	if ((a == OX_LOCK_ROW_EXCLUSIVE && b == OX_LOCK_SHARE) || (a == OX_LOCK_SHARE && b == OX_LOCK_ROW_EXCLUSIVE))
+		return true;
+	return false;
+}
+
+void
+ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode)
+{
+	OxTxnMgr *m = t->mgr;
+	for (;;) {
+		uint64_t blocker = 0;
+		g_mutex_lock (&m->lock);
+		GArray *h = g_hash_table_lookup (m->rel_locks, GUINT_TO_POINTER (oid));
+		bool have = false;
+		for (guint k = 0; h && k < h->len; k++) {
+			RelLock *l = &g_array_index (h, RelLock, k);
+			if (l->txn == t->id) {
+				if (l->mode >= (int) mode)
+					have = true;
+				continue;
+			}
+			if (lock_conflicts (l->mode, (int) mode))
+				blocker = l->txn;
+		}
+		if (have) {
+			g_mutex_unlock (&m->lock);
+			return;
+		}
+		if (!blocker) {
+			if (!h) {
+				h = g_array_new (FALSE, FALSE, sizeof (RelLock));
+				g_hash_table_insert (m->rel_locks, GUINT_TO_POINTER (oid), h);
+			}
+			RelLock l = { .oid = oid, .mode = (int) mode, .txn = t->id };
+			g_array_append_val (h, l);
+			if (!t->locks)
+				t->locks = g_array_new (FALSE, FALSE, sizeof (RelLock));
+			g_array_append_val (t->locks, l);
+			g_mutex_unlock (&m->lock);
+			return;
+		}
+		g_mutex_unlock (&m->lock);
+		ox_txn_wait_for (t, blocker);
 	}
 }

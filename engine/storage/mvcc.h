@@ -101,7 +101,9 @@ typedef struct OxTxn {
 	uint64_t     waiting_for; /* txn id this one waits for (deadlock detection), 0 none */
 	volatile int *cancel;     /* session's cancel flag, may be NULL */
 	bool         holds_ddl;   /* owns the database's DDL lock */
+	GArray      *locks;       /* relation locks held: struct { uint32 oid; int mode; } */
 	int64_t      start_time;  /* wall clock at begin (now()) */
+	int          sync_mode;   /* OxSyncMode for this commit, -1 = database default */
 	OxTxnMgr    *mgr;
 } OxTxn;
 
@@ -153,6 +155,19 @@ OxTxnState ox_txn_wait_for (OxTxn *self, uint64_t id);
 /* State of a transaction id: ACTIVE if still running. */
 OxTxnState ox_txn_state_of (OxTxnMgr *m, uint64_t id);
 
+/* Relation locks, PostgreSQL's table-level lock modes (a subset), held
+ * until the transaction ends.  Readers take ACCESS SHARE, writers ROW
+ * EXCLUSIVE, CREATE INDEX SHARE, DROP and TRUNCATE ACCESS EXCLUSIVE; a
+ * conflicting request waits for the holder's transaction (deadlocks are
+ * detected as for row waits). */
+typedef enum OxLockMode {
+	OX_LOCK_ACCESS_SHARE = 1,
+	OX_LOCK_ROW_EXCLUSIVE = 3,
+	OX_LOCK_SHARE = 5,
+	OX_LOCK_ACCESS_EXCLUSIVE = 8,
+} OxLockMode;
+void ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode);
+
 /* The database-wide DDL lock: held from a transaction's first DDL until it
  * ends, so catalog changes serialise (as PostgreSQL's AccessExclusive locks
  * would for the objects involved). */
@@ -166,8 +181,21 @@ uint64_t ox_txn_mgr_last_commit (OxTxnMgr *m);
 typedef struct OxCatalogHooks {
 	void (*stamp) (void *object, int action, uint64_t commit_ts);
 	void (*undo) (void *object, int action);
+	/* Append the WAL operation(s) for a created/dropped object; returns
+	 * how many were written. */
+	uint32_t (*encode) (void *object, int action, GByteArray *out);
 	void *user;
 } OxCatalogHooks;
 void ox_txn_mgr_set_catalog_hooks (OxTxnMgr *m, const OxCatalogHooks *h);
+
+/* Durability: commits append to the WAL and wait per the sync mode.
+ * After a WAL failure every commit that wrote fails with 53100 (disk
+ * full) or 58030 (I/O error); read-only work goes on. */
+struct OxWal;
+void ox_txn_mgr_set_wal (OxTxnMgr *m, struct OxWal *wal, int mode);
+void ox_txn_mgr_set_sync (OxTxnMgr *m, int mode);
+int  ox_txn_mgr_wal_errno (OxTxnMgr *m);
+/* Recovery: continue timestamps after the ones replayed. */
+void ox_txn_mgr_set_last_commit (OxTxnMgr *m, uint64_t ts);
 
 #endif

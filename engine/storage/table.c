@@ -183,11 +183,11 @@ grow_slots (OxTableData *d)
 	d->slots = g_renew (OxTuple *, d->slots, d->cap);
 }
 
+/* Raise 23505 for key (whose values live in arena a, freed here). */
 static void
-raise_unique (OxIndexData *ix, const OxValue *key, const char *tname)
+raise_unique (OxIndexData *ix, const OxValue *key, OxArena *a)
 {
 	/* Build "Key (a, b)=(1, 2) already exists." like PostgreSQL. */
-	OxArena *a = ox_arena_new ();
 	GString *vals = g_string_new (NULL);
 	OxCastCtx cx = { .tz = ox_timezone_utc (), .now = 0 };
 	for (int i = 0; i < ix->nkeys; i++) {
@@ -233,7 +233,7 @@ ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid,
 			for (int k = 0; k < ix->nkeys; k++)
 				kc[k] = ox_value_copy (a, &key[k]);
 			g_free (v);
-			raise_unique (ix, kc, d->name);
+			raise_unique (ix, kc, a);
 		}
 	}
 	grow_slots (d);
@@ -301,7 +301,7 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 				for (int k = 0; k < ix->nkeys; k++)
 					kc[k] = ox_value_copy (a, &key[k]);
 				g_free (nv);
-				raise_unique (ix, kc, d->name);
+				raise_unique (ix, kc, a);
 			}
 		}
 	}
@@ -539,4 +539,53 @@ void
 ox_index_scan_end (OxIndexScan *s)
 {
 	ox_btree_cursor_free (&s->cur);
+}
+
+static void
+free_chain (OxTuple *v)
+{
+	while (v) {
+		OxTuple *p = v->prev;
+		g_free (v);
+		v = p;
+	}
+}
+
+void
+ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals)
+{
+	OxTuple *v = ox_tuple_new (d->ncols, vals);
+	g_rw_lock_writer_lock (&d->latch);
+	while (d->cap <= rowid) {
+		d->cap *= 2;
+		d->slots = g_renew (OxTuple *, d->slots, d->cap);
+	}
+	while (d->nslots <= rowid)
+		d->slots[d->nslots++] = NULL;
+	if (!d->slots[rowid] || (d->slots[rowid]->flags & OX_TUPLE_DELETED))
+		d->live_rows++;
+	free_chain (d->slots[rowid]);
+	d->slots[rowid] = v;
+	for (guint i = 0; i < d->indexes->len; i++) {
+		OxIndexData *ix = d->indexes->pdata[i];
+		if (!ix->valid)
+			continue;
+		OxValue key[16];
+		index_key (ix, v, key);
+		ox_btree_insert (ix->tree, key, rowid);
+	}
+	g_rw_lock_writer_unlock (&d->latch);
+}
+
+void
+ox_table_redo_delete (OxTableData *d, uint64_t rowid)
+{
+	g_rw_lock_writer_lock (&d->latch);
+	if (rowid < d->nslots && d->slots[rowid]) {
+		if (!(d->slots[rowid]->flags & OX_TUPLE_DELETED))
+			d->live_rows--;
+		free_chain (d->slots[rowid]);
+		d->slots[rowid] = NULL;
+	}
+	g_rw_lock_writer_unlock (&d->latch);
 }

@@ -47,6 +47,7 @@ typedef struct OxTableData {
 	uint64_t    cap;
 	GPtrArray  *indexes;   /* of OxIndexData*, owned */
 	const char *name;      /* table name for messages (owned by the catalog) */
+	uint32_t    oid;       /* the catalog table's oid, for WAL records; 0 = not logged */
 	int64_t     live_rows; /* approximate, for the planner */
 } OxTableData;
 
@@ -107,6 +108,11 @@ OxTuple *ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid);
 void ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v);
 /* Free versions of a row that no snapshot >= oldest can see. */
 void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
+
+/* Recovery: make vals the only version of row 'rowid' (visible to all),
+ * or remove the row.  Single-threaded use only (before sessions exist). */
+void ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals);
+void ox_table_redo_delete (OxTableData *d, uint64_t rowid);
 
 /* Allocate a tuple holding deep copies of vals (g_malloc'd). */
 OxTuple *ox_tuple_new (int ncols, const OxValue *vals);

@@ -1,0 +1,235 @@
+/*
+ * bench.h — the pieces of oxibase-bench that its files share.
+ *
+ *   engines.c    a tiny driver interface over oxibase.h and sqlite3.h
+ *   tpch-gen.c   the deterministic TPC-H lineitem generator
+ *   workloads.c  the data sets and the workloads of issue 3
+ *   bench-main.c options, the alternating runs, agreement checks, output
+ *
+ * A workload is written once against BenchConn/BenchStmt; the same calls
+ * run it on both engines, so the two sides see the same statements, the
+ * same bound values and the same transaction boundaries.
+ *
+ * NOTE: nothing here may include an engine-internal header: Oxibase is
+ * reached only through engine/oxibase.h, as any embedding program would.
+ */
+#ifndef OXIBASE_BENCH_H
+#define OXIBASE_BENCH_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- engines (engines.c) -------------------------------------------------- */
+
+typedef enum BenchEngine {
+	BENCH_OXIBASE = 0,
+	BENCH_SQLITE  = 1,
+	BENCH_N_ENGINES
+} BenchEngine;
+
+typedef enum BenchRc {
+	BENCH_ROW,    /* a row is ready for bench_column_* */
+	BENCH_DONE,   /* the statement finished */
+	BENCH_ERROR   /* failed; bench_conn_error says why */
+} BenchRc;
+
+typedef struct BenchDriver BenchDriver;
+
+/* One open :memory: database of one engine. */
+typedef struct BenchConn {
+	const BenchDriver *drv;     /* the engine's vtable (engines.c) */
+	BenchEngine        engine;  /* which engine drv is */
+	void              *db;      /* the engine's database handle, owned */
+	void              *session; /* Oxibase's session, owned; NULL for SQLite */
+	char              *error;   /* last failure: the SQL and the engine's
+	                               message; NULL when none; owned */
+	guint              datasets; /* BENCH_DS_* bits loaded (workloads.c) */
+} BenchConn;
+
+/* A prepared statement of one BenchConn. */
+typedef struct BenchStmt {
+	BenchConn *conn;   /* the connection it was prepared on (not owned) */
+	void      *handle; /* OxStmt* or sqlite3_stmt*, owned */
+	char      *sql;    /* the text as the harness wrote it ($n), owned */
+} BenchStmt;
+
+const char *bench_engine_name (BenchEngine e);   /* "Oxibase", "SQLite" */
+const char *bench_engine_key (BenchEngine e);    /* "oxibase", "sqlite" */
+const char *bench_engine_version (BenchEngine e);
+
+/* Open a private :memory: database.  NULL on failure, with *error set
+ * (free with g_free). */
+BenchConn  *bench_conn_open (BenchEngine e, char **error);
+void        bench_conn_close (BenchConn *c);
+const char *bench_conn_error (BenchConn *c);
+
+/* Run one statement without parameters, discarding any rows. */
+bool        bench_exec (BenchConn *c, const char *sql);
+/* Prepare one statement written with $1, $2 ... parameters.  NULL on error. */
+BenchStmt  *bench_prepare (BenchConn *c, const char *sql);
+bool        bench_bind_int64 (BenchStmt *st, int idx, int64_t v);
+bool        bench_bind_text (BenchStmt *st, int idx, const char *v);
+/* A NUMERIC(12,2) value given in hundredths: exact text on Oxibase, the
+ * nearest double on SQLite (bench/README.md, "Types"). */
+bool        bench_bind_cents (BenchStmt *st, int idx, int64_t cents);
+BenchRc     bench_step (BenchStmt *st);
+/* Rows changed by the last INSERT/UPDATE/DELETE run of st. */
+int64_t     bench_changes (BenchStmt *st);
+/* Make st ready for new bindings; call after its last step. */
+void        bench_reset (BenchStmt *st);
+void        bench_finalize (BenchStmt *st);
+int64_t     bench_column_int64 (BenchStmt *st, int col);
+double      bench_column_double (BenchStmt *st, int col);
+const char *bench_column_text (BenchStmt *st, int col);
+
+/* ---- results and their agreement (bench-main.c) --------------------------- */
+
+/* What one run of a workload produced, reduced so that the two engines'
+ * answers can be compared without keeping them. */
+typedef struct BenchResult {
+	int64_t  rows;     /* rows returned, or rows changed by DML */
+	uint64_t hash;     /* exact columns (integers, text) folded in */
+	double   dsum;     /* approximate columns (avg, NUMERIC, REAL) summed */
+	bool     ordered;  /* row order counts (the query has an ORDER BY) */
+	double   value;    /* self-measured workloads: the measure; else 0 */
+} BenchResult;
+
+/* Fold the current row of st into r.  kinds has one letter per column:
+ * 'i' integer (exact), 't' text (exact), 'd' a number compared with a
+ * relative tolerance (NUMERIC on one side is REAL on the other). */
+void bench_result_row (BenchResult *r, BenchStmt *st, const char *kinds);
+/* Fold an exact integer (a DML row count, say) into r. */
+void bench_result_int (BenchResult *r, int64_t v);
+/* True when a and b agree; otherwise *why (free with g_free) says how not. */
+bool bench_result_agree (const BenchResult *a, const BenchResult *b, char **why);
+
+/* ---- deterministic randomness ---------------------------------------------- */
+
+/* splitmix64: tiny, fast and the same on every platform and GLib version,
+ * which GRand does not promise.  Seeds are constants in workloads.c. */
+static inline uint64_t
+bench_mix64 (uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+typedef struct BenchRng {
+	uint64_t state;
+} BenchRng;
+
+static inline uint64_t
+bench_rng_next (BenchRng *r)
+{
+	r->state += 0x9e3779b97f4a7c15ull;
+	uint64_t x = r->state;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+/* Uniform in [lo, hi] (hi - lo far below 2^64, so the modulo bias is
+ * negligible and, more to the point, deterministic). */
+static inline int64_t
+bench_rng_range (BenchRng *r, int64_t lo, int64_t hi)
+{
+	return lo + (int64_t) (bench_rng_next (r) % (uint64_t) (hi - lo + 1));
+}
+
+/* ---- TPC-H lineitem (tpch-gen.c) -------------------------------------------- */
+
+/* One lineitem row.  Money is in hundredths, dates in days since
+ * 1970-01-01 (the generator never leaves 1992..1998). */
+typedef struct BenchLineitem {
+	int64_t     orderkey;
+	int64_t     partkey;
+	int64_t     suppkey;
+	int         linenumber;      /* 1..7 within the order */
+	int64_t     quantity;        /* 1..50, whole units */
+	int64_t     extendedprice;   /* cents: quantity * the part's retail price */
+	int         discount;        /* cents: 0..10, i.e. 0.00..0.10 */
+	int         tax;             /* cents: 0..8 */
+	char        returnflag;      /* 'R', 'A' or 'N' */
+	char        linestatus;      /* 'O' or 'F' */
+	int32_t     shipdate;
+	int32_t     commitdate;
+	int32_t     receiptdate;
+	const char *shipinstruct;    /* static string */
+	const char *shipmode;        /* static string */
+	char        comment[48];     /* 10..43 characters */
+} BenchLineitem;
+
+typedef struct BenchLineitemGen {
+	BenchRng rng;        /* the one stream every value is drawn from */
+	int64_t  remaining;  /* rows still to produce */
+	int64_t  orderkey;   /* current order, dbgen's sparse keys */
+	int      lines_left; /* lines of the current order still to produce */
+	int      linenumber; /* last line number produced in the order */
+	int32_t  orderdate;  /* of the current order */
+	int64_t  n_parts;    /* partkey range: 200,000 per scale factor */
+	int64_t  n_supps;    /* suppkey range: 10,000 per scale factor */
+} BenchLineitemGen;
+
+void bench_lineitem_gen_init (BenchLineitemGen *g, int64_t rows, uint64_t seed);
+/* Produce the next row into *out; false when all rows were produced. */
+bool bench_lineitem_gen_next (BenchLineitemGen *g, BenchLineitem *out);
+/* days since 1970-01-01 → "YYYY-MM-DD" (buf of 11 bytes at least) */
+void bench_date_format (int32_t days, char *buf);
+/* The inverse, for the generator's constants. */
+int32_t bench_date_days (int y, int m, int d);
+
+/* ---- workloads (workloads.c) ------------------------------------------------ */
+
+/* Row counts, all scaled by --scale from the issue's numbers. */
+typedef struct BenchParams {
+	double  scale;
+	int64_t n_t;        /* rows of t (1,000,000): bulk load and most reads */
+	int64_t n_d;        /* rows of d (100,000): the join's small side */
+	int64_t n_insert;   /* autocommit inserts (100,000) */
+	int64_t n_point;    /* point selects (1,000,000) */
+	int64_t n_range;    /* range scans (1,000), each over n_t / 10 ids */
+	int64_t n_update;   /* updates by primary key (100,000) */
+	int64_t n_lookup;   /* secondary index lookups (100,000) */
+	int64_t n_lineitem; /* lineitem rows (600,000) */
+} BenchParams;
+
+void bench_params_init (BenchParams *p, double scale);
+
+/* Data sets a workload may need already loaded (BenchConn.datasets). */
+enum {
+	BENCH_DS_T        = 1 << 0,  /* t: n_t rows, primary key and index on k */
+	BENCH_DS_D        = 1 << 1,  /* d: n_d rows, primary key */
+	BENCH_DS_LINEITEM = 1 << 2,  /* lineitem: n_lineitem rows */
+};
+
+typedef struct BenchWorkload {
+	const char *name;   /* --only NAME, the JSON key */
+	const char *title;  /* the table's row label */
+	const char *unit;   /* "ms" (timed by the harness) or "MiB" */
+	guint       needs;  /* BENCH_DS_* that must be loaded before a run */
+	guint       leaves; /* BENCH_DS_* a successful run leaves loaded */
+	/* Untimed preparation before each run (NULL: none); it clears the
+	 * BenchConn.datasets bits of whatever it drops. */
+	bool (*before) (BenchConn *c, const BenchParams *p, guint run);
+	/* The measured part.  For unit "ms" the harness times this call;
+	 * otherwise it stores its measure in res->value. */
+	bool (*run) (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+	/* Untimed check of the state a run left, folded into res (NULL: none). */
+	bool (*verify) (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+} BenchWorkload;
+
+extern const BenchWorkload bench_workloads[];
+extern const guint         bench_n_workloads;
+
+/* Load every data set in need that c lacks (dropping the loaded ones not
+ * in need first, to keep memory down).  False on failure (see c->error). */
+bool bench_datasets_ensure (BenchConn *c, const BenchParams *p, guint need);
+
+/* The body of `oxibase-bench --memory-child ENGINE`: load t and print the
+ * peak RSS on stdout (see the memory workload in workloads.c). */
+int  bench_memory_child (BenchEngine e, const BenchParams *p);
+
+#endif

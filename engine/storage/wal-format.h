@@ -1,0 +1,98 @@
+/*
+ * wal-format.h — the on-disk format of the write-ahead log, drawn so that a
+ * segment can be decoded by hand.  docs/file-format.md describes the same
+ * format for readers who do not read C.
+ *
+ * A database directory:
+ *
+ *     DIR/oxibase.version      "oxibase 1\n" — format version
+ *     DIR/lock                 flock(2)ed by the open process; holds its pid
+ *     DIR/wal/<lsn>.wal        segments, named by the 16-hex-digit LSN of
+ *                              their first byte
+ *     DIR/checkpoint/          checkpoint images (planned)
+ *
+ * The log is one stream of bytes; an LSN is a byte offset in that stream.
+ * Segments cut the stream into files; a record never spans two segments.
+ *
+ * Segment header (32 bytes, little-endian):
+ *
+ *     0       8      16      24      32
+ *     +-------+---+---+-------+-------+
+ *     | magic |ver|crc| start | 0     |
+ *     +-------+---+---+-------+-------+
+ *     magic  "OXIBWAL\0"
+ *     ver    u32 format version (1)
+ *     crc    u32 CRC32C of bytes 0-11 and 16-31
+ *     start  u64 LSN of the first record byte after this header
+ *
+ * Record (little-endian; total length padded with zeros to a multiple of 8):
+ *
+ *     0       4       8               16  17      20
+ *     +-------+-------+---------------+---+-------+------------- - -
+ *     | len   | crc   | lsn           |knd| 0 0 0 | payload (len bytes)
+ *     +-------+-------+---------------+---+-------+------------- - -
+ *     len    u32 payload length
+ *     crc    u32 CRC32C of bytes 8 .. 20+len (lsn, kind, padding, payload)
+ *     lsn    u64 this record's own LSN (catches stale bytes from a recycled
+ *            or misplaced block that happen to checksum)
+ *     knd    u8 record kind (OX_WAL_*)
+ *
+ * Recovery reads records in order and stops at the first one whose length
+ * runs past the end of the file, whose checksum fails, or whose lsn is not
+ * the expected one: that is the torn tail of a crash, and nothing after it
+ * was ever acknowledged (a commit returns only after its record and every
+ * record before it are durable).
+ *
+ * OX_WAL_COMMIT payload — one committed transaction:
+ *
+ *     u64 commit_ts, u32 nops, then nops operations, each starting with a
+ *     u8 opcode:
+ *       OX_REDO_INSERT  u32 table oid, u64 rowid, u16 ncols, ncols values
+ *       OX_REDO_UPDATE  same as INSERT (the new row image, whole)
+ *       OX_REDO_DELETE  u32 table oid, u64 rowid
+ *       OX_REDO_SCHEMA  u32 oid, str name
+ *       OX_REDO_TABLE   u32 oid, u32 schema oid, str name, u16 ncols,
+ *                       per column: str name, u8 type, i32 typmod,
+ *                       u8 notnull, str default (empty = none),
+ *                       u16 nchecks, per check: str name, str source
+ *       OX_REDO_VIEW    u32 oid, u32 schema oid, str name, u16 ncols,
+ *                       per column: str name, u8 type, i32 typmod; str source
+ *       OX_REDO_INDEX   u32 oid, u32 table oid, str name, u8 flags
+ *                       (1 unique, 2 primary, 4 constraint), u16 nkeys,
+ *                       per key: u16 column, u8 desc
+ *       OX_REDO_DROP    u32 oid
+ *     str = u32 length + bytes (no NUL).
+ *     value = u8 type id (OxTypeId), 0xff for NULL, then:
+ *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
+ *       FLOAT4/FLOAT8 f64 bits; TEXT/VARCHAR/BPCHAR/BYTEA/UNKNOWN str;
+ *       NUMERIC str holding its text form (portable across versions).
+ */
+#ifndef OX_WAL_FORMAT_H
+#define OX_WAL_FORMAT_H
+
+#include <stdint.h>
+
+#define OX_WAL_MAGIC        "OXIBWAL"   /* 7 chars + NUL = 8 bytes */
+#define OX_WAL_VERSION      1u
+#define OX_WAL_SEG_HEADER   32
+#define OX_WAL_REC_HEADER   20
+#define OX_WAL_ALIGN        8
+
+enum {
+	OX_WAL_COMMIT = 1,
+};
+
+enum {
+	OX_REDO_INSERT = 1,
+	OX_REDO_UPDATE = 2,
+	OX_REDO_DELETE = 3,
+	OX_REDO_SCHEMA = 4,
+	OX_REDO_TABLE  = 5,
+	OX_REDO_VIEW   = 6,
+	OX_REDO_INDEX  = 7,
+	OX_REDO_DROP   = 8,
+};
+
+#define OX_REDO_NULL 0xff
+
+#endif

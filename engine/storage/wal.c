@@ -1,0 +1,481 @@
+/*
+ * wal.c — WAL segments, group commit and the recovery scan (see wal.h and
+ * the format drawing in wal-format.h).
+ *
+ * NOTE: the mutex protects the pending tail and the LSN counters only; the
+ * leader of a group commit writes and fsyncs without it, so committers can
+ * keep appending to the next group meanwhile.  Only one leader exists at a
+ * time ('flushing'), which keeps the bytes on disk in LSN order.
+ * NOTE: a record never spans segments; a record larger than the segment
+ * size gets a segment of its own.
+ */
+#include "wal.h"
+#include "wal-format.h"
+#include "file.h"
+#include "base/crc32c.h"
+
+#include <glib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct Chunk {
+	uint64_t    seg_start;  /* segment the bytes belong to */
+	uint64_t    lsn;        /* LSN of the first byte */
+	GByteArray *bytes;
+} Chunk;
+
+struct OxWal {
+	GMutex     lock;
+	GCond      done;         /* a flush finished */
+	char      *dir;          /* DIR/wal */
+	uint64_t   seg_size;     /* target segment size in bytes */
+	/* appending (under lock) */
+	uint64_t   next_lsn;     /* LSN for the next record */
+	uint64_t   tail_seg;     /* start LSN of the segment being appended to */
+	GPtrArray *pending;      /* Chunk*, in LSN order, not yet written */
+	size_t     pending_bytes;
+	uint64_t   written_lsn;  /* everything before is written to the OS */
+	uint64_t   flushed_lsn;  /* everything before is fsynced */
+	bool       flushing;     /* a leader is writing */
+	int        broken_errno; /* 0 = healthy */
+	uint64_t   fsyncs;
+	/* the open segment (used by the leader only) */
+	OxFile    *seg;
+	uint64_t   seg_start;
+};
+
+static char *
+seg_path (const char *dir, uint64_t start)
+{
+	return g_strdup_printf ("%s/%016" G_GINT64_MODIFIER "x.wal", dir, start);
+}
+
+static void
+put_u32 (uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t) (v >> (8 * i));
+}
+
+static void
+put_u64 (uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t) (v >> (8 * i));
+}
+
+static uint32_t
+get_u32 (const uint8_t *p)
+{
+	return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
+static uint64_t
+get_u64 (const uint8_t *p)
+{
+	return (uint64_t) get_u32 (p) | (uint64_t) get_u32 (p + 4) << 32;
+}
+
+static void
+seg_header (uint8_t h[OX_WAL_SEG_HEADER], uint64_t start)
+{
+	memset (h, 0, OX_WAL_SEG_HEADER);
+	memcpy (h, OX_WAL_MAGIC, 8);
+	put_u32 (h + 8, OX_WAL_VERSION);
+	put_u64 (h + 16, start);
+	uint32_t crc = ox_crc32c (0, h, 12);
+	crc = ox_crc32c (crc, h + 16, 16);
+	put_u32 (h + 12, crc);
+}
+
+static bool
+seg_header_ok (const uint8_t h[OX_WAL_SEG_HEADER], uint64_t *start)
+{
+	if (memcmp (h, OX_WAL_MAGIC, 8) || get_u32 (h + 8) != OX_WAL_VERSION)
+		return false;
+	uint32_t crc = ox_crc32c (0, h, 12);
+	crc = ox_crc32c (crc, h + 16, 16);
+	if (crc != get_u32 (h + 12))
+		return false;
+	*start = get_u64 (h + 16);
+	return true;
+}
+
+static size_t
+rec_size (size_t len)
+{
+	return (OX_WAL_REC_HEADER + len + OX_WAL_ALIGN - 1) & ~(size_t) (OX_WAL_ALIGN - 1);
+}
+
+/* ---- segment list ------------------------------------------------------------- */
+
+static gint
+cmp_u64 (gconstpointer a, gconstpointer b)
+{
+	uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted start LSNs of DIR's segment files. */
+static GArray *
+list_segments (const char *dir)
+{
+	GArray *segs = g_array_new (FALSE, FALSE, sizeof (uint64_t));
+	GDir *d = g_dir_open (dir, 0, NULL);
+	if (!d)
+		return segs;
+	const char *n;
+	while ((n = g_dir_read_name (d)) != NULL) {
+		size_t l = strlen (n);
+		if (l != 20 || strcmp (n + 16, ".wal"))
+			continue;
+		char *end;
+		uint64_t v = g_ascii_strtoull (n, &end, 16);
+		if (end != n + 16)
+			continue;
+		g_array_append_val (segs, v);
+	}
+	g_dir_close (d);
+	g_array_sort (segs, cmp_u64);
+	return segs;
+}
+
+/* ---- scanning ------------------------------------------------------------------- */
+
+int
+ox_wal_scan (const char *dbdir, OxWalRecordFn fn, void *user, OxWalScan *out)
+{
+	memset (out, 0, sizeof *out);
+	char *dir = g_build_filename (dbdir, "wal", NULL);
+	GArray *segs = list_segments (dir);
+	uint64_t expect = segs->len ? g_array_index (segs, uint64_t, 0) : 0;
+	out->end_lsn = expect;
+	int rc = 0;
+	for (guint i = 0; i < segs->len && !out->stop_reason; i++) {
+		uint64_t start = g_array_index (segs, uint64_t, i);
+		char *path = seg_path (dir, start);
+		char *data = NULL;
+		size_t len = 0;
+		if (ox_file_read_all (path, &data, &len) != 0) {
+			rc = -1;
+			g_free (path);
+			break;
+		}
+		out->nsegments++;
+		out->bytes += len;
+		uint64_t hstart;
+		if (len < OX_WAL_SEG_HEADER || !seg_header_ok ((uint8_t *) data, &hstart) || hstart != start) {
+			out->stop_reason = g_strdup_printf ("segment %s has a damaged header", path);
+		} else if (start != expect) {
+			out->stop_reason = g_strdup_printf ("segment %s starts at LSN %" G_GUINT64_FORMAT
+			                                    " but the log before it ends at %" G_GUINT64_FORMAT,
+			                                    path, start, expect);
+		} else {
+			size_t off = OX_WAL_SEG_HEADER;
+			while (off < len) {
+				const uint8_t *r = (const uint8_t *) data + off;
+				uint64_t lsn = start + (off - OX_WAL_SEG_HEADER);
+				if (len - off < OX_WAL_REC_HEADER) {
+					out->stop_reason = g_strdup_printf ("torn record header at LSN %" G_GUINT64_FORMAT, lsn);
+					break;
+				}
+				uint32_t plen = get_u32 (r);
+				if (plen == 0 && get_u32 (r + 4) == 0 && get_u64 (r + 8) == 0) {
+					/* zeros past the last record: preallocated or torn */
+					out->stop_reason = g_strdup_printf ("zeroed tail at LSN %" G_GUINT64_FORMAT, lsn);
+					break;
+				}
+				if (plen > len - off - OX_WAL_REC_HEADER) {
+					out->stop_reason = g_strdup_printf ("torn record at LSN %" G_GUINT64_FORMAT
+					                                    " (length %u runs past the end of the segment)", lsn, plen);
+					break;
+				}
+				uint32_t crc = ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + plen);
+				if (crc != get_u32 (r + 4)) {
+					out->stop_reason = g_strdup_printf ("checksum mismatch at LSN %" G_GUINT64_FORMAT, lsn);
+					break;
+				}
+				if (get_u64 (r + 8) != lsn) {
+					out->stop_reason = g_strdup_printf ("record at LSN %" G_GUINT64_FORMAT " claims LSN %"
+					                                    G_GUINT64_FORMAT, lsn, get_u64 (r + 8));
+					break;
+				}
+				if (fn)
+					fn (user, lsn, r[16], r + OX_WAL_REC_HEADER, plen);
+				out->nrecords++;
+				size_t sz = rec_size (plen);
+				off += sz > len - off ? len - off : sz;
+				out->end_lsn = start + (off - OX_WAL_SEG_HEADER);
+			}
+			expect = out->end_lsn;
+		}
+		g_free (data);
+		g_free (path);
+	}
+	if (!out->stop_reason && segs->len)
+		out->end_lsn = expect;
+	g_array_unref (segs);
+	g_free (dir);
+	return rc;
+}
+
+/* ---- writing --------------------------------------------------------------------- */
+
+/* Start segment 'start': create it with its header, fsync it and the
+ * directory (a new segment must survive a crash along with its records). */
+static int
+open_new_segment (OxWal *w, uint64_t start)
+{
+	char *path = seg_path (w->dir, start);
+	OxFile *f = ox_file_open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	g_free (path);
+	if (!f)
+		return -1;
+	uint8_t h[OX_WAL_SEG_HEADER];
+	seg_header (h, start);
+	if (ox_file_append (f, h, sizeof h) != 0 || ox_file_sync (f) != 0 || ox_dir_sync (w->dir) != 0) {
+		int e = errno;
+		ox_file_close (f);
+		errno = e;
+		return -1;
+	}
+	w->seg = f;
+	w->seg_start = start;
+	return 0;
+}
+
+OxWal *
+ox_wal_open (const char *dbdir, uint64_t end_lsn, uint64_t segment_size)
+{
+	OxWal *w = g_new0 (OxWal, 1);
+	g_mutex_init (&w->lock);
+	g_cond_init (&w->done);
+	w->dir = g_build_filename (dbdir, "wal", NULL);
+	w->seg_size = segment_size ? segment_size : 16u << 20;
+	w->pending = g_ptr_array_new ();
+	if (ox_dir_create (w->dir) != 0 && errno != EEXIST)
+		goto fail;
+	GArray *segs = list_segments (w->dir);
+	/* keep the segment holding end_lsn, cut there; drop the ones after */
+	uint64_t keep = UINT64_MAX;
+	for (guint i = 0; i < segs->len; i++) {
+		uint64_t s = g_array_index (segs, uint64_t, i);
+		if (s <= end_lsn)
+			keep = s;
+	}
+	for (guint i = 0; i < segs->len; i++) {
+		uint64_t s = g_array_index (segs, uint64_t, i);
+		if (s > end_lsn || (keep != UINT64_MAX && s > keep)) {
+			char *p = seg_path (w->dir, s);
+			ox_file_unlink (p);
+			g_free (p);
+		}
+	}
+	g_array_unref (segs);
+	if (ox_dir_sync (w->dir) != 0)
+		goto fail;
+	if (keep != UINT64_MAX) {
+		char *p = seg_path (w->dir, keep);
+		w->seg = ox_file_open (p, O_RDWR, 0600);
+		g_free (p);
+		if (!w->seg)
+			goto fail;
+		off_t want = (off_t) (OX_WAL_SEG_HEADER + (end_lsn - keep));
+		if (ox_file_size (w->seg) != want) {
+			if (ox_file_truncate (w->seg, want) != 0 || ox_file_sync (w->seg) != 0)
+				goto fail;
+		}
+		w->seg_start = keep;
+	} else if (open_new_segment (w, end_lsn) != 0)
+		goto fail;
+	w->tail_seg = w->seg_start;
+	w->next_lsn = w->written_lsn = w->flushed_lsn = end_lsn;
+	return w;
+fail:;
+	int e = errno;
+	ox_wal_close (w);
+	errno = e;
+	return NULL;
+}
+
+uint64_t
+ox_wal_append (OxWal *w, uint8_t kind, const void *payload, size_t len)
+{
+	size_t sz = rec_size (len);
+	g_mutex_lock (&w->lock);
+	if (w->broken_errno) {
+		errno = w->broken_errno;
+		g_mutex_unlock (&w->lock);
+		return 0;
+	}
+	uint64_t lsn = w->next_lsn;
+	if (lsn > w->tail_seg && lsn - w->tail_seg + sz > w->seg_size)
+		w->tail_seg = lsn;  /* this record starts a new segment */
+	Chunk *c = w->pending->len ? w->pending->pdata[w->pending->len - 1] : NULL;
+	if (!c || c->seg_start != w->tail_seg) {
+		c = g_new0 (Chunk, 1);
+		c->seg_start = w->tail_seg;
+		c->lsn = lsn;
+		c->bytes = g_byte_array_sized_new ((guint) (sz < 65536 ? 65536 : sz));
+		g_ptr_array_add (w->pending, c);
+	}
+	guint at = c->bytes->len;
+	g_byte_array_set_size (c->bytes, at + (guint) sz);
+	uint8_t *r = c->bytes->data + at;
+	memset (r, 0, sz);
+	put_u32 (r, (uint32_t) len);
+	put_u64 (r + 8, lsn);
+	r[16] = kind;
+	memcpy (r + OX_WAL_REC_HEADER, payload, len);
+	put_u32 (r + 4, ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + len));
+	w->next_lsn = lsn + sz;
+	w->pending_bytes += sz;
+	uint64_t end = w->next_lsn;
+	g_mutex_unlock (&w->lock);
+	return end;
+}
+
+static void
+chunk_free (gpointer p, gpointer unused)
+{
+	Chunk *c = p;
+	g_byte_array_unref (c->bytes);
+	g_free (c);
+}
+
+/* The leader's work: write chunks in order, switching segments. */
+static int
+write_chunks (OxWal *w, GPtrArray *chunks, bool sync)
+{
+	for (guint i = 0; i < chunks->len; i++) {
+		Chunk *c = chunks->pdata[i];
+		if (c->seg_start != w->seg_start) {
+			/* finish the old segment durably before the log moves on */
+			if (w->seg) {
+				if (ox_file_sync (w->seg) != 0)
+					return -1;
+				w->fsyncs++;
+				ox_file_close (w->seg);
+				w->seg = NULL;
+			}
+			if (open_new_segment (w, c->seg_start) != 0)
+				return -1;
+		}
+		if (ox_file_append (w->seg, c->bytes->data, c->bytes->len) != 0)
+			return -1;
+	}
+	if (sync) {
+		if (ox_file_sync (w->seg) != 0)
+			return -1;
+		w->fsyncs++;
+	}
+	return 0;
+}
+
+int
+ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
+{
+	g_mutex_lock (&w->lock);
+	for (;;) {
+		if (w->broken_errno) {
+			errno = w->broken_errno;
+			g_mutex_unlock (&w->lock);
+			return -1;
+		}
+		if ((sync ? w->flushed_lsn : w->written_lsn) >= upto) {
+			g_mutex_unlock (&w->lock);
+			return 0;
+		}
+		if (!w->flushing)
+			break;
+		g_cond_wait (&w->done, &w->lock);
+	}
+	/* become the leader for everything pending now */
+	w->flushing = true;
+	GPtrArray *chunks = w->pending;
+	w->pending = g_ptr_array_new ();
+	w->pending_bytes = 0;
+	uint64_t end = w->next_lsn;
+	g_mutex_unlock (&w->lock);
+
+	int rc = write_chunks (w, chunks, sync);
+	int e = errno;
+	g_ptr_array_foreach (chunks, chunk_free, NULL);
+	g_ptr_array_unref (chunks);
+
+	g_mutex_lock (&w->lock);
+	w->flushing = false;
+	if (rc != 0)
+		w->broken_errno = e ? e : EIO;
+	else {
+		w->written_lsn = end;
+		if (sync)
+			w->flushed_lsn = end;
+	}
+	g_cond_broadcast (&w->done);
+	g_mutex_unlock (&w->lock);
+	if (rc != 0) {
+		errno = e ? e : EIO;
+		return -1;
+	}
+	/* our target may be beyond what we took if others appended meanwhile;
+	 * it cannot be: upto was appended before we took the tail */
+	return 0;
+}
+
+bool
+ox_wal_broken (OxWal *w, int *err)
+{
+	g_mutex_lock (&w->lock);
+	int e = w->broken_errno;
+	g_mutex_unlock (&w->lock);
+	if (err)
+		*err = e;
+	return e != 0;
+}
+
+uint64_t
+ox_wal_end_lsn (OxWal *w)
+{
+	g_mutex_lock (&w->lock);
+	uint64_t v = w->next_lsn;
+	g_mutex_unlock (&w->lock);
+	return v;
+}
+
+uint64_t
+ox_wal_unwritten (OxWal *w)
+{
+	g_mutex_lock (&w->lock);
+	uint64_t v = w->next_lsn - w->written_lsn;
+	g_mutex_unlock (&w->lock);
+	return v;
+}
+
+uint64_t
+ox_wal_fsync_count (OxWal *w)
+{
+	return w->fsyncs;
+}
+
+void
+ox_wal_close (OxWal *w)
+{
+	if (!w)
+		return;
+	if (w->seg && !w->broken_errno) {
+		ox_wal_flush (w, w->next_lsn, true);
+	}
+	if (w->seg)
+		ox_file_close (w->seg);
+	if (w->pending) {
+		g_ptr_array_foreach (w->pending, chunk_free, NULL);
+		g_ptr_array_unref (w->pending);
+	}
+	g_mutex_clear (&w->lock);
+	g_cond_clear (&w->done);
+	g_free (w->dir);
+	g_free (w);
+}
