@@ -85,6 +85,10 @@ replay_table (Replay *rp, OxTxn *t, OxReader *r, bool is_view)
 	}
 	if (is_view) {
 		tab->view_src = ox_get_str (r, a);
+		tab->ndeps = ox_get_u16 (r);
+		tab->deps = OX_NEW_N (a, uint32_t, tab->ndeps > 0 ? tab->ndeps : 1);
+		for (int i = 0; i < tab->ndeps; i++)
+			tab->deps[i] = ox_get_u32 (r);
 		size_t end;
 		if (!r->bad)
 			tab->view_query = (OxSelectStmt *) ox_parse_one (a, tab->view_src, strlen (tab->view_src), &end);

@@ -603,9 +603,7 @@ exec_set (OxSession *s, OxSetStmt *st)
 			if (!s->in_block)
 				ox_session_notice (s, "25P01", "SET TRANSACTION can only be used in transaction blocks");
 			else if (s->txn && iso)
-				s->txn->iso = iso == OX_ISO_READ_UNCOMMITTED ? OX_ISO_READ_COMMITTED : iso;
-			if (s->txn && s->txn->iso == OX_ISO_SERIALIZABLE && !s->txn->read_tables)
-				s->txn->read_tables = g_hash_table_new (NULL, NULL);
+				ox_txn_set_isolation (s->txn, iso == OX_ISO_READ_UNCOMMITTED ? OX_ISO_READ_COMMITTED : iso);
 		}
 	} else if (!strcmp (name, "synchronous_commit")) {
 		int m = val ? parse_sync_mode (val) : -1;
@@ -1155,8 +1153,11 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			ox_raise (OX_ERR_PROGRAM_LIMIT, 0, "tables can have at most 1600 columns");
 		t->ncols = ncols;
 		t->cols = OX_NEW_N (a, OxColumn, ncols > 0 ? ncols : 1);
+		/* owned by the statement's arena: the code below may raise */
 		GPtrArray *pending = g_ptr_array_new_with_free_func (g_free);
 		GPtrArray *checks = g_ptr_array_new ();
+		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, pending);
+		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, checks);
 		bool have_pk = false;
 		for (int i = 0; i < ncols; i++) {
 			OxColumn *col = &t->cols[i];
@@ -1230,19 +1231,17 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			case OX_CONSTR_PRIMARY:
 			case OX_CONSTR_UNIQUE: {
 				PendingIndex *pi = g_new0 (PendingIndex, 1);
+				g_ptr_array_add (pending, pi);  /* owned before anything can raise */
 				resolve_key_cols (t, c->keys, pi, c->node.loc + 1);
 				pi->primary = c->type == OX_CONSTR_PRIMARY;
 				pi->name = c->name;
 				if (pi->primary) {
-					if (have_pk) {
-						g_free (pi);
+					if (have_pk)
 						ox_raise ("42P16", c->node.loc + 1, "multiple primary keys for table \"%s\" are not allowed", t->obj.name);
-					}
 					have_pk = true;
 					for (int i = 0; i < pi->ncols; i++)
 						t->cols[pi->cols[i]].notnull = true;
 				}
-				g_ptr_array_add (pending, pi);
 				break;
 			}
 			case OX_CONSTR_FOREIGN:
@@ -1255,7 +1254,6 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		t->checks = OX_NEW_N (a, OxCheck, checks->len > 0 ? checks->len : 1);
 		for (guint i = 0; i < checks->len; i++)
 			t->checks[i] = *(OxCheck *) checks->pdata[i];
-		g_ptr_array_unref (checks);
 		/* bind defaults and checks once now so that errors show at CREATE */
 		for (int i = 0; i < t->ncols; i++) {
 			if (t->cols[i].default_expr) {
@@ -1291,7 +1289,6 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			create_index_obj (d, t, nm, pi->ncols, pi->cols, NULL, true, pi->primary, true);
 			g_free (nm);
 		}
-		g_ptr_array_unref (pending);
 	} OX_CATCH {
 		if (!registered) {
 			g_ptr_array_unref (t->indexes);
@@ -1354,7 +1351,7 @@ ddl_create_index (Ddl *d, OxCreateIndexStmt *ci)
 		desc[i] = el->dir == OX_SORT_DESC;
 	}
 	OxSchema *sc = t->obj.schema;
-	char *name;
+	char *volatile name;
 	if (ci->name) {
 		if (ox_catalog_relname_taken (d->c, d->t, sc, ci->name)) {
 			if (ci->if_not_exists) {
@@ -1378,6 +1375,56 @@ ddl_create_index (Ddl *d, OxCreateIndexStmt *ci)
 	g_free (name);
 	if (failed)
 		ox_error_rethrow_current ();
+}
+
+static void collect_deps_query (OxQuery *q, GArray *out);
+
+static void
+collect_deps_expr (OxExpr *e, GArray *out)
+{
+	if (!e)
+		return;
+	if (e->kind == OX_E_SUBLINK)
+		collect_deps_query (e->subquery, out);
+	for (int i = 0; i < e->nargs; i++)
+		collect_deps_expr (e->args[i], out);
+}
+
+static void
+add_dep (GArray *out, uint32_t oid)
+{
+	for (guint i = 0; i < out->len; i++)
+		if (g_array_index (out, uint32_t, i) == oid)
+			return;
+	g_array_append_val (out, oid);
+}
+
+/* The tables and views a bound query reads (for DROP's dependency check). */
+static void
+collect_deps_query (OxQuery *q, GArray *out)
+{
+	if (!q)
+		return;
+	collect_deps_query (q->larg, out);
+	collect_deps_query (q->rarg, out);
+	for (guint i = 0; i < q->rtable->len; i++) {
+		OxRte *r = q->rtable->pdata[i];
+		if (r->kind == OX_RTE_TABLE && r->table)
+			add_dep (out, r->table->obj.oid);
+		else if (r->view)
+			add_dep (out, r->view->obj.oid);
+		else if (r->kind == OX_RTE_SUBQUERY)
+			collect_deps_query (r->subquery, out);
+	}
+	for (guint i = 0; i < q->targets->len; i++)
+		collect_deps_expr (((OxTarget *) q->targets->pdata[i])->expr, out);
+	collect_deps_expr (q->where, out);
+	collect_deps_expr (q->having, out);
+	for (guint i = 0; q->values && i < q->values->len; i++) {
+		GPtrArray *row = q->values->pdata[i];
+		for (guint c = 0; c < row->len; c++)
+			collect_deps_expr (row->pdata[c], out);
+	}
 }
 
 static void
@@ -1427,6 +1474,11 @@ ddl_create_view (Ddl *d, OxCreateViewStmt *cv)
 		v->cols[j].type = tg->expr->type;
 		j++;
 	}
+	GArray *deps = g_array_new (FALSE, FALSE, sizeof (uint32_t));
+	collect_deps_query (q, deps);
+	v->ndeps = (int) deps->len;
+	v->deps = ox_arena_memdup (a, deps->data, sizeof (uint32_t) * (deps->len ? deps->len : 1));
+	g_array_unref (deps);
 	v->view_src = ox_arena_strdup (a, cv->query_src);
 	size_t end;
 	v->view_query = (OxSelectStmt *) ox_parse_one (a, v->view_src, strlen (v->view_src), &end);
@@ -1454,6 +1506,53 @@ drop_table_obj (Ddl *d, OxTable *t)
 		ox_catalog_drop (d->c, d->t, ixs->pdata[i]);
 	g_ptr_array_unref (ixs);
 	ox_catalog_drop (d->c, d->t, &t->obj);
+}
+
+/* Views (visible to us) that read object oid. */
+static GPtrArray *
+dependent_views (Ddl *d, uint32_t oid)
+{
+	GPtrArray *all = ox_catalog_list (d->c, d->t, OX_KIND_VIEW);
+	GPtrArray *out = g_ptr_array_new ();
+	for (guint i = 0; i < all->len; i++) {
+		OxTable *v = all->pdata[i];
+		for (int k = 0; k < v->ndeps; k++)
+			if (v->deps[k] == oid) {
+				g_ptr_array_add (out, v);
+				break;
+			}
+	}
+	g_ptr_array_unref (all);
+	return out;
+}
+
+/* Refuse (2BP01) or, with CASCADE, drop the views that depend on o. */
+static void
+drop_dependents (Ddl *d, OxCatObject *o, bool cascade, int loc)
+{
+	GPtrArray *deps = dependent_views (d, o->oid);
+	ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, deps);
+	if (deps->len == 0)
+		return;
+	const char *kind = o->kind == OX_KIND_VIEW ? "view" : "table";
+	if (!cascade) {
+		GString *detail = g_string_new (NULL);
+		for (guint i = 0; i < deps->len; i++)
+			g_string_append_printf (detail, "%sview %s depends on %s %s", i ? "\n" : "",
+			                        ((OxTable *) deps->pdata[i])->obj.name, kind, o->name);
+		char *det = ox_arena_strdup (d->x->arena, detail->str);
+		g_string_free (detail, TRUE);
+		ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, loc, det, "Use DROP ... CASCADE to drop the dependent objects too.",
+		               "cannot drop %s %s because other objects depend on it", kind, o->name);
+	}
+	for (guint i = 0; i < deps->len; i++) {
+		OxTable *v = deps->pdata[i];
+		if (__atomic_load_n (&v->obj.xmax, __ATOMIC_ACQUIRE) == d->t->id)
+			continue;  /* already dropped through another dependency */
+		drop_dependents (d, &v->obj, true, loc);
+		ox_session_notice (d->s, "00000", "drop cascades to view %s", v->obj.name);
+		ox_catalog_drop (d->c, d->t, &v->obj);
+	}
 }
 
 static void
@@ -1520,6 +1619,8 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
 			               ds->type == OX_OBJ_TABLE ? "a table" : ds->type == OX_OBJ_VIEW ? "a view" : "an index");
 		}
+		if (o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW)
+			drop_dependents (d, o, ds->cascade, 0);
 		if (o->kind == OX_KIND_TABLE) {
 			ox_txn_lock_relation (d->t, o->oid, OX_LOCK_ACCESS_EXCLUSIVE);
 			drop_table_obj (d, (OxTable *) o);

@@ -205,6 +205,12 @@ main (int argc, char **argv)
 		ox_db_close (cli.db);
 		return 2;
 	}
+	/* Say so when recovery had to stop early (a torn tail after a crash,
+	 * a damaged record): the user should know that the log was cut. */
+	char *db_status = ox_db_status (cli.db);
+	if (db_status && strstr (db_status, "stopped early"))
+		fputs (db_status, stderr);
+	ox_free (db_status);
 	ox_session_set_notice_func (cli.session, ox_cli_notice_cb, &cli);
 	ox_cli_install_sigint ();
 

@@ -32,7 +32,7 @@ stamp_hook (void *object, int action, uint64_t ts)
 	else {
 		__atomic_store_n (&o->xmax, ts, __ATOMIC_RELEASE);
 		if (o->kind == OX_KIND_INDEX)
-			((OxIndex *) o)->data->valid = false;
+			__atomic_store_n (&((OxIndex *) o)->data->valid, false, __ATOMIC_RELEASE);
 	}
 }
 
@@ -41,7 +41,7 @@ undo_hook (void *object, int action)
 {
 	OxCatObject *o = object;
 	if (action == 1) {
-		o->aborted = true;
+		__atomic_store_n (&o->aborted, true, __ATOMIC_RELEASE);
 		if (o->kind == OX_KIND_INDEX) {
 			OxIndex *ix = (OxIndex *) o;
 			ox_table_drop_index (ix->table->data, ix->data);
@@ -104,6 +104,9 @@ encode_hook (void *object, int action, GByteArray *out)
 			ox_put_u32 (out, (uint32_t) v->cols[i].type.typmod);
 		}
 		ox_put_str (out, v->view_src);
+		ox_put_u16 (out, (uint16_t) v->ndeps);
+		for (int i = 0; i < v->ndeps; i++)
+			ox_put_u32 (out, v->deps[i]);
 		return 1;
 	}
 	case OX_KIND_INDEX: {
@@ -192,7 +195,7 @@ stamp_visible (uint64_t ts, const OxTxn *t)
 bool
 ox_cat_visible (const OxCatObject *o, const OxTxn *t)
 {
-	if (o->aborted)
+	if (__atomic_load_n (&o->aborted, __ATOMIC_ACQUIRE))
 		return false;
 	if (!stamp_visible (__atomic_load_n (&o->xmin, __ATOMIC_ACQUIRE), t))
 		return false;
@@ -211,7 +214,7 @@ ox_cat_dropped_latest (const OxCatObject *o, const OxTxn *t)
 static bool
 latest_visible (const OxCatObject *o, const OxTxn *t)
 {
-	if (o->aborted)
+	if (__atomic_load_n (&o->aborted, __ATOMIC_ACQUIRE))
 		return false;
 	uint64_t xmin = __atomic_load_n (&o->xmin, __ATOMIC_ACQUIRE);
 	if (OX_TS_IS_TXN (xmin) && xmin != t->id)

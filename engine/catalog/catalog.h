@@ -80,6 +80,8 @@ typedef struct OxTable {
 	/* views */
 	const char  *view_src;   /* SELECT text; NULL for tables */
 	OxSelectStmt *view_query;/* parsed (obj.arena) */
+	uint32_t    *deps;       /* views: oids of the tables and views it reads */
+	int          ndeps;
 } OxTable;
 
 struct OxIndex {

@@ -89,10 +89,18 @@ fill_columns (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 			r[7] = txt (a, data_type_name (col->type));
 			r[8] = (col->type.id == OX_T_VARCHAR || col->type.id == OX_T_BPCHAR) && col->type.typmod >= 0
 			       ? num (col->type.typmod) : ox_null (OX_T_INT4);
-			r[9] = col->type.id == OX_T_NUMERIC && col->type.typmod >= 0
-			       ? num (OX_TYPMOD_NUMERIC_P (col->type.typmod)) : ox_null (OX_T_INT4);
-			r[10] = col->type.id == OX_T_NUMERIC && col->type.typmod >= 0
-			        ? num (OX_TYPMOD_NUMERIC_S (col->type.typmod)) : ox_null (OX_T_INT4);
+			/* numeric_precision as PostgreSQL reports it: bits for the
+			 * integer and float types, digits for numeric(p,s) */
+			int prec = col->type.id == OX_T_INT2 ? 16 : col->type.id == OX_T_INT4 ? 32 :
+			           col->type.id == OX_T_INT8 ? 64 : col->type.id == OX_T_FLOAT4 ? 24 :
+			           col->type.id == OX_T_FLOAT8 ? 53 : -1;
+			int scale = ox_type_is_integer (col->type.id) ? 0 : -1;
+			if (col->type.id == OX_T_NUMERIC && col->type.typmod >= 0) {
+				prec = OX_TYPMOD_NUMERIC_P (col->type.typmod);
+				scale = OX_TYPMOD_NUMERIC_S (col->type.typmod);
+			}
+			r[9] = prec >= 0 ? num (prec) : ox_null (OX_T_INT4);
+			r[10] = scale >= 0 ? num (scale) : ox_null (OX_T_INT4);
 			g_ptr_array_add (rows, r);
 		}
 	}

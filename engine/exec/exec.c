@@ -1012,6 +1012,7 @@ ox_op_hashjoin_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxEx
 /* ---- aggregation ------------------------------------------------------------------------------- */
 
 typedef struct AggState {
+	GPtrArray *rows;   /* ORDER BY inside the call: (arg, arg2, keys...) rows to sort at the end */
 	int64_t  count;
 	OxValue  acc;      /* sum / min / max / bool */
 	bool     has;
@@ -1039,6 +1040,8 @@ static void
 agg_state_free (AggOp *g, AggState *st)
 {
 	for (int i = 0; i < g->naggs; i++) {
+		if (st[i].rows)
+			g_ptr_array_unref (st[i].rows);
 		if (st[i].str)
 			g_string_free (st[i].str, TRUE);
 		if (st[i].seen) {
@@ -1079,12 +1082,77 @@ to_acc_type (OxArena *a, const OxValue *v, OxTypeId acc)
 	return *v;
 }
 
+/* Fold one (non-NULL) argument value into an aggregate's state; d is the
+ * second argument (string_agg's delimiter). */
+static void
+agg_accum (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxValue v, OxValue d)
+{
+	if (ag->distinct) {
+		if (!s->seen) {
+			s->seen = g_new0 (HTable, 1);
+			ht_init (s->seen, 1);
+		}
+		uint32_t h = ox_row_hash (&v, NULL, 1);
+		if (ht_find (s->seen, h, &v))
+			return;
+		ht_insert (s->seen, g->arena, h, copy_row (g->arena, &v, 1));
+	}
+	s->count++;
+	switch (ag->kind) {
+	case OX_AGG_COUNT:
+		break;
+	case OX_AGG_SUM:
+	case OX_AGG_AVG: {
+		OxTypeId acc = ag->kind == OX_AGG_SUM ? (OxTypeId) ag->type.id
+		               : (ag->type.id == OX_T_FLOAT8 ? OX_T_FLOAT8 : OX_T_NUMERIC);
+		OxValue cv = to_acc_type (g->tmp, &v, acc);
+		if (!s->has) {
+			s->acc = ox_value_copy (g->arena, &cv);
+			s->has = true;
+		} else {
+			OxTypeId res;
+			OxOpFn add = acc == (OxTypeId) ag->type.id && ag->add ? ag->add : ox_op_lookup ("+", acc, acc, &res);
+			OxValue sum = add (x, g->tmp, &s->acc, &cv);
+			s->acc = ox_value_copy (g->arena, &sum);
+		}
+		break;
+	}
+	case OX_AGG_MIN:
+	case OX_AGG_MAX:
+		if (!s->has || (ag->kind == OX_AGG_MIN ? ox_value_cmp (&v, &s->acc) < 0 : ox_value_cmp (&v, &s->acc) > 0)) {
+			s->acc = ox_value_copy (g->arena, &v);
+			s->has = true;
+		}
+		break;
+	case OX_AGG_BOOL_AND:
+		s->acc = ox_bool (s->has ? (s->acc.v.b && v.v.b) : v.v.b);
+		s->has = true;
+		break;
+	case OX_AGG_BOOL_OR:
+		s->acc = ox_bool (s->has ? (s->acc.v.b || v.v.b) : v.v.b);
+		s->has = true;
+		break;
+	case OX_AGG_STRING_AGG:
+		if (!s->str)
+			s->str = g_string_new (NULL);
+		else if (!d.null)
+			g_string_append_len (s->str, d.v.str, d.len);
+		g_string_append_len (s->str, v.v.str, v.len);
+		s->has = true;
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 agg_advance (AggOp *g, OxExec *x, AggState *st, const OxValue *row)
 {
 	for (int i = 0; i < g->naggs; i++) {
 		OxAggref *ag = g->aggs[i];
 		AggState *s = &st[i];
+		if (ag->filter && !ox_eval_qual (ag->filter, x, row, g->tmp))
+			continue;
 		if (ag->kind == OX_AGG_COUNT_STAR) {
 			s->count++;
 			continue;
@@ -1092,70 +1160,50 @@ agg_advance (AggOp *g, OxExec *x, AggState *st, const OxValue *row)
 		OxValue v = ox_eval (ag->arg, x, row, g->tmp);
 		if (v.null)
 			continue;
-		if (ag->distinct) {
-			if (!s->seen) {
-				s->seen = g_new0 (HTable, 1);
-				ht_init (s->seen, 1);
+		OxValue d = ag->arg2 ? ox_eval (ag->arg2, x, row, g->tmp) : ox_null (OX_T_TEXT);
+		if (ag->norder) {
+			/* keep the row; the values are folded in sorted order at the end */
+			OxValue *r = ox_arena_alloc (g->arena, sizeof (OxValue) * (size_t) (2 + ag->norder));
+			r[0] = ox_value_copy (g->arena, &v);
+			r[1] = ox_value_copy (g->arena, &d);
+			for (int k = 0; k < ag->norder; k++) {
+				OxValue kv = ox_eval (ag->order[k], x, row, g->tmp);
+				r[2 + k] = ox_value_copy (g->arena, &kv);
 			}
-			uint32_t h = ox_row_hash (&v, NULL, 1);
-			if (ht_find (s->seen, h, &v))
-				continue;
-			ht_insert (s->seen, g->arena, h, copy_row (g->arena, &v, 1));
+			if (!s->rows)
+				s->rows = g_ptr_array_new ();
+			g_ptr_array_add (s->rows, r);
+			continue;
 		}
-		s->count++;
-		switch (ag->kind) {
-		case OX_AGG_COUNT:
-			break;
-		case OX_AGG_SUM:
-		case OX_AGG_AVG: {
-			OxTypeId acc = ag->kind == OX_AGG_SUM ? (OxTypeId) ag->type.id
-			               : (ag->type.id == OX_T_FLOAT8 ? OX_T_FLOAT8 : OX_T_NUMERIC);
-			OxValue cv = to_acc_type (g->tmp, &v, acc);
-			if (!s->has) {
-				s->acc = ox_value_copy (g->arena, &cv);
-				s->has = true;
-			} else {
-				OxTypeId res;
-				OxOpFn add = acc == (OxTypeId) ag->type.id && ag->add ? ag->add : ox_op_lookup ("+", acc, acc, &res);
-				OxValue sum = add (x, g->tmp, &s->acc, &cv);
-				s->acc = ox_value_copy (g->arena, &sum);
-			}
-			break;
-		}
-		case OX_AGG_MIN:
-		case OX_AGG_MAX:
-			if (!s->has || (ag->kind == OX_AGG_MIN ? ox_value_cmp (&v, &s->acc) < 0 : ox_value_cmp (&v, &s->acc) > 0)) {
-				s->acc = ox_value_copy (g->arena, &v);
-				s->has = true;
-			}
-			break;
-		case OX_AGG_BOOL_AND:
-			s->acc = ox_bool (s->has ? (s->acc.v.b && v.v.b) : v.v.b);
-			s->has = true;
-			break;
-		case OX_AGG_BOOL_OR:
-			s->acc = ox_bool (s->has ? (s->acc.v.b || v.v.b) : v.v.b);
-			s->has = true;
-			break;
-		case OX_AGG_STRING_AGG: {
-			OxValue d = ox_eval (ag->arg2, x, row, g->tmp);
-			if (!s->str)
-				s->str = g_string_new (NULL);
-			else if (!d.null)
-				g_string_append_len (s->str, d.v.str, d.len);
-			g_string_append_len (s->str, v.v.str, v.len);
-			s->has = true;
-			break;
-		}
-		default:
-			break;
-		}
+		agg_accum (g, x, ag, s, v, d);
 	}
+}
+
+static int
+agg_order_cmp (const void *pa, const void *pb, void *user)
+{
+	OxAggref *ag = user;
+	const OxValue *a = *(OxValue *const *) pa, *b = *(OxValue *const *) pb;
+	for (int k = 0; k < ag->norder; k++) {
+		int c = ox_sort_cmp (&a[2 + k], &b[2 + k], ag->order_desc[k], ag->order_nulls_first[k]);
+		if (c)
+			return c;
+	}
+	return 0;
 }
 
 static OxValue
 agg_final (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxArena *a)
 {
+	if (ag->norder && s->rows) {
+		if (s->rows->len > 1)
+			qsort_r (s->rows->pdata, s->rows->len, sizeof (gpointer), agg_order_cmp, ag);
+		for (guint i = 0; i < s->rows->len; i++) {
+			OxValue *r = s->rows->pdata[i];
+			agg_accum (g, x, ag, s, r[0], r[1]);
+		}
+		g_ptr_array_set_size (s->rows, 0);
+	}
 	switch (ag->kind) {
 	case OX_AGG_COUNT_STAR:
 	case OX_AGG_COUNT:
@@ -1732,6 +1780,7 @@ typedef struct ModifyOp {
 	OxExpr  **sets_single;
 	OxValue  *newrow;
 	OxValue  *retrow;
+	OxValue  *retin;     /* UPDATE/DELETE: input row with new values, for RETURNING */
 	OxValue  *tmprow;
 	OxArena  *tmp;
 	bool      done;
@@ -1914,12 +1963,18 @@ modify_next (OxOp *op, OxExec *x)
 			if (r == OX_WRITE_OK) {
 				x->changes++;
 				if (m->nret) {
-					if (is_update)
-						RETURN_ROW (op, returning_row (m, x, m->newrow));
-					/* DELETE returns the old row */
-					for (int c = 0; c < t->ncols; c++)
-						m->newrow[c] = seen->vals[c];
-					RETURN_ROW (op, returning_row (m, x, m->newrow));
+					/* RETURNING sees the input row (FROM/USING tables
+					 * included) with the result table's columns holding
+					 * the new row (UPDATE) or the deleted one (DELETE) */
+					int w = op->left->ncols;
+					if (by_pos)
+						memcpy (m->retin, cur, sizeof (OxValue) * (size_t) w);
+					for (int c = 0; c < t->ncols; c++) {
+						int pos = by_pos ? m->colpos[c] : c;
+						if (pos >= 0)
+							m->retin[pos] = is_update ? m->newrow[c] : seen->vals[c];
+					}
+					RETURN_ROW (op, returning_row (m, x, m->retin));
 				}
 				break;
 			}
@@ -1977,6 +2032,7 @@ ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, i
 	m->newrow = OX_NEW_N (a, OxValue, t->ncols + 2);
 	m->tmprow = OX_NEW_N (a, OxValue, t->ncols + 2);
 	m->retrow = OX_NEW_N (a, OxValue, nret > 0 ? nret : 1);
+	m->retin = OX_NEW_N (a, OxValue, (src->ncols > t->ncols + 2 ? src->ncols : t->ncols + 2));
 	return &m->op;
 }
 

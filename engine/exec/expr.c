@@ -643,7 +643,7 @@ ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 	}
 	case OX_E_TYPEOF: {
 		OxExpr *arg = e->args[0];
-		const char *n = ox_type_format (a, arg->type);
+		const char *n = ox_type_name ((OxTypeId) arg->type.id);
 		return ox_text (OX_T_TEXT, n, strlen (n));
 	}
 	case OX_E_VAR:

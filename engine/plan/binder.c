@@ -44,7 +44,8 @@ struct Scope {
 typedef struct CteDef {
 	const char        *name;
 	OxCommonTableExpr *def;
-	OxQuery           *bound;  /* bound once, reused */
+	OxQuery           *bound;    /* bound once, reused */
+	bool               binding;  /* being bound: invisible to itself */
 } CteDef;
 
 typedef struct Binder {
@@ -52,6 +53,9 @@ typedef struct Binder {
 	OxSession *s;
 	OxArena   *a;
 	OxType    *ptypes;   /* [OX_MAX_PARAMS] inferred $n types */
+	bool       setop_branch; /* the next bind_select is a UNION/INTERSECT/EXCEPT
+	                            branch: leave unknown outputs for the set
+	                            operation to resolve, as PostgreSQL does */
 	int       *nparams;
 	int        depth;
 } Binder;
@@ -62,6 +66,7 @@ static OxExpr *bind_expr (Binder *b, Scope *sc, OxNode *n);
 static OxQuery *bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes);
 static void add_target (Binder *b, OxQuery *q, OxExpr *e, const char *name, bool junk);
 static OxQuery *new_query (Binder *b);
+bool ox_expr_equal (const OxExpr *a, const OxExpr *b);
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -198,7 +203,7 @@ coerce_to (Binder *b, OxExpr *e, OxType t, char ctx, const char *what)
 		if (e->type.id == OX_T_UNKNOWN)
 			ok = true;
 		if (!ok) {
-			if (ctx == 'e' || c == 0)
+			if (ctx == 'e' || (c == 0 && ctx != 'a'))
 				ox_raise ("42846", e->loc + 1, "cannot cast type %s to %s",
 				          tname (b, e->type), tname (b, t));
 			ox_raise_full (OX_ERR_DATATYPE_MISMATCH, e->loc + 1, NULL,
@@ -372,10 +377,11 @@ bind_columnref (Binder *b, Scope *sc, OxColumnRef *cr)
 	int loc = cr->node.loc;
 	if (nf > 3)
 		ox_raise (OX_ERR_SYNTAX, loc + 1, "improper qualified name (too many dotted names)");
-	int level = 0;
-	for (Scope *s = sc; s; s = s->parent, level++) {
+	int level = -1;
+	for (Scope *s = sc; s; s = s->parent) {
 		if (!s->q)
-			continue;
+			continue;  /* a WITH scope: not a query level */
+		level++;
 		if (!rel && s->merged) {
 			for (guint i = 0; i < s->merged->len; i++) {
 				Merged *m = s->merged->pdata[i];
@@ -433,6 +439,10 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 	bool is_concat = !strcmp (name, "||");
 	if (!l) {
 		/* prefix operator */
+		if (!strcmp (name, "|/") && (ox_type_is_integer (rt) || rt == OX_T_FLOAT4 || rt == OX_T_UNKNOWN)) {
+			r = coerce_id (b, r, OX_T_FLOAT8);  /* dsqrt: double precision */
+			rt = OX_T_FLOAT8;
+		}
 		if (rt == OX_T_UNKNOWN) {
 			r = coerce_id (b, r, !strcmp (name, "~") ? OX_T_INT4 : OX_T_NUMERIC);
 			rt = (OxTypeId) r->type.id;
@@ -504,7 +514,11 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 			               "operator does not exist: %s %s %s", tname (b, l->type), name, tname (b, r->type));
 		}
 		/* Integer arithmetic keeps the wider integer type; PostgreSQL has
-		 * int2+int2 -> int2 but int2+int4 -> int4. */
+		 * int2+int2 -> int2 but int2+int4 -> int4.  real mixed with an
+		 * integer or numeric operand computes in double precision (the
+		 * float48 operators win over float4 ones in PG's resolution). */
+		if (ct == OX_T_FLOAT4 && lt != rt && lt != OX_T_UNKNOWN && rt != OX_T_UNKNOWN)
+			ct = OX_T_FLOAT8;
 		target_l = target_r = ct;
 	}
 	if (lt != target_l)
@@ -633,8 +647,33 @@ bind_aggregate (Binder *b, Scope *sc, OxFuncCall *fc, const char *name, int kind
 			break;
 		}
 	}
-	if (fc->agg_filter)
-		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, "FILTER is not supported yet");
+	if (fc->agg_filter) {
+		sc->in_agg = true;
+		ag->filter = coerce_bool (b, bind_expr (b, sc, fc->agg_filter), "FILTER");
+		sc->in_agg = false;
+	}
+	if (fc->agg_order && fc->agg_order->n > 0) {
+		int n = fc->agg_order->n;
+		ag->norder = n;
+		ag->order = OX_NEW_N (b->a, OxExpr *, n);
+		ag->order_desc = OX_NEW_N (b->a, bool, n);
+		ag->order_nulls_first = OX_NEW_N (b->a, bool, n);
+		sc->in_agg = true;
+		for (int i = 0; i < n; i++) {
+			OxSortBy *sb = fc->agg_order->items[i];
+			ag->order[i] = resolve_unknown (b, bind_expr (b, sc, sb->expr));
+			ag->order_desc[i] = sb->dir == OX_SORT_DESC;
+			ag->order_nulls_first[i] = sb->nulls == OX_NULLS_DEFAULT ? ag->order_desc[i] : sb->nulls == OX_NULLS_FIRST;
+		}
+		sc->in_agg = false;
+		if (ag->distinct) {
+			/* PostgreSQL: with DISTINCT, the ORDER BY must sort by the argument */
+			for (int i = 0; i < n; i++)
+				if (!ox_expr_equal (ag->order[i], ag->arg))
+					ox_raise (OX_ERR_INVALID_COLUMN_REF, loc + 1,
+					          "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list");
+		}
+	}
 	if (!sc->q->aggs)
 		sc->q->aggs = parr (b);
 	g_ptr_array_add (sc->q->aggs, ag);
@@ -1143,7 +1182,7 @@ find_cte (Scope *sc, const char *name, int *levels)
 			continue;
 		for (guint i = s->ctes->len; i-- > 0;) {
 			CteDef *c = s->ctes->pdata[i];
-			if (!strcmp (c->name, name)) {
+			if (!c->binding && !strcmp (c->name, name)) {
 				*levels = lv;
 				return c;
 			}
@@ -1222,7 +1261,10 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 				Scope *defscope = sc;
 				for (int i = 0; i < lv; i++)
 					defscope = defscope->parent;
-				cte->bound = bind_select (b, defscope->parent, (OxSelectStmt *) cte->def->query, NULL);
+				/* a CTE sees the other CTEs of its WITH (not itself) */
+				cte->binding = true;
+				cte->bound = bind_select (b, defscope, (OxSelectStmt *) cte->def->query, NULL);
+				cte->binding = false;
 			}
 			check_alias_unique (b, q, alias, loc);
 			OxRte *r = add_rte (b, q, OX_RTE_SUBQUERY, alias);
@@ -1236,8 +1278,9 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 	}
 	OxTable *t = NULL;
 	if (rv->schema) {
-		OxSchema *s = ox_session_schema (b->s, rv->schema, loc);
-		t = ox_catalog_relation (b->s->db->catalog, b->x->txn, s, rv->name);
+		/* PostgreSQL reports a missing schema here as a missing relation */
+		OxSchema *s = ox_catalog_schema (b->s->db->catalog, b->x->txn, rv->schema);
+		t = s ? ox_catalog_relation (b->s->db->catalog, b->x->txn, s, rv->name) : NULL;
 	} else
 		t = ox_session_relation (b->s, NULL, rv->name);
 	if (!t) {
@@ -1259,6 +1302,7 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 		r = add_rte (b, q, OX_RTE_SUBQUERY, alias);
 		r->subquery = sub;
 		r->is_view = true;
+		r->view = t;
 		rte_from_query (b, r, sub);
 		/* a view's column names are the catalog's */
 		r->colnames = OX_NEW_N (b->a, const char *, t->ncols);
@@ -1719,6 +1763,9 @@ bind_order_by (Binder *b, Scope *sc, OxList *sort, bool setop)
 			}
 		}
 		if (idx < 0) {
+			if (setop && n->tag == OX_N_COLUMNREF && ((OxColumnRef *) n)->fields->n == 1)
+				ox_raise (OX_ERR_UNDEFINED_COLUMN, n->loc + 1, "column \"%s\" does not exist",
+				          (const char *) ((OxColumnRef *) n)->fields->items[0]);
 			if (setop)
 				ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1,
 				               "Only result column names can be used, not expressions or functions.",
@@ -1846,7 +1893,9 @@ bind_setop (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 	OxQuery *q = new_query (b);
 	q->setop = sel->op;
 	q->setop_all = sel->all;
+	b->setop_branch = true;
 	q->larg = bind_select (b, parent, sel->larg, ctes);
+	b->setop_branch = true;
 	q->rarg = bind_select (b, parent, sel->rarg, ctes);
 	int nl = visible_target_count (q->larg), nr = visible_target_count (q->rarg);
 	const char *opn = sel->op == OX_SETOP_UNION ? "UNION" : sel->op == OX_SETOP_INTERSECT ? "INTERSECT" : "EXCEPT";
@@ -1897,6 +1946,8 @@ bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 {
 	if (++b->depth > 1000)
 		ox_raise (OX_ERR_STATEMENT_TOO_COMPLEX, sel->node.loc + 1, "stack depth limit exceeded");
+	bool keep_unknown = b->setop_branch;
+	b->setop_branch = false;
 	Scope sc = { .parent = parent, .agg_allowed = true };
 	OxQuery *q;
 	/* CTEs of this statement level are bound in a scope wrapping it. */
@@ -1949,8 +2000,9 @@ bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 			}
 			if (sel->sort)
 				bind_order_by (b, &sc, sel->sort, false);
-			/* unknown-typed outputs become text */
-			for (guint i = 0; i < q->targets->len; i++) {
+			/* unknown-typed outputs become text (a set operation
+			 * resolves its branches' unknowns itself) */
+			for (guint i = 0; !keep_unknown && i < q->targets->len; i++) {
 				OxTarget *t = q->targets->pdata[i];
 				t->expr = resolve_unknown (b, t->expr);
 			}

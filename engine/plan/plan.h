@@ -121,6 +121,7 @@ typedef struct OxRte {
 	/* JOIN RTEs (for USING / NATURAL merged columns): expressions per column */
 	OxExpr    **joinvars;
 	bool        is_view;
+	OxTable    *view;      /* the view this subquery expands, or NULL */
 } OxRte;
 
 /* The FROM clause as a tree. */
@@ -152,6 +153,10 @@ typedef struct OxAggref {
 	OxType    type;      /* result type */
 	OxOpFn    add;       /* sum/avg accumulation operator */
 	const char *name;
+	OxExpr   *filter;    /* FILTER (WHERE ...), or NULL */
+	OxExpr  **order;     /* ORDER BY inside the call */
+	bool     *order_desc, *order_nulls_first;
+	int       norder;
 } OxAggref;
 
 typedef enum OxCmdType { OX_CMD_SELECT, OX_CMD_INSERT, OX_CMD_UPDATE, OX_CMD_DELETE } OxCmdType;
@@ -256,8 +261,6 @@ OxExpr  *ox_bind_table_expr (OxExec *x, struct OxSession *s, OxTable *t, OxNode 
 
 /* planner.c */
 OxOp    *ox_plan_query (OxExec *x, OxQuery *q, OxArena *a);
-/* Rewrite a table-scope expression (VARs of rt 0) to SLOTs of that table's row. */
-OxExpr  *ox_plan_table_expr (OxExec *x, OxExpr *e, OxArena *a);
 char    *ox_expr_deparse (OxArena *a, OxExpr *e, OxQuery *q);
 
 /* exec.c / expr.c */

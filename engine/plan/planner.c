@@ -59,6 +59,16 @@ struct Planner {
 };
 
 static OxOp *plan_query (Planner *p, OxQuery *q);
+
+/* A GPtrArray freed with the plan's arena: planning may raise at any
+ * point, and nothing must leak when it does. */
+static GPtrArray *
+parr (Planner *p)
+{
+	GPtrArray *a = g_ptr_array_new ();
+	ox_arena_on_free (p->a, (void (*) (void *)) g_ptr_array_unref, a);
+	return a;
+}
 static OxExpr *fix (Planner *p, OxExpr *e, Layout *L);
 
 /* ---- layouts ---------------------------------------------------------------------- */
@@ -157,7 +167,7 @@ bool ox_expr_equal (const OxExpr *a, const OxExpr *b);
 static OxSubPlan *
 plan_sublink (Planner *p, OxQuery *sub, Layout *L, int shift)
 {
-	Planner cp = { .x = p->x, .a = p->a, .q = sub, .parent = p, .outer = g_ptr_array_new (),
+	Planner cp = { .x = p->x, .a = p->a, .q = sub, .parent = p, .outer = parr (p),
 	               .shift = shift, .subplan_counter = p->subplan_counter };
 	OxSubPlan *sp = OX_NEW (p->a, OxSubPlan);
 	sp->plan = plan_query (&cp, sub);
@@ -173,7 +183,6 @@ plan_sublink (Planner *p, OxQuery *sub, Layout *L, int shift)
 		sp->args[i] = fix (p, &v, L);
 	}
 	sp->correlated = sp->nparams > 0;
-	g_ptr_array_unref (cp.outer);
 	return sp;
 }
 
@@ -430,6 +439,7 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 	if (!filters || filters->len == 0)
 		return NULL;
 	GPtrArray *ixs = ox_catalog_table_indexes (p->x->catalog, p->x->txn, r->table);
+	ox_arena_on_free (p->a, (void (*) (void *)) g_ptr_array_unref, ixs);
 	OxOp *best = NULL;
 	int best_eq = -1;
 	for (guint i = 0; i < ixs->len; i++) {
@@ -503,7 +513,6 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 		s->lo = fix (p, lo, layout_empty (p));
 		s->hi = fix (p, hi, layout_empty (p));
 	}
-	g_ptr_array_unref (ixs);
 	(void) L;
 	return best;
 }
@@ -577,7 +586,7 @@ join_rels (Planner *p, Rel *l, Rel *r, OxJoinType jt, GPtrArray *conjs)
 	j->rels = l->rels | r->rels;
 	j->rt = -1;
 	j->L = layout_concat (p, l->L, r->L);
-	GPtrArray *lk = g_ptr_array_new (), *rk = g_ptr_array_new (), *rest = g_ptr_array_new ();
+	GPtrArray *lk = parr (p), *rk = parr (p), *rest = parr (p);
 	for (guint i = 0; conjs && i < conjs->len; i++) {
 		OxExpr *c = conjs->pdata[i], *le, *re;
 		if (eq_side_ok (c, l->rels, r->rels, &le, &re) && le->type.id == re->type.id) {
@@ -598,9 +607,6 @@ join_rels (Planner *p, Rel *l, Rel *r, OxJoinType jt, GPtrArray *conjs)
 		if (residual)
 			j->rows *= 0.2;
 	}
-	g_ptr_array_unref (lk);
-	g_ptr_array_unref (rk);
-	g_ptr_array_unref (rest);
 	return j;
 }
 
@@ -637,7 +643,7 @@ plan_pool (Planner *p, GPtrArray *units, GPtrArray *conjs, int ctid_rt)
 	for (int i = 0; i < n; i++) {
 		OxFromNode *f = units->pdata[i];
 		RelSet rs = from_rels (f);
-		GPtrArray *mine = g_ptr_array_new ();
+		GPtrArray *mine = parr (p);
 		for (guint k = 0; k < conjs->len; k++) {
 			Conj *c = conjs->pdata[k];
 			if (!c->used && c->rels != 0 && (c->rels & ~rs) == 0) {
@@ -648,13 +654,11 @@ plan_pool (Planner *p, GPtrArray *units, GPtrArray *conjs, int ctid_rt)
 		if (!f->is_join)
 			rels[i] = plan_base_rel (p, f->rt, mine, f->rt == ctid_rt);
 		else {
-			GPtrArray *sub = g_ptr_array_new ();
+			GPtrArray *sub = parr (p);
 			rels[i] = plan_from_tree (p, f, sub, ctid_rt);
-			g_ptr_array_unref (sub);
 			if (mine->len)
 				rels[i]->op = ox_op_filter_new (p->x, p->a, rels[i]->op, fix (p, and_of (p, mine), rels[i]->L));
 		}
-		g_ptr_array_unref (mine);
 	}
 	/* greedy join order */
 	bool *done = OX_NEW_N (p->a, bool, n);
@@ -684,7 +688,7 @@ plan_pool (Planner *p, GPtrArray *units, GPtrArray *conjs, int ctid_rt)
 		}
 		done[pick] = true;
 		RelSet all = cur->rels | rels[pick]->rels;
-		GPtrArray *jc = g_ptr_array_new ();
+		GPtrArray *jc = parr (p);
 		for (guint k = 0; k < conjs->len; k++) {
 			Conj *c = conjs->pdata[k];
 			if (!c->used && c->rels != 0 && (c->rels & ~all) == 0) {
@@ -693,7 +697,6 @@ plan_pool (Planner *p, GPtrArray *units, GPtrArray *conjs, int ctid_rt)
 			}
 		}
 		cur = join_rels (p, cur, rels[pick], OX_JOIN_INNER, jc);
-		g_ptr_array_unref (jc);
 	}
 	return cur;
 }
@@ -702,19 +705,18 @@ static Rel *
 plan_from_tree (Planner *p, OxFromNode *f, GPtrArray *conjs, int ctid_rt)
 {
 	if (!f->is_join || f->jointype == OX_JOIN_INNER) {
-		GPtrArray *units = g_ptr_array_new ();
+		GPtrArray *units = parr (p);
 		flatten_inner (p, f, units, conjs);
 		Rel *r = plan_pool (p, units, conjs, ctid_rt);
-		g_ptr_array_unref (units);
 		return r;
 	}
 	/* outer join: both sides planned separately; ON conditions stay here */
-	GPtrArray *lc = g_ptr_array_new (), *rc = g_ptr_array_new ();
+	GPtrArray *lc = parr (p), *rc = parr (p);
 	Rel *l = plan_from_tree (p, f->left, lc, ctid_rt);
 	Rel *r = plan_from_tree (p, f->right, rc, ctid_rt);
 	/* leftover conjuncts of the sides (those referencing outer levels only) */
-	GPtrArray *onq = g_ptr_array_new ();
-	GPtrArray *split = g_ptr_array_new ();
+	GPtrArray *onq = parr (p);
+	GPtrArray *split = parr (p);
 	split_and (p, f->quals, split);
 	for (guint i = 0; i < split->len; i++)
 		g_ptr_array_add (onq, ((Conj *) split->pdata[i])->e);
@@ -727,7 +729,7 @@ plan_from_tree (Planner *p, OxFromNode *f, GPtrArray *conjs, int ctid_rt)
 	} else
 		j = join_rels (p, l, r, jt, onq);
 	for (GPtrArray *side = lc; side; side = side == lc ? rc : NULL) {
-		GPtrArray *left = g_ptr_array_new ();
+		GPtrArray *left = parr (p);
 		for (guint i = 0; i < side->len; i++) {
 			Conj *c = side->pdata[i];
 			if (!c->used)
@@ -735,12 +737,7 @@ plan_from_tree (Planner *p, OxFromNode *f, GPtrArray *conjs, int ctid_rt)
 		}
 		if (left->len)
 			j->op = ox_op_filter_new (p->x, p->a, j->op, fix (p, and_of (p, left), j->L));
-		g_ptr_array_unref (left);
 	}
-	g_ptr_array_unref (lc);
-	g_ptr_array_unref (rc);
-	g_ptr_array_unref (onq);
-	g_ptr_array_unref (split);
 	return j;
 }
 
@@ -859,7 +856,7 @@ plan_values_query (Planner *p, OxQuery *q)
 static OxOp *
 plan_select (Planner *p, OxQuery *q, int ctid_rt, Layout **out_layout)
 {
-	GPtrArray *conjs = g_ptr_array_new ();
+	GPtrArray *conjs = parr (p);
 	split_and (p, q->where, conjs);
 	Rel *rel;
 	if (q->from->len == 0) {
@@ -868,14 +865,13 @@ plan_select (Planner *p, OxQuery *q, int ctid_rt, Layout **out_layout)
 		rel->L = layout_empty (p);
 		rel->rows = 1;
 	} else {
-		GPtrArray *units = g_ptr_array_new ();
+		GPtrArray *units = parr (p);
 		for (guint i = 0; i < q->from->len; i++)
 			flatten_inner (p, q->from->pdata[i], units, conjs);
 		rel = plan_pool (p, units, conjs, ctid_rt);
-		g_ptr_array_unref (units);
 	}
 	/* conjuncts over no relation of ours (constants, outer refs) or left over */
-	GPtrArray *rest = g_ptr_array_new ();
+	GPtrArray *rest = parr (p);
 	for (guint i = 0; i < conjs->len; i++) {
 		Conj *c = conjs->pdata[i];
 		if (!c->used)
@@ -885,11 +881,58 @@ plan_select (Planner *p, OxQuery *q, int ctid_rt, Layout **out_layout)
 	Layout *L = rel->L;
 	if (rest->len)
 		op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, rest), L));
-	g_ptr_array_unref (rest);
-	g_ptr_array_unref (conjs);
 	if (out_layout)
 		*out_layout = L;
 	return op;
+}
+
+/* PostgreSQL lets a query grouped by a table's primary key use any other
+ * column of that table (they are functionally dependent on the key).  We
+ * get the same by grouping by those columns too: it cannot split a group. */
+static void
+add_pk_dependents (Planner *p, OxQuery *q)
+{
+	guint ng = q->group_by->len;
+	for (guint r = 0; r < q->rtable->len; r++) {
+		OxRte *rte = q->rtable->pdata[r];
+		if (rte->kind != OX_RTE_TABLE || !rte->table)
+			continue;
+		GPtrArray *ixs = ox_catalog_table_indexes (p->x->catalog, p->x->txn, rte->table);
+		ox_arena_on_free (p->a, (void (*) (void *)) g_ptr_array_unref, ixs);
+		OxIndex *pk = NULL;
+		for (guint i = 0; i < ixs->len; i++)
+			if (((OxIndex *) ixs->pdata[i])->primary)
+				pk = ixs->pdata[i];
+		if (!pk)
+			continue;
+		bool covered = true;
+		for (int k = 0; k < pk->nkeys && covered; k++) {
+			bool found = false;
+			for (guint g = 0; g < ng && !found; g++) {
+				OxExpr *e = q->group_by->pdata[g];
+				found = e->kind == OX_E_VAR && e->levelsup == 0 && e->rt == (int) r && e->col == pk->colnos[k];
+			}
+			covered = found;
+		}
+		if (!covered)
+			continue;
+		for (int c = 0; c < rte->ncols; c++) {
+			bool have = false;
+			for (guint g = 0; g < q->group_by->len && !have; g++) {
+				OxExpr *e = q->group_by->pdata[g];
+				have = e->kind == OX_E_VAR && e->levelsup == 0 && e->rt == (int) r && e->col == c;
+			}
+			if (have)
+				continue;
+			OxExpr *v = OX_NEW (p->a, OxExpr);
+			v->kind = OX_E_VAR;
+			v->rt = (int) r;
+			v->col = c;
+			v->type = rte->coltypes[c];
+			v->loc = -1;
+			g_ptr_array_add (q->group_by, v);
+		}
+	}
 }
 
 static OxOp *
@@ -901,6 +944,8 @@ plan_query (Planner *p, OxQuery *q)
 		return plan_values_query (p, q);
 	Layout *L;
 	OxOp *op = plan_select (p, q, -1, &L);
+	if (q->has_aggs && q->group_by)
+		add_pk_dependents (p, q);
 	if (q->has_aggs) {
 		int ng = q->group_by ? (int) q->group_by->len : 0;
 		int na = q->aggs ? (int) q->aggs->len : 0;
@@ -922,6 +967,12 @@ plan_query (Planner *p, OxQuery *q)
 			*c = *ag;
 			c->arg = fix (p, ag->arg, L);
 			c->arg2 = fix (p, ag->arg2, L);
+			c->filter = fix (p, ag->filter, L);
+			if (ag->norder) {
+				c->order = OX_NEW_N (p->a, OxExpr *, ag->norder);
+				for (int k = 0; k < ag->norder; k++)
+					c->order[k] = fix (p, ag->order[k], L);
+			}
 			aggs[i] = c;
 			AL->e[ng + i].rt = -1;
 			AL->e[ng + i].aggno = i;
@@ -958,7 +1009,7 @@ plan_dml (Planner *p, OxQuery *q)
 	}
 	OxExpr **ret = NULL;
 	int nret = q->returning ? (int) q->returning->len : 0;
-	if (nret) {
+	if (nret && q->cmd == OX_CMD_INSERT) {
 		ret = OX_NEW_N (p->a, OxExpr *, nret);
 		for (int i = 0; i < nret; i++)
 			ret[i] = fix (p, ((OxTarget *) q->returning->pdata[i])->expr, TL);
@@ -977,6 +1028,14 @@ plan_dml (Planner *p, OxQuery *q)
 	}
 	Layout *L;
 	OxOp *src = plan_select (p, q, q->result_rt, &L);
+	/* UPDATE/DELETE RETURNING may name the FROM/USING tables too: it is
+	 * evaluated over the input row, with the result table's columns
+	 * replaced by the new values (see modify_next) */
+	if (nret) {
+		ret = OX_NEW_N (p->a, OxExpr *, nret);
+		for (int i = 0; i < nret; i++)
+			ret[i] = fix (p, ((OxTarget *) q->returning->pdata[i])->expr, L);
+	}
 	/* positions of the result table's columns and ctid in the input row */
 	int *colpos = OX_NEW_N (p->a, int, t->ncols + 2);
 	for (int c = 0; c < t->ncols + 2; c++) {
@@ -1014,7 +1073,9 @@ ox_plan_query (OxExec *x, OxQuery *q, OxArena *a)
 {
 	static _Thread_local int counter;
 	counter = 0;
-	Planner p = { .x = x, .a = a, .q = q, .outer = g_ptr_array_new (), .shift = 1,
+	GPtrArray *outer = g_ptr_array_new ();
+	ox_arena_on_free (a, (void (*) (void *)) g_ptr_array_unref, outer);
+	Planner p = { .x = x, .a = a, .q = q, .outer = outer, .shift = 1,
 	              .subplan_counter = &counter };
 	OxOp *op;
 	if (q->cmd == OX_CMD_SELECT)
@@ -1023,20 +1084,5 @@ ox_plan_query (OxExec *x, OxQuery *q, OxArena *a)
 		op = plan_dml (&p, q);
 	if (p.outer->len)
 		OX_INTERNAL ("top-level query references an outer query");
-	g_ptr_array_unref (p.outer);
 	return op;
-}
-
-OxExpr *
-ox_plan_table_expr (OxExec *x, OxExpr *e, OxArena *a)
-{
-	Planner p = { .x = x, .a = a, .outer = g_ptr_array_new (), .shift = 1 };
-	int counter = 0;
-	p.subplan_counter = &counter;
-	Layout *L = layout_new (&p, 0);
-	/* table expressions reference rt 0 columns; map column c -> slot c */
-	(void) L;
-	OxExpr *r = e;
-	g_ptr_array_unref (p.outer);
-	return r;
 }

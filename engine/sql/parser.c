@@ -35,13 +35,18 @@
  * call that can raise.
  * NOTE: recursion is bounded by counting nesting in 'depth' (every
  * expression, SELECT and FROM nesting level); deeper than OX_PARSE_MAX_DEPTH
- * raises 54001 instead of overflowing the C stack.  Measured with inputs
- * nested 10,000 deep (parentheses, subqueries in FROM, CASE): the limit is
- * reached within a 256 KiB stack at -O2 and within 1 MiB under ASan, so any
- * thread that parses needs at least that.  Long flat chains ("1+1+...+1",
- * "a AND b AND ...") do not nest here, but "1+1+...+1" makes a deep
- * left-leaning tree: whoever walks the tree recursively must bound its own
- * depth.
+ * (1000) raises 54001 instead of overflowing the C stack.  Measured with
+ * inputs nested 10,000 deep (parentheses, subqueries in FROM, CASE): the
+ * limit is reached within a 256 KiB stack at -O2 and within 1 MiB under
+ * ASan, so any thread that parses needs at least that.
+ * NOTE: left-deep chains ("1+1+...+1", UNION after UNION, JOIN after JOIN)
+ * cost the parser no recursion but build trees as deep as they are long,
+ * which the binder and planner walk recursively.  'tree' counts them on top
+ * of 'depth' and OX_PARSE_MAX_TREE (4000) bounds the lot, so that no tree we
+ * return is much deeper than that (a level of parsing makes at most two
+ * levels of tree).  PostgreSQL takes a 1000-term sum and refuses a
+ * 5000-term one (stack depth, at analysis); so do we, at parse time.
+ * Flattened AND/OR lists and IN lists are flat and cost nothing.
  * NOTE: lookahead tokens live in a small ring (LA_SIZE).  A pointer from
  * peek() is valid only until the next advance(); copy the token when it
  * must survive one.
@@ -55,7 +60,8 @@
 
 #include "base/error.h"
 
-#define OX_PARSE_MAX_DEPTH 1000
+#define OX_PARSE_MAX_DEPTH 1000  /* parser recursion: nesting as written */
+#define OX_PARSE_MAX_TREE  4000  /* depth of the tree built, chains included */
 #define LA_SIZE 4  /* a power of two */
 
 typedef struct Parser {
@@ -67,7 +73,8 @@ typedef struct Parser {
 	int         la_head;
 	int         la_n;         /* tokens scanned but not consumed */
 	int         prev_end;     /* offset just past the last consumed token */
-	int         depth;        /* nesting, see the NOTE above */
+	int         depth;        /* recursion depth, see the NOTE above */
+	int         tree;         /* depth plus the links of open left-deep chains */
 } Parser;
 
 /* ---- tokens -------------------------------------------------------------- */
@@ -171,20 +178,36 @@ expect_ch (Parser *p, int ch)
 		syntax_error (p);
 }
 
+static void __attribute__ ((noreturn))
+too_deep (const char *what)
+{
+	ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0, what, NULL, "stack depth limit exceeded");
+}
+
 static void
 enter (Parser *p)
 {
 	if (++p->depth > OX_PARSE_MAX_DEPTH)
-		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0,
-		               "The statement nests more than 1000 levels of parentheses, "
-		               "expressions or subqueries.",
-		               NULL, "stack depth limit exceeded");
+		too_deep ("The statement nests more than 1000 levels of parentheses, "
+		          "expressions or subqueries.");
+	p->tree++;
 }
 
 static inline void
 leave (Parser *p)
 {
 	p->depth--;
+	p->tree--;
+}
+
+/* One more link of a left-deep chain (a + b + c, UNION, JOIN): no parser
+ * recursion, but one more level of tree for whoever walks it.  The caller
+ * gives the links back with p->tree -= links when the chain ends. */
+static void
+chain_link (Parser *p)
+{
+	if (++p->tree > OX_PARSE_MAX_TREE)
+		too_deep ("The statement's expressions are nested more than 4000 levels deep.");
 }
 
 /* ---- names --------------------------------------------------------------- */
@@ -1084,7 +1107,7 @@ parse_paren_expr (Parser *p)
 }
 
 static OxNode *
-parse_primary (Parser *p, int flags)
+parse_primary (Parser *p)
 {
 	const OxToken *t = CUR (p);
 	int loc = t->loc;
@@ -1232,7 +1255,6 @@ parse_primary (Parser *p, int flags)
 	case OX_KWC_RESERVED:
 		break;
 	}
-	(void) flags;
 	syntax_error (p);
 }
 
@@ -1575,20 +1597,27 @@ parse_unary (Parser *p, int flags)
 		OxNode *arg = parse_expr_prec (p, PREC_OP + 1, flags);
 		return make_aexpr (p, OX_AEXPR_OP, name, NULL, arg, loc);
 	}
-	return parse_primary (p, flags);
+	return parse_primary (p);
 }
 
 static OxNode *
 parse_expr_prec (Parser *p, int min_prec, int flags)
 {
 	enter (p);
+	int links = 0;
 	OxNode *left = parse_unary (p, flags);
 	for (;;) {
 		int prec = infix_prec (p, flags);
 		if (prec == 0 || prec < min_prec)
 			break;
-		left = parse_infix (p, left, prec, flags);
+		OxNode *n = parse_infix (p, left, prec, flags);
+		if (n != left) {  /* not an AND/OR flattened into 'left' */
+			chain_link (p);
+			links++;
+		}
+		left = n;
 	}
+	p->tree -= links;
 	leave (p);
 	return left;
 }
@@ -1822,6 +1851,7 @@ parse_table_primary (Parser *p)
 static OxNode *
 parse_join_tail (Parser *p, OxNode *left)
 {
+	int links = 0;
 	for (;;) {
 		const OxToken *t = CUR (p);
 		int loc = t->loc;
@@ -1835,6 +1865,8 @@ parse_join_tail (Parser *p, OxNode *left)
 			j->larg = left;
 			j->rarg = parse_table_primary (p);
 			left = &j->node;
+			chain_link (p);
+			links++;
 			continue;
 		}
 		if (is_kw (t, OX_KW_NATURAL)) {
@@ -1856,6 +1888,7 @@ parse_join_tail (Parser *p, OxNode *left)
 		} else {
 			if (natural)
 				syntax_error (p);
+			p->tree -= links;
 			return left;
 		}
 		OxJoinExpr *j = NEW (p, OxJoinExpr, OX_N_JOINEXPR, loc);
@@ -1878,6 +1911,8 @@ parse_join_tail (Parser *p, OxNode *left)
 				syntax_error (p);
 		}
 		left = &j->node;
+		chain_link (p);
+		links++;
 	}
 }
 
@@ -2006,7 +2041,7 @@ parse_select_operand (Parser *p)
 /* Set operations from 'left' on: INTERSECT binds tighter than UNION and
  * EXCEPT; all are left-associative. */
 static OxSelectStmt *
-parse_setops (Parser *p, OxSelectStmt *left, int min_prec)
+parse_setops (Parser *p, OxSelectStmt *left, int min_prec, int *links)
 {
 	for (;;) {
 		const OxToken *t = CUR (p);
@@ -2031,13 +2066,15 @@ parse_setops (Parser *p, OxSelectStmt *left, int min_prec)
 		if (!all)
 			accept_kw (p, OX_KW_DISTINCT);
 		OxSelectStmt *right = parse_select_operand (p);
-		right = parse_setops (p, right, prec + 1);
+		right = parse_setops (p, right, prec + 1, links);
 		OxSelectStmt *n = new_select (p, loc);
 		n->op = op;
 		n->all = all;
 		n->larg = left;
 		n->rarg = right;
 		left = n;
+		chain_link (p);
+		(*links)++;
 	}
 }
 
@@ -2101,7 +2138,9 @@ parse_select_tail (Parser *p, OxSelectStmt *s)
 static OxSelectStmt *
 parse_select_rest (Parser *p, OxSelectStmt *first)
 {
-	OxSelectStmt *s = parse_setops (p, first, 1);
+	int links = 0;
+	OxSelectStmt *s = parse_setops (p, first, 1, &links);
+	p->tree -= links;
 	parse_select_tail (p, s);
 	return s;
 }
@@ -2559,7 +2598,7 @@ parse_create_index (Parser *p, int loc, bool unique)
 			e->expr = parse_expr (p);
 			expect_ch (p, ')');
 		} else if (is_ch (peek (p, 1), '(') || is_ch (peek (p, 1), '.'))
-			e->expr = parse_primary (p, 0);  /* lower(name), s.f(x) */
+			e->expr = parse_primary (p);  /* lower(name), s.f(x) */
 		else
 			e->column = parse_colid (p);
 		if (is_kw (CUR (p), OX_KW_COLLATE))
@@ -2892,11 +2931,11 @@ parse_var_value (Parser *p)
 		const OxToken *n = CUR (p);
 		if (n->kind != OX_TOK_INTEGER && n->kind != OX_TOK_DECIMAL)
 			syntax_error (p);
-		OxNode *c = parse_primary (p, 0);
+		OxNode *c = parse_primary (p);
 		return neg ? make_aexpr (p, OX_AEXPR_OP, "-", NULL, c, loc) : c;
 	}
 	if (t->kind == OX_TOK_INTEGER || t->kind == OX_TOK_DECIMAL)
-		return parse_primary (p, 0);
+		return parse_primary (p);
 	if (is_kw (t, OX_KW_ON) || (t->kind == OX_TOK_IDENT && tok_cat (t) != OX_KWC_RESERVED) ||
 	    t->kind == OX_TOK_QIDENT) {
 		OxColumnRef *c = NEW (p, OxColumnRef, OX_N_COLUMNREF, loc);

@@ -122,7 +122,19 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 void
 ox_txn_refresh_snapshot (OxTxn *t)
 {
-	t->snapshot = ox_txn_mgr_last_commit (t->mgr);
+	/* other threads read it (oldest snapshot for pruning): atomic */
+	__atomic_store_n (&t->snapshot, ox_txn_mgr_last_commit (t->mgr), __ATOMIC_RELEASE);
+}
+
+void
+ox_txn_set_isolation (OxTxn *t, OxIsolation iso)
+{
+	/* committers read other transactions' levels under the lock */
+	g_mutex_lock (&t->mgr->lock);
+	t->iso = iso;
+	if (iso == OX_ISO_SERIALIZABLE && !t->read_tables)
+		t->read_tables = g_hash_table_new (NULL, NULL);
+	g_mutex_unlock (&t->mgr->lock);
 }
 
 void
@@ -149,8 +161,9 @@ ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
 	g_hash_table_iter_init (&it, m->active);
 	while (g_hash_table_iter_next (&it, &k, &v)) {
 		OxTxn *o = v;
-		if (o->snapshot < oldest)
-			oldest = o->snapshot;
+		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
+		if (snap < oldest)
+			oldest = snap;
 	}
 	return oldest;
 }
@@ -166,8 +179,9 @@ prune_recent_locked (OxTxnMgr *m)
 	g_hash_table_iter_init (&it, m->active);
 	while (g_hash_table_iter_next (&it, &k, &v)) {
 		OxTxn *o = v;
-		if (o->iso == OX_ISO_SERIALIZABLE && o->snapshot < oldest)
-			oldest = o->snapshot;
+		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
+		if (o->iso == OX_ISO_SERIALIZABLE && snap < oldest)
+			oldest = snap;
 	}
 	while (!g_queue_is_empty (&m->recent)) {
 		RecentCommit *rc = g_queue_peek_head (&m->recent);

@@ -113,6 +113,8 @@ void      ox_txn_mgr_free (OxTxnMgr *m);
 OxTxn    *ox_txn_begin (OxTxnMgr *m, OxIsolation iso);
 /* Take a fresh snapshot (READ COMMITTED does this per statement). */
 void      ox_txn_refresh_snapshot (OxTxn *t);
+/* SET TRANSACTION ISOLATION LEVEL before the first query. */
+void      ox_txn_set_isolation (OxTxn *t, OxIsolation iso);
 /* Commit: validates SERIALIZABLE (may raise 40001 — the transaction is
  * then still active and must be rolled back), stamps, publishes. */
 void      ox_txn_commit (OxTxn *t);

@@ -216,7 +216,7 @@ ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid,
 	g_rw_lock_writer_lock (&d->latch);
 	for (guint i = 0; i < d->indexes->len; i++) {
 		OxIndexData *ix = d->indexes->pdata[i];
-		if (!ix->unique || !ix->valid)
+		if (!ix->unique || !__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 			continue;
 		OxValue key[16];
 		index_key (ix, v, key);
@@ -241,7 +241,7 @@ ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid,
 	d->slots[id] = v;
 	for (guint i = 0; i < d->indexes->len; i++) {
 		OxIndexData *ix = d->indexes->pdata[i];
-		if (!ix->valid)
+		if (!__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 			continue;
 		OxValue key[16];
 		index_key (ix, v, key);
@@ -282,7 +282,7 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 	if (vals) {
 		for (guint i = 0; i < d->indexes->len; i++) {
 			OxIndexData *ix = d->indexes->pdata[i];
-			if (!ix->unique || !ix->valid)
+			if (!ix->unique || !__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 				continue;
 			OxValue key[16], oldkey[16];
 			index_key (ix, nv, key);
@@ -310,7 +310,7 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 	if (vals) {
 		for (guint i = 0; i < d->indexes->len; i++) {
 			OxIndexData *ix = d->indexes->pdata[i];
-			if (!ix->valid)
+			if (!__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 				continue;
 			OxValue key[16];
 			index_key (ix, nv, key);
@@ -568,7 +568,7 @@ ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals)
 	d->slots[rowid] = v;
 	for (guint i = 0; i < d->indexes->len; i++) {
 		OxIndexData *ix = d->indexes->pdata[i];
-		if (!ix->valid)
+		if (!__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 			continue;
 		OxValue key[16];
 		index_key (ix, v, key);

@@ -56,7 +56,8 @@
  *                       u8 notnull, str default (empty = none),
  *                       u16 nchecks, per check: str name, str source
  *       OX_REDO_VIEW    u32 oid, u32 schema oid, str name, u16 ncols,
- *                       per column: str name, u8 type, i32 typmod; str source
+ *                       per column: str name, u8 type, i32 typmod; str source,
+ *                       u16 ndeps, ndeps × u32 oid of a table/view it reads
  *       OX_REDO_INDEX   u32 oid, u32 table oid, str name, u8 flags
  *                       (1 unique, 2 primary, 4 constraint), u16 nkeys,
  *                       per key: u16 column, u8 desc
