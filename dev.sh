@@ -28,7 +28,7 @@ set -euo pipefail
 # GLib, libedit and Lua for the CLI, SQLite for the benchmarks, clang and
 # its runtime for the fuzzers and sanitizers, PostgreSQL as the judge of
 # our results and wire protocol, valgrind for instruction counts.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libedit-dev liblua5.4-dev libsqlite3-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind"
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libedit-dev liblua5.4-dev libsqlite3-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
