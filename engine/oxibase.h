@@ -91,6 +91,10 @@ typedef struct OxDbOptions {
 	const char *synchronous_commit;  /* "full" (default), "normal" or "off":
 	                                    see README, "Durability" */
 	uint64_t    wal_segment_size;    /* bytes per WAL segment; 0 = 16 MiB */
+	uint64_t    checkpoint_wal_size; /* background checkpoint after this many
+	                                    bytes of log; 0 = 64 MiB */
+	uint32_t    checkpoint_interval; /* ... or after this many seconds with
+	                                    new commits; 0 = 300 */
 } OxDbOptions;
 
 /* ox_db_open with options (opts may be NULL). */

@@ -37,6 +37,7 @@ typedef struct Replay {
 	OxArena    *tmp;
 	uint64_t    max_ts;
 	uint64_t    ops;
+	uint64_t    skip_upto; /* log records with a timestamp <= this are in the image */
 	char       *error;   /* first decoding error */
 } Replay;
 
@@ -188,6 +189,8 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 	Replay *rp = user;
 	if (rp->error)
 		return;
+	if (kind == OX_WAL_CKPT_END)
+		return;  /* the end marker of a checkpoint image */
 	if (kind != OX_WAL_COMMIT) {
 		rp->error = g_strdup_printf ("unknown record kind %u at LSN %" G_GUINT64_FORMAT, kind, lsn);
 		return;
@@ -197,6 +200,8 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 	uint32_t nops = ox_get_u32 (&r);
 	if (ts > rp->max_ts)
 		rp->max_ts = ts;
+	if (ts != 0 && ts <= rp->skip_upto)
+		return;  /* already in the checkpoint image */
 	OxTxn *t = ox_txn_begin (rp->db->mgr, OX_ISO_READ_COMMITTED);
 	volatile bool failed = false;
 	OX_TRY {
@@ -324,9 +329,32 @@ ox_db_recover (OxDatabase *db, const char *dir, OxError *err)
 	}
 	if (!failmsg) {
 		Replay rp = { .db = db, .tmp = ox_arena_new () };
-		OxWalScan scan;
+		OxWalScan scan = { 0 };
 		int64_t t0 = g_get_monotonic_time ();
-		if (ox_wal_scan (dir, replay_record, &rp, &scan) != 0)
+		/* the newest checkpoint image first, then the log after it */
+		uint64_t ck_ts = 0, ck_lsn = 0;
+		uint32_t ck_oid = 0;
+		char *problem = NULL;
+		char *image = ox_checkpoint_newest (dir, &ck_ts, &ck_lsn, &ck_oid, &problem);
+		if (problem) {
+			failmsg = problem;
+			fail = "XX001";
+		} else if (image) {
+			OxWalScan iscan;
+			if (ox_wal_scan_file (image, replay_record, &rp, &iscan) != 0)
+				failmsg = g_strdup_printf ("could not read \"%s\": %s", image, g_strerror (errno));
+			g_free (iscan.stop_reason);
+			ox_catalog_bump_oid (db->catalog, ck_oid ? ck_oid - 1 : 0);
+			rp.skip_upto = ck_ts;
+			if (ck_ts > rp.max_ts)
+				rp.max_ts = ck_ts;
+			db->ckpt_loaded_ts = ck_ts;
+			db->ckpt_last_lsn = ck_lsn;
+		}
+		g_free (image);
+		if (failmsg)
+			;
+		else if (ox_wal_scan (dir, replay_record, &rp, &scan) != 0)
 			failmsg = g_strdup_printf ("could not read the write-ahead log: %s", g_strerror (errno));
 		else if (rp.error) {
 			failmsg = g_strdup_printf ("write-ahead log of \"%s\" is corrupt: %s", dir, rp.error);

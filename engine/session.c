@@ -200,7 +200,11 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 	db->path = g_strdup (path);
 	db->sync_mode = mode;
 	db->wal_segment_size = opts && opts->wal_segment_size ? opts->wal_segment_size : 16u << 20;
+	db->ckpt_wal_size = opts && opts->checkpoint_wal_size ? opts->checkpoint_wal_size : 64u << 20;
+	db->ckpt_interval_us = (int64_t) (opts && opts->checkpoint_interval ? opts->checkpoint_interval : 300) *
+	                       G_TIME_SPAN_SECOND;
 	g_mutex_init (&db->lock);
+	g_mutex_init (&db->ckpt_lock);
 	db->mgr = ox_txn_mgr_new ();
 	db->catalog = ox_catalog_new (db->mgr);
 	OxTxn *t = ox_txn_begin (db->mgr, OX_ISO_READ_COMMITTED);
@@ -222,6 +226,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		return OX_ERROR;
 	} OX_END_TRY;
 	ox_txn_free (t);
+	db->first_user_oid = ox_catalog_next_oid (db->catalog);
 	if (durable) {
 		if (ox_db_recover (db, path, err) != OX_OK) {
 			ox_catalog_free (db->catalog);
@@ -231,6 +236,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 			return OX_ERROR;
 		}
 		ox_txn_mgr_set_sync (db->mgr, mode);
+		ox_checkpointer_start (db);
 	}
 	*out = db;
 	return OX_OK;
@@ -248,6 +254,14 @@ ox_db_status (OxDatabase *db)
 		g_string_append_printf (g, "recovery: WAL replay stopped early: %s; later bytes were never acknowledged and were discarded\n",
 		                        db->wal_stop_reason);
 	g_string_append_printf (g, "synchronous_commit: %s\n", sync_mode_name (db->sync_mode));
+	if (db->ckpt_loaded_ts)
+		g_string_append_printf (g, "recovery: started from the checkpoint at commit %" G_GUINT64_FORMAT "\n",
+		                        db->ckpt_loaded_ts);
+	g_mutex_lock (&db->ckpt_lock);
+	if (db->ckpt_count)
+		g_string_append_printf (g, "checkpoints: %" G_GUINT64_FORMAT " written, the last in %.3f ms (%s)\n",
+		                        db->ckpt_count, db->ckpt_last_us / 1000.0, db->ckpt_last_path);
+	g_mutex_unlock (&db->ckpt_lock);
 	return g_string_free (g, FALSE);
 }
 
@@ -258,6 +272,17 @@ ox_db_close (OxDatabase *db)
 		return;
 	if (db->nsessions > 0)
 		g_warning ("ox_db_close: %d sessions still open", db->nsessions);
+	ox_checkpointer_stop (db);
+	if (db->wal && !ox_wal_broken (db->wal, NULL) && ox_wal_end_lsn (db->wal) != db->ckpt_last_lsn) {
+		/* a shutdown checkpoint: the next open starts from it instead of
+		 * replaying the log (best effort: the log is complete anyway) */
+		OxError e = { 0 };
+		if (ox_db_checkpoint (db, &e) != OX_OK)
+			g_warning ("checkpoint at close failed: %s", e.message);
+		ox_error_clear (&e);
+	}
+	g_mutex_clear (&db->ckpt_lock);
+	g_free (db->ckpt_last_path);
 	if (db->wal) {
 		ox_txn_mgr_set_wal (db->mgr, NULL, OX_SYNC_OFF);
 		ox_wal_close (db->wal);
@@ -1916,6 +1941,19 @@ stmt_start (OxStmt *st)
 	if (ast->tag == OX_N_SHOW) {
 		show_rows (st, (OxShowStmt *) ast);
 		set_tag (st, "SHOW");
+		return;
+	}
+	if (ast->tag == OX_N_CHECKPOINT) {
+		OxError e = { 0 };
+		if (ox_db_checkpoint (s->db, &e) != OX_OK) {
+			OxErrorData ed = { 0 };
+			g_strlcpy (ed.sqlstate, e.sqlstate, sizeof ed.sqlstate);
+			ed.message = e.message;
+			e.message = NULL;
+			ox_error_clear (&e);
+			ox_error_rethrow (&ed);
+		}
+		set_tag (st, "CHECKPOINT");
 		return;
 	}
 	if (!s->txn) {

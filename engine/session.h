@@ -27,6 +27,21 @@ struct OxDatabase {
 	int64_t    recovery_us; /* time spent replaying the log at open */
 	uint64_t   recovered_records;
 	char      *wal_stop_reason; /* why replay stopped early (torn tail ...), or NULL */
+	uint32_t   first_user_oid;  /* oids below belong to the built-in schemas */
+	/* checkpoints (checkpoint.c) */
+	GMutex     ckpt_lock;       /* one checkpoint at a time */
+	GMutex     ckpt_thread_lock;
+	GCond      ckpt_cond;
+	GThread   *ckpt_thread;     /* background checkpointer, NULL for :memory: */
+	bool       ckpt_stop;
+	uint64_t   ckpt_wal_size;   /* checkpoint after this many log bytes */
+	int64_t    ckpt_interval_us;/* ... or this long since the last one */
+	uint64_t   ckpt_count;
+	uint64_t   ckpt_last_lsn;   /* redo LSN of the newest image */
+	int64_t    ckpt_last_time;  /* monotonic time it finished */
+	int64_t    ckpt_last_us;    /* how long it took */
+	char      *ckpt_last_path;
+	uint64_t   ckpt_loaded_ts;  /* snapshot of the image loaded at open (0: none) */
 	OxCatalog *catalog;
 	char      *path;        /* ":memory:" or the directory given */
 	GMutex     lock;        /* guards nsessions */
@@ -57,6 +72,15 @@ typedef struct OxSession {
 	int64_t      stmt_start;   /* statement_timestamp */
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 } OxSession;
+
+/* checkpoint.c */
+int   ox_db_checkpoint (OxDatabase *db, OxError *err);
+void  ox_checkpointer_start (OxDatabase *db);
+void  ox_checkpointer_stop (OxDatabase *db);
+/* The newest complete image in DIR/checkpoint (g_malloc'd path), or NULL;
+ * *problem is set when the newest one is damaged. */
+char *ox_checkpoint_newest (const char *dir, uint64_t *snapshot, uint64_t *redo_lsn, uint32_t *next_oid,
+                            char **problem);
 
 /* recovery.c: lock, version file, WAL replay, attach the WAL. */
 int ox_db_recover (OxDatabase *db, const char *dir, OxError *err);

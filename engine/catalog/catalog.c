@@ -54,8 +54,8 @@ undo_hook (void *object, int action)
 /* The WAL operation describing a created or dropped object (format in
  * storage/wal-format.h).  Indexes created for PRIMARY KEY / UNIQUE are
  * their own objects and log themselves. */
-static uint32_t
-encode_hook (void *object, int action, GByteArray *out)
+uint32_t
+ox_catalog_encode (void *object, int action, GByteArray *out)
 {
 	OxCatObject *o = object;
 	if (action == 2) {
@@ -154,7 +154,7 @@ ox_catalog_new (OxTxnMgr *mgr)
 	                                    (GDestroyNotify) g_ptr_array_unref);
 	c->next_oid = 16384;  /* as PostgreSQL: user objects start at FirstNormalObjectId */
 	c->mgr = mgr;
-	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook, .encode = encode_hook };
+	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook, .encode = ox_catalog_encode };
 	ox_txn_mgr_set_catalog_hooks (mgr, &h);
 	return c;
 }

@@ -134,6 +134,9 @@ uint32_t  ox_catalog_next_oid (OxCatalog *c);
 /* Make sure later oids are above oid (recovery registers objects with
  * the oids they had). */
 void      ox_catalog_bump_oid (OxCatalog *c, uint32_t oid);
+/* Append the WAL/checkpoint operation describing object o (action 1:
+ * created, 2: dropped); returns the number of operations written. */
+uint32_t  ox_catalog_encode (void *o, int action, GByteArray *out);
 /* The newest object with that oid (any visibility), or NULL. */
 OxCatObject *ox_catalog_by_oid (OxCatalog *c, uint32_t oid);
 /* Incremented by every committed or rolled-back DDL: plans cached across

@@ -73,6 +73,7 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_SET: return "SET";
 	case OX_N_SHOW: return "SHOW";
 	case OX_N_EXPLAIN: return "EXPLAIN";
+	case OX_N_CHECKPOINT: return "CHECKPOINT";
 	}
 	return "?";
 }

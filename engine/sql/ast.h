@@ -81,6 +81,7 @@ typedef enum OxNodeTag {
 	OX_N_SET,
 	OX_N_SHOW,
 	OX_N_EXPLAIN,
+	OX_N_CHECKPOINT,  /* CHECKPOINT: a bare OxNode */
 } OxNodeTag;
 
 typedef struct OxNode {

@@ -103,6 +103,7 @@ typedef enum OxKwCategory {
 	X (CHARACTER, "character", OX_KWC_COLNAME, 0) \
 	X (CHARACTERISTICS, "characteristics", OX_KWC_UNRESERVED, 1) \
 	X (CHECK, "check", OX_KWC_RESERVED, 1) \
+	X (CHECKPOINT, "checkpoint", OX_KWC_UNRESERVED, 1) \
 	X (COALESCE, "coalesce", OX_KWC_COLNAME, 1) \
 	X (COLLATE, "collate", OX_KWC_RESERVED, 1) \
 	X (COLLATION, "collation", OX_KWC_TYPEFUNC, 1) \

@@ -3213,6 +3213,11 @@ parse_stmt (Parser *p)
 		return parse_show (p);
 	case OX_KW_EXPLAIN:
 		return parse_explain (p);
+	case OX_KW_CHECKPOINT: {
+		OxNode *n = NEW (p, OxNode, OX_N_CHECKPOINT, t->loc);
+		advance (p);
+		return n;
+	}
 	}
 	syntax_error (p);
 }

@@ -598,3 +598,18 @@ ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode)
 		ox_txn_wait_for (t, blocker);
 	}
 }
+
+bool
+ox_txn_mgr_quiet_point (OxTxnMgr *m, OxTxn *t, uint64_t *wal_lsn)
+{
+	g_mutex_lock (&m->lock);
+	bool quiet = m->next_ts == m->last_commit;
+	if (quiet) {
+		/* every commit up to last_commit is published and in the log before
+		 * this LSN; every later commit will be after it */
+		__atomic_store_n (&t->snapshot, m->last_commit, __ATOMIC_RELEASE);
+		*wal_lsn = m->wal ? ox_wal_end_lsn (m->wal) : 0;
+	}
+	g_mutex_unlock (&m->lock);
+	return quiet;
+}

@@ -197,6 +197,10 @@ struct OxWal;
 void ox_txn_mgr_set_wal (OxTxnMgr *m, struct OxWal *wal, int mode);
 void ox_txn_mgr_set_sync (OxTxnMgr *m, int mode);
 int  ox_txn_mgr_wal_errno (OxTxnMgr *m);
+/* Checkpoints: if no commit is between taking its timestamp and being
+ * published, give t the current snapshot and *wal_lsn the log's end, and
+ * return true (else false: try again shortly). */
+bool ox_txn_mgr_quiet_point (OxTxnMgr *m, OxTxn *t, uint64_t *wal_lsn);
 /* Recovery: continue timestamps after the ones replayed. */
 void ox_txn_mgr_set_last_commit (OxTxnMgr *m, uint64_t ts);
 

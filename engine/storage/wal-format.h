@@ -81,6 +81,9 @@
 
 enum {
 	OX_WAL_COMMIT = 1,
+	OX_WAL_CKPT_END = 2,  /* last record of a checkpoint image:
+	                         u64 snapshot ts, u64 redo LSN, u32 next oid,
+	                         u64 records before this one */
 };
 
 enum {

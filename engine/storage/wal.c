@@ -78,8 +78,8 @@ get_u64 (const uint8_t *p)
 	return (uint64_t) get_u32 (p) | (uint64_t) get_u32 (p + 4) << 32;
 }
 
-static void
-seg_header (uint8_t h[OX_WAL_SEG_HEADER], uint64_t start)
+void
+ox_wal_segment_header (uint8_t h[OX_WAL_SEG_HEADER], uint64_t start)
 {
 	memset (h, 0, OX_WAL_SEG_HEADER);
 	memcpy (h, OX_WAL_MAGIC, 8);
@@ -144,6 +144,71 @@ list_segments (const char *dir)
 
 /* ---- scanning ------------------------------------------------------------------- */
 
+/* Scan one file of WAL format (a segment, or a checkpoint image) whose
+ * header must say 'start'.  Updates out (end_lsn, counts, stop_reason). */
+static int
+scan_file (const char *path, uint64_t start, OxWalRecordFn fn, void *user, OxWalScan *out)
+{
+	char *data = NULL;
+	size_t len = 0;
+	if (ox_file_read_all (path, &data, &len) != 0)
+		return -1;
+	out->nsegments++;
+	out->bytes += len;
+	uint64_t hstart;
+	if (len < OX_WAL_SEG_HEADER || !seg_header_ok ((uint8_t *) data, &hstart) || hstart != start) {
+		out->stop_reason = g_strdup_printf ("%s has a damaged header", path);
+		g_free (data);
+		return 0;
+	}
+	size_t off = OX_WAL_SEG_HEADER;
+	out->end_lsn = start;
+	while (off < len) {
+		const uint8_t *r = (const uint8_t *) data + off;
+		uint64_t lsn = start + (off - OX_WAL_SEG_HEADER);
+		if (len - off < OX_WAL_REC_HEADER) {
+			out->stop_reason = g_strdup_printf ("torn record header at LSN %" G_GUINT64_FORMAT, lsn);
+			break;
+		}
+		uint32_t plen = get_u32 (r);
+		if (plen == 0 && get_u32 (r + 4) == 0 && get_u64 (r + 8) == 0) {
+			/* zeros past the last record: preallocated or torn */
+			out->stop_reason = g_strdup_printf ("zeroed tail at LSN %" G_GUINT64_FORMAT, lsn);
+			break;
+		}
+		if (plen > len - off - OX_WAL_REC_HEADER) {
+			out->stop_reason = g_strdup_printf ("torn record at LSN %" G_GUINT64_FORMAT
+			                                    " (length %u runs past the end of the segment)", lsn, plen);
+			break;
+		}
+		uint32_t crc = ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + plen);
+		if (crc != get_u32 (r + 4)) {
+			out->stop_reason = g_strdup_printf ("checksum mismatch at LSN %" G_GUINT64_FORMAT, lsn);
+			break;
+		}
+		if (get_u64 (r + 8) != lsn) {
+			out->stop_reason = g_strdup_printf ("record at LSN %" G_GUINT64_FORMAT " claims LSN %"
+			                                    G_GUINT64_FORMAT, lsn, get_u64 (r + 8));
+			break;
+		}
+		if (fn)
+			fn (user, lsn, r[16], r + OX_WAL_REC_HEADER, plen);
+		out->nrecords++;
+		size_t sz = rec_size (plen);
+		off += sz > len - off ? len - off : sz;
+		out->end_lsn = start + (off - OX_WAL_SEG_HEADER);
+	}
+	g_free (data);
+	return 0;
+}
+
+int
+ox_wal_scan_file (const char *path, OxWalRecordFn fn, void *user, OxWalScan *out)
+{
+	memset (out, 0, sizeof *out);
+	return scan_file (path, 0, fn, user, out);
+}
+
 int
 ox_wal_scan (const char *dbdir, OxWalRecordFn fn, void *user, OxWalScan *out)
 {
@@ -156,68 +221,49 @@ ox_wal_scan (const char *dbdir, OxWalRecordFn fn, void *user, OxWalScan *out)
 	for (guint i = 0; i < segs->len && !out->stop_reason; i++) {
 		uint64_t start = g_array_index (segs, uint64_t, i);
 		char *path = seg_path (dir, start);
-		char *data = NULL;
-		size_t len = 0;
-		if (ox_file_read_all (path, &data, &len) != 0) {
-			rc = -1;
-			g_free (path);
-			break;
-		}
-		out->nsegments++;
-		out->bytes += len;
-		uint64_t hstart;
-		if (len < OX_WAL_SEG_HEADER || !seg_header_ok ((uint8_t *) data, &hstart) || hstart != start) {
-			out->stop_reason = g_strdup_printf ("segment %s has a damaged header", path);
-		} else if (start != expect) {
+		if (start != expect) {
 			out->stop_reason = g_strdup_printf ("segment %s starts at LSN %" G_GUINT64_FORMAT
 			                                    " but the log before it ends at %" G_GUINT64_FORMAT,
 			                                    path, start, expect);
-		} else {
-			size_t off = OX_WAL_SEG_HEADER;
-			while (off < len) {
-				const uint8_t *r = (const uint8_t *) data + off;
-				uint64_t lsn = start + (off - OX_WAL_SEG_HEADER);
-				if (len - off < OX_WAL_REC_HEADER) {
-					out->stop_reason = g_strdup_printf ("torn record header at LSN %" G_GUINT64_FORMAT, lsn);
-					break;
-				}
-				uint32_t plen = get_u32 (r);
-				if (plen == 0 && get_u32 (r + 4) == 0 && get_u64 (r + 8) == 0) {
-					/* zeros past the last record: preallocated or torn */
-					out->stop_reason = g_strdup_printf ("zeroed tail at LSN %" G_GUINT64_FORMAT, lsn);
-					break;
-				}
-				if (plen > len - off - OX_WAL_REC_HEADER) {
-					out->stop_reason = g_strdup_printf ("torn record at LSN %" G_GUINT64_FORMAT
-					                                    " (length %u runs past the end of the segment)", lsn, plen);
-					break;
-				}
-				uint32_t crc = ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + plen);
-				if (crc != get_u32 (r + 4)) {
-					out->stop_reason = g_strdup_printf ("checksum mismatch at LSN %" G_GUINT64_FORMAT, lsn);
-					break;
-				}
-				if (get_u64 (r + 8) != lsn) {
-					out->stop_reason = g_strdup_printf ("record at LSN %" G_GUINT64_FORMAT " claims LSN %"
-					                                    G_GUINT64_FORMAT, lsn, get_u64 (r + 8));
-					break;
-				}
-				if (fn)
-					fn (user, lsn, r[16], r + OX_WAL_REC_HEADER, plen);
-				out->nrecords++;
-				size_t sz = rec_size (plen);
-				off += sz > len - off ? len - off : sz;
-				out->end_lsn = start + (off - OX_WAL_SEG_HEADER);
-			}
-			expect = out->end_lsn;
+			g_free (path);
+			break;
 		}
-		g_free (data);
+		rc = scan_file (path, start, fn, user, out);
 		g_free (path);
+		if (rc != 0)
+			break;
+		expect = out->end_lsn;
 	}
-	if (!out->stop_reason && segs->len)
-		out->end_lsn = expect;
 	g_array_unref (segs);
 	g_free (dir);
+	return rc;
+}
+
+int
+ox_wal_remove_before (OxWal *w, uint64_t lsn)
+{
+	/* A segment can go when the next one starts at or before lsn: all of
+	 * its records are older.  The segment being written is never removed. */
+	GArray *segs = list_segments (w->dir);
+	int rc = 0;
+	bool removed = false;
+	g_mutex_lock (&w->lock);
+	uint64_t open_seg = w->seg_start;
+	g_mutex_unlock (&w->lock);
+	for (guint i = 0; i + 1 < segs->len; i++) {
+		uint64_t s = g_array_index (segs, uint64_t, i), next = g_array_index (segs, uint64_t, i + 1);
+		if (next > lsn || s >= open_seg)
+			break;
+		char *p = seg_path (w->dir, s);
+		if (ox_file_unlink (p) != 0)
+			rc = -1;
+		else
+			removed = true;
+		g_free (p);
+	}
+	g_array_unref (segs);
+	if (removed && ox_dir_sync (w->dir) != 0)
+		rc = -1;
 	return rc;
 }
 
@@ -234,7 +280,7 @@ open_new_segment (OxWal *w, uint64_t start)
 	if (!f)
 		return -1;
 	uint8_t h[OX_WAL_SEG_HEADER];
-	seg_header (h, start);
+	ox_wal_segment_header (h, start);
 	if (ox_file_append (f, h, sizeof h) != 0 || ox_file_sync (f) != 0 || ox_dir_sync (w->dir) != 0) {
 		int e = errno;
 		ox_file_close (f);
@@ -300,6 +346,22 @@ fail:;
 	return NULL;
 }
 
+size_t
+ox_wal_frame_record (GByteArray *out, uint64_t lsn, uint8_t kind, const void *payload, size_t len)
+{
+	size_t sz = rec_size (len);
+	guint at = out->len;
+	g_byte_array_set_size (out, at + (guint) sz);
+	uint8_t *r = out->data + at;
+	memset (r, 0, sz);
+	put_u32 (r, (uint32_t) len);
+	put_u64 (r + 8, lsn);
+	r[16] = kind;
+	memcpy (r + OX_WAL_REC_HEADER, payload, len);
+	put_u32 (r + 4, ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + len));
+	return sz;
+}
+
 uint64_t
 ox_wal_append (OxWal *w, uint8_t kind, const void *payload, size_t len)
 {
@@ -321,15 +383,7 @@ ox_wal_append (OxWal *w, uint8_t kind, const void *payload, size_t len)
 		c->bytes = g_byte_array_sized_new ((guint) (sz < 65536 ? 65536 : sz));
 		g_ptr_array_add (w->pending, c);
 	}
-	guint at = c->bytes->len;
-	g_byte_array_set_size (c->bytes, at + (guint) sz);
-	uint8_t *r = c->bytes->data + at;
-	memset (r, 0, sz);
-	put_u32 (r, (uint32_t) len);
-	put_u64 (r + 8, lsn);
-	r[16] = kind;
-	memcpy (r + OX_WAL_REC_HEADER, payload, len);
-	put_u32 (r + 4, ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + len));
+	ox_wal_frame_record (c->bytes, lsn, kind, payload, len);
 	w->next_lsn = lsn + sz;
 	w->pending_bytes += sz;
 	uint64_t end = w->next_lsn;

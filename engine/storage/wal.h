@@ -71,5 +71,17 @@ typedef struct OxWalScan {
 /* Scan DIR/wal.  Returns 0, or -1 with errno for an I/O error (a damaged
  * record is not an error: the scan stops there and says why). */
 int      ox_wal_scan (const char *dir, OxWalRecordFn fn, void *user, OxWalScan *out);
+/* Scan one file in WAL format whose header starts at LSN 0 (checkpoint
+ * images use the log's framing: see checkpoint.c). */
+int      ox_wal_scan_file (const char *path, OxWalRecordFn fn, void *user, OxWalScan *out);
+/* Delete the segments whose records all lie before lsn (after a checkpoint
+ * made them unnecessary), then sync the directory. */
+int      ox_wal_remove_before (OxWal *w, uint64_t lsn);
+
+/* Framing, shared with checkpoint images: append one record (header,
+ * payload, padding) to out; returns the bytes added. */
+#include <glib.h>
+size_t   ox_wal_frame_record (GByteArray *out, uint64_t lsn, uint8_t kind, const void *payload, size_t len);
+void     ox_wal_segment_header (uint8_t h[32], uint64_t start);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -40,6 +41,23 @@ close_db (Fixture *fx)
 	ox_db_close (fx->db);
 	fx->s = NULL;
 	fx->db = NULL;
+}
+
+static void rm_rf (const char *path);
+
+/* Close as a crash would: the files as they are now, without the shutdown
+ * checkpoint a clean close writes. */
+static void
+crash_close (Fixture *fx)
+{
+	char *copy = g_strdup_printf ("%s.crash", fx->dir);
+	char *cmd = g_strdup_printf ("cp -r %s %s", fx->dir, copy);
+	g_assert_cmpint (system (cmd), ==, 0);
+	close_db (fx);
+	rm_rf (fx->dir);
+	g_assert_cmpint (g_rename (copy, fx->dir), ==, 0);
+	g_free (cmd);
+	g_free (copy);
 }
 
 static void
@@ -182,7 +200,7 @@ test_torn_tail (Fixture *fx, gconstpointer data)
 	g_assert_cmpint (g_stat (seg, &st), ==, 0);
 	off_t keep = st.st_size;
 	exec_ok (fx, "INSERT INTO t VALUES (2)");
-	close_db (fx);
+	crash_close (fx);
 	/* cut the last record in half, as a crash in the middle of its write would */
 	g_assert_cmpint (g_stat (seg, &st), ==, 0);
 	g_assert_cmpint (truncate (seg, keep + (st.st_size - keep) / 2), ==, 0);
@@ -209,7 +227,7 @@ test_checksum_flip (Fixture *fx, gconstpointer data)
 	off_t mid = st.st_size;
 	exec_ok (fx, "INSERT INTO t VALUES (1)");
 	exec_ok (fx, "INSERT INTO t VALUES (2)");
-	close_db (fx);
+	crash_close (fx);
 	/* flip one byte inside the record of the first INSERT */
 	char *data_ = NULL;
 	gsize len = 0;
@@ -287,7 +305,7 @@ test_segments (Fixture *fx, gconstpointer data)
 		exec_ok (fx, sql);
 		g_free (sql);
 	}
-	close_db (fx);
+	crash_close (fx);  /* a clean close would checkpoint and retire segments */
 	char *wal = g_build_filename (fx->dir, "wal", NULL);
 	GDir *d = g_dir_open (wal, 0, NULL);
 	int n = 0;
@@ -298,6 +316,132 @@ test_segments (Fixture *fx, gconstpointer data)
 	g_assert_cmpint (n, >, 3);
 	open_db (fx, NULL);
 	assert_query (fx, "SELECT count(*), sum(id) FROM t", "200|19900\n");
+}
+
+static int
+count_files (Fixture *fx, const char *sub, const char *suffix)
+{
+	char *dir = g_build_filename (fx->dir, sub, NULL);
+	GDir *d = g_dir_open (dir, 0, NULL);
+	int n = 0;
+	const char *name;
+	while (d && (name = g_dir_read_name (d)) != NULL)
+		if (g_str_has_suffix (name, suffix))
+			n++;
+	if (d)
+		g_dir_close (d);
+	g_free (dir);
+	return n;
+}
+
+static void
+test_checkpoint (Fixture *fx, gconstpointer data)
+{
+	/* small segments so that a checkpoint can retire some */
+	close_db (fx);
+	OxError e = { 0 };
+	OxDbOptions o = { .wal_segment_size = 4096 };
+	g_assert_cmpint (ox_db_open_with (fx->dir, &o, &fx->db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	exec_ok (fx, "CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY, v text CHECK (v <> ''), n numeric(6,2))");
+	exec_ok (fx, "CREATE INDEX t_v ON s.t (v); CREATE VIEW s.w AS SELECT id, v FROM s.t WHERE id % 2 = 0");
+	for (int i = 0; i < 100; i++) {
+		char *sql = g_strdup_printf ("INSERT INTO s.t VALUES (%d, 'v%d', %d.25)", i, i, i);
+		exec_ok (fx, sql);
+		g_free (sql);
+	}
+	exec_ok (fx, "DELETE FROM s.t WHERE id >= 90; UPDATE s.t SET v = 'changed' WHERE id = 5");
+	int before = count_files (fx, "wal", ".wal");
+	g_assert_cmpint (before, >=, 3);
+	exec_ok (fx, "CHECKPOINT");
+	g_assert_cmpint (count_files (fx, "checkpoint", ".ckpt"), ==, 1);
+	g_assert_cmpint (count_files (fx, "wal", ".wal"), <, before);
+	/* commits after the image, including DDL, come from the log */
+	exec_ok (fx, "INSERT INTO s.t VALUES (200, 'late', 1); DROP VIEW s.w; CREATE TABLE s.u (x int)");
+	exec_ok (fx, "BEGIN; INSERT INTO s.u VALUES (1); ROLLBACK; INSERT INTO s.u VALUES (2)");
+	char *status = ox_db_status (fx->db);
+	g_assert_nonnull (strstr (status, "checkpoints: 1 written"));
+	g_free (status);
+	/* crash-like close: copy the directory before the shutdown checkpoint */
+	char *copy = g_strdup_printf ("%s-copy", fx->dir);
+	char *cmd = g_strdup_printf ("cp -r %s %s", fx->dir, copy);
+	g_assert_cmpint (system (cmd), ==, 0);
+	g_free (cmd);
+	close_db (fx);
+	for (int round = 0; round < 2; round++) {
+		/* round 0: the copy (image + log); round 1: after a shutdown checkpoint */
+		char *dir = round == 0 ? copy : fx->dir;
+		g_assert_cmpint (ox_db_open (dir, &fx->db, &e), ==, OX_OK);
+		g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+		status = ox_db_status (fx->db);
+		g_assert_nonnull (strstr (status, "started from the checkpoint"));
+		g_free (status);
+		assert_query (fx, "SELECT count(*), sum(id), min(v), max(n) FROM s.t", "91|4205|changed|89.25\n");
+		assert_query (fx, "SELECT id FROM s.t WHERE v = 'v7'", "7\n");
+		assert_query (fx, "SELECT * FROM s.u", "2\n");
+		assert_query (fx, "SELECT count(*) FROM information_schema.views", "0\n");
+		g_assert_cmpint (ox_exec (fx->s, "INSERT INTO s.t VALUES (7, 'dup', 0)", &e), ==, OX_ERROR);
+		g_assert_cmpstr (e.sqlstate, ==, "23505");
+		ox_error_clear (&e);
+		g_assert_cmpint (ox_exec (fx->s, "INSERT INTO s.t VALUES (300, '', 0)", &e), ==, OX_ERROR);
+		g_assert_cmpstr (e.sqlstate, ==, "23514");
+		ox_error_clear (&e);
+		/* new objects get new oids, new rows new row ids */
+		exec_ok (fx, "CREATE TABLE s.z (y int); INSERT INTO s.t VALUES (301, 'new', 0)");
+		assert_query (fx, "SELECT count(*) FROM s.t", "92\n");
+		close_db (fx);
+		if (round == 0)
+			rm_rf (copy);
+	}
+	g_free (copy);
+	open_db (fx, NULL);
+	assert_query (fx, "SELECT count(*) FROM s.t", "92\n");
+}
+
+static void
+test_checkpoint_damaged (Fixture *fx, gconstpointer data)
+{
+	exec_ok (fx, "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
+	exec_ok (fx, "CHECKPOINT");
+	close_db (fx);
+	char *cdir = g_build_filename (fx->dir, "checkpoint", NULL);
+	GDir *d = g_dir_open (cdir, 0, NULL);
+	const char *n = g_dir_read_name (d);
+	char *path = g_build_filename (cdir, n, NULL);
+	g_dir_close (d);
+	char *data_ = NULL;
+	gsize len = 0;
+	g_assert_true (g_file_get_contents (path, &data_, &len, NULL));
+	data_[len / 2] ^= 0x01;
+	g_assert_true (g_file_set_contents (path, data_, (gssize) len, NULL));
+	/* a damaged image is an error to report, not something to guess around */
+	OxError e = { 0 };
+	OxDatabase *db;
+	g_assert_cmpint (ox_db_open (fx->dir, &db, &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "XX001");
+	g_assert_nonnull (strstr (e.message, "checkpoint"));
+	ox_error_clear (&e);
+	g_free (data_);
+	g_free (path);
+	g_free (cdir);
+}
+
+static void
+test_checkpoint_background (Fixture *fx, gconstpointer data)
+{
+	close_db (fx);
+	OxError e = { 0 };
+	OxDbOptions o = { .checkpoint_wal_size = 2048 };
+	g_assert_cmpint (ox_db_open_with (fx->dir, &o, &fx->db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	exec_ok (fx, "CREATE TABLE t (id int, pad text)");
+	for (int i = 0; i < 40; i++)
+		exec_ok (fx, "INSERT INTO t VALUES (1, repeat('x', 200))");
+	/* the checkpointer looks once a second */
+	for (int i = 0; i < 50 && count_files (fx, "checkpoint", ".ckpt") == 0; i++)
+		g_usleep (100000);
+	g_assert_cmpint (count_files (fx, "checkpoint", ".ckpt"), ==, 1);
+	assert_query (fx, "SELECT count(*) FROM t", "40\n");
 }
 
 int
@@ -311,5 +455,8 @@ main (int argc, char **argv)
 	ADD ("/engine/durability/lock", test_lock);
 	ADD ("/engine/durability/sync-modes", test_sync_modes);
 	ADD ("/engine/durability/segments", test_segments);
+	ADD ("/engine/durability/checkpoint/image-and-log", test_checkpoint);
+	ADD ("/engine/durability/checkpoint/damaged", test_checkpoint_damaged);
+	ADD ("/engine/durability/checkpoint/background", test_checkpoint_background);
 	return g_test_run ();
 }
