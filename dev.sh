@@ -11,7 +11,8 @@
 #   ./dev.sh bench [ARGS]   release build in build-release/, then run
 #                           oxibase-bench ARGS (see bench/README.md)
 #
-# `test` runs, in each of the two builds: the g_test programs (meson test),
+# `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
+# FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
 # the sqllogictest runner over our own tests/slt/*.slt, and over the public
 # corpus (../shared/sqllogictest: select1-5 and evidence/) with
 # tests/slt/corpus-xfail.txt.  Its last line is always "N passed, N failed"
@@ -227,11 +228,12 @@ summary() {
 	echo
 	echo "==== summary ===="
 	for pass in "${PASSES[@]}"; do
-		for group in meson ours select evidence; do
+		for group in meson fuzz ours select evidence; do
 			key="$pass/$group"
 			[ -n "${PASSED[$key]+x}" ] || continue
 			local what="slt records"
 			[ "$group" = meson ] && what="test programs"
+			[ "$group" = fuzz ] && what="fuzz targets"
 			printf '%-10s %-9s %-13s %6d passed, %d failed, %d skipped' \
 				"$pass" "$group" "$what" "${PASSED[$key]}" "${FAILED[$key]}" "${SKIPPED[$key]}"
 			if [ "${XFAILED[$key]}" -gt 0 ]; then
@@ -276,6 +278,17 @@ cmd_test() {
 	cmd_setup
 	test_pass plain build
 
+	# A short run of every libFuzzer target, built with ASan+UBSan: any
+	# crash or sanitizer report fails the suite.  Longer runs: ./dev.sh fuzz N.
+	echo "==== fuzz (${FUZZ_SECONDS:-30}s per target)"
+	if (cmd_fuzz "${FUZZ_SECONDS:-30}") > build/fuzz.log 2>&1; then
+		add plain/fuzz 1 0 0 0
+	else
+		add plain/fuzz 0 1 0 0
+		BAD+=("fuzz: a target failed (see build/fuzz.log)")
+		tail -n 40 build/fuzz.log
+	fi
+
 	# A sanitizer report must fail the test: abort, and let leaks count.
 	# G_SLICE: GLib 2.74's slice allocator would hide use-after-free.
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
@@ -294,7 +307,8 @@ cmd_fuzz() {
 	if [ -f build-fuzz/build.ninja ]; then
 		meson configure build-fuzz -Dfuzz=true >/dev/null
 	else
-		CC=clang meson setup build-fuzz -Dfuzz=true -Dbuildtype=debugoptimized -Db_lundef=false
+		CC=clang meson setup build-fuzz -Dfuzz=true -Dbuildtype=debugoptimized -Db_lundef=false \
+			-Db_sanitize=address,undefined
 	fi
 	ninja -C build-fuzz
 	local targets=() t

@@ -374,11 +374,10 @@ cpu_model (void)
 
 static bool
 write_json (const char *path, const Outcome *out, guint n, const BenchParams *p, guint runs,
-            const char *clock_name, GError **error)
+            const char *clock_name, GDateTime *started, GError **error)
 {
 	g_autoptr (GString) s = g_string_new ("{\n");
-	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-	g_autofree char *date = g_date_time_format_iso8601 (now);
+	g_autofree char *date = g_date_time_format_iso8601 (started);
 	g_autofree char *cpu = cpu_model ();
 	struct utsname u;
 	uname (&u);
@@ -523,6 +522,8 @@ main (int argc, char **argv)
 	}
 
 	const char *clock_name = cpu_time ? "process CPU time" : "wall time";
+	/* The JSON's date: when the run started, as the README's tables say. */
+	g_autoptr (GDateTime) started = g_date_time_new_now_local ();
 	g_printerr ("Oxibase %s vs SQLite %s, :memory:, scale %g, %d runs each, %s\n",
 	            bench_engine_version (BENCH_OXIBASE), bench_engine_version (BENCH_SQLITE), scale, runs,
 	            clock_name);
@@ -554,7 +555,7 @@ main (int argc, char **argv)
 			status = 1;
 		}
 	}
-	if (json && !write_json (json, out, n, &p, (guint) runs, clock_name, &error)) {
+	if (json && !write_json (json, out, n, &p, (guint) runs, clock_name, started, &error)) {
 		g_printerr ("oxibase-bench: %s\n", error->message);
 		status = 1;
 	}
