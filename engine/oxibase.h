@@ -104,6 +104,15 @@ int  ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **ou
  * (a torn tail after a crash, a damaged record).  Free with ox_free.
  * Returns NULL for :memory: databases. */
 char *ox_db_status (OxDatabase *db);
+/* Inspect a database directory without opening it (no lock is taken, and
+ * nothing is written): ox_db_check verifies the checksum of every WAL
+ * record and checkpoint block and says what it found; ox_db_info reports
+ * the format version, file sizes, the last checkpoint and the WAL length.
+ * *report receives text lines (free with ox_free).  ox_db_check returns
+ * OX_OK when everything verified, OX_ERROR when something is damaged or
+ * unreadable (the report says what and where). */
+int  ox_db_check (const char *path, char **report);
+int  ox_db_info (const char *path, char **report);
 /* Close a database.  Every session must have been freed first. */
 void ox_db_close (OxDatabase *db);
 

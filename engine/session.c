@@ -2084,8 +2084,9 @@ stmt_finish (OxStmt *st)
 		}
 	}
 	if (st->implicit) {
-		st->implicit = false;
+		/* still implicit if the commit raises, so that stmt_fail aborts it */
 		end_txn (s, true);
+		st->implicit = false;
 	}
 }
 

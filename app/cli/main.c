@@ -159,7 +159,7 @@ main (int argc, char **argv)
 	setlocale (LC_NUMERIC, "C");
 
 	actions = g_ptr_array_new_with_free_func (action_free);
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("[DATABASE]");
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("[DATABASE] | check DIR | info DIR");
 	g_option_context_set_summary (ctx,
 		"The Oxibase interactive terminal.  DATABASE is \":memory:\" (the default)\n"
 		"or a directory.  Type \\? inside for the backslash commands.");
@@ -174,6 +174,18 @@ main (int argc, char **argv)
 	if (opt_version) {
 		printf ("oxibase %s\n", ox_version ());
 		return 0;
+	}
+	/* oxibase check DIR / oxibase info DIR: inspect a database directory
+	 * without opening it (see ox_db_check in oxibase.h) */
+	if (argc == 3 && (!strcmp (argv[1], "check") || !strcmp (argv[1], "info"))) {
+		char *report = NULL;
+		bool check = !strcmp (argv[1], "check");
+		if (!g_file_test (argv[2], G_FILE_TEST_IS_DIR))
+			return usage_error ("%s: not a database directory", argv[2]);
+		int rc = check ? ox_db_check (argv[2], &report) : ox_db_info (argv[2], &report);
+		fputs (report, stdout);
+		ox_free (report);
+		return rc == OX_OK ? 0 : 1;
 	}
 	if (argc > 2)
 		return usage_error ("too many arguments: \"%s\"", argv[2]);

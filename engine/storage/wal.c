@@ -322,7 +322,13 @@ ox_wal_open (const char *dbdir, uint64_t end_lsn, uint64_t segment_size)
 	g_array_unref (segs);
 	if (ox_dir_sync (w->dir) != 0)
 		goto fail;
-	if (keep != UINT64_MAX) {
+	if (keep != UINT64_MAX && keep == end_lsn) {
+		/* no valid record in it: its header may be the torn part (a crash
+		 * or a failed write while a new segment was started), so write it
+		 * again rather than append after a header nobody can read */
+		if (open_new_segment (w, keep) != 0)
+			goto fail;
+	} else if (keep != UINT64_MAX) {
 		char *p = seg_path (w->dir, keep);
 		w->seg = ox_file_open (p, O_RDWR, 0600);
 		g_free (p);
@@ -399,9 +405,12 @@ chunk_free (gpointer p, gpointer unused)
 	g_free (c);
 }
 
-/* The leader's work: write chunks in order, switching segments. */
+/* The leader's work: write chunks in order, switching segments.  On
+ * return *durable / *written say how far the log got (a failure in the
+ * middle of a batch still leaves the records before it written, and those
+ * before a segment switch fsynced). */
 static int
-write_chunks (OxWal *w, GPtrArray *chunks, bool sync)
+write_chunks (OxWal *w, GPtrArray *chunks, bool sync, uint64_t *durable, uint64_t *written)
 {
 	for (guint i = 0; i < chunks->len; i++) {
 		Chunk *c = chunks->pdata[i];
@@ -411,6 +420,7 @@ write_chunks (OxWal *w, GPtrArray *chunks, bool sync)
 				if (ox_file_sync (w->seg) != 0)
 					return -1;
 				w->fsyncs++;
+				*durable = c->lsn;
 				ox_file_close (w->seg);
 				w->seg = NULL;
 			}
@@ -419,11 +429,13 @@ write_chunks (OxWal *w, GPtrArray *chunks, bool sync)
 		}
 		if (ox_file_append (w->seg, c->bytes->data, c->bytes->len) != 0)
 			return -1;
+		*written = c->lsn + c->bytes->len;
 	}
 	if (sync) {
 		if (ox_file_sync (w->seg) != 0)
 			return -1;
 		w->fsyncs++;
+		*durable = *written;
 	}
 	return 0;
 }
@@ -433,14 +445,16 @@ ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
 {
 	g_mutex_lock (&w->lock);
 	for (;;) {
+		/* done first: a record the failed batch still made durable (or
+		 * written, when that is all that was asked) was committed */
+		if ((sync ? w->flushed_lsn : w->written_lsn) >= upto) {
+			g_mutex_unlock (&w->lock);
+			return 0;
+		}
 		if (w->broken_errno) {
 			errno = w->broken_errno;
 			g_mutex_unlock (&w->lock);
 			return -1;
-		}
-		if ((sync ? w->flushed_lsn : w->written_lsn) >= upto) {
-			g_mutex_unlock (&w->lock);
-			return 0;
 		}
 		if (!w->flushing)
 			break;
@@ -451,31 +465,38 @@ ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
 	GPtrArray *chunks = w->pending;
 	w->pending = g_ptr_array_new ();
 	w->pending_bytes = 0;
-	uint64_t end = w->next_lsn;
+	uint64_t durable = w->flushed_lsn, written = w->written_lsn;
 	g_mutex_unlock (&w->lock);
 
-	int rc = write_chunks (w, chunks, sync);
+	int rc = write_chunks (w, chunks, sync, &durable, &written);
 	int e = errno;
+	if (rc != 0 && w->seg) {
+		/* Best effort: cut what the failed batch left past its durable
+		 * part, so that a reopen does not replay commits that were
+		 * reported as failed.  (If even this fails, recovery may find
+		 * them; they are whole records, and unacknowledged.) */
+		uint64_t keep = durable > w->seg_start ? durable : w->seg_start;
+		if (ox_file_truncate (w->seg, (off_t) (OX_WAL_SEG_HEADER + (keep - w->seg_start))) == 0 && written > keep)
+			written = keep;
+	}
 	g_ptr_array_foreach (chunks, chunk_free, NULL);
 	g_ptr_array_unref (chunks);
 
 	g_mutex_lock (&w->lock);
 	w->flushing = false;
+	if (durable > w->flushed_lsn)
+		w->flushed_lsn = durable;
+	if (written > w->written_lsn)
+		w->written_lsn = written;
 	if (rc != 0)
 		w->broken_errno = e ? e : EIO;
-	else {
-		w->written_lsn = end;
-		if (sync)
-			w->flushed_lsn = end;
-	}
+	bool ok = (sync ? w->flushed_lsn : w->written_lsn) >= upto;
 	g_cond_broadcast (&w->done);
 	g_mutex_unlock (&w->lock);
-	if (rc != 0) {
+	if (!ok) {
 		errno = e ? e : EIO;
 		return -1;
 	}
-	/* our target may be beyond what we took if others appended meanwhile;
-	 * it cannot be: upto was appended before we took the tail */
 	return 0;
 }
 

@@ -245,6 +245,36 @@ test_checksum_flip (Fixture *fx, gconstpointer data)
 }
 
 static void
+test_check_info (Fixture *fx, gconstpointer data)
+{
+	exec_ok (fx, "CREATE TABLE t (id int); INSERT INTO t VALUES (1); CHECKPOINT; INSERT INTO t VALUES (2)");
+	char *report = NULL;
+	g_assert_cmpint (ox_db_info (fx->dir, &report), ==, OX_OK);
+	g_assert_nonnull (strstr (report, "format version: 1"));
+	g_assert_nonnull (strstr (report, "last checkpoint: "));
+	g_assert_nonnull (strstr (report, "in use: yes, by process"));
+	ox_free (report);
+	g_assert_cmpint (ox_db_check (fx->dir, &report), ==, OX_OK);
+	g_assert_nonnull (strstr (report, "check: ok"));
+	ox_free (report);
+	char *seg = segment_path (fx);
+	crash_close (fx);
+	/* damage the record of the last INSERT: the check says where */
+	char *data_ = NULL;
+	gsize len = 0;
+	g_assert_true (g_file_get_contents (seg, &data_, &len, NULL));
+	data_[len - 8] ^= 0x10;
+	g_assert_true (g_file_set_contents (seg, data_, (gssize) len, NULL));
+	g_free (data_);
+	g_assert_cmpint (ox_db_check (fx->dir, &report), ==, OX_ERROR);
+	g_assert_nonnull (strstr (report, "checksum mismatch at LSN"));
+	g_assert_nonnull (strstr (report, "check: FAILED"));
+	ox_free (report);
+	g_free (seg);
+	open_db (fx, NULL);
+}
+
+static void
 test_lock (Fixture *fx, gconstpointer data)
 {
 	/* another process may not open it while we have it */
@@ -453,6 +483,7 @@ main (int argc, char **argv)
 	ADD ("/engine/durability/torn-tail", test_torn_tail);
 	ADD ("/engine/durability/checksum-flip", test_checksum_flip);
 	ADD ("/engine/durability/lock", test_lock);
+	ADD ("/engine/durability/check-info", test_check_info);
 	ADD ("/engine/durability/sync-modes", test_sync_modes);
 	ADD ("/engine/durability/segments", test_segments);
 	ADD ("/engine/durability/checkpoint/image-and-log", test_checkpoint);
