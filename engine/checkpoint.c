@@ -150,10 +150,9 @@ write_image (OxDatabase *db, OxTxn *t, uint64_t redo_lsn, char **path_out)
 	char *tmp = g_strdup_printf ("%s/%s.tmp", cdir, name);
 	char *final = g_strdup_printf ("%s/%s.ckpt", cdir, name);
 	int rc = -1;
-	if (ox_dir_create (cdir) == 0) {
-		if (ox_dir_sync (db->path) != 0)
-			goto out;
-	} else if (errno != EEXIST)
+	if (ox_dir_create (cdir) != 0 && errno != EEXIST)
+		goto out;
+	if (ox_dir_sync (db->path) != 0)  /* even if it existed: see recovery.c */
 		goto out;
 	OxFile *f = ox_file_open (tmp, O_RDWR | O_CREAT | O_TRUNC, 0600);
 	if (!f)

@@ -324,12 +324,12 @@ ox_db_recover (OxDatabase *db, const char *dir, OxError *err)
 	g_free (vdata);
 	if (!failmsg) {
 		char *waldir = g_build_filename (dir, "wal", NULL);
-		if (ox_dir_create (waldir) == 0) {
-			/* the new directory entry is durable only once its parent is synced */
-			if (ox_dir_sync (dir) != 0)
-				failmsg = g_strdup_printf ("could not sync \"%s\": %s", dir, g_strerror (errno));
-		} else if (errno != EEXIST)
+		/* the directory entry is durable only once its parent is synced;
+		 * sync even when it exists (an earlier open may have failed there) */
+		if (ox_dir_create (waldir) != 0 && errno != EEXIST)
 			failmsg = g_strdup_printf ("could not create \"%s\": %s", waldir, g_strerror (errno));
+		else if (ox_dir_sync (dir) != 0)
+			failmsg = g_strdup_printf ("could not sync \"%s\": %s", dir, g_strerror (errno));
 		g_free (waldir);
 	}
 	if (!failmsg) {

@@ -466,16 +466,22 @@ ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
 	w->pending = g_ptr_array_new ();
 	w->pending_bytes = 0;
 	uint64_t durable = w->flushed_lsn, written = w->written_lsn;
+	uint64_t written_before = written;
 	g_mutex_unlock (&w->lock);
 
 	int rc = write_chunks (w, chunks, sync, &durable, &written);
 	int e = errno;
 	if (rc != 0 && w->seg) {
-		/* Best effort: cut what the failed batch left past its durable
-		 * part, so that a reopen does not replay commits that were
-		 * reported as failed.  (If even this fails, recovery may find
-		 * them; they are whole records, and unacknowledged.) */
-		uint64_t keep = durable > w->seg_start ? durable : w->seg_start;
+		/* Best effort: cut what the failed batch left that nobody was told
+		 * is committed, so that a reopen does not replay commits reported
+		 * as failed.  Acknowledged means durable for a FULL batch, but
+		 * records written earlier (NORMAL commits, acknowledged once
+		 * written) and, for a NORMAL batch, everything it wrote, stay.
+		 * (If the cut fails, recovery may find whole unacknowledged
+		 * records, which is allowed.) */
+		uint64_t keep = sync ? MAX (durable, written_before) : written;
+		if (keep < w->seg_start)
+			keep = w->seg_start;
 		if (ox_file_truncate (w->seg, (off_t) (OX_WAL_SEG_HEADER + (keep - w->seg_start))) == 0 && written > keep)
 			written = keep;
 	}
