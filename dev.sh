@@ -305,7 +305,7 @@ cmd_fuzz() {
 	[[ "$secs" =~ ^[0-9]+$ ]] || die "fuzz: SECONDS must be a number, got '$secs'"
 	cmd_setup
 	if [ -f build-fuzz/build.ninja ]; then
-		meson configure build-fuzz -Dfuzz=true >/dev/null
+		meson configure build-fuzz -Dfuzz=true -Db_sanitize=address,undefined >/dev/null
 	else
 		CC=clang meson setup build-fuzz -Dfuzz=true -Dbuildtype=debugoptimized -Db_lundef=false \
 			-Db_sanitize=address,undefined

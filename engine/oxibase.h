@@ -148,11 +148,19 @@ int  ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out,
                  const char **tail, OxError *err);
 /* Number of $n parameters the statement uses. */
 int  ox_param_count (OxStmt *st);
-/* Bind parameter idx (1-based, $idx).  Values are copied.  Binding after
- * a step resets the statement first.  Return OX_OK or OX_ERROR (bad idx). */
+/* Bind parameter idx (1-based, $idx).  Values are copied, and converted
+ * to the type the statement infers for $idx when it runs (an integer
+ * bound to a numeric parameter becomes numeric; 22003 if it does not fit
+ * a smallint parameter ...).  Binding after a step resets the statement
+ * first.  Each returns OX_OK, or OX_ERROR (08P01) for an idx out of
+ * range.  A parameter left unbound makes the statement fail with 08P01. */
+/* SQL NULL. */
 int  ox_bind_null (OxStmt *st, int idx, OxError *err);
+/* A bigint value. */
 int  ox_bind_int64 (OxStmt *st, int idx, int64_t v, OxError *err);
+/* A double precision value. */
 int  ox_bind_double (OxStmt *st, int idx, double v, OxError *err);
+/* A boolean value. */
 int  ox_bind_bool (OxStmt *st, int idx, bool v, OxError *err);
 /* Text is converted to the parameter's inferred type when the statement
  * runs, as PostgreSQL does for text-format parameters. */
@@ -163,8 +171,12 @@ int  ox_bind_blob (OxStmt *st, int idx, const void *v, size_t n, OxError *err);
  * count) or OX_ERROR.  In autocommit the statement commits when it returns
  * OX_DONE.  After OX_DONE or OX_ERROR, the next step re-runs it. */
 int  ox_step (OxStmt *st, OxError *err);
-/* Fetch up to max rows at once: after it returns OX_ROW, *nrows (>= 1) rows
- * are available through ox_batch_* accessors; OX_DONE when no rows remain. */
+/* Fetch up to max rows at once (max < 1 counts as 1).  Returns OX_ROW with
+ * *nrows (>= 1) rows available through ox_batch_text / ox_batch_is_null
+ * until the next fetch, reset or finalize; OX_DONE (with *nrows = 0) once
+ * the statement has no more rows — the call after the one that returned
+ * the last rows; OX_ERROR on failure.  The statement is then finished
+ * exactly as by ox_step (autocommit commits); fetching again re-runs it. */
 int  ox_fetch_batch (OxStmt *st, int max, int *nrows, OxError *err);
 /* Reset to run again with the same bindings. */
 void ox_reset (OxStmt *st);
@@ -183,23 +195,44 @@ const char *ox_stmt_sql (OxStmt *st);
 
 /* ---- result columns (valid after prepare; values after OX_ROW) ------------ */
 
+/* Number of result columns (0 for statements that return no rows). */
 int          ox_column_count (OxStmt *st);
+/* Name of column col (0-based) as PostgreSQL would label it ("?column?"
+ * for an unnamed expression); NULL when col is out of range.  Valid until
+ * the statement is finalized. */
 const char  *ox_column_name (OxStmt *st, int col);
+/* Type of column col; OX_TYPE_NULL when col is out of range. */
 OxColumnType ox_column_type (OxStmt *st, int col);
-/* "integer", "numeric(10,2)", "character varying(20)" ... */
+/* "integer", "numeric(10,2)", "character varying(20)" ... ; NULL when out
+ * of range. */
 const char  *ox_column_type_name (OxStmt *st, int col);
+/* True when the current row's value is SQL NULL (also when there is no
+ * current row or col is out of range). */
 bool         ox_column_is_null (OxStmt *st, int col);
 /* Text form exactly as psql prints it; NULL for SQL NULL.  Valid until the
  * next step/reset/finalize. */
 const char  *ox_column_text (OxStmt *st, int col);
+/* The value as a 64-bit integer: integers as they are, booleans as 0/1,
+ * floats truncated toward zero, numerics rounded half away from zero (0
+ * when out of range), dates and timestamps in their internal units (days /
+ * microseconds since 2000-01-01), text parsed as a decimal integer (0 when
+ * it is not one); 0 for NULL or out of range. */
 int64_t      ox_column_int64 (OxStmt *st, int col);
+/* The value as a double: numbers converted, booleans 0/1, text parsed
+ * (0 when it is not a number); 0 for NULL or out of range. */
 double       ox_column_double (OxStmt *st, int col);
+/* A boolean value; other types are true when ox_column_int64 is not 0;
+ * false for NULL or out of range. */
 bool         ox_column_bool (OxStmt *st, int col);
-/* Raw bytes of a BYTEA value (or the text of any other value). */
+/* Raw bytes of a BYTEA value (or the text of any other value), with the
+ * length in *len; NULL for SQL NULL.  Valid until the next step. */
 const void  *ox_column_blob (OxStmt *st, int col, size_t *len);
 
-/* The same for row r (0-based) of the batch from ox_fetch_batch. */
+/* Text of cell (row, col) of the last ox_fetch_batch (row 0-based), as
+ * ox_column_text prints it; NULL for SQL NULL or out of range.  Valid
+ * until the next fetch, reset or finalize. */
 const char  *ox_batch_text (OxStmt *st, int row, int col);
+/* True for SQL NULL (and for a cell out of range). */
 bool         ox_batch_is_null (OxStmt *st, int row, int col);
 
 /* ---- notices ------------------------------------------------------------- */

@@ -70,8 +70,10 @@ struct OxStmt {
 	char       *tag;
 	int64_t     changes;
 	/* batches */
-	GPtrArray  *batch;        /* char** rows of the last fetch_batch */
+	GPtrArray  *batch;        /* BatchRow* of the last fetch_batch */
 	int         batch_cols;
+	bool        batch_done;   /* the last batch ended the statement: the next
+	                             ox_fetch_batch returns OX_DONE */
 };
 
 #define OX_MAX_PARAMS_STMT 65535
@@ -916,8 +918,10 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 		return OX_ERROR;
 	} OX_END_TRY;
 	st->pvals = g_new0 (OxValue, st->nparams > 0 ? st->nparams : 1);
-	for (int i = 0; i < st->nparams; i++)
+	for (int i = 0; i < st->nparams; i++) {
 		st->pvals[i] = ox_null (OX_T_UNKNOWN);
+		st->pvals[i].flags = OX_VALUE_UNBOUND;
+	}
 	*out = st;
 	return OX_OK;
 }
@@ -1183,6 +1187,11 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		GPtrArray *checks = g_ptr_array_new ();
 		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, pending);
 		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, checks);
+		/* the expressions as parsed from this statement: binding them (not
+		 * the stored copies) makes error positions point into it */
+		OxNode **orig_default = OX_NEW_N (d->x->arena, OxNode *, ncols > 0 ? ncols : 1);
+		GPtrArray *orig_checks = g_ptr_array_new ();
+		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, orig_checks);
 		bool have_pk = false;
 		for (int i = 0; i < ncols; i++) {
 			OxColumn *col = &t->cols[i];
@@ -1211,6 +1220,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				case OX_CONSTR_DEFAULT:
 					col->default_src = ox_arena_strdup (a, c->expr_src);
 					col->default_expr = ox_parse_expr_src (a, c->expr_src);
+					orig_default[i] = c->expr;
 					break;
 				case OX_CONSTR_CHECK: {
 					OxCheck *ck = OX_NEW (a, OxCheck);
@@ -1219,6 +1229,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 					ck->src = ox_arena_strdup (a, c->expr_src);
 					ck->expr = ox_parse_expr_src (a, c->expr_src);
 					g_ptr_array_add (checks, ck);
+					g_ptr_array_add (orig_checks, c->expr);
 					break;
 				}
 				case OX_CONSTR_PRIMARY:
@@ -1251,6 +1262,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				ck->src = ox_arena_strdup (a, c->expr_src);
 				ck->expr = ox_parse_expr_src (a, c->expr_src);
 				g_ptr_array_add (checks, ck);
+				g_ptr_array_add (orig_checks, c->expr);
 				break;
 			}
 			case OX_CONSTR_PRIMARY:
@@ -1281,16 +1293,16 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			t->checks[i] = *(OxCheck *) checks->pdata[i];
 		/* bind defaults and checks once now so that errors show at CREATE */
 		for (int i = 0; i < t->ncols; i++) {
-			if (t->cols[i].default_expr) {
+			if (orig_default[i]) {
+				/* a DEFAULT sees no columns */
 				OxTable dummy = { .ncols = 0 };
 				dummy.obj.name = t->obj.name;
-				OxExpr *e = ox_bind_table_expr (d->x, d->s, &dummy, t->cols[i].default_expr, d->x->arena);
-				(void) e;
+				ox_bind_table_expr (d->x, d->s, &dummy, orig_default[i], d->x->arena);
 			}
 		}
 		t->data = ox_table_data_new (t->ncols, t->obj.name);
-		for (int i = 0; i < t->nchecks; i++)
-			ox_bind_table_expr (d->x, d->s, t, t->checks[i].expr, d->x->arena);
+		for (guint i = 0; i < orig_checks->len; i++)
+			ox_bind_table_expr (d->x, d->s, t, orig_checks->pdata[i], d->x->arena);
 		ox_catalog_register (d->c, d->t, &t->obj);
 		registered = true;
 		for (guint i = 0; i < pending->len; i++) {
@@ -1991,8 +2003,10 @@ stmt_start (OxStmt *st)
 			/* more parameters than at prepare time: only possible if the
 			 * catalog changed; the new ones are unbound (NULL) */
 			st->pvals = g_renew (OxValue, st->pvals, st->nparams);
-			for (int i = np; i < st->nparams; i++)
+			for (int i = np; i < st->nparams; i++) {
 				st->pvals[i] = ox_null (OX_T_UNKNOWN);
+				st->pvals[i].flags = OX_VALUE_UNBOUND;
+			}
 			x->params = st->pvals;
 		}
 		x->nparams = st->nparams;
@@ -2218,6 +2232,7 @@ ox_reset (OxStmt *st)
 {
 	if (!st)
 		return;
+	st->batch_done = false;
 	if (st->running) {
 		OxSession *s = st->s;
 		stmt_reset_exec (st);
@@ -2237,29 +2252,51 @@ ox_reset (OxStmt *st)
 	stmt_reset_exec (st);
 }
 
+typedef struct BatchRow {
+	int    ncols;
+	char **cells;  /* ncols entries; NULL for SQL NULL */
+} BatchRow;
+
+static void
+batch_row_free (gpointer p)
+{
+	BatchRow *r = p;
+	for (int c = 0; c < r->ncols; c++)
+		g_free (r->cells[c]);
+	g_free (r->cells);
+	g_free (r);
+}
+
 int
 ox_fetch_batch (OxStmt *st, int max, int *nrows, OxError *err)
 {
 	*nrows = 0;
 	if (!st->batch)
-		st->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+		st->batch = g_ptr_array_new_with_free_func (batch_row_free);
 	g_ptr_array_set_size (st->batch, 0);
 	st->batch_cols = st->ncols;
+	if (st->batch_done) {
+		/* the previous call returned the last rows; now say so */
+		st->batch_done = false;
+		return OX_DONE;
+	}
+	if (max < 1)
+		max = 1;
 	while (*nrows < max) {
 		int rc = ox_step (st, err);
 		if (rc == OX_ERROR)
 			return OX_ERROR;
-		if (rc == OX_DONE)
+		if (rc == OX_DONE) {
+			st->batch_done = *nrows > 0;
 			break;
-		char **row = g_new0 (char *, st->ncols + 1);
+		}
+		BatchRow *row = g_new0 (BatchRow, 1);
+		row->ncols = st->ncols;
+		row->cells = g_new0 (char *, st->ncols > 0 ? st->ncols : 1);
 		for (int c = 0; c < st->ncols; c++) {
 			const char *t = ox_column_text (st, c);
-			row[c] = t ? g_strdup (t) : NULL;
+			row->cells[c] = t ? g_strdup (t) : NULL;
 		}
-		/* g_strfreev stops at the first NULL; keep NULL cells as a marker */
-		for (int c = 0; c < st->ncols; c++)
-			if (!row[c])
-				row[c] = NULL;
 		g_ptr_array_add (st->batch, row);
 		(*nrows)++;
 	}
@@ -2271,7 +2308,7 @@ ox_batch_text (OxStmt *st, int row, int col)
 {
 	if (!st->batch || row < 0 || (guint) row >= st->batch->len || col < 0 || col >= st->batch_cols)
 		return NULL;
-	return ((char **) st->batch->pdata[row])[col];
+	return ((BatchRow *) st->batch->pdata[row])->cells[col];
 }
 
 bool

@@ -39,6 +39,8 @@ typedef struct OxCli {
 	bool        quiet;          /* -q: no banner, command tags or chatter */
 	bool        timing;         /* \timing: print "Time: ..." after each query */
 	bool        stop_on_error;  /* --stop-on-error / -v ON_ERROR_STOP=1 */
+	bool        show_sqlstate;  /* "ERROR:  42P01: ..." (psql's VERBOSITY=verbose
+	                               layout; -v VERBOSITY=default drops it) */
 	bool        interactive;    /* the current input is the terminal (libedit) */
 	bool        failed;         /* a statement or command failed outside the
 	                               terminal: the exit status becomes 1 */

@@ -40,6 +40,8 @@ typedef struct Action {
 
 static GPtrArray *actions;  /* Action *, in command-line order */
 static gboolean opt_csv, opt_json, opt_quiet, opt_demo, opt_stop, opt_version;
+/* psql's VERBOSITY: errors show their SQLSTATE unless set to default/terse */
+static gboolean opt_sqlstate = TRUE;
 
 static void
 action_free (gpointer p)
@@ -67,9 +69,21 @@ set_variable_cb (const char *option, const char *value, gpointer data, GError **
 	const char *eq = strchr (value, '=');
 	g_autofree char *name = eq ? g_strndup (value, eq - value) : g_strdup (value);
 	const char *v = eq ? eq + 1 : "on";
+	if (strcmp (name, "VERBOSITY") == 0) {
+		if (!g_ascii_strcasecmp (v, "verbose") || !g_ascii_strcasecmp (v, "sqlstate"))
+			opt_sqlstate = TRUE;
+		else if (!g_ascii_strcasecmp (v, "default") || !g_ascii_strcasecmp (v, "terse"))
+			opt_sqlstate = FALSE;
+		else {
+			g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+			             "invalid value \"%s\" for VERBOSITY: verbose, sqlstate, default or terse expected", v);
+			return FALSE;
+		}
+		return TRUE;
+	}
 	if (strcmp (name, "ON_ERROR_STOP") != 0) {
 		g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-		             "unsupported variable \"%s\" (only ON_ERROR_STOP is known)", name);
+		             "unsupported variable \"%s\" (ON_ERROR_STOP and VERBOSITY are known)", name);
 		return FALSE;
 	}
 	if (!g_ascii_strcasecmp (v, "1") || !g_ascii_strcasecmp (v, "on") ||
@@ -99,7 +113,7 @@ static const GOptionEntry entries[] = {
 	{ "stop-on-error", 0, 0, G_OPTION_ARG_NONE, &opt_stop,
 	  "Stop at the first failing statement of a script or -c", NULL },
 	{ "set", 'v', 0, G_OPTION_ARG_CALLBACK, (gpointer) set_variable_cb,
-	  "Set a variable; only ON_ERROR_STOP=1 (same as --stop-on-error)", "NAME=VALUE" },
+	  "Set a variable: ON_ERROR_STOP=1 (same as --stop-on-error), or VERBOSITY=default to leave the SQLSTATE out of error messages", "NAME=VALUE" },
 	{ "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
 	  "Create the demo shop (customers, products, orders, order_lines) first", NULL },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
@@ -204,6 +218,7 @@ main (int argc, char **argv)
 	cli.format = opt_csv ? OX_CLI_CSV : opt_json ? OX_CLI_JSON : OX_CLI_ALIGNED;
 	cli.quiet = opt_quiet;
 	cli.stop_on_error = opt_stop;
+	cli.show_sqlstate = opt_sqlstate;
 
 	OxError err = { 0 };
 	if (ox_db_open (path, &cli.db, &err) != OX_OK) {

@@ -40,7 +40,7 @@ ox_cli_print_help (FILE *out)
 	       "\n"
 	       "Input/Output\n"
 	       "  \\i FILE                execute commands from file\n"
-	       "  \\timing [on|off]       toggle timing of commands (currently %s)\n"
+	       "  \\timing [on|off]       toggle timing of commands\n"
 	       "\n"
 	       "Informational\n"
 	       "  \\d                     list tables and views\n"

@@ -1,7 +1,7 @@
 /*
  * report.c — errors and notices on stderr, in psql's words and layout.
  *
- *   ERROR:  column "nosuch" does not exist
+ *   ERROR:  42703: column "nosuch" does not exist
  *   LINE 1: select nosuch from t;
  *                  ^
  *   DETAIL:  ...
@@ -19,6 +19,9 @@
  * columns around the position with "..." where it was cut, and a caret
  * under the character.  Positions count characters, not bytes; tabs show
  * as one space so the caret stays aligned.
+ *
+ * The SQLSTATE is shown as psql shows it with VERBOSITY=verbose (the
+ * project asks for it); -v VERBOSITY=default gives psql's default line.
  *
  * NOTE: stdout is flushed before anything goes to stderr, so that on a
  * terminal (or with 2>&1) messages appear after the results before them.
@@ -150,7 +153,10 @@ ox_cli_report_error (OxCli *cli, const OxError *err, const char *query)
 {
 	g_autoptr (GString) m = g_string_new (NULL);
 	print_prefix (cli, m);
-	g_string_append_printf (m, "ERROR:  %s\n", err->message ? err->message : "unknown error");
+	if (cli->show_sqlstate && err->sqlstate[0])
+		g_string_append_printf (m, "ERROR:  %s: %s\n", err->sqlstate, err->message ? err->message : "unknown error");
+	else
+		g_string_append_printf (m, "ERROR:  %s\n", err->message ? err->message : "unknown error");
 	if (err->position > 0 && query)
 		append_position (m, query, err->position);
 	if (err->detail)

@@ -66,7 +66,8 @@ typedef struct OxNumeric OxNumeric;
 typedef struct OxValue {
 	uint8_t  type;   /* OxTypeId */
 	uint8_t  null;   /* 1 = SQL NULL; v is then unused */
-	uint16_t flags;  /* reserved, zero */
+	uint16_t flags;  /* zero, except OX_VALUE_UNBOUND for a parameter no value
+	                    was bound to, and 1 for the binder's DEFAULT marker */
 	uint32_t len;    /* byte length for TEXT-like and BYTEA; else 0 */
 	union {
 		bool             b;
@@ -77,6 +78,8 @@ typedef struct OxValue {
 		const OxNumeric *num;
 	} v;
 } OxValue;
+
+#define OX_VALUE_UNBOUND 2
 
 _Static_assert (sizeof (OxValue) == 16, "OxValue must stay 16 bytes");
 

@@ -2147,14 +2147,19 @@ op_label (OxOp *op, OxArena *a)
 		if (op->kind == OX_OP_INDEXSCAN) {
 			OxIndexScanOp *is = (OxIndexScanOp *) op;
 			g_string_append (s, " (index cond:");
-			for (int i = 0; i < is->neq; i++)
-				g_string_append_printf (s, " %s = %s", sc->table->cols[is->index->colnos[i]].name,
+			const char *sep = " ";
+			for (int i = 0; i < is->neq; i++) {
+				g_string_append_printf (s, "%s%s = %s", sep, sc->table->cols[is->index->colnos[i]].name,
 				                        ox_expr_deparse (a, is->eq[i], NULL));
-			if (is->lo)
-				g_string_append_printf (s, " %s %s %s", sc->table->cols[is->index->colnos[is->neq]].name,
+				sep = " AND ";
+			}
+			if (is->lo) {
+				g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
 				                        is->lo_incl ? ">=" : ">", ox_expr_deparse (a, is->lo, NULL));
+				sep = " AND ";
+			}
 			if (is->hi)
-				g_string_append_printf (s, " %s %s %s", sc->table->cols[is->index->colnos[is->neq]].name,
+				g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
 				                        is->hi_incl ? "<=" : "<", ox_expr_deparse (a, is->hi, NULL));
 			g_string_append_c (s, ')');
 		}
@@ -2190,7 +2195,8 @@ op_label (OxOp *op, OxArena *a)
 		g_string_append (s, "Result");
 		break;
 	case OX_OP_VALUES:
-		g_string_append_printf (s, "Values Scan (%d rows)", ((ValuesOp *) op)->nrows);
+		g_string_append_printf (s, "Values Scan (%d row%s)", ((ValuesOp *) op)->nrows,
+		                        ((ValuesOp *) op)->nrows == 1 ? "" : "s");
 		break;
 	case OX_OP_MATERIAL:
 		g_string_append (s, "Materialize");

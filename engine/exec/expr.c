@@ -465,6 +465,8 @@ ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 		if (e->paramno > x->nparams)
 			ox_raise ("08P01", 0, "there is no parameter $%d", e->paramno);
 		OxValue v = x->params[e->paramno - 1];
+		if (v.flags == OX_VALUE_UNBOUND)
+			ox_raise ("08P01", 0, "no value was bound to parameter $%d", e->paramno);
 		if (v.type != e->type.id && !(v.null && e->type.id == OX_T_UNKNOWN))
 			v = ox_value_cast (a, &x->cx, &v, e->type, false);
 		return v;
@@ -774,6 +776,8 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 	case OX_E_CONST:
 		if (e->cval.null)
 			g_string_append (s, "NULL");
+		else if (e->cval.type == OX_T_BOOL)
+			g_string_append (s, e->cval.v.b ? "true" : "false");
 		else {
 			OxCastCtx cx = { .tz = ox_timezone_utc (), .now = 0 };
 			const char *t = ox_value_out (a, &cx, &e->cval, NULL);
@@ -830,7 +834,17 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 		g_string_append_c (s, ')');
 		break;
 	case OX_E_AGG:
-		g_string_append_printf (s, "agg%d", e->aggno);
+		if (q && q->aggs && e->aggno < (int) q->aggs->len) {
+			OxAggref *ag = q->aggs->pdata[e->aggno];
+			if (ag->kind == OX_AGG_COUNT_STAR)
+				g_string_append (s, "count(*)");
+			else {
+				g_string_append_printf (s, "%s(%s", ag->name, ag->distinct ? "DISTINCT " : "");
+				deparse (s, a, ag->arg, q);
+				g_string_append_c (s, ')');
+			}
+		} else
+			g_string_append_printf (s, "agg%d", e->aggno);
 		break;
 	case OX_E_AND:
 	case OX_E_OR:

@@ -430,6 +430,10 @@ bind_columnref (Binder *b, Scope *sc, OxColumnRef *cr)
 
 /* ---- operators -------------------------------------------------------------------- */
 
+/* Set by bind_expr when the operand of a prefix '-' is a numeric literal
+ * token (PostgreSQL's grammar folds exactly that case, doNegate). */
+static _Thread_local bool negate_literal;
+
 static OxExpr *
 make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 {
@@ -437,6 +441,24 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 	OxTypeId rt = (OxTypeId) r->type.id;
 	OxTypeId target_l, target_r;
 	bool is_concat = !strcmp (name, "||");
+	if (!l && negate_literal && !strcmp (name, "-") && r->kind == OX_E_CONST && !r->cval.null &&
+	    (r->cval.type == OX_T_INT4 || r->cval.type == OX_T_INT8 || r->cval.type == OX_T_NUMERIC)) {
+		/* A negative literal is one constant, as in PostgreSQL:
+		 * -2147483648 is an integer and -9223372036854775808 a bigint. */
+		OxValue v = r->cval;
+		if (v.type == OX_T_NUMERIC) {
+			const OxNumeric *neg = ox_numeric_neg (b->a, v.v.num);
+			int64_t i;
+			if (ox_numeric_scale (neg) == 0 && ox_numeric_to_int64 (neg, &i))
+				v = ox_int (i >= INT32_MIN ? OX_T_INT4 : OX_T_INT8, i);
+			else
+				v.v.num = neg;
+		} else {
+			int64_t i = -v.v.i;  /* v.v.i > INT64_MIN: literals are non-negative */
+			v = ox_int (i >= INT32_MIN ? OX_T_INT4 : OX_T_INT8, i);
+		}
+		return mk_const (b, v, loc);
+	}
 	if (!l) {
 		/* prefix operator */
 		if (!strcmp (name, "|/") && (ox_type_is_integer (rt) || rt == OX_T_FLOAT4 || rt == OX_T_UNKNOWN)) {
@@ -984,7 +1006,11 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 		OxExpr *rr = bind_expr (b, sc, ae->rexpr);
 		if (ae->kind == OX_AEXPR_OP) {
 			const char *name = !strcmp (ae->name, "!=") ? "<>" : ae->name;
+			negate_literal = !ae->lexpr && ae->rexpr->tag == OX_N_CONST &&
+			                 (((OxConst *) ae->rexpr)->kind == OX_CONST_INTEGER ||
+			                  ((OxConst *) ae->rexpr)->kind == OX_CONST_DECIMAL);
 			r = make_op (b, name, l, rr, n->loc);
+			negate_literal = false;
 		} else {
 			OxExpr *eq = make_op (b, "=", l, rr, n->loc);
 			r = mk_args (b, OX_E_DISTINCT, OX_T_BOOL, n->loc, 2);
@@ -1450,12 +1476,10 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 			ox_raise (OX_ERR_SYNTAX, n->loc + 1, "subquery in FROM must have an alias");
 		/* A derived table sees outer query levels but not its siblings
 		 * (unless LATERAL). */
-		Scope *parent = rs->lateral ? sc : sc->parent;
+		if (rs->lateral)
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1, "LATERAL subqueries are not supported yet");
+		Scope *parent = sc->parent;
 		OxQuery *sub = bind_select (b, parent, (OxSelectStmt *) rs->subquery, sc->ctes);
-		if (rs->lateral) {
-			/* references to this level appear as levelsup=1 vars; supported
-			 * by re-planning per outer row */
-		}
 		check_alias_unique (b, sc->q, rs->alias, n->loc);
 		OxRte *r = add_rte (b, sc->q, OX_RTE_SUBQUERY, rs->alias);
 		r->subquery = sub;

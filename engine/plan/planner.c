@@ -361,6 +361,8 @@ split_and (Planner *p, OxExpr *e, GPtrArray *out)
 {
 	if (!e)
 		return;
+	if (e->kind == OX_E_CONST && e->cval.type == OX_T_BOOL && !e->cval.null && e->cval.v.b)
+		return;  /* ON true, WHERE true: nothing to check */
 	if (e->kind == OX_E_AND) {
 		for (int i = 0; i < e->nargs; i++)
 			split_and (p, e->args[i], out);
@@ -795,8 +797,10 @@ strip_junk (Planner *p, OxQuery *q, OxOp *op)
 	int j = 0;
 	for (guint i = 0; i < q->targets->len; i++) {
 		OxTarget *t = q->targets->pdata[i];
-		if (!t->resjunk)
-			exprs[j++] = mk_slot (p, (int) i, t->expr->type, -1);
+		if (!t->resjunk) {
+			exprs[j] = mk_slot (p, (int) i, t->expr->type, -1);
+			exprs[j++]->dname = q->setop || q->values ? t->name : ox_expr_deparse (p->a, t->expr, q);
+		}
 	}
 	return ox_op_project_new (p->x, p->a, op, exprs, nv, true);
 }

@@ -1,0 +1,186 @@
+/*
+ * test-api.c — the public API's own contract (oxibase.h): statement life
+ * cycle, binding, batches, column accessors and their conversions, error
+ * fields and positions in scripts.
+ *
+ * SQL semantics are tested by the .slt files; this file pins what a C
+ * caller relies on, such as when OX_DONE comes and how long a text pointer
+ * stays valid.
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "oxibase.h"
+
+typedef struct {
+	OxDatabase *db;
+	OxSession  *s;
+} Fx;
+
+static void
+fx_setup (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &fx->db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	g_assert_cmpint (ox_exec (fx->s, "CREATE TABLE t (id int, name text, n numeric(6,2), d date, b bytea);"
+	                                 "INSERT INTO t VALUES (1, 'one', 1.5, '2024-01-02', '\\x00ff'),"
+	                                 " (2, NULL, NULL, NULL, NULL), (3, '42', -2.5, NULL, NULL),"
+	                                 " (4, 'four', 4, NULL, NULL), (5, 'five', 5, NULL, NULL)", &e), ==, OX_OK);
+}
+
+static void
+fx_teardown (Fx *fx, gconstpointer data)
+{
+	ox_session_free (fx->s);
+	ox_db_close (fx->db);
+}
+
+static OxStmt *
+prep (Fx *fx, const char *sql)
+{
+	OxStmt *st = NULL;
+	OxError e = { 0 };
+	if (ox_prepare (fx->s, sql, -1, &st, NULL, &e) != OX_OK)
+		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
+	return st;
+}
+
+static void
+test_fetch_batch (Fx *fx, gconstpointer data)
+{
+	OxStmt *st = prep (fx, "SELECT id, name FROM t ORDER BY id");
+	OxError e = { 0 };
+	int n = -1;
+	int sizes[3] = { 2, 2, 1 };
+	for (int round = 0; round < 2; round++) {
+		/* 2, 2, 1, then OX_DONE; after that the statement runs again */
+		for (int b = 0; b < 3; b++) {
+			g_assert_cmpint (ox_fetch_batch (st, 2, &n, &e), ==, OX_ROW);
+			g_assert_cmpint (n, ==, sizes[b]);
+		}
+		g_assert_cmpstr (ox_batch_text (st, 0, 0), ==, "5");
+		g_assert_cmpstr (ox_batch_text (st, 0, 1), ==, "five");
+		g_assert_null (ox_batch_text (st, 1, 0));  /* no second row in the last batch */
+		g_assert_cmpint (ox_fetch_batch (st, 2, &n, &e), ==, OX_DONE);
+		g_assert_cmpint (n, ==, 0);
+		g_assert_cmpstr (ox_command_tag (st), ==, "SELECT 5");
+	}
+	/* NULL cells in a batch */
+	g_assert_cmpint (ox_fetch_batch (st, 10, &n, &e), ==, OX_ROW);
+	g_assert_cmpint (n, ==, 5);
+	g_assert_true (ox_batch_is_null (st, 1, 1));
+	g_assert_false (ox_batch_is_null (st, 1, 0));
+	g_assert_cmpstr (ox_batch_text (st, 1, 0), ==, "2");
+	ox_finalize (st);
+
+	/* an empty result is OX_DONE at once */
+	st = prep (fx, "SELECT id FROM t WHERE id > 100");
+	g_assert_cmpint (ox_fetch_batch (st, 4, &n, &e), ==, OX_DONE);
+	g_assert_cmpint (n, ==, 0);
+	ox_finalize (st);
+}
+
+static void
+test_accessors (Fx *fx, gconstpointer data)
+{
+	OxStmt *st = prep (fx, "SELECT id, name, n, d, b, id > 1 AS big, 2.5::float8 AS f FROM t WHERE id IN (1, 3) ORDER BY id");
+	OxError e = { 0 };
+	g_assert_cmpint (ox_column_count (st), ==, 7);
+	g_assert_cmpstr (ox_column_name (st, 2), ==, "n");
+	g_assert_null (ox_column_name (st, 7));
+	g_assert_cmpint (ox_column_type (st, 0), ==, OX_TYPE_INTEGER);
+	g_assert_cmpint (ox_column_type (st, 2), ==, OX_TYPE_NUMERIC);
+	g_assert_cmpstr (ox_column_type_name (st, 2), ==, "numeric(6,2)");
+	g_assert_cmpint (ox_column_type (st, 9), ==, OX_TYPE_NULL);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpint (ox_column_int64 (st, 0), ==, 1);
+	g_assert_cmpint (ox_column_int64 (st, 2), ==, 2);            /* 1.5 rounds away from zero */
+	g_assert_cmpfloat (ox_column_double (st, 2), ==, 1.5);
+	g_assert_cmpstr (ox_column_text (st, 3), ==, "2024-01-02");
+	size_t len = 0;
+	const unsigned char *blob = ox_column_blob (st, 4, &len);
+	g_assert_cmpuint (len, ==, 2);
+	g_assert_cmpint (blob[0], ==, 0x00);
+	g_assert_cmpint (blob[1], ==, 0xff);
+	g_assert_cmpstr (ox_column_text (st, 4), ==, "\\x00ff");
+	g_assert_false (ox_column_bool (st, 5));
+	g_assert_cmpint (ox_column_int64 (st, 6), ==, 2);              /* 2.5 truncates */
+	g_assert_cmpint (ox_column_int64 (st, 1), ==, 0);              /* 'one' is no integer */
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpint (ox_column_int64 (st, 1), ==, 42);             /* '42' is */
+	g_assert_cmpint (ox_column_int64 (st, 2), ==, -3);             /* -2.5 away from zero */
+	g_assert_true (ox_column_bool (st, 5));
+	g_assert_true (ox_column_is_null (st, 3));
+	g_assert_null (ox_column_text (st, 3));
+	g_assert_cmpint (ox_column_int64 (st, 3), ==, 0);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_DONE);
+	g_assert_true (ox_column_is_null (st, 0));  /* no current row */
+	ox_finalize (st);
+}
+
+static void
+test_binding (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	OxStmt *st = prep (fx, "SELECT name FROM t WHERE id = $1 AND n > $2");
+	g_assert_cmpint (ox_param_count (st), ==, 2);
+	/* nothing bound: a clear error, not a silent NULL */
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "08P01");
+	ox_error_clear (&e);
+	g_assert_cmpint (ox_bind_int64 (st, 1, 4, &e), ==, OX_OK);
+	g_assert_cmpint (ox_bind_text (st, 2, "3.99", -1, &e), ==, OX_OK);  /* converted to numeric */
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpstr (ox_column_text (st, 0), ==, "four");
+	g_assert_cmpint (ox_step (st, &e), ==, OX_DONE);
+	/* rebinding resets and reruns */
+	g_assert_cmpint (ox_bind_int64 (st, 1, 5, &e), ==, OX_OK);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpstr (ox_column_text (st, 0), ==, "five");
+	g_assert_cmpint (ox_bind_int64 (st, 3, 1, &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "08P01");
+	ox_error_clear (&e);
+	g_assert_cmpint (ox_bind_text (st, 2, "abc", -1, &e), ==, OX_OK);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "22P02");
+	ox_error_clear (&e);
+	ox_finalize (st);
+}
+
+static void
+test_script_errors (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	/* the position counts characters of the whole script */
+	g_assert_cmpint (ox_exec (fx->s, "SELECT 1;\nSELECT nosuch FROM t;", &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "42703");
+	g_assert_cmpint (e.position, ==, 18);
+	ox_error_clear (&e);
+	g_assert_cmpint (ox_exec (fx->s, "SELECT 'é';\nSELECT 1 +;", &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "42601");
+	g_assert_cmpint (e.position, ==, 23);
+	ox_error_clear (&e);
+	/* positions inside a CHECK written in CREATE TABLE point into it */
+	g_assert_cmpint (ox_exec (fx->s, "CREATE TABLE q3 (a int CHECK (b > 0))", &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "42703");
+	g_assert_cmpint (e.position, ==, 31);
+	ox_error_clear (&e);
+	g_assert_cmpint (ox_exec (fx->s, "CREATE TABLE q5 (a int DEFAULT 1 + 'x')", &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "22P02");
+	g_assert_cmpint (e.position, ==, 36);
+	ox_error_clear (&e);
+	g_assert_cmpint (ox_session_txn_status (fx->s), ==, 'I');
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+#define ADD(p, f) g_test_add (p, Fx, NULL, fx_setup, f, fx_teardown)
+	ADD ("/engine/api/fetch-batch", test_fetch_batch);
+	ADD ("/engine/api/accessors", test_accessors);
+	ADD ("/engine/api/binding", test_binding);
+	ADD ("/engine/api/script-errors", test_script_errors);
+	return g_test_run ();
+}

@@ -1,0 +1,1 @@
+SELECT a.name, b.name FROM emp a, emp b WHERE a.dept_id = b.dept_id AND a.id < b.id

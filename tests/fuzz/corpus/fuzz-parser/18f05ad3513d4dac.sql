@@ -1,0 +1,1 @@
+SELECT 1e300::float8 * 1e300::float8

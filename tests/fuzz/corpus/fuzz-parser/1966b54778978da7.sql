@@ -1,0 +1,1 @@
+EXPLAIN SELECT * FROM t1 JOIN t2 ON t1.a = t2.x JOIN t3 ON t3.k = t2.x

@@ -1,0 +1,1 @@
+SELECT id, val, grp FROM t WHERE id > 100

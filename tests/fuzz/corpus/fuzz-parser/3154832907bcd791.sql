@@ -1,0 +1,1 @@
+UPDATE acct SET bal = 0

@@ -1,0 +1,1 @@
+SELECT count(*) FROM e GROUP BY x

@@ -1,0 +1,1 @@
+SELECT column2 FROM (VALUES (1, 'x')) v

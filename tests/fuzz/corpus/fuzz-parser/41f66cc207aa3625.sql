@@ -1,0 +1,1 @@
+SELECT NULL::int IN (SELECT n FROM nums), NULL::int IN (SELECT n FROM empty)

@@ -1,0 +1,1 @@
+UPDATE sw SET a = 1, a = 2

@@ -1,0 +1,1 @@
+SELECT qty % 2, count(*) FROM s GROUP BY qty % 2

@@ -1,0 +1,1 @@
+SELECT hasindexes FROM pg_tables WHERE tablename = 'bare'

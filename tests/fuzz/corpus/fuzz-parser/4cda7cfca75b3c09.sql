@@ -1,0 +1,1 @@
+SELECT s.id, s.grp FROM (SELECT id, grp FROM t WHERE val > 15) s WHERE s.grp <> 'c'

@@ -1,0 +1,1 @@
+CREATE TABLE t (a int PRIMARY KEY, b text NOT NULL, c numeric(4,2) CHECK (c >= 0))

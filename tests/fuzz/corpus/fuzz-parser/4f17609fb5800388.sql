@@ -1,0 +1,1 @@
+SELECT c FROM ix WHERE a = 1 AND b = 2 ORDER BY c

@@ -1,0 +1,1 @@
+DELETE FROM items WHERE nosuch = 1

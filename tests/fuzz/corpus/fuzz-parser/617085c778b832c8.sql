@@ -1,0 +1,1 @@
+SELECT id, EXISTS (SELECT 1 FROM u WHERE tid = t.id) FROM t

@@ -1,0 +1,1 @@
+CREATE TABLE s (id int, cat text, qty int, price numeric(6,2), w float8, big bigint, small smallint, ok boolean)

@@ -1,0 +1,1 @@
+SELECT trunc(1.999, 1), trunc(-1.999)

@@ -1,0 +1,1 @@
+SELECT 1::int4::text || 2::int8

@@ -1,0 +1,1 @@
+CREATE TABLE named_c (a int CONSTRAINT a_positive CHECK (a > 0), b int, CONSTRAINT b_key UNIQUE (b))

@@ -1,0 +1,1 @@
+SELECT concat('a', NULL, 1, true)

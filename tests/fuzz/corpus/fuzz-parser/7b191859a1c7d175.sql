@@ -1,0 +1,1 @@
+SELECT pg_typeof(sum(1::real)), pg_typeof(avg(1::real))

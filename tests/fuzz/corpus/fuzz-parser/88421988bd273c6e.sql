@@ -1,0 +1,1 @@
+UPDATE c SET i = i * 1000000000

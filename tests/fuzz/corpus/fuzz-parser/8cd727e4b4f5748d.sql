@@ -1,0 +1,1 @@
+CREATE TABLE nosuchschema.t (a int)

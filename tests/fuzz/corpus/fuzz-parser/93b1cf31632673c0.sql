@@ -1,0 +1,1 @@
+SELECT dept_id, name, dname FROM emp FULL JOIN dept USING (dept_id)

@@ -1,0 +1,1 @@
+SELECT s, count(*) FROM (SELECT s FROM a UNION ALL SELECT s FROM b) u GROUP BY s

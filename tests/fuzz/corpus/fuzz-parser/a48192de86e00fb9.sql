@@ -1,0 +1,1 @@
+SELECT '2024-01-02 00:00:00+00'::timestamptz

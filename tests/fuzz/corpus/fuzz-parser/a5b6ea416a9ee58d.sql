@@ -1,0 +1,1 @@
+SELECT v, w FROM ln JOIN rn ON ln.k = rn.k

@@ -1,0 +1,1 @@
+SELECT '\x0a0b'::bytea = '\x0A0B'::bytea

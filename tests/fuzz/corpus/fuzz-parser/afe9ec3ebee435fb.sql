@@ -1,0 +1,1 @@
+INSERT INTO mpk VALUES (1, 1, 'x'), (1, 2, 'x'), (2, 1, 'y')

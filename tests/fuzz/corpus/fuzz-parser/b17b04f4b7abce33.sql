@@ -1,0 +1,1 @@
+SELECT power(2, 10), sqrt(16)

@@ -1,0 +1,1 @@
+SELECT label FROM big WHERE id = 2

@@ -1,0 +1,1 @@
+SELECT date_trunc('day', '2024-03-31 15:00:00+00'::timestamptz)

@@ -1,0 +1,1 @@
+SHOW default_transaction_isolation

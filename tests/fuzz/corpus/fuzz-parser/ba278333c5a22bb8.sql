@@ -1,0 +1,1 @@
+SELECT count(*) FROM emp e JOIN dept d ON false

@@ -1,0 +1,1 @@
+INSERT INTO loc VALUES (100, 'Oslo'), (200, 'Rome'), (200, 'Roma'), (300, 'Lima')

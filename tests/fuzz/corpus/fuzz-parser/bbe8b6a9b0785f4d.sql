@@ -1,0 +1,1 @@
+CREATE TABLE pk (id int PRIMARY KEY, name text UNIQUE)

@@ -1,0 +1,1 @@
+SELECT id FROM t ORDER BY (SELECT count(*) FROM u WHERE u.tid = t.id) DESC, id LIMIT 3

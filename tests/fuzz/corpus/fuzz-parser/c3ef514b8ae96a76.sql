@@ -1,0 +1,1 @@
+SELECT CAST('12' AS integer) + 1, '12'::int + 1, CAST(3.7 AS int)

@@ -1,0 +1,1 @@
+SELECT table_name, count(*) FROM information_schema.columns WHERE table_schema IN ('public', 'sales') GROUP BY table_name

@@ -1,0 +1,1 @@
+SELECT count(*) FROM (VALUES ('ab'::char(4))) a(x) JOIN (VALUES ('ab'::text)) b(y) ON a.x = b.y

@@ -1,0 +1,1 @@
+UPDATE items SET qty = coalesce(qty, 0) * 2, price = price + 1 WHERE id IN (2, 3, 5) RETURNING id, qty, price

@@ -1,0 +1,1 @@
+SELECT substr('hello', -2, 4), substring('hello' FOR 3)

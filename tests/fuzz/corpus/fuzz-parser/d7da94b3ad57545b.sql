@@ -1,0 +1,1 @@
+SELECT 'ab'::char(4) || 'x'

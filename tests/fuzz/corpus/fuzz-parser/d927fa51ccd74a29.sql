@@ -1,0 +1,1 @@
+SELECT count(*) FROM items WHERE id = 11

@@ -1,0 +1,1 @@
+SELECT d.dname, x.n FROM dept d JOIN (SELECT dept_id, count(*) AS n FROM emp GROUP BY dept_id) x ON x.dept_id = d.dept_id

@@ -1,0 +1,1 @@
+SELECT s.cat, count(*) FROM s GROUP BY s.cat

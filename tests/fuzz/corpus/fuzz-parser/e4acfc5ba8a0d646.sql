@@ -1,0 +1,1 @@
+SELECT id FROM u WHERE amount < ALL (SELECT amount FROM u u2 WHERE u2.tid = u.tid AND u2.id <> u.id)

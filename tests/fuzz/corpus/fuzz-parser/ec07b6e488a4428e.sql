@@ -1,0 +1,1 @@
+CREATE TABLE sales.orders (order_id int, cust_id int NOT NULL, total numeric(8,2) CHECK (total >= 0), PRIMARY KEY (order_id), UNIQUE (cust_id, total))

@@ -1,0 +1,1 @@
+SELECT * FROM a2 JOIN b2 USING (x, y)

@@ -1,0 +1,1 @@
+INSERT INTO items (id, id, name) VALUES (12, 12, 'q')

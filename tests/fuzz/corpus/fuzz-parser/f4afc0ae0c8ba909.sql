@@ -1,0 +1,1 @@
+EXPLAIN SELECT * FROM t1 WHERE c = 'a'

@@ -1,0 +1,1 @@
+CREATE INDEX ix_ab ON ix (c)
