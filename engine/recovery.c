@@ -43,6 +43,7 @@ typedef struct Replay {
 	uint64_t    max_ts;
 	uint64_t    ops;
 	uint64_t    skip_upto; /* log records with a timestamp <= this are in the image */
+	uint64_t    applied;   /* log records (not image blocks) replayed */
 	char       *error;   /* first decoding error */
 } Replay;
 
@@ -207,6 +208,8 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 		rp->max_ts = ts;
 	if (ts != 0 && ts <= rp->skip_upto)
 		return;  /* already in the checkpoint image */
+	if (ts != 0)
+		rp->applied++;
 	OxTxn *t = ox_txn_begin (rp->db->mgr, OX_ISO_READ_COMMITTED);
 	volatile bool failed = false;
 	OX_TRY {
@@ -370,7 +373,7 @@ ox_db_recover (OxDatabase *db, const char *dir, OxError *err)
 		if (!failmsg) {
 			ox_txn_mgr_set_last_commit (db->mgr, rp.max_ts);
 			db->recovery_us = g_get_monotonic_time () - t0;
-			db->recovered_records = scan.nrecords;
+			db->recovered_records = rp.applied;
 			db->wal_stop_reason = scan.stop_reason;
 			scan.stop_reason = NULL;
 			db->wal = ox_wal_open (dir, scan.end_lsn, db->wal_segment_size);

@@ -232,10 +232,11 @@ main (int argc, char **argv)
 		ox_db_close (cli.db);
 		return 2;
 	}
-	/* Say so when recovery had to stop early (a torn tail after a crash,
-	 * a damaged record): the user should know that the log was cut. */
+	/* After a crash (the log had to be replayed, or was cut at a torn or
+	 * damaged record) say what recovery did and how long it took; a clean
+	 * close leaves nothing to replay, and then nothing is printed. */
 	char *db_status = ox_db_status (cli.db);
-	if (db_status && strstr (db_status, "stopped early"))
+	if (db_status && (strstr (db_status, "stopped early") || !strstr (db_status, "replayed 0 WAL records")))
 		fputs (db_status, stderr);
 	ox_free (db_status);
 	ox_session_set_notice_func (cli.session, ox_cli_notice_cb, &cli);

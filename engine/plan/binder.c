@@ -461,8 +461,8 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 	}
 	if (!l) {
 		/* prefix operator */
-		if (!strcmp (name, "|/") && (ox_type_is_integer (rt) || rt == OX_T_FLOAT4 || rt == OX_T_UNKNOWN)) {
-			r = coerce_id (b, r, OX_T_FLOAT8);  /* dsqrt: double precision */
+		if (!strcmp (name, "|/") && rt != OX_T_FLOAT8) {
+			r = coerce_id (b, r, OX_T_FLOAT8);  /* |/ exists only as dsqrt (double precision) */
 			rt = OX_T_FLOAT8;
 		}
 		if (rt == OX_T_UNKNOWN) {
