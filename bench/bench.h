@@ -4,6 +4,9 @@
  *   engines.c    a tiny driver interface over oxibase.h and sqlite3.h
  *   tpch-gen.c   the deterministic TPC-H lineitem generator
  *   workloads.c  the data sets and the workloads of issue 3
+ *   durable.c    the durability workloads of issue 4: concurrent commits
+ *                against a database directory and a WAL-mode SQLite file,
+ *                and recovery of a large write-ahead log
  *   bench-main.c options, the alternating runs, agreement checks, output
  *
  * A workload is written once against BenchConn/BenchStmt; the same calls
@@ -36,12 +39,20 @@ typedef enum BenchRc {
 
 typedef struct BenchDriver BenchDriver;
 
-/* One open :memory: database of one engine. */
+/* One connection to a database of one engine: a private :memory: one
+ * (bench_conn_open), or a durable one on disk (bench_conn_open_durable)
+ * that several connections share (bench_conn_another). */
 typedef struct BenchConn {
 	const BenchDriver *drv;     /* the engine's vtable (engines.c) */
 	BenchEngine        engine;  /* which engine drv is */
-	void              *db;      /* the engine's database handle, owned */
+	void              *db;      /* the engine's database handle; owned
+	                               unless shares_db */
 	void              *session; /* Oxibase's session, owned; NULL for SQLite */
+	char              *path;    /* the durable database's directory or
+	                               file, owned; NULL for :memory: */
+	bool               shares_db; /* Oxibase: db belongs to the connection
+	                               this one came from, which must be
+	                               closed last */
 	char              *error;   /* last failure: the SQL and the engine's
 	                               message; NULL when none; owned */
 	guint              datasets; /* BENCH_DS_* bits loaded (workloads.c) */
@@ -61,6 +72,16 @@ const char *bench_engine_version (BenchEngine e);
 /* Open a private :memory: database.  NULL on failure, with *error set
  * (free with g_free). */
 BenchConn  *bench_conn_open (BenchEngine e, char **error);
+/* Open a durable database at path (created if missing), commits durable
+ * before they return: for Oxibase the directory path, synchronous_commit
+ * full; for SQLite the file path in WAL mode with synchronous=FULL and a
+ * busy timeout, so that its connections queue for the write lock instead
+ * of failing.  NULL on failure, with *error set. */
+BenchConn  *bench_conn_open_durable (BenchEngine e, const char *path, char **error);
+/* Another connection to c's durable database: a new session on the same
+ * OxDatabase, or a new SQLite connection to the same file set up as
+ * bench_conn_open_durable's.  Close it before c. */
+BenchConn  *bench_conn_another (BenchConn *c, char **error);
 void        bench_conn_close (BenchConn *c);
 const char *bench_conn_error (BenchConn *c);
 
@@ -194,6 +215,14 @@ typedef struct BenchParams {
 	int64_t n_update;   /* updates by primary key (100,000) */
 	int64_t n_lookup;   /* secondary index lookups (100,000) */
 	int64_t n_lineitem; /* lineitem rows (600,000) */
+	int64_t n_commit;   /* commits per run of each commit_N workload,
+	                       shared among its N committers (10,000) */
+	uint64_t wal_bytes; /* size of recovery_1gib's log (1 GiB × --wal-gib,
+	                       or × --scale when --wal-gib is not given) */
+	const char *dir;    /* where durable workloads make their databases
+	                       (a private temporary directory), or NULL */
+	const char *no_dir; /* when dir is NULL: why (durable workloads are
+	                       then skipped) */
 } BenchParams;
 
 void bench_params_init (BenchParams *p, double scale);
@@ -205,10 +234,30 @@ enum {
 	BENCH_DS_LINEITEM = 1 << 2,  /* lineitem: n_lineitem rows */
 };
 
+/* BenchWorkload.flags */
+enum {
+	/* On disk (durable.c): run by --durable, printed in the second table. */
+	BENCH_W_DURABLE       = 1 << 0,
+	/* SQLite has no counterpart: its column and the ratio print "n/a". */
+	BENCH_W_OXIBASE_ONLY  = 1 << 1,
+	/* A rate: the ratio is Oxibase / SQLite (above 1, Oxibase ahead), the
+	 * inverse of the time ratios. */
+	BENCH_W_HIGHER_BETTER = 1 << 2,
+};
+
+/* What a workload's start hook decided. */
+typedef enum BenchStart {
+	BENCH_START_GO,    /* run it */
+	BENCH_START_SKIP,  /* cannot run here (no disk space, tmpfs); not a failure */
+	BENCH_START_FAIL   /* an engine failed while preparing */
+} BenchStart;
+
 typedef struct BenchWorkload {
 	const char *name;   /* --only NAME, the JSON key */
 	const char *title;  /* the table's row label */
-	const char *unit;   /* "ms" (timed by the harness) or "MiB" */
+	const char *unit;   /* "ms" (timed by the harness); otherwise the
+	                       workload measures itself: "MiB", "c/s" (commits
+	                       a second), "s" */
 	guint       needs;  /* BENCH_DS_* that must be loaded before a run */
 	guint       leaves; /* BENCH_DS_* a successful run leaves loaded */
 	/* Untimed preparation before each run (NULL: none); it clears the
@@ -219,6 +268,15 @@ typedef struct BenchWorkload {
 	bool (*run) (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
 	/* Untimed check of the state a run left, folded into res (NULL: none). */
 	bool (*verify) (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+	guint flags;        /* BENCH_W_* */
+	/* Once before the first run (NULL: none): builds what every run
+	 * reads (recovery_1gib's log).  SKIP or FAIL leave *why (owned). */
+	BenchStart (*start) (const BenchParams *p, char **why);
+	/* Once after the last run, whatever happened (NULL: none). */
+	void (*finish) (const BenchParams *p);
+	/* A line for under the table, given the Oxibase median (NULL: none);
+	 * newly allocated. */
+	char *(*describe) (const BenchParams *p, double median);
 } BenchWorkload;
 
 extern const BenchWorkload bench_workloads[];
@@ -231,5 +289,28 @@ bool bench_datasets_ensure (BenchConn *c, const BenchParams *p, guint need);
 /* The body of `oxibase-bench --memory-child ENGINE`: load t and print the
  * peak RSS on stdout (see the memory workload in workloads.c). */
 int  bench_memory_child (BenchEngine e, const BenchParams *p);
+/* The process's peak RSS (VmHWM) in KiB. */
+long bench_peak_rss_kib (void);
+
+/* ---- durable workloads (durable.c) ------------------------------------------- */
+
+/* Their entries in bench_workloads[] (workloads.c lists them last). */
+bool       bench_commit_1_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+bool       bench_commit_4_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+bool       bench_commit_16_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+BenchStart bench_durable_start (const BenchParams *p, char **why);
+BenchStart bench_recovery_start (const BenchParams *p, char **why);
+bool       bench_recovery_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res);
+void       bench_recovery_finish (const BenchParams *p);
+char      *bench_recovery_describe (const BenchParams *p, double median);
+
+/* The bodies of `oxibase-bench --recovery-write DIR` (build the log, then
+ * leave without closing the database) and `--recovery-open DIR` (time the
+ * open that replays it); each prints one line for the parent. */
+int  bench_recovery_write_child (const char *dir, const BenchParams *p);
+int  bench_recovery_open_child (const char *dir);
+
+/* Remove path and everything under it (no error if it is not there). */
+bool bench_remove_tree (const char *path);
 
 #endif

@@ -69,6 +69,12 @@ bench_params_init (BenchParams *p, double scale)
 	p->n_update = scaled (100000, scale, 1);
 	p->n_lookup = scaled (100000, scale, 1);
 	p->n_lineitem = scaled (600000, scale, 1);
+	/* At least 16, so that each of commit_16's committers commits. */
+	p->n_commit = scaled (10000, scale, 16);
+	/* --scale alone must stay a quick try (bench-main.c's --wal-gib
+	 * overrides this); at least 1 MiB, a few segments' worth of records
+	 * being beside the point. */
+	p->wal_bytes = (uint64_t) MAX ((double) (1u << 30) * scale, (double) (1u << 20));
 }
 
 /* ---- t and d ------------------------------------------------------------------- */
@@ -536,8 +542,8 @@ tpch_q6_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
 
 /* VmHWM, the resident-set high-water mark, in KiB; getrusage's ru_maxrss
  * (the same figure on Linux) when /proc is not there. */
-static long
-peak_rss_kib (void)
+long
+bench_peak_rss_kib (void)
 {
 	g_autofree char *status = NULL;
 	if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL)) {
@@ -562,7 +568,7 @@ bench_memory_child (BenchEngine e, const BenchParams *p)
 		g_printerr ("%s\n", error);
 		return 1;
 	}
-	long base = peak_rss_kib ();
+	long base = bench_peak_rss_kib ();
 	if (!load_t_like (c, p, "t", p->n_t)) {
 		g_printerr ("%s\n", bench_conn_error (c));
 		bench_conn_close (c);
@@ -578,7 +584,7 @@ bench_memory_child (BenchEngine e, const BenchParams *p)
 		return 1;
 	}
 	printf ("rows=%" PRId64 " sum=%" PRId64 " hwm_kib=%ld base_kib=%ld\n",
-	        bench_column_int64 (st, 0), bench_column_int64 (st, 1), peak_rss_kib (), base);
+	        bench_column_int64 (st, 0), bench_column_int64 (st, 1), bench_peak_rss_kib (), base);
 	bench_finalize (st);
 	bench_conn_close (c);
 	return 0;
@@ -648,6 +654,19 @@ const BenchWorkload bench_workloads[] = {
 	  BENCH_DS_LINEITEM, 0, NULL, tpch_q6_run, NULL },
 	{ "memory", "peak RSS after loading 1,000,000 rows (child process)", "MiB",
 	  0, 0, NULL, memory_run, NULL },
+	/* Issue 4's, in durable.c; they set up their own databases on disk. */
+	{ "commit_1", "10,000 single-row autocommit commits (fsynced), 1 committer", "c/s",
+	  0, 0, NULL, bench_commit_1_run, NULL, BENCH_W_DURABLE | BENCH_W_HIGHER_BETTER,
+	  bench_durable_start, NULL, NULL },
+	{ "commit_4", "the same, 4 concurrent committers", "c/s",
+	  0, 0, NULL, bench_commit_4_run, NULL, BENCH_W_DURABLE | BENCH_W_HIGHER_BETTER,
+	  bench_durable_start, NULL, NULL },
+	{ "commit_16", "the same, 16 concurrent committers", "c/s",
+	  0, 0, NULL, bench_commit_16_run, NULL, BENCH_W_DURABLE | BENCH_W_HIGHER_BETTER,
+	  bench_durable_start, NULL, NULL },
+	{ "recovery_1gib", "open (replay) of a 1 GiB write-ahead log, cold page cache", "s",
+	  0, 0, NULL, bench_recovery_run, NULL, BENCH_W_DURABLE | BENCH_W_OXIBASE_ONLY,
+	  bench_recovery_start, bench_recovery_finish, bench_recovery_describe },
 };
 
 const guint bench_n_workloads = G_N_ELEMENTS (bench_workloads);
