@@ -524,6 +524,13 @@ make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 		target_r = OX_T_DATE;
 	} else {
 		OxTypeId ct;
+		bool arith = !strcmp (name, "+") || !strcmp (name, "-") || !strcmp (name, "*") || !strcmp (name, "/") ||
+		             !strcmp (name, "%") || !strcmp (name, "^");
+		if (lt == OX_T_UNKNOWN && rt == OX_T_UNKNOWN && arith)
+			/* no string category candidate: several numeric ones tie */
+			ox_raise_full ("42725", loc + 1, NULL,
+			               "Could not choose a best candidate operator. You might need to add explicit type casts.",
+			               "operator is not unique: unknown %s unknown", name);
 		if (lt == OX_T_UNKNOWN && rt == OX_T_UNKNOWN)
 			ct = OX_T_TEXT;
 		else
