@@ -1349,6 +1349,7 @@ ox_op_agg_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **keys, int nkeys, OxA
 
 typedef struct SortOp {
 	OxOp       op;
+	int64_t    bound;    /* > 0: top-N, keep only this many rows (LIMIT above) */
 	const char **names;  /* sort key display names for EXPLAIN, or NULL */
 	int       *cols;
 	bool      *desc, *nf;
@@ -1373,8 +1374,12 @@ sort_cmp (const void *pa, const void *pb, void *user)
 }
 
 static void
+sort_free_heap (SortOp *s);
+
+static void
 sort_reset (SortOp *s)
 {
+	sort_free_heap (s);
 	s->sorted = false;
 	s->cur = 0;
 	if (s->rows)
@@ -1402,10 +1407,99 @@ sort_rescan (OxOp *op, OxExec *x)
 	sort_reset ((SortOp *) op);
 }
 
+/* Top-N: s->rows is a max-heap (worst row on top) of at most s->bound
+ * g_malloc'd rows; a new row enters only if it sorts before the worst. */
+static OxValue *
+malloc_row (const OxValue *row, int n)
+{
+	size_t extra = 0;
+	for (int i = 0; i < n; i++)
+		extra += (ox_value_extra_size (&row[i]) + 7) & ~(size_t) 7;
+	OxValue *r = g_malloc (sizeof (OxValue) * (size_t) (n > 0 ? n : 1) + extra);
+	char *p = (char *) (r + (n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		size_t e = ox_value_extra_size (&row[i]);
+		r[i] = ox_value_copy_to (&row[i], p);
+		p += (e + 7) & ~(size_t) 7;
+	}
+	return r;
+}
+
+static void
+heap_sift_down (SortOp *s, guint i)
+{
+	gpointer *h = s->rows->pdata;
+	guint n = s->rows->len;
+	for (;;) {
+		guint l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && sort_cmp (&h[l], &h[m], s) > 0)
+			m = l;
+		if (r < n && sort_cmp (&h[r], &h[m], s) > 0)
+			m = r;
+		if (m == i)
+			return;
+		gpointer t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void
+heap_push (SortOp *s, OxValue *row)
+{
+	g_ptr_array_add (s->rows, row);
+	gpointer *h = s->rows->pdata;
+	guint i = s->rows->len - 1;
+	while (i > 0) {
+		guint parent = (i - 1) / 2;
+		if (sort_cmp (&h[i], &h[parent], s) <= 0)
+			break;
+		gpointer t = h[i];
+		h[i] = h[parent];
+		h[parent] = t;
+		i = parent;
+	}
+}
+
+static void
+sort_top_n (SortOp *s, OxOp *op, OxExec *x)
+{
+	OxValue *r;
+	while ((r = op->left->next (op->left, x)) != NULL) {
+		if ((int64_t) s->rows->len < s->bound) {
+			heap_push (s, malloc_row (r, op->ncols));
+			continue;
+		}
+		gpointer top = s->rows->pdata[0];
+		OxValue *cand = r;
+		if (sort_cmp (&cand, &top, s) >= 0)
+			continue;  /* not better than the worst kept row */
+		g_free (top);
+		s->rows->pdata[0] = malloc_row (r, op->ncols);
+		heap_sift_down (s, 0);
+	}
+}
+
+static void
+sort_free_heap (SortOp *s)
+{
+	if (s->bound > 0 && s->rows)
+		for (guint i = 0; i < s->rows->len; i++)
+			g_free (s->rows->pdata[i]);
+}
+
 static OxValue *
 sort_next (OxOp *op, OxExec *x)
 {
 	SortOp *s = (SortOp *) op;
+	if (!s->sorted && s->bound > 0) {
+		sort_top_n (s, op, x);
+		ox_exec_check_cancel (x);
+		if (s->rows->len > 1)
+			qsort_r (s->rows->pdata, s->rows->len, sizeof (gpointer), sort_cmp, s);
+		s->sorted = true;
+	}
 	if (!s->sorted) {
 		OxValue *r;
 		while ((r = op->left->next (op->left, x)) != NULL)
@@ -1424,8 +1518,15 @@ static void
 sort_close (OxOp *op, OxExec *x)
 {
 	SortOp *s = (SortOp *) op;
+	sort_free_heap (s);
 	g_clear_pointer (&s->rows, g_ptr_array_unref);
 	g_clear_pointer (&s->arena, ox_arena_free);
+}
+
+void
+ox_op_sort_set_bound (OxOp *sort, int64_t n)
+{
+	((SortOp *) sort)->bound = n > 0 ? n : -1;  /* LIMIT 0: keep nothing */
 }
 
 OxOp *
@@ -2243,6 +2344,8 @@ op_label (OxOp *op, OxArena *a)
 			                        so->nf[i] != so->desc[i] ? (so->nf[i] ? " NULLS FIRST" : " NULLS LAST") : "");
 		}
 		g_string_append_c (s, ')');
+		if (so->bound > 0)
+			g_string_append_printf (s, " (top %" G_GINT64_FORMAT ")", so->bound);
 		break;
 	}
 	case OX_OP_LIMIT: {

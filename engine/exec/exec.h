@@ -50,6 +50,8 @@ OxOp *ox_op_material_new (OxExec *x, OxArena *a, OxOp *child);
 OxOp *ox_op_limit_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *limit, OxExpr *offset);
 OxOp *ox_op_sort_new (OxExec *x, OxArena *a, OxOp *child, int *cols, bool *desc, bool *nulls_first, int n,
                       OxQuery *q);
+/* Only the first n rows of the sort will be read (a LIMIT above it). */
+void  ox_op_sort_set_bound (OxOp *sort, int64_t n);
 OxOp *ox_op_project_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **exprs, int n, bool strip);
 OxOp *ox_op_append_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, int ncols);
 OxOp *ox_op_distinct_new (OxExec *x, OxArena *a, OxOp *child, int ncols);

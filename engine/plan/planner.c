@@ -750,6 +750,14 @@ plan_limit (Planner *p, OxQuery *q, OxOp *op)
 {
 	if (!q->limit && !q->offset)
 		return op;
+	/* A Sort under a LIMIT of constants keeps only the rows it will hand
+	 * out (top-N): bench order_by_limit, 1,000,000 rows, LIMIT 100. */
+	if (op->kind == OX_OP_SORT && q->limit && q->limit->kind == OX_E_CONST && !q->limit->cval.null &&
+	    (!q->offset || (q->offset->kind == OX_E_CONST && !q->offset->cval.null))) {
+		int64_t n = q->limit->cval.v.i, off = q->offset ? q->offset->cval.v.i : 0;
+		if (n >= 0 && off >= 0 && n <= 100000 && off <= 100000)
+			ox_op_sort_set_bound (op, n + off);
+	}
 	return ox_op_limit_new (p->x, p->a, op, fix (p, q->limit, layout_empty (p)),
 	                        fix (p, q->offset, layout_empty (p)));
 }
