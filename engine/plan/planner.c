@@ -584,6 +584,15 @@ eq_side_ok (OxExpr *c, RelSet a, RelSet b, OxExpr **left, OxExpr **right)
 static Rel *
 join_rels (Planner *p, Rel *l, Rel *r, OxJoinType jt, GPtrArray *conjs)
 {
+	/* The right side is the one a hash join builds its table from (and a
+	 * nested loop materializes): for an inner join, make it the smaller.
+	 * bench join (1,000,000 x 10,000 after the filter) builds on the
+	 * 10,000 this way. */
+	if (jt == OX_JOIN_INNER && r->rows > l->rows) {
+		Rel *t = l;
+		l = r;
+		r = t;
+	}
 	Rel *j = OX_NEW (p->a, Rel);
 	j->rels = l->rels | r->rels;
 	j->rt = -1;
