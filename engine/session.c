@@ -60,6 +60,9 @@ struct OxStmt {
 	OxOp       *plan;
 	bool        running;
 	bool        opened;
+	bool        plan_cached;  /* plan and exec_arena kept for the next run */
+	uint64_t    cache_catgen; /* catalog generation the plan was built in */
+	uint64_t    cache_setgen; /* session settings generation likewise */
 	bool        implicit;     /* this run began the transaction */
 	OxValue    *row;          /* current row */
 	OxArena    *row_arena;    /* text of the current row */
@@ -605,6 +608,7 @@ set_value_text (OxSetStmt *st)
 static void
 exec_set (OxSession *s, OxSetStmt *st)
 {
+	s->settings_gen++;
 	if (!st->name) {
 		/* RESET ALL */
 		set_search_path (s, "\"$user\", public");
@@ -689,8 +693,10 @@ exec_set (OxSession *s, OxSetStmt *st)
 
 /* ---- statement preparation ------------------------------------------------------------------- */
 
+/* End a run.  With keep_plan, a cached plan (and the arena holding it)
+ * survives for the next run; otherwise everything goes. */
 static void
-stmt_reset_exec (OxStmt *st)
+stmt_reset_exec_keep (OxStmt *st, bool keep_plan)
 {
 	if (st->plan && st->opened) {
 		OX_TRY {
@@ -701,17 +707,33 @@ stmt_reset_exec (OxStmt *st)
 			ox_error_data_clear (&e);
 		} OX_END_TRY;
 	}
-	st->plan = NULL;
 	st->opened = false;
 	st->running = false;
 	st->row = NULL;
-	g_clear_pointer (&st->exec_arena, ox_arena_free);
+	if (!keep_plan || !st->plan_cached) {
+		st->plan = NULL;
+		st->plan_cached = false;
+		if (st->x.locks)
+			g_array_unref (st->x.locks);
+		if (st->x.scanned)
+			g_ptr_array_unref (st->x.scanned);
+		g_clear_pointer (&st->x.run_arena, ox_arena_free);
+		st->x.locks = NULL;
+		st->x.scanned = NULL;
+		g_clear_pointer (&st->exec_arena, ox_arena_free);
+	}
 	g_clear_pointer (&st->row_arena, ox_arena_free);
 	if (st->util_rows) {
 		g_ptr_array_unref (st->util_rows);
 		st->util_rows = NULL;
 	}
 	st->util_i = 0;
+}
+
+static void
+stmt_reset_exec (OxStmt *st)
+{
+	stmt_reset_exec_keep (st, false);
 }
 
 static void
@@ -732,6 +754,52 @@ init_exec (OxStmt *st)
 	x->nparams = st->nparams;
 	x->cancel = &s->cancel;
 	x->session = s;
+	x->run_arena = ox_arena_new ();
+	x->locks = g_array_new (FALSE, FALSE, sizeof (OxLockTaken));
+	x->scanned = g_ptr_array_new ();
+}
+
+/* A new run of a cached plan: the same plan and exec arena, this run's
+ * transaction, clock, parameters and counters. */
+static void
+refresh_exec (OxStmt *st)
+{
+	OxSession *s = st->s;
+	OxExec *x = &st->x;
+	x->txn = s->txn;
+	x->cx.tz = s->tz;
+	x->cx.now = s->txn ? s->txn->start_time : ox_timestamp_now ();
+	x->params = st->pvals;
+	x->nparams = st->nparams;
+	x->changes = 0;
+	x->tick = 0;
+	x->analyze = false;
+	x->in_dml = false;
+	ox_arena_reset (x->run_arena);
+}
+
+/* Reuse the cached plan if nothing it depends on changed: take the
+ * relation locks its binding took (waiting as binding would), then check
+ * the catalog again.  Returns false when the plan must be rebuilt. */
+static bool
+reuse_plan (OxStmt *st)
+{
+	OxSession *s = st->s;
+	if (!st->plan_cached || st->cache_setgen != s->settings_gen ||
+	    st->cache_catgen != ox_catalog_version (s->db->catalog))
+		return false;
+	refresh_exec (st);
+	OxExec *x = &st->x;
+	for (guint i = 0; i < x->locks->len; i++) {
+		OxLockTaken *lt = &g_array_index (x->locks, OxLockTaken, i);
+		ox_txn_lock_relation (s->txn, lt->oid, (OxLockMode) lt->mode);
+	}
+	if (st->cache_catgen != ox_catalog_version (s->db->catalog))
+		return false;  /* something changed while we waited */
+	if (s->txn->read_tables)
+		for (guint i = 0; i < x->scanned->len; i++)
+			g_hash_table_add (s->txn->read_tables, x->scanned->pdata[i]);
+	return true;
 }
 
 static void
@@ -852,7 +920,7 @@ describe (OxStmt *st)
 	} OX_CATCH {
 		ok = false;
 	} OX_END_TRY;
-	g_clear_pointer (&st->exec_arena, ox_arena_free);
+	stmt_reset_exec (st);
 	if (temp_txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -938,6 +1006,7 @@ ox_finalize (OxStmt *st)
 	if (!st)
 		return;
 	ox_reset (st);
+	stmt_reset_exec (st);  /* the cached plan too */
 	stmt_free_parse (st);
 	free_columns (st);
 	g_free (st->ptypes);
@@ -1990,6 +2059,17 @@ stmt_start (OxStmt *st)
 	if (t->iso == OX_ISO_READ_COMMITTED || t->cid == 2)
 		ox_txn_refresh_snapshot (t);
 	s->cancel = 0;
+	if (st->kind == SK_QUERY && reuse_plan (st)) {
+		st->opened = true;
+		st->plan->open (st->plan, &st->x);
+		return;
+	}
+	if (st->plan_cached) {
+		/* stale: rebuild from scratch */
+		stmt_reset_exec (st);
+		st->running = true;
+	}
+	uint64_t catgen = ox_catalog_version (s->db->catalog);
 	init_exec (st);
 	OxExec *x = &st->x;
 	if (st->kind == SK_QUERY || st->kind == SK_EXPLAIN) {
@@ -2027,6 +2107,9 @@ stmt_start (OxStmt *st)
 			return;
 		}
 		st->opened = true;
+		st->plan_cached = true;
+		st->cache_catgen = catgen;
+		st->cache_setgen = s->settings_gen;
 		st->plan->open (st->plan, x);
 		return;
 	}
@@ -2136,9 +2219,8 @@ stmt_error (OxStmt *st, OxError *err)
 {
 	stmt_fail (st);
 	take_error (err, st->sql, st->sql_len, st->script_chars);
-	st->running = false;
-	g_clear_pointer (&st->exec_arena, ox_arena_free);
-	st->plan = NULL;
+	/* after an error the plan is rebuilt next time */
+	stmt_reset_exec (st);
 	return OX_ERROR;
 }
 
@@ -2163,7 +2245,7 @@ ox_step (OxStmt *st, OxError *err)
 		return OX_ERROR;
 	}
 	if (!st->running) {
-		stmt_reset_exec (st);
+		stmt_reset_exec_keep (st, true);
 		st->running = true;
 		OX_TRY {
 			stmt_start (st);
@@ -2235,7 +2317,7 @@ ox_reset (OxStmt *st)
 	st->batch_done = false;
 	if (st->running) {
 		OxSession *s = st->s;
-		stmt_reset_exec (st);
+		stmt_reset_exec_keep (st, true);
 		if (st->implicit) {
 			/* an abandoned autocommit SELECT: commit what it did (nothing) */
 			st->implicit = false;
@@ -2249,7 +2331,7 @@ ox_reset (OxStmt *st)
 		}
 	}
 	st->running = false;
-	stmt_reset_exec (st);
+	stmt_reset_exec_keep (st, true);
 }
 
 typedef struct BatchRow {

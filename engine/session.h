@@ -71,6 +71,8 @@ typedef struct OxSession {
 	void        *notice_user;
 	int64_t      stmt_start;   /* statement_timestamp */
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
+	uint64_t     settings_gen; /* bumped by SET/RESET: cached plans depend on
+	                              search_path and TimeZone */
 } OxSession;
 
 /* checkpoint.c */

@@ -17,16 +17,22 @@ struct OxCatalog {
 	GPtrArray  *objects;   /* OxCatObject*, every version ever registered (owned) */
 	GHashTable *by_name;   /* name -> GPtrArray of OxCatObject* with that name */
 	uint32_t    next_oid;  /* atomic */
-	uint64_t    version;   /* atomic; bumped on DDL commit/undo */
 	OxTxnMgr   *mgr;
 };
 
 static OxCatalog *hook_catalog_unused;
 
+/* Bumped by every catalog change and by every commit or rollback of one:
+ * a plan built while it had some value is valid while it keeps it.
+ * Process-wide (the hooks do not know their catalog): a change in one
+ * database only costs the others a re-plan. */
+static uint64_t catalog_generation = 1;
+
 static void
 stamp_hook (void *object, int action, uint64_t ts)
 {
 	OxCatObject *o = object;
+	__atomic_fetch_add (&catalog_generation, 1, __ATOMIC_RELEASE);
 	if (action == 1)
 		__atomic_store_n (&o->xmin, ts, __ATOMIC_RELEASE);
 	else {
@@ -40,6 +46,7 @@ static void
 undo_hook (void *object, int action)
 {
 	OxCatObject *o = object;
+	__atomic_fetch_add (&catalog_generation, 1, __ATOMIC_RELEASE);
 	if (action == 1) {
 		__atomic_store_n (&o->aborted, true, __ATOMIC_RELEASE);
 		if (o->kind == OX_KIND_INDEX) {
@@ -181,7 +188,7 @@ ox_catalog_next_oid (OxCatalog *c)
 uint64_t
 ox_catalog_version (OxCatalog *c)
 {
-	return __atomic_load_n (&c->version, __ATOMIC_ACQUIRE);
+	return __atomic_load_n (&catalog_generation, __ATOMIC_ACQUIRE);
 }
 
 static bool
@@ -337,7 +344,7 @@ ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
 	if (o->kind == OX_KIND_INDEX)
 		g_ptr_array_add (((OxIndex *) o)->table->indexes, o);
 	g_rw_lock_writer_unlock (&c->lock);
-	__atomic_fetch_add (&c->version, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add (&catalog_generation, 1, __ATOMIC_RELEASE);
 	ox_txn_log_catalog (t, o, 1);
 }
 
@@ -345,7 +352,7 @@ void
 ox_catalog_drop (OxCatalog *c, OxTxn *t, OxCatObject *o)
 {
 	__atomic_store_n (&o->xmax, t->id, __ATOMIC_RELEASE);
-	__atomic_fetch_add (&c->version, 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add (&catalog_generation, 1, __ATOMIC_RELEASE);
 	ox_txn_log_catalog (t, o, 2);
 }
 

@@ -216,7 +216,7 @@ indexscan_open (OxOp *op, OxExec *x)
 		s->scan_open = false;
 	}
 	s->empty = false;
-	OxArena *a = x->arena;
+	OxArena *a = x->run_arena;  /* bounds are per run: the plan may be reused */
 	int nk = s->neq + 1;
 	s->bounds_lo = OX_NEW_N (a, OxValue, nk);
 	s->bounds_hi = OX_NEW_N (a, OxValue, nk);
@@ -331,8 +331,8 @@ static void
 subquery_bind (SubqueryOp *s, OxExec *x)
 {
 	for (int i = 0; i < s->sp->nparams; i++) {
-		OxValue v = ox_eval (s->sp->args[i], x, NULL, x->arena);
-		x->xparams[s->sp->paramids[i]] = ox_value_copy (x->arena, &v);
+		OxValue v = ox_eval (s->sp->args[i], x, NULL, x->run_arena);
+		x->xparams[s->sp->paramids[i]] = ox_value_copy (x->run_arena, &v);
 	}
 }
 
@@ -1570,7 +1570,7 @@ limit_start (LimitOp *l, OxExec *x)
 	l->off = 0;
 	l->seen = 0;
 	if (l->limit) {
-		OxValue v = ox_eval (l->limit, x, NULL, x->arena);
+		OxValue v = ox_eval (l->limit, x, NULL, x->run_arena);
 		if (!v.null) {
 			if (v.v.i < 0)
 				ox_raise ("2201W", 0, "LIMIT must not be negative");
@@ -1578,7 +1578,7 @@ limit_start (LimitOp *l, OxExec *x)
 		}
 	}
 	if (l->offset) {
-		OxValue v = ox_eval (l->offset, x, NULL, x->arena);
+		OxValue v = ox_eval (l->offset, x, NULL, x->run_arena);
 		if (!v.null) {
 			if (v.v.i < 0)
 				ox_raise ("2201X", 0, "OFFSET must not be negative");
@@ -2210,6 +2210,10 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 		OxSubPlan *sp = subs->pdata[i];
 		ox_op_close_tree (sp->plan, x);
 		g_clear_pointer (&sp->arena, ox_arena_free);
+		/* a reused plan starts its subplans afresh: opened again, and no
+		 * cached result from another snapshot */
+		sp->opened = false;
+		sp->cached = false;
 	}
 	g_ptr_array_unref (subs);
 	if (op->kind != OX_OP_SUBQUERY) {

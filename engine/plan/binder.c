@@ -1276,6 +1276,10 @@ static void
 lock_table (Binder *b, OxTable *t, OxLockMode mode, int loc)
 {
 	ox_txn_lock_relation (b->x->txn, t->obj.oid, mode);
+	if (b->x->locks) {
+		OxLockTaken lt = { .oid = t->obj.oid, .mode = (int) mode };
+		g_array_append_val (b->x->locks, lt);
+	}
 	if (ox_cat_dropped_latest (&t->obj, b->x->txn))
 		ox_raise (OX_ERR_UNDEFINED_TABLE, loc + 1, "relation \"%s\" does not exist", t->obj.name);
 }

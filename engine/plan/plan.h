@@ -249,7 +249,17 @@ struct OxExec {
 	struct OxSession *session;
 	bool         analyze;      /* EXPLAIN ANALYZE: count rows */
 	bool         in_dml;       /* statement modifies data */
+	/* plan reuse (session.c): what a cached plan needs again on each run */
+	OxArena     *run_arena;    /* per-run values (index bounds, LIMIT ...);
+	                              reset at each run, unlike 'arena' (the plan) */
+	GArray      *locks;        /* OxLockTaken: relation locks taken while binding */
+	GPtrArray   *scanned;      /* OxTableData* read (SERIALIZABLE read set) */
 };
+
+typedef struct OxLockTaken {
+	uint32_t oid;
+	int      mode;  /* OxLockMode */
+} OxLockTaken;
 
 /* binder.c */
 OxQuery *ox_bind_select (OxExec *x, struct OxSession *s, OxSelectStmt *sel, OxArena *a,

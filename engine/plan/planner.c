@@ -537,6 +537,8 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 		((OxScanCommon *) op)->filter = fix (p, qual, rel->L);
 		if (p->x->txn->read_tables && r->table->data)
 			g_hash_table_add (p->x->txn->read_tables, r->table->data);
+		if (p->x->scanned && r->table->data)
+			g_ptr_array_add (p->x->scanned, r->table->data);
 		rel->op = op;
 		double rows = r->table->data ? (double) r->table->data->live_rows : 1000;
 		for (guint i = 0; filters && i < filters->len; i++)

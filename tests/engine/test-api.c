@@ -173,6 +173,109 @@ test_script_errors (Fx *fx, gconstpointer data)
 	g_assert_cmpint (ox_session_txn_status (fx->s), ==, 'I');
 }
 
+static char *
+step_all (OxStmt *st)
+{
+	OxError e = { 0 };
+	GString *g = g_string_new (NULL);
+	int rc;
+	while ((rc = ox_step (st, &e)) == OX_ROW) {
+		for (int c = 0; c < ox_column_count (st); c++) {
+			const char *t = ox_column_text (st, c);
+			g_string_append_printf (g, "%s%s", c ? "|" : "", t ? t : "NULL");
+		}
+		g_string_append_c (g, '\n');
+	}
+	if (rc == OX_ERROR)
+		g_string_append_printf (g, "ERROR %s", e.sqlstate);
+	ox_error_clear (&e);
+	return g_string_free (g, FALSE);
+}
+
+#define ASSERT_RUN(st, want) do { char *got_ = step_all (st); g_assert_cmpstr (got_, ==, (want)); g_free (got_); } while (0)
+
+/* A prepared statement reuses its plan between runs; whatever the plan
+ * depends on must still be honoured: new data and snapshots, subquery
+ * results, DDL from this or another session, settings, locks and the
+ * SERIALIZABLE read set. */
+static void
+test_plan_reuse (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	OxSession *other;
+	g_assert_cmpint (ox_session_new (fx->db, &other, &e), ==, OX_OK);
+	OxStmt *st = prep (fx, "SELECT count(*), (SELECT max(id) FROM t) FROM t WHERE id >= $1");
+	ox_bind_int64 (st, 1, 1, &e);
+	ASSERT_RUN (st, "5|5\n");
+	/* new rows from another session: fresh snapshot, fresh subquery */
+	g_assert_cmpint (ox_exec (other, "INSERT INTO t (id) VALUES (9)", &e), ==, OX_OK);
+	ASSERT_RUN (st, "6|9\n");
+	ox_bind_int64 (st, 1, 5, &e);
+	ASSERT_RUN (st, "2|9\n");
+	/* an index created meanwhile does not change the answer */
+	g_assert_cmpint (ox_exec (other, "CREATE INDEX t_id ON t (id)", &e), ==, OX_OK);
+	ASSERT_RUN (st, "2|9\n");
+	/* the table replaced by another session: the new one is read */
+	g_assert_cmpint (ox_exec (other, "DROP TABLE t; CREATE TABLE t (id int); INSERT INTO t VALUES (7)", &e), ==, OX_OK);
+	ASSERT_RUN (st, "1|7\n");
+	g_assert_cmpint (ox_exec (other, "DROP TABLE t", &e), ==, OX_OK);
+	ASSERT_RUN (st, "ERROR 42P01");
+	/* search_path decides which t */
+	g_assert_cmpint (ox_exec (fx->s, "CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.t (id int); CREATE TABLE b.t (id int);"
+	                                 "INSERT INTO a.t VALUES (1); INSERT INTO b.t VALUES (1), (2)", &e), ==, OX_OK);
+	g_assert_cmpint (ox_exec (fx->s, "SET search_path = a", &e), ==, OX_OK);
+	ox_finalize (st);
+	st = prep (fx, "SELECT count(*) FROM t");
+	ASSERT_RUN (st, "1\n");
+	g_assert_cmpint (ox_exec (fx->s, "SET search_path = b", &e), ==, OX_OK);
+	ASSERT_RUN (st, "2\n");
+	/* a writer's lock is still taken by a reused plan: DROP waits for it */
+	OxStmt *ins = prep (fx, "INSERT INTO t VALUES ($1)");
+	ox_bind_int64 (ins, 1, 3, &e);
+	ASSERT_RUN (ins, "");
+	g_assert_cmpint (ox_exec (fx->s, "BEGIN", &e), ==, OX_OK);
+	ox_bind_int64 (ins, 1, 4, &e);
+	ASSERT_RUN (ins, "");  /* the cached plan, inside the block */
+	g_assert_cmpint (ox_exec (other, "SET lock_timeout = 0", &e), ==, OX_OK);
+	g_assert_cmpint (ox_exec (fx->s, "COMMIT", &e), ==, OX_OK);
+	ASSERT_RUN (st, "4\n");
+	ox_finalize (ins);
+	ox_finalize (st);
+
+	/* SERIALIZABLE: reads made through reused plans still count (write skew) */
+	g_assert_cmpint (ox_exec (fx->s, "CREATE TABLE doc (name text, oncall bool); "
+	                                 "INSERT INTO doc VALUES ('a', true), ('b', true)", &e), ==, OX_OK);
+	g_assert_cmpint (ox_exec (other, "SET search_path = b", &e), ==, OX_OK);
+	OxSession *ss[2] = { fx->s, other };
+	OxStmt *cnt[2], *off[2];
+	for (int i = 0; i < 2; i++) {
+		OxStmt *tmp;
+		g_assert_cmpint (ox_prepare (ss[i], "SELECT count(*) FROM doc WHERE oncall", -1, &cnt[i], NULL, &e), ==, OX_OK);
+		g_assert_cmpint (ox_prepare (ss[i], "UPDATE doc SET oncall = false WHERE name = $1", -1, &off[i], NULL, &e), ==, OX_OK);
+		ASSERT_RUN (cnt[i], "2\n");  /* plans built and cached outside the blocks */
+		ox_bind_text (off[i], 1, "nobody", -1, &e);
+		ASSERT_RUN (off[i], "");
+		(void) tmp;
+	}
+	for (int i = 0; i < 2; i++)
+		g_assert_cmpint (ox_exec (ss[i], "BEGIN ISOLATION LEVEL SERIALIZABLE", &e), ==, OX_OK);
+	ASSERT_RUN (cnt[0], "2\n");
+	ASSERT_RUN (cnt[1], "2\n");
+	ox_bind_text (off[0], 1, "a", -1, &e);
+	ox_bind_text (off[1], 1, "b", -1, &e);
+	ASSERT_RUN (off[0], "");
+	ASSERT_RUN (off[1], "");
+	g_assert_cmpint (ox_exec (ss[0], "COMMIT", &e), ==, OX_OK);
+	g_assert_cmpint (ox_exec (ss[1], "COMMIT", &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "40001");
+	ox_error_clear (&e);
+	for (int i = 0; i < 2; i++) {
+		ox_finalize (cnt[i]);
+		ox_finalize (off[i]);
+	}
+	ox_session_free (other);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,5 +285,6 @@ main (int argc, char **argv)
 	ADD ("/engine/api/accessors", test_accessors);
 	ADD ("/engine/api/binding", test_binding);
 	ADD ("/engine/api/script-errors", test_script_errors);
+	ADD ("/engine/api/plan-reuse", test_plan_reuse);
 	return g_test_run ();
 }
