@@ -726,8 +726,9 @@ stmt_reset_exec_keep (OxStmt *st, bool keep_plan)
 		st->x.locks = NULL;
 		st->x.scanned = NULL;
 		g_clear_pointer (&st->exec_arena, ox_arena_free);
+		g_clear_pointer (&st->row_arena, ox_arena_free);
 	}
-	g_clear_pointer (&st->row_arena, ox_arena_free);
+	/* else the next run resets row_arena before its first row */
 	if (st->util_rows) {
 		g_ptr_array_unref (st->util_rows);
 		st->util_rows = NULL;

@@ -105,7 +105,8 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 	t->mgr = m;
 	t->cid = 1;
 	t->undo = g_array_new (FALSE, FALSE, sizeof (OxUndo));
-	t->write_tables = g_hash_table_new (NULL, NULL);
+	/* write_tables is made by the first write: a read-only transaction
+	 * (every autocommit SELECT) should not build and free a hash table. */
 	if (iso == OX_ISO_SERIALIZABLE)
 		t->read_tables = g_hash_table_new (NULL, NULL);
 	t->start_time = ox_timestamp_now ();
@@ -142,6 +143,8 @@ ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 {
 	OxUndo u = { .kind = OX_UNDO_TUPLE, .data = d, .rowid = rowid, .tuple = v };
 	g_array_append_val (t->undo, u);
+	if (!t->write_tables)
+		t->write_tables = g_hash_table_new (NULL, NULL);
 	g_hash_table_add (t->write_tables, d);
 }
 
@@ -326,7 +329,7 @@ ox_txn_commit (OxTxn *t)
 			}
 		}
 	}
-	if (serializable_running && g_hash_table_size (t->write_tables) > 0 && !wal_err) {
+	if (serializable_running && t->write_tables && g_hash_table_size (t->write_tables) > 0 && !wal_err) {
 		/* Keep our write set while some SERIALIZABLE transaction may need
 		 * to validate against it. */
 		RecentCommit *rc = g_new0 (RecentCommit, 1);
@@ -466,7 +469,8 @@ ox_txn_free (OxTxn *t)
 		g_array_unref (t->locks);
 	if (t->read_tables)
 		g_hash_table_unref (t->read_tables);
-	g_hash_table_unref (t->write_tables);
+	if (t->write_tables)
+		g_hash_table_unref (t->write_tables);
 	g_free (t);
 }
 

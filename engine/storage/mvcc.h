@@ -97,7 +97,7 @@ typedef struct OxTxn {
 	bool         read_only;
 	GArray      *undo;        /* of OxUndo, in write order */
 	GHashTable  *read_tables; /* SERIALIZABLE: OxTableData* set read */
-	GHashTable  *write_tables;/* OxTableData* set written */
+	GHashTable  *write_tables;/* OxTableData* set written; NULL until the first write */
 	uint64_t     waiting_for; /* txn id this one waits for (deadlock detection), 0 none */
 	volatile int *cancel;     /* session's cancel flag, may be NULL */
 	bool         holds_ddl;   /* owns the database's DDL lock */
