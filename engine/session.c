@@ -784,6 +784,34 @@ refresh_exec (OxStmt *st)
 	ox_arena_reset (x->run_arena);
 }
 
+/* Cast each bound parameter to the type binding gave it, once per run.
+ * Without this OX_E_PARAM casts on every evaluation: an int8 bound by
+ * ox_bind_int64 to an int4 parameter was cast twice a row in a range scan
+ * (its bounds are re-checked as a filter).  Unbound slots, NULLs and
+ * parameters whose type binding left open pass as they are; OX_E_PARAM
+ * still casts any use whose type differs.  A value that does not fit now
+ * fails when the run starts rather than at its first use, which is when
+ * PostgreSQL reports it too (at Bind). */
+static void
+coerce_params (OxStmt *st)
+{
+	OxExec *x = &st->x;
+	OxValue *v = NULL;
+	for (int i = 0; i < st->nparams; i++) {
+		OxValue p = st->pvals[i];
+		OxTypeId want = st->ptypes[i].id;
+		if (p.flags == OX_VALUE_UNBOUND || p.null || p.type == want || want == OX_T_UNKNOWN)
+			continue;
+		if (!v) {
+			v = OX_NEW_N (x->run_arena, OxValue, st->nparams);
+			memcpy (v, st->pvals, sizeof (OxValue) * (size_t) st->nparams);
+		}
+		OxType ty = { .id = want, .typmod = -1 };
+		v[i] = ox_value_cast (x->run_arena, &x->cx, &p, ty, false);
+	}
+	x->params = v ? v : st->pvals;
+}
+
 /* Reuse the cached plan if nothing it depends on changed: take the
  * relation locks its binding took (waiting as binding would), then check
  * the catalog again.  Returns false when the plan must be rebuilt. */
@@ -2067,6 +2095,7 @@ stmt_start (OxStmt *st)
 		ox_txn_refresh_snapshot (t);
 	s->cancel = 0;
 	if (st->kind == SK_QUERY && reuse_plan (st)) {
+		coerce_params (st);
 		st->opened = true;
 		st->plan->open (st->plan, &st->x);
 		return;
@@ -2117,6 +2146,7 @@ stmt_start (OxStmt *st)
 		st->plan_cached = true;
 		st->cache_catgen = catgen;
 		st->cache_setgen = s->settings_gen;
+		coerce_params (st);
 		st->plan->open (st->plan, x);
 		return;
 	}

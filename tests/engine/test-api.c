@@ -276,6 +276,43 @@ test_plan_reuse (Fx *fx, gconstpointer data)
 	ox_session_free (other);
 }
 
+/* Bound values are cast to their parameters' types once per run (a
+ * cached plan must see each run's values, not the first run's), a text
+ * bound to an integer parameter is parsed, and a value that does not fit
+ * fails cleanly without spoiling the next run. */
+static void
+test_param_coercion (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	g_assert_cmpint (ox_exec (fx->s, "CREATE TABLE pc (a int4 PRIMARY KEY, s int2);"
+	                                 "INSERT INTO pc SELECT x, x FROM (VALUES (1), (2), (3), (4), (5)) v (x)", &e), ==, OX_OK);
+	OxStmt *st = prep (fx, "SELECT count(*), sum(s) FROM pc WHERE a BETWEEN $1 AND $2 AND s <> $3");
+	ox_bind_int64 (st, 1, 2, &e);
+	ox_bind_int64 (st, 2, 4, &e);
+	ox_bind_int64 (st, 3, 0, &e);
+	ASSERT_RUN (st, "3|9\n");
+	ox_bind_int64 (st, 1, 1, &e);
+	ox_bind_int64 (st, 2, 5, &e);
+	ASSERT_RUN (st, "5|15\n");
+	g_assert_cmpint (ox_bind_text (st, 2, "3", -1, &e), ==, OX_OK);
+	ASSERT_RUN (st, "3|6\n");
+	ox_bind_int64 (st, 3, 2, &e);
+	ASSERT_RUN (st, "2|4\n");
+	ox_bind_int64 (st, 2, G_GINT64_CONSTANT (5000000000), &e);
+	ASSERT_RUN (st, "ERROR 22003");
+	ox_bind_int64 (st, 2, 4, &e);
+	ox_bind_int64 (st, 3, 70000, &e);  /* too big for int2 */
+	ASSERT_RUN (st, "ERROR 22003");
+	g_assert_cmpint (ox_bind_text (st, 3, "x", -1, &e), ==, OX_OK);
+	ASSERT_RUN (st, "ERROR 22P02");
+	ox_bind_null (st, 3, &e);
+	ASSERT_RUN (st, "0|NULL\n");
+	ox_bind_int64 (st, 3, 4, &e);
+	ASSERT_RUN (st, "3|6\n");
+	ox_finalize (st);
+	ox_error_clear (&e);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -286,5 +323,6 @@ main (int argc, char **argv)
 	ADD ("/engine/api/binding", test_binding);
 	ADD ("/engine/api/script-errors", test_script_errors);
 	ADD ("/engine/api/plan-reuse", test_plan_reuse);
+	ADD ("/engine/api/param-coercion", test_param_coercion);
 	return g_test_run ();
 }
