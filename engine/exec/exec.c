@@ -153,6 +153,23 @@ scan_emit (OxScanCommon *s, OxTuple *t, uint64_t rowid)
 	return s->ctid_row;
 }
 
+/* The next buffered version as a row, or NULL when the scan's filter
+ * rejects it (the caller moves on to the next one). */
+static inline OxValue *
+scan_take (OxScanCommon *s, OxExec *x)
+{
+	OxTuple *t = s->buf[s->ibuf];
+	uint64_t rid = s->rowids[s->ibuf];
+	s->ibuf++;
+	OxValue *row = scan_emit (s, t, rid);
+	if (s->filter) {
+		ox_arena_reset (s->tmp);
+		if (!ox_eval_qual (s->filter, x, row, s->tmp))
+			return NULL;
+	}
+	return row;
+}
+
 static OxValue *
 seqscan_next (OxOp *op, OxExec *x)
 {
@@ -169,16 +186,9 @@ seqscan_next (OxOp *op, OxExec *x)
 				return NULL;
 			}
 		}
-		OxTuple *t = s->buf[s->ibuf];
-		uint64_t rid = s->rowids[s->ibuf];
-		s->ibuf++;
-		OxValue *row = scan_emit (s, t, rid);
-		if (s->filter) {
-			ox_arena_reset (s->tmp);
-			if (!ox_eval_qual (s->filter, x, row, s->tmp))
-				continue;
-		}
-		RETURN_ROW (op, row);
+		OxValue *row = scan_take (s, x);
+		if (row)
+			RETURN_ROW (op, row);
 	}
 }
 
@@ -266,18 +276,11 @@ indexscan_next (OxOp *op, OxExec *x)
 				return NULL;
 			}
 		}
-		OxTuple *t = sc->buf[sc->ibuf];
-		uint64_t rid = sc->rowids[sc->ibuf];
-		sc->ibuf++;
-		OxValue *row = scan_emit (sc, t, rid);
 		/* the filter re-checks every condition, including the bounds, so
 		 * NULL keys and stale entries never leak through */
-		if (sc->filter) {
-			ox_arena_reset (sc->tmp);
-			if (!ox_eval_qual (sc->filter, x, row, sc->tmp))
-				continue;
-		}
-		RETURN_ROW (op, row);
+		OxValue *row = scan_take (sc, x);
+		if (row)
+			RETURN_ROW (op, row);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "oxibase.h"
+#include "test-util.h"
 
 typedef struct {
 	OxDatabase *db;
@@ -177,19 +178,15 @@ static char *
 step_all (OxStmt *st)
 {
 	OxError e = { 0 };
-	GString *g = g_string_new (NULL);
 	int rc;
-	while ((rc = ox_step (st, &e)) == OX_ROW) {
-		for (int c = 0; c < ox_column_count (st); c++) {
-			const char *t = ox_column_text (st, c);
-			g_string_append_printf (g, "%s%s", c ? "|" : "", t ? t : "NULL");
-		}
-		g_string_append_c (g, '\n');
+	char *rows = ox_test_step_rows (st, &e, &rc);
+	if (rc == OX_ERROR) {
+		char *r = g_strdup_printf ("%sERROR %s", rows, e.sqlstate);
+		g_free (rows);
+		rows = r;
 	}
-	if (rc == OX_ERROR)
-		g_string_append_printf (g, "ERROR %s", e.sqlstate);
 	ox_error_clear (&e);
-	return g_string_free (g, FALSE);
+	return rows;
 }
 
 #define ASSERT_RUN(st, want) do { char *got_ = step_all (st); g_assert_cmpstr (got_, ==, (want)); g_free (got_); } while (0)

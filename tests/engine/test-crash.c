@@ -80,6 +80,7 @@
 #include <glib/gstdio.h>
 
 #include "oxibase.h"
+#include "test-util.h"
 #include "storage/file.h"
 
 enum {
@@ -1079,23 +1080,6 @@ verify (const char *dir, Lane **lanes, LaneRun *runs, gboolean prefix, GRand *r,
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-static void
-rm_rf (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name (d)) != NULL) {
-			char *p = g_build_filename (path, n, NULL);
-			rm_rf (p);
-			g_free (p);
-		}
-		g_dir_close (d);
-		g_rmdir (path);
-	} else
-		g_unlink (path);
-}
-
 /* Debugging aid: with OXIBASE_CRASH_KEEP=DIR set, copy the database to
  * DIR/<tag> (replacing what was there), so a failed round can be looked at
  * as it was before the child ran and right after the kill. */
@@ -1107,7 +1091,7 @@ keep_copy (const char *dir, const char *tag)
 		return;
 	char *dst = g_build_filename (keep, tag, NULL);
 	g_mkdir_with_parents (keep, 0700);
-	rm_rf (dst);
+	ox_test_rm_rf (dst);
 	char *cmd = g_strdup_printf ("cp -a '%s' '%s'", dir, dst);
 	if (!g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL))
 		g_test_message ("could not run %s", cmd);
@@ -1436,7 +1420,7 @@ torture (CrashKind kind, const char *mode, int nrounds)
 	for (int round = 0; round < nrounds; round++) {
 		if (fresh || round % FRESH_EVERY == 0) {
 			if (dir)
-				rm_rf (dir);
+				ox_test_rm_rf (dir);
 			g_free (dir);
 			dir = g_dir_make_tmp ("oxibase-crash-XXXXXX", NULL);
 			g_assert_nonnull (dir);
@@ -1497,7 +1481,7 @@ torture (CrashKind kind, const char *mode, int nrounds)
 	/* a workload that never gets to commit tests nothing */
 	g_assert_cmpint (st.acked, >, 0);
 	if (dir)
-		rm_rf (dir);
+		ox_test_rm_rf (dir);
 	g_free (dir);
 	for (int l = 0; l < NLANES; l++) {
 		lane_free (lanes[l]);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "oxibase.h"
+#include "test-util.h"
 #include "storage/file.h"
 
 typedef struct {
@@ -44,7 +45,6 @@ close_db (Fixture *fx)
 	fx->db = NULL;
 }
 
-static void rm_rf (const char *path);
 
 /* Close as a crash would: the files as they are now, without the shutdown
  * checkpoint a clean close writes. */
@@ -55,7 +55,7 @@ crash_close (Fixture *fx)
 	char *cmd = g_strdup_printf ("cp -r %s %s", fx->dir, copy);
 	g_assert_cmpint (system (cmd), ==, 0);
 	close_db (fx);
-	rm_rf (fx->dir);
+	ox_test_rm_rf (fx->dir);
 	g_assert_cmpint (g_rename (copy, fx->dir), ==, 0);
 	g_free (cmd);
 	g_free (copy);
@@ -70,66 +70,18 @@ fx_setup (Fixture *fx, gconstpointer data)
 }
 
 static void
-rm_rf (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name (d)) != NULL) {
-			char *p = g_build_filename (path, n, NULL);
-			rm_rf (p);
-			g_free (p);
-		}
-		g_dir_close (d);
-		g_rmdir (path);
-	} else
-		g_unlink (path);
-}
-
-static void
 fx_teardown (Fixture *fx, gconstpointer data)
 {
 	if (fx->db)
 		close_db (fx);
-	rm_rf (fx->dir);
+	ox_test_rm_rf (fx->dir);
 	g_free (fx->dir);
-}
-
-static void
-exec_ok (Fixture *fx, const char *sql)
-{
-	OxError e = { 0 };
-	if (ox_exec (fx->s, sql, &e) != OX_OK)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-}
-
-/* The rows of a query as "a|b\n" lines. */
-static char *
-query (Fixture *fx, const char *sql)
-{
-	OxError e = { 0 };
-	OxStmt *st;
-	if (ox_prepare (fx->s, sql, -1, &st, NULL, &e) != OX_OK)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-	GString *g = g_string_new (NULL);
-	int rc;
-	while ((rc = ox_step (st, &e)) == OX_ROW) {
-		for (int c = 0; c < ox_column_count (st); c++) {
-			const char *t = ox_column_text (st, c);
-			g_string_append_printf (g, "%s%s", c ? "|" : "", t ? t : "NULL");
-		}
-		g_string_append_c (g, '\n');
-	}
-	if (rc != OX_DONE)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-	ox_finalize (st);
-	return g_string_free (g, FALSE);
 }
 
 static void
 assert_query (Fixture *fx, const char *sql, const char *want)
 {
-	char *got = query (fx, sql);
+	char *got = ox_test_query (fx->s, sql);
 	g_assert_cmpstr (got, ==, want);
 	g_free (got);
 }
@@ -158,17 +110,17 @@ segment_path (Fixture *fx)
 static void
 test_reopen (Fixture *fx, gconstpointer data)
 {
-	exec_ok (fx, "CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL DEFAULT 'x', "
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, name text NOT NULL DEFAULT 'x', "
 	             "amount numeric(8,2) CHECK (amount >= 0), at date)");
-	exec_ok (fx, "CREATE INDEX t_name ON t (name)");
-	exec_ok (fx, "INSERT INTO t VALUES (1, 'one', 1.50, '2024-01-02'), (2, 'two', 2, NULL), (3, 'three', 3.25, NULL)");
-	exec_ok (fx, "UPDATE t SET name = 'TWO' WHERE id = 2");
-	exec_ok (fx, "DELETE FROM t WHERE id = 3");
-	exec_ok (fx, "BEGIN; INSERT INTO t VALUES (9, 'rolled back', 9, NULL); ROLLBACK");
-	exec_ok (fx, "INSERT INTO t (id) VALUES (4)");
-	exec_ok (fx, "CREATE SCHEMA s; CREATE TABLE s.u (x bigint, y bytea); INSERT INTO s.u VALUES (42, '\\x00ff')");
-	exec_ok (fx, "CREATE VIEW v AS SELECT id, name FROM t WHERE id > 1");
-	exec_ok (fx, "CREATE TABLE gone (x int); INSERT INTO gone VALUES (1); DROP TABLE gone");
+	ox_test_exec (fx->s, "CREATE INDEX t_name ON t (name)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (1, 'one', 1.50, '2024-01-02'), (2, 'two', 2, NULL), (3, 'three', 3.25, NULL)");
+	ox_test_exec (fx->s, "UPDATE t SET name = 'TWO' WHERE id = 2");
+	ox_test_exec (fx->s, "DELETE FROM t WHERE id = 3");
+	ox_test_exec (fx->s, "BEGIN; INSERT INTO t VALUES (9, 'rolled back', 9, NULL); ROLLBACK");
+	ox_test_exec (fx->s, "INSERT INTO t (id) VALUES (4)");
+	ox_test_exec (fx->s, "CREATE SCHEMA s; CREATE TABLE s.u (x bigint, y bytea); INSERT INTO s.u VALUES (42, '\\x00ff')");
+	ox_test_exec (fx->s, "CREATE VIEW v AS SELECT id, name FROM t WHERE id > 1");
+	ox_test_exec (fx->s, "CREATE TABLE gone (x int); INSERT INTO gone VALUES (1); DROP TABLE gone");
 	close_db (fx);
 	open_db (fx, NULL);
 	assert_query (fx, "SELECT * FROM t ORDER BY id", "1|one|1.50|2024-01-02\n2|TWO|2.00|NULL\n4|x|NULL|NULL\n");
@@ -185,7 +137,7 @@ test_reopen (Fixture *fx, gconstpointer data)
 	ox_error_clear (&e);
 	assert_query (fx, "SELECT indexname FROM pg_indexes WHERE tablename = 't' ORDER BY 1", "t_name\nt_pkey\n");
 	/* new work after recovery continues the log */
-	exec_ok (fx, "INSERT INTO t VALUES (5, 'five', 5, NULL)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (5, 'five', 5, NULL)");
 	close_db (fx);
 	open_db (fx, NULL);
 	assert_query (fx, "SELECT id FROM t ORDER BY id", "1\n2\n4\n5\n");
@@ -194,13 +146,13 @@ test_reopen (Fixture *fx, gconstpointer data)
 static void
 test_torn_tail (Fixture *fx, gconstpointer data)
 {
-	exec_ok (fx, "CREATE TABLE t (id int)");
-	exec_ok (fx, "INSERT INTO t VALUES (1)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (1)");
 	char *seg = segment_path (fx);
 	struct stat st;
 	g_assert_cmpint (g_stat (seg, &st), ==, 0);
 	off_t keep = st.st_size;
-	exec_ok (fx, "INSERT INTO t VALUES (2)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (2)");
 	crash_close (fx);
 	/* cut the last record in half, as a crash in the middle of its write would */
 	g_assert_cmpint (g_stat (seg, &st), ==, 0);
@@ -211,7 +163,7 @@ test_torn_tail (Fixture *fx, gconstpointer data)
 	g_assert_nonnull (strstr (status, "torn record"));
 	g_free (status);
 	/* the torn bytes are cut off: new records are readable after a reopen */
-	exec_ok (fx, "INSERT INTO t VALUES (3)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (3)");
 	close_db (fx);
 	open_db (fx, NULL);
 	assert_query (fx, "SELECT id FROM t ORDER BY id", "1\n3\n");
@@ -221,13 +173,13 @@ test_torn_tail (Fixture *fx, gconstpointer data)
 static void
 test_checksum_flip (Fixture *fx, gconstpointer data)
 {
-	exec_ok (fx, "CREATE TABLE t (id int)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int)");
 	char *seg = segment_path (fx);
 	struct stat st;
 	g_assert_cmpint (g_stat (seg, &st), ==, 0);
 	off_t mid = st.st_size;
-	exec_ok (fx, "INSERT INTO t VALUES (1)");
-	exec_ok (fx, "INSERT INTO t VALUES (2)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (1)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (2)");
 	crash_close (fx);
 	/* flip one byte inside the record of the first INSERT */
 	char *data_ = NULL;
@@ -248,7 +200,7 @@ test_checksum_flip (Fixture *fx, gconstpointer data)
 static void
 test_check_info (Fixture *fx, gconstpointer data)
 {
-	exec_ok (fx, "CREATE TABLE t (id int); INSERT INTO t VALUES (1); CHECKPOINT; INSERT INTO t VALUES (2)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int); INSERT INTO t VALUES (1); CHECKPOINT; INSERT INTO t VALUES (2)");
 	char *report = NULL;
 	g_assert_cmpint (ox_db_info (fx->dir, &report), ==, OX_OK);
 	g_assert_nonnull (strstr (report, "format version: 1"));
@@ -302,10 +254,10 @@ test_sync_modes (Fixture *fx, gconstpointer data)
 	close_db (fx);
 	open_db (fx, "off");
 	assert_query (fx, "SHOW synchronous_commit", "off\n");
-	exec_ok (fx, "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
-	exec_ok (fx, "SET synchronous_commit = normal");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
+	ox_test_exec (fx->s, "SET synchronous_commit = normal");
 	assert_query (fx, "SHOW synchronous_commit", "normal\n");
-	exec_ok (fx, "INSERT INTO t VALUES (2)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (2)");
 	OxError e = { 0 };
 	g_assert_cmpint (ox_exec (fx->s, "SET synchronous_commit = sometimes", &e), ==, OX_ERROR);
 	g_assert_cmpstr (e.sqlstate, ==, "22023");
@@ -330,10 +282,10 @@ test_segments (Fixture *fx, gconstpointer data)
 	OxDbOptions o = { .wal_segment_size = 4096 };
 	g_assert_cmpint (ox_db_open_with (fx->dir, &o, &fx->db, &e), ==, OX_OK);
 	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
-	exec_ok (fx, "CREATE TABLE t (id int, pad text)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int, pad text)");
 	for (int i = 0; i < 200; i++) {
 		char *sql = g_strdup_printf ("INSERT INTO t VALUES (%d, repeat('x', 100))", i);
-		exec_ok (fx, sql);
+		ox_test_exec (fx->s, sql);
 		g_free (sql);
 	}
 	crash_close (fx);  /* a clean close would checkpoint and retire segments */
@@ -374,22 +326,22 @@ test_checkpoint (Fixture *fx, gconstpointer data)
 	OxDbOptions o = { .wal_segment_size = 4096 };
 	g_assert_cmpint (ox_db_open_with (fx->dir, &o, &fx->db, &e), ==, OX_OK);
 	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
-	exec_ok (fx, "CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY, v text CHECK (v <> ''), n numeric(6,2))");
-	exec_ok (fx, "CREATE INDEX t_v ON s.t (v); CREATE VIEW s.w AS SELECT id, v FROM s.t WHERE id % 2 = 0");
+	ox_test_exec (fx->s, "CREATE SCHEMA s; CREATE TABLE s.t (id int PRIMARY KEY, v text CHECK (v <> ''), n numeric(6,2))");
+	ox_test_exec (fx->s, "CREATE INDEX t_v ON s.t (v); CREATE VIEW s.w AS SELECT id, v FROM s.t WHERE id % 2 = 0");
 	for (int i = 0; i < 100; i++) {
 		char *sql = g_strdup_printf ("INSERT INTO s.t VALUES (%d, 'v%d', %d.25)", i, i, i);
-		exec_ok (fx, sql);
+		ox_test_exec (fx->s, sql);
 		g_free (sql);
 	}
-	exec_ok (fx, "DELETE FROM s.t WHERE id >= 90; UPDATE s.t SET v = 'changed' WHERE id = 5");
+	ox_test_exec (fx->s, "DELETE FROM s.t WHERE id >= 90; UPDATE s.t SET v = 'changed' WHERE id = 5");
 	int before = count_files (fx, "wal", ".wal");
 	g_assert_cmpint (before, >=, 3);
-	exec_ok (fx, "CHECKPOINT");
+	ox_test_exec (fx->s, "CHECKPOINT");
 	g_assert_cmpint (count_files (fx, "checkpoint", ".ckpt"), ==, 1);
 	g_assert_cmpint (count_files (fx, "wal", ".wal"), <, before);
 	/* commits after the image, including DDL, come from the log */
-	exec_ok (fx, "INSERT INTO s.t VALUES (200, 'late', 1); DROP VIEW s.w; CREATE TABLE s.u (x int)");
-	exec_ok (fx, "BEGIN; INSERT INTO s.u VALUES (1); ROLLBACK; INSERT INTO s.u VALUES (2)");
+	ox_test_exec (fx->s, "INSERT INTO s.t VALUES (200, 'late', 1); DROP VIEW s.w; CREATE TABLE s.u (x int)");
+	ox_test_exec (fx->s, "BEGIN; INSERT INTO s.u VALUES (1); ROLLBACK; INSERT INTO s.u VALUES (2)");
 	char *status = ox_db_status (fx->db);
 	g_assert_nonnull (strstr (status, "checkpoints: 1 written"));
 	g_free (status);
@@ -418,11 +370,11 @@ test_checkpoint (Fixture *fx, gconstpointer data)
 		g_assert_cmpstr (e.sqlstate, ==, "23514");
 		ox_error_clear (&e);
 		/* new objects get new oids, new rows new row ids */
-		exec_ok (fx, "CREATE TABLE s.z (y int); INSERT INTO s.t VALUES (301, 'new', 0)");
+		ox_test_exec (fx->s, "CREATE TABLE s.z (y int); INSERT INTO s.t VALUES (301, 'new', 0)");
 		assert_query (fx, "SELECT count(*) FROM s.t", "92\n");
 		close_db (fx);
 		if (round == 0)
-			rm_rf (copy);
+			ox_test_rm_rf (copy);
 	}
 	g_free (copy);
 	open_db (fx, NULL);
@@ -432,8 +384,8 @@ test_checkpoint (Fixture *fx, gconstpointer data)
 static void
 test_checkpoint_damaged (Fixture *fx, gconstpointer data)
 {
-	exec_ok (fx, "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
-	exec_ok (fx, "CHECKPOINT");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int); INSERT INTO t VALUES (1)");
+	ox_test_exec (fx->s, "CHECKPOINT");
 	close_db (fx);
 	char *cdir = g_build_filename (fx->dir, "checkpoint", NULL);
 	GDir *d = g_dir_open (cdir, 0, NULL);
@@ -465,9 +417,9 @@ test_checkpoint_background (Fixture *fx, gconstpointer data)
 	OxDbOptions o = { .checkpoint_wal_size = 2048 };
 	g_assert_cmpint (ox_db_open_with (fx->dir, &o, &fx->db, &e), ==, OX_OK);
 	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
-	exec_ok (fx, "CREATE TABLE t (id int, pad text)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int, pad text)");
 	for (int i = 0; i < 40; i++)
-		exec_ok (fx, "INSERT INTO t VALUES (1, repeat('x', 200))");
+		ox_test_exec (fx->s, "INSERT INTO t VALUES (1, repeat('x', 200))");
 	/* the checkpointer looks once a second */
 	for (int i = 0; i < 50 && count_files (fx, "checkpoint", ".ckpt") == 0; i++)
 		g_usleep (100000);
@@ -484,7 +436,7 @@ static void
 interrupted_checkpoint (Fixture *fx, OxFaultKind kind, int k)
 {
 	close_db (fx);
-	rm_rf (fx->dir);
+	ox_test_rm_rf (fx->dir);
 	g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
 	pid_t pid = fork ();
 	g_assert_cmpint (pid, >=, 0);

@@ -56,6 +56,7 @@
 #include <glib/gstdio.h>
 
 #include "oxibase.h"
+#include "test-util.h"
 #include "storage/file.h"
 
 typedef struct Fixture {
@@ -63,23 +64,6 @@ typedef struct Fixture {
 	OxDatabase *db;
 	OxSession  *s;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	if (d) {
-		const char *n;
-		while ((n = g_dir_read_name (d)) != NULL) {
-			char *p = g_build_filename (path, n, NULL);
-			rm_rf (p);
-			g_free (p);
-		}
-		g_dir_close (d);
-		g_rmdir (path);
-	} else
-		g_unlink (path);
-}
 
 static void
 fx_open (Fixture *fx, const char *sync, guint64 segment_size)
@@ -114,39 +98,8 @@ fx_teardown (Fixture *fx, gconstpointer data)
 	ox_file_track_durability (FALSE);
 	if (fx->db)
 		fx_close (fx);
-	rm_rf (fx->dir);
+	ox_test_rm_rf (fx->dir);
 	g_free (fx->dir);
-}
-
-static void
-exec_ok (Fixture *fx, const char *sql)
-{
-	OxError e = { 0 };
-	if (ox_exec (fx->s, sql, &e) != OX_OK)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-}
-
-/* The rows of a query as "a|b\n" lines. */
-static char *
-query (OxSession *s, const char *sql)
-{
-	OxError e = { 0 };
-	OxStmt *st;
-	if (ox_prepare (s, sql, -1, &st, NULL, &e) != OX_OK)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-	GString *g = g_string_new (NULL);
-	int rc;
-	while ((rc = ox_step (st, &e)) == OX_ROW) {
-		for (int c = 0; c < ox_column_count (st); c++) {
-			const char *t = ox_column_text (st, c);
-			g_string_append_printf (g, "%s%s", c ? "|" : "", t ? t : "NULL");
-		}
-		g_string_append_c (g, '\n');
-	}
-	if (rc != OX_DONE)
-		g_error ("%s: %s %s", sql, e.sqlstate, e.message);
-	ox_finalize (st);
-	return g_string_free (g, FALSE);
 }
 
 /* The same, or NULL when the query fails. */
@@ -157,7 +110,7 @@ query_or_null (OxSession *s, const char *sql)
 	if (ox_prepare (s, sql, -1, &st, NULL, NULL) != OX_OK)
 		return NULL;
 	ox_finalize (st);
-	return query (s, sql);
+	return ox_test_query (s, sql);
 }
 
 static void
@@ -203,18 +156,18 @@ static void
 assert_block_refused (Fixture *fx, const char *dml)
 {
 	OxError e = { 0 };
-	exec_ok (fx, "BEGIN");
+	ox_test_exec (fx->s, "BEGIN");
 	if (ox_exec (fx->s, dml, &e) != OX_OK) {
 		g_assert_true (is_refusal (e.sqlstate));
 		ox_error_clear (&e);
-		exec_ok (fx, "ROLLBACK");
+		ox_test_exec (fx->s, "ROLLBACK");
 	} else {
 		g_assert_cmpint (ox_exec (fx->s, "COMMIT", &e), ==, OX_ERROR);
 		if (!is_refusal (e.sqlstate))
 			g_error ("COMMIT: %s %s, want 53100 or 58030", e.sqlstate, e.message);
 		ox_error_clear (&e);
 		if (ox_session_txn_status (fx->s) != 'I')
-			exec_ok (fx, "ROLLBACK");
+			ox_test_exec (fx->s, "ROLLBACK");
 	}
 	g_assert_cmpint (ox_session_txn_status (fx->s), ==, 'I');
 }
@@ -238,9 +191,9 @@ assert_commit_fails (Fixture *fx, const char *sql, const char *want_state)
 static void
 acknowledged_prefix (Fixture *fx)
 {
-	exec_ok (fx, "CREATE TABLE t (id int PRIMARY KEY, v text)");
-	exec_ok (fx, "INSERT INTO t VALUES (1, 'one')");
-	exec_ok (fx, "BEGIN; INSERT INTO t VALUES (2, 'two'); COMMIT");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (1, 'one')");
+	ox_test_exec (fx->s, "BEGIN; INSERT INTO t VALUES (2, 'two'); COMMIT");
 }
 
 /* After the failed commit: it is invisible, reads work (a read-only block
@@ -251,11 +204,11 @@ assert_broken_but_readable (Fixture *fx)
 	assert_ids (fx, "1\n2\n");
 	OxSession *other;
 	g_assert_cmpint (ox_session_new (fx->db, &other, NULL), ==, OX_OK);
-	char *got = query (other, "SELECT id, v FROM t ORDER BY id");
+	char *got = ox_test_query (other, "SELECT id, v FROM t ORDER BY id");
 	g_assert_cmpstr (got, ==, "1|one\n2|two\n");
 	g_free (got);
 	ox_session_free (other);
-	exec_ok (fx, "BEGIN; SELECT count(*) FROM t; COMMIT");
+	ox_test_exec (fx->s, "BEGIN; SELECT count(*) FROM t; COMMIT");
 	assert_refused (fx, "INSERT INTO t VALUES (4, 'four')");
 	assert_refused (fx, "UPDATE t SET v = 'uno' WHERE id = 1");
 	assert_refused (fx, "DELETE FROM t WHERE id = 2");
@@ -376,7 +329,7 @@ test_eio_fsync (Fixture *fx, gconstpointer data)
 	/* The failed commit's record was written before its fsync failed, so
 	 * replay may find it; whole or not at all.  Nothing after it was
 	 * written. */
-	char *got = query (fx->s, "SELECT id, v FROM t ORDER BY id");
+	char *got = ox_test_query (fx->s, "SELECT id, v FROM t ORDER BY id");
 	if (strcmp (got, "1|one\n2|two\n") != 0 && strcmp (got, "1|one\n2|two\n3|three\n") != 0)
 		g_error ("after reopening: %s", got);
 	g_test_message ("the commit whose fsync failed %s after reopening",
@@ -385,7 +338,7 @@ test_eio_fsync (Fixture *fx, gconstpointer data)
 	fx_close (fx);
 	commit_then_die (fx, NULL, 0, "INSERT INTO t VALUES (100, 'after')");
 	fx_open (fx, NULL, 0);
-	got = query (fx->s, "SELECT count(*) FROM t WHERE id IN (1, 2, 100)");
+	got = ox_test_query (fx->s, "SELECT count(*) FROM t WHERE id IN (1, 2, 100)");
 	g_assert_cmpstr (got, ==, "3\n");
 	g_free (got);
 }
@@ -437,12 +390,12 @@ test_fsync_power_loss (Fixture *fx, gconstpointer data)
 	 * durable): this test is about the commits, not about creating the
 	 * database. */
 	fx_open (fx, "full", 0);
-	exec_ok (fx, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, v text)");
 	fx_close (fx);
 	ox_file_track_durability (TRUE);
 	fx_open (fx, "full", 0);
-	exec_ok (fx, "INSERT INTO t VALUES (1, 'one')");
-	exec_ok (fx, "BEGIN; INSERT INTO t VALUES (2, 'two'); COMMIT");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (1, 'one')");
+	ox_test_exec (fx->s, "BEGIN; INSERT INTO t VALUES (2, 'two'); COMMIT");
 	set_fault (OX_FAULT_FSYNC_EIO, 0, 0);
 	assert_commit_fails (fx, "INSERT INTO t VALUES (3, 'three')", "58030");
 	ox_file_set_fault (NULL);
@@ -452,7 +405,7 @@ test_fsync_power_loss (Fixture *fx, gconstpointer data)
 	close_dead (fx);
 	fx_open (fx, "full", 0);
 	assert_ids (fx, "1\n2\n");
-	exec_ok (fx, "INSERT INTO t VALUES (100, 'after')");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (100, 'after')");
 	ox_file_simulate_crash (0);
 	close_dead (fx);
 	fx_open (fx, "full", 0);
@@ -473,7 +426,7 @@ sweep_one (Fixture *fx, const Sweep *sw, int calls)
 {
 	/* tiny segments and big rows: a switch every three commits */
 	fx_open (fx, sw->sync, 4096);
-	exec_ok (fx, "CREATE TABLE t (id int PRIMARY KEY, pad text)");
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, pad text)");
 	set_fault (sw->kind, 0, calls);
 	GString *acked = g_string_new (NULL);
 	int failed = -1;
@@ -498,7 +451,7 @@ sweep_one (Fixture *fx, const Sweep *sw, int calls)
 		g_string_free (acked, TRUE);
 		return;
 	}
-	char *got = query (fx->s, "SELECT id FROM t ORDER BY id");
+	char *got = ox_test_query (fx->s, "SELECT id FROM t ORDER BY id");
 	g_assert_cmpstr (got, ==, acked->str);
 	g_free (got);
 	assert_refused (fx, "INSERT INTO t VALUES (1000, 'no')");
@@ -521,7 +474,7 @@ sweep_one (Fixture *fx, const Sweep *sw, int calls)
 	fx_close (fx);
 	commit_then_die (fx, "full", 4096, "INSERT INTO t VALUES (2000, 'sentinel')");
 	fx_open (fx, sw->sync, 4096);
-	char *got2 = query (fx->s, "SELECT id FROM t WHERE id = 2000");
+	char *got2 = ox_test_query (fx->s, "SELECT id FROM t WHERE id = 2000");
 	if (strcmp (got2, "2000\n") != 0) {
 		char *status = ox_db_status (fx->db);
 		g_error ("fault at call %d (commit %d failed): a commit acknowledged after reopening is lost at the next "
@@ -539,7 +492,7 @@ test_sweep (Fixture *fx, gconstpointer data)
 {
 	const Sweep *sw = data;
 	for (int calls = 1; calls <= sw->max_calls; calls++) {
-		rm_rf (fx->dir);
+		ox_test_rm_rf (fx->dir);
 		g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
 		sweep_one (fx, sw, calls);
 	}
@@ -594,10 +547,10 @@ test_group_commit (Fixture *fx, gconstpointer data)
 	OxFaultKind kind = GPOINTER_TO_INT (data);
 	GRand *r = g_rand_new_with_seed (g_test_rand_int ());
 	for (int round = 0; round < 6; round++) {
-		rm_rf (fx->dir);
+		ox_test_rm_rf (fx->dir);
 		g_assert_cmpint (g_mkdir (fx->dir, 0700), ==, 0);
 		fx_open (fx, "full", 4096);
-		exec_ok (fx, "CREATE TABLE t (id int PRIMARY KEY, pad text)");
+		ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, pad text)");
 		fx_close (fx);
 		/* the commits under the fault are tracked, so that a power loss
 		 * afterwards shows whether anything acknowledged was not durable */
@@ -627,7 +580,7 @@ test_group_commit (Fixture *fx, gconstpointer data)
 				g_error ("committer %d: %s", i, c[i].why);
 			for (guint j = 0; j < c[i].acked->len; j++) {
 				char *sql = g_strdup_printf ("SELECT count(*) FROM t WHERE id = %d", g_array_index (c[i].acked, int, j));
-				char *got = query (fx->s, sql);
+				char *got = ox_test_query (fx->s, sql);
 				if (strcmp (got, "1\n") != 0)
 					g_error ("round %d: acknowledged commit of id %d lost", round, g_array_index (c[i].acked, int, j));
 				g_free (got);
@@ -635,7 +588,7 @@ test_group_commit (Fixture *fx, gconstpointer data)
 			}
 			for (guint j = 0; j < c[i].failed->len; j++) {
 				char *sql = g_strdup_printf ("SELECT count(*) FROM t WHERE id = %d", g_array_index (c[i].failed, int, j));
-				char *got = query (fx->s, sql);
+				char *got = ox_test_query (fx->s, sql);
 				if (strcmp (got, "0\n") != 0)
 					g_error ("round %d: the commit of id %d failed, yet it is there after the power loss",
 					         round, g_array_index (c[i].failed, int, j));

@@ -32,28 +32,11 @@
 #include <unistd.h>
 
 #include "storage/file.h"
+#include "test-util.h"
 
 typedef struct Fixture {
 	char *dir;  /* the test's scratch directory (absolute) */
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-	GDir *d = g_dir_open (path, 0, NULL);
-	if (d != NULL) {
-		const char *name;
-		while ((name = g_dir_read_name (d)) != NULL) {
-			char *child = g_build_filename (path, name, NULL);
-			rm_rf (child);
-			g_free (child);
-		}
-		g_dir_close (d);
-		g_rmdir (path);
-	} else {
-		g_unlink (path);
-	}
-}
 
 static void
 fx_setup (Fixture *fx, gconstpointer data)
@@ -69,7 +52,7 @@ fx_teardown (Fixture *fx, gconstpointer data)
 {
 	ox_file_set_fault (NULL);
 	ox_file_track_durability (false);
-	rm_rf (fx->dir);
+	ox_test_rm_rf (fx->dir);
 	g_free (fx->dir);
 }
 
