@@ -119,6 +119,19 @@ set_slow_bit (int bit, bool on)
 	__atomic_store_n (&layer_slow, on ? v | bit : v & ~bit, __ATOMIC_SEQ_CST);
 }
 
+/* Set by ox_file_halt: the simulated process is dead.  Checked under
+ * layer_lock by every call that would change the directory tree, so that a
+ * thread already waiting for the lock when the power went (a checkpoint
+ * about to rename its image into place, say) cannot act after the crash
+ * in the moment before the test's _exit. */
+static int halted;
+
+static bool
+halted_locked (void)
+{
+	return __atomic_load_n (&halted, __ATOMIC_SEQ_CST) != 0;
+}
+
 static inline bool
 is_dead (OxFile *f)
 {
@@ -647,6 +660,12 @@ ox_file_open (const char *path, int flags, int mode)
 
 	g_mutex_lock (&layer_lock);
 	ensure_tables ();
+	if (halted_locked () && (writable || (flags & O_CREAT))) {
+		g_mutex_unlock (&layer_lock);
+		g_free (key);
+		errno = EIO;
+		return NULL;
+	}
 	struct stat st;
 	bool creating = tracking && (flags & O_CREAT) && lstat (path, &st) < 0 && errno == ENOENT;
 	/* While tracking, an O_TRUNC goes through truncate_locked so the
@@ -1053,6 +1072,11 @@ ox_file_rename (const char *from, const char *to)
 	g_return_val_if_fail (from != NULL && to != NULL, -1);
 	if (!lock_if_tracking ())
 		return rename (from, to);
+	if (halted_locked ()) {
+		g_mutex_unlock (&layer_lock);
+		errno = EIO;
+		return -1;
+	}
 	int rc = rename_tracked (from, to);
 	int err = errno;
 	g_mutex_unlock (&layer_lock);
@@ -1066,6 +1090,11 @@ ox_file_unlink (const char *path)
 	g_return_val_if_fail (path != NULL, -1);
 	if (!lock_if_tracking ())
 		return unlink (path);
+	if (halted_locked ()) {
+		g_mutex_unlock (&layer_lock);
+		errno = EIO;
+		return -1;
+	}
 	int rc = -1, err;
 	struct stat st;
 	if (lstat (path, &st) < 0) {
@@ -1199,6 +1228,14 @@ track_crash (Track *t, GRand *rand)
 	if (ftruncate (fd, keep) < 0)
 		g_warning ("crash: cannot truncate %s: %s", t->path, g_strerror (errno));
 	close (fd);
+}
+
+void
+ox_file_halt (void)
+{
+	g_mutex_lock (&layer_lock);
+	__atomic_store_n (&halted, 1, __ATOMIC_SEQ_CST);
+	g_mutex_unlock (&layer_lock);
 }
 
 void

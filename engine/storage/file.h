@@ -130,5 +130,10 @@ void ox_file_track_durability (bool on);
  * torn writes, when torn_seed != 0), and undurable creations, renames and
  * unlinks are undone.  Open OxFiles become unusable (EIO). */
 void ox_file_simulate_crash (uint32_t torn_seed);
+/* Tests: the process is dead from now on.  Opening for writing, creating,
+ * renaming and unlinking through this layer fail with EIO (checked under
+ * the layer's lock), so call it before ox_file_simulate_crash when the
+ * process is about to _exit and must not act in between. */
+void ox_file_halt (void);
 
 #endif

@@ -1227,6 +1227,7 @@ G_GNUC_NORETURN static void
 power_off (guint32 torn_seed)
 {
 	__atomic_store_n (&child_crashed, 1, __ATOMIC_SEQ_CST);
+	ox_file_halt ();
 	ox_file_simulate_crash (torn_seed);
 	_exit (0);
 }

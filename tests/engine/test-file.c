@@ -397,6 +397,41 @@ test_lock_stale_pid (Fixture *fx, gconstpointer data)
 
 /* ---- crash/ ----------------------------------------------------------------- */
 
+/* After ox_file_halt nothing may change the tree: a thread that was
+ * waiting for the layer when the power went must not publish a file after
+ * the crash.  halted is never cleared, so the test runs in a subprocess. */
+static void
+test_crash_halt (Fixture *fx, gconstpointer data)
+{
+	if (!g_test_subprocess ()) {
+		g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+		g_test_trap_assert_passed ();
+		return;
+	}
+	ox_file_track_durability (true);
+	make_durable (fx, "image", "old");
+	g_autofree char *img = fx_path (fx, "image");
+	g_autofree char *tmp = fx_path (fx, "image.tmp");
+	g_autofree char *fresh = fx_path (fx, "fresh");
+	ox_file_halt ();
+	errno = 0;
+	g_assert_null (ox_file_open (fresh, O_RDWR | O_CREAT, 0644));
+	g_assert_cmpint (errno, ==, EIO);
+	g_assert_null (ox_file_open (img, O_RDWR, 0));
+	g_assert_cmpint (rename (img, tmp), ==, 0);  /* behind the layer's back */
+	errno = 0;
+	g_assert_cmpint (ox_file_rename (tmp, img), ==, -1);
+	g_assert_cmpint (errno, ==, EIO);
+	errno = 0;
+	g_assert_cmpint (ox_file_unlink (tmp), ==, -1);
+	g_assert_cmpint (errno, ==, EIO);
+	/* reading still works: a dead process's files can be inspected */
+	OxFile *f = ox_file_open (tmp, O_RDONLY, 0);
+	g_assert_nonnull (f);
+	ox_file_close (f);
+	g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_crash_unsynced_tail (Fixture *fx, gconstpointer data)
 {
@@ -757,6 +792,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) \
 	g_test_add ("/engine/file/" path, Fixture, NULL, fx_setup, fn, fx_teardown)
 	ADD ("io/roundtrip", test_io_roundtrip);
+	ADD ("crash/halt", test_crash_halt);
 	ADD ("io/read-all-large", test_io_read_all_large);
 	ADD ("io/dirs", test_io_dirs);
 	ADD ("fault/short-write", test_fault_short_write);
