@@ -34,6 +34,8 @@ typedef enum OxObjKind {
 	OX_KIND_TABLE,
 	OX_KIND_VIEW,
 	OX_KIND_INDEX,
+	OX_KIND_ROUTINE,   /* function or procedure (OxRoutine) */
+	OX_KIND_TRIGGER,   /* OxTrigger */
 } OxObjKind;
 
 typedef struct OxSchema OxSchema;
@@ -95,6 +97,62 @@ struct OxIndex {
 	bool         primary;
 	bool         is_constraint;  /* created by PRIMARY KEY / UNIQUE */
 };
+
+/* ---- routines ------------------------------------------------------------
+ * A function or procedure.  Like every catalog object it is immutable:
+ * CREATE OR REPLACE registers a new version and drops the old one, so a
+ * language may cache what it compiled from a routine under the object's
+ * address for as long as the object lives (the session's cache, pl.h). */
+
+typedef enum OxRoutineKind { OX_ROUTINE_FUNCTION, OX_ROUTINE_PROCEDURE } OxRoutineKind;
+
+typedef enum OxArgMode {
+	OX_ARG_IN,
+	OX_ARG_OUT,
+	OX_ARG_INOUT,
+	OX_ARG_TABLE,   /* a column of RETURNS TABLE (...) */
+} OxArgMode;
+
+typedef enum OxRetKind {
+	OX_RET_VALUE,          /* RETURNS type (or SETOF type with retset) */
+	OX_RET_VOID,           /* RETURNS void; every procedure without OUT arguments */
+	OX_RET_RECORD,         /* OUT/INOUT/TABLE arguments describe the result row */
+	OX_RET_TRIGGER,        /* RETURNS trigger */
+	OX_RET_EVENT_TRIGGER,  /* RETURNS event_trigger */
+} OxRetKind;
+
+typedef struct OxRoutineArg {
+	const char *name;         /* NULL when unnamed */
+	OxType      type;
+	OxArgMode   mode;
+	const char *default_src;  /* DEFAULT expression source, or NULL */
+	OxNode     *default_expr; /* parsed (obj.arena), or NULL */
+} OxRoutineArg;
+
+typedef struct OxRoutine {
+	OxCatObject   obj;          /* kind OX_KIND_ROUTINE */
+	OxRoutineKind rkind;
+	int           nargs;        /* every declared argument, TABLE columns included */
+	OxRoutineArg *args;
+	int           nin;          /* IN and INOUT arguments: what a call passes */
+	OxRetKind     retkind;
+	OxType        rettype;      /* OX_RET_VALUE */
+	bool          retset;       /* SETOF / TABLE */
+	/* The shape of one result row: OX_RET_VALUE gives one column named
+	 * after the function; OX_RET_RECORD one per OUT/INOUT/TABLE argument. */
+	int           nresult;
+	const char  **result_names;
+	OxType       *result_types;
+	const char   *language;     /* "sql", "plsql" or "lua" (plpgsql is stored as plsql) */
+	const char   *body;         /* the source between the dollar quotes */
+	int           body_line;    /* 1-based line of body[0] in the defining text */
+	int           body_col;     /* 1-based column of body[0] likewise */
+	const char   *src_file;     /* script file that created it, or NULL */
+	int           volatility;   /* OxVolatility (exec/functions.h) */
+	bool          strict;
+	const char   *owner;
+	char         *signature;    /* "name(integer, text)" for messages (obj.arena) */
+} OxRoutine;
 
 typedef struct OxCatalog OxCatalog;
 
