@@ -814,10 +814,13 @@ bind_routine_call (Binder *b, OxRoutine *r, OxExpr **given, const int *map, int 
 		               "set-returning function %s is only supported in FROM", r->obj.name);
 	if (r->retkind == OX_RET_TRIGGER || r->retkind == OX_RET_EVENT_TRIGGER)
 		ox_raise ("0A000", loc + 1, "trigger functions can only be called as triggers");
-	OxTypeId rt = r->retkind == OX_RET_VALUE ? r->rettype.id : OX_T_TEXT;
+	bool one_out = r->retkind == OX_RET_RECORD && r->nresult == 1;
+	OxTypeId rt = r->retkind == OX_RET_VALUE ? r->rettype.id : one_out ? r->result_types[0].id : OX_T_TEXT;
 	OxExpr *e = mk_args (b, OX_E_UFUNC, rt, loc, r->nargs);
 	if (r->retkind == OX_RET_VALUE)
 		e->type = r->rettype;
+	else if (one_out)
+		e->type = r->result_types[0];
 	e->routine = r;
 	int slot = 0;
 	for (int i = 0; i < r->nargs; i++) {
