@@ -210,6 +210,7 @@ typedef struct Parser {
 	PlsqlNsItem   *ns;
 	GPtrArray     *datums;
 	GPtrArray     *stmts;
+	GPtrArray     *exprs;    /* every PlsqlExpr made */
 	GArray        *labels;   /* LabelScope: enclosing blocks and loops */
 	int            depth;    /* nesting depth of the statement being parsed */
 	int            in_handler;
@@ -522,9 +523,11 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 	e->text = ox_arena_strndup (p->a, text->str, text->len);
 	g_string_free (text, TRUE);
 	e->loc = start;
+	e->srclen = end - start;
 	e->ns = p->ns;
 	e->is_query = is_query;
 	e->maxdollar = maxdollar;
+	g_ptr_array_add (p->exprs, e);
 	return e;
 }
 
@@ -541,12 +544,8 @@ read_expr (Parser *p, unsigned terms)
  *   a       variable a
  *   a.b     label a, variable b; or record a, field b
  *   a.b.c   label a, record b, field c
- * Returns the dno (or -1) and sets *field to the record field named, if
- * any, and *used to the number of names consumed.
+ * A variable named like the first name wins over a label of that name.
  */
-int
-plsql_ns_lookup (PlsqlNsItem *ns, const char *const *names, int n, const char **field, int *used);
-
 int
 plsql_ns_lookup (PlsqlNsItem *ns, const char *const *names, int n, const char **field, int *used)
 {
@@ -847,6 +846,7 @@ parse_decl (Parser *p, GArray *initdnos)
 		          nt->len, p->body + nt->loc);
 
 	PlsqlDatum *d = new_datum (p, PLSQL_DTYPE_VAR, name, nt->loc);
+	d->ns = p->ns;
 	if (accept_word (p, "constant"))
 		d->isconst = true;
 	parse_decl_type (p, d);
@@ -1841,7 +1841,9 @@ plsql_parse (OxRoutine *r)
 	fn->is_trigger = r->retkind == OX_RET_TRIGGER;
 	fn->is_event_trigger = r->retkind == OX_RET_EVENT_TRIGGER;
 	fn->is_procedure = r->rkind == OX_ROUTINE_PROCEDURE;
-	fn->has_out = r->retkind == OX_RET_RECORD;
+	for (int i = 0; i < r->nargs; i++)
+		if (r->args[i].mode != OX_ARG_IN)
+			fn->has_out = true;
 
 	Parser p = { 0 };
 	p.fn = fn;
@@ -1851,6 +1853,7 @@ plsql_parse (OxRoutine *r)
 	p.toks = g_array_new (FALSE, TRUE, sizeof (OxToken));
 	p.datums = g_ptr_array_new ();
 	p.stmts = g_ptr_array_new ();
+	p.exprs = g_ptr_array_new ();
 	p.labels = g_array_new (FALSE, TRUE, sizeof (LabelScope));
 	/* Read in OX_CATCH: must survive the longjmp. */
 	Parser *volatile pp = &p;
@@ -1861,6 +1864,7 @@ plsql_parse (OxRoutine *r)
 		g_array_free (pp->toks, TRUE);
 		g_ptr_array_free (pp->datums, TRUE);
 		g_ptr_array_free (pp->stmts, TRUE);
+		g_ptr_array_free (pp->exprs, TRUE);
 		g_array_free (pp->labels, TRUE);
 		ox_arena_free (a);
 		ox_error_rethrow_current ();
@@ -1872,7 +1876,10 @@ plsql_parse (OxRoutine *r)
 	fn->stmts = dup_array (&p, p.stmts->pdata, sizeof (void *), p.stmts->len);
 	g_array_free (p.toks, TRUE);
 	g_ptr_array_free (p.datums, TRUE);
+	fn->nexprs = (int) p.exprs->len;
+	fn->exprs = dup_array (&p, p.exprs->pdata, sizeof (void *), p.exprs->len);
 	g_ptr_array_free (p.stmts, TRUE);
+	g_ptr_array_free (p.exprs, TRUE);
 	g_array_free (p.labels, TRUE);
 	return fn;
 }

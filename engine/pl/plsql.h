@@ -99,6 +99,7 @@ typedef struct PlsqlDatum {
 	PlsqlExpr     *defexpr;   /* DEFAULT / := initial value, or NULL */
 	int            argno;     /* 0-based routine argument, or -1 */
 	PlsqlShape    *fixed_shape; /* REC: %ROWTYPE shape (resolved at compile), or NULL */
+	PlsqlNsItem   *ns;        /* names visible at the declaration (for var%TYPE) */
 } PlsqlDatum;
 
 /* ---- SQL sites ------------------------------------------------------------------- */
@@ -115,6 +116,7 @@ typedef struct PlsqlParam {
 struct PlsqlExpr {
 	char        *text;      /* SQL handed to SPI (INTO clause blanked out) */
 	int          loc;       /* byte offset of text[0] in the body */
+	int          srclen;    /* bytes of body the site spans (text may differ) */
 	PlsqlNsItem *ns;        /* innermost name-space item at the site */
 	bool         is_query;  /* a statement (ox_spi_prepare) rather than an expression */
 	int          maxdollar; /* highest $n it uses (routine arguments), 0 if none */
@@ -380,6 +382,8 @@ typedef struct PlsqlFunction {
 	int          nstmts;
 	PlsqlStmt  **stmts;       /* [nstmts], in source order (debugger) */
 	int          max_depth;   /* deepest PlsqlStmt.depth */
+	int          nexprs;
+	PlsqlExpr  **exprs;       /* [nexprs]: every SQL site, to free their caches */
 	int          found_dno;
 	int         *arg_dnos;    /* [routine->nargs] */
 	int         *out_dnos;    /* [routine->nresult] for OX_RET_RECORD, else NULL */
@@ -390,7 +394,10 @@ typedef struct PlsqlFunction {
 	int          tg_argv_dno;     /* first of PLSQL_TG_ARGV_MAX text variables */
 	int          tg_event_dno, tg_tag_dno;
 	bool         is_trigger, is_event_trigger, is_procedure;
-	bool         has_out;     /* OX_RET_RECORD (OUT, INOUT or TABLE arguments) */
+	bool         has_out;     /* OUT, INOUT or TABLE arguments make the result */
+	GPtrArray   *retired;     /* SPI objects replaced by a re-preparation, freed
+	                             with the function: a recursive call may still
+	                             be running one (plsql-exec.c) */
 } PlsqlFunction;
 
 /* TG_ARGV[i] is rewritten to a CASE over hidden variables (the engine has
@@ -408,6 +415,12 @@ void           plsql_function_free (PlsqlFunction *f);
 /* Line and column (1-based, columns in characters) of byte offset 'loc'
  * in body. */
 void           plsql_line_col (const char *body, int loc, int *line, int *col);
+
+/* Resolve a dotted name (a; label.a; rec.field; label.rec.field) against
+ * the name space from 'ns' outwards: the datum, or -1.  *field is set to
+ * the record field named (or NULL) and *used to the names consumed. */
+int            plsql_ns_lookup (PlsqlNsItem *ns, const char *const *names, int n, const char **field,
+                                int *used);
 
 /* "assignment", "IF", "FOR with integer loop variable" ... as in
  * PostgreSQL's context lines. */
