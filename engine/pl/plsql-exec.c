@@ -77,6 +77,7 @@ typedef struct PlsqlFrame {
 	OxErrorData     *handled;    /* the error an active handler caught */
 	int64_t          rowcount;   /* GET DIAGNOSTICS ROW_COUNT */
 	int              subxacts;   /* BEGIN ... EXCEPTION blocks running */
+	int              level;      /* recursion level of this routine: 0 outermost */
 	unsigned         ticks;      /* loop iterations, for interrupt checks */
 	bool             returned;
 } PlsqlFrame;
@@ -338,6 +339,16 @@ hook_resolve (void *user, const char *const *fields, int nfields, OxType *type)
 static void
 site_retire (PlsqlFunction *fn, PlsqlExpr *e)
 {
+	if (e->clones) {
+		for (guint i = 0; i < e->clones->len; i++)
+			if (e->clones->pdata[i]) {
+				if (!fn->retired)
+					fn->retired = g_ptr_array_new ();
+				g_ptr_array_add (fn->retired, (void *) ((uintptr_t) e->clones->pdata[i] | 1));
+			}
+		g_ptr_array_free (e->clones, TRUE);
+		e->clones = NULL;
+	}
 	if (e->spi) {
 		if (!fn->retired)
 			fn->retired = g_ptr_array_new ();
@@ -414,6 +425,31 @@ site_params (PlsqlFrame *f, PlsqlExpr *e, OxValue *stack, int nstack, OxArena *a
 	}
 }
 
+/*
+ * The prepared expression a frame evaluates with.  An OxSpiExpr keeps its
+ * parameters in itself while it runs, so the same expression evaluated
+ * again by a recursive call before the outer evaluation finished
+ * ("RETURN fib(n - 1) + fib(n - 2)") would overwrite the outer one's:
+ * each recursion level gets its own copy, prepared on first use.
+ */
+static OxSpiExpr *
+site_expr_for (PlsqlFrame *f, PlsqlExpr *e)
+{
+	if (f->level == 0)
+		return e->spi;
+	if (!e->clones)
+		e->clones = g_ptr_array_new ();
+	while ((int) e->clones->len < f->level)
+		g_ptr_array_add (e->clones, NULL);
+	OxSpiExpr *x = e->clones->pdata[f->level - 1];
+	if (!x) {
+		OxSpiParamHook h = { .resolve = hook_resolve, .user = e, .columns_win = false };
+		x = ox_spi_prepare_expr (f->s, e->text, &h);
+		e->clones->pdata[f->level - 1] = x;
+	}
+	return x;
+}
+
 static OxValue
 eval_expr (PlsqlFrame *f, PlsqlExpr *e, OxArena *a)
 {
@@ -421,7 +457,7 @@ eval_expr (PlsqlFrame *f, PlsqlExpr *e, OxArena *a)
 	int n;
 	f->cur_expr = e;
 	OxValue *params = site_params (f, e, stack, 16, a, &n);
-	OxValue v = ox_spi_eval (e->spi, params, n, a);
+	OxValue v = ox_spi_eval (site_expr_for (f, e), params, n, a);
 	f->cur_expr = NULL;
 	return v;
 }
@@ -1483,10 +1519,12 @@ plsql_call (void *form, OxPlCall *c)
 	frame_init (f, fn, c);
 	PlsqlFrame *volatile prev = cur_frame;
 	cur_frame = f;
+	f->level = fn->active++;
 	OX_TRY {
 		run_function (f);
 	} OX_CATCH {
 		cur_frame = prev;
+		fn->active--;
 		if (f->cur_expr) {
 			PlsqlExpr *e = f->cur_expr;
 			if (f->cur && f->cur->kind == PLSQL_STMT_ASSIGN)
@@ -1506,6 +1544,7 @@ plsql_call (void *form, OxPlCall *c)
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	cur_frame = prev;
+	fn->active--;
 	frame_free (f);
 }
 

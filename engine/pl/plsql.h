@@ -124,6 +124,8 @@ struct PlsqlExpr {
 	void        *spi;       /* OxSpiExpr* or OxSpiPlan*, NULL until prepared */
 	GArray      *params;    /* of PlsqlParam, NULL until prepared */
 	PlsqlShape  *shape;     /* shape of the rows the statement returns, or NULL */
+	GPtrArray   *clones;    /* OxSpiExpr* for recursive calls: [k] serves the
+	                           routine's (k+2)th active frame (NULL until used) */
 };
 
 /* An INTO / FOR target: one record, or a list of scalars and fields. */
@@ -395,6 +397,7 @@ typedef struct PlsqlFunction {
 	int          tg_event_dno, tg_tag_dno;
 	bool         is_trigger, is_event_trigger, is_procedure;
 	bool         has_out;     /* OUT, INOUT or TABLE arguments make the result */
+	int          active;      /* frames of this routine running (recursion level) */
 	GPtrArray   *retired;     /* SPI objects replaced by a re-preparation, freed
 	                             with the function: a recursive call may still
 	                             be running one (plsql-exec.c) */
