@@ -22,6 +22,7 @@
  * tests depend on that.
  */
 #include "plan.h"
+#include "pl/trigger.h"
 #include "exec/exec.h"
 #include "base/error.h"
 
@@ -298,6 +299,8 @@ from_outer_rels (OxQuery *q, OxFromNode *f, int depth)
 		OxRte *r = q->rtable->pdata[f->rt];
 		if (r->kind == OX_RTE_SUBQUERY)
 			return query_outer_rels (r->subquery, depth);  /* FROM subqueries skip a level */
+		if (r->kind == OX_RTE_FUNCTION)
+			return expr_outer_rels (r->funcexpr, depth);
 		return 0;
 	}
 	return from_outer_rels (q, f->left, depth) | from_outer_rels (q, f->right, depth) |
@@ -548,6 +551,13 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 		if (op->kind == OX_OP_INDEXSCAN)
 			rows = rows < 1 ? 1 : rows * 0.1;
 		rel->rows = rows < 1 ? 1 : rows;
+	} else if (r->kind == OX_RTE_FUNCTION) {
+		OxOp *op = ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
+		rel->L = layout_rte (p, rt, r->ncols);
+		if (filters && filters->len)
+			op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, filters), rel->L));
+		rel->op = op;
+		rel->rows = 1000;
 	} else {
 		/* derived table / view / CTE: its VARs at level >= 1 refer to our
 		 * enclosing levels unchanged (a FROM subquery does not see us). */
@@ -1049,7 +1059,9 @@ plan_dml (Planner *p, OxQuery *q)
 		OxExpr **defaults = OX_NEW_N (p->a, OxExpr *, t->ncols);
 		for (int c = 0; c < t->ncols; c++)
 			defaults[c] = fix (p, q->set_exprs[c], layout_empty (p));
-		return ox_op_insert_new (p->x, p->a, t, src, q->insert_cols, q->ninsert_cols, defaults, checks, ret, nret);
+		OxOp *ins = ox_op_insert_new (p->x, p->a, t, src, q->insert_cols, q->ninsert_cols, defaults, checks, ret, nret);
+		ox_op_modify_set_triggers (ins, ox_triggers_for (p->x, t, OX_TRIG_INSERT, p->a), NULL);
+		return ins;
 	}
 	Layout *L;
 	OxOp *src = plan_select (p, q, q->result_rt, &L);
@@ -1089,8 +1101,17 @@ plan_dml (Planner *p, OxQuery *q)
 		for (int c = 0; c < t->ncols; c++)
 			sets_single[c] = fix (p, q->set_exprs[c], SL);
 	}
-	return ox_op_modify_new (p->x, p->a, q->cmd == OX_CMD_UPDATE ? OX_OP_UPDATE : OX_OP_DELETE, t, src, colpos,
-	                         sets, checks, ret, nret, single, recheck, sets_single);
+	OxOp *mod = ox_op_modify_new (p->x, p->a, q->cmd == OX_CMD_UPDATE ? OX_OP_UPDATE : OX_OP_DELETE, t, src, colpos,
+	                              sets, checks, ret, nret, single, recheck, sets_single);
+	OxTrigSet *ts = ox_triggers_for (p->x, t, q->cmd == OX_CMD_UPDATE ? OX_TRIG_UPDATE : OX_TRIG_DELETE, p->a);
+	bool *set_cols = NULL;
+	if (ts && q->cmd == OX_CMD_UPDATE) {
+		set_cols = OX_NEW_N (p->a, bool, t->ncols);
+		for (int c = 0; c < t->ncols; c++)
+			set_cols[c] = q->set_exprs[c] != NULL;
+	}
+	ox_op_modify_set_triggers (mod, ts, set_cols);
+	return mod;
 }
 
 OxOp *
