@@ -57,6 +57,8 @@ typedef struct PlsqlVal {
 	size_t      cap;
 	/* records */
 	PlsqlShape *shape;    /* NULL: not assigned yet */
+	bool        rownull;  /* a NULL row of a known shape (NEW in a DELETE
+	                         trigger): fields read as NULL, RETURN gives NULL */
 	OxValue    *fields;   /* [shape->n], in arenas[cur] */
 	OxArena    *rarena[2];
 	int         rcur;
@@ -235,6 +237,7 @@ rec_assign (PlsqlFrame *f, int dno, PlsqlShape *shape, const OxValue *vals, int 
 	pv->rcur = next;
 	pv->shape = shape;
 	pv->fields = fields;
+	pv->rownull = false;
 }
 
 static void
@@ -248,6 +251,7 @@ rec_clear (PlsqlFrame *f, int dno)
 	}
 	pv->shape = NULL;
 	pv->fields = NULL;
+	pv->rownull = false;
 }
 
 static void
@@ -847,7 +851,7 @@ trigger_return_rec (PlsqlFrame *f, int dno)
 	PlsqlVal *pv = &f->vals[dno];
 	if (!td)
 		return;
-	if (!pv->shape) {
+	if (!pv->shape || pv->rownull) {
 		td->result_row = NULL;
 		return;
 	}
@@ -900,6 +904,22 @@ static Rc
 exec_return_next (PlsqlFrame *f, PlsqlReturn *s, OxArena *a)
 {
 	OxRoutine *r = f->fn->routine;
+	if (s->rec_dno >= 0) {
+		PlsqlVal *pv = &f->vals[s->rec_dno];
+		if (!pv->shape)
+			rec_not_assigned (f, s->rec_dno);
+		if (pv->shape->n != r->nresult)
+			ox_raise_full ("42804", 0,
+			               ox_arena_printf (a, "Number of returned columns (%d) does not match expected column count (%d).",
+			                                pv->shape->n, r->nresult),
+			               NULL, "wrong record type supplied in RETURN NEXT");
+		OxValue *row = OX_NEW_N (a, OxValue, r->nresult > 0 ? r->nresult : 1);
+		for (int k = 0; k < r->nresult; k++)
+			row[k] = pv->rownull ? ox_null (r->result_types[k].id)
+			                     : plsql_cast (f, pv->fields[k], r->result_types[k], a);
+		emit (f, row);
+		return RC_OK;
+	}
 	if (f->fn->has_out) {
 		emit (f, out_row (f, a));
 		return RC_OK;
@@ -1454,10 +1474,12 @@ setup_trigger (PlsqlFrame *f)
 	f->call_arena = ox_arena_new ();
 	OxArena *a = f->call_arena;
 	PlsqlShape *sh = table_shape (a, td->table);
-	if (td->new_row)
-		rec_assign (f, fn->new_dno, sh, td->new_row, td->ncols, a);
-	if (td->old_row)
-		rec_assign (f, fn->old_dno, sh, td->old_row, td->ncols, a);
+	/* NEW and OLD always have the table's shape; the one the operation
+	 * lacks (OLD for INSERT ...) is a NULL row, as in PostgreSQL 11+. */
+	rec_assign (f, fn->new_dno, sh, td->new_row, td->new_row ? td->ncols : 0, a);
+	f->vals[fn->new_dno].rownull = td->new_row == NULL;
+	rec_assign (f, fn->old_dno, sh, td->old_row, td->old_row ? td->ncols : 0, a);
+	f->vals[fn->old_dno].rownull = td->old_row == NULL;
 	set_text (f, fn->tg_name_dno, td->name);
 	set_text (f, fn->tg_when_dno, td->when);
 	set_text (f, fn->tg_level_dno, td->level);

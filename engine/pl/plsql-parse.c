@@ -1294,7 +1294,18 @@ parse_return (Parser *p, const OxToken *first)
 		if (!r->retset)
 			ox_raise ("42804", first->loc + 1, "cannot use RETURN NEXT in a non-SETOF function");
 		if (fn->has_out) {
-			if (!is_ch (CUR (p), ';'))
+			/* RETURNS SETOF table: the engine describes the row by TABLE
+			 * arguments; RETURN NEXT rec hands over a whole row. */
+			if (is_ident (CUR (p)) && is_ch (PEEK (p, 1), ';')) {
+				const char *field = NULL;
+				int save = p->pos;
+				int dno = read_var_ref (p, &field);
+				if (dno >= 0 && !field && datum (p, dno)->kind == PLSQL_DTYPE_REC)
+					s->rec_dno = dno;
+				else
+					p->pos = save;
+			}
+			if (s->rec_dno < 0 && !is_ch (CUR (p), ';'))
 				ox_raise ("42804", CUR (p)->loc + 1,
 				          "RETURN NEXT cannot have a parameter in function with OUT parameters");
 		} else {
