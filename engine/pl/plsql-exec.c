@@ -91,6 +91,8 @@ static _Thread_local PlsqlFrame *cur_frame;
 
 static uint64_t shape_counter;
 
+static const char *routine_label (PlsqlFunction *fn);
+
 #define INTERRUPT_EVERY 64  /* loop iterations between ox_spi_check_interrupts */
 
 static OxArena *
@@ -1099,9 +1101,8 @@ exec_raise (PlsqlFrame *f, PlsqlRaise *s, OxArena *a)
 	static const char *const levels[] = { "DEBUG", "LOG", "INFO", "NOTICE", "WARNING" };
 	if (!sqlstate[0])
 		memcpy (sqlstate, s->elevel == PLSQL_WARNING ? "01000" : "00000", 6);
-	ox_spi_message (f->s, levels[s->elevel], f->fn->routine->signature ? f->fn->routine->signature
-	                                                                  : f->fn->routine->obj.name,
-	                s->stmt.line, sqlstate, message, detail, hint);
+	ox_spi_message (f->s, levels[s->elevel], routine_label (f->fn), s->stmt.line, sqlstate, message, detail,
+	                hint);
 	return RC_OK;
 }
 
@@ -1250,9 +1251,8 @@ exec_getdiag (PlsqlFrame *f, PlsqlGetDiag *s, OxArena *a)
 			assign_scalar (f, d->dno, v, a);
 			continue;
 		case PLSQL_DIAG_CONTEXT:
-			t = ox_arena_printf (a, "PL/SQL function %s line %d at %s",
-			                     f->fn->routine->signature ? f->fn->routine->signature : f->fn->routine->obj.name,
-			                     s->stmt.line, plsql_stmt_kind_name (&s->stmt));
+			t = ox_arena_printf (a, "PL/SQL function %s line %d at %s", routine_label (f->fn), s->stmt.line,
+			                     plsql_stmt_kind_name (&s->stmt));
 			break;
 		case PLSQL_DIAG_RETURNED_SQLSTATE: t = e->sqlstate; break;
 		case PLSQL_DIAG_MESSAGE_TEXT: t = e->message; break;
@@ -1525,11 +1525,13 @@ run_function (PlsqlFrame *f)
 	finish_out (f);
 }
 
+/* "f(integer)"; a DO block (a transient routine, never registered, oid 0)
+ * is "inline_code_block" as in PostgreSQL. */
 static const char *
 routine_label (PlsqlFunction *fn)
 {
 	OxRoutine *r = fn->routine;
-	return r->signature ? r->signature : r->obj.name;
+	return r->signature && r->obj.oid != 0 ? r->signature : r->obj.name;
 }
 
 static void

@@ -310,6 +310,215 @@ test_parse_lines_utf8 (void)
 	free_fn (fn);
 }
 
+
+/* ---- the interpreter, through the public API ---------------------------------------- */
+
+typedef struct Fixture {
+	OxDatabase *db;
+	OxSession  *s;
+	GString    *notices;
+} Fixture;
+
+static void
+notice_cb (void *user, const char *severity, const char *sqlstate, const char *message)
+{
+	Fixture *fx = user;
+	g_string_append_printf (fx->notices, "%s %s %s\n", severity, sqlstate, message);
+}
+
+static void
+fx_open (Fixture *fx)
+{
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &fx->db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	fx->notices = g_string_new (NULL);
+	ox_session_set_notice_func (fx->s, notice_cb, fx);
+}
+
+static void
+fx_close (Fixture *fx)
+{
+	ox_session_free (fx->s);
+	ox_db_close (fx->db);
+	g_string_free (fx->notices, TRUE);
+}
+
+/* Run sql, expect an error; returns it (clear with ox_error_clear). */
+static OxError
+fx_fail (Fixture *fx, const char *sql, const char *state)
+{
+	OxError e = { 0 };
+	if (ox_exec (fx->s, sql, &e) == OX_OK)
+		g_error ("<%s> succeeded, expected %s", sql, state);
+	g_assert_cmpstr (e.sqlstate, ==, state);
+	return e;
+}
+
+static void
+test_run_notices (void)
+{
+	Fixture fx;
+	fx_open (&fx);
+	ox_test_exec (fx.s,
+		"DO LANGUAGE plsql $$\n"
+		"DECLARE n int := 3; t text;\n"
+		"BEGIN\n"
+		"  RAISE NOTICE 'n is %, t is %, 100%%', n, t;\n"
+		"  RAISE INFO 'info';\n"
+		"  RAISE DEBUG 'not shown';\n"
+		"  RAISE WARNING 'careful' USING ERRCODE = 'P0042';\n"
+		"END $$");
+	g_assert_cmpstr (fx.notices->str, ==,
+	                 "NOTICE 00000 n is 3, t is <NULL>, 100%\n"
+	                 "INFO 00000 info\n"
+	                 "WARNING P0042 careful\n");
+	fx_close (&fx);
+}
+
+static void
+test_run_context (void)
+{
+	Fixture fx;
+	fx_open (&fx);
+	ox_test_exec (fx.s,
+		"CREATE FUNCTION inner_f(d int) RETURNS int LANGUAGE plpgsql AS $$\n"
+		"DECLARE y int;\n"
+		"BEGIN\n"
+		"  y := 10 / d;\n"
+		"  RETURN y;\n"
+		"END $$;\n"
+		"CREATE FUNCTION outer_f() RETURNS int LANGUAGE plsql AS $$\n"
+		"BEGIN\n"
+		"  RETURN inner_f(0) + 1;\n"
+		"END $$");
+	OxError e = fx_fail (&fx, "SELECT outer_f()", "22012");
+	g_assert_cmpstr (e.message, ==, "division by zero");
+	g_assert_cmpstr (e.context, ==,
+	                 "PL/SQL assignment \"y := 10 / d\"\n"
+	                 "PL/SQL function inner_f(integer) line 4 at assignment\n"
+	                 "SQL expression \"inner_f(0) + 1\"\n"
+	                 "PL/SQL function outer_f() line 3 at RETURN");
+	ox_error_clear (&e);
+
+	e = fx_fail (&fx, "DO $$\nBEGIN\n  RAISE EXCEPTION 'boom %', 42 USING DETAIL = 'd', HINT = 'h';\nEND $$", "P0001");
+	g_assert_cmpstr (e.message, ==, "boom 42");
+	g_assert_cmpstr (e.detail, ==, "d");
+	g_assert_cmpstr (e.hint, ==, "h");
+	g_assert_cmpstr (e.context, ==, "PL/SQL function inline_code_block line 3 at RAISE");
+	ox_error_clear (&e);
+
+	e = fx_fail (&fx, "CREATE FUNCTION nr() RETURNS int LANGUAGE plpgsql AS $$ BEGIN END $$;\n"
+	                  "SELECT nr()", "2F005");
+	g_assert_cmpstr (e.message, ==, "control reached end of function without RETURN");
+	g_assert_cmpstr (e.context, ==, "PL/SQL function nr()");
+	ox_error_clear (&e);
+	fx_close (&fx);
+}
+
+static void
+test_run_compile_error (void)
+{
+	Fixture fx;
+	fx_open (&fx);
+	const char *sql = "CREATE FUNCTION bad() RETURNS int LANGUAGE plpgsql AS $$\n"
+	                  "BEGIN\n"
+	                  "  IF true THEN\n"
+	                  "    RETURN 1;\n"
+	                  "  END LOOP;\n"
+	                  "END $$";
+	OxError e = fx_fail (&fx, sql, "42601");
+	g_assert_cmpstr (e.message, ==, "syntax error at or near \"LOOP\"");
+	/* the position is moved into the CREATE statement's text */
+	g_assert_cmpint (e.position, ==, (int) (strstr (sql, "LOOP") - sql) + 1);
+	g_assert_nonnull (strstr (e.context, "line 5, column 7 of the body"));
+	ox_error_clear (&e);
+
+	e = fx_fail (&fx, "CREATE FUNCTION badtype() RETURNS int LANGUAGE plpgsql AS $$\n"
+	                  "DECLARE x no_such_type;\nBEGIN RETURN 1; END $$", "42704");
+	ox_error_clear (&e);
+	fx_close (&fx);
+}
+
+static void
+test_run_recursion_and_records (void)
+{
+	Fixture fx;
+	fx_open (&fx);
+	ox_test_exec (fx.s,
+		"CREATE TABLE t (id int PRIMARY KEY, v text);\n"
+		"INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c');\n"
+		"CREATE FUNCTION fib(n int) RETURNS bigint LANGUAGE plpgsql AS $$\n"
+		"BEGIN\n"
+		"  IF n < 2 THEN RETURN n; END IF;\n"
+		"  RETURN fib(n - 1) + fib(n - 2);\n"
+		"END $$;\n"
+		/* a recursive call inside a FOR loop over the same query */
+		"CREATE FUNCTION walk(depth int) RETURNS text LANGUAGE plpgsql AS $$\n"
+		"DECLARE r record; s text := '';\n"
+		"BEGIN\n"
+		"  FOR r IN SELECT id, v FROM t ORDER BY id LOOP\n"
+		"    s := s || r.v;\n"
+		"    IF depth > 0 AND r.id = 2 THEN s := s || '(' || walk(depth - 1) || ')'; END IF;\n"
+		"  END LOOP;\n"
+		"  RETURN s;\n"
+		"END $$;\n"
+		/* one site sees records of different shapes */
+		"CREATE FUNCTION shapes() RETURNS text LANGUAGE plpgsql AS $$\n"
+		"DECLARE r record; s text := '';\n"
+		"BEGIN\n"
+		"  FOR i IN 1..4 LOOP\n"
+		"    IF i % 2 = 0 THEN SELECT i AS x INTO r; ELSE SELECT 'n' || i AS x, 1 AS y INTO r; END IF;\n"
+		"    s := s || r.x || ';';\n"
+		"  END LOOP;\n"
+		"  RETURN s;\n"
+		"END $$");
+	char *rows = ox_test_query (fx.s, "SELECT fib(20)");
+	g_assert_cmpstr (rows, ==, "6765\n");
+	g_free (rows);
+	rows = ox_test_query (fx.s, "SELECT walk(2)");
+	g_assert_cmpstr (rows, ==, "ab(ab(abc)c)c\n");
+	g_free (rows);
+	rows = ox_test_query (fx.s, "SELECT shapes()");
+	g_assert_cmpstr (rows, ==, "n1;2;n3;4;\n");
+	g_free (rows);
+	fx_close (&fx);
+}
+
+static void
+test_run_ambiguous (void)
+{
+	Fixture fx;
+	fx_open (&fx);
+	ox_test_exec (fx.s,
+		"CREATE TABLE t (id int);\n"
+		"CREATE FUNCTION amb(id int) RETURNS bigint LANGUAGE plpgsql AS $$\n"
+		"BEGIN RETURN (SELECT count(*) FROM t WHERE id = id); END $$");
+	OxError e = fx_fail (&fx, "SELECT amb(1)", "42702");
+	ox_error_clear (&e);
+	fx_close (&fx);
+}
+
+static void
+test_run_long_loop (void)
+{
+	/* Ten million iterations run in constant memory (one scratch arena
+	 * reset per statement, variables in a flat array). */
+	Fixture fx;
+	fx_open (&fx);
+	ox_test_exec (fx.s,
+		"CREATE FUNCTION sum_to(n int) RETURNS bigint LANGUAGE plpgsql AS $$\n"
+		"DECLARE s bigint := 0; t text := '';\n"
+		"BEGIN\n"
+		"  FOR i IN 1..n LOOP s := s + i; t := 'x' || (i % 7); END LOOP;\n"
+		"  RETURN s;\n"
+		"END $$");
+	char *rows = ox_test_query (fx.s, "SELECT sum_to(1000000)");
+	g_assert_cmpstr (rows, ==, "500000500000\n");
+	g_free (rows);
+	fx_close (&fx);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -318,5 +527,11 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/plsql/parse/declare", test_parse_declare);
 	g_test_add_func ("/engine/plsql/parse/errors", test_parse_errors);
 	g_test_add_func ("/engine/plsql/parse/lines-utf8", test_parse_lines_utf8);
+	g_test_add_func ("/engine/plsql/run/notices", test_run_notices);
+	g_test_add_func ("/engine/plsql/run/context", test_run_context);
+	g_test_add_func ("/engine/plsql/run/compile-error", test_run_compile_error);
+	g_test_add_func ("/engine/plsql/run/recursion-records", test_run_recursion_and_records);
+	g_test_add_func ("/engine/plsql/run/ambiguous", test_run_ambiguous);
+	g_test_add_func ("/engine/plsql/run/long-loop", test_run_long_loop);
 	return g_test_run ();
 }
