@@ -41,9 +41,11 @@ static int nlanguages;
 static GMutex lang_lock;
 
 extern const OxLanguage ox_lang_sql;
-/* The PL/SQL and Lua languages live in their own files; weak so that the
- * engine links while one of them is being built. */
-extern const OxLanguage ox_lang_plsql __attribute__ ((weak));
+/* The PL/SQL and Lua languages live in their own files.  Lua's reference
+ * is weak so that the engine links while it is being built; PL/SQL's is
+ * strong, because a weak reference does not pull its object out of the
+ * static engine library (the language then never registers). */
+extern const OxLanguage ox_lang_plsql;
 extern const OxLanguage ox_lang_lua __attribute__ ((weak));
 
 void
@@ -67,8 +69,7 @@ languages_init (void)
 	static gsize done = 0;
 	if (g_once_init_enter (&done)) {
 		ox_language_register (&ox_lang_sql);
-		if (&ox_lang_plsql)
-			ox_language_register (&ox_lang_plsql);
+		ox_language_register (&ox_lang_plsql);
 		if (&ox_lang_lua)
 			ox_language_register (&ox_lang_lua);
 		g_once_init_leave (&done, 1);
