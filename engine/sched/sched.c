@@ -32,6 +32,10 @@
 #define UNIX_2000_SECS   INT64_C (946684800)
 #define USECS_PER_SEC    INT64_C (1000000)
 #define USECS_PER_MINUTE INT64_C (60000000)
+/* ox_scheduler_run_due reads a later `now` as this one (year 10100):
+ * ox_cron_next has no instants past 10008, and the look-back in
+ * entry_latest_due must not overflow. */
+#define NOW_MAX          ((int64_t) ox_date_from_ymd (10100, 1, 1) * OX_USECS_PER_DAY)
 /* The longest single sleep of the real clock (see the NOTE in sched.h). */
 #define REAL_MAX_WAIT    (10 * USECS_PER_SEC)
 
@@ -75,8 +79,8 @@ real_wait_until (void *user, GMutex *m, GCond *c, int64_t deadline)
 	int64_t now = real_now (user);
 	if (deadline <= now)
 		return;
-	/* deadline may be OX_CRON_NEVER: no overflow, since wait is capped. */
-	int64_t wait = deadline - now < REAL_MAX_WAIT ? deadline - now : REAL_MAX_WAIT;
+	/* deadline may be OX_CRON_NEVER: compare before subtracting. */
+	int64_t wait = deadline > now + REAL_MAX_WAIT ? REAL_MAX_WAIT : deadline - now;
 	g_cond_wait_until (c, m, g_get_monotonic_time () + wait);
 }
 
@@ -372,6 +376,8 @@ int
 ox_scheduler_run_due (OxScheduler *s, int64_t now)
 {
 	g_return_val_if_fail (s != NULL, 0);
+	if (now > NOW_MAX)
+		now = NOW_MAX;
 	g_autoptr (GArray) claims = g_array_new (FALSE, FALSE, sizeof (Claim));
 	g_mutex_lock (&s->lock);
 	claim_due_locked (s, now, claims);

@@ -539,6 +539,12 @@ test_zone_and_status (void)
 	g_assert_cmpint (ox_scheduler_update (fx.s, 1, &never, NULL), ==, OX_SCHED_OK);
 	g_assert_cmpint (next_due (&fx, 1), ==, OX_CRON_NEVER);
 	g_assert_cmpint (ox_scheduler_run_due (fx.s, OX_CRON_NEVER - 1), ==, 0);
+	/* the largest `now` with an entry due: one fire, for the last
+	 * instant there is: ox_cron_next answers nothing after 10000-01-01) */
+	OxCron yearly = cron ("0 0 1 1 *");
+	g_assert_cmpint (ox_scheduler_update (fx.s, 1, &yearly, NULL), ==, OX_SCHED_OK);
+	g_assert_cmpint (ox_scheduler_run_due (fx.s, OX_CRON_NEVER), ==, 1);
+	assert_fire (&fx.r, 0, 1, (int64_t) ox_date_from_ymd (10000, 1, 1) * OX_USECS_PER_DAY);
 	fixture_clear (&fx);
 }
 
