@@ -13,6 +13,8 @@
  */
 #include "system_views.h"
 #include "base/error.h"
+#include "session.h"
+#include "sched/schedule.h"
 
 #include <string.h>
 
@@ -498,6 +500,48 @@ fill_system_triggers (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	g_ptr_array_unref (objs);
 }
 
+static OxScheduleState *
+schedules_of (OxCatalog *c)
+{
+	OxDatabase *db = ox_catalog_owner (c);
+	return db ? db->schedules : NULL;
+}
+
+static void
+fill_system_schedules (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_schedules (c, t, false);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSchedule *sch = objs->pdata[i];
+		int64_t next = 0, last = 0;
+		bool known = ox_schedules_next_run (schedules_of (c), sch->obj.oid, &next, &last);
+		OxValue *r = row_new (a, 13);
+		r[0] = ox_int (OX_T_INT8, sch->obj.oid);
+		r[1] = txt (a, schema_name (&sch->obj));
+		r[2] = txt (a, sch->obj.name);
+		r[3] = txt (a, sch->cron);
+		r[4] = txt (a, sch->timezone ? sch->timezone : "UTC");
+		r[5] = ox_bool (sch->enabled);
+		/* the runner's view: committed schedules only */
+		r[6] = known && next != OX_CRON_NEVER ? ox_int (OX_T_TIMESTAMPTZ, next) : ox_null (OX_T_TIMESTAMPTZ);
+		r[7] = known && last != OX_SCHED_NEVER_FIRED ? ox_int (OX_T_TIMESTAMPTZ, last) : ox_null (OX_T_TIMESTAMPTZ);
+		r[8] = txt (a, sch->action);
+		r[9] = txt (a, sch->language);
+		r[10] = txt (a, sch->owner);
+		r[11] = txt (a, sch->action);
+		r[12] = num (line_count (sch->action));
+		g_ptr_array_add (rows, r);
+	}
+	g_ptr_array_unref (objs);
+}
+
+static void
+fill_system_schedule_runs (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	(void) t;
+	ox_schedules_runs (schedules_of (c), a, rows);
+}
+
 static const char *const tables_cols[] = { "table_catalog", "table_schema", "table_name", "table_type" };
 static const OxTypeId tables_types[] = { OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT };
 static const char *const columns_cols[] = { "table_catalog", "table_schema", "table_name", "column_name",
@@ -539,6 +583,14 @@ static const char *const systriggers_cols[] = { "oid", "schema", "table_name", "
 	"level", "enabled", "condition", "action", "language", "owner", "source", "line_count" };
 static const OxTypeId systriggers_types[] = { OX_T_INT8, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT,
 	OX_T_TEXT, OX_T_BOOL, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_INT4 };
+static const char *const sysschedules_cols[] = { "oid", "schema", "name", "cron", "timezone", "enabled",
+	"next_run", "last_run", "action", "language", "owner", "source", "line_count" };
+static const OxTypeId sysschedules_types[] = { OX_T_INT8, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_BOOL,
+	OX_T_TIMESTAMPTZ, OX_T_TIMESTAMPTZ, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_INT4 };
+static const char *const sysruns_cols[] = { "schedule_oid", "schema", "schedule", "scheduled_for", "started",
+	"finished", "status", "error" };
+static const OxTypeId sysruns_types[] = { OX_T_INT8, OX_T_TEXT, OX_T_TEXT, OX_T_TIMESTAMPTZ, OX_T_TIMESTAMPTZ,
+	OX_T_TIMESTAMPTZ, OX_T_TEXT, OX_T_TEXT };
 
 #define VIEW(s, n, cols, types, fill) { s, n, G_N_ELEMENTS (cols), cols, types, fill }
 
@@ -556,6 +608,8 @@ static const OxSysView sysviews[] = {
 	VIEW ("system", "functions", sysroutines_cols, sysroutines_types, fill_system_functions),
 	VIEW ("system", "procedures", sysroutines_cols, sysroutines_types, fill_system_procedures),
 	VIEW ("system", "triggers", systriggers_cols, systriggers_types, fill_system_triggers),
+	VIEW ("system", "schedules", sysschedules_cols, sysschedules_types, fill_system_schedules),
+	VIEW ("system", "schedule_runs", sysruns_cols, sysruns_types, fill_system_schedule_runs),
 };
 
 const OxSysView *

@@ -776,11 +776,15 @@ ox_routine_resolve (OxSession *s, OxTxn *t, const char *schema, const char *name
 		GPtrArray *c = ox_catalog_routines (cat, t, sc, name, false);
 		g_ptr_array_extend_and_steal (cands, c);
 	} else {
+		GPtrArray *seen = g_ptr_array_new ();
 		for (char **p = s->search_path; p && *p; p++) {
 			OxSchema *sc = ox_catalog_schema (cat, t, *p);
-			if (sc)
+			if (sc && !g_ptr_array_find (seen, sc, NULL)) {
+				g_ptr_array_add (seen, sc);
 				g_ptr_array_extend_and_steal (cands, ox_catalog_routines (cat, t, sc, name, false));
+			}
 		}
+		g_ptr_array_unref (seen);
 	}
 	OxRoutine *best = NULL;
 	int best_score = -1, nbest = 0;

@@ -484,6 +484,9 @@ static OxNode *parse_stmt (Parser *p);
 static OxNode *parse_func_call (Parser *p, OxList *name, int loc);
 static OxNode *parse_create_function (Parser *p, int loc, bool or_replace);
 static OxNode *parse_create_trigger (Parser *p, int loc, bool or_replace);
+static OxNode *parse_create_schedule (Parser *p, int loc);
+static OxNode *parse_call (Parser *p);
+static OxNode *parse_do (Parser *p);
 static const char *source_since (Parser *p, int start);
 
 static OxNode *
@@ -2988,6 +2991,46 @@ events:
 	return &s->node;
 }
 
+/* CREATE SCHEDULE name CRON 'expr' [TIMEZONE 'tz'] DO {CALL p(...) | [LANGUAGE l] 'body'} */
+static OxNode *
+parse_create_schedule (Parser *p, int loc)
+{
+	OxCreateScheduleStmt *s = NEW (p, OxCreateScheduleStmt, OX_N_CREATE_SCHEDULE, loc);
+	advance (p);  /* SCHEDULE */
+	s->name = parse_qualified_name (p);
+	if (!is_word (p, CUR (p), "cron"))
+		syntax_error (p);
+	advance (p);
+	if (CUR (p)->kind != OX_TOK_STRING)
+		syntax_error (p);
+	s->cron_loc = CUR (p)->loc;
+	s->cron = CUR (p)->str;
+	advance (p);
+	if (is_word (p, CUR (p), "timezone") || (is_kw (CUR (p), OX_KW_TIME) && is_word (p, peek (p, 1), "zone"))) {
+		if (is_kw (CUR (p), OX_KW_TIME))
+			advance (p);
+		advance (p);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		s->tz_loc = CUR (p)->loc;
+		s->timezone = CUR (p)->str;
+		advance (p);
+	}
+	if (!is_kw (CUR (p), OX_KW_DO))
+		syntax_error (p);
+	if (is_word (p, peek (p, 1), "call")) {
+		advance (p);
+		int start = CUR (p)->loc;
+		s->action = parse_call (p);
+		s->action_src = source_since (p, start);
+	} else {
+		int start = CUR (p)->loc;
+		s->action = parse_do (p);
+		s->action_src = source_since (p, start);
+	}
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -2995,6 +3038,17 @@ parse_alter (Parser *p)
 {
 	int loc = CUR (p)->loc;
 	advance (p);  /* ALTER */
+	if (is_word (p, CUR (p), "schedule")) {
+		advance (p);
+		OxAlterScheduleStmt *as = NEW (p, OxAlterScheduleStmt, OX_N_ALTER_SCHEDULE, loc);
+		as->name = parse_qualified_name (p);
+		if (is_word (p, CUR (p), "enable"))
+			as->enable = true;
+		else if (!is_word (p, CUR (p), "disable"))
+			syntax_error (p);
+		advance (p);
+		return &as->node;
+	}
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");
 	advance (p);
@@ -3093,6 +3147,8 @@ parse_create (Parser *p)
 		return parse_create_function (p, loc, or_replace);
 	if (!temp && is_word (p, t, "trigger"))
 		return parse_create_trigger (p, loc, or_replace);
+	if (!temp && !or_replace && is_word (p, t, "schedule"))
+		return parse_create_schedule (p, loc);
 	if (or_replace)
 		syntax_error (p);
 	if (is_kw (t, OX_KW_TABLE)) {
@@ -3143,6 +3199,8 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_ROUTINE;
 	else if (is_word (p, t, "trigger"))
 		s->type = OX_OBJ_TRIGGER;
+	else if (is_word (p, t, "schedule"))
+		s->type = OX_OBJ_SCHEDULE;
 	else
 		syntax_error (p);
 	advance (p);
