@@ -28,6 +28,7 @@
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "sched/schedule.h"
+#include "pl/event-trigger.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -413,6 +414,8 @@ ox_session_free (OxSession *s)
 		return;
 	ox_routine_cache_clear (s);
 	g_clear_pointer (&s->spi_strings, g_hash_table_unref);
+	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
+	g_clear_pointer (&s->event_arena, ox_arena_free);
 	if (s->txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -1783,6 +1786,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_schedule (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_EVENT_TRIGGER) {
+		ox_ddl_drop_event_trigger (d->s, d->x, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -1940,6 +1947,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_ROUTINE: return "DROP ROUTINE";
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
+		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -1950,6 +1958,8 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
 	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
+	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
+	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
 	default: return "???";
 	}
 }
@@ -2260,6 +2270,9 @@ stmt_start (OxStmt *st)
 		return;
 	}
 	Ddl d = { .s = s, .t = t, .c = s->db->catalog, .x = x, .sql = st->sql };
+	bool events = ox_event_triggers_apply (ast);
+	guint event_mark = events ? ox_event_ddl_begin (s, utility_tag (ast)) : 0;
+	bool ctas = false;
 	switch (ast->tag) {
 	case OX_N_CREATE_SCHEMA: {
 		OxCreateSchemaStmt *cs = (OxCreateSchemaStmt *) ast;
@@ -2284,7 +2297,7 @@ stmt_start (OxStmt *st)
 		if (ct->as_select) {
 			set_tag (st, "SELECT %" G_GINT64_FORMAT, x->changes);
 			st->changes = x->changes;
-			return;
+			ctas = true;
 		}
 		break;
 	}
@@ -2311,6 +2324,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_CREATE_SCHEDULE:
 		ox_ddl_create_schedule (s, x, (OxCreateScheduleStmt *) ast);
+		break;
+	case OX_N_CREATE_EVENT_TRIGGER:
+		ox_ddl_create_event_trigger (s, x, (OxCreateEventTriggerStmt *) ast);
+		break;
+	case OX_N_ALTER_EVENT_TRIGGER:
+		ox_ddl_alter_event_trigger (s, x, (OxAlterEventTriggerStmt *) ast);
 		break;
 	case OX_N_ALTER_SCHEDULE:
 		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
@@ -2340,7 +2359,10 @@ stmt_start (OxStmt *st)
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));
 	}
-	set_tag (st, "%s", utility_tag (ast));
+	if (events)
+		ox_event_ddl_end (s, utility_tag (ast), event_mark);
+	if (!ctas)
+		set_tag (st, "%s", utility_tag (ast));
 }
 
 /* The run finished: commit an implicit transaction. */

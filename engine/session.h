@@ -81,6 +81,10 @@ typedef struct OxSession {
 	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
 	int          trigger_depth; /* triggers firing on this session now */
 	bool         schedules_touched; /* this transaction ran schedule DDL: resync at its end */
+	bool         in_event_trigger;  /* an event trigger's function is running */
+	GPtrArray   *event_rows;        /* what the running event trigger may list */
+	OxArena     *event_arena;
+	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;
