@@ -823,6 +823,10 @@ parse_func_call (Parser *p, OxList *name, int loc)
 			    (peek (p, 1)->kind == OX_TOK_EQUALS_GREATER ||
 			     peek (p, 1)->kind == OX_TOK_COLON_EQUALS)) {
 				argname = tok_name (p, CUR (p));
+				for (int k = 0; f->argnames && k < f->argnames->n; k++)
+					if (f->argnames->items[k] && !strcmp (f->argnames->items[k], argname))
+						ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "argument name \"%s\" used more than once",
+						          argname);
 				advance (p);
 				advance (p);
 				if (!f->argnames) {
@@ -2822,16 +2826,14 @@ parse_create_function (Parser *p, int loc, bool or_replace)
 			s->body = parse_body_string (p, &s->body_loc);
 			if (accept_ch (p, ','))
 				not_supported (CUR (p)->loc, "a C-language routine (AS 'file', 'symbol')");
-		} else if (is_word (p, t, "immutable")) {
+		} else if (is_word (p, t, "immutable") || is_word (p, t, "stable") || is_word (p, t, "volatile")) {
+			if (s->volatility >= 0)
+				ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
+			s->volatility = is_word (p, t, "immutable") ? 0 : is_word (p, t, "stable") ? 1 : 2;
 			advance (p);
-			s->volatility = 0;
-		} else if (is_word (p, t, "stable")) {
-			advance (p);
-			s->volatility = 1;
-		} else if (is_word (p, t, "volatile")) {
-			advance (p);
-			s->volatility = 2;
 		} else if (is_word (p, t, "strict")) {
+			if (s->strict >= 0)
+				ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
 			advance (p);
 			s->strict = 1;
 		} else if (is_word (p, t, "called") || is_word (p, t, "returns")) {
@@ -2840,6 +2842,8 @@ parse_create_function (Parser *p, int loc, bool or_replace)
 			advance (p);
 			if (!called && !accept_kw (p, OX_KW_NULL))
 				syntax_error (p);
+			if (s->strict >= 0)
+				ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "conflicting or redundant options");
 			expect_kw (p, OX_KW_ON);
 			expect_kw (p, OX_KW_NULL);
 			if (!is_word (p, CUR (p), "input"))
