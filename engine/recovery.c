@@ -136,7 +136,9 @@ replay_routine (Replay *rp, OxTxn *t, OxReader *r)
 	rt->retkind = (OxRetKind) ox_get_u8 (r);
 	rt->rettype.id = (OxTypeId) ox_get_u8 (r);
 	rt->rettype.typmod = (int32_t) ox_get_u32 (r);
-	rt->retset = ox_get_u8 (r) != 0;
+	uint8_t rflags = ox_get_u8 (r);
+	rt->retset = (rflags & 1) != 0;
+	rt->rowtype_result = (rflags & 2) != 0;
 	rt->volatility = ox_get_u8 (r);
 	rt->strict = ox_get_u8 (r) != 0;
 	rt->language = ox_get_str (r, a);

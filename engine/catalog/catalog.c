@@ -127,7 +127,7 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 		ox_put_u8 (out, (uint8_t) r->retkind);
 		ox_put_u8 (out, (uint8_t) r->rettype.id);
 		ox_put_u32 (out, (uint32_t) r->rettype.typmod);
-		ox_put_u8 (out, r->retset);
+		ox_put_u8 (out, (uint8_t) ((r->retset ? 1 : 0) | (r->rowtype_result ? 2 : 0)));
 		ox_put_u8 (out, (uint8_t) r->volatility);
 		ox_put_u8 (out, r->strict);
 		ox_put_str (out, r->language);

@@ -140,6 +140,8 @@ typedef struct OxRoutine {
 	OxRetKind     retkind;
 	OxType        rettype;      /* OX_RET_VALUE */
 	bool          retset;       /* SETOF / TABLE */
+	bool          rowtype_result; /* RETURNS [SETOF] tablename: the TABLE arguments
+	                               describe the row and are not variables */
 	/* The shape of one result row: OX_RET_VALUE gives one column named
 	 * after the function; OX_RET_RECORD one per OUT/INOUT/TABLE argument. */
 	int           nresult;

@@ -1778,6 +1778,112 @@ fn_quote_nullable (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resu
 		quote_literal (ctx, args[0].v.str, args[0].len, result);
 }
 
+/* format(fmt, any...): %s (text form, NULL as ''), %I (quote_ident), %L
+ * (quote_literal, NULL as NULL), %%, with an optional argument position
+ * (%2$s), the '-' flag and a width, as PostgreSQL's format(). */
+static void
+fn_format (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	if (args[0].null) {
+		set_null (result, OX_T_TEXT);
+		return;
+	}
+	const char *f = args[0].v.str;
+	size_t n = args[0].len;
+	OxBuf b;
+	buf_init (&b, ctx->arena, n + 16);
+	int next = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (f[i] != '%') {
+			buf_putc (&b, f[i]);
+			continue;
+		}
+		if (++i >= n)
+			ox_raise (OX_ERR_INVALID_PARAMETER, 0, "unterminated format() type specifier");
+		if (f[i] == '%') {
+			buf_putc (&b, '%');
+			continue;
+		}
+		/* [position$][-][width]type */
+		int argno = next;
+		size_t j = i;
+		int num = 0;
+		bool digits = false;
+		while (j < n && g_ascii_isdigit (f[j])) {
+			num = num * 10 + (f[j] - '0');
+			if (num > 1000000)
+				ox_raise (OX_ERR_INVALID_PARAMETER, 0, "number is out of range");
+			j++;
+			digits = true;
+		}
+		if (digits && j < n && f[j] == '$') {
+			if (num == 0)
+				ox_raise (OX_ERR_INVALID_PARAMETER, 0, "format specifies argument 0, but arguments are numbered from 1");
+			argno = num;
+			i = j + 1;
+		}
+		bool left = false;
+		if (i < n && f[i] == '-') {
+			left = true;
+			i++;
+		}
+		if (i < n && f[i] == '*')
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "a width taken from an argument (*) is not supported in format()");
+		int width = 0;
+		while (i < n && g_ascii_isdigit (f[i])) {
+			width = width * 10 + (f[i] - '0');
+			if (width > 1000000)
+				ox_raise (OX_ERR_INVALID_PARAMETER, 0, "number is out of range");
+			i++;
+		}
+		if (i >= n)
+			ox_raise (OX_ERR_INVALID_PARAMETER, 0, "unterminated format() type specifier");
+		char type = f[i];
+		if (type != 's' && type != 'I' && type != 'L')
+			ox_raise_full (OX_ERR_INVALID_PARAMETER, 0, NULL,
+			               "For a single \"%%\" use \"%%%%\".", "unrecognized format() type specifier \"%c\"", type);
+		if (argno >= nargs)
+			ox_raise (OX_ERR_INVALID_PARAMETER, 0, "too few arguments for format()");
+		next = argno + 1;
+		const OxValue *a = &args[argno];
+		OxValue piece;
+		const char *txt;
+		size_t tl;
+		if (type == 'I') {
+			if (a->null)
+				ox_raise (OX_ERR_NULL_VALUE_NOT_ALLOWED, 0, "null values cannot be formatted as an SQL identifier");
+			OxValue tv = ox_text (OX_T_TEXT, arg_text (ctx, a, &tl), 0);
+			tv.len = (uint32_t) tl;
+			fn_quote_ident (ctx, 1, &tv, &piece);
+			txt = piece.v.str;
+			tl = piece.len;
+		} else if (type == 'L') {
+			if (a->null) {
+				txt = "NULL";
+				tl = 4;
+			} else {
+				const char *raw = arg_text (ctx, a, &tl);
+				quote_literal (ctx, raw, tl, &piece);
+				txt = piece.v.str;
+				tl = piece.len;
+			}
+		} else if (a->null) {
+			txt = "";
+			tl = 0;
+		} else
+			txt = arg_text (ctx, a, &tl);
+		size_t chars = g_utf8_strlen (txt, (gssize) tl);
+		if (!left)
+			for (size_t k = chars; k < (size_t) width; k++)
+				buf_putc (&b, ' ');
+		buf_append (&b, txt, tl);
+		if (left)
+			for (size_t k = chars; k < (size_t) width; k++)
+				buf_putc (&b, ' ');
+	}
+	buf_finish_text (&b, result);
+}
+
 /* ========================================================================
  * Hashes and bytea encodings
  * ======================================================================== */
@@ -2679,6 +2785,7 @@ static const OxBuiltin builtin_table[] = {
 	{ "reverse",                1, { TXT },                  TXT,  S,  IMM, fn_reverse },
 	{ "concat",                -1, { TXT },                  TXT,  NS, STA, fn_concat },
 	{ "concat_ws",             -1, { TXT },                  TXT,  NS, STA, fn_concat_ws },
+	{ "format",                -1, { TXT },                  TXT,  NS, STA, fn_format },
 	{ "split_part",             3, { TXT, TXT, I4 },         TXT,  S,  IMM, fn_split_part },
 	{ "chr",                    1, { I4 },                   TXT,  S,  IMM, fn_chr },
 	{ "ascii",                  1, { TXT },                  I4,   S,  IMM, fn_ascii },

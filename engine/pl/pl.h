@@ -183,7 +183,9 @@ int         ox_spi_expr_nparams (OxSpiExpr *e);
 OxValue     ox_spi_eval (OxSpiExpr *e, const OxValue *params, int nparams, OxArena *a);
 void        ox_spi_expr_free (OxSpiExpr *e);
 
-/* Cast v to type t with assignment rules (22P02, 22003, 22001 ...). */
+/* Cast v to type t as PL/pgSQL assignments do: any cast, including text
+ * I/O conversion, is allowed (22P02, 22003, 22001 ... when the value does
+ * not fit). */
 OxValue     ox_spi_cast (struct OxSession *s, const OxValue *v, OxType t, OxArena *a);
 /* PostgreSQL's text form of v in the session's settings (allocated in a). */
 const char *ox_spi_value_text (struct OxSession *s, const OxValue *v, OxArena *a);

@@ -896,9 +896,23 @@ exec_return (PlsqlFrame *f, PlsqlReturn *s, OxArena *a)
 		finish_out (f);
 		return RC_RETURN;
 	}
+	if (s->rec_dno >= 0 && r->rowtype_result && c->out) {
+		/* RETURNS tablename: the record's fields are the row */
+		PlsqlVal *pv = &f->vals[s->rec_dno];
+		if (!pv->shape)
+			rec_not_assigned (f, s->rec_dno);
+		if (pv->shape->n != r->nresult)
+			ox_raise ("42804", 0, "returned record type does not match expected record type");
+		for (int k = 0; k < r->nresult; k++)
+			c->out[k] = pv->rownull ? ox_null (r->result_types[k].id)
+			                        : plsql_cast (f, pv->fields[k], r->result_types[k], c->arena);
+		return RC_RETURN;
+	}
 	if (s->rec_dno >= 0)
 		ox_raise ("42804", 0, "cannot return a record from a function returning %s",
 		          ox_type_name (r->rettype.id));
+	if (r->rowtype_result)
+		ox_raise ("42804", 0, "cannot return non-composite value from function returning composite type");
 	OxValue v = eval_expr (f, s->expr, a);
 	f->cur_expr = s->expr;
 	v = plsql_cast (f, v, r->rettype, a);
@@ -1656,6 +1670,9 @@ resolve_datum_type (OxSession *s, PlsqlFunction *fn, PlsqlDatum *d)
 	}
 	char *sql = n == 2 ? ox_arena_printf (a, "SELECT * FROM \"%s\".\"%s\"", names[0], names[1])
 	                   : ox_arena_printf (a, "SELECT * FROM \"%s\"", names[0]);
+	if (d->typeref == 3 && !(n == 2 ? ox_session_relation (s, names[0], names[1])
+	                                : ox_session_relation (s, NULL, names[0])))
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, d->type_loc + 1, "type \"%s\" does not exist", d->typetext);
 	OxSpiPlan *p = ox_spi_prepare (s, sql, NULL, 0, NULL);
 	d->fixed_shape = shape_new (a, ox_spi_ncols (p));
 	for (int i = 0; i < d->fixed_shape->n; i++) {

@@ -845,6 +845,34 @@ parse_stmts (Parser *p, bool (*is_end) (Parser *p))
 
 /* --- DECLARE section --- */
 
+/* Is a declared type's text a (schema-qualified) name that is none of the
+ * engine's type names?  Then it names a table whose row type is meant
+ * ("r orders;"), which only the catalog can confirm: resolve_datum_type
+ * reports 42704 when there is no such table. */
+static bool
+names_a_table (const char *text)
+{
+	static const char *const builtin[] = {
+		"integer", "int", "int4", "int8", "bigint", "smallint", "int2", "numeric", "decimal", "real",
+		"float4", "float8", "float", "boolean", "bool", "text", "varchar", "char", "character", "bpchar",
+		"bytea", "date", "timestamp", "timestamptz", "time", "timetz", "interval", "uuid", "json",
+		"jsonb", "name", "oid", "void", "trigger",
+	};
+	size_t n = strlen (text);
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(g_ascii_isalnum (text[i]) || text[i] == '_' || text[i] == '.' || text[i] == '"' ||
+		      (unsigned char) text[i] >= 0x80))
+			return false;  /* modifiers, arrays, two-word names: a type */
+	const char *last = strrchr (text, '.');
+	last = last ? last + 1 : text;
+	for (size_t i = 0; i < G_N_ELEMENTS (builtin); i++)
+		if (!g_ascii_strcasecmp (last, builtin[i]))
+			return false;
+	return true;
+}
+
 /* Collect the tokens of a type up to := = DEFAULT NOT COLLATE or ';'. */
 static void
 parse_decl_type (Parser *p, PlsqlDatum *d)
@@ -880,7 +908,9 @@ parse_decl_type (Parser *p, PlsqlDatum *d)
 		                                (size_t) (last->loc + last->len - first->loc));
 	if (d->typeref == 0 && g_ascii_strcasecmp (g_strstrip ((char *) d->typetext), "record") == 0)
 		d->kind = PLSQL_DTYPE_REC;
-	if (d->typeref == 2)
+	else if (d->typeref == 0 && names_a_table (d->typetext))
+		d->typeref = 3;  /* "r tablename": the table's row type, as %ROWTYPE */
+	if (d->typeref >= 2)
 		d->kind = PLSQL_DTYPE_REC;
 }
 
@@ -1408,8 +1438,9 @@ parse_return (Parser *p, const OxToken *first)
 	}
 	PlsqlReturn *s = NEW_STMT (p, PlsqlReturn, PLSQL_STMT_RETURN, first);
 	s->rec_dno = -1;
-	bool novalue = fn->is_procedure || r->retset || fn->has_out || r->retkind == OX_RET_VOID ||
-	               fn->is_event_trigger;
+	/* RETURNS tablename (not SETOF) returns a row: RETURN rec */
+	bool novalue = fn->is_procedure || r->retset || (fn->has_out && !r->rowtype_result) ||
+	               r->retkind == OX_RET_VOID || fn->is_event_trigger;
 	if (novalue) {
 		if (!is_ch (CUR (p), ';')) {
 			const char *why = fn->is_procedure ? "RETURN cannot have a parameter in a procedure"
@@ -1861,8 +1892,12 @@ parse_function (Parser *p)
 		d->argno = i;
 		int dno = add_datum (p, d);
 		fn->arg_dnos[i] = dno;
-		ns_add_var (p, dollar, dno);
-		if (arg->name)
+		/* RETURNS SETOF tablename: the row's columns are not variables
+		 * (they would make the body's queries ambiguous) */
+		bool hidden = r->rowtype_result && arg->mode == OX_ARG_TABLE;
+		if (!hidden)
+			ns_add_var (p, dollar, dno);
+		if (arg->name && !hidden)
 			ns_add_var (p, arg->name, dno);
 		if (fn->has_out && arg->mode != OX_ARG_IN && nout < r->nresult)
 			fn->out_dnos[nout++] = dno;

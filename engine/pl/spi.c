@@ -341,14 +341,17 @@ ox_spi_eval (OxSpiExpr *e, const OxValue *params, int nparams, OxArena *a)
 	if (nparams < e->nparams)
 		OX_INTERNAL ("expression needs %d parameters, %d given", e->nparams, nparams);
 	if (e->expr) {
-		OxExec *x = &e->x;
-		x->txn = s->txn;
-		x->cx.tz = s->tz;
-		x->cx.now = s->txn ? s->txn->start_time : 0;
-		x->fcx.arena = a;
-		x->params = (OxValue *) params;
-		x->nparams = nparams;
-		return ox_eval (e->expr, x, NULL, a);
+		/* a copy per evaluation: the expression may call a routine that
+		 * evaluates this same expression again (recursion) */
+		OxExec xl = e->x;
+		xl.txn = s->txn;
+		xl.cx.tz = s->tz;
+		xl.cx.now = s->txn ? s->txn->start_time : 0;
+		xl.fcx.arena = a;
+		xl.fcx.cx = &xl.cx;
+		xl.params = (OxValue *) params;
+		xl.nparams = nparams;
+		return ox_eval (e->expr, &xl, NULL, a);
 	}
 	OxSpiCursor *volatile c = ox_spi_open (e->plan, params, nparams);
 	OxValue v = ox_null (e->type.id);

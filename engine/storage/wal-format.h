@@ -64,7 +64,8 @@
  *       OX_REDO_DROP    u32 oid
  *       OX_REDO_ROUTINE u32 oid, u32 schema oid, str name, u8 kind (0 function,
  *                       1 procedure), u8 retkind (OxRetKind), u8 ret type,
- *                       i32 ret typmod, u8 retset, u8 volatility, u8 strict,
+ *                       i32 ret typmod, u8 flags (1 set-returning, 2 the
+ *                       result is a table's row type), u8 volatility, u8 strict,
  *                       str language, str body, u32 body line, u32 body
  *                       column, str source file, str owner, u16 nargs, per
  *                       argument: str name, u8 type, i32 typmod, u8 mode
