@@ -1,0 +1,6 @@
+
+DECLARE n text;
+BEGIN
+  SELECT name INTO n FROM item ORDER BY id DESC;
+  RETURN n;
+END 

@@ -1,0 +1,9 @@
+
+BEGIN
+  BEGIN
+    INSERT INTO batch VALUES (100);
+    COMMIT;
+  EXCEPTION WHEN others THEN
+    RAISE;
+  END;
+END 

@@ -1,0 +1,4 @@
+
+BEGIN
+  v := v * 2;
+END 

@@ -1,0 +1,5 @@
+
+BEGIN
+  doubled := a * 2;
+  label := 'n' || a;
+END 

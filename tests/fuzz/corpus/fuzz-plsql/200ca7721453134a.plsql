@@ -1,0 +1,7 @@
+
+BEGIN
+  CASE lower(s)
+    WHEN 'a' THEN RETURN 1;
+    WHEN 'b' THEN RETURN 2;
+  END CASE;
+END 

@@ -1,0 +1,2 @@
+
+BEGIN NEW.touched := OLD.touched + 1; RETURN NEW; END 

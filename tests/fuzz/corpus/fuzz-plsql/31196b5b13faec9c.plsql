@@ -1,0 +1,4 @@
+
+BEGIN
+  IF true THEN
+END 

@@ -1,0 +1,3 @@
+
+DECLARE r no_such_type;
+BEGIN RETURN 1; END 

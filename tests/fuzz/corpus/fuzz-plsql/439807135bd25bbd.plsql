@@ -1,0 +1,5 @@
+
+BEGIN
+  FOR i IN 1..10 BY 0 LOOP END LOOP;
+  RETURN 1;
+END 

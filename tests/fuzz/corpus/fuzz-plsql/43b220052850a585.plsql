@@ -1,0 +1,5 @@
+
+BEGIN
+  IF a IS NULL THEN RETURN 'null'; END IF;
+  RETURN 'not null';
+END 

@@ -1,0 +1,5 @@
+
+DECLARE c CONSTANT int := 1;
+BEGIN
+  c := 2;
+END 

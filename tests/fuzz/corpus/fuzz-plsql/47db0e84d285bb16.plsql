@@ -1,0 +1,1 @@
+ BEGIN DELETE FROM log WHERE msg = 'do'; END 

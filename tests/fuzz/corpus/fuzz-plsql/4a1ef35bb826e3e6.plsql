@@ -1,0 +1,7 @@
+
+BEGIN
+  INSERT INTO acct VALUES (1, 1);
+  RETURN 1;
+EXCEPTION WHEN division_by_zero THEN
+  RETURN 0;
+END 

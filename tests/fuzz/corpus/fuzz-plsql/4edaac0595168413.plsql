@@ -1,0 +1,6 @@
+
+DECLARE v varchar(3);
+BEGIN
+  v := 'abcd';
+  RETURN v;
+END 

@@ -1,0 +1,4 @@
+
+BEGIN
+  RETURN 7.6;
+END 

@@ -1,0 +1,5 @@
+
+BEGIN
+  NULL;
+EXCEPTION WHEN no_such_condition THEN NULL;
+END 

@@ -1,0 +1,6 @@
+
+DECLARE v int;
+BEGIN
+  v := 'x1';
+  RETURN v;
+END 

@@ -1,0 +1,6 @@
+
+DECLARE r item;
+BEGIN
+  SELECT * INTO r FROM item ORDER BY price LIMIT 1;
+  RETURN r;
+END 

@@ -1,0 +1,4 @@
+
+BEGIN
+  RAISE NOTICE '% %', 1;
+END 

@@ -1,0 +1,7 @@
+
+BEGIN
+  x := x * 3;
+  y := y || '!';
+  RETURN;
+  x := 0;
+END 

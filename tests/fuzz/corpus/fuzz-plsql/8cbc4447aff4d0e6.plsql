@@ -1,0 +1,7 @@
+
+BEGIN
+  IF OLD.name = 'APPLE' THEN
+    RETURN NULL;
+  END IF;
+  RETURN OLD;
+END 

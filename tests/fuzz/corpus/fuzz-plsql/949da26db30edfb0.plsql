@@ -1,0 +1,5 @@
+
+BEGIN
+  EXECUTE NULL;
+  RETURN 1;
+END 

@@ -1,0 +1,6 @@
+
+DECLARE r record;
+BEGIN
+  SELECT 1 AS a INTO r;
+  RETURN r.b;
+END 

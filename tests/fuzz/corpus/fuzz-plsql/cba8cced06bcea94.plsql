@@ -1,0 +1,5 @@
+
+DECLARE r record;
+BEGIN
+  RETURN r.x;
+END 

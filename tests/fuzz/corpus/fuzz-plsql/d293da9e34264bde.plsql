@@ -1,0 +1,4 @@
+
+BEGIN
+  RETURN 1;
+END 

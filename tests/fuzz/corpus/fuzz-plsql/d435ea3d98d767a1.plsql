@@ -1,0 +1,6 @@
+
+DECLARE v int NOT NULL := 1;
+BEGIN
+  v := NULL;
+  RETURN v;
+END 

@@ -1,0 +1,7 @@
+
+BEGIN
+  ASSERT false;
+  RETURN 1;
+EXCEPTION WHEN assert_failure THEN
+  RETURN 0;
+END 

@@ -1,0 +1,18 @@
+
+BEGIN
+  CASE kind
+    WHEN 1 THEN RAISE EXCEPTION 'plain % and %', 'a', NULL;
+    WHEN 2 THEN RAISE 'default level';
+    WHEN 3 THEN RAISE EXCEPTION 'with code' USING ERRCODE = 'unique_violation';
+    WHEN 4 THEN RAISE EXCEPTION 'with sqlstate' USING ERRCODE = '22012';
+    WHEN 5 THEN RAISE division_by_zero;
+    WHEN 6 THEN RAISE SQLSTATE '22003';
+    WHEN 7 THEN RAISE USING MESSAGE = 'only options', DETAIL = 'd', HINT = 'h';
+    WHEN 8 THEN RAISE no_data_found USING MESSAGE = 'custom';
+    WHEN 9 THEN RAISE EXCEPTION USING ERRCODE = 'XY123';
+    WHEN 10 THEN RAISE EXCEPTION 'x' USING ERRCODE = 'nope';
+    WHEN 11 THEN RAISE EXCEPTION 'x' USING DETAIL = NULL;
+    ELSE RAISE NOTICE 'just a notice %', kind;
+  END CASE;
+  RETURN kind;
+END 

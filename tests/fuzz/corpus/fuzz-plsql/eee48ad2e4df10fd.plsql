@@ -1,0 +1,7 @@
+
+BEGIN
+  PERFORM 1 / 0;
+  RETURN 1;
+EXCEPTION WHEN division_by_zero THEN
+  RAISE EXCEPTION 'handler failed: %', SQLERRM USING ERRCODE = 'P0099';
+END 
