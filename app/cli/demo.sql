@@ -1,8 +1,11 @@
 -- demo.sql — the small shop that `oxibase --demo` creates.
 --
 -- Four tables (customers, products, orders, order_lines) with primary
--- keys, NOT NULL, CHECK and UNIQUE constraints and defaults, an index, and
--- the view order_totals.  It is embedded in the binary at build time
+-- keys, NOT NULL, CHECK and UNIQUE constraints and defaults, an index, the
+-- view order_totals, and routines to step through: the function
+-- order_total, the procedures place_order and restock, the trigger
+-- order_lines_take_stock (writing stock_moves) and the schedule
+-- nightly_restock.  It is embedded in the binary at build time
 -- (app/cli/meson.build) and can also be run by hand: oxibase -f demo.sql
 --
 -- NOTE: the references between the tables (orders.customer_id,
@@ -122,3 +125,80 @@ CREATE VIEW order_totals AS
     JOIN customers c ON c.id = o.customer_id
     JOIN order_lines l ON l.order_id = o.id
     GROUP BY o.id, c.name, o.ordered_on, o.status;
+
+-- ---- routines worth stepping through ------------------------------------
+-- A function, two procedures, a trigger and a schedule, in PL/SQL (PL/pgSQL's
+-- language).  Try:  CALL place_order(1, 2, 3);  SELECT order_total(13);
+-- SELECT * FROM stock_moves;  SELECT * FROM system.schedules;
+
+CREATE TABLE stock_moves (
+    product_id  integer NOT NULL,
+    delta       integer NOT NULL,
+    reason      text NOT NULL,
+    moved_at    timestamp NOT NULL DEFAULT now()
+);
+
+-- The value of one order, line by line.
+CREATE FUNCTION order_total(p_order integer) RETURNS numeric
+LANGUAGE plsql STABLE AS $$
+DECLARE
+    total numeric(12,2) := 0;
+    line  record;
+BEGIN
+    FOR line IN SELECT quantity, unit_price FROM order_lines WHERE order_id = p_order LOOP
+        total := total + line.quantity * line.unit_price;
+    END LOOP;
+    RETURN total;
+END
+$$;
+
+-- Place a one-line order for a customer; the trigger below takes the stock.
+CREATE PROCEDURE place_order(p_customer integer, p_product integer, p_quantity integer,
+                             INOUT p_order integer DEFAULT NULL)
+LANGUAGE plsql AS $$
+DECLARE
+    v_price numeric(10,2);
+    v_stock integer;
+BEGIN
+    SELECT price, in_stock INTO STRICT v_price, v_stock
+    FROM products WHERE id = p_product AND active;
+    IF v_stock < p_quantity THEN
+        RAISE EXCEPTION 'only % of product % in stock', v_stock, p_product
+            USING HINT = 'Order fewer, or wait for the nightly restock.';
+    END IF;
+    SELECT coalesce(max(id), 0) + 1 INTO p_order FROM orders;
+    INSERT INTO orders (id, customer_id) VALUES (p_order, p_customer);
+    INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price)
+    VALUES (p_order, 1, p_product, p_quantity, v_price);
+    RAISE NOTICE 'order % placed: % x product %', p_order, p_quantity, p_product;
+END
+$$;
+
+-- Every order line takes its quantity out of stock and leaves a trace.
+CREATE FUNCTION take_stock() RETURNS trigger LANGUAGE plsql AS $$
+BEGIN
+    UPDATE products SET in_stock = in_stock - NEW.quantity WHERE id = NEW.product_id;
+    INSERT INTO stock_moves (product_id, delta, reason)
+    VALUES (NEW.product_id, -NEW.quantity, 'order ' || NEW.order_id);
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER order_lines_take_stock AFTER INSERT ON order_lines
+    FOR EACH ROW EXECUTE FUNCTION take_stock();
+
+-- Bring every active product back to at least p_minimum units.
+CREATE PROCEDURE restock(p_minimum integer DEFAULT 5) LANGUAGE plsql AS $$
+DECLARE
+    p record;
+BEGIN
+    FOR p IN SELECT id, in_stock FROM products WHERE active AND in_stock < p_minimum LOOP
+        UPDATE products SET in_stock = p_minimum WHERE id = p.id;
+        INSERT INTO stock_moves (product_id, delta, reason)
+        VALUES (p.id, p_minimum - p.in_stock, 'restock');
+    END LOOP;
+END
+$$;
+
+CREATE SCHEDULE nightly_restock CRON '0 3 * * *' TIMEZONE 'Europe/Berlin'
+    DO CALL restock(5);
