@@ -727,7 +727,13 @@ exec_set (OxSession *s, OxSetStmt *st)
 		if (ok && val && strcmp (name, "statement_timeout")) {
 			char *end = NULL;
 			g_ascii_strtoll (val, &end, 10);
-			ok = end && end != val && *end == '\0';
+			ok = end && end != val;
+			while (ok && *end == ' ')
+				end++;
+			/* lua.max_memory takes a unit, as PostgreSQL's memory settings */
+			ok = ok && (*end == '\0' || (!strcmp (name, "lua.max_memory") &&
+			                              (!strcmp (end, "kB") || !strcmp (end, "MB") || !strcmp (end, "GB") ||
+			                               !strcmp (end, "TB"))));
 		}
 		if (!ok) {
 			char *msg = g_strdup_printf ("invalid value for parameter \"%s\": \"%s\"", name, val);
