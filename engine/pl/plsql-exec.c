@@ -903,9 +903,11 @@ exec_return (PlsqlFrame *f, PlsqlReturn *s, OxArena *a)
 			rec_not_assigned (f, s->rec_dno);
 		if (pv->shape->n != r->nresult)
 			ox_raise ("42804", 0, "returned record type does not match expected record type");
-		for (int k = 0; k < r->nresult; k++)
-			c->out[k] = pv->rownull ? ox_null (r->result_types[k].id)
-			                        : plsql_cast (f, pv->fields[k], r->result_types[k], c->arena);
+		for (int k = 0; k < r->nresult; k++) {
+			OxValue v = pv->rownull ? ox_null (r->result_types[k].id)
+			                        : plsql_cast (f, pv->fields[k], r->result_types[k], a);
+			c->out[k] = ox_value_copy (c->arena, &v);  /* the record dies with the frame */
+		}
 		return RC_RETURN;
 	}
 	if (s->rec_dno >= 0)
