@@ -50,6 +50,9 @@ typedef struct OxError {
 	char *hint;         /* optional suggestion, or NULL */
 	int   position;     /* 1-based character offset into the statement text
 	                       passed to ox_prepare/ox_exec, 0 when not applicable */
+	char *context;      /* where inside routines the error happened, one line
+	                       per call level, innermost first ("PL/SQL function
+	                       f(integer) line 3 at RETURN"), or NULL */
 } OxError;
 
 /* Release the strings of an error and reset it to empty. */

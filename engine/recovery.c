@@ -121,6 +121,58 @@ replay_table (Replay *rp, OxTxn *t, OxReader *r, bool is_view)
 }
 
 static void
+replay_routine (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxSchema *sc = schema_by_oid (rp->db, ox_get_u32 (r));
+	OxArena *a = ox_catalog_arena_new ();
+	OxRoutine *rt = OX_NEW (a, OxRoutine);
+	rt->obj.kind = OX_KIND_ROUTINE;
+	rt->obj.oid = oid;
+	rt->obj.name = g_strdup (ox_get_str (r, a));
+	rt->obj.schema = sc;
+	rt->obj.arena = a;
+	rt->rkind = (OxRoutineKind) ox_get_u8 (r);
+	rt->retkind = (OxRetKind) ox_get_u8 (r);
+	rt->rettype.id = (OxTypeId) ox_get_u8 (r);
+	rt->rettype.typmod = (int32_t) ox_get_u32 (r);
+	rt->retset = ox_get_u8 (r) != 0;
+	rt->volatility = ox_get_u8 (r);
+	rt->strict = ox_get_u8 (r) != 0;
+	rt->language = ox_get_str (r, a);
+	rt->body = ox_get_str (r, a);
+	rt->body_line = (int) ox_get_u32 (r);
+	rt->body_col = (int) ox_get_u32 (r);
+	char *f = ox_get_str (r, a);
+	rt->src_file = *f ? f : NULL;
+	rt->owner = ox_get_str (r, a);
+	rt->nargs = ox_get_u16 (r);
+	rt->args = OX_NEW_N (a, OxRoutineArg, rt->nargs > 0 ? rt->nargs : 1);
+	for (int i = 0; i < rt->nargs && !r->bad; i++) {
+		OxRoutineArg *ar = &rt->args[i];
+		char *n = ox_get_str (r, a);
+		ar->name = *n ? n : NULL;
+		ar->type.id = (OxTypeId) ox_get_u8 (r);
+		ar->type.typmod = (int32_t) ox_get_u32 (r);
+		ar->mode = (OxArgMode) ox_get_u8 (r);
+		char *d = ox_get_str (r, a);
+		if (*d && !r->bad) {
+			ar->default_src = d;
+			ar->default_expr = ox_parse_expr_src (a, d);
+		}
+	}
+	if (!sc || r->bad || rt->rkind > OX_ROUTINE_PROCEDURE || rt->retkind > OX_RET_EVENT_TRIGGER ||
+	    rt->rettype.id >= OX_T__COUNT) {
+		r->bad = true;
+		g_free (rt->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	ox_routine_finish (rt);
+	ox_catalog_register (rp->db->catalog, t, &rt->obj);
+}
+
+static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
 	uint32_t oid = ox_get_u32 (r);
@@ -241,6 +293,9 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_INDEX:
 				replay_index (rp, t, &r);
+				break;
+			case OX_REDO_ROUTINE:
+				replay_routine (rp, t, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

@@ -25,6 +25,7 @@
 #include "exec/exec.h"
 #include "storage/file.h"
 #include "storage/wal.h"
+#include "pl/routine.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -82,6 +83,16 @@ struct OxStmt {
 	int         batch_cols;
 	bool        batch_done;   /* the last batch ended the statement: the next
 	                             ox_fetch_batch returns OX_DONE */
+	/* nested statements (a routine's, run through the SPI) */
+	bool        nested;
+	OxSpiParamHook hook;
+	bool        has_hook;
+	bool        cid_saved;    /* the outer command's id and snapshot, given back
+	                             when this run ends */
+	uint32_t    saved_cid;
+	uint64_t    saved_snapshot;
+	OxValue    *util_vals;    /* SHOW output as values, for nested runs */
+	OxValue    *call_row;     /* CALL: the OUT/INOUT values, returned once */
 };
 
 #define OX_MAX_PARAMS_STMT 65535
@@ -96,6 +107,7 @@ ox_error_clear (OxError *err)
 	g_clear_pointer (&err->message, g_free);
 	g_clear_pointer (&err->detail, g_free);
 	g_clear_pointer (&err->hint, g_free);
+	g_clear_pointer (&err->context, g_free);
 	err->sqlstate[0] = '\0';
 	err->position = 0;
 }
@@ -143,6 +155,7 @@ take_error (OxError *err, const char *text, size_t len, int script_chars)
 	err->message = e.message ? e.message : g_strdup ("unknown error");
 	err->detail = e.detail;
 	err->hint = e.hint;
+	err->context = e.context;
 	err->position = e.position > 0 && text ? char_position (text, len, e.position) + script_chars : 0;
 }
 
@@ -387,6 +400,8 @@ ox_session_free (OxSession *s)
 {
 	if (!s)
 		return;
+	ox_routine_cache_clear (s);
+	g_clear_pointer (&s->spi_strings, g_hash_table_unref);
 	if (s->txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -715,6 +730,7 @@ stmt_reset_exec_keep (OxStmt *st, bool keep_plan)
 	st->opened = false;
 	st->running = false;
 	st->row = NULL;
+	st->call_row = NULL;
 	if (!keep_plan || !st->plan_cached) {
 		st->plan = NULL;
 		st->plan_cached = false;
@@ -760,6 +776,7 @@ init_exec (OxStmt *st)
 	x->nparams = st->nparams;
 	x->cancel = &s->cancel;
 	x->session = s;
+	x->param_hook = st->has_hook ? &st->hook : NULL;
 	x->run_arena = ox_arena_new ();
 	x->locks = g_array_new (FALSE, FALSE, sizeof (OxLockTaken));
 	x->scanned = g_ptr_array_new ();
@@ -901,6 +918,46 @@ is_query (OxNode *n)
 	return n->tag == OX_N_SELECT || n->tag == OX_N_INSERT || n->tag == OX_N_UPDATE || n->tag == OX_N_DELETE;
 }
 
+/* A CALL's result row: the procedure's OUT and INOUT arguments. */
+static void
+describe_call (OxStmt *st)
+{
+	OxSession *s = st->s;
+	if (s->failed)
+		return;
+	bool temp_txn = s->txn == NULL;
+	if (temp_txn)
+		s->txn = ox_txn_begin (s->db->mgr, OX_ISO_READ_COMMITTED);
+	init_exec (st);
+	volatile bool ok = true;
+	OX_TRY {
+		OxExpr **args;
+		OxRoutine *r = ox_call_bind (s, &st->x, (OxCallStmt *) st->ast, st->ptypes, &st->nparams, &args);
+		if (r->nresult > 0) {
+			st->ncols = r->nresult;
+			st->colnames = g_new0 (char *, r->nresult + 1);
+			st->coltypes = g_new0 (OxType, r->nresult + 1);
+			st->coltypenames = g_new0 (char *, r->nresult + 1);
+			for (int i = 0; i < r->nresult; i++) {
+				st->colnames[i] = g_strdup (r->result_names[i]);
+				st->coltypes[i] = r->result_types[i];
+				st->coltypenames[i] = g_strdup (ox_type_format (st->x.arena, r->result_types[i]));
+			}
+			st->returns_rows = true;
+		}
+	} OX_CATCH {
+		ok = false;
+	} OX_END_TRY;
+	stmt_reset_exec (st);
+	if (temp_txn) {
+		ox_txn_abort (s->txn);
+		ox_txn_free (s->txn);
+		s->txn = NULL;
+	}
+	if (!ok)
+		ox_error_rethrow_current ();
+}
+
 /* Describe result columns by binding in a throwaway execution state. */
 static void
 describe (OxStmt *st)
@@ -930,6 +987,10 @@ describe (OxStmt *st)
 		} else
 			set_single_column (st, !strcmp (sh->name, "timezone") ? "TimeZone" : sh->name);
 		st->returns_rows = true;
+		return;
+	}
+	if (ast->tag == OX_N_CALL) {
+		describe_call (st);
 		return;
 	}
 	if (!is_query (ast))
@@ -1439,7 +1500,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	if (as_query) {
-		d->x->txn->cid++;
+		ox_txn_next_cid (d->x->txn);
 		OxOp *plan = ox_plan_query (d->x, as_query, d->x->arena);
 		d->x->xparams = OX_NEW_N (d->x->arena, OxValue, d->x->nxparams + 1);
 		plan->open (plan, d->x);
@@ -1698,6 +1759,10 @@ drop_dependents (Ddl *d, OxCatObject *o, bool cascade, int loc)
 static void
 ddl_drop (Ddl *d, OxDropStmt *ds)
 {
+	if (ds->type == OX_OBJ_FUNCTION || ds->type == OX_OBJ_PROCEDURE || ds->type == OX_OBJ_ROUTINE) {
+		ox_ddl_drop_routines (d->s, d->x, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -1795,7 +1860,7 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
 		/* Delete every row version we can see, waiting for writers as any
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
-		d->t->cid++;
+		ox_txn_next_cid (d->t);
 		uint64_t pos = 0;
 		OxTuple *buf[256];
 		uint64_t rids[256];
@@ -1844,8 +1909,15 @@ utility_tag (OxNode *n)
 		case OX_OBJ_TABLE: return "DROP TABLE";
 		case OX_OBJ_VIEW: return "DROP VIEW";
 		case OX_OBJ_INDEX: return "DROP INDEX";
+		case OX_OBJ_FUNCTION: return "DROP FUNCTION";
+		case OX_OBJ_PROCEDURE: return "DROP PROCEDURE";
+		case OX_OBJ_ROUTINE: return "DROP ROUTINE";
 		default: return "DROP SCHEMA";
 		}
+	case OX_N_CREATE_FUNCTION:
+		return ((OxCreateFunctionStmt *) n)->is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION";
+	case OX_N_CALL: return "CALL";
+	case OX_N_DO: return "DO";
 	default: return "???";
 	}
 }
@@ -2090,7 +2162,12 @@ stmt_start (OxStmt *st)
 			          w->tag == OX_N_INSERT ? "INSERT" : w->tag == OX_N_UPDATE ? "UPDATE" :
 			          w->tag == OX_N_DELETE ? "DELETE" : utility_tag (w));
 	}
-	t->cid++;
+	if (st->nested) {
+		st->saved_cid = t->cid;
+		st->saved_snapshot = t->snapshot;
+		st->cid_saved = true;
+	}
+	ox_txn_next_cid (t);
 	if (t->iso == OX_ISO_READ_COMMITTED || t->cid == 2)
 		ox_txn_refresh_snapshot (t);
 	s->cancel = 0;
@@ -2190,6 +2267,31 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_TRUNCATE:
 		ddl_truncate (&d, (OxTruncateStmt *) ast);
+		break;
+	case OX_N_CREATE_FUNCTION:
+		ox_ddl_create_function (s, x, (OxCreateFunctionStmt *) ast, st->sql);
+		break;
+	case OX_N_CALL: {
+		OxExpr **args = NULL;
+		int np = st->nparams;
+		OxRoutine *r = ox_call_bind (s, x, (OxCallStmt *) ast, st->ptypes, &st->nparams, &args);
+		if (st->nparams > np) {
+			st->pvals = g_renew (OxValue, st->pvals, st->nparams);
+			for (int i = np; i < st->nparams; i++) {
+				st->pvals[i] = ox_null (OX_T_UNKNOWN);
+				st->pvals[i].flags = OX_VALUE_UNBOUND;
+			}
+		}
+		x->params = st->pvals;
+		x->nparams = st->nparams;
+		coerce_params (st);
+		x->xparams = OX_NEW_N (x->arena, OxValue, x->nxparams + 1);
+		st->call_row = ox_call_run (s, x, r, args, !s->in_block && !st->nested);
+		st->returns_rows = st->call_row != NULL;
+		break;
+	}
+	case OX_N_DO:
+		ox_do_run (s, x, (OxDoStmt *) ast, st->sql, !s->in_block && !st->nested);
 		break;
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));
@@ -2311,6 +2413,13 @@ ox_step (OxStmt *st, OxError *err)
 		} OX_END_TRY;
 		st->running = false;
 		return rc;
+	}
+	if (st->call_row) {
+		st->row = st->call_row;
+		st->call_row = NULL;
+		st->changes++;
+		ensure_row_buffers (st);
+		return OX_ROW;
 	}
 	if (st->plan && st->opened) {
 		OxValue *volatile row = NULL;
@@ -2652,4 +2761,245 @@ ox_exec (OxSession *s, const char *sql, OxError *err)
 		p = tail;
 	}
 	return OX_OK;
+}
+
+/* ---- nested statements (the SPI's engine side; pl/spi.c) ------------------------------------ *
+ *
+ * A routine's statements are OxStmts flagged 'nested': they run inside the
+ * caller's transaction (never beginning or ending one), raise instead of
+ * returning error codes, and take a fresh command id for each run that
+ * they give back when the run ends, so the statement that called the
+ * routine does not see the routine's writes while it is still running
+ * (PostgreSQL's command counter does the same).
+ */
+
+OxStmt *
+ox_stmt_nested_new (OxSession *s, const char *sql, size_t len, const OxSpiParamHook *hook, int nptypes,
+                    const OxType *ptypes)
+{
+	OxArena *a = ox_arena_new ();
+	size_t end = 0;
+	OxNode *volatile ast = NULL;
+	OX_TRY {
+		ast = ox_parse_one (a, sql, len, &end);
+		if (ast) {
+			size_t end2 = 0;
+			if (ox_parse_one (a, sql + end, len - end, &end2))
+				ox_raise (OX_ERR_SYNTAX, 0, "cannot insert multiple commands into a prepared statement");
+		}
+	} OX_CATCH {
+		ox_arena_free (a);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	if (!ast) {
+		ox_arena_free (a);
+		ox_raise (OX_ERR_SYNTAX, 0, "empty statement");
+	}
+	if (ast->tag == OX_N_TRANSACTION) {
+		ox_arena_free (a);
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+		          "transaction control statements are not allowed here; a procedure called by CALL outside a transaction block may use COMMIT and ROLLBACK");
+	}
+	OxStmt *st = g_new0 (OxStmt, 1);
+	st->s = s;
+	st->nested = true;
+	st->sql = g_strndup (sql, len);
+	st->sql_len = len;
+	st->parse_arena = a;
+	st->ast = ast;
+	st->ptypes = g_new0 (OxType, OX_MAX_PARAMS_STMT);
+	for (int i = 0; i < nptypes && i < OX_MAX_PARAMS_STMT; i++)
+		st->ptypes[i] = ptypes[i];
+	st->param_arena = ox_arena_new ();
+	if (hook) {
+		st->hook = *hook;
+		st->has_hook = true;
+	}
+	if (ast->tag == OX_N_EXPLAIN)
+		st->kind = SK_EXPLAIN;
+	else if (is_query (ast))
+		st->kind = SK_QUERY;
+	else
+		st->kind = SK_UTILITY;
+	OX_TRY {
+		describe (st);
+	} OX_CATCH {
+		OxErrorData e;
+		ox_error_take (&e);
+		ox_finalize (st);
+		ox_error_rethrow (&e);
+	} OX_END_TRY;
+	st->pvals = g_new0 (OxValue, st->nparams > 0 ? st->nparams : 1);
+	for (int i = 0; i < st->nparams; i++)
+		st->pvals[i] = ox_null (st->ptypes[i].id);
+	return st;
+}
+
+int
+ox_stmt_nparams (OxStmt *st)
+{
+	return st->nparams;
+}
+
+OxType
+ox_stmt_param_type (OxStmt *st, int i)
+{
+	return st->ptypes[i];
+}
+
+OxType
+ox_stmt_coltype (OxStmt *st, int i)
+{
+	return st->coltypes[i];
+}
+
+bool
+ox_stmt_is_running (OxStmt *st)
+{
+	return st->running;
+}
+
+/* Hand the outer command its id and snapshot back. */
+static void
+nested_restore (OxStmt *st)
+{
+	OxTxn *t = st->s->txn;
+	if (st->cid_saved && t) {
+		t->cid = st->saved_cid;
+		t->snapshot = st->saved_snapshot;
+	}
+	st->cid_saved = false;
+}
+
+void
+ox_stmt_nested_start (OxStmt *st, const OxValue *params, int nparams)
+{
+	OxSession *s = st->s;
+	if (!s->txn)
+		OX_INTERNAL ("a routine's statement ran outside a transaction");
+	if (st->running)
+		OX_INTERNAL ("nested statement is already running");
+	if (st->nparams > 0) {
+		if (nparams < st->nparams)
+			OX_INTERNAL ("statement needs %d parameters, %d given", st->nparams, nparams);
+		/* pvals may have grown when the catalog changed and binding found
+		 * more parameters: stmt_start handles that for top-level runs */
+		memcpy (st->pvals, params, sizeof (OxValue) * (size_t) st->nparams);
+	}
+	stmt_reset_exec_keep (st, true);
+	st->running = true;
+	st->util_vals = NULL;
+	OX_TRY {
+		stmt_start (st);
+	} OX_CATCH {
+		OxErrorData e;
+		ox_error_take (&e);
+		stmt_reset_exec (st);
+		nested_restore (st);
+		ox_error_rethrow (&e);
+	} OX_END_TRY;
+	st->changes = 0;
+}
+
+/* The run ends: close operators, give the command id back. */
+static void
+nested_end (OxStmt *st)
+{
+	if (st->plan && st->opened) {
+		ox_op_close_tree (st->plan, &st->x);
+		st->opened = false;
+	}
+	if (st->kind == SK_QUERY && st->ast->tag != OX_N_SELECT)
+		st->changes = st->x.changes;
+	else if (st->kind == SK_UTILITY && !st->util_rows)
+		st->changes = st->x.changes;
+	st->running = false;
+	nested_restore (st);
+}
+
+const OxValue *
+ox_stmt_nested_next (OxStmt *st)
+{
+	if (!st->running)
+		return NULL;
+	if (st->util_rows) {
+		int per = st->ncols > 0 ? st->ncols : 1;
+		if (st->util_i + (guint) per <= st->util_rows->len) {
+			ensure_row_buffers (st);
+			OxValue *vals = OX_NEW_N (st->row_arena, OxValue, per);
+			for (int c = 0; c < per; c++) {
+				const char *txt = st->util_rows->pdata[st->util_i + (guint) c];
+				vals[c] = ox_text (OX_T_TEXT, txt, strlen (txt));
+			}
+			st->util_i += (guint) per;
+			st->changes++;
+			return vals;
+		}
+		nested_end (st);
+		return NULL;
+	}
+	if (st->plan && st->opened) {
+		OxValue *row = st->plan->next (st->plan, &st->x);
+		if (row && st->returns_rows) {
+			st->changes++;
+			return row;
+		}
+		if (row)
+			while (st->plan->next (st->plan, &st->x))
+				;
+	}
+	nested_end (st);
+	return NULL;
+}
+
+int64_t
+ox_stmt_nested_close (OxStmt *st)
+{
+	if (st->running) {
+		/* abandoned early or failed: drop the plan if it failed mid-run
+		 * (its operators' state is unknown); a clean early close keeps it */
+		OxErrorData *cur = ox_error_current ();
+		bool failed = cur->message != NULL;
+		stmt_reset_exec_keep (st, !failed);
+		if (failed)
+			stmt_reset_exec (st);
+		nested_restore (st);
+		st->running = false;
+	}
+	return st->changes;
+}
+
+const char *
+ox_stmt_verb (OxStmt *st)
+{
+	OxNode *ast = st->ast;
+	switch (ast->tag) {
+	case OX_N_SELECT: return "SELECT";
+	case OX_N_INSERT: return "INSERT";
+	case OX_N_UPDATE: return "UPDATE";
+	case OX_N_DELETE: return "DELETE";
+	default: return utility_tag (ast);
+	}
+}
+
+void
+ox_session_restart_txn (OxSession *s, bool commit)
+{
+	if (!s->txn)
+		OX_INTERNAL ("no transaction to end");
+	if (s->in_block)
+		ox_raise ("2D000", 0, "invalid transaction termination");
+	OxTxn *t = s->txn;
+	if (commit) {
+		ox_txn_commit (t);  /* may raise (40001, a WAL failure): t stays ours to roll back */
+	} else
+		ox_txn_abort (t);
+	ox_txn_free (t);
+	savepoints_clear (s);
+	s->next_iso = OX_ISO_DEFAULT;
+	s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT));
+	s->txn->cancel = &s->cancel;
+	s->txn->sync_mode = s->sync_mode;
+	ox_txn_next_cid (s->txn);
+	ox_txn_refresh_snapshot (s->txn);
 }

@@ -73,6 +73,11 @@ typedef struct OxSession {
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 	uint64_t     settings_gen; /* bumped by SET/RESET: cached plans depend on
 	                              search_path and TimeZone */
+	/* routines (pl/routine.c) */
+	GHashTable  *routine_cache; /* OxRoutine* -> compiled form (per session) */
+	int          call_depth;    /* routines running on this session now */
+	struct OxPlCall *nonatomic_call; /* the CALL/DO that may COMMIT, or NULL */
+	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
 } OxSession;
 
 /* checkpoint.c */
@@ -98,5 +103,23 @@ void ox_session_notice (OxSession *s, const char *sqlstate, const char *fmt, ...
 OxSchema *ox_session_schema (OxSession *s, const char *name, int loc);
 /* Find a relation by optional schema + name (search_path when unqualified). */
 OxTable  *ox_session_relation (OxSession *s, const char *schema, const char *name);
+
+/* session.c: nested statements, for the SPI (pl/spi.c).  They run in the
+ * session's current transaction and raise on error (with OX_TRY around,
+ * callers must ox_stmt_nested_close after an error). */
+struct OxSpiParamHook;
+OxStmt        *ox_stmt_nested_new (OxSession *s, const char *sql, size_t len, const struct OxSpiParamHook *hook,
+                                   int nptypes, const OxType *ptypes);
+void           ox_stmt_nested_start (OxStmt *st, const OxValue *params, int nparams);
+const OxValue *ox_stmt_nested_next (OxStmt *st);
+int64_t        ox_stmt_nested_close (OxStmt *st);
+int            ox_stmt_nparams (OxStmt *st);
+OxType         ox_stmt_param_type (OxStmt *st, int i);
+OxType         ox_stmt_coltype (OxStmt *st, int i);
+bool           ox_stmt_is_running (OxStmt *st);
+const char    *ox_stmt_verb (OxStmt *st);
+/* End the session's transaction (commit or roll back) and begin a new one
+ * with the session defaults: COMMIT / ROLLBACK inside procedures. */
+void           ox_session_restart_txn (OxSession *s, bool commit);
 
 #endif

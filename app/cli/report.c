@@ -6,6 +6,7 @@
  *                  ^
  *   DETAIL:  ...
  *   HINT:  ...
+ *   CONTEXT:  SQL function "f" statement 1   (one line per routine level)
  *
  * Inside a script (-f FILE, \i FILE) every message is prefixed with
  * "oxibase:FILE:LINE: " where LINE is the line being read when the
@@ -163,6 +164,8 @@ ox_cli_report_error (OxCli *cli, const OxError *err, const char *query)
 		g_string_append_printf (m, "DETAIL:  %s\n", err->detail);
 	if (err->hint)
 		g_string_append_printf (m, "HINT:  %s\n", err->hint);
+	if (err->context)
+		g_string_append_printf (m, "CONTEXT:  %s\n", err->context);
 	emit (m);
 }
 

@@ -27,6 +27,7 @@ ox_error_data_clear (OxErrorData *e)
 	g_clear_pointer (&e->message, g_free);
 	g_clear_pointer (&e->detail, g_free);
 	g_clear_pointer (&e->hint, g_free);
+	g_clear_pointer (&e->context, g_free);
 	e->sqlstate[0] = '\0';
 	e->position = 0;
 }

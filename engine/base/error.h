@@ -28,6 +28,8 @@ typedef struct OxErrorData {
 	char *detail;       /* g_malloc'd or NULL */
 	char *hint;         /* g_malloc'd or NULL */
 	int   position;     /* 1-based character offset into the statement, 0 = none */
+	char *context;      /* g_malloc'd or NULL: where in a routine it happened, one
+	                       line per frame, innermost first (PostgreSQL's CONTEXT) */
 } OxErrorData;
 
 typedef struct OxJmpFrame {

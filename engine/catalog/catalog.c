@@ -116,6 +116,38 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 			ox_put_u32 (out, v->deps[i]);
 		return 1;
 	}
+	case OX_KIND_ROUTINE: {
+		OxRoutine *r = (OxRoutine *) o;
+		ox_put_u8 (out, OX_REDO_ROUTINE);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, o->schema->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_u8 (out, (uint8_t) r->rkind);
+		ox_put_u8 (out, (uint8_t) r->retkind);
+		ox_put_u8 (out, (uint8_t) r->rettype.id);
+		ox_put_u32 (out, (uint32_t) r->rettype.typmod);
+		ox_put_u8 (out, r->retset);
+		ox_put_u8 (out, (uint8_t) r->volatility);
+		ox_put_u8 (out, r->strict);
+		ox_put_str (out, r->language);
+		ox_put_str (out, r->body);
+		ox_put_u32 (out, (uint32_t) r->body_line);
+		ox_put_u32 (out, (uint32_t) r->body_col);
+		ox_put_str (out, r->src_file);
+		ox_put_str (out, r->owner);
+		ox_put_u16 (out, (uint16_t) r->nargs);
+		for (int i = 0; i < r->nargs; i++) {
+			OxRoutineArg *a = &r->args[i];
+			ox_put_str (out, a->name);
+			ox_put_u8 (out, (uint8_t) a->type.id);
+			ox_put_u32 (out, (uint32_t) a->type.typmod);
+			ox_put_u8 (out, (uint8_t) a->mode);
+			ox_put_str (out, a->default_src);
+		}
+		return 1;
+	}
+	case OX_KIND_TRIGGER:
+		return 0;
 	case OX_KIND_INDEX: {
 		OxIndex *ix = (OxIndex *) o;
 		ox_put_u8 (out, OX_REDO_INDEX);
@@ -284,6 +316,77 @@ ox_catalog_relname_taken (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
 {
 	return find (c, t, s, name, (1 << OX_KIND_TABLE) | (1 << OX_KIND_VIEW) | (1 << OX_KIND_INDEX),
 	             latest_visible);
+}
+
+GPtrArray *
+ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	VisFn vis = latest ? latest_visible : ox_cat_visible;
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *arr = g_hash_table_lookup (c->by_name, name);
+	for (guint i = 0; arr && i < arr->len; i++) {
+		OxCatObject *o = arr->pdata[i];
+		if (o->kind == OX_KIND_ROUTINE && (!s || o->schema == s) && vis (o, t))
+			g_ptr_array_add (out, o);
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return out;
+}
+
+void
+ox_routine_finish (OxRoutine *r)
+{
+	OxArena *a = r->obj.arena;
+	int nin = 0, nout = 0;
+	bool proc = r->rkind == OX_ROUTINE_PROCEDURE;
+	for (int i = 0; i < r->nargs; i++) {
+		OxArgMode m = r->args[i].mode;
+		if (m == OX_ARG_IN || m == OX_ARG_INOUT || (proc && m == OX_ARG_OUT))
+			nin++;
+		if (m != OX_ARG_IN)
+			nout++;
+	}
+	r->nin = nin;
+	if (r->retkind == OX_RET_RECORD) {
+		r->nresult = nout;
+		r->result_names = OX_NEW_N (a, const char *, nout > 0 ? nout : 1);
+		r->result_types = OX_NEW_N (a, OxType, nout > 0 ? nout : 1);
+		int k = 0;
+		for (int i = 0; i < r->nargs; i++) {
+			if (r->args[i].mode == OX_ARG_IN)
+				continue;
+			r->result_names[k] = r->args[i].name ? r->args[i].name
+			                                     : ox_arena_printf (a, "column%d", k + 1);
+			r->result_types[k] = r->args[i].type;
+			k++;
+		}
+	} else if (r->retkind == OX_RET_VALUE) {
+		r->nresult = 1;
+		r->result_names = OX_NEW_N (a, const char *, 1);
+		r->result_types = OX_NEW_N (a, OxType, 1);
+		r->result_names[0] = r->obj.name;
+		r->result_types[0] = r->rettype;
+	} else {
+		r->nresult = 0;
+	}
+	GString *sig = g_string_new (r->obj.name);
+	g_string_append_c (sig, '(');
+	bool first = true;
+	for (int i = 0; i < r->nargs; i++) {
+		OxArgMode m = r->args[i].mode;
+		if (!(m == OX_ARG_IN || m == OX_ARG_INOUT || (proc && m == OX_ARG_OUT)))
+			continue;
+		if (!first)
+			g_string_append (sig, ", ");
+		first = false;
+		if (proc && m == OX_ARG_OUT)
+			g_string_append (sig, "OUT ");
+		g_string_append (sig, ox_type_format (a, r->args[i].type));
+	}
+	g_string_append_c (sig, ')');
+	r->signature = ox_arena_strdup (a, sig->str);
+	g_string_free (sig, TRUE);
 }
 
 GPtrArray *

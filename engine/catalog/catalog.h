@@ -179,6 +179,12 @@ OxSchema *ox_catalog_schema_latest (OxCatalog *c, OxTxn *t, const char *name);
 /* Objects visible to t, in creation order (for \dt and system views).
  * kind < 0: all kinds.  Returns a new GPtrArray (free with g_ptr_array_unref). */
 GPtrArray *ox_catalog_list (OxCatalog *c, OxTxn *t, int kind);
+/* Routines named 'name' (in schema s, or any schema when s is NULL),
+ * visible to t; 'latest' uses the DDL rules (newest committed or own). */
+GPtrArray *ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* Fill a routine's derived fields (nin, result row shape, signature) from
+ * its arguments and return kind; for CREATE and for replay alike. */
+void ox_routine_finish (OxRoutine *r);
 /* Visible indexes of a table. */
 GPtrArray *ox_catalog_table_indexes (OxCatalog *c, OxTxn *t, OxTable *tab);
 

@@ -19,6 +19,8 @@
 #include "base/numeric.h"
 #include "base/datetime.h"
 #include "session.h"
+#include "pl/pl.h"
+#include "base/cast.h"
 
 #include <math.h>
 #include <string.h>
@@ -453,6 +455,77 @@ truthy (const OxValue *v)
 	return !v->null && v->v.b;
 }
 
+/* PostgreSQL's text form of a row value: (1,abc,"a b",) */
+static OxValue
+row_text (OxExec *x, OxArena *a, const OxValue *vals, int n)
+{
+	GString *g = g_string_new ("(");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			g_string_append_c (g, ',');
+		if (vals[i].null)
+			continue;
+		const char *t = ox_value_out (a, &x->cx, &vals[i], NULL);
+		bool quote = !*t;
+		for (const char *p = t; *p && !quote; p++)
+			if (*p == ',' || *p == '(' || *p == ')' || *p == '"' || *p == '\\' || g_ascii_isspace (*p))
+				quote = true;
+		if (!quote) {
+			g_string_append (g, t);
+			continue;
+		}
+		g_string_append_c (g, '"');
+		for (const char *p = t; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				g_string_append_c (g, *p);
+			g_string_append_c (g, *p);
+		}
+		g_string_append_c (g, '"');
+	}
+	g_string_append_c (g, ')');
+	char *txt = ox_arena_strdup (a, g->str);
+	size_t len = g->len;
+	g_string_free (g, TRUE);
+	return ox_text (OX_T_TEXT, txt, len);
+}
+
+/* A call of a stored function (not set-returning: those are FROM items). */
+static OxValue
+ox_eval_routine (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
+{
+	OxRoutine *r = e->routine;
+	OxValue *args = OX_NEW_N (a, OxValue, r->nargs > 0 ? r->nargs : 1);
+	for (int i = 0; i < r->nargs; i++) {
+		OxValue v = ox_eval (e->args[i], x, row, a);
+		args[i] = v.type == r->args[i].type.id || v.null ? v : ox_value_cast (a, &x->cx, &v, r->args[i].type, false);
+		if (args[i].null)
+			args[i].type = (uint8_t) r->args[i].type.id;
+	}
+	OxPlCall c = { .session = x->session, .routine = r, .args = args, .arena = a };
+	if (r->retkind == OX_RET_RECORD) {
+		c.out = OX_NEW_N (a, OxValue, r->nresult);
+		for (int i = 0; i < r->nresult; i++)
+			c.out[i] = ox_null (r->result_types[i].id);
+	}
+	ox_routine_call (&c);
+	switch (r->retkind) {
+	case OX_RET_VALUE:
+		return c.result;
+	case OX_RET_RECORD: {
+		/* STRICT on a NULL argument: the whole row is NULL */
+		bool all_null = true;
+		for (int i = 0; i < r->nresult; i++)
+			if (!c.out[i].null)
+				all_null = false;
+		if (all_null && r->strict)
+			return ox_null (OX_T_TEXT);
+		return row_text (x, a, c.out, r->nresult);
+	}
+	default:
+		return ox_text (OX_T_TEXT, "", 0);  /* void prints as an empty string */
+	}
+}
+
 OxValue
 ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 {
@@ -509,6 +582,8 @@ ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 		e->fn->fn (&fc, e->nargs, args, &res);
 		return res;
 	}
+	case OX_E_UFUNC:
+		return ox_eval_routine (e, x, row, a);
 	case OX_E_AND: {
 		bool saw_null = false;
 		for (int i = 0; i < e->nargs; i++) {
@@ -937,6 +1012,22 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 		deparse (s, a, e->args[0], q);
 		g_string_append (s, e->is_not ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ");
 		deparse (s, a, e->args[1], q);
+		g_string_append_c (s, ')');
+		break;
+	case OX_E_UFUNC:
+		g_string_append_printf (s, "%s(", e->routine->obj.name);
+		{
+			bool first = true;
+			for (int i = 0; i < e->nargs; i++) {
+				OxArgMode m = e->routine->args[i].mode;
+				if (m == OX_ARG_OUT || m == OX_ARG_TABLE)
+					continue;
+				if (!first)
+					g_string_append (s, ", ");
+				first = false;
+				deparse (s, a, e->args[i], q);
+			}
+		}
 		g_string_append_c (s, ')');
 		break;
 	case OX_E_TYPEOF:

@@ -132,7 +132,11 @@ void ox_error_add_context (const char *fmt, ...) __attribute__ ((format (printf,
 typedef struct OxSpiParamHook {
 	int  (*resolve) (void *user, const char *const *fields, int nfields, OxType *type);
 	void  *user;
+	bool   columns_win;  /* a name that is a column and a variable means the
+	                        column, silently (SQL-language functions) */
 } OxSpiParamHook;
+/* With a hook, a $n in the statement is offered to resolve() too, as the
+ * single field "$n", so that it can mean the routine's n-th argument. */
 
 typedef struct OxSpiPlan OxSpiPlan;
 typedef struct OxSpiCursor OxSpiCursor;

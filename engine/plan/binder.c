@@ -14,6 +14,7 @@
  * converts it to a character position.
  */
 #include "plan.h"
+#include "pl/routine.h"
 #include "session.h"
 #include "base/error.h"
 #include "base/numeric.h"
@@ -367,8 +368,73 @@ shift_levels (Binder *b, OxExpr *e, int by)
 	return c;
 }
 
+/* A routine's variable standing for a name (pl.h's param hook), or NULL. */
+static OxExpr *
+hook_param (Binder *b, const char *const *fields, int nf, int loc)
+{
+	const OxSpiParamHook *h = b->x ? b->x->param_hook : NULL;
+	if (!h || !b->ptypes)
+		return NULL;
+	OxType ty = { OX_T_UNKNOWN, -1 };
+	int n = h->resolve (h->user, fields, nf, &ty);
+	if (n <= 0)
+		return NULL;
+	if (n > OX_MAX_PARAMS)
+		ox_raise (OX_ERR_PROGRAM_LIMIT, loc + 1, "too many variables in one statement");
+	if (n > *b->nparams)
+		*b->nparams = n;
+	b->ptypes[n - 1] = ty;
+	OxExpr *e = mk (b, OX_E_PARAM, ty.id, loc);
+	e->type = ty;
+	e->paramno = n;
+	return e;
+}
+
+static OxExpr *bind_columnref_inner (Binder *b, Scope *sc, OxColumnRef *cr);
+
 static OxExpr *
 bind_columnref (Binder *b, Scope *sc, OxColumnRef *cr)
+{
+	const OxSpiParamHook *h = b->x ? b->x->param_hook : NULL;
+	if (!h)
+		return bind_columnref_inner (b, sc, cr);
+	const char *fields[4];
+	int nf = cr->fields->n < 4 ? cr->fields->n : 4;
+	for (int i = 0; i < nf; i++)
+		fields[i] = cr->fields->items[i];
+	OxExpr *volatile col = NULL;
+	OX_TRY {
+		col = bind_columnref_inner (b, sc, cr);
+	} OX_CATCH {
+		OxErrorData *e = ox_error_current ();
+		if (strcmp (e->sqlstate, OX_ERR_UNDEFINED_COLUMN) && strcmp (e->sqlstate, OX_ERR_UNDEFINED_TABLE))
+			ox_error_rethrow_current ();
+		OxExpr *p = hook_param (b, fields, nf, cr->node.loc);
+		if (!p)
+			ox_error_rethrow_current ();
+		OxErrorData tmp;
+		ox_error_take (&tmp);
+		ox_error_data_clear (&tmp);
+		return p;
+	} OX_END_TRY;
+	if (!h->columns_win) {
+		OxType ty;
+		if (h->resolve (h->user, fields, nf, &ty) > 0) {
+			GString *g = g_string_new (NULL);
+			for (int i = 0; i < nf; i++)
+				g_string_append_printf (g, "%s%s", i ? "." : "", fields[i]);
+			char msg[300];
+			g_snprintf (msg, sizeof msg, "column reference \"%s\" is ambiguous", g->str);
+			g_string_free (g, TRUE);
+			ox_raise_full (OX_ERR_AMBIGUOUS_COLUMN, cr->node.loc + 1,
+			               "It could refer to either a PL/SQL variable or a table column.", NULL, "%s", msg);
+		}
+	}
+	return col;
+}
+
+static OxExpr *
+bind_columnref_inner (Binder *b, Scope *sc, OxColumnRef *cr)
 {
 	int nf = cr->fields->n;
 	const char *col = cr->fields->items[nf - 1];
@@ -730,15 +796,53 @@ common_type_list (Binder *b, OxExpr **es, int n, const char *ctx, int loc)
 	return t;
 }
 
+/* A call of a stored function: arguments in declaration order, cast to
+ * the declared types; defaults bound from their source; OUT and TABLE
+ * arguments as NULL constants. */
+static OxExpr *
+bind_routine_call (Binder *b, OxRoutine *r, OxExpr **given, const int *map, int loc)
+{
+	if (r->retset)
+		ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, NULL,
+		               "Call it in FROM: SELECT * FROM f(...).",
+		               "set-returning function %s is only supported in FROM", r->obj.name);
+	if (r->retkind == OX_RET_TRIGGER || r->retkind == OX_RET_EVENT_TRIGGER)
+		ox_raise ("0A000", loc + 1, "trigger functions can only be called as triggers");
+	OxTypeId rt = r->retkind == OX_RET_VALUE ? r->rettype.id : OX_T_TEXT;
+	OxExpr *e = mk_args (b, OX_E_UFUNC, rt, loc, r->nargs);
+	if (r->retkind == OX_RET_VALUE)
+		e->type = r->rettype;
+	e->routine = r;
+	int slot = 0;
+	for (int i = 0; i < r->nargs; i++) {
+		OxRoutineArg *ar = &r->args[i];
+		if (ar->mode == OX_ARG_OUT || ar->mode == OX_ARG_TABLE) {
+			e->args[i] = mk (b, OX_E_CONST, ar->type.id, loc);
+			e->args[i]->cval = ox_null (ar->type.id);
+			continue;
+		}
+		OxExpr *a;
+		if (map[slot] >= 0)
+			a = given[map[slot]];
+		else {
+			Scope empty = { 0 };
+			a = bind_expr (b, &empty, ar->default_expr);
+		}
+		slot++;
+		if (a->type.id != ar->type.id)
+			a = coerce_id (b, a, ar->type.id);
+		e->args[i] = a;
+	}
+	return e;
+}
+
 static OxExpr *
 bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 {
 	int loc = fc->node.loc;
 	int nn = fc->name->n;
 	const char *name = fc->name->items[nn - 1];
-	if (nn == 2 && strcmp (fc->name->items[0], "pg_catalog"))
-		ox_raise (OX_ERR_UNDEFINED_FUNCTION, loc + 1, "function %s.%s does not exist",
-		          (char *) fc->name->items[0], name);
+	const char *user_schema = nn == 2 && strcmp (fc->name->items[0], "pg_catalog") ? fc->name->items[0] : NULL;
 	int ak = agg_kind (name);
 	if (ak >= 0)
 		return bind_aggregate (b, sc, fc, name, ak);
@@ -790,7 +894,21 @@ bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 	for (int i = 0; i < nargs; i++)
 		at[i] = (OxTypeId) args[i]->type.id;
 	const OxBuiltin *bi = NULL;
-	OxResolveStatus st = ox_builtin_resolve (name, nargs, at, &bi);
+	OxResolveStatus st = user_schema ? OX_RESOLVE_NO_SUCH_NAME : ox_builtin_resolve (name, nargs, at, &bi);
+	if (st != OX_RESOLVE_OK && b->s) {
+		/* not a built-in: a stored function? */
+		const char *names[16];
+		for (int i = 0; i < nargs; i++)
+			names[i] = fc->argnames ? fc->argnames->items[i] : NULL;
+		int map[128];
+		OxRoutine *r = ox_routine_resolve (b->s, b->x->txn, user_schema, name, nargs, at,
+		                                   fc->argnames ? names : NULL, map, false, loc + 1,
+		                                   st != OX_RESOLVE_NO_SUCH_NAME);
+		if (r)
+			return bind_routine_call (b, r, args, map, loc);
+	}
+	if (fc->argnames)
+		ox_raise (OX_ERR_UNDEFINED_FUNCTION, loc + 1, "function %s does not accept named arguments", name);
 	if (st != OX_RESOLVE_OK) {
 		GString *sig = g_string_new (NULL);
 		for (int i = 0; i < nargs; i++) {
@@ -998,6 +1116,14 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 	}
 	case OX_N_PARAMREF: {
 		OxParamRef *p = (OxParamRef *) n;
+		if (b->x && b->x->param_hook) {
+			char nm[16];
+			g_snprintf (nm, sizeof nm, "$%d", p->number);
+			const char *f[1] = { nm };
+			r = hook_param (b, f, 1, n->loc);
+			if (r)
+				break;
+		}
 		if (p->number < 1 || p->number > OX_MAX_PARAMS || !b->ptypes)
 			ox_raise (OX_ERR_UNDEFINED_PARAMETER, n->loc + 1, "there is no parameter $%d", p->number);
 		if (p->number > *b->nparams)

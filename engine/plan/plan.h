@@ -62,6 +62,8 @@ typedef enum OxExprKind {
 	OX_E_LIKE,      /* args: value, pattern[, escape] */
 	OX_E_DISTINCT,  /* IS DISTINCT FROM via eq operator (is_not: IS NOT DISTINCT) */
 	OX_E_TYPEOF,    /* pg_typeof(x): text name of args[0]'s type */
+	OX_E_UFUNC,     /* a stored function: routine; args[i] per declared argument
+	                   (NULL constants for OUT and TABLE ones) */
 } OxExprKind;
 
 typedef OxValue (*OxOpFn) (OxExec *x, OxArena *a, const OxValue *l, const OxValue *r);
@@ -89,6 +91,7 @@ struct OxExpr {
 	OxOpFn           op;         /* OP, INLIST/DISTINCT (equality), CASE-with-arg */
 	const char      *opname;     /* OP: "+", "=", ... (for EXPLAIN and errors) */
 	const OxBuiltin *fn;         /* FUNC */
+	struct OxRoutine *routine;   /* UFUNC */
 	int              aggno;      /* AGG */
 	bool             is_not;     /* NULLTEST, DISTINCT, INLIST, LIKE */
 	bool             has_else;   /* CASE */
@@ -254,6 +257,9 @@ struct OxExec {
 	                              reset at each run, unlike 'arena' (the plan) */
 	GArray      *locks;        /* OxLockTaken: relation locks taken while binding */
 	GPtrArray   *scanned;      /* OxTableData* read (SERIALIZABLE read set) */
+	/* a routine's embedded statement: names the binder cannot resolve as
+	 * columns are offered to the routine's language (pl.h) */
+	const struct OxSpiParamHook *param_hook;
 };
 
 typedef struct OxLockTaken {

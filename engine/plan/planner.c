@@ -427,6 +427,8 @@ is_runtime_const (OxExpr *e)
 		return false;
 	if (e->kind == OX_E_FUNC && e->fn->volatility == OX_VOLATILE)
 		return false;
+	if (e->kind == OX_E_UFUNC && e->routine->volatility == OX_VOLATILE)
+		return false;
 	for (int i = 0; i < e->nargs; i++)
 		if (!is_runtime_const (e->args[i]))
 			return false;

@@ -74,6 +74,10 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_SHOW: return "SHOW";
 	case OX_N_EXPLAIN: return "EXPLAIN";
 	case OX_N_CHECKPOINT: return "CHECKPOINT";
+	case OX_N_FUNCPARAM: return "function parameter";
+	case OX_N_CREATE_FUNCTION: return "CREATE FUNCTION";
+	case OX_N_CALL: return "CALL";
+	case OX_N_DO: return "DO";
 	}
 	return "?";
 }

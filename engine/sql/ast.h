@@ -82,6 +82,10 @@ typedef enum OxNodeTag {
 	OX_N_SHOW,
 	OX_N_EXPLAIN,
 	OX_N_CHECKPOINT,  /* CHECKPOINT: a bare OxNode */
+	OX_N_FUNCPARAM,
+	OX_N_CREATE_FUNCTION,
+	OX_N_CALL,
+	OX_N_DO,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -169,6 +173,9 @@ typedef struct OxFuncCall {
 	bool    no_parens;    /* CURRENT_DATE & co. */
 	OxList *agg_order;    /* ORDER BY inside the call (string_agg); NULL if absent */
 	OxNode *agg_filter;   /* FILTER (WHERE ...); NULL if absent */
+	OxList *argnames;     /* NULL when every argument is positional; else one
+	                         char* per argument, NULL for positional ones
+	                         (f(1, y => 2)) */
 } OxFuncCall;
 
 /* A type as written: name is canonical lower case ("integer", "bigint",
@@ -459,12 +466,18 @@ typedef struct OxCreateViewStmt {
 	bool          or_replace;
 } OxCreateViewStmt;
 
-typedef enum OxObjectType { OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA } OxObjectType;
+typedef enum OxObjectType {
+	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
+	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE,
+} OxObjectType;
 
 typedef struct OxDropStmt {
 	OxNode       node;
 	OxObjectType type;
 	OxList      *names;     /* of OxRangeVar* (schema-qualified names; for SCHEMA only name is set) */
+	OxList      *argtypes;  /* FUNCTION/PROCEDURE/ROUTINE: per name, an OxList* of
+	                           OxFuncParam* (argument list as written), or NULL when
+	                           the name had no parentheses */
 	bool         if_exists;
 	bool         cascade;
 } OxDropStmt;
@@ -475,6 +488,52 @@ typedef struct OxTruncateStmt {
 	bool    restart_identity;
 	bool    cascade;
 } OxTruncateStmt;
+
+/* ---- routines -------------------------------------------------------------
+ * CREATE FUNCTION / PROCEDURE, CALL, DO.  Argument modes use the values of
+ * OxArgMode (catalog.h): 0 IN, 1 OUT, 2 INOUT, 3 TABLE. */
+
+typedef struct OxFuncParam {
+	OxNode      node;
+	const char *name;         /* NULL when unnamed */
+	OxTypeName *type;
+	int         mode;         /* OxArgMode */
+	bool        variadic;     /* VARIADIC (parsed; refused by the binder) */
+	OxNode     *defexpr;      /* DEFAULT / = expression, or NULL */
+	const char *default_src;  /* its source text */
+} OxFuncParam;
+
+typedef struct OxCreateFunctionStmt {
+	OxNode      node;
+	bool        or_replace;
+	bool        is_procedure;
+	const char *schema;       /* NULL if unqualified */
+	const char *name;
+	OxList     *params;       /* of OxFuncParam* */
+	OxTypeName *returns;      /* RETURNS type; NULL for procedures and RETURNS TABLE */
+	bool        returns_setof;
+	OxList     *table_cols;   /* RETURNS TABLE (...): OxFuncParam* with mode TABLE; else NULL */
+	const char *language;     /* lower case; NULL if absent */
+	const char *body;         /* AS '...' / $$...$$ (decoded); NULL if absent */
+	int         body_loc;     /* byte offset of the body's first character in the
+	                             statement text (exact for dollar quotes) */
+	int         volatility;   /* OxVolatility, -1 when not given */
+	int         strict;       /* 1 STRICT / RETURNS NULL ON NULL INPUT, 0 CALLED ON
+	                             NULL INPUT, -1 when not given */
+	bool        security_definer;
+} OxCreateFunctionStmt;
+
+typedef struct OxCallStmt {
+	OxNode      node;
+	struct OxFuncCall *call;
+} OxCallStmt;
+
+typedef struct OxDoStmt {
+	OxNode      node;
+	const char *language;     /* lower case; NULL: plsql */
+	const char *body;
+	int         body_loc;
+} OxDoStmt;
 
 /* ---- transactions, settings, EXPLAIN -------------------------------------- */
 

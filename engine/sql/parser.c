@@ -481,6 +481,9 @@ static OxTypeName *parse_typename (Parser *p);
 static OxList *parse_target_list (Parser *p);
 static OxList *parse_sort_list (Parser *p);
 static OxNode *parse_stmt (Parser *p);
+static OxNode *parse_func_call (Parser *p, OxList *name, int loc);
+static OxNode *parse_create_function (Parser *p, int loc, bool or_replace);
+static const char *source_since (Parser *p, int start);
 
 static OxNode *
 parse_expr (Parser *p)
@@ -814,11 +817,25 @@ parse_func_call (Parser *p, OxList *name, int loc)
 		else
 			accept_kw (p, OX_KW_ALL);
 		do {
+			const char *argname = NULL;
 			if (tok_is_collabel (CUR (p)) &&
 			    (peek (p, 1)->kind == OX_TOK_EQUALS_GREATER ||
-			     peek (p, 1)->kind == OX_TOK_COLON_EQUALS))
-				not_supported (CUR (p)->loc, "a named function argument");
+			     peek (p, 1)->kind == OX_TOK_COLON_EQUALS)) {
+				argname = tok_name (p, CUR (p));
+				advance (p);
+				advance (p);
+				if (!f->argnames) {
+					f->argnames = ox_list_new (p->a);
+					for (int i = 0; i < f->args->n; i++)
+						ox_list_push (p->a, f->argnames, NULL);
+				}
+			} else if (f->argnames && f->argnames->n > 0 &&
+			           f->argnames->items[f->argnames->n - 1])
+				ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1,
+				          "positional argument cannot follow named argument");
 			ox_list_push (p->a, f->args, parse_expr (p));
+			if (f->argnames)
+				ox_list_push (p->a, f->argnames, (void *) argname);
 		} while (accept_ch (p, ','));
 		if (is_kw (CUR (p), OX_KW_ORDER)) {
 			advance (p);
@@ -2655,6 +2672,248 @@ parse_create_view (Parser *p, int loc, bool or_replace)
 	return &s->node;
 }
 
+/* ---- routines ------------------------------------------------------------ */
+
+/* A string constant (quoted or dollar-quoted) and where its value starts
+ * in the text: for $tag$...$tag$ that is exact; for '...' it is one past
+ * the quote (escapes inside shift later columns, which only matters for
+ * error positions inside such bodies). */
+static const char *
+parse_body_string (Parser *p, int *body_loc)
+{
+	const OxToken *t = CUR (p);
+	if (t->kind != OX_TOK_STRING)
+		syntax_error (p);
+	const char *src = p->sql + t->loc;
+	int off = 1;
+	if (src[0] == '$') {
+		while (off < t->len && src[off] != '$')
+			off++;
+		off++;
+	} else if (src[0] == 'E' || src[0] == 'e')
+		off = 2;
+	*body_loc = t->loc + off;
+	const char *body = t->str;
+	advance (p);
+	return body;
+}
+
+/* Is the current token the start of an unnamed parameter's type?  In
+ * "f(a integer)" 'a' is a name; in "f(integer)", "f(double precision)",
+ * "f(numeric(10,2))", "f(s.t)" the first word is already the type. */
+static bool
+param_starts_with_type (Parser *p)
+{
+	const OxToken *t = CUR (p);
+	if (t->kind == OX_TOK_IDENT && t->kw != OX_KW_NONE && is_type_keyword (t->kw))
+		return true;
+	if (is_kw (t, OX_KW_DOUBLE))
+		return true;
+	const OxToken *n = peek (p, 1);
+	return is_ch (n, ',') || is_ch (n, ')') || is_ch (n, '=') || is_ch (n, '.') || is_ch (n, '(') ||
+	       is_ch (n, '[') || is_kw (n, OX_KW_DEFAULT) || n->kind == OX_TOK_EOF;
+}
+
+/* [mode] [name] type [{DEFAULT | =} expr] */
+static OxFuncParam *
+parse_func_param (Parser *p, bool allow_default)
+{
+	OxFuncParam *fp = NEW (p, OxFuncParam, OX_N_FUNCPARAM, CUR (p)->loc);
+	fp->mode = 0;
+	const OxToken *t = CUR (p);
+	/* A mode word followed by something that is not a type end: a mode. */
+	if ((is_kw (t, OX_KW_IN) || is_kw (t, OX_KW_OUT) || is_kw (t, OX_KW_INOUT) ||
+	     is_kw (t, OX_KW_VARIADIC)) && !is_ch (peek (p, 1), ',') && !is_ch (peek (p, 1), ')')) {
+		if (is_kw (t, OX_KW_IN)) {
+			advance (p);
+			if (accept_kw (p, OX_KW_OUT))
+				fp->mode = 2;
+		} else if (is_kw (t, OX_KW_OUT)) {
+			advance (p);
+			fp->mode = 1;
+		} else if (is_kw (t, OX_KW_INOUT)) {
+			advance (p);
+			fp->mode = 2;
+		} else {
+			advance (p);
+			fp->variadic = true;
+		}
+	}
+	if (!param_starts_with_type (p))
+		fp->name = parse_colid (p);
+	fp->type = parse_typename (p);
+	if (allow_default && (is_kw (CUR (p), OX_KW_DEFAULT) || is_ch (CUR (p), '='))) {
+		advance (p);
+		int start = CUR (p)->loc;
+		fp->defexpr = parse_expr (p);
+		fp->default_src = source_since (p, start);
+	}
+	return fp;
+}
+
+/* CREATE [OR REPLACE] {FUNCTION | PROCEDURE} name ([params]) [RETURNS ...]
+ * options..., in any order as PostgreSQL allows. */
+static OxNode *
+parse_create_function (Parser *p, int loc, bool or_replace)
+{
+	OxCreateFunctionStmt *s = NEW (p, OxCreateFunctionStmt, OX_N_CREATE_FUNCTION, loc);
+	s->or_replace = or_replace;
+	s->is_procedure = is_word (p, CUR (p), "procedure");
+	s->volatility = -1;
+	s->strict = -1;
+	advance (p);
+	OxRangeVar *rv = parse_qualified_name (p);
+	s->schema = rv->schema;
+	s->name = rv->name;
+	s->params = ox_list_new (p->a);
+	expect_ch (p, '(');
+	if (!is_ch (CUR (p), ')')) {
+		do
+			ox_list_push (p->a, s->params, parse_func_param (p, true));
+		while (accept_ch (p, ','));
+	}
+	expect_ch (p, ')');
+	if (!s->is_procedure && is_word (p, CUR (p), "returns")) {
+		advance (p);
+		if (is_kw (CUR (p), OX_KW_TABLE) && is_ch (peek (p, 1), '(')) {
+			advance (p);
+			advance (p);
+			s->table_cols = ox_list_new (p->a);
+			do {
+				OxFuncParam *fp = NEW (p, OxFuncParam, OX_N_FUNCPARAM, CUR (p)->loc);
+				fp->mode = 3;
+				fp->name = parse_colid (p);
+				fp->type = parse_typename (p);
+				ox_list_push (p->a, s->table_cols, fp);
+			} while (accept_ch (p, ','));
+			expect_ch (p, ')');
+			s->returns_setof = true;
+		} else {
+			if (accept_kw (p, OX_KW_SETOF))
+				s->returns_setof = true;
+			s->returns = parse_typename (p);
+		}
+	}
+	for (;;) {
+		const OxToken *t = CUR (p);
+		if (is_word (p, t, "language")) {
+			advance (p);
+			t = CUR (p);
+			if (t->kind == OX_TOK_STRING) {
+				s->language = ox_ident_fold (p->a, t->str, (size_t) t->str_len);
+				advance (p);
+			} else
+				s->language = parse_colid (p);
+		} else if (is_kw (t, OX_KW_AS)) {
+			advance (p);
+			s->body = parse_body_string (p, &s->body_loc);
+			if (accept_ch (p, ','))
+				not_supported (CUR (p)->loc, "a C-language routine (AS 'file', 'symbol')");
+		} else if (is_word (p, t, "immutable")) {
+			advance (p);
+			s->volatility = 0;
+		} else if (is_word (p, t, "stable")) {
+			advance (p);
+			s->volatility = 1;
+		} else if (is_word (p, t, "volatile")) {
+			advance (p);
+			s->volatility = 2;
+		} else if (is_word (p, t, "strict")) {
+			advance (p);
+			s->strict = 1;
+		} else if (is_word (p, t, "called") || is_word (p, t, "returns")) {
+			/* CALLED ON NULL INPUT | RETURNS NULL ON NULL INPUT */
+			bool called = is_word (p, t, "called");
+			advance (p);
+			if (!called && !accept_kw (p, OX_KW_NULL))
+				syntax_error (p);
+			expect_kw (p, OX_KW_ON);
+			expect_kw (p, OX_KW_NULL);
+			if (!is_word (p, CUR (p), "input"))
+				syntax_error (p);
+			advance (p);
+			s->strict = called ? 0 : 1;
+		} else if (is_word (p, t, "security") || (is_word (p, t, "external") && is_word (p, peek (p, 1), "security"))) {
+			if (is_word (p, t, "external"))
+				advance (p);
+			advance (p);
+			if (is_word (p, CUR (p), "definer"))
+				s->security_definer = true;
+			else if (!is_word (p, CUR (p), "invoker"))
+				syntax_error (p);
+			advance (p);
+		} else if (is_word (p, t, "leakproof") || (is_kw (t, OX_KW_NOT) && is_word (p, peek (p, 1), "leakproof"))) {
+			if (is_kw (t, OX_KW_NOT))
+				advance (p);
+			advance (p);
+		} else if (is_word (p, t, "parallel")) {
+			advance (p);
+			if (!is_word (p, CUR (p), "safe") && !is_word (p, CUR (p), "unsafe") &&
+			    !is_word (p, CUR (p), "restricted"))
+				syntax_error (p);
+			advance (p);
+		} else if (is_word (p, t, "cost") || is_kw (t, OX_KW_ROWS)) {
+			/* planner hints: accepted, we have no cost model to feed */
+			advance (p);
+			if (CUR (p)->kind != OX_TOK_INTEGER && CUR (p)->kind != OX_TOK_DECIMAL)
+				syntax_error (p);
+			advance (p);
+		} else if (is_kw (t, OX_KW_SET)) {
+			not_supported (t->loc, "SET in a routine definition");
+		} else if (is_word (p, t, "return") || (is_kw (t, OX_KW_BEGIN) && is_word (p, peek (p, 1), "atomic"))) {
+			not_supported (t->loc, "a SQL-standard routine body (RETURN / BEGIN ATOMIC); use AS $$ ... $$");
+		} else
+			break;
+	}
+	return &s->node;
+}
+
+/* CALL name(args) */
+static OxNode *
+parse_call (Parser *p)
+{
+	OxCallStmt *s = NEW (p, OxCallStmt, OX_N_CALL, CUR (p)->loc);
+	advance (p);
+	int loc = CUR (p)->loc;
+	OxRangeVar *rv = parse_qualified_name (p);
+	OxList *name = ox_list_new (p->a);
+	if (rv->schema)
+		ox_list_push (p->a, name, (void *) rv->schema);
+	ox_list_push (p->a, name, (void *) rv->name);
+	if (!is_ch (CUR (p), '('))
+		syntax_error (p);
+	s->call = (OxFuncCall *) parse_func_call (p, name, loc);
+	if (s->call->agg_star || s->call->agg_distinct || s->call->agg_order || s->call->agg_filter)
+		ox_raise (OX_ERR_SYNTAX, loc + 1, "syntax error in CALL");
+	return &s->node;
+}
+
+/* DO [LANGUAGE lang] 'body' [LANGUAGE lang] */
+static OxNode *
+parse_do (Parser *p)
+{
+	OxDoStmt *s = NEW (p, OxDoStmt, OX_N_DO, CUR (p)->loc);
+	advance (p);
+	for (int i = 0; i < 3; i++) {
+		const OxToken *t = CUR (p);
+		if (is_word (p, t, "language") && !s->language) {
+			advance (p);
+			t = CUR (p);
+			if (t->kind == OX_TOK_STRING) {
+				s->language = ox_ident_fold (p->a, t->str, (size_t) t->str_len);
+				advance (p);
+			} else
+				s->language = parse_colid (p);
+		} else if (t->kind == OX_TOK_STRING && !s->body)
+			s->body = parse_body_string (p, &s->body_loc);
+		else
+			break;
+	}
+	if (!s->body)
+		ox_raise (OX_ERR_SYNTAX, s->node.loc + 1, "no inline code specified");
+	return &s->node;
+}
+
 static OxNode *
 parse_create (Parser *p)
 {
@@ -2682,6 +2941,8 @@ parse_create (Parser *p)
 	}
 	if (is_kw (t, OX_KW_RECURSIVE) && is_kw (peek (p, 1), OX_KW_VIEW))
 		not_supported (t->loc, "CREATE RECURSIVE VIEW");
+	if (!temp && (is_word (p, t, "function") || is_word (p, t, "procedure")))
+		return parse_create_function (p, loc, or_replace);
 	if (or_replace)
 		syntax_error (p);
 	if (is_kw (t, OX_KW_TABLE)) {
@@ -2724,9 +2985,18 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_INDEX;
 	else if (is_kw (t, OX_KW_SCHEMA))
 		s->type = OX_OBJ_SCHEMA;
+	else if (is_word (p, t, "function"))
+		s->type = OX_OBJ_FUNCTION;
+	else if (is_word (p, t, "procedure"))
+		s->type = OX_OBJ_PROCEDURE;
+	else if (is_word (p, t, "routine"))
+		s->type = OX_OBJ_ROUTINE;
 	else
 		syntax_error (p);
 	advance (p);
+	bool routine = s->type == OX_OBJ_FUNCTION || s->type == OX_OBJ_PROCEDURE || s->type == OX_OBJ_ROUTINE;
+	if (routine)
+		s->argtypes = ox_list_new (p->a);
 	if (s->type == OX_OBJ_INDEX)
 		accept_kw (p, OX_KW_CONCURRENTLY);
 	s->if_exists = accept_if_exists (p);
@@ -2738,6 +3008,19 @@ parse_drop (Parser *p)
 			ox_list_push (p->a, s->names, r);
 		} else
 			ox_list_push (p->a, s->names, parse_qualified_name (p));
+		if (routine) {
+			OxList *args = NULL;
+			if (accept_ch (p, '(')) {
+				args = ox_list_new (p->a);
+				if (!is_ch (CUR (p), ')')) {
+					do
+						ox_list_push (p->a, args, parse_func_param (p, false));
+					while (accept_ch (p, ','));
+				}
+				expect_ch (p, ')');
+			}
+			ox_list_push (p->a, s->argtypes, args);
+		}
 	} while (accept_ch (p, ','));
 	if (accept_kw (p, OX_KW_CASCADE))
 		s->cascade = true;
@@ -3196,6 +3479,8 @@ parse_stmt (Parser *p)
 		return parse_drop (p);
 	case OX_KW_TRUNCATE:
 		return parse_truncate (p);
+	case OX_KW_DO:
+		return parse_do (p);
 	case OX_KW_BEGIN:
 	case OX_KW_START:
 	case OX_KW_COMMIT:
@@ -3213,6 +3498,10 @@ parse_stmt (Parser *p)
 		return parse_show (p);
 	case OX_KW_EXPLAIN:
 		return parse_explain (p);
+	case OX_KW_NONE:
+		if (is_word (p, t, "call"))
+			return parse_call (p);
+		break;
 	case OX_KW_CHECKPOINT: {
 		OxNode *n = NEW (p, OxNode, OX_N_CHECKPOINT, t->loc);
 		advance (p);

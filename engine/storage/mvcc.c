@@ -104,6 +104,7 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 	t->iso = iso;
 	t->mgr = m;
 	t->cid = 1;
+	t->cid_max = 1;
 	t->undo = g_array_new (FALSE, FALSE, sizeof (OxUndo));
 	/* write_tables is made by the first write: a read-only transaction
 	 * (every autocommit SELECT) should not build and free a hash table. */

@@ -91,7 +91,11 @@ typedef struct OxTxn {
 	uint64_t     id;          /* OX_TXN_ID_BASE + n */
 	uint64_t     snapshot;    /* sees commits with ts <= snapshot */
 	uint64_t     commit_ts;   /* set at commit */
-	uint32_t     cid;         /* current command id */
+	uint32_t     cid;         /* current command id: sees own writes of lower ids */
+	uint32_t     cid_max;     /* highest command id handed out: a statement run
+	                             inside another (a routine's, pl/spi.c) takes a
+	                             new id and gives the outer one back when done,
+	                             so the outer statement never sees its writes */
 	OxIsolation  iso;         /* never DEFAULT once begun */
 	OxTxnState   state;
 	bool         read_only;
@@ -123,6 +127,15 @@ void      ox_txn_rollback_to (OxTxn *t, guint mark);
 void      ox_txn_abort (OxTxn *t);
 /* Free a finished transaction. */
 void      ox_txn_free (OxTxn *t);
+
+/* Start a new command: later writes get a new id, earlier ones become
+ * visible.  Returns the new id. */
+static inline uint32_t
+ox_txn_next_cid (OxTxn *t)
+{
+	t->cid = ++t->cid_max;
+	return t->cid;
+}
 
 /* Is version v visible to t (given its current command id)? */
 static inline bool

@@ -62,6 +62,13 @@
  *                       (1 unique, 2 primary, 4 constraint), u16 nkeys,
  *                       per key: u16 column, u8 desc
  *       OX_REDO_DROP    u32 oid
+ *       OX_REDO_ROUTINE u32 oid, u32 schema oid, str name, u8 kind (0 function,
+ *                       1 procedure), u8 retkind (OxRetKind), u8 ret type,
+ *                       i32 ret typmod, u8 retset, u8 volatility, u8 strict,
+ *                       str language, str body, u32 body line, u32 body
+ *                       column, str source file, str owner, u16 nargs, per
+ *                       argument: str name, u8 type, i32 typmod, u8 mode
+ *                       (OxArgMode), str default (empty = none)
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -95,6 +102,7 @@ enum {
 	OX_REDO_VIEW   = 6,
 	OX_REDO_INDEX  = 7,
 	OX_REDO_DROP   = 8,
+	OX_REDO_ROUTINE = 9,
 };
 
 #define OX_REDO_NULL 0xff
