@@ -68,6 +68,10 @@ ox_lua_push_error (lua_State *L, OxLuaRoutine *st, const OxErrorData *e)
 		lua_pushinteger (L, e->position);
 		lua_setfield (L, -2, "position");
 	}
+	if (e->context) {
+		lua_pushstring (L, e->context);
+		lua_setfield (L, -2, "context");
+	}
 	lua_rawgeti (L, LUA_REGISTRYINDEX, st->errmt_ref);
 	lua_setmetatable (L, -2);
 }
@@ -174,6 +178,7 @@ current_call (lua_State *L, OxLuaRoutine *st, const char *what)
 typedef struct OxLuaCursor {
 	OxSpiCursor *cur;        /* NULL once closed (or before it opened) */
 	OxSpiPlan   *plan;       /* owned by st->plans */
+	const char  *sql;        /* its text, owned by st->plans too (for error context) */
 	OxLuaCall   *call;       /* the call that opened it; NULL once closed */
 	OxArena     *arena;      /* parameter values (live while the cursor is open) */
 	OxArena     *row_arena;  /* one row's converted values, reset per fetch */
@@ -235,16 +240,18 @@ datum_param_type (const OxLuaDatum *d)
 /* The plan for sql with nd arguments of the kinds in d (prepared on first
  * use).  Engine half: raises. */
 static OxSpiPlan *
-get_plan (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd)
+get_plan (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd,
+          const char **cached_sql)
 {
 	GString *key = g_string_sized_new (strlen (sql) + (size_t) nd + 1);
 	for (int i = 0; i < nd; i++)
 		g_string_append_c (key, datum_kind_letter (&d[i]));
 	g_string_append_c (key, '\x1f');
 	g_string_append (key, sql);
-	OxSpiPlan *p = g_hash_table_lookup (st->plans, key->str);
-	if (p) {
+	gpointer found_key, p;
+	if (g_hash_table_lookup_extended (st->plans, key->str, &found_key, &p)) {
 		g_string_free (key, TRUE);
+		*cached_sql = (const char *) found_key + nd + 1;
 		return p;
 	}
 	OxType ptypes[nd > 0 ? nd : 1];
@@ -254,9 +261,12 @@ get_plan (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDat
 		p = ox_spi_prepare (s, sql, NULL, nd, ptypes);
 	} OX_CATCH {
 		g_string_free (key, TRUE);
+		ox_error_add_context ("SQL statement \"%s\"", sql);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
-	g_hash_table_insert (st->plans, g_string_free (key, FALSE), p);
+	char *k = g_string_free (key, FALSE);
+	g_hash_table_insert (st->plans, k, p);
+	*cached_sql = k + nd + 1;
 	return p;
 }
 
@@ -295,6 +305,24 @@ read_args (lua_State *L, OxLuaRoutine *st, int *nd)
 	return d;
 }
 
+/* Engine half of cursor_open: raises. */
+static void
+open_statement (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd,
+                OxLuaCursor *k)
+{
+	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &k->sql);
+	k->plan = p;
+	OX_TRY {
+		int np;
+		OxValue *params = bind_params (s, p, d, nd, k->arena, &np);
+		k->ncols = ox_spi_returns_rows (p) ? ox_spi_ncols (p) : 0;
+		k->cur = ox_spi_open (p, params, np);
+	} OX_CATCH {
+		ox_error_add_context ("SQL statement \"%s\"", k->sql);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+}
+
 /* Open sql (stack 1) with the arguments; leaves the cursor userdata on top. */
 static OxLuaCursor *
 cursor_open (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc)
@@ -312,14 +340,7 @@ cursor_open (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc)
 	k->call = lc;
 	g_ptr_array_add (lc->cursors, k);
 	struct OxSession *s = lc->pl->session;
-	OX_LUA_ENGINE (st, L, {
-		OxSpiPlan *p = get_plan (st, s, sql, d, nd);
-		int np;
-		OxValue *params = bind_params (s, p, d, nd, k->arena, &np);
-		k->plan = p;
-		k->ncols = ox_spi_returns_rows (p) ? ox_spi_ncols (p) : 0;
-		k->cur = ox_spi_open (p, params, np);
-	});
+	OX_LUA_ENGINE (st, L, open_statement (st, s, sql, d, nd, k));
 	return k;
 }
 
@@ -347,6 +368,7 @@ cursor_fetch (lua_State *L, OxLuaRoutine *st, OxLuaCursor *k)
 		}
 		row = r;
 	} OX_CATCH {
+		ox_error_add_context ("SQL statement \"%s\"", k->sql);
 		ox_lua_take_error (st);
 		failed = true;
 	} OX_END_TRY;
@@ -414,15 +436,17 @@ ox_rows_fn (lua_State *L)
 static int64_t
 exec_statement (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd)
 {
+	const char *cached_sql;
+	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &cached_sql);
 	OxArena *volatile a = ox_arena_new ();
 	volatile int64_t n = 0;
 	OX_TRY {
-		OxSpiPlan *p = get_plan (st, s, sql, d, nd);
 		int np;
 		OxValue *params = bind_params (s, p, d, nd, a, &np);
 		n = ox_spi_exec (p, params, np);
 	} OX_CATCH {
 		ox_arena_free (a);
+		ox_error_add_context ("SQL statement \"%s\"", cached_sql);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	ox_arena_free (a);

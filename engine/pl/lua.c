@@ -925,9 +925,9 @@ decode_protected (lua_State *L)
 		const char *s = lua_tolstring (L, -1, &len);
 		if (s && len == 5)
 			memcpy (e->sqlstate, s, 6);
-		static const char *const fields[] = { "message", "detail", "hint" };
-		char **dst[] = { &e->message, &e->detail, &e->hint };
-		for (int i = 0; i < 3; i++) {
+		static const char *const fields[] = { "message", "detail", "hint", "context" };
+		char **dst[] = { &e->message, &e->detail, &e->hint, &e->context };
+		for (int i = 0; i < 4; i++) {
 			lua_getfield (L, 1, fields[i]);
 			if (lua_type (L, -1) == LUA_TSTRING || lua_type (L, -1) == LUA_TNUMBER)
 				*dst[i] = g_strdup (lua_tostring (L, -1));
