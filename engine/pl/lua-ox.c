@@ -224,17 +224,26 @@ ox_lua_close_cursors (OxLuaRoutine *st, OxLuaCall *lc)
 	g_clear_pointer (&lc->cursors, g_ptr_array_unref);
 }
 
+/* An integer argument is typed as the same number written in the SQL
+ * text would be: integer when it fits 32 bits, else bigint.  So
+ * ox.query("select f($1)", n) finds f(integer), as "select f(5)" does. */
+static bool
+datum_is_int4 (const OxLuaDatum *d)
+{
+	return d->kind == OX_LUA_INT && d->i >= G_MININT32 && d->i <= G_MAXINT32;
+}
+
 static char
 datum_kind_letter (const OxLuaDatum *d)
 {
-	return "nbifs"[d->kind];
+	return datum_is_int4 (d) ? 'i' : "nbIfs"[d->kind];
 }
 
 static OxType
 datum_param_type (const OxLuaDatum *d)
 {
 	static const OxTypeId ids[] = { OX_T_UNKNOWN, OX_T_BOOL, OX_T_INT8, OX_T_FLOAT8, OX_T_UNKNOWN };
-	return (OxType) { ids[d->kind], -1 };
+	return (OxType) { datum_is_int4 (d) ? OX_T_INT4 : ids[d->kind], -1 };
 }
 
 /* The plan for sql with nd arguments of the kinds in d (prepared on first
@@ -281,6 +290,8 @@ bind_params (struct OxSession *s, OxSpiPlan *p, const OxLuaDatum *d, int nd, OxA
 	for (int i = 0; i < np; i++) {
 		OxType pt = ox_spi_param_type (p, i);
 		OxValue v = ox_lua_datum_to_param (&d[i], a);
+		if (datum_is_int4 (&d[i]))
+			v.type = OX_T_INT4;
 		if (v.null)
 			v = ox_null (pt.id);
 		else if (v.type != pt.id && pt.id != OX_T_UNKNOWN)

@@ -24,8 +24,9 @@
  * string into a text type must be valid UTF-8 without NUL (22021).
  * Tables, functions and other userdata are 42804.
  *
- * Query parameters (ox.query(sql, ...)) have no declared type: integer is
- * bigint, float double precision, string an untyped literal, boolean
+ * Query parameters (ox.query(sql, ...)) have no declared type: an integer
+ * is typed as the same number written in SQL would be (integer when it
+ * fits 32 bits, else bigint: lua-ox.c), float double precision, string an untyped literal, boolean
  * boolean, ox.null an untyped NULL.
  *
  * NOTE: the engine half (may ox_raise) and the Lua half (may lua_error)
