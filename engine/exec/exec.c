@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE 1
 #include "exec.h"
+#include "pl/pl.h"
 #include "base/error.h"
 #include "base/numeric.h"
 #include "session.h"
@@ -386,6 +387,123 @@ ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char 
 	s->alias = alias;
 	s->view = view;
 	return &s->op;
+}
+
+/* ---- function scan --------------------------------------------------------------------------- *
+ * The function runs to completion at open and its rows are kept (as
+ * PostgreSQL materializes a function scan's result); rescan runs it again
+ * because its arguments may refer to an outer row that changed. */
+
+typedef struct FuncScanOp {
+	OxOp       op;
+	OxExpr    *call;       /* OX_E_UFUNC */
+	const char *alias;
+	OxArena   *rows_arena;
+	GPtrArray *rows;       /* OxValue[ncols] */
+	guint      pos;
+} FuncScanOp;
+
+static void
+funcscan_emit (OxPlCall *c, const OxValue *row)
+{
+	FuncScanOp *f = c->emit_user;
+	int n = f->op.ncols;
+	OxValue *copy = OX_NEW_N (f->rows_arena, OxValue, n);
+	for (int i = 0; i < n; i++)
+		copy[i] = ox_value_copy (f->rows_arena, &row[i]);
+	g_ptr_array_add (f->rows, copy);
+}
+
+static void
+funcscan_run (FuncScanOp *f, OxExec *x)
+{
+	f->op.loops++;
+	if (f->rows_arena)
+		ox_arena_reset (f->rows_arena);
+	else
+		f->rows_arena = ox_arena_new ();
+	if (f->rows)
+		g_ptr_array_set_size (f->rows, 0);
+	else
+		f->rows = g_ptr_array_new ();
+	f->pos = 0;
+	OxExpr *e = f->call;
+	OxRoutine *r = e->routine;
+	OxArena *a = f->rows_arena;
+	OxValue *args = OX_NEW_N (a, OxValue, r->nargs > 0 ? r->nargs : 1);
+	for (int i = 0; i < r->nargs; i++) {
+		OxValue v = ox_eval (e->args[i], x, NULL, a);
+		args[i] = v.null ? ox_null (r->args[i].type.id)
+		                 : (v.type == r->args[i].type.id ? v : ox_value_cast (a, &x->cx, &v, r->args[i].type, false));
+	}
+	OxPlCall c = { .session = x->session, .routine = r, .args = args, .arena = a };
+	if (r->retset) {
+		c.emit = funcscan_emit;
+		c.emit_user = f;
+	} else if (r->retkind == OX_RET_RECORD) {
+		c.out = OX_NEW_N (a, OxValue, r->nresult);
+		for (int i = 0; i < r->nresult; i++)
+			c.out[i] = ox_null (r->result_types[i].id);
+	}
+	ox_routine_call (&c);
+	if (!r->retset) {
+		/* one row; a STRICT function given a NULL returns no row... no:
+		 * PostgreSQL returns one all-NULL row, and so do we */
+		OxValue *row = OX_NEW_N (a, OxValue, f->op.ncols);
+		if (r->retkind == OX_RET_VALUE)
+			row[0] = c.result;
+		else
+			for (int i = 0; i < f->op.ncols; i++)
+				row[i] = c.out[i];
+		g_ptr_array_add (f->rows, row);
+	}
+}
+
+static void
+funcscan_open (OxOp *op, OxExec *x)
+{
+	funcscan_run ((FuncScanOp *) op, x);
+}
+
+static void
+funcscan_rescan (OxOp *op, OxExec *x)
+{
+	funcscan_run ((FuncScanOp *) op, x);
+}
+
+static OxValue *
+funcscan_next (OxOp *op, OxExec *x)
+{
+	FuncScanOp *f = (FuncScanOp *) op;
+	(void) x;
+	if (!f->rows || f->pos >= f->rows->len)
+		return NULL;
+	RETURN_ROW (op, f->rows->pdata[f->pos++]);
+}
+
+static void
+funcscan_close (OxOp *op, OxExec *x)
+{
+	FuncScanOp *f = (FuncScanOp *) op;
+	(void) x;
+	g_clear_pointer (&f->rows, g_ptr_array_unref);
+	g_clear_pointer (&f->rows_arena, ox_arena_free);
+}
+
+OxOp *
+ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *alias)
+{
+	(void) x;
+	FuncScanOp *f = OX_NEW (a, FuncScanOp);
+	f->op.kind = OX_OP_FUNCSCAN;
+	f->op.ncols = ncols;
+	f->op.open = funcscan_open;
+	f->op.next = funcscan_next;
+	f->op.close = funcscan_close;
+	f->op.rescan = funcscan_rescan;
+	f->call = call;
+	f->alias = alias;
+	return &f->op;
 }
 
 /* ---- filter / project / result / values ------------------------------------------------------- */
@@ -2288,6 +2406,13 @@ op_label (OxOp *op, OxArena *a)
 	case OX_OP_FILTER:
 		g_string_append_printf (s, "Filter (%s)", ox_expr_deparse (a, ((FilterOp *) op)->qual, NULL));
 		break;
+	case OX_OP_FUNCSCAN: {
+		FuncScanOp *f = (FuncScanOp *) op;
+		g_string_append_printf (s, "Function Scan on %s", f->call->routine->obj.name);
+		if (f->alias && strcmp (f->alias, f->call->routine->obj.name))
+			g_string_append_printf (s, " %s", f->alias);
+		break;
+	}
 	case OX_OP_PROJECT: {
 		ProjectOp *p = (ProjectOp *) op;
 		g_string_append (s, "Project (");

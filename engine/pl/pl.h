@@ -178,7 +178,8 @@ typedef struct OxSpiExpr OxSpiExpr;
 OxSpiExpr  *ox_spi_prepare_expr (struct OxSession *s, const char *expr, const OxSpiParamHook *hook);
 OxType      ox_spi_expr_type (OxSpiExpr *e);
 int         ox_spi_expr_nparams (OxSpiExpr *e);
-/* The value (allocated in a, or pointing into params). */
+/* The value: allocated in a, or pointing into params or into the
+ * expression itself (a constant) — copy it before ox_spi_expr_free. */
 OxValue     ox_spi_eval (OxSpiExpr *e, const OxValue *params, int nparams, OxArena *a);
 void        ox_spi_expr_free (OxSpiExpr *e);
 

@@ -309,6 +309,21 @@ check_body (OxSession *s, const OxLanguage *lang, OxRoutine *r, int body_loc, co
 		lang->free (form);
 }
 
+static bool
+is_builtin_type (OxExec *x, OxArena *a, OxTypeName *tn)
+{
+	volatile bool ok = true;
+	OX_TRY {
+		ox_resolve_typename (x, a, tn);
+	} OX_CATCH {
+		OxErrorData e;
+		ox_error_take (&e);
+		ox_error_data_clear (&e);
+		ok = false;
+	} OX_END_TRY;
+	return ok;
+}
+
 void
 ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const char *sql)
 {
@@ -375,10 +390,37 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 				ox_raise ("42P13", fp->node.loc + 1,
 				          "input parameters after one with a default value must also have defaults");
 		}
-		OxRetKind rk = special_return (cf->returns);
+		/* RETURNS [SETOF] tablename: the table's row type, as if written
+		 * RETURNS TABLE (its columns) */
+		OxTable *rowtype = NULL;
+		if (cf->returns && special_return (cf->returns) == OX_RET_VALUE && cf->returns->nmods == 0 &&
+		    !cf->returns->is_array) {
+			OxTable *tab = ox_session_relation (s, NULL, cf->returns->name);
+			if (tab && !cf->table_cols) {
+				if (!is_builtin_type (x, a, cf->returns))
+					rowtype = tab;
+			}
+		}
+		if (rowtype) {
+			if (has_out)
+				ox_raise ("42P13", cf->node.loc + 1, "function result type must be record because of OUT parameters");
+			OxRoutineArg *na = OX_NEW_N (a, OxRoutineArg, r->nargs + rowtype->ncols);
+			memcpy (na, r->args, sizeof (OxRoutineArg) * (size_t) r->nargs);
+			for (int i = 0; i < rowtype->ncols; i++) {
+				na[r->nargs + i].name = ox_arena_strdup (a, rowtype->cols[i].name);
+				na[r->nargs + i].type = rowtype->cols[i].type;
+				na[r->nargs + i].mode = OX_ARG_TABLE;
+			}
+			r->args = na;
+			r->nargs += rowtype->ncols;
+			has_out = true;
+		}
+		OxRetKind rk = rowtype ? OX_RET_RECORD : special_return (cf->returns);
 		if (cf->is_procedure)
 			rk = has_out ? OX_RET_RECORD : OX_RET_VOID;
 		else if (cf->table_cols)
+			rk = OX_RET_RECORD;
+		else if (rowtype)
 			rk = OX_RET_RECORD;
 		else if (rk == OX_RET_VALUE && cf->returns) {
 			r->rettype = ox_resolve_typename (x, a, cf->returns);
@@ -430,11 +472,12 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 				          old->rkind == OX_ROUTINE_PROCEDURE ? "procedure" : "function", cf->name);
 			if (old->rkind != r->rkind)
 				ox_raise (OX_ERR_WRONG_OBJECT_TYPE, cf->node.loc + 1, "cannot change routine kind");
-			if (!same_result (old, r))
-				ox_raise_full ("42P13", cf->node.loc + 1, NULL,
-				               g_strdup_printf ("Use DROP %s %s first.", cf->is_procedure ? "PROCEDURE" : "FUNCTION",
-				                                old->signature),
-				               "cannot change return type of existing function");
+			if (!same_result (old, r)) {
+				char hint[300];
+				g_snprintf (hint, sizeof hint, "Use DROP %s %s first.", cf->is_procedure ? "PROCEDURE" : "FUNCTION",
+				            old->signature);
+				ox_raise_full ("42P13", cf->node.loc + 1, NULL, hint, "cannot change return type of existing function");
+			}
 		}
 		/* Check the body now (PostgreSQL's check_function_bodies). */
 		check_body (s, lang, r, cf->body_loc, what);
@@ -583,17 +626,22 @@ candidate_score (OxRoutine *r, int nargs, const OxTypeId *at, const char *const 
 	for (int i = 0; i < np; i++)
 		if (map[i] < 0 && !r->args[pos[i]].default_expr && !(proc && r->args[pos[i]].mode == OX_ARG_OUT && names))
 			return -1;
-	int exact = 0;
+	/* PostgreSQL's order: most exact matches, then (for untyped literals)
+	 * the string category */
+	int exact = 0, stringy = 0;
 	for (int i = 0; i < np; i++) {
 		if (map[i] < 0)
 			continue;
 		OxTypeId have = at[map[i]], want = r->args[pos[i]].type.id;
 		if (have == want)
 			exact++;
-		else if (have != OX_T_UNKNOWN && ox_cast_context (have, want) != 'i')
+		else if (have == OX_T_UNKNOWN) {
+			if (ox_type_is_string (want))
+				stringy++;
+		} else if (ox_cast_context (have, want) != 'i')
 			return -1;
 	}
-	return exact;
+	return exact * 256 + stringy;
 }
 
 OxRoutine *
@@ -754,6 +802,7 @@ eval_default (OxSession *s, OxExec *x, OxRoutineArg *ar, OxArena *a)
 	OxValue v;
 	OX_TRY {
 		v = ox_spi_eval (e, NULL, 0, a);
+		v = ox_value_copy (a, &v);  /* constants live in e, freed below */
 	} OX_CATCH {
 		ox_spi_expr_free (e);
 		ox_error_rethrow_current ();

@@ -799,10 +799,16 @@ common_type_list (Binder *b, OxExpr **es, int n, const char *ctx, int loc)
 /* A call of a stored function: arguments in declaration order, cast to
  * the declared types; defaults bound from their source; OUT and TABLE
  * arguments as NULL constants. */
+/* Set while binding a FROM-clause function call, where set-returning
+ * functions are allowed.  Binding runs on one thread per statement. */
+static _Thread_local bool allow_srf;
+
 static OxExpr *
 bind_routine_call (Binder *b, OxRoutine *r, OxExpr **given, const int *map, int loc)
 {
-	if (r->retset)
+	bool srf_ok = allow_srf;
+	allow_srf = false;  /* not for calls nested in the arguments */
+	if (r->retset && !srf_ok)
 		ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, NULL,
 		               "Call it in FROM: SELECT * FROM f(...).",
 		               "set-returning function %s is only supported in FROM", r->obj.name);
@@ -1627,6 +1633,51 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 	}
 	case OX_N_JOINEXPR:
 		return bind_join (b, sc, (OxJoinExpr *) n);
+	case OX_N_RANGEFUNCTION: {
+		OxRangeFunction *rf = (OxRangeFunction *) n;
+		/* arguments see enclosing query levels but not sibling FROM items
+		 * (that would be LATERAL) */
+		Scope fs = { .q = new_query (b), .parent = sc->parent, .ctes = sc->ctes };
+		allow_srf = true;
+		OxExpr *volatile fe = NULL;
+		OX_TRY {
+			fe = bind_expr (b, &fs, &rf->call->node);
+		} OX_CATCH {
+			allow_srf = false;
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+		allow_srf = false;
+		if (fe->kind != OX_E_UFUNC)
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1,
+			          "only stored functions can be called in FROM (built-in set-returning functions are not supported yet)");
+		OxRoutine *rt = fe->routine;
+		const char *fname = rt->obj.name;
+		const char *alias = rf->alias ? rf->alias : fname;
+		check_alias_unique (b, sc->q, alias, n->loc);
+		OxRte *r = add_rte (b, sc->q, OX_RTE_FUNCTION, alias);
+		r->funcexpr = fe;
+		r->relname = fname;
+		if (rt->retkind == OX_RET_VALUE) {
+			r->ncols = 1;
+			r->colnames = OX_NEW_N (b->a, const char *, 1);
+			r->coltypes = OX_NEW_N (b->a, OxType, 1);
+			/* a scalar function's column is named after the alias, as in PG */
+			r->colnames[0] = rf->alias ? rf->alias : fname;
+			r->coltypes[0] = rt->rettype;
+		} else if (rt->retkind == OX_RET_RECORD) {
+			r->ncols = rt->nresult;
+			r->colnames = OX_NEW_N (b->a, const char *, rt->nresult);
+			r->coltypes = OX_NEW_N (b->a, OxType, rt->nresult);
+			for (int i = 0; i < rt->nresult; i++) {
+				r->colnames[i] = rt->result_names[i];
+				r->coltypes[i] = rt->result_types[i];
+			}
+		} else
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1, "function %s returning void cannot be used in FROM",
+			          fname);
+		apply_colaliases (b, r, rf->colnames, n->loc);
+		return leaf (b, (int) sc->q->rtable->len - 1);
+	}
 	default:
 		OX_INTERNAL ("unexpected FROM item %d", n->tag);
 	}

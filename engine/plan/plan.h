@@ -108,7 +108,7 @@ struct OxExpr {
 
 /* ---- queries ------------------------------------------------------------------ */
 
-typedef enum OxRteKind { OX_RTE_TABLE, OX_RTE_SUBQUERY, OX_RTE_JOIN } OxRteKind;
+typedef enum OxRteKind { OX_RTE_TABLE, OX_RTE_SUBQUERY, OX_RTE_JOIN, OX_RTE_FUNCTION } OxRteKind;
 
 typedef struct OxRte {
 	OxRteKind   kind;
@@ -125,6 +125,7 @@ typedef struct OxRte {
 	OxExpr    **joinvars;
 	bool        is_view;
 	OxTable    *view;      /* the view this subquery expands, or NULL */
+	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC) */
 } OxRte;
 
 /* The FROM clause as a tree. */
@@ -202,7 +203,7 @@ typedef enum OxOpKind {
 	OX_OP_RESULT, OX_OP_SEQSCAN, OX_OP_INDEXSCAN, OX_OP_VALUES, OX_OP_FILTER, OX_OP_PROJECT,
 	OX_OP_NESTLOOP, OX_OP_HASHJOIN, OX_OP_AGG, OX_OP_SORT, OX_OP_LIMIT, OX_OP_DISTINCT,
 	OX_OP_APPEND, OX_OP_SETOP, OX_OP_MATERIAL, OX_OP_SUBQUERY, OX_OP_INSERT, OX_OP_UPDATE,
-	OX_OP_DELETE,
+	OX_OP_DELETE, OX_OP_FUNCSCAN,
 } OxOpKind;
 
 struct OxOp {

@@ -298,6 +298,8 @@ from_outer_rels (OxQuery *q, OxFromNode *f, int depth)
 		OxRte *r = q->rtable->pdata[f->rt];
 		if (r->kind == OX_RTE_SUBQUERY)
 			return query_outer_rels (r->subquery, depth);  /* FROM subqueries skip a level */
+		if (r->kind == OX_RTE_FUNCTION)
+			return expr_outer_rels (r->funcexpr, depth);
 		return 0;
 	}
 	return from_outer_rels (q, f->left, depth) | from_outer_rels (q, f->right, depth) |
@@ -548,6 +550,13 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 		if (op->kind == OX_OP_INDEXSCAN)
 			rows = rows < 1 ? 1 : rows * 0.1;
 		rel->rows = rows < 1 ? 1 : rows;
+	} else if (r->kind == OX_RTE_FUNCTION) {
+		OxOp *op = ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
+		rel->L = layout_rte (p, rt, r->ncols);
+		if (filters && filters->len)
+			op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, filters), rel->L));
+		rel->op = op;
+		rel->rows = 1000;
 	} else {
 		/* derived table / view / CTE: its VARs at level >= 1 refer to our
 		 * enclosing levels unchanged (a FROM subquery does not see us). */

@@ -78,6 +78,7 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_CREATE_FUNCTION: return "CREATE FUNCTION";
 	case OX_N_CALL: return "CALL";
 	case OX_N_DO: return "DO";
+	case OX_N_RANGEFUNCTION: return "function in FROM";
 	}
 	return "?";
 }

@@ -86,6 +86,7 @@ typedef enum OxNodeTag {
 	OX_N_CREATE_FUNCTION,
 	OX_N_CALL,
 	OX_N_DO,
+	OX_N_RANGEFUNCTION,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -308,6 +309,14 @@ typedef struct OxRangeSubselect {
 	OxList     *colnames;  /* NULL if absent */
 	bool        lateral;
 } OxRangeSubselect;
+
+/* A function call in FROM: f(args) [AS] alias [(colnames)] */
+typedef struct OxRangeFunction {
+	OxNode             node;
+	struct OxFuncCall *call;
+	const char        *alias;     /* NULL if absent */
+	OxList            *colnames;  /* NULL if absent */
+} OxRangeFunction;
 
 typedef enum OxJoinType { OX_JOIN_INNER, OX_JOIN_LEFT, OX_JOIN_RIGHT, OX_JOIN_FULL, OX_JOIN_CROSS } OxJoinType;
 

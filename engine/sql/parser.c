@@ -1853,8 +1853,20 @@ parse_table_primary (Parser *p)
 		return in.join;
 	}
 	OxRangeVar *r = parse_relation_expr (p);
-	if (is_ch (CUR (p), '('))
-		not_supported (loc, "a function in FROM");
+	if (is_ch (CUR (p), '(')) {
+		if (r->only)
+			syntax_error (p);
+		OxList *name = ox_list_new (p->a);
+		if (r->schema)
+			ox_list_push (p->a, name, (void *) r->schema);
+		ox_list_push (p->a, name, (void *) r->name);
+		OxRangeFunction *rf = NEW (p, OxRangeFunction, OX_N_RANGEFUNCTION, loc);
+		rf->call = (OxFuncCall *) parse_func_call (p, name, loc);
+		if (is_kw (CUR (p), OX_KW_WITH))
+			not_supported (CUR (p)->loc, "WITH ORDINALITY");
+		parse_alias (p, &rf->alias, &rf->colnames, true);
+		return &rf->node;
+	}
 	if (is_kw (CUR (p), OX_KW_TABLESAMPLE))
 		not_supported (CUR (p)->loc, "TABLESAMPLE");
 	parse_alias (p, &r->alias, &r->colnames, true);

@@ -545,6 +545,48 @@ test_checkpoint_interrupted (Fixture *fx, gconstpointer data)
 		interrupted_checkpoint (fx, OX_FAULT_SHORT_WRITE, k);
 }
 
+/* Routines are catalog objects: they come back from the log (crash) and
+ * from a checkpoint image, with arguments, defaults, modes and bodies. */
+static void
+test_routines (Fixture *fx, gconstpointer data)
+{
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, v text)");
+	ox_test_exec (fx->s, "CREATE FUNCTION add(a int, b int DEFAULT 10) RETURNS int LANGUAGE sql IMMUTABLE STRICT "
+	             "AS $$ SELECT a + b $$");
+	ox_test_exec (fx->s, "CREATE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT a || b $$");
+	ox_test_exec (fx->s, "CREATE PROCEDURE put(i int, INOUT n text DEFAULT 'x') LANGUAGE sql "
+	             "AS $$ INSERT INTO t VALUES (i, n); SELECT n || '!' $$");
+	ox_test_exec (fx->s, "CREATE FUNCTION rows_from(k int) RETURNS TABLE (id int, v text) LANGUAGE sql "
+	             "AS $$ SELECT id, v FROM t WHERE id >= k ORDER BY id $$");
+	ox_test_exec (fx->s, "CREATE FUNCTION gone() RETURNS int LANGUAGE sql AS 'SELECT 1'; DROP FUNCTION gone");
+	ox_test_exec (fx->s, "BEGIN; CREATE FUNCTION rolled() RETURNS int LANGUAGE sql AS 'SELECT 1'; ROLLBACK");
+	ox_test_exec (fx->s, "CREATE OR REPLACE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT b || a $$");
+	for (int round = 0; round < 3; round++) {
+		/* 0: replayed from the log after a crash; 1: after CHECKPOINT and a
+		 * crash (from the image); 2: after a clean close */
+		if (round == 1)
+			ox_test_exec (fx->s, "CHECKPOINT");
+		if (round < 2)
+			crash_close (fx);
+		else
+			close_db (fx);
+		open_db (fx, NULL);
+		assert_query (fx, "SELECT add(1), add(1, 2), add(b => 5, a => 1), add('x', 'y'), add(NULL, 1) IS NULL",
+		              "11|3|6|yx|t\n");
+		char *id = g_strdup_printf ("CALL put(%d)", round);
+		assert_query (fx, id, "x!\n");
+		g_free (id);
+		assert_query (fx, "SELECT * FROM rows_from(1)", round == 0 ? "" : round == 1 ? "1|x\n" : "1|x\n2|x\n");
+		OxError e = { 0 };
+		g_assert_cmpint (ox_exec (fx->s, "SELECT gone()", &e), ==, OX_ERROR);
+		g_assert_cmpstr (e.sqlstate, ==, "42883");
+		ox_error_clear (&e);
+		g_assert_cmpint (ox_exec (fx->s, "SELECT rolled()", &e), ==, OX_ERROR);
+		g_assert_cmpstr (e.sqlstate, ==, "42883");
+		ox_error_clear (&e);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -562,5 +604,6 @@ main (int argc, char **argv)
 	ADD ("/engine/durability/checkpoint/background", test_checkpoint_background);
 	ADD ("/engine/durability/checkpoint/interrupted", test_checkpoint_interrupted);
 	ADD ("/engine/durability/checkpoint/power-loss-twice", test_checkpoint_power_loss_twice);
+	ADD ("/engine/durability/routines", test_routines);
 	return g_test_run ();
 }

@@ -1471,13 +1471,105 @@ test_syntax_errors (void)
 	assert_error ("select a[1]", "0A000", NULL, 9);
 	assert_error ("select count(*) over ()", "0A000", NULL, 17);
 	assert_error ("select 1 collate \"C\"", "0A000", NULL, 10);
-	assert_error ("select * from generate_series(1, 3)", "0A000", NULL, 15);
+	assert_error ("select * from f(1, 3) with ordinality", "0A000", NULL, 23);
 	assert_error ("select x = any(array[1])", "0A000", NULL, 12);
 	assert_error ("UPDATE t SET (a, b) = (1)", "42601", "number of columns does not match number of values", 14);
 	assert_error ("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "0A000", NULL, 26);
 	/* positions count from the start of the text given to ox_parse_one,
 	 * here " SELECT +" after the first statement */
 	assert_error ("SELECT 1; SELECT +", "42601", "syntax error at end of input", 10);
+}
+
+/* CREATE FUNCTION / PROCEDURE, CALL, DO, DROP FUNCTION, named arguments
+ * and functions in FROM: the parts the engine reads from the tree. */
+#define CF_TEXT "CREATE OR REPLACE FUNCTION s.f(a integer, IN b text DEFAULT 'x', OUT c numeric(10,2), " \
+	"INOUT d double precision = 1.5, bigint) RETURNS SETOF integer " \
+	"STRICT LANGUAGE plpgsql STABLE AS $body$\nBEGIN RETURN; END $body$ COST 10"
+
+static void
+test_routines (void)
+{
+	OxCreateFunctionStmt *cf = (OxCreateFunctionStmt *) parse (CF_TEXT);
+	g_assert_cmpint (cf->node.tag, ==, OX_N_CREATE_FUNCTION);
+	g_assert_true (cf->or_replace);
+	g_assert_false (cf->is_procedure);
+	g_assert_cmpstr (cf->schema, ==, "s");
+	g_assert_cmpstr (cf->name, ==, "f");
+	g_assert_cmpint (cf->params->n, ==, 5);
+	OxFuncParam *p0 = cf->params->items[0], *p1 = cf->params->items[1], *p2 = cf->params->items[2];
+	OxFuncParam *p3 = cf->params->items[3], *p4 = cf->params->items[4];
+	g_assert_cmpstr (p0->name, ==, "a");
+	g_assert_cmpstr (p0->type->name, ==, "integer");
+	g_assert_cmpint (p1->mode, ==, 0);
+	g_assert_cmpstr (p1->default_src, ==, "'x'");
+	g_assert_cmpint (p2->mode, ==, 1);
+	g_assert_cmpint (p2->type->mods[0], ==, 10);
+	g_assert_cmpint (p3->mode, ==, 2);
+	g_assert_cmpstr (p3->type->name, ==, "double precision");
+	g_assert_cmpstr (p3->default_src, ==, "1.5");
+	g_assert_null (p4->name);
+	g_assert_cmpstr (p4->type->name, ==, "bigint");
+	g_assert_true (cf->returns_setof);
+	g_assert_cmpstr (cf->returns->name, ==, "integer");
+	g_assert_cmpstr (cf->language, ==, "plpgsql");
+	g_assert_cmpint (cf->volatility, ==, 1);
+	g_assert_cmpint (cf->strict, ==, 1);
+	g_assert_cmpstr (cf->body, ==, "\nBEGIN RETURN; END ");
+	/* the body's offset points just past the opening $body$ */
+	g_assert_cmpint (cf->body_loc, ==, (int) (strstr (CF_TEXT, "\nBEGIN") - CF_TEXT));
+
+	cf = (OxCreateFunctionStmt *) parse ("create function g() returns table (k int, \"V\" text) language sql "
+	                                     "as 'select 1, ''a''' called on null input");
+	g_assert_cmpint (OX_LIST_N (cf->table_cols), ==, 2);
+	g_assert_cmpstr (((OxFuncParam *) cf->table_cols->items[1])->name, ==, "V");
+	g_assert_cmpint (((OxFuncParam *) cf->table_cols->items[1])->mode, ==, 3);
+	g_assert_cmpint (cf->strict, ==, 0);
+	g_assert_cmpstr (cf->body, ==, "select 1, 'a'");
+
+	cf = (OxCreateFunctionStmt *) parse ("CREATE PROCEDURE p(INOUT x int, OUT y text) LANGUAGE sql AS $$ select 1 $$");
+	g_assert_true (cf->is_procedure);
+	g_assert_null (cf->returns);
+
+	OxCallStmt *cs = (OxCallStmt *) parse ("CALL s.p(1, y => 'a', x := 2)");
+	g_assert_cmpint (cs->node.tag, ==, OX_N_CALL);
+	g_assert_cmpint (cs->call->name->n, ==, 2);
+	g_assert_cmpint (cs->call->args->n, ==, 3);
+	g_assert_null (cs->call->argnames->items[0]);
+	g_assert_cmpstr (cs->call->argnames->items[1], ==, "y");
+	g_assert_cmpstr (cs->call->argnames->items[2], ==, "x");
+
+	OxDoStmt *ds = (OxDoStmt *) parse ("DO LANGUAGE lua $$ return 1 $$");
+	g_assert_cmpstr (ds->language, ==, "lua");
+	g_assert_cmpstr (ds->body, ==, " return 1 ");
+	ds = (OxDoStmt *) parse ("DO $$ BEGIN END $$ LANGUAGE plsql");
+	g_assert_cmpstr (ds->language, ==, "plsql");
+
+	OxDropStmt *dr = (OxDropStmt *) parse ("DROP FUNCTION IF EXISTS f, g(int, OUT text), h() CASCADE");
+	g_assert_cmpint (dr->type, ==, OX_OBJ_FUNCTION);
+	g_assert_true (dr->if_exists);
+	g_assert_cmpint (dr->names->n, ==, 3);
+	g_assert_null (dr->argtypes->items[0]);
+	g_assert_cmpint (((OxList *) dr->argtypes->items[1])->n, ==, 2);
+	g_assert_cmpint (((OxList *) dr->argtypes->items[2])->n, ==, 0);
+	dr = (OxDropStmt *) parse ("drop procedure p");
+	g_assert_cmpint (dr->type, ==, OX_OBJ_PROCEDURE);
+	dr = (OxDropStmt *) parse ("drop routine r(text)");
+	g_assert_cmpint (dr->type, ==, OX_OBJ_ROUTINE);
+
+	OxSelectStmt *sel = (OxSelectStmt *) parse ("select * from s.f(1, b => 2) as x (a, b) join t on true");
+	OxJoinExpr *j = sel->from->items[0];
+	OxRangeFunction *rf = (OxRangeFunction *) j->larg;
+	g_assert_cmpint (rf->node.tag, ==, OX_N_RANGEFUNCTION);
+	g_assert_cmpstr (rf->alias, ==, "x");
+	g_assert_cmpint (rf->colnames->n, ==, 2);
+	g_assert_cmpstr (rf->call->argnames->items[1], ==, "b");
+
+	assert_error ("select f(a => 1, 2)", "42601", "positional argument cannot follow named argument", 18);
+	assert_error ("DO LANGUAGE plsql", "42601", "no inline code specified", 1);
+	assert_error ("CREATE FUNCTION f() RETURNS int AS 'a', 'b'", "0A000", NULL, 41);
+	assert_error ("CREATE FUNCTION f() RETURNS int RETURN 1", "0A000", NULL, 33);
+	/* routine words stay usable as names */
+	parse ("select function, procedure, language, call, returns from t");
 }
 
 static void
@@ -1879,6 +1971,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/parser/errors/sqlite-syntax", test_sqlite_syntax_rejected);
 	g_test_add_func ("/engine/parser/corpus/sqllogictest", test_corpus);
 	g_test_add_func ("/engine/parser/fuzz-regressions", test_fuzz_regressions);
+	g_test_add_func ("/engine/parser/routines", test_routines);
 	int rc = g_test_run ();
 	if (arena)
 		ox_arena_free (arena);
