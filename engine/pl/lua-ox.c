@@ -178,7 +178,8 @@ current_call (lua_State *L, OxLuaRoutine *st, const char *what)
 typedef struct OxLuaCursor {
 	OxSpiCursor *cur;        /* NULL once closed (or before it opened) */
 	OxSpiPlan   *plan;       /* owned by st->plans */
-	const char  *sql;        /* its text, owned by st->plans too (for error context) */
+	const char  *sql;        /* its text, for error context: kept with the plan, or in arena */
+	bool         owns_plan;  /* plan is not cached: freed with the cursor */
 	OxLuaCall   *call;       /* the call that opened it; NULL once closed */
 	OxArena     *arena;      /* parameter values (live while the cursor is open) */
 	OxArena     *row_arena;  /* one row's converted values, reset per fetch */
@@ -203,6 +204,11 @@ cursor_close (OxLuaRoutine *st, OxLuaCursor *k)
 		g_ptr_array_remove_fast (k->call->cursors, k);
 		k->call = NULL;
 	}
+	if (k->owns_plan) {
+		k->owns_plan = false;
+		ox_spi_free (k->plan);
+	}
+	k->plan = NULL;
 	g_clear_pointer (&k->arena, ox_arena_free);
 	g_clear_pointer (&k->row_arena, ox_arena_free);
 }
@@ -246,12 +252,21 @@ datum_param_type (const OxLuaDatum *d)
 	return (OxType) { datum_is_int4 (d) ? OX_T_INT4 : ids[d->kind], -1 };
 }
 
+/* Plans kept per compiled routine.  A routine that builds its SQL text
+ * ('select ' .. i) would otherwise keep one plan per text for the whole
+ * session; past this many, new texts get a plan of their own that is
+ * freed after use. */
+#define OX_LUA_MAX_PLANS 256
+
 /* The plan for sql with nd arguments of the kinds in d (prepared on first
- * use).  Engine half: raises. */
+ * use).  *cached_sql gets the text kept with a cached plan; *owned is set
+ * when the plan is not cached and the caller must ox_spi_free it (then
+ * *cached_sql is sql itself).  Engine half: raises. */
 static OxSpiPlan *
 get_plan (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd,
-          const char **cached_sql)
+          const char **cached_sql, bool *owned)
 {
+	*owned = false;
 	GString *key = g_string_sized_new (strlen (sql) + (size_t) nd + 1);
 	for (int i = 0; i < nd; i++)
 		g_string_append_c (key, datum_kind_letter (&d[i]));
@@ -266,6 +281,18 @@ get_plan (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDat
 	OxType ptypes[nd > 0 ? nd : 1];
 	for (int i = 0; i < nd; i++)
 		ptypes[i] = datum_param_type (&d[i]);
+	if (g_hash_table_size (st->plans) >= OX_LUA_MAX_PLANS) {
+		g_string_free (key, TRUE);
+		OX_TRY {
+			p = ox_spi_prepare (s, sql, NULL, nd, ptypes);
+		} OX_CATCH {
+			ox_error_add_context ("SQL statement \"%s\"", sql);
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+		*cached_sql = sql;
+		*owned = true;
+		return p;
+	}
 	OX_TRY {
 		p = ox_spi_prepare (s, sql, NULL, nd, ptypes);
 	} OX_CATCH {
@@ -321,8 +348,12 @@ static void
 open_statement (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd,
                 OxLuaCursor *k)
 {
-	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &k->sql);
+	bool owned;
+	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &k->sql, &owned);
 	k->plan = p;
+	k->owns_plan = owned;
+	if (owned)
+		k->sql = ox_arena_strdup (k->arena, sql);
 	OX_TRY {
 		int np;
 		OxValue *params = bind_params (s, p, d, nd, k->arena, &np);
@@ -448,7 +479,8 @@ static int64_t
 exec_statement (OxLuaRoutine *st, struct OxSession *s, const char *sql, const OxLuaDatum *d, int nd)
 {
 	const char *cached_sql;
-	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &cached_sql);
+	bool owned;
+	OxSpiPlan *p = get_plan (st, s, sql, d, nd, &cached_sql, &owned);
 	OxArena *volatile a = ox_arena_new ();
 	volatile int64_t n = 0;
 	OX_TRY {
@@ -458,9 +490,13 @@ exec_statement (OxLuaRoutine *st, struct OxSession *s, const char *sql, const Ox
 	} OX_CATCH {
 		ox_arena_free (a);
 		ox_error_add_context ("SQL statement \"%s\"", cached_sql);
+		if (owned)
+			ox_spi_free (p);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	ox_arena_free (a);
+	if (owned)
+		ox_spi_free (p);
 	return n;
 }
 

@@ -216,6 +216,16 @@ test_query_rows_exec (Fx *fx, gconstpointer data)
 		" local e = ox.query('select $1::int is null as v', ox.null)[1].v"
 		" local f = ox.query('select $1 as v', 5000000000)[1].v"
 		" return table.concat({math.type(a), math.type(b), c, tostring(d), tostring(e), f}, ' ') $$;"
+		/* more distinct texts than the plan cache keeps: the rest get plans
+		 * of their own, freed after use (and after an error) */
+		"CREATE FUNCTION dyn(n int) RETURNS int LANGUAGE lua AS $$"
+		" local s = 0"
+		" for i = 1, n do"
+		"   for r in ox.rows('select ' .. i .. ' as v') do s = s + r.v end"
+		"   s = s + ox.exec('select ' .. i)"
+		"   pcall(ox.exec, 'select 1/0 + ' .. i)"
+		" end"
+		" return s $$;"
 		"CREATE FUNCTION missing() RETURNS int LANGUAGE lua AS $$ return ox.query('select $2', 1) $$;"
 		"CREATE FUNCTION ptab() RETURNS int LANGUAGE lua AS $$ return ox.exec('select $1', {}) $$;");
 	assert_q1 (fx, "SELECT q()", "1=a/2,2=b/2,3=NULL/2");
@@ -224,6 +234,8 @@ test_query_rows_exec (Fx *fx, gconstpointer data)
 	assert_q1 (fx, "SELECT v FROM t WHERE id = 3", "z");
 	assert_q1 (fx, "SELECT ex()", "2");
 	assert_q1 (fx, "SELECT count(*) FROM t WHERE id >= 10 AND (v = 'x' OR v IS NULL)", "2");
+	assert_q1 (fx, "SELECT dyn(300)", "45450");
+	assert_q1 (fx, "SELECT dyn(300)", "45450");
 	assert_q1 (fx, "SELECT kinds(1)", "integer float str true true 5000000000");
 	OxError e = expect_error (fx, "SELECT missing()", "42P02");
 	ox_error_clear (&e);
@@ -727,6 +739,16 @@ test_trigger (Fx *fx, gconstpointer data)
 	got = call_direct (fx, r, &td, a);
 	assert_contains (got, "ERROR 42804 a row trigger function must return a table");
 	g_free (got);
+
+	/* an event trigger sees ox.event and ox.tag */
+	OxRoutine *ev = routine_new (a, "evfn", "ox.log('notice', '%s %s', ox.event, ox.tag)");
+	ev->retkind = OX_RET_EVENT_TRIGGER;
+	OxEventTriggerData ed = { .event = "ddl_command_end", .tag = "CREATE TABLE" };
+	void *form = ox_lang_lua.compile (fx->s, ev);
+	OxPlCall ec = { .session = fx->s, .routine = ev, .arena = a, .event = &ed, .depth = 1 };
+	ox_lang_lua.call (form, &ec);
+	ox_lang_lua.free (form);
+	assert_contains (fx->notices->str, "NOTICE: ddl_command_end CREATE TABLE\n");
 
 	/* outside a trigger ox.new is nil */
 	OxRoutine *plain = routine_new (a, "plainfn", "if ox.new ~= nil or ox.op ~= nil then error('leak') end");
