@@ -588,11 +588,22 @@ ox_next_fn (lua_State *L)
 	return 0;
 }
 
+/* A pcall's subtransaction mark means nothing in the next transaction,
+ * so, as PostgreSQL refuses COMMIT inside an EXCEPTION block, we refuse
+ * it inside pcall. */
+static void
+refuse_in_pcall (lua_State *L, OxLuaRoutine *st)
+{
+	if (st->pcall_depth > 0)
+		ox_lua_error (L, "2D000", "cannot commit or roll back inside pcall");
+}
+
 static int
 ox_commit_fn (lua_State *L)
 {
 	OxLuaRoutine *st = ox_lua_routine (L);
 	OxLuaCall *lc = current_call (L, st, "ox.commit");
+	refuse_in_pcall (L, st);
 	OX_LUA_ENGINE (st, L, ox_spi_commit (lc->pl));
 	return 0;
 }
@@ -602,6 +613,7 @@ ox_rollback_fn (lua_State *L)
 {
 	OxLuaRoutine *st = ox_lua_routine (L);
 	OxLuaCall *lc = current_call (L, st, "ox.rollback");
+	refuse_in_pcall (L, st);
 	OX_LUA_ENGINE (st, L, ox_spi_rollback (lc->pl));
 	return 0;
 }
@@ -707,7 +719,9 @@ sandbox_pcall (lua_State *L)
 	luaL_checkany (L, 1);
 	guint mark = 0;
 	bool sub = pcall_begin (L, st, &mark);
+	st->pcall_depth += sub;
 	int status = lua_pcall (L, lua_gettop (L) - 1, LUA_MULTRET, 0);
+	st->pcall_depth -= sub;
 	return pcall_finish (L, st, status, sub, mark, 1);
 }
 
@@ -721,7 +735,9 @@ sandbox_xpcall (lua_State *L)
 	bool sub = pcall_begin (L, st, &mark);
 	lua_pushvalue (L, 1);
 	lua_rotate (L, 3, 1);  /* f, msgh, f, args... */
+	st->pcall_depth += sub;
 	int status = lua_pcall (L, n - 2, LUA_MULTRET, 2);
+	st->pcall_depth -= sub;
 	return pcall_finish (L, st, status, sub, mark, 3);
 }
 

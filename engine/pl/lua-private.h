@@ -70,6 +70,7 @@ typedef struct OxLuaRoutine {
 	lua_State  *running;      /* the thread whose C function is inside the engine right now
 	                             (a nested call of this routine runs on it), or NULL */
 	int         depth;        /* calls active on this state */
+	int         pcall_depth;  /* pcalls running with a subtransaction (ox.commit refuses) */
 	bool        debugger;     /* a debugger wants line events: always false until debug.h exists */
 } OxLuaRoutine;
 

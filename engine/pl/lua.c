@@ -602,15 +602,19 @@ table_to_row (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc, int tidx, int n, co
 	tidx = lua_absindex (L, tidx);
 	OxLuaDatum *d = OX_NEW_N (a, OxLuaDatum, n > 0 ? n : 1);
 	for (int i = 0; i < n; i++) {
+		/* Raw access: no __index code may run (and change the table) while
+		 * the strings read so far are only anchored by it. */
 		int t = LUA_TNIL;
-		if (names && names[i])
-			t = lua_getfield (L, tidx, names[i]);
+		if (names && names[i]) {
+			lua_pushstring (L, names[i]);
+			t = lua_rawget (L, tidx);
+		} else {
+			lua_pushnil (L);
+		}
 		if (t == LUA_TNIL && positional) {
 			lua_pop (L, 1);
 			lua_rawgeti (L, tidx, i + 1);
 		}
-		/* A string stays anchored by the table: no Lua code runs until the
-		 * conversion below is done. */
 		ox_lua_datum_from_lua (L, st, -1, &d[i], ox_type_name (types[i].id));
 		lua_pop (L, 1);
 	}
@@ -735,7 +739,8 @@ store_results (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc, int first, int nre
 		if (nres == 1 && lua_type (L, first) == LUA_TTABLE) {
 			/* Only the keys present replace the defaults. */
 			for (int k = 0; k < r->nresult; k++) {
-				int t = lua_getfield (L, first, r->result_names[k]);
+				lua_pushstring (L, r->result_names[k]);
+				int t = lua_rawget (L, first);
 				if (t == LUA_TNIL) {
 					lua_pop (L, 1);
 					t = lua_rawgeti (L, first, k + 1);

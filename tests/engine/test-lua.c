@@ -520,7 +520,13 @@ test_procedures (Fx *fx, gconstpointer data)
 		"CREATE TABLE pt (x int);"
 		"CREATE PROCEDURE txn() LANGUAGE lua AS $$"
 		" ox.exec('insert into pt values (1)') ox.commit()"
-		" ox.exec('insert into pt values (2)') ox.rollback() $$;");
+		" ox.exec('insert into pt values (2)') ox.rollback() $$;"
+		"CREATE PROCEDURE txn_in_pcall() LANGUAGE lua AS $$"
+		" local ok, err = pcall(ox.commit) if not ok then error(err) end $$;"
+		"CREATE FUNCTION dml_query() RETURNS text LANGUAGE lua AS $$"
+		" local none = ox.query('insert into pt values (7)')"
+		" local back = ox.query('insert into pt values (8), (9) returning x * 2 as y')"
+		" return #none .. ' ' .. back[1].y .. ' ' .. back[2].y $$;");
 	char *rows = ox_test_query (fx->s, "CALL named(5, NULL)");
 	g_assert_cmpstr (rows, ==, "5|got 5\n");
 	g_free (rows);
@@ -532,6 +538,8 @@ test_procedures (Fx *fx, gconstpointer data)
 	g_free (rows);
 	OxError e = expect_error (fx, "CALL toomany(NULL::int)", "42804");
 	ox_error_clear (&e);
+	e = expect_error (fx, "CALL txn_in_pcall()", "2D000");
+	ox_error_clear (&e);
 	ox_test_exec (fx->s, "CALL txn()");
 	assert_q1 (fx, "SELECT string_agg(x::text, ',') FROM pt", "1");
 	/* inside a transaction block, COMMIT is refused */
@@ -539,6 +547,8 @@ test_procedures (Fx *fx, gconstpointer data)
 	e = expect_error (fx, "CALL txn()", "2D000");
 	ox_error_clear (&e);
 	ox_test_exec (fx->s, "ROLLBACK");
+	assert_q1 (fx, "SELECT dml_query()", "0 16 18");
+	assert_q1 (fx, "SELECT string_agg(x::text, ',' ORDER BY x) FROM pt", "1,7,8,9");
 }
 
 /* ---- direct calls: set-returning functions and triggers ------------------------------------- */
