@@ -78,10 +78,11 @@
 
 #define OX_LUA_DEFAULT_MAX_INSTRUCTIONS  INT64_C (100000000)
 #define OX_LUA_DEFAULT_MAX_MEMORY        ((int64_t) 64 * 1024 * 1024)
-/* Instructions between two count-hook ticks: a tick costs about as much
- * as a few dozen instructions (it also looks for a cancel), so ticking
- * every 10000 keeps the overhead well under 1% while a cancel still
- * lands within microseconds. */
+/* Instructions between two count-hook ticks.  Measured with callgrind on
+ * a 3M-iteration loop (9M VM instructions): a tick costs ~200 machine
+ * instructions, so at 10000 the hook adds 0.025% (724.12M against 723.94M
+ * machine instructions without ticks), while a cancel still lands within
+ * tens of microseconds. */
 #define OX_LUA_INSN_STEP                 10000
 
 /* ---- memory: the state's allocator ------------------------------------------------------- */
