@@ -173,6 +173,49 @@ replay_routine (Replay *rp, OxTxn *t, OxReader *r)
 }
 
 static void
+replay_trigger (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxTable *tab = table_by_oid (rp->db, ox_get_u32 (r));
+	OxArena *a = ox_catalog_arena_new ();
+	OxTrigger *tg = OX_NEW (a, OxTrigger);
+	tg->obj.kind = OX_KIND_TRIGGER;
+	tg->obj.oid = oid;
+	tg->obj.name = g_strdup (ox_get_str (r, a));
+	tg->obj.arena = a;
+	tg->table = tab;
+	tg->obj.schema = tab ? tab->obj.schema : NULL;
+	tg->timing = ox_get_u8 (r);
+	tg->events = ox_get_u8 (r);
+	uint8_t flags = ox_get_u8 (r);
+	tg->for_each_row = flags & 1;
+	tg->enabled = (flags & 2) != 0;
+	tg->nupdate_cols = ox_get_u16 (r);
+	tg->update_cols = OX_NEW_N (a, int, tg->nupdate_cols + 1);
+	for (int i = 0; i < tg->nupdate_cols; i++)
+		tg->update_cols[i] = ox_get_u16 (r);
+	char *w = ox_get_str (r, a);
+	if (*w && !r->bad) {
+		tg->when_src = w;
+		tg->when_expr = ox_parse_expr_src (a, w);
+	}
+	uint32_t fs = ox_get_u32 (r);
+	tg->func_schema = fs ? schema_by_oid (rp->db, fs) : NULL;
+	tg->func_name = ox_get_str (r, a);
+	tg->nargs = ox_get_u16 (r);
+	tg->args = OX_NEW_N (a, const char *, tg->nargs + 1);
+	for (int i = 0; i < tg->nargs; i++)
+		tg->args[i] = ox_get_str (r, a);
+	if (!tab || r->bad || (fs && !tg->func_schema)) {
+		r->bad = true;
+		g_free (tg->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	ox_catalog_register (rp->db->catalog, t, &tg->obj);
+}
+
+static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
 	uint32_t oid = ox_get_u32 (r);
@@ -296,6 +339,9 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_ROUTINE:
 				replay_routine (rp, t, &r);
+				break;
+			case OX_REDO_TRIGGER:
+				replay_trigger (rp, t, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

@@ -26,6 +26,7 @@
 #include "storage/file.h"
 #include "storage/wal.h"
 #include "pl/routine.h"
+#include "pl/trigger.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -1706,6 +1707,7 @@ drop_table_obj (Ddl *d, OxTable *t)
 	for (guint i = 0; i < ixs->len; i++)
 		ox_catalog_drop (d->c, d->t, ixs->pdata[i]);
 	g_ptr_array_unref (ixs);
+	ox_triggers_drop_for_table (d->s, t);
 	ox_catalog_drop (d->c, d->t, &t->obj);
 }
 
@@ -1761,6 +1763,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 {
 	if (ds->type == OX_OBJ_FUNCTION || ds->type == OX_OBJ_PROCEDURE || ds->type == OX_OBJ_ROUTINE) {
 		ox_ddl_drop_routines (d->s, d->x, ds);
+		return;
+	}
+	if (ds->type == OX_OBJ_TRIGGER) {
+		ox_ddl_drop_trigger (d->s, d->x, ds);
 		return;
 	}
 	ox_txn_lock_ddl (d->t);
@@ -1858,6 +1864,8 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 		ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
 		if (ox_cat_dropped_latest (&t->obj, d->t))
 			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+		OxTrigSet *trig = ox_triggers_for (d->x, t, OX_TRIG_TRUNCATE, d->x->arena);
+		ox_trigset_before_statement (d->x, trig, NULL);
 		/* Delete every row version we can see, waiting for writers as any
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
 		ox_txn_next_cid (d->t);
@@ -1888,6 +1896,10 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 				}
 			}
 		}
+		if (trig) {
+			ox_trigset_after_statement (d->x, trig, NULL);
+			ox_trigset_reset (trig);
+		}
 	}
 }
 
@@ -1912,12 +1924,15 @@ utility_tag (OxNode *n)
 		case OX_OBJ_FUNCTION: return "DROP FUNCTION";
 		case OX_OBJ_PROCEDURE: return "DROP PROCEDURE";
 		case OX_OBJ_ROUTINE: return "DROP ROUTINE";
+		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
 		return ((OxCreateFunctionStmt *) n)->is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION";
 	case OX_N_CALL: return "CALL";
 	case OX_N_DO: return "DO";
+	case OX_N_CREATE_TRIGGER: return "CREATE TRIGGER";
+	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
 	default: return "???";
 	}
 }
@@ -2270,6 +2285,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_CREATE_FUNCTION:
 		ox_ddl_create_function (s, x, (OxCreateFunctionStmt *) ast, st->sql);
+		break;
+	case OX_N_CREATE_TRIGGER:
+		ox_ddl_create_trigger (s, x, (OxCreateTriggerStmt *) ast);
+		break;
+	case OX_N_ALTER_TRIGGER:
+		ox_ddl_alter_trigger (s, x, (OxAlterTriggerStmt *) ast);
 		break;
 	case OX_N_CALL: {
 		OxExpr **args = NULL;

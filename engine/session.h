@@ -78,6 +78,9 @@ typedef struct OxSession {
 	int          call_depth;    /* routines running on this session now */
 	struct OxPlCall *nonatomic_call; /* the CALL/DO that may COMMIT, or NULL */
 	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
+	int          trigger_depth; /* triggers firing on this session now */
+	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
+	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;
 
 /* checkpoint.c */

@@ -146,8 +146,26 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 		}
 		return 1;
 	}
-	case OX_KIND_TRIGGER:
-		return 0;
+	case OX_KIND_TRIGGER: {
+		OxTrigger *tg = (OxTrigger *) o;
+		ox_put_u8 (out, OX_REDO_TRIGGER);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, tg->table->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_u8 (out, (uint8_t) tg->timing);
+		ox_put_u8 (out, (uint8_t) tg->events);
+		ox_put_u8 (out, (uint8_t) ((tg->for_each_row ? 1 : 0) | (tg->enabled ? 2 : 0)));
+		ox_put_u16 (out, (uint16_t) tg->nupdate_cols);
+		for (int i = 0; i < tg->nupdate_cols; i++)
+			ox_put_u16 (out, (uint16_t) tg->update_cols[i]);
+		ox_put_str (out, tg->when_src);
+		ox_put_u32 (out, tg->func_schema ? tg->func_schema->obj.oid : 0);
+		ox_put_str (out, tg->func_name);
+		ox_put_u16 (out, (uint16_t) tg->nargs);
+		for (int i = 0; i < tg->nargs; i++)
+			ox_put_str (out, tg->args[i]);
+		return 1;
+	}
 	case OX_KIND_INDEX: {
 		OxIndex *ix = (OxIndex *) o;
 		ox_put_u8 (out, OX_REDO_INDEX);
@@ -331,6 +349,29 @@ ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool
 			g_ptr_array_add (out, o);
 	}
 	g_rw_lock_reader_unlock (&c->lock);
+	return out;
+}
+
+static int
+trigger_name_cmp (gconstpointer a, gconstpointer b)
+{
+	const OxCatObject *x = *(OxCatObject *const *) a, *y = *(OxCatObject *const *) b;
+	return strcmp (x->name, y->name);
+}
+
+GPtrArray *
+ox_catalog_table_triggers (OxCatalog *c, OxTxn *t, OxTable *tab, bool latest)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	VisFn vis = latest ? latest_visible : ox_cat_visible;
+	g_rw_lock_reader_lock (&c->lock);
+	for (guint i = 0; i < c->objects->len; i++) {
+		OxCatObject *o = c->objects->pdata[i];
+		if (o->kind == OX_KIND_TRIGGER && ((OxTrigger *) o)->table == tab && vis (o, t))
+			g_ptr_array_add (out, o);
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	g_ptr_array_sort (out, trigger_name_cmp);
 	return out;
 }
 

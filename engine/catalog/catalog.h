@@ -154,6 +154,27 @@ typedef struct OxRoutine {
 	char         *signature;    /* "name(integer, text)" for messages (obj.arena) */
 } OxRoutine;
 
+/* A trigger on a table (or an INSTEAD OF trigger on a view).  The
+ * function is found by name when the trigger fires, so CREATE OR REPLACE
+ * FUNCTION changes what an existing trigger runs, as in PostgreSQL.
+ * ALTER TABLE ... ENABLE/DISABLE TRIGGER registers a new version. */
+typedef struct OxTrigger {
+	OxCatObject  obj;          /* kind OX_KIND_TRIGGER; schema = the table's */
+	OxTable     *table;
+	int          timing;       /* OxTrigTiming (ast.h) */
+	int          events;       /* OX_TRIG_* bits */
+	bool         for_each_row;
+	bool         enabled;
+	int          nupdate_cols; /* UPDATE OF: table column numbers */
+	int         *update_cols;
+	const char  *when_src;     /* WHEN condition source, or NULL */
+	OxNode      *when_expr;    /* parsed (obj.arena) */
+	OxSchema    *func_schema;  /* NULL: search_path at firing time */
+	const char  *func_name;
+	int          nargs;        /* TG_ARGV */
+	const char **args;
+} OxTrigger;
+
 typedef struct OxCatalog OxCatalog;
 
 OxCatalog *ox_catalog_new (OxTxnMgr *mgr);
@@ -182,6 +203,8 @@ GPtrArray *ox_catalog_list (OxCatalog *c, OxTxn *t, int kind);
 /* Routines named 'name' (in schema s, or any schema when s is NULL),
  * visible to t; 'latest' uses the DDL rules (newest committed or own). */
 GPtrArray *ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* Triggers of a table visible to t ('latest': DDL rules), sorted by name. */
+GPtrArray *ox_catalog_table_triggers (OxCatalog *c, OxTxn *t, OxTable *tab, bool latest);
 /* Fill a routine's derived fields (nin, result row shape, signature) from
  * its arguments and return kind; for CREATE and for replay alike. */
 void ox_routine_finish (OxRoutine *r);

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE 1
 #include "exec.h"
 #include "pl/pl.h"
+#include "pl/trigger.h"
 #include "base/error.h"
 #include "base/numeric.h"
 #include "session.h"
@@ -2006,7 +2007,30 @@ typedef struct ModifyOp {
 	OxValue  *tmprow;
 	OxArena  *tmp;
 	bool      done;
+	OxTrigSet *trig;     /* NULL: the table has no triggers for this event */
+	bool     *set_cols;  /* UPDATE: columns assigned (UPDATE OF triggers) */
+	bool      after_row; /* AFTER ROW triggers exist: queue rows */
+	bool      finished;  /* AFTER STATEMENT triggers have run */
 } ModifyOp;
+
+void
+ox_op_modify_set_triggers (OxOp *op, OxTrigSet *ts, bool *set_cols)
+{
+	ModifyOp *m = (ModifyOp *) op;
+	m->trig = ts;
+	m->set_cols = set_cols;
+	m->after_row = ox_trigset_has_row (ts, false);
+}
+
+/* The statement's rows are all written: AFTER triggers. */
+static void
+modify_finish (ModifyOp *m, OxExec *x)
+{
+	if (m->trig && !m->finished) {
+		m->finished = true;
+		ox_trigset_after_statement (x, m->trig, m->set_cols);
+	}
+}
 
 static void
 failing_row (GString *s, OxArena *a, OxExec *x, const OxValue *row, int n)
@@ -2072,13 +2096,20 @@ modify_open (OxOp *op, OxExec *x)
 	if (!m->tmp)
 		m->tmp = ox_arena_new ();
 	m->done = false;
+	m->finished = false;
 	x->in_dml = true;
+	if (m->trig) {
+		ox_trigset_reset (m->trig);
+		ox_trigset_before_statement (x, m->trig, m->set_cols);
+	}
 }
 
 static void
 modify_close (OxOp *op, OxExec *x)
 {
-	g_clear_pointer (&((ModifyOp *) op)->tmp, ox_arena_free);
+	ModifyOp *m = (ModifyOp *) op;
+	g_clear_pointer (&m->tmp, ox_arena_free);
+	ox_trigset_reset (m->trig);
 }
 
 static OxValue *
@@ -2110,6 +2141,13 @@ insert_next (OxOp *op, OxExec *x)
 		for (int c = 0; c < t->ncols; c++)
 			if (m->newrow[c].null)
 				m->newrow[c] = ox_null (t->cols[c].type.id);
+		if (m->trig && ox_trigset_has_row (m->trig, true)) {
+			OxValue *r = ox_trigset_before_row (x, m->trig, m->newrow, NULL, NULL, m->tmp);
+			if (!r)
+				continue;  /* a BEFORE trigger skipped the row */
+			if (r != m->newrow)
+				memcpy (m->newrow, r, sizeof (OxValue) * (size_t) t->ncols);
+		}
 		check_row (m, x, m->newrow);
 		uint64_t rowid, wait_id = 0;
 		for (;;) {
@@ -2119,9 +2157,12 @@ insert_next (OxOp *op, OxExec *x)
 			ox_txn_wait_for (x->txn, wait_id);
 		}
 		x->changes++;
+		if (m->after_row)
+			ox_trigset_queue_after_row (x, m->trig, m->newrow, NULL);
 		if (m->nret)
 			RETURN_ROW (op, returning_row (m, x, m->newrow));
 	}
+	modify_finish (m, x);
 	return NULL;
 }
 
@@ -2157,8 +2198,10 @@ modify_next (OxOp *op, OxExec *x)
 	bool is_update = op->kind == OX_OP_UPDATE;
 	for (;;) {
 		OxValue *row = op->left->next (op->left, x);
-		if (!row)
+		if (!row) {
+			modify_finish (m, x);
 			return NULL;
+		}
 		ox_arena_reset (m->tmp);
 		uint64_t rowid = (uint64_t) row[m->colpos[t->ncols]].v.i;
 		OxTuple *seen = (OxTuple *) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
@@ -2176,14 +2219,26 @@ modify_next (OxOp *op, OxExec *x)
 					if (m->newrow[c].null)
 						m->newrow[c] = ox_null (t->cols[c].type.id);
 				}
+				if (m->trig && ox_trigset_has_row (m->trig, true)) {
+					OxValue *r = ox_trigset_before_row (x, m->trig, m->newrow, seen->vals, m->set_cols, m->tmp);
+					if (!r)
+						break;  /* skipped by a BEFORE trigger */
+					if (r != m->newrow)
+						memcpy (m->newrow, r, sizeof (OxValue) * (size_t) t->ncols);
+				}
 				check_row (m, x, m->newrow);
 				vals = m->newrow;
+			} else if (m->trig && ox_trigset_has_row (m->trig, true)) {
+				if (!ox_trigset_before_row (x, m->trig, NULL, seen->vals, NULL, m->tmp))
+					break;
 			}
 			uint64_t wait_id = 0;
 			OxTuple *latest = NULL;
 			OxWriteResult r = ox_table_update (x->txn, t->data, rowid, seen, vals, &wait_id, &latest);
 			if (r == OX_WRITE_OK) {
 				x->changes++;
+				if (m->after_row)
+					ox_trigset_queue_after_row (x, m->trig, is_update ? m->newrow : NULL, seen->vals);
 				if (m->nret) {
 					/* RETURNING sees the input row (FROM/USING tables
 					 * included) with the result table's columns holding

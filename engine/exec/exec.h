@@ -42,6 +42,9 @@ OxOp *ox_op_seqscan_new (OxExec *x, OxArena *a, OxTable *t, const char *alias, b
 OxOp *ox_op_indexscan_new (OxExec *x, OxArena *a, OxTable *t, OxIndex *ix, const char *alias, int neq,
                            bool has_lo, bool lo_incl, bool has_hi, bool hi_incl, bool emit_ctid);
 OxOp *ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char *alias, const char *view);
+/* Triggers for an INSERT/UPDATE/DELETE operator (NULL: none). */
+struct OxTrigSet;
+void  ox_op_modify_set_triggers (OxOp *op, struct OxTrigSet *ts, bool *set_cols);
 /* A stored function in FROM: calls it at open (and rescan) and returns
  * the rows it produced. */
 OxOp *ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *alias);

@@ -18,6 +18,7 @@
  *     context line per routine level (ox_error_add_context).
  */
 #include "pl/routine.h"
+#include "pl/trigger.h"
 #include "session.h"
 #include "base/error.h"
 #include "base/cast.h"
@@ -136,6 +137,8 @@ void
 ox_routine_cache_clear (OxSession *s)
 {
 	g_clear_pointer (&s->routine_cache, g_hash_table_unref);
+	g_clear_pointer (&s->trigger_when, g_hash_table_unref);
+	g_clear_pointer (&s->trigger_hooks, g_ptr_array_unref);
 }
 
 void *
@@ -587,6 +590,24 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 		if (!kind_matches (r, ds->type))
 			ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "%s is not a %s", r->signature,
 			          ds->type == OX_OBJ_FUNCTION ? "function" : "procedure");
+		GPtrArray *deps = ox_triggers_using_function (s, r);
+		if (deps->len && !ds->cascade) {
+			OxTrigger *tg = deps->pdata[0];
+			char detail[300];
+			g_snprintf (detail, sizeof detail, "trigger %s on table %s depends on function %s", tg->obj.name,
+			            tg->table->obj.name, r->signature);
+			g_ptr_array_unref (deps);
+			ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, rv->node.loc + 1, detail,
+			               "Use DROP ... CASCADE to drop the dependent objects too.",
+			               "cannot drop function %s because other objects depend on it", r->signature);
+		}
+		for (guint k = 0; k < deps->len; k++) {
+			OxTrigger *tg = deps->pdata[k];
+			ox_session_notice (s, "00000", "drop cascades to trigger %s on table %s", tg->obj.name,
+			                   tg->table->obj.name);
+			ox_catalog_drop (cat, t, deps->pdata[k]);
+		}
+		g_ptr_array_unref (deps);
 		ox_catalog_drop (cat, t, &r->obj);
 	}
 }

@@ -22,6 +22,7 @@
  * tests depend on that.
  */
 #include "plan.h"
+#include "pl/trigger.h"
 #include "exec/exec.h"
 #include "base/error.h"
 
@@ -1058,7 +1059,9 @@ plan_dml (Planner *p, OxQuery *q)
 		OxExpr **defaults = OX_NEW_N (p->a, OxExpr *, t->ncols);
 		for (int c = 0; c < t->ncols; c++)
 			defaults[c] = fix (p, q->set_exprs[c], layout_empty (p));
-		return ox_op_insert_new (p->x, p->a, t, src, q->insert_cols, q->ninsert_cols, defaults, checks, ret, nret);
+		OxOp *ins = ox_op_insert_new (p->x, p->a, t, src, q->insert_cols, q->ninsert_cols, defaults, checks, ret, nret);
+		ox_op_modify_set_triggers (ins, ox_triggers_for (p->x, t, OX_TRIG_INSERT, p->a), NULL);
+		return ins;
 	}
 	Layout *L;
 	OxOp *src = plan_select (p, q, q->result_rt, &L);
@@ -1098,8 +1101,17 @@ plan_dml (Planner *p, OxQuery *q)
 		for (int c = 0; c < t->ncols; c++)
 			sets_single[c] = fix (p, q->set_exprs[c], SL);
 	}
-	return ox_op_modify_new (p->x, p->a, q->cmd == OX_CMD_UPDATE ? OX_OP_UPDATE : OX_OP_DELETE, t, src, colpos,
-	                         sets, checks, ret, nret, single, recheck, sets_single);
+	OxOp *mod = ox_op_modify_new (p->x, p->a, q->cmd == OX_CMD_UPDATE ? OX_OP_UPDATE : OX_OP_DELETE, t, src, colpos,
+	                              sets, checks, ret, nret, single, recheck, sets_single);
+	OxTrigSet *ts = ox_triggers_for (p->x, t, q->cmd == OX_CMD_UPDATE ? OX_TRIG_UPDATE : OX_TRIG_DELETE, p->a);
+	bool *set_cols = NULL;
+	if (ts && q->cmd == OX_CMD_UPDATE) {
+		set_cols = OX_NEW_N (p->a, bool, t->ncols);
+		for (int c = 0; c < t->ncols; c++)
+			set_cols[c] = q->set_exprs[c] != NULL;
+	}
+	ox_op_modify_set_triggers (mod, ts, set_cols);
+	return mod;
 }
 
 OxOp *

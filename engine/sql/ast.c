@@ -79,6 +79,8 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_CALL: return "CALL";
 	case OX_N_DO: return "DO";
 	case OX_N_RANGEFUNCTION: return "function in FROM";
+	case OX_N_CREATE_TRIGGER: return "CREATE TRIGGER";
+	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
 	}
 	return "?";
 }

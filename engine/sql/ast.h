@@ -87,6 +87,8 @@ typedef enum OxNodeTag {
 	OX_N_CALL,
 	OX_N_DO,
 	OX_N_RANGEFUNCTION,
+	OX_N_CREATE_TRIGGER,
+	OX_N_ALTER_TRIGGER,   /* ALTER TABLE t ENABLE|DISABLE TRIGGER ... */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -477,13 +479,14 @@ typedef struct OxCreateViewStmt {
 
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
-	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE,
+	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER,
 } OxObjectType;
 
 typedef struct OxDropStmt {
 	OxNode       node;
 	OxObjectType type;
 	OxList      *names;     /* of OxRangeVar* (schema-qualified names; for SCHEMA only name is set) */
+	OxRangeVar  *on_table;  /* TRIGGER: DROP TRIGGER name ON table */
 	OxList      *argtypes;  /* FUNCTION/PROCEDURE/ROUTINE: per name, an OxList* of
 	                           OxFuncParam* (argument list as written), or NULL when
 	                           the name had no parentheses */
@@ -531,6 +534,33 @@ typedef struct OxCreateFunctionStmt {
 	                             NULL INPUT, -1 when not given */
 	bool        security_definer;
 } OxCreateFunctionStmt;
+
+/* Trigger events (bit mask) and timings. */
+enum { OX_TRIG_INSERT = 1, OX_TRIG_UPDATE = 2, OX_TRIG_DELETE = 4, OX_TRIG_TRUNCATE = 8 };
+typedef enum OxTrigTiming { OX_TRIG_BEFORE, OX_TRIG_AFTER, OX_TRIG_INSTEAD } OxTrigTiming;
+
+typedef struct OxCreateTriggerStmt {
+	OxNode        node;
+	bool          or_replace;
+	const char   *name;
+	OxTrigTiming  timing;
+	int           events;      /* OX_TRIG_* bits */
+	OxList       *update_cols; /* UPDATE OF a, b (char*); NULL if absent */
+	OxRangeVar   *table;
+	bool          for_each_row;
+	OxNode       *when;        /* WHEN (cond); NULL if absent */
+	const char   *when_src;
+	OxList       *func_name;   /* char*: 1 or 2 parts */
+	OxList       *args;        /* char*: the arguments as text (TG_ARGV) */
+} OxCreateTriggerStmt;
+
+/* ALTER TABLE t {ENABLE | DISABLE} TRIGGER {name | ALL | USER} */
+typedef struct OxAlterTriggerStmt {
+	OxNode      node;
+	OxRangeVar *table;
+	const char *name;          /* NULL for ALL / USER */
+	bool        enable;
+} OxAlterTriggerStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;

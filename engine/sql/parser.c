@@ -483,6 +483,7 @@ static OxList *parse_sort_list (Parser *p);
 static OxNode *parse_stmt (Parser *p);
 static OxNode *parse_func_call (Parser *p, OxList *name, int loc);
 static OxNode *parse_create_function (Parser *p, int loc, bool or_replace);
+static OxNode *parse_create_trigger (Parser *p, int loc, bool or_replace);
 static const char *source_since (Parser *p, int start);
 
 static OxNode *
@@ -2880,6 +2881,137 @@ parse_create_function (Parser *p, int loc, bool or_replace)
 	return &s->node;
 }
 
+/* CREATE [OR REPLACE] TRIGGER name {BEFORE | AFTER | INSTEAD OF}
+ *   event [OR ...] ON table [FOR [EACH] {ROW | STATEMENT}] [WHEN (cond)]
+ *   EXECUTE {FUNCTION | PROCEDURE} f(args) */
+static OxNode *
+parse_create_trigger (Parser *p, int loc, bool or_replace)
+{
+	OxCreateTriggerStmt *s = NEW (p, OxCreateTriggerStmt, OX_N_CREATE_TRIGGER, loc);
+	s->or_replace = or_replace;
+	advance (p);  /* TRIGGER */
+	s->name = parse_colid (p);
+	const OxToken *t = CUR (p);
+	if (is_word (p, t, "before"))
+		s->timing = OX_TRIG_BEFORE;
+	else if (is_word (p, t, "after"))
+		s->timing = OX_TRIG_AFTER;
+	else if (is_word (p, t, "instead")) {
+		advance (p);
+		expect_kw (p, OX_KW_OF);
+		s->timing = OX_TRIG_INSTEAD;
+		goto events;
+	} else
+		syntax_error (p);
+	advance (p);
+events:
+	do {
+		t = CUR (p);
+		int ev;
+		if (is_kw (t, OX_KW_INSERT))
+			ev = OX_TRIG_INSERT;
+		else if (is_kw (t, OX_KW_UPDATE))
+			ev = OX_TRIG_UPDATE;
+		else if (is_kw (t, OX_KW_DELETE))
+			ev = OX_TRIG_DELETE;
+		else if (is_kw (t, OX_KW_TRUNCATE))
+			ev = OX_TRIG_TRUNCATE;
+		else
+			syntax_error (p);
+		if (s->events & ev)
+			ox_raise (OX_ERR_SYNTAX, t->loc + 1, "duplicate trigger events specified at or near \"%s\"",
+			          tok_name (p, t));
+		advance (p);
+		s->events |= ev;
+		if (ev == OX_TRIG_UPDATE && accept_kw (p, OX_KW_OF)) {
+			s->update_cols = ox_list_new (p->a);
+			do
+				ox_list_push (p->a, s->update_cols, (void *) parse_colid (p));
+			while (accept_ch (p, ','));
+		}
+	} while (accept_kw (p, OX_KW_OR));
+	expect_kw (p, OX_KW_ON);
+	s->table = parse_qualified_name (p);
+	if (is_word (p, CUR (p), "referencing"))
+		not_supported (CUR (p)->loc, "REFERENCING (transition tables)");
+	if (accept_kw (p, OX_KW_FOR)) {
+		if (is_word (p, CUR (p), "each"))
+			advance (p);
+		if (accept_kw (p, OX_KW_ROW))
+			s->for_each_row = true;
+		else if (is_word (p, CUR (p), "statement"))
+			advance (p);
+		else
+			syntax_error (p);
+	}
+	if (accept_kw (p, OX_KW_WHEN)) {
+		expect_ch (p, '(');
+		int start = CUR (p)->loc;
+		s->when = parse_expr (p);
+		s->when_src = source_since (p, start);
+		expect_ch (p, ')');
+	}
+	if (!is_word (p, CUR (p), "execute"))
+		syntax_error (p);
+	advance (p);
+	if (!is_word (p, CUR (p), "function") && !is_word (p, CUR (p), "procedure"))
+		syntax_error (p);
+	advance (p);
+	OxRangeVar *fn = parse_qualified_name (p);
+	s->func_name = ox_list_new (p->a);
+	if (fn->schema)
+		ox_list_push (p->a, s->func_name, (void *) fn->schema);
+	ox_list_push (p->a, s->func_name, (void *) fn->name);
+	expect_ch (p, '(');
+	s->args = ox_list_new (p->a);
+	if (!is_ch (CUR (p), ')')) {
+		do {
+			/* arguments are literals, passed to the function as text */
+			const OxToken *a = CUR (p);
+			if (a->kind == OX_TOK_STRING)
+				ox_list_push (p->a, s->args, (void *) a->str);
+			else if (a->kind == OX_TOK_INTEGER || a->kind == OX_TOK_DECIMAL || a->kind == OX_TOK_IDENT ||
+			         a->kind == OX_TOK_QIDENT)
+				ox_list_push (p->a, s->args, (void *) (a->kind == OX_TOK_QIDENT || a->kind == OX_TOK_IDENT
+				                                         ? tok_name (p, a)
+				                                         : ox_arena_strndup (p->a, p->sql + a->loc, (size_t) a->len)));
+			else
+				syntax_error (p);
+			advance (p);
+		} while (accept_ch (p, ','));
+	}
+	expect_ch (p, ')');
+	return &s->node;
+}
+
+/* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
+ * only ALTER TABLE form so far. */
+static OxNode *
+parse_alter (Parser *p)
+{
+	int loc = CUR (p)->loc;
+	advance (p);  /* ALTER */
+	if (!is_kw (CUR (p), OX_KW_TABLE))
+		not_supported (loc, "this ALTER statement");
+	advance (p);
+	OxAlterTriggerStmt *s = NEW (p, OxAlterTriggerStmt, OX_N_ALTER_TRIGGER, loc);
+	s->table = parse_qualified_name (p);
+	const OxToken *t = CUR (p);
+	if (is_word (p, t, "enable"))
+		s->enable = true;
+	else if (!is_word (p, t, "disable"))
+		not_supported (t->loc, "this form of ALTER TABLE");
+	advance (p);
+	if (!is_word (p, CUR (p), "trigger"))
+		not_supported (CUR (p)->loc, "this form of ALTER TABLE");
+	advance (p);
+	if (accept_kw (p, OX_KW_ALL) || (is_kw (CUR (p), OX_KW_USER) && (advance (p), true)))
+		s->name = NULL;
+	else
+		s->name = parse_colid (p);
+	return &s->node;
+}
+
 /* CALL name(args) */
 static OxNode *
 parse_call (Parser *p)
@@ -2955,6 +3087,8 @@ parse_create (Parser *p)
 		not_supported (t->loc, "CREATE RECURSIVE VIEW");
 	if (!temp && (is_word (p, t, "function") || is_word (p, t, "procedure")))
 		return parse_create_function (p, loc, or_replace);
+	if (!temp && is_word (p, t, "trigger"))
+		return parse_create_trigger (p, loc, or_replace);
 	if (or_replace)
 		syntax_error (p);
 	if (is_kw (t, OX_KW_TABLE)) {
@@ -3003,6 +3137,8 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_PROCEDURE;
 	else if (is_word (p, t, "routine"))
 		s->type = OX_OBJ_ROUTINE;
+	else if (is_word (p, t, "trigger"))
+		s->type = OX_OBJ_TRIGGER;
 	else
 		syntax_error (p);
 	advance (p);
@@ -3013,6 +3149,18 @@ parse_drop (Parser *p)
 		accept_kw (p, OX_KW_CONCURRENTLY);
 	s->if_exists = accept_if_exists (p);
 	s->names = ox_list_new (p->a);
+	if (s->type == OX_OBJ_TRIGGER) {
+		OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
+		r->name = parse_colid (p);
+		ox_list_push (p->a, s->names, r);
+		expect_kw (p, OX_KW_ON);
+		s->on_table = parse_qualified_name (p);
+		if (accept_kw (p, OX_KW_CASCADE))
+			s->cascade = true;
+		else
+			accept_kw (p, OX_KW_RESTRICT);
+		return &s->node;
+	}
 	do {
 		if (s->type == OX_OBJ_SCHEMA) {
 			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
@@ -3513,6 +3661,8 @@ parse_stmt (Parser *p)
 	case OX_KW_NONE:
 		if (is_word (p, t, "call"))
 			return parse_call (p);
+		if (is_word (p, t, "alter"))
+			return parse_alter (p);
 		break;
 	case OX_KW_CHECKPOINT: {
 		OxNode *n = NEW (p, OxNode, OX_N_CHECKPOINT, t->loc);

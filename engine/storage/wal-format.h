@@ -69,6 +69,11 @@
  *                       column, str source file, str owner, u16 nargs, per
  *                       argument: str name, u8 type, i32 typmod, u8 mode
  *                       (OxArgMode), str default (empty = none)
+ *       OX_REDO_TRIGGER u32 oid, u32 table oid, str name, u8 timing
+ *                       (OxTrigTiming), u8 events (OX_TRIG_* bits), u8 flags
+ *                       (1 for each row, 2 enabled), u16 n, n × u16 UPDATE OF
+ *                       column, str WHEN source, u32 function schema oid (0 =
+ *                       search_path), str function name, u16 nargs, nargs × str
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -103,6 +108,7 @@ enum {
 	OX_REDO_INDEX  = 7,
 	OX_REDO_DROP   = 8,
 	OX_REDO_ROUTINE = 9,
+	OX_REDO_TRIGGER = 10,
 };
 
 #define OX_REDO_NULL 0xff

@@ -1713,8 +1713,8 @@ test_sqlite_syntax_rejected (void)
 	assert_syntax_error ("INSERT OR REPLACE INTO t VALUES (1)", 8);
 	assert_syntax_error ("REPLACE INTO t VALUES (1)", 1);
 	assert_syntax_error ("REINDEX t1i1", 1);
-	assert_syntax_error ("CREATE TRIGGER t1r1 UPDATE ON t1 BEGIN SELECT 1; END;", 8);
-	assert_syntax_error ("DROP TRIGGER t1r1", 6);
+	assert_syntax_error ("CREATE TRIGGER t1r1 UPDATE ON t1 BEGIN SELECT 1; END;", 21);
+	assert_syntax_error ("DROP TRIGGER t1r1", 18);
 	assert_syntax_error ("SELECT 1 IN ()", 14);
 	assert_syntax_error ("SELECT 1 IN t1", 13);
 }
