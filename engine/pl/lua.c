@@ -19,8 +19,8 @@
  *                         name or position
  *   RETURNS trigger       ox.new, ox.old, ox.op ... (lua-ox.c).  A BEFORE or
  *                         INSTEAD OF row trigger returns the row to use: a
- *                         table keyed by column names; nothing or nil means
- *                         ox.new as it now is (ox.old for DELETE), so
+ *                         table keyed by column names; nothing, nil or true
+ *                         means ox.new as it now is (ox.old for DELETE), so
  *                         editing ox.new in place works; false or ox.null
  *                         skips the row.  Other triggers' results are ignored.
  *
@@ -668,7 +668,7 @@ store_trigger_result (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc, int first, 
 	if (!td->level || strcmp (td->level, "ROW") != 0 || !td->when || !strcmp (td->when, "AFTER"))
 		return;
 	int idx = first;
-	if (nres == 0 || lua_isnil (L, first)) {
+	if (nres == 0 || lua_isnil (L, first) || (lua_type (L, first) == LUA_TBOOLEAN && lua_toboolean (L, first))) {
 		lua_rawgeti (L, LUA_REGISTRYINDEX, lc->info_ref);
 		lua_getfield (L, -1, td->op && !strcmp (td->op, "DELETE") ? "old" : "new");
 		idx = lua_gettop (L);
@@ -680,7 +680,7 @@ store_trigger_result (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc, int first, 
 	}
 	if (lua_type (L, idx) != LUA_TTABLE)
 		ox_lua_error (L, OX_ERR_DATATYPE_MISMATCH,
-		              "a row trigger function must return a table, nil, false or ox.null, not a Lua %s",
+		              "a row trigger function must return a table, a boolean, nil or ox.null, not a Lua %s",
 		              luaL_typename (L, idx));
 	OxTable *t = td->table;
 	const char **names = OX_NEW_N (lc->pl->arena, const char *, t->ncols > 0 ? t->ncols : 1);

@@ -708,6 +708,14 @@ test_trigger (Fx *fx, gconstpointer data)
 	g_assert_cmpint (td.result_row[0].v.i, ==, 8);
 	g_assert_true (td.result_row[1].null);
 
+	/* true proceeds with ox.new */
+	r->body = "ox.new.id = 10 return true";
+	td.result_row = newrow;
+	got = call_direct (fx, r, &td, a);
+	g_free (got);
+	g_assert_nonnull (td.result_row);
+	g_assert_cmpint (td.result_row[0].v.i, ==, 10);
+
 	/* false skips the row */
 	r->body = "return false";
 	td.result_row = newrow;
@@ -747,7 +755,7 @@ test_trigger (Fx *fx, gconstpointer data)
 	td.when = "BEFORE";
 	r->body = "return 42";
 	got = call_direct (fx, r, &td, a);
-	assert_contains (got, "ERROR 42804 a row trigger function must return a table");
+	assert_contains (got, "ERROR 42804 a row trigger function must return a table, a boolean");
 	g_free (got);
 
 	/* an event trigger sees ox.event and ox.tag */
