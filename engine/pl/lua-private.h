@@ -41,7 +41,6 @@ typedef struct OxLuaRoutine {
 	lua_State  *L;            /* owned; lua_close'd by free() */
 	OxRoutine  *routine;      /* the version compiled (immutable; outlives us) */
 	char        chunkname[48];/* "=name": Lua reports the chunk as "name:LINE:" */
-	size_t      prefix_len;   /* bytes of "local a, b = ...;" put before the body (line 1) */
 	/* Memory accounting, kept by the lua_Alloc of the state. */
 	size_t      mem_used;     /* bytes currently allocated by L */
 	size_t      mem_limit;    /* lua.max_memory in bytes; 0 = unlimited */

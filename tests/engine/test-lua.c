@@ -255,6 +255,16 @@ test_recursion (Fx *fx, gconstpointer data)
 		"return a + ox.query('select fib($1) as f', n - 2)[1].f\n"
 		"$$;");
 	assert_q1 (fx, "SELECT fib(12)", "144");
+	/* deeper than Lua's 200 C calls per thread allow on one thread (about
+	 * 60 levels): each nested call gets a thread of its own */
+	ox_test_exec (fx->s,
+		"CREATE FUNCTION depth(n int) RETURNS int LANGUAGE lua AS $$"
+		" if n <= 0 then return 0 end"
+		" return 1 + ox.query('select depth($1) as d', n - 1)[1].d $$;");
+	assert_q1 (fx, "SELECT depth(250)", "250");
+	/* past the engine's limit: 54001, not a crash */
+	OxError e = expect_error (fx, "SELECT depth(1100)", "54001");
+	ox_error_clear (&e);
 }
 
 static void
