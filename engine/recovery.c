@@ -216,6 +216,34 @@ replay_trigger (Replay *rp, OxTxn *t, OxReader *r)
 }
 
 static void
+replay_schedule (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxSchema *sc = schema_by_oid (rp->db, ox_get_u32 (r));
+	OxArena *a = ox_catalog_arena_new ();
+	OxSchedule *sch = OX_NEW (a, OxSchedule);
+	sch->obj.kind = OX_KIND_SCHEDULE;
+	sch->obj.oid = oid;
+	sch->obj.name = g_strdup (ox_get_str (r, a));
+	sch->obj.schema = sc;
+	sch->obj.arena = a;
+	sch->cron = ox_get_str (r, a);
+	char *tz = ox_get_str (r, a);
+	sch->timezone = *tz ? tz : NULL;
+	sch->action = ox_get_str (r, a);
+	sch->language = ox_get_str (r, a);
+	sch->enabled = ox_get_u8 (r) != 0;
+	sch->owner = ox_get_str (r, a);
+	if (!sc || r->bad) {
+		r->bad = true;
+		g_free (sch->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	ox_catalog_register (rp->db->catalog, t, &sch->obj);
+}
+
+static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
 	uint32_t oid = ox_get_u32 (r);
@@ -342,6 +370,9 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_TRIGGER:
 				replay_trigger (rp, t, &r);
+				break;
+			case OX_REDO_SCHEDULE:
+				replay_schedule (rp, t, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

@@ -27,6 +27,7 @@
 #include "storage/wal.h"
 #include "pl/routine.h"
 #include "pl/trigger.h"
+#include "sched/schedule.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -262,6 +263,9 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		ox_txn_mgr_set_sync (db->mgr, mode);
 		ox_checkpointer_start (db);
 	}
+	ox_catalog_set_owner (db->catalog, db);
+	db->schedules = ox_schedules_new (db);
+	ox_schedules_sync (db->schedules);
 	*out = db;
 	return OX_OK;
 }
@@ -294,6 +298,8 @@ ox_db_close (OxDatabase *db)
 {
 	if (!db)
 		return;
+	/* the runner first: its runs open sessions of their own */
+	g_clear_pointer (&db->schedules, ox_schedules_free);
 	if (db->nsessions > 0)
 		g_warning ("ox_db_close: %d sessions still open", db->nsessions);
 	ox_checkpointer_stop (db);
@@ -394,6 +400,10 @@ end_txn (OxSession *s, bool commit)
 	s->failed = false;
 	s->next_iso = OX_ISO_DEFAULT;
 	savepoints_clear (s);
+	if (s->schedules_touched) {
+		s->schedules_touched = false;
+		ox_schedules_sync (s->db->schedules);
+	}
 }
 
 void
@@ -1769,6 +1779,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_trigger (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_SCHEDULE) {
+		ox_ddl_drop_schedule (d->s, d->x, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -1925,6 +1939,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_PROCEDURE: return "DROP PROCEDURE";
 		case OX_OBJ_ROUTINE: return "DROP ROUTINE";
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
+		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -1933,6 +1948,8 @@ utility_tag (OxNode *n)
 	case OX_N_DO: return "DO";
 	case OX_N_CREATE_TRIGGER: return "CREATE TRIGGER";
 	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
+	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
+	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	default: return "???";
 	}
 }
@@ -2291,6 +2308,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_ALTER_TRIGGER:
 		ox_ddl_alter_trigger (s, x, (OxAlterTriggerStmt *) ast);
+		break;
+	case OX_N_CREATE_SCHEDULE:
+		ox_ddl_create_schedule (s, x, (OxCreateScheduleStmt *) ast);
+		break;
+	case OX_N_ALTER_SCHEDULE:
+		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
 		break;
 	case OX_N_CALL: {
 		OxExpr **args = NULL;
@@ -3018,6 +3041,10 @@ ox_session_restart_txn (OxSession *s, bool commit)
 	ox_txn_free (t);
 	savepoints_clear (s);
 	s->next_iso = OX_ISO_DEFAULT;
+	if (s->schedules_touched) {
+		s->schedules_touched = false;
+		ox_schedules_sync (s->db->schedules);
+	}
 	s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT));
 	s->txn->cancel = &s->cancel;
 	s->txn->sync_mode = s->sync_mode;

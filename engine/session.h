@@ -28,6 +28,7 @@ struct OxDatabase {
 	uint64_t   recovered_records;
 	char      *wal_stop_reason; /* why replay stopped early (torn tail ...), or NULL */
 	uint32_t   first_user_oid;  /* oids below belong to the built-in schemas */
+	struct OxScheduleState *schedules; /* the schedule runner (sched/schedule.c) */
 	/* checkpoints (checkpoint.c) */
 	GMutex     ckpt_lock;       /* one checkpoint at a time */
 	GMutex     ckpt_thread_lock;
@@ -79,6 +80,7 @@ typedef struct OxSession {
 	struct OxPlCall *nonatomic_call; /* the CALL/DO that may COMMIT, or NULL */
 	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
 	int          trigger_depth; /* triggers firing on this session now */
+	bool         schedules_touched; /* this transaction ran schedule DDL: resync at its end */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;

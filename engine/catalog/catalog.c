@@ -18,6 +18,7 @@ struct OxCatalog {
 	GHashTable *by_name;   /* name -> GPtrArray of OxCatObject* with that name */
 	uint32_t    next_oid;  /* atomic */
 	OxTxnMgr   *mgr;
+	void       *owner;     /* the OxDatabase */
 };
 
 static OxCatalog *hook_catalog_unused;
@@ -164,6 +165,20 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 		ox_put_u16 (out, (uint16_t) tg->nargs);
 		for (int i = 0; i < tg->nargs; i++)
 			ox_put_str (out, tg->args[i]);
+		return 1;
+	}
+	case OX_KIND_SCHEDULE: {
+		OxSchedule *sc = (OxSchedule *) o;
+		ox_put_u8 (out, OX_REDO_SCHEDULE);
+		ox_put_u32 (out, o->oid);
+		ox_put_u32 (out, o->schema->obj.oid);
+		ox_put_str (out, o->name);
+		ox_put_str (out, sc->cron);
+		ox_put_str (out, sc->timezone);
+		ox_put_str (out, sc->action);
+		ox_put_str (out, sc->language);
+		ox_put_u8 (out, sc->enabled);
+		ox_put_str (out, sc->owner);
 		return 1;
 	}
 	case OX_KIND_INDEX: {
@@ -357,6 +372,33 @@ trigger_name_cmp (gconstpointer a, gconstpointer b)
 {
 	const OxCatObject *x = *(OxCatObject *const *) a, *y = *(OxCatObject *const *) b;
 	return strcmp (x->name, y->name);
+}
+
+void
+ox_catalog_set_owner (OxCatalog *c, void *db)
+{
+	c->owner = db;
+}
+
+void *
+ox_catalog_owner (OxCatalog *c)
+{
+	return c->owner;
+}
+
+GPtrArray *
+ox_catalog_schedules (OxCatalog *c, OxTxn *t, bool latest)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	VisFn vis = latest ? latest_visible : ox_cat_visible;
+	g_rw_lock_reader_lock (&c->lock);
+	for (guint i = 0; i < c->objects->len; i++) {
+		OxCatObject *o = c->objects->pdata[i];
+		if (o->kind == OX_KIND_SCHEDULE && vis (o, t))
+			g_ptr_array_add (out, o);
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return out;
 }
 
 GPtrArray *

@@ -36,6 +36,7 @@ typedef enum OxObjKind {
 	OX_KIND_INDEX,
 	OX_KIND_ROUTINE,   /* function or procedure (OxRoutine) */
 	OX_KIND_TRIGGER,   /* OxTrigger */
+	OX_KIND_SCHEDULE,  /* OxSchedule */
 } OxObjKind;
 
 typedef struct OxSchema OxSchema;
@@ -175,6 +176,19 @@ typedef struct OxTrigger {
 	const char **args;
 } OxTrigger;
 
+/* A schedule: a cron expression and a statement (CALL or DO) the runner
+ * executes in a session of its own.  ALTER SCHEDULE ... ENABLE/DISABLE
+ * registers a new version with the same oid. */
+typedef struct OxSchedule {
+	OxCatObject  obj;        /* kind OX_KIND_SCHEDULE */
+	const char  *cron;       /* canonical expression text */
+	const char  *timezone;   /* zone name, or NULL for UTC */
+	const char  *action;     /* "CALL p(1)" / "DO $$ ... $$" */
+	const char  *language;   /* "sql" for CALL, the DO block's language */
+	bool         enabled;
+	const char  *owner;
+} OxSchedule;
+
 typedef struct OxCatalog OxCatalog;
 
 OxCatalog *ox_catalog_new (OxTxnMgr *mgr);
@@ -203,6 +217,12 @@ GPtrArray *ox_catalog_list (OxCatalog *c, OxTxn *t, int kind);
 /* Routines named 'name' (in schema s, or any schema when s is NULL),
  * visible to t; 'latest' uses the DDL rules (newest committed or own). */
 GPtrArray *ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* Schedules visible to t, any schema ('latest': DDL rules). */
+GPtrArray *ox_catalog_schedules (OxCatalog *c, OxTxn *t, bool latest);
+/* The database a catalog belongs to (for system views that show runtime
+ * state); set once when the database opens. */
+void       ox_catalog_set_owner (OxCatalog *c, void *db);
+void      *ox_catalog_owner (OxCatalog *c);
 /* Triggers of a table visible to t ('latest': DDL rules), sorted by name. */
 GPtrArray *ox_catalog_table_triggers (OxCatalog *c, OxTxn *t, OxTable *tab, bool latest);
 /* Fill a routine's derived fields (nin, result row shape, signature) from

@@ -2141,6 +2141,16 @@ insert_next (OxOp *op, OxExec *x)
 		for (int c = 0; c < t->ncols; c++)
 			if (m->newrow[c].null)
 				m->newrow[c] = ox_null (t->cols[c].type.id);
+		if (t->view_query) {
+			/* INSERT into a view: its INSTEAD OF trigger does the work */
+			OxValue *r = ox_trigset_instead_row (x, m->trig, m->newrow, NULL, m->tmp);
+			if (!r)
+				continue;
+			x->changes++;
+			if (m->nret)
+				RETURN_ROW (op, returning_row (m, x, r));
+			continue;
+		}
 		if (m->trig && ox_trigset_has_row (m->trig, true)) {
 			OxValue *r = ox_trigset_before_row (x, m->trig, m->newrow, NULL, NULL, m->tmp);
 			if (!r)
@@ -2190,6 +2200,36 @@ ox_op_insert_new (OxExec *x, OxArena *a, OxTable *t, OxOp *src, int *cols, int n
 	return &m->op;
 }
 
+/* UPDATE or DELETE of a view row: OLD is the view's row, NEW the updated
+ * one; the INSTEAD OF trigger writes (or not: NULL skips the row). */
+static OxValue *
+instead_of_row (ModifyOp *m, OxOp *op, OxExec *x, OxValue *row)
+{
+	OxTable *t = m->table;
+	bool is_update = op->kind == OX_OP_UPDATE;
+	OxValue *old = OX_NEW_N (m->tmp, OxValue, t->ncols);
+	for (int c = 0; c < t->ncols; c++)
+		old[c] = m->colpos[c] >= 0 ? row[m->colpos[c]] : ox_null (t->cols[c].type.id);
+	OxValue *nw = NULL;
+	if (is_update) {
+		nw = m->newrow;
+		for (int c = 0; c < t->ncols; c++)
+			nw[c] = m->sets[c] ? ox_eval (m->sets[c], x, row, m->tmp) : old[c];
+	}
+	OxValue *res = ox_trigset_instead_row (x, m->trig, nw, old, m->tmp);
+	if (!res)
+		return NULL;
+	x->changes++;
+	if (!m->nret)
+		return NULL;
+	int w = op->left->ncols;
+	memcpy (m->retin, row, sizeof (OxValue) * (size_t) w);
+	for (int c = 0; c < t->ncols; c++)
+		if (m->colpos[c] >= 0)
+			m->retin[m->colpos[c]] = is_update ? res[c] : old[c];
+	return returning_row (m, x, m->retin);
+}
+
 static OxValue *
 modify_next (OxOp *op, OxExec *x)
 {
@@ -2203,6 +2243,12 @@ modify_next (OxOp *op, OxExec *x)
 			return NULL;
 		}
 		ox_arena_reset (m->tmp);
+		if (t->view_query) {
+			OxValue *ret = instead_of_row (m, op, x, row);
+			if (ret)
+				RETURN_ROW (op, ret);
+			continue;
+		}
 		uint64_t rowid = (uint64_t) row[m->colpos[t->ncols]].v.i;
 		OxTuple *seen = (OxTuple *) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
 		OxExpr **sets = m->sets;

@@ -512,6 +512,8 @@ ox_eval_routine (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 	case OX_RET_VALUE:
 		return c.result;
 	case OX_RET_RECORD: {
+		if (r->nresult == 1)
+			return c.out[0];  /* one OUT argument: its value, as in PostgreSQL */
 		/* STRICT on a NULL argument: the whole row is NULL */
 		bool all_null = true;
 		for (int i = 0; i < r->nresult; i++)
@@ -522,7 +524,7 @@ ox_eval_routine (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 		return row_text (x, a, c.out, r->nresult);
 	}
 	default:
-		return ox_text (OX_T_TEXT, "", 0);  /* void prints as an empty string */
+		return ox_null (OX_T_TEXT);  /* void: clients see NULL, as from PostgreSQL */
 	}
 }
 
@@ -720,6 +722,7 @@ ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 	}
 	case OX_E_TYPEOF: {
 		OxExpr *arg = e->args[0];
+		(void) ox_eval (arg, x, row, a);  /* errors and side effects happen, as in PG */
 		const char *n = ox_type_name ((OxTypeId) arg->type.id);
 		return ox_text (OX_T_TEXT, n, strlen (n));
 	}

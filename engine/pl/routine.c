@@ -17,6 +17,7 @@
  *   - errors inside the body: the language's SQLSTATE and message, with one
  *     context line per routine level (ox_error_add_context).
  */
+#define _GNU_SOURCE 1  /* pthread_getattr_np */
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "session.h"
@@ -26,6 +27,7 @@
 #include "exec/functions.h"
 
 #include <string.h>
+#include <pthread.h>
 
 /* From binder.c */
 OxType ox_resolve_typename (OxExec *x, OxArena *a, OxTypeName *tn);
@@ -39,9 +41,11 @@ static int nlanguages;
 static GMutex lang_lock;
 
 extern const OxLanguage ox_lang_sql;
-/* The PL/SQL and Lua languages live in their own files; weak so that the
- * engine links while one of them is being built. */
-extern const OxLanguage ox_lang_plsql __attribute__ ((weak));
+/* The PL/SQL and Lua languages live in their own files.  Lua's reference
+ * is weak so that the engine links while it is being built; PL/SQL's is
+ * strong, because a weak reference does not pull its object out of the
+ * static engine library (the language then never registers). */
+extern const OxLanguage ox_lang_plsql;
 extern const OxLanguage ox_lang_lua __attribute__ ((weak));
 
 void
@@ -65,8 +69,7 @@ languages_init (void)
 	static gsize done = 0;
 	if (g_once_init_enter (&done)) {
 		ox_language_register (&ox_lang_sql);
-		if (&ox_lang_plsql)
-			ox_language_register (&ox_lang_plsql);
+		ox_language_register (&ox_lang_plsql);
 		if (&ox_lang_lua)
 			ox_language_register (&ox_lang_lua);
 		g_once_init_leave (&done, 1);
@@ -162,6 +165,43 @@ ox_routine_compiled (OxSession *s, OxRoutine *r, const OxLanguage **lang)
 
 /* ---- calls -------------------------------------------------------------------------------- */
 
+/* The real stack: routines nest statements, plans and expressions, and a
+ * deep enough recursion (or a small thread stack) would overflow it long
+ * before any count of calls says so.  Like PostgreSQL's max_stack_depth
+ * check, measure how far the stack pointer went and stop with 54001 while
+ * a safety margin is left. */
+static _Thread_local char  *stack_top;
+static _Thread_local size_t stack_size;
+
+void
+ox_check_stack_depth (void)
+{
+	char here;
+	if (!stack_top) {
+		pthread_attr_t at;
+		void *addr = NULL;
+		size_t size = 0;
+		if (pthread_getattr_np (pthread_self (), &at) == 0) {
+			pthread_attr_getstack (&at, &addr, &size);
+			pthread_attr_destroy (&at);
+		}
+		if (!addr || size == 0) {
+			/* unknown: assume 1 MiB above this frame */
+			stack_top = (char *) ((uintptr_t) &here + 4096);
+			stack_size = 1 << 20;
+		} else {
+			stack_top = (char *) addr + size;
+			stack_size = size;
+		}
+	}
+	size_t used = (size_t) (stack_top - &here);
+	size_t margin = stack_size / 4 > (512u << 10) ? stack_size / 4 : (512u << 10);
+	if (used + margin > stack_size)
+		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0, NULL,
+		               "Routines nest too deeply for this thread's stack; check the recursion's exit condition.",
+		               "stack depth limit exceeded");
+}
+
 static int
 max_depth (OxSession *s)
 {
@@ -189,6 +229,7 @@ ox_routine_call (OxPlCall *c)
 		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, 0, NULL,
 		               "A routine called itself (directly or through others) more than 1000 levels deep; check its exit condition.",
 		               "stack depth limit exceeded");
+	ox_check_stack_depth ();
 	ox_spi_check_interrupts (s);
 	const OxLanguage *lang = NULL;
 	void *form = ox_routine_compiled (s, r, &lang);
@@ -312,6 +353,31 @@ check_body (OxSession *s, const OxLanguage *lang, OxRoutine *r, int body_loc, co
 		lang->free (form);
 }
 
+static OxValue eval_default (OxSession *s, OxExec *x, OxRoutineArg *ar, OxArena *a);
+
+static void
+check_default (OxSession *s, OxExec *x, OxRoutineArg *ar)
+{
+	OxSpiExpr *volatile e = ox_spi_prepare_expr (s, ar->default_src, NULL);
+	OX_TRY {
+		OxTypeId have = ox_spi_expr_type (e).id;
+		OxNode *dn = ar->default_expr;
+		bool literal = OX_IS (dn, OX_N_CONST) && (((OxConst *) dn)->kind == OX_CONST_STRING ||
+		                                          ((OxConst *) dn)->kind == OX_CONST_NULL);
+		if (have == OX_T_UNKNOWN || literal) {
+			OxValue v = ox_spi_eval (e, NULL, 0, x->arena);
+			ox_spi_cast (s, &v, ar->type, x->arena);
+		} else if (have != ar->type.id && ox_cast_context (have, ar->type.id) != 'i' &&
+		           ox_cast_context (have, ar->type.id) != 'a')
+			ox_raise (OX_ERR_DATATYPE_MISMATCH, 0, "argument of type %s cannot be given a default of type %s",
+			          ox_type_name (ar->type.id), ox_type_name (have));
+	} OX_CATCH {
+		ox_spi_expr_free (e);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	ox_spi_expr_free (e);
+}
+
 static bool
 is_builtin_type (OxExec *x, OxArena *a, OxTypeName *tn)
 {
@@ -340,6 +406,8 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 	const OxLanguage *lang = language_or_raise (cf->language, cf->node.loc + 1);
 	if (!cf->body)
 		ox_raise ("42P13", cf->node.loc + 1, "no function body specified");
+	if (cf->is_procedure && (cf->volatility >= 0 || cf->strict >= 0))
+		ox_raise ("42P13", cf->node.loc + 1, "invalid attribute in procedure definition");
 	if (!cf->is_procedure && !cf->returns && !cf->table_cols) {
 		bool has_out = false;
 		for (int i = 0; i < cf->params->n; i++)
@@ -461,6 +529,11 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 		r->strict = cf->strict == 1;
 		r->owner = "oxibase";
 		ox_routine_finish (r);
+		/* defaults must bind and fit their argument's type now (an untyped
+		 * literal is converted, as PostgreSQL coerces it when parsing) */
+		for (int i = 0; i < r->nargs; i++)
+			if (r->args[i].default_src)
+				check_default (s, x, &r->args[i]);
 
 		/* The same name and input types: replace or refuse. */
 		GPtrArray *same = ox_catalog_routines (cat, t, sc, cf->name, true);
@@ -475,6 +548,20 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 				          old->rkind == OX_ROUTINE_PROCEDURE ? "procedure" : "function", cf->name);
 			if (old->rkind != r->rkind)
 				ox_raise (OX_ERR_WRONG_OBJECT_TYPE, cf->node.loc + 1, "cannot change routine kind");
+			for (int i = 0, j = 0; i < old->nargs && j < r->nargs; i++, j++) {
+				OxRoutineArg *oa = &old->args[i], *na = &r->args[j];
+				if (oa->mode == OX_ARG_TABLE || na->mode == OX_ARG_TABLE)
+					break;
+				if (oa->name && (!na->name || strcmp (oa->name, na->name))) {
+					char hint[300];
+					g_snprintf (hint, sizeof hint, "Use DROP %s %s first.", cf->is_procedure ? "PROCEDURE" : "FUNCTION",
+					            old->signature);
+					ox_raise_full ("42P13", cf->node.loc + 1, NULL, hint, "cannot change name of input parameter \"%s\"",
+					               oa->name);
+				}
+				if (oa->default_src && !na->default_src)
+					ox_raise ("42P13", cf->node.loc + 1, "cannot remove parameter defaults from existing function");
+			}
 			if (!same_result (old, r)) {
 				char hint[300];
 				g_snprintf (hint, sizeof hint, "Use DROP %s %s first.", cf->is_procedure ? "PROCEDURE" : "FUNCTION",
@@ -482,12 +569,17 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 				ox_raise_full ("42P13", cf->node.loc + 1, NULL, hint, "cannot change return type of existing function");
 			}
 		}
-		/* Check the body now (PostgreSQL's check_function_bodies). */
-		check_body (s, lang, r, cf->body_loc, what);
-		if (old)
+		if (old) {
 			ox_catalog_drop (cat, t, &old->obj);
+			r->obj.oid = old->obj.oid;  /* the same routine, as PostgreSQL keeps its oid */
+		}
 		ox_catalog_register (cat, t, &r->obj);
 		registered = true;
+		/* Check the body now (PostgreSQL's check_function_bodies), with the
+		 * routine registered so that a recursive body finds itself; an
+		 * error fails the statement, and its transaction takes the
+		 * registration back. */
+		check_body (s, lang, r, cf->body_loc, what);
 	} OX_CATCH {
 		if (!registered) {
 			g_free (r->obj.name);
@@ -587,9 +679,12 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 		}
 		OxRoutine *r = match->pdata[0];
 		g_ptr_array_unref (match);
-		if (!kind_matches (r, ds->type))
+		if (!kind_matches (r, ds->type)) {
+			if (!args)
+				ox_raise (OX_ERR_UNDEFINED_FUNCTION, rv->node.loc + 1, "%s %s() does not exist", kw, rv->name);
 			ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "%s is not a %s", r->signature,
 			          ds->type == OX_OBJ_FUNCTION ? "function" : "procedure");
+		}
 		GPtrArray *deps = ox_triggers_using_function (s, r);
 		if (deps->len && !ds->cascade) {
 			OxTrigger *tg = deps->pdata[0];
@@ -681,11 +776,15 @@ ox_routine_resolve (OxSession *s, OxTxn *t, const char *schema, const char *name
 		GPtrArray *c = ox_catalog_routines (cat, t, sc, name, false);
 		g_ptr_array_extend_and_steal (cands, c);
 	} else {
+		GPtrArray *seen = g_ptr_array_new ();
 		for (char **p = s->search_path; p && *p; p++) {
 			OxSchema *sc = ox_catalog_schema (cat, t, *p);
-			if (sc)
+			if (sc && !g_ptr_array_find (seen, sc, NULL)) {
+				g_ptr_array_add (seen, sc);
 				g_ptr_array_extend_and_steal (cands, ox_catalog_routines (cat, t, sc, name, false));
+			}
 		}
+		g_ptr_array_unref (seen);
 	}
 	OxRoutine *best = NULL;
 	int best_score = -1, nbest = 0;
@@ -726,6 +825,18 @@ ox_routine_resolve (OxSession *s, OxTxn *t, const char *schema, const char *name
 		e.position = loc;
 		g_string_free (sig, TRUE);
 		ox_error_rethrow (&e);
+	}
+	/* the other kind of routine fits: say so (42809), as PostgreSQL does */
+	for (guint i = 0; i < cands->len && !(missing_ok && cands->len == 0); i++) {
+		OxRoutine *r = cands->pdata[i];
+		if ((r->rkind == OX_ROUTINE_PROCEDURE) == want_procedure || candidate_score (r, nargs, at, names, tmp) < 0)
+			continue;
+		char msg[300];
+		g_snprintf (msg, sizeof msg, "%s is %s", r->signature, want_procedure ? "not a procedure" : "a procedure");
+		g_ptr_array_unref (cands);
+		g_string_free (sig, TRUE);
+		ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, loc, NULL,
+		               want_procedure ? "To call a function, use SELECT." : "To call a procedure, use CALL.", "%s", msg);
 	}
 	if (missing_ok && cands->len == 0) {
 		g_ptr_array_unref (cands);
@@ -790,6 +901,12 @@ ox_call_bind (OxSession *s, OxExec *x, OxCallStmt *cs, OxType *ptypes, int *npar
 		for (int i = 0; i < nargs; i++) {
 			bound[i] = ((OxTarget *) q->targets->pdata[i])->expr;
 			at[i] = (OxTypeId) bound[i]->type.id;
+			/* an untyped literal or NULL stays untyped for resolution (the
+			 * SELECT that bound it made it text) */
+			OxNode *an = fc->args->items[i];
+			if (OX_IS (an, OX_N_CONST) && (((OxConst *) an)->kind == OX_CONST_STRING ||
+			                                ((OxConst *) an)->kind == OX_CONST_NULL))
+				at[i] = OX_T_UNKNOWN;
 		}
 	}
 	int nn = fc->name->n;

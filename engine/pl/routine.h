@@ -30,6 +30,9 @@ OxRoutine *ox_call_bind (struct OxSession *s, OxExec *x, OxCallStmt *cs, OxType 
 OxValue   *ox_call_run (struct OxSession *s, OxExec *x, OxRoutine *r, OxExpr **args, bool nonatomic);
 void       ox_do_run (struct OxSession *s, OxExec *x, OxDoStmt *ds, const char *sql, bool nonatomic);
 
+/* Raise 54001 when the thread's stack is nearly used up. */
+void       ox_check_stack_depth (void);
+
 /* Drop every compiled form the session holds. */
 void       ox_routine_cache_clear (struct OxSession *s);
 

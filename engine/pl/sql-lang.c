@@ -17,6 +17,8 @@
 #include "session.h"
 #include "base/error.h"
 #include "base/cast.h"
+#include "sql/lexer.h"
+#include "exec/functions.h"
 
 #include <string.h>
 
@@ -46,7 +48,7 @@ resolve_arg (void *user, const char *const *fields, int nfields, OxType *type)
 	if (nfields == 1 && name[0] == '$') {
 		int n = atoi (name + 1);
 		if (n < 1 || n > f->nin)
-			return 0;
+			ox_raise (OX_ERR_UNDEFINED_PARAMETER, 0, "there is no parameter %s", name);
 		*type = r->args[f->argpos[n - 1]].type;
 		return n;
 	}
@@ -77,6 +79,8 @@ sql_free (void *p)
 	g_free (f);
 }
 
+static void check_result (SqlFunc *f, OxSpiPlan *p);
+
 static void *
 sql_compile (OxSession *s, OxRoutine *r)
 {
@@ -95,7 +99,7 @@ sql_compile (OxSession *s, OxRoutine *r)
 	f->hook.resolve = resolve_arg;
 	f->hook.user = f;
 	f->hook.columns_win = true;
-	GPtrArray *texts = g_ptr_array_new ();
+	GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
 	GArray *offs = g_array_new (FALSE, FALSE, sizeof (int));
 	OxArena *a = ox_arena_new ();
 	const char *body = r->body;
@@ -104,14 +108,18 @@ sql_compile (OxSession *s, OxRoutine *r)
 	OX_TRY {
 		for (;;) {
 			size_t end = 0;
-			/* skip to the statement's first token for its offset */
 			OxNode *n = ox_parse_one (a, body + pos, len - pos, &end);
 			if (!n)
 				break;
-			size_t start = pos + (size_t) n->loc;
-			if (n->tag == OX_N_TRANSACTION)
-				ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, (int) start + 1,
-				          "transaction control statements are not allowed in SQL functions");
+			/* the statement starts at its first token (a WITH statement's
+			 * node points at its SELECT, past the WITH clause) */
+			OxLexer lx;
+			OxToken tok;
+			ox_lexer_init (&lx, a, body + pos, len - pos);
+			do
+				ox_lex (&lx, &tok);
+			while (tok.kind == OX_TOK_CHAR && tok.ch == ';');
+			size_t start = pos + (size_t) tok.loc;
 			size_t stop = pos + end;
 			while (stop > start && (body[stop - 1] == ';' || g_ascii_isspace (body[stop - 1])))
 				stop--;
@@ -132,17 +140,35 @@ sql_compile (OxSession *s, OxRoutine *r)
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	ox_arena_free (a);
-	if (texts->len == 0 && r->retkind != OX_RET_VOID) {
-		g_ptr_array_free (texts, TRUE);
-		g_array_unref (offs);
-		sql_free (f);
-		ox_raise ("42P13", 0, "return type mismatch in function declared to return %s",
-		          r->retkind == OX_RET_VALUE ? ox_type_name (r->rettype.id) : "record");
-	}
 	f->nstmts = (int) texts->len;
-	f->texts = (char **) g_ptr_array_free (texts, FALSE);
+	f->texts = g_new0 (char *, f->nstmts + 1);
+	for (int i = 0; i < f->nstmts; i++)
+		f->texts[i] = g_ptr_array_steal_index (texts, 0);
+	g_ptr_array_free (texts, TRUE);
 	f->offsets = (int *) g_array_free (offs, FALSE);
 	f->plans = g_new0 (OxSpiPlan *, f->nstmts + 1);
+	/* Bind every statement now, as PostgreSQL checks a SQL function's body
+	 * when it is created: unknown tables and columns, and a last statement
+	 * that does not produce the declared result, are errors at CREATE. */
+	OX_TRY {
+		if (f->nstmts == 0 && r->retkind != OX_RET_VOID)
+			ox_raise_full ("42P13", 0, "Function's final statement must be SELECT or INSERT/UPDATE/DELETE RETURNING.",
+			               NULL, "return type mismatch in function declared to return %s",
+			               r->retkind == OX_RET_VALUE ? ox_type_name (r->rettype.id) : "record");
+		for (int i = 0; i < f->nstmts; i++) {
+			f->plans[i] = ox_spi_prepare (s, f->texts[i], &f->hook, 0, NULL);
+			const char *verb = ox_spi_verb (f->plans[i]);
+			if (!strcmp (verb, "COMMIT") || !strcmp (verb, "ROLLBACK"))
+				ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "transaction control is not allowed in SQL functions");
+		}
+		if (f->nstmts > 0 && r->retkind != OX_RET_VOID)
+			check_result (f, f->plans[f->nstmts - 1]);
+	} OX_CATCH {
+		OxErrorData *e = ox_error_current ();
+		e->position = 0;
+		sql_free (f);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
 	return f;
 }
 
@@ -166,7 +192,8 @@ check_result (SqlFunc *f, OxSpiPlan *p)
 		               "return type mismatch in function declared to return %s", want);
 	for (int i = 0; i < n; i++) {
 		OxTypeId have = ox_spi_coltype (p, i).id, need = r->result_types[i].id;
-		if (have != need && have != OX_T_UNKNOWN && ox_cast_context (have, need) != 'i') {
+		if (have != need && have != OX_T_UNKNOWN && ox_cast_context (have, need) != 'i' &&
+		    ox_cast_context (have, need) != 'a') {
 			char detail[160];
 			g_snprintf (detail, sizeof detail, "Actual return type is %s.", ox_type_name (have));
 			ox_raise_full ("42P13", 0, detail, NULL, "return type mismatch in function declared to return %s", want);
@@ -192,6 +219,11 @@ sql_call (void *form, OxPlCall *c)
 			if (!f->plans[i])
 				f->plans[i] = ox_spi_prepare (s, f->texts[i], &f->hook, 0, NULL);
 			OxSpiPlan *p = f->plans[i];
+			if (r->volatility != OX_VOLATILE) {
+				const char *verb = ox_spi_verb (p);
+				if (strcmp (verb, "SELECT") && strcmp (verb, "SHOW"))
+					ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "%s is not allowed in a non-volatile function", verb);
+			}
 			if (!last || r->retkind == OX_RET_VOID) {
 				ox_spi_exec (p, params, np);
 			} else {

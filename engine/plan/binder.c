@@ -15,6 +15,7 @@
  */
 #include "plan.h"
 #include "pl/routine.h"
+#include "pl/trigger.h"
 #include "session.h"
 #include "base/error.h"
 #include "base/numeric.h"
@@ -814,10 +815,13 @@ bind_routine_call (Binder *b, OxRoutine *r, OxExpr **given, const int *map, int 
 		               "set-returning function %s is only supported in FROM", r->obj.name);
 	if (r->retkind == OX_RET_TRIGGER || r->retkind == OX_RET_EVENT_TRIGGER)
 		ox_raise ("0A000", loc + 1, "trigger functions can only be called as triggers");
-	OxTypeId rt = r->retkind == OX_RET_VALUE ? r->rettype.id : OX_T_TEXT;
+	bool one_out = r->retkind == OX_RET_RECORD && r->nresult == 1;
+	OxTypeId rt = r->retkind == OX_RET_VALUE ? r->rettype.id : one_out ? r->result_types[0].id : OX_T_TEXT;
 	OxExpr *e = mk_args (b, OX_E_UFUNC, rt, loc, r->nargs);
 	if (r->retkind == OX_RET_VALUE)
 		e->type = r->rettype;
+	else if (one_out)
+		e->type = r->result_types[0];
 	e->routine = r;
 	int slot = 0;
 	for (int i = 0; i < r->nargs; i++) {
@@ -2246,9 +2250,24 @@ dml_target (Binder *b, OxRangeVar *rv, const char *verb)
 		t = ox_session_relation (b->s, NULL, rv->name);
 	if (!t)
 		ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
-	if (t->view_query)
-		ox_raise_full ("55000", rv->node.loc + 1, "Views that are not automatically updatable require an INSTEAD OF trigger.",
-		               NULL, "cannot %s view \"%s\"", verb, t->obj.name);
+	if (t->view_query) {
+		/* writable only through an INSTEAD OF trigger for this event */
+		int event = verb[0] == 'i' ? OX_TRIG_INSERT : verb[0] == 'u' ? OX_TRIG_UPDATE : OX_TRIG_DELETE;
+		GPtrArray *trigs = ox_catalog_table_triggers (b->s->db->catalog, b->x->txn, t, false);
+		bool ok = false;
+		for (guint i = 0; i < trigs->len; i++) {
+			OxTrigger *tg = trigs->pdata[i];
+			if (tg->timing == OX_TRIG_INSTEAD && tg->enabled && (tg->events & event))
+				ok = true;
+		}
+		g_ptr_array_unref (trigs);
+		if (!ok)
+			ox_raise_full ("55000", rv->node.loc + 1, NULL,
+			               ox_arena_printf (b->a, "To enable %s the view, provide an INSTEAD OF %s trigger.",
+			                                event == OX_TRIG_INSERT ? "inserting into" : event == OX_TRIG_UPDATE ? "updating" : "deleting from",
+			                                event == OX_TRIG_INSERT ? "INSERT" : event == OX_TRIG_UPDATE ? "UPDATE" : "DELETE"),
+			               "cannot %s view \"%s\"", verb, t->obj.name);
+	}
 	lock_table (b, t, OX_LOCK_ROW_EXCLUSIVE, rv->node.loc);
 	return t;
 }
@@ -2294,6 +2313,20 @@ bind_returning (Binder *b, Scope *sc, OxQuery *q, OxList *ret)
 static void
 add_result_rte (Binder *b, OxQuery *q, OxTable *t, OxRangeVar *rv)
 {
+	if (t->view_query) {
+		/* a view written through INSTEAD OF triggers: its rows come from
+		 * its query, and the triggers do the writing */
+		OxQuery *sub = bind_select (b, NULL, t->view_query, NULL);
+		OxRte *r = add_rte (b, q, OX_RTE_SUBQUERY, rv->alias ? rv->alias : t->obj.name);
+		r->subquery = sub;
+		r->relname = t->obj.name;
+		r->is_view = true;
+		r->view = t;
+		rte_from_query (b, r, sub);
+		q->result_table = t;
+		q->result_rt = (int) q->rtable->len - 1;
+		return;
+	}
 	OxRte *r = add_rte (b, q, OX_RTE_TABLE, rv->alias ? rv->alias : t->obj.name);
 	r->table = t;
 	r->relname = t->obj.name;

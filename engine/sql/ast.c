@@ -81,6 +81,8 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_RANGEFUNCTION: return "function in FROM";
 	case OX_N_CREATE_TRIGGER: return "CREATE TRIGGER";
 	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
+	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
+	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	}
 	return "?";
 }

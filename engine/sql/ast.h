@@ -89,6 +89,8 @@ typedef enum OxNodeTag {
 	OX_N_RANGEFUNCTION,
 	OX_N_CREATE_TRIGGER,
 	OX_N_ALTER_TRIGGER,   /* ALTER TABLE t ENABLE|DISABLE TRIGGER ... */
+	OX_N_CREATE_SCHEDULE,
+	OX_N_ALTER_SCHEDULE,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -479,7 +481,7 @@ typedef struct OxCreateViewStmt {
 
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
-	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER,
+	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -561,6 +563,26 @@ typedef struct OxAlterTriggerStmt {
 	const char *name;          /* NULL for ALL / USER */
 	bool        enable;
 } OxAlterTriggerStmt;
+
+/* CREATE SCHEDULE name CRON 'expr' [TIMEZONE 'tz'] DO CALL p(...) |
+ * DO [LANGUAGE l] $$ ... $$ */
+typedef struct OxCreateScheduleStmt {
+	OxNode      node;
+	OxRangeVar *name;
+	const char *cron;
+	int         cron_loc;
+	const char *timezone;    /* NULL: UTC */
+	int         tz_loc;
+	OxNode     *action;      /* an OxCallStmt or an OxDoStmt */
+	const char *action_src;  /* its text: "CALL p(1)" or "DO $$ ... $$" */
+} OxCreateScheduleStmt;
+
+/* ALTER SCHEDULE name ENABLE | DISABLE */
+typedef struct OxAlterScheduleStmt {
+	OxNode      node;
+	OxRangeVar *name;
+	bool        enable;
+} OxAlterScheduleStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;

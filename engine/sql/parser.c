@@ -484,6 +484,9 @@ static OxNode *parse_stmt (Parser *p);
 static OxNode *parse_func_call (Parser *p, OxList *name, int loc);
 static OxNode *parse_create_function (Parser *p, int loc, bool or_replace);
 static OxNode *parse_create_trigger (Parser *p, int loc, bool or_replace);
+static OxNode *parse_create_schedule (Parser *p, int loc);
+static OxNode *parse_call (Parser *p);
+static OxNode *parse_do (Parser *p);
 static const char *source_since (Parser *p, int start);
 
 static OxNode *
@@ -823,6 +826,10 @@ parse_func_call (Parser *p, OxList *name, int loc)
 			    (peek (p, 1)->kind == OX_TOK_EQUALS_GREATER ||
 			     peek (p, 1)->kind == OX_TOK_COLON_EQUALS)) {
 				argname = tok_name (p, CUR (p));
+				for (int k = 0; f->argnames && k < f->argnames->n; k++)
+					if (f->argnames->items[k] && !strcmp (f->argnames->items[k], argname))
+						ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "argument name \"%s\" used more than once",
+						          argname);
 				advance (p);
 				advance (p);
 				if (!f->argnames) {
@@ -2822,16 +2829,14 @@ parse_create_function (Parser *p, int loc, bool or_replace)
 			s->body = parse_body_string (p, &s->body_loc);
 			if (accept_ch (p, ','))
 				not_supported (CUR (p)->loc, "a C-language routine (AS 'file', 'symbol')");
-		} else if (is_word (p, t, "immutable")) {
+		} else if (is_word (p, t, "immutable") || is_word (p, t, "stable") || is_word (p, t, "volatile")) {
+			if (s->volatility >= 0)
+				ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
+			s->volatility = is_word (p, t, "immutable") ? 0 : is_word (p, t, "stable") ? 1 : 2;
 			advance (p);
-			s->volatility = 0;
-		} else if (is_word (p, t, "stable")) {
-			advance (p);
-			s->volatility = 1;
-		} else if (is_word (p, t, "volatile")) {
-			advance (p);
-			s->volatility = 2;
 		} else if (is_word (p, t, "strict")) {
+			if (s->strict >= 0)
+				ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
 			advance (p);
 			s->strict = 1;
 		} else if (is_word (p, t, "called") || is_word (p, t, "returns")) {
@@ -2840,6 +2845,8 @@ parse_create_function (Parser *p, int loc, bool or_replace)
 			advance (p);
 			if (!called && !accept_kw (p, OX_KW_NULL))
 				syntax_error (p);
+			if (s->strict >= 0)
+				ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "conflicting or redundant options");
 			expect_kw (p, OX_KW_ON);
 			expect_kw (p, OX_KW_NULL);
 			if (!is_word (p, CUR (p), "input"))
@@ -2984,6 +2991,46 @@ events:
 	return &s->node;
 }
 
+/* CREATE SCHEDULE name CRON 'expr' [TIMEZONE 'tz'] DO {CALL p(...) | [LANGUAGE l] 'body'} */
+static OxNode *
+parse_create_schedule (Parser *p, int loc)
+{
+	OxCreateScheduleStmt *s = NEW (p, OxCreateScheduleStmt, OX_N_CREATE_SCHEDULE, loc);
+	advance (p);  /* SCHEDULE */
+	s->name = parse_qualified_name (p);
+	if (!is_word (p, CUR (p), "cron"))
+		syntax_error (p);
+	advance (p);
+	if (CUR (p)->kind != OX_TOK_STRING)
+		syntax_error (p);
+	s->cron_loc = CUR (p)->loc;
+	s->cron = CUR (p)->str;
+	advance (p);
+	if (is_word (p, CUR (p), "timezone") || (is_kw (CUR (p), OX_KW_TIME) && is_word (p, peek (p, 1), "zone"))) {
+		if (is_kw (CUR (p), OX_KW_TIME))
+			advance (p);
+		advance (p);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		s->tz_loc = CUR (p)->loc;
+		s->timezone = CUR (p)->str;
+		advance (p);
+	}
+	if (!is_kw (CUR (p), OX_KW_DO))
+		syntax_error (p);
+	if (is_word (p, peek (p, 1), "call")) {
+		advance (p);
+		int start = CUR (p)->loc;
+		s->action = parse_call (p);
+		s->action_src = source_since (p, start);
+	} else {
+		int start = CUR (p)->loc;
+		s->action = parse_do (p);
+		s->action_src = source_since (p, start);
+	}
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -2991,6 +3038,17 @@ parse_alter (Parser *p)
 {
 	int loc = CUR (p)->loc;
 	advance (p);  /* ALTER */
+	if (is_word (p, CUR (p), "schedule")) {
+		advance (p);
+		OxAlterScheduleStmt *as = NEW (p, OxAlterScheduleStmt, OX_N_ALTER_SCHEDULE, loc);
+		as->name = parse_qualified_name (p);
+		if (is_word (p, CUR (p), "enable"))
+			as->enable = true;
+		else if (!is_word (p, CUR (p), "disable"))
+			syntax_error (p);
+		advance (p);
+		return &as->node;
+	}
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");
 	advance (p);
@@ -3089,6 +3147,8 @@ parse_create (Parser *p)
 		return parse_create_function (p, loc, or_replace);
 	if (!temp && is_word (p, t, "trigger"))
 		return parse_create_trigger (p, loc, or_replace);
+	if (!temp && !or_replace && is_word (p, t, "schedule"))
+		return parse_create_schedule (p, loc);
 	if (or_replace)
 		syntax_error (p);
 	if (is_kw (t, OX_KW_TABLE)) {
@@ -3139,6 +3199,8 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_ROUTINE;
 	else if (is_word (p, t, "trigger"))
 		s->type = OX_OBJ_TRIGGER;
+	else if (is_word (p, t, "schedule"))
+		s->type = OX_OBJ_SCHEDULE;
 	else
 		syntax_error (p);
 	advance (p);

@@ -74,6 +74,9 @@
  *                       (1 for each row, 2 enabled), u16 n, n × u16 UPDATE OF
  *                       column, str WHEN source, u32 function schema oid (0 =
  *                       search_path), str function name, u16 nargs, nargs × str
+ *       OX_REDO_SCHEDULE u32 oid, u32 schema oid, str name, str cron, str time
+ *                       zone (empty = UTC), str action, str language,
+ *                       u8 enabled, str owner
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -109,6 +112,7 @@ enum {
 	OX_REDO_DROP   = 8,
 	OX_REDO_ROUTINE = 9,
 	OX_REDO_TRIGGER = 10,
+	OX_REDO_SCHEDULE = 11,
 };
 
 #define OX_REDO_NULL 0xff

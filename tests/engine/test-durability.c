@@ -587,6 +587,32 @@ test_routines (Fixture *fx, gconstpointer data)
 	}
 }
 
+/* Triggers come back from the log and from a checkpoint image, with their
+ * events, WHEN condition, UPDATE OF columns, arguments and enabled state. */
+static void
+test_triggers (Fixture *fx, gconstpointer data)
+{
+	ox_test_exec (fx->s, "CREATE TABLE t (id int PRIMARY KEY, v int); CREATE TABLE log (msg text)");
+	ox_test_exec (fx->s, "CREATE FUNCTION note() RETURNS trigger LANGUAGE plsql AS $$ BEGIN "
+	             "INSERT INTO log VALUES (TG_NAME || ':' || TG_OP || ':' || TG_ARGV[0]); RETURN NEW; END $$");
+	ox_test_exec (fx->s, "CREATE TRIGGER a AFTER INSERT OR UPDATE OF v ON t FOR EACH ROW WHEN (NEW.v > 0) "
+	             "EXECUTE FUNCTION note('x')");
+	ox_test_exec (fx->s, "CREATE TRIGGER b BEFORE DELETE ON t FOR EACH STATEMENT EXECUTE FUNCTION note('y')");
+	ox_test_exec (fx->s, "CREATE TRIGGER c AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION note('z'); "
+	             "ALTER TABLE t DISABLE TRIGGER c");
+	ox_test_exec (fx->s, "CREATE TRIGGER gone AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION note('g'); "
+	             "DROP TRIGGER gone ON t");
+	for (int round = 0; round < 2; round++) {
+		if (round == 1)
+			ox_test_exec (fx->s, "CHECKPOINT");
+		crash_close (fx);
+		open_db (fx, NULL);
+		ox_test_exec (fx->s, "DELETE FROM log; DELETE FROM t");
+		ox_test_exec (fx->s, "INSERT INTO t VALUES (1, 5), (2, -5); UPDATE t SET id = id; UPDATE t SET v = v + 1");
+		assert_query (fx, "SELECT msg FROM log", "b:DELETE:y\na:INSERT:x\na:UPDATE:x\n");
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -605,5 +631,6 @@ main (int argc, char **argv)
 	ADD ("/engine/durability/checkpoint/interrupted", test_checkpoint_interrupted);
 	ADD ("/engine/durability/checkpoint/power-loss-twice", test_checkpoint_power_loss_twice);
 	ADD ("/engine/durability/routines", test_routines);
+	ADD ("/engine/durability/triggers", test_triggers);
 	return g_test_run ();
 }
