@@ -244,6 +244,34 @@ replay_schedule (Replay *rp, OxTxn *t, OxReader *r)
 }
 
 static void
+replay_event_trigger (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxArena *a = ox_catalog_arena_new ();
+	OxEventTrigger *et = OX_NEW (a, OxEventTrigger);
+	et->obj.kind = OX_KIND_EVENT_TRIGGER;
+	et->obj.oid = oid;
+	et->obj.name = g_strdup (ox_get_str (r, a));
+	et->obj.arena = a;
+	et->event = ox_get_u8 (r);
+	et->enabled = ox_get_u8 (r) != 0;
+	uint32_t fs = ox_get_u32 (r);
+	et->func_schema = fs ? schema_by_oid (rp->db, fs) : NULL;
+	et->func_name = ox_get_str (r, a);
+	et->ntags = ox_get_u16 (r);
+	et->tags = OX_NEW_N (a, const char *, et->ntags + 1);
+	for (int i = 0; i < et->ntags; i++)
+		et->tags[i] = ox_get_str (r, a);
+	if (r->bad || et->event > 2 || (fs && !et->func_schema)) {
+		r->bad = true;
+		g_free (et->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	ox_catalog_register (rp->db->catalog, t, &et->obj);
+}
+
+static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
 	uint32_t oid = ox_get_u32 (r);
@@ -373,6 +401,9 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_SCHEDULE:
 				replay_schedule (rp, t, &r);
+				break;
+			case OX_REDO_EVENT_TRIGGER:
+				replay_event_trigger (rp, t, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

@@ -28,6 +28,8 @@
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "sched/schedule.h"
+#include "pl/event-trigger.h"
+#include "trace/logs.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -264,6 +266,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		ox_checkpointer_start (db);
 	}
 	ox_catalog_set_owner (db->catalog, db);
+	db->logs = ox_log_ring_new (100000);
 	db->schedules = ox_schedules_new (db);
 	ox_schedules_sync (db->schedules);
 	*out = db;
@@ -320,6 +323,7 @@ ox_db_close (OxDatabase *db)
 	if (db->lockf)
 		ox_file_close (db->lockf);
 	g_free (db->wal_stop_reason);
+	ox_log_ring_free (db->logs);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
 	g_mutex_clear (&db->lock);
@@ -369,6 +373,7 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	set_search_path (s, "\"$user\", public");
 	g_mutex_lock (&db->lock);
 	db->nsessions++;
+	s->id = ++db->next_session_id;
 	g_mutex_unlock (&db->lock);
 	*out = s;
 	return OX_OK;
@@ -413,6 +418,8 @@ ox_session_free (OxSession *s)
 		return;
 	ox_routine_cache_clear (s);
 	g_clear_pointer (&s->spi_strings, g_hash_table_unref);
+	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
+	g_clear_pointer (&s->event_arena, ox_arena_free);
 	if (s->txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -563,6 +570,12 @@ static const char *const passive_settings[][2] = {
 	{ "lc_ctype", "C" },
 	{ "is_superuser", "on" },
 	{ "row_security", "on" },
+	/* routines */
+	{ "max_stack_depth_routines", "1000" },
+	{ "max_trigger_depth", "32" },
+	{ "lua.max_instructions", "100000000" },
+	{ "lua.max_memory", "67108864" },
+	{ "log.capacity", "100000" },
 };
 
 static const char *
@@ -704,6 +717,34 @@ exec_set (OxSession *s, OxSetStmt *st)
 		}
 		ox_timezone_free (s->tz);
 		s->tz = tz;
+	} else if (!strcmp (name, "statement_timeout") || !strcmp (name, "max_trigger_depth") ||
+	           !strcmp (name, "max_stack_depth_routines") || !strcmp (name, "lua.max_instructions") ||
+	           !strcmp (name, "lua.max_memory") || !strcmp (name, "log.capacity")) {
+		/* numbers (statement_timeout with a time unit) checked now, as
+		 * PostgreSQL checks its settings at SET */
+		int64_t n = val ? (!strcmp (name, "statement_timeout") ? ox_parse_duration_ms (val) : g_ascii_strtoll (val, NULL, 10)) : 0;
+		bool ok = !val || n >= 0;
+		if (ok && val && strcmp (name, "statement_timeout")) {
+			char *end = NULL;
+			g_ascii_strtoll (val, &end, 10);
+			ok = end && end != val && *end == '\0';
+		}
+		if (!ok) {
+			char *msg = g_strdup_printf ("invalid value for parameter \"%s\": \"%s\"", name, val);
+			g_free (val);
+			OxErrorData e = { 0 };
+			g_strlcpy (e.sqlstate, OX_ERR_INVALID_PARAMETER, sizeof e.sqlstate);
+			e.message = msg;
+			if (!strcmp (name, "statement_timeout"))
+				e.hint = g_strdup ("Valid units for this parameter are \"us\", \"ms\", \"s\", \"min\", \"h\", and \"d\".");
+			ox_error_rethrow (&e);
+		}
+		if (!strcmp (name, "log.capacity") && val)
+			ox_log_set_capacity (s->db->logs, (size_t) n);
+		if (val)
+			g_hash_table_insert (s->settings, g_strdup (name), g_strdup (val));
+		else
+			g_hash_table_remove (s->settings, name);
 	} else if (passive_default (name)) {
 		if (!strcmp (name, "server_version") || !strcmp (name, "server_version_num") ||
 		    !strcmp (name, "server_encoding") || !strcmp (name, "integer_datetimes") ||
@@ -715,11 +756,45 @@ exec_set (OxSession *s, OxSetStmt *st)
 			g_hash_table_insert (s->settings, g_strdup (name), g_strdup (val));
 		else
 			g_hash_table_remove (s->settings, name);
+	} else if (strchr (name, '.')) {
+		/* a custom (dotted) setting, as PostgreSQL's placeholder variables */
+		if (val)
+			g_hash_table_insert (s->settings, g_strdup (name), g_strdup (val));
+		else
+			g_hash_table_remove (s->settings, name);
 	} else {
 		g_free (val);
 		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "unrecognized configuration parameter \"%s\"", name);
 	}
 	g_free (val);
+}
+
+int64_t
+ox_parse_duration_ms (const char *v)
+{
+	char *end = NULL;
+	double n = g_ascii_strtod (v, &end);
+	if (!end || end == v || n < 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	double mult;
+	if (!*end || !strcmp (end, "ms"))
+		mult = 1;
+	else if (!strcmp (end, "us"))
+		mult = 0.001;
+	else if (!strcmp (end, "s"))
+		mult = 1000;
+	else if (!strcmp (end, "min"))
+		mult = 60000;
+	else if (!strcmp (end, "h"))
+		mult = 3600000;
+	else if (!strcmp (end, "d"))
+		mult = 86400000;
+	else
+		return -1;
+	double ms = n * mult;
+	return ms > (double) INT32_MAX ? -1 : (int64_t) (ms + 0.5);
 }
 
 /* ---- statement preparation ------------------------------------------------------------------- */
@@ -1783,6 +1858,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_schedule (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_EVENT_TRIGGER) {
+		ox_ddl_drop_event_trigger (d->s, d->x, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -1940,6 +2019,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_ROUTINE: return "DROP ROUTINE";
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
+		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -1950,6 +2030,8 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
 	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
+	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
+	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
 	default: return "???";
 	}
 }
@@ -2202,7 +2284,14 @@ stmt_start (OxStmt *st)
 	ox_txn_next_cid (t);
 	if (t->iso == OX_ISO_READ_COMMITTED || t->cid == 2)
 		ox_txn_refresh_snapshot (t);
-	s->cancel = 0;
+	if (!st->nested) {
+		s->cancel = 0;
+		/* statement_timeout counts from here, for the statement and
+		 * everything it runs (routines, triggers) */
+		const char *to = g_hash_table_lookup (s->settings, "statement_timeout");
+		int64_t ms = to ? ox_parse_duration_ms (to) : 0;
+		s->stmt_deadline = ms > 0 ? g_get_monotonic_time () + ms * 1000 : 0;
+	}
 	if (st->kind == SK_QUERY && reuse_plan (st)) {
 		coerce_params (st);
 		st->opened = true;
@@ -2260,6 +2349,9 @@ stmt_start (OxStmt *st)
 		return;
 	}
 	Ddl d = { .s = s, .t = t, .c = s->db->catalog, .x = x, .sql = st->sql };
+	bool events = ox_event_triggers_apply (ast);
+	guint event_mark = events ? ox_event_ddl_begin (s, utility_tag (ast)) : 0;
+	bool ctas = false;
 	switch (ast->tag) {
 	case OX_N_CREATE_SCHEMA: {
 		OxCreateSchemaStmt *cs = (OxCreateSchemaStmt *) ast;
@@ -2284,7 +2376,7 @@ stmt_start (OxStmt *st)
 		if (ct->as_select) {
 			set_tag (st, "SELECT %" G_GINT64_FORMAT, x->changes);
 			st->changes = x->changes;
-			return;
+			ctas = true;
 		}
 		break;
 	}
@@ -2311,6 +2403,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_CREATE_SCHEDULE:
 		ox_ddl_create_schedule (s, x, (OxCreateScheduleStmt *) ast);
+		break;
+	case OX_N_CREATE_EVENT_TRIGGER:
+		ox_ddl_create_event_trigger (s, x, (OxCreateEventTriggerStmt *) ast);
+		break;
+	case OX_N_ALTER_EVENT_TRIGGER:
+		ox_ddl_alter_event_trigger (s, x, (OxAlterEventTriggerStmt *) ast);
 		break;
 	case OX_N_ALTER_SCHEDULE:
 		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
@@ -2340,7 +2438,10 @@ stmt_start (OxStmt *st)
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));
 	}
-	set_tag (st, "%s", utility_tag (ast));
+	if (events)
+		ox_event_ddl_end (s, utility_tag (ast), event_mark);
+	if (!ctas)
+		set_tag (st, "%s", utility_tag (ast));
 }
 
 /* The run finished: commit an implicit transaction. */
@@ -3050,4 +3151,14 @@ ox_session_restart_txn (OxSession *s, bool commit)
 	s->txn->sync_mode = s->sync_mode;
 	ox_txn_next_cid (s->txn);
 	ox_txn_refresh_snapshot (s->txn);
+}
+
+void
+ox_session_check_timeout (OxSession *s)
+{
+	/* the deadline stays set: an exception handler that goes on looping
+	 * meets it again at its next check */
+	if (s->stmt_deadline && g_get_monotonic_time () >= s->stmt_deadline) {
+		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to statement timeout");
+	}
 }

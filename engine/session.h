@@ -29,6 +29,8 @@ struct OxDatabase {
 	char      *wal_stop_reason; /* why replay stopped early (torn tail ...), or NULL */
 	uint32_t   first_user_oid;  /* oids below belong to the built-in schemas */
 	struct OxScheduleState *schedules; /* the schedule runner (sched/schedule.c) */
+	struct OxLogRing *logs;     /* system.logs (trace/logs.c) */
+	uint32_t   next_session_id;
 	/* checkpoints (checkpoint.c) */
 	GMutex     ckpt_lock;       /* one checkpoint at a time */
 	GMutex     ckpt_thread_lock;
@@ -71,6 +73,9 @@ typedef struct OxSession {
 	OxNoticeFunc notice_fn;
 	void        *notice_user;
 	int64_t      stmt_start;   /* statement_timestamp */
+	int64_t      stmt_deadline; /* monotonic time statement_timeout ends the
+	                               running statement, 0 = none */
+	uint32_t     id;            /* session number within the database (system.logs) */
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 	uint64_t     settings_gen; /* bumped by SET/RESET: cached plans depend on
 	                              search_path and TimeZone */
@@ -81,6 +86,10 @@ typedef struct OxSession {
 	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
 	int          trigger_depth; /* triggers firing on this session now */
 	bool         schedules_touched; /* this transaction ran schedule DDL: resync at its end */
+	bool         in_event_trigger;  /* an event trigger's function is running */
+	GPtrArray   *event_rows;        /* what the running event trigger may list */
+	OxArena     *event_arena;
+	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;
@@ -108,6 +117,11 @@ void ox_session_notice (OxSession *s, const char *sqlstate, const char *fmt, ...
 OxSchema *ox_session_schema (OxSession *s, const char *name, int loc);
 /* Find a relation by optional schema + name (search_path when unqualified). */
 OxTable  *ox_session_relation (OxSession *s, const char *schema, const char *name);
+
+/* "100ms", "2s", "1min", "500" (ms) -> milliseconds; -1 when invalid. */
+int64_t ox_parse_duration_ms (const char *v);
+/* Raise 57014 when statement_timeout has passed (called where work loops). */
+void    ox_session_check_timeout (OxSession *s);
 
 /* session.c: nested statements, for the SPI (pl/spi.c).  They run in the
  * session's current transaction and raise on error (with OX_TRY around,

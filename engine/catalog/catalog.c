@@ -167,6 +167,20 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 			ox_put_str (out, tg->args[i]);
 		return 1;
 	}
+	case OX_KIND_EVENT_TRIGGER: {
+		OxEventTrigger *et = (OxEventTrigger *) o;
+		ox_put_u8 (out, OX_REDO_EVENT_TRIGGER);
+		ox_put_u32 (out, o->oid);
+		ox_put_str (out, o->name);
+		ox_put_u8 (out, (uint8_t) et->event);
+		ox_put_u8 (out, et->enabled);
+		ox_put_u32 (out, et->func_schema ? et->func_schema->obj.oid : 0);
+		ox_put_str (out, et->func_name);
+		ox_put_u16 (out, (uint16_t) et->ntags);
+		for (int i = 0; i < et->ntags; i++)
+			ox_put_str (out, et->tags[i]);
+		return 1;
+	}
 	case OX_KIND_SCHEDULE: {
 		OxSchedule *sc = (OxSchedule *) o;
 		ox_put_u8 (out, OX_REDO_SCHEDULE);

@@ -37,6 +37,7 @@ typedef enum OxObjKind {
 	OX_KIND_ROUTINE,   /* function or procedure (OxRoutine) */
 	OX_KIND_TRIGGER,   /* OxTrigger */
 	OX_KIND_SCHEDULE,  /* OxSchedule */
+	OX_KIND_EVENT_TRIGGER, /* OxEventTrigger */
 } OxObjKind;
 
 typedef struct OxSchema OxSchema;
@@ -188,6 +189,17 @@ typedef struct OxSchedule {
 	bool         enabled;
 	const char  *owner;
 } OxSchedule;
+
+/* An event trigger: a function run around DDL commands. */
+typedef struct OxEventTrigger {
+	OxCatObject  obj;          /* kind OX_KIND_EVENT_TRIGGER; schema NULL (database-wide) */
+	int          event;        /* 0 ddl_command_start, 1 ddl_command_end, 2 sql_drop */
+	int          ntags;        /* WHEN TAG IN (...): command tags, upper case; 0 = all */
+	const char **tags;
+	OxSchema    *func_schema;  /* NULL: search_path when it fires */
+	const char  *func_name;
+	bool         enabled;
+} OxEventTrigger;
 
 typedef struct OxCatalog OxCatalog;
 

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "session.h"
 #include "sched/schedule.h"
+#include "trace/logs.h"
 
 #include <string.h>
 
@@ -536,6 +537,15 @@ fill_system_schedules (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 }
 
 static void
+fill_system_logs (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	(void) t;
+	OxDatabase *db = ox_catalog_owner (c);
+	if (db)
+		ox_log_rows (db->logs, a, rows);
+}
+
+static void
 fill_system_schedule_runs (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
 	(void) t;
@@ -591,6 +601,9 @@ static const char *const sysruns_cols[] = { "schedule_oid", "schema", "schedule"
 	"finished", "status", "error" };
 static const OxTypeId sysruns_types[] = { OX_T_INT8, OX_T_TEXT, OX_T_TEXT, OX_T_TIMESTAMPTZ, OX_T_TIMESTAMPTZ,
 	OX_T_TIMESTAMPTZ, OX_T_TEXT, OX_T_TEXT };
+static const char *const syslogs_cols[] = { "seq", "time", "session", "routine", "line", "level", "message" };
+static const OxTypeId syslogs_types[] = { OX_T_INT8, OX_T_TIMESTAMPTZ, OX_T_INT4, OX_T_TEXT, OX_T_INT4, OX_T_TEXT,
+	OX_T_TEXT };
 
 #define VIEW(s, n, cols, types, fill) { s, n, G_N_ELEMENTS (cols), cols, types, fill }
 
@@ -610,6 +623,7 @@ static const OxSysView sysviews[] = {
 	VIEW ("system", "triggers", systriggers_cols, systriggers_types, fill_system_triggers),
 	VIEW ("system", "schedules", sysschedules_cols, sysschedules_types, fill_system_schedules),
 	VIEW ("system", "schedule_runs", sysruns_cols, sysruns_types, fill_system_schedule_runs),
+	VIEW ("system", "logs", syslogs_cols, syslogs_types, fill_system_logs),
 };
 
 const OxSysView *

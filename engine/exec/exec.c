@@ -17,6 +17,7 @@
 #include "exec.h"
 #include "pl/pl.h"
 #include "pl/trigger.h"
+#include "pl/event-trigger.h"
 #include "base/error.h"
 #include "base/numeric.h"
 #include "session.h"
@@ -397,6 +398,7 @@ ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char 
 
 typedef struct FuncScanOp {
 	OxOp       op;
+	int        builtin;    /* 0: call; 1, 2: event trigger listings */
 	OxExpr    *call;       /* OX_E_UFUNC */
 	const char *alias;
 	OxArena   *rows_arena;
@@ -428,6 +430,12 @@ funcscan_run (FuncScanOp *f, OxExec *x)
 	else
 		f->rows = g_ptr_array_new ();
 	f->pos = 0;
+	if (f->builtin) {
+		GPtrArray *src = ox_event_rows (x->session, f->builtin);
+		for (guint i = 0; i < src->len; i++)
+			funcscan_emit (&(OxPlCall) { .emit_user = f }, src->pdata[i]);
+		return;
+	}
 	OxExpr *e = f->call;
 	OxRoutine *r = e->routine;
 	OxArena *a = f->rows_arena;
@@ -504,6 +512,14 @@ ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *
 	f->op.rescan = funcscan_rescan;
 	f->call = call;
 	f->alias = alias;
+	return &f->op;
+}
+
+OxOp *
+ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, int ncols, const char *alias)
+{
+	FuncScanOp *f = (FuncScanOp *) ox_op_funcscan_new (x, a, NULL, ncols, alias);
+	f->builtin = kind;
 	return &f->op;
 }
 
@@ -2509,8 +2525,10 @@ op_label (OxOp *op, OxArena *a)
 		break;
 	case OX_OP_FUNCSCAN: {
 		FuncScanOp *f = (FuncScanOp *) op;
-		g_string_append_printf (s, "Function Scan on %s", f->call->routine->obj.name);
-		if (f->alias && strcmp (f->alias, f->call->routine->obj.name))
+		const char *fname = f->builtin == 1 ? "ox_event_trigger_ddl_commands"
+		                    : f->builtin == 2 ? "ox_event_trigger_dropped_objects" : f->call->routine->obj.name;
+		g_string_append_printf (s, "Function Scan on %s", fname);
+		if (f->alias && strcmp (f->alias, fname))
 			g_string_append_printf (s, " %s", f->alias);
 		break;
 	}

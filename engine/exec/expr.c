@@ -1100,4 +1100,6 @@ ox_exec_check_cancel (OxExec *x)
 		__atomic_store_n (x->cancel, 0, __ATOMIC_RELAXED);
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");
 	}
+	if (x->session && x->session->stmt_deadline)
+		ox_session_check_timeout (x->session);
 }

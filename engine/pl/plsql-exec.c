@@ -332,11 +332,16 @@ hook_resolve (void *user, const char *const *fields, int nfields, OxType *type)
 	for (guint i = 0; i < e->params->len; i++) {
 		PlsqlParam *q = &g_array_index (e->params, PlsqlParam, i);
 		if (q->dno == dno && g_strcmp0 (q->field, field) == 0) {
+			prm.field = q->field;
 			*q = prm;
 			*type = prm.type;
 			return (int) i + 1;
 		}
 	}
+	/* 'field' belongs to the binder's parse of the statement, which a
+	 * re-bind frees: the parameter list keeps its own copy. */
+	if (prm.field)
+		prm.field = ox_arena_strdup (f->fn->arena, prm.field);
 	g_array_append_val (e->params, prm);
 	*type = prm.type;
 	return (int) e->params->len;
@@ -1391,7 +1396,7 @@ exec_block (PlsqlFrame *f, PlsqlBlock *b)
 			ox_spi_subxact_rollback (f->s, mark);
 			f->cur = &b->stmt;
 			f->cur_expr = NULL;
-			PlsqlHandler *h = NULL;
+			PlsqlHandler *volatile h = NULL;
 			for (int i = 0; i < b->nhandlers && !h; i++)
 				if (condition_matches (b->handlers[i].conds, err.sqlstate))
 					h = &b->handlers[i];

@@ -212,10 +212,86 @@ typedef struct Parser {
 	GPtrArray     *stmts;
 	GPtrArray     *exprs;    /* every PlsqlExpr made */
 	GArray        *labels;   /* LabelScope: enclosing blocks and loops */
+	GArray        *temps;    /* Tmp: scratch containers (see tmp_track) */
 	int            depth;    /* nesting depth of the statement being parsed */
 	int            in_handler;
 	int            case_count;
 } Parser;
+
+/* ---- scratch containers ----------------------------------------------------------------
+ *
+ * Errors longjmp out of any depth, so a GArray being filled by a caller
+ * up the stack would leak.  Every scratch container is made here and
+ * recorded in p->temps; tmp_free releases one early, and plsql_parse
+ * releases whatever is left, on success and on error alike. */
+
+typedef enum TmpKind { TMP_ARRAY, TMP_PTR_ARRAY, TMP_STRING } TmpKind;
+
+typedef struct Tmp {
+	TmpKind kind;
+	void   *obj;  /* NULL once freed */
+} Tmp;
+
+static void
+tmp_release (Tmp *t)
+{
+	if (!t->obj)
+		return;
+	switch (t->kind) {
+	case TMP_ARRAY: g_array_free (t->obj, TRUE); break;
+	case TMP_PTR_ARRAY: g_ptr_array_free (t->obj, TRUE); break;
+	case TMP_STRING: g_string_free (t->obj, TRUE); break;
+	}
+	t->obj = NULL;
+}
+
+static void *
+tmp_track (Parser *p, TmpKind kind, void *obj)
+{
+	Tmp t = { kind, obj };
+	g_array_append_val (p->temps, t);
+	return obj;
+}
+
+static GArray *
+tmp_array_new (Parser *p, gboolean zero_terminated, gboolean clear, guint size)
+{
+	return tmp_track (p, TMP_ARRAY, g_array_new (zero_terminated, clear, size));
+}
+
+static GPtrArray *
+tmp_ptr_array_new (Parser *p)
+{
+	return tmp_track (p, TMP_PTR_ARRAY, g_ptr_array_new ());
+}
+
+static GString *
+tmp_string_new (Parser *p)
+{
+	return tmp_track (p, TMP_STRING, g_string_new (NULL));
+}
+
+static void
+tmp_free (Parser *p, void *obj)
+{
+	for (guint i = p->temps->len; i-- > 0;) {
+		Tmp *t = &g_array_index (p->temps, Tmp, i);
+		if (t->obj == obj) {
+			tmp_release (t);
+			if (i == p->temps->len - 1)
+				g_array_set_size (p->temps, i);
+			return;
+		}
+	}
+}
+
+static void
+tmp_free_all (Parser *p)
+{
+	for (guint i = 0; i < p->temps->len; i++)
+		tmp_release (&g_array_index (p->temps, Tmp, i));
+	g_array_free (p->temps, TRUE);
+}
 
 static inline const OxToken *
 tok_at (Parser *p, int i)
@@ -437,14 +513,14 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 	const OxToken *first = CUR (p);
 	int depth = 0;
 	int maxdollar = 0;
-	GString *text = g_string_new (NULL);
+	GString *text = tmp_string_new (p);
 	int start = first->loc, copied = first->loc;
 	const OxToken *prev = NULL;
 
 	for (;;) {
 		const OxToken *t = CUR (p);
 		if (t->kind == OX_TOK_EOF) {
-			g_string_free (text, TRUE);
+			tmp_free (p, text);
 			syntax_error (p);
 		}
 		if (depth == 0 && is_term (p, t, terms))
@@ -460,7 +536,7 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 		if (into && depth == 0 && word (p, t, "into") &&
 		    !(prev && (word (p, prev, "insert") || word (p, prev, "merge")))) {
 			if (into->into) {
-				g_string_free (text, TRUE);
+				tmp_free (p, text);
 				ox_raise (OX_ERR_SYNTAX, t->loc + 1, "INTO specified more than once");
 			}
 			g_string_append_len (text, p->body + copied, t->loc - copied);
@@ -486,7 +562,7 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 			int estart = CUR (p)->loc, d = 0;
 			while (!(d == 0 && is_ch (CUR (p), ']'))) {
 				if (CUR (p)->kind == OX_TOK_EOF) {
-					g_string_free (text, TRUE);
+					tmp_free (p, text);
 					syntax_error (p);
 				}
 				if (is_ch (CUR (p), '[') || is_ch (CUR (p), '('))
@@ -512,7 +588,7 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 	}
 	const OxToken *last = PEEK (p, -1);
 	if (CUR (p) == first) {
-		g_string_free (text, TRUE);
+		tmp_free (p, text);
 		syntax_error (p);
 	}
 	int end = last->loc + last->len;
@@ -521,7 +597,7 @@ read_sql (Parser *p, unsigned terms, bool is_query, PlsqlExecSql *into)
 
 	PlsqlExpr *e = OX_NEW (p->a, PlsqlExpr);
 	e->text = ox_arena_strndup (p->a, text->str, text->len);
-	g_string_free (text, TRUE);
+	tmp_free (p, text);
 	e->loc = start;
 	e->srclen = end - start;
 	e->ns = p->ns;
@@ -631,15 +707,15 @@ read_into_target (Parser *p, int *strict)
 	PlsqlTarget t = { 0 };
 	if (accept_word (p, "strict"))
 		*strict = 1;
-	GArray *dnos = g_array_new (FALSE, FALSE, sizeof (int));
-	GPtrArray *fields = g_ptr_array_new ();
+	GArray *dnos = tmp_array_new (p, FALSE, FALSE, sizeof (int));
+	GPtrArray *fields = tmp_ptr_array_new (p);
 	for (;;) {
 		const OxToken *at = CUR (p);
 		const char *field = NULL;
 		int dno = read_var_ref (p, &field);
 		if (dno < 0) {
-			g_array_free (dnos, TRUE);
-			g_ptr_array_free (fields, TRUE);
+			tmp_free (p, dnos);
+			tmp_free (p, fields);
 			if (is_ident (at))
 				ox_raise (OX_ERR_SYNTAX, at->loc + 1, "\"%.*s\" is not a known variable",
 				          at->len, p->body + at->loc);
@@ -656,8 +732,8 @@ read_into_target (Parser *p, int *strict)
 	t.dnos = dup_array (p, dnos->data, sizeof (int), dnos->len);
 	t.fields = dup_array (p, fields->pdata, sizeof (char *), fields->len);
 	t.is_rec = t.n == 1 && !t.fields[0] && datum (p, t.dnos[0])->kind == PLSQL_DTYPE_REC;
-	g_array_free (dnos, TRUE);
-	g_ptr_array_free (fields, TRUE);
+	tmp_free (p, dnos);
+	tmp_free (p, fields);
 	if (t.n > 1)
 		for (int i = 0; i < t.n; i++)
 			if (!t.fields[i] && datum (p, t.dnos[i])->kind == PLSQL_DTYPE_REC)
@@ -749,11 +825,11 @@ end_at_when (Parser *p)
 static PlsqlStmtList
 parse_stmts (Parser *p, bool (*is_end) (Parser *p))
 {
-	GPtrArray *list = g_ptr_array_new ();
+	GPtrArray *list = tmp_ptr_array_new (p);
 	p->depth++;
 	while (!is_end (p)) {
 		if (CUR (p)->kind == OX_TOK_EOF) {
-			g_ptr_array_free (list, TRUE);
+			tmp_free (p, list);
 			syntax_error (p);
 		}
 		PlsqlStmt *s = parse_stmt (p);
@@ -763,7 +839,7 @@ parse_stmts (Parser *p, bool (*is_end) (Parser *p))
 	PlsqlStmtList l;
 	l.n = (int) list->len;
 	l.items = dup_array (p, list->pdata, sizeof (void *), list->len);
-	g_ptr_array_free (list, TRUE);
+	tmp_free (p, list);
 	return l;
 }
 
@@ -937,7 +1013,7 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 	ns_push_label (p, label);
 	push_label (p, label, false);
 
-	GArray *init = g_array_new (FALSE, FALSE, sizeof (int));
+	GArray *init = tmp_array_new (p, FALSE, FALSE, sizeof (int));
 	if (accept_word (p, "declare")) {
 		for (;;) {
 			if (word (p, CUR (p), "begin"))
@@ -947,7 +1023,7 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 			if (is_op (p, CUR (p), "<<"))
 				ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "block label must be placed before DECLARE, not after");
 			if (CUR (p)->kind == OX_TOK_EOF) {
-				g_array_free (init, TRUE);
+				tmp_free (p, init);
 				syntax_error (p);
 			}
 			parse_decl (p, init);
@@ -955,7 +1031,7 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 	}
 	b->ninit = (int) init->len;
 	b->initdnos = dup_array (p, init->data, sizeof (int), init->len);
-	g_array_free (init, TRUE);
+	tmp_free (p, init);
 
 	expect_word (p, "begin");
 	b->body = parse_stmts (p, end_at_exception);
@@ -963,7 +1039,7 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 	if (word (p, CUR (p), "exception")) {
 		advance (p);
 		add_handler_vars (p, b);
-		GArray *hs = g_array_new (FALSE, TRUE, sizeof (PlsqlHandler));
+		GArray *hs = tmp_array_new (p, FALSE, TRUE, sizeof (PlsqlHandler));
 		while (word (p, CUR (p), "when")) {
 			PlsqlHandler h = { 0 };
 			h.loc = CUR (p)->loc;
@@ -976,7 +1052,7 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 					break;
 			}
 			if (!word (p, CUR (p), "then")) {
-				g_array_free (hs, TRUE);
+				tmp_free (p, hs);
 				syntax_error (p);
 			}
 			advance (p);
@@ -989,18 +1065,18 @@ parse_block (Parser *p, const char *label, const OxToken *first)
 			p->in_handler--;
 			p->ns = ns;
 			if (word (p, CUR (p), "else")) {
-				g_array_free (hs, TRUE);
+				tmp_free (p, hs);
 				syntax_error (p);
 			}
 			g_array_append_val (hs, h);
 		}
 		if (hs->len == 0) {
-			g_array_free (hs, TRUE);
+			tmp_free (p, hs);
 			syntax_error (p);
 		}
 		b->nhandlers = (int) hs->len;
 		b->handlers = dup_array (p, hs->data, sizeof (PlsqlHandler), hs->len);
-		g_array_free (hs, TRUE);
+		tmp_free (p, hs);
 	}
 	expect_word (p, "end");
 	parse_end_label (p, label);
@@ -1018,7 +1094,7 @@ parse_if (Parser *p, const OxToken *first)
 	s->cond = read_expr (p, T_THEN);
 	advance (p);
 	s->then_body = parse_stmts (p, end_at_if);
-	GArray *elsifs = g_array_new (FALSE, TRUE, sizeof (PlsqlElsif));
+	GArray *elsifs = tmp_array_new (p, FALSE, TRUE, sizeof (PlsqlElsif));
 	while (word (p, CUR (p), "elsif") || word (p, CUR (p), "elseif")) {
 		advance (p);
 		PlsqlElsif e;
@@ -1029,7 +1105,7 @@ parse_if (Parser *p, const OxToken *first)
 	}
 	s->nelsif = (int) elsifs->len;
 	s->elsifs = dup_array (p, elsifs->data, sizeof (PlsqlElsif), elsifs->len);
-	g_array_free (elsifs, TRUE);
+	tmp_free (p, elsifs);
 	if (accept_word (p, "else"))
 		s->else_body = parse_stmts (p, end_at_end);
 	expect_word (p, "end");
@@ -1053,7 +1129,7 @@ parse_case (Parser *p, const OxToken *first)
 		d->type_dynamic = true;
 		s->t_dno = add_datum (p, d);
 	}
-	GArray *whens = g_array_new (FALSE, TRUE, sizeof (PlsqlCaseWhen));
+	GArray *whens = tmp_array_new (p, FALSE, TRUE, sizeof (PlsqlCaseWhen));
 	while (word (p, CUR (p), "when")) {
 		advance (p);
 		PlsqlCaseWhen w;
@@ -1070,12 +1146,12 @@ parse_case (Parser *p, const OxToken *first)
 		g_array_append_val (whens, w);
 	}
 	if (whens->len == 0) {
-		g_array_free (whens, TRUE);
+		tmp_free (p, whens);
 		syntax_error (p);
 	}
 	s->nwhens = (int) whens->len;
 	s->whens = dup_array (p, whens->data, sizeof (PlsqlCaseWhen), whens->len);
-	g_array_free (whens, TRUE);
+	tmp_free (p, whens);
 	if (accept_word (p, "else")) {
 		s->have_else = true;
 		s->else_body = parse_stmts (p, end_at_end);
@@ -1123,7 +1199,7 @@ parse_while (Parser *p, const char *label, const OxToken *first)
 static PlsqlExpr **
 read_using (Parser *p, unsigned terms, int *n)
 {
-	GPtrArray *l = g_ptr_array_new ();
+	GPtrArray *l = tmp_ptr_array_new (p);
 	for (;;) {
 		g_ptr_array_add (l, read_expr (p, terms | T_COMMA));
 		if (!is_ch (CUR (p), ','))
@@ -1132,7 +1208,7 @@ read_using (Parser *p, unsigned terms, int *n)
 	}
 	*n = (int) l->len;
 	PlsqlExpr **r = dup_array (p, l->pdata, sizeof (void *), l->len);
-	g_ptr_array_free (l, TRUE);
+	tmp_free (p, l);
 	return r;
 }
 
@@ -1404,14 +1480,14 @@ parse_raise (Parser *p, const OxToken *first)
 	if (t->kind == OX_TOK_STRING) {
 		s->message = ox_arena_strndup (p->a, t->str, (size_t) t->str_len);
 		advance (p);
-		GPtrArray *params = g_ptr_array_new ();
+		GPtrArray *params = tmp_ptr_array_new (p);
 		while (is_ch (CUR (p), ',')) {
 			advance (p);
 			g_ptr_array_add (params, read_expr (p, T_SEMI | T_COMMA | T_USING));
 		}
 		s->nparams = (int) params->len;
 		s->params = dup_array (p, params->pdata, sizeof (void *), params->len);
-		g_ptr_array_free (params, TRUE);
+		tmp_free (p, params);
 		int want = count_placeholders (s->message);
 		if (want > s->nparams)
 			ox_raise (OX_ERR_SYNTAX, first->loc + 1, "too few parameters specified for RAISE");
@@ -1445,7 +1521,7 @@ parse_raise (Parser *p, const OxToken *first)
 			{ "datatype", PLSQL_RAISE_DATATYPE },   { "table", PLSQL_RAISE_TABLE },
 			{ "schema", PLSQL_RAISE_SCHEMA },
 		};
-		GArray *ol = g_array_new (FALSE, TRUE, sizeof (PlsqlRaiseOption));
+		GArray *ol = tmp_array_new (p, FALSE, TRUE, sizeof (PlsqlRaiseOption));
 		for (;;) {
 			const OxToken *ot = CUR (p);
 			PlsqlRaiseOption o = { 0 };
@@ -1454,7 +1530,7 @@ parse_raise (Parser *p, const OxToken *first)
 				if (word (p, ot, opts[i].w))
 					break;
 			if (i == G_N_ELEMENTS (opts)) {
-				g_array_free (ol, TRUE);
+				tmp_free (p, ol);
 				if (ot->kind == OX_TOK_IDENT)
 					ox_raise (OX_ERR_SYNTAX, ot->loc + 1, "unrecognized RAISE statement option");
 				syntax_error (p);
@@ -1462,7 +1538,7 @@ parse_raise (Parser *p, const OxToken *first)
 			o.kind = opts[i].o;
 			advance (p);
 			if (!is_ch (CUR (p), '=') && CUR (p)->kind != OX_TOK_COLON_EQUALS) {
-				g_array_free (ol, TRUE);
+				tmp_free (p, ol);
 				syntax_error (p);
 			}
 			advance (p);
@@ -1474,7 +1550,7 @@ parse_raise (Parser *p, const OxToken *first)
 		}
 		s->noptions = (int) ol->len;
 		s->options = dup_array (p, ol->data, sizeof (PlsqlRaiseOption), ol->len);
-		g_array_free (ol, TRUE);
+		tmp_free (p, ol);
 	}
 	expect_semi (p);
 	return &s->stmt;
@@ -1505,13 +1581,13 @@ parse_getdiag (Parser *p, const OxToken *first)
 		{ "table_name", PLSQL_DIAG_TABLE_NAME, 1 },
 		{ "schema_name", PLSQL_DIAG_SCHEMA_NAME, 1 },
 	};
-	GArray *l = g_array_new (FALSE, TRUE, sizeof (PlsqlDiag));
+	GArray *l = tmp_array_new (p, FALSE, TRUE, sizeof (PlsqlDiag));
 	for (;;) {
 		const OxToken *vt = CUR (p);
 		const char *field = NULL;
 		int dno = read_var_ref (p, &field);
 		if (dno < 0 || field) {
-			g_array_free (l, TRUE);
+			tmp_free (p, l);
 			if (is_ident (vt))
 				ox_raise (OX_ERR_SYNTAX, vt->loc + 1, "\"%.*s\" is not a known variable", vt->len,
 				          p->body + vt->loc);
@@ -1519,7 +1595,7 @@ parse_getdiag (Parser *p, const OxToken *first)
 		}
 		check_assignable (p, dno, vt->loc);
 		if (!is_ch (CUR (p), '=') && CUR (p)->kind != OX_TOK_COLON_EQUALS) {
-			g_array_free (l, TRUE);
+			tmp_free (p, l);
 			syntax_error (p);
 		}
 		advance (p);
@@ -1529,7 +1605,7 @@ parse_getdiag (Parser *p, const OxToken *first)
 			if (word (p, it, items[i].w))
 				break;
 		if (i == G_N_ELEMENTS (items)) {
-			g_array_free (l, TRUE);
+			tmp_free (p, l);
 			syntax_error (p);
 		}
 		if (items[i].stacked != (int) s->stacked)
@@ -1544,7 +1620,7 @@ parse_getdiag (Parser *p, const OxToken *first)
 	}
 	s->nitems = (int) l->len;
 	s->items = dup_array (p, l->data, sizeof (PlsqlDiag), l->len);
-	g_array_free (l, TRUE);
+	tmp_free (p, l);
 	expect_semi (p);
 	return &s->stmt;
 }
@@ -1866,6 +1942,7 @@ plsql_parse (OxRoutine *r)
 	p.stmts = g_ptr_array_new ();
 	p.exprs = g_ptr_array_new ();
 	p.labels = g_array_new (FALSE, TRUE, sizeof (LabelScope));
+	p.temps = g_array_new (FALSE, FALSE, sizeof (Tmp));
 	/* Read in OX_CATCH: must survive the longjmp. */
 	Parser *volatile pp = &p;
 
@@ -1877,6 +1954,7 @@ plsql_parse (OxRoutine *r)
 		g_ptr_array_free (pp->stmts, TRUE);
 		g_ptr_array_free (pp->exprs, TRUE);
 		g_array_free (pp->labels, TRUE);
+		tmp_free_all (pp);
 		ox_arena_free (a);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
@@ -1892,6 +1970,7 @@ plsql_parse (OxRoutine *r)
 	g_ptr_array_free (p.stmts, TRUE);
 	g_ptr_array_free (p.exprs, TRUE);
 	g_array_free (p.labels, TRUE);
+	tmp_free_all (&p);
 	return fn;
 }
 

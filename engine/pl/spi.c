@@ -22,6 +22,8 @@
 #include "base/error.h"
 #include "base/cast.h"
 #include "plan/plan.h"
+#include "trace/logs.h"
+#include "base/datetime.h"
 
 #include <string.h>
 
@@ -450,10 +452,9 @@ void
 ox_spi_message (OxSession *s, const char *level, const char *routine, int line, const char *sqlstate,
                 const char *message, const char *detail, const char *hint)
 {
-	(void) routine;
-	(void) line;
 	(void) detail;
 	(void) hint;
+	ox_log_append (s->db->logs, ox_timestamp_now (), s->id, routine, line, level, message);
 	/* INFO always reaches the client; the others per client_min_messages
 	 * (default NOTICE), as in PostgreSQL. */
 	bool send = !g_ascii_strcasecmp (level, "info");
@@ -472,8 +473,12 @@ ox_spi_message (OxSession *s, const char *level, const char *routine, int line, 
 void
 ox_spi_check_interrupts (OxSession *s)
 {
-	if (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED))
+	if (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED)) {
+		__atomic_store_n (&s->cancel, 0, __ATOMIC_RELAXED);
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");
+	}
+	if (s->stmt_deadline)
+		ox_session_check_timeout (s);
 }
 
 const char *

@@ -1639,6 +1639,27 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 		return bind_join (b, sc, (OxJoinExpr *) n);
 	case OX_N_RANGEFUNCTION: {
 		OxRangeFunction *rf = (OxRangeFunction *) n;
+		const char *fn0 = rf->call->name->items[rf->call->name->n - 1];
+		int builtin = !strcmp (fn0, "ox_event_trigger_ddl_commands") || !strcmp (fn0, "pg_event_trigger_ddl_commands") ? 1
+		              : !strcmp (fn0, "ox_event_trigger_dropped_objects") || !strcmp (fn0, "pg_event_trigger_dropped_objects") ? 2 : 0;
+		if (builtin && OX_LIST_N (rf->call->args) == 0) {
+			static const char *const cmd_cols[] = { "objid", "command_tag", "object_type", "schema_name", "object_identity" };
+			static const char *const drop_cols[] = { "objid", "object_name", "object_type", "schema_name", "object_identity" };
+			const char *alias = rf->alias ? rf->alias : fn0;
+			check_alias_unique (b, sc->q, alias, n->loc);
+			OxRte *r = add_rte (b, sc->q, OX_RTE_FUNCTION, alias);
+			r->srf_builtin = builtin;
+			r->relname = fn0;
+			r->ncols = 5;
+			r->colnames = OX_NEW_N (b->a, const char *, 5);
+			r->coltypes = OX_NEW_N (b->a, OxType, 5);
+			for (int i = 0; i < 5; i++) {
+				r->colnames[i] = builtin == 1 ? cmd_cols[i] : drop_cols[i];
+				r->coltypes[i] = (OxType) { i == 0 ? OX_T_INT8 : OX_T_TEXT, -1 };
+			}
+			apply_colaliases (b, r, rf->colnames, n->loc);
+			return leaf (b, (int) sc->q->rtable->len - 1);
+		}
 		/* arguments see enclosing query levels but not sibling FROM items
 		 * (that would be LATERAL) */
 		Scope fs = { .q = new_query (b), .parent = sc->parent, .ctes = sc->ctes };

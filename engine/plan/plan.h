@@ -125,7 +125,9 @@ typedef struct OxRte {
 	OxExpr    **joinvars;
 	bool        is_view;
 	OxTable    *view;      /* the view this subquery expands, or NULL */
-	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC) */
+	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC), or NULL for a built-in
+	                          listing function: */
+	int         srf_builtin; /* 1 ox_event_trigger_ddl_commands, 2 ..._dropped_objects */
 } OxRte;
 
 /* The FROM clause as a tree. */

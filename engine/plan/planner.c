@@ -300,7 +300,7 @@ from_outer_rels (OxQuery *q, OxFromNode *f, int depth)
 		if (r->kind == OX_RTE_SUBQUERY)
 			return query_outer_rels (r->subquery, depth);  /* FROM subqueries skip a level */
 		if (r->kind == OX_RTE_FUNCTION)
-			return expr_outer_rels (r->funcexpr, depth);
+			return r->funcexpr ? expr_outer_rels (r->funcexpr, depth) : 0;
 		return 0;
 	}
 	return from_outer_rels (q, f->left, depth) | from_outer_rels (q, f->right, depth) |
@@ -552,7 +552,8 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 			rows = rows < 1 ? 1 : rows * 0.1;
 		rel->rows = rows < 1 ? 1 : rows;
 	} else if (r->kind == OX_RTE_FUNCTION) {
-		OxOp *op = ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
+		OxOp *op = r->srf_builtin ? ox_op_funcscan_builtin_new (p->x, p->a, r->srf_builtin, r->ncols, r->alias)
+		                          : ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
 		rel->L = layout_rte (p, rt, r->ncols);
 		if (filters && filters->len)
 			op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, filters), rel->L));

@@ -83,6 +83,8 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
 	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
+	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
+	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
 	}
 	return "?";
 }

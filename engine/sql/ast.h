@@ -91,6 +91,8 @@ typedef enum OxNodeTag {
 	OX_N_ALTER_TRIGGER,   /* ALTER TABLE t ENABLE|DISABLE TRIGGER ... */
 	OX_N_CREATE_SCHEDULE,
 	OX_N_ALTER_SCHEDULE,
+	OX_N_CREATE_EVENT_TRIGGER,
+	OX_N_ALTER_EVENT_TRIGGER,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -482,6 +484,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
+	OX_OBJ_EVENT_TRIGGER,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -583,6 +586,24 @@ typedef struct OxAlterScheduleStmt {
 	OxRangeVar *name;
 	bool        enable;
 } OxAlterScheduleStmt;
+
+/* CREATE EVENT TRIGGER name ON event [WHEN TAG IN ('...', ...)]
+ * EXECUTE FUNCTION f() */
+typedef struct OxCreateEventTriggerStmt {
+	OxNode      node;
+	const char *name;
+	const char *event;       /* "ddl_command_start", "ddl_command_end", "sql_drop" */
+	int         event_loc;
+	OxList     *tags;        /* char* (upper case), NULL: every command */
+	OxList     *func_name;   /* char*: 1 or 2 parts */
+} OxCreateEventTriggerStmt;
+
+/* ALTER EVENT TRIGGER name ENABLE | DISABLE */
+typedef struct OxAlterEventTriggerStmt {
+	OxNode      node;
+	const char *name;
+	bool        enable;
+} OxAlterEventTriggerStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;

@@ -485,6 +485,7 @@ static OxNode *parse_func_call (Parser *p, OxList *name, int loc);
 static OxNode *parse_create_function (Parser *p, int loc, bool or_replace);
 static OxNode *parse_create_trigger (Parser *p, int loc, bool or_replace);
 static OxNode *parse_create_schedule (Parser *p, int loc);
+static OxNode *parse_create_event_trigger (Parser *p, int loc);
 static OxNode *parse_call (Parser *p);
 static OxNode *parse_do (Parser *p);
 static const char *source_since (Parser *p, int start);
@@ -3031,6 +3032,53 @@ parse_create_schedule (Parser *p, int loc)
 	return &s->node;
 }
 
+/* CREATE EVENT TRIGGER name ON event [WHEN TAG IN ('...' [, ...])]
+ *   EXECUTE {FUNCTION | PROCEDURE} f() */
+static OxNode *
+parse_create_event_trigger (Parser *p, int loc)
+{
+	OxCreateEventTriggerStmt *s = NEW (p, OxCreateEventTriggerStmt, OX_N_CREATE_EVENT_TRIGGER, loc);
+	advance (p);  /* EVENT */
+	advance (p);  /* TRIGGER */
+	s->name = parse_colid (p);
+	expect_kw (p, OX_KW_ON);
+	s->event_loc = CUR (p)->loc;
+	s->event = parse_colid (p);
+	if (accept_kw (p, OX_KW_WHEN)) {
+		if (!is_word (p, CUR (p), "tag"))
+			ox_raise (OX_ERR_SYNTAX, CUR (p)->loc + 1, "only TAG filters are supported in event triggers");
+		advance (p);
+		expect_kw (p, OX_KW_IN);
+		expect_ch (p, '(');
+		s->tags = ox_list_new (p->a);
+		do {
+			if (CUR (p)->kind != OX_TOK_STRING)
+				syntax_error (p);
+			ox_list_push (p->a, s->tags, (void *) g_ascii_strup (CUR (p)->str, -1));
+			/* g_ascii_strup allocates: keep it in the arena instead */
+			char *up = s->tags->items[s->tags->n - 1];
+			s->tags->items[s->tags->n - 1] = ox_arena_strdup (p->a, up);
+			g_free (up);
+			advance (p);
+		} while (accept_ch (p, ','));
+		expect_ch (p, ')');
+	}
+	if (!is_word (p, CUR (p), "execute"))
+		syntax_error (p);
+	advance (p);
+	if (!is_word (p, CUR (p), "function") && !is_word (p, CUR (p), "procedure"))
+		syntax_error (p);
+	advance (p);
+	OxRangeVar *fn = parse_qualified_name (p);
+	s->func_name = ox_list_new (p->a);
+	if (fn->schema)
+		ox_list_push (p->a, s->func_name, (void *) fn->schema);
+	ox_list_push (p->a, s->func_name, (void *) fn->name);
+	expect_ch (p, '(');
+	expect_ch (p, ')');
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -3038,6 +3086,18 @@ parse_alter (Parser *p)
 {
 	int loc = CUR (p)->loc;
 	advance (p);  /* ALTER */
+	if (is_word (p, CUR (p), "event") && is_word (p, peek (p, 1), "trigger")) {
+		advance (p);
+		advance (p);
+		OxAlterEventTriggerStmt *ae = NEW (p, OxAlterEventTriggerStmt, OX_N_ALTER_EVENT_TRIGGER, loc);
+		ae->name = parse_colid (p);
+		if (is_word (p, CUR (p), "enable"))
+			ae->enable = true;
+		else if (!is_word (p, CUR (p), "disable"))
+			syntax_error (p);
+		advance (p);
+		return &ae->node;
+	}
 	if (is_word (p, CUR (p), "schedule")) {
 		advance (p);
 		OxAlterScheduleStmt *as = NEW (p, OxAlterScheduleStmt, OX_N_ALTER_SCHEDULE, loc);
@@ -3149,6 +3209,8 @@ parse_create (Parser *p)
 		return parse_create_trigger (p, loc, or_replace);
 	if (!temp && !or_replace && is_word (p, t, "schedule"))
 		return parse_create_schedule (p, loc);
+	if (!temp && !or_replace && is_word (p, t, "event") && is_word (p, peek (p, 1), "trigger"))
+		return parse_create_event_trigger (p, loc);
 	if (or_replace)
 		syntax_error (p);
 	if (is_kw (t, OX_KW_TABLE)) {
@@ -3201,7 +3263,10 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_TRIGGER;
 	else if (is_word (p, t, "schedule"))
 		s->type = OX_OBJ_SCHEDULE;
-	else
+	else if (is_word (p, t, "event") && is_word (p, peek (p, 1), "trigger")) {
+		advance (p);
+		s->type = OX_OBJ_EVENT_TRIGGER;
+	} else
 		syntax_error (p);
 	advance (p);
 	bool routine = s->type == OX_OBJ_FUNCTION || s->type == OX_OBJ_PROCEDURE || s->type == OX_OBJ_ROUTINE;

@@ -77,6 +77,10 @@
  *       OX_REDO_SCHEDULE u32 oid, u32 schema oid, str name, str cron, str time
  *                       zone (empty = UTC), str action, str language,
  *                       u8 enabled, str owner
+ *       OX_REDO_EVENT_TRIGGER u32 oid, str name, u8 event (0 ddl_command_start,
+ *                       1 ddl_command_end, 2 sql_drop), u8 enabled, u32
+ *                       function schema oid (0 = search_path), str function
+ *                       name, u16 ntags, ntags × str tag
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -113,6 +117,7 @@ enum {
 	OX_REDO_ROUTINE = 9,
 	OX_REDO_TRIGGER = 10,
 	OX_REDO_SCHEDULE = 11,
+	OX_REDO_EVENT_TRIGGER = 12,
 };
 
 #define OX_REDO_NULL 0xff

@@ -602,6 +602,12 @@ test_triggers (Fixture *fx, gconstpointer data)
 	             "ALTER TABLE t DISABLE TRIGGER c");
 	ox_test_exec (fx->s, "CREATE TRIGGER gone AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION note('g'); "
 	             "DROP TRIGGER gone ON t");
+	ox_test_exec (fx->s, "CREATE FUNCTION ddl_note() RETURNS event_trigger LANGUAGE plsql AS $$ BEGIN "
+	             "INSERT INTO log VALUES ('ddl:' || TG_TAG); END $$");
+	ox_test_exec (fx->s, "CREATE EVENT TRIGGER ddl_e ON ddl_command_end WHEN TAG IN ('CREATE TABLE') "
+	             "EXECUTE FUNCTION ddl_note()");
+	ox_test_exec (fx->s, "CREATE EVENT TRIGGER ddl_off ON ddl_command_end EXECUTE FUNCTION ddl_note(); "
+	             "ALTER EVENT TRIGGER ddl_off DISABLE");
 	for (int round = 0; round < 2; round++) {
 		if (round == 1)
 			ox_test_exec (fx->s, "CHECKPOINT");
@@ -610,6 +616,12 @@ test_triggers (Fixture *fx, gconstpointer data)
 		ox_test_exec (fx->s, "DELETE FROM log; DELETE FROM t");
 		ox_test_exec (fx->s, "INSERT INTO t VALUES (1, 5), (2, -5); UPDATE t SET id = id; UPDATE t SET v = v + 1");
 		assert_query (fx, "SELECT msg FROM log", "b:DELETE:y\na:INSERT:x\na:UPDATE:x\n");
+		/* the event trigger came back too */
+		ox_test_exec (fx->s, "DELETE FROM log");
+		char *ddl = g_strdup_printf ("CREATE TABLE r%d (x int)", round);
+		ox_test_exec (fx->s, ddl);
+		g_free (ddl);
+		assert_query (fx, "SELECT msg FROM log", round == 0 ? "ddl:CREATE TABLE\n" : "ddl:CREATE TABLE\n");
 	}
 }
 
