@@ -68,6 +68,11 @@
  * size, not by lua.max_instructions, and cannot be cancelled.
  * NOTE: a debugger's per-line hook has one point here, ox_lua_debug_line;
  * the line event is only requested when st->debugger is set.
+ * NOTE: a nested call of a routine (it called itself through SQL) runs
+ * on a Lua thread of its own, and a 4 MB C-stack guard turns runaway
+ * recursion into 54001 before the stack overflows (OX_LUA_MAX_C_STACK).
+ * NOTE: a memory error carries no line in its context: Lua raises it
+ * without calling the message handler that finds the line.
  */
 #include "lua-private.h"
 
