@@ -40,13 +40,11 @@ static const OxLanguage *languages[MAX_LANGUAGES];
 static int nlanguages;
 static GMutex lang_lock;
 
+/* The built-in languages (sql-lang.c, plsql-exec.c, lua.c).  Strong
+ * references: they also pull those objects out of the static library. */
 extern const OxLanguage ox_lang_sql;
-/* The PL/SQL and Lua languages live in their own files.  Lua's reference
- * is weak so that the engine links while it is being built; PL/SQL's is
- * strong, because a weak reference does not pull its object out of the
- * static engine library (the language then never registers). */
 extern const OxLanguage ox_lang_plsql;
-extern const OxLanguage ox_lang_lua __attribute__ ((weak));
+extern const OxLanguage ox_lang_lua;
 
 void
 ox_language_register (const OxLanguage *lang)
@@ -70,8 +68,7 @@ languages_init (void)
 	if (g_once_init_enter (&done)) {
 		ox_language_register (&ox_lang_sql);
 		ox_language_register (&ox_lang_plsql);
-		if (&ox_lang_lua)
-			ox_language_register (&ox_lang_lua);
+		ox_language_register (&ox_lang_lua);
 		g_once_init_leave (&done, 1);
 	}
 }
