@@ -1671,6 +1671,7 @@ ddl_create_index (Ddl *d, OxCreateIndexStmt *ci)
 }
 
 static void collect_deps_query (OxQuery *q, GArray *out);
+static void add_dep (GArray *out, uint32_t oid);
 
 static void
 collect_deps_expr (OxExpr *e, GArray *out)
@@ -1679,6 +1680,8 @@ collect_deps_expr (OxExpr *e, GArray *out)
 		return;
 	if (e->kind == OX_E_SUBLINK)
 		collect_deps_query (e->subquery, out);
+	if (e->kind == OX_E_UFUNC)
+		add_dep (out, e->routine->obj.oid);  /* DROP FUNCTION must not break the view */
 	for (int i = 0; i < e->nargs; i++)
 		collect_deps_expr (e->args[i], out);
 }
@@ -1828,16 +1831,17 @@ drop_dependents (Ddl *d, OxCatObject *o, bool cascade, int loc)
 	ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, deps);
 	if (deps->len == 0)
 		return;
-	const char *kind = o->kind == OX_KIND_VIEW ? "view" : "table";
+	const char *kind = o->kind == OX_KIND_VIEW ? "view" : o->kind == OX_KIND_ROUTINE ? "function" : "table";
+	const char *oname = o->kind == OX_KIND_ROUTINE ? ((OxRoutine *) o)->signature : o->name;
 	if (!cascade) {
 		GString *detail = g_string_new (NULL);
 		for (guint i = 0; i < deps->len; i++)
 			g_string_append_printf (detail, "%sview %s depends on %s %s", i ? "\n" : "",
-			                        ((OxTable *) deps->pdata[i])->obj.name, kind, o->name);
+			                        ((OxTable *) deps->pdata[i])->obj.name, kind, oname);
 		char *det = ox_arena_strdup (d->x->arena, detail->str);
 		g_string_free (detail, TRUE);
 		ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, loc, det, "Use DROP ... CASCADE to drop the dependent objects too.",
-		               "cannot drop %s %s because other objects depend on it", kind, o->name);
+		               "cannot drop %s %s because other objects depend on it", kind, oname);
 	}
 	for (guint i = 0; i < deps->len; i++) {
 		OxTable *v = deps->pdata[i];
@@ -3167,4 +3171,11 @@ ox_session_check_timeout (OxSession *s)
 	if (s->stmt_deadline && g_get_monotonic_time () >= s->stmt_deadline) {
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to statement timeout");
 	}
+}
+
+void
+ox_session_drop_dependent_views (OxSession *s, OxExec *x, OxCatObject *o, bool cascade, int loc)
+{
+	Ddl d = { .s = s, .t = s->txn, .c = s->db->catalog, .x = x };
+	drop_dependents (&d, o, cascade, loc);
 }

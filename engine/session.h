@@ -118,6 +118,9 @@ OxSchema *ox_session_schema (OxSession *s, const char *name, int loc);
 /* Find a relation by optional schema + name (search_path when unqualified). */
 OxTable  *ox_session_relation (OxSession *s, const char *schema, const char *name);
 
+struct OxExec;
+/* Views that read object o: 2BP01 naming them, or (cascade) dropped. */
+void    ox_session_drop_dependent_views (OxSession *s, struct OxExec *x, OxCatObject *o, bool cascade, int loc);
 /* "100ms", "2s", "1min", "500" (ms) -> milliseconds; -1 when invalid. */
 int64_t ox_parse_duration_ms (const char *v);
 /* Raise 57014 when statement_timeout has passed (called where work loops). */

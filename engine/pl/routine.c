@@ -701,6 +701,7 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 			ox_catalog_drop (cat, t, deps->pdata[k]);
 		}
 		g_ptr_array_unref (deps);
+		ox_session_drop_dependent_views (s, x, &r->obj, ds->cascade, rv->node.loc + 1);
 		ox_catalog_drop (cat, t, &r->obj);
 	}
 }
