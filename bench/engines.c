@@ -31,7 +31,8 @@
  * its work is done in another process: --cpu-time cannot see it
  * (bench-main.c times PostgreSQL on the wall clock always).  Statements
  * are prepared with PQprepare (the $n text as written, parameter types
- * left to the server to infer, as psql's \bind does) and run with
+ * left to the server to infer from where they stand: an INTEGER column's
+ * $1 is an int4, as it is for us) and run with
  * PQexecPrepared, parameters and results in text format: a libpq program
  * that does not hand-encode the binary format does exactly this.  A
  * result is fetched whole by the step that runs the statement; the
