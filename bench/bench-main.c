@@ -1,12 +1,21 @@
 /*
- * bench-main.c — oxibase-bench: Oxibase against SQLite, side by side, in one run.
+ * bench-main.c — oxibase-bench: Oxibase against SQLite and PostgreSQL, side by side, in one run.
  *
- * For each workload (workloads.c) both engines get their own :memory:
- * database with the same data; the harness then runs the workload
- * --runs times on each, alternating which engine goes first, times each
- * run with the monotonic clock, checks that the two engines answered the
- * same, and prints one table: the median of each side, their ratio
- * (SQLite / Oxibase, so above 1 means Oxibase is faster), min and max.
+ * For each workload (workloads.c) every engine gets its own database with
+ * the same data (:memory: for Oxibase and SQLite, a throwaway server for
+ * PostgreSQL, pg-server.c); the harness then runs the workload --runs
+ * times on each, alternating which engine goes first, times each run with
+ * the monotonic clock, checks that the engines answered the same, and
+ * prints one table: the median of each side, the ratios SQLite / Oxibase
+ * and PostgreSQL / Oxibase (above 1 means Oxibase is faster), min and max.
+ *
+ * PostgreSQL always runs the routine workloads (SQLite has no stored
+ * routines: n/a).  The other in-memory workloads run on it only with
+ * --postgres: over a socket, each of point_select's million lookups is
+ * a round trip, which makes the default run much longer (10 minutes or
+ * more on the machine of bench/README.md) and measures the protocol as
+ * much as the engine.  When PostgreSQL's binaries are missing, its column
+ * says "skipped", which is not a failure.
  *
  * The durable workloads (durable.c) make their own databases on disk, in
  * a private directory under --dir (by default next to this binary, in
@@ -15,10 +24,11 @@
  * ahead), and the recovery time, which SQLite has no counterpart for.
  *
  *   oxibase-bench [--scale F] [--runs N] [--only NAME[,NAME...]] [--json FILE]
- *                 [--cpu-time] [--engine oxibase|sqlite] [--verbose] [--list]
- *                 [--durable] [--wal-gib F] [--dir DIR]
+ *                 [--cpu-time] [--engine oxibase|sqlite|postgresql] [--verbose]
+ *                 [--list] [--durable] [--wal-gib F] [--dir DIR] [--postgres]
+ *                 [--pg-bin DIR]
  *
- * Exit status: 0 when every workload ran on both engines and the answers
+ * Exit status: 0 when every workload ran on its engines and the answers
  * agreed; 1 when any answer disagreed or any engine failed (both are
  * printed loudly on stderr, and marked in the table); 2 for bad usage.
  *
@@ -29,7 +39,8 @@
  * 10-20% between invocations; compare ratios from the same run, and
  * rerun before believing a small change.  Min and max are kept so that a
  * noisy row shows itself, and --cpu-time measures the process's CPU time
- * instead, which time slices lost to other jobs do not inflate.
+ * instead, which time slices lost to other jobs do not inflate.  It cannot
+ * see a server's work, so PostgreSQL is timed on the wall clock always.
  *
  * NOTE: only the run itself is timed.  Loading data sets, each workload's
  * untimed preparation (dropping and re-creating a table) and the
@@ -118,7 +129,7 @@ bench_result_agree (const BenchResult *a, const BenchResult *b, char **why)
 	return false;
 }
 
-/* ---- one workload, both engines --------------------------------------------------- */
+/* ---- one workload, every engine ---------------------------------------------------- */
 
 typedef struct Side {
 	double *samples;   /* one per completed run, in ms or the workload's unit */
@@ -181,6 +192,10 @@ static int only_engine = -1;
 /* "DIR (ext4, 71.8 GiB free)": where the durable workloads ran, for the
  * output; NULL until that directory is made. */
 static char *durable_where;
+/* --postgres: the table workloads run on PostgreSQL too. */
+static gboolean with_postgres;
+/* Why PostgreSQL could not run here (no binaries, initdb failed), or NULL. */
+static char *pg_skipped;
 
 /* Microseconds on the clock chosen for timing runs.  The monotonic wall
  * clock is the default (what a user waits); the process CPU clock (all
@@ -196,13 +211,37 @@ clock_us (void)
 	return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-/* Whether engine e takes part in w at all. */
+/* Whether e has a counterpart of w at all; when not, its cell is "n/a". */
 static bool
-engine_runs (const BenchWorkload *w, BenchEngine e)
+engine_applies (const BenchWorkload *w, BenchEngine e)
+{
+	switch (e) {
+	case BENCH_OXIBASE:
+		return true;
+	case BENCH_SQLITE:
+		return !(w->flags & (BENCH_W_OXIBASE_ONLY | BENCH_W_ROUTINE));
+	default:
+		return !(w->flags & (BENCH_W_OXIBASE_ONLY | BENCH_W_DURABLE | BENCH_W_NO_POSTGRES));
+	}
+}
+
+/* Whether e was asked to run w: it applies, --engine does not exclude it,
+ * and for PostgreSQL, w is a routine or --postgres was given. */
+static bool
+engine_wanted (const BenchWorkload *w, BenchEngine e)
 {
 	if (only_engine >= 0 && (int) e != only_engine)
 		return false;
-	return !(e == BENCH_SQLITE && (w->flags & BENCH_W_OXIBASE_ONLY));
+	if (e == BENCH_POSTGRES && !(w->flags & BENCH_W_ROUTINE) && !with_postgres)
+		return false;
+	return engine_applies (w, e);
+}
+
+/* Whether e takes part in w in this run: wanted, and able to run here. */
+static bool
+engine_runs (const BenchWorkload *w, BenchEngine e)
+{
+	return engine_wanted (w, e) && !(e == BENCH_POSTGRES && pg_skipped);
 }
 
 static void
@@ -235,7 +274,7 @@ run_workload (const BenchWorkload *w, BenchConn **conns, const BenchParams *p, g
 	}
 	for (guint run = 0; run < runs; run++) {
 		BenchResult res[BENCH_N_ENGINES];
-		bool ok[BENCH_N_ENGINES] = { false, false };
+		bool ok[BENCH_N_ENGINES] = { false };
 		memset (res, 0, sizeof res);
 		g_printerr ("%-18s run %u/%u:", w->name, run + 1, runs);
 		for (int j = 0; j < BENCH_N_ENGINES; j++) {
@@ -254,9 +293,11 @@ run_workload (const BenchWorkload *w, BenchConn **conns, const BenchParams *p, g
 				side_fail (s, c, w, run, "preparing");
 				continue;
 			}
-			gint64 t0 = clock_us ();
+			/* A server's work is not in this process's CPU time. */
+			bool wall = e == BENCH_POSTGRES;
+			gint64 t0 = wall ? g_get_monotonic_time () : clock_us ();
 			bool done = w->run (c, p, run, &res[e]);
-			gint64 t1 = clock_us ();
+			gint64 t1 = wall ? g_get_monotonic_time () : clock_us ();
 			if (!done) {
 				side_fail (s, c, w, run, "running");
 				continue;
@@ -276,16 +317,30 @@ run_workload (const BenchWorkload *w, BenchConn **conns, const BenchParams *p, g
 				            (gint64) res[e].rows, (guint64) res[e].hash, res[e].dsum);
 		}
 		g_printerr ("\n");
-		char *why = NULL;
-		if (ok[BENCH_OXIBASE] && ok[BENCH_SQLITE]
-		    && !bench_result_agree (&res[BENCH_OXIBASE], &res[BENCH_SQLITE], &why)) {
-			g_printerr ("\n*** MISMATCH in %s, run %u: Oxibase and SQLite disagree: %s\n\n",
-			            w->name, run + 1, why);
-			o->mismatches++;
+		/* Every answer against the first engine's (Oxibase's, unless it
+		 * failed); one mismatch per run is counted, each is printed. */
+		int ref = -1;
+		bool agreed = true;
+		for (int e = 0; e < BENCH_N_ENGINES; e++) {
+			char *why = NULL;
+			if (!ok[e])
+				continue;
+			if (ref < 0) {
+				ref = e;
+				continue;
+			}
+			if (bench_result_agree (&res[ref], &res[e], &why))
+				continue;
+			g_printerr ("\n*** MISMATCH in %s, run %u: %s and %s disagree: %s\n\n", w->name,
+			            run + 1, bench_engine_name (ref), bench_engine_name (e), why);
+			if (agreed)
+				o->mismatches++;
+			agreed = false;
 			if (o->mismatch == NULL)
-				o->mismatch = g_strdup_printf ("run %u: %s", run + 1, why);
+				o->mismatch = g_strdup_printf ("run %u, %s vs %s: %s", run + 1,
+				                               bench_engine_name (ref), bench_engine_name (e), why);
+			g_free (why);
 		}
-		g_free (why);
 	}
 	for (int e = 0; e < BENCH_N_ENGINES; e++)
 		side_summarize (&o->side[e]);
@@ -297,34 +352,56 @@ run_workload (const BenchWorkload *w, BenchConn **conns, const BenchParams *p, g
 
 /* ---- output ------------------------------------------------------------------------ */
 
+/* "ok", "skipped", "MISMATCH" or "ERROR (SQLite, PostgreSQL)": the
+ * engines that failed.  Returns a static buffer's contents. */
 static const char *
 outcome_status (const Outcome *o)
 {
+	static char buf[64];
 	if (o->skipped)
 		return "skipped";
-	if (o->side[BENCH_OXIBASE].error && o->side[BENCH_SQLITE].error)
-		return "ERROR (both)";
-	if (o->side[BENCH_OXIBASE].error)
-		return "ERROR (Oxibase)";
-	if (o->side[BENCH_SQLITE].error)
-		return "ERROR (SQLite)";
+	g_strlcpy (buf, "ERROR (", sizeof buf);
+	bool failed = false;
+	for (int e = 0; e < BENCH_N_ENGINES; e++)
+		if (o->side[e].error) {
+			if (failed)
+				g_strlcat (buf, ", ", sizeof buf);
+			g_strlcat (buf, bench_engine_name ((BenchEngine) e), sizeof buf);
+			failed = true;
+		}
+	if (failed) {
+		g_strlcat (buf, ")", sizeof buf);
+		return buf;
+	}
 	if (o->mismatches)
 		return "MISMATCH";
 	return "ok";
 }
 
-/* The ratio when both sides have a median; NAN otherwise.  Above 1 means
- * Oxibase is ahead either way: SQLite / Oxibase for times and sizes,
- * Oxibase / SQLite for rates. */
+/* The ratio of e (SQLite or PostgreSQL) to Oxibase when both have a
+ * median; NAN otherwise.  Above 1 means Oxibase is ahead either way:
+ * e / Oxibase for times and sizes, Oxibase / e for rates. */
 static double
-outcome_ratio (const Outcome *o)
+outcome_ratio (const Outcome *o, BenchEngine e)
 {
-	const Side *ox = &o->side[BENCH_OXIBASE], *lite = &o->side[BENCH_SQLITE];
-	if (ox->n == 0 || lite->n == 0 || ox->median <= 0 || lite->median <= 0)
+	const Side *ox = &o->side[BENCH_OXIBASE], *other = &o->side[e];
+	if (ox->n == 0 || other->n == 0 || ox->median <= 0 || other->median <= 0)
 		return NAN;
 	if (o->w->flags & BENCH_W_HIGHER_BETTER)
-		return ox->median / lite->median;
-	return lite->median / ox->median;
+		return ox->median / other->median;
+	return other->median / ox->median;
+}
+
+static void
+format_ratio (char *buf, size_t size, const Outcome *o, BenchEngine e)
+{
+	double r = outcome_ratio (o, e);
+	if (!engine_applies (o->w, e))
+		g_strlcpy (buf, "n/a", size);
+	else if (isnan (r))
+		g_strlcpy (buf, "-", size);
+	else
+		g_snprintf (buf, size, "%.2f", r);
 }
 
 static void
@@ -333,8 +410,12 @@ format_cell (char *buf, size_t size, const Outcome *o, BenchEngine e, bool range
 	const Side *s = &o->side[e];
 	/* Seconds of recovery want more than one decimal at --wal-gib 0.01. */
 	int digits = g_str_equal (o->w->unit, "s") ? 2 : 1;
-	if (e == BENCH_SQLITE && (o->w->flags & BENCH_W_OXIBASE_ONLY))
+	if (!engine_applies (o->w, e))
 		g_strlcpy (buf, "n/a", size);
+	else if (s->n == 0 && e == BENCH_POSTGRES && !engine_wanted (o->w, e) && only_engine < 0)
+		g_strlcpy (buf, "off", size);  /* a table workload without --postgres */
+	else if (s->n == 0 && e == BENCH_POSTGRES && pg_skipped && engine_wanted (o->w, e))
+		g_strlcpy (buf, "skipped", size);
 	else if (s->n == 0)
 		g_strlcpy (buf, "-", size);
 	else if (range)
@@ -343,30 +424,37 @@ format_cell (char *buf, size_t size, const Outcome *o, BenchEngine e, bool range
 		g_snprintf (buf, size, "%.*f", digits, s->median);
 }
 
-/* The rows of out that are durable (or not, as durable says). */
+/* The rows of out that are durable (or not, as durable says).  The
+ * durable table has no PostgreSQL column: its server does not sync. */
 static void
 print_table (FILE *f, const Outcome *out, guint n, bool durable)
 {
-	fprintf (f, "%-18s %-4s %10s %10s %7s  %-19s %-19s %s\n", "workload", "unit", "Oxibase",
-	         "SQLite", "ratio", "Oxibase min..max", "SQLite min..max", "check");
+	if (durable)
+		fprintf (f, "%-18s %-4s %10s %10s %7s  %-19s %-19s %s\n", "workload", "unit", "Oxibase",
+		         "SQLite", "ratio", "Oxibase min..max", "SQLite min..max", "check");
+	else
+		fprintf (f, "%-18s %-4s %10s %10s %10s %7s %7s  %-19s %-19s %-19s %s\n", "workload", "unit",
+		         "Oxibase", "SQLite", "PostgreSQL", "SQ/Ox", "PG/Ox", "Oxibase min..max",
+		         "SQLite min..max", "PostgreSQL min..max", "check");
 	for (guint i = 0; i < n; i++) {
 		const Outcome *o = &out[i];
 		if (!(o->w->flags & BENCH_W_DURABLE) != !durable)
 			continue;
-		char ox[32], lite[32], oxr[48], liter[48], ratio[16];
-		format_cell (ox, sizeof ox, o, BENCH_OXIBASE, false);
-		format_cell (lite, sizeof lite, o, BENCH_SQLITE, false);
-		format_cell (oxr, sizeof oxr, o, BENCH_OXIBASE, true);
-		format_cell (liter, sizeof liter, o, BENCH_SQLITE, true);
-		double r = outcome_ratio (o);
-		if (o->w->flags & BENCH_W_OXIBASE_ONLY)
-			g_strlcpy (ratio, "n/a", sizeof ratio);
-		else if (isnan (r))
-			g_strlcpy (ratio, "-", sizeof ratio);
+		char cell[BENCH_N_ENGINES][32], range[BENCH_N_ENGINES][48], ratio[BENCH_N_ENGINES][16];
+		for (int e = 0; e < BENCH_N_ENGINES; e++) {
+			format_cell (cell[e], sizeof cell[e], o, (BenchEngine) e, false);
+			format_cell (range[e], sizeof range[e], o, (BenchEngine) e, true);
+			format_ratio (ratio[e], sizeof ratio[e], o, (BenchEngine) e);
+		}
+		if (durable)
+			fprintf (f, "%-18s %-4s %10s %10s %7s  %-19s %-19s %s\n", o->w->name, o->w->unit,
+			         cell[BENCH_OXIBASE], cell[BENCH_SQLITE], ratio[BENCH_SQLITE],
+			         range[BENCH_OXIBASE], range[BENCH_SQLITE], outcome_status (o));
 		else
-			g_snprintf (ratio, sizeof ratio, "%.2f", r);
-		fprintf (f, "%-18s %-4s %10s %10s %7s  %-19s %-19s %s\n", o->w->name, o->w->unit, ox, lite,
-		         ratio, oxr, liter, outcome_status (o));
+			fprintf (f, "%-18s %-4s %10s %10s %10s %7s %7s  %-19s %-19s %-19s %s\n", o->w->name,
+			         o->w->unit, cell[BENCH_OXIBASE], cell[BENCH_SQLITE], cell[BENCH_POSTGRES],
+			         ratio[BENCH_SQLITE], ratio[BENCH_POSTGRES], range[BENCH_OXIBASE],
+			         range[BENCH_SQLITE], range[BENCH_POSTGRES], outcome_status (o));
 	}
 }
 
@@ -462,7 +550,11 @@ write_json (const char *path, const Outcome *out, guint n, const BenchParams *p,
 	json_string (s, bench_engine_version (BENCH_OXIBASE));
 	g_string_append (s, ", \"sqlite\": ");
 	json_string (s, bench_engine_version (BENCH_SQLITE));
-	g_string_append (s, "},\n  \"workloads\": [\n");
+	g_string_append (s, ", \"postgresql\": ");
+	json_string (s, pg_skipped ? NULL : bench_engine_version (BENCH_POSTGRES));
+	g_string_append (s, "},\n  \"postgresql_skipped\": ");
+	json_string (s, pg_skipped);
+	g_string_append (s, ",\n  \"workloads\": [\n");
 	for (guint i = 0; i < n; i++) {
 		const Outcome *o = &out[i];
 		g_string_append (s, "    {\"name\": ");
@@ -475,11 +567,19 @@ write_json (const char *path, const Outcome *out, guint n, const BenchParams *p,
 		json_side (s, &o->side[BENCH_OXIBASE]);
 		g_string_append (s, ",\n     \"sqlite\": ");
 		json_side (s, &o->side[BENCH_SQLITE]);
+		g_string_append (s, ",\n     \"postgresql\": ");
+		json_side (s, &o->side[BENCH_POSTGRES]);
 		g_string_append (s, ",\n     \"ratio\": ");
-		json_number (s, outcome_ratio (o));
+		json_number (s, outcome_ratio (o, BENCH_SQLITE));
+		g_string_append (s, ", \"ratio_postgresql\": ");
+		json_number (s, outcome_ratio (o, BENCH_POSTGRES));
 		g_string_append (s, ", \"ratio_is\": ");
-		json_string (s, o->w->flags & BENCH_W_OXIBASE_ONLY ? "n/a"
+		json_string (s, !engine_applies (o->w, BENCH_SQLITE) ? "n/a"
 		                : o->w->flags & BENCH_W_HIGHER_BETTER ? "oxibase/sqlite" : "sqlite/oxibase");
+		g_string_append (s, ", \"ratio_postgresql_is\": ");
+		json_string (s, !engine_applies (o->w, BENCH_POSTGRES) ? "n/a"
+		                : o->w->flags & BENCH_W_HIGHER_BETTER ? "oxibase/postgresql"
+		                : "postgresql/oxibase");
 		g_string_append (s, ", \"durable\": ");
 		g_string_append (s, o->w->flags & BENCH_W_DURABLE ? "true" : "false");
 		g_string_append (s, ", \"status\": ");
@@ -573,6 +673,7 @@ main (int argc, char **argv)
 	int runs = 5;
 	g_autofree char *only_arg = NULL, *json = NULL, *memory_child = NULL, *engine = NULL;
 	g_autofree char *dir_arg = NULL, *recovery_write = NULL, *recovery_open = NULL;
+	g_autofree char *pg_bin = g_strdup ("/usr/lib/postgresql/15/bin");
 	gboolean list = FALSE, durable_only = FALSE;
 	double wal_gib = -1;
 	GOptionEntry entries[] = {
@@ -587,8 +688,8 @@ main (int argc, char **argv)
 		{ "cpu-time", 0, 0, G_OPTION_ARG_NONE, &cpu_time,
 		  "Time with the process CPU clock instead of the monotonic wall clock", NULL },
 		{ "engine", 0, 0, G_OPTION_ARG_STRING, &engine,
-		  "Run only this engine, oxibase or sqlite (to profile it; no ratio, no agreement check)",
-		  "NAME" },
+		  "Run only this engine, oxibase, sqlite or postgresql (to profile it; no ratio, no "
+		  "agreement check)", "NAME" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 		  "Show each run's answer (rows, hash of exact columns, sum of the others)", NULL },
 		{ "durable", 0, 0, G_OPTION_ARG_NONE, &durable_only,
@@ -598,6 +699,12 @@ main (int argc, char **argv)
 		{ "dir", 0, 0, G_OPTION_ARG_FILENAME, &dir_arg,
 		  "Make the durable databases under DIR, on a disk, not tmpfs (default: this binary's "
 		  "directory)", "DIR" },
+		{ "postgres", 0, 0, G_OPTION_ARG_NONE, &with_postgres,
+		  "Run the table workloads on PostgreSQL too (the routine workloads always run there)",
+		  NULL },
+		{ "pg-bin", 0, 0, G_OPTION_ARG_FILENAME, &pg_bin,
+		  "Where PostgreSQL's initdb, pg_ctl and postgres are (default /usr/lib/postgresql/15/bin)",
+		  "DIR" },
 		/* The memory workload re-runs this program as a child per engine,
 		 * recovery_1gib as the log's writer and as each timed open. */
 		{ "memory-child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &memory_child, NULL, NULL },
@@ -605,13 +712,16 @@ main (int argc, char **argv)
 		{ "recovery-open", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &recovery_open, NULL, NULL },
 		{ NULL },
 	};
-	g_autoptr (GOptionContext) ctx = g_option_context_new ("- Oxibase against SQLite");
+	g_autoptr (GOptionContext) ctx = g_option_context_new ("- Oxibase against SQLite and PostgreSQL");
 	g_option_context_set_summary (ctx,
 		"Runs each workload on Oxibase and on SQLite (both :memory:), alternating\n"
 		"the two, and prints the median times and their ratio SQLite / Oxibase\n"
-		"(above 1 means Oxibase is faster).  The durable workloads run on disk and\n"
-		"report commits a second, with the ratio Oxibase / SQLite (above 1 still\n"
-		"means Oxibase is ahead).  Exits 1 if the engines disagree or fail.");
+		"(above 1 means Oxibase is faster).  The routine workloads run on Oxibase\n"
+		"and on a throwaway PostgreSQL 15 server (ratio PostgreSQL / Oxibase);\n"
+		"--postgres runs the other in-memory workloads there too.  The durable\n"
+		"workloads run on disk and report commits a second, with the ratio\n"
+		"Oxibase / SQLite (above 1 still means Oxibase is ahead).  Exits 1 if the\n"
+		"engines disagree or fail.");
 	g_option_context_add_main_entries (ctx, entries, NULL);
 	g_autoptr (GError) error = NULL;
 	if (!g_option_context_parse (ctx, &argc, &argv, &error)) {
@@ -644,14 +754,15 @@ main (int argc, char **argv)
 			if (g_str_equal (engine, bench_engine_key ((BenchEngine) e)))
 				only_engine = e;
 		if (only_engine < 0) {
-			g_printerr ("oxibase-bench: unknown engine '%s' (oxibase or sqlite)\n", engine);
+			g_printerr ("oxibase-bench: unknown engine '%s' (oxibase, sqlite or postgresql)\n", engine);
 			return 2;
 		}
 	}
 	if (list) {
 		for (guint i = 0; i < bench_n_workloads; i++)
 			printf ("%-18s %s%s\n", bench_workloads[i].name, bench_workloads[i].title,
-			        bench_workloads[i].flags & BENCH_W_DURABLE ? " [durable]" : "");
+			        bench_workloads[i].flags & BENCH_W_DURABLE ? " [durable]"
+			        : bench_workloads[i].flags & BENCH_W_ROUTINE ? " [routine]" : "");
 		return 0;
 	}
 
@@ -668,11 +779,12 @@ main (int argc, char **argv)
 
 	/* The durable workloads' private directory, made only when one of
 	 * them is selected, and removed at the end. */
-	bool want_memory = false, want_durable = false;
+	bool want_memory = false, want_durable = false, want_pg = false;
 	for (guint i = 0; i < bench_n_workloads; i++)
 		if (selected (&bench_workloads[i], only, durable_only)) {
 			want_durable |= (bench_workloads[i].flags & BENCH_W_DURABLE) != 0;
 			want_memory |= !(bench_workloads[i].flags & BENCH_W_DURABLE);
+			want_pg |= engine_wanted (&bench_workloads[i], BENCH_POSTGRES);
 		}
 	g_autofree char *durable_dir = NULL, *no_dir = NULL, *where = NULL;
 	if (dir_arg && !g_file_test (dir_arg, G_FILE_TEST_IS_DIR)) {
@@ -687,12 +799,27 @@ main (int argc, char **argv)
 		                    : g_strdup_printf ("not run: %s", no_dir);
 	}
 
-	BenchConn *conns[BENCH_N_ENGINES];
+	/* The server first, before any database is open: it forks a reaper
+	 * (pg-server.c), which must happen while we have one thread. */
+	g_autofree char *pg_where = NULL;
+	if (want_pg) {
+		g_printerr ("starting a PostgreSQL server from %s ...\n", pg_bin);
+		if (!bench_pg_start (pg_bin, &pg_skipped))
+			g_printerr ("PostgreSQL skipped: %s\n", pg_skipped);
+		pg_where = bench_pg_describe ();
+	}
+
+	BenchConn *conns[BENCH_N_ENGINES] = { NULL };
 	for (int e = 0; e < BENCH_N_ENGINES; e++) {
 		char *msg = NULL;
+		if (e == BENCH_POSTGRES && (!want_pg || pg_skipped))
+			continue;
 		conns[e] = bench_conn_open ((BenchEngine) e, &msg);
 		if (conns[e] == NULL) {
 			g_printerr ("oxibase-bench: cannot open %s: %s\n", bench_engine_name ((BenchEngine) e), msg);
+			for (int o = 0; o < e; o++)
+				bench_conn_close (conns[o]);
+			bench_pg_stop ();
 			if (durable_dir)
 				bench_remove_tree (durable_dir);
 			return 1;
@@ -705,6 +832,8 @@ main (int argc, char **argv)
 	g_printerr ("Oxibase %s vs SQLite %s, :memory:, scale %g, %d runs each, %s\n",
 	            bench_engine_version (BENCH_OXIBASE), bench_engine_version (BENCH_SQLITE), scale, runs,
 	            clock_name);
+	if (pg_where)
+		g_printerr ("PostgreSQL %s: %s\n", bench_engine_version (BENCH_POSTGRES), pg_where);
 	if (want_durable)
 		g_printerr ("durable workloads %s\n", where);
 	Outcome *out = g_new0 (Outcome, bench_n_workloads);
@@ -714,15 +843,26 @@ main (int argc, char **argv)
 			run_workload (&bench_workloads[i], conns, &p, (guint) runs, &out[n++]);
 	for (int e = 0; e < BENCH_N_ENGINES; e++)
 		bench_conn_close (conns[e]);
+	bench_pg_stop ();
 	if (durable_dir && !bench_remove_tree (durable_dir))
 		g_printerr ("oxibase-bench: could not remove all of %s\n", durable_dir);
 
 	if (want_memory) {
-		printf ("\nOxibase %s vs SQLite %s, :memory:, scale %g, %d runs each, %s "
-		        "(median, min..max; ratio = SQLite / Oxibase, above 1 means Oxibase is faster)\n\n",
-		        bench_engine_version (BENCH_OXIBASE), bench_engine_version (BENCH_SQLITE), scale, runs,
-		        clock_name);
+		printf ("\nOxibase %s vs SQLite %s, :memory:, and PostgreSQL %s (%s), scale %g, %d runs "
+		        "each, %s%s (median, min..max; SQ/Ox = SQLite / Oxibase, PG/Ox = PostgreSQL / "
+		        "Oxibase: above 1 means Oxibase is faster)\n\n",
+		        bench_engine_version (BENCH_OXIBASE), bench_engine_version (BENCH_SQLITE),
+		        pg_skipped || !want_pg ? "-" : bench_engine_version (BENCH_POSTGRES),
+		        pg_skipped ? "skipped" : !want_pg ? "not run"
+		        : "fsync, synchronous_commit, full_page_writes off; unix socket; libpq prepared statements",
+		        scale, runs, clock_name, cpu_time && want_pg && !pg_skipped
+		        ? " (PostgreSQL: wall time, its work is in the server)" : "");
 		print_table (stdout, out, n, false);
+		if (pg_skipped)
+			printf ("\nPostgreSQL skipped: %s\n", pg_skipped);
+		else if (!with_postgres && only_engine < 0)
+			printf ("\nPostgreSQL \"off\": it runs the routine workloads only, unless --postgres "
+			        "is given; \"n/a\": the engine has no counterpart\n");
 	}
 	if (want_durable) {
 		printf ("\nDurable: Oxibase %s directory, synchronous_commit full, vs SQLite %s file, "
@@ -770,6 +910,7 @@ main (int argc, char **argv)
 		g_free (out[i].note);
 	}
 	g_free (durable_where);
+	g_free (pg_skipped);
 	g_free (out);
 	return status;
 }

@@ -1,16 +1,18 @@
 /*
  * bench.h — the pieces of oxibase-bench that its files share.
  *
- *   engines.c    a tiny driver interface over oxibase.h and sqlite3.h
+ *   engines.c    a tiny driver interface over oxibase.h, sqlite3.h and libpq
+ *   pg-server.c  the throwaway PostgreSQL 15 server the libpq driver talks to
  *   tpch-gen.c   the deterministic TPC-H lineitem generator
- *   workloads.c  the data sets and the workloads of issue 3
+ *   workloads.c  the data sets and the workloads of issue 3, and the
+ *                routine workloads (PL/pgSQL on Oxibase and PostgreSQL)
  *   durable.c    the durability workloads of issue 4: concurrent commits
  *                against a database directory and a WAL-mode SQLite file,
  *                and recovery of a large write-ahead log
  *   bench-main.c options, the alternating runs, agreement checks, output
  *
  * A workload is written once against BenchConn/BenchStmt; the same calls
- * run it on both engines, so the two sides see the same statements, the
+ * run it on every engine, so all sides see the same statements, the
  * same bound values and the same transaction boundaries.
  *
  * NOTE: nothing here may include an engine-internal header: Oxibase is
@@ -28,6 +30,7 @@
 typedef enum BenchEngine {
 	BENCH_OXIBASE = 0,
 	BENCH_SQLITE  = 1,
+	BENCH_POSTGRES = 2,  /* a PostgreSQL 15 server of our own, over libpq */
 	BENCH_N_ENGINES
 } BenchEngine;
 
@@ -45,8 +48,8 @@ typedef struct BenchDriver BenchDriver;
 typedef struct BenchConn {
 	const BenchDriver *drv;     /* the engine's vtable (engines.c) */
 	BenchEngine        engine;  /* which engine drv is */
-	void              *db;      /* the engine's database handle; owned
-	                               unless shares_db */
+	void              *db;      /* the engine's database handle (OxDatabase,
+	                               sqlite3, PGconn); owned unless shares_db */
 	void              *session; /* Oxibase's session, owned; NULL for SQLite */
 	char              *path;    /* the durable database's directory or
 	                               file, owned; NULL for :memory: */
@@ -61,22 +64,25 @@ typedef struct BenchConn {
 /* A prepared statement of one BenchConn. */
 typedef struct BenchStmt {
 	BenchConn *conn;   /* the connection it was prepared on (not owned) */
-	void      *handle; /* OxStmt* or sqlite3_stmt*, owned */
+	void      *handle; /* OxStmt*, sqlite3_stmt* or engines.c's PgStmt*, owned */
 	char      *sql;    /* the text as the harness wrote it ($n), owned */
 } BenchStmt;
 
-const char *bench_engine_name (BenchEngine e);   /* "Oxibase", "SQLite" */
-const char *bench_engine_key (BenchEngine e);    /* "oxibase", "sqlite" */
+const char *bench_engine_name (BenchEngine e);   /* "Oxibase", "SQLite", "PostgreSQL" */
+const char *bench_engine_key (BenchEngine e);    /* "oxibase", "sqlite", "postgresql" */
+/* PostgreSQL's is the server's, known once a connection was made. */
 const char *bench_engine_version (BenchEngine e);
 
-/* Open a private :memory: database.  NULL on failure, with *error set
- * (free with g_free). */
+/* Open a private :memory: database, or for PostgreSQL a connection to the
+ * server bench_pg_start made.  NULL on failure, with *error set (free
+ * with g_free). */
 BenchConn  *bench_conn_open (BenchEngine e, char **error);
 /* Open a durable database at path (created if missing), commits durable
  * before they return: for Oxibase the directory path, synchronous_commit
  * full; for SQLite the file path in WAL mode with synchronous=FULL and a
  * busy timeout, so that its connections queue for the write lock instead
- * of failing.  NULL on failure, with *error set. */
+ * of failing.  NULL on failure, with *error set.  PostgreSQL has none
+ * (its server runs with fsync off): always NULL. */
 BenchConn  *bench_conn_open_durable (BenchEngine e, const char *path, char **error);
 /* Another connection to c's durable database: a new session on the same
  * OxDatabase, or a new SQLite connection to the same file set up as
@@ -91,8 +97,8 @@ bool        bench_exec (BenchConn *c, const char *sql);
 BenchStmt  *bench_prepare (BenchConn *c, const char *sql);
 bool        bench_bind_int64 (BenchStmt *st, int idx, int64_t v);
 bool        bench_bind_text (BenchStmt *st, int idx, const char *v);
-/* A NUMERIC(12,2) value given in hundredths: exact text on Oxibase, the
- * nearest double on SQLite (bench/README.md, "Types"). */
+/* A NUMERIC(12,2) value given in hundredths: exact text on Oxibase and
+ * PostgreSQL, the nearest double on SQLite (bench/README.md, "Types"). */
 bool        bench_bind_cents (BenchStmt *st, int idx, int64_t cents);
 BenchRc     bench_step (BenchStmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE run of st. */
@@ -106,7 +112,7 @@ const char *bench_column_text (BenchStmt *st, int col);
 
 /* ---- results and their agreement (bench-main.c) --------------------------- */
 
-/* What one run of a workload produced, reduced so that the two engines'
+/* What one run of a workload produced, reduced so that the engines'
  * answers can be compared without keeping them. */
 typedef struct BenchResult {
 	int64_t  rows;     /* rows returned, or rows changed by DML */
@@ -215,6 +221,8 @@ typedef struct BenchParams {
 	int64_t n_update;   /* updates by primary key (100,000) */
 	int64_t n_lookup;   /* secondary index lookups (100,000) */
 	int64_t n_lineitem; /* lineitem rows (600,000) */
+	int64_t n_loop;     /* additions of plsql_loop (10,000,000) */
+	int64_t n_proc;     /* rows plsql_insert_proc inserts (100,000) */
 	int64_t n_commit;   /* commits per run of each commit_N workload,
 	                       shared among its N committers (10,000) */
 	uint64_t wal_bytes; /* size of recovery_1gib's log (1 GiB × --wal-gib,
@@ -238,11 +246,19 @@ enum {
 enum {
 	/* On disk (durable.c): run by --durable, printed in the second table. */
 	BENCH_W_DURABLE       = 1 << 0,
-	/* SQLite has no counterpart: its column and the ratio print "n/a". */
+	/* Neither SQLite nor PostgreSQL has a counterpart: their columns and
+	 * the ratios print "n/a". */
 	BENCH_W_OXIBASE_ONLY  = 1 << 1,
 	/* A rate: the ratio is Oxibase / SQLite (above 1, Oxibase ahead), the
 	 * inverse of the time ratios. */
 	BENCH_W_HIGHER_BETTER = 1 << 2,
+	/* Stored routines: Oxibase and PostgreSQL, always; SQLite has none
+	 * ("n/a").  The other in-memory workloads run on PostgreSQL only
+	 * with --postgres (bench-main.c says why). */
+	BENCH_W_ROUTINE       = 1 << 3,
+	/* Not on PostgreSQL even with --postgres ("n/a"): memory measures the
+	 * harness's own process, where a server's memory is not. */
+	BENCH_W_NO_POSTGRES   = 1 << 4,
 };
 
 /* What a workload's start hook decided. */
@@ -312,5 +328,21 @@ int  bench_recovery_open_child (const char *dir);
 
 /* Remove path and everything under it (no error if it is not there). */
 bool bench_remove_tree (const char *path);
+
+/* ---- the PostgreSQL server (pg-server.c) -------------------------------------- */
+
+/* initdb a private cluster in a new temporary directory and start it from
+ * bindir's binaries; false, with *why set (owned), when that cannot be
+ * done here (binaries missing, initdb or pg_ctl failed).  Call it before
+ * opening any database: it forks (pg-server.c says why that matters). */
+bool        bench_pg_start (const char *bindir, char **why);
+/* The libpq connection string of the running server; NULL when none. */
+const char *bench_pg_conninfo (void);
+/* One line on where and how the server runs, newly allocated; NULL when
+ * none runs. */
+char       *bench_pg_describe (void);
+/* Stop the server and remove its directory; waits until both are done.
+ * Nothing when no server runs. */
+void        bench_pg_stop (void);
 
 #endif

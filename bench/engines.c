@@ -1,10 +1,10 @@
 /*
- * engines.c — the driver interface of oxibase-bench over oxibase.h and sqlite3.h.
+ * engines.c — the driver interface of oxibase-bench over oxibase.h, sqlite3.h and libpq.
  *
  * Each engine is a small vtable; the bench_* wrappers add the one thing
- * both need, an error text that names the failing SQL.  A call costs the
- * same indirect call on both sides, a few nanoseconds against the
- * microsecond or more of the cheapest statement either engine runs, so
+ * all need, an error text that names the failing SQL.  A call costs the
+ * same indirect call on every side, a few nanoseconds against the
+ * microsecond or more of the cheapest statement any engine runs, so
  * the harness does not tilt the comparison.
  *
  * NOTE: statements are written once, in PostgreSQL's $n notation.  The
@@ -25,13 +25,27 @@
  * the WAL at every commit), the closest match SQLite has.  Both check
  * that the setting took, since a silently ignored PRAGMA would turn the
  * comparison into one against a database that does not sync.
+ *
+ * NOTE: PostgreSQL is a server (pg-server.c starts one of our own), so
+ * every statement it runs costs a round trip over its unix socket, and
+ * its work is done in another process: --cpu-time cannot see it
+ * (bench-main.c times PostgreSQL on the wall clock always).  Statements
+ * are prepared with PQprepare (the $n text as written, parameter types
+ * left to the server to infer from where they stand: an INTEGER column's
+ * $1 is an int4, as it is for us) and run with
+ * PQexecPrepared, parameters and results in text format: a libpq program
+ * that does not hand-encode the binary format does exactly this.  A
+ * result is fetched whole by the step that runs the statement; the
+ * harness's statements return at most a few hundred rows.
  */
 #define G_LOG_DOMAIN "oxibase-bench"
 
 #include "bench.h"
 
+#include <libpq-fe.h>
 #include <oxibase.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct BenchDriver {
@@ -534,11 +548,287 @@ static const BenchDriver lite_driver = {
 	.column_text = lite_column_text,
 };
 
+/* ---- PostgreSQL --------------------------------------------------------------- */
+
+/* One PQprepare'd statement and the result of its last execution. */
+typedef struct PgStmt {
+	PGconn   *conn;       /* the connection it was prepared on (not owned) */
+	char      name[24];   /* its server-side name, "bench_N" */
+	int       nparams;    /* parameters the server found in the text */
+	char    **values;     /* nparams bound values as text, owned; NULL = SQL NULL */
+	PGresult *res;        /* the last execution's result until reset; NULL before */
+	int       row;        /* rows handed out by step so far (1-based current) */
+	int       nrows;      /* rows in res; 0 for a command */
+} PgStmt;
+
+/* The server's version ("15.18"), from the first connection. */
+static char pg_version[32] = "15 (not connected)";
+
+/* "ERROR 42P01: relation "x" does not exist" from a failed result, or
+ * the connection's message when there is no result. */
+static char *
+pg_message (PGconn *conn, PGresult *res)
+{
+	const char *state = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+	const char *text = res ? PQresultErrorMessage (res) : PQerrorMessage (conn);
+	char *msg = g_strdup_printf ("ERROR %s: %s", state ? state : "?????",
+	                             text && *text ? text : PQerrorMessage (conn));
+	return g_strchomp (msg);
+}
+
+/* NOTICEs (DROP ... IF EXISTS "skipping", ROLLBACK outside a
+ * transaction) would otherwise go to stderr between the progress lines. */
+static void
+pg_quiet (void *arg, const char *message)
+{
+}
+
+static bool
+pg_open (BenchConn *c, char **msg)
+{
+	const char *conninfo = bench_pg_conninfo ();
+	if (conninfo == NULL) {
+		*msg = g_strdup ("no PostgreSQL server is running (bench_pg_start)");
+		return false;
+	}
+	PGconn *conn = PQconnectdb (conninfo);
+	if (PQstatus (conn) != CONNECTION_OK) {
+		*msg = g_strchomp (g_strdup_printf ("connecting to %s: %s", conninfo, PQerrorMessage (conn)));
+		PQfinish (conn);
+		return false;
+	}
+	PQsetNoticeProcessor (conn, pg_quiet, NULL);
+	const char *v = PQparameterStatus (conn, "server_version");
+	if (v) {
+		/* "15.18 (Debian 15.18-0+deb12u1)": the number is enough. */
+		g_strlcpy (pg_version, v, sizeof pg_version);
+		pg_version[strcspn (pg_version, " ")] = '\0';
+	}
+	c->db = conn;
+	return true;
+}
+
+static bool
+pg_open_durable (BenchConn *c, char **msg)
+{
+	*msg = g_strdup ("PostgreSQL runs no durable workloads here (its server has fsync off)");
+	return false;
+}
+
+static bool
+pg_open_another (BenchConn *c, BenchConn *from, char **msg)
+{
+	return pg_open_durable (c, msg);
+}
+
+static void
+pg_close (BenchConn *c)
+{
+	PQfinish (c->db);
+}
+
+static bool
+pg_result_ok (PGresult *res)
+{
+	ExecStatusType st = PQresultStatus (res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
+}
+
+static bool
+pg_exec (BenchConn *c, const char *sql, char **msg)
+{
+	PGresult *res = PQexec (c->db, sql);
+	bool ok = pg_result_ok (res);
+	if (!ok)
+		*msg = pg_message (c->db, res);
+	PQclear (res);
+	return ok;
+}
+
+static void *
+pg_prepare (BenchConn *c, const char *sql, char **msg)
+{
+	/* Names only need to be unique among the live statements of one
+	 * connection; one counter for all of them is simplest. */
+	static guint counter;
+	PgStmt *ps = g_new0 (PgStmt, 1);
+	ps->conn = c->db;
+	g_snprintf (ps->name, sizeof ps->name, "bench_%u", ++counter);
+	PGresult *res = PQprepare (ps->conn, ps->name, sql, 0, NULL);
+	bool ok = pg_result_ok (res);
+	if (!ok)
+		*msg = pg_message (ps->conn, res);
+	PQclear (res);
+	if (ok) {
+		res = PQdescribePrepared (ps->conn, ps->name);
+		if (!(ok = pg_result_ok (res)))
+			*msg = pg_message (ps->conn, res);
+		else
+			ps->nparams = PQnparams (res);
+		PQclear (res);
+	}
+	if (!ok) {
+		g_free (ps);
+		return NULL;
+	}
+	ps->values = g_new0 (char *, MAX (ps->nparams, 1));
+	return ps;
+}
+
+static bool
+pg_bind_owned (PgStmt *ps, int idx, char *v, char **msg)
+{
+	if (idx < 1 || idx > ps->nparams) {
+		*msg = g_strdup_printf ("no parameter $%d (the statement has %d)", idx, ps->nparams);
+		g_free (v);
+		return false;
+	}
+	g_free (ps->values[idx - 1]);
+	ps->values[idx - 1] = v;
+	return true;
+}
+
+static bool
+pg_bind_int64 (void *st, int idx, int64_t v, char **msg)
+{
+	return pg_bind_owned (st, idx, g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) v), msg);
+}
+
+static bool
+pg_bind_text (void *st, int idx, const char *v, char **msg)
+{
+	return pg_bind_owned (st, idx, g_strdup (v), msg);
+}
+
+/* Exact decimal text, as for Oxibase (ox_bind_cents). */
+static bool
+pg_bind_cents (void *st, int idx, int64_t cents, char **msg)
+{
+	int64_t a = cents < 0 ? -cents : cents;
+	return pg_bind_owned (st, idx, g_strdup_printf ("%s%" G_GINT64_FORMAT ".%02d",
+	                                                cents < 0 ? "-" : "", (gint64) (a / 100),
+	                                                (int) (a % 100)), msg);
+}
+
+/* The first step runs the statement and fetches its whole result; every
+ * step then hands out one row of it. */
+static BenchRc
+pg_step (BenchConn *c, void *st, char **msg)
+{
+	PgStmt *ps = st;
+	if (ps->res == NULL) {
+		ps->res = PQexecPrepared (ps->conn, ps->name, ps->nparams, (const char *const *) ps->values,
+		                          NULL, NULL, 0);
+		ExecStatusType status = PQresultStatus (ps->res);
+		if (status == PGRES_TUPLES_OK)
+			ps->nrows = PQntuples (ps->res);
+		else if (status == PGRES_COMMAND_OK)
+			ps->nrows = 0;
+		else {
+			*msg = pg_message (ps->conn, ps->res);
+			PQclear (ps->res);
+			ps->res = NULL;
+			return BENCH_ERROR;
+		}
+		ps->row = 0;
+	}
+	if (ps->row < ps->nrows) {
+		ps->row++;
+		return BENCH_ROW;
+	}
+	return BENCH_DONE;
+}
+
+static int64_t
+pg_changes (BenchConn *c, void *st)
+{
+	PgStmt *ps = st;
+	const char *n = ps->res ? PQcmdTuples (ps->res) : "";
+	return *n ? g_ascii_strtoll (n, NULL, 10) : 0;
+}
+
+static void
+pg_reset (void *st)
+{
+	PgStmt *ps = st;
+	PQclear (ps->res);
+	ps->res = NULL;
+	ps->row = ps->nrows = 0;
+}
+
+static void
+pg_finalize (void *st)
+{
+	PgStmt *ps = st;
+	pg_reset (ps);
+	/* PQclosePrepared is libpq 17's; DEALLOCATE is the way before it.  A
+	 * failure (a broken connection) leaves nothing worth reporting. */
+	g_autofree char *sql = g_strdup_printf ("DEALLOCATE %s", ps->name);
+	PQclear (PQexec (ps->conn, sql));
+	for (int i = 0; i < ps->nparams; i++)
+		g_free (ps->values[i]);
+	g_free (ps->values);
+	g_free (ps);
+}
+
+/* The current row's column, or NULL for SQL NULL (as SQLite's is). */
+static const char *
+pg_value (PgStmt *ps, int col)
+{
+	g_assert (ps->res != NULL && ps->row >= 1 && ps->row <= ps->nrows);
+	if (PQgetisnull (ps->res, ps->row - 1, col))
+		return NULL;
+	return PQgetvalue (ps->res, ps->row - 1, col);
+}
+
+static int64_t
+pg_column_int64 (void *st, int col)
+{
+	const char *v = pg_value (st, col);
+	return v ? g_ascii_strtoll (v, NULL, 10) : 0;
+}
+
+static double
+pg_column_double (void *st, int col)
+{
+	const char *v = pg_value (st, col);
+	return v ? g_ascii_strtod (v, NULL) : 0.0;
+}
+
+static const char *
+pg_column_text (void *st, int col)
+{
+	return pg_value (st, col);
+}
+
+static const BenchDriver pg_driver = {
+	.engine = BENCH_POSTGRES,
+	.name = "PostgreSQL",
+	.key = "postgresql",
+	.open = pg_open,
+	.open_durable = pg_open_durable,
+	.open_another = pg_open_another,
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.bind_int64 = pg_bind_int64,
+	.bind_text = pg_bind_text,
+	.bind_cents = pg_bind_cents,
+	.step = pg_step,
+	.changes = pg_changes,
+	.reset = pg_reset,
+	.finalize = pg_finalize,
+	.column_int64 = pg_column_int64,
+	.column_double = pg_column_double,
+	.column_text = pg_column_text,
+};
+
 /* ---- the wrappers ----------------------------------------------------------- */
 
 static const BenchDriver *const drivers[BENCH_N_ENGINES] = {
 	[BENCH_OXIBASE] = &ox_driver,
 	[BENCH_SQLITE] = &lite_driver,
+	[BENCH_POSTGRES] = &pg_driver,
 };
 
 const char *
@@ -559,7 +849,11 @@ const char *
 bench_engine_version (BenchEngine e)
 {
 	g_return_val_if_fail (e < BENCH_N_ENGINES, NULL);
-	return e == BENCH_OXIBASE ? ox_version () : sqlite3_libversion ();
+	switch (e) {
+	case BENCH_OXIBASE: return ox_version ();
+	case BENCH_SQLITE: return sqlite3_libversion ();
+	default: return pg_version;
+	}
 }
 
 BenchConn *

@@ -1,5 +1,6 @@
 /*
- * workloads.c — the data sets and the workloads of oxibase-bench (issue 3).
+ * workloads.c — the data sets and the workloads of oxibase-bench (issue 3),
+ * and the routine workloads.
  *
  * Three data sets, each loaded by prepared INSERTs in one transaction:
  *
@@ -24,6 +25,18 @@
  * index_lookup (after it) reads updated amounts.  That is harmless, since
  * both engines ran the same updates, but the answers of a full run and of
  * `--only index_lookup` differ.
+ *
+ * The routine workloads (plsql_loop, plsql_insert_proc) create a
+ * PL/pgSQL function or procedure and call it once; Oxibase accepts
+ * LANGUAGE plpgsql, so the CREATE text is the same on Oxibase and
+ * PostgreSQL.  SQLite has no stored routines.
+ *
+ * NOTE: PostgreSQL runs without autovacuum (pg-server.c), so that no
+ * vacuum or analyze starts in the middle of another engine's run.  What
+ * autovacuum would have done is done here, outside the clock: ANALYZE
+ * after every load (its planner would otherwise guess without
+ * statistics) and VACUUM ANALYZE after update_pk's run (whose 100,000
+ * dead row versions the later workloads would otherwise wade through).
  *
  * NOTE: a workload must fold what it reads into its BenchResult: a
  * statement whose rows are never read may be skipped by a clever engine,
@@ -69,6 +82,8 @@ bench_params_init (BenchParams *p, double scale)
 	p->n_update = scaled (100000, scale, 1);
 	p->n_lookup = scaled (100000, scale, 1);
 	p->n_lineitem = scaled (600000, scale, 1);
+	p->n_loop = scaled (10000000, scale, 1);
+	p->n_proc = scaled (100000, scale, 1);
 	/* At least 16, so that each of commit_16's committers commits. */
 	p->n_commit = scaled (10000, scale, 16);
 	/* --scale alone must stay a quick try (bench-main.c's --wal-gib
@@ -193,7 +208,8 @@ fail:
 
 /* ---- lineitem ------------------------------------------------------------------ */
 
-/* TPC-H's column types (spec 1.4.1, identifiers as INTEGER).  No primary
+/* TPC-H's column types (spec 1.4.1, identifiers as INTEGER), on Oxibase
+ * and PostgreSQL.  No primary
  * key: Q1 and Q6 scan the whole table, and an index would only slow the
  * (untimed) load. */
 static const char LINEITEM_OX[] =
@@ -224,7 +240,7 @@ static bool
 load_lineitem (BenchConn *c, const BenchParams *p)
 {
 	if (!bench_exec (c, "DROP TABLE IF EXISTS lineitem")
-	    || !bench_exec (c, c->engine == BENCH_OXIBASE ? LINEITEM_OX : LINEITEM_LITE)
+	    || !bench_exec (c, c->engine == BENCH_SQLITE ? LINEITEM_LITE : LINEITEM_OX)
 	    || !bench_exec (c, "BEGIN"))
 		return false;
 	BenchStmt *st = bench_prepare (c, "INSERT INTO lineitem VALUES ($1, $2, $3, $4, $5, $6,"
@@ -295,7 +311,8 @@ bench_datasets_ensure (BenchConn *c, const BenchParams *p, guint need)
 	if ((missing & BENCH_DS_LINEITEM) && !load_lineitem (c, p))
 		return false;
 	c->datasets |= missing & BENCH_DS_LINEITEM;
-	return true;
+	/* Statistics, as autovacuum would gather them (NOTE at the top). */
+	return c->engine != BENCH_POSTGRES || bench_exec (c, "ANALYZE");
 }
 
 /* Run a query without parameters and fold every row into res. */
@@ -331,6 +348,9 @@ bulk_load_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
 static bool
 bulk_load_verify (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
 {
+	/* t stays for the workloads after this one (NOTE at the top). */
+	if (c->engine == BENCH_POSTGRES && !bench_exec (c, "ANALYZE t"))
+		return false;
 	return query_fold (c, "SELECT count(*), sum(k), sum(grp), sum(amount), sum(d_id) FROM t",
 	                   "iiiii", res);
 }
@@ -483,6 +503,10 @@ fail:
 static bool
 update_verify (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
 {
+	/* The dead row versions go, as autovacuum would make them (NOTE at
+	 * the top). */
+	if (c->engine == BENCH_POSTGRES && !bench_exec (c, "VACUUM ANALYZE t"))
+		return false;
 	return query_fold (c, "SELECT count(*), sum(amount) FROM t", "ii", res);
 }
 
@@ -625,6 +649,72 @@ memory_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
 	return true;
 }
 
+/* ---- routines: PL/pgSQL on Oxibase and PostgreSQL ---------------------------------- */
+
+/* The same text on both engines.  n is an integer, as the loop variable
+ * of an integer FOR is; s a bigint, since the sum of 1..10^7 is 5 × 10^13. */
+static const char LOOP_FUNCTION[] =
+	"CREATE OR REPLACE FUNCTION bench_loop(n integer) RETURNS bigint LANGUAGE plpgsql AS $$\n"
+	"DECLARE\n"
+	"  s bigint := 0;\n"
+	"BEGIN\n"
+	"  FOR i IN 1..n LOOP\n"
+	"    s := s + i;\n"
+	"  END LOOP;\n"
+	"  RETURN s;\n"
+	"END $$";
+
+static const char INSERT_TABLE[] =
+	"CREATE TABLE pins (id INTEGER PRIMARY KEY, v INTEGER NOT NULL, note TEXT NOT NULL)";
+
+/* One INSERT per iteration, each a statement the procedure plans (once)
+ * and runs; the CALL is one transaction on both engines. */
+static const char INSERT_PROCEDURE[] =
+	"CREATE OR REPLACE PROCEDURE bench_insert(n integer) LANGUAGE plpgsql AS $$\n"
+	"BEGIN\n"
+	"  FOR i IN 1..n LOOP\n"
+	"    INSERT INTO pins VALUES (i, i % 1000, 'row ' || i);\n"
+	"  END LOOP;\n"
+	"END $$";
+
+/* Re-created before every run (untimed), so that each run's call is the
+ * first of a fresh definition: both engines then compile the body in the
+ * timed call, every run alike. */
+static bool
+plsql_loop_before (BenchConn *c, const BenchParams *p, guint run)
+{
+	return bench_exec (c, LOOP_FUNCTION);
+}
+
+static bool
+plsql_loop_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
+{
+	g_autofree char *sql = g_strdup_printf ("SELECT bench_loop(%" G_GINT64_FORMAT ")",
+	                                        (gint64) p->n_loop);
+	return query_fold (c, sql, "i", res);
+}
+
+static bool
+plsql_insert_before (BenchConn *c, const BenchParams *p, guint run)
+{
+	return bench_exec (c, "DROP TABLE IF EXISTS pins") && bench_exec (c, INSERT_TABLE)
+	       && bench_exec (c, INSERT_PROCEDURE);
+}
+
+static bool
+plsql_insert_run (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
+{
+	g_autofree char *sql = g_strdup_printf ("CALL bench_insert(%" G_GINT64_FORMAT ")",
+	                                        (gint64) p->n_proc);
+	return bench_exec (c, sql);
+}
+
+static bool
+plsql_insert_verify (BenchConn *c, const BenchParams *p, guint run, BenchResult *res)
+{
+	return query_fold (c, "SELECT count(*), sum(v), min(note), max(note) FROM pins", "iitt", res);
+}
+
 /* ---- the list ------------------------------------------------------------------------ */
 
 /* In the issue's order.  The order is also the load plan: t is loaded by
@@ -653,7 +743,12 @@ const BenchWorkload bench_workloads[] = {
 	{ "tpch_q6", "TPC-H Q6 over 600,000 lineitem rows", "ms",
 	  BENCH_DS_LINEITEM, 0, NULL, tpch_q6_run, NULL },
 	{ "memory", "peak RSS after loading 1,000,000 rows (child process)", "MiB",
-	  0, 0, NULL, memory_run, NULL },
+	  0, 0, NULL, memory_run, NULL, BENCH_W_NO_POSTGRES },
+	/* Stored routines: Oxibase and PostgreSQL. */
+	{ "plsql_loop", "PL/pgSQL function: 10,000,000 additions in a FOR loop", "ms",
+	  0, 0, plsql_loop_before, plsql_loop_run, NULL, BENCH_W_ROUTINE },
+	{ "plsql_insert_proc", "PL/pgSQL procedure: 100,000 single-row INSERTs in a loop", "ms",
+	  0, 0, plsql_insert_before, plsql_insert_run, plsql_insert_verify, BENCH_W_ROUTINE },
 	/* Issue 4's, in durable.c; they set up their own databases on disk. */
 	{ "commit_1", "10,000 single-row autocommit commits (fsynced), 1 committer", "c/s",
 	  0, 0, NULL, bench_commit_1_run, NULL, BENCH_W_DURABLE | BENCH_W_HIGHER_BETTER,
