@@ -32,6 +32,9 @@
 #include "base/error.h"
 #include "sql/lexer.h"
 
+/* Deepest nesting of statement lists a body may have. */
+#define PLSQL_MAX_NESTING 1000
+
 /* ---- condition names (PostgreSQL's plerrcodes) ------------------------------------ */
 
 static const struct {
@@ -825,6 +828,13 @@ end_at_when (Parser *p)
 static PlsqlStmtList
 parse_stmts (Parser *p, bool (*is_end) (Parser *p))
 {
+	/* Nesting is recursion here and in the interpreter: refuse bodies
+	 * deeper than any real code before the stack runs out (PostgreSQL
+	 * stops them too), as the SQL parser does for parentheses. */
+	if (p->depth >= PLSQL_MAX_NESTING)
+		ox_raise_full (OX_ERR_STATEMENT_TOO_COMPLEX, CUR (p)->loc + 1,
+		               "The body nests blocks, loops and IF statements more than 1000 levels deep.", NULL,
+		               "stack depth limit exceeded");
 	GPtrArray *list = tmp_ptr_array_new (p);
 	p->depth++;
 	while (!is_end (p)) {

@@ -9,9 +9,12 @@
  * not: the reconciliation only ever follows what is committed, so a
  * rolled-back CREATE SCHEDULE never fires).  Each firing runs the
  * schedule's statement in a session of its own, on the runner's thread,
- * with search_path set to the schedule's schema; its outcome is a row of
- * system.schedule_runs, a ring of the newest runs kept in memory
- * (schedule.runs_capacity, default 10,000).
+ * with search_path set to the schedule's schema, on a pool of four
+ * threads so that a long run delays no other schedule; its outcome is a
+ * row of system.schedule_runs, a ring of the newest runs kept in memory
+ * (10,000).  A schedule whose previous run is still going skips that
+ * instant (recorded as a failed run saying so).  Closing the database
+ * cancels the runs in progress.
  *
  * What can go wrong: a statement that fails is a run with status
  * 'failed' and its error; nothing retries it before its next instant.  A
@@ -45,12 +48,16 @@ typedef struct ScheduleRun {
 struct OxScheduleState {
 	OxDatabase  *db;
 	OxScheduler *sched;
-	GMutex       lock;       /* entries and runs */
+	GThreadPool *pool;       /* runs, so that a long one delays no other */
+	GHashTable  *running;    /* oid -> OxSession* of its run in progress */
+	bool         closing;    /* the database is closing: no new runs */
+	GMutex       lock;       /* entries, runs, running, closing */
 	GHashTable  *entries;    /* oid -> OxSchedule* the runner has (the version synced) */
 	ScheduleRun *runs;       /* ring */
 	guint        nruns, first;
 	bool         started;
-	bool         manual;     /* a test clock: no thread, runs through ox_schedules_run_due */
+	bool         manual;     /* runs on the caller's thread (tests) */
+	bool         test_clock; /* no runner thread: tests call ox_schedules_run_due */
 	int64_t    (*now) (void *user);
 	void        *now_user;
 };
@@ -86,16 +93,19 @@ clock_now (OxScheduleState *st)
 	return st->now ? st->now (st->now_user) : ox_timestamp_now ();
 }
 
-/* The runner's callback: run the schedule's statement in a new session. */
+typedef struct RunTask {
+	uint32_t oid;
+	int64_t  scheduled_for;
+} RunTask;
+
+/* Run a schedule's statement in a session of its own (a pool thread, or
+ * the caller's in tests). */
 static void
-fire (void *user, uint32_t id, int64_t scheduled_for)
+run_schedule (OxScheduleState *st, uint32_t id, int64_t scheduled_for)
 {
-	OxScheduleState *st = user;
 	g_mutex_lock (&st->lock);
 	OxSchedule *sch = g_hash_table_lookup (st->entries, GUINT_TO_POINTER (id));
 	g_mutex_unlock (&st->lock);
-	if (!sch)
-		return;
 	ScheduleRun run = {
 		.oid = id,
 		.schema = g_strdup (sch->obj.schema->obj.name),
@@ -107,13 +117,29 @@ fire (void *user, uint32_t id, int64_t scheduled_for)
 	OxError e = { 0 };
 	int rc = ox_session_new (st->db, &s, &e);
 	if (rc == OX_OK) {
+		g_mutex_lock (&st->lock);
+		g_hash_table_insert (st->running, GUINT_TO_POINTER (id), s);
+		if (st->closing)
+			ox_session_cancel (s);
+		g_mutex_unlock (&st->lock);
 		const char *sn = sch->obj.schema->obj.name;
 		char *path = strcmp (sn, "public") ? g_strdup_printf ("SET search_path = \"%s\", public", sn)
 		                                   : g_strdup ("SET search_path = public");
 		rc = ox_exec (s, path, &e);
 		g_free (path);
+		g_mutex_lock (&st->lock);
+		bool closing = st->closing;
+		g_mutex_unlock (&st->lock);
+		if (rc == OX_OK && closing) {
+			rc = OX_ERROR;
+			g_strlcpy (e.sqlstate, OX_ERR_QUERY_CANCELED, sizeof e.sqlstate);
+			e.message = g_strdup ("canceling the run: the database is closing");
+		}
 		if (rc == OX_OK)
 			rc = ox_exec (s, sch->action, &e);
+		g_mutex_lock (&st->lock);
+		g_hash_table_remove (st->running, GUINT_TO_POINTER (id));
+		g_mutex_unlock (&st->lock);
 		ox_session_free (s);
 	}
 	run.finished = clock_now (st);
@@ -124,6 +150,55 @@ fire (void *user, uint32_t id, int64_t scheduled_for)
 	record_run (st, &run);
 }
 
+static void
+pool_run (gpointer data, gpointer user)
+{
+	RunTask *task = data;
+	run_schedule (user, task->oid, task->scheduled_for);
+	g_free (task);
+}
+
+/* The runner's callback: start a run.  A schedule whose previous run is
+ * still going is not started again: that instant is recorded as skipped
+ * (a job every minute that takes five runs once per five minutes, not
+ * five at a time). */
+static void
+fire (void *user, uint32_t id, int64_t scheduled_for)
+{
+	OxScheduleState *st = user;
+	g_mutex_lock (&st->lock);
+	OxSchedule *sch = g_hash_table_lookup (st->entries, GUINT_TO_POINTER (id));
+	bool busy = g_hash_table_contains (st->running, GUINT_TO_POINTER (id));
+	bool closing = st->closing;
+	if (sch && !busy && !closing && !st->manual)
+		g_hash_table_insert (st->running, GUINT_TO_POINTER (id), NULL);  /* reserved until it starts */
+	g_mutex_unlock (&st->lock);
+	if (!sch || closing)
+		return;
+	if (busy) {
+		ScheduleRun run = {
+			.oid = id,
+			.schema = g_strdup (sch->obj.schema->obj.name),
+			.name = g_strdup (sch->obj.name),
+			.scheduled_for = scheduled_for,
+			.started = clock_now (st),
+			.finished = clock_now (st),
+			.ok = false,
+			.error = g_strdup ("skipped: the previous run is still going"),
+		};
+		record_run (st, &run);
+		return;
+	}
+	if (st->manual) {
+		run_schedule (st, id, scheduled_for);
+		return;
+	}
+	RunTask *task = g_new (RunTask, 1);
+	task->oid = id;
+	task->scheduled_for = scheduled_for;
+	g_thread_pool_push (st->pool, task, NULL);
+}
+
 OxScheduleState *
 ox_schedules_new (OxDatabase *db)
 {
@@ -132,6 +207,8 @@ ox_schedules_new (OxDatabase *db)
 	g_mutex_init (&st->lock);
 	st->entries = g_hash_table_new (g_direct_hash, g_direct_equal);
 	st->runs = g_new0 (ScheduleRun, RUNS_CAPACITY);
+	st->running = g_hash_table_new (g_direct_hash, g_direct_equal);
+	st->pool = g_thread_pool_new (pool_run, st, 4, FALSE, NULL);
 	st->sched = ox_scheduler_new (NULL, fire, st);
 	return st;
 }
@@ -141,7 +218,20 @@ ox_schedules_free (OxScheduleState *st)
 {
 	if (!st)
 		return;
-	ox_scheduler_free (st->sched);  /* stops and joins the runner first */
+	/* cancel the runs in progress: a schedule that never ends must not
+	 * keep the database from closing */
+	g_mutex_lock (&st->lock);
+	st->closing = true;
+	GHashTableIter it;
+	gpointer key, val;
+	g_hash_table_iter_init (&it, st->running);
+	while (g_hash_table_iter_next (&it, &key, &val))
+		if (val)
+			ox_session_cancel (val);
+	g_mutex_unlock (&st->lock);
+	ox_scheduler_free (st->sched);  /* stops and joins the runner */
+	g_thread_pool_free (st->pool, FALSE, TRUE);  /* waits for the runs, now cancelled */
+	g_hash_table_unref (st->running);
 	for (guint i = 0; i < st->nruns; i++)
 		run_clear (&st->runs[(st->first + i) % RUNS_CAPACITY]);
 	g_free (st->runs);
@@ -151,14 +241,15 @@ ox_schedules_free (OxScheduleState *st)
 }
 
 void
-ox_schedules_use_clock (OxScheduleState *st, const OxSchedClock *clock)
+ox_schedules_use_clock (OxScheduleState *st, const OxSchedClock *clock, bool threaded)
 {
 	ox_scheduler_free (st->sched);
 	g_mutex_lock (&st->lock);
 	g_hash_table_remove_all (st->entries);
 	g_mutex_unlock (&st->lock);
 	st->sched = ox_scheduler_new (clock, fire, st);
-	st->manual = true;
+	st->manual = !threaded;
+	st->test_clock = true;
 	st->started = false;
 	st->now = clock->now;
 	st->now_user = clock->user;
@@ -212,8 +303,9 @@ ox_schedules_sync (OxScheduleState *st)
 	g_mutex_unlock (&st->lock);
 	g_hash_table_unref (seen);
 	g_ptr_array_unref (now);
-	/* no thread until there is something to run */
-	if (any && !st->started && !st->manual)
+	/* no thread until there is something to run (tests step the runner
+	 * themselves) */
+	if (any && !st->started && !st->test_clock)
 		st->started = ox_scheduler_start (st->sched);
 }
 

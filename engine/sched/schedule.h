@@ -19,10 +19,11 @@ void             ox_schedules_free (OxScheduleState *st);
 /* Make the runner's entries match the committed catalog (starts the runner
  * thread when the first schedule appears). */
 void             ox_schedules_sync (OxScheduleState *st);
-/* Tests: replace the runner by one on the given clock, with no thread;
- * ox_schedules_run_due then fires what is due at 'now' on the caller's
- * thread.  Returns the number of runs made. */
-void             ox_schedules_use_clock (OxScheduleState *st, const OxSchedClock *clock);
+/* Tests: replace the runner by one on the given clock, with no runner
+ * thread; ox_schedules_run_due then fires what is due at 'now'.  The runs
+ * happen on the caller's thread, or with 'threaded' on the pool as in
+ * production.  run_due returns the number of runs started. */
+void             ox_schedules_use_clock (OxScheduleState *st, const OxSchedClock *clock, bool threaded);
 int              ox_schedules_run_due (OxScheduleState *st, int64_t now);
 
 void ox_ddl_create_schedule (struct OxSession *s, OxExec *x, OxCreateScheduleStmt *cs);

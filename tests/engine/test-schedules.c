@@ -53,7 +53,7 @@ open_fx (Fx *fx, const char *path)
 	OxError e = { 0 };
 	g_assert_cmpint (ox_db_open (path, &fx->db, &e), ==, OX_OK);
 	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
-	ox_schedules_use_clock (fx->db->schedules, &test_clock);
+	ox_schedules_use_clock (fx->db->schedules, &test_clock, false);
 }
 
 static void
@@ -199,6 +199,41 @@ test_durable (void)
 	g_free (dir);
 }
 
+/* A run that never ends delays no other schedule, skips its own next
+ * instants instead of piling up, and closing the database cancels it
+ * (the test hangs, and meson kills it, if it does not). */
+static void
+test_endless_run (void)
+{
+	Fx fx;
+	fake_now = at (2030, 1, 1, 0, 0);
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &fx.db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx.db, &fx.s, &e), ==, OX_OK);
+	ox_schedules_use_clock (fx.db->schedules, &test_clock, true);
+	ox_test_exec (fx.s, "CREATE TABLE hits (n int)");
+	ox_test_exec (fx.s, "CREATE SCHEDULE spin CRON '* * * * *' DO $$ BEGIN LOOP END LOOP; END $$");
+	ox_test_exec (fx.s, "CREATE SCHEDULE work CRON '* * * * *' DO $$ BEGIN INSERT INTO hits VALUES (1); END $$");
+	g_assert_cmpint (run_due (&fx, at (2030, 1, 1, 0, 1)), ==, 2);
+	/* wait (bounded) for the short run to finish on its pool thread */
+	char *got = NULL;
+	for (int i = 0; i < 6000; i++) {
+		g_free (got);
+		got = ox_test_query (fx.s, "SELECT count(*) FROM system.schedule_runs WHERE schedule = 'work'");
+		if (!strcmp (got, "1\n"))
+			break;
+		g_usleep (10000);
+	}
+	g_assert_cmpstr (got, ==, "1\n");
+	g_free (got);
+	assert_q (&fx, "SELECT count(*) FROM hits", "1\n");
+	/* the next minute: work runs again, spin is still going and skips */
+	g_assert_cmpint (run_due (&fx, at (2030, 1, 1, 0, 2)), ==, 2);
+	assert_q (&fx, "SELECT status, error FROM system.schedule_runs WHERE schedule = 'spin'",
+	          "failed|skipped: the previous run is still going\n");
+	close_fx (&fx);  /* returns: the endless run is cancelled */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -208,5 +243,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/schedules/failure-recorded", test_failure_recorded);
 	g_test_add_func ("/engine/schedules/errors", test_errors);
 	g_test_add_func ("/engine/schedules/durable", test_durable);
+	g_test_add_func ("/engine/schedules/endless-run", test_endless_run);
 	return g_test_run ();
 }
