@@ -64,8 +64,9 @@
  * our lua_pcalls (setup, call, error decoding); outside them we only
  * push C functions and light userdata, which cannot fail.
  * NOTE: string patterns (string.find, gsub, match) run in C and count as
- * one instruction: a pathological pattern is bounded only by its input
- * size, not by lua.max_instructions, and cannot be cancelled.
+ * one instruction, so neither limit nor cancel reaches them: the pattern
+ * guard below refuses (54000) patterns whose backtracking could run
+ * unbounded for their subject's size.
  * NOTE: a debugger's per-line hook has one point here, ox_lua_debug_line;
  * the line event is only requested when st->debugger is set.
  * NOTE: a nested call of a routine (it called itself through SQL) runs
@@ -305,6 +306,108 @@ sandbox_collectgarbage (lua_State *L)
 	return 1;
 }
 
+/* ---- pattern guard ------------------------------------------------------------------------ *
+ * string.find / match / gmatch / gsub run their matcher in C, where the
+ * count hook never fires: a pattern with many repetition items can
+ * backtrack for hours ("a*a*a*...b" over a run of a's) and neither
+ * lua.max_instructions nor statement_timeout could stop it.  Backtracking
+ * over q repetition items tries at most about (n+1)^q ways per start, so
+ * these wrappers refuse, with 54000, a pattern whose (n+1)^q passes
+ * PATTERN_BUDGET when q >= 2; patterns with one repetition item (the
+ * common case) always run. */
+
+#define PATTERN_BUDGET 1e10
+
+/* Repetition items (*, +, -) of a Lua pattern. */
+static int
+pattern_repetitions (const char *p, size_t len)
+{
+	int q = 0;
+	size_t i = 0;
+	if (i < len && p[i] == '^')
+		i++;
+	while (i < len) {
+		size_t item = i;
+		if (p[i] == '%') {
+			if (i + 1 < len && (p[i + 1] == 'b'))
+				i += 4;            /* %bxy */
+			else if (i + 1 < len && p[i + 1] == 'f') {
+				i += 2;            /* %f[set] */
+				if (i < len && p[i] == '[') {
+					i++;
+					if (i < len && p[i] == '^')
+						i++;
+					if (i < len && p[i] == ']')
+						i++;
+					while (i < len && p[i] != ']')
+						i += p[i] == '%' ? 2 : 1;
+					i++;
+				}
+				continue;
+			} else
+				i += 2;
+		} else if (p[i] == '[') {
+			i++;
+			if (i < len && p[i] == '^')
+				i++;
+			if (i < len && p[i] == ']')
+				i++;
+			while (i < len && p[i] != ']')
+				i += p[i] == '%' ? 2 : 1;
+			i++;
+		} else if (p[i] == '(' || p[i] == ')') {
+			i++;
+			continue;
+		} else
+			i++;
+		if (i > item && i < len && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+			q++;
+			i++;
+		} else if (i < len && p[i] == '?')
+			i++;
+	}
+	return q;
+}
+
+static int
+guarded_pattern (lua_State *L)
+{
+	size_t n = 0, plen = 0;
+	const char *subject = lua_type (L, 1) == LUA_TSTRING || lua_type (L, 1) == LUA_TNUMBER
+	                      ? lua_tolstring (L, 1, &n) : NULL;
+	const char *pat = lua_type (L, 2) == LUA_TSTRING ? lua_tolstring (L, 2, &plen) : NULL;
+	bool plain = lua_toboolean (L, lua_upvalueindex (2)) && lua_toboolean (L, 4);  /* find's plain flag */
+	if (subject && pat && !plain) {
+		int q = pattern_repetitions (pat, plen);
+		if (q >= 2) {
+			double cost = 1;
+			for (int i = 0; i < q && cost <= PATTERN_BUDGET; i++)
+				cost *= (double) n + 1;
+			if (cost > PATTERN_BUDGET)
+				return ox_lua_error (L, OX_ERR_PROGRAM_LIMIT,
+				                     "Lua pattern too complex: %d repetition items over a %zu-byte subject could "
+				                     "run unbounded; use fewer * + - items or split the text",
+				                     q, n);
+		}
+	}
+	lua_pushvalue (L, lua_upvalueindex (1));
+	lua_insert (L, 1);
+	lua_call (L, lua_gettop (L) - 1, LUA_MULTRET);
+	return lua_gettop (L);
+}
+
+/* Replace string.NAME by the guard around it. */
+static void
+guard_pattern_function (lua_State *L, const char *name)
+{
+	lua_getglobal (L, LUA_STRLIBNAME);
+	lua_getfield (L, -1, name);
+	lua_pushboolean (L, !strcmp (name, "find"));
+	lua_pushcclosure (L, guarded_pattern, 2);
+	lua_setfield (L, -2, name);
+	lua_pop (L, 1);
+}
+
 /* Build the environment and leave it on the stack. */
 static void
 open_sandbox (lua_State *L, OxLuaRoutine *st)
@@ -328,6 +431,10 @@ open_sandbox (lua_State *L, OxLuaRoutine *st)
 	lua_pushnil (L);
 	lua_setfield (L, -2, "dump");
 	lua_pop (L, 1);
+	guard_pattern_function (L, "find");
+	guard_pattern_function (L, "match");
+	guard_pattern_function (L, "gmatch");
+	guard_pattern_function (L, "gsub");
 
 	lua_newtable (L);
 	int env = lua_gettop (L);
