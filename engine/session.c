@@ -101,6 +101,38 @@ struct OxStmt {
 
 #define OX_MAX_PARAMS_STMT 65535
 
+/* A statement's plan is open (or closed): while it is, the relations it
+ * reads and writes are in use by this session, and DROP or TRUNCATE of one
+ * of them by a routine or trigger it runs is refused (55006), as in
+ * PostgreSQL. */
+static void
+set_opened (OxStmt *st, bool on)
+{
+	if (st->opened == on)
+		return;
+	st->opened = on;
+	OxSession *s = st->s;
+	GArray *locks = st->x.locks;
+	if (!locks || locks->len == 0)
+		return;
+	if (!s->rels_in_use)
+		s->rels_in_use = g_hash_table_new (g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < locks->len; i++) {
+		gpointer key = GUINT_TO_POINTER (g_array_index (locks, OxLockTaken, i).oid);
+		int n = GPOINTER_TO_INT (g_hash_table_lookup (s->rels_in_use, key)) + (on ? 1 : -1);
+		if (n > 0)
+			g_hash_table_insert (s->rels_in_use, key, GINT_TO_POINTER (n));
+		else
+			g_hash_table_remove (s->rels_in_use, key);
+	}
+}
+
+bool
+ox_session_relation_in_use (OxSession *s, uint32_t oid)
+{
+	return s->rels_in_use && g_hash_table_contains (s->rels_in_use, GUINT_TO_POINTER (oid));
+}
+
 /* ---- errors -------------------------------------------------------------------------------- */
 
 void
@@ -420,6 +452,7 @@ ox_session_free (OxSession *s)
 	g_clear_pointer (&s->spi_strings, g_hash_table_unref);
 	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
 	g_clear_pointer (&s->event_arena, ox_arena_free);
+	g_clear_pointer (&s->rels_in_use, g_hash_table_unref);
 	if (s->txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -819,7 +852,7 @@ stmt_reset_exec_keep (OxStmt *st, bool keep_plan)
 			ox_error_data_clear (&e);
 		} OX_END_TRY;
 	}
-	st->opened = false;
+	set_opened (st, false);
 	st->running = false;
 	st->row = NULL;
 	st->call_row = NULL;
@@ -1933,6 +1966,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
 			               ds->type == OX_OBJ_TABLE ? "a table" : ds->type == OX_OBJ_VIEW ? "a view" : "an index");
 		}
+		if ((o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW) && ox_session_relation_in_use (d->s, o->oid))
+			ox_raise (OX_ERR_OBJECT_IN_USE, rv->node.loc + 1,
+			          "cannot DROP %s \"%s\" because it is being used by active queries in this session",
+			          o->kind == OX_KIND_TABLE ? "TABLE" : "VIEW", o->name);
 		if (o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW)
 			drop_dependents (d, o, ds->cascade, 0);
 		if (o->kind == OX_KIND_TABLE) {
@@ -1967,6 +2004,9 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 		ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
 		if (ox_cat_dropped_latest (&t->obj, d->t))
 			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+		if (ox_session_relation_in_use (d->s, t->obj.oid))
+			ox_raise (OX_ERR_OBJECT_IN_USE, rv->node.loc + 1,
+			          "cannot TRUNCATE \"%s\" because it is being used by active queries in this session", t->obj.name);
 		OxTrigSet *trig = ox_triggers_for (d->x, t, OX_TRIG_TRUNCATE, d->x->arena);
 		ox_trigset_before_statement (d->x, trig, NULL);
 		/* Delete every row version we can see, waiting for writers as any
@@ -2304,7 +2344,7 @@ stmt_start (OxStmt *st)
 	}
 	if (st->kind == SK_QUERY && reuse_plan (st)) {
 		coerce_params (st);
-		st->opened = true;
+		set_opened (st, true);
 		st->plan->open (st->plan, &st->x);
 		return;
 	}
@@ -2340,7 +2380,7 @@ stmt_start (OxStmt *st)
 			OxExplainStmt *ex = (OxExplainStmt *) ast;
 			x->analyze = ex->analyze;
 			if (ex->analyze) {
-				st->opened = true;
+				set_opened (st, true);
 				st->plan->open (st->plan, x);
 				while (st->plan->next (st->plan, x))
 					;
@@ -2350,7 +2390,7 @@ stmt_start (OxStmt *st)
 			set_tag (st, "EXPLAIN");
 			return;
 		}
-		st->opened = true;
+		set_opened (st, true);
 		st->plan_cached = true;
 		st->cache_catgen = catgen;
 		st->cache_setgen = s->settings_gen;
@@ -2461,7 +2501,7 @@ stmt_finish (OxStmt *st)
 	OxSession *s = st->s;
 	if (st->plan && st->opened) {
 		ox_op_close_tree (st->plan, &st->x);
-		st->opened = false;
+		set_opened (st, false);
 	}
 	if (!st->tag && !st->tag_verb) {
 		OxNode *ast = st->ast;
@@ -2495,7 +2535,7 @@ stmt_fail (OxStmt *st)
 			ox_error_take (&e2);
 			ox_error_data_clear (&e2);
 		} OX_END_TRY;
-		st->opened = false;
+		set_opened (st, false);
 	}
 	if (st->implicit) {
 		st->implicit = false;
@@ -3062,7 +3102,7 @@ nested_end (OxStmt *st)
 {
 	if (st->plan && st->opened) {
 		ox_op_close_tree (st->plan, &st->x);
-		st->opened = false;
+		set_opened (st, false);
 	}
 	if (st->kind == SK_QUERY && st->ast->tag != OX_N_SELECT)
 		st->changes = st->x.changes;

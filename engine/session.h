@@ -90,6 +90,7 @@ typedef struct OxSession {
 	GPtrArray   *event_rows;        /* what the running event trigger may list */
 	OxArena     *event_arena;
 	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
+	GHashTable  *rels_in_use;       /* oid -> open plans of this session using it */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;
@@ -118,6 +119,10 @@ OxSchema *ox_session_schema (OxSession *s, const char *name, int loc);
 /* Find a relation by optional schema + name (search_path when unqualified). */
 OxTable  *ox_session_relation (OxSession *s, const char *schema, const char *name);
 
+/* Is a relation read or written by a statement of this session that is
+ * still running (one that called the routine or fired the trigger now
+ * running)? */
+bool    ox_session_relation_in_use (OxSession *s, uint32_t oid);
 struct OxExec;
 /* Views that read object o: 2BP01 naming them, or (cascade) dropped. */
 void    ox_session_drop_dependent_views (OxSession *s, struct OxExec *x, OxCatObject *o, bool cascade, int loc);

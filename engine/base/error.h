@@ -130,5 +130,6 @@ void ox_vraise (const char *sqlstate, int position, const char *detail,
 #define OX_ERR_CANT_CHANGE_RUNTIME_PARAM "55P02"
 #define OX_ERR_UNDEFINED_SETTING    "42704"
 #define OX_ERR_NULL_VALUE_NOT_ALLOWED "22004"
+#define OX_ERR_OBJECT_IN_USE        "55006"
 
 #endif

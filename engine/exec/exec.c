@@ -2317,8 +2317,18 @@ modify_next (OxOp *op, OxExec *x)
 				}
 				break;
 			}
-			if (r == OX_WRITE_SELF_UPDATED)
+			if (r == OX_WRITE_SELF_UPDATED) {
+				/* changed earlier by this same command (a join naming the row
+				 * twice): nothing more to do, as in PostgreSQL.  Changed by a
+				 * command this one set off (a BEFORE trigger, a function):
+				 * the result would depend on the order rows are visited */
+				if (ox_table_head_cid (t->data, rowid) > x->txn->cid)
+					ox_raise_full ("27000", 0, NULL,
+					               "Consider using an AFTER trigger instead of a BEFORE trigger to propagate changes to other rows.",
+					               "tuple to be %s was already modified by an operation triggered by the current command",
+					               is_update ? "updated" : "deleted");
 				break;
+			}
 			if (r == OX_WRITE_WAIT) {
 				ox_txn_wait_for (x->txn, wait_id);
 				continue;

@@ -589,3 +589,13 @@ ox_table_redo_delete (OxTableData *d, uint64_t rowid)
 	}
 	g_rw_lock_writer_unlock (&d->latch);
 }
+
+uint32_t
+ox_table_head_cid (OxTableData *d, uint64_t rowid)
+{
+	g_rw_lock_reader_lock (&d->latch);
+	OxTuple *head = rowid < d->nslots ? d->slots[rowid] : NULL;
+	uint32_t cid = head ? head->cid : 0;
+	g_rw_lock_reader_unlock (&d->latch);
+	return cid;
+}

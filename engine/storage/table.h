@@ -117,4 +117,9 @@ void ox_table_redo_delete (OxTableData *d, uint64_t rowid);
 /* Allocate a tuple holding deep copies of vals (g_malloc'd). */
 OxTuple *ox_tuple_new (int ncols, const OxValue *vals);
 
+/* The command id of the newest version of slot rowid (its writer's), for
+ * telling "changed by this command" from "changed by a command this one
+ * triggered" after OX_WRITE_SELF_UPDATED. */
+uint32_t ox_table_head_cid (OxTableData *d, uint64_t rowid);
+
 #endif
