@@ -12,10 +12,18 @@
 
 #include <string.h>
 
+#define N_KINDS (OX_KIND_EVENT_TRIGGER + 1)
+
 struct OxCatalog {
 	GRWLock     lock;
 	GPtrArray  *objects;   /* OxCatObject*, every version ever registered (owned) */
+	/* Indexes for lookups.  They drop versions nobody can see any more
+	 * (pruned at registration), so that replacing a routine 20,000 times
+	 * does not make every later lookup scan 20,000 versions; objects stay
+	 * allocated (in 'objects') until the catalog is freed. */
 	GHashTable *by_name;   /* name -> GPtrArray of OxCatObject* with that name */
+	GPtrArray  *by_kind[N_KINDS];
+	GHashTable *by_oid;    /* oid -> newest OxCatObject* with it */
 	uint32_t    next_oid;  /* atomic */
 	OxTxnMgr   *mgr;
 	void       *owner;     /* the OxDatabase */
@@ -220,8 +228,12 @@ object_free (OxCatObject *o)
 		OxTable *t = (OxTable *) o;
 		ox_table_data_free (t->data);
 		g_ptr_array_unref (t->indexes);
+		if (t->triggers)
+			g_ptr_array_unref (t->triggers);
 	} else if (o->kind == OX_KIND_VIEW) {
 		g_ptr_array_unref (((OxTable *) o)->indexes);
+		if (((OxTable *) o)->triggers)
+			g_ptr_array_unref (((OxTable *) o)->triggers);
 	}
 	g_free (o->name);
 	OxArena *a = o->arena;
@@ -238,6 +250,9 @@ ox_catalog_new (OxTxnMgr *mgr)
 	c->objects = g_ptr_array_new ();
 	c->by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
 	                                    (GDestroyNotify) g_ptr_array_unref);
+	for (int k = 0; k < N_KINDS; k++)
+		c->by_kind[k] = g_ptr_array_new ();
+	c->by_oid = g_hash_table_new (g_direct_hash, g_direct_equal);
 	c->next_oid = 16384;  /* as PostgreSQL: user objects start at FirstNormalObjectId */
 	c->mgr = mgr;
 	OxCatalogHooks h = { .stamp = stamp_hook, .undo = undo_hook, .encode = ox_catalog_encode };
@@ -254,6 +269,9 @@ ox_catalog_free (OxCatalog *c)
 		object_free (c->objects->pdata[i]);
 	g_ptr_array_unref (c->objects);
 	g_hash_table_unref (c->by_name);
+	for (int k = 0; k < N_KINDS; k++)
+		g_ptr_array_unref (c->by_kind[k]);
+	g_hash_table_unref (c->by_oid);
 	g_rw_lock_clear (&c->lock);
 	g_free (c);
 }
@@ -406,9 +424,10 @@ ox_catalog_schedules (OxCatalog *c, OxTxn *t, bool latest)
 	GPtrArray *out = g_ptr_array_new ();
 	VisFn vis = latest ? latest_visible : ox_cat_visible;
 	g_rw_lock_reader_lock (&c->lock);
-	for (guint i = 0; i < c->objects->len; i++) {
-		OxCatObject *o = c->objects->pdata[i];
-		if (o->kind == OX_KIND_SCHEDULE && vis (o, t))
+	GPtrArray *src = c->by_kind[OX_KIND_SCHEDULE];
+	for (guint i = 0; i < src->len; i++) {
+		OxCatObject *o = src->pdata[i];
+		if (vis (o, t))
 			g_ptr_array_add (out, o);
 	}
 	g_rw_lock_reader_unlock (&c->lock);
@@ -421,9 +440,9 @@ ox_catalog_table_triggers (OxCatalog *c, OxTxn *t, OxTable *tab, bool latest)
 	GPtrArray *out = g_ptr_array_new ();
 	VisFn vis = latest ? latest_visible : ox_cat_visible;
 	g_rw_lock_reader_lock (&c->lock);
-	for (guint i = 0; i < c->objects->len; i++) {
-		OxCatObject *o = c->objects->pdata[i];
-		if (o->kind == OX_KIND_TRIGGER && ((OxTrigger *) o)->table == tab && vis (o, t))
+	for (guint i = 0; tab->triggers && i < tab->triggers->len; i++) {
+		OxCatObject *o = tab->triggers->pdata[i];
+		if (vis (o, t))
 			g_ptr_array_add (out, o);
 	}
 	g_rw_lock_reader_unlock (&c->lock);
@@ -491,8 +510,9 @@ ox_catalog_list (OxCatalog *c, OxTxn *t, int kind)
 {
 	GPtrArray *out = g_ptr_array_new ();
 	g_rw_lock_reader_lock (&c->lock);
-	for (guint i = 0; i < c->objects->len; i++) {
-		OxCatObject *o = c->objects->pdata[i];
+	GPtrArray *src = kind >= 0 && kind < N_KINDS ? c->by_kind[kind] : c->objects;
+	for (guint i = 0; i < src->len; i++) {
+		OxCatObject *o = src->pdata[i];
 		if (kind >= 0 && (int) o->kind != kind)
 			continue;
 		if (ox_cat_visible (o, t))
@@ -522,6 +542,28 @@ ox_catalog_arena_new (void)
 	return ox_arena_new ();
 }
 
+/* Can no transaction see o any more?  Rolled back, or dropped by a
+ * commit every running snapshot (and every later one) sees. */
+static bool
+dead (const OxCatObject *o, uint64_t horizon)
+{
+	if (__atomic_load_n (&o->aborted, __ATOMIC_ACQUIRE))
+		return true;
+	uint64_t xmax = __atomic_load_n (&o->xmax, __ATOMIC_ACQUIRE);
+	return xmax != 0 && !OX_TS_IS_TXN (xmax) && xmax <= horizon;
+}
+
+/* Drop dead versions from an index array (lock held for writing). */
+static void
+prune (GPtrArray *arr, uint64_t horizon)
+{
+	guint j = 0;
+	for (guint i = 0; i < arr->len; i++)
+		if (!dead (arr->pdata[i], horizon))
+			arr->pdata[j++] = arr->pdata[i];
+	g_ptr_array_set_size (arr, j);
+}
+
 void
 ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
 {
@@ -533,6 +575,7 @@ ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
 		ox_catalog_bump_oid (c, o->oid);
 	if (o->kind == OX_KIND_TABLE && ((OxTable *) o)->data)
 		((OxTable *) o)->data->oid = o->oid;
+	uint64_t horizon = ox_txn_mgr_horizon (c->mgr);  /* before our lock: mgr, then catalog, never both */
 	g_rw_lock_writer_lock (&c->lock);
 	g_ptr_array_add (c->objects, o);
 	GPtrArray *arr = g_hash_table_lookup (c->by_name, o->name);
@@ -540,9 +583,20 @@ ox_catalog_register (OxCatalog *c, OxTxn *t, OxCatObject *o)
 		arr = g_ptr_array_new ();
 		g_hash_table_insert (c->by_name, g_strdup (o->name), arr);
 	}
+	prune (arr, horizon);
 	g_ptr_array_add (arr, o);
+	prune (c->by_kind[o->kind], horizon);
+	g_ptr_array_add (c->by_kind[o->kind], o);
+	g_hash_table_insert (c->by_oid, GUINT_TO_POINTER (o->oid), o);
 	if (o->kind == OX_KIND_INDEX)
 		g_ptr_array_add (((OxIndex *) o)->table->indexes, o);
+	if (o->kind == OX_KIND_TRIGGER) {
+		OxTable *tab = ((OxTrigger *) o)->table;
+		if (!tab->triggers)
+			tab->triggers = g_ptr_array_new ();
+		prune (tab->triggers, horizon);
+		g_ptr_array_add (tab->triggers, o);
+	}
 	g_rw_lock_writer_unlock (&c->lock);
 	__atomic_fetch_add (&catalog_generation, 1, __ATOMIC_RELEASE);
 	ox_txn_log_catalog (t, o, 1);
@@ -582,6 +636,11 @@ ox_catalog_by_oid (OxCatalog *c, uint32_t oid)
 {
 	OxCatObject *found = NULL;
 	g_rw_lock_reader_lock (&c->lock);
+	OxCatObject *newest = g_hash_table_lookup (c->by_oid, GUINT_TO_POINTER (oid));
+	if (newest && !newest->aborted) {
+		g_rw_lock_reader_unlock (&c->lock);
+		return newest;
+	}
 	for (guint i = c->objects->len; i-- > 0;) {
 		OxCatObject *o = c->objects->pdata[i];
 		if (o->oid == oid && !o->aborted) {
@@ -591,4 +650,14 @@ ox_catalog_by_oid (OxCatalog *c, uint32_t oid)
 	}
 	g_rw_lock_reader_unlock (&c->lock);
 	return found;
+}
+
+guint
+ox_catalog_indexed_versions (OxCatalog *c, const char *name)
+{
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *arr = g_hash_table_lookup (c->by_name, name);
+	guint n = arr ? arr->len : 0;
+	g_rw_lock_reader_unlock (&c->lock);
+	return n;
 }

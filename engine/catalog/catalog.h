@@ -81,6 +81,7 @@ typedef struct OxTable {
 	OxCheck     *checks;
 	OxTableData *data;       /* NULL for views */
 	GPtrArray   *indexes;    /* OxIndex* (all versions; check visibility) */
+	GPtrArray   *triggers;   /* OxTrigger* on it (live versions), NULL until the first */
 	/* views */
 	const char  *view_src;   /* SELECT text; NULL for tables */
 	OxSelectStmt *view_query;/* parsed (obj.arena) */
@@ -239,6 +240,9 @@ void       ox_catalog_set_owner (OxCatalog *c, void *db);
 void      *ox_catalog_owner (OxCatalog *c);
 /* Triggers of a table visible to t ('latest': DDL rules), sorted by name. */
 GPtrArray *ox_catalog_table_triggers (OxCatalog *c, OxTxn *t, OxTable *tab, bool latest);
+/* How many versions named 'name' the name index holds (tests: versions
+ * nobody can see any more are pruned from it). */
+guint ox_catalog_indexed_versions (OxCatalog *c, const char *name);
 /* Fill a routine's derived fields (nin, result row shape, signature) from
  * its arguments and return kind; for CREATE and for replay alike. */
 void ox_routine_finish (OxRoutine *r);

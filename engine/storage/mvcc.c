@@ -157,6 +157,15 @@ ox_txn_log_catalog (OxTxn *t, void *object, int action)
 }
 
 uint64_t
+ox_txn_mgr_horizon (OxTxnMgr *m)
+{
+	g_mutex_lock (&m->lock);
+	uint64_t h = ox_txn_mgr_oldest_snapshot (m);
+	g_mutex_unlock (&m->lock);
+	return h;
+}
+
+uint64_t
 ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
 {
 	uint64_t oldest = m->last_commit;

@@ -188,8 +188,12 @@ void ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode);
  * would for the objects involved). */
 void ox_txn_lock_ddl (OxTxn *t);
 
-/* Oldest snapshot of any running transaction (for pruning). */
+/* Oldest snapshot of any running transaction (for pruning); the caller
+ * holds the manager's lock (commit does). */
 uint64_t ox_txn_mgr_oldest_snapshot (OxTxnMgr *m);
+/* The same, taking the lock: commits at or before it are seen by every
+ * running and future transaction. */
+uint64_t ox_txn_mgr_horizon (OxTxnMgr *m);
 uint64_t ox_txn_mgr_last_commit (OxTxnMgr *m);
 
 /* Callbacks the catalog registers to stamp/undo its objects. */

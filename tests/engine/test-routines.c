@@ -12,6 +12,7 @@
 
 #include "oxibase.h"
 #include "test-util.h"
+#include "session.h"
 
 static OxDatabase *db;
 static OxSession  *s;
@@ -191,6 +192,39 @@ test_statement_timeout (void)
 	teardown ();
 }
 
+/* CREATE OR REPLACE makes a new catalog version each time; the lookup
+ * indexes drop the versions nobody can see, so thousands of replacements
+ * (a deploy script in a loop) do not slow every later lookup down. */
+static void
+test_replaced_versions_pruned (void)
+{
+	setup ();
+	for (int i = 0; i < 500; i++) {
+		char *sql = g_strdup_printf ("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT %d'", i);
+		ox_test_exec (s, sql);
+		g_free (sql);
+	}
+	assert_q ("SELECT f()", "499\n");
+	g_assert_cmpuint (ox_catalog_indexed_versions (db->catalog, "f"), <=, 2);
+	/* a version an open snapshot can still see stays findable */
+	OxSession *old;
+	OxError e = { 0 };
+	g_assert_cmpint (ox_session_new (db, &old, &e), ==, OX_OK);
+	ox_test_exec (old, "BEGIN ISOLATION LEVEL REPEATABLE READ");
+	char *r = ox_test_query (old, "SELECT f()");
+	g_assert_cmpstr (r, ==, "499\n");
+	g_free (r);
+	ox_test_exec (s, "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT -1'");
+	ox_test_exec (s, "CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT -2'");
+	r = ox_test_query (old, "SELECT f()");
+	g_assert_cmpstr (r, ==, "499\n");
+	g_free (r);
+	ox_test_exec (old, "COMMIT");
+	ox_session_free (old);
+	assert_q ("SELECT f()", "-2\n");
+	teardown ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -201,5 +235,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/routines/commit-in-procedure", test_commit_in_procedure);
 	g_test_add_func ("/engine/routines/messages-and-logs", test_messages_and_logs);
 	g_test_add_func ("/engine/routines/statement-timeout", test_statement_timeout);
+	g_test_add_func ("/engine/routines/replaced-versions-pruned", test_replaced_versions_pruned);
 	return g_test_run ();
 }
