@@ -163,6 +163,7 @@ replay_routine (Replay *rp, OxTxn *t, OxReader *r)
 			ar->default_expr = ox_parse_expr_src (a, d);
 		}
 	}
+	rt->rowtype_oid = ox_get_u32 (r);
 	if (!sc || r->bad || rt->rkind > OX_ROUTINE_PROCEDURE || rt->retkind > OX_RET_EVENT_TRIGGER ||
 	    rt->rettype.id >= OX_T__COUNT) {
 		r->bad = true;

@@ -1886,6 +1886,28 @@ drop_dependents (Ddl *d, OxCatObject *o, bool cascade, int loc)
 	}
 }
 
+/* Functions returning relation o's row type: 2BP01, or dropped (CASCADE). */
+static void
+drop_rowtype_routines (Ddl *d, OxCatObject *o, bool cascade, int loc)
+{
+	GPtrArray *all = ox_catalog_list (d->c, d->t, OX_KIND_ROUTINE);
+	for (guint i = 0; i < all->len; i++) {
+		OxRoutine *r = all->pdata[i];
+		if (r->rowtype_oid != o->oid)
+			continue;
+		if (!cascade) {
+			char detail[300];
+			g_snprintf (detail, sizeof detail, "function %s depends on type %s", r->signature, o->name);
+			g_ptr_array_unref (all);
+			ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, loc, detail, "Use DROP ... CASCADE to drop the dependent objects too.",
+			               "cannot drop table %s because other objects depend on it", o->name);
+		}
+		ox_session_notice (d->s, "00000", "drop cascades to function %s", r->signature);
+		ox_catalog_drop (d->c, d->t, &r->obj);
+	}
+	g_ptr_array_unref (all);
+}
+
 static void
 ddl_drop (Ddl *d, OxDropStmt *ds)
 {
@@ -1966,6 +1988,8 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
 			               ds->type == OX_OBJ_TABLE ? "a table" : ds->type == OX_OBJ_VIEW ? "a view" : "an index");
 		}
+		if (o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW)
+			drop_rowtype_routines (d, o, ds->cascade, rv->node.loc + 1);
 		if ((o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW) && ox_session_relation_in_use (d->s, o->oid))
 			ox_raise (OX_ERR_OBJECT_IN_USE, rv->node.loc + 1,
 			          "cannot DROP %s \"%s\" because it is being used by active queries in this session",

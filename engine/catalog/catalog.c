@@ -153,6 +153,7 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 			ox_put_u8 (out, (uint8_t) a->mode);
 			ox_put_str (out, a->default_src);
 		}
+		ox_put_u32 (out, r->rowtype_oid);
 		return 1;
 	}
 	case OX_KIND_TRIGGER: {

@@ -143,6 +143,7 @@ typedef struct OxRoutine {
 	bool          retset;       /* SETOF / TABLE */
 	bool          rowtype_result; /* RETURNS [SETOF] tablename: the TABLE arguments
 	                               describe the row and are not variables */
+	uint32_t      rowtype_oid;  /* ... and that table's oid (DROP TABLE checks it) */
 	/* The shape of one result row: OX_RET_VALUE gives one column named
 	 * after the function; OX_RET_RECORD one per OUT/INOUT/TABLE argument. */
 	int           nresult;

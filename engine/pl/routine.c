@@ -520,6 +520,7 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 		r->retkind = rk;
 		r->retset = cf->returns_setof;
 		r->rowtype_result = rowtype != NULL;
+		r->rowtype_oid = rowtype ? rowtype->obj.oid : 0;
 		r->language = ox_arena_strdup (a, lang->name);
 		r->body = ox_arena_strdup (a, cf->body);
 		line_col (sql, cf->body_loc, &r->body_line, &r->body_col);

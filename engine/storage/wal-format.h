@@ -69,7 +69,8 @@
  *                       str language, str body, u32 body line, u32 body
  *                       column, str source file, str owner, u16 nargs, per
  *                       argument: str name, u8 type, i32 typmod, u8 mode
- *                       (OxArgMode), str default (empty = none)
+ *                       (OxArgMode), str default (empty = none); u32 oid of
+ *                       the table whose row type it returns (0 = none)
  *       OX_REDO_TRIGGER u32 oid, u32 table oid, str name, u8 timing
  *                       (OxTrigTiming), u8 events (OX_TRIG_* bits), u8 flags
  *                       (1 for each row, 2 enabled), u16 n, n × u16 UPDATE OF
