@@ -1580,10 +1580,19 @@ plsql_call (void *form, OxPlCall *c)
 			else
 				ox_error_add_context ("SQL expression \"%s\"", e->text);
 		}
-		if (f->cur)
-			ox_error_add_context ("PL/SQL function %s line %d at %s", routine_label (fn), f->cur->line,
+		if (f->cur) {
+			/* the line and column of the error itself when it came from a
+			 * position inside the statement's SQL ("column b does not
+			 * exist"), else of the statement */
+			int line = f->cur->line, col = f->cur->col;
+			OxErrorData *err = ox_error_current ();
+			PlsqlExpr *e = f->cur_expr;
+			if (e && err->position > 0 && (size_t) err->position <= strlen (e->text) &&
+			    e->loc + err->position - 1 < (int) strlen (fn->body))
+				plsql_line_col (fn->body, e->loc + err->position - 1, &line, &col);
+			ox_error_add_context ("PL/SQL function %s line %d, column %d at %s", routine_label (fn), line, col,
 			                      plsql_stmt_kind_name (f->cur));
-		else
+		} else
 			ox_error_add_context ("PL/SQL function %s", routine_label (fn));
 		frame_free (f);
 		ox_error_rethrow_current ();

@@ -396,16 +396,23 @@ test_run_context (void)
 	g_assert_cmpstr (e.message, ==, "division by zero");
 	g_assert_cmpstr (e.context, ==,
 	                 "PL/SQL assignment \"y := 10 / d\"\n"
-	                 "PL/SQL function inner_f(integer) line 4 at assignment\n"
+	                 "PL/SQL function inner_f(integer) line 4, column 3 at assignment\n"
 	                 "SQL expression \"inner_f(0) + 1\"\n"
-	                 "PL/SQL function outer_f() line 3 at RETURN");
+	                 "PL/SQL function outer_f() line 3, column 3 at RETURN");
 	ox_error_clear (&e);
 
 	e = fx_fail (&fx, "DO $$\nBEGIN\n  RAISE EXCEPTION 'boom %', 42 USING DETAIL = 'd', HINT = 'h';\nEND $$", "P0001");
 	g_assert_cmpstr (e.message, ==, "boom 42");
 	g_assert_cmpstr (e.detail, ==, "d");
 	g_assert_cmpstr (e.hint, ==, "h");
-	g_assert_cmpstr (e.context, ==, "PL/SQL function inline_code_block line 3 at RAISE");
+	g_assert_cmpstr (e.context, ==, "PL/SQL function inline_code_block line 3, column 3 at RAISE");
+	ox_error_clear (&e);
+
+	/* an error at a position inside an embedded statement points at it */
+	ox_test_exec (fx.s, "CREATE TABLE ctx_t (a int)");
+	e = fx_fail (&fx, "DO $$\nDECLARE n int;\nBEGIN\n  SELECT   b INTO n FROM ctx_t;\nEND $$", "42703");
+	g_assert_cmpstr (e.context, ==, "SQL statement \"SELECT   b        FROM ctx_t\"\n"
+	                 "PL/SQL function inline_code_block line 4, column 12 at SQL statement");
 	ox_error_clear (&e);
 
 	e = fx_fail (&fx, "CREATE FUNCTION nr() RETURNS int LANGUAGE plpgsql AS $$ BEGIN END $$;\n"
