@@ -20,6 +20,7 @@
 #define _GNU_SOURCE 1  /* pthread_getattr_np */
 #include "pl/routine.h"
 #include "pl/trigger.h"
+#include "sched/schedule.h"
 #include "session.h"
 #include "base/error.h"
 #include "base/cast.h"
@@ -664,12 +665,24 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 		g_ptr_array_unref (cands);
 		if (match->len == 0) {
 			g_ptr_array_unref (match);
+			/* name(types) as written, as PostgreSQL's message has it */
+			GString *sig = g_string_new (rv->name);
+			if (args) {
+				g_string_append_c (sig, '(');
+				for (int j = 0; j < args->n; j++) {
+					OxFuncParam *fp = args->items[j];
+					OxType ty = ox_resolve_typename (x, x->arena, fp->type);
+					g_string_append_printf (sig, "%s%s", j ? ", " : "", ox_type_name (ty.id));
+				}
+				g_string_append_c (sig, ')');
+			}
+			char *what = ox_arena_strdup (x->arena, sig->str);
+			g_string_free (sig, TRUE);
 			if (ds->if_exists) {
-				ox_session_notice (s, "00000", "%s %s%s does not exist, skipping", kw, rv->name,
-				                   args ? "(...)" : "");
+				ox_session_notice (s, "00000", "%s %s does not exist, skipping", kw, what);
 				continue;
 			}
-			ox_raise (OX_ERR_UNDEFINED_FUNCTION, rv->node.loc + 1, "%s %s does not exist", kw, rv->name);
+			ox_raise (OX_ERR_UNDEFINED_FUNCTION, rv->node.loc + 1, "%s %s does not exist", kw, what);
 		}
 		if (!args && match->len > 1) {
 			g_ptr_array_unref (match);
@@ -686,10 +699,14 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 		}
 		GPtrArray *deps = ox_triggers_using_function (s, r);
 		if (deps->len && !ds->cascade) {
-			OxTrigger *tg = deps->pdata[0];
-			char detail[300];
-			g_snprintf (detail, sizeof detail, "trigger %s on table %s depends on function %s", tg->obj.name,
-			            tg->table->obj.name, r->signature);
+			GString *dg = g_string_new (NULL);
+			for (guint k = 0; k < deps->len; k++) {
+				OxTrigger *tg = deps->pdata[k];
+				g_string_append_printf (dg, "%strigger %s on table %s depends on function %s", k ? "\n" : "",
+				                        tg->obj.name, tg->table->obj.name, r->signature);
+			}
+			char *detail = ox_arena_strdup (x->arena, dg->str);
+			g_string_free (dg, TRUE);
 			g_ptr_array_unref (deps);
 			ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, rv->node.loc + 1, detail,
 			               "Use DROP ... CASCADE to drop the dependent objects too.",
@@ -702,6 +719,23 @@ ox_ddl_drop_routines (OxSession *s, OxExec *x, OxDropStmt *ds)
 			ox_catalog_drop (cat, t, deps->pdata[k]);
 		}
 		g_ptr_array_unref (deps);
+		GPtrArray *scheds = ox_schedules_calling (s, r);
+		if (scheds->len && !ds->cascade) {
+			OxSchedule *sch = scheds->pdata[0];
+			char detail[300];
+			g_snprintf (detail, sizeof detail, "schedule %s calls procedure %s", sch->obj.name, r->signature);
+			g_ptr_array_unref (scheds);
+			ox_raise_full (OX_ERR_DEPENDENT_OBJECTS, rv->node.loc + 1, detail,
+			               "Use DROP ... CASCADE to drop the dependent objects too.",
+			               "cannot drop procedure %s because other objects depend on it", r->signature);
+		}
+		for (guint k = 0; k < scheds->len; k++) {
+			OxSchedule *sch = scheds->pdata[k];
+			ox_session_notice (s, "00000", "drop cascades to schedule %s", sch->obj.name);
+			ox_catalog_drop (cat, t, &sch->obj);
+			s->schedules_touched = true;
+		}
+		g_ptr_array_unref (scheds);
 		ox_session_drop_dependent_views (s, x, &r->obj, ds->cascade, rv->node.loc + 1);
 		ox_catalog_drop (cat, t, &r->obj);
 	}

@@ -488,3 +488,40 @@ ox_schedules_runs (OxScheduleState *st, OxArena *a, GPtrArray *rows)
 	}
 	g_mutex_unlock (&st->lock);
 }
+
+GPtrArray *
+ox_schedules_calling (OxSession *s, OxRoutine *r)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	if (r->rkind != OX_ROUTINE_PROCEDURE)
+		return out;
+	GPtrArray *all = ox_catalog_schedules (s->db->catalog, s->txn, true);
+	OxArena *a = ox_arena_new ();
+	for (guint i = 0; i < all->len; i++) {
+		OxSchedule *sch = all->pdata[i];
+		if (strncmp (sch->action, "CALL", 4) && strncmp (sch->action, "call", 4))
+			continue;
+		size_t end = 0;
+		OxNode *volatile n = NULL;
+		OX_TRY {
+			n = ox_parse_one (a, sch->action, strlen (sch->action), &end);
+		} OX_CATCH {
+			OxErrorData e;
+			ox_error_take (&e);
+			ox_error_data_clear (&e);
+		} OX_END_TRY;
+		if (!OX_IS (n, OX_N_CALL))
+			continue;
+		OxList *name = ((OxCallStmt *) n)->call->name;
+		const char *proc = name->items[name->n - 1];
+		const char *schema = name->n == 2 ? name->items[0] : sch->obj.schema->obj.name;
+		/* an unqualified CALL runs with search_path = the schedule's schema, public */
+		bool same_schema = !strcmp (schema, r->obj.schema->obj.name) ||
+		                   (name->n == 1 && !strcmp (r->obj.schema->obj.name, "public"));
+		if (!strcmp (proc, r->obj.name) && same_schema)
+			g_ptr_array_add (out, sch);
+	}
+	ox_arena_free (a);
+	g_ptr_array_unref (all);
+	return out;
+}

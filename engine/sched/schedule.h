@@ -30,6 +30,9 @@ void ox_ddl_create_schedule (struct OxSession *s, OxExec *x, OxCreateScheduleStm
 void ox_ddl_alter_schedule (struct OxSession *s, OxExec *x, OxAlterScheduleStmt *as);
 void ox_ddl_drop_schedule (struct OxSession *s, OxExec *x, OxDropStmt *ds);
 
+/* Schedules whose action calls procedure r (for DROP PROCEDURE). */
+GPtrArray *ox_schedules_calling (struct OxSession *s, OxRoutine *r);
+
 /* system.schedules: the runner's next and last instants for a schedule. */
 bool ox_schedules_next_run (OxScheduleState *st, uint32_t oid, int64_t *next, int64_t *last);
 /* system.schedule_runs: rows (oid, schema, name, scheduled_for, started,
