@@ -326,6 +326,24 @@ find_schedule (OxSession *s, OxRangeVar *rv, bool latest)
 	return found;
 }
 
+/* Compile a DO body once, for its syntax errors, with their position
+ * moved from the body into the statement. */
+static void
+compile_do (OxSession *s, const OxLanguage *lang, OxRoutine *r, int body_loc)
+{
+	void *volatile form = NULL;
+	OX_TRY {
+		form = lang->compile (s, r);
+	} OX_CATCH {
+		OxErrorData *e = ox_error_current ();
+		if (e->position > 0)
+			e->position += body_loc;
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	if (form && lang->free)
+		lang->free (form);
+}
+
 void
 ox_ddl_create_schedule (OxSession *s, OxExec *x, OxCreateScheduleStmt *cs)
 {
@@ -376,9 +394,7 @@ ox_ddl_create_schedule (OxSession *s, OxExec *x, OxCreateScheduleStmt *cs)
 		tmp.body = ds->body;
 		tmp.owner = "oxibase";
 		ox_routine_finish (&tmp);
-		void *form = lang->compile (s, &tmp);
-		if (form && lang->free)
-			lang->free (form);
+		compile_do (s, lang, &tmp, ds->body_loc);
 	}
 	OxArena *a = ox_catalog_arena_new ();
 	OxSchedule *sch = OX_NEW (a, OxSchedule);
