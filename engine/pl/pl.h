@@ -212,6 +212,10 @@ void        ox_spi_message (struct OxSession *s, const char *level, const char *
  * call it in loops that run no SQL. */
 void        ox_spi_check_interrupts (struct OxSession *s);
 
+/* How many statements and expressions were prepared, process-wide (a
+ * statistic; tests use it to check that routines reuse their plans). */
+guint64     ox_spi_prepares (void);
+
 /* A setting's current text (lua.max_instructions ...), or NULL. */
 const char *ox_spi_setting (struct OxSession *s, const char *name);
 

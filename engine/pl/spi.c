@@ -43,9 +43,18 @@ struct OxSpiCursor {
 	OxStmt    *st;
 };
 
+static guint64 prepares;  /* statements and expressions prepared, process-wide */
+
+guint64
+ox_spi_prepares (void)
+{
+	return __atomic_load_n (&prepares, __ATOMIC_RELAXED);
+}
+
 OxSpiPlan *
 ox_spi_prepare (OxSession *s, const char *sql, const OxSpiParamHook *hook, int nptypes, const OxType *ptypes)
 {
+	__atomic_fetch_add (&prepares, 1, __ATOMIC_RELAXED);
 	size_t len = strlen (sql);
 	OxStmt *st = ox_stmt_nested_new (s, sql, len, hook, nptypes, ptypes);
 	OxSpiPlan *p = g_new0 (OxSpiPlan, 1);
@@ -287,6 +296,7 @@ expr_bind (OxSpiExpr *e)
 OxSpiExpr *
 ox_spi_prepare_expr (OxSession *s, const char *text, const OxSpiParamHook *hook)
 {
+	__atomic_fetch_add (&prepares, 1, __ATOMIC_RELAXED);
 	OxSpiExpr *e = g_new0 (OxSpiExpr, 1);
 	e->s = s;
 	e->sql = g_strconcat (EXPR_PREFIX, text, NULL);

@@ -13,6 +13,7 @@
 #include "oxibase.h"
 #include "test-util.h"
 #include "session.h"
+#include "pl/pl.h"
 
 static OxDatabase *db;
 static OxSession  *s;
@@ -225,6 +226,36 @@ test_replaced_versions_pruned (void)
 	teardown ();
 }
 
+/* Embedded statements are prepared once per routine version and session
+ * and their plans reused: a thousand iterations, or a hundred calls,
+ * prepare no more than the first did. */
+static void
+test_plans_reused (void)
+{
+	setup ();
+	ox_test_exec (s, "CREATE TABLE kv (k int PRIMARY KEY, v int)");
+	ox_test_exec (s, "CREATE FUNCTION fill(n int) RETURNS bigint LANGUAGE plsql AS $$ "
+	             "DECLARE total bigint := 0; got int; BEGIN "
+	             "DELETE FROM kv; "
+	             "FOR i IN 1..n LOOP INSERT INTO kv VALUES (i, i * 2); "
+	             "SELECT v INTO got FROM kv WHERE k = i; total := total + got; END LOOP; "
+	             "RETURN total; END $$");
+	g_free (ox_test_query (s, "SELECT fill(1)"));  /* compiles and prepares */
+	guint64 before = ox_spi_prepares ();
+	assert_q ("SELECT fill(1000)", "1001000\n");
+	for (int i = 0; i < 100; i++)
+		g_free (ox_test_query (s, "SELECT fill(3)"));
+	g_assert_cmpuint (ox_spi_prepares () - before, ==, 0);
+	/* a new version is prepared again, once */
+	ox_test_exec (s, "CREATE OR REPLACE FUNCTION fill(n int) RETURNS bigint LANGUAGE plsql AS $$ "
+	             "BEGIN RETURN (SELECT count(*) FROM kv WHERE k <= n); END $$");
+	before = ox_spi_prepares ();
+	for (int i = 0; i < 50; i++)
+		g_free (ox_test_query (s, "SELECT fill(10)"));
+	g_assert_cmpuint (ox_spi_prepares () - before, <=, 2);
+	teardown ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -236,5 +267,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/routines/messages-and-logs", test_messages_and_logs);
 	g_test_add_func ("/engine/routines/statement-timeout", test_statement_timeout);
 	g_test_add_func ("/engine/routines/replaced-versions-pruned", test_replaced_versions_pruned);
+	g_test_add_func ("/engine/routines/plans-reused", test_plans_reused);
 	return g_test_run ();
 }
