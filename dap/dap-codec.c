@@ -249,6 +249,26 @@ depth_ok (const guint8 *p, gsize len)
 	return TRUE;
 }
 
+/* What a JSON value is, for error messages. */
+static const char *
+kind_of (JsonNode *node)
+{
+	if (node == NULL)
+		return "empty";
+	switch (json_node_get_node_type (node)) {
+	case JSON_NODE_ARRAY:
+		return "an array";
+	case JSON_NODE_NULL:
+		return "null";
+	case JSON_NODE_VALUE:
+		return json_node_get_value_type (node) == G_TYPE_STRING ? "a string"
+		       : json_node_get_value_type (node) == G_TYPE_BOOLEAN ? "a boolean" : "a number";
+	case JSON_NODE_OBJECT:
+	default:
+		return "an object";
+	}
+}
+
 /* The body of a complete frame as a message, or NULL and a message error. */
 static JsonNode *
 parse_body (const guint8 *data, gsize len, GError **error)
@@ -282,8 +302,7 @@ parse_body (const guint8 *data, gsize len, GError **error)
 		root = json_parser_steal_root (parser);
 	if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root)) {
 		g_set_error (error, DAP_CODEC_ERROR, DAP_CODEC_ERROR_NOT_A_MESSAGE,
-		             "message body is %s, not a JSON object",
-		             root == NULL ? "empty" : json_node_type_name (root));
+		             "message body is %s, not a JSON object", kind_of (root));
 		return NULL;
 	}
 	obj = json_node_get_object (root);
@@ -319,6 +338,18 @@ finish_frame (DapDecoder *self)
 	self->state = DEC_HEADER;
 	self->content_length = -1;
 	self->n_lines = 0;
+}
+
+/* An HTTP token (RFC 9110 5.6.2), what a header name must be: so that a
+ * body sent without a header ("{\"seq\":1}") is a framing error at once
+ * and not a header named "{\"seq\"". */
+static gboolean
+is_token (const char *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++)
+		if (!g_ascii_isalnum (s[i]) && strchr ("!#$%&'*+-.^_`|~", s[i]) == NULL)
+			return FALSE;
+	return TRUE;
 }
 
 /* A header line is complete (its LF consumed, not stored). */
@@ -358,7 +389,7 @@ header_line_done (DapDecoder *self, GError **error)
 		return decoder_fail (self, error, DAP_CODEC_ERROR_HEADER_TOO_LONG,
 		                     "message header has more than %u lines", DAP_MAX_HEADER_LINES);
 	colon = memchr (s, ':', len);
-	if (colon == NULL || colon == s) {
+	if (colon == NULL || colon == s || !is_token (s, (gsize) (colon - s))) {
 		g_autofree char *q = quote_line (s, len);
 		return decoder_fail (self, error, DAP_CODEC_ERROR_BAD_HEADER,
 		                     "header line %s is not \"Name: value\"", q);
