@@ -801,6 +801,7 @@ dap_dispatch_capabilities (DapDispatch *self)
 	JsonObjectIter it;
 	const char *name;
 	JsonNode *value;
+	JsonNode *node;
 
 	g_return_val_if_fail (DAP_IS_DISPATCH (self), NULL);
 
@@ -815,7 +816,9 @@ dap_dispatch_capabilities (DapDispatch *self)
 	json_object_iter_init (&it, self->extra_caps);
 	while (json_object_iter_next (&it, &name, &value))
 		json_object_set_member (caps, name, json_node_copy (value));
-	return json_node_init_object (json_node_alloc (), caps);
+	node = json_node_new (JSON_NODE_OBJECT);
+	json_node_take_object (node, caps);
+	return node;
 }
 
 /* Starts reading requests; on the dispatcher's context. */

@@ -143,9 +143,11 @@ static JsonNode *
 h_echo (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer data, GError **error)
 {
 	JsonObject *body = json_object_new ();
+	JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
 	json_object_set_object_member (body, "echo", json_object_ref (args));
-	return json_node_init_object (json_node_alloc (), body);
+	json_node_take_object (node, body);
+	return node;
 }
 
 static JsonNode *
@@ -186,11 +188,13 @@ job_thread (gpointer data)
 
 	for (int i = 0; i < job->n_events; i++) {
 		JsonObject *body = json_object_new ();
+		JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
 		json_object_set_string_member (body, "category", "console");
 		json_object_set_string_member (body, "output", "from the job\n");
 		json_object_set_int_member (body, "i", i);
-		dap_dispatch_send_event (job->d, "output", json_node_init_object (json_node_alloc (), body));
+		json_node_take_object (node, body);
+		dap_dispatch_send_event (job->d, "output", node);
 	}
 	if (job->drop) {
 		dap_reply_unref (job->reply);
