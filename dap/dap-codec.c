@@ -12,10 +12,9 @@
  * actually arrive: a peer that announces 100 MB (or 16 MB and sends
  * nothing) costs us nothing until it sends.
  *
- * NOTE: the body is checked for UTF-8 and for nesting depth *before*
- * json-glib sees it.  json-glib's parser is recursive, so a deep enough
- * "[[[[..." would overflow our stack; and DAP requires UTF-8, which
- * json-glib 1.6 does not check everywhere.
+ * NOTE: the body is checked for UTF-8 and against RFC 8259 *before*
+ * json-glib sees it (json_check says why); json-glib then only builds the
+ * tree.
  *
  * NOTE: after a framing error nothing more is decoded, ever.  Resyncing on
  * the next "Content-Length:" would be guesswork: it may sit inside a string
@@ -41,6 +40,7 @@
 
 #include "dap-codec.h"
 
+#include <math.h>
 #include <string.h>
 
 G_DEFINE_QUARK (dap-codec-error-quark, dap_codec_error)
@@ -218,35 +218,252 @@ parse_content_length (DapDecoder *self, const char *v, gsize len, GError **error
 	return TRUE;
 }
 
-/* How deep arrays and objects nest, counting only brackets outside strings.
- * Returns FALSE as soon as DAP_MAX_JSON_DEPTH is passed; malformed JSON is
- * left for the parser to report. */
+/*
+ * A strict RFC 8259 check of a body, before json-glib sees it.  json-glib
+ * 1.6 is lenient where a peer must not be trusted: it takes "\o" and a
+ * "\u" with fewer than four hex digits (found by fuzz-dap: the message it
+ * made did not survive being written back), and it parses recursively, so
+ * a deep "[[[[..." would exhaust our stack.  This check is iterative, with
+ * an explicit stack of DAP_MAX_JSON_DEPTH, and also refuses what json-glib
+ * would turn into something else: "\u0000" (its strings end at NUL),
+ * unpaired surrogates (no UTF-8 for them), numbers that are not finite
+ * doubles, and integers outside int64.
+ *
+ * Returns 0, or DAP_CODEC_ERROR_BAD_JSON / _TOO_DEEP with *why and *where.
+ */
+typedef struct {
+	const guint8 *s;     /* the body, UTF-8 already checked */
+	gsize         len;
+	gsize         i;     /* the next byte */
+	const char   *why;   /* static text of the first fault */
+} Lex;
+
 static gboolean
-depth_ok (const guint8 *p, gsize len)
+lex_fail (Lex *lx, const char *why)
 {
-	guint depth = 0;
-	gboolean in_string = FALSE, escaped = FALSE;
+	lx->why = why;
+	return FALSE;
+}
 
-	for (gsize i = 0; i < len; i++) {
-		guint8 c = p[i];
+static int
+hex4 (Lex *lx)
+{
+	int v = 0;
 
-		if (in_string) {
-			if (escaped)
-				escaped = FALSE;
-			else if (c == '\\')
-				escaped = TRUE;
-			else if (c == '"')
-				in_string = FALSE;
-		} else if (c == '"') {
-			in_string = TRUE;
-		} else if (c == '[' || c == '{') {
-			if (++depth > DAP_MAX_JSON_DEPTH)
-				return FALSE;
-		} else if ((c == ']' || c == '}') && depth > 0) {
-			depth--;
+	if (lx->len - lx->i < 4)
+		return -1;
+	for (int k = 0; k < 4; k++) {
+		int d = g_ascii_xdigit_value ((char) lx->s[lx->i + k]);
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	lx->i += 4;
+	return v;
+}
+
+static gboolean
+scan_string (Lex *lx)
+{
+	g_assert (lx->s[lx->i] == '"');
+	lx->i++;
+	for (;;) {
+		guint8 c;
+
+		if (lx->i >= lx->len)
+			return lex_fail (lx, "unterminated string");
+		c = lx->s[lx->i++];
+		if (c == '"')
+			return TRUE;
+		if (c < 0x20)
+			return lex_fail (lx, "control character in a string");
+		if (c != '\\')
+			continue;
+		if (lx->i >= lx->len)
+			return lex_fail (lx, "unterminated string");
+		c = lx->s[lx->i++];
+		if (strchr ("\"\\/bfnrt", c) != NULL && c != '\0')
+			continue;
+		if (c != 'u')
+			return lex_fail (lx, "invalid escape in a string");
+		{
+			int u = hex4 (lx);
+
+			if (u < 0)
+				return lex_fail (lx, "\\u escape without four hex digits");
+			if (u == 0)
+				return lex_fail (lx, "\\u0000 in a string");
+			if (u >= 0xDC00 && u <= 0xDFFF)
+				return lex_fail (lx, "unpaired surrogate in a string");
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				int lo;
+
+				if (lx->len - lx->i < 2 || lx->s[lx->i] != '\\' || lx->s[lx->i + 1] != 'u')
+					return lex_fail (lx, "unpaired surrogate in a string");
+				lx->i += 2;
+				lo = hex4 (lx);
+				if (lo < 0xDC00 || lo > 0xDFFF)
+					return lex_fail (lx, "unpaired surrogate in a string");
+			}
 		}
 	}
+}
+
+static gboolean
+scan_digits (Lex *lx)
+{
+	gsize start = lx->i;
+
+	while (lx->i < lx->len && g_ascii_isdigit (lx->s[lx->i]))
+		lx->i++;
+	return lx->i > start;
+}
+
+static gboolean
+scan_number (Lex *lx)
+{
+	gsize start = lx->i;
+	gboolean integer = TRUE;
+	g_autofree char *tok = NULL;
+
+	if (lx->s[lx->i] == '-')
+		lx->i++;
+	if (lx->i < lx->len && lx->s[lx->i] == '0')
+		lx->i++;
+	else if (!scan_digits (lx))
+		return lex_fail (lx, "malformed number");
+	if (lx->i < lx->len && lx->s[lx->i] == '.') {
+		lx->i++;
+		integer = FALSE;
+		if (!scan_digits (lx))
+			return lex_fail (lx, "malformed number");
+	}
+	if (lx->i < lx->len && (lx->s[lx->i] == 'e' || lx->s[lx->i] == 'E')) {
+		lx->i++;
+		integer = FALSE;
+		if (lx->i < lx->len && (lx->s[lx->i] == '+' || lx->s[lx->i] == '-'))
+			lx->i++;
+		if (!scan_digits (lx))
+			return lex_fail (lx, "malformed number");
+	}
+	tok = g_strndup ((const char *) lx->s + start, lx->i - start);
+	if (integer) {
+		if (!g_ascii_string_to_signed (tok, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+			return lex_fail (lx, "integer out of range");
+	} else if (!isfinite (g_ascii_strtod (tok, NULL))) {
+		return lex_fail (lx, "number out of range");
+	}
 	return TRUE;
+}
+
+static int
+json_check (Lex *lx)
+{
+	enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, COLON, COMMA_OR_CLOSE, DONE } st = VALUE;
+	char stack[DAP_MAX_JSON_DEPTH];  /* '{' or '[' for each open container */
+	guint depth = 0;
+
+	for (;;) {
+		guint8 c;
+
+		while (lx->i < lx->len && strchr (" \t\n\r", lx->s[lx->i]) != NULL && lx->s[lx->i] != '\0')
+			lx->i++;
+		if (lx->i == lx->len) {
+			if (st == DONE)
+				return 0;
+			lex_fail (lx, "unexpected end");
+			return DAP_CODEC_ERROR_BAD_JSON;
+		}
+		c = lx->s[lx->i];
+		switch (st) {
+		case DONE:
+			lex_fail (lx, "characters after the value");
+			return DAP_CODEC_ERROR_BAD_JSON;
+		case COLON:
+			if (c != ':') {
+				lex_fail (lx, "expected ':'");
+				return DAP_CODEC_ERROR_BAD_JSON;
+			}
+			lx->i++;
+			st = VALUE;
+			continue;
+		case KEY_OR_CLOSE:
+		case KEY:
+			if (c == '}' && st == KEY_OR_CLOSE) {
+				lx->i++;
+				depth--;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			if (c != '"') {
+				lex_fail (lx, "expected a member name");
+				return DAP_CODEC_ERROR_BAD_JSON;
+			}
+			if (!scan_string (lx))
+				return DAP_CODEC_ERROR_BAD_JSON;
+			st = COLON;
+			continue;
+		case COMMA_OR_CLOSE:
+			g_assert (depth > 0);
+			if (c == ',') {
+				lx->i++;
+				st = stack[depth - 1] == '{' ? KEY : VALUE;
+				continue;
+			}
+			if (c != (stack[depth - 1] == '{' ? '}' : ']')) {
+				lex_fail (lx, "expected ',' or the end of the array or object");
+				return DAP_CODEC_ERROR_BAD_JSON;
+			}
+			lx->i++;
+			depth--;
+			st = depth ? COMMA_OR_CLOSE : DONE;
+			continue;
+		case VALUE_OR_CLOSE:
+			if (c == ']') {
+				lx->i++;
+				depth--;
+				st = depth ? COMMA_OR_CLOSE : DONE;
+				continue;
+			}
+			/* fall through */
+		case VALUE:
+			if (c == '{' || c == '[') {
+				if (depth == DAP_MAX_JSON_DEPTH) {
+					lex_fail (lx, "nested too deep");
+					return DAP_CODEC_ERROR_TOO_DEEP;
+				}
+				stack[depth++] = (char) c;
+				lx->i++;
+				st = c == '{' ? KEY_OR_CLOSE : VALUE_OR_CLOSE;
+				continue;
+			}
+			if (c == '"') {
+				if (!scan_string (lx))
+					return DAP_CODEC_ERROR_BAD_JSON;
+			} else if (c == '-' || g_ascii_isdigit (c)) {
+				if (!scan_number (lx))
+					return DAP_CODEC_ERROR_BAD_JSON;
+			} else {
+				static const char *const words[] = { "true", "false", "null" };
+				gboolean found = FALSE;
+
+				for (gsize k = 0; k < G_N_ELEMENTS (words) && !found; k++) {
+					gsize n = strlen (words[k]);
+
+					if (lx->len - lx->i >= n && memcmp (lx->s + lx->i, words[k], n) == 0) {
+						lx->i += n;
+						found = TRUE;
+					}
+				}
+				if (!found) {
+					lex_fail (lx, "unexpected character");
+					return DAP_CODEC_ERROR_BAD_JSON;
+				}
+			}
+			st = depth ? COMMA_OR_CLOSE : DONE;
+			continue;
+		}
+	}
 }
 
 /* What a JSON value is, for error messages. */
@@ -286,11 +503,22 @@ parse_body (const guint8 *data, gsize len, GError **error)
 		             (gsize) (end - (const char *) data));
 		return NULL;
 	}
-	if (!depth_ok (data, len)) {
-		g_set_error (error, DAP_CODEC_ERROR, DAP_CODEC_ERROR_TOO_DEEP,
-		             "message body nests arrays and objects deeper than %u",
-		             DAP_MAX_JSON_DEPTH);
-		return NULL;
+	if (len > 0) {
+		Lex lx = { data, len, 0, NULL };
+		int code = json_check (&lx);
+
+		if (code == DAP_CODEC_ERROR_TOO_DEEP) {
+			g_set_error (error, DAP_CODEC_ERROR, DAP_CODEC_ERROR_TOO_DEEP,
+			             "message body nests arrays and objects deeper than %u",
+			             DAP_MAX_JSON_DEPTH);
+			return NULL;
+		}
+		if (code != 0) {
+			g_set_error (error, DAP_CODEC_ERROR, DAP_CODEC_ERROR_BAD_JSON,
+			             "message body is not valid JSON: %s at byte %" G_GSIZE_FORMAT,
+			             lx.why, lx.i);
+			return NULL;
+		}
 	}
 	parser = json_parser_new_immutable ();
 	if (len > 0 && !json_parser_load_from_data (parser, (const char *) data, (gssize) len, &local)) {

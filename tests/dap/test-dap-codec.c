@@ -244,6 +244,70 @@ test_error_too_deep (void)
 	g_assert_true (g_str_has_prefix (out, "err 8\nmsg {\"seq\":2,"));
 }
 
+/* Bodies json-glib 1.6 would accept but that are not RFC 8259 JSON, or
+ * that it would turn into something else; the first is fuzz-dap's find
+ * (invalid escapes made a message that did not survive re-encoding). */
+static void
+test_error_strict_json (void)
+{
+	const char *bad[] = {
+		"{\"seq\":4,\"type\":\"response\",\"\\ot\":\"output\",\"body\":{\"output\":\"caf\xc3\xa9 \\u00e\xc7\xa9n\"}}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\o\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\u12\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\u0000\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\ud800\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\udc00\\ud800\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"a\tb\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":1e999}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":99999999999999999999}",
+		"{\"seq\":01,\"type\":\"request\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":.5}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":1.}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":NaN}",
+		"{\"seq\":1,\"type\":'request'}",
+		"{\"seq\":1,\"type\":\"request\",}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":[1,]}",
+		"{\"seq\":1,\"type\":\"request\"} /* c */",
+		"{seq:1,\"type\":\"request\"}",
+		"{\"seq\":1 \"type\":\"request\"}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":tru}",
+		"{\"seq\":1,\"type\":\"request\"]",
+	};
+	const char *good =
+		"{\"seq\":1,\"type\":\"request\",\"x\":\"\\ud83d\\ude00 \\/ \\\" \\b\\f\\n\\r\\t\","
+		"\"n\":[-0,1.5e3,-2E-2,0.25,9223372036854775807,-9223372036854775808,true,false,null,{},[]]}";
+
+	for (gsize i = 0; i < G_N_ELEMENTS (bad); i++) {
+		g_autoptr (GString) in = test_frame (NULL, bad[i]);
+		g_autofree char *out = decode_all (in->str, in->len, in->len, 0);
+
+		if (g_strcmp0 (out, "err 7\n") != 0)
+			g_error ("%s: decoded as %s", bad[i], out);
+	}
+	{
+		g_autoptr (GString) in = test_frame (NULL, good);
+		g_autoptr (DapDecoder) dec = dap_decoder_new (0);
+		g_autoptr (JsonNode) msg = NULL;
+		g_autoptr (JsonNode) again = NULL;
+		g_autoptr (GBytes) bytes = NULL;
+		g_autoptr (GError) error = NULL;
+		const guint8 *p;
+		gsize len;
+
+		g_assert_true (dap_decoder_feed (dec, (const guint8 *) in->str, in->len, NULL));
+		msg = dap_decoder_pop (dec, &error);
+		g_assert_no_error (error);
+		g_assert_cmpstr (json_object_get_string_member (json_node_get_object (msg), "x"), ==,
+		                 "\xf0\x9f\x98\x80 / \" \b\f\n\r\t");
+		bytes = dap_encode_message (msg);
+		p = g_bytes_get_data (bytes, &len);
+		g_assert_true (dap_decoder_feed (dec, p, len, NULL));
+		again = dap_decoder_pop (dec, &error);
+		g_assert_no_error (error);
+		g_assert_true (json_node_equal (msg, again));
+	}
+}
+
 /* ---- decoder: framing errors (the decoder fails for good) --------------- */
 
 static void
@@ -665,6 +729,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/dap/codec/message-error/not-a-message", test_error_not_a_message);
 	g_test_add_func ("/dap/codec/message-error/bad-utf8", test_error_bad_utf8);
 	g_test_add_func ("/dap/codec/message-error/too-deep", test_error_too_deep);
+	g_test_add_func ("/dap/codec/message-error/strict-json", test_error_strict_json);
 	g_test_add_func ("/dap/codec/framing-error/missing-content-length", test_error_missing_content_length);
 	g_test_add_func ("/dap/codec/framing-error/non-numeric-length", test_error_bad_length);
 	g_test_add_func ("/dap/codec/framing-error/negative-length", test_error_negative_length);
