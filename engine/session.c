@@ -30,6 +30,7 @@
 #include "sched/schedule.h"
 #include "pl/event-trigger.h"
 #include "trace/logs.h"
+#include "debug-internal.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -453,6 +454,7 @@ ox_session_free (OxSession *s)
 	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
 	g_clear_pointer (&s->event_arena, ox_arena_free);
 	g_clear_pointer (&s->rels_in_use, g_hash_table_unref);
+	g_free (s->script_path);
 	if (s->txn) {
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
@@ -2948,12 +2950,28 @@ ox_column_blob (OxStmt *st, int col, size_t *len)
 
 /* ---- scripts ------------------------------------------------------------------------------------------ */
 
+/* Lines between a and b (the newlines in [a, b)). */
+static int
+count_lines (const char *a, const char *b)
+{
+	int n = 0;
+	for (; a < b; a++)
+		if (*a == '\n')
+			n++;
+	return n;
+}
+
 int
 ox_exec (OxSession *s, const char *sql, OxError *err)
 {
 	const char *p = sql;
 	const char *end = sql + strlen (sql);
+	const char *counted = sql;  /* lines before p are counted incrementally */
+	int lines = 0;
 	while (p < end) {
+		lines += count_lines (counted, p);
+		counted = p;
+		s->stmt_line0 = lines;
 		OxStmt *st = NULL;
 		const char *tail = NULL;
 		OxError e2 = { 0 };
@@ -2972,9 +2990,34 @@ ox_exec (OxSession *s, const char *sql, OxError *err)
 		if (!st)
 			break;
 		st->script_chars = prefix_chars;
+		OxFrame frame;
+		bool framed = false;
+		if (ox_debug_active (s) && !s->top_frame) {
+			/* a script statement: skip the blanks and comments before it */
+			const char *start = p;
+			while (start < tail && g_ascii_isspace (*start))
+				start++;
+			ox_debug_frame_statement (&frame, s, sql, (size_t) (start - sql), start);
+			ox_debug_push (s, &frame);
+			framed = true;
+			ox_debug_step (s, frame.line, 1);
+		}
 		while ((rc = ox_step (st, err)) == OX_ROW)
 			;
 		ox_finalize (st);
+		if (framed) {
+			if (rc == OX_ERROR && err) {
+				OxErrorData ed = { 0 };
+				g_strlcpy (ed.sqlstate, err->sqlstate, sizeof ed.sqlstate);
+				ed.message = err->message;
+				ed.detail = err->detail;
+				ed.hint = err->hint;
+				ed.context = err->context;
+				ox_debug_error (s, &ed, true);
+			}
+			ox_debug_pop (s, &frame);
+			ox_debug_frame_clear (&frame);
+		}
 		if (rc == OX_ERROR)
 			return OX_ERROR;
 		p = tail;

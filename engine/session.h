@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "oxibase.h"
+#include "debug.h"
 #include "base/datetime.h"
 #include "catalog/catalog.h"
 #include "storage/mvcc.h"
@@ -91,6 +92,15 @@ typedef struct OxSession {
 	OxArena     *event_arena;
 	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
 	GHashTable  *rels_in_use;       /* oid -> open plans of this session using it */
+	/* debugger hooks (debug.c) */
+	bool         debug_active;
+	OxDebugHooks debug_hooks;
+	struct OxFrame *top_frame;
+	char        *script_path;       /* ox_session_set_script_source */
+	int          script_first_line;
+	int          stmt_line0;        /* lines before the running top-level statement
+	                                   in its script (routines created by it remember
+	                                   where their body is) */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;

@@ -70,7 +70,7 @@ typedef struct OxLuaRoutine {
 	                             (a nested call of this routine runs on it), or NULL */
 	int         depth;        /* calls active on this state */
 	int         pcall_depth;  /* pcalls running with a subtransaction (ox.commit refuses) */
-	bool        debugger;     /* a debugger wants line events: always false until debug.h exists */
+	bool        debugger;     /* the session has debugger hooks: line events wanted */
 } OxLuaRoutine;
 
 /* Where a call is, for the context line of an error leaving it. */

@@ -76,6 +76,8 @@
  * without calling the message handler that finds the line.
  */
 #include "lua-private.h"
+#include "debug-internal.h"
+#include "session.h"
 
 #include <errno.h>
 #include <lualib.h>
@@ -178,16 +180,38 @@ setting_int (struct OxSession *s, const char *name, int64_t dflt, bool size)
  * asks Lua for line events as well, and every line of any function lands
  * here with ar->currentline set (lua_getinfo(L, "S", ar) names the
  * source: st->chunkname for the body, something else for load()ed code).
- * Until then nothing sets st->debugger, so this is never called and costs
- * nothing: the only test is in hook_cb's event switch, taken once per
- * count tick.
+ * call_begin sets st->debugger when the session carries debugger hooks;
+ * otherwise this is never called and costs nothing: the only test is in
+ * hook_cb's event switch, taken once per count tick.
  */
+/* Is line n (1-based) of body empty or blank?  Lua reports the chunk's
+ * prologue on line 1, which is the blank line after "AS $$" in most
+ * bodies: a debugger should not stop there. */
+static bool
+blank_line (const char *body, int n)
+{
+	const char *p = body;
+	for (int l = 1; l < n && p; l++) {
+		p = strchr (p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		return true;
+	for (; *p && *p != '\n'; p++)
+		if (!g_ascii_isspace (*p))
+			return false;
+	return true;
+}
+
 static void
 ox_lua_debug_line (OxLuaRoutine *st, lua_State *L, lua_Debug *ar)
 {
-	(void) st;
 	(void) L;
-	(void) ar;
+	/* lines of the body only (not of code load()ed at run time) */
+	if (st->call && ar->currentline > 0 && lua_getinfo (L, "S", ar) && ar->source &&
+	    !strcmp (ar->source, st->chunkname) && !blank_line (st->routine->body, ar->currentline))
+		ox_debug_step (st->call->pl->session, ar->currentline, 1);
 }
 
 static void hook_cb (lua_State *L, lua_Debug *ar);
@@ -1132,6 +1156,7 @@ call_begin (OxLuaRoutine *st, struct OxSession *s)
 	st->insn_step = OX_LUA_INSN_STEP;
 	if (max_insn > 0 && max_insn < st->insn_step)
 		st->insn_step = (int) max_insn;
+	st->debugger = ox_debug_active (s);
 	lua_sethook (st->L, hook_cb, hook_mask (st), st->insn_step);
 }
 

@@ -47,6 +47,7 @@
 #include "base/cast.h"
 #include "base/error.h"
 #include "session.h"
+#include "debug-internal.h"
 #include "sql/lexer.h"
 
 /* ---- frames ----------------------------------------------------------------------------- */
@@ -547,6 +548,8 @@ static inline OxArena *
 stmt_enter (PlsqlFrame *f, const PlsqlStmt *s)
 {
 	f->cur = s;
+	if (ox_debug_active (f->s))
+		ox_debug_step (f->s, s->line, s->col);
 	OxArena *a = frame_arena (f, s->depth);
 	ox_arena_reset (a);
 	return a;

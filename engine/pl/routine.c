@@ -21,6 +21,7 @@
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "sched/schedule.h"
+#include "debug-internal.h"
 #include "session.h"
 #include "base/error.h"
 #include "base/cast.h"
@@ -234,6 +235,18 @@ ox_routine_call (OxPlCall *c)
 	c->depth = ++s->call_depth;
 	if (r->retkind == OX_RET_VALUE)
 		c->result = ox_null (r->rettype.id);
+	OxFrame frame;
+	volatile bool framed = false;
+	if (ox_debug_active (s)) {
+		char *tname = NULL;
+		if (c->trigger)
+			tname = g_strdup_printf ("%s %s %s ON %s FOR EACH %s", c->trigger->name, c->trigger->when,
+			                         c->trigger->op, c->trigger->table->obj.name, c->trigger->level);
+		ox_debug_frame_routine (&frame, r, tname);
+		g_free (tname);
+		ox_debug_push (s, &frame);
+		framed = true;
+	}
 	OX_TRY {
 		lang->call (form, c);
 	} OX_CATCH {
@@ -241,9 +254,18 @@ ox_routine_call (OxPlCall *c)
 		/* a position inside the body's statements means nothing to the
 		 * caller's text */
 		ox_error_current ()->position = 0;
+		if (framed) {
+			ox_debug_error (s, ox_error_current (), false);
+			ox_debug_pop (s, &frame);
+			ox_debug_frame_clear (&frame);
+		}
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	s->call_depth--;
+	if (framed) {
+		ox_debug_pop (s, &frame);
+		ox_debug_frame_clear (&frame);
+	}
 }
 
 /* ---- CREATE FUNCTION / PROCEDURE --------------------------------------------------------- */
@@ -525,6 +547,11 @@ ox_ddl_create_function (OxSession *s, OxExec *x, OxCreateFunctionStmt *cf, const
 		r->language = ox_arena_strdup (a, lang->name);
 		r->body = ox_arena_strdup (a, cf->body);
 		line_col (sql, cf->body_loc, &r->body_line, &r->body_col);
+		if (s->script_path) {
+			/* created by a script file: its frames point back into the file */
+			r->src_file = ox_arena_strdup (a, s->script_path);
+			r->body_line += s->stmt_line0 + s->script_first_line - 1;
+		}
 		r->volatility = cf->volatility >= 0 ? cf->volatility : OX_VOLATILE;
 		r->strict = cf->strict == 1;
 		r->owner = "oxibase";
@@ -1026,14 +1053,30 @@ call_form (OxSession *s, const OxLanguage *lang, void *form, OxPlCall *c)
 	if (s->call_depth >= max_depth (s))
 		ox_raise (OX_ERR_STATEMENT_TOO_COMPLEX, 0, "stack depth limit exceeded");
 	c->depth = ++s->call_depth;
+	OxFrame frame;
+	volatile bool framed = false;
+	if (ox_debug_active (s)) {
+		ox_debug_frame_routine (&frame, c->routine, NULL);
+		ox_debug_push (s, &frame);
+		framed = true;
+	}
 	OX_TRY {
 		lang->call (form, c);
 	} OX_CATCH {
 		s->call_depth--;
 		ox_error_current ()->position = 0;
+		if (framed) {
+			ox_debug_error (s, ox_error_current (), false);
+			ox_debug_pop (s, &frame);
+			ox_debug_frame_clear (&frame);
+		}
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	s->call_depth--;
+	if (framed) {
+		ox_debug_pop (s, &frame);
+		ox_debug_frame_clear (&frame);
+	}
 }
 
 void
@@ -1053,6 +1096,10 @@ ox_do_run (OxSession *s, OxExec *x, OxDoStmt *ds, const char *sql, bool nonatomi
 	r->language = lang->name;
 	r->body = ds->body;
 	line_col (sql, ds->body_loc, &r->body_line, &r->body_col);
+	if (s->script_path) {
+		r->src_file = s->script_path;
+		r->body_line += s->stmt_line0 + s->script_first_line - 1;
+	}
 	r->volatility = OX_VOLATILE;
 	r->owner = "oxibase";
 	ox_routine_finish (r);

@@ -23,6 +23,7 @@
 #include "base/cast.h"
 #include "plan/plan.h"
 #include "trace/logs.h"
+#include "debug-internal.h"
 #include "base/datetime.h"
 
 #include <string.h>
@@ -468,6 +469,8 @@ ox_spi_message (OxSession *s, const char *level, const char *routine, int line, 
 	(void) detail;
 	(void) hint;
 	ox_log_append (s->db->logs, ox_timestamp_now (), s->id, routine, line, level, message);
+	if (ox_debug_active (s))
+		ox_debug_output (s, level, message);
 	/* INFO always reaches the client; the others per client_min_messages
 	 * (default NOTICE), as in PostgreSQL. */
 	bool send = !g_ascii_strcasecmp (level, "info");

@@ -1,0 +1,237 @@
+/*
+ * debug.c — the engine's side of debug.h: the frame stack of a session
+ * and the calls of its hooks.
+ *
+ * Frames live on the C stack of the code that runs them (a script
+ * statement in ox_exec, a routine call in routine.c, a trigger firing):
+ * ox_debug_push links one in and calls on_enter, ox_debug_pop calls
+ * on_leave and unlinks it.  Languages report their position with
+ * ox_debug_step (line and column in the routine's body), which the frame
+ * turns into a line of its source (the script file a routine came from,
+ * or the body) before calling on_step.
+ *
+ * NOTE: every function here is a no-op when the session has no hooks;
+ * hook sites test ox_debug_active first so that they cost one branch.
+ * NOTE: an error unwinding through a frame must still pop it: the owners
+ * pop in their OX_CATCH blocks (a frame left linked would dangle).
+ */
+#include "debug-internal.h"
+#include "session.h"
+
+#include <string.h>
+
+void
+ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks)
+{
+	if (hooks) {
+		s->debug_hooks = *hooks;
+		s->debug_active = true;
+	} else {
+		memset (&s->debug_hooks, 0, sizeof s->debug_hooks);
+		s->debug_active = false;
+	}
+}
+
+void
+ox_session_set_script_source (OxSession *s, const char *path, int first_line)
+{
+	g_free (s->script_path);
+	s->script_path = g_strdup (path);
+	s->script_first_line = first_line > 0 ? first_line : 1;
+}
+
+void
+ox_debug_push (OxSession *s, OxFrame *f)
+{
+	f->s = s;
+	f->parent = s->top_frame;
+	f->depth = f->parent ? f->parent->depth + 1 : 0;
+	s->top_frame = f;
+	if (s->debug_hooks.on_enter)
+		s->debug_hooks.on_enter (s->debug_hooks.user, f);
+}
+
+void
+ox_debug_pop (OxSession *s, OxFrame *f)
+{
+	if (s->top_frame != f)
+		return;  /* already popped (an error path ran twice) */
+	if (s->debug_hooks.on_leave)
+		s->debug_hooks.on_leave (s->debug_hooks.user, f);
+	s->top_frame = f->parent;
+}
+
+void
+ox_debug_step (OxSession *s, int line, int column)
+{
+	OxFrame *f = s->top_frame;
+	if (!f)
+		return;
+	f->line = line + f->line_offset;
+	f->column = line == 1 ? column + f->column_offset : column;
+	if (s->debug_hooks.on_step)
+		s->debug_hooks.on_step (s->debug_hooks.user, f);
+}
+
+void
+ox_debug_error (OxSession *s, const OxErrorData *e, bool uncaught)
+{
+	OxFrame *f = s->top_frame;
+	if (!f || !s->debug_hooks.on_error)
+		return;
+	OxError err = { 0 };
+	g_strlcpy (err.sqlstate, e->sqlstate, sizeof err.sqlstate);
+	err.message = e->message;
+	err.detail = e->detail;
+	err.hint = e->hint;
+	err.context = e->context;
+	s->debug_hooks.on_error (s->debug_hooks.user, f, &err, uncaught);
+}
+
+void
+ox_debug_output (OxSession *s, const char *level, const char *text)
+{
+	if (s->debug_hooks.on_output)
+		s->debug_hooks.on_output (s->debug_hooks.user, level, text);
+}
+
+/* 1-based line of byte offset off in text */
+static int
+line_of (const char *text, size_t off)
+{
+	int l = 1;
+	for (size_t i = 0; i < off && text[i]; i++)
+		if (text[i] == '\n')
+			l++;
+	return l;
+}
+
+void
+ox_debug_frame_routine (OxFrame *f, OxRoutine *r, const char *trigger_name)
+{
+	memset (f, 0, sizeof *f);
+	f->kind = trigger_name ? OX_FRAME_TRIGGER : OX_FRAME_ROUTINE;
+	f->routine = r;
+	f->name = trigger_name ? g_strdup (trigger_name) : g_strdup (r->signature ? r->signature : r->obj.name);
+	f->source_text = r->src_file ? NULL : r->body;
+	f->schema = r->obj.schema ? r->obj.schema->obj.name : NULL;
+	f->language = r->language;
+	if (r->src_file) {
+		/* lines of the file the routine was created from */
+		f->source_path = r->src_file;
+		f->source_name = g_path_get_basename (r->src_file);
+		f->owns_source_name = true;
+		f->line_offset = r->body_line - 1;
+		f->column_offset = r->body_col - 1;
+	} else {
+		f->source_name = g_strdup_printf ("%s%s%s (%s)", f->schema ? f->schema : "", f->schema ? "." : "",
+		                                  r->obj.name,
+		                                  trigger_name ? "trigger function"
+		                                  : r->rkind == OX_ROUTINE_PROCEDURE ? "procedure" : "function");
+		f->owns_source_name = true;
+		f->source_id = r->obj.oid;
+	}
+	f->line = f->line_offset + 1;
+	f->column = 1;
+}
+
+void
+ox_debug_frame_statement (OxFrame *f, OxSession *s, const char *script, size_t offset, const char *stmt_text)
+{
+	memset (f, 0, sizeof *f);
+	f->kind = OX_FRAME_STATEMENT;
+	/* the statement's first line, as its name */
+	const char *nl = strchr (stmt_text, '\n');
+	size_t n = nl ? (size_t) (nl - stmt_text) : strlen (stmt_text);
+	f->name = g_strndup (stmt_text, n > 80 ? 80 : n);
+	f->source_text = script;
+	f->source_path = s->script_path;
+	f->source_name = s->script_path ? g_path_get_basename (s->script_path) : g_strdup ("script");
+	f->owns_source_name = true;
+	f->line = line_of (script, offset) + (s->script_first_line > 0 ? s->script_first_line - 1 : 0);
+	f->column = 1;
+}
+
+void
+ox_debug_frame_clear (OxFrame *f)
+{
+	g_free (f->name);
+	if (f->owns_source_name)
+		g_free ((char *) f->source_name);
+	f->name = NULL;
+	f->source_name = NULL;
+}
+
+/* ---- accessors -------------------------------------------------------------------------------- */
+
+OxFrameKind
+ox_frame_kind (const OxFrame *f)
+{
+	return f->kind;
+}
+
+OxFrame *
+ox_frame_parent (const OxFrame *f)
+{
+	return f->parent;
+}
+
+int
+ox_frame_depth (const OxFrame *f)
+{
+	return f->depth;
+}
+
+const char *
+ox_frame_name (const OxFrame *f)
+{
+	return f->name;
+}
+
+const char *
+ox_frame_source_path (const OxFrame *f)
+{
+	return f->source_path;
+}
+
+const char *
+ox_frame_source_name (const OxFrame *f)
+{
+	return f->source_name;
+}
+
+uint32_t
+ox_frame_source_id (const OxFrame *f)
+{
+	return f->source_id;
+}
+
+const char *
+ox_frame_source_text (const OxFrame *f)
+{
+	return f->source_text;
+}
+
+int
+ox_frame_line (const OxFrame *f)
+{
+	return f->line;
+}
+
+int
+ox_frame_column (const OxFrame *f)
+{
+	return f->column;
+}
+
+const char *
+ox_frame_routine_schema (const OxFrame *f)
+{
+	return f->schema;
+}
+
+const char *
+ox_frame_routine_language (const OxFrame *f)
+{
+	return f->language;
+}

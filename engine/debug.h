@@ -1,0 +1,101 @@
+/*
+ * debug.h — the hook API the debugger plugs into (public, like oxibase.h).
+ *
+ * The engine knows nothing about breakpoints or stepping.  A session may
+ * carry hooks; the engine calls them on the session's own thread:
+ *
+ *   on_enter (frame)   a frame starts: a script statement, a routine (or DO
+ *                      block), a trigger's function, a plan operator
+ *   on_step (frame)    before each script statement, PL/SQL statement, Lua
+ *                      line, and (query debugging) each row an operator
+ *                      produces; ox_frame_line/column say where
+ *   on_leave (frame)   the frame ends (normally or by an error)
+ *   on_error (frame, error, uncaught)
+ *                      an error is raised in the frame (uncaught: it is
+ *                      leaving the outermost frame, the statement fails)
+ *   on_output (level, text)
+ *                      RAISE below EXCEPTION, ox.log, NOTICE
+ *
+ * A hook may block — that is how a debugger pauses a session — and while
+ * it blocks it may inspect any frame of the stack (ox_frame_* below) on
+ * the same thread, for example from requests another thread queued for
+ * it: frames, variables and evaluation touch engine state that belongs to
+ * the session's thread.  A paused session keeps its transaction.
+ *
+ * Cost: a session without hooks pays one predictable branch per hook site.
+ *
+ * Frames are owned by the engine and valid from on_enter until on_leave
+ * returns; their parents are valid as long as they are.  Strings returned
+ * by ox_frame_* stay valid while the frame does (or, for variables and
+ * evaluation results, until the next inspection call on that frame).
+ */
+#ifndef OXIBASE_DEBUG_H
+#define OXIBASE_DEBUG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oxibase.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct OxFrame OxFrame;
+
+typedef enum OxFrameKind {
+	OX_FRAME_STATEMENT = 1,  /* a statement of a script run by ox_exec */
+	OX_FRAME_ROUTINE,        /* a function, procedure or DO block */
+	OX_FRAME_TRIGGER,        /* a trigger's function, fired by a statement */
+	OX_FRAME_OPERATOR,       /* a plan operator (query debugging) */
+} OxFrameKind;
+
+typedef struct OxDebugHooks {
+	void (*on_enter) (void *user, OxFrame *frame);
+	void (*on_leave) (void *user, OxFrame *frame);
+	void (*on_step) (void *user, OxFrame *frame);
+	void (*on_error) (void *user, OxFrame *frame, const OxError *error, bool uncaught);
+	void (*on_output) (void *user, const char *level, const char *text);
+	void *user;
+} OxDebugHooks;
+
+/* Install hooks on a session (copied), or remove them with NULL. */
+void ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks);
+
+/* Where a script's text came from, for frames of its statements and of
+ * the routines it creates (a routine remembers the file and the line its
+ * body starts on).  path may be NULL (inline text); first_line is the line
+ * of the text's first character in that file (1 for a whole file). */
+void ox_session_set_script_source (OxSession *s, const char *path, int first_line);
+
+/* ---- frames --------------------------------------------------------------------------- */
+
+OxFrameKind  ox_frame_kind (const OxFrame *f);
+OxFrame     *ox_frame_parent (const OxFrame *f);       /* NULL for the outermost */
+int          ox_frame_depth (const OxFrame *f);        /* 0 for the outermost */
+/* "CALL transfer(1, 2, 50)", "transfer", "trg_audit BEFORE UPDATE ON orders
+ * FOR EACH ROW", "Hash Join" */
+const char  *ox_frame_name (const OxFrame *f);
+
+/* The source the frame's lines count in.  A script statement's source is
+ * the script (its path when known); a routine created by a script file
+ * reports that file and lines in it; any other routine reports its body
+ * under a readable name ("public.transfer (procedure)") and its catalog
+ * oid as source_id, so a client can ask for the text (sourceReference). */
+const char  *ox_frame_source_path (const OxFrame *f);  /* file, or NULL */
+const char  *ox_frame_source_name (const OxFrame *f);
+uint32_t     ox_frame_source_id (const OxFrame *f);    /* routine oid, 0 for scripts */
+/* The text lines count in: the script's, or the routine's body; NULL for a
+ * routine whose source is a file (the client reads the file itself). */
+const char  *ox_frame_source_text (const OxFrame *f);
+int          ox_frame_line (const OxFrame *f);         /* current, 1-based, in the source */
+int          ox_frame_column (const OxFrame *f);       /* 1-based, in characters */
+/* The routine a ROUTINE or TRIGGER frame runs: schema, name, language. */
+const char  *ox_frame_routine_schema (const OxFrame *f);
+const char  *ox_frame_routine_language (const OxFrame *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
