@@ -12,6 +12,30 @@
 #include "catalog/catalog.h"
 
 struct OxSession;
+struct OxPlCall;
+
+/* What a language (or the executor, for operator frames) tells the
+ * debugger about one of its frames.  Every function runs on the session's
+ * thread while a hook blocks, may raise (debug.c catches and turns the
+ * error into an OxError), and may be NULL.
+ *
+ *   variables  append the variables of scope (npath == 0) or the children
+ *              of the variable path names, as OxVariable values, to out
+ *              (paging is debug.c's); return false when the frame has no
+ *              such scope from this language (debug.c then supplies the
+ *              generic ones: Session, and for triggers TG_*, NEW and OLD);
+ *              raise 42704 for a name in path that does not exist
+ *   evaluate   evaluate expr in the frame's scope into *out
+ *   assign     set what path names to the value of expr; fill *out
+ */
+typedef struct OxFrameOps {
+	bool (*variables) (OxFrame *f, OxScope scope, const char *const *path, int npath, GArray *out);
+	void (*evaluate) (OxFrame *f, const char *expr, OxVariable *out);
+	void (*assign) (OxFrame *f, OxScope scope, const char *const *path, int npath, const char *expr,
+	                OxVariable *out);
+	/* The scopes this frame has beyond the generic ones (a bit per OxScope). */
+	unsigned (*scopes) (OxFrame *f);
+} OxFrameOps;
 
 struct OxFrame {
 	OxFrameKind       kind;
@@ -28,7 +52,10 @@ struct OxFrame {
 	int               column_offset;  /* body line 1's columns are shifted by this */
 	const char       *schema, *language;
 	OxRoutine        *routine;        /* ROUTINE / TRIGGER */
+	struct OxPlCall  *call;           /* ROUTINE / TRIGGER: arguments, trigger data */
 	struct OxSession *s;
+	const OxFrameOps *ops;            /* set by the language (or executor) running it */
+	void             *ops_data;
 };
 
 /* Does the session carry hooks?  Hook sites test this first. */
@@ -38,6 +65,13 @@ void ox_debug_frame_routine (OxFrame *f, OxRoutine *r, const char *trigger_name)
 void ox_debug_frame_statement (OxFrame *f, struct OxSession *s, const char *script, size_t offset,
                                const char *stmt_text);
 void ox_debug_frame_clear (OxFrame *f);
+
+/* Fill v (strings g_malloc'd) from a value in the session's text form. */
+void ox_debug_var_set (OxVariable *v, struct OxSession *s, const char *name, const OxValue *val);
+/* Fill v with name, type and text (copied; text NULL means SQL NULL). */
+void ox_debug_var_text (OxVariable *v, const char *name, const char *type, const char *text);
+/* The type's name as PostgreSQL prints it ("integer", "numeric(10,2)"). */
+char *ox_debug_type_name (OxType t);
 
 void ox_debug_push (struct OxSession *s, OxFrame *f);
 void ox_debug_pop (struct OxSession *s, OxFrame *f);

@@ -94,6 +94,72 @@ int          ox_frame_column (const OxFrame *f);       /* 1-based, in characters
 const char  *ox_frame_routine_schema (const OxFrame *f);
 const char  *ox_frame_routine_language (const OxFrame *f);
 
+
+/* ---- scopes, variables, evaluation (only while a hook runs, on its thread) ------------ */
+
+typedef enum OxScope {
+	OX_SCOPE_ARGUMENTS = 1,  /* a routine's arguments */
+	OX_SCOPE_LOCALS,         /* declared variables (PL/SQL), active locals (Lua) */
+	OX_SCOPE_SPECIAL,        /* FOUND, ROW_COUNT, SQLSTATE, SQLERRM, TG_*, NEW, OLD */
+	OX_SCOPE_SESSION,        /* isolation level, transaction id, search_path, ... */
+	OX_SCOPE_ROW,            /* plan operator: the row it just produced */
+	OX_SCOPE_OPERATOR,       /* plan operator: rows in, rows out, loops, time */
+} OxScope;
+
+#define OX_MAX_SCOPES 6
+
+/* The scopes a frame has, in display order: fills out[OX_MAX_SCOPES] and
+ * returns how many. */
+int          ox_frame_scopes (OxFrame *f, OxScope *out);
+/* "Arguments", "Locals", "Special", "Session", "Current row", "Operator" */
+const char  *ox_scope_name (OxScope scope);
+
+/* One variable, field or element, as text.  Every string is owned by the
+ * variable (free with ox_variable_clear or ox_variables_free). */
+typedef struct OxVariable {
+	char *name;              /* "v_total", "new", "price" (a field), "[3]" (an element) */
+	char *type;              /* "integer", "record", "orders", "table" (Lua) */
+	char *value;             /* as PostgreSQL prints it ("(1,abc)" for a row), "NULL" */
+	bool  is_null;
+	int   named_children;    /* fields of a record or row, string keys of a Lua table */
+	int   indexed_children;  /* elements [1..n] of a Lua sequence */
+} OxVariable;
+
+/* The variables of a scope (npath == 0), or the children of the variable
+ * that path names: path[0] is a variable of the scope, path[1] one of its
+ * children, and so on ("r", "price"; "t", "[3]").  Named children come
+ * first, then indexed ones; start and count page through them (count 0:
+ * to the end).  Returns how many were stored in *out (an array to free
+ * with ox_variables_free), or -1 with *err filled (42704 when a name in
+ * path does not exist, 0A000 when the frame has no such scope). */
+int          ox_frame_variables (OxFrame *f, OxScope scope, const char *const *path, int npath, int start,
+                                 int count, OxVariable **out, OxError *err);
+void         ox_variable_clear (OxVariable *v);
+void         ox_variables_free (OxVariable *v, int n);
+
+/* Evaluate an expression in the frame's scope: a SQL expression for
+ * PL/SQL, SQL-language and script frames (variables and arguments by
+ * name, fields of the current row in an operator frame), a Lua expression
+ * for Lua frames.  Runs in the session's transaction and sees its
+ * uncommitted changes.  On success fills *out (its name is expr);
+ * otherwise fills *err and leaves the session as it was. */
+bool         ox_frame_evaluate (OxFrame *f, const char *expr, OxVariable *out, OxError *err);
+
+/* Run SQL statements inside the paused session's own transaction (the
+ * debugger console): the output is what `oxibase` prints for them
+ * (aligned tables, command tags, notices), in a g_malloc'd *output.  An
+ * error fails only the statement it happened in, as a subtransaction
+ * (the paused routine's transaction survives it). */
+bool         ox_frame_execute (OxFrame *f, const char *sql, char **output, OxError *err);
+
+/* Set the variable (or record field, or Lua table element) that path
+ * names to the value of an expression evaluated as ox_frame_evaluate
+ * does, cast to the variable's type; fills *out with its new value.
+ * Arguments and locals of PL/SQL and Lua frames can be set; 0A000
+ * otherwise, 22P02 and friends when the value does not cast. */
+bool         ox_frame_set_variable (OxFrame *f, OxScope scope, const char *const *path, int npath,
+                                    const char *value, OxVariable *out, OxError *err);
+
 #ifdef __cplusplus
 }
 #endif

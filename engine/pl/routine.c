@@ -243,6 +243,7 @@ ox_routine_call (OxPlCall *c)
 			tname = g_strdup_printf ("%s %s %s ON %s FOR EACH %s", c->trigger->name, c->trigger->when,
 			                         c->trigger->op, c->trigger->table->obj.name, c->trigger->level);
 		ox_debug_frame_routine (&frame, r, tname);
+		frame.call = c;
 		g_free (tname);
 		ox_debug_push (s, &frame);
 		framed = true;
@@ -1057,6 +1058,7 @@ call_form (OxSession *s, const OxLanguage *lang, void *form, OxPlCall *c)
 	volatile bool framed = false;
 	if (ox_debug_active (s)) {
 		ox_debug_frame_routine (&frame, c->routine, NULL);
+		frame.call = c;
 		ox_debug_push (s, &frame);
 		framed = true;
 	}
