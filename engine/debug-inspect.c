@@ -390,9 +390,11 @@ static int
 names_resolve (void *user, const char *const *fields, int nfields, OxType *type)
 {
 	Names *n = user;
-	char *j = g_strjoinv (".", (char **) fields);
-	char *k = g_ascii_strdown (j, -1);
-	g_free (j);
+	GString *j = g_string_new (NULL);
+	for (int i = 0; i < nfields; i++)
+		g_string_append_printf (j, "%s%s", i ? "." : "", fields[i]);
+	char *k = g_ascii_strdown (j->str, -1);
+	g_string_free (j, TRUE);
 	int r = 0;
 	for (guint i = 0; i < n->names->len && !r; i++)
 		if (!strcmp (k, n->names->pdata[i])) {
@@ -593,7 +595,7 @@ print_table (GString *o, int ncols, char **names, GPtrArray *rows, bool *right)
 	for (int c = 0; c < ncols; c++) {
 		int l = (int) g_utf8_strlen (names[c], -1);
 		int left = (w[c] - l) / 2;
-		g_string_append_printf (o, "%s%*s%s%*s", c ? "|" : "", left + 1, "", names[c], w[c] - l - left + (c < ncols - 1 ? 1 : 0), "");
+		g_string_append_printf (o, "%s%*s%s%*s", c ? "|" : "", left + 1, "", names[c], w[c] - l - left + 1, "");
 	}
 	g_string_append_c (o, '\n');
 	for (int c = 0; c < ncols; c++) {
@@ -619,7 +621,7 @@ print_table (GString *o, int ncols, char **names, GPtrArray *rows, bool *right)
 		}
 		g_string_append_c (o, '\n');
 	}
-	g_string_append_printf (o, "(%u row%s)\n", rows->len, rows->len == 1 ? "" : "s");
+	g_string_append_printf (o, "(%u row%s)\n\n", rows->len, rows->len == 1 ? "" : "s");
 	g_free (w);
 }
 

@@ -55,6 +55,8 @@ struct OxFrame {
 	struct OxPlCall  *call;           /* ROUTINE / TRIGGER: arguments, trigger data */
 	struct OxSession *s;
 	const OxFrameOps *ops;            /* set by the language (or executor) running it */
+	bool              error_reported; /* the language called ox_debug_error itself, while
+	                                     its variables still existed */
 	void             *ops_data;
 };
 

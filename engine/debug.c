@@ -79,6 +79,14 @@ ox_debug_error (OxSession *s, const OxErrorData *e, bool uncaught)
 	OxFrame *f = s->top_frame;
 	if (!f || !s->debug_hooks.on_error)
 		return;
+	/* The hook may evaluate expressions, which raise and catch errors of
+	 * their own: keep the error being handled out of their way. */
+	OxErrorData saved;
+	bool current = e == ox_error_current ();
+	if (current) {
+		ox_error_take (&saved);
+		e = &saved;
+	}
 	OxError err = { 0 };
 	g_strlcpy (err.sqlstate, e->sqlstate, sizeof err.sqlstate);
 	err.message = e->message;
@@ -86,6 +94,8 @@ ox_debug_error (OxSession *s, const OxErrorData *e, bool uncaught)
 	err.hint = e->hint;
 	err.context = e->context;
 	s->debug_hooks.on_error (s->debug_hooks.user, f, &err, uncaught);
+	if (current)
+		ox_error_restore (&saved);
 }
 
 void

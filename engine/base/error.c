@@ -39,6 +39,14 @@ ox_error_take (OxErrorData *out)
 	memset (&cur_error, 0, sizeof cur_error);
 }
 
+void
+ox_error_restore (OxErrorData *e)
+{
+	ox_error_data_clear (&cur_error);
+	cur_error = *e;
+	memset (e, 0, sizeof *e);
+}
+
 static void __attribute__ ((noreturn))
 do_jump (void)
 {

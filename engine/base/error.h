@@ -45,6 +45,10 @@ OxErrorData *ox_error_current (void);
 /* Move the current error out (the caller owns it) and clear it. */
 void ox_error_take (OxErrorData *out);
 void ox_error_data_clear (OxErrorData *e);
+/* Make a taken error current again, without raising it (code that must
+ * run other code, which may raise and catch its own errors, in the middle
+ * of handling one). */
+void ox_error_restore (OxErrorData *e);
 /* Re-raise a taken error (ownership of its strings moves back). */
 void ox_error_rethrow (OxErrorData *e) __attribute__ ((noreturn));
 /* Re-raise whatever is current (inside OX_CATCH). */

@@ -93,6 +93,7 @@ static _Thread_local PlsqlFrame *cur_frame;
 static uint64_t shape_counter;
 
 static const char *routine_label (PlsqlFunction *fn);
+static const OxFrameOps plsql_frame_ops;
 
 #define INTERRUPT_EVERY 64  /* loop iterations between ox_spi_check_interrupts */
 
@@ -1421,6 +1422,9 @@ exec_block (PlsqlFrame *f, PlsqlBlock *b)
 					h = &b->handlers[i];
 			if (!h)
 				ox_error_rethrow (&err);
+			/* a caught error is still "raised" for the debugger */
+			if (ox_debug_active (f->s))
+				ox_debug_error (f->s, &err, false);
 			set_text (f, b->sqlstate_dno, err.sqlstate);
 			set_text (f, b->sqlerrm_dno, err.message);
 			OxErrorData *volatile prev = f->handled;
@@ -1568,6 +1572,13 @@ plsql_call (void *form, OxPlCall *c)
 	PlsqlFrame *volatile prev = cur_frame;
 	cur_frame = f;
 	f->level = fn->active++;
+	/* the debugger's frame of this call (pushed by ox_routine_call) */
+	OxFrame *volatile dbg = NULL;
+	if (ox_debug_active (c->session) && c->session->top_frame && c->session->top_frame->call == c) {
+		dbg = c->session->top_frame;
+		dbg->ops = &plsql_frame_ops;
+		dbg->ops_data = f;
+	}
 	OX_TRY {
 		run_function (f);
 	} OX_CATCH {
@@ -1597,11 +1608,19 @@ plsql_call (void *form, OxPlCall *c)
 			                      plsql_stmt_kind_name (f->cur));
 		} else
 			ox_error_add_context ("PL/SQL function %s", routine_label (fn));
+		if (dbg) {
+			/* report it while the variables can still be read */
+			ox_debug_error (f->s, ox_error_current (), false);
+			dbg->error_reported = true;
+			dbg->ops = NULL;
+		}
 		frame_free (f);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	cur_frame = prev;
 	fn->active--;
+	if (dbg)
+		dbg->ops = NULL;
 	frame_free (f);
 }
 
@@ -1772,4 +1791,289 @@ const OxLanguage ox_lang_plsql = {
 	.compile = plsql_compile,
 	.call = plsql_call,
 	.free = plsql_free,
+};
+
+/* ---- the debugger's view of a frame (debug-internal.h: OxFrameOps) ------------------------------
+ *
+ * Arguments are the routine's argument variables; Locals every declared
+ * variable (blocks not yet entered show their variables as NULL, as
+ * PostgreSQL's pldebugger does); Special FOUND, ROW_COUNT, the error an
+ * active handler caught, and a trigger's TG_* and NEW/OLD.  Expressions
+ * are bound against every variable, innermost declaration first.
+ */
+
+static bool
+dbg_is_local (PlsqlFunction *fn, int dno)
+{
+	PlsqlDatum *d = fn->datums[dno];
+	return d->loc >= 0 && d->argno < 0 && !d->type_dynamic;
+}
+
+static bool
+dbg_is_special (PlsqlFunction *fn, int dno)
+{
+	if (dno == fn->found_dno || dno == fn->new_dno || dno == fn->old_dno)
+		return true;
+	int tg[] = { fn->tg_name_dno, fn->tg_when_dno, fn->tg_level_dno, fn->tg_op_dno, fn->tg_table_name_dno,
+		     fn->tg_table_schema_dno, fn->tg_relname_dno, fn->tg_nargs_dno, fn->tg_event_dno, fn->tg_tag_dno };
+	for (size_t i = 0; i < G_N_ELEMENTS (tg); i++)
+		if (tg[i] == dno)
+			return true;
+	return false;
+}
+
+static void
+dbg_record_text (PlsqlFrame *f, PlsqlVal *pv, GString *g, OxArena *a)
+{
+	g_string_append_c (g, '(');
+	for (int i = 0; i < pv->shape->n; i++) {
+		if (i)
+			g_string_append_c (g, ',');
+		if (pv->rownull)
+			continue;
+		const char *x = ox_spi_value_text (f->s, &pv->fields[i], a);
+		if (!x)
+			continue;
+		if (!*x || strpbrk (x, ",()\" \\")) {
+			g_string_append_c (g, '"');
+			for (const char *p = x; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					g_string_append_c (g, *p);
+				g_string_append_c (g, *p);
+			}
+			g_string_append_c (g, '"');
+		} else
+			g_string_append (g, x);
+	}
+	g_string_append_c (g, ')');
+}
+
+static void
+dbg_datum_var (PlsqlFrame *f, int dno, const char *name, GArray *out)
+{
+	PlsqlDatum *d = D (f, dno);
+	PlsqlVal *pv = &f->vals[dno];
+	OxVariable v = { 0 };
+	if (d->kind == PLSQL_DTYPE_REC) {
+		const char *type = d->fixed_shape && d->typetext ? d->typetext : "record";
+		if ((dno == f->fn->new_dno || dno == f->fn->old_dno) && f->call->trigger)
+			type = f->call->trigger->table->obj.name;
+		if (!pv->shape || pv->rownull)
+			ox_debug_var_text (&v, name, type, NULL);
+		else {
+			OxArena *a = ox_arena_new ();
+			GString *g = g_string_new (NULL);
+			dbg_record_text (f, pv, g, a);
+			ox_debug_var_text (&v, name, type, g->str);
+			g_string_free (g, TRUE);
+			ox_arena_free (a);
+		}
+		if (pv->shape && !pv->rownull)
+			v.named_children = pv->shape->n;
+	} else {
+		ox_debug_var_set (&v, f->s, name, &pv->v);
+		if (!d->type_dynamic && d->type.id != OX_T_UNKNOWN) {
+			g_free (v.type);
+			v.type = ox_debug_type_name (d->type);
+		}
+	}
+	g_array_append_val (out, v);
+}
+
+/* The variable a name means here: the innermost (highest) declaration. */
+static int
+dbg_find (PlsqlFrame *f, const char *name, OxScope scope)
+{
+	PlsqlFunction *fn = f->fn;
+	for (int dno = fn->ndatums - 1; dno >= 0; dno--) {
+		PlsqlDatum *d = fn->datums[dno];
+		if (!d->refname || g_ascii_strcasecmp (d->refname, name) != 0)
+			continue;
+		bool arg = d->argno >= 0;
+		bool ok = scope == OX_SCOPE_ARGUMENTS ? arg
+		          : scope == OX_SCOPE_LOCALS  ? dbg_is_local (fn, dno)
+		          : scope == OX_SCOPE_SPECIAL ? dbg_is_special (fn, dno)
+		                                      : true;
+		if (ok)
+			return dno;
+	}
+	return -1;
+}
+
+static bool
+dbg_variables (OxFrame *of, OxScope scope, const char *const *path, int npath, GArray *out)
+{
+	PlsqlFrame *f = of->ops_data;
+	PlsqlFunction *fn = f->fn;
+	if (scope != OX_SCOPE_ARGUMENTS && scope != OX_SCOPE_LOCALS && scope != OX_SCOPE_SPECIAL)
+		return false;
+	if (npath > 0) {
+		int dno = dbg_find (f, path[0], scope);
+		if (dno < 0)
+			ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "no variable \"%s\" in %s", path[0], ox_scope_name (scope));
+		PlsqlVal *pv = &f->vals[dno];
+		if (D (f, dno)->kind != PLSQL_DTYPE_REC || npath > 1 || !pv->shape)
+			ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "\"%s\" has no fields", path[npath - 1]);
+		for (int i = 0; i < pv->shape->n; i++) {
+			OxVariable v;
+			OxValue x = pv->rownull ? ox_null (pv->shape->types[i].id) : pv->fields[i];
+			ox_debug_var_set (&v, f->s, pv->shape->names[i], &x);
+			g_free (v.type);
+			v.type = ox_debug_type_name (pv->shape->types[i]);
+			g_array_append_val (out, v);
+		}
+		return true;
+	}
+	switch (scope) {
+	case OX_SCOPE_ARGUMENTS:
+		for (int i = 0; i < fn->routine->nargs; i++)
+			dbg_datum_var (f, fn->arg_dnos[i], D (f, fn->arg_dnos[i])->refname, out);
+		break;
+	case OX_SCOPE_LOCALS:
+		for (int dno = 0; dno < fn->ndatums; dno++)
+			if (dbg_is_local (fn, dno))
+				dbg_datum_var (f, dno, D (f, dno)->refname, out);
+		break;
+	default: {
+		dbg_datum_var (f, fn->found_dno, "found", out);
+		char buf[32];
+		g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, f->rowcount);
+		OxVariable v;
+		ox_debug_var_text (&v, "row_count", "bigint", buf);
+		g_array_append_val (out, v);
+		if (f->handled) {
+			ox_debug_var_text (&v, "sqlstate", "text", f->handled->sqlstate);
+			g_array_append_val (out, v);
+			ox_debug_var_text (&v, "sqlerrm", "text", f->handled->message);
+			g_array_append_val (out, v);
+		}
+		for (int dno = 0; dno < fn->ndatums; dno++)
+			if (dno != fn->found_dno && dbg_is_special (fn, dno))
+				dbg_datum_var (f, dno, D (f, dno)->refname, out);
+		break;
+	}
+	}
+	return true;
+}
+
+static unsigned
+dbg_scopes (OxFrame *of)
+{
+	(void) of;
+	return 1u << OX_SCOPE_ARGUMENTS | 1u << OX_SCOPE_LOCALS | 1u << OX_SCOPE_SPECIAL;
+}
+
+/* A name space over every variable, the innermost declaration first. */
+static PlsqlNsItem *
+dbg_ns (PlsqlFunction *fn, OxArena *a)
+{
+	PlsqlNsItem *ns = NULL;
+	for (int dno = 0; dno < fn->ndatums; dno++) {
+		PlsqlDatum *d = fn->datums[dno];
+		if (!d->refname || d->type_dynamic)
+			continue;
+		PlsqlNsItem *it = OX_NEW (a, PlsqlNsItem);
+		it->kind = PLSQL_NS_VAR;
+		it->name = d->refname;
+		it->dno = dno;
+		it->prev = ns;
+		ns = it;
+	}
+	return ns;
+}
+
+/* Evaluate text in frame f: the value is allocated in a.  Writes made by
+ * the evaluation are rolled back if it fails. */
+static OxValue
+dbg_eval (PlsqlFrame *f, const char *text, OxArena *a, OxType *type)
+{
+	PlsqlExpr *volatile e = OX_NEW (a, PlsqlExpr);
+	e->text = ox_arena_strdup (a, text);
+	e->ns = dbg_ns (f->fn, a);
+	PlsqlFrame *volatile prev = cur_frame;
+	cur_frame = f;
+	guint mark = ox_spi_subxact_begin (f->s);
+	OxValue v = { 0 };
+	OX_TRY {
+		OxValue stack[16];
+		int n;
+		site_prepare (f, e);
+		OxValue *params = site_params (f, e, stack, 16, a, &n);
+		OxValue r = ox_spi_eval (e->spi, params, n, a);
+		v = ox_value_copy (a, &r);
+		*type = ox_spi_expr_type (e->spi);
+	} OX_CATCH {
+		cur_frame = prev;
+		ox_spi_expr_free (e->spi);
+		if (e->params)
+			g_array_free (e->params, TRUE);
+		ox_spi_subxact_rollback (f->s, mark);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	cur_frame = prev;
+	ox_spi_expr_free (e->spi);
+	g_array_free (e->params, TRUE);
+	return v;
+}
+
+static void
+dbg_evaluate (OxFrame *of, const char *expr, OxVariable *out)
+{
+	PlsqlFrame *f = of->ops_data;
+	OxArena *a = ox_arena_new ();
+	OxType t;
+	OX_TRY {
+		OxValue v = dbg_eval (f, expr, a, &t);
+		ox_debug_var_set (out, f->s, expr, &v);
+		g_free (out->type);
+		out->type = ox_debug_type_name (t);
+	} OX_CATCH {
+		ox_arena_free (a);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	ox_arena_free (a);
+}
+
+static void
+dbg_assign (OxFrame *of, OxScope scope, const char *const *path, int npath, const char *expr, OxVariable *out)
+{
+	PlsqlFrame *f = of->ops_data;
+	if (scope != OX_SCOPE_ARGUMENTS && scope != OX_SCOPE_LOCALS)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "only arguments and local variables can be set");
+	int dno = dbg_find (f, path[0], scope);
+	if (dno < 0)
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "no variable \"%s\" in %s", path[0], ox_scope_name (scope));
+	PlsqlDatum *d = D (f, dno);
+	if (npath > 2 || (npath == 2 && d->kind != PLSQL_DTYPE_REC))
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "\"%s\" has no fields", path[npath - 2]);
+	if (d->isconst)
+		ox_raise ("22005", 0, "variable \"%s\" is declared CONSTANT", d->refname);
+	OxArena *a = ox_arena_new ();
+	OX_TRY {
+		OxType t;
+		OxValue v = dbg_eval (f, expr, a, &t);
+		assign_item (f, dno, npath == 2 ? path[1] : NULL, v, a);
+		GArray *one = g_array_new (FALSE, TRUE, sizeof (OxVariable));
+		if (npath == 2) {
+			int k = rec_field_or_raise (f, dno, path[1]);
+			PlsqlVal *pv = &f->vals[dno];
+			OxVariable x;
+			ox_debug_var_set (&x, f->s, pv->shape->names[k], &pv->fields[k]);
+			g_array_append_val (one, x);
+		} else
+			dbg_datum_var (f, dno, d->refname, one);
+		*out = g_array_index (one, OxVariable, 0);
+		g_array_free (one, TRUE);
+	} OX_CATCH {
+		ox_arena_free (a);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	ox_arena_free (a);
+}
+
+static const OxFrameOps plsql_frame_ops = {
+	.variables = dbg_variables,
+	.evaluate = dbg_evaluate,
+	.assign = dbg_assign,
+	.scopes = dbg_scopes,
 };

@@ -256,7 +256,8 @@ ox_routine_call (OxPlCall *c)
 		 * caller's text */
 		ox_error_current ()->position = 0;
 		if (framed) {
-			ox_debug_error (s, ox_error_current (), false);
+			if (!frame.error_reported)
+				ox_debug_error (s, ox_error_current (), false);
 			ox_debug_pop (s, &frame);
 			ox_debug_frame_clear (&frame);
 		}
@@ -1068,7 +1069,8 @@ call_form (OxSession *s, const OxLanguage *lang, void *form, OxPlCall *c)
 		s->call_depth--;
 		ox_error_current ()->position = 0;
 		if (framed) {
-			ox_debug_error (s, ox_error_current (), false);
+			if (!frame.error_reported)
+				ox_debug_error (s, ox_error_current (), false);
 			ox_debug_pop (s, &frame);
 			ox_debug_frame_clear (&frame);
 		}
