@@ -33,6 +33,12 @@ ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks)
 }
 
 void
+ox_session_set_debug_queries (OxSession *s, bool on)
+{
+	s->debug_queries = on;
+}
+
+void
 ox_session_set_script_source (OxSession *s, const char *path, int first_line)
 {
 	g_free (s->script_path);

@@ -68,6 +68,15 @@ void ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks);
  * of the text's first character in that file (1 for a whole file). */
 void ox_session_set_script_source (OxSession *s, const char *path, int first_line);
 
+/* Query debugging: when on, every statement the session runs reports each
+ * row each of its plan operators produces, as a step in an OPERATOR frame
+ * (pushed for the operator's call, so the stack shows the plan's nesting)
+ * whose source is the plan's EXPLAIN text; ox_frame_source_id of such a
+ * frame has OX_DEBUG_PLAN_SOURCE_BIT set.  Off by default: a statement
+ * then costs nothing extra. */
+void ox_session_set_debug_queries (OxSession *s, bool on);
+#define OX_DEBUG_PLAN_SOURCE_BIT 0x80000000u
+
 /* ---- frames --------------------------------------------------------------------------- */
 
 OxFrameKind  ox_frame_kind (const OxFrame *f);
@@ -84,8 +93,10 @@ const char  *ox_frame_name (const OxFrame *f);
  * oid as source_id, so a client can ask for the text (sourceReference). */
 const char  *ox_frame_source_path (const OxFrame *f);  /* file, or NULL */
 const char  *ox_frame_source_name (const OxFrame *f);
-uint32_t     ox_frame_source_id (const OxFrame *f);    /* routine oid, 0 for scripts */
-/* The text lines count in: the script's, or the routine's body; NULL for a
+uint32_t     ox_frame_source_id (const OxFrame *f);    /* routine oid, a plan's id
+                                                         (OX_DEBUG_PLAN_SOURCE_BIT), 0 for scripts */
+/* The text lines count in: the script's, the routine's body, the plan's
+ * EXPLAIN text (operator frames); NULL for a
  * routine whose source is a file (the client reads the file itself). */
 const char  *ox_frame_source_text (const OxFrame *f);
 int          ox_frame_line (const OxFrame *f);         /* current, 1-based, in the source */

@@ -2371,6 +2371,8 @@ stmt_start (OxStmt *st)
 	if (st->kind == SK_QUERY && reuse_plan (st)) {
 		coerce_params (st);
 		set_opened (st, true);
+		if (G_UNLIKELY (s->debug_queries) && ox_debug_active (s))
+			ox_debug_plan_attach (st->plan, &st->x, st->sql, (const char *const *) st->colnames, st->ncols);
 		st->plan->open (st->plan, &st->x);
 		return;
 	}
@@ -2421,6 +2423,8 @@ stmt_start (OxStmt *st)
 		st->cache_catgen = catgen;
 		st->cache_setgen = s->settings_gen;
 		coerce_params (st);
+		if (G_UNLIKELY (s->debug_queries) && ox_debug_active (s))
+			ox_debug_plan_attach (st->plan, x, st->sql, (const char *const *) st->colnames, st->ncols);
 		st->plan->open (st->plan, x);
 		return;
 	}

@@ -94,6 +94,7 @@ typedef struct OxSession {
 	GHashTable  *rels_in_use;       /* oid -> open plans of this session using it */
 	/* debugger hooks (debug.c) */
 	bool         debug_active;
+	bool         debug_queries;     /* ox_session_set_debug_queries */
 	OxDebugHooks debug_hooks;
 	struct OxFrame *top_frame;
 	char        *script_path;       /* ox_session_set_script_source */

@@ -2645,6 +2645,24 @@ op_label (OxOp *op, OxArena *a)
 	return r;
 }
 
+const char *
+ox_op_label (OxOp *op, OxArena *a)
+{
+	return op_label (op, a);
+}
+
+void
+ox_op_subplans (OxOp *op, GPtrArray *out)
+{
+	op_subplans (op, out);
+}
+
+OxSubPlan *
+ox_op_subquery_plan (OxOp *op)
+{
+	return op->kind == OX_OP_SUBQUERY ? ((SubqueryOp *) op)->sp : NULL;
+}
+
 static void
 explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, const char *prefix)
 {

@@ -80,4 +80,16 @@ void ox_op_close_tree (OxOp *op, OxExec *x);
 /* EXPLAIN: one line per operator, children indented under "->". */
 GPtrArray *ox_explain_lines (OxOp *op, OxExec *x, bool analyze);
 
+/* EXPLAIN's pieces, for the debugger's plan sources (exec-debug.c). */
+const char *ox_op_label (OxOp *op, OxArena *a);
+void        ox_op_subplans (OxOp *op, GPtrArray *out);   /* OxSubPlan* of op's expressions */
+OxSubPlan  *ox_op_subquery_plan (OxOp *op);              /* the plan a SUBQUERY op runs */
+
+/* Query debugging (exec-debug.c): make every operator of a plan report
+ * the rows it produces to the session's debugger, as frames whose source
+ * is the plan's EXPLAIN text.  Idempotent; a plan attached once keeps
+ * costing one branch per row when the session stops debugging queries. */
+void        ox_debug_plan_attach (OxOp *plan, OxExec *x, const char *sql, const char *const *colnames,
+                                  int ncols);
+
 #endif

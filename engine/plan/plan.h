@@ -220,6 +220,7 @@ struct OxOp {
 	uint64_t rows_out;        /* EXPLAIN ANALYZE counters */
 	uint64_t loops;
 	GPtrArray *extra_children; /* APPEND: more inputs; subplans shown in EXPLAIN */
+	struct OxDebugOp *dbg;    /* query debugging (exec-debug.c), or NULL */
 };
 
 struct OxSubPlan {

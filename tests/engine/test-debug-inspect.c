@@ -487,6 +487,100 @@ test_error_keeps_frame (void)
 	env_close (&env);
 }
 
+/* ---- query debugging: plan operators as frames ------------------------------------------------ */
+
+typedef struct OpLog {
+	GString *log;
+	int      inspected;
+} OpLog;
+
+static void
+op_enter (void *user, OxFrame *f)
+{
+	(void) user;
+	(void) f;
+}
+
+static void
+op_step (void *user, OxFrame *f)
+{
+	OpLog *l = user;
+	if (ox_frame_kind (f) != OX_FRAME_OPERATOR) {
+		g_string_append_printf (l->log, "step %s\n", ox_frame_name (f));
+		return;
+	}
+	OxVariable *v = NULL;
+	int n = ox_frame_variables (f, OX_SCOPE_ROW, NULL, 0, 0, 0, &v, NULL);
+	g_string_append_printf (l->log, "%*s%s @%d:", ox_frame_depth (f) * 2, "", ox_frame_name (f), ox_frame_line (f));
+	for (int i = 0; i < n; i++)
+		g_string_append_printf (l->log, " %s=%s", v[i].name, v[i].value);
+	g_string_append_c (l->log, '\n');
+	ox_variables_free (v, n);
+	if (!l->inspected && g_str_has_prefix (ox_frame_name (f), "Hash Join")) {
+		l->inspected = 1;
+		OxScope sc[OX_MAX_SCOPES];
+		int k = ox_frame_scopes (f, sc);
+		g_string_append (l->log, "  scopes:");
+		for (int i = 0; i < k; i++)
+			g_string_append_printf (l->log, " %s", ox_scope_name (sc[i]));
+		g_string_append_c (l->log, '\n');
+		n = ox_frame_variables (f, OX_SCOPE_OPERATOR, NULL, 0, 0, 4, &v, NULL);
+		g_string_append (l->log, "  operator:");
+		for (int i = 0; i < n; i++)
+			g_string_append_printf (l->log, " %s=%s", v[i].name, v[i].value);
+		g_string_append_c (l->log, '\n');
+		ox_variables_free (v, n);
+		OxVariable r;
+		OxError e = { 0 };
+		g_assert_true (ox_frame_evaluate (f, "b.id * 10", &r, &e));
+		g_string_append_printf (l->log, "  eval b.id * 10 = %s\n", r.value);
+		ox_variable_clear (&r);
+		g_string_append_printf (l->log, "  source %s [%s]\n%s\n", ox_frame_source_name (f),
+		                        (ox_frame_source_id (f) & OX_DEBUG_PLAN_SOURCE_BIT) ? "plan" : "?",
+		                        ox_frame_source_text (f));
+	}
+}
+
+static void
+test_query_operators (void)
+{
+	OxDatabase *db;
+	OxSession *s;
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (db, &s, &e), ==, OX_OK);
+	ox_test_exec (s, "CREATE TABLE a (id int PRIMARY KEY, v text); CREATE TABLE b (id int, a_id int);"
+	                 "INSERT INTO a VALUES (1, 'one'), (2, 'two'); INSERT INTO b VALUES (10, 2), (11, 3);");
+	OpLog l = { g_string_new (NULL), 0 };
+	OxDebugHooks h = { .on_enter = op_enter, .on_step = op_step, .user = &l };
+	ox_session_set_debug_hooks (s, &h);
+	/* off: no operator frames */
+	g_free (ox_test_query (s, "SELECT count(*) FROM a"));
+	g_assert_cmpstr (l.log->str, ==, "");
+	ox_session_set_debug_queries (s, true);
+	char *got = ox_test_query (s, "SELECT a.v, b.id AS bid FROM a JOIN b ON a.id = b.a_id");
+	g_assert_cmpstr (got, ==, "two|10\n");
+	g_free (got);
+	g_assert_cmpstr (l.log->str, ==,
+		"    Seq Scan on b @4: id=10 a_id=2\n"
+		"    Seq Scan on b @4: id=11 a_id=3\n"
+		"    Seq Scan on a @3: id=1 v=one\n"
+		"    Seq Scan on a @3: id=2 v=two\n"
+		"  Hash Join @2: a.id=2 a.v=two b.id=10 b.a_id=2\n"
+		"  scopes: Current row Operator Session\n"
+		"  operator: operator=Hash Join rows_in=4 rows_out=1 loops=1\n"
+		"  eval b.id * 10 = 100\n"
+		"  source plan: SELECT a.v, b.id AS bid FROM a JOIN b ON a.id = b.a_id [plan]\n"
+		"Project (a.v, b.id)\n"
+		"  ->  Hash Join (hash cond: a.id = b.a_id)\n"
+		"        ->  Seq Scan on a\n"
+		"        ->  Seq Scan on b\n"
+		"Project @1: v=two bid=10\n");
+	g_string_free (l.log, TRUE);
+	ox_session_free (s);
+	ox_db_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -498,5 +592,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/debug-inspect/trigger-frame", test_trigger_frame);
 	g_test_add_func ("/engine/debug-inspect/sql-function-frame", test_sql_function_frame);
 	g_test_add_func ("/engine/debug-inspect/error-keeps-frame", test_error_keeps_frame);
+	g_test_add_func ("/engine/debug-inspect/query-operators", test_query_operators);
 	return g_test_run ();
 }
