@@ -67,6 +67,8 @@ void ox_debug_frame_routine (OxFrame *f, OxRoutine *r, const char *trigger_name)
 void ox_debug_frame_statement (OxFrame *f, struct OxSession *s, const char *script, size_t offset,
                                const char *stmt_text);
 void ox_debug_frame_clear (OxFrame *f);
+/* The first character at or after p that is neither blank nor comment. */
+const char *ox_debug_skip_blanks (const char *p, const char *end);
 
 /* Fill v (strings g_malloc'd) from a value in the session's text form. */
 void ox_debug_var_set (OxVariable *v, struct OxSession *s, const char *name, const OxValue *val);

@@ -77,6 +77,14 @@ void ox_session_set_script_source (OxSession *s, const char *path, int first_lin
 void ox_session_set_debug_queries (OxSession *s, bool on);
 #define OX_DEBUG_PLAN_SOURCE_BIT 0x80000000u
 
+/* Lines where a debugger can stop, sorted: in a script (first_line as in
+ * ox_session_set_script_source), the first line of each statement and
+ * the lines of the statements inside the PL/SQL and Lua bodies of the
+ * routines and DO blocks it creates; in one routine body, its statements'
+ * lines.  Returns how many; *lines is g_malloc'd (g_free). */
+int  ox_debug_script_lines (const char *sql, int first_line, int **lines);
+int  ox_debug_body_lines (const char *language, const char *body, int **lines);
+
 /* ---- frames --------------------------------------------------------------------------- */
 
 OxFrameKind  ox_frame_kind (const OxFrame *f);

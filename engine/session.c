@@ -2998,9 +2998,7 @@ ox_exec (OxSession *s, const char *sql, OxError *err)
 		bool framed = false;
 		if (ox_debug_active (s) && !s->top_frame) {
 			/* a script statement: skip the blanks and comments before it */
-			const char *start = p;
-			while (start < tail && g_ascii_isspace (*start))
-				start++;
+			const char *start = ox_debug_skip_blanks (p, tail);
 			ox_debug_frame_statement (&frame, s, sql, (size_t) (start - sql), start);
 			ox_debug_push (s, &frame);
 			framed = true;
