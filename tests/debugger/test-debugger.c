@@ -250,6 +250,12 @@ worker_main (gpointer data)
 {
 	Fx *fx = data;
 	int rc = ox_exec (fx->s, fx->script, &fx->err);
+	/* the end of the script, as a stop with no reason: a test that waits
+	 * for a stop sees the end instead, and one that waits for the end sees
+	 * an unexpected stop instead of joining a blocked thread */
+	StopEv *end = g_new0 (StopEv, 1);
+	end->hit_ids = g_array_new (FALSE, FALSE, sizeof (int));
+	g_async_queue_push (fx->stops, end);
 	return GINT_TO_POINTER (rc);
 }
 
@@ -269,13 +275,17 @@ fx_start (Fx *fx, const char *script, const char *path)
 static int
 fx_finish (Fx *fx)
 {
+	StopEv *end = g_async_queue_timeout_pop (fx->stops, HANG_GUARD_US);
+	if (!end)
+		g_error ("the script did not end");
+	if (end->reason)
+		g_error ("unexpected stop: reason %d at line %d depth %d in %s", end->reason, end->line, end->depth,
+		         end->name);
+	stop_ev_free (end);
 	int rc = GPOINTER_TO_INT (g_thread_join (fx->worker));
 	fx->worker = NULL;
 	g_clear_pointer (&fx->script, g_free);
-	StopEv *extra = g_async_queue_try_pop (fx->stops);
-	if (extra)
-		g_error ("unexpected stop: reason %d at line %d depth %d in %s", extra->reason, extra->line, extra->depth,
-		         extra->name);
+	g_assert_null (g_async_queue_try_pop (fx->stops));
 	g_assert_false (ox_debugger_is_stopped (fx->dbg));
 	return rc;
 }
@@ -286,6 +296,8 @@ expect_stop (Fx *fx, OxStopReason reason, int line, int depth)
 	StopEv *ev = g_async_queue_timeout_pop (fx->stops, HANG_GUARD_US);
 	if (!ev)
 		g_error ("no stop (wanted reason %d at line %d depth %d)", reason, line, depth);
+	if (!ev->reason)
+		g_error ("the script ended (wanted a stop for reason %d at line %d depth %d)", reason, line, depth);
 	g_assert_true (ox_debugger_is_stopped (fx->dbg));
 	g_assert_cmpint (ev->reason, ==, reason);
 	g_assert_cmpint (ev->line, ==, line);
@@ -322,6 +334,13 @@ set_bps (Fx *fx, const char *path, guint32 id, const OxBreakpointSpec *specs, gu
 
 /* ---- tests ---- */
 
+/* A closure that holds the stop until the test opens the gate. */
+static void
+wait_gate (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	g_assert_nonnull (g_async_queue_timeout_pop (data, HANG_GUARD_US));
+}
+
 /* A line breakpoint in the procedure, then over, in (function), over,
  * out, in (trigger), over, out, continue. */
 static void
@@ -349,13 +368,18 @@ test_line_and_steps (void)
 	/* the first statement of the file made it verified */
 	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.changed, HANG_GUARD_US)), ==, bp->id);
 	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
-	/* a second command for the same stop is refused */
 	step (&fx, OX_STOP_STEP, 17, 1, OX_RESUME_STEP_IN);         /* over twice(k) */
 	ev = expect_stop (&fx, OX_STOP_STEP, 3, 2);                  /* into twice */
 	g_assert_cmpstr (ev->name, ==, "twice(integer)");
 	stop_ev_free (ev);
+	/* a second command for the same stop is refused: hold the stop in a
+	 * closure so that the first cannot take effect in between */
+	g_autoptr (GAsyncQueue) gate = g_async_queue_new ();
+	g_assert_true (ox_debugger_run_stopped (fx.dbg, wait_gate, gate, NULL));
 	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
-	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_true (ox_debugger_is_stopped (fx.dbg));
+	g_async_queue_push (gate, GINT_TO_POINTER (1));
 	step (&fx, OX_STOP_STEP, 4, 2, OX_RESUME_STEP_OUT);
 	step (&fx, OX_STOP_STEP, 18, 1, OX_RESUME_STEP_IN);          /* back in put */
 	ev = expect_stop (&fx, OX_STOP_STEP, 7, 2);                  /* the trigger's function */
@@ -604,7 +628,7 @@ test_pause_terminate (void)
 		g_assert_true (ox_debugger_pause (fx.dbg));
 		StopEv *ev = g_async_queue_timeout_pop (fx.stops, HANG_GUARD_US);
 		g_assert_nonnull (ev);
-		g_assert_cmpint (ev->reason, ==, OX_STOP_PAUSE);
+		g_assert_cmpint (ev->reason, ==, OX_STOP_PAUSE);  /* not the end */
 		g_assert_cmpstr (ev->name, ==, "forever()");
 		g_assert_cmpint (ev->depth, ==, 1);
 		g_assert_true (ev->line >= 6 && ev->line <= 8);
@@ -635,10 +659,25 @@ test_terminate (void)
 	fx_start (&fx, forever_sql, FOREVER);
 	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 7, 1);
 	stop_ev_free (ev);
-	ox_debugger_terminate (&*fx.dbg);
+	ox_debugger_terminate (fx.dbg);
 	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
 	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
 	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	fx_clear (&fx);
+
+	/* at the script statement's own step the engine clears the cancel
+	 * after us, when the statement starts: the re-armed cancel (at every
+	 * later hook event) ends it in the routine's loop */
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec call = { .line = 15 };
+	g_autoptr (GArray) r2 = set_bps (&fx, FOREVER, 0, &call, 1);
+	fx_start (&fx, forever_sql, FOREVER);
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 15, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
 	fx_clear (&fx);
 }
 
