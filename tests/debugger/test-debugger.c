@@ -1,0 +1,866 @@
+/*
+ * test-debugger.c — debugger/ against the real engine: a script runs by
+ * ox_exec on a worker thread (the session's thread) while the test thread
+ * plays the front end, waiting for "stopped" and sending commands.
+ *
+ * Synchronization is by the callbacks only: each pushes what it saw into
+ * a GAsyncQueue the test pops.  The timeouts on those pops are hang
+ * guards (a test that waits in vain fails instead of hanging), never a way
+ * to let time pass.  Line numbers are those the engine reports for the
+ * scripts below (see tests/engine/test-debug-hooks.c).
+ */
+#include <glib.h>
+#include <string.h>
+
+#include "oxibase.h"
+#include "debug.h"
+#include "debugger.h"
+
+#define HANG_GUARD_US (20 * G_TIME_SPAN_SECOND)
+
+static const char *shop_sql =
+	"CREATE TABLE t (id int PRIMARY KEY, v int);\n"                                       /* 1 */
+	"CREATE FUNCTION twice(x int) RETURNS int LANGUAGE plsql AS $$\n"                     /* 2 */
+	"BEGIN\n"                                                                             /* 3 */
+	"  RETURN x * 2;\n"                                                                   /* 4 */
+	"END $$;\n"                                                                           /* 5 */
+	"CREATE FUNCTION audit() RETURNS trigger LANGUAGE plsql AS $$\n"                      /* 6 */
+	"BEGIN\n"                                                                             /* 7 */
+	"  RAISE NOTICE 'audit %', NEW.id;\n"                                                 /* 8 */
+	"  RETURN NEW;\n"                                                                     /* 9 */
+	"END $$;\n"                                                                           /* 10 */
+	"CREATE TRIGGER t_audit BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION audit();\n"  /* 11 */
+	"CREATE PROCEDURE put(k int) LANGUAGE plsql AS $$\n"                                  /* 12 */
+	"DECLARE\n"                                                                           /* 13 */
+	"  d int;\n"                                                                          /* 14 */
+	"BEGIN\n"                                                                             /* 15 */
+	"  d := twice(k);\n"                                                                  /* 16 */
+	"  d := twice(d);\n"                                                                  /* 17 */
+	"  INSERT INTO t VALUES (k, d);\n"                                                    /* 18 */
+	"  d := d + 1;\n"                                                                     /* 19 */
+	"END $$;\n"                                                                           /* 20 */
+	"CALL put(21);\n";                                                                    /* 21 */
+#define SHOP "/work/scripts/shop.sql"
+
+static const char *spin_sql =
+	"CREATE PROCEDURE spin(n int) LANGUAGE plsql AS $$\n"  /* 1 */
+	"BEGIN\n"                                              /* 2 */
+	"  FOR i IN 1..n LOOP\n"                               /* 3 */
+	"    PERFORM i;\n"                                     /* 4 */
+	"    PERFORM i + 1;\n"                                 /* 5 */
+	"    PERFORM i + 2;\n"                                 /* 6 */
+	"  END LOOP;\n"                                        /* 7 */
+	"END $$;\n"                                            /* 8 */
+	"CALL spin(%d);\n";                                    /* 9 */
+#define SPIN "/work/scripts/spin.sql"
+
+static const char *boom_sql =
+	"CREATE FUNCTION boom() RETURNS int LANGUAGE plsql AS $$\n"  /* 1 */
+	"BEGIN\n"                                                    /* 2 */
+	"  RAISE EXCEPTION 'boom';\n"                                /* 3 */
+	"END $$;\n"                                                  /* 4 */
+	"CREATE PROCEDURE safe() LANGUAGE plsql AS $$\n"             /* 5 */
+	"BEGIN\n"                                                    /* 6 */
+	"  PERFORM boom();\n"                                        /* 7 */
+	"EXCEPTION WHEN OTHERS THEN\n"                               /* 8 */
+	"  RAISE NOTICE 'caught';\n"                                 /* 9 */
+	"END $$;\n"                                                  /* 10 */
+	"CALL safe();\n"                                             /* 11 */
+	"SELECT boom();\n";                                          /* 12 */
+#define BOOM "/work/scripts/boom.sql"
+
+static const char *forever_sql =
+	"CREATE PROCEDURE forever() LANGUAGE plsql AS $$\n"  /* 1 */
+	"DECLARE\n"                                          /* 2 */
+	"  n int := 0;\n"                                    /* 3 */
+	"BEGIN\n"                                            /* 4 */
+	"  RAISE NOTICE 'started';\n"                        /* 5 */
+	"  LOOP\n"                                           /* 6 */
+	"    n := n + 1;\n"                                  /* 7 */
+	"    IF n > 1000000000 THEN n := 0; END IF;\n"       /* 8 */
+	"  END LOOP;\n"                                      /* 9 */
+	"END $$;\n"                                          /* 10 */
+	"CREATE PROCEDURE tiny() LANGUAGE plsql AS $$\n"     /* 11 */
+	"BEGIN\n"                                            /* 12 */
+	"  NULL;\n"                                          /* 13 */
+	"END $$;\n"                                          /* 14 */
+	"CALL forever();\n";                                 /* 15 */
+#define FOREVER "/work/scripts/forever.sql"
+
+/* What the stopped callback saw, on the session's thread. */
+typedef struct {
+	guint64       stop_id;
+	OxStopReason  reason;
+	OxFrameKind   kind;
+	int           depth;
+	int           line;
+	char         *name;
+	guint32       source_id;
+	char         *description;
+	GArray       *hit_ids;      /* of int */
+	guint         stack_len;    /* from ox_debugger_run_stopped_sync inside the callback */
+} StopEv;
+
+static void
+stop_ev_free (StopEv *ev)
+{
+	g_free (ev->name);
+	g_free (ev->description);
+	g_array_unref (ev->hit_ids);
+	g_free (ev);
+}
+
+typedef struct {
+	OxDatabase   *db;
+	OxSession    *s;
+	OxDebugger   *dbg;
+	GAsyncQueue  *stops;      /* StopEv* */
+	GAsyncQueue  *outputs;    /* char* "LEVEL text" (engine) or "log: text" (logpoints) or "dbg: text" */
+	GAsyncQueue  *continued;  /* GINT_TO_POINTER (1 + expired) */
+	GAsyncQueue  *changed;    /* GINT_TO_POINTER (id) of breakpoints reported verified */
+	gboolean      with_eval;  /* install condition_eval and eval_to_text */
+	gint          cond_calls;
+	GThread      *worker;
+	char         *script;
+	OxError       err;
+} Fx;
+
+/* ---- callbacks (session thread) ---- */
+
+static void
+count_frames (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	g_autoptr (GArray) stack = ox_debugger_stack (top);
+	*(guint *) data = stack->len;
+}
+
+static void
+stopped_cb (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
+{
+	Fx *fx = user;
+	StopEv *ev = g_new0 (StopEv, 1);
+	ev->stop_id = stop->stop_id;
+	ev->reason = stop->reason;
+	ev->kind = ox_frame_kind (stop->frame);
+	ev->depth = ox_frame_depth (stop->frame);
+	ev->line = ox_frame_line (stop->frame);
+	ev->name = g_strdup (ox_frame_name (stop->frame));
+	ev->source_id = ox_frame_source_id (stop->frame);
+	ev->description = g_strdup (stop->description);
+	ev->hit_ids = g_array_new (FALSE, FALSE, sizeof (int));
+	g_array_append_vals (ev->hit_ids, stop->hit_ids, stop->n_hit_ids);
+	/* on the session's own thread: runs at once rather than deadlocking */
+	g_assert_true (ox_debugger_run_stopped_sync (dbg, count_frames, &ev->stack_len));
+	g_async_queue_push (fx->stops, ev);
+}
+
+static void
+continued_cb (OxDebugger *dbg, guint64 stop_id, gboolean expired, gpointer user)
+{
+	Fx *fx = user;
+	g_async_queue_push (fx->continued, GINT_TO_POINTER (1 + expired));
+}
+
+static void
+output_cb (OxDebugger *dbg, OxOutputSource source, const char *level, const char *text, gpointer user)
+{
+	Fx *fx = user;
+	switch (source) {
+	case OX_OUTPUT_ENGINE: g_async_queue_push (fx->outputs, g_strdup_printf ("%s %s", level, text)); break;
+	case OX_OUTPUT_LOGPOINT: g_async_queue_push (fx->outputs, g_strdup_printf ("log: %s", text)); break;
+	case OX_OUTPUT_DEBUGGER: g_async_queue_push (fx->outputs, g_strdup_printf ("dbg: %s", text)); break;
+	}
+}
+
+static void
+changed_cb (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user)
+{
+	Fx *fx = user;
+	g_assert_true (bp->verified);
+	g_async_queue_push (fx->changed, GINT_TO_POINTER (bp->id));
+}
+
+/* The test's stand-in for the engine's evaluate API. */
+static OxConditionResult
+condition_cb (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error, gpointer user)
+{
+	Fx *fx = user;
+	g_atomic_int_inc (&fx->cond_calls);
+	g_assert_cmpint (ox_frame_kind (frame), ==, OX_FRAME_ROUTINE);
+	if (!strcmp (expr, "yes"))
+		return OX_CONDITION_TRUE;
+	if (!strcmp (expr, "no"))
+		return OX_CONDITION_FALSE;
+	*error = g_strdup ("column \"bad\" does not exist");
+	return OX_CONDITION_ERROR;
+}
+
+static char *
+eval_text_cb (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error, gpointer user)
+{
+	if (!strcmp (expr, "bad")) {
+		*error = g_strdup ("nope");
+		return NULL;
+	}
+	return g_strdup_printf ("<%s@%d>", expr, ox_frame_line (frame));
+}
+
+/* ---- fixture ---- */
+
+static void
+fx_init (Fx *fx, gboolean with_eval)
+{
+	memset (fx, 0, sizeof *fx);
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &fx->db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	fx->stops = g_async_queue_new_full ((GDestroyNotify) stop_ev_free);
+	fx->outputs = g_async_queue_new_full (g_free);
+	fx->continued = g_async_queue_new ();
+	fx->changed = g_async_queue_new ();
+	fx->with_eval = with_eval;
+	OxDebuggerCallbacks cb = {
+		.stopped = stopped_cb,
+		.continued = continued_cb,
+		.output = output_cb,
+		.breakpoint_changed = changed_cb,
+		.condition_eval = with_eval ? condition_cb : NULL,
+		.eval_to_text = with_eval ? eval_text_cb : NULL,
+	};
+	fx->dbg = ox_debugger_new (fx->s, &cb, fx);
+	ox_debugger_set_max_pause (fx->dbg, 0);  /* tests that want one set it */
+}
+
+static void
+fx_clear (Fx *fx)
+{
+	g_assert_null (fx->worker);
+	ox_debugger_free (fx->dbg);
+	ox_session_free (fx->s);
+	ox_db_close (fx->db);
+	g_async_queue_unref (fx->stops);
+	g_async_queue_unref (fx->outputs);
+	g_async_queue_unref (fx->continued);
+	g_async_queue_unref (fx->changed);
+	ox_error_clear (&fx->err);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+	Fx *fx = data;
+	int rc = ox_exec (fx->s, fx->script, &fx->err);
+	/* the end of the script, as a stop with no reason: a test that waits
+	 * for a stop sees the end instead, and one that waits for the end sees
+	 * an unexpected stop instead of joining a blocked thread */
+	StopEv *end = g_new0 (StopEv, 1);
+	end->hit_ids = g_array_new (FALSE, FALSE, sizeof (int));
+	g_async_queue_push (fx->stops, end);
+	return GINT_TO_POINTER (rc);
+}
+
+/* Run script (lines in file path) on the session's thread. */
+static void
+fx_start (Fx *fx, const char *script, const char *path)
+{
+	g_assert_null (fx->worker);
+	g_free (fx->script);
+	fx->script = g_strdup (script);
+	ox_error_clear (&fx->err);
+	ox_session_set_script_source (fx->s, path, 1);
+	fx->worker = g_thread_new ("session", worker_main, fx);
+}
+
+/* Wait for the script to end; no stop may be left unread. */
+static int
+fx_finish (Fx *fx)
+{
+	StopEv *end = g_async_queue_timeout_pop (fx->stops, HANG_GUARD_US);
+	if (!end)
+		g_error ("the script did not end");
+	if (end->reason)
+		g_error ("unexpected stop: reason %d at line %d depth %d in %s", end->reason, end->line, end->depth,
+		         end->name);
+	stop_ev_free (end);
+	int rc = GPOINTER_TO_INT (g_thread_join (fx->worker));
+	fx->worker = NULL;
+	g_clear_pointer (&fx->script, g_free);
+	g_assert_null (g_async_queue_try_pop (fx->stops));
+	g_assert_false (ox_debugger_is_stopped (fx->dbg));
+	return rc;
+}
+
+static StopEv *
+expect_stop (Fx *fx, OxStopReason reason, int line, int depth)
+{
+	StopEv *ev = g_async_queue_timeout_pop (fx->stops, HANG_GUARD_US);
+	if (!ev)
+		g_error ("no stop (wanted reason %d at line %d depth %d)", reason, line, depth);
+	if (!ev->reason)
+		g_error ("the script ended (wanted a stop for reason %d at line %d depth %d)", reason, line, depth);
+	g_assert_true (ox_debugger_is_stopped (fx->dbg));
+	g_assert_cmpint (ev->reason, ==, reason);
+	g_assert_cmpint (ev->line, ==, line);
+	g_assert_cmpint (ev->depth, ==, depth);
+	g_assert_cmpuint (ev->stack_len, ==, depth + 1);
+	return ev;
+}
+
+/* Expect a stop, check it, resume with how. */
+static void
+step (Fx *fx, OxStopReason reason, int line, int depth, OxResumeKind how)
+{
+	StopEv *ev = expect_stop (fx, reason, line, depth);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx->dbg, how));
+}
+
+static char *
+expect_output (Fx *fx)
+{
+	char *out = g_async_queue_timeout_pop (fx->outputs, HANG_GUARD_US);
+	if (!out)
+		g_error ("no output");
+	return out;
+}
+
+static GArray *
+set_bps (Fx *fx, const char *path, guint32 id, const OxBreakpointSpec *specs, guint n)
+{
+	GArray *r = ox_debugger_set_breakpoints (fx->dbg, path, id, specs, n);
+	g_assert_cmpuint (r->len, ==, n);
+	return r;
+}
+
+/* ---- tests ---- */
+
+/* A closure that holds the stop until the test opens the gate. */
+static void
+wait_gate (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	g_assert_nonnull (g_async_queue_timeout_pop (data, HANG_GUARD_US));
+}
+
+/* A line breakpoint in the procedure, then over, in (function), over,
+ * out, in (trigger), over, out, continue. */
+static void
+test_line_and_steps (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec spec = { .line = 16 };
+	g_autoptr (GArray) r = set_bps (&fx, SHOP, 0, &spec, 1);
+	OxBreakpoint *bp = &g_array_index (r, OxBreakpoint, 0);
+	/* not run yet: unverified, at the line asked for */
+	g_assert_false (bp->verified);
+	g_assert_nonnull (bp->message);
+	g_assert_cmpint (bp->line, ==, 16);
+	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));  /* not stopped */
+
+	fx_start (&fx, shop_sql, SHOP);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 16, 1);
+	g_assert_cmpstr (ev->name, ==, "put(integer)");
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_ROUTINE);
+	g_assert_cmpuint (ev->hit_ids->len, ==, 1);
+	g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, bp->id);
+	g_assert_cmpuint (ev->stop_id, ==, 1);
+	stop_ev_free (ev);
+	/* the first statement of the file made it verified */
+	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.changed, HANG_GUARD_US)), ==, bp->id);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	step (&fx, OX_STOP_STEP, 17, 1, OX_RESUME_STEP_IN);         /* over twice(k) */
+	ev = expect_stop (&fx, OX_STOP_STEP, 3, 2);                  /* into twice */
+	g_assert_cmpstr (ev->name, ==, "twice(integer)");
+	stop_ev_free (ev);
+	/* a second command for the same stop is refused: hold the stop in a
+	 * closure so that the first cannot take effect in between */
+	g_autoptr (GAsyncQueue) gate = g_async_queue_new ();
+	g_assert_true (ox_debugger_run_stopped (fx.dbg, wait_gate, gate, NULL));
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_true (ox_debugger_is_stopped (fx.dbg));
+	g_async_queue_push (gate, GINT_TO_POINTER (1));
+	step (&fx, OX_STOP_STEP, 4, 2, OX_RESUME_STEP_OUT);
+	step (&fx, OX_STOP_STEP, 18, 1, OX_RESUME_STEP_IN);          /* back in put */
+	ev = expect_stop (&fx, OX_STOP_STEP, 7, 2);                  /* the trigger's function */
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_TRIGGER);
+	g_assert_cmpstr (ev->name, ==, "t_audit BEFORE INSERT ON t FOR EACH ROW");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	step (&fx, OX_STOP_STEP, 8, 2, OX_RESUME_STEP_OUT);
+	step (&fx, OX_STOP_STEP, 19, 1, OX_RESUME_CONTINUE);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	g_autofree char *out = expect_output (&fx);
+	g_assert_cmpstr (out, ==, "NOTICE audit 21");
+	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+
+	/* a source already seen: verified at once */
+	g_autoptr (GArray) r2 = set_bps (&fx, SHOP, 0, &spec, 1);
+	g_assert_true (g_array_index (r2, OxBreakpoint, 0).verified);
+	g_assert_null (g_array_index (r2, OxBreakpoint, 0).message);
+	g_assert_cmpint (g_array_index (r2, OxBreakpoint, 0).id, >, bp->id);
+	fx_clear (&fx);
+}
+
+/* "% 2", ">= 3" and "== 5" on three lines of a loop body: the stops come
+ * in the order the iterations reach them. */
+static void
+test_hit_conditions (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec specs[] = {
+		{ .line = 4, .hit_condition = "% 2" },
+		{ .line = 5, .hit_condition = ">= 3" },
+		{ .line = 6, .hit_condition = "==5" },
+	};
+	g_autoptr (GArray) r = set_bps (&fx, SPIN, 0, specs, 3);
+	g_autofree char *script = g_strdup_printf (spin_sql, 10);
+	fx_start (&fx, script, SPIN);
+	int n = 0;
+	for (int i = 1; i <= 10; i++) {
+		if (i % 2 == 0)
+			step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE), n++;
+		if (i >= 3)
+			step (&fx, OX_STOP_BREAKPOINT, 5, 1, OX_RESUME_CONTINUE), n++;
+		if (i == 5)
+			step (&fx, OX_STOP_BREAKPOINT, 6, 1, OX_RESUME_CONTINUE), n++;
+	}
+	g_assert_cmpint (n, ==, 5 + 8 + 1);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+
+	/* a plain number means ">=", and one that does not parse is inert */
+	OxBreakpointSpec more[] = {
+		{ .line = 4, .hit_condition = "3" },
+		{ .line = 5, .hit_condition = ">> 2" },
+		{ .line = 6, .hit_condition = "% 0" },
+	};
+	g_autoptr (GArray) r2 = set_bps (&fx, SPIN, 0, more, 3);
+	g_assert_true (g_array_index (r2, OxBreakpoint, 0).verified);
+	g_assert_false (g_array_index (r2, OxBreakpoint, 1).verified);
+	g_assert_nonnull (g_array_index (r2, OxBreakpoint, 1).message);
+	g_assert_false (g_array_index (r2, OxBreakpoint, 2).verified);
+	fx_start (&fx, "CALL spin(4);", SPIN);
+	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* Conditions through the condition_eval callback: false never stops nor
+ * counts, true counts toward the hit condition, an error stops with it. */
+static void
+test_conditions (void)
+{
+	Fx fx;
+	fx_init (&fx, TRUE);
+	OxBreakpointSpec specs[] = {
+		{ .line = 4, .condition = "no" },
+		{ .line = 5, .condition = "yes", .hit_condition = ">= 2" },
+		{ .line = 6, .condition = "bad" },
+	};
+	g_autoptr (GArray) r = set_bps (&fx, SPIN, 0, specs, 3);
+	g_autofree char *script = g_strdup_printf (spin_sql, 3);
+	fx_start (&fx, script, SPIN);
+	for (int i = 1; i <= 3; i++) {
+		if (i >= 2)
+			step (&fx, OX_STOP_BREAKPOINT, 5, 1, OX_RESUME_CONTINUE);
+		StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 6, 1);
+		g_assert_nonnull (strstr (ev->description, "column \"bad\" does not exist"));
+		g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, g_array_index (r, OxBreakpoint, 2).id);
+		stop_ev_free (ev);
+		g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	}
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	g_assert_cmpint (g_atomic_int_get (&fx.cond_calls), ==, 9);
+	fx_clear (&fx);
+
+	/* without an evaluator (today's default) a condition is true */
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec no = { .line = 4, .condition = "no" };
+	g_autoptr (GArray) r2 = set_bps (&fx, SPIN, 0, &no, 1);
+	g_free (script);
+	script = g_strdup_printf (spin_sql, 2);
+	fx_start (&fx, script, SPIN);
+	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* Logpoints print and never stop; placeholders go through eval_to_text,
+ * or stay as written without one. */
+static void
+test_logpoints (void)
+{
+	for (int with_eval = 0; with_eval <= 1; with_eval++) {
+		Fx fx;
+		fx_init (&fx, with_eval);
+		OxBreakpointSpec specs[] = {
+			{ .line = 4, .log_message = "i is {i} {bad} {{x}}" },
+			{ .line = 5, .log_message = "second", .hit_condition = "== 2" },
+		};
+		g_autoptr (GArray) r = set_bps (&fx, SPIN, 0, specs, 2);
+		g_autofree char *script = g_strdup_printf (spin_sql, 3);
+		fx_start (&fx, script, SPIN);
+		g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+		const char *want[] = {
+			with_eval ? "log: i is <i@4> {bad: nope} {x}\n" : "log: i is {i} {bad} {x}\n",
+			with_eval ? "log: i is <i@4> {bad: nope} {x}\n" : "log: i is {i} {bad} {x}\n",
+			"log: second\n",
+			with_eval ? "log: i is <i@4> {bad: nope} {x}\n" : "log: i is {i} {bad} {x}\n",
+		};
+		for (guint i = 0; i < G_N_ELEMENTS (want); i++) {
+			g_autofree char *out = expect_output (&fx);
+			g_assert_cmpstr (out, ==, want[i]);
+		}
+		g_assert_null (g_async_queue_try_pop (fx.outputs));
+		fx_clear (&fx);
+	}
+}
+
+/* Function breakpoints by name, by schema.name, by signature and by a
+ * trigger's name stop on entry to the frame; another schema does not. */
+static void
+test_function_breakpoints (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxFunctionBreakpointSpec one = { .name = "TWICE" };
+	g_autoptr (GArray) r = ox_debugger_set_function_breakpoints (fx.dbg, &one, 1);
+	g_assert_true (g_array_index (r, OxBreakpoint, 0).verified);
+	fx_start (&fx, shop_sql, SHOP);
+	for (int i = 0; i < 2; i++) {
+		StopEv *ev = expect_stop (&fx, OX_STOP_FUNCTION_BREAKPOINT, 2, 2);
+		g_assert_cmpstr (ev->name, ==, "twice(integer)");
+		g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, g_array_index (r, OxBreakpoint, 0).id);
+		stop_ev_free (ev);
+		/* next from the entry stops at the body's first step */
+		g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+		step (&fx, OX_STOP_STEP, 3, 2, OX_RESUME_CONTINUE);
+	}
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+
+	fx_init (&fx, FALSE);
+	OxFunctionBreakpointSpec many[] = {
+		{ .name = "other.put" },
+		{ .name = "public.twice" },
+		{ .name = "t_audit" },
+		{ .name = "put(integer)" },
+		{ .name = "" },
+	};
+	g_autoptr (GArray) r2 = ox_debugger_set_function_breakpoints (fx.dbg, many, G_N_ELEMENTS (many));
+	g_assert_false (g_array_index (r2, OxBreakpoint, 4).verified);
+	fx_start (&fx, shop_sql, SHOP);
+	StopEv *ev = expect_stop (&fx, OX_STOP_FUNCTION_BREAKPOINT, 12, 1);
+	g_assert_cmpstr (ev->name, ==, "put(integer)");
+	g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, g_array_index (r2, OxBreakpoint, 3).id);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 2, 2, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 2, 2, OX_RESUME_CONTINUE);
+	ev = expect_stop (&fx, OX_STOP_FUNCTION_BREAKPOINT, 6, 2);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_TRIGGER);
+	g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, g_array_index (r2, OxBreakpoint, 2).id);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/*
+ * "raised" stops where an error leaves a routine, once however many frames
+ * it crosses, even when a caller's EXCEPTION block catches it; "uncaught"
+ * only where it fails the statement.  (An error caught by an EXCEPTION
+ * block of the routine that raised it is not reported by the engine.)
+ */
+static void
+test_exceptions (void)
+{
+	/* raised */
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_RAISED);
+	fx_start (&fx, boom_sql, BOOM);
+	StopEv *ev = expect_stop (&fx, OX_STOP_EXCEPTION, 3, 2);  /* in boom, called by safe() */
+	g_assert_cmpstr (ev->description, ==, "P0001: boom");
+	g_assert_cmpstr (ev->name, ==, "boom()");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	step (&fx, OX_STOP_EXCEPTION, 3, 1, OX_RESUME_CONTINUE);   /* SELECT boom() */
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "P0001");
+	fx_clear (&fx);
+
+	/* uncaught: CALL safe() does not stop, SELECT boom() at its statement */
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_UNCAUGHT);
+	fx_start (&fx, boom_sql, BOOM);
+	ev = expect_stop (&fx, OX_STOP_EXCEPTION, 12, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	g_assert_cmpstr (ev->description, ==, "P0001: boom");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+
+	/* both: an error that stopped when raised does not stop again */
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_RAISED | OX_EXCEPTION_UNCAUGHT);
+	fx_start (&fx, boom_sql, BOOM);
+	step (&fx, OX_STOP_EXCEPTION, 3, 2, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_EXCEPTION, 3, 1, OX_RESUME_CONTINUE);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+}
+
+/* Pause from the test thread while a loop runs, twice; then terminate. */
+static void
+test_pause_terminate (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	fx_start (&fx, forever_sql, FOREVER);
+	g_autofree char *out = expect_output (&fx);
+	g_assert_cmpstr (out, ==, "NOTICE started");  /* the loop is about to run */
+	for (int i = 0; i < 2; i++) {
+		g_assert_true (ox_debugger_pause (fx.dbg));
+		StopEv *ev = g_async_queue_timeout_pop (fx.stops, HANG_GUARD_US);
+		g_assert_nonnull (ev);
+		g_assert_cmpint (ev->reason, ==, OX_STOP_PAUSE);  /* not the end */
+		g_assert_cmpstr (ev->name, ==, "forever()");
+		g_assert_cmpint (ev->depth, ==, 1);
+		g_assert_true (ev->line >= 6 && ev->line <= 8);
+		stop_ev_free (ev);
+		g_assert_false (ox_debugger_pause (fx.dbg));  /* already stopped */
+		if (i == 0)
+			g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+		else
+			ox_debugger_terminate (fx.dbg);
+		g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.continued, HANG_GUARD_US)), ==, 1);
+	}
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	g_assert_false (ox_debugger_pause (fx.dbg));  /* terminated */
+	fx_clear (&fx);
+}
+
+/* Terminate at a breakpoint inside the loop: the statement fails and the
+ * breakpoint, reached again and again before the cancel lands, never
+ * stops again. */
+static void
+test_terminate (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec spec = { .line = 7 };
+	g_autoptr (GArray) r = set_bps (&fx, FOREVER, 0, &spec, 1);
+	fx_start (&fx, forever_sql, FOREVER);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 7, 1);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	g_assert_false (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	fx_clear (&fx);
+
+	/* at the script statement's own step the engine clears the cancel
+	 * after us, when the statement starts: the re-armed cancel (at every
+	 * later hook event) ends it in the routine's loop */
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec call = { .line = 15 };
+	g_autoptr (GArray) r2 = set_bps (&fx, FOREVER, 0, &call, 1);
+	fx_start (&fx, forever_sql, FOREVER);
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 15, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	fx_clear (&fx);
+}
+
+/* A stop nobody ends: after max_pause the statement is cancelled (57014),
+ * with a note; the next statement stops again. */
+static void
+test_max_pause (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_debugger_set_max_pause (fx.dbg, 50);
+	OxBreakpointSpec spec = { .line = 7 };
+	g_autoptr (GArray) r = set_bps (&fx, FOREVER, 0, &spec, 1);
+	fx_start (&fx, forever_sql, FOREVER);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 7, 1);
+	stop_ev_free (ev);
+	/* no command: the pause runs out */
+	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.continued, HANG_GUARD_US)), ==, 2);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	g_autofree char *started = expect_output (&fx);
+	g_assert_cmpstr (started, ==, "NOTICE started");
+	g_autofree char *note = expect_output (&fx);
+	g_assert_true (g_str_has_prefix (note, "dbg: the session was paused longer than 50 ms"));
+
+	OxFunctionBreakpointSpec fb = { .name = "tiny" };
+	g_autoptr (GArray) r2 = ox_debugger_set_function_breakpoints (fx.dbg, &fb, 1);
+	ox_debugger_set_max_pause (fx.dbg, 0);
+	fx_start (&fx, "CALL tiny();", FOREVER);
+	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 11, 1, OX_RESUME_CONTINUE);
+	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.continued, HANG_GUARD_US)), ==, 1);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* Stop on entry: the first step of the script, once. */
+static void
+test_stop_on_entry (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_debugger_set_stop_on_entry (fx.dbg, TRUE);
+	fx_start (&fx, "SELECT 1;\n\nSELECT 2;\nSELECT 3;\n", "/work/scripts/entry.sql");
+	StopEv *ev = expect_stop (&fx, OX_STOP_ENTRY, 1, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	g_assert_cmpstr (ev->name, ==, "SELECT 1;");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	step (&fx, OX_STOP_STEP, 3, 0, OX_RESUME_CONTINUE);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_start (&fx, "SELECT 4;", "/work/scripts/entry.sql");
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);  /* one-shot */
+	fx_clear (&fx);
+}
+
+/* A routine not from a file: breakpoints by source id, set while stopped. */
+static void
+test_source_id (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxFunctionBreakpointSpec fb = { .name = "inline_f" };
+	g_autoptr (GArray) r = ox_debugger_set_function_breakpoints (fx.dbg, &fb, 1);
+	fx_start (&fx,
+	          "CREATE FUNCTION inline_f() RETURNS int LANGUAGE plsql AS $$\nBEGIN\n  RETURN 1;\nEND $$;\n"
+	          "SELECT inline_f();\nSELECT inline_f();\n",
+	          NULL);
+	StopEv *ev = expect_stop (&fx, OX_STOP_FUNCTION_BREAKPOINT, 1, 1);
+	guint32 oid = ev->source_id;
+	g_assert_cmpuint (oid, !=, 0);
+	stop_ev_free (ev);
+	/* seen: verified at once; clear the function breakpoint meanwhile */
+	OxBreakpointSpec spec = { .line = 3 };
+	g_autoptr (GArray) r2 = set_bps (&fx, NULL, oid, &spec, 1);
+	g_assert_true (g_array_index (r2, OxBreakpoint, 0).verified);
+	g_autoptr (GArray) r3 = ox_debugger_set_function_breakpoints (fx.dbg, NULL, 0);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	step (&fx, OX_STOP_BREAKPOINT, 3, 1, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_BREAKPOINT, 3, 1, OX_RESUME_CONTINUE);  /* the second SELECT */
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* ---- run_stopped ---- */
+
+typedef struct {
+	GArray  *stack;
+	GThread *thread;
+} StackProbe;
+
+static void
+read_stack (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	StackProbe *p = data;
+	p->stack = ox_debugger_stack (top);
+	p->thread = g_thread_self ();
+}
+
+static void
+push_line (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	g_async_queue_push (data, GINT_TO_POINTER (ox_frame_line (top)));
+}
+
+static void
+push_destroyed (gpointer data)
+{
+	g_async_queue_push (data, GINT_TO_POINTER (-1));
+}
+
+/* Closures run on the session's thread while it is stopped, in order,
+ * and read the stack there; not stopped, they are refused. */
+static void
+test_run_stopped (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	OxBreakpointSpec spec = { .line = 8 };
+	g_autoptr (GArray) r = set_bps (&fx, SHOP, 0, &spec, 1);
+	fx_start (&fx, shop_sql, SHOP);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 8, 2);
+	stop_ev_free (ev);
+
+	StackProbe p = { 0 };
+	g_assert_true (ox_debugger_run_stopped_sync (fx.dbg, read_stack, &p));
+	g_assert_true (p.thread == fx.worker);
+	g_assert_cmpuint (p.stack->len, ==, 3);
+	struct {
+		OxFrameKind kind;
+		const char *name;
+		int line;
+	} want[] = {
+		{ OX_FRAME_TRIGGER, "t_audit BEFORE INSERT ON t FOR EACH ROW", 8 },
+		{ OX_FRAME_ROUTINE, "put(integer)", 18 },
+		{ OX_FRAME_STATEMENT, "CALL put(21);", 21 },
+	};
+	for (guint i = 0; i < 3; i++) {
+		OxStackFrame *f = &g_array_index (p.stack, OxStackFrame, i);
+		g_assert_cmpint (f->kind, ==, want[i].kind);
+		g_assert_cmpstr (f->name, ==, want[i].name);
+		g_assert_cmpint (f->line, ==, want[i].line);
+		g_assert_cmpint (f->depth, ==, 2 - (int) i);
+		g_assert_cmpstr (f->source_path, ==, SHOP);
+		g_assert_cmpstr (f->source_name, ==, "shop.sql");
+		g_assert_cmpuint (f->source_id, ==, 0);
+	}
+	g_array_unref (p.stack);
+
+	/* asynchronous: both run, in order, each followed by its destroy,
+	 * before the resume queued after them takes effect */
+	g_autoptr (GAsyncQueue) q = g_async_queue_new ();
+	g_assert_true (ox_debugger_run_stopped (fx.dbg, push_line, q, push_destroyed));
+	g_assert_true (ox_debugger_run_stopped (fx.dbg, push_line, q, push_destroyed));
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	int seen[] = { 8, -1, 8, -1 };
+	for (guint i = 0; i < G_N_ELEMENTS (seen); i++)
+		g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (q, HANG_GUARD_US)), ==, seen[i]);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+
+	/* not stopped: refused, data handed back through destroy */
+	g_assert_false (ox_debugger_run_stopped (fx.dbg, push_line, q, push_destroyed));
+	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_try_pop (q)), ==, -1);
+	g_assert_false (ox_debugger_run_stopped_sync (fx.dbg, read_stack, &p));
+	g_autofree char *out = expect_output (&fx);
+	g_assert_cmpstr (out, ==, "NOTICE audit 21");
+	fx_clear (&fx);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/debugger/breakpoint/line-and-steps", test_line_and_steps);
+	g_test_add_func ("/debugger/breakpoint/hit-conditions", test_hit_conditions);
+	g_test_add_func ("/debugger/breakpoint/conditions", test_conditions);
+	g_test_add_func ("/debugger/breakpoint/logpoints", test_logpoints);
+	g_test_add_func ("/debugger/breakpoint/source-id", test_source_id);
+	g_test_add_func ("/debugger/breakpoint/function", test_function_breakpoints);
+	g_test_add_func ("/debugger/breakpoint/exceptions", test_exceptions);
+	g_test_add_func ("/debugger/control/pause-terminate", test_pause_terminate);
+	g_test_add_func ("/debugger/control/terminate", test_terminate);
+	g_test_add_func ("/debugger/control/max-pause", test_max_pause);
+	g_test_add_func ("/debugger/control/stop-on-entry", test_stop_on_entry);
+	g_test_add_func ("/debugger/stopped/run-stopped", test_run_stopped);
+	return g_test_run ();
+}
