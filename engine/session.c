@@ -3004,8 +3004,15 @@ ox_exec (OxSession *s, const char *sql, OxError *err)
 			framed = true;
 			ox_debug_step (s, frame.line, 1);
 		}
-		while ((rc = ox_step (st, err)) == OX_ROW)
-			;
+		if (framed && s->cancel) {
+			/* cancelled while the debugger held the statement at its
+			 * first step (terminate): it never starts, since ox_step
+			 * would clear the request */
+			set_error (err, OX_ERR_QUERY_CANCELED, "canceling statement due to user request");
+			rc = OX_ERROR;
+		} else
+			while ((rc = ox_step (st, err)) == OX_ROW)
+				;
 		ox_finalize (st);
 		if (framed) {
 			if (rc == OX_ERROR && err) {
