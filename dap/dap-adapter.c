@@ -1571,6 +1571,17 @@ quit_idle (gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Quit once what is queued now (the last response) has been written; on
+ * the adapter's own context, which need not be the global default. */
+static void
+quit_soon (DapAdapter *self)
+{
+	GSource *src = g_idle_source_new ();
+	g_source_set_callback (src, quit_idle, self, NULL);
+	g_source_attach (src, g_main_loop_get_context (self->loop));
+	g_source_unref (src);
+}
+
 static JsonNode *
 h_disconnect (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
@@ -1580,7 +1591,7 @@ h_disconnect (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, 
 	(void) reply;
 	(void) error;
 	shut_down (self);
-	g_idle_add (quit_idle, self);
+	quit_soon (self);
 	return NULL;
 }
 
@@ -1620,7 +1631,7 @@ on_closed (DapDispatch *d, const GError *error, gpointer user)
 	(void) d;
 	(void) error;
 	/* the client went away, perhaps mid-step: end the run */
-	g_idle_add (quit_idle, self);
+	quit_soon (self);
 }
 
 DapAdapter *
