@@ -28,6 +28,7 @@
 #include <lauxlib.h>
 
 #include "base/error.h"
+#include "debug.h"
 #include "pl/pl.h"
 
 /* SQLSTATEs this language raises that error.h does not name. */
@@ -89,6 +90,12 @@ struct OxLuaCall {
 	GPtrArray  *cursors;      /* OxLuaCursor* still open from this call (NULL: none yet) */
 	OxArena    *scratch;      /* per-row scratch for emitted rows (NULL until needed) */
 	int         err_line;     /* body line of the error, found by the message handler; 0: none */
+	/* The debugger's view (lua.c, "the debugger's view of a frame"); set
+	 * only when the session has hooks and the call has its own frame. */
+	struct OxFrame *frame;    /* the frame whose ops point at this call, or NULL */
+	lua_State  *L;            /* the thread the call runs on */
+	int         base_levels;  /* stack levels L had when the call began (lua_getstack):
+	                             the body's main function is the second level above them */
 };
 
 /* State of L (the allocator's user data is the routine). */
@@ -153,6 +160,20 @@ void    ox_lua_push_datum (lua_State *L, OxLuaRoutine *st, const OxLuaDatum *d);
 void    ox_lua_datum_from_lua (lua_State *L, OxLuaRoutine *st, int idx, OxLuaDatum *out, const char *what);
 /* Is the value at idx ox.null? */
 bool    ox_lua_is_null (OxLuaRoutine *st, lua_State *L, int idx);
+
+/* The debugger's text of Lua values.  These read tables raw, allocate
+ * nothing in Lua and so never raise; they need 8 free stack slots. */
+#define OX_LUA_DEBUG_MAX_CHILDREN 100000  /* children listed per kind (named, indexed) */
+/* Fill v (zeroed first) from the value at idx; sqltype, when given,
+ * names the type of a scalar (an argument's declared type). */
+void    ox_lua_debug_value (lua_State *L, OxLuaRoutine *st, int idx, const char *name, const char *sqltype,
+                            OxVariable *v);
+/* Append the children of the table at idx to out (OxVariable). */
+void    ox_lua_debug_children (lua_State *L, OxLuaRoutine *st, int idx, GArray *out);
+/* Push the key a child's listed name stands for in the table at idx
+ * ("name", ["[x]"], [3], [true]); nil and false when the name can only
+ * stand for a key the table does not have.  May raise (allocates). */
+bool    ox_lua_debug_push_key (lua_State *L, int idx, const char *name);
 
 /* ---- lua-ox.c ----------------------------------------------------------------------------- */
 

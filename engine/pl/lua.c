@@ -68,7 +68,9 @@
  * guard below refuses (54000) patterns whose backtracking could run
  * unbounded for their subject's size.
  * NOTE: a debugger's per-line hook has one point here, ox_lua_debug_line;
- * the line event is only requested when st->debugger is set.
+ * the line event is only requested when st->debugger is set.  What a
+ * debugger sees of a paused call (scopes, variables, evaluation, setting
+ * a variable) is the section "the debugger's view of a frame" at the end.
  * NOTE: a nested call of a routine (it called itself through SQL) runs
  * on a Lua thread of its own, and a 4 MB C-stack guard turns runaway
  * recursion into 54001 before the stack overflows (OX_LUA_MAX_C_STACK).
@@ -175,14 +177,13 @@ setting_int (struct OxSession *s, const char *name, int64_t dflt, bool size)
 /* ---- the count hook and the line hook point ------------------------------------------------ */
 
 /*
- * The debugger's hook point for a Lua line (debug.h's on_step, to come).
- * The engine side of a debugger will set st->debugger; call_begin then
- * asks Lua for line events as well, and every line of any function lands
- * here with ar->currentline set (lua_getinfo(L, "S", ar) names the
+ * The debugger's hook point for a Lua line (debug.h's on_step).
+ * call_begin sets st->debugger when the session carries debugger hooks
+ * and then asks Lua for line events as well: every line of any function
+ * lands here with ar->currentline set (lua_getinfo(L, "S", ar) names the
  * source: st->chunkname for the body, something else for load()ed code).
- * call_begin sets st->debugger when the session carries debugger hooks;
- * otherwise this is never called and costs nothing: the only test is in
- * hook_cb's event switch, taken once per count tick.
+ * Without hooks this is never called and costs nothing: the only test is
+ * in hook_cb's event switch, taken once per count tick.
  */
 /* Is line n (1-based) of body empty or blank?  Lua reports the chunk's
  * prologue on line 1, which is the blank line after "AS $$" in most
@@ -208,8 +209,10 @@ static void
 ox_lua_debug_line (OxLuaRoutine *st, lua_State *L, lua_Debug *ar)
 {
 	(void) L;
-	/* lines of the body only (not of code load()ed at run time) */
-	if (st->call && ar->currentline > 0 && lua_getinfo (L, "S", ar) && ar->source &&
+	/* lines of the body only (not of code load()ed at run time), and none
+	 * while a debugger inspects a frame (it switches the hooks off; an
+	 * evaluated expression may call the body's functions) */
+	if (st->call && ar->currentline > 0 && ox_debug_active (st->call->pl->session) && lua_getinfo (L, "S", ar) && ar->source &&
 	    !strcmp (ar->source, st->chunkname) && !blank_line (st->routine->body, ar->currentline))
 		ox_debug_step (st->call->pl->session, ar->currentline, 1);
 }
@@ -1036,11 +1039,10 @@ msgh_cb (lua_State *L)
 	return 1;
 }
 
-/* "name:12: text" -> "text" for messages about our own chunk. */
+/* "id:12: text" -> "text"; m itself when it does not start so. */
 static const char *
-strip_chunk_prefix (OxLuaRoutine *st, const char *m)
+skip_chunk_prefix (const char *id, const char *m)
 {
-	const char *id = st->chunkname + 1;
 	size_t n = strlen (id);
 	if (strncmp (m, id, n) != 0 || m[n] != ':' || !g_ascii_isdigit (m[n + 1]))
 		return m;
@@ -1050,6 +1052,13 @@ strip_chunk_prefix (OxLuaRoutine *st, const char *m)
 	if (p[0] == ':' && p[1] == ' ')
 		return p + 2;
 	return m;
+}
+
+/* "name:12: text" -> "text" for messages about our own chunk. */
+static const char *
+strip_chunk_prefix (OxLuaRoutine *st, const char *m)
+{
+	return skip_chunk_prefix (st->chunkname + 1, m);
 }
 
 /* Read the error object (index 1) into the OxErrorData (light userdata,
@@ -1197,6 +1206,9 @@ newthread_protected (lua_State *L)
 	return 1;
 }
 
+static void frame_attach (OxLuaCall *lc, lua_State *L);
+static void frame_detach (OxLuaCall *lc);
+
 static void
 lua_call_routine (void *compiled, OxPlCall *c)
 {
@@ -1240,6 +1252,9 @@ lua_call_routine (void *compiled, OxPlCall *c)
 	OxLuaCall lc = { .pl = c, .prev = st->call, .info_ref = LUA_NOREF, .phase = OX_LUA_PHASE_ARGS };
 	st->call = &lc;
 	st->depth++;
+	struct OxSession *s = c->session;
+	if (ox_debug_active (s) && s->top_frame && s->top_frame->call == c)
+		frame_attach (&lc, L);
 
 	lua_pushcfunction (L, msgh_cb);
 	lua_pushcfunction (L, call_protected);
@@ -1248,6 +1263,7 @@ lua_call_routine (void *compiled, OxPlCall *c)
 		lua_stack_base = &here;
 	int status = lua_pcall (L, 1, 0, base + 1);
 	lua_stack_base = stack_base;
+	frame_detach (&lc);
 	OxErrorData err = { 0 };
 	if (status != LUA_OK)
 		decode_error (L, st, status, &err);
@@ -1265,6 +1281,828 @@ lua_call_routine (void *compiled, OxPlCall *c)
 		call_end (st);
 	if (status != LUA_OK)
 		raise_from_call (st, lc.phase, lc.err_line, &err);
+}
+
+/* ---- the debugger's view of a frame ------------------------------------------------------------ *
+ *
+ * OxFrameOps (debug-internal.h) for the frame of a Lua call.  Scopes:
+ *
+ *   Arguments  the input arguments, under their SQL names and types: the
+ *              first locals of the body's main function (locals_prefix).
+ *              Before the body has made them locals (on its first line)
+ *              and after a tail call has replaced the main function, the
+ *              values the call passed.
+ *   Locals     the active locals of the innermost function of the body
+ *              running in this call (the main function, or a function it
+ *              called), then that function's upvalues (not _ENV); the
+ *              arguments and Lua's internal "(temporary)" names are left
+ *              out, and a name declared twice shows its innermost
+ *              declaration.  Locals of a coroutine the call resumed are not
+ *              shown (it runs on a thread of its own).
+ *   Special    for trigger and event trigger calls, ox.op, ox.new, ox.old,
+ *              ox.args ... as the routine sees them: ox.new with the edits
+ *              made to it so far.  It replaces the generic TG_*, NEW and
+ *              OLD, which would show the row as it was before the edits.
+ *
+ * Values are shown as lua-value.c describes (ox_lua_debug_value).
+ *
+ * Evaluation compiles "return <expr>" with an environment that finds the
+ * locals of every function of this call on the stack (innermost first),
+ * then the upvalues of the innermost one, then the routine's globals.  It
+ * runs on a new Lua thread under the count hook with a fresh
+ * lua.max_instructions budget, inside a subtransaction when a transaction
+ * is open (rolled back when it fails), with ox.commit refused as in
+ * pcall and st->call pointing at this call, so ox.new and ox.query work.
+ * The paused call's budget, sticky error and memory flag are put back
+ * afterwards: a limit hit by an evaluation does not end the routine.
+ * Errors: 42601 for a syntax error, the SQLSTATE of an engine error or of
+ * ox.error, 38000 for any other Lua error, 54000 past the instruction
+ * limit, 53200 past lua.max_memory.
+ *
+ * Setting: one name sets a local (lua_setlocal) or an upvalue; an
+ * argument takes the value cast to its SQL type and back, as the call
+ * would have passed it (22P02 and friends when it does not cast); a
+ * longer path sets a table's field or element (raw).  ox.* names of the
+ * Special scope cannot be set, their fields can (ox.new.price).
+ *
+ * NOTE: where the call is on its thread.  The frame may be stopped in its
+ * own line hook, or be the parent of a frame that is: its thread is then
+ * inside a C function such as ox.query, with the engine and other
+ * routines' states above it.  Either way the body's main function is the
+ * second stack level above those the thread had when the call began
+ * (lc->base_levels; the first is call_protected), counted from the
+ * bottom, so the C functions below find it from their own level 0 the
+ * same way.  (base_levels is 0 today: a call runs on st->L when nothing
+ * else runs there, or on a fresh thread; it is counted so that stays
+ * right if that changes.)  A nested call of the same routine runs on a thread of its
+ * own, so no other call's functions are in between.
+ * NOTE: all Lua work runs in lua_pcalls on the frame's thread, never
+ * raising through the engine's frames (lua-private.h); the thread's stack
+ * is put back before an error is raised with ox_raise.  Inside a line hook
+ * Lua runs no hooks on that thread, which is why evaluation gets a thread
+ * of its own, where the count hook (limit, cancel) does run.  Everything
+ * runs on the session's OS thread, while a debugger hook blocks.
+ */
+
+typedef enum SlotKind {
+	SLOT_LOCAL,    /* lua_getlocal (level, n) */
+	SLOT_UPVALUE,  /* upvalue n of the function at level */
+	SLOT_ARG,      /* an argument the body has not made a local: the value the call passed */
+	SLOT_INFO,     /* a key of the call's info table (ox.new ...) */
+} SlotKind;
+
+/* A variable of a scope, as the inspecting C function sees the stack. */
+typedef struct Slot {
+	SlotKind    kind;
+	int         level;  /* LOCAL, UPVALUE: stack level of the function */
+	int         n;      /* LOCAL, UPVALUE: Lua's index; ARG: the input's number */
+	int         input;  /* the input argument (0-based) it holds, or -1 */
+	const char *name;   /* as listed: a prototype's string, an input's name, "ox.new" */
+	const char *key;    /* INFO: the key ("new") */
+} Slot;
+
+typedef enum InspectMode {
+	INSPECT_VARIABLES,
+	INSPECT_EVALUATE,
+	INSPECT_ASSIGN,
+} InspectMode;
+
+/* One inspection: what was asked, what it needs, what it changed. */
+typedef struct Inspect {
+	OxLuaRoutine      *st;
+	OxLuaCall         *lc;
+	lua_State         *L;              /* the call's thread */
+	int                top;            /* L's stack top before, restored after */
+	InspectMode        mode;
+	OxScope            scope;
+	const char *const *path;
+	int                npath;
+	const char        *expr;
+	GArray            *out;            /* VARIABLES: OxVariable (the caller's) */
+	OxVariable        *var;            /* EVALUATE, ASSIGN: the result (the caller's) */
+	GArray            *slots;          /* Slot, found by the protected functions */
+	OxArena           *arena;          /* input names, types and datums */
+	int                ninputs;
+	const char       **input_names;    /* per input: its SQL name, or "$n" */
+	const char       **input_types;    /* per input: its type as PostgreSQL prints it */
+	int               *input_arg;      /* per input: its index in r->args */
+	OxLuaDatum        *input_datums;   /* per input: the value the call passed */
+	const OxLuaDatum  *assign_datum;   /* ASSIGN to an argument: the value cast to its type */
+	bool               syntax;         /* eval_run: the chunk did not compile */
+	bool               sub;            /* a subtransaction began at mark */
+	guint              mark;
+	bool               failed;         /* err holds the error to raise */
+	OxErrorData        err;
+	/* what inspection changes in st, put back by inspect_finish */
+	OxErrorData        saved_fatal;
+	int64_t            saved_insn_done;
+	int                saved_insn_step;
+	bool               saved_mem_refused;
+	OxLuaCall         *saved_call;
+} Inspect;
+
+#define EVAL_CHUNK "expression"  /* chunk name of an evaluated expression */
+
+/* The levels of the body's functions in this call. */
+typedef struct Where {
+	int top;   /* the level the main function was called at, or -1 before and after the body */
+	int main;  /* top when the main function is still there (no tail call), else -1 */
+	int fn;    /* the innermost function of the body in this call, or -1 */
+} Where;
+
+static bool
+body_function (lua_State *L, OxLuaRoutine *st, int level, lua_Debug *ar)
+{
+	return lua_getstack (L, level, ar) && lua_getinfo (L, "S", ar) && strcmp (ar->what, "C") != 0 &&
+	       !strcmp (ar->source, st->chunkname);
+}
+
+static Where
+find_where (lua_State *L, Inspect *in)
+{
+	Where w = { -1, -1, -1 };
+	if (in->lc->phase != OX_LUA_PHASE_BODY)
+		return w;
+	lua_Debug ar;
+	int total = 0;
+	while (lua_getstack (L, total, &ar))
+		total++;
+	w.top = total - 2 - in->lc->base_levels;
+	if (w.top < 0) {
+		w.top = -1;  /* cannot happen while the body runs */
+		return w;
+	}
+	for (int l = 0; l <= w.top; l++) {
+		if (!body_function (L, in->st, l, &ar))
+			continue;
+		if (w.fn < 0)
+			w.fn = l;
+		if (l == w.top && !strcmp (ar.what, "main"))
+			w.main = l;
+	}
+	return w;
+}
+
+static const Slot *
+find_slot (Inspect *in, const char *name)
+{
+	for (guint i = in->slots->len; i-- > 0;) {
+		const Slot *sl = &g_array_index (in->slots, Slot, i);
+		if (!strcmp (sl->name, name))
+			return sl;
+	}
+	return NULL;
+}
+
+static void
+argument_slots (lua_State *L, Inspect *in, Where w)
+{
+	lua_Debug ar;
+	bool have = w.main >= 0 && lua_getstack (L, w.main, &ar);
+	for (int k = 0; k < in->ninputs; k++) {
+		Slot sl = { .kind = SLOT_ARG, .n = k, .input = k, .name = in->input_names[k] };
+		const char *nm = have ? lua_getlocal (L, &ar, k + 1) : NULL;
+		if (nm) {
+			lua_pop (L, 1);
+			if (nm[0] != '(') {
+				sl.kind = SLOT_LOCAL;
+				sl.level = w.main;
+				sl.n = k + 1;
+			}
+		}
+		g_array_append_val (in->slots, sl);
+	}
+}
+
+static void
+local_slots (lua_State *L, Inspect *in, Where w)
+{
+	lua_Debug ar;
+	if (w.fn < 0 || !lua_getstack (L, w.fn, &ar))
+		return;
+	const char *nm;
+	int first = w.fn == w.main ? in->ninputs + 1 : 1;
+	for (int n = first; (nm = lua_getlocal (L, &ar, n)) != NULL; n++) {
+		lua_pop (L, 1);
+		if (nm[0] == '(')
+			continue;
+		/* a name declared again hides the earlier one */
+		for (guint i = 0; i < in->slots->len; i++)
+			if (!strcmp (g_array_index (in->slots, Slot, i).name, nm)) {
+				g_array_remove_index (in->slots, i);
+				break;
+			}
+		Slot sl = { .kind = SLOT_LOCAL, .level = w.fn, .n = n, .input = -1, .name = nm };
+		g_array_append_val (in->slots, sl);
+	}
+	if (w.fn == w.main)
+		return;  /* the main function's only upvalue is _ENV */
+	lua_getinfo (L, "f", &ar);
+	for (int n = 1; (nm = lua_getupvalue (L, -1, n)) != NULL; n++) {
+		lua_pop (L, 1);
+		if (*nm && strcmp (nm, "_ENV") != 0 && !find_slot (in, nm)) {
+			Slot sl = { .kind = SLOT_UPVALUE, .level = w.fn, .n = n, .input = -1, .name = nm };
+			g_array_append_val (in->slots, sl);
+		}
+	}
+	lua_pop (L, 1);
+}
+
+/* The keys of a call's info table (lua-ox.c's is_call_key), in display order. */
+static const char *const info_keys[][2] = {
+	{ "op", "ox.op" }, { "when", "ox.when" }, { "level", "ox.level" },
+	{ "trigger_name", "ox.trigger_name" }, { "table_name", "ox.table_name" },
+	{ "table_schema", "ox.table_schema" }, { "args", "ox.args" }, { "new", "ox.new" },
+	{ "old", "ox.old" }, { "event", "ox.event" }, { "tag", "ox.tag" },
+};
+
+static void
+special_slots (lua_State *L, Inspect *in)
+{
+	if (in->lc->info_ref == LUA_NOREF)
+		return;
+	lua_rawgeti (L, LUA_REGISTRYINDEX, in->lc->info_ref);
+	for (size_t i = 0; i < G_N_ELEMENTS (info_keys); i++) {
+		if (lua_getfield (L, -1, info_keys[i][0]) != LUA_TNIL) {
+			Slot sl = { .kind = SLOT_INFO, .input = -1, .name = info_keys[i][1], .key = info_keys[i][0] };
+			g_array_append_val (in->slots, sl);
+		}
+		lua_pop (L, 1);
+	}
+	lua_pop (L, 1);
+}
+
+static void
+scope_slots (lua_State *L, Inspect *in, Where w)
+{
+	g_array_set_size (in->slots, 0);
+	switch (in->scope) {
+	case OX_SCOPE_ARGUMENTS:
+		argument_slots (L, in, w);
+		return;
+	case OX_SCOPE_LOCALS:
+		local_slots (L, in, w);
+		return;
+	case OX_SCOPE_SPECIAL:
+		special_slots (L, in);
+		return;
+	default:
+		return;  /* the ops refuse other scopes before any pcall */
+	}
+}
+
+static void
+push_slot (lua_State *L, Inspect *in, const Slot *sl)
+{
+	lua_Debug ar;
+	switch (sl->kind) {
+	case SLOT_LOCAL:
+		if (!lua_getstack (L, sl->level, &ar) || !lua_getlocal (L, &ar, sl->n))
+			lua_pushnil (L);
+		return;
+	case SLOT_UPVALUE:
+		if (!lua_getstack (L, sl->level, &ar)) {
+			lua_pushnil (L);
+			return;
+		}
+		lua_getinfo (L, "f", &ar);
+		if (!lua_getupvalue (L, -1, sl->n))
+			lua_pushnil (L);
+		lua_remove (L, -2);
+		return;
+	case SLOT_ARG:
+		ox_lua_push_datum (L, in->st, &in->input_datums[sl->n]);
+		return;
+	case SLOT_INFO:
+		lua_rawgeti (L, LUA_REGISTRYINDEX, in->lc->info_ref);
+		lua_getfield (L, -1, sl->key);
+		lua_remove (L, -2);
+		return;
+	}
+}
+
+static const char *
+slot_type (Inspect *in, const Slot *sl)
+{
+	return sl->input >= 0 ? in->input_types[sl->input] : NULL;
+}
+
+/* Push the value path[0 .. n-1] names, or raise 42704. */
+static void
+push_path (lua_State *L, Inspect *in, int n)
+{
+	const Slot *sl = find_slot (in, in->path[0]);
+	if (!sl)
+		ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "no variable \"%s\" in %s", in->path[0],
+		              ox_scope_name (in->scope));
+	push_slot (L, in, sl);
+	for (int i = 1; i < n; i++) {
+		if (lua_type (L, -1) != LUA_TTABLE)
+			ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "\"%s\" is a Lua %s and has no fields", in->path[i - 1],
+			              luaL_typename (L, -1));
+		ox_lua_debug_push_key (L, -1, in->path[i]);
+		if (lua_rawget (L, -2) == LUA_TNIL)
+			ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "no field \"%s\" in \"%s\"", in->path[i], in->path[i - 1]);
+		lua_remove (L, -2);
+	}
+}
+
+/* Protected, on the call's thread (1: the Inspect). */
+static int
+variables_protected (lua_State *L)
+{
+	Inspect *in = lua_touserdata (L, 1);
+	luaL_checkstack (L, 16, "inspecting a Lua frame");
+	scope_slots (L, in, find_where (L, in));
+	if (in->npath == 0) {
+		for (guint i = 0; i < in->slots->len; i++) {
+			const Slot *sl = &g_array_index (in->slots, Slot, i);
+			push_slot (L, in, sl);
+			g_array_set_size (in->out, in->out->len + 1);
+			ox_lua_debug_value (L, in->st, -1, sl->name, slot_type (in, sl),
+			                    &g_array_index (in->out, OxVariable, in->out->len - 1));
+			lua_pop (L, 1);
+		}
+		return 0;
+	}
+	push_path (L, in, in->npath);
+	if (lua_type (L, -1) != LUA_TTABLE)
+		ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "\"%s\" is a Lua %s and has no fields",
+		              in->path[in->npath - 1], luaL_typename (L, -1));
+	ox_lua_debug_children (L, in->st, -1, in->out);
+	return 0;
+}
+
+/* ---- evaluation ---- */
+
+static char eval_nil;  /* stands for a local that is nil in the table of names */
+
+/* __index of an expression's environment: upvalue 1 the names, 2 the globals. */
+static int
+eval_index (lua_State *L)
+{
+	lua_pushvalue (L, 2);
+	if (lua_rawget (L, lua_upvalueindex (1)) != LUA_TNIL) {
+		if (lua_touserdata (L, -1) == &eval_nil)
+			lua_pushnil (L);
+		return 1;
+	}
+	lua_pushvalue (L, 2);
+	lua_gettable (L, lua_upvalueindex (2));
+	return 1;
+}
+
+/* names[name] = the value on top (popped). */
+static void
+set_name (lua_State *L, int names, const char *name)
+{
+	if (lua_isnil (L, -1)) {
+		lua_pop (L, 1);
+		lua_pushlightuserdata (L, &eval_nil);
+	}
+	lua_setfield (L, names, name);
+}
+
+/* Push the table of the names an expression sees; later entries replace
+ * earlier ones, so the lowest precedence goes in first. */
+static void
+push_names (lua_State *L, Inspect *in, Where w)
+{
+	lua_newtable (L);
+	int names = lua_gettop (L);
+	lua_Debug ar;
+	const char *nm;
+	if (w.fn >= 0 && w.fn != w.main && lua_getstack (L, w.fn, &ar)) {
+		lua_getinfo (L, "f", &ar);
+		for (int n = 1; (nm = lua_getupvalue (L, -1, n)) != NULL; n++) {
+			if (*nm && strcmp (nm, "_ENV") != 0)
+				set_name (L, names, nm);
+			else
+				lua_pop (L, 1);
+		}
+		lua_pop (L, 1);
+	}
+	/* arguments the body has not made locals yet */
+	g_array_set_size (in->slots, 0);
+	argument_slots (L, in, w);
+	OxRoutine *r = in->lc->pl->routine;
+	for (guint i = 0; i < in->slots->len; i++) {
+		const Slot *sl = &g_array_index (in->slots, Slot, i);
+		const char *lname = r->args[in->input_arg[sl->input]].name;
+		if (sl->kind == SLOT_ARG && lua_name_ok (lname)) {
+			push_slot (L, in, sl);
+			set_name (L, names, lname);
+		}
+	}
+	/* the locals of the body's functions, outermost first */
+	for (int l = w.top; l >= 0; l--) {
+		if (!body_function (L, in->st, l, &ar))
+			continue;
+		for (int n = 1; (nm = lua_getlocal (L, &ar, n)) != NULL; n++) {
+			if (nm[0] != '(')
+				set_name (L, names, nm);
+			else
+				lua_pop (L, 1);
+		}
+	}
+}
+
+/* Protected, on the evaluation's thread (1: environment, 2: the Inspect):
+ * compile and run "return <expr>"; its first value is the result (on a
+ * syntax error, the message, with in->syntax set). */
+static int
+eval_run (lua_State *T)
+{
+	Inspect *in = lua_touserdata (T, 2);
+	lua_pushfstring (T, "return %s", in->expr);
+	size_t len;
+	const char *src = lua_tolstring (T, -1, &len);
+	int status = luaL_loadbufferx (T, src, len, "=" EVAL_CHUNK, "t");
+	if (status == LUA_ERRSYNTAX) {
+		in->syntax = true;
+		return 1;
+	}
+	if (status != LUA_OK)
+		return lua_error (T);
+	lua_pushvalue (T, 1);
+	lua_setupvalue (T, -2, 1);
+	lua_call (T, 0, 1);
+	return 1;
+}
+
+/* "expression:1: text" -> "text" (the message is g_malloc'd). */
+static void
+strip_eval_prefix (char *m)
+{
+	if (!m)
+		return;
+	const char *p = skip_chunk_prefix (EVAL_CHUNK, m);
+	if (p != m)
+		memmove (m, p, strlen (p) + 1);
+}
+
+/* Protected, on the call's thread (1: the Inspect): evaluate in->expr in
+ * the frame's scope; the value is the result (nil with in->failed set
+ * when it failed).  For INSPECT_EVALUATE it also fills in->var. */
+static int
+evaluate_protected (lua_State *L)
+{
+	Inspect *in = lua_touserdata (L, 1);
+	OxLuaRoutine *st = in->st;
+	luaL_checkstack (L, 16, "inspecting a Lua frame");
+	Where w = find_where (L, in);
+	push_names (L, in, w);
+	int names = lua_gettop (L);
+	lua_createtable (L, 0, 0);
+	int env = lua_gettop (L);
+	lua_createtable (L, 0, 1);
+	lua_pushvalue (L, names);
+	lua_rawgeti (L, LUA_REGISTRYINDEX, st->env_ref);
+	lua_pushcclosure (L, eval_index, 2);
+	lua_setfield (L, -2, "__index");
+	lua_setmetatable (L, env);
+	/* A thread of its own: L may be inside its line hook, where Lua runs
+	 * no hooks, and the count hook must run to enforce the limit. */
+	lua_State *T = lua_newthread (L);
+	lua_sethook (T, hook_cb, LUA_MASKCOUNT, st->insn_step);
+	lua_pushcfunction (T, eval_run);
+	lua_pushvalue (L, env);
+	lua_xmove (L, T, 1);
+	lua_pushlightuserdata (T, in);
+	int status = lua_pcall (T, 2, 1, 0);
+	if (status != LUA_OK || in->syntax) {
+		if (in->syntax) {
+			g_strlcpy (in->err.sqlstate, OX_ERR_SYNTAX, sizeof in->err.sqlstate);
+			in->err.message = g_strdup (lua_tostring (T, -1) ? lua_tostring (T, -1) : "syntax error");
+		} else
+			decode_error (T, st, status, &in->err);
+		strip_eval_prefix (in->err.message);
+		in->failed = true;
+		lua_pushnil (L);
+		return 1;
+	}
+	lua_xmove (T, L, 1);
+	if (in->mode == INSPECT_EVALUATE)
+		ox_lua_debug_value (L, st, -1, in->expr, NULL, in->var);
+	return 1;
+}
+
+/* Protected, on the call's thread (1: the Inspect, 2: the new value):
+ * set what in->path names and fill in->var with it. */
+static int
+assign_protected (lua_State *L)
+{
+	Inspect *in = lua_touserdata (L, 1);
+	OxLuaRoutine *st = in->st;
+	luaL_checkstack (L, 16, "inspecting a Lua frame");
+	if (in->assign_datum) {
+		ox_lua_push_datum (L, st, in->assign_datum);
+		lua_replace (L, 2);
+	}
+	scope_slots (L, in, find_where (L, in));
+	const char *last = in->path[in->npath - 1];
+	const char *type = NULL;
+	lua_Debug ar;
+	if (in->npath == 1) {
+		const Slot *sl = find_slot (in, last);
+		if (!sl)
+			ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "no variable \"%s\" in %s", last, ox_scope_name (in->scope));
+		switch (sl->kind) {
+		case SLOT_LOCAL:
+			lua_getstack (L, sl->level, &ar);
+			lua_pushvalue (L, 2);
+			if (!lua_setlocal (L, &ar, sl->n))
+				lua_pop (L, 1);
+			break;
+		case SLOT_UPVALUE:
+			lua_getstack (L, sl->level, &ar);
+			lua_getinfo (L, "f", &ar);
+			lua_pushvalue (L, 2);
+			if (!lua_setupvalue (L, -2, sl->n))
+				lua_pop (L, 1);
+			lua_pop (L, 1);
+			break;
+		case SLOT_ARG:
+			ox_lua_error (L, OX_ERR_FEATURE_NOT_SUPPORTED,
+			              "argument \"%s\" cannot be set before the body has made it a local", last);
+		case SLOT_INFO:
+			ox_lua_error (L, OX_ERR_FEATURE_NOT_SUPPORTED, "%s cannot be set; its fields can", last);
+		}
+		type = slot_type (in, sl);
+		push_slot (L, in, sl);
+	} else {
+		push_path (L, in, in->npath - 1);
+		if (lua_type (L, -1) != LUA_TTABLE)
+			ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "\"%s\" is a Lua %s and has no fields",
+			              in->path[in->npath - 2], luaL_typename (L, -1));
+		int t = lua_gettop (L);
+		if (!ox_lua_debug_push_key (L, t, last))
+			ox_lua_error (L, OX_ERR_UNDEFINED_OBJECT, "no field \"%s\" in \"%s\"", last, in->path[in->npath - 2]);
+		lua_pushvalue (L, -1);
+		lua_pushvalue (L, 2);
+		lua_rawset (L, t);
+		lua_rawget (L, t);
+	}
+	ox_lua_debug_value (L, st, -1, last, type, in->var);
+	return 0;
+}
+
+/* ---- the ops ---- */
+
+static void
+inspect_free (Inspect *in)
+{
+	g_array_free (in->slots, TRUE);
+	ox_arena_free (in->arena);
+	ox_error_data_clear (&in->err);
+}
+
+/* Gather what an inspection needs from the engine (may raise; nothing
+ * has changed yet then), then set st up for it. */
+static void
+inspect_init (Inspect *in, OxFrame *f, InspectMode mode)
+{
+	memset (in, 0, sizeof *in);
+	in->lc = f->ops_data;
+	in->L = in->lc->L;
+	in->st = ox_lua_routine (in->L);
+	in->mode = mode;
+	in->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
+	in->arena = ox_arena_new ();
+	OxPlCall *c = in->lc->pl;
+	OxRoutine *r = c->routine;
+	int n = count_inputs (r);
+	in->ninputs = n;
+	in->input_names = OX_NEW_N (in->arena, const char *, n > 0 ? n : 1);
+	in->input_types = OX_NEW_N (in->arena, const char *, n > 0 ? n : 1);
+	in->input_arg = OX_NEW_N (in->arena, int, n > 0 ? n : 1);
+	in->input_datums = OX_NEW_N (in->arena, OxLuaDatum, n > 0 ? n : 1);  /* zeroed: OX_LUA_NULL */
+	OX_TRY {
+		for (int i = 0, k = 0; i < r->nargs; i++) {
+			if (!arg_is_input (&r->args[i]))
+				continue;
+			char pos[16];
+			g_snprintf (pos, sizeof pos, "$%d", i + 1);
+			in->input_names[k] = ox_arena_strdup (in->arena, r->args[i].name ? r->args[i].name : pos);
+			in->input_types[k] = ox_type_format (in->arena, r->args[i].type);
+			in->input_arg[k] = i;
+			if (c->args)
+				ox_lua_datum_from_value (c->session, &c->args[i], in->arena, &in->input_datums[k]);
+			k++;
+		}
+	} OX_CATCH {
+		inspect_free (in);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+
+	OxLuaRoutine *st = in->st;
+	in->top = lua_gettop (in->L);
+	in->saved_fatal = st->fatal;
+	memset (&st->fatal, 0, sizeof st->fatal);
+	in->saved_insn_done = st->insn_done;
+	in->saved_insn_step = st->insn_step;
+	in->saved_mem_refused = st->mem_refused;
+	in->saved_call = st->call;
+	st->call = in->lc;
+	st->pcall_depth++;  /* ox.commit refuses, as inside pcall */
+	st->insn_done = 0;
+	st->insn_step = OX_LUA_INSN_STEP;
+	if (st->insn_limit > 0 && st->insn_limit < st->insn_step)
+		st->insn_step = (int) st->insn_limit;
+}
+
+/* Evaluation may write: do it in a subtransaction. */
+static void
+inspect_subxact (Inspect *in)
+{
+	struct OxSession *s = in->lc->pl->session;
+	if (s->txn) {
+		in->mark = ox_spi_subxact_begin (s);
+		in->sub = true;
+	}
+}
+
+/* Run fn protected on the call's thread with the Inspect (and the value
+ * at vidx, when not 0) as arguments, leaving nresults. */
+static void
+inspect_pcall (Inspect *in, lua_CFunction fn, int vidx, int nresults)
+{
+	lua_State *L = in->L;
+	if (!lua_checkstack (L, 4)) {
+		g_strlcpy (in->err.sqlstate, OX_ERR_STATEMENT_TOO_COMPLEX, sizeof in->err.sqlstate);
+		in->err.message = g_strdup ("no Lua stack left to inspect the frame");
+		in->failed = true;
+		return;
+	}
+	lua_pushcfunction (L, fn);
+	lua_pushlightuserdata (L, in);
+	if (vidx)
+		lua_pushvalue (L, vidx);
+	int status = lua_pcall (L, vidx ? 2 : 1, nresults, 0);
+	if (status != LUA_OK) {
+		ox_error_data_clear (&in->err);
+		decode_error (L, in->st, status, &in->err);
+		in->failed = true;
+	}
+}
+
+/* Put the thread and st back, then raise the error if there was one. */
+static void
+inspect_finish (Inspect *in)
+{
+	OxLuaRoutine *st = in->st;
+	lua_settop (in->L, in->top);
+	ox_error_data_clear (&st->fatal);
+	st->fatal = in->saved_fatal;
+	st->insn_done = in->saved_insn_done;
+	st->insn_step = in->saved_insn_step;
+	st->mem_refused = in->saved_mem_refused;
+	st->call = in->saved_call;
+	st->pcall_depth--;
+	if (in->failed) {
+		OxErrorData e = in->err;
+		memset (&in->err, 0, sizeof in->err);
+		bool sub = in->sub;
+		guint mark = in->mark;
+		struct OxSession *s = in->lc->pl->session;
+		inspect_free (in);
+		if (sub)
+			ox_spi_subxact_rollback (s, mark);
+		ox_error_rethrow (&e);
+	}
+	inspect_free (in);
+}
+
+static unsigned
+lua_frame_scopes (OxFrame *f)
+{
+	OxLuaCall *lc = f->ops_data;
+	unsigned bits = 1u << OX_SCOPE_LOCALS;
+	if (f->kind == OX_FRAME_ROUTINE || (lc && count_inputs (lc->pl->routine) > 0))
+		bits |= 1u << OX_SCOPE_ARGUMENTS;
+	if (lc && lc->info_ref != LUA_NOREF)
+		bits |= 1u << OX_SCOPE_SPECIAL;
+	return bits;
+}
+
+static bool
+lua_frame_variables (OxFrame *f, OxScope scope, const char *const *path, int npath, GArray *out)
+{
+	if (!f->ops_data || !(lua_frame_scopes (f) & (1u << scope)))
+		return false;
+	Inspect in;
+	inspect_init (&in, f, INSPECT_VARIABLES);
+	in.scope = scope;
+	in.path = path;
+	in.npath = npath;
+	in.out = out;
+	inspect_pcall (&in, variables_protected, 0, 0);
+	inspect_finish (&in);
+	return true;
+}
+
+static void
+lua_frame_evaluate (OxFrame *f, const char *expr, OxVariable *out)
+{
+	Inspect in;
+	inspect_init (&in, f, INSPECT_EVALUATE);
+	in.expr = expr;
+	in.var = out;
+	inspect_subxact (&in);
+	inspect_pcall (&in, evaluate_protected, 0, 1);
+	inspect_finish (&in);
+}
+
+/* An argument keeps its SQL type: the new value is cast to it and back,
+ * as the call would have passed it. */
+static void
+cast_argument (Inspect *in, int vidx)
+{
+	lua_State *L = in->L;
+	OxLuaRoutine *st = in->st;
+	int k = -1;
+	for (int i = 0; i < in->ninputs && k < 0; i++)
+		if (!strcmp (in->input_names[i], in->path[0]))
+			k = i;
+	if (k < 0)
+		return;  /* assign_protected reports the name */
+	int t = lua_type (L, vidx);
+	OxType type = in->lc->pl->routine->args[in->input_arg[k]].type;
+	if (t != LUA_TNIL && t != LUA_TBOOLEAN && t != LUA_TNUMBER && t != LUA_TSTRING && !ox_lua_is_null (st, L, vidx)) {
+		g_strlcpy (in->err.sqlstate, OX_ERR_DATATYPE_MISMATCH, sizeof in->err.sqlstate);
+		in->err.message = g_strdup_printf ("cannot convert a Lua %s to %s", lua_typename (L, t), in->input_types[k]);
+		in->failed = true;
+		return;
+	}
+	OxLuaDatum d;
+	ox_lua_datum_from_lua (L, st, vidx, &d, in->input_types[k]);  /* a scalar: cannot raise */
+	OxLuaDatum *cast = OX_NEW (in->arena, OxLuaDatum);
+	struct OxSession *s = in->lc->pl->session;
+	OX_TRY {
+		OxValue v = ox_lua_datum_to_value (s, &d, type, in->arena);
+		ox_lua_datum_from_value (s, &v, in->arena, cast);
+	} OX_CATCH {
+		ox_error_take (&in->err);
+		in->failed = true;
+	} OX_END_TRY;
+	if (!in->failed)
+		in->assign_datum = cast;
+}
+
+static void
+lua_frame_assign (OxFrame *f, OxScope scope, const char *const *path, int npath, const char *expr,
+                  OxVariable *out)
+{
+	if (!f->ops_data || !(lua_frame_scopes (f) & (1u << scope)))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "variables of the %s scope cannot be set", ox_scope_name (scope));
+	Inspect in;
+	inspect_init (&in, f, INSPECT_ASSIGN);
+	in.scope = scope;
+	in.path = path;
+	in.npath = npath;
+	in.expr = expr;
+	in.var = out;
+	inspect_subxact (&in);
+	inspect_pcall (&in, evaluate_protected, 0, 1);
+	int vidx = lua_gettop (in.L);
+	if (!in.failed && scope == OX_SCOPE_ARGUMENTS && npath == 1)
+		cast_argument (&in, vidx);
+	if (!in.failed)
+		inspect_pcall (&in, assign_protected, vidx, 0);
+	inspect_finish (&in);
+}
+
+static const OxFrameOps lua_frame_ops = {
+	.variables = lua_frame_variables,
+	.evaluate = lua_frame_evaluate,
+	.assign = lua_frame_assign,
+	.scopes = lua_frame_scopes,
+};
+
+/* The call has its own frame: point the frame's ops at it. */
+static void
+frame_attach (OxLuaCall *lc, lua_State *L)
+{
+	struct OxSession *s = lc->pl->session;
+	lua_Debug ar;
+	lc->frame = s->top_frame;
+	lc->L = L;
+	lc->base_levels = 0;
+	while (lua_getstack (L, lc->base_levels, &ar))
+		lc->base_levels++;
+	lc->frame->ops = &lua_frame_ops;
+	lc->frame->ops_data = lc;
+}
+
+/* Before the call's C frame goes: the frame lives until on_leave. */
+static void
+frame_detach (OxLuaCall *lc)
+{
+	if (!lc->frame)
+		return;
+	lc->frame->ops = NULL;
+	lc->frame->ops_data = NULL;
+	lc->frame = NULL;
 }
 
 const OxLanguage ox_lang_lua = {
