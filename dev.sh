@@ -10,6 +10,10 @@
 #                           target for SECONDS (default 60)
 #   ./dev.sh bench [ARGS]   release build in build-release/, then run
 #                           oxibase-bench ARGS (see bench/README.md)
+#   ./dev.sh bench-debugger [ARGS]
+#                           release build, then oxibase-debug-bench: the
+#                           cost of an attached debugger, `next` through
+#                           oxibase-dap
 #
 # `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
 # FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
@@ -50,6 +54,7 @@ usage() {
 	  test             build and run all tests, plain and under ASan+UBSan
 	  fuzz [SECONDS]   build the fuzz targets with clang, run each (default 60 s)
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
+	  bench-debugger   release build, then what debugging costs (bench/README.md)
 	EOF
 }
 
@@ -348,6 +353,13 @@ cmd_bench() {
 	exec build-release/bench/oxibase-bench "$@"
 }
 
+cmd_bench_debugger() {
+	cmd_setup
+	configure build-release -Dbuildtype=release -Db_ndebug=true
+	ninja -C build-release bench/oxibase-debug-bench dap/oxibase-dap
+	exec build-release/bench/oxibase-debug-bench "$@" build-release/dap/oxibase-dap
+}
+
 # ---- main -------------------------------------------------------------------
 
 cmd=${1:-}
@@ -359,6 +371,7 @@ run) cmd_run "$@" ;;
 test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
+bench-debugger) cmd_bench_debugger "$@" ;;
 *)
 	usage
 	exit 2

@@ -40,7 +40,8 @@ typedef struct {
 	guint32  engine_id;    /* routine oid or plan id */
 	char    *name;
 	char    *text;
-	char    *language;     /* a routine's, for its executable lines; NULL for plans */
+	int     *lines;        /* where a step can happen (ox_frame_source_lines) */
+	int      nlines;
 } Source;
 
 typedef struct {
@@ -220,7 +221,7 @@ source_free (gpointer p)
 	Source *src = p;
 	g_free (src->name);
 	g_free (src->text);
-	g_free (src->language);
+	g_free (src->lines);
 	g_free (src);
 }
 
@@ -242,7 +243,7 @@ source_ref_for (DapAdapter *self, OxFrame *f)
 	src->engine_id = id;
 	src->name = g_strdup (ox_frame_source_name (f));
 	src->text = g_strdup (ox_frame_source_text (f) ? ox_frame_source_text (f) : "");
-	src->language = ox_frame_kind (f) == OX_FRAME_OPERATOR ? NULL : g_strdup (ox_frame_routine_language (f));
+	src->nlines = ox_frame_source_lines (f, &src->lines);
 	g_ptr_array_add (self->sources, src);
 	src->ref = (int) self->sources->len;
 	int ref = src->ref;
@@ -1085,17 +1086,9 @@ source_lines (DapAdapter *self, const char *path, gint64 ref, int **lines)
 	g_mutex_lock (&self->lock);
 	Source *src = source_by_ref_locked (self, ref);
 	int n = -1;
-	if (src && src->language)
-		n = ox_debug_body_lines (src->language, src->text, lines);
-	else if (src) {
-		/* a plan: every line is an operator */
-		int k = 1;
-		for (const char *p = src->text; *p; p++)
-			k += *p == '\n';
-		*lines = g_new (int, k);
-		for (int i = 0; i < k; i++)
-			(*lines)[i] = i + 1;
-		n = k;
+	if (src) {
+		n = src->nlines;
+		*lines = g_memdup2 (src->lines, sizeof (int) * (gsize) (n > 0 ? n : 1));
 	}
 	g_mutex_unlock (&self->lock);
 	return n;

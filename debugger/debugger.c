@@ -134,6 +134,8 @@ stop_and_wait (OxDebugger *dbg, OxFrame *frame, OxStopReason reason, const int *
 	dbg->resume = 0;
 	g_cond_broadcast (&dbg->cond);
 	g_mutex_unlock (&dbg->lock);
+	/* stepping (or not) changes which frames need steps */
+	ox_session_debug_changed (dbg->session);
 
 	if (expired || terminated)
 		ox_session_cancel (dbg->session);
@@ -261,6 +263,28 @@ ending_locked (OxDebugger *dbg)
 	return dbg->terminated || dbg->aborting;
 }
 
+/*
+ * Which frames need their steps: those with line breakpoints in their
+ * source, and all of them while a step, a pause or stop-on-entry is
+ * pending (or the statement is being ended: every hook re-arms the
+ * cancel).  A "next" needs only the frames at or above the stop's depth,
+ * a "step out" those above it.  The engine asks again after each
+ * ox_session_debug_changed, which every change of these calls.
+ */
+static bool
+wants_steps (void *user, OxFrame *frame)
+{
+	OxDebugger *dbg = user;
+	int depth = ox_frame_depth (frame);
+	g_mutex_lock (&dbg->lock);
+	GPtrArray *bps = source_bps (dbg, frame);
+	bool r = ending_locked (dbg) || dbg->stop_on_entry || dbg->pause_requested || dbg->step == STEP_IN ||
+	         (dbg->step == STEP_NEXT && depth <= dbg->step_depth) ||
+	         (dbg->step == STEP_OUT && depth < dbg->step_depth) || (bps && bps->len > 0);
+	g_mutex_unlock (&dbg->lock);
+	return r;
+}
+
 static void
 on_step (void *user, OxFrame *frame)
 {
@@ -372,8 +396,11 @@ on_leave (void *user, OxFrame *frame)
 		return;
 	/* the statement whose pause expired has ended: stop again from now on */
 	g_mutex_lock (&dbg->lock);
+	gboolean was = dbg->aborting;
 	dbg->aborting = FALSE;
 	g_mutex_unlock (&dbg->lock);
+	if (was)
+		ox_session_debug_changed (dbg->session);
 }
 
 /*
@@ -450,6 +477,7 @@ ox_debugger_new (OxSession *s, const OxDebuggerCallbacks *callbacks, gpointer us
 		.on_error = on_error,
 		.on_output = on_output,
 		.user = dbg,
+		.wants_steps = wants_steps,
 	};
 	ox_session_set_debug_hooks (s, &hooks);
 	return dbg;
@@ -528,6 +556,7 @@ ox_debugger_set_breakpoints (OxDebugger *dbg, const char *path, guint32 source_i
 	else
 		g_hash_table_replace (dbg->bps_by_id, GUINT_TO_POINTER (source_id), bps);
 	g_mutex_unlock (&dbg->lock);
+	ox_session_debug_changed (dbg->session);
 	return results;
 }
 
@@ -580,6 +609,7 @@ ox_debugger_set_stop_on_entry (OxDebugger *dbg, gboolean stop_on_entry)
 	g_mutex_lock (&dbg->lock);
 	dbg->stop_on_entry = stop_on_entry;
 	g_mutex_unlock (&dbg->lock);
+	ox_session_debug_changed (dbg->session);
 }
 
 void
@@ -617,6 +647,8 @@ ox_debugger_pause (OxDebugger *dbg)
 	if (ok)
 		dbg->pause_requested = TRUE;
 	g_mutex_unlock (&dbg->lock);
+	if (ok)
+		ox_session_debug_changed (dbg->session);
 	return ok;
 }
 
@@ -630,6 +662,7 @@ ox_debugger_terminate (OxDebugger *dbg)
 	dbg->step = STEP_NONE;
 	g_cond_broadcast (&dbg->cond);
 	g_mutex_unlock (&dbg->lock);
+	ox_session_debug_changed (dbg->session);
 	ox_session_cancel (dbg->session);
 }
 

@@ -55,6 +55,9 @@ struct OxFrame {
 	struct OxPlCall  *call;           /* ROUTINE / TRIGGER: arguments, trigger data */
 	struct OxSession *s;
 	const OxFrameOps *ops;            /* set by the language (or executor) running it */
+	int               epoch;          /* session debug_epoch when steps was decided */
+	bool              steps_known;    /* steps holds an answer for epoch */
+	bool              steps;          /* wants_steps' answer */
 	bool              error_reported; /* the language called ox_debug_error itself, while
 	                                     its variables still existed */
 	void             *ops_data;
@@ -79,6 +82,12 @@ char *ox_debug_type_name (OxType t);
 
 void ox_debug_push (struct OxSession *s, OxFrame *f);
 void ox_debug_pop (struct OxSession *s, OxFrame *f);
+/* Does the top frame want on_step calls (wants_steps, cached per epoch)?
+ * Step sites that do work before ox_debug_step test it first. */
+bool ox_debug_step_wanted (struct OxSession *s);
+/* Record the running routine's position (1-based, in its body) without a
+ * step: where an error was raised. */
+void ox_debug_set_line (struct OxSession *s, int line, int column);
 /* The running routine reached line/column of its body (1-based). */
 void ox_debug_step (struct OxSession *s, int line, int column);
 void ox_debug_error (struct OxSession *s, const OxErrorData *e, bool uncaught);

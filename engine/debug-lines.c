@@ -17,6 +17,7 @@
 #include "debug-internal.h"
 #include "pl/plsql.h"
 #include "sql/ast.h"
+#include "session.h"
 
 #include <string.h>
 
@@ -81,14 +82,20 @@ finish (GArray *lines, int **out)
 	return (int) k;
 }
 
-/* Lines (1-based, in the body) of a body's statements, added at +offset. */
+/* Lines (1-based, in the body) of a body's statements, added at +offset.
+ * tmpl, when given, is the routine (or a sketch of it: argument names and
+ * modes, trigger or not) the body belongs to: PL/SQL resolves assignment
+ * targets while parsing, so "x := ..." needs the argument x, and
+ * "NEW.f := ..." a trigger. */
 static void
-body_lines (const char *language, const char *body, int offset, GArray *out)
+body_lines (const char *language, const char *body, const OxRoutine *tmpl, int offset, GArray *out)
 {
 	if (!language || !body)
 		return;
 	if (!g_ascii_strcasecmp (language, "plsql") || !g_ascii_strcasecmp (language, "plpgsql")) {
 		OxRoutine r = { 0 };
+		if (tmpl)
+			r = *tmpl;
 		r.body = body;
 		r.language = "plsql";
 		PlsqlFunction *volatile fn = NULL;
@@ -127,11 +134,70 @@ body_lines (const char *language, const char *body, int offset, GArray *out)
 	}
 }
 
+/* What PL/SQL's parser needs of a routine that does not exist yet. */
+static void
+sketch_routine (OxRoutine *r, OxCreateFunctionStmt *cf, OxArena *a)
+{
+	int n = (cf->params ? cf->params->n : 0) + (cf->table_cols ? cf->table_cols->n : 0);
+	r->args = ox_arena_alloc0 (a, sizeof (OxRoutineArg) * (size_t) (n > 0 ? n : 1));
+	int k = 0;
+	for (int i = 0; cf->params && i < cf->params->n; i++) {
+		OxFuncParam *fp = cf->params->items[i];
+		r->args[k].name = fp->name;
+		r->args[k].mode = (OxArgMode) fp->mode;
+		r->args[k].type = (OxType) { OX_T_UNKNOWN, -1 };
+		k++;
+	}
+	for (int i = 0; cf->table_cols && i < cf->table_cols->n; i++) {
+		OxFuncParam *fp = cf->table_cols->items[i];
+		r->args[k].name = fp->name;
+		r->args[k].mode = OX_ARG_TABLE;
+		r->args[k].type = (OxType) { OX_T_UNKNOWN, -1 };
+		k++;
+	}
+	r->nargs = k;
+	r->rkind = cf->is_procedure ? OX_ROUTINE_PROCEDURE : OX_ROUTINE_FUNCTION;
+	if (cf->returns && cf->returns->name && !g_ascii_strcasecmp (cf->returns->name, "trigger"))
+		r->retkind = OX_RET_TRIGGER;
+	else if (cf->returns && cf->returns->name && !g_ascii_strcasecmp (cf->returns->name, "event_trigger"))
+		r->retkind = OX_RET_EVENT_TRIGGER;
+}
+
+int
+ox_frame_source_lines (OxFrame *f, int **lines)
+{
+	GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
+	switch (f->kind) {
+	case OX_FRAME_STATEMENT: {
+		g_array_free (out, TRUE);
+		if (!f->source_text) {
+			*lines = NULL;
+			return 0;
+		}
+		return ox_debug_script_lines (f->source_text, f->s->script_first_line, lines);
+	}
+	case OX_FRAME_ROUTINE:
+	case OX_FRAME_TRIGGER:
+		if (f->routine)
+			body_lines (f->routine->language, f->routine->body, f->routine, f->line_offset, out);
+		break;
+	case OX_FRAME_OPERATOR: {
+		int k = 1;
+		for (const char *p = f->source_text ? f->source_text : ""; *p; p++)
+			k += *p == '\n';
+		for (int i = 1; i <= k; i++)
+			g_array_append_val (out, i);
+		break;
+	}
+	}
+	return finish (out, lines);
+}
+
 int
 ox_debug_body_lines (const char *language, const char *body, int **lines)
 {
 	GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
-	body_lines (language, body, 0, out);
+	body_lines (language, body, NULL, 0, out);
 	return finish (out, lines);
 }
 
@@ -165,11 +231,13 @@ ox_debug_script_lines (const char *sql, int first_line, int **lines)
 			break;
 		const char *lang = NULL, *body = NULL;
 		int body_loc = 0;
+		OxRoutine sketch = { 0 };
 		if (n->tag == OX_N_CREATE_FUNCTION) {
 			OxCreateFunctionStmt *cf = (OxCreateFunctionStmt *) n;
 			lang = cf->language;
 			body = cf->body;
 			body_loc = cf->body_loc;
+			sketch_routine (&sketch, cf, a);
 		} else if (n->tag == OX_N_DO) {
 			OxDoStmt *ds = (OxDoStmt *) n;
 			lang = ds->language ? ds->language : "plsql";
@@ -177,7 +245,7 @@ ox_debug_script_lines (const char *sql, int first_line, int **lines)
 			body_loc = ds->body_loc;
 		}
 		if (body)
-			body_lines (lang, body, line_at (sql, off + (size_t) body_loc) - 1 + base, out);
+			body_lines (lang, body, &sketch, line_at (sql, off + (size_t) body_loc) - 1 + base, out);
 		off += end;
 		ox_arena_reset (a);
 	}

@@ -68,13 +68,47 @@ ox_debug_pop (OxSession *s, OxFrame *f)
 }
 
 void
-ox_debug_step (OxSession *s, int line, int column)
+ox_session_debug_changed (OxSession *s)
+{
+	__atomic_add_fetch (&s->debug_epoch, 1, __ATOMIC_RELEASE);
+}
+
+bool
+ox_debug_step_wanted (OxSession *s)
+{
+	OxFrame *f = s->top_frame;
+	if (!f)
+		return false;
+	int e = __atomic_load_n (&s->debug_epoch, __ATOMIC_ACQUIRE);
+	if (!f->steps_known || f->epoch != e) {
+		f->epoch = e;
+		f->steps_known = true;
+		f->steps = !s->debug_hooks.wants_steps || s->debug_hooks.wants_steps (s->debug_hooks.user, f);
+	}
+	return f->steps;
+}
+
+void
+ox_debug_set_line (OxSession *s, int line, int column)
 {
 	OxFrame *f = s->top_frame;
 	if (!f)
 		return;
 	f->line = line + f->line_offset;
 	f->column = line == 1 ? column + f->column_offset : column;
+}
+
+void
+ox_debug_step (OxSession *s, int line, int column)
+{
+	OxFrame *f = s->top_frame;
+	if (!f)
+		return;
+	/* the position is kept even when no step is wanted: an error or a
+	 * pause reports it */
+	ox_debug_set_line (s, line, column);
+	if (!ox_debug_step_wanted (s))
+		return;
 	if (s->debug_hooks.on_step)
 		s->debug_hooks.on_step (s->debug_hooks.user, f);
 }

@@ -57,7 +57,18 @@ typedef struct OxDebugHooks {
 	void (*on_error) (void *user, OxFrame *frame, const OxError *error, bool uncaught);
 	void (*on_output) (void *user, const char *level, const char *text);
 	void *user;
+	/* Optional: does this frame need on_step calls now?  Asked when a
+	 * frame first reaches a step, and again after each
+	 * ox_session_debug_changed; the answer holds in between.  A frame
+	 * that needs none runs at (nearly) full speed: a Lua routine drops its
+	 * line hook.  NULL: every frame steps. */
+	bool (*wants_steps) (void *user, OxFrame *frame);
 } OxDebugHooks;
+
+/* Make every frame ask wants_steps again before its next step (the
+ * debugger calls it when breakpoints, stepping or a pause request
+ * change).  Any thread. */
+void ox_session_debug_changed (OxSession *s);
 
 /* Install hooks on a session (copied), or remove them with NULL. */
 void ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks);
@@ -108,6 +119,11 @@ uint32_t     ox_frame_source_id (const OxFrame *f);    /* routine oid, a plan's 
  * routine whose source is a file (the client reads the file itself). */
 const char  *ox_frame_source_text (const OxFrame *f);
 int          ox_frame_line (const OxFrame *f);         /* current, 1-based, in the source */
+/* Lines of the frame's source where a step can happen (sorted; *lines
+ * g_malloc'd): a script's statements (see ox_debug_script_lines), a
+ * routine's statements in the lines its frames report, a plan's every
+ * operator line.  Returns how many. */
+int          ox_frame_source_lines (OxFrame *f, int **lines);
 int          ox_frame_column (const OxFrame *f);       /* 1-based, in characters */
 /* The routine a ROUTINE or TRIGGER frame runs: schema, name, language. */
 const char  *ox_frame_routine_schema (const OxFrame *f);

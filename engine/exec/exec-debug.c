@@ -256,7 +256,7 @@ debug_next (OxOp *op, OxExec *x)
 		of.row = row;
 		f.line = d->line;
 		f.column = 1;
-		if (s->debug_hooks.on_step)
+		if (s->debug_hooks.on_step && ox_debug_step_wanted (s))
 			s->debug_hooks.on_step (s->debug_hooks.user, &f);
 	}
 	ox_debug_pop (s, &f);

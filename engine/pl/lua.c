@@ -205,10 +205,18 @@ blank_line (const char *body, int n)
 	return true;
 }
 
+static void hook_cb (lua_State *L, lua_Debug *ar);
+static int hook_mask (OxLuaRoutine *st);
+
 static void
 ox_lua_debug_line (OxLuaRoutine *st, lua_State *L, lua_Debug *ar)
 {
-	(void) L;
+	if (st->call && ox_debug_active (st->call->pl->session) && !ox_debug_step_wanted (st->call->pl->session)) {
+		/* no longer wanted: back to count ticks only */
+		st->debugger = false;
+		lua_sethook (L, hook_cb, hook_mask (st), st->insn_step);
+		return;
+	}
 	/* lines of the body only (not of code load()ed at run time), and none
 	 * while a debugger inspects a frame (it switches the hooks off; an
 	 * evaluated expression may call the body's functions) */
@@ -216,8 +224,6 @@ ox_lua_debug_line (OxLuaRoutine *st, lua_State *L, lua_Debug *ar)
 	    !strcmp (ar->source, st->chunkname) && !blank_line (st->routine->body, ar->currentline))
 		ox_debug_step (st->call->pl->session, ar->currentline, 1);
 }
-
-static void hook_cb (lua_State *L, lua_Debug *ar);
 
 static int
 hook_mask (OxLuaRoutine *st)
@@ -267,6 +273,11 @@ hook_cb (lua_State *L, lua_Debug *ar)
 	st->insn_done += st->insn_step;
 	if (st->call) {
 		struct OxSession *s = st->call->pl->session;
+		bool want = ox_debug_active (s) && ox_debug_step_wanted (s);
+		if (want != st->debugger) {
+			st->debugger = want;
+			lua_sethook (L, hook_cb, hook_mask (st), st->insn_step);
+		}
 		volatile bool failed = false;
 		OX_TRY {
 			ox_spi_check_interrupts (s);
@@ -1136,6 +1147,10 @@ raise_from_call (OxLuaRoutine *st, OxLuaPhase phase, int line, OxErrorData *e)
 {
 	OxRoutine *r = st->routine;
 	const char *sig = r->signature ? r->signature : r->obj.name;
+	/* the frame's position for the debugger's exception stop: without a
+	 * line hook (no steps wanted) it was never updated */
+	if (line > 0 && st->call && ox_debug_active (st->call->pl->session))
+		ox_debug_set_line (st->call->pl->session, line, 1);
 	OX_TRY {
 		ox_error_rethrow (e);
 	} OX_CATCH {
@@ -1165,7 +1180,10 @@ call_begin (OxLuaRoutine *st, struct OxSession *s)
 	st->insn_step = OX_LUA_INSN_STEP;
 	if (max_insn > 0 && max_insn < st->insn_step)
 		st->insn_step = (int) max_insn;
-	st->debugger = ox_debug_active (s);
+	/* line events only while the debugger wants this frame's steps; the
+	 * count hook asks again at every tick (a breakpoint set or a pause
+	 * requested while the routine runs) */
+	st->debugger = ox_debug_active (s) && ox_debug_step_wanted (s);
 	lua_sethook (st->L, hook_cb, hook_mask (st), st->insn_step);
 }
 

@@ -682,6 +682,47 @@ test_pause_terminate (void)
 	fx_clear (&fx);
 }
 
+/* Frames step only while something needs their steps (wants_steps): a
+ * breakpoint set while the loop runs without steps is still hit, and a
+ * Lua loop picks it up at its next instruction-count tick. */
+static void
+test_breakpoint_while_running (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	fx_start (&fx, forever_sql, FOREVER);
+	g_autofree char *out = expect_output (&fx);
+	g_assert_cmpstr (out, ==, "NOTICE started");
+	OxBreakpointSpec spec = { .line = 8 };
+	g_autoptr (GArray) r = set_bps (&fx, FOREVER, 0, &spec, 1);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 8, 1);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+
+	fx_init (&fx, FALSE);
+	static const char lua_sql[] =
+		"CREATE FUNCTION spin_lua() RETURNS int LANGUAGE lua AS $$\n"  /* 1 */
+		"ox.log('notice', 'started')\n"                                          /* 2 */
+		"local n = 0\n"                                                /* 3 */
+		"while true do\n"                                              /* 4 */
+		"  n = n + 1\n"                                                /* 5 */
+		"end\n"                                                        /* 6 */
+		"$$;\n"                                                        /* 7 */
+		"SELECT spin_lua();\n";                                        /* 8 */
+	fx_start (&fx, lua_sql, "/work/scripts/spin-lua.sql");
+	g_autofree char *out2 = expect_output (&fx);
+	g_assert_nonnull (strstr (out2, "started"));
+	OxBreakpointSpec spec2 = { .line = 5 };
+	g_autoptr (GArray) r2 = set_bps (&fx, "/work/scripts/spin-lua.sql", 0, &spec2, 1);
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 5, 1);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+}
+
 /* Terminate at a breakpoint inside the loop: the statement fails and the
  * breakpoint, reached again and again before the cancel lands, never
  * stops again. */
@@ -898,6 +939,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/control/terminate", test_terminate);
 	g_test_add_func ("/debugger/control/max-pause", test_max_pause);
 	g_test_add_func ("/debugger/control/stop-on-entry", test_stop_on_entry);
+	g_test_add_func ("/debugger/control/breakpoint-while-running", test_breakpoint_while_running);
 	g_test_add_func ("/debugger/stopped/run-stopped", test_run_stopped);
 	return g_test_run ();
 }

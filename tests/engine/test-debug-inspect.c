@@ -581,6 +581,60 @@ test_query_operators (void)
 	ox_db_close (db);
 }
 
+/* ---- where a debugger can stop ------------------------------------------------------------------- */
+
+static char *
+lines_text (int *l, int n)
+{
+	GString *g = g_string_new (NULL);
+	for (int i = 0; i < n; i++)
+		g_string_append_printf (g, "%s%d", i ? " " : "", l[i]);
+	g_free (l);
+	return g_string_free (g, FALSE);
+}
+
+static void
+test_script_lines (void)
+{
+	static const char script[] =
+		"-- a comment before the first statement\n"                          /* 1 */
+		"CREATE TABLE t (id int, v int);\n"                                   /* 2 */
+		"\n"                                                                  /* 3 */
+		"CREATE FUNCTION bump(x int) RETURNS int LANGUAGE plsql AS $$\n"     /* 4 */
+		"BEGIN\n"                                                             /* 5 */
+		"  x := x + 1;  -- assigns to an argument\n"                          /* 6 */
+		"  RETURN x;\n"                                                       /* 7 */
+		"END $$;\n"                                                           /* 8 */
+		"CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plsql AS $$\n"     /* 9 */
+		"BEGIN\n"                                                             /* 10 */
+		"  NEW.v := 0;\n"                                                     /* 11 */
+		"  RETURN NEW;\n"                                                     /* 12 */
+		"END $$;\n"                                                           /* 13 */
+		"CREATE FUNCTION l() RETURNS int LANGUAGE lua AS $$\n"               /* 14 */
+		"  -- a comment\n"                                                    /* 15 */
+		"  local a = 1\n"                                                     /* 16 */
+		"\n"                                                                  /* 17 */
+		"  return a\n"                                                        /* 18 */
+		"$$;\n"                                                               /* 19 */
+		"/* a block\n comment */ SELECT 1;\n"                                 /* 20-21 */
+		"DO $$ BEGIN PERFORM 1; END $$;\n";                                   /* 22 */
+	int *l = NULL;
+	int n = ox_debug_script_lines (script, 1, &l);
+	char *got = lines_text (l, n);
+	g_assert_cmpstr (got, ==, "2 4 5 6 7 9 10 11 12 14 16 18 21 22");
+	g_free (got);
+	/* a script that starts at line 10 of its file; a statement that does
+	 * not parse still counts, and ends the list */
+	n = ox_debug_script_lines ("SELECT 1;\nSELEC 2;\nSELECT 3;", 10, &l);
+	got = lines_text (l, n);
+	g_assert_cmpstr (got, ==, "10 11");
+	g_free (got);
+	n = ox_debug_body_lines ("plsql", "\nBEGIN\n  RETURN 1;\nEND", &l);
+	got = lines_text (l, n);
+	g_assert_cmpstr (got, ==, "2 3");
+	g_free (got);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -593,5 +647,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/debug-inspect/sql-function-frame", test_sql_function_frame);
 	g_test_add_func ("/engine/debug-inspect/error-keeps-frame", test_error_keeps_frame);
 	g_test_add_func ("/engine/debug-inspect/query-operators", test_query_operators);
+	g_test_add_func ("/engine/debug-inspect/script-lines", test_script_lines);
 	return g_test_run ();
 }
