@@ -136,7 +136,7 @@ ox_bp_matches_routine (const Bp *bp, OxFrame *frame)
 /*
  * A logpoint's text: every "{expr}" replaced by eval_to_text's answer, or
  * "{expr: error}" when it fails; "{{" and "}}" stand for braces.  Without
- * an eval_to_text callback (TODO: the engine's evaluate API) the
+ * an eval_to_text callback the
  * placeholders stay as written.  An unmatched "{" is kept literally.
  */
 char *

@@ -202,8 +202,7 @@ resolve_candidates (OxDebugger *dbg, OxFrame *frame, GArray *cands, gboolean fun
 				                                error ? error : "error");
 			g_free (error);
 		}
-		/* TODO: with no condition_eval (the engine has no evaluate API
-		 * yet) every condition counts as true. */
+		/* with no condition_eval every condition counts as true */
 	}
 
 	g_autoptr (GPtrArray) logs = g_ptr_array_new_with_free_func (g_free);
@@ -724,4 +723,50 @@ ox_debugger_stack (OxFrame *top)
 		g_array_append_val (stack, sf);
 	}
 	return stack;
+}
+
+/* ---- evaluation through the engine ------------------------------------------------------- */
+
+OxConditionResult
+ox_debugger_engine_condition (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error, gpointer user)
+{
+	(void) dbg;
+	(void) user;
+	OxVariable v;
+	OxError e = { 0 };
+	if (!ox_frame_evaluate (frame, expr, &v, &e)) {
+		*error = g_strdup_printf ("%s: %s", e.sqlstate, e.message ? e.message : "");
+		ox_error_clear (&e);
+		return OX_CONDITION_ERROR;
+	}
+	/* a boolean prints as t/f; anything else is a mistake worth a stop */
+	OxConditionResult r;
+	if (v.is_null || !strcmp (v.value, "f") || !strcmp (v.value, "false"))
+		r = OX_CONDITION_FALSE;
+	else if (!strcmp (v.value, "t") || !strcmp (v.value, "true"))
+		r = OX_CONDITION_TRUE;
+	else {
+		*error = g_strdup_printf ("the condition is of type %s, not boolean", v.type);
+		r = OX_CONDITION_ERROR;
+	}
+	ox_variable_clear (&v);
+	return r;
+}
+
+char *
+ox_debugger_engine_eval_to_text (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error,
+                                 gpointer user)
+{
+	(void) dbg;
+	(void) user;
+	OxVariable v;
+	OxError e = { 0 };
+	if (!ox_frame_evaluate (frame, expr, &v, &e)) {
+		*error = g_strdup_printf ("%s: %s", e.sqlstate, e.message ? e.message : "");
+		ox_error_clear (&e);
+		return NULL;
+	}
+	char *r = g_strdup (v.value);
+	ox_variable_clear (&v);
+	return r;
 }

@@ -35,8 +35,9 @@
  *    step is not cancelled unless it later enters a routine or checks for
  *    interrupts in a scan or loop: the debugger re-arms the cancel at
  *    every later hook event, and DDL that never checks runs to its end.
- *  - Condition and logpoint expressions need the engine's evaluate API,
- *    which does not exist yet: see condition_eval and eval_to_text.
+ *  - Condition and logpoint expressions are evaluated by the callbacks
+ *    condition_eval and eval_to_text; ox_debugger_engine_condition and
+ *    ox_debugger_engine_eval_to_text evaluate them in the engine.
  */
 #ifndef OXIBASE_DEBUGGER_H
 #define OXIBASE_DEBUGGER_H
@@ -141,12 +142,12 @@ typedef struct OxDebuggerCallbacks {
 	 * seen: DAP's "breakpoint" event with reason "changed"). */
 	void (*breakpoint_changed) (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user);
 	/* Evaluate a breakpoint condition in frame.  NULL: every condition is
-	 * true (TODO: the lead wires this to the engine's evaluate API). */
+	 * true (ox_debugger_engine_condition evaluates it in the engine). */
 	OxConditionResult (*condition_eval) (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error,
 	                                     gpointer user);
 	/* Evaluate a logpoint placeholder's expression to text (g_malloc'd), or
 	 * return NULL and set *error.  NULL: placeholders are printed as written
-	 * (TODO: the engine's evaluate API). */
+	 * (ox_debugger_engine_eval_to_text evaluates them in the engine). */
 	char *(*eval_to_text) (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error, gpointer user);
 } OxDebuggerCallbacks;
 
@@ -181,11 +182,11 @@ GArray     *ox_debugger_set_breakpoints (OxDebugger *dbg, const char *path, guin
  * per spec (always verified unless the hit condition is invalid). */
 GArray     *ox_debugger_set_function_breakpoints (OxDebugger *dbg, const OxFunctionBreakpointSpec *specs,
                                                   guint n);
-/* NOTE: the engine reports an error only when it leaves a routine frame
- * (and, uncaught, at the statement's frame): an error caught by an
- * EXCEPTION block of the routine that raised it is never seen, so
- * "raised" stops only for errors that leave a routine or fail the
- * statement.  An error propagating through several frames stops once. */
+/* NOTE: the engine reports an error in the frame it is raised in (a
+ * PL/SQL EXCEPTION block that catches it still counts: "raised" stops
+ * there before the handler runs), again in each frame it leaves, and,
+ * uncaught, at the statement's frame.  An error propagating through
+ * several frames stops once. */
 void        ox_debugger_set_exception_filters (OxDebugger *dbg, OxExceptionFilter filters);
 
 /* ---- execution control ---- */
@@ -238,6 +239,18 @@ typedef struct OxStackFrame {
  * OxStackFrame (free with g_array_unref).  Reads frames: call it only on
  * the session's thread (in a stopped closure or callback). */
 GArray     *ox_debugger_stack (OxFrame *top);
+
+/* ---- evaluation through the engine ---- */
+
+/* Callbacks for OxDebuggerCallbacks that evaluate in the frame's scope
+ * with ox_frame_evaluate (engine/debug.h): a condition is true when it is
+ * boolean true, false when false or NULL, and an error (which stops, with
+ * the message) when it fails or is not boolean; a logpoint placeholder
+ * prints as the value's text form. */
+OxConditionResult ox_debugger_engine_condition (OxDebugger *dbg, OxFrame *frame, const char *expr, char **error,
+                                                gpointer user);
+char             *ox_debugger_engine_eval_to_text (OxDebugger *dbg, OxFrame *frame, const char *expr,
+                                                   char **error, gpointer user);
 
 G_END_DECLS
 

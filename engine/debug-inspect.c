@@ -24,6 +24,7 @@
 #include "session.h"
 #include "pl/pl.h"
 #include "sql/ast.h"
+#include "format-table.h"
 
 #include <string.h>
 
@@ -577,54 +578,6 @@ ox_frame_set_variable (OxFrame *f, OxScope scope, const char *const *path, int n
 
 /* ---- the console ------------------------------------------------------------------------------ */
 
-/* psql's aligned format for one result. */
-static void
-print_table (GString *o, int ncols, char **names, GPtrArray *rows, bool *right)
-{
-	int *w = g_new0 (int, ncols);
-	for (int c = 0; c < ncols; c++)
-		w[c] = (int) g_utf8_strlen (names[c], -1);
-	for (guint r = 0; r < rows->len; r++) {
-		char **row = rows->pdata[r];
-		for (int c = 0; c < ncols; c++) {
-			int l = row[c] ? (int) g_utf8_strlen (row[c], -1) : 0;
-			if (l > w[c])
-				w[c] = l;
-		}
-	}
-	for (int c = 0; c < ncols; c++) {
-		int l = (int) g_utf8_strlen (names[c], -1);
-		int left = (w[c] - l) / 2;
-		g_string_append_printf (o, "%s%*s%s%*s", c ? "|" : "", left + 1, "", names[c], w[c] - l - left + 1, "");
-	}
-	g_string_append_c (o, '\n');
-	for (int c = 0; c < ncols; c++) {
-		if (c)
-			g_string_append_c (o, '+');
-		for (int i = 0; i < w[c] + 2; i++)
-			g_string_append_c (o, '-');
-	}
-	g_string_append_c (o, '\n');
-	for (guint r = 0; r < rows->len; r++) {
-		char **row = rows->pdata[r];
-		for (int c = 0; c < ncols; c++) {
-			const char *x = row[c] ? row[c] : "";
-			int pad = w[c] - (int) g_utf8_strlen (x, -1);
-			if (c)
-				g_string_append_c (o, '|');
-			if (right[c])
-				g_string_append_printf (o, " %*s%s%s", pad, "", x, c < ncols - 1 ? " " : "");
-			else if (c < ncols - 1)
-				g_string_append_printf (o, " %s%*s ", x, pad, "");
-			else
-				g_string_append_printf (o, " %s", x);
-		}
-		g_string_append_c (o, '\n');
-	}
-	g_string_append_printf (o, "(%u row%s)\n\n", rows->len, rows->len == 1 ? "" : "s");
-	g_free (w);
-}
-
 static bool
 numeric_type (OxType t)
 {
@@ -669,7 +622,7 @@ spi_statement (OxSession *s, const char *sql, GString *o)
 				names[c] = g_strdup (ox_spi_colname (p, c));
 				right[c] = numeric_type (ox_spi_coltype (p, c));
 			}
-			print_table (o, ncols, names, rows, right);
+			ox_format_table (o, ncols, names, rows, right);
 			g_strfreev (names);
 			g_free (right);
 		} else if (!strcmp (verb, "INSERT"))
@@ -715,7 +668,7 @@ toplevel_statement (OxSession *s, OxStmt *st, GString *o, OxError *err)
 				right[c] = t == OX_TYPE_SMALLINT || t == OX_TYPE_INTEGER || t == OX_TYPE_BIGINT || t == OX_TYPE_NUMERIC ||
 				           t == OX_TYPE_REAL || t == OX_TYPE_DOUBLE;
 			}
-			print_table (o, ncols, names, rows, right);
+			ox_format_table (o, ncols, names, rows, right);
 			g_strfreev (names);
 			g_free (right);
 		} else

@@ -133,6 +133,12 @@ char ox_session_txn_status (OxSession *s);
  * at the first failing statement and returns OX_ERROR (the error position
  * is relative to the whole script).  Returns OX_OK when all succeeded. */
 int  ox_exec (OxSession *s, const char *sql, OxError *err);
+/* As ox_exec, and print each statement's result as psql does: an aligned
+ * table with "(N rows)" for statements that return rows (the first
+ * max_rows rows, then a line saying how many more), the command tag for
+ * the others.  print gets one statement's text at a time. */
+typedef void (*OxPrintFunc) (const char *text, void *user);
+int  ox_exec_print (OxSession *s, const char *sql, int max_rows, OxPrintFunc print, void *user, OxError *err);
 /* Ask the statement running in this session to stop with 57014
  * (query_canceled).  Safe to call from any thread. */
 void ox_session_cancel (OxSession *s);

@@ -31,6 +31,7 @@
 #include "pl/event-trigger.h"
 #include "trace/logs.h"
 #include "debug-internal.h"
+#include "format-table.h"
 
 #include <string.h>
 #include <stdio.h>
@@ -2965,8 +2966,85 @@ count_lines (const char *a, const char *b)
 	return n;
 }
 
+/* One finished statement's output, psql style (ox_exec_print). */
+typedef struct Printer {
+	OxPrintFunc print;
+	void       *user;
+	int         max_rows;
+	GPtrArray  *rows;      /* char*[ncols + 1] */
+	int64_t     more;      /* rows past max_rows */
+} Printer;
+
+static void
+printer_row (Printer *pr, OxStmt *st)
+{
+	if ((int) pr->rows->len >= pr->max_rows) {
+		pr->more++;
+		return;
+	}
+	int n = ox_column_count (st);
+	char **r = g_new0 (char *, n + 1);
+	for (int c = 0; c < n; c++)
+		r[c] = g_strdup (ox_column_text (st, c));
+	g_ptr_array_add (pr->rows, r);
+}
+
+static void
+printer_done (Printer *pr, OxStmt *st)
+{
+	GString *o = g_string_new (NULL);
+	int n = ox_column_count (st);
+	if (ox_stmt_returns_rows (st) && n > 0) {
+		char **names = g_new0 (char *, n + 1);
+		bool *right = g_new0 (bool, n);
+		for (int c = 0; c < n; c++) {
+			names[c] = g_strdup (ox_column_name (st, c));
+			right[c] = ox_type_is_numeric_family (st->coltypes[c].id);
+		}
+		ox_format_table (o, n, names, pr->rows, right);
+		if (pr->more > 0) {
+			/* "(N rows)" counted only what was kept: count them all */
+			char *last = g_strrstr (o->str, "\n(");
+			if (last)
+				g_string_truncate (o, (gsize) (last - o->str) + 1);
+			g_string_append_printf (o, "(%" G_GINT64_FORMAT " rows, the first %u shown)\n\n",
+			                        pr->more + pr->rows->len, pr->rows->len);
+		}
+		g_strfreev (names);
+		g_free (right);
+	} else
+		g_string_append_printf (o, "%s\n", ox_command_tag (st));
+	pr->print (o->str, pr->user);
+	g_string_free (o, TRUE);
+	g_ptr_array_set_size (pr->rows, 0);
+	pr->more = 0;
+}
+
+static int exec_script (OxSession *s, const char *sql, Printer *pr, OxError *err);
+
 int
 ox_exec (OxSession *s, const char *sql, OxError *err)
+{
+	return exec_script (s, sql, NULL, err);
+}
+
+static void
+free_strv (gpointer p)
+{
+	g_strfreev (p);
+}
+
+int
+ox_exec_print (OxSession *s, const char *sql, int max_rows, OxPrintFunc print, void *user, OxError *err)
+{
+	Printer pr = { print, user, max_rows > 0 ? max_rows : 1000, g_ptr_array_new_with_free_func (free_strv), 0 };
+	int rc = exec_script (s, sql, print ? &pr : NULL, err);
+	g_ptr_array_free (pr.rows, TRUE);
+	return rc;
+}
+
+static int
+exec_script (OxSession *s, const char *sql, Printer *pr, OxError *err)
 {
 	const char *p = sql;
 	const char *end = sql + strlen (sql);
@@ -3004,8 +3082,22 @@ ox_exec (OxSession *s, const char *sql, OxError *err)
 			framed = true;
 			ox_debug_step (s, frame.line, 1);
 		}
-		while ((rc = ox_step (st, err)) == OX_ROW)
-			;
+		if (framed && s->cancel) {
+			/* cancelled while the debugger held the statement at its
+			 * first step (terminate): it never starts, since ox_step
+			 * would clear the request */
+			set_error (err, OX_ERR_QUERY_CANCELED, "canceling statement due to user request");
+			rc = OX_ERROR;
+		} else if (pr) {
+			while ((rc = ox_step (st, err)) == OX_ROW)
+				printer_row (pr, st);
+			if (rc == OX_DONE)
+				printer_done (pr, st);
+			else
+				g_ptr_array_set_size (pr->rows, 0);
+		} else
+			while ((rc = ox_step (st, err)) == OX_ROW)
+				;
 		ox_finalize (st);
 		if (framed) {
 			if (rc == OX_ERROR && err) {

@@ -224,8 +224,8 @@ fx_init (Fx *fx, gboolean with_eval)
 		.continued = continued_cb,
 		.output = output_cb,
 		.breakpoint_changed = changed_cb,
-		.condition_eval = with_eval ? condition_cb : NULL,
-		.eval_to_text = with_eval ? eval_text_cb : NULL,
+		.condition_eval = with_eval == 2 ? ox_debugger_engine_condition : with_eval ? condition_cb : NULL,
+		.eval_to_text = with_eval == 2 ? ox_debugger_engine_eval_to_text : with_eval ? eval_text_cb : NULL,
 	};
 	fx->dbg = ox_debugger_new (fx->s, &cb, fx);
 	ox_debugger_set_max_pause (fx->dbg, 0);  /* tests that want one set it */
@@ -485,6 +485,42 @@ test_conditions (void)
 	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
 	step (&fx, OX_STOP_BREAKPOINT, 4, 1, OX_RESUME_CONTINUE);
 	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* Conditions and logpoints evaluated by the engine, in the frame's scope
+ * (fx_init's 2). */
+static void
+test_engine_evaluation (void)
+{
+	Fx fx;
+	fx_init (&fx, 2);
+	OxBreakpointSpec specs[] = {
+		{ .line = 4, .condition = "i = 2" },
+		{ .line = 5, .log_message = "i={i} n*i={n * i} bad={nope}" },
+		{ .line = 6, .condition = "i + 1" },   /* not boolean: stops with why */
+	};
+	g_autoptr (GArray) r = set_bps (&fx, SPIN, 0, specs, 3);
+	g_autofree char *script = g_strdup_printf (spin_sql, 2);
+	fx_start (&fx, script, SPIN);
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 6, 1);
+	g_assert_nonnull (strstr (ev->description, "the condition is of type integer, not boolean"));
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 4, 1);  /* i = 2 only */
+	g_assert_null (ev->description);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 6, 1);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	for (int i = 1; i <= 2; i++) {
+		g_autofree char *out = expect_output (&fx);
+		g_autofree char *want = g_strdup_printf ("log: i=%d n*i=%d bad={nope: 42703: column \"nope\" does not exist}\n",
+		                                         i, 2 * i);
+		g_assert_cmpstr (out, ==, want);
+	}
 	fx_clear (&fx);
 }
 
@@ -853,6 +889,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/breakpoint/line-and-steps", test_line_and_steps);
 	g_test_add_func ("/debugger/breakpoint/hit-conditions", test_hit_conditions);
 	g_test_add_func ("/debugger/breakpoint/conditions", test_conditions);
+	g_test_add_func ("/debugger/breakpoint/engine-evaluation", test_engine_evaluation);
 	g_test_add_func ("/debugger/breakpoint/logpoints", test_logpoints);
 	g_test_add_func ("/debugger/breakpoint/source-id", test_source_id);
 	g_test_add_func ("/debugger/breakpoint/function", test_function_breakpoints);

@@ -310,6 +310,47 @@ test_param_coercion (Fx *fx, gconstpointer data)
 	ox_error_clear (&e);
 }
 
+/* ox_exec_print: each statement's output as psql prints it. */
+static void
+print_append (const char *text, void *user)
+{
+	g_string_append (user, text);
+}
+
+static void
+test_exec_print (void)
+{
+	OxDatabase *db;
+	OxSession *s;
+	OxError e = { 0 };
+	g_assert_cmpint (ox_db_open (":memory:", &db, &e), ==, OX_OK);
+	g_assert_cmpint (ox_session_new (db, &s, &e), ==, OX_OK);
+	GString *out = g_string_new (NULL);
+	g_assert_cmpint (ox_exec_print (s, "CREATE TABLE v (a int, b text);\n"
+	                                   "INSERT INTO v VALUES (1, 'tea'), (22, NULL), (3, '\xc3\xbcn\xc3\xaf');\n"
+	                                   "SELECT * FROM v", 0, print_append, out, &e), ==, OX_OK);
+	/* psql 15's output of the same statements */
+	g_assert_cmpstr (out->str, ==,
+		"CREATE TABLE\n"
+		"INSERT 0 3\n"
+		" a  |  b  \n"
+		"----+-----\n"
+		"  1 | tea\n"
+		" 22 | \n"
+		"  3 | \xc3\xbcn\xc3\xaf\n"
+		"(3 rows)\n"
+		"\n");
+	/* a cap on rows, and an error ends the script with nothing printed for it */
+	g_string_truncate (out, 0);
+	g_assert_cmpint (ox_exec_print (s, "SELECT a FROM v ORDER BY a; SELECT nope", 2, print_append, out, &e), ==, OX_ERROR);
+	g_assert_cmpstr (e.sqlstate, ==, "42703");
+	ox_error_clear (&e);
+	g_assert_cmpstr (out->str, ==, " a \n---\n 1\n 3\n(3 rows, the first 2 shown)\n\n");
+	g_string_free (out, TRUE);
+	ox_session_free (s);
+	ox_db_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,5 +362,6 @@ main (int argc, char **argv)
 	ADD ("/engine/api/script-errors", test_script_errors);
 	ADD ("/engine/api/plan-reuse", test_plan_reuse);
 	ADD ("/engine/api/param-coercion", test_param_coercion);
+	g_test_add_func ("/engine/api/exec-print", test_exec_print);
 	return g_test_run ();
 }
