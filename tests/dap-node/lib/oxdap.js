@@ -12,10 +12,10 @@
  * record after the run ended.
  *
  * NOTE: hangs.  Every wait has a timeout (EVENT_TIMEOUT_MS), and every test
- * has one too (TEST_TIMEOUT_MS, node:test's own); an adapter left running
- * would keep node's event loop alive, so each test ends with finish()
- * (checks a clean exit) or, on the error path, kill() from its `after`
- * hook.  What can go wrong is thus a failure, never a hang or an exit 0.
+ * has one too (TEST_TIMEOUT_MS, dapTest's own deadline and node:test's);
+ * an adapter left running would keep node's event loop alive, so each test
+ * ends with finish() (checks a clean exit) and dapTest kills whatever is
+ * left.  What can go wrong is thus a failure, never a hang or an exit 0.
  *
  * NOTE: sanitizers.  Under ./dev.sh test the sanitized build runs the
  * adapter with ASan and UBSan (ASAN_OPTIONS etc. are inherited): finish()
@@ -57,7 +57,7 @@ function fixture(name) {
 	return fs.realpathSync(path.join(FIXTURES, name));
 }
 
-/* The text of a fixture, and the line (1-based) of the first line that
+/* The line (1-based) of the first line of file, from line `from` on, that
  * contains marker: tests name lines by their text, not by numbers that an
  * edit of the fixture would silently shift. */
 function lineOf(file, marker, from = 1) {
