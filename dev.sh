@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dev.sh — the developer entry point of Oxibase (CI runs `./dev.sh test`).
 #
-#   ./dev.sh setup          install the Debian 12 packages below (apt-get)
+#   ./dev.sh setup          install the Debian 12 packages below (apt-get), node
+#                           and npm if not on PATH, and tests/dap-node's node_modules
 #   ./dev.sh build          setup, then configure and build build/ (debugoptimized)
 #   ./dev.sh run [ARGS]     build, then start the CLI on the demo database
 #   ./dev.sh test           setup, build and run every test twice: plainly in
@@ -48,7 +49,7 @@ SLT_SHOW_LINES=120                  # runner output shown per file; the rest is 
 usage() {
 	cat >&2 <<-'EOF'
 	usage: ./dev.sh COMMAND
-	  setup            install the Debian packages the project needs
+	  setup            install the Debian packages (and node_modules) the project needs
 	  build            setup, then build build/ (debugoptimized)
 	  run [ARGS...]    build, then run the CLI on the demo database
 	  test             build and run all tests, plain and under ASan+UBSan
@@ -72,17 +73,34 @@ cmd_setup() {
 			missing+=("$p")
 		fi
 	done
-	if ((${#missing[@]} == 0)); then
+	# Node.js and npm run tests/dap-node (the DAP conformance tests): from
+	# Debian only when the machine has none on PATH, so a newer node
+	# installed some other way is left alone.
+	command -v node >/dev/null || missing+=(nodejs)
+	command -v npm >/dev/null || missing+=(npm)
+	if ((${#missing[@]} > 0)); then
+		echo "dev.sh: installing ${missing[*]}"
+		local sudo=()
+		if [ "$(id -u)" -ne 0 ]; then
+			command -v sudo >/dev/null || die "not root and no sudo: install ${missing[*]} by hand"
+			sudo=(sudo)
+		fi
+		"${sudo[@]}" apt-get update
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+	fi
+	setup_node_modules
+}
+
+# The test client of tests/dap-node, exactly as package-lock.json pins it:
+# installed when node_modules is missing or older than the lock file.
+setup_node_modules() {
+	local dir=tests/dap-node
+	if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
 		return 0
 	fi
-	echo "dev.sh: installing ${missing[*]}"
-	local sudo=()
-	if [ "$(id -u)" -ne 0 ]; then
-		command -v sudo >/dev/null || die "not root and no sudo: install ${missing[*]} by hand"
-		sudo=(sudo)
-	fi
-	"${sudo[@]}" apt-get update
-	"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+	echo "dev.sh: npm ci in $dir"
+	npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
+	touch "$dir/node_modules"
 }
 
 # ---- build ------------------------------------------------------------------
