@@ -134,15 +134,11 @@ dapTest('breakpointLocations lists the lines a script file can stop on', async (
 	await dc.finish();
 });
 
-/* TODO(lead): engine/debug-lines.c body_lines() parses a PL/SQL body with
- * no argument names and no trigger context, so a body that assigns to an
- * argument or to NEW.field fails to parse and has no executable lines;
- * the adapter then moves a breakpoint there to the next script statement
- * (line of CREATE TRIGGER, of INSERT), reports it verified there, and the
- * session stops in the script instead of the routine. */
-dapTest('breakpoints on assignments to NEW and to an argument stay on their lines', {
-	todo: 'engine/debug-lines.c: bodies assigning to NEW.* or an argument have no executable lines',
-}, async (t, dc) => {
+/* PL/SQL resolves assignment targets while parsing: the executable lines
+ * of a body that assigns to NEW.field or to an argument need the routine's
+ * arguments and trigger-ness (a regression test for the parse that had
+ * neither, and moved these breakpoints into the script). */
+dapTest('breakpoints on assignments to NEW and to an argument stay on their lines', {}, async (t, dc) => {
 	const ASSIGN = fixture('assign.sql');
 	const onNew = lineOf(ASSIGN, "NEW.changed := 'yes';");
 	const onArg = lineOf(ASSIGN, 'x := x + 1;');

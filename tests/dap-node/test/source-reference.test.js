@@ -92,13 +92,8 @@ dapTest('a breakpoint in a routine from the database, by sourceReference', async
 	await breakpointByReference(first, spawn, false);
 });
 
-/* TODO(lead): engine/debug-lines.c body_lines() parses a PL/SQL body with
- * no argument names (nor NEW/OLD), so a body that assigns to an argument
- * fails to parse ("x" is not a known variable) and has no executable
- * lines: setBreakpoints on such a sourceReference answers verified=false
- * "no statement starts at or after this line". */
-dapTest('a breakpoint by sourceReference in a body that assigns to its argument', {
-	todo: 'engine/debug-lines.c: bodies assigning to an argument have no executable lines',
-}, async (t, first, spawn) => {
+/* The same by sourceReference: the served body's lines come from the
+ * routine itself. */
+dapTest('a breakpoint by sourceReference in a body that assigns to its argument', {}, async (t, first, spawn) => {
 	await breakpointByReference(first, spawn, true);
 });
