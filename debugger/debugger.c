@@ -57,6 +57,34 @@ run_work (OxDebugger *dbg, OxFrame *frame)
 	}
 }
 
+/* The session's debug.max_pause in milliseconds (a number is
+ * milliseconds, or with a unit: ms, s, min, h, d; 0 means for ever), or
+ * -1 when it is not set or does not parse.  Session thread. */
+static gint64
+session_max_pause (OxSession *s)
+{
+	char *v = ox_session_setting (s, "debug.max_pause");
+	if (!v)
+		return -1;
+	char *end = NULL;
+	double n = g_ascii_strtod (v, &end);
+	gint64 r = -1;
+	if (end != v && n >= 0) {
+		while (*end == ' ')
+			end++;
+		double unit = !*end || !strcmp (end, "ms") ? 1
+		              : !strcmp (end, "s")         ? 1000
+		              : !strcmp (end, "min")       ? 60000
+		              : !strcmp (end, "h")         ? 3600000
+		              : !strcmp (end, "d")         ? 86400000
+		                                           : -1;
+		if (unit > 0)
+			r = (gint64) (n * unit);
+	}
+	ox_free (v);
+	return r;
+}
+
 /*
  * Stop in frame and block until a command, a terminate or max_pause ends
  * the stop.  Does nothing when terminated (or aborting).  On a step
@@ -85,6 +113,10 @@ stop_and_wait (OxDebugger *dbg, OxFrame *frame, OxStopReason reason, const int *
 	dbg->stop_on_entry = FALSE;
 	gint64 max_pause_ms = dbg->max_pause_ms;
 	g_mutex_unlock (&dbg->lock);
+	/* SET debug.max_pause in the session overrides the debugger's own */
+	gint64 from_setting = session_max_pause (dbg->session);
+	if (from_setting >= 0)
+		max_pause_ms = from_setting;
 
 	if (dbg->cb.stopped) {
 		OxDebuggerStop stop = {

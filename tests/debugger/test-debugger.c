@@ -723,6 +723,98 @@ test_breakpoint_while_running (void)
 	fx_clear (&fx);
 }
 
+/* Query debugging: step in at a join's statement reaches its operators'
+ * rows, next walks a scan's rows, step out goes to the row its parent
+ * makes of them. */
+static void
+test_query_steps (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_session_set_debug_queries (fx.s, true);
+	static const char sql[] =
+		"CREATE TABLE a (id int PRIMARY KEY, v text);\n"                         /* 1 */
+		"CREATE TABLE b (id int, a_id int);\n"                                   /* 2 */
+		"INSERT INTO a VALUES (1, 'one'), (2, 'two');\n"                         /* 3 */
+		"INSERT INTO b VALUES (10, 2), (11, 1);\n"                               /* 4 */
+		"SELECT a.v, b.id FROM a JOIN b ON a.id = b.a_id;\n";                    /* 5 */
+	OxBreakpointSpec spec = { .line = 5 };
+	g_autoptr (GArray) r = set_bps (&fx, "/work/scripts/join.sql", 0, &spec, 1);
+	fx_start (&fx, sql, "/work/scripts/join.sql");
+	step (&fx, OX_STOP_BREAKPOINT, 5, 0, OX_RESUME_STEP_IN);
+	/* plan: 1 Project, 2 Hash Join, 3 Seq Scan on a, 4 Seq Scan on b (built first) */
+	StopEv *ev = expect_stop (&fx, OX_STOP_STEP, 4, 3);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_OPERATOR);
+	g_assert_cmpstr (ev->name, ==, "Seq Scan on b");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_NEXT));
+	step (&fx, OX_STOP_STEP, 4, 3, OX_RESUME_NEXT);            /* b's second row */
+	step (&fx, OX_STOP_STEP, 3, 3, OX_RESUME_STEP_OUT);        /* a's first row */
+	ev = expect_stop (&fx, OX_STOP_STEP, 2, 2);                /* the join's first row */
+	g_assert_cmpstr (ev->name, ==, "Hash Join");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_STEP_OUT));
+	ev = expect_stop (&fx, OX_STOP_STEP, 1, 1);                /* the result's first row */
+	g_assert_cmpstr (ev->name, ==, "Project");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
+}
+
+/* Inspection while stopped: a closure on the session's thread evaluates
+ * in the paused frame and sets a variable the routine then uses. */
+typedef struct {
+	char *eval;
+	char *set;
+} Inspect;
+
+static void
+inspect_closure (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	Inspect *in = data;
+	(void) dbg;
+	OxVariable v;
+	OxError e = { 0 };
+	g_assert_true (ox_frame_evaluate (top, "r + n", &v, &e));
+	in->eval = g_strdup (v.value);
+	ox_variable_clear (&v);
+	const char *path[] = { "r" };
+	g_assert_true (ox_frame_set_variable (top, OX_SCOPE_LOCALS, path, 1, "99", &v, &e));
+	in->set = g_strdup (v.value);
+	ox_variable_clear (&v);
+}
+
+static void
+test_evaluate_set_variable (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	static const char sql[] =
+		"CREATE PROCEDURE calc(n int) LANGUAGE plsql AS $$\n"   /* 1 */
+		"DECLARE r int := n * 2;\n"                              /* 2 */
+		"BEGIN\n"                                                /* 3 */
+		"  RAISE NOTICE 'r=%', r;\n"                             /* 4 */
+		"END $$;\n"                                              /* 5 */
+		"CALL calc(5);\n";                                       /* 6 */
+	OxBreakpointSpec spec = { .line = 4 };
+	g_autoptr (GArray) r = set_bps (&fx, "/work/scripts/calc.sql", 0, &spec, 1);
+	fx_start (&fx, sql, "/work/scripts/calc.sql");
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 4, 1);
+	stop_ev_free (ev);
+	Inspect in = { 0 };
+	g_assert_true (ox_debugger_run_stopped_sync (fx.dbg, inspect_closure, &in));
+	g_assert_cmpstr (in.eval, ==, "15");
+	g_assert_cmpstr (in.set, ==, "99");
+	g_free (in.eval);
+	g_free (in.set);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	g_autofree char *out = expect_output (&fx);
+	g_assert_cmpstr (out, ==, "NOTICE r=99");
+	fx_clear (&fx);
+}
+
 /* Terminate at a breakpoint inside the loop: the statement fails and the
  * breakpoint, reached again and again before the cancel lands, never
  * stops again. */
@@ -787,6 +879,19 @@ test_max_pause (void)
 	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 11, 1, OX_RESUME_CONTINUE);
 	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.continued, HANG_GUARD_US)), ==, 1);
 	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+
+	/* the session's own setting, debug.max_pause, wins over the
+	 * debugger's (which is "for ever" now) */
+	fx_start (&fx, "SET debug.max_pause = '40ms';\nCALL forever();", FOREVER);
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 7, 1);
+	stop_ev_free (ev);
+	g_assert_cmpint (GPOINTER_TO_INT (g_async_queue_timeout_pop (fx.continued, HANG_GUARD_US)), ==, 2);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	g_autofree char *started2 = expect_output (&fx);
+	g_assert_cmpstr (started2, ==, "NOTICE started");
+	g_autofree char *note2 = expect_output (&fx);
+	g_assert_true (g_str_has_prefix (note2, "dbg: the session was paused longer than 40 ms"));
 	fx_clear (&fx);
 }
 
@@ -941,5 +1046,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/control/stop-on-entry", test_stop_on_entry);
 	g_test_add_func ("/debugger/control/breakpoint-while-running", test_breakpoint_while_running);
 	g_test_add_func ("/debugger/stopped/run-stopped", test_run_stopped);
+	g_test_add_func ("/debugger/stopped/evaluate-set-variable", test_evaluate_set_variable);
+	g_test_add_func ("/debugger/step/query-operators", test_query_steps);
 	return g_test_run ();
 }
