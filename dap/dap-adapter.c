@@ -545,6 +545,39 @@ engine_error (const OxError *e)
 
 /* ---- stackTrace, scopes, variables ---------------------------------------------------------------- */
 
+/* A routine frame as a call with its argument values, "place(100, 1, 4)"
+ * or "greet('Ann')" (long values cut); other frames by their name. */
+static char *
+frame_title (OxFrame *f)
+{
+	const char *name = ox_frame_name (f);
+	if (ox_frame_kind (f) != OX_FRAME_ROUTINE)
+		return g_strdup (name);
+	const char *paren = strchr (name, '(');
+	GString *g = g_string_new_len (name, paren ? paren - name : (gssize) strlen (name));
+	OxVariable *v = NULL;
+	int n = ox_frame_variables (f, OX_SCOPE_ARGUMENTS, NULL, 0, 0, 0, &v, NULL);
+	g_string_append_c (g, '(');
+	for (int i = 0; i < n; i++) {
+		if (i)
+			g_string_append (g, ", ");
+		const char *t = v[i].type ? v[i].type : "";
+		gboolean quote = !v[i].is_null && !g_str_has_prefix (t, "integer") && !g_str_has_prefix (t, "bigint") &&
+		                 !g_str_has_prefix (t, "smallint") && !g_str_has_prefix (t, "numeric") &&
+		                 !g_str_has_prefix (t, "real") && !g_str_has_prefix (t, "double") &&
+		                 !g_str_has_prefix (t, "boolean") && strcmp (t, "number") != 0;
+		glong len = g_utf8_strlen (v[i].value, -1);
+		char *cut = len > 24 ? g_utf8_substring (v[i].value, 0, 21) : NULL;
+		g_string_append_printf (g, "%s%s%s%s", quote ? "'" : "", cut ? cut : v[i].value, cut ? "..." : "",
+		                        quote ? "'" : "");
+		g_free (cut);
+	}
+	g_string_append_c (g, ')');
+	if (n > 0)
+		ox_variables_free (v, n);
+	return g_string_free (g, FALSE);
+}
+
 static JsonNode *
 job_stack (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 {
@@ -576,7 +609,9 @@ job_stack (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 		json_builder_set_member_name (b, "id");
 		json_builder_add_int_value (b, id);
 		json_builder_set_member_name (b, "name");
-		json_builder_add_string_value (b, ox_frame_name (f));
+		char *shown = frame_title (f);
+		json_builder_add_string_value (b, shown);
+		g_free (shown);
 		json_builder_set_member_name (b, "line");
 		json_builder_add_int_value (b, ox_frame_line (f));
 		json_builder_set_member_name (b, "column");

@@ -229,7 +229,7 @@ test_source_reference (void)
 	gint64 id, line, sref;
 	char *name;
 	top_frame (&fx, &id, &name, &line, &sref);
-	g_assert_cmpstr (name, ==, "tally(integer)");
+	g_assert_cmpstr (name, ==, "tally(3)");  /* the call, with its argument values */
 	g_free (name);
 	g_assert_cmpint (sref, >, 0);
 	char *args = g_strdup_printf ("{\"sourceReference\":%" G_GINT64_FORMAT "}", sref);

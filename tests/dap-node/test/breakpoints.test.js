@@ -31,7 +31,7 @@ dapTest('function breakpoints stop on entry to the routine and the trigger named
 	if (s.event.body.hitBreakpointIds && bps[0].id !== undefined)
 		assert.deepEqual(s.event.body.hitBreakpointIds, [bps[0].id]);
 	assert.equal(s.frames.length, 3);  /* line_total, place, CALL */
-	assert.match(s.frames[0].name, /^line_total\(numeric, ?integer\)$/);
+	assert.match(s.frames[0].name, /^line_total\(\d+\.\d\d, \d+\)$/);
 	assert.equal(s.frames[0].line, lineOf(SHOP, 'CREATE FUNCTION line_total'));
 	assert.equal(s.frames[0].source.path, SHOP);
 
@@ -66,7 +66,7 @@ dapTest('exception filter "raised": stops in the routine that raised, caught or 
 	let s = await stopAfter(dc, 'exception', () => launch(dc, { program: ERRORS }, () =>
 		dc.setExceptionBreakpointsRequest({ filters: ['raised'] })));
 	/* in ratio, called by safe(), whose handler will catch it */
-	assert.match(s.frames[0].name, /^ratio\(integer, ?integer\)$/);
+	assert.equal(s.frames[0].name, 'ratio(1, 0)');
 	assert.equal(s.frames[0].line, lineOf(ERRORS, 'RETURN a / b;'));
 	assert.match(s.frames[1].name, /^safe\(\)$/);
 	let info = await dc.exceptionInfoRequest({ threadId: THREAD });
@@ -74,7 +74,7 @@ dapTest('exception filter "raised": stops in the routine that raised, caught or 
 
 	/* then in ratio again, called by the script's SELECT */
 	s = await stopAfter(dc, 'exception', () => cont(dc));
-	assert.match(s.frames[0].name, /^ratio\(integer, ?integer\)$/);
+	assert.equal(s.frames[0].name, 'ratio(6, 0)');
 	assert.equal(s.frames[s.frames.length - 1].line, lineOf(ERRORS, 'SELECT ratio(6, 0);'));
 	info = await dc.exceptionInfoRequest({ threadId: THREAD });
 	assert.equal(info.body.exceptionId, '22012');
@@ -153,7 +153,7 @@ dapTest('breakpoints on assignments to NEW and to an argument stay on their line
 	assert.equal(s.frames[0].name, 'p_stamp BEFORE INSERT ON p FOR EACH ROW');
 	assert.equal(s.frames[0].line, onNew);
 	s = await stopAfter(dc, 'breakpoint', () => cont(dc));
-	assert.equal(s.frames[0].name, 'bump(integer)');
+	assert.equal(s.frames[0].name, 'bump(20)');
 	assert.equal(s.frames[0].line, onArg);
 	const end = await endAfter(dc, () => cont(dc));
 	assert.equal(end.exitCode, 0);

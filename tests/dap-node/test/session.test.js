@@ -30,8 +30,8 @@ const L = {
 	select: lineOf(SHOP, 'SELECT id, item, qty, total FROM orders;'),
 };
 
-const PLACE = /^place\(integer, ?integer, ?integer\)$/;
-const LINE_TOTAL = /^line_total\(numeric, ?integer\)$/;
+const PLACE = /^place\(100, 1, \d+\)$/;  /* frames show argument values; n may be set */
+const LINE_TOTAL = /^line_total\(\d+\.\d\d, \d+\)$/;
 const TRIGGER = 'orders_audit BEFORE INSERT ON orders FOR EACH ROW';
 
 const stepIn = (dc) => stopAfter(dc, 'step', () => dc.stepInRequest({ threadId: THREAD }));

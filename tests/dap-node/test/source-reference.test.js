@@ -46,7 +46,7 @@ async function breakpointByReference(first, spawn, assignArgument) {
 		s = await stopAfter(dc, 'step', () => dc.stepInRequest({ threadId: THREAD }));
 		assert.equal(s.frames.length, 2);
 		const top = s.frames[0];
-		assert.equal(top.name, 'twice(integer)');
+		assert.equal(top.name, 'twice(20)');
 		const source = top.source;
 		assert.ok(source.sourceReference > 0, JSON.stringify(source));
 		assert.equal(source.name, 'public.twice (function)');
