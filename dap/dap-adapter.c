@@ -573,8 +573,7 @@ frame_title (OxFrame *f)
 		g_free (cut);
 	}
 	g_string_append_c (g, ')');
-	if (n > 0)
-		ox_variables_free (v, n);
+	ox_variables_free (v, n > 0 ? n : 0);  /* an empty list is still an allocation */
 	return g_string_free (g, FALSE);
 }
 
