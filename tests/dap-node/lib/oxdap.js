@@ -74,10 +74,13 @@ function tempDir(prefix) {
 }
 
 class OxDebugClient extends DebugClient {
-	constructor() {
+	/* spawnAs: { command, env } to start something else than the adapter
+	 * itself (the VS Code extension's wrapper script) */
+	constructor(spawnAs = null) {
 		/* runtime and executable are unused: start() spawns the adapter
 		 * binary itself, without DebugClient's "runtime executable" pair */
 		super(ADAPTER, '', 'oxibase');
+		this.spawnAs = spawnAs;
 		this.defaultTimeout = EVENT_TIMEOUT_MS;
 		this.events = [];     /* every event, in order (diagnostics, output) */
 		this.stderr = '';
@@ -97,7 +100,9 @@ class OxDebugClient extends DebugClient {
 	start() {
 		if (!fs.existsSync(ADAPTER))
 			throw new Error(`no adapter at ${ADAPTER} (build it, or set OXIBASE_DAP)`);
-		this.proc = cp.spawn(ADAPTER, [], { stdio: ['pipe', 'pipe', 'pipe'] });
+		this.proc = this.spawnAs
+			? cp.spawn(this.spawnAs.command, [], { stdio: ['pipe', 'pipe', 'pipe'], env: this.spawnAs.env })
+			: cp.spawn(ADAPTER, [], { stdio: ['pipe', 'pipe', 'pipe'] });
 		this.proc.stderr.on('data', (d) => { this.stderr += d.toString(); });
 		this.exit = new Promise((resolve) => {
 			this.proc.on('exit', (code, signal) => resolve({ code, signal }));
@@ -247,6 +252,7 @@ async function variables(dc, variablesReference) {
 
 module.exports = {
 	ADAPTER,
+	OxDebugClient,
 	TEST_TIMEOUT_MS,
 	THREAD,
 	dapTest,
