@@ -695,6 +695,11 @@ reader_closed_cb (DapReader *reader, const GError *error, gpointer data)
 	DapDispatch *self = g_object_ref (data);
 
 	drain_outbox (self);
+	/* a framing error (not the end of the stream): say why before going,
+	 * with request_seq 0 since no request can be named (if the peer is
+	 * still reading; a failed write just ends the same way) */
+	if (error && !self->closed)
+		refuse (self, "", 0, DAP_ERROR_BAD_MESSAGE, "%s; closing the connection", error->message);
 	close_internal (self, error);
 	g_object_unref (self);
 }

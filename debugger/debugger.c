@@ -317,6 +317,24 @@ wants_steps (void *user, OxFrame *frame)
 	return r;
 }
 
+/* The engine's interrupt check, asked for by a pause: a long statement
+ * with no step points of its own (a big scan) stops where it is. */
+static void
+on_interrupt (void *user, OxFrame *frame)
+{
+	OxDebugger *dbg = user;
+	g_mutex_lock (&dbg->lock);
+	if (ending_locked (dbg)) {
+		g_mutex_unlock (&dbg->lock);
+		ox_session_cancel (dbg->session);
+		return;
+	}
+	gboolean pause = dbg->pause_requested;
+	g_mutex_unlock (&dbg->lock);
+	if (pause)
+		stop_and_wait (dbg, frame, OX_STOP_PAUSE, NULL, 0, NULL);
+}
+
 static void
 on_step (void *user, OxFrame *frame)
 {
@@ -510,6 +528,7 @@ ox_debugger_new (OxSession *s, const OxDebuggerCallbacks *callbacks, gpointer us
 		.on_output = on_output,
 		.user = dbg,
 		.wants_steps = wants_steps,
+		.on_interrupt = on_interrupt,
 	};
 	ox_session_set_debug_hooks (s, &hooks);
 	return dbg;
@@ -679,8 +698,10 @@ ox_debugger_pause (OxDebugger *dbg)
 	if (ok)
 		dbg->pause_requested = TRUE;
 	g_mutex_unlock (&dbg->lock);
-	if (ok)
+	if (ok) {
 		ox_session_debug_changed (dbg->session);
+		ox_session_debug_interrupt (dbg->session);
+	}
 	return ok;
 }
 

@@ -82,6 +82,11 @@ char *ox_debug_type_name (OxType t);
 
 void ox_debug_push (struct OxSession *s, OxFrame *f);
 void ox_debug_pop (struct OxSession *s, OxFrame *f);
+/* The interrupt check's side: call on_interrupt if one was asked for. */
+void ox_debug_poll (struct OxSession *s);
+#define ox_debug_interrupt_pending(s) \
+	G_UNLIKELY (__atomic_load_n (&(s)->debug_interrupt, __ATOMIC_RELAXED))
+
 /* Does the top frame want on_step calls (wants_steps, cached per epoch)?
  * Step sites that do work before ox_debug_step test it first. */
 bool ox_debug_step_wanted (struct OxSession *s);

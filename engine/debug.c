@@ -73,6 +73,21 @@ ox_session_debug_changed (OxSession *s)
 	__atomic_add_fetch (&s->debug_epoch, 1, __ATOMIC_RELEASE);
 }
 
+void
+ox_session_debug_interrupt (OxSession *s)
+{
+	__atomic_store_n (&s->debug_interrupt, 1, __ATOMIC_RELEASE);
+}
+
+void
+ox_debug_poll (OxSession *s)
+{
+	if (!__atomic_exchange_n (&s->debug_interrupt, 0, __ATOMIC_ACQ_REL))
+		return;
+	if (s->debug_active && s->top_frame && s->debug_hooks.on_interrupt)
+		s->debug_hooks.on_interrupt (s->debug_hooks.user, s->top_frame);
+}
+
 bool
 ox_debug_step_wanted (OxSession *s)
 {

@@ -63,7 +63,18 @@ typedef struct OxDebugHooks {
 	 * that needs none runs at (nearly) full speed: a Lua routine drops its
 	 * line hook.  NULL: every frame steps. */
 	bool (*wants_steps) (void *user, OxFrame *frame);
+	/* Optional: called on the session's thread at the engine's next
+	 * interrupt check (every few thousand rows of a scan or join, loop
+	 * iterations of PL/SQL, instructions of Lua) after
+	 * ox_session_debug_interrupt, with the top frame, which may be in the
+	 * middle of a long statement that has no step points of its own: how
+	 * a pause reaches a running query. */
+	void (*on_interrupt) (void *user, OxFrame *frame);
 } OxDebugHooks;
+
+/* Ask for one on_interrupt call at the engine's next interrupt check.
+ * Any thread. */
+void ox_session_debug_interrupt (OxSession *s);
 
 /* Make every frame ask wants_steps again before its next step (the
  * debugger calls it when breakpoints, stepping or a pause request

@@ -96,6 +96,7 @@ typedef struct OxSession {
 	bool         debug_active;
 	bool         debug_queries;     /* ox_session_set_debug_queries */
 	int          debug_epoch;       /* ox_session_debug_changed (atomic) */
+	int          debug_interrupt;   /* ox_session_debug_interrupt (atomic) */
 	OxDebugHooks debug_hooks;
 	struct OxFrame *top_frame;
 	char        *script_path;       /* ox_session_set_script_source */

@@ -258,6 +258,12 @@ debug_next (OxOp *op, OxExec *x)
 		f.column = 1;
 		if (s->debug_hooks.on_step && ox_debug_step_wanted (s))
 			s->debug_hooks.on_step (s->debug_hooks.user, &f);
+		if (G_UNLIKELY (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED))) {
+			/* terminated while stopped at this row */
+			ox_debug_pop (s, &f);
+			ox_debug_frame_clear (&f);
+			ox_spi_check_interrupts (s);
+		}
 	}
 	ox_debug_pop (s, &f);
 	ox_debug_frame_clear (&f);

@@ -19,6 +19,7 @@
 #include "base/numeric.h"
 #include "base/datetime.h"
 #include "session.h"
+#include "debug-internal.h"
 #include "pl/pl.h"
 #include "base/cast.h"
 
@@ -1137,6 +1138,8 @@ ox_row_equal (const OxValue *a, const OxValue *b, const int *cols, int n)
 void
 ox_exec_check_cancel (OxExec *x)
 {
+	if (x->session && ox_debug_interrupt_pending (x->session))
+		ox_debug_poll (x->session);  /* a pause in the middle of a long statement */
 	if (x->cancel && __atomic_load_n (x->cancel, __ATOMIC_RELAXED)) {
 		__atomic_store_n (x->cancel, 0, __ATOMIC_RELAXED);
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");

@@ -549,8 +549,13 @@ static inline OxArena *
 stmt_enter (PlsqlFrame *f, const PlsqlStmt *s)
 {
 	f->cur = s;
-	if (ox_debug_active (f->s))
+	if (ox_debug_active (f->s)) {
 		ox_debug_step (f->s, s->line, s->col);
+		/* a terminate (or an expired pause) while the hook held us:
+		 * fail here, before the statement runs */
+		if (G_UNLIKELY (__atomic_load_n (&f->s->cancel, __ATOMIC_RELAXED)))
+			ox_spi_check_interrupts (f->s);
+	}
 	OxArena *a = frame_arena (f, s->depth);
 	ox_arena_reset (a);
 	return a;

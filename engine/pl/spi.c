@@ -489,6 +489,8 @@ ox_spi_message (OxSession *s, const char *level, const char *routine, int line, 
 void
 ox_spi_check_interrupts (OxSession *s)
 {
+	if (ox_debug_interrupt_pending (s))
+		ox_debug_poll (s);  /* a pause: it may stop here */
 	if (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED)) {
 		__atomic_store_n (&s->cancel, 0, __ATOMIC_RELAXED);
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");

@@ -642,17 +642,23 @@ test_disconnect_mid_request (Fx *fx, gconstpointer unused)
 	g_assert_cmpint (fx->n_closed, ==, 1);
 }
 
-/* A framing error from the client ends the session with that error. */
+/* A framing error from the client ends the session with that error, after
+ * an error response (request_seq 0: no request can be named) that says
+ * why. */
 static void
 test_framing_error_closes (Fx *fx, gconstpointer unused)
 {
 	const char *junk = "Content-Length: -1\r\n\r\n";
+	g_autofree char *why = NULL;
 
 	fx_initialize (fx);
 	fx_send_raw (fx, junk, strlen (junk));
 	while (fx->n_closed == 0)
 		g_main_context_iteration (NULL, TRUE);
 	g_assert_error (fx->closed_error, DAP_CODEC_ERROR, DAP_CODEC_ERROR_BAD_CONTENT_LENGTH);
+	why = fx_error (fx, 0, "");
+	g_assert_nonnull (strstr (why, "Content-Length"));
+	g_assert_nonnull (strstr (why, "closing the connection"));
 	fx_expect_silence (fx);
 }
 

@@ -815,6 +815,67 @@ test_evaluate_set_variable (void)
 	fx_clear (&fx);
 }
 
+/* Terminate while stopped after a routine wrote: the paused statement
+ * itself fails (not the next one) and its writes are rolled back. */
+static void
+test_terminate_rolls_back (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	static const char sql[] =
+		"CREATE TABLE w (id int PRIMARY KEY);\n"                   /* 1 */
+		"CREATE PROCEDURE put_two() LANGUAGE plsql AS $$\n"        /* 2 */
+		"BEGIN\n"                                                  /* 3 */
+		"  INSERT INTO w VALUES (1);\n"                            /* 4 */
+		"  INSERT INTO w VALUES (2);\n"                            /* 5 */
+		"END $$;\n"                                                /* 6 */
+		"CALL put_two();\n";                                       /* 7 */
+	OxBreakpointSpec spec = { .line = 5 };
+	g_autoptr (GArray) r = set_bps (&fx, "/work/scripts/w.sql", 0, &spec, 1);
+	fx_start (&fx, sql, "/work/scripts/w.sql");
+	StopEv *ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 5, 1);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	ox_debugger_free (fx.dbg);
+	fx.dbg = ox_debugger_new (fx.s, NULL, NULL);
+	OxStmt *st = NULL;
+	OxError e = { 0 };
+	g_assert_cmpint (ox_prepare (fx.s, "SELECT count(*) FROM w", -1, &st, NULL, &e), ==, OX_OK);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpstr (ox_column_text (st, 0), ==, "0");
+	ox_finalize (st);
+	fx_clear (&fx);
+}
+
+/* A pause reaches a long statement that has no step points (a big join,
+ * without query debugging) through the engine's interrupt checks. */
+static void
+test_pause_long_query (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	static const char sql[] =
+		"CREATE TABLE n (i int);\n"                                              /* 1 */
+		"DO $$ BEGIN FOR k IN 1..3000 LOOP INSERT INTO n VALUES (k); END LOOP; END $$;\n"  /* 2 */
+		"SELECT count(*) FROM n a, n b, n c;\n";                                 /* 3 */
+	OxBreakpointSpec spec = { .line = 3 };
+	g_autoptr (GArray) r = set_bps (&fx, "/work/scripts/long.sql", 0, &spec, 1);
+	fx_start (&fx, sql, "/work/scripts/long.sql");
+	step (&fx, OX_STOP_BREAKPOINT, 3, 0, OX_RESUME_CONTINUE);
+	/* 27e9 rows: it runs until paused */
+	g_usleep (50000);
+	g_assert_true (ox_debugger_pause (fx.dbg));
+	StopEv *ev = expect_stop (&fx, OX_STOP_PAUSE, 3, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	fx_clear (&fx);
+}
+
 /* Terminate at a breakpoint inside the loop: the statement fails and the
  * breakpoint, reached again and again before the cancel lands, never
  * stops again. */
@@ -1045,6 +1106,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/control/max-pause", test_max_pause);
 	g_test_add_func ("/debugger/control/stop-on-entry", test_stop_on_entry);
 	g_test_add_func ("/debugger/control/breakpoint-while-running", test_breakpoint_while_running);
+	g_test_add_func ("/debugger/control/terminate-rolls-back", test_terminate_rolls_back);
+	g_test_add_func ("/debugger/control/pause-long-query", test_pause_long_query);
 	g_test_add_func ("/debugger/stopped/run-stopped", test_run_stopped);
 	g_test_add_func ("/debugger/stopped/evaluate-set-variable", test_evaluate_set_variable);
 	g_test_add_func ("/debugger/step/query-operators", test_query_steps);
