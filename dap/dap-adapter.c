@@ -430,14 +430,34 @@ struct Job {
 	JobFunc     fn;
 };
 
+/* The client's `cancel` of a running job: cancel what the session runs
+ * (an evaluation or a console statement; the engine keeps the paused
+ * statement out of it).  Any thread. */
+static void
+cancel_session (GCancellable *c, gpointer data)
+{
+	(void) c;
+	ox_session_cancel (data);
+}
+
 static void
 job_run (OxDebugger *dbg, OxFrame *top, gpointer data)
 {
 	Job *j = data;
 	(void) dbg;
 	GError *error = NULL;
+	GCancellable *c = dap_reply_get_cancellable (j->reply);
+	gulong id = c ? g_cancellable_connect (c, G_CALLBACK (cancel_session), j->self->s, NULL) : 0;
 	JsonNode *body = j->fn (j->self, top, j->args, &error);
-	if (error)
+	if (id)
+		g_cancellable_disconnect (c, id);
+	if (c && g_cancellable_is_cancelled (c)) {
+		/* the spec's answer to a cancelled request */
+		g_clear_error (&error);
+		if (body)
+			json_node_unref (body);
+		dap_reply_fail (j->reply, g_error_new_literal (DAP_ERROR, DAP_ERROR_CANCELLED, "cancelled"));
+	} else if (error)
 		dap_reply_fail (j->reply, error);
 	else
 		dap_reply_finish (j->reply, body);

@@ -290,20 +290,25 @@ collect (OxFrame *f, OxScope scope, const char *const *path, int npath, GArray *
 typedef struct Guard {
 	OxSession *s;
 	bool       active;
+	int        cancel;  /* the session's cancel request before the inspection */
 } Guard;
 
 static Guard
 guard_begin (OxFrame *f)
 {
-	Guard g = { f->s, f->s->debug_active };
+	Guard g = { f->s, f->s->debug_active, __atomic_load_n (&f->s->cancel, __ATOMIC_RELAXED) };
 	f->s->debug_active = false;
 	return g;
 }
 
+/* A cancel that arrived during the inspection was aimed at it (the client
+ * cancelled a slow evaluation): it must not fail the paused statement. */
 static void
 guard_end (Guard g)
 {
 	g.s->debug_active = g.active;
+	if (!g.cancel)
+		__atomic_store_n (&g.s->cancel, 0, __ATOMIC_RELAXED);
 }
 
 static void

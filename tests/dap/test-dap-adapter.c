@@ -334,6 +334,42 @@ test_pause_terminate (void)
 	g_assert_cmpint (fx_stop (&fx), ==, 1);
 }
 
+/* A slow console statement, cancelled by the client: it answers
+ * "cancelled", and the paused routine goes on unharmed. */
+static void
+test_cancel_console (void)
+{
+	Fx fx;
+	fx_start (&fx);
+	launch (&fx, "{\"sql\":\"CREATE TABLE n (i int);\\n"
+	             "DO $$ BEGIN FOR k IN 1..2000 LOOP INSERT INTO n VALUES (k); END LOOP; END $$;\\n"
+	             "DO $$ BEGIN\\n  PERFORM 1;\\n  RAISE NOTICE 'still here';\\nEND $$;\",\"stopOnEntry\":true}");
+	json_object_unref (fx_call (&fx, "configurationDone", NULL, TRUE));
+	json_object_unref (fx_event (&fx, "stopped"));
+	step (&fx, "next");
+	step (&fx, "next");
+	step (&fx, "stepIn");     /* into the second DO block */
+	gint64 seq = fx_send (&fx, "evaluate", "{\"expression\":\"SELECT count(*) FROM n a, n b, n c\",\"context\":\"repl\"}");
+	g_usleep (100000);
+	char *args = g_strdup_printf ("{\"requestId\":%" G_GINT64_FORMAT "}", seq);
+	json_object_unref (fx_call (&fx, "cancel", args, TRUE));
+	g_free (args);
+	JsonObject *r = fx_wait (&fx, is_response, &seq);
+	g_assert_false (json_object_get_boolean_member (r, "success"));
+	g_assert_cmpstr (json_object_get_string_member (r, "message"), ==, "cancelled");
+	json_object_unref (r);
+	/* the session is still stopped and well */
+	r = fx_call (&fx, "evaluate", "{\"expression\":\"1 + 1\",\"context\":\"watch\"}", TRUE);
+	g_assert_cmpstr (json_object_get_string_member (body (r), "result"), ==, "2");
+	json_object_unref (r);
+	json_object_unref (fx_call (&fx, "continue", "{\"threadId\":1}", TRUE));
+	r = fx_event (&fx, "exited");
+	g_assert_cmpint (json_object_get_int_member (body (r), "exitCode"), ==, 0);
+	json_object_unref (r);
+	json_object_unref (fx_call (&fx, "disconnect", NULL, TRUE));
+	g_assert_cmpint (fx_stop (&fx), ==, 0);
+}
+
 /* The client vanishes while the session is stopped: the adapter ends the
  * run and returns instead of waiting for ever. */
 static void
@@ -392,6 +428,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/dap/adapter/source-reference", test_source_reference);
 	g_test_add_func ("/dap/adapter/pause-terminate", test_pause_terminate);
 	g_test_add_func ("/dap/adapter/client-vanishes", test_client_vanishes);
+	g_test_add_func ("/dap/adapter/cancel-console", test_cancel_console);
 	g_test_add_func ("/dap/adapter/bad-requests", test_bad_requests);
 	return g_test_run ();
 }
