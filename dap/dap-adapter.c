@@ -72,6 +72,7 @@ struct _DapAdapter {
 	GArray      *frames;         /* int depth, index + 1 = frame id */
 	GArray      *varrefs;        /* VarRef, index + 1 = variablesReference */
 	char        *exc_state, *exc_message, *exc_context;
+	gboolean     exc_uncaught;
 
 	/* sources */
 	GPtrArray   *sources;        /* Source*, index + 1 = sourceReference */
@@ -107,9 +108,14 @@ arg_int (JsonObject *o, const char *name, gint64 *out)
 	GType t = json_node_get_value_type (n);
 	if (t == G_TYPE_INT64)
 		*out = json_node_get_int (n);
-	else if (t == G_TYPE_DOUBLE)
-		*out = (gint64) json_node_get_double (n);
-	else
+	else if (t == G_TYPE_DOUBLE) {
+		/* out of range or not a number: not an integer argument (a cast
+		 * would be undefined behaviour) */
+		double d = json_node_get_double (n);
+		if (!(d >= -9.0e15 && d <= 9.0e15))
+			return FALSE;
+		*out = (gint64) d;
+	} else
 		return FALSE;
 	return TRUE;
 }
@@ -300,11 +306,12 @@ varref_clear (gpointer p)
 	g_strfreev (v->path);
 }
 
+static void on_breakpoint_changed (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user);
+
 static void
 on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 {
 	DapAdapter *self = user;
-	(void) dbg;
 	g_mutex_lock (&self->lock);
 	self->stop_id = stop->stop_id;
 	g_array_set_size (self->frames, 0);
@@ -312,6 +319,7 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 	g_clear_pointer (&self->exc_state, g_free);
 	g_clear_pointer (&self->exc_message, g_free);
 	g_clear_pointer (&self->exc_context, g_free);
+	self->exc_uncaught = stop->uncaught;
 	if (stop->reason == OX_STOP_EXCEPTION && stop->description) {
 		/* "SQLSTATE: message" */
 		const char *colon = strstr (stop->description, ": ");
@@ -349,6 +357,12 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 		json_builder_end_array (b);
 	}
 	json_builder_end_object (b);
+	/* a function breakpoint on a routine the script created has now
+	 * proved itself: say so before the stop */
+	for (guint i = 0; stop->reason == OX_STOP_FUNCTION_BREAKPOINT && i < stop->n_hit_ids; i++) {
+		OxBreakpoint bp = { stop->hit_ids[i], TRUE, 0, NULL };
+		on_breakpoint_changed (dbg, &bp, self);
+	}
 	dap_dispatch_send_event (self->dispatch, "stopped", json_builder_get_root (b));
 	g_object_unref (b);
 }
@@ -377,8 +391,12 @@ on_output (OxDebugger *dbg, OxOutputSource source, const char *level, const char
 {
 	DapAdapter *self = user;
 	(void) dbg;
-	char *line = source == OX_OUTPUT_LOGPOINT ? g_strdup_printf ("%s\n", text)
-	                                          : g_strdup_printf ("%s:  %s\n", level ? level : "NOTICE", text);
+	/* one line each, however the text ends */
+	gsize n = strlen (text);
+	while (n > 0 && text[n - 1] == '\n')
+		n--;
+	char *line = source == OX_OUTPUT_LOGPOINT ? g_strdup_printf ("%.*s\n", (int) n, text)
+	                                          : g_strdup_printf ("%s:  %.*s\n", level ? level : "NOTICE", (int) n, text);
 	send_output (self, source == OX_OUTPUT_DEBUGGER ? "important" : "console", line);
 	g_free (line);
 }
@@ -1079,8 +1097,18 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 		self->dbg = ox_debugger_new (self->s, &cb, self);
 		ox_debugger_set_stop_on_entry (self->dbg, arg_bool (args, "stopOnEntry"));
 		gint64 max_pause;
-		if (arg_int (args, "maxPauseMs", &max_pause))
+		if (arg_int (args, "maxPauseMs", &max_pause)) {
+			if (max_pause < 0) {
+				*error = invalid ("maxPauseMs must be 0 (for ever) or a number of milliseconds");
+				g_clear_pointer (&self->dbg, ox_debugger_free);
+				g_clear_pointer (&self->s, ox_session_free);
+				g_clear_pointer (&self->db, ox_db_close);
+				g_clear_pointer (&self->script, g_free);
+				g_clear_pointer (&self->program, g_free);
+				return NULL;
+			}
 			ox_debugger_set_max_pause (self->dbg, max_pause);
+		}
 		if (arg_bool (args, "stepIntoQueries"))
 			ox_session_set_debug_queries (self->s, true);
 	}
@@ -1125,6 +1153,29 @@ h_configuration_done (DapDispatch *d, JsonObject *args, DapReply *reply, gpointe
 	return NULL;
 }
 
+/* A launch with noDebug takes breakpoints and never stops at them. */
+static JsonNode *
+no_debug_breakpoints (JsonArray *bps)
+{
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "breakpoints");
+	json_builder_begin_array (b);
+	for (guint i = 0; bps && i < json_array_get_length (bps); i++) {
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "verified");
+		json_builder_add_boolean_value (b, FALSE);
+		json_builder_set_member_name (b, "message");
+		json_builder_add_string_value (b, "the session runs without debugging (noDebug)");
+		json_builder_end_object (b);
+	}
+	json_builder_end_array (b);
+	json_builder_end_object (b);
+	JsonNode *r = json_builder_get_root (b);
+	g_object_unref (b);
+	return r;
+}
+
 /* Lines a source can stop at: a file's, a routine body's or a plan's. */
 static int
 source_lines (DapAdapter *self, const char *path, gint64 ref, int **lines)
@@ -1159,9 +1210,10 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 		*error = invalid ("source is required");
 		return NULL;
 	}
+	if (!self->dbg && self->launched)
+		return no_debug_breakpoints (arg_array (args, "breakpoints"));
 	if (!self->dbg) {
-		*error = invalid (self->launched ? "breakpoints need a debug launch (noDebug is set)"
-		                                 : "setBreakpoints before launch");
+		*error = invalid ("setBreakpoints before launch");
 		return NULL;
 	}
 	const char *path = arg_string (source, "path");
@@ -1220,7 +1272,8 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 		OxBreakpoint bp = g_array_index (set, OxBreakpoint, i);
 		gboolean beyond = nlines >= 0 && (nlines == 0 || asked[i] > lines[nlines - 1]);
 		char *msg = NULL;
-		if (!beyond && abs && self->program && !strcmp (abs, self->program) && !bp.verified && nlines > 0) {
+		if (!beyond && abs && self->program && !strcmp (abs, self->program) && !bp.verified && nlines > 0 &&
+		    bp.message && strstr (bp.message, "has not run yet")) {
 			/* the launched script: its lines are known before it runs */
 			bp.verified = TRUE;
 			bp.message = NULL;
@@ -1290,12 +1343,54 @@ h_breakpoint_locations (DapDispatch *d, JsonObject *args, DapReply *reply, gpoin
 	return r;
 }
 
+/* Is there a committed routine or trigger that a function breakpoint's
+ * name ("name", "schema.name", "name(types)") can mean?  Asked on a
+ * session of its own, so the paused one is not disturbed; something the
+ * script creates later is not there yet (the breakpoint still stops). */
+static gboolean
+named_routine_exists (DapAdapter *self, const char *spec)
+{
+	if (!self->db)
+		return FALSE;
+	OxSession *s = NULL;
+	OxError e = { 0 };
+	if (ox_session_new (self->db, &s, &e) != OX_OK) {
+		ox_error_clear (&e);
+		return TRUE;  /* cannot tell: do not claim it is missing */
+	}
+	size_t n = strcspn (spec, "(");
+	char *head = g_strndup (spec, n);
+	char *dot = strchr (head, '.');
+	const char *schema = dot ? head : NULL;
+	const char *name = dot ? dot + 1 : head;
+	if (dot)
+		*dot = '\0';
+	OxStmt *st = NULL;
+	gboolean found = TRUE;
+	if (ox_prepare (s,
+	                "SELECT count(*) FROM (SELECT routine_schema AS s, routine_name AS n FROM information_schema.routines"
+	                " UNION ALL SELECT trigger_schema, trigger_name FROM information_schema.triggers) x"
+	                " WHERE lower(n) = lower($1) AND ($2::text IS NULL OR lower(s) = lower($2::text))",
+	                -1, &st, NULL, &e) == OX_OK &&
+	    ox_bind_text (st, 1, name, -1, &e) == OX_OK &&
+	    (schema ? ox_bind_text (st, 2, schema, -1, &e) : ox_bind_null (st, 2, &e)) == OX_OK &&
+	    ox_step (st, &e) == OX_ROW)
+		found = ox_column_int64 (st, 0) > 0;
+	ox_error_clear (&e);
+	ox_finalize (st);
+	ox_session_free (s);
+	g_free (head);
+	return found;
+}
+
 static JsonNode *
 h_set_function_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	DapAdapter *self = user;
 	(void) d;
 	(void) reply;
+	if (!self->dbg && self->launched)
+		return no_debug_breakpoints (arg_array (args, "breakpoints"));
 	if (!self->dbg) {
 		*error = invalid ("setFunctionBreakpoints before launch");
 		return NULL;
@@ -1317,8 +1412,17 @@ h_set_function_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, g
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "breakpoints");
 	json_builder_begin_array (b);
-	for (guint i = 0; i < set->len; i++)
-		add_breakpoint (b, &g_array_index (set, OxBreakpoint, i));
+	for (guint i = 0; i < set->len; i++) {
+		OxBreakpoint bp = g_array_index (set, OxBreakpoint, i);
+		char *msg = NULL;
+		if (bp.verified && !named_routine_exists (self, specs[i].name)) {
+			bp.verified = FALSE;
+			msg = g_strdup_printf ("no routine or trigger named %s exists yet", specs[i].name);
+			bp.message = msg;
+		}
+		add_breakpoint (b, &bp);
+		g_free (msg);
+	}
 	json_builder_end_array (b);
 	json_builder_end_object (b);
 	JsonNode *r = json_builder_get_root (b);
@@ -1334,6 +1438,8 @@ h_set_exception_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, 
 	DapAdapter *self = user;
 	(void) d;
 	(void) reply;
+	if (!self->dbg && self->launched)
+		return NULL;  /* noDebug: nothing will stop */
 	if (!self->dbg) {
 		*error = invalid ("setExceptionBreakpoints before launch");
 		return NULL;
@@ -1503,7 +1609,9 @@ h_exception_info (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer us
 	json_builder_set_member_name (b, "description");
 	json_builder_add_string_value (b, self->exc_message);
 	json_builder_set_member_name (b, "breakMode");
-	json_builder_add_string_value (b, "always");
+	/* DAP's modes: "unhandled" for an error failing the statement,
+	 * "always" for one stopped at where it was raised */
+	json_builder_add_string_value (b, self->exc_uncaught ? "unhandled" : "always");
 	json_builder_set_member_name (b, "details");
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "message");

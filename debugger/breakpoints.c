@@ -105,13 +105,57 @@ ox_bp_hit_ok (const Bp *bp)
 	g_assert_not_reached ();
 }
 
+/* A signature as the engine prints it, whatever the user typed:
+ * "Put( int ,VARCHAR)" -> "put(integer,character varying)" (spaces after
+ * commas dropped on both sides of the comparison). */
+char *
+ox_bp_normalize_signature (const char *sig)
+{
+	static const char *const alias[][2] = {
+		{ "int", "integer" }, { "int4", "integer" }, { "int8", "bigint" }, { "int2", "smallint" },
+		{ "bool", "boolean" }, { "float8", "double precision" }, { "float", "double precision" },
+		{ "float4", "real" }, { "varchar", "character varying" }, { "decimal", "numeric" },
+		{ "char", "character" }, { "bpchar", "character" }, { "timestamptz", "timestamp with time zone" },
+	};
+	GString *out = g_string_new (NULL);
+	const char *p = sig;
+	const char *open = strchr (sig, '(');
+	if (!open) {
+		g_string_free (out, TRUE);
+		return g_ascii_strdown (sig, -1);
+	}
+	g_string_append_len (out, sig, open - sig + 1);
+	p = open + 1;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t n = strcspn (p, ",)");
+		size_t m = n;
+		while (m > 0 && p[m - 1] == ' ')
+			m--;
+		char *t = g_ascii_strdown (p, (gssize) m);
+		const char *use = t;
+		for (size_t i = 0; i < G_N_ELEMENTS (alias); i++)
+			if (!strcmp (t, alias[i][0]))
+				use = alias[i][1];
+		g_string_append (out, use);
+		g_free (t);
+		p += n;
+		if (*p)
+			g_string_append_c (out, *p++);
+	}
+	char *r = g_ascii_strdown (out->str, -1);
+	g_string_free (out, TRUE);
+	return r;
+}
+
 /*
  * Does function breakpoint bp name the routine frame runs?  A ROUTINE
  * frame is named by its signature ("put(integer)"): the breakpoint matches
- * the name before "(" or, if it has one, the whole signature.  A TRIGGER
- * frame is named "t_audit BEFORE INSERT ON t ..." and matches by the
- * trigger's name (the debug API does not name its function).  Unquoted
- * SQL names fold to lower case, so the comparison ignores ASCII case.
+ * the name before "(" or, if it has one, the whole signature (type names
+ * normalized: "int" is "integer").  A TRIGGER frame matches by the
+ * trigger's name or by its function's.  Unquoted SQL names fold to lower
+ * case, so the comparison ignores ASCII case.
  */
 gboolean
 ox_bp_matches_routine (const Bp *bp, OxFrame *frame)
@@ -127,8 +171,15 @@ ox_bp_matches_routine (const Bp *bp, OxFrame *frame)
 	const char *name = ox_frame_name (frame);
 	if (!name)
 		return FALSE;
-	if (kind == OX_FRAME_ROUTINE && strchr (bp->fn_name, '('))
-		return g_ascii_strcasecmp (name, bp->fn_name) == 0;
+	if (kind == OX_FRAME_ROUTINE && strchr (bp->fn_name, '(')) {
+		char *a = ox_bp_normalize_signature (name);
+		gboolean eq = strcmp (a, bp->fn_name) == 0;  /* fn_name is normalized when set */
+		g_free (a);
+		return eq;
+	}
+	if (kind == OX_FRAME_TRIGGER && ox_frame_routine_name (frame) &&
+	    g_ascii_strcasecmp (ox_frame_routine_name (frame), bp->fn_name) == 0)
+		return TRUE;  /* the trigger's function, by its name */
 	size_t n = strcspn (name, kind == OX_FRAME_ROUTINE ? "(" : " ");
 	return strlen (bp->fn_name) == n && g_ascii_strncasecmp (name, bp->fn_name, n) == 0;
 }

@@ -13,6 +13,10 @@
 
 #include "debugger.h"
 
+/* "Put( int )" -> "put(integer)": a signature as the engine prints it,
+ * spaces after commas dropped (breakpoints.c). */
+char *ox_bp_normalize_signature (const char *sig);
+
 /* A hit condition, parsed. */
 typedef enum {
 	HIT_ANY = 0,  /* no hit condition */
@@ -57,6 +61,7 @@ typedef struct {
 
 struct OxDebugger {
 	OxSession           *session;    /* not owned; set for our lifetime */
+	gboolean             stop_uncaught; /* session thread: the exception stop's error is uncaught */
 	OxDebuggerCallbacks  cb;
 	gpointer             user;
 

@@ -126,6 +126,7 @@ stop_and_wait (OxDebugger *dbg, OxFrame *frame, OxStopReason reason, const int *
 			.hit_ids = hit_ids,
 			.n_hit_ids = n_hit_ids,
 			.description = description,
+			.uncaught = reason == OX_STOP_EXCEPTION && dbg->stop_uncaught,
 		};
 		dbg->cb.stopped (dbg, &stop, dbg->user);
 	}
@@ -479,6 +480,7 @@ on_error (void *user, OxFrame *frame, const OxError *error, bool uncaught)
 	if (!stop)
 		return;
 	dbg->err_stopped = TRUE;
+	dbg->stop_uncaught = uncaught;
 	g_autofree char *description = g_strdup_printf ("%s: %s", error->sqlstate,
 	                                                error->message ? error->message : "");
 	stop_and_wait (dbg, frame, OX_STOP_EXCEPTION, NULL, 0, description);
@@ -575,7 +577,8 @@ append_result (GArray *results, const Bp *bp, const char *unverified_why)
 		.id = bp->id,
 		.verified = bp->verified,
 		.line = bp->line,
-		.message = bp->invalid ? g_strdup ("invalid hit condition: expected \"== n\", \">= n\", \"% n\" or a number")
+		.message = bp->invalid && bp->fn_name && !*bp->fn_name ? g_strdup ("a function breakpoint needs a name")
+		           : bp->invalid ? g_strdup ("invalid hit condition: expected \"== n\", \">= n\", \"% n\" or a number")
 		           : bp->verified ? NULL
 		           : g_strdup (unverified_why),
 	};
@@ -630,6 +633,11 @@ ox_debugger_set_function_breakpoints (OxDebugger *dbg, const OxFunctionBreakpoin
 			bp->fn_name = g_strdup (dot + 1);
 		} else
 			bp->fn_name = g_strdup (name);
+		if (strchr (bp->fn_name, '(')) {
+			char *norm = ox_bp_normalize_signature (bp->fn_name);
+			g_free (bp->fn_name);
+			bp->fn_name = norm;
+		}
 		if (!*bp->fn_name)
 			bp->invalid = TRUE;
 		bp->verified = !bp->invalid;

@@ -94,6 +94,7 @@ typedef struct OxDebuggerStop {
 	guint         n_hit_ids;    /* 0 unless reason is a breakpoint */
 	const char   *description;  /* "23505: duplicate key ...", a condition's error,
 	                               or NULL */
+	gboolean      uncaught;     /* OX_STOP_EXCEPTION: the error fails the statement */
 } OxDebuggerStop;
 
 /* One requested line breakpoint (DAP's SourceBreakpoint).  Strings are

@@ -296,6 +296,12 @@ ox_frame_routine_schema (const OxFrame *f)
 }
 
 const char *
+ox_frame_routine_name (const OxFrame *f)
+{
+	return f->routine ? f->routine->obj.name : NULL;
+}
+
+const char *
 ox_frame_routine_language (const OxFrame *f)
 {
 	return f->language;

@@ -138,6 +138,7 @@ int          ox_frame_source_lines (OxFrame *f, int **lines);
 int          ox_frame_column (const OxFrame *f);       /* 1-based, in characters */
 /* The routine a ROUTINE or TRIGGER frame runs: schema, name, language. */
 const char  *ox_frame_routine_schema (const OxFrame *f);
+const char  *ox_frame_routine_name (const OxFrame *f);    /* "audit" (a trigger's function) */
 const char  *ox_frame_routine_language (const OxFrame *f);
 
 

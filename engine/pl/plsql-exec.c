@@ -2025,6 +2025,23 @@ static void
 dbg_evaluate (OxFrame *of, const char *expr, OxVariable *out)
 {
 	PlsqlFrame *f = of->ops_data;
+	/* a whole record ("it", "new") is no SQL value: show it as the
+	 * Variables view does, fields and all */
+	char *name = g_strstrip (g_strdup (expr));
+	int rec = -1;
+	for (int dno = f->fn->ndatums - 1; dno >= 0 && rec < 0 && *name; dno--)
+		if (D (f, dno)->kind == PLSQL_DTYPE_REC && D (f, dno)->refname &&
+		    !g_ascii_strcasecmp (D (f, dno)->refname, name))
+			rec = dno;
+	if (rec >= 0) {
+		GArray *one = g_array_new (FALSE, TRUE, sizeof (OxVariable));
+		dbg_datum_var (f, rec, expr, one);
+		*out = g_array_index (one, OxVariable, 0);
+		g_array_free (one, TRUE);
+		g_free (name);
+		return;
+	}
+	g_free (name);
 	OxArena *a = ox_arena_new ();
 	OxType t;
 	OX_TRY {
@@ -2043,9 +2060,12 @@ static void
 dbg_assign (OxFrame *of, OxScope scope, const char *const *path, int npath, const char *expr, OxVariable *out)
 {
 	PlsqlFrame *f = of->ops_data;
-	if (scope != OX_SCOPE_ARGUMENTS && scope != OX_SCOPE_LOCALS)
-		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "only arguments and local variables can be set");
-	int dno = dbg_find (f, path[0], scope);
+	/* arguments, locals, and the fields of a trigger's NEW */
+	bool new_field = scope == OX_SCOPE_SPECIAL && npath == 2 && f->fn->new_dno >= 0 &&
+	                 !g_ascii_strcasecmp (path[0], "new");
+	if (scope != OX_SCOPE_ARGUMENTS && scope != OX_SCOPE_LOCALS && !new_field)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "only arguments, local variables and fields of NEW can be set");
+	int dno = new_field ? f->fn->new_dno : dbg_find (f, path[0], scope);
 	if (dno < 0)
 		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "no variable \"%s\" in %s", path[0], ox_scope_name (scope));
 	PlsqlDatum *d = D (f, dno);

@@ -603,6 +603,22 @@ test_function_breakpoints (void)
 	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
 	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
 	fx_clear (&fx);
+
+	/* a trigger by its function's name; a signature in the user's own
+	 * spelling of the types */
+	fx_init (&fx, FALSE);
+	OxFunctionBreakpointSpec more[] = { { .name = "AUDIT" }, { .name = "Twice( INT4 )" } };
+	g_autoptr (GArray) r3 = ox_debugger_set_function_breakpoints (fx.dbg, more, G_N_ELEMENTS (more));
+	fx_start (&fx, shop_sql, SHOP);
+	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 2, 2, OX_RESUME_CONTINUE);
+	step (&fx, OX_STOP_FUNCTION_BREAKPOINT, 2, 2, OX_RESUME_CONTINUE);
+	ev = expect_stop (&fx, OX_STOP_FUNCTION_BREAKPOINT, 6, 2);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_TRIGGER);
+	g_assert_cmpint (g_array_index (ev->hit_ids, int, 0), ==, g_array_index (r3, OxBreakpoint, 0).id);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_OK);
+	fx_clear (&fx);
 }
 
 /*

@@ -184,6 +184,7 @@ act_plsql (Probe *p, OxFrame *f)
 	log_vars (p, f, OX_SCOPE_SPECIAL, NULL, 0, 0, 0);
 	log_eval (p, f, "a + b * 2");
 	log_eval (p, f, "r.name || '!'");
+	log_eval (p, f, " r ");
 	log_eval (p, f, "(SELECT count(*) FROM item WHERE price > s)");
 	log_eval (p, f, "1 / (a - a)");
 	log_eval (p, f, "a +");
@@ -221,6 +222,7 @@ test_plsql_frame (void)
 		"Special: boolean found=t bigint row_count=1\n"
 		"eval a + b * 2 = 8 (integer)\n"
 		"eval r.name || '!' = tea! (text)\n"
+		"eval  r  = (1,tea,3.50) (item)\n"
 		"eval (SELECT count(*) FROM item WHERE price > s) = 0 (bigint)\n"
 		"eval 1 / (a - a): error 22012 division by zero\n"
 		"eval a +: error 42601 syntax error at end of input\n"
@@ -363,6 +365,9 @@ act_trigger (Probe *p, OxFrame *f)
 	log_eval (p, f, "tg_op || ' ' || tg_table_name");
 	const char *np[] = { "new", "price" };
 	log_set (p, f, OX_SCOPE_LOCALS, np, 2, "1");
+	log_set (p, f, OX_SCOPE_SPECIAL, np, 2, "new.price * 3");
+	const char *op[] = { "old", "price" };
+	log_set (p, f, OX_SCOPE_SPECIAL, op, 2, "1");
 }
 
 static void
@@ -389,7 +394,13 @@ test_trigger_frame (void)
 		"Special.new: integer id=1 numeric price=11\n"
 		"eval new.price * 2 = 22 (numeric)\n"
 		"eval tg_op || ' ' || tg_table_name = INSERT item (text)\n"
-		"set price: error 42704 no variable \"new\" in Locals\n");
+		"set price: error 42704 no variable \"new\" in Locals\n"
+		"set price := new.price * 3 -> 33\n"
+		"set price: error 0A000 only arguments, local variables and fields of NEW can be set\n");
+	/* the row the trigger returned carries the debugger's value */
+	char *got = ox_test_query (env.s, "SELECT price FROM item");
+	g_assert_cmpstr (got, ==, "33\n");
+	g_free (got);
 	env_close (&env);
 }
 
