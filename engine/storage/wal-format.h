@@ -41,7 +41,9 @@
  * runs past the end of the file, whose checksum fails, or whose lsn is not
  * the expected one: that is the torn tail of a crash, and nothing after it
  * was ever acknowledged (a commit returns only after its record and every
- * record before it are durable).
+ * record before it are durable).  A record that is whole but lost some of
+ * its trailing zero padding (no checksum covers it) is kept; the log goes
+ * on at its padded end, so every record starts at a multiple of 8.
  *
  * OX_WAL_COMMIT payload — one committed transaction:
  *

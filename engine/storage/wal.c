@@ -194,8 +194,14 @@ scan_file (const char *path, uint64_t start, OxWalRecordFn fn, void *user, OxWal
 		if (fn)
 			fn (user, lsn, r[16], r + OX_WAL_REC_HEADER, plen);
 		out->nrecords++;
-		size_t sz = rec_size (plen);
-		off += sz > len - off ? len - off : sz;
+		/* The padding carries nothing and no checksum covers it, so a
+		 * record whose padding a torn write cut short is whole, and the
+		 * log goes on at its padded end (ox_wal_open puts the lost zeros
+		 * back).  Never at the last byte that survived: the next record
+		 * would start one to seven bytes early, and once the file is
+		 * longer every later scan, stepping over the whole padding, would
+		 * read from the middle of it and lose it and all after it. */
+		off += rec_size (plen);
 		out->end_lsn = start + (off - OX_WAL_SEG_HEADER);
 	}
 	g_free (data);
@@ -334,6 +340,9 @@ ox_wal_open (const char *dbdir, uint64_t end_lsn, uint64_t segment_size)
 		g_free (p);
 		if (!w->seg)
 			goto fail;
+		/* cut a torn tail off, or put back the zero padding a torn write
+		 * took from the last record (ftruncate extends with zeros), so that
+		 * the next record lands at its LSN */
 		off_t want = (off_t) (OX_WAL_SEG_HEADER + (end_lsn - keep));
 		if (ox_file_size (w->seg) != want) {
 			if (ox_file_truncate (w->seg, want) != 0 || ox_file_sync (w->seg) != 0)

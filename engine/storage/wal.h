@@ -36,8 +36,11 @@ typedef enum OxSyncMode {
 typedef struct OxWal OxWal;
 
 /* Open DIR/wal for appending at end_lsn (the end of the valid log found by
- * ox_wal_scan).  Segments past end_lsn are deleted and the segment holding
- * end_lsn is truncated there, so new records never follow a torn tail.
+ * ox_wal_scan: a record's padded end).  Segments past end_lsn are deleted
+ * and the segment holding end_lsn is cut there (or padded with zeros up to
+ * it, when a torn write left the last record whole but not all of its
+ * padding), so new records never follow a torn tail and always land at
+ * their LSN.
  * Returns NULL with errno set on failure. */
 OxWal   *ox_wal_open (const char *dir, uint64_t end_lsn, uint64_t segment_size);
 /* Flush (per mode) and close. */
@@ -59,7 +62,8 @@ uint64_t ox_wal_fsync_count (OxWal *w);
 typedef void (*OxWalRecordFn) (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, size_t len);
 
 typedef struct OxWalScan {
-	uint64_t end_lsn;      /* LSN just past the last valid record */
+	uint64_t end_lsn;      /* LSN just past the last valid record and its
+	                          padding (which a torn write may have cut) */
 	uint64_t nrecords;
 	uint64_t nsegments;
 	uint64_t bytes;        /* total size of the segment files */

@@ -19,6 +19,7 @@
 #include "oxibase.h"
 #include "test-util.h"
 #include "storage/file.h"
+#include "storage/wal.h"
 
 typedef struct {
 	char       *dir;
@@ -167,6 +168,69 @@ test_torn_tail (Fixture *fx, gconstpointer data)
 	close_db (fx);
 	open_db (fx, NULL);
 	assert_query (fx, "SELECT id FROM t ORDER BY id", "1\n3\n");
+	g_free (seg);
+}
+
+static void
+last_record_cb (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, size_t len)
+{
+	size_t *last_len = user;
+	*last_len = len;
+}
+
+/* Bytes of zero padding after the last record of the log (0-7). */
+static size_t
+last_record_padding (Fixture *fx)
+{
+	size_t len = 0;
+	OxWalScan scan;
+	g_assert_cmpint (ox_wal_scan (fx->dir, last_record_cb, &len, &scan), ==, 0);
+	g_assert_null (scan.stop_reason);
+	return (8 - (20 + len) % 8) % 8;
+}
+
+/* A torn write that keeps the whole last record but only part of its zero
+ * padding (here: one byte cut off).  The record is whole, so recovery keeps
+ * it, and the log must go on at the record's padded end.  Appending right
+ * after the last byte that survived put the next record one to seven bytes
+ * early; the next recovery, reading the now longer file, stepped over the
+ * whole padding into the middle of that record, called it torn and lost
+ * every commit acknowledged since (test-crash's power-loss/full saw this
+ * about once in a few thousand rounds: a torn crash in one round, the loss
+ * in a later one). */
+static void
+test_torn_padding (Fixture *fx, gconstpointer data)
+{
+	ox_test_exec (fx->s, "CREATE TABLE t (id int, v text)");
+	/* a last record with padding to cut: the payload grows a byte a row */
+	int n = 0;
+	do {
+		n++;
+		char *sql = g_strdup_printf ("INSERT INTO t VALUES (%d, repeat('x', %d))", n, n);
+		ox_test_exec (fx->s, sql);
+		g_free (sql);
+	} while (last_record_padding (fx) == 0);
+	char *seg = segment_path (fx);
+	crash_close (fx);
+	struct stat st;
+	g_assert_cmpint (g_stat (seg, &st), ==, 0);
+	g_assert_cmpint (truncate (seg, st.st_size - 1), ==, 0);
+	open_db (fx, NULL);
+	char *want = g_strdup_printf ("%d|%d\n", n, n * (n + 1) / 2);
+	assert_query (fx, "SELECT count(*), sum(id) FROM t", want);
+	g_free (want);
+	/* two commits acknowledged in full mode, then a crash */
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (100, 'after')");
+	ox_test_exec (fx->s, "INSERT INTO t VALUES (101, 'after')");
+	crash_close (fx);
+	open_db (fx, NULL);
+	assert_query (fx, "SELECT id FROM t WHERE id >= 100 ORDER BY id", "100\n101\n");
+	char *status = ox_db_status (fx->db);
+	g_assert_null (strstr (status, "stopped early"));
+	g_free (status);
+	char *report = NULL;
+	g_assert_cmpint (ox_db_check (fx->dir, &report), ==, OX_OK);
+	ox_free (report);
 	g_free (seg);
 }
 
@@ -632,6 +696,7 @@ main (int argc, char **argv)
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fx_setup, fn, fx_teardown)
 	ADD ("/engine/durability/reopen", test_reopen);
 	ADD ("/engine/durability/torn-tail", test_torn_tail);
+	ADD ("/engine/durability/torn-padding", test_torn_padding);
 	ADD ("/engine/durability/checksum-flip", test_checksum_flip);
 	ADD ("/engine/durability/lock", test_lock);
 	ADD ("/engine/durability/check-info", test_check_info);
