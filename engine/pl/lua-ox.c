@@ -24,10 +24,14 @@
  * Errors.  An SQL error becomes a Lua error whose value is a table
  * {sqlstate=, message=, detail=, hint=, position=} (tostring gives the
  * message), so pcall can look at err.sqlstate; ox.error raises the same
- * kind of table.  pcall and xpcall are replaced by versions that roll
- * back the writes made since they began when they catch an error, as
- * PL/pgSQL's BEGIN ... EXCEPTION block does: without that, a caught
- * failure of one statement would leave half its writes behind.
+ * kind of table, and so do the module's own checks (ox_lua_error).  The
+ * debugger hears of each of these where it is raised, before any pcall
+ * can catch it (ox_lua_debug_raised); of Lua's own errors (error(), a
+ * runtime error) only when they leave the routine.  pcall and xpcall are
+ * replaced by versions that roll back the writes made since they began
+ * when they catch an error, as PL/pgSQL's BEGIN ... EXCEPTION block does:
+ * without that, a caught failure of one statement would leave half its
+ * writes behind.
  *
  * NOTE: a cursor (ox.rows, and ox.query while it reads) is a full
  * userdata listed in its call.  It is closed when it runs out of rows,
@@ -87,7 +91,9 @@ ox_lua_error (lua_State *L, const char *sqlstate, const char *fmt, ...)
 	va_end (ap);
 	OxErrorData e = { .message = buf };
 	g_strlcpy (e.sqlstate, sqlstate, sizeof e.sqlstate);
-	ox_lua_push_error (L, ox_lua_routine (L), &e);
+	OxLuaRoutine *st = ox_lua_routine (L);
+	ox_lua_push_error (L, st, &e);
+	ox_lua_debug_raised (L, st, &e, false);
 	lua_error (L);
 	g_assert_not_reached ();
 }
@@ -108,7 +114,7 @@ int
 ox_lua_raise_pending (lua_State *L, OxLuaRoutine *st)
 {
 	ox_lua_push_error (L, st, &st->pending);
-	ox_error_data_clear (&st->pending);
+	ox_lua_debug_raised (L, st, &st->pending, true);
 	lua_error (L);
 	g_assert_not_reached ();
 }
@@ -147,6 +153,7 @@ ox_error_fn (lua_State *L)
 	e.detail = (char *) luaL_optstring (L, 3, NULL);
 	e.hint = (char *) luaL_optstring (L, 4, NULL);
 	ox_lua_push_error (L, st, &e);
+	ox_lua_debug_raised (L, st, &e, false);  /* e's strings stay on the stack meanwhile */
 	return lua_error (L);
 }
 

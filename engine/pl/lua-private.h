@@ -90,6 +90,14 @@ struct OxLuaCall {
 	GPtrArray  *cursors;      /* OxLuaCursor* still open from this call (NULL: none yet) */
 	OxArena    *scratch;      /* per-row scratch for emitted rows (NULL until needed) */
 	int         err_line;     /* body line of the error, found by the message handler; 0: none */
+	/* The error the debugger last heard of as raised in this call
+	 * (ox_lua_debug_raised), so that the message handler does not report
+	 * it again when it leaves the call. */
+	const void *reported;     /* its table (lua_topointer), or NULL */
+	int         reported_ref; /* registry: that table, kept alive so that no other table can
+	                             take its address; LUA_NOREF until the first report */
+	bool        fatal_reported; /* it was st->fatal (57014): every later raise of the sticky
+	                               error is the same error */
 	/* The debugger's view (lua.c, "the debugger's view of a frame"); set
 	 * only when the session has hooks and the call has its own frame. */
 	struct OxFrame *frame;    /* the frame whose ops point at this call, or NULL */
@@ -196,5 +204,15 @@ void ox_lua_open_pcall (lua_State *L, OxLuaRoutine *st, int env);
 void ox_lua_emit (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc, int idx);
 /* Current body line of the innermost frame running the chunk, or 0. */
 int  ox_lua_current_line (lua_State *L, OxLuaRoutine *st);
+/* The debugger's "raised" report (lua.c) of an error the ox module is
+ * about to raise to Lua code, whether or not a pcall will catch it: the
+ * error table on top of L's stack, whose content is e.  Call it right
+ * before lua_error, outside OX_TRY.  It reports only when the session has
+ * hooks and the running call's frame is the top one; it first anchors the
+ * table (the one step that may raise: a memory error, before anything is
+ * reported).  When 'owned', e is moved out before the hook runs (zeroed)
+ * and freed after: an evaluation made while the debugger stops may take
+ * an error into st->pending. */
+void ox_lua_debug_raised (lua_State *L, OxLuaRoutine *st, OxErrorData *e, bool owned);
 
 #endif

@@ -76,6 +76,10 @@
  * recursion into 54001 before the stack overflows (OX_LUA_MAX_C_STACK).
  * NOTE: a memory error carries no line in its context: Lua raises it
  * without calling the message handler that finds the line.
+ * NOTE: errors reach a debugger's on_error while the Lua stack they were
+ * raised on still stands (the section "errors for the debugger"): an
+ * error of the ox module where it is raised, any error leaving the call
+ * from the message handler; not Lua's own errors caught by a pcall.
  */
 #include "lua-private.h"
 #include "debug-internal.h"
@@ -1039,17 +1043,6 @@ call_protected (lua_State *L)
 	return 0;
 }
 
-/* lua_pcall's message handler: note the body line where the error was
- * raised (the stack is still there).  Allocates nothing, so it cannot fail. */
-static int
-msgh_cb (lua_State *L)
-{
-	OxLuaRoutine *st = ox_lua_routine (L);
-	if (st->call && st->call->phase == OX_LUA_PHASE_BODY && !st->call->err_line)
-		st->call->err_line = ox_lua_current_line (L, st);
-	return 1;
-}
-
 /* "id:12: text" -> "text"; m itself when it does not start so. */
 static const char *
 skip_chunk_prefix (const char *id, const char *m)
@@ -1142,24 +1135,155 @@ decode_error (lua_State *L, OxLuaRoutine *st, int status, OxErrorData *e)
 	}
 }
 
-static void __attribute__ ((noreturn))
-raise_from_call (OxLuaRoutine *st, OxLuaPhase phase, int line, OxErrorData *e)
+/* The context line an error leaving a call gets (g_malloc'd). */
+static char *
+call_context (OxLuaRoutine *st, OxLuaPhase phase, int line)
 {
 	OxRoutine *r = st->routine;
 	const char *sig = r->signature ? r->signature : r->obj.name;
-	/* the frame's position for the debugger's exception stop: without a
-	 * line hook (no steps wanted) it was never updated */
-	if (line > 0 && st->call && ox_debug_active (st->call->pl->session))
-		ox_debug_set_line (st->call->pl->session, line, 1);
+	if (phase == OX_LUA_PHASE_RESULT)
+		return g_strdup_printf ("Lua function %s while converting its result", sig);
+	if (line > 0)
+		return g_strdup_printf ("Lua function %s line %d", sig, line);
+	return g_strdup_printf ("Lua function %s", sig);
+}
+
+/*
+ * Errors for the debugger (debug.h's on_error), reported while the stack
+ * they were raised on is still there, so that the frame stops at the
+ * line of the error with the locals of the function that raised it:
+ *
+ *   - an error the ox module raises to Lua code (an engine error out of
+ *     ox.query, ox.exec, ox.rows; ox.error; a conversion error) where it
+ *     is raised, whether or not a pcall catches it: ox_lua_debug_raised;
+ *   - any error leaving the call, from the message handler of the call's
+ *     lua_pcall, which Lua runs before it unwinds: msgh_cb.
+ *
+ * The message handler marks the frame error_reported, so routine.c does
+ * not report the error again once the call has returned, and skips the
+ * error already reported as raised (lc->reported, the same table: an
+ * error reported twice at one depth would stop the debugger twice).
+ *
+ * NOTE: Lua's own errors (error(), a runtime error) that a pcall in the
+ * routine catches are not reported: Lua calls no handler of ours for them
+ * (pcall sets none, and a Lua debug hook sees no errors).
+ * NOTE: a memory error is not reported here either: Lua raises it without
+ * calling the message handler.  routine.c reports it when the call has
+ * returned, at the last line the frame knew.
+ * NOTE: neither report may raise through Lua (the hook may block, and the
+ * debugger inspects the frame meanwhile, with hooks off) and neither runs
+ * Lua code for a limit: decode_error takes a sticky error from st->fatal.
+ */
+
+/* The call's frame when the debugger is to hear of an error in it now:
+ * the session has hooks (they are off while the debugger inspects a frame)
+ * and the frame is the top one. */
+static OxFrame *
+reporting_frame (OxLuaCall *lc)
+{
+	if (!lc || !lc->frame)
+		return NULL;
+	struct OxSession *s = lc->pl->session;
+	return ox_debug_active (s) && s->top_frame == lc->frame ? lc->frame : NULL;
+}
+
+/* Report e, raised at body line 'line' (0: not known) of call lc, whose
+ * frame is the top one, with the call's context line added as it will be
+ * when it leaves the call.  e is not changed.  (Not error_reported: a
+ * pcall may still catch it; the message handler marks the frame.) */
+static void
+report_error (OxLuaRoutine *st, OxLuaCall *lc, const OxErrorData *e, int line)
+{
+	struct OxSession *s = lc->pl->session;
+	/* without a line hook (no steps wanted) the frame's line is stale */
+	if (line > 0)
+		ox_debug_set_line (s, line, 1);
+	char *here = call_context (st, lc->phase, line);
+	char *both = e->context ? g_strconcat (e->context, "\n", here, NULL) : NULL;
+	OxErrorData shown = *e;
+	shown.context = both ? both : here;
+	ox_debug_error (s, &shown, false);
+	g_free (both);
+	g_free (here);
+}
+
+void
+ox_lua_debug_raised (lua_State *L, OxLuaRoutine *st, OxErrorData *e, bool owned)
+{
+	OxLuaCall *lc = st->call;
+	if (G_LIKELY (!reporting_frame (lc)) || lua_type (L, -1) != LUA_TTABLE || !lua_checkstack (L, 1)) {
+		if (owned)
+			ox_error_data_clear (e);
+		return;
+	}
+	lua_pushvalue (L, -1);
+	if (lc->reported_ref == LUA_NOREF)
+		lc->reported_ref = luaL_ref (L, LUA_REGISTRYINDEX);    /* may raise: nothing reported yet */
+	else
+		lua_rawseti (L, LUA_REGISTRYINDEX, lc->reported_ref);  /* an existing key: no allocation */
+	lc->reported = lua_topointer (L, -1);
+	if (st->fatal.sqlstate[0] && !strcmp (st->fatal.sqlstate, e->sqlstate))
+		lc->fatal_reported = true;
+	OxErrorData mine = *e;
+	if (owned)
+		memset (e, 0, sizeof *e);
+	report_error (st, lc, &mine, ox_lua_current_line (L, st));
+	if (owned)
+		ox_error_data_clear (&mine);
+}
+
+/* The message handler's report of the error (index 1) leaving call lc. */
+static void
+report_leaving (lua_State *L, OxLuaRoutine *st, OxLuaCall *lc)
+{
+	bool fatal = st->fatal.sqlstate[0] != '\0';
+	if ((lc->reported && lua_topointer (L, 1) == lc->reported) || (fatal && lc->fatal_reported)) {
+		/* reported where it was raised; a pcall may have caught and
+		 * re-raised it since */
+		lc->frame->error_reported = true;
+		return;
+	}
+	if (!lua_checkstack (L, 4))
+		return;  /* routine.c reports it, once the stack has unwound */
+	OxErrorData e = { 0 };
+	decode_error (L, st, LUA_ERRRUN, &e);
+	if (!fatal && st->fatal.sqlstate[0]) {
+		/* decoding it (a __tostring, an __index of the error table) ran
+		 * into a limit: that is the error leaving the call now */
+		ox_error_data_clear (&e);
+		decode_error (L, st, LUA_ERRRUN, &e);
+	}
+	report_error (st, lc, &e, lc->err_line);
+	ox_error_data_clear (&e);
+	lc->frame->error_reported = true;
+}
+
+/* lua_pcall's message handler: note the body line where the error was
+ * raised and, for a debugger, report the error, while the stack is still
+ * there.  Raises nothing: what may raise runs under lua_pcall. */
+static int
+msgh_cb (lua_State *L)
+{
+	OxLuaRoutine *st = ox_lua_routine (L);
+	OxLuaCall *lc = st->call;
+	if (!lc)
+		return 1;
+	if (lc->phase == OX_LUA_PHASE_BODY && !lc->err_line)
+		lc->err_line = ox_lua_current_line (L, st);
+	if (G_UNLIKELY (reporting_frame (lc)))
+		report_leaving (L, st, lc);
+	return 1;
+}
+
+static void __attribute__ ((noreturn))
+raise_from_call (OxLuaRoutine *st, OxLuaPhase phase, int line, OxErrorData *e)
+{
+	char *here = call_context (st, phase, line);
 	OX_TRY {
 		ox_error_rethrow (e);
 	} OX_CATCH {
-		if (phase == OX_LUA_PHASE_RESULT)
-			ox_error_add_context ("Lua function %s while converting its result", sig);
-		else if (line > 0)
-			ox_error_add_context ("Lua function %s line %d", sig, line);
-		else
-			ox_error_add_context ("Lua function %s", sig);
+		ox_error_add_context ("%s", here);
+		g_free (here);
 		ox_error_rethrow_current ();
 	} OX_END_TRY;
 	g_assert_not_reached ();
@@ -1267,7 +1391,8 @@ lua_call_routine (void *compiled, OxPlCall *c)
 		L = lua_tothread (outer, -1);
 	}
 	int base = lua_gettop (L);
-	OxLuaCall lc = { .pl = c, .prev = st->call, .info_ref = LUA_NOREF, .phase = OX_LUA_PHASE_ARGS };
+	OxLuaCall lc = { .pl = c, .prev = st->call, .info_ref = LUA_NOREF, .reported_ref = LUA_NOREF,
+	                 .phase = OX_LUA_PHASE_ARGS };
 	st->call = &lc;
 	st->depth++;
 	struct OxSession *s = c->session;
@@ -1281,6 +1406,7 @@ lua_call_routine (void *compiled, OxPlCall *c)
 		lua_stack_base = &here;
 	int status = lua_pcall (L, 1, 0, base + 1);
 	lua_stack_base = stack_base;
+	bool framed = lc.frame != NULL;
 	frame_detach (&lc);
 	OxErrorData err = { 0 };
 	if (status != LUA_OK)
@@ -1291,12 +1417,18 @@ lua_call_routine (void *compiled, OxPlCall *c)
 
 	if (lc.info_ref != LUA_NOREF)
 		luaL_unref (L, LUA_REGISTRYINDEX, lc.info_ref);
+	if (lc.reported_ref != LUA_NOREF)
+		luaL_unref (L, LUA_REGISTRYINDEX, lc.reported_ref);
 	ox_lua_close_cursors (st, &lc);
 	g_clear_pointer (&lc.scratch, ox_arena_free);
 	st->call = lc.prev;
 	st->depth--;
 	if (st->depth == 0)
 		call_end (st);
+	/* the frame's position, for routine.c's report when the message
+	 * handler could not make it (no Lua stack left to decode the error) */
+	if (status != LUA_OK && framed && lc.err_line > 0 && ox_debug_active (s))
+		ox_debug_set_line (s, lc.err_line, 1);
 	if (status != LUA_OK)
 		raise_from_call (st, lc.phase, lc.err_line, &err);
 }

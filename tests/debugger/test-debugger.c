@@ -667,6 +667,96 @@ test_exceptions (void)
 	fx_clear (&fx);
 }
 
+/* A Lua local read in the stopped frame (on the session's thread). */
+typedef struct {
+	const char *expr;
+	char       *value;
+} LuaEval;
+
+static void
+lua_eval_closure (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	LuaEval *le = data;
+	(void) dbg;
+	OxVariable v;
+	OxError e = { 0 };
+	if (ox_frame_evaluate (top, le->expr, &v, &e)) {
+		le->value = g_strdup (v.value);
+		ox_variable_clear (&v);
+	} else {
+		le->value = g_strdup_printf ("ERROR %s", e.message);
+		ox_error_clear (&e);
+	}
+}
+
+static char *
+lua_eval (Fx *fx, const char *expr)
+{
+	LuaEval le = { expr, NULL };
+	g_assert_true (ox_debugger_run_stopped_sync (fx->dbg, lua_eval_closure, &le));
+	return le.value;
+}
+
+static const char *lua_boom_sql =
+	"CREATE FUNCTION lpick(n int) RETURNS int LANGUAGE lua AS $$\n"  /* 1 */
+	"local tries = n\n"                                              /* 2 */
+	"local ok, err = pcall(ox.query, 'SELECT 1/0')\n"                /* 3 */
+	"return tries + (ok and 0 or 1)\n"                               /* 4 */
+	"$$;\n"                                                          /* 5 */
+	"SELECT lpick(4);\n"                                             /* 6 */
+	"CREATE FUNCTION lfail(n int) RETURNS int LANGUAGE lua AS $$\n"  /* 7 */
+	"local function deep(x)\n"                                       /* 8 */
+	"  return x + nil\n"                                             /* 9 */
+	"end\n"                                                          /* 10 */
+	"local r = deep(n)\n"                                            /* 11 */
+	"return r\n"                                                     /* 12 */
+	"$$;\n"                                                          /* 13 */
+	"SELECT lfail(6);\n";                                            /* 14 */
+#define LUA_BOOM "/work/scripts/lua-boom.sql"
+
+/*
+ * The same filters on Lua routines: "raised" stops at an ox.query error
+ * that a pcall catches, on its line, with the locals there, and the
+ * statement then succeeds; and at an error leaving a routine, on the line
+ * of the function that raised it.  "uncaught" stops only at the
+ * statement the second fails.
+ */
+static void
+test_exceptions_lua (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_RAISED);
+	fx_start (&fx, lua_boom_sql, LUA_BOOM);
+	StopEv *ev = expect_stop (&fx, OX_STOP_EXCEPTION, 3, 1);
+	g_assert_cmpstr (ev->name, ==, "lpick(integer)");
+	g_assert_cmpstr (ev->description, ==, "22012: division by zero");
+	stop_ev_free (ev);
+	g_autofree char *tries = lua_eval (&fx, "tries * 10");
+	g_assert_cmpstr (tries, ==, "40");
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	ev = expect_stop (&fx, OX_STOP_EXCEPTION, 9, 1);
+	g_assert_cmpstr (ev->name, ==, "lfail(integer)");
+	g_assert_cmpstr (ev->description, ==, "38000: attempt to perform arithmetic on a nil value");
+	stop_ev_free (ev);
+	g_autofree char *x = lua_eval (&fx, "x + 1");
+	g_assert_cmpstr (x, ==, "7");
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "38000");
+	fx_clear (&fx);
+
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_UNCAUGHT);
+	fx_start (&fx, lua_boom_sql, LUA_BOOM);
+	ev = expect_stop (&fx, OX_STOP_EXCEPTION, 14, 0);
+	g_assert_cmpint (ev->kind, ==, OX_FRAME_STATEMENT);
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+}
+
 /* Pause from the test thread while a loop runs, twice; then terminate. */
 static void
 test_pause_terminate (void)
@@ -1117,6 +1207,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/breakpoint/source-id", test_source_id);
 	g_test_add_func ("/debugger/breakpoint/function", test_function_breakpoints);
 	g_test_add_func ("/debugger/breakpoint/exceptions", test_exceptions);
+	g_test_add_func ("/debugger/breakpoint/exceptions-lua", test_exceptions_lua);
 	g_test_add_func ("/debugger/control/pause-terminate", test_pause_terminate);
 	g_test_add_func ("/debugger/control/terminate", test_terminate);
 	g_test_add_func ("/debugger/control/max-pause", test_max_pause);

@@ -4,13 +4,15 @@
  * for Lua frames in engine/pl/lua.c): arguments, locals and upvalues,
  * tables with paged and nested children, expressions in the frame's
  * scope and their errors, setting locals, arguments and table fields,
- * the locals of parent Lua frames while a nested routine is stopped, and
- * a trigger's ox.* values.
+ * the locals of parent Lua frames while a nested routine is stopped, a
+ * trigger's ox.* values, and the frame as on_error sees it: at the line of
+ * the error with the locals of the function that raised it, whether the
+ * error leaves the routine or a pcall catches it.
  *
  * Only the public API (oxibase.h, debug.h) is used.  Each test installs
- * hooks whose on_step runs its checks when a chosen routine reaches a
- * chosen line, and counts that it did: a check that never ran fails the
- * test as surely as one that found the wrong value.
+ * hooks whose on_step (or on_error) runs its checks when a chosen routine
+ * reaches a chosen line, and counts that it did: a check that never ran
+ * fails the test as surely as one that found the wrong value.
  */
 #include <glib.h>
 #include <stdarg.h>
@@ -22,6 +24,7 @@
 
 typedef struct Fx Fx;
 typedef void (*CheckFunc) (Fx *fx, OxFrame *f);
+typedef void (*ErrorFunc) (Fx *fx, OxFrame *f, const OxError *e);
 
 struct Fx {
 	OxDatabase *db;
@@ -33,6 +36,9 @@ struct Fx {
 	bool        inside;    /* on_step is running (an inspection must not step) */
 	CheckFunc   leave;     /* on_leave of the routine's frame */
 	int         left;      /* times leave ran */
+	ErrorFunc   on_err;    /* on_error in a routine's frame (not a statement's) */
+	GString    *errors;    /* every on_error: "depth name:line sqlstate message[ uncaught]\n" */
+	GString    *contexts;  /* the context of each on_error in a routine's frame, "\n--\n" after each */
 };
 
 static void
@@ -62,6 +68,24 @@ on_leave (void *user, OxFrame *f)
 }
 
 static void
+on_error (void *user, OxFrame *f, const OxError *e, bool uncaught)
+{
+	Fx *fx = user;
+	g_assert_false (fx->inside);
+	g_string_append_printf (fx->errors, "%d %s:%d %s %s%s\n", ox_frame_depth (f), ox_frame_name (f),
+	                        ox_frame_line (f), e->sqlstate, e->message, uncaught ? " uncaught" : "");
+	if (ox_frame_kind (f) == OX_FRAME_STATEMENT)
+		return;
+	g_string_append_printf (fx->contexts, "%s\n--\n", e->context ? e->context : "(none)");
+	if (!fx->on_err)
+		return;
+	fx->inside = true;
+	fx->on_err (fx, f, e);
+	fx->inside = false;
+	fx->checked++;
+}
+
+static void
 fx_setup (Fx *fx, gconstpointer data)
 {
 	(void) data;
@@ -69,6 +93,8 @@ fx_setup (Fx *fx, gconstpointer data)
 	memset (fx, 0, sizeof *fx);
 	g_assert_cmpint (ox_db_open (":memory:", &fx->db, &e), ==, OX_OK);
 	g_assert_cmpint (ox_session_new (fx->db, &fx->s, &e), ==, OX_OK);
+	fx->errors = g_string_new (NULL);
+	fx->contexts = g_string_new (NULL);
 }
 
 static void
@@ -77,6 +103,33 @@ fx_teardown (Fx *fx, gconstpointer data)
 	(void) data;
 	ox_session_free (fx->s);
 	ox_db_close (fx->db);
+	g_string_free (fx->errors, TRUE);
+	g_string_free (fx->contexts, TRUE);
+}
+
+/* No frame takes steps, as in a debugger without breakpoints: a Lua
+ * routine runs without its line hook, so only the error's own report can
+ * tell the frame its line. */
+static bool
+no_steps (void *user, OxFrame *f)
+{
+	(void) user;
+	(void) f;
+	return false;
+}
+
+/* Hooks for the error tests: on_error runs check in a routine's frame
+ * and logs every report; no steps. */
+static void
+fx_error_hooks (Fx *fx, ErrorFunc check)
+{
+	fx->on_err = check;
+	fx->check = NULL;
+	fx->checked = 0;
+	g_string_truncate (fx->errors, 0);
+	g_string_truncate (fx->contexts, 0);
+	OxDebugHooks h = { .on_step = on_step, .on_error = on_error, .wants_steps = no_steps, .user = fx };
+	ox_session_set_debug_hooks (fx->s, &h);
 }
 
 static void
@@ -588,6 +641,306 @@ test_big_table (Fx *fx, gconstpointer data)
 	g_assert_cmpint (fx->checked, ==, 1);
 }
 
+/* ---- errors: the frame on_error sees --------------------------------------------------------- */
+
+/* Run sql through ox_exec (a statement frame at depth 0, the routine at
+ * 1); "OK", or "sqlstate message / context" of its error. */
+static char *
+exec_result (Fx *fx, const char *sql)
+{
+	OxError e = { 0 };
+	if (ox_exec (fx->s, sql, &e) == OX_OK)
+		return g_strdup ("OK");
+	char *r = g_strdup_printf ("%s %s / %s", e.sqlstate, e.message, e.context ? e.context : "(none)");
+	ox_error_clear (&e);
+	return r;
+}
+
+static const char *ef_body =
+	"CREATE FUNCTION ef(a int) RETURNS int LANGUAGE lua AS $$\n"
+	"local function inner(x)\n"                 /* 2 */
+	"  if x > 0 then error('boom') end\n"        /* 3 */
+	"  return x\n"                               /* 4 */
+	"end\n"                                      /* 5 */
+	"local before = a + 1\n"                     /* 6 */
+	"local r = inner(before)\n"                  /* 7 */
+	"return r\n"                                 /* 8 */
+	"$$";
+
+static void
+check_uncaught (Fx *fx, OxFrame *f, const OxError *e)
+{
+	(void) fx;
+	g_assert_cmpstr (ox_frame_name (f), ==, "ef(integer)");
+	g_assert_cmpint (ox_frame_line (f), ==, 3);
+	g_assert_cmpstr (e->sqlstate, ==, "38000");
+	g_assert_cmpstr (e->message, ==, "boom");
+	assert_str (scopes (f), "Arguments,Locals,Session");
+	/* the function that raised it, not the main function */
+	assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "x number 6\n");
+	assert_str (vars (f, OX_SCOPE_ARGUMENTS, 0, 0, NULL), "a integer 5\n");
+	assert_str (eval (f, "x * 10"), "number 60");
+	assert_str (eval (f, "before + a"), "number 11");
+	assert_str (eval (f, "ox.query('SELECT 2 * $1 AS v', x)[1].v"), "number 12");
+}
+
+/* An uncaught error stops at its line with its function's locals, once
+ * in the routine's frame and once as uncaught in the statement's; the
+ * statement fails as it does without a debugger. */
+static void
+test_error_uncaught (Fx *fx, gconstpointer data)
+{
+	(void) data;
+	ox_test_exec (fx->s, ef_body);
+	char *plain = exec_result (fx, "SELECT ef(5)");
+	g_assert_cmpstr (plain, ==, "38000 boom / Lua function ef(integer) line 3");
+	fx_error_hooks (fx, check_uncaught);
+	assert_str (exec_result (fx, "SELECT ef(5)"), plain);
+	g_free (plain);
+	g_assert_cmpint (fx->checked, ==, 1);
+	g_assert_cmpstr (fx->errors->str, ==,
+	                 "1 ef(integer):3 38000 boom\n"
+	                 "0 SELECT ef(5):1 38000 boom uncaught\n");
+	g_assert_cmpstr (fx->contexts->str, ==, "Lua function ef(integer) line 3\n--\n");
+	/* the routine still works after the stop */
+	ox_session_set_debug_hooks (fx->s, NULL);
+	assert_str (q1 (fx, "SELECT ef(-3)"), "-2");
+}
+
+/* Every kind of error leaving a routine, each from a function the main
+ * function called, on the line its k names. */
+static const char *kinds_body =
+	"CREATE FUNCTION kinds(k int) RETURNS int LANGUAGE lua AS $$\n"
+	"local function f(v)\n"                                                     /* 2 */
+	"  local here = v * 100\n"                                                  /* 3 */
+	"  if v == 1 then error({sqlstate = 'P0001', message = 'a table'}) end\n"   /* 4 */
+	"  if v == 2 then return here + nil end\n"                                  /* 5 */
+	"  if v == 3 then ox.error('22023', 'bad value', 'the detail') end\n"       /* 6 */
+	"  if v == 4 then while true do here = here end end\n"                      /* 7 */
+	"  if v == 5 then ox.query('SELECT 1/0') end\n"                             /* 8 */
+	"  if v == 6 then ox.exec('INSERT INTO nosuch VALUES (1)') end\n"           /* 9 */
+	"  if v == 7 then\n"                                                        /* 10 */
+	"    local ok, err = pcall(ox.query, 'SELECT 1/0')\n"                       /* 11 */
+	"    error(err)\n"                                                          /* 12 */
+	"  end\n"                                                                   /* 13 */
+	"  return here\n"                                                           /* 14 */
+	"end\n"                                                                     /* 15 */
+	"local r = f(k) + 0\n"                                                      /* 16 */
+	"return r\n"                                                                /* 17 */
+	"$$";
+
+typedef struct Kind {
+	int         k;
+	int         line;      /* where on_error sees the frame */
+	const char *sqlstate;  /* the statement's error, with or without a debugger */
+	const char *message;
+	const char *context;
+	const char *reported;  /* the context on_error sees, when not the same */
+	const char *locals;
+} Kind;
+
+#define KINDS_AT "Lua function kinds(integer) line "
+
+static const Kind kinds[] = {
+	{ 1, 4, "P0001", "a table", KINDS_AT "4", NULL, "v number 1\nhere number 100\n" },
+	{ 2, 5, "38000", "attempt to perform arithmetic on a nil value", KINDS_AT "5", NULL,
+	  "v number 2\nhere number 200\n" },
+	{ 3, 6, "22023", "bad value", KINDS_AT "6", NULL, "v number 3\nhere number 300\n" },
+	{ 4, 7, "54000", "Lua instruction limit exceeded", KINDS_AT "7", NULL, "v number 4\nhere number 400\n" },
+	{ 5, 8, "22012", "division by zero", "SQL statement \"SELECT 1/0\"\n" KINDS_AT "8", NULL,
+	  "v number 5\nhere number 500\n" },
+	{ 6, 9, "42P01", "relation \"nosuch\" does not exist",
+	  "SQL statement \"INSERT INTO nosuch VALUES (1)\"\n" KINDS_AT "9", NULL, "v number 6\nhere number 600\n" },
+	/* stopped where ox.query raised it; error(err) on line 12 re-raises
+	 * the same table, which is not reported again */
+	{ 7, 11, "22012", "division by zero", "SQL statement \"SELECT 1/0\"\n" KINDS_AT "12",
+	  "SQL statement \"SELECT 1/0\"\n" KINDS_AT "11", "v number 7\nhere number 700\n" },
+};
+
+static const Kind *kind_now;
+
+static void
+check_kind (Fx *fx, OxFrame *f, const OxError *e)
+{
+	(void) fx;
+	const Kind *k = kind_now;
+	g_assert_cmpint (ox_frame_line (f), ==, k->line);
+	assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), k->locals);
+	char *want = g_strdup_printf ("number %d", k->k * 100 + 1);
+	assert_str (eval (f, "here + 1"), want);
+	g_free (want);
+	/* Lua code runs in the stopped frame with a budget of its own, also
+	 * after the instruction limit stopped the routine */
+	assert_str (eval (f, "(function () local n = 0 for i = 1, 1000 do n = n + 1 end return n end)()"),
+	            "number 1000");
+	if (k->k == 3)
+		g_assert_cmpstr (e->detail, ==, "the detail");
+}
+
+static void
+test_error_kinds (Fx *fx, gconstpointer data)
+{
+	(void) data;
+	ox_test_exec (fx->s, kinds_body);
+	ox_test_exec (fx->s, "SET lua.max_instructions = 50000");
+	for (size_t i = 0; i < G_N_ELEMENTS (kinds); i++) {
+		const Kind *k = &kinds[i];
+		char *sql = g_strdup_printf ("SELECT kinds(%d)", k->k);
+		char *result = g_strdup_printf ("%s %s / %s", k->sqlstate, k->message, k->context);
+		ox_session_set_debug_hooks (fx->s, NULL);
+		assert_str (exec_result (fx, sql), result);
+		kind_now = k;
+		fx_error_hooks (fx, check_kind);
+		assert_str (exec_result (fx, sql), result);
+		g_assert_cmpint (fx->checked, ==, 1);
+		/* once in the routine's frame, not again by the message handler
+		 * nor by routine.c; then the statement's report */
+		char *want = g_strdup_printf ("1 kinds(integer):%d %s %s\n0 %s:1 %s %s uncaught\n", k->line, k->sqlstate,
+		                              k->message, sql, k->sqlstate, k->message);
+		g_assert_cmpstr (fx->errors->str, ==, want);
+		g_free (want);
+		want = g_strdup_printf ("%s\n--\n", k->reported ? k->reported : k->context);
+		g_assert_cmpstr (fx->contexts->str, ==, want);
+		g_free (want);
+		g_free (result);
+		g_free (sql);
+	}
+}
+
+/* Errors a pcall catches: those of the ox module are reported where they
+ * are raised, with the locals there; the routine then goes on. */
+static const char *caught_body =
+	"CREATE FUNCTION caught(a int) RETURNS int LANGUAGE lua AS $$\n"
+	"local total = a * 2\n"                                             /* 2 */
+	"local ok, err = pcall(ox.query, 'SELECT 1/0')\n"                   /* 3 */
+	"if ok then return -1 end\n"                                        /* 4 */
+	"local function check(v)\n"                                         /* 5 */
+	"  if v < 0 then ox.error('22023', 'negative: ' .. v) end\n"        /* 6 */
+	"  return v\n"                                                      /* 7 */
+	"end\n"                                                             /* 8 */
+	"local ok2, err2 = pcall(check, -3)\n"                              /* 9 */
+	"local ok3 = pcall(function ()\n"                                   /* 10 */
+	"  local inner = 7\n"                                               /* 11 */
+	"  ox.exec('INSERT INTO nosuch VALUES ($1)', inner)\n"              /* 12 */
+	"end)\n"                                                            /* 13 */
+	"local ok4, err4 = pcall(error, 'plain')\n"                         /* 14 */
+	"return total + #err.sqlstate + #err2.message + (ok3 and 100 or 0) + #err4\n"  /* 15 */
+	"$$";
+
+static void
+check_caught (Fx *fx, OxFrame *f, const OxError *e)
+{
+	g_assert_cmpstr (ox_frame_name (f), ==, "caught(integer)");
+	switch (fx->checked) {
+	case 0:
+		g_assert_cmpint (ox_frame_line (f), ==, 3);
+		g_assert_cmpstr (e->sqlstate, ==, "22012");
+		/* ok and err are being assigned: not active yet */
+		assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "total number 20\n");
+		assert_str (eval (f, "total + a"), "number 30");
+		break;
+	case 1:
+		g_assert_cmpint (ox_frame_line (f), ==, 6);
+		g_assert_cmpstr (e->sqlstate, ==, "22023");
+		g_assert_cmpstr (e->message, ==, "negative: -3");
+		assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "v number -3\n");
+		assert_str (eval (f, "v * 2"), "number -6");
+		break;
+	case 2:
+		g_assert_cmpint (ox_frame_line (f), ==, 12);
+		g_assert_cmpstr (e->sqlstate, ==, "42P01");
+		assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "inner number 7\n");
+		/* the failed statement's subtransaction is still there to roll
+		 * back: evaluation leaves it as it was */
+		assert_str (eval (f, "ox.query('SELECT $1 + 1 AS v', inner)[1].v"), "number 8");
+		break;
+	default:
+		g_assert_not_reached ();
+	}
+}
+
+static void
+test_error_caught (Fx *fx, gconstpointer data)
+{
+	(void) data;
+	ox_test_exec (fx->s, caught_body);
+	fx_error_hooks (fx, check_caught);
+	/* 20 + 5 + #"negative: -3" + 0 + #"plain" */
+	assert_str (q1 (fx, "SELECT caught(10)"), "42");
+	g_assert_cmpint (fx->checked, ==, 3);
+	/* Lua's own error caught by pcall (line 14) is not reported: a known
+	 * limit (lua.c, "errors for the debugger") */
+	g_assert_cmpstr (fx->errors->str, ==,
+	                 "0 caught(integer):3 22012 division by zero\n"
+	                 "0 caught(integer):6 22023 negative: -3\n"
+	                 "0 caught(integer):12 42P01 relation \"nosuch\" does not exist\n");
+}
+
+/* A Lua routine called by a Lua routine through ox.query: the inner one's
+ * error is reported in its frame, then in the outer's where its ox.query
+ * raised it, then as uncaught: each frame once. */
+static void
+check_chain (Fx *fx, OxFrame *f, const OxError *e)
+{
+	(void) e;
+	if (fx->checked == 0) {
+		g_assert_cmpstr (ox_frame_name (f), ==, "chain_in(integer)");
+		assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "d number 0\n");
+	} else {
+		g_assert_cmpstr (ox_frame_name (f), ==, "chain_out(integer)");
+		assert_str (vars (f, OX_SCOPE_LOCALS, 0, 0, NULL), "mine number 3\n");
+		assert_str (eval (f, "mine * 2"), "number 6");
+	}
+}
+
+static void
+test_error_chain (Fx *fx, gconstpointer data)
+{
+	(void) data;
+	ox_test_exec (fx->s, "CREATE FUNCTION chain_in(n int) RETURNS int LANGUAGE lua AS $$\n"
+	                     "local d = n - n\n"                                         /* 2 */
+	                     "return n // d\n"                                           /* 3 */
+	                     "$$");
+	ox_test_exec (fx->s, "CREATE FUNCTION chain_out(n int) RETURNS int LANGUAGE lua AS $$\n"
+	                     "local mine = n\n"                                          /* 2 */
+	                     "return ox.query('SELECT chain_in($1) AS v', mine)[1].v\n"  /* 3 */
+	                     "$$");
+	fx_error_hooks (fx, check_chain);
+	assert_str (exec_result (fx, "SELECT chain_out(3)"),
+	            "38000 attempt to divide by zero / Lua function chain_in(integer) line 3\n"
+	            "SQL statement \"SELECT chain_in($1) AS v\"\nLua function chain_out(integer) line 3");
+	g_assert_cmpint (fx->checked, ==, 2);
+	g_assert_cmpstr (fx->errors->str, ==,
+	                 "2 chain_in(integer):3 38000 attempt to divide by zero\n"
+	                 "1 chain_out(integer):3 38000 attempt to divide by zero\n"
+	                 "0 SELECT chain_out(3):1 38000 attempt to divide by zero uncaught\n");
+}
+
+/* A memory error reaches no message handler: routine.c reports it once
+ * the stack has unwound, at the last line the frame knew (here the
+ * caught error's), even after an error of the same call was reported as
+ * raised and caught. */
+static void
+test_error_memory (Fx *fx, gconstpointer data)
+{
+	(void) data;
+	ox_test_exec (fx->s, "CREATE FUNCTION mem() RETURNS int LANGUAGE lua AS $$\n"
+	                     "local ok = pcall(ox.query, 'SELECT 1/0')\n"                            /* 2 */
+	                     "local t = {}\n"                                                        /* 3 */
+	                     "for i = 1, 10000000 do t[i] = string.rep('x', 100) .. i end\n"         /* 4 */
+	                     "return #t\n"                                                           /* 5 */
+	                     "$$");
+	ox_test_exec (fx->s, "SET lua.max_memory = '1MB'");
+	fx_error_hooks (fx, NULL);
+	char *r = exec_result (fx, "SELECT mem()");
+	g_assert_true (g_str_has_prefix (r, "53200 Lua memory limit exceeded / "));
+	g_free (r);
+	g_assert_cmpstr (fx->errors->str, ==,
+	                 "1 mem():2 22012 division by zero\n"
+	                 "1 mem():2 53200 Lua memory limit exceeded\n"
+	                 "0 SELECT mem():1 53200 Lua memory limit exceeded uncaught\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -599,5 +952,10 @@ main (int argc, char **argv)
 	g_test_add ("/engine/debug-lua/nested", Fx, NULL, fx_setup, test_nested, fx_teardown);
 	g_test_add ("/engine/debug-lua/trigger", Fx, NULL, fx_setup, test_trigger, fx_teardown);
 	g_test_add ("/engine/debug-lua/big-table", Fx, NULL, fx_setup, test_big_table, fx_teardown);
+	g_test_add ("/engine/debug-lua/error/uncaught", Fx, NULL, fx_setup, test_error_uncaught, fx_teardown);
+	g_test_add ("/engine/debug-lua/error/kinds", Fx, NULL, fx_setup, test_error_kinds, fx_teardown);
+	g_test_add ("/engine/debug-lua/error/caught", Fx, NULL, fx_setup, test_error_caught, fx_teardown);
+	g_test_add ("/engine/debug-lua/error/chain", Fx, NULL, fx_setup, test_error_chain, fx_teardown);
+	g_test_add ("/engine/debug-lua/error/memory", Fx, NULL, fx_setup, test_error_memory, fx_teardown);
 	return g_test_run ();
 }
