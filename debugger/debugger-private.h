@@ -96,6 +96,7 @@ struct OxDebugger {
 	int          err_depth;          /* depth of the last on_error, -1 once anything
 	                                    ran since: tells an error propagating outward */
 	gboolean     err_stopped;        /* the propagating error already stopped */
+	char        *err_key;            /* "SQLSTATE:message" of the last on_error */
 };
 
 /* breakpoints.c */

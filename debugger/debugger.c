@@ -466,10 +466,15 @@ on_error (void *user, OxFrame *frame, const OxError *error, bool uncaught)
 {
 	OxDebugger *dbg = user;
 	int depth = ox_frame_depth (frame);
-	gboolean propagating = dbg->err_depth >= 0 && depth < dbg->err_depth;
+	/* the same error, not merely one out: frames that need no steps
+	 * report none between a caught error and the next one */
+	g_autofree char *key = g_strdup_printf ("%s:%s", error->sqlstate, error->message ? error->message : "");
+	gboolean propagating = dbg->err_depth >= 0 && depth < dbg->err_depth && g_strcmp0 (key, dbg->err_key) == 0;
 	if (!propagating)
 		dbg->err_stopped = FALSE;
 	dbg->err_depth = depth;
+	g_free (dbg->err_key);
+	dbg->err_key = g_steal_pointer (&key);
 
 	g_mutex_lock (&dbg->lock);
 	OxExceptionFilter filters = ending_locked (dbg) ? 0 : dbg->filters;
@@ -543,6 +548,7 @@ ox_debugger_free (OxDebugger *dbg)
 		return;
 	g_return_if_fail (!dbg->stopped);
 	ox_session_set_debug_hooks (dbg->session, NULL);
+	g_free (dbg->err_key);
 	g_hash_table_unref (dbg->bps_by_path);
 	g_hash_table_unref (dbg->bps_by_id);
 	g_ptr_array_unref (dbg->fn_bps);

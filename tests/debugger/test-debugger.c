@@ -757,6 +757,37 @@ test_exceptions_lua (void)
 	fx_clear (&fx);
 }
 
+/* A caught error, then another error failing the statement after the
+ * routine returned: the second is new (not the first propagating), so
+ * both filters see it, though no step happened in between. */
+static void
+test_exception_after_caught (void)
+{
+	Fx fx;
+	fx_init (&fx, FALSE);
+	ox_debugger_set_exception_filters (fx.dbg, OX_EXCEPTION_RAISED | OX_EXCEPTION_UNCAUGHT);
+	static const char sql[] =
+		"CREATE TABLE u (id int PRIMARY KEY);\n"                                     /* 1 */
+		"INSERT INTO u VALUES (1);\n"                                                /* 2 */
+		"CREATE FUNCTION one() RETURNS int LANGUAGE plsql AS $$\n"                   /* 3 */
+		"BEGIN\n"                                                                    /* 4 */
+		"  BEGIN PERFORM 1 / 0; EXCEPTION WHEN OTHERS THEN NULL; END;\n"             /* 5 */
+		"  RETURN 1;\n"                                                              /* 6 */
+		"END $$;\n"                                                                  /* 7 */
+		"INSERT INTO u VALUES (one());\n";                                           /* 8 */
+	fx_start (&fx, sql, "/work/scripts/after.sql");
+	StopEv *ev = expect_stop (&fx, OX_STOP_EXCEPTION, 5, 1);
+	g_assert_cmpstr (ev->description, ==, "22012: division by zero");
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	ev = expect_stop (&fx, OX_STOP_EXCEPTION, 8, 0);
+	g_assert_true (g_str_has_prefix (ev->description, "23505: "));
+	stop_ev_free (ev);
+	g_assert_true (ox_debugger_resume (fx.dbg, OX_RESUME_CONTINUE));
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	fx_clear (&fx);
+}
+
 /* Pause from the test thread while a loop runs, twice; then terminate. */
 static void
 test_pause_terminate (void)
@@ -1207,6 +1238,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/debugger/breakpoint/source-id", test_source_id);
 	g_test_add_func ("/debugger/breakpoint/function", test_function_breakpoints);
 	g_test_add_func ("/debugger/breakpoint/exceptions", test_exceptions);
+	g_test_add_func ("/debugger/breakpoint/exception-after-caught", test_exception_after_caught);
 	g_test_add_func ("/debugger/breakpoint/exceptions-lua", test_exceptions_lua);
 	g_test_add_func ("/debugger/control/pause-terminate", test_pause_terminate);
 	g_test_add_func ("/debugger/control/terminate", test_terminate);
