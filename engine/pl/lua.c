@@ -225,8 +225,15 @@ ox_lua_debug_line (OxLuaRoutine *st, lua_State *L, lua_Debug *ar)
 	 * while a debugger inspects a frame (it switches the hooks off; an
 	 * evaluated expression may call the body's functions) */
 	if (st->call && ar->currentline > 0 && ox_debug_active (st->call->pl->session) && lua_getinfo (L, "S", ar) && ar->source &&
-	    !strcmp (ar->source, st->chunkname) && !blank_line (st->routine->body, ar->currentline))
-		ox_debug_step (st->call->pl->session, ar->currentline, 1);
+	    !strcmp (ar->source, st->chunkname) && !blank_line (st->routine->body, ar->currentline)) {
+		struct OxSession *s = st->call->pl->session;
+		ox_debug_step (s, ar->currentline, 1);
+		/* a terminate (or an expired pause) while the hook held us: the
+		 * next instruction fails, as the count hook would make it
+		 * (hook_cb checks the interrupt at every instruction now) */
+		if (G_UNLIKELY (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED)))
+			lua_sethook (L, hook_cb, hook_mask (st), 1);
+	}
 }
 
 static int

@@ -984,6 +984,31 @@ test_terminate_rolls_back (void)
 	g_assert_cmpstr (ox_column_text (st, 0), ==, "0");
 	ox_finalize (st);
 	fx_clear (&fx);
+
+	/* the same in Lua, stopped at the function's last line */
+	fx_init (&fx, FALSE);
+	static const char lua[] =
+		"CREATE TABLE w (id int PRIMARY KEY);\n"                            /* 1 */
+		"CREATE FUNCTION put_lua() RETURNS int LANGUAGE lua AS $$\n"        /* 2 */
+		"ox.exec('INSERT INTO w VALUES (1)')\n"                             /* 3 */
+		"return 1\n"                                                        /* 4 */
+		"$$;\n"                                                             /* 5 */
+		"SELECT put_lua();\n";                                              /* 6 */
+	OxBreakpointSpec lspec = { .line = 4 };
+	g_autoptr (GArray) r2 = set_bps (&fx, "/work/scripts/wl.sql", 0, &lspec, 1);
+	fx_start (&fx, lua, "/work/scripts/wl.sql");
+	ev = expect_stop (&fx, OX_STOP_BREAKPOINT, 4, 1);
+	stop_ev_free (ev);
+	ox_debugger_terminate (fx.dbg);
+	g_assert_cmpint (fx_finish (&fx), ==, OX_ERROR);
+	g_assert_cmpstr (fx.err.sqlstate, ==, "57014");
+	ox_debugger_free (fx.dbg);
+	fx.dbg = ox_debugger_new (fx.s, NULL, NULL);
+	g_assert_cmpint (ox_prepare (fx.s, "SELECT count(*) FROM w", -1, &st, NULL, &e), ==, OX_OK);
+	g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+	g_assert_cmpstr (ox_column_text (st, 0), ==, "0");
+	ox_finalize (st);
+	fx_clear (&fx);
 }
 
 /* A pause reaches a long statement that has no step points (a big join,
