@@ -114,6 +114,24 @@ ox_debug_var_set (OxVariable *v, OxSession *s, const char *name, const OxValue *
 	ox_arena_free (a);
 }
 
+void
+ox_debug_append_field (GString *g, const char *text)
+{
+	if (!text)
+		return;  /* NULL: nothing between the commas */
+	if (*text && !strpbrk (text, ",()\" \\")) {
+		g_string_append (g, text);
+		return;
+	}
+	g_string_append_c (g, '"');
+	for (const char *p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			g_string_append_c (g, *p);
+		g_string_append_c (g, *p);
+	}
+	g_string_append_c (g, '"');
+}
+
 static void
 add_text (GArray *out, const char *name, const char *type, const char *text)
 {
@@ -162,20 +180,7 @@ row_var (OxSession *s, GArray *out, const char *name, OxTable *t, const OxValue 
 	for (int i = 0; i < t->ncols; i++) {
 		if (i)
 			g_string_append_c (g, ',');
-		const char *x = ox_spi_value_text (s, &row[i], a);
-		if (x) {
-			bool quote = !*x || strpbrk (x, ",()\" \\") != NULL;
-			if (quote) {
-				g_string_append_c (g, '"');
-				for (const char *p = x; *p; p++) {
-					if (*p == '"' || *p == '\\')
-						g_string_append_c (g, *p);
-					g_string_append_c (g, *p);
-				}
-				g_string_append_c (g, '"');
-			} else
-				g_string_append (g, x);
-		}
+		ox_debug_append_field (g, ox_spi_value_text (s, &row[i], a));
 	}
 	g_string_append_c (g, ')');
 	ox_debug_var_text (&v, name, t->obj.name, g->str);

@@ -77,6 +77,9 @@ const char *ox_debug_skip_blanks (const char *p, const char *end);
 void ox_debug_var_set (OxVariable *v, struct OxSession *s, const char *name, const OxValue *val);
 /* Fill v with name, type and text (copied; text NULL means SQL NULL). */
 void ox_debug_var_text (OxVariable *v, const char *name, const char *type, const char *text);
+/* Append one field of a row value as PostgreSQL prints records: quoted
+ * when empty or holding , ( ) " space or backslash; NULL as nothing. */
+void ox_debug_append_field (GString *g, const char *text);
 /* The type's name as PostgreSQL prints it ("integer", "numeric(10,2)"). */
 char *ox_debug_type_name (OxType t);
 

@@ -1836,19 +1836,7 @@ dbg_record_text (PlsqlFrame *f, PlsqlVal *pv, GString *g, OxArena *a)
 			g_string_append_c (g, ',');
 		if (pv->rownull)
 			continue;
-		const char *x = ox_spi_value_text (f->s, &pv->fields[i], a);
-		if (!x)
-			continue;
-		if (!*x || strpbrk (x, ",()\" \\")) {
-			g_string_append_c (g, '"');
-			for (const char *p = x; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					g_string_append_c (g, *p);
-				g_string_append_c (g, *p);
-			}
-			g_string_append_c (g, '"');
-		} else
-			g_string_append (g, x);
+		ox_debug_append_field (g, ox_spi_value_text (f->s, &pv->fields[i], a));
 	}
 	g_string_append_c (g, ')');
 }
