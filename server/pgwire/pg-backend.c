@@ -453,6 +453,11 @@ handle_query (PgBackend *b, const char *sql)
 		const char *tail = NULL;
 		int base = (int) g_utf8_strlen (sql, rest - sql);
 
+		if (starts_with_word (rest, "COPY")) {
+			send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
+			failed = TRUE;
+			break;
+		}
 		if (ox_prepare (b->session, rest, -1, &st, &tail, &err) != OX_OK) {
 			send_ox_error (b, &err, base);
 			failed = TRUE;
@@ -461,12 +466,6 @@ handle_query (PgBackend *b, const char *sql)
 		if (!st)
 			break;  /* only white space and comments were left */
 		any = TRUE;
-		if (starts_with_word (ox_stmt_sql (st), "COPY")) {
-			send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
-			ox_finalize (st);
-			failed = TRUE;
-			break;
-		}
 		if (ox_stmt_returns_rows (st))
 			put_row_description (b, st, NULL, NULL);
 		int rc = run_rows (b, st, 0, NULL, NULL, NULL, &err);
@@ -494,6 +493,10 @@ handle_parse (PgBackend *b, const PgMessage *m)
 		send_error (b, "42P05", "prepared statement \"%s\" already exists", m->name);
 		return FALSE;
 	}
+	if (starts_with_word (m->sql, "COPY")) {
+		send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
+		return FALSE;
+	}
 	OxError err = { 0 };
 	OxStmt *st = NULL;
 	const char *tail = NULL;
@@ -510,11 +513,6 @@ handle_parse (PgBackend *b, const PgMessage *m)
 			send_error (b, "42601", "cannot insert multiple commands into a prepared statement");
 			return FALSE;
 		}
-	}
-	if (st && starts_with_word (ox_stmt_sql (st), "COPY")) {
-		ox_finalize (st);
-		send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
-		return FALSE;
 	}
 	PgPrepared *p = g_new0 (PgPrepared, 1);
 	p->refs = 1;
