@@ -568,7 +568,10 @@ handle_bind (PgBackend *b, const PgMessage *m)
 			return FALSE;
 		}
 	}
-	for (guint i = 0; portal->st && i < m->n_params; i++) {
+	/* Parse may declare more parameter types than the text uses; values
+	 * for those are accepted and not bound, as PostgreSQL ignores them */
+	guint n_used = portal->st ? (guint) ox_param_count (portal->st) : 0;
+	for (guint i = 0; i < m->n_params && i < n_used; i++) {
 		const char *sqlstate = NULL;
 		g_autofree char *message = NULL;
 		gint16 fmt = pg_format_for (m->param_formats, m->n_param_formats, i);

@@ -31,7 +31,8 @@ struct _PgServer {
 
 	GMutex                   lock;            /* guards what follows */
 	GHashTable              *backends;        /* pid (int) -> PgBackend * */
-	guint                    n_threads;       /* backends inside pg_backend_run */
+	guint                    n_threads;       /* connections accepted and not yet
+	                                             done with pg_backend_run */
 	gboolean                 shutting_down;
 	GPtrArray               *cancellables;    /* of backends inside pg_backend_run */
 };
@@ -108,6 +109,20 @@ shutting_down (PgServer *self)
 	return r;
 }
 
+/* GSocketService::incoming, on the main thread, before the threaded
+ * service hands the connection to its pool: counting here rather than on
+ * the pool thread closes the window in which a connection is accepted but
+ * not yet counted, so the main loop cannot free the server under it. */
+static gboolean
+incoming_cb (GSocketService *service, GSocketConnection *conn, GObject *source, gpointer user_data)
+{
+	PgServer *self = user_data;
+	g_mutex_lock (&self->lock);
+	self->n_threads++;
+	g_mutex_unlock (&self->lock);
+	return FALSE;  /* go on to GThreadedSocketService's handler */
+}
+
 /* GThreadedSocketService::run, on a pool thread: the whole life of one
  * connection. */
 static gboolean
@@ -117,7 +132,6 @@ run_cb (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
 	g_autoptr (GCancellable) cancellable = g_cancellable_new ();
 
 	g_mutex_lock (&self->lock);
-	self->n_threads++;
 	g_ptr_array_add (self->cancellables, cancellable);
 	if (self->shutting_down)
 		g_cancellable_cancel (cancellable);
@@ -152,6 +166,7 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.cancel = cancel;
 	self->host.shutting_down = shutting_down;
 	self->service = g_threaded_socket_service_new ((int) (self->max_connections + SPARE_THREADS));
+	g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
 	g_signal_connect (self->service, "run", G_CALLBACK (run_cb), self);
 	return self;
 }

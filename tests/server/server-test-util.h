@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 typedef struct {
 	char        *tmpdir;   /* owned; removed by test_server_stop */
@@ -52,6 +53,14 @@ test_server_wait_log (TestServer *ts, const char *needle, int timeout_ms)
 	return FALSE;
 }
 
+/* A test that fails aborts without stopping the server: the kernel then
+ * sends it SIGTERM, so no server outlives its test program. */
+static void
+die_with_parent (gpointer data)
+{
+	prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 test_server_start (TestServer *ts, const char *const *extra_args)
 {
@@ -78,6 +87,7 @@ test_server_start (TestServer *ts, const char *const *extra_args)
 	g_ptr_array_add (argv, NULL);
 	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
 	g_subprocess_launcher_set_stderr_file_path (l, ts->logpath);
+	g_subprocess_launcher_set_child_setup (l, die_with_parent, NULL, NULL);
 	ts->proc = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
 	g_ptr_array_free (argv, TRUE);
 	g_assert_no_error (error);
@@ -119,7 +129,6 @@ test_server_stop (TestServer *ts)
 	g_autoptr (GError) error = NULL;
 	g_subprocess_send_signal (ts->proc, SIGTERM);
 	gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-	g_autoptr (GCancellable) c = g_cancellable_new ();
 	while (g_get_monotonic_time () < deadline) {
 		if (g_subprocess_get_identifier (ts->proc) == NULL)
 			break;  /* reaped */

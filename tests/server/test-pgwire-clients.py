@@ -21,7 +21,16 @@ data = os.path.join(tmp, "data")
 logpath = os.path.join(tmp, "server.log")
 subprocess.run([SERVER, "init", data], check=True, stdout=subprocess.DEVNULL)
 log = open(logpath, "w")
-proc = subprocess.Popen([SERVER, data, "--pg-port", "0"], stderr=log)
+
+
+def die_with_parent():
+    # if this script dies without stopping the server, the kernel sends it
+    # SIGTERM (PR_SET_PDEATHSIG = 1)
+    import ctypes
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+
+
+proc = subprocess.Popen([SERVER, data, "--pg-port", "0"], stderr=log, preexec_fn=die_with_parent)
 
 
 def server_log():
