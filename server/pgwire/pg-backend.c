@@ -1,0 +1,1119 @@
+/*
+ * pg-backend.c — one client connection: the protocol 3.0 state machine
+ * over an engine session (see the PostgreSQL documentation, "Frontend/
+ * Backend Protocol", chapters "Message Flow" and "Message Formats").
+ *
+ * Phases: startup packet (answering SSLRequest / GSSENCRequest with 'N'
+ * and serving CancelRequest), authentication, then the message loop.
+ *
+ * NOTE: everything here runs on the connection's own thread; the only
+ * state other threads touch is `running` and the socket (cancel, wake,
+ * abort), behind `lock`.
+ *
+ * NOTE: output is buffered in `out` and written at ReadyForQuery, Flush,
+ * after a notice, and whenever it passes FLUSH_AT bytes — as PostgreSQL
+ * does — so a result set does not cost one write per row.  A write that
+ * fails means the client is gone: the backend stops at the next message
+ * boundary and the session (and its transaction) is freed.
+ *
+ * NOTE: transactions.  The engine autocommits each statement outside a
+ * transaction block.  PostgreSQL instead runs a multi-statement Query
+ * message, or the extended-query messages up to a Sync, as one implicit
+ * transaction; here each statement commits on its own.  Inside BEGIN ...
+ * COMMIT both behave the same.
+ */
+#define G_LOG_DOMAIN "oxibase-pgwire"
+
+#include "pg-backend.h"
+#include "pg-message.h"
+#include "pg-types.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <sys/random.h>
+
+#define FLUSH_AT (64 * 1024)        /* bytes of output buffered before a write */
+#define READ_CHUNK (64 * 1024)      /* a message body grows by at most this per read */
+#define STARTUP_TIMEOUT_S 60        /* for the startup packet, as authentication_timeout */
+
+/* A prepared statement (Parse). */
+typedef struct {
+	gint     refs;         /* the statement table + portals borrowing st */
+	char    *name;         /* "" for the unnamed statement */
+	OxStmt  *st;           /* NULL for an empty query */
+	gboolean st_busy;      /* a portal is using st (others prepare their own) */
+	guint32 *param_types;  /* n_params OIDs; 0 = unspecified */
+	int      n_params;     /* max of $n used and types sent */
+} PgPrepared;
+
+/* A portal (Bind). */
+typedef struct {
+	char        *name;
+	PgPrepared  *from;        /* a reference */
+	OxStmt      *st;          /* from->st when borrowed, else owned; NULL: empty query */
+	gboolean     borrowed;
+	int          n_cols;
+	PgColumnType *types;      /* n_cols */
+	gint16      *formats;     /* n_cols: 0 text, 1 binary */
+	gboolean     done;        /* ran to completion: Execute only repeats the tag */
+	char        *tag;         /* the command tag once done */
+} PgPortal;
+
+struct _PgBackend {
+	const PgBackendHost *host;
+	GSocketConnection   *conn;
+	GSocket             *socket;
+	GInputStream        *in;
+	GOutputStream       *outs;
+	GCancellable        *cancellable;  /* cancels waiting reads (shutdown) */
+	GByteArray          *out;          /* output not yet written */
+	gboolean             out_broken;   /* a write failed: the client is gone */
+	char                *peer;         /* "127.0.0.1:4711" for logs */
+
+	OxSession  *session;
+	gint32      pid, secret;           /* BackendKeyData; pid 0 until admitted */
+	char       *user;
+	char       *database;
+	GHashTable *statements;            /* name -> PgPrepared */
+	GHashTable *portals;               /* name -> PgPortal */
+	gboolean    skip_to_sync;          /* an extended-query message failed */
+	GHashTable *reported;              /* ParameterStatus name -> last value sent */
+
+	GMutex      lock;                  /* guards running and socket shutdown */
+	gboolean    running;               /* a statement is inside the engine */
+	gboolean    aborted;               /* pg_backend_abort was called */
+};
+
+/* ---- output ----------------------------------------------------------------- */
+
+static void
+flush_out (PgBackend *b)
+{
+	if (b->out->len == 0 || b->out_broken) {
+		g_byte_array_set_size (b->out, 0);
+		return;
+	}
+	g_autoptr (GError) error = NULL;
+	if (!g_output_stream_write_all (b->outs, b->out->data, b->out->len, NULL, NULL, &error)) {
+		b->out_broken = TRUE;
+		pg_log ("LOG", "could not send data to client %s: %s", b->peer, error->message);
+	}
+	g_byte_array_set_size (b->out, 0);
+}
+
+static void
+maybe_flush (PgBackend *b)
+{
+	if (b->out->len >= FLUSH_AT)
+		flush_out (b);
+}
+
+static void
+send_error_fields (PgBackend *b, const char *severity, const char *sqlstate, const char *message,
+                   const char *detail, const char *hint, int position, const char *context)
+{
+	PgErrorFields f = { severity, sqlstate, message, detail, hint, position, context };
+	pg_put_error (b->out, 'E', &f);
+	if (!strcmp (severity, "FATAL"))
+		pg_log ("FATAL", "%s: %s (%s)", b->peer, message, sqlstate);
+}
+
+static void
+send_error (PgBackend *b, const char *sqlstate, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+static void
+send_error (PgBackend *b, const char *sqlstate, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+	va_end (ap);
+	send_error_fields (b, "ERROR", sqlstate, msg, NULL, NULL, 0, NULL);
+}
+
+static void
+send_fatal (PgBackend *b, const char *sqlstate, const char *message)
+{
+	send_error_fields (b, "FATAL", sqlstate, message, NULL, NULL, 0, NULL);
+	flush_out (b);
+}
+
+/* An engine error; position_base is the number of characters of the
+ * message text before the text ox_prepare saw. */
+static void
+send_ox_error (PgBackend *b, OxError *err, int position_base)
+{
+	send_error_fields (b, "ERROR", err->sqlstate[0] ? err->sqlstate : "XX000",
+	                   err->message ? err->message : "unknown error", err->detail, err->hint,
+	                   err->position > 0 ? err->position + position_base : 0, err->context);
+	ox_error_clear (err);
+}
+
+static void
+send_parameter_status (PgBackend *b, const char *name, const char *value)
+{
+	const char *old = g_hash_table_lookup (b->reported, name);
+	if (old && !strcmp (old, value))
+		return;
+	g_hash_table_insert (b->reported, g_strdup (name), g_strdup (value));
+	gsize m = pg_msg_begin (b->out, 'S');
+	pg_put_str (b->out, name);
+	pg_put_str (b->out, value);
+	pg_msg_end (b->out, m);
+}
+
+/* The settings PostgreSQL 15 reports (GUC_REPORT), in its spelling, with
+ * the engine's name for each (NULL: a fixed value). */
+static const struct {
+	const char *name;
+	const char *setting;
+	const char *fixed;
+} reported_settings[] = {
+	{ "application_name", "application_name", NULL },
+	{ "client_encoding", NULL, "UTF8" },
+	{ "DateStyle", "datestyle", NULL },
+	{ "default_transaction_read_only", NULL, "off" },
+	{ "in_hot_standby", NULL, "off" },
+	{ "integer_datetimes", NULL, "on" },
+	{ "IntervalStyle", "intervalstyle", NULL },
+	{ "is_superuser", NULL, "on" },
+	{ "server_encoding", NULL, "UTF8" },
+	{ "server_version", NULL, "15.0 (Oxibase " PACKAGE_VERSION ")" },
+	{ "standard_conforming_strings", "standard_conforming_strings", NULL },
+	{ "TimeZone", "timezone", NULL },
+};
+
+/* Send ParameterStatus for every reported setting whose value changed
+ * since it was last sent (all of them the first time). */
+static void
+report_settings (PgBackend *b)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (reported_settings); i++) {
+		if (reported_settings[i].fixed) {
+			send_parameter_status (b, reported_settings[i].name, reported_settings[i].fixed);
+			continue;
+		}
+		g_autofree char *v = ox_session_setting (b->session, reported_settings[i].setting);
+		send_parameter_status (b, reported_settings[i].name, v ? v : "");
+	}
+	send_parameter_status (b, "session_authorization", b->user);
+}
+
+static void
+send_ready (PgBackend *b)
+{
+	gsize m = pg_msg_begin (b->out, 'Z');
+	pg_put_u8 (b->out, (guint8) ox_session_txn_status (b->session));
+	pg_msg_end (b->out, m);
+	flush_out (b);
+}
+
+static void
+send_empty_message (PgBackend *b, guint8 type)
+{
+	gsize m = pg_msg_begin (b->out, type);
+	pg_msg_end (b->out, m);
+}
+
+/* NoticeResponse for RAISE NOTICE / WARNING and the engine's notices;
+ * written at once, as PostgreSQL does, so a client sees progress. */
+static void
+notice_cb (void *user, const char *severity, const char *sqlstate, const char *message)
+{
+	PgBackend *b = user;
+	PgErrorFields f = { severity ? severity : "NOTICE", sqlstate && *sqlstate ? sqlstate : "00000",
+	                    message, NULL, NULL, 0, NULL };
+	pg_put_error (b->out, 'N', &f);
+	flush_out (b);
+}
+
+/* ---- input ------------------------------------------------------------------ */
+
+typedef enum { READ_OK, READ_EOF, READ_FAILED } ReadResult;
+
+static ReadResult
+read_exact (PgBackend *b, void *buf, gsize n, GError **error)
+{
+	gsize got = 0;
+	if (!g_input_stream_read_all (b->in, buf, n, &got, b->cancellable, error))
+		return READ_FAILED;
+	return got == n ? READ_OK : READ_EOF;
+}
+
+/* Read len bytes into a fresh buffer that grows as they arrive, so a
+ * peer that announces 1 GB and sends nothing costs nothing. */
+static ReadResult
+read_body (PgBackend *b, gsize len, GByteArray **out, GError **error)
+{
+	GByteArray *body = g_byte_array_sized_new ((guint) MIN (len, READ_CHUNK) + 1);
+	while (body->len < len) {
+		gsize chunk = MIN (len - body->len, READ_CHUNK);
+		guint at = body->len;
+		g_byte_array_set_size (body, at + (guint) chunk);
+		ReadResult r = read_exact (b, body->data + at, chunk, error);
+		if (r != READ_OK) {
+			g_byte_array_unref (body);
+			return r;
+		}
+	}
+	*out = body;
+	return READ_OK;
+}
+
+static guint32
+be32 (const guint8 *p)
+{
+	return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+/* ---- prepared statements and portals ---------------------------------------- */
+
+static PgPrepared *
+prepared_ref (PgPrepared *p)
+{
+	p->refs++;
+	return p;
+}
+
+static void
+prepared_unref (PgPrepared *p)
+{
+	if (--p->refs > 0)
+		return;
+	ox_finalize (p->st);
+	g_free (p->name);
+	g_free (p->param_types);
+	g_free (p);
+}
+
+static void
+portal_free (PgPortal *p)
+{
+	if (p->borrowed) {
+		ox_reset (p->st);
+		p->from->st_busy = FALSE;
+	} else {
+		ox_finalize (p->st);
+	}
+	prepared_unref (p->from);
+	g_free (p->name);
+	g_free (p->types);
+	g_free (p->formats);
+	g_free (p->tag);
+	g_free (p);
+}
+
+/* TRUE when sql (after comments and white space) starts with word. */
+static gboolean
+starts_with_word (const char *sql, const char *word)
+{
+	for (;;) {
+		while (g_ascii_isspace (*sql))
+			sql++;
+		if (sql[0] == '-' && sql[1] == '-') {
+			while (*sql && *sql != '\n')
+				sql++;
+			continue;
+		}
+		if (sql[0] == '/' && sql[1] == '*') {
+			const char *e = strstr (sql + 2, "*/");
+			if (!e)
+				return FALSE;
+			sql = e + 2;
+			continue;
+		}
+		break;
+	}
+	gsize n = strlen (word);
+	return !g_ascii_strncasecmp (sql, word, n) && !g_ascii_isalnum (sql[n]) && sql[n] != '_';
+}
+
+/* ---- running statements ----------------------------------------------------- */
+
+static void
+set_running (PgBackend *b, gboolean running)
+{
+	g_mutex_lock (&b->lock);
+	b->running = running;
+	g_mutex_unlock (&b->lock);
+}
+
+static void
+put_row_description (PgBackend *b, OxStmt *st, const PgColumnType *types, const gint16 *formats)
+{
+	int n = ox_column_count (st);
+	gsize m = pg_msg_begin (b->out, 'T');
+	pg_put_i16 (b->out, (gint16) n);
+	for (int c = 0; c < n; c++) {
+		PgColumnType t = types ? types[c] : pg_column_type (st, c);
+		const char *name = ox_column_name (st, c);
+		pg_put_str (b->out, name ? name : "?column?");
+		pg_put_i32 (b->out, 0);   /* table OID: none yet (pg_catalog is a later step) */
+		pg_put_i16 (b->out, 0);   /* column number */
+		pg_put_i32 (b->out, (gint32) t.oid);
+		pg_put_i16 (b->out, t.size);
+		pg_put_i32 (b->out, t.typmod);
+		pg_put_i16 (b->out, formats ? formats[c] : 0);
+	}
+	pg_msg_end (b->out, m);
+}
+
+static void
+put_data_row (PgBackend *b, OxStmt *st, int n, const PgColumnType *types, const gint16 *formats)
+{
+	gsize m = pg_msg_begin (b->out, 'D');
+	pg_put_i16 (b->out, (gint16) n);
+	for (int c = 0; c < n; c++) {
+		if (formats && formats[c] == 1) {
+			pg_put_binary_value (b->out, st, c, types[c].oid);
+			continue;
+		}
+		const char *v = ox_column_text (st, c);
+		if (!v) {
+			pg_put_i32 (b->out, -1);
+			continue;
+		}
+		gsize len = strlen (v);
+		pg_put_i32 (b->out, (gint32) len);
+		pg_put_bytes (b->out, v, len);
+	}
+	pg_msg_end (b->out, m);
+}
+
+static void
+put_command_complete (PgBackend *b, const char *tag)
+{
+	gsize m = pg_msg_begin (b->out, 'C');
+	pg_put_str (b->out, tag ? tag : "");
+	pg_msg_end (b->out, m);
+}
+
+/* A statement that changed settings may have changed reported ones. */
+static void
+after_statement (PgBackend *b, const char *tag)
+{
+	if (tag && (g_str_has_prefix (tag, "SET") || g_str_has_prefix (tag, "RESET")
+	            || !strcmp (tag, "COMMIT") || !strcmp (tag, "ROLLBACK") || !strcmp (tag, "DISCARD ALL")))
+		report_settings (b);
+}
+
+/* Step st, sending DataRows, up to max_rows rows (0 = all).  Returns
+ * OX_DONE (CommandComplete sent), OX_ROW (stopped at max_rows) or OX_ERROR
+ * (*err filled, nothing sent for it). */
+static int
+run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, const gint16 *formats,
+          char **tag_out, OxError *err)
+{
+	int n = ox_column_count (st);
+	int rows = 0;
+	int rc;
+
+	set_running (b, TRUE);
+	for (;;) {
+		if (max_rows > 0 && rows >= max_rows) {
+			rc = OX_ROW;
+			break;
+		}
+		rc = ox_step (st, err);
+		if (rc != OX_ROW)
+			break;
+		if (n > 0) {
+			put_data_row (b, st, n, types, formats);
+			maybe_flush (b);
+		}
+		rows++;
+	}
+	set_running (b, FALSE);
+	if (rc == OX_DONE) {
+		const char *tag = ox_command_tag (st);
+		put_command_complete (b, tag);
+		if (tag_out)
+			*tag_out = g_strdup (tag);
+		after_statement (b, tag);
+	}
+	return rc;
+}
+
+/* ---- simple query ----------------------------------------------------------- */
+
+/* 'Q': every statement of the text in turn; the first error ends it. */
+static void
+handle_query (PgBackend *b, const char *sql)
+{
+	const char *rest = sql;
+	gboolean any = FALSE;     /* a statement was found */
+	gboolean failed = FALSE;  /* an error was sent */
+
+	/* a Query message drops the unnamed statement and portal */
+	g_hash_table_remove (b->portals, "");
+	g_hash_table_remove (b->statements, "");
+
+	while (rest && *rest) {
+		OxError err = { 0 };
+		OxStmt *st = NULL;
+		const char *tail = NULL;
+		int base = (int) g_utf8_strlen (sql, rest - sql);
+
+		if (starts_with_word (rest, "COPY")) {
+			send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
+			failed = TRUE;
+			break;
+		}
+		if (ox_prepare (b->session, rest, -1, &st, &tail, &err) != OX_OK) {
+			send_ox_error (b, &err, base);
+			failed = TRUE;
+			break;
+		}
+		if (!st)
+			break;  /* only white space and comments were left */
+		any = TRUE;
+		if (ox_stmt_returns_rows (st))
+			put_row_description (b, st, NULL, NULL);
+		int rc = run_rows (b, st, 0, NULL, NULL, NULL, &err);
+		ox_finalize (st);
+		if (rc == OX_ERROR) {
+			send_ox_error (b, &err, base);
+			failed = TRUE;
+			break;
+		}
+		if (b->out_broken)
+			break;
+		rest = tail;
+	}
+	if (!any && !failed)
+		send_empty_message (b, 'I');  /* EmptyQueryResponse */
+}
+
+/* ---- extended query --------------------------------------------------------- */
+
+/* 'P' */
+static gboolean
+handle_parse (PgBackend *b, const PgMessage *m)
+{
+	if (*m->name && g_hash_table_contains (b->statements, m->name)) {
+		send_error (b, "42P05", "prepared statement \"%s\" already exists", m->name);
+		return FALSE;
+	}
+	if (starts_with_word (m->sql, "COPY")) {
+		send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
+		return FALSE;
+	}
+	OxError err = { 0 };
+	OxStmt *st = NULL;
+	const char *tail = NULL;
+	if (ox_prepare (b->session, m->sql, -1, &st, &tail, &err) != OX_OK) {
+		send_ox_error (b, &err, 0);
+		return FALSE;
+	}
+	if (st && tail && *tail) {
+		OxStmt *more = NULL;
+		if (ox_prepare (b->session, tail, -1, &more, NULL, &err) != OX_OK || more) {
+			ox_finalize (more);
+			ox_finalize (st);
+			ox_error_clear (&err);
+			send_error (b, "42601", "cannot insert multiple commands into a prepared statement");
+			return FALSE;
+		}
+	}
+	PgPrepared *p = g_new0 (PgPrepared, 1);
+	p->refs = 1;
+	p->name = g_strdup (m->name);
+	p->st = st;
+	p->n_params = MAX (st ? ox_param_count (st) : 0, (int) m->n_param_types);
+	p->param_types = g_new0 (guint32, p->n_params + 1);
+	for (guint i = 0; i < m->n_param_types; i++)
+		p->param_types[i] = m->param_types[i];
+	g_hash_table_replace (b->statements, g_strdup (m->name), p);
+	send_empty_message (b, '1');
+	return TRUE;
+}
+
+/* 'B' */
+static gboolean
+handle_bind (PgBackend *b, const PgMessage *m)
+{
+	PgPrepared *p = g_hash_table_lookup (b->statements, m->name2);
+	if (!p) {
+		if (*m->name2)
+			send_error (b, "26000", "prepared statement \"%s\" does not exist", m->name2);
+		else
+			send_error (b, "26000", "unnamed prepared statement does not exist");
+		return FALSE;
+	}
+	if (*m->name && g_hash_table_contains (b->portals, m->name)) {
+		send_error (b, "42P03", "cursor \"%s\" already exists", m->name);
+		return FALSE;
+	}
+	if (m->n_params != p->n_params) {
+		send_error (b, "08P01", "bind message supplies %u parameters, but prepared statement \"%s\" requires %d",
+		            m->n_params, p->name, p->n_params);
+		return FALSE;
+	}
+	/* the unnamed portal is replaced (and must let go of its statement first) */
+	if (!*m->name)
+		g_hash_table_remove (b->portals, "");
+
+	PgPortal *portal = g_new0 (PgPortal, 1);
+	portal->name = g_strdup (m->name);
+	portal->from = prepared_ref (p);
+	if (p->st && !p->st_busy) {
+		portal->st = p->st;
+		portal->borrowed = TRUE;
+		p->st_busy = TRUE;
+		ox_reset (portal->st);
+	} else if (p->st) {
+		OxError err = { 0 };
+		if (ox_prepare (b->session, ox_stmt_sql (p->st), -1, &portal->st, NULL, &err) != OX_OK) {
+			portal_free (portal);
+			send_ox_error (b, &err, 0);
+			return FALSE;
+		}
+	}
+	/* Parse may declare more parameter types than the text uses; values
+	 * for those are accepted and not bound, as PostgreSQL ignores them */
+	guint n_used = portal->st ? (guint) ox_param_count (portal->st) : 0;
+	for (guint i = 0; i < m->n_params && i < n_used; i++) {
+		const char *sqlstate = NULL;
+		g_autofree char *message = NULL;
+		gint16 fmt = pg_format_for (m->param_formats, m->n_param_formats, i);
+		if (!pg_bind_param (portal->st, (int) i + 1, m->params[i].data, m->params[i].len, fmt,
+		                    p->param_types[i], &sqlstate, &message)) {
+			portal_free (portal);
+			send_error (b, sqlstate, "%s", message);
+			return FALSE;
+		}
+	}
+	portal->n_cols = portal->st ? ox_column_count (portal->st) : 0;
+	if (m->n_result_formats > 1 && m->n_result_formats != portal->n_cols) {
+		portal_free (portal);
+		send_error (b, "08P01", "bind message has %u result formats but query has %d columns",
+		            m->n_result_formats, portal->n_cols);
+		return FALSE;
+	}
+	portal->types = g_new0 (PgColumnType, portal->n_cols + 1);
+	portal->formats = g_new0 (gint16, portal->n_cols + 1);
+	for (int c = 0; c < portal->n_cols; c++) {
+		portal->types[c] = pg_column_type (portal->st, c);
+		portal->formats[c] = pg_format_for (m->result_formats, m->n_result_formats, (guint) c);
+		if (portal->formats[c] == 1 && !pg_type_has_binary (portal->types[c].oid)) {
+			guint32 oid = portal->types[c].oid;
+			portal_free (portal);
+			send_error (b, "0A000", "binary format for result column %d of type %u is not supported",
+			            c + 1, oid);
+			return FALSE;
+		}
+	}
+	g_hash_table_replace (b->portals, g_strdup (m->name), portal);
+	send_empty_message (b, '2');
+	return TRUE;
+}
+
+/* 'D' */
+static gboolean
+handle_describe (PgBackend *b, const PgMessage *m)
+{
+	if (m->what == 'S') {
+		PgPrepared *p = g_hash_table_lookup (b->statements, m->name);
+		if (!p) {
+			send_error (b, "26000", "prepared statement \"%s\" does not exist", m->name);
+			return FALSE;
+		}
+		gsize t = pg_msg_begin (b->out, 't');
+		pg_put_i16 (b->out, (gint16) p->n_params);
+		/* an unspecified parameter is described as text: the engine
+		 * converts text to whatever type it inferred */
+		for (int i = 0; i < p->n_params; i++)
+			pg_put_i32 (b->out, (gint32) (p->param_types[i] ? p->param_types[i] : PG_OID_TEXT));
+		pg_msg_end (b->out, t);
+		if (p->st && ox_stmt_returns_rows (p->st))
+			put_row_description (b, p->st, NULL, NULL);
+		else
+			send_empty_message (b, 'n');
+		return TRUE;
+	}
+	PgPortal *portal = g_hash_table_lookup (b->portals, m->name);
+	if (!portal) {
+		send_error (b, "34000", "portal \"%s\" does not exist", m->name);
+		return FALSE;
+	}
+	if (portal->st && ox_stmt_returns_rows (portal->st))
+		put_row_description (b, portal->st, portal->types, portal->formats);
+	else
+		send_empty_message (b, 'n');
+	return TRUE;
+}
+
+/* 'E' */
+static gboolean
+handle_execute (PgBackend *b, const PgMessage *m)
+{
+	PgPortal *portal = g_hash_table_lookup (b->portals, m->name);
+	if (!portal) {
+		send_error (b, "34000", "portal \"%s\" does not exist", m->name);
+		return FALSE;
+	}
+	if (!portal->st) {
+		send_empty_message (b, 'I');
+		return TRUE;
+	}
+	if (portal->done) {
+		/* PostgreSQL runs a finished portal's plan no further either */
+		put_command_complete (b, portal->tag);
+		return TRUE;
+	}
+	OxError err = { 0 };
+	int rc = run_rows (b, portal->st, m->max_rows, portal->types, portal->formats, &portal->tag, &err);
+	if (rc == OX_ERROR) {
+		send_ox_error (b, &err, 0);
+		portal->done = TRUE;
+		return FALSE;
+	}
+	if (rc == OX_ROW)
+		send_empty_message (b, 's');  /* PortalSuspended */
+	else
+		portal->done = TRUE;
+	return TRUE;
+}
+
+/* 'C' */
+static void
+handle_close (PgBackend *b, const PgMessage *m)
+{
+	/* closing something that does not exist is not an error */
+	if (m->what == 'S')
+		g_hash_table_remove (b->statements, m->name);
+	else
+		g_hash_table_remove (b->portals, m->name);
+	send_empty_message (b, '3');
+}
+
+/* 'S': ends an implicit transaction, which also ends its portals. */
+static void
+handle_sync (PgBackend *b)
+{
+	b->skip_to_sync = FALSE;
+	if (ox_session_txn_status (b->session) == 'I')
+		g_hash_table_remove_all (b->portals);
+	send_ready (b);
+}
+
+/* ---- startup ---------------------------------------------------------------- */
+
+/* Apply one startup parameter as a SET; FALSE (FATAL sent) on failure. */
+static gboolean
+apply_setting (PgBackend *b, const char *name, const char *value)
+{
+	if (!g_ascii_strcasecmp (name, "client_encoding")) {
+		/* we speak UTF-8 only; SQL_ASCII means "no conversion", which is
+		 * also what we do; "auto" is libpq asking for the locale's */
+		if (g_ascii_strcasecmp (value, "UTF8") && g_ascii_strcasecmp (value, "UTF-8")
+		    && g_ascii_strcasecmp (value, "UNICODE") && g_ascii_strcasecmp (value, "SQL_ASCII")
+		    && g_ascii_strcasecmp (value, "auto")) {
+			g_autofree char *msg = g_strdup_printf ("client_encoding \"%s\" is not supported: "
+			                                        "oxibase-server speaks UTF8", value);
+			send_fatal (b, "0A000", msg);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	GString *sql = g_string_new ("SET ");
+	for (const char *p = name; *p; p++)
+		if (g_ascii_isalnum (*p) || *p == '_' || *p == '.')
+			g_string_append_c (sql, *p);
+	g_string_append (sql, " TO '");
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			g_string_append_c (sql, '\'');
+		g_string_append_c (sql, *p);
+	}
+	g_string_append_c (sql, '\'');
+	OxError err = { 0 };
+	int rc = ox_exec (b->session, sql->str, &err);
+	g_string_free (sql, TRUE);
+	if (rc != OX_OK) {
+		send_fatal (b, err.sqlstate[0] ? err.sqlstate : "22023", err.message ? err.message : "invalid setting");
+		ox_error_clear (&err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* "options": "-c name=value --name=value", backslash escapes a space. */
+static gboolean
+apply_options (PgBackend *b, const char *options)
+{
+	g_autoptr (GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
+	GString *w = NULL;
+	for (const char *p = options; ; p++) {
+		if (*p == '\0' || g_ascii_isspace (*p)) {
+			if (w)
+				g_ptr_array_add (words, g_string_free (w, FALSE));
+			w = NULL;
+			if (!*p)
+				break;
+			continue;
+		}
+		if (!w)
+			w = g_string_new (NULL);
+		if (*p == '\\' && p[1])
+			p++;
+		g_string_append_c (w, *p);
+	}
+	for (guint i = 0; i < words->len; i++) {
+		const char *word = g_ptr_array_index (words, i);
+		const char *kv = NULL;
+		if (!strcmp (word, "-c") && i + 1 < words->len)
+			kv = g_ptr_array_index (words, ++i);
+		else if (g_str_has_prefix (word, "-c"))
+			kv = word + 2;
+		else if (g_str_has_prefix (word, "--"))
+			kv = word + 2;
+		const char *eq = kv ? strchr (kv, '=') : NULL;
+		if (!eq) {
+			g_autofree char *msg = g_strdup_printf ("invalid command-line argument for server process: %s", word);
+			send_fatal (b, "42601", msg);
+			return FALSE;
+		}
+		g_autofree char *name = g_strndup (kv, (gsize) (eq - kv));
+		for (char *c = name; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		if (!apply_setting (b, name, eq + 1))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Authentication.  Only "trust" exists now: AuthenticationOk at once.
+ * SCRAM-SHA-256 slots in here: send AuthenticationSASL, then read 'p'
+ * messages (SASLInitialResponse, SASLResponse) with read_message and
+ * answer AuthenticationSASLContinue / Final before the Ok. */
+typedef enum { PG_AUTH_TRUST } PgAuthMethod;
+
+static gboolean
+authenticate (PgBackend *b, PgAuthMethod method)
+{
+	switch (method) {
+	case PG_AUTH_TRUST:
+	default: {
+		gsize m = pg_msg_begin (b->out, 'R');
+		pg_put_i32 (b->out, 0);  /* AuthenticationOk */
+		pg_msg_end (b->out, m);
+		return TRUE;
+	}
+	}
+}
+
+/* Read startup packets until a real one (SSL and GSSENC requests are
+ * answered 'N' and the client goes on in plain text).  FALSE when the
+ * connection should close (a cancel request was served, or an error). */
+static gboolean
+read_startup (PgBackend *b, PgStartup *su)
+{
+	for (;;) {
+		guint8 hdr[4];
+		g_autoptr (GError) error = NULL;
+		ReadResult r = read_exact (b, hdr, 4, &error);
+		if (r != READ_OK) {
+			if (r == READ_FAILED)
+				pg_log ("LOG", "%s: incomplete startup packet: %s", b->peer, error->message);
+			return FALSE;
+		}
+		guint32 len = be32 (hdr);
+		if (!pg_startup_check_length (len, &error)) {
+			send_fatal (b, "08P01", error->message);
+			return FALSE;
+		}
+		GByteArray *body = NULL;
+		if (read_body (b, len - 4, &body, &error) != READ_OK) {
+			pg_log ("LOG", "%s: incomplete startup packet", b->peer);
+			return FALSE;
+		}
+		gboolean ok = pg_startup_parse (body->data, body->len, su, &error);
+		g_byte_array_unref (body);
+		if (!ok) {
+			send_fatal (b, pg_wire_error_sqlstate (error), error->message);
+			return FALSE;
+		}
+		switch (su->kind) {
+		case PG_STARTUP_SSL:
+		case PG_STARTUP_GSSENC:
+			/* TLS and GSSAPI encryption are not offered (yet) */
+			g_byte_array_append (b->out, (const guint8 *) "N", 1);
+			flush_out (b);
+			if (b->out_broken)
+				return FALSE;
+			continue;
+		case PG_STARTUP_CANCEL:
+			b->host->cancel (b->host->server, su->cancel_pid, su->cancel_secret);
+			return FALSE;
+		case PG_STARTUP_NORMAL:
+		default:
+			return TRUE;
+		}
+	}
+}
+
+/* Startup up to ReadyForQuery; FALSE when the connection should close. */
+static gboolean
+start_session (PgBackend *b)
+{
+	PgStartup su = { 0 };
+	gboolean ok = FALSE;
+
+	g_socket_set_timeout (b->socket, STARTUP_TIMEOUT_S);
+	if (!read_startup (b, &su))
+		goto out;
+	g_socket_set_timeout (b->socket, 0);
+
+	b->user = g_strdup (pg_startup_param (&su, "user"));
+	const char *db = pg_startup_param (&su, "database");
+	b->database = g_strdup (db && *db ? db : b->user);
+	const char *app = pg_startup_param (&su, "application_name");
+
+	if (su.version != PG_PROTOCOL_3_0) {
+		/* a newer 3.x client: tell it we speak 3.0 (NegotiateProtocolVersion)
+		 * and which of its _pq_ options we do not know */
+		gsize m = pg_msg_begin (b->out, 'v');
+		pg_put_i32 (b->out, (gint32) PG_PROTOCOL_3_0);
+		guint n = 0;
+		for (guint i = 0; i < su.params->len; i += 2)
+			n += g_str_has_prefix (g_ptr_array_index (su.params, i), "_pq_.");
+		pg_put_i32 (b->out, (gint32) n);
+		for (guint i = 0; i < su.params->len; i += 2)
+			if (g_str_has_prefix (g_ptr_array_index (su.params, i), "_pq_."))
+				pg_put_str (b->out, g_ptr_array_index (su.params, i));
+		pg_msg_end (b->out, m);
+	}
+
+	pg_log ("LOG", "connection authorized: host=%s user=%s database=%s%s%s", b->peer, b->user,
+	        b->database, app ? " application_name=" : "", app ? app : "");
+
+	if (b->host->shutting_down (b->host->server)) {
+		send_fatal (b, "57P03", "the database system is shutting down");
+		goto out;
+	}
+	if (strcmp (b->database, b->host->database) != 0) {
+		g_autofree char *msg = g_strdup_printf ("database \"%s\" does not exist", b->database);
+		send_fatal (b, "3D000", msg);
+		goto out;
+	}
+	if (!b->host->admit (b->host->server, b, &b->pid, &b->secret)) {
+		send_fatal (b, "53300", "sorry, too many clients already");
+		goto out;
+	}
+	if (!authenticate (b, PG_AUTH_TRUST))
+		goto out;
+
+	OxError err = { 0 };
+	if (ox_session_new (b->host->db, &b->session, &err) != OX_OK) {
+		send_fatal (b, err.sqlstate[0] ? err.sqlstate : "XX000", err.message ? err.message : "no session");
+		ox_error_clear (&err);
+		goto out;
+	}
+	ox_session_set_notice_func (b->session, notice_cb, b);
+
+	for (guint i = 0; i < su.params->len; i += 2) {
+		const char *name = g_ptr_array_index (su.params, i);
+		const char *value = g_ptr_array_index (su.params, i + 1);
+		if (!strcmp (name, "user") || !strcmp (name, "database") || !strcmp (name, "replication")
+		    || g_str_has_prefix (name, "_pq_."))
+			continue;
+		if (!strcmp (name, "options")) {
+			if (!apply_options (b, value))
+				goto out;
+			continue;
+		}
+		if (!apply_setting (b, name, value))
+			goto out;
+	}
+
+	report_settings (b);
+	gsize m = pg_msg_begin (b->out, 'K');
+	pg_put_i32 (b->out, b->pid);
+	pg_put_i32 (b->out, b->secret);
+	pg_msg_end (b->out, m);
+	send_ready (b);
+	ok = !b->out_broken;
+
+out:
+	pg_startup_clear (&su);
+	return ok;
+}
+
+/* ---- the message loop ------------------------------------------------------- */
+
+static void
+serve (PgBackend *b)
+{
+	while (!b->out_broken) {
+		guint8 hdr[5];
+		g_autoptr (GError) error = NULL;
+		ReadResult r = read_exact (b, hdr, 5, &error);
+		if (r == READ_FAILED && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+			send_fatal (b, "57P01", "terminating connection due to administrator command");
+			return;
+		}
+		if (r != READ_OK) {
+			if (r == READ_EOF)
+				pg_log ("LOG", "%s: unexpected EOF on client connection", b->peer);
+			else
+				pg_log ("LOG", "%s: could not receive data from client: %s", b->peer, error->message);
+			return;
+		}
+		guint8 type = hdr[0];
+		guint32 len = be32 (hdr + 1);
+		if (!pg_message_check_header (type, len, &error)) {
+			send_fatal (b, "08P01", error->message);
+			return;
+		}
+		GByteArray *body = NULL;
+		r = read_body (b, len - 4, &body, &error);
+		if (r != READ_OK) {
+			pg_log ("LOG", "%s: unexpected EOF within message", b->peer);
+			return;
+		}
+		PgMessage m;
+		if (!pg_message_decode (type, body->data, body->len, &m, &error)) {
+			g_byte_array_unref (body);
+			send_fatal (b, pg_wire_error_sqlstate (error), error->message);
+			return;
+		}
+
+		if (type == 'X') {
+			pg_message_clear (&m);
+			g_byte_array_unref (body);
+			return;
+		}
+		if (b->skip_to_sync && type != 'S') {
+			/* discard until Sync (extended-query error recovery) */
+			pg_message_clear (&m);
+			g_byte_array_unref (body);
+			continue;
+		}
+
+		gboolean fatal = FALSE;
+		switch (type) {
+		case 'Q':
+			handle_query (b, m.sql);
+			send_ready (b);
+			break;
+		case 'P':
+			b->skip_to_sync = !handle_parse (b, &m);
+			break;
+		case 'B':
+			b->skip_to_sync = !handle_bind (b, &m);
+			break;
+		case 'D':
+			b->skip_to_sync = !handle_describe (b, &m);
+			break;
+		case 'E':
+			b->skip_to_sync = !handle_execute (b, &m);
+			break;
+		case 'C':
+			handle_close (b, &m);
+			break;
+		case 'S':
+			handle_sync (b);
+			break;
+		case 'H':
+			flush_out (b);
+			break;
+		case 'F':
+			send_error (b, "0A000", "function call messages are not supported");
+			b->skip_to_sync = TRUE;
+			break;
+		case 'd': case 'c': case 'f':
+			/* CopyData / CopyDone / CopyFail outside COPY: ignored, as
+			 * PostgreSQL does */
+			break;
+		default:
+			/* 'p' (a password or SASL message) after authentication */
+			send_fatal (b, "08P01", "unexpected message type during the session");
+			fatal = TRUE;
+			break;
+		}
+		pg_message_clear (&m);
+		g_byte_array_unref (body);
+		maybe_flush (b);
+		if (fatal)
+			return;
+	}
+}
+
+void
+pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable *cancellable)
+{
+	PgBackend *b = g_new0 (PgBackend, 1);
+	b->host = host;
+	b->conn = g_object_ref (conn);
+	b->socket = g_socket_connection_get_socket (conn);
+	b->in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+	b->outs = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+	b->cancellable = cancellable ? g_object_ref (cancellable) : g_cancellable_new ();
+	b->out = g_byte_array_new ();
+	b->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) prepared_unref);
+	b->portals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) portal_free);
+	b->reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	g_mutex_init (&b->lock);
+
+	g_autoptr (GSocketAddress) addr = g_socket_connection_get_remote_address (conn, NULL);
+	if (G_IS_INET_SOCKET_ADDRESS (addr)) {
+		g_autofree char *ip = g_inet_address_to_string (
+			g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
+		b->peer = g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr)));
+	} else {
+		b->peer = g_strdup ("[local]");
+	}
+
+	if (start_session (b))
+		serve (b);
+
+	/* portals before statements (they borrow), both before the session */
+	g_hash_table_destroy (b->portals);
+	g_hash_table_destroy (b->statements);
+	if (b->pid)
+		host->forget (host->server, b);  /* no cancel can reach us from here on */
+	if (b->session) {
+		ox_session_free (b->session);
+		pg_log ("LOG", "disconnection: host=%s user=%s database=%s", b->peer, b->user, b->database);
+	}
+	g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+	g_mutex_clear (&b->lock);
+	g_hash_table_destroy (b->reported);
+	g_byte_array_unref (b->out);
+	g_object_unref (b->cancellable);
+	g_object_unref (b->conn);
+	g_free (b->peer);
+	g_free (b->user);
+	g_free (b->database);
+	g_free (b);
+}
+
+void
+pg_backend_cancel_statement (PgBackend *b)
+{
+	g_mutex_lock (&b->lock);
+	if (b->running && b->session)
+		ox_session_cancel (b->session);
+	g_mutex_unlock (&b->lock);
+}
+
+gboolean
+pg_backend_cancel_if (PgBackend *b, gint32 secret)
+{
+	if (b->secret != secret)
+		return FALSE;
+	pg_backend_cancel_statement (b);
+	return TRUE;
+}
+
+void
+pg_backend_abort (PgBackend *b)
+{
+	g_mutex_lock (&b->lock);
+	if (!b->aborted) {
+		b->aborted = TRUE;
+		g_socket_shutdown (b->socket, TRUE, TRUE, NULL);
+	}
+	g_mutex_unlock (&b->lock);
+}
