@@ -169,7 +169,16 @@ fn_pg_get_indexdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *res
 		set_txt (ctx, result, k < ix->nkeys ? ix->table->cols[ix->colnos[k]].name : "");
 		return;
 	}
-	set_txt (ctx, result, ox_index_definition (ctx->arena, ix));
+	char *def = ox_index_definition (ctx->arena, ix);
+	/* pretty: the table qualified only when its bare name would not find it */
+	if (nargs == 3 && args[2].v.b && relation_visible (ctx, &ix->table->obj)) {
+		const char *q = ox_arena_printf (ctx->arena, " ON %s.%s ", ix->table->obj.schema->obj.name, ix->table->obj.name);
+		char *at = strstr (def, q);
+		if (at)
+			def = ox_arena_printf (ctx->arena, "%.*s ON %s %s", (int) (at - def), def, ix->table->obj.name,
+			                       at + strlen (q));
+	}
+	set_txt (ctx, result, def);
 }
 
 static void
