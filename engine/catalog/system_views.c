@@ -12,6 +12,7 @@
  * thousands of objects costs that many rows each time.
  */
 #include "system_views.h"
+#include "pg_catalog.h"
 #include "base/error.h"
 #include "session.h"
 #include "sched/schedule.h"
@@ -636,6 +637,8 @@ ox_sysview_lookup (const char *schema, const char *name)
 		if (schema ? !strcmp (schema, v->schema) : !strcmp (v->schema, "pg_catalog"))
 			return v;
 	}
+	if (!schema || !strcmp (schema, "pg_catalog"))
+		return ox_pg_catalog_lookup (name);
 	return NULL;
 }
 

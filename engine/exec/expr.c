@@ -622,7 +622,7 @@ ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 				return ox_null ((OxTypeId) e->type.id);
 		}
 		OxValue res = ox_null ((OxTypeId) e->type.id);
-		OxFuncCtx fc = { .arena = a, .cx = &x->cx };
+		OxFuncCtx fc = { .arena = a, .cx = &x->cx, .x = x };
 		e->fn->fn (&fc, e->nargs, args, &res);
 		return res;
 	}

@@ -3153,8 +3153,14 @@ found:
 OxResolveStatus
 ox_builtin_resolve (const char *name, int nargs, const OxTypeId *argtypes, const OxBuiltin **out)
 {
-	return ox_builtin_resolve_in (builtin_table, G_N_ELEMENTS (builtin_table), name, nargs,
-	                              argtypes, out);
+	OxResolveStatus st = ox_builtin_resolve_in (builtin_table, G_N_ELEMENTS (builtin_table), name, nargs,
+	                                            argtypes, out);
+	if (st == OX_RESOLVE_NO_SUCH_NAME) {
+		size_t n;
+		const OxBuiltin *cat = ox_catalog_builtins (&n);
+		st = ox_builtin_resolve_in (cat, n, name, nargs, argtypes, out);
+	}
+	return st;
 }
 
 /* Names the binder must treat as aggregate calls; the executor computes them. */

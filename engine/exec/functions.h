@@ -23,6 +23,9 @@
 typedef struct OxFuncCtx {
 	OxArena         *arena;  /* where results (text, numeric) are allocated */
 	const OxCastCtx *cx;     /* session time zone and statement timestamp */
+	struct OxExec   *x;      /* the statement (catalog functions read its
+	                            catalog, transaction and session); NULL
+	                            when constant-folding */
 } OxFuncCtx;
 
 /* Compute result from args (nargs values, already of the declared types).
@@ -75,6 +78,11 @@ bool ox_is_aggregate_name (const char *name);
  * down tie-breaking on tables built for the purpose. */
 OxResolveStatus ox_builtin_resolve_in (const OxBuiltin *table, size_t n_table, const char *name,
                                        int nargs, const OxTypeId *argtypes, const OxBuiltin **out);
+
+/* The functions over the catalog (pg_get_indexdef, format_type, ...):
+ * catalog-functions.c.  ox_builtin_resolve looks here for names its own
+ * table lacks. */
+const OxBuiltin *ox_catalog_builtins (size_t *n_out);
 
 /* Every built-in, in table order (for listings such as \df). */
 const OxBuiltin *ox_builtin_table (size_t *n_out);

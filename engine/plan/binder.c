@@ -501,9 +501,34 @@ bind_columnref_inner (Binder *b, Scope *sc, OxColumnRef *cr)
  * token (PostgreSQL's grammar folds exactly that case, doNegate). */
 static _Thread_local bool negate_literal;
 
+/* A call of built-in 'name' on bound arguments, cast as it declares. */
+static OxExpr *
+builtin_call (Binder *b, const char *name, OxExpr **args, int nargs, int loc)
+{
+	OxTypeId at[OX_BUILTIN_MAX_ARGS];
+	for (int i = 0; i < nargs; i++)
+		at[i] = (OxTypeId) args[i]->type.id;
+	const OxBuiltin *bi = NULL;
+	if (ox_builtin_resolve (name, nargs, at, &bi) != OX_RESOLVE_OK)
+		ox_raise_full (OX_ERR_UNDEFINED_FUNCTION, loc + 1, NULL, NULL, "function %s does not exist", name);
+	OxExpr *e = mk_args (b, OX_E_FUNC, bi->ret, loc, nargs);
+	e->fn = bi;
+	for (int i = 0; i < nargs; i++)
+		e->args[i] = args[i]->type.id == bi->args[i] ? args[i] : coerce_id (b, args[i], bi->args[i]);
+	return e;
+}
+
 static OxExpr *
 make_op (Binder *b, const char *name, OxExpr *l, OxExpr *r, int loc)
 {
+	/* the regular expression matches are functions, as in PostgreSQL */
+	static const char *const regex_ops[][2] = { { "~", "textregexeq" }, { "!~", "textregexne" },
+	                                            { "~*", "texticregexeq" }, { "!~*", "texticregexne" } };
+	for (size_t i = 0; l && i < G_N_ELEMENTS (regex_ops); i++)
+		if (!strcmp (name, regex_ops[i][0])) {
+			OxExpr *args[2] = { l, r };
+			return builtin_call (b, regex_ops[i][1], args, 2, loc);
+		}
 	OxTypeId lt = l ? (OxTypeId) l->type.id : OX_T_UNKNOWN;
 	OxTypeId rt = (OxTypeId) r->type.id;
 	OxTypeId target_l, target_r;
@@ -1107,6 +1132,33 @@ bind_case (Binder *b, Scope *sc, OxCase *cs)
 	return e;
 }
 
+/* Casts to PostgreSQL's catalog types: oid is bigint here; a reg* type
+ * turns an oid into the object's name (regclassout ...) and a name into
+ * an oid (regclassin); name is text.  NULL for any other type. */
+static OxExpr *
+bind_catalog_cast (Binder *b, OxExpr *a, OxTypeName *tn, int loc)
+{
+	const char *n = tn->name;
+	if (tn->is_array)
+		return NULL;
+	if (!strcmp (n, "oid"))
+		return coerce_to (b, a, (OxType) { OX_T_INT8, -1 }, 'e', NULL);
+	if (!strcmp (n, "name"))
+		return coerce_to (b, a, (OxType) { OX_T_TEXT, -1 }, 'e', NULL);
+	static const char *const regs[] = { "regclass", "regtype", "regnamespace", "regproc", "regprocedure", "regrole" };
+	for (size_t i = 0; i < G_N_ELEMENTS (regs); i++) {
+		if (strcmp (n, regs[i]))
+			continue;
+		bool from_text = ox_type_is_string (a->type.id);
+		if (from_text && i != 0)
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, "a cast from text to %s is not supported yet", n);
+		char fname[32];
+		g_snprintf (fname, sizeof fname, "%s%s", i == 4 ? "regproc" : n, from_text ? "in" : "out");
+		return builtin_call (b, fname, &a, 1, loc);
+	}
+	return NULL;
+}
+
 static OxExpr *
 bind_expr (Binder *b, Scope *sc, OxNode *n)
 {
@@ -1183,6 +1235,9 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 	case OX_N_TYPECAST: {
 		OxTypeCast *tc = (OxTypeCast *) n;
 		OxExpr *a = bind_expr (b, sc, tc->arg);
+		r = bind_catalog_cast (b, a, tc->type, n->loc);
+		if (r)
+			break;
 		OxType t = resolve_typename (b, tc->type);
 		if (a->type.id == t.id && a->type.typmod == t.typmod)
 			r = a;

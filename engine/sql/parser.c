@@ -461,6 +461,7 @@ enum {
 	PREC_MUL,
 	PREC_EXP,
 	PREC_AT,       /* AT TIME ZONE */
+	PREC_COLLATE,  /* expr COLLATE name */
 	PREC_UMINUS,
 	PREC_SUBSCRIPT,
 	PREC_CAST,
@@ -1294,6 +1295,40 @@ is_like_group (const OxToken *t)
 	       is_kw (t, OX_KW_ILIKE) || is_kw (t, OX_KW_SIMILAR);
 }
 
+static const char *op_name (Parser *p, const OxToken *t);
+
+/* "OPERATOR (" at t: the explicit operator syntax (an unreserved word
+ * followed by a parenthesis cannot continue an expression otherwise). */
+static bool
+is_operator_call (Parser *p, const OxToken *t)
+{
+	return t->kind == OX_TOK_IDENT && t->len == 8 && !g_ascii_strncasecmp (p->sql + t->loc, "operator", 8) &&
+	       is_ch (peek (p, 1), '(');
+}
+
+/* OPERATOR ( [schema .] op ), at OPERATOR: the operator's name.  Only
+ * pg_catalog's operators exist. */
+static const char *
+parse_operator_call (Parser *p)
+{
+	advance (p);
+	expect_ch (p, '(');
+	if (CUR (p)->kind == OX_TOK_IDENT || CUR (p)->kind == OX_TOK_QIDENT) {
+		const char *schema = parse_collabel (p);
+		if (strcmp (schema, "pg_catalog"))
+			ox_raise (OX_ERR_UNDEFINED_SCHEMA, CUR (p)->loc + 1, "schema \"%s\" does not exist", schema);
+		expect_ch (p, '.');
+	}
+	const OxToken *o = CUR (p);
+	if (o->kind != OX_TOK_OP && o->kind != OX_TOK_CHAR && o->kind != OX_TOK_LESS_EQUALS &&
+	    o->kind != OX_TOK_GREATER_EQUALS && o->kind != OX_TOK_NOT_EQUALS)
+		syntax_error (p);
+	const char *name = op_name (p, o);
+	advance (p);
+	expect_ch (p, ')');
+	return name;
+}
+
 /* Precedence of the current token as an infix or postfix operator, 0 if it
  * is none (then the expression ends before it). */
 static int
@@ -1346,8 +1381,11 @@ infix_prec (Parser *p, int flags)
 		case OX_KW_AT:
 			return is_kw (peek (p, 1), OX_KW_TIME) && is_kw (peek (p, 2), OX_KW_ZONE) ? PREC_AT : 0;
 		case OX_KW_COLLATE:
-			not_supported (t->loc, "COLLATE");
+			return PREC_COLLATE;
 		}
+		/* OPERATOR(schema.op): psql writes its regex matches so */
+		if (is_operator_call (p, t))
+			return PREC_OP;
 		return 0;
 	default:
 		return 0;
@@ -1410,8 +1448,16 @@ parse_sublink_op (Parser *p, OxNode *left, const char *op, int loc)
 	if (!is_ch (CUR (p), '('))
 		syntax_error (p);
 	const OxToken *n = peek (p, 1);
-	if (!starts_select (n) && !is_ch (n, '('))
-		not_supported (kwloc, "ANY/ALL over an array");
+	if (!starts_select (n) && !is_ch (n, '(')) {
+		/* x = ANY (array): only over the text-typed array columns of
+		 * pg_catalog (catalog-functions.c), as psql writes it */
+		if (all || strcmp (op, "="))
+			not_supported (kwloc, "ANY/ALL over an array");
+		advance (p);
+		OxNode *arr = parse_expr (p);
+		expect_ch (p, ')');
+		return &make_func (p, "=any", list2 (p, left, arr), loc)->node;
+	}
 	OxSelectStmt *s = parse_select_with_parens (p);
 	return make_sublink (p, all ? OX_SUBLINK_ALL : OX_SUBLINK_ANY, left, op, s, loc);
 }
@@ -1585,9 +1631,26 @@ parse_infix (Parser *p, OxNode *left, int prec, int flags)
 	}
 	case PREC_SUBSCRIPT:
 		not_supported (t.loc, "an array subscript");
-	default: {
-		const char *name = op_name (p, &t);
+	case PREC_COLLATE: {
+		/* The default collation, and C (which it is: text compares
+		 * bytewise), are accepted and change nothing; there are no
+		 * others yet. */
 		advance (p);
+		int nloc = CUR (p)->loc;
+		const char *coll = parse_collabel (p);
+		if (accept_ch (p, '.')) {
+			if (strcmp (coll, "pg_catalog"))
+				not_supported (nloc, "COLLATE");
+			coll = parse_collabel (p);
+		}
+		if (strcmp (coll, "default") && strcmp (coll, "C") && strcmp (coll, "POSIX"))
+			not_supported (nloc, "COLLATE");
+		return left;
+	}
+	default: {
+		const char *name = t.kind == OX_TOK_IDENT ? parse_operator_call (p) : op_name (p, &t);
+		if (t.kind != OX_TOK_IDENT)
+			advance (p);
 		if (is_any_all (CUR (p)) && !(flags & EF_B))
 			return parse_sublink_op (p, left, name, t.loc);
 		OxNode *r = parse_expr_prec (p, prec + 1, flags);

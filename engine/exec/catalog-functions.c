@@ -1,0 +1,496 @@
+/*
+ * catalog-functions.c — the built-in functions that read the catalog or
+ * stand in for PostgreSQL's catalog machinery: format_type, pg_get_expr,
+ * pg_get_indexdef, pg_get_constraintdef, pg_get_function_arguments and
+ * _result, pg_table_is_visible and friends, pg_get_userbyid, the regex
+ * match operators' functions (textregexeq ...), the reg* casts
+ * (regclassout ...) and the stand-ins for the array functions psql calls
+ * on the text-typed array columns of pg_catalog.c.
+ *
+ * Each call looks objects up by oid in the statement's catalog
+ * (OxFuncCtx.x), as PostgreSQL's functions read the syscache: a missing
+ * oid gives NULL, not an error, as in PostgreSQL.
+ *
+ * NOTE: ox_catalog_by_oid finds the newest version of an object whatever
+ * the statement's snapshot; an object dropped or replaced by a concurrent
+ * transaction shows its newest state here while the pg_catalog views show
+ * the snapshot's.  PostgreSQL's syscache lookups behave much the same.
+ */
+#include "functions.h"
+#include "catalog/pg_catalog.h"
+#include "plan/plan.h"
+#include "session.h"
+#include "base/error.h"
+
+#include <string.h>
+
+static void
+set_txt (OxFuncCtx *ctx, OxValue *r, const char *s)
+{
+	if (!s) {
+		*r = ox_null (OX_T_TEXT);
+		return;
+	}
+	size_t n = strlen (s);
+	*r = ox_text (OX_T_TEXT, ox_arena_strndup (ctx->arena, s, n), n);
+}
+
+static const char *
+arg_str (OxFuncCtx *ctx, const OxValue *v)
+{
+	return ox_arena_strndup (ctx->arena, v->v.str, v->len);
+}
+
+static OxCatalog *
+catalog (OxFuncCtx *ctx)
+{
+	return ctx->x->catalog;
+}
+
+/* The object with that oid, of that kind, or NULL. */
+static OxCatObject *
+object (OxFuncCtx *ctx, int64_t oid, int kind)
+{
+	if (oid <= 0 || oid > G_MAXUINT32)
+		return NULL;
+	OxCatObject *o = ox_catalog_by_oid (catalog (ctx), (uint32_t) oid);
+	return o && (kind < 0 || (int) o->kind == kind) && !o->aborted ? o : NULL;
+}
+
+/* ---- names -------------------------------------------------------------------- */
+
+static void
+fn_pg_get_userbyid (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+}
+
+static void
+fn_pg_encoding_to_char (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, args[0].v.i == 6 ? "UTF8" : args[0].v.i == 0 ? "SQL_ASCII" : "");
+}
+
+static void
+fn_format_type (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	if (args[0].null) {
+		*result = ox_null (OX_T_TEXT);
+		return;
+	}
+	set_txt (ctx, result, ox_pg_format_type (ctx->arena, args[0].v.i, args[1].null ? -1 : (int32_t) args[1].v.i));
+}
+
+/* ---- visibility: is the object the one its bare name finds? ----------------------- */
+
+/* First schema of the search path that has a relation (or index) of
+ * that name; pg_catalog, implicitly first, holds none of ours. */
+static bool
+relation_visible (OxFuncCtx *ctx, OxCatObject *o)
+{
+	OxSession *s = ctx->x->session;
+	if (!s || !o->schema)
+		return false;
+	for (char **p = s->search_path; p && *p; p++) {
+		OxSchema *sch = ox_catalog_schema (catalog (ctx), ctx->x->txn, *p);
+		if (!sch)
+			continue;
+		if (sch == o->schema)
+			return true;
+		if (ox_catalog_relation (catalog (ctx), ctx->x->txn, sch, o->name) ||
+		    ox_catalog_index (catalog (ctx), ctx->x->txn, sch, o->name))
+			return false;
+	}
+	return false;
+}
+
+static void
+fn_pg_table_is_visible (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxCatObject *o = object (ctx, args[0].v.i, -1);
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX)) {
+		*result = ox_null (OX_T_BOOL);
+		return;
+	}
+	*result = ox_bool (relation_visible (ctx, o));
+}
+
+static void
+fn_pg_function_is_visible (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxCatObject *o = object (ctx, args[0].v.i, OX_KIND_ROUTINE);
+	OxSession *s = ctx->x->session;
+	if (!o || !s) {
+		*result = ox_null (OX_T_BOOL);
+		return;
+	}
+	/* visible when its schema is on the path (overloads of the same name
+	 * in an earlier schema would hide it; we do not look that far) */
+	bool vis = false;
+	for (char **p = s->search_path; p && *p && !vis; p++)
+		vis = !strcmp (*p, o->schema->obj.name);
+	*result = ox_bool (vis);
+}
+
+static void
+fn_pg_type_is_visible (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) ctx; (void) nargs;
+	*result = ox_bool (strcmp (ox_pg_format_type (ctx->arena, args[0].v.i, -1), "???") != 0);
+}
+
+/* ---- definitions ----------------------------------------------------------------- */
+
+/* pg_get_expr (text, relation [, pretty]): our expression columns hold
+ * source text already. */
+static void
+fn_pg_get_expr (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, arg_str (ctx, &args[0]));
+}
+
+static void
+fn_pg_get_indexdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	OxIndex *ix = (OxIndex *) object (ctx, args[0].v.i, OX_KIND_INDEX);
+	if (!ix) {
+		*result = ox_null (OX_T_TEXT);
+		return;
+	}
+	/* (index, column, pretty): column > 0 asks for that key alone */
+	if (nargs >= 2 && args[1].v.i > 0) {
+		int k = (int) args[1].v.i - 1;
+		set_txt (ctx, result, k < ix->nkeys ? ix->table->cols[ix->colnos[k]].name : "");
+		return;
+	}
+	char *def = ox_index_definition (ctx->arena, ix);
+	/* pretty: the table qualified only when its bare name would not find it */
+	if (nargs == 3 && args[2].v.b && relation_visible (ctx, &ix->table->obj)) {
+		const char *q = ox_arena_printf (ctx->arena, " ON %s.%s ", ix->table->obj.schema->obj.name, ix->table->obj.name);
+		char *at = strstr (def, q);
+		if (at)
+			def = ox_arena_printf (ctx->arena, "%.*s ON %s %s", (int) (at - def), def, ix->table->obj.name,
+			                       at + strlen (q));
+	}
+	set_txt (ctx, result, def);
+}
+
+static void
+fn_pg_get_constraintdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, ox_pg_constraintdef (catalog (ctx), ctx->arena, args[0].v.i));
+}
+
+static void
+fn_pg_get_function_arguments (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxRoutine *r = (OxRoutine *) object (ctx, args[0].v.i, OX_KIND_ROUTINE);
+	set_txt (ctx, result, r ? ox_pg_function_arguments (ctx->arena, r) : NULL);
+}
+
+static void
+fn_pg_get_function_result (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxRoutine *r = (OxRoutine *) object (ctx, args[0].v.i, OX_KIND_ROUTINE);
+	set_txt (ctx, result, r ? ox_pg_function_result (ctx->arena, r) : NULL);
+}
+
+static void
+fn_pg_get_viewdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxTable *v = (OxTable *) object (ctx, args[0].v.i, OX_KIND_VIEW);
+	set_txt (ctx, result, v ? v->view_src : NULL);
+}
+
+/* obj_description and friends: there are no comments yet. */
+static void
+fn_null_text (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) ctx; (void) nargs; (void) args;
+	*result = ox_null (OX_T_TEXT);
+}
+
+static void
+fn_false (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) ctx; (void) nargs; (void) args;
+	*result = ox_bool (false);
+}
+
+/* has_*_privilege: everyone may use everything (issue 7) */
+static void
+fn_true (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) ctx; (void) nargs; (void) args;
+	*result = ox_bool (true);
+}
+
+static void
+fn_current_schemas (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxSession *s = ctx->x->session;
+	GString *g = g_string_new ("{");
+	if (args[0].v.b)
+		g_string_append (g, "pg_catalog");
+	for (char **p = s ? s->search_path : NULL; p && *p; p++)
+		if (ox_catalog_schema (catalog (ctx), ctx->x->txn, *p))
+			g_string_append_printf (g, "%s%s", g->len > 1 ? "," : "", *p);
+	g_string_append_c (g, '}');
+	set_txt (ctx, result, g->str);
+	g_string_free (g, TRUE);
+}
+
+/* ---- the reg* casts ------------------------------------------------------------ */
+
+/* oid::regclass: the relation's name, schema-qualified unless visible;
+ * the number itself when no relation has it, as in PostgreSQL. */
+static void
+fn_regclassout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxCatObject *o = object (ctx, args[0].v.i, -1);
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX))
+		set_txt (ctx, result, ox_arena_printf (ctx->arena, "%" G_GINT64_FORMAT, args[0].v.i));
+	else if (relation_visible (ctx, o))
+		set_txt (ctx, result, o->name);
+	else
+		set_txt (ctx, result, ox_arena_printf (ctx->arena, "%s.%s", o->schema->obj.name, o->name));
+}
+
+/* 'name'::regclass: the oid of the relation the name finds. */
+static void
+fn_regclassin (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	const char *name = arg_str (ctx, &args[0]);
+	const char *dot = strchr (name, '.');
+	OxTable *t = NULL;
+	if (dot) {
+		char *schema = ox_arena_strndup (ctx->arena, name, (size_t) (dot - name));
+		OxSchema *s = ox_catalog_schema (catalog (ctx), ctx->x->txn, schema);
+		t = s ? ox_catalog_relation (catalog (ctx), ctx->x->txn, s, dot + 1) : NULL;
+	} else if (ctx->x->session)
+		t = ox_session_relation (ctx->x->session, NULL, name);
+	if (!t)
+		ox_raise (OX_ERR_UNDEFINED_TABLE, 0, "relation \"%s\" does not exist", name);
+	*result = ox_int (OX_T_INT8, t->obj.oid);
+}
+
+static void
+fn_regtypeout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, ox_pg_format_type (ctx->arena, args[0].v.i, -1));
+}
+
+static void
+fn_regnamespaceout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	int64_t oid = args[0].v.i;
+	OxCatObject *o = object (ctx, oid, OX_KIND_SCHEMA);
+	set_txt (ctx, result, oid == OX_PG_CATALOG_NSP_OID ? "pg_catalog" : oid == OX_PG_INFO_SCHEMA_NSP_OID
+	         ? "information_schema" : o ? o->name : ox_arena_printf (ctx->arena, "%" G_GINT64_FORMAT, oid));
+}
+
+static void
+fn_regprocout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxCatObject *o = object (ctx, args[0].v.i, OX_KIND_ROUTINE);
+	set_txt (ctx, result, o ? o->name : args[0].v.i == 0 ? "-"
+	         : ox_arena_printf (ctx->arena, "%" G_GINT64_FORMAT, args[0].v.i));
+}
+
+static void
+fn_regroleout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+}
+
+/* ---- regular expressions (~ !~ ~* !~*) --------------------------------------------- */
+
+static bool
+regex_match (OxFuncCtx *ctx, const OxValue *args, bool icase)
+{
+	GError *err = NULL;
+	const char *pat = arg_str (ctx, &args[1]);
+	GRegex *re = g_regex_new (pat, icase ? G_REGEX_CASELESS : 0, 0, &err);
+	if (!re) {
+		char *msg = ox_arena_strdup (ctx->arena, err->message);
+		g_error_free (err);
+		ox_raise ("2201B", 0, "invalid regular expression: %s", msg);
+	}
+	bool m = g_regex_match_full (re, args[0].v.str, args[0].len, 0, 0, NULL, NULL);
+	g_regex_unref (re);
+	return m;
+}
+
+static void
+fn_textregexeq (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	*result = ox_bool (regex_match (ctx, args, false));
+}
+
+static void
+fn_textregexne (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	*result = ox_bool (!regex_match (ctx, args, false));
+}
+
+static void
+fn_texticregexeq (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	*result = ox_bool (regex_match (ctx, args, true));
+}
+
+static void
+fn_texticregexne (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	*result = ox_bool (!regex_match (ctx, args, true));
+}
+
+/* ---- the text-typed array columns ------------------------------------------------ */
+
+/* The elements of "{a,b,"c d"}" (no nesting; quotes and backslashes as
+ * array_out writes them). */
+static GPtrArray *
+array_elements (OxFuncCtx *ctx, const OxValue *v)
+{
+	GPtrArray *out = g_ptr_array_new ();
+	const char *p = v->v.str, *e = p + v->len;
+	if (p < e && *p == '{')
+		p++;
+	if (e > p && e[-1] == '}')
+		e--;
+	while (p < e) {
+		GString *g = g_string_new (NULL);
+		if (*p == '"') {
+			for (p++; p < e && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < e)
+					p++;
+				g_string_append_c (g, *p);
+			}
+			p++;
+		} else
+			while (p < e && *p != ',')
+				g_string_append_c (g, *p++);
+		g_ptr_array_add (out, ox_arena_strdup (ctx->arena, g->str));
+		g_string_free (g, TRUE);
+		if (p < e && *p == ',')
+			p++;
+	}
+	return out;
+}
+
+static void
+fn_array_to_string (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	GPtrArray *els = array_elements (ctx, &args[0]);
+	GString *g = g_string_new (NULL);
+	for (guint i = 0; i < els->len; i++) {
+		if (strcmp (els->pdata[i], "NULL") == 0)
+			continue;
+		if (g->len)
+			g_string_append_len (g, args[1].v.str, args[1].len);
+		g_string_append (g, els->pdata[i]);
+	}
+	set_txt (ctx, result, g->str);
+	g_string_free (g, TRUE);
+	g_ptr_array_unref (els);
+}
+
+/* x = ANY (array), the array being text: the parser's spelling "=any" */
+static void
+fn_eq_any (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	GPtrArray *els = array_elements (ctx, &args[1]);
+	bool found = false;
+	const char *x = arg_str (ctx, &args[0]);
+	for (guint i = 0; i < els->len && !found; i++)
+		found = !strcmp (els->pdata[i], x);
+	g_ptr_array_unref (els);
+	*result = ox_bool (found);
+}
+
+#define I4   OX_T_INT4
+#define I8   OX_T_INT8
+#define TXT  OX_T_TEXT
+#define BOOL OX_T_BOOL
+#define S    true
+#define NS   false
+#define STA  OX_STABLE
+#define IMM  OX_IMMUTABLE
+
+static const OxBuiltin catalog_builtins[] = {
+	/* name                          nargs args               ret   strict vol  fn */
+	{ "pg_get_userbyid",               1, { I8 },             TXT,  S,  STA, fn_pg_get_userbyid },
+	{ "pg_encoding_to_char",           1, { I4 },             TXT,  S,  STA, fn_pg_encoding_to_char },
+	{ "format_type",                   2, { I8, I4 },         TXT,  NS, STA, fn_format_type },
+	{ "pg_table_is_visible",           1, { I8 },             BOOL, S,  STA, fn_pg_table_is_visible },
+	{ "pg_function_is_visible",        1, { I8 },             BOOL, S,  STA, fn_pg_function_is_visible },
+	{ "pg_type_is_visible",            1, { I8 },             BOOL, S,  STA, fn_pg_type_is_visible },
+	{ "pg_get_expr",                   2, { TXT, I8 },        TXT,  S,  STA, fn_pg_get_expr },
+	{ "pg_get_expr",                   3, { TXT, I8, BOOL },  TXT,  S,  STA, fn_pg_get_expr },
+	{ "pg_get_indexdef",               1, { I8 },             TXT,  S,  STA, fn_pg_get_indexdef },
+	{ "pg_get_indexdef",               3, { I8, I4, BOOL },   TXT,  S,  STA, fn_pg_get_indexdef },
+	{ "pg_get_constraintdef",          1, { I8 },             TXT,  S,  STA, fn_pg_get_constraintdef },
+	{ "pg_get_constraintdef",          2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_constraintdef },
+	{ "pg_get_function_arguments",     1, { I8 },             TXT,  S,  STA, fn_pg_get_function_arguments },
+	{ "pg_get_function_identity_arguments", 1, { I8 },        TXT,  S,  STA, fn_pg_get_function_arguments },
+	{ "pg_get_function_result",        1, { I8 },             TXT,  S,  STA, fn_pg_get_function_result },
+	{ "pg_get_viewdef",                1, { I8 },             TXT,  S,  STA, fn_pg_get_viewdef },
+	{ "pg_get_viewdef",                2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_viewdef },
+	{ "pg_get_statisticsobjdef_columns", 1, { I8 },           TXT,  S,  STA, fn_null_text },
+	{ "obj_description",               1, { I8 },             TXT,  NS, STA, fn_null_text },
+	{ "obj_description",               2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
+	{ "col_description",               2, { I8, I4 },         TXT,  NS, STA, fn_null_text },
+	{ "shobj_description",             2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
+	{ "pg_relation_is_publishable",    1, { I8 },             BOOL, S,  STA, fn_false },
+	{ "has_table_privilege",           2, { TXT, TXT },       BOOL, S,  STA, fn_true },
+	{ "has_table_privilege",           3, { TXT, TXT, TXT },  BOOL, S,  STA, fn_true },
+	{ "has_schema_privilege",          2, { TXT, TXT },       BOOL, S,  STA, fn_true },
+	{ "has_schema_privilege",          3, { TXT, TXT, TXT },  BOOL, S,  STA, fn_true },
+	{ "has_database_privilege",        2, { TXT, TXT },       BOOL, S,  STA, fn_true },
+	{ "has_database_privilege",        3, { TXT, TXT, TXT },  BOOL, S,  STA, fn_true },
+	{ "has_function_privilege",        2, { TXT, TXT },       BOOL, S,  STA, fn_true },
+	{ "has_function_privilege",        3, { TXT, TXT, TXT },  BOOL, S,  STA, fn_true },
+	{ "current_schemas",               1, { BOOL },           TXT,  S,  STA, fn_current_schemas },
+	{ "regclassout",                   1, { I8 },             TXT,  S,  STA, fn_regclassout },
+	{ "regclassin",                    1, { TXT },            I8,   S,  STA, fn_regclassin },
+	{ "regtypeout",                    1, { I8 },             TXT,  S,  STA, fn_regtypeout },
+	{ "regnamespaceout",               1, { I8 },             TXT,  S,  STA, fn_regnamespaceout },
+	{ "regprocout",                    1, { I8 },             TXT,  S,  STA, fn_regprocout },
+	{ "regroleout",                    1, { I8 },             TXT,  S,  STA, fn_regroleout },
+	{ "textregexeq",                   2, { TXT, TXT },       BOOL, S,  IMM, fn_textregexeq },
+	{ "textregexne",                   2, { TXT, TXT },       BOOL, S,  IMM, fn_textregexne },
+	{ "texticregexeq",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexeq },
+	{ "texticregexne",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexne },
+	{ "array_to_string",               2, { TXT, TXT },       TXT,  S,  IMM, fn_array_to_string },
+	{ "=any",                          2, { TXT, TXT },       BOOL, S,  IMM, fn_eq_any },
+};
+
+const OxBuiltin *
+ox_catalog_builtins (size_t *n_out)
+{
+	*n_out = G_N_ELEMENTS (catalog_builtins);
+	return catalog_builtins;
+}
