@@ -2550,6 +2550,12 @@ dap_adapter_run (DapAdapter *self)
 }
 
 void
+dap_adapter_quit (DapAdapter *self)
+{
+	quit_soon (self);
+}
+
+void
 dap_adapter_free (DapAdapter *self)
 {
 	if (!self)

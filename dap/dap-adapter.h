@@ -50,6 +50,9 @@ DapAdapter *dap_adapter_new_attach (GIOStream *stream, OxDebugHub *hub, DapAuthF
  * disconnects or the stream ends.  Returns the exit code of the script
  * (0 succeeded, 1 failed or never ran). */
 int         dap_adapter_run (DapAdapter *self);
+/* End dap_adapter_run soon, as if the client had disconnected; any
+ * thread, while the adapter runs. */
+void        dap_adapter_quit (DapAdapter *self);
 void        dap_adapter_free (DapAdapter *self);
 
 G_END_DECLS
