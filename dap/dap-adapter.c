@@ -115,6 +115,7 @@ struct _DapAdapter {
 	/* attach */
 	OxDebugHub  *hub;            /* not owned; NULL in launch mode */
 	DapAuthFunc  auth;
+	char        *only_user;      /* the client may debug this user's sessions only */
 	gpointer     auth_data;
 	OxDebugClient *client;       /* after a successful attach */
 	gint64       max_pause_ms;   /* -1: the debugger's default */
@@ -1584,7 +1585,13 @@ h_attach (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 			*error = failed ("attach needs \"token\": log in with POST /api/auth/login and pass the token");
 			return NULL;
 		}
-		if (!self->auth (token, self->auth_data, &e)) {
+		char *only = NULL;
+		if (self->auth (token, self->auth_data, &only, &e)) {
+			if (only) {
+				g_free (self->only_user);
+				self->only_user = only;
+			}
+		} else {
 			*error = failed ("%s", e ? e->message : "the token was refused");
 			g_clear_error (&e);
 			return NULL;
@@ -1595,6 +1602,10 @@ h_attach (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 	if (sn && JSON_NODE_HOLDS_OBJECT (sn)) {
 		JsonObject *so = json_node_get_object (sn);
 		filter.user = arg_string (so, "user");
+		if (self->only_user && filter.user && g_ascii_strcasecmp (filter.user, self->only_user)) {
+			*error = failed ("role \"%s\" may debug only its own sessions; it is not a superuser", self->only_user);
+			return NULL;
+		}
 		filter.application_name = arg_string (so, "application_name");
 		if (!filter.application_name)
 			filter.application_name = arg_string (so, "applicationName");
@@ -1604,6 +1615,8 @@ h_attach (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 		*error = invalid ("sessions is \"all\" or {\"user\": ..., \"application_name\": ...}");
 		return NULL;
 	}
+	if (self->only_user)
+		filter.user = self->only_user;
 	gint64 max_pause;
 	self->max_pause_ms = -1;
 	if (arg_int (args, "maxPauseMs", &max_pause)) {
@@ -2550,6 +2563,13 @@ dap_adapter_run (DapAdapter *self)
 }
 
 void
+dap_adapter_set_only_user (DapAdapter *self, const char *user)
+{
+	g_free (self->only_user);
+	self->only_user = g_strdup (user);
+}
+
+void
 dap_adapter_quit (DapAdapter *self)
 {
 	quit_soon (self);
@@ -2572,6 +2592,7 @@ dap_adapter_free (DapAdapter *self)
 	g_free (self->script);
 	g_ptr_array_unref (self->threads);
 	g_ptr_array_unref (self->bp_sets);
+	g_free (self->only_user);
 	g_mutex_clear (&self->lock);
 	g_free (self);
 }

@@ -35,8 +35,11 @@ typedef struct _DapAdapter DapAdapter;
 /* Serve the client on stream (the adapter takes a reference). */
 DapAdapter *dap_adapter_new (GIOStream *stream);
 
-/* Is token good for attaching?  On FALSE set *error (shown to the client). */
-typedef gboolean (*DapAuthFunc) (const char *token, gpointer data, GError **error);
+/* Is token good for attaching?  On FALSE set *error (shown to the client).
+ * On TRUE, *only_user (g_malloc'd) may name the one user whose sessions
+ * the client may debug (a token of a role that is not a superuser); left
+ * NULL, every session. */
+typedef gboolean (*DapAuthFunc) (const char *token, gpointer data, char **only_user, GError **error);
 
 /* Serve a remote client of a server: `attach` (never launch) to the
  * sessions of hub that match its "sessions" argument; each is a thread.
@@ -46,6 +49,9 @@ typedef gboolean (*DapAuthFunc) (const char *token, gpointer data, GError **erro
  * Disconnecting (or the stream ending) resumes every stopped session and
  * removes the breakpoints; the sessions go on. */
 DapAdapter *dap_adapter_new_attach (GIOStream *stream, OxDebugHub *hub, DapAuthFunc auth, gpointer auth_data);
+/* For a client the transport authenticated: restrict it to one user's
+ * sessions (NULL: every session). */
+void        dap_adapter_set_only_user (DapAdapter *self, const char *user);
 /* Run the protocol on the thread-default main context until the client
  * disconnects or the stream ends.  Returns the exit code of the script
  * (0 succeeded, 1 failed or never ran). */

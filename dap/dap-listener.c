@@ -18,6 +18,7 @@ typedef struct {
 	DapListener *self;
 	GIOStream   *stream;
 	gboolean     authenticated;
+	char        *only_user;
 	DapAdapter  *adapter;   /* under self->lock, while it runs */
 	GThread     *thread;
 	gboolean     done;      /* under self->lock: the thread is finishing */
@@ -42,6 +43,8 @@ client_main (gpointer data)
 	GMainContext *ctx = g_main_context_new ();
 	g_main_context_push_thread_default (ctx);
 	DapAdapter *a = dap_adapter_new_attach (c->stream, self->hub, c->authenticated ? NULL : self->auth, self->auth_data);
+	if (c->authenticated)
+		dap_adapter_set_only_user (a, c->only_user);
 	g_mutex_lock (&self->lock);
 	gboolean closing = self->closing;
 	c->adapter = a;
@@ -72,12 +75,13 @@ reap_locked (DapListener *self)
 		g_ptr_array_remove_index_fast (self->clients, i);
 		g_thread_join (c->thread);
 		g_object_unref (c->stream);
+		g_free (c->only_user);
 		g_free (c);
 	}
 }
 
 static gboolean
-serve (DapListener *self, GIOStream *stream, gboolean authenticated)
+serve (DapListener *self, GIOStream *stream, gboolean authenticated, const char *only_user)
 {
 	g_mutex_lock (&self->lock);
 	reap_locked (self);
@@ -89,6 +93,7 @@ serve (DapListener *self, GIOStream *stream, gboolean authenticated)
 	c->self = self;
 	c->stream = g_object_ref (stream);
 	c->authenticated = authenticated;
+	c->only_user = g_strdup (only_user);
 	g_ptr_array_add (self->clients, c);
 	c->thread = g_thread_new ("dap-client", client_main, c);
 	g_mutex_unlock (&self->lock);
@@ -104,7 +109,7 @@ on_incoming (GSocketService *service, GSocketConnection *conn, GObject *source, 
 	/* blocking I/O on the client's own thread, and no timeout: a
 	 * debugging session may sit idle for as long as its user likes */
 	g_socket_set_blocking (g_socket_connection_get_socket (conn), TRUE);
-	if (!serve (self, G_IO_STREAM (conn), FALSE))
+	if (!serve (self, G_IO_STREAM (conn), FALSE, NULL))
 		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
 	return TRUE;
 }
@@ -170,7 +175,7 @@ bridge_closed (DapWsBridge *bridge, gpointer user)
 }
 
 void
-dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws)
+dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *only_user)
 {
 	int fds[2];
 	if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -183,7 +188,7 @@ dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws)
 	GIOStream *theirs = G_IO_STREAM (g_socket_connection_factory_create_connection (sb));
 	g_object_unref (sa);
 	g_object_unref (sb);
-	if (serve (self, theirs, TRUE))
+	if (serve (self, theirs, TRUE, only_user))
 		dap_ws_bridge_new (ws, ours, bridge_closed, NULL);
 	else
 		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many debugging clients");
@@ -224,6 +229,7 @@ dap_listener_free (DapListener *self)
 		Client *c = self->clients->pdata[i];
 		g_thread_join (c->thread);
 		g_object_unref (c->stream);
+		g_free (c->only_user);
 		g_free (c);
 	}
 	g_ptr_array_unref (self->clients);

@@ -31,8 +31,9 @@ DapListener *dap_listener_new (OxDebugHub *hub, DapAuthFunc auth, gpointer auth_
 gboolean     dap_listener_listen (DapListener *self, const char *address, guint16 port, guint16 *bound,
                                   GError **error);
 /* Serve a WebSocket accepted (and authenticated) by the HTTP server; on
- * the thread-default context of the WebSocket. */
-void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws);
+ * the thread-default context of the WebSocket.  only_user as
+ * DapAuthFunc's (NULL: a superuser's token). */
+void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *only_user);
 /* Clients being served now. */
 guint        dap_listener_n_clients (DapListener *self);
 void         dap_listener_free (DapListener *self);

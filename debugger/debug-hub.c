@@ -334,6 +334,15 @@ ox_debug_target_is_debugged (OxDebugTarget *t)
 	return r;
 }
 
+gboolean
+ox_debug_target_is_stopped (OxDebugTarget *t)
+{
+	g_mutex_lock (&t->hub->lock);
+	gboolean r = t->dbg != NULL && ox_debugger_is_stopped (t->dbg);
+	g_mutex_unlock (&t->hub->lock);
+	return r;
+}
+
 void
 ox_debug_target_terminate (OxDebugTarget *t)
 {

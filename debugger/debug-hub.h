@@ -87,8 +87,11 @@ void           ox_debug_target_set_application_name (OxDebugTarget *t, const cha
 /* Before each statement: install or remove the debugger as the clients
  * want.  Cheap when nothing changed (an atomic read). */
 void           ox_debug_target_checkpoint (OxDebugTarget *t);
-/* Is a client debugging the session now (installed)? */
+/* Is a client debugging the session now (installed)?  Any thread. */
 gboolean       ox_debug_target_is_debugged (OxDebugTarget *t);
+/* Is the session stopped in the debugger now (a breakpoint, a step)?
+ * Any thread: for listings of sessions ("paused in the debugger"). */
+gboolean       ox_debug_target_is_stopped (OxDebugTarget *t);
 /* End a stop of the target, if it is in one, by terminating its
  * statement (57014): for the server's shutdown and for terminating a
  * session.  Any thread. */

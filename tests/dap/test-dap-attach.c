@@ -26,11 +26,15 @@ typedef struct {
 } Att;
 
 static gboolean
-check_token (const char *token, gpointer data, GError **error)
+check_token (const char *token, gpointer data, char **only_user, GError **error)
 {
 	(void) data;
 	if (!strcmp (token, "good-token"))
 		return TRUE;
+	if (!strcmp (token, "bob-token")) {
+		*only_user = g_strdup ("bob");
+		return TRUE;
+	}
 	g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "the token is not valid (expired or revoked?)");
 	return FALSE;
 }
@@ -407,6 +411,39 @@ test_client_vanishes (void)
 	ox_db_close (db);
 }
 
+/* A token of a role that is not a superuser debugs that role's sessions
+ * only, and may not ask for another's. */
+static void
+test_only_own_sessions (void)
+{
+	OxDatabase *db = demo_db ();
+	OxDebugHub *hub = ox_debug_hub_new ();
+	Sess s1, s2;
+	sess_start (&s1, hub, db, 501, "alice", "psql");
+	sess_start (&s2, hub, db, 502, "bob", "psql");
+	sess_send (&s1, "SELECT 1");
+	sess_expect (&s1, "ok: 1");
+	sess_send (&s2, "SELECT 1");
+	sess_expect (&s2, "ok: 1");
+	Att a;
+	att_start (&a, hub);
+	json_object_unref (fx_call (&a.fx, "initialize", "{\"adapterID\":\"oxibase\"}", TRUE));
+	JsonObject *r = fx_call (&a.fx, "attach", "{\"token\":\"bob-token\",\"sessions\":{\"user\":\"alice\"}}", FALSE);
+	g_assert_nonnull (strstr (json_object_get_string_member (r, "message"), "only its own sessions"));
+	json_object_unref (r);
+	json_object_unref (fx_call (&a.fx, "attach", "{\"token\":\"bob-token\",\"sessions\":\"all\"}", TRUE));
+	json_object_unref (fx_event (&a.fx, "initialized"));
+	char *ids = thread_ids (&a.fx);
+	g_assert_cmpstr (ids, ==, "502");
+	g_free (ids);
+	disconnect (&a.fx);
+	att_stop (&a);
+	sess_stop (&s1);
+	sess_stop (&s2);
+	ox_debug_hub_free (hub);
+	ox_db_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -415,5 +452,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/dap/attach/sessions-stop-alone", test_sessions_stop_alone);
 	g_test_add_func ("/dap/attach/filter-and-new-sessions", test_filter_and_new_sessions);
 	g_test_add_func ("/dap/attach/client-vanishes", test_client_vanishes);
+	g_test_add_func ("/dap/attach/only-own-sessions", test_only_own_sessions);
 	return g_test_run ();
 }

@@ -35,11 +35,15 @@ typedef struct {
 } Srv;
 
 static gboolean
-check_token (const char *token, gpointer data, GError **error)
+check_token (const char *token, gpointer data, char **only_user, GError **error)
 {
 	(void) data;
 	if (!strcmp (token, "good-token"))
 		return TRUE;
+	if (!strcmp (token, "bob-token")) {
+		*only_user = g_strdup ("bob");
+		return TRUE;
+	}
 	g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "the token is not valid");
 	return FALSE;
 }
@@ -56,7 +60,7 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path, Soup
 		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "bad token");
 		return;
 	}
-	dap_listener_serve_websocket (srv->listener, ws);
+	dap_listener_serve_websocket (srv->listener, ws, NULL);
 }
 
 static gpointer
