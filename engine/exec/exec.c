@@ -394,17 +394,66 @@ ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char 
 /* ---- function scan --------------------------------------------------------------------------- *
  * The function runs to completion at open and its rows are kept (as
  * PostgreSQL materializes a function scan's result); rescan runs it again
- * because its arguments may refer to an outer row that changed. */
+ * because its arguments may refer to an outer row that changed.
+ * generate_series is the exception: its rows are counted out one at a
+ * time by next, so generate_series (1, 1e9) costs no memory. */
 
 typedef struct FuncScanOp {
 	OxOp       op;
-	int        builtin;    /* 0: call; 1, 2: event trigger listings */
-	OxExpr    *call;       /* OX_E_UFUNC */
+	int        builtin;    /* 0: call; an OX_SRF_* */
+	OxExpr    *call;       /* OX_E_UFUNC; OX_E_FUNC for generate_series */
 	const char *alias;
 	OxArena   *rows_arena;
 	GPtrArray *rows;       /* OxValue[ncols] */
 	guint      pos;
+	/* built-in SRFs: generate_series's next value, last one and step */
+	int64_t    cur, stop, step;
+	bool       done;       /* no more values (or a NULL argument) */
+	int64_t    ord;        /* WITH ORDINALITY: the rows returned so far */
+	OxValue    value[2];   /* the row returned (value, ordinality) */
 } FuncScanOp;
+
+/* generate_series's arguments; PostgreSQL's error for a zero step */
+static void
+series_start (FuncScanOp *f, OxExec *x)
+{
+	OxExpr *e = f->call;
+	int64_t v[3] = { 0, 0, 1 };
+	f->done = f->builtin != OX_SRF_GENERATE_SERIES;  /* pg_partition_ancestors: no rows */
+	f->ord = 0;
+	if (f->done)
+		return;
+	f->rows_arena = f->rows_arena ? f->rows_arena : ox_arena_new ();
+	ox_arena_reset (f->rows_arena);
+	for (int i = 0; i < e->nargs; i++) {
+		OxValue a = ox_eval (e->args[i], x, NULL, f->rows_arena);
+		if (a.null)
+			f->done = true;
+		else
+			v[i] = a.v.i;
+	}
+	if (!f->done && v[2] == 0)
+		ox_raise (OX_ERR_INVALID_PARAMETER, 0, "step size cannot equal zero");
+	f->cur = v[0];
+	f->stop = v[1];
+	f->step = v[2];
+}
+
+static OxValue *
+series_next (FuncScanOp *f)
+{
+	if (f->done || (f->step > 0 ? f->cur > f->stop : f->cur < f->stop))
+		return NULL;
+	f->value[0] = ox_int ((OxTypeId) f->call->type.id, f->cur);
+	f->value[1] = ox_int (OX_T_INT8, ++f->ord);
+	/* stop after the type's last value instead of overflowing, as PG */
+	int64_t next;
+	if (__builtin_add_overflow (f->cur, f->step, &next) ||
+	    (f->call->type.id == OX_T_INT4 && (next > G_MAXINT32 || next < G_MININT32)))
+		f->done = true;
+	f->cur = next;
+	return f->value;
+}
 
 static void
 funcscan_emit (OxPlCall *c, const OxValue *row)
@@ -471,13 +520,18 @@ funcscan_run (FuncScanOp *f, OxExec *x)
 static void
 funcscan_open (OxOp *op, OxExec *x)
 {
-	funcscan_run ((FuncScanOp *) op, x);
+	FuncScanOp *f = (FuncScanOp *) op;
+	if (f->builtin >= OX_SRF_GENERATE_SERIES) {
+		op->loops++;
+		series_start (f, x);
+	} else
+		funcscan_run (f, x);
 }
 
 static void
 funcscan_rescan (OxOp *op, OxExec *x)
 {
-	funcscan_run ((FuncScanOp *) op, x);
+	funcscan_open (op, x);
 }
 
 static OxValue *
@@ -485,6 +539,12 @@ funcscan_next (OxOp *op, OxExec *x)
 {
 	FuncScanOp *f = (FuncScanOp *) op;
 	(void) x;
+	if (f->builtin >= OX_SRF_GENERATE_SERIES) {
+		OxValue *r = series_next (f);
+		if (!r)
+			return NULL;
+		RETURN_ROW (op, r);
+	}
 	if (!f->rows || f->pos >= f->rows->len)
 		return NULL;
 	RETURN_ROW (op, f->rows->pdata[f->pos++]);
@@ -516,9 +576,10 @@ ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *
 }
 
 OxOp *
-ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, int ncols, const char *alias)
+ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, OxExpr *call, int ncols, const char *alias)
 {
-	FuncScanOp *f = (FuncScanOp *) ox_op_funcscan_new (x, a, NULL, ncols, alias);
+	g_return_val_if_fail ((kind >= OX_SRF_GENERATE_SERIES) == (call != NULL), NULL);
+	FuncScanOp *f = (FuncScanOp *) ox_op_funcscan_new (x, a, call, ncols, alias);
 	f->builtin = kind;
 	return &f->op;
 }
@@ -2535,8 +2596,9 @@ op_label (OxOp *op, OxArena *a)
 		break;
 	case OX_OP_FUNCSCAN: {
 		FuncScanOp *f = (FuncScanOp *) op;
-		const char *fname = f->builtin == 1 ? "ox_event_trigger_ddl_commands"
-		                    : f->builtin == 2 ? "ox_event_trigger_dropped_objects" : f->call->routine->obj.name;
+		const char *fname = f->builtin == OX_SRF_DDL_COMMANDS ? "ox_event_trigger_ddl_commands"
+		                    : f->builtin == OX_SRF_DROPPED_OBJECTS ? "ox_event_trigger_dropped_objects"
+		                    : f->builtin >= OX_SRF_GENERATE_SERIES ? f->call->fn->name : f->call->routine->obj.name;
 		g_string_append_printf (s, "Function Scan on %s", fname);
 		if (f->alias && strcmp (f->alias, fname))
 			g_string_append_printf (s, " %s", f->alias);

@@ -48,9 +48,10 @@ void  ox_op_modify_set_triggers (OxOp *op, struct OxTrigSet *ts, bool *set_cols)
 /* A stored function in FROM: calls it at open (and rescan) and returns
  * the rows it produced. */
 OxOp *ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *alias);
-/* The built-in listing functions of event triggers (kind 1 ddl_commands,
- * 2 dropped_objects), over the session's rows. */
-OxOp *ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, int ncols, const char *alias);
+/* A built-in set-returning function (kind: an OX_SRF_*): the listing
+ * functions of event triggers over the session's rows (call NULL), or
+ * generate_series, computed a row at a time from call's arguments. */
+OxOp *ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, OxExpr *call, int ncols, const char *alias);
 OxOp *ox_op_filter_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *qual);
 OxOp *ox_op_hashjoin_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr **lkeys,
                           OxExpr **rkeys, int nkeys, OxExpr *residual, int lw, int rw);

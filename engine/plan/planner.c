@@ -552,8 +552,9 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 			rows = rows < 1 ? 1 : rows * 0.1;
 		rel->rows = rows < 1 ? 1 : rows;
 	} else if (r->kind == OX_RTE_FUNCTION) {
-		OxOp *op = r->srf_builtin ? ox_op_funcscan_builtin_new (p->x, p->a, r->srf_builtin, r->ncols, r->alias)
-		                          : ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
+		OxExpr *call = r->funcexpr ? fix (p, r->funcexpr, layout_empty (p)) : NULL;
+		OxOp *op = r->srf_builtin ? ox_op_funcscan_builtin_new (p->x, p->a, r->srf_builtin, call, r->ncols, r->alias)
+		                          : ox_op_funcscan_new (p->x, p->a, call, r->ncols, r->alias);
 		rel->L = layout_rte (p, rt, r->ncols);
 		if (filters && filters->len)
 			op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, filters), rel->L));
