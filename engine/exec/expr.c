@@ -964,9 +964,28 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 		g_string_append_c (s, ')');
 		break;
 	case OX_E_FUNC:
-		g_string_append_printf (s, "%s(", e->fn->name);
-		deparse_args (s, a, e, q, 0, ", ");
-		g_string_append_c (s, ')');
+		/* the array syntax the parser spells as functions (text-arrays.c) */
+		if (!strcmp (e->fn->name, "{}")) {
+			g_string_append (s, "ARRAY[");
+			deparse_args (s, a, e, q, 0, ", ");
+			g_string_append_c (s, ']');
+		} else if (!strcmp (e->fn->name, "[]")) {
+			g_string_append_c (s, '(');
+			deparse (s, a, e->args[0], q);
+			g_string_append (s, ")[");
+			deparse (s, a, e->args[1], q);
+			g_string_append_c (s, ']');
+		} else if (!strcmp (e->fn->name, "=any")) {
+			g_string_append_c (s, '(');
+			deparse (s, a, e->args[0], q);
+			g_string_append (s, " = ANY (");
+			deparse (s, a, e->args[1], q);
+			g_string_append (s, "))");
+		} else {
+			g_string_append_printf (s, "%s(", e->fn->name);
+			deparse_args (s, a, e, q, 0, ", ");
+			g_string_append_c (s, ')');
+		}
 		break;
 	case OX_E_AGG:
 		if (q && q->aggs && e->aggno < (int) q->aggs->len) {
