@@ -795,6 +795,10 @@ fill_empty (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 
 static const char *const inherits_cols[] = { "inhrelid", "inhparent", "inhseqno", "inhdetachpending" };
 static const OxTypeId inherits_types[] = { I8, I8, I4, BOOL };
+/* pgbench reads it at start to learn whether pgbench_accounts is partitioned */
+static const char *const partitioned_cols[] = { "partrelid", "partstrat", "partnatts", "partdefid", "partattrs",
+	"partclass", "partcollation", "partexprs" };
+static const OxTypeId partitioned_types[] = { I8, TXT, I2, I8, TXT, TXT, TXT, TXT };
 static const char *const description_cols[] = { "objoid", "classoid", "objsubid", "description" };
 static const OxTypeId description_types[] = { I8, I8, I4, TXT };
 static const char *const shdescription_cols[] = { "objoid", "classoid", "description" };
@@ -836,6 +840,7 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_tablespace", tablespace_cols, tablespace_types, fill_tablespace),
 	VIEW ("pg_trigger", trigger_cols, trigger_types, fill_trigger),
 	VIEW ("pg_inherits", inherits_cols, inherits_types, fill_empty),
+	VIEW ("pg_partitioned_table", partitioned_cols, partitioned_types, fill_empty),
 	VIEW ("pg_description", description_cols, description_types, fill_empty),
 	VIEW ("pg_shdescription", shdescription_cols, shdescription_types, fill_empty),
 	VIEW ("pg_auth_members", auth_members_cols, auth_members_types, fill_empty),

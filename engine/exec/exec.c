@@ -331,13 +331,14 @@ typedef struct SubqueryOp {
 	OxSubPlan  *sp;
 	const char *alias;
 	const char *view;
+	const OxValue *outer_row; /* LATERAL: the row its parameters come from */
 } SubqueryOp;
 
 static void
 subquery_bind (SubqueryOp *s, OxExec *x)
 {
 	for (int i = 0; i < s->sp->nparams; i++) {
-		OxValue v = ox_eval (s->sp->args[i], x, NULL, x->run_arena);
+		OxValue v = ox_eval (s->sp->args[i], x, s->outer_row, x->run_arena);
 		x->xparams[s->sp->paramids[i]] = ox_value_copy (x->run_arena, &v);
 	}
 }
@@ -877,6 +878,8 @@ ox_op_material_new (OxExec *x, OxArena *a, OxOp *child)
 
 typedef struct NestLoopOp {
 	OxOp       op;
+	bool       lateral;  /* right: a SubqueryOp run again for each left row */
+	bool       ropened;
 	OxJoinType jt;
 	OxExpr    *qual;
 	int        lw, rw;
@@ -892,7 +895,12 @@ static void
 nl_open (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
-	child_open (op, x);
+	if (n->lateral) {
+		/* the right side opens at the first left row, which it needs */
+		op->loops++;
+		op->left->open (op->left, x);
+	} else
+		child_open (op, x);
 	n->lrow = NULL;
 	n->ldone = false;
 	n->full_i = 0;
@@ -904,7 +912,11 @@ static void
 nl_rescan (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
-	child_rescan (op, x);
+	if (n->lateral) {
+		op->loops++;
+		op->left->rescan (op->left, x);
+	} else
+		child_rescan (op, x);
 	n->lrow = NULL;
 	n->ldone = false;
 	n->full_i = 0;
@@ -917,10 +929,53 @@ pad_nulls (OxValue *dst, int n)
 		dst[i] = ox_null (OX_T_UNKNOWN);
 }
 
+/* LATERAL: for each left row, the right subquery is bound to it and run */
+static OxValue *
+lateral_next (OxOp *op, OxExec *x)
+{
+	NestLoopOp *n = (NestLoopOp *) op;
+	SubqueryOp *s = (SubqueryOp *) op->right;
+	for (;;) {
+		if (!n->lrow) {
+			n->lrow = op->left->next (op->left, x);
+			if (!n->lrow)
+				return NULL;
+			memcpy (n->out, n->lrow, sizeof (OxValue) * (size_t) n->lw);
+			n->lmatched = false;
+			s->outer_row = n->out;
+			if (!n->ropened) {
+				op->right->open (op->right, x);
+				n->ropened = true;
+			} else
+				op->right->rescan (op->right, x);
+			s->outer_row = NULL;
+		}
+		OxValue *r = op->right->next (op->right, x);
+		if (r) {
+			if ((++x->tick & 4095) == 0)
+				ox_exec_check_cancel (x);
+			memcpy (n->out + n->lw, r, sizeof (OxValue) * (size_t) n->rw);
+			ox_arena_reset (n->tmp);
+			if (ox_eval_qual (n->qual, x, n->out, n->tmp)) {
+				n->lmatched = true;
+				RETURN_ROW (op, n->out);
+			}
+			continue;
+		}
+		n->lrow = NULL;
+		if (!n->lmatched && n->jt == OX_JOIN_LEFT) {
+			pad_nulls (n->out + n->lw, n->rw);
+			RETURN_ROW (op, n->out);
+		}
+	}
+}
+
 static OxValue *
 nl_next (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
+	if (n->lateral)
+		return lateral_next (op, x);
 	MaterialOp *m = (MaterialOp *) op->right;
 	for (;;) {
 		if (!n->lrow) {
@@ -979,7 +1034,17 @@ nl_next (OxOp *op, OxExec *x)
 static void
 nl_close (OxOp *op, OxExec *x)
 {
+	((NestLoopOp *) op)->ropened = false;
 	g_clear_pointer (&((NestLoopOp *) op)->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_lateral_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw)
+{
+	g_return_val_if_fail (r->kind == OX_OP_SUBQUERY && (jt == OX_JOIN_INNER || jt == OX_JOIN_LEFT), NULL);
+	NestLoopOp *n = (NestLoopOp *) ox_op_nestloop_new (x, a, l, r, jt, qual, lw, rw);
+	n->lateral = true;
+	return &n->op;
 }
 
 OxOp *
@@ -2627,7 +2692,8 @@ op_label (OxOp *op, OxArena *a)
 		break;
 	case OX_OP_NESTLOOP: {
 		NestLoopOp *n = (NestLoopOp *) op;
-		g_string_append_printf (s, "Nested Loop%s%s", jt_name (n->jt), n->jt == OX_JOIN_INNER ? "" : " Join");
+		g_string_append_printf (s, "Nested Loop%s%s%s", jt_name (n->jt), n->jt == OX_JOIN_INNER ? "" : " Join",
+		                        n->lateral ? " (lateral)" : "");
 		if (n->qual)
 			g_string_append_printf (s, " (join filter: %s)", ox_expr_deparse (a, n->qual, NULL));
 		break;

@@ -298,6 +298,28 @@ fn_array_ctor (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 	g_string_free (g, TRUE);
 }
 
+/* array_position (arr, x): the subscript of the first element equal to
+ * x (compared as text; NULL matches NULL), or NULL */
+static void
+fn_array_position (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	*result = ox_null (OX_T_INT4);
+	if (args[0].null)
+		return;
+	TextArray arr = arg_array (ctx, &args[0]);
+	for (guint i = 0; arr.one_d && i < arr.elems->len; i++) {
+		const char *el = arr.elems->pdata[i];
+		bool eq = args[1].null ? el == NULL
+		          : el && strlen (el) == args[1].len && !memcmp (el, args[1].v.str, args[1].len);
+		if (eq) {
+			*result = ox_int (OX_T_INT4, arr.lower + (int64_t) i);
+			break;
+		}
+	}
+	g_ptr_array_unref (arr.elems);
+}
+
 /* x = ANY (arr) for an integer x (oid = ANY (polroles)): elements
  * compare as integers; one that is not an integer matches nothing */
 static void
@@ -354,6 +376,7 @@ static const OxBuiltin text_array_builtins[] = {
 	{ "array_lower",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_lower },
 	{ "array_upper",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_upper },
 	{ "array_length",      2, { TXT, I4 },       I4,   S,  IMM, fn_array_length },
+	{ "array_position",    2, { TXT, TXT },      I4,   NS, IMM, fn_array_position },
 	{ "cardinality",       1, { TXT },           I4,   S,  IMM, fn_cardinality },
 	{ "array_to_string",   2, { TXT, TXT },      TXT,  S,  IMM, fn_array_to_string },
 	{ "array_to_string",   3, { TXT, TXT, TXT }, TXT,  NS, IMM, fn_array_to_string },

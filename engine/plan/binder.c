@@ -1676,6 +1676,23 @@ find_in_tree (Binder *b, Scope *sc, OxFromNode *f, const char *name, int *rt, in
 	return found;
 }
 
+static bool
+is_lateral_leaf (OxQuery *q, OxFromNode *f)
+{
+	return !f->is_join && ((OxRte *) q->rtable->pdata[f->rt])->lateral;
+}
+
+static OxFromNode *
+cross_join (Binder *b, OxFromNode *l, OxFromNode *r)
+{
+	OxFromNode *f = OX_NEW (b->a, OxFromNode);
+	f->is_join = true;
+	f->jointype = OX_JOIN_INNER;
+	f->left = l;
+	f->right = r;
+	return f;
+}
+
 static OxFromNode *
 bind_join (Binder *b, Scope *sc, OxJoinExpr *j)
 {
@@ -1750,6 +1767,9 @@ bind_join (Binder *b, Scope *sc, OxJoinExpr *j)
 		ox_raise (OX_ERR_SYNTAX, j->node.loc + 1, "syntax error: JOIN requires ON or USING");
 	if (j->type == OX_JOIN_CROSS)
 		f->jointype = OX_JOIN_INNER;
+	if (is_lateral_leaf (sc->q, r) && (j->type == OX_JOIN_RIGHT || j->type == OX_JOIN_FULL))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, j->node.loc + 1,
+		          "a LATERAL subquery on the right of a RIGHT or FULL join is not supported");
 	return f;
 }
 
@@ -1763,15 +1783,15 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 		OxRangeSubselect *rs = (OxRangeSubselect *) n;
 		if (!rs->alias)
 			ox_raise (OX_ERR_SYNTAX, n->loc + 1, "subquery in FROM must have an alias");
-		/* A derived table sees outer query levels but not its siblings
-		 * (unless LATERAL). */
-		if (rs->lateral)
-			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1, "LATERAL subqueries are not supported yet");
-		Scope *parent = sc->parent;
+		/* A derived table sees outer query levels but not its siblings;
+		 * a LATERAL one is bound below this level, so that it sees the
+		 * FROM items before it (the planner runs it once per their row). */
+		Scope *parent = rs->lateral ? sc : sc->parent;
 		OxQuery *sub = bind_select (b, parent, (OxSelectStmt *) rs->subquery, sc->ctes);
 		check_alias_unique (b, sc->q, rs->alias, n->loc);
 		OxRte *r = add_rte (b, sc->q, OX_RTE_SUBQUERY, rs->alias);
 		r->subquery = sub;
+		r->lateral = rs->lateral;
 		r->relname = rs->alias;
 		rte_from_query (b, r, sub);
 		apply_colaliases (b, r, rs->colnames, n->loc);
@@ -2429,6 +2449,15 @@ bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 			sel = srf_select_to_from (b, sel);
 			for (int i = 0; i < OX_LIST_N (sel->from); i++) {
 				OxFromNode *f = bind_from_item (b, &sc, sel->from->items[i]);
+				if (is_lateral_leaf (q, f) && q->from->len > 0) {
+					/* FROM a, b, LATERAL (...) s: the items before it
+					 * cross-joined, then joined to it */
+					OxFromNode *left = q->from->pdata[0];
+					for (guint k = 1; k < q->from->len; k++)
+						left = cross_join (b, left, q->from->pdata[k]);
+					g_ptr_array_set_size (q->from, 0);
+					f = cross_join (b, left, f);
+				}
 				g_ptr_array_add (q->from, f);
 			}
 			if (sel->where) {

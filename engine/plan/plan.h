@@ -132,6 +132,8 @@ typedef struct OxRte {
 	/* JOIN RTEs (for USING / NATURAL merged columns): expressions per column */
 	OxExpr    **joinvars;
 	bool        is_view;
+	bool        lateral;   /* SUBQUERY: LATERAL, bound one level below this
+	                          query (its VARs at level 1 are our columns) */
 	OxTable    *view;      /* the view this subquery expands, or NULL */
 	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC; OX_E_FUNC for
 	                          generate_series), or NULL for a built-in listing
