@@ -315,6 +315,19 @@ fn_pg_get_triggerdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *r
 	g_string_free (g, TRUE);
 }
 
+/* obj_description (oid, catalog): there is no COMMENT yet; the one
+ * comment is the one initdb gives the public schema. */
+static void
+fn_obj_description (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	*result = ox_null (OX_T_TEXT);
+	if (nargs < 2 || args[0].null || args[1].null || strcmp (arg_str (ctx, &args[1]), "pg_namespace"))
+		return;
+	OxCatObject *o = object (ctx, args[0].v.i, OX_KIND_SCHEMA);
+	if (o && !strcmp (o->name, "public"))
+		set_txt (ctx, result, "standard public schema");
+}
+
 /* obj_description and friends: there are no comments yet. */
 static void
 fn_null_text (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
@@ -499,8 +512,13 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "pg_get_viewdef",                1, { I8 },             TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_viewdef",                2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_statisticsobjdef_columns", 1, { I8 },           TXT,  S,  STA, fn_null_text },
+	/* NULL: there are no rules (pg_rewrite is empty) */
+	{ "pg_get_ruledef",                1, { I8 },             TXT,  S,  STA, fn_null_text },
+	{ "pg_get_ruledef",                2, { I8, BOOL },       TXT,  S,  STA, fn_null_text },
+	/* NULL: bodies are strings (prosrc), never BEGIN ATOMIC */
+	{ "pg_get_function_sqlbody",       1, { I8 },             TXT,  S,  STA, fn_null_text },
 	{ "obj_description",               1, { I8 },             TXT,  NS, STA, fn_null_text },
-	{ "obj_description",               2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
+	{ "obj_description",               2, { I8, TXT },        TXT,  NS, STA, fn_obj_description },
 	{ "col_description",               2, { I8, I4 },         TXT,  NS, STA, fn_null_text },
 	{ "shobj_description",             2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
 	{ "pg_relation_is_publishable",    1, { I8 },             BOOL, S,  STA, fn_pg_relation_is_publishable },

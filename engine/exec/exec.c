@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE 1
 #include "exec.h"
+#include "functions.h"
 #include "pl/pl.h"
 #include "pl/trigger.h"
 #include "pl/event-trigger.h"
@@ -407,8 +408,10 @@ typedef struct FuncScanOp {
 	OxArena   *rows_arena;
 	GPtrArray *rows;       /* OxValue[ncols] */
 	guint      pos;
-	/* built-in SRFs: generate_series's next value, last one and step */
+	/* built-in SRFs: generate_series's next value, last one and step;
+	 * unnest's elements (cur the next one) */
 	int64_t    cur, stop, step;
+	GPtrArray *elems;
 	bool       done;       /* no more values (or a NULL argument) */
 	int64_t    ord;        /* WITH ORDINALITY: the rows returned so far */
 	OxValue    value[2];   /* the row returned (value, ordinality) */
@@ -420,12 +423,21 @@ series_start (FuncScanOp *f, OxExec *x)
 {
 	OxExpr *e = f->call;
 	int64_t v[3] = { 0, 0, 1 };
-	f->done = f->builtin != OX_SRF_GENERATE_SERIES;  /* pg_partition_ancestors: no rows */
+	f->done = f->builtin == OX_SRF_PARTITION_ANCESTORS;  /* no rows */
 	f->ord = 0;
+	g_clear_pointer (&f->elems, g_ptr_array_unref);
 	if (f->done)
 		return;
 	f->rows_arena = f->rows_arena ? f->rows_arena : ox_arena_new ();
 	ox_arena_reset (f->rows_arena);
+	if (f->builtin == OX_SRF_UNNEST) {
+		OxValue arr = ox_eval (e->args[0], x, NULL, f->rows_arena);
+		f->done = arr.null;
+		if (!arr.null)
+			f->elems = ox_text_array_elements (f->rows_arena, arr.v.str, arr.len);
+		f->cur = 0;
+		return;
+	}
 	for (int i = 0; i < e->nargs; i++) {
 		OxValue a = ox_eval (e->args[i], x, NULL, f->rows_arena);
 		if (a.null)
@@ -443,6 +455,14 @@ series_start (FuncScanOp *f, OxExec *x)
 static OxValue *
 series_next (FuncScanOp *f)
 {
+	if (f->elems) {
+		if (f->cur >= (int64_t) f->elems->len)
+			return NULL;
+		const char *el = f->elems->pdata[f->cur++];
+		f->value[0] = el ? ox_text (OX_T_TEXT, el, strlen (el)) : ox_null (OX_T_TEXT);
+		f->value[1] = ox_int (OX_T_INT8, ++f->ord);
+		return f->value;
+	}
 	if (f->done || (f->step > 0 ? f->cur > f->stop : f->cur < f->stop))
 		return NULL;
 	f->value[0] = ox_int ((OxTypeId) f->call->type.id, f->cur);
@@ -557,6 +577,7 @@ funcscan_close (OxOp *op, OxExec *x)
 	FuncScanOp *f = (FuncScanOp *) op;
 	(void) x;
 	g_clear_pointer (&f->rows, g_ptr_array_unref);
+	g_clear_pointer (&f->elems, g_ptr_array_unref);
 	g_clear_pointer (&f->rows_arena, ox_arena_free);
 }
 

@@ -101,6 +101,10 @@ int ox_builtin_srf_kind (const OxBuiltin *bi);
  * in any case, or containing , { } " \ or white space. */
 void ox_text_array_append (GString *buf, const char *s, size_t len);
 
+/* The elements of a one-dimensional array's text (char *, NULL for a
+ * NULL element), allocated in a; the caller unrefs the array. */
+GPtrArray *ox_text_array_elements (OxArena *a, const char *s, size_t len);
+
 /* Every built-in, in table order (for listings such as \df). */
 const OxBuiltin *ox_builtin_table (size_t *n_out);
 

@@ -133,6 +133,16 @@ parse (OxArena *a, const char *s, size_t len, TextArray *out)
 	g_string_free (g, TRUE);
 }
 
+GPtrArray *
+ox_text_array_elements (OxArena *a, const char *s, size_t len)
+{
+	TextArray arr;
+	parse (a, s, len, &arr);
+	if (!arr.one_d)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "multidimensional arrays are not supported");
+	return arr.elems;
+}
+
 void
 ox_text_array_append (GString *buf, const char *s, size_t len)
 {
@@ -320,6 +330,47 @@ fn_array_position (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resu
 	g_ptr_array_unref (arr.elems);
 }
 
+/* a || b where one side is an array by its syntax (the binder): array_cat
+ * when both are arrays, else array_append / array_prepend of the side that
+ * is not an array literal.  A NULL side is an empty array (psql:
+ * reloptions || ARRAY(...)), as a NULL array is to array_cat.
+ * NOTE: a text element that starts with '{' is taken for an array. */
+static void
+fn_array_cat (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	if (args[0].null && args[1].null) {
+		*result = ox_null (OX_T_TEXT);
+		return;
+	}
+	GString *g = g_string_new ("{");
+	for (int s = 0; s < 2; s++) {
+		if (args[s].null)
+			continue;
+		const char *p = args[s].v.str;
+		size_t len = args[s].len;
+		while (len && is_space (*p))
+			p++, len--;
+		if (len && (*p == '{' || *p == '[')) {
+			TextArray arr = arg_array (ctx, &args[s]);
+			for (guint i = 0; i < arr.elems->len; i++) {
+				const char *el = arr.elems->pdata[i];
+				if (g->len > 1)
+					g_string_append_c (g, ',');
+				ox_text_array_append (g, el, el ? strlen (el) : 0);
+			}
+			g_ptr_array_unref (arr.elems);
+		} else {
+			if (g->len > 1)
+				g_string_append_c (g, ',');
+			ox_text_array_append (g, args[s].v.str, args[s].len);
+		}
+	}
+	g_string_append_c (g, '}');
+	*result = ox_text (OX_T_TEXT, ox_arena_strndup (ctx->arena, g->str, g->len), g->len);
+	g_string_free (g, TRUE);
+}
+
 /* x = ANY (arr) for an integer x (oid = ANY (polroles)): elements
  * compare as integers; one that is not an integer matches nothing */
 static void
@@ -360,6 +411,13 @@ fn_pg_partition_ancestors (OxFuncCtx *ctx, int nargs, const OxValue *args, OxVal
 	fn_generate_series (ctx, nargs, args, result);
 }
 
+/* unnest (arr): the function scan answers, an element a row (as text) */
+static void
+fn_unnest (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	fn_generate_series (ctx, nargs, args, result);
+}
+
 #define I4   OX_T_INT4
 #define I8   OX_T_INT8
 #define TXT  OX_T_TEXT
@@ -376,6 +434,7 @@ static const OxBuiltin text_array_builtins[] = {
 	{ "array_lower",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_lower },
 	{ "array_upper",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_upper },
 	{ "array_length",      2, { TXT, I4 },       I4,   S,  IMM, fn_array_length },
+	{ "array_cat",         2, { TXT, TXT },      TXT,  NS, IMM, fn_array_cat },
 	{ "array_position",    2, { TXT, TXT },      I4,   NS, IMM, fn_array_position },
 	{ "cardinality",       1, { TXT },           I4,   S,  IMM, fn_cardinality },
 	{ "array_to_string",   2, { TXT, TXT },      TXT,  S,  IMM, fn_array_to_string },
@@ -387,6 +446,7 @@ static const OxBuiltin text_array_builtins[] = {
 	{ "generate_series",   2, { I8, I8 },        I8,   S,  IMM, fn_generate_series },
 	{ "generate_series",   3, { I8, I8, I8 },    I8,   S,  IMM, fn_generate_series },
 	{ "pg_partition_ancestors", 1, { I8 },       I8,   S,  STA, fn_pg_partition_ancestors },
+	{ "unnest",            1, { TXT },           TXT,  S,  IMM, fn_unnest },
 };
 
 const OxBuiltin *
@@ -400,5 +460,6 @@ int
 ox_builtin_srf_kind (const OxBuiltin *bi)
 {
 	return bi->fn == fn_generate_series ? OX_SRF_GENERATE_SERIES
-	       : bi->fn == fn_pg_partition_ancestors ? OX_SRF_PARTITION_ANCESTORS : 0;
+	       : bi->fn == fn_pg_partition_ancestors ? OX_SRF_PARTITION_ANCESTORS
+	       : bi->fn == fn_unnest ? OX_SRF_UNNEST : 0;
 }

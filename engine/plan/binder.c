@@ -1228,6 +1228,23 @@ bind_catalog_cast (Binder *b, OxExpr *a, OxTypeName *tn, int loc)
 	return NULL;
 }
 
+/* Is n an array by its syntax: ARRAY[...], ARRAY(sel), x::type[]?  (Our
+ * arrays are text, so || looks at the syntax to tell array_cat from
+ * string concatenation.) */
+static bool
+is_array_node (OxNode *n)
+{
+	if (OX_IS (n, OX_N_SUBLINK))
+		return ((OxSubLink *) n)->kind == OX_SUBLINK_ARRAY;
+	if (OX_IS (n, OX_N_TYPECAST))
+		return ((OxTypeCast *) n)->type->is_array;
+	if (OX_IS (n, OX_N_FUNCCALL)) {
+		OxFuncCall *fc = (OxFuncCall *) n;
+		return !strcmp (fc->name->items[fc->name->n - 1], "{}");
+	}
+	return false;
+}
+
 /* A cast to type[]: arrays are text in array_out's format
  * (exec/text-arrays.c), so a string keeps its text and only the element
  * type is checked to exist; other types cannot become arrays, as in
@@ -1287,7 +1304,14 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 			negate_literal = !ae->lexpr && ae->rexpr->tag == OX_N_CONST &&
 			                 (((OxConst *) ae->rexpr)->kind == OX_CONST_INTEGER ||
 			                  ((OxConst *) ae->rexpr)->kind == OX_CONST_DECIMAL);
-			r = make_op (b, name, l, rr, n->loc);
+			if (!strcmp (name, "||") && l && (is_array_node (ae->lexpr) || is_array_node (ae->rexpr))) {
+				/* arr || arr, arr || elem, elem || arr: array_cat over the
+				 * text arrays (text-arrays.c) */
+				OxExpr *args[2] = { coerce_to (b, l, (OxType) { OX_T_TEXT, -1 }, 'e', NULL),
+				                    coerce_to (b, rr, (OxType) { OX_T_TEXT, -1 }, 'e', NULL) };
+				r = builtin_call (b, "array_cat", args, 2, n->loc);
+			} else
+				r = make_op (b, name, l, rr, n->loc);
 			negate_literal = false;
 		} else {
 			OxExpr *eq = make_op (b, "=", l, rr, n->loc);
@@ -1909,7 +1933,7 @@ srf_select_to_from (Binder *b, OxSelectStmt *sel)
 	OxFuncCall *fc = (OxFuncCall *) rt->val;
 	const char *nm = fc->name->items[fc->name->n - 1];
 	if (fc->name->n > 2 || (fc->name->n == 2 && strcmp (fc->name->items[0], "pg_catalog")) ||
-	    (strcmp (nm, "generate_series") && strcmp (nm, "pg_partition_ancestors")))
+	    (strcmp (nm, "generate_series") && strcmp (nm, "pg_partition_ancestors") && strcmp (nm, "unnest")))
 		return sel;
 	OxRangeFunction *rf = OX_NEW (b->a, OxRangeFunction);
 	rf->node.tag = OX_N_RANGEFUNCTION;

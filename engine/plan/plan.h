@@ -114,6 +114,7 @@ enum {
 	OX_SRF_DROPPED_OBJECTS = 2,  /* ox_event_trigger_dropped_objects () */
 	OX_SRF_GENERATE_SERIES = 3,  /* generate_series (start, stop [, step]): funcexpr */
 	OX_SRF_PARTITION_ANCESTORS = 4, /* pg_partition_ancestors (rel): no rows (no partitions) */
+	OX_SRF_UNNEST = 5,           /* unnest (arr): its elements, as text */
 };
 
 typedef enum OxRteKind { OX_RTE_TABLE, OX_RTE_SUBQUERY, OX_RTE_JOIN, OX_RTE_FUNCTION } OxRteKind;
