@@ -1,8 +1,12 @@
 /*
  * text-arrays.c — PostgreSQL's one-dimensional arrays, held as text in
- * array_out's format, and the functions over them: subscripts, array_upper,
- * array_lower, array_length, cardinality, array_to_string, x = ANY (arr),
- * and the writer ARRAY(subquery) builds its value with.
+ * array_out's format, and the functions over them: ARRAY[...] (the
+ * parser's "{}"), subscripts ("[]"), array_upper, array_lower,
+ * array_length, cardinality, array_to_string, array_position, array_cat
+ * (|| when a side is an array by its syntax), x = ANY (arr) ("=any"), the
+ * writer ARRAY(subquery) builds its value with, and the set-returning
+ * built-ins a function scan computes itself (generate_series, unnest,
+ * pg_partition_ancestors; called elsewhere they raise 0A000).
  *
  * We have no array types: the array columns of pg_catalog.c are text, a
  * cast to type[] keeps the text as it is, and these functions read it.
@@ -21,7 +25,9 @@
  * compares integers).
  * NOTE: multi-dimensional arrays ({{1,2},{3,4}}) parse as not
  * one-dimensional: the functions then answer NULL, where PostgreSQL
- * answers for each dimension.
+ * answers for each dimension; unnest refuses them (0A000).
+ * NOTE: text that is not an array literal is read leniently (no 22P02):
+ * a malformed literal gives odd elements rather than an error.
  */
 #include "functions.h"
 #include "base/error.h"
@@ -138,8 +144,10 @@ ox_text_array_elements (OxArena *a, const char *s, size_t len)
 {
 	TextArray arr;
 	parse (a, s, len, &arr);
-	if (!arr.one_d)
+	if (!arr.one_d) {
+		g_ptr_array_unref (arr.elems);
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "multidimensional arrays are not supported");
+	}
 	return arr.elems;
 }
 
@@ -394,6 +402,17 @@ fn_eq_any_int (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 	g_ptr_array_unref (arr.elems);
 }
 
+/* A value as an array element is written: its type's output (the binder
+ * calls it on x of x = ANY (arr)); variadic "any" receives x as it is. */
+static void
+fn_array_elem_out (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	size_t len = 0;
+	const char *s = ox_value_out (ctx->arena, ctx->cx, &args[0], &len);
+	*result = ox_text (OX_T_TEXT, s, len);
+}
+
 /* generate_series in a select list: the binder lets it through only in
  * FROM, where the function scan computes it without calling this. */
 static void
@@ -430,6 +449,7 @@ fn_unnest (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 static const OxBuiltin text_array_builtins[] = {
 	/* name              nargs args             ret   strict vol  fn */
 	{ "{}",               -1, { TXT },           TXT,  NS, IMM, fn_array_ctor },
+	{ "ox_array_elem_out", -1, { TXT },          TXT,  S,  STA, fn_array_elem_out },
 	{ "[]",                2, { TXT, I4 },       TXT,  S,  IMM, fn_subscript },
 	{ "array_lower",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_lower },
 	{ "array_upper",       2, { TXT, I4 },       I4,   S,  IMM, fn_array_upper },

@@ -531,8 +531,11 @@ builtin_call (Binder *b, const char *name, OxExpr **args, int nargs, int loc)
 		ox_raise_full (OX_ERR_UNDEFINED_FUNCTION, loc + 1, NULL, NULL, "function %s does not exist", name);
 	OxExpr *e = mk_args (b, OX_E_FUNC, bi->ret, loc, nargs);
 	e->fn = bi;
-	for (int i = 0; i < nargs; i++)
-		e->args[i] = args[i]->type.id == bi->args[i] ? args[i] : coerce_id (b, args[i], bi->args[i]);
+	for (int i = 0; i < nargs; i++) {
+		/* variadic "any" (nargs -1) takes its arguments as they are */
+		OxTypeId want = bi->nargs < 0 ? (OxTypeId) args[i]->type.id : bi->args[i];
+		e->args[i] = args[i]->type.id == want ? args[i] : coerce_id (b, args[i], want);
+	}
 	return e;
 }
 
@@ -944,6 +947,11 @@ bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 		args[i] = bind_expr (b, sc, fc->args->items[i]);
 	if (!strcmp (name, "[]") && nargs == 2)
 		return bind_subscript (b, fc, args, loc);
+	/* x = ANY (arr): integers compare as integers, other non-strings by
+	 * their output text, as the elements are written (bool t, not true) */
+	if (!strcmp (name, "=any") && nargs == 2 && args[0]->type.id != OX_T_UNKNOWN &&
+	    !ox_type_is_string ((OxTypeId) args[0]->type.id) && !ox_type_is_integer ((OxTypeId) args[0]->type.id))
+		args[0] = builtin_call (b, "ox_array_elem_out", &args[0], 1, loc);
 	allow_srf = srf_ok;
 
 	if (!strcmp (name, "coalesce") || !strcmp (name, "greatest") || !strcmp (name, "least")) {
