@@ -274,8 +274,11 @@ fill_namespace (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		r = row_add (a, rows, 4);
 		r[0] = oid_v (o->oid);
 		r[1] = txt (a, o->name);
-		/* as in PostgreSQL 15, public belongs to pg_database_owner */
-		r[2] = oid_v (!strcmp (o->name, "public") ? OX_PG_DATABASE_OWNER_OID : OX_PG_ROLE_OID);
+		/* as in PostgreSQL 15, public belongs to pg_database_owner, who
+		 * may use and create in it, and everyone may use it */
+		bool pub = !strcmp (o->name, "public");
+		r[2] = oid_v (pub ? OX_PG_DATABASE_OWNER_OID : OX_PG_ROLE_OID);
+		r[3] = pub ? txt (a, "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}") : nul (TXT);
 	}
 	g_ptr_array_unref (objs);
 }
@@ -377,7 +380,8 @@ add_attribute (OxArena *a, GPtrArray *rows, uint32_t rel, int num, OxColumn *col
 	r[8] = i4 (ox_pg_typmod (col->type));
 	r[9] = bl (pt && pt->byval);
 	r[10] = txt (a, pt && pt->len == 8 ? "d" : pt && pt->len == 2 ? "s" : pt && pt->len == 1 ? "c" : "i");
-	r[11] = txt (a, pt && pt->len > 0 ? "p" : "x");
+	/* typstorage: fixed-length types plain, numeric main, the rest extended */
+	r[11] = txt (a, pt && pt->len > 0 ? "p" : typ == 1700 ? "m" : "x");
 	r[12] = txt (a, "");
 	r[13] = bl (!is_index && col->notnull);
 	r[14] = bl (!is_index && col->default_src != NULL);
@@ -581,6 +585,44 @@ static const char *const proc_cols[] = { "oid", "proname", "pronamespace", "proo
 static const OxTypeId proc_types[] = { I8, TXT, I8, I8, I8, F4, F4, I8, I8, TXT, BOOL, BOOL, BOOL, BOOL, TXT,
 	TXT, I2, I2, I8, TXT, TXT, TXT, TXT, TXT, TXT, TXT, TXT, TXT };
 
+/* pg_language: PostgreSQL 15's rows (plpgsql's oid as initdb makes it),
+ * and lua, ours */
+static const struct { int64_t oid; const char *name; bool pl, trusted; } languages[] = {
+	{ 12, "internal", false, false }, { 13, "c", false, false }, { 14, "sql", false, true },
+	{ 13563, "plpgsql", true, true }, { 13564, "lua", true, true },
+};
+static const char *const language_cols[] = { "oid", "lanname", "lanowner", "lanispl", "lanpltrusted",
+	"lanplcallfoid", "laninline", "lanvalidator", "lanacl" };
+static const OxTypeId language_types[] = { I8, TXT, I8, BOOL, BOOL, I8, I8, I8, TXT };
+
+static int64_t
+language_oid (const char *name)
+{
+	if (!strcmp (name, "plsql"))  /* how CREATE FUNCTION ... LANGUAGE plpgsql is stored */
+		name = "plpgsql";
+	for (size_t i = 0; i < G_N_ELEMENTS (languages); i++)
+		if (!g_ascii_strcasecmp (name, languages[i].name))
+			return languages[i].oid;
+	return 13;
+}
+
+static void
+fill_language (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	(void) c; (void) t;
+	for (size_t i = 0; i < G_N_ELEMENTS (languages); i++) {
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (language_cols));
+		r[0] = oid_v (languages[i].oid);
+		r[1] = txt (a, languages[i].name);
+		r[2] = oid_v (OX_PG_ROLE_OID);
+		r[3] = bl (languages[i].pl);
+		r[4] = bl (languages[i].trusted);
+		r[5] = oid_v (0);
+		r[6] = oid_v (0);
+		r[7] = oid_v (0);
+	}
+}
+
 static int64_t
 routine_rettype (OxRoutine *rt)
 {
@@ -619,7 +661,7 @@ fill_proc (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		r[1] = txt (a, rt->obj.name);
 		r[2] = oid_v (nsp_oid (&rt->obj));
 		r[3] = oid_v (OX_PG_ROLE_OID);
-		r[4] = oid_v (!strcmp (rt->language, "sql") ? 14 : 13);
+		r[4] = oid_v (language_oid (rt->language));
 		r[5] = ox_float (OX_T_FLOAT4, 100);
 		r[6] = ox_float (OX_T_FLOAT4, rt->retset ? 1000 : 0);
 		r[7] = oid_v (0);
@@ -795,6 +837,14 @@ fill_empty (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 
 static const char *const inherits_cols[] = { "inhrelid", "inhparent", "inhseqno", "inhdetachpending" };
 static const OxTypeId inherits_types[] = { I8, I8, I4, BOOL };
+/* pgbench reads it at start to learn whether pgbench_accounts is partitioned */
+static const char *const partitioned_cols[] = { "partrelid", "partstrat", "partnatts", "partdefid", "partattrs",
+	"partclass", "partcollation", "partexprs" };
+static const OxTypeId partitioned_types[] = { I8, TXT, I2, I8, TXT, TXT, TXT, TXT };
+/* rules: none (a view's _RETURN rule is not listed: psql skips it) */
+static const char *const rewrite_cols[] = { "oid", "rulename", "ev_class", "ev_type", "ev_enabled", "is_instead",
+	"ev_qual", "ev_action" };
+static const OxTypeId rewrite_types[] = { I8, TXT, I8, TXT, TXT, BOOL, TXT, TXT };
 static const char *const description_cols[] = { "objoid", "classoid", "objsubid", "description" };
 static const OxTypeId description_types[] = { I8, I8, I4, TXT };
 static const char *const shdescription_cols[] = { "objoid", "classoid", "description" };
@@ -832,10 +882,13 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_roles", roles_cols, roles_types, fill_roles),
 	VIEW ("pg_database", database_cols, database_types, fill_database),
 	VIEW ("pg_am", am_cols, am_types, fill_am),
+	VIEW ("pg_language", language_cols, language_types, fill_language),
 	VIEW ("pg_collation", collation_cols, collation_types, fill_collation),
 	VIEW ("pg_tablespace", tablespace_cols, tablespace_types, fill_tablespace),
 	VIEW ("pg_trigger", trigger_cols, trigger_types, fill_trigger),
 	VIEW ("pg_inherits", inherits_cols, inherits_types, fill_empty),
+	VIEW ("pg_partitioned_table", partitioned_cols, partitioned_types, fill_empty),
+	VIEW ("pg_rewrite", rewrite_cols, rewrite_types, fill_empty),
 	VIEW ("pg_description", description_cols, description_types, fill_empty),
 	VIEW ("pg_shdescription", shdescription_cols, shdescription_types, fill_empty),
 	VIEW ("pg_auth_members", auth_members_cols, auth_members_types, fill_empty),

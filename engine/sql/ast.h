@@ -199,7 +199,7 @@ typedef struct OxTypeName {
 	const char *name;
 	int         mods[2];  /* type modifiers, e.g. numeric(10,2) -> {10,2} */
 	int         nmods;    /* 0, 1 or 2 */
-	bool        is_array; /* name[] — rejected by the binder for now */
+	bool        is_array; /* name[]: text in array_out's format (a cast to it changes nothing) */
 } OxTypeName;
 
 typedef struct OxTypeCast {
@@ -225,6 +225,7 @@ typedef enum OxSubLinkKind {
 	OX_SUBLINK_ANY,     /* testexpr op ANY/SOME (sel); x IN (sel) is ANY with "=" */
 	OX_SUBLINK_ALL,     /* testexpr op ALL (sel); x NOT IN (sel) is NOT(ANY "=") */
 	OX_SUBLINK_EXPR,    /* (sel) as a scalar */
+	OX_SUBLINK_ARRAY,   /* ARRAY(sel): its rows as an array literal (text) */
 } OxSubLinkKind;
 
 typedef struct OxSubLink {
@@ -322,6 +323,7 @@ typedef struct OxRangeFunction {
 	struct OxFuncCall *call;
 	const char        *alias;     /* NULL if absent */
 	OxList            *colnames;  /* NULL if absent */
+	bool               ordinality; /* WITH ORDINALITY */
 } OxRangeFunction;
 
 typedef enum OxJoinType { OX_JOIN_INNER, OX_JOIN_LEFT, OX_JOIN_RIGHT, OX_JOIN_FULL, OX_JOIN_CROSS } OxJoinType;

@@ -1218,7 +1218,27 @@ parse_primary (Parser *p)
 		advance (p);
 		return make_sublink (p, OX_SUBLINK_EXISTS, NULL, NULL, parse_select_with_parens (p), loc);
 	case OX_KW_ARRAY:
-		not_supported (loc, "an ARRAY constructor");
+		/* Arrays are text in array_out's format (exec/text-arrays.c):
+		 * ARRAY(sel) is a sublink, ARRAY[a, b] the function "{}". */
+		if (paren_next) {
+			advance (p);
+			return make_sublink (p, OX_SUBLINK_ARRAY, NULL, NULL, parse_select_with_parens (p), loc);
+		}
+		if (is_ch (peek (p, 1), '[')) {
+			advance (p);
+			advance (p);
+			if (is_ch (CUR (p), ']') || is_ch (CUR (p), '['))
+				not_supported (loc, "an empty or multi-dimensional ARRAY constructor");
+			enter (p);
+			OxList *els = ox_list_new (p->a);
+			do
+				ox_list_push (p->a, els, parse_expr (p));
+			while (accept_ch (p, ','));
+			expect_ch (p, ']');
+			leave (p);
+			return &make_func (p, "{}", els, loc)->node;
+		}
+		break;
 	case OX_KW_ROW:
 		if (paren_next)
 			not_supported (loc, "a row constructor");
@@ -1629,8 +1649,18 @@ parse_infix (Parser *p, OxNode *left, int prec, int flags)
 		c->type = parse_typename (p);
 		return &c->node;
 	}
-	case PREC_SUBSCRIPT:
-		not_supported (t.loc, "an array subscript");
+	case PREC_SUBSCRIPT: {
+		/* arr[i] is the function "[]" over the text array (slices
+		 * arr[a:b] are not supported) */
+		advance (p);
+		enter (p);
+		OxNode *idx = parse_expr (p);
+		if (is_ch (CUR (p), ':'))
+			not_supported (CUR (p)->loc, "an array slice");
+		expect_ch (p, ']');
+		leave (p);
+		return &make_func (p, "[]", list2 (p, left, idx), t.loc)->node;
+	}
 	case PREC_COLLATE: {
 		/* The default collation, and C (which it is: text compares
 		 * bytewise), are accepted and change nothing; there are no
@@ -1934,8 +1964,14 @@ parse_table_primary (Parser *p)
 		ox_list_push (p->a, name, (void *) r->name);
 		OxRangeFunction *rf = NEW (p, OxRangeFunction, OX_N_RANGEFUNCTION, loc);
 		rf->call = (OxFuncCall *) parse_func_call (p, name, loc);
-		if (is_kw (CUR (p), OX_KW_WITH))
-			not_supported (CUR (p)->loc, "WITH ORDINALITY");
+		if (is_kw (CUR (p), OX_KW_WITH)) {
+			/* WITH ORDINALITY: a last column numbering the rows */
+			advance (p);
+			if (!is_word (p, CUR (p), "ordinality"))
+				syntax_error (p);
+			advance (p);
+			rf->ordinality = true;
+		}
 		parse_alias (p, &rf->alias, &rf->colnames, true);
 		return &rf->node;
 	}
