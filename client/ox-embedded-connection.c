@@ -420,7 +420,10 @@ run_script (Worker *w, Job *job)
 			b = ox_batch_new (OX_BATCH_DONE);
 			b->command_tag = g_strdup (ox_command_tag (st));
 			b->row_count = ox_changes (st);
-			if (ox_command_tag_is_ddl (b->command_tag))
+			/* DO and CALL may run DDL inside; reading the catalog
+			 * again costs a few small queries */
+			if (ox_command_tag_is_ddl (b->command_tag) || !g_strcmp0 (b->command_tag, "DO") ||
+			    !g_strcmp0 (b->command_tag, "CALL"))
 				w->ddl_pending = TRUE;
 		} else {
 			b = ox_batch_new (OX_BATCH_ERROR);

@@ -315,8 +315,8 @@ batch_cb (OxBatch *batch, gpointer user_data)
 	case OX_BATCH_DONE: {
 		g_autofree char *took = format_duration (batch->elapsed_us);
 		if (g_str_has_prefix (batch->command_tag, "SELECT") && run->store)
-			append_message (self, NULL, "%s  (%" G_GINT64_FORMAT " rows, %s)", batch->command_tag,
-			                batch->row_count, took);
+			append_message (self, NULL, "%s  (%" G_GINT64_FORMAT " row%s, %s)", batch->command_tag,
+			                batch->row_count, batch->row_count == 1 ? "" : "s", took);
 		else
 			append_message (self, NULL, "%s  (%s)", batch->command_tag, took);
 		g_clear_object (&run->store);

@@ -223,6 +223,7 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 	OpenData *od = user_data;
 	OxWindow *self = od->window;
 	g_autoptr (GError) error = NULL;
+	g_autofree char *subtitle = NULL;  /* here: the goto below must not skip it */
 	OxEmbeddedConnection *conn = ox_embedded_connection_open_finish (result, &error);
 	if (!conn) {
 		if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -236,7 +237,16 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 	set_opening (self, FALSE, NULL);
 	ox_object_browser_set_connection (self->browser, self->connection);
 	adw_window_title_set_title (self->window_title, ox_connection_get_title (self->connection));
-	adw_window_title_set_subtitle (self->window_title, od->location);
+	if (!strcmp (od->kind, "demo"))
+		subtitle = g_strdup ("demo database");
+	else if (!strcmp (od->kind, "memory"))
+		subtitle = g_strdup ("in memory, gone when the window closes");
+	else if (g_str_has_prefix (od->location, g_get_home_dir ()) &&
+	         od->location[strlen (g_get_home_dir ())] == G_DIR_SEPARATOR)
+		subtitle = g_strconcat ("~", od->location + strlen (g_get_home_dir ()), NULL);
+	else
+		subtitle = g_strdup (od->location);
+	adw_window_title_set_subtitle (self->window_title, subtitle);
 
 	gboolean restored = FALSE;
 	if (self->store) {

@@ -394,6 +394,13 @@ test_catalog (void)
 	wait_until (has_cond, &h, "aaa_new gone");
 	wait_until (catalog_idle, cat, "the catalog");
 	g_assert_cmpuint (g_list_model_get_n_items (newcols), ==, 0);
+
+	/* DDL inside a DO block (its tag is just "DO") refreshes too */
+	r = run_sync (c, "DO $$ BEGIN CREATE TABLE ab_in_do (a int); END $$", NULL);
+	g_assert_true (r->ok);
+	run_free (r);
+	h = (HasData) { tables, "ab_in_do", TRUE };
+	wait_until (has_cond, &h, "ab_in_do after DO");
 	g_object_unref (c);
 }
 

@@ -148,6 +148,32 @@ run (OxEditorPage *page, const char *action)
 	wait_until (page_idle, page, action);
 }
 
+/* With OX_SCREENSHOT_DIR set, write the window as NAME.png there (the
+ * README's pictures come from here). */
+static void
+screenshot (OxWindow *win, const char *name)
+{
+	const char *dir = g_getenv ("OX_SCREENSHOT_DIR");
+	if (!dir)
+		return;
+	/* let layout and drawing catch up */
+	for (int i = 0; i < 20; i++)
+		while (g_main_context_iteration (NULL, FALSE))
+			;
+	GtkWidget *w = GTK_WIDGET (win);
+	g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
+	int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+	GtkSnapshot *snap = gtk_snapshot_new ();
+	gdk_paintable_snapshot (paintable, snap, width, height);
+	g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snap);
+	g_assert_nonnull (node);
+	GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
+	g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+		&GRAPHENE_RECT_INIT (0, 0, width, height));
+	g_autofree char *file = g_strdup_printf ("%s/%s.png", dir, name);
+	g_assert_true (gdk_texture_save_to_png (texture, file));
+}
+
 static OxWindow *
 open_demo_window (void)
 {
@@ -212,6 +238,7 @@ test_demo_window (void)
 	wait_until (label_shown, &ld, "a cell showing Ada Lovelace");
 	ld = (LabelData) { GTK_WIDGET (grid), "NULL", "null-cell" };
 	wait_until (label_shown, &ld, "a NULL cell");
+	screenshot (win, "workstation-query");
 
 	/* Ctrl+Enter's statement is the one under the cursor */
 	set_text (page, "SELECT 1 AS first;\nSELECT 2 AS second;\nSELECT 3 AS third;\n", "SELECT 2");
@@ -244,6 +271,7 @@ test_demo_window (void)
 	g_assert_false (gtk_text_iter_has_tag (&it, tag));
 	GtkNotebook *results = GTK_NOTEBOOK (ox_editor_page_get_results (page));
 	g_assert_cmpint (gtk_notebook_get_current_page (results), ==, gtk_notebook_get_n_pages (results) - 1);
+	screenshot (win, "workstation-error");
 
 	/* the same error run as the statement at the cursor: the position is
 	 * relative to that statement, the underline still lands on nosuch */
