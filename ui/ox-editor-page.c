@@ -25,6 +25,7 @@
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
+#include <string.h>
 
 struct _OxEditorPage {
 	GtkWidget        parent_instance;
@@ -234,7 +235,7 @@ underline_error (OxEditorPage *self, Run *run, OxBatch *batch)
 	int n = gtk_text_buffer_get_char_count (buf);
 	GtkTextIter s, e;
 	if (batch->error->position > 0) {
-		int at = MIN (run->base_offset + batch->error->position - 1, n);
+		int at = CLAMP (run->base_offset + batch->error->position - 1, 0, n);
 		gtk_text_buffer_get_iter_at_offset (buf, &s, at);
 		e = s;
 		if (!gtk_text_iter_ends_word (&e) && gtk_text_iter_inside_word (&e))
@@ -244,7 +245,7 @@ underline_error (OxEditorPage *self, Run *run, OxBatch *batch)
 		if (gtk_text_iter_equal (&s, &e) && !gtk_text_iter_backward_char (&s))
 			return;
 	} else {
-		int at = MIN (run->base_offset + batch->stmt_start, n);
+		int at = CLAMP (run->base_offset + batch->stmt_start, 0, n);
 		gtk_text_buffer_get_iter_at_offset (buf, &s, at);
 		gtk_text_buffer_get_iter_at_offset (buf, &e, MIN (at + batch->stmt_length, n));
 	}
@@ -358,6 +359,7 @@ set_running (OxEditorPage *self, gboolean running)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.cancel", running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-statement", !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-script", !running);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.explain", !running);
 	g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
 }
 
@@ -442,16 +444,16 @@ ox_editor_page_run_script (OxEditorPage *self)
 	run_text (self, text, 0);
 }
 
-void
-ox_editor_page_run_statement (OxEditorPage *self)
+/* The selection, or else the statement at the cursor (transfer full), and
+ * where it starts in the buffer, in characters; NULL when there is none. */
+static char *
+current_statement (OxEditorPage *self, int *offset)
 {
-	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
 	GtkTextBuffer *buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
 	GtkTextIter s, e;
 	if (gtk_text_buffer_get_selection_bounds (buf, &s, &e)) {
-		g_autofree char *text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
-		run_text (self, text, gtk_text_iter_get_offset (&s));
-		return;
+		*offset = gtk_text_iter_get_offset (&s);
+		return gtk_text_buffer_get_text (buf, &s, &e, TRUE);
 	}
 	gtk_text_buffer_get_bounds (buf, &s, &e);
 	g_autofree char *text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
@@ -460,9 +462,33 @@ ox_editor_page_run_statement (OxEditorPage *self)
 	const char *at = g_utf8_offset_to_pointer (text, gtk_text_iter_get_offset (&cursor));
 	OxSqlRange r;
 	if (!ox_sql_statement_at (text, at - text, &r))
+		return NULL;
+	*offset = (int) g_utf8_strlen (text, r.start);
+	return g_strndup (text + r.start, r.end - r.start);
+}
+
+void
+ox_editor_page_run_statement (OxEditorPage *self)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	int offset = 0;
+	g_autofree char *stmt = current_statement (self, &offset);
+	if (stmt)
+		run_text (self, stmt, offset);
+}
+
+void
+ox_editor_page_explain (OxEditorPage *self)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	int offset = 0;
+	g_autofree char *stmt = current_statement (self, &offset);
+	if (!stmt)
 		return;
-	g_autofree char *stmt = g_strndup (text + r.start, r.end - r.start);
-	run_text (self, stmt, (int) g_utf8_strlen (text, r.start));
+	/* error positions count the prefix: start the text that far earlier */
+	static const char prefix[] = "EXPLAIN ";
+	g_autofree char *sql = g_strconcat (prefix, stmt, NULL);
+	run_text (self, sql, offset - (int) strlen (prefix));
 }
 
 void
@@ -548,6 +574,14 @@ run_script_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+explain_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_editor_page_explain (OX_EDITOR_PAGE (widget));
+}
+
+static void
 cancel_action (GtkWidget *widget, const char *name, GVariant *param)
 {
 	(void) name;
@@ -611,6 +645,7 @@ ox_editor_page_class_init (OxEditorPageClass *klass)
 
 	gtk_widget_class_install_action (widget_class, "editor.run-statement", NULL, run_statement_action);
 	gtk_widget_class_install_action (widget_class, "editor.run-script", NULL, run_script_action);
+	gtk_widget_class_install_action (widget_class, "editor.explain", NULL, explain_action);
 	gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
 }
 
@@ -675,6 +710,7 @@ ox_editor_page_init (OxEditorPage *self)
 		{ GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "editor.run-statement" },
 		{ GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
+		{ GDK_KEY_e, GDK_CONTROL_MASK, "editor.explain" },
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (binds); i++)
 		gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),

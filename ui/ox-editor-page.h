@@ -22,6 +22,8 @@ GtkWidget     *ox_editor_page_get_source_view (OxEditorPage *self);
 
 /* Run the selection, or else the statement at the cursor (Ctrl+Enter). */
 void      ox_editor_page_run_statement (OxEditorPage *self);
+/* EXPLAIN the selection or the statement at the cursor (Ctrl+E). */
+void      ox_editor_page_explain (OxEditorPage *self);
 /* Run the whole text (Ctrl+Shift+Enter). */
 void      ox_editor_page_run_script (OxEditorPage *self);
 void      ox_editor_page_cancel (OxEditorPage *self);

@@ -174,6 +174,32 @@ screenshot (OxWindow *win, const char *name)
 	g_assert_true (gdk_texture_save_to_png (texture, file));
 }
 
+/* Every button below root has an accessible name: its label, or an
+ * explicit one (icon buttons; GTK's labelled-by relation to the icon
+ * does not count).  The tab bar's own buttons are libadwaita's. */
+static void
+check_buttons_named (GtkWidget *root)
+{
+	if (ADW_IS_TAB_BAR (root))
+		return;
+	if (GTK_IS_BUTTON (root) && gtk_widget_get_visible (root) && !gtk_button_get_label (GTK_BUTTON (root)) &&
+	    !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+	    !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)))
+		g_error ("a %s button (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
+		         gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+		check_buttons_named (c);
+}
+
+static void
+check_label (GtkWidget *w, const char *label)
+{
+	g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL));
+	char *err = gtk_test_accessible_check_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+	if (err)
+		g_error ("accessible label of %s: %s", G_OBJECT_TYPE_NAME (w), err);
+}
+
 static OxWindow *
 open_demo_window (void)
 {
@@ -248,6 +274,13 @@ test_demo_window (void)
 	g_assert_true (g_str_has_prefix (gtk_column_view_column_get_title (only), "second\n"));
 	g_assert_null (ox_editor_page_get_grid (page, 1));
 
+	/* Ctrl+E: the plan of the statement at the cursor */
+	run (page, "editor.explain");
+	grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	g_autofree char *xmsgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (xmsgs, "EXPLAIN"));
+
 	/* the script: one grid per result set */
 	run (page, "editor.run-script");
 	g_assert_nonnull (ox_editor_page_get_grid (page, 2));
@@ -289,6 +322,14 @@ test_demo_window (void)
 	g_autoptr (GPtrArray) hist = ox_settings_store_search_history (store, NULL, "nosuch", 0);
 	g_assert_cmpuint (hist->len, ==, 2);
 	g_assert_cmpstr (((OxHistoryEntry *) hist->pdata[0])->sqlstate, ==, "42P01");
+
+	/* the main areas carry the names automation looks for */
+	check_label (GTK_WIDGET (ox_window_get_browser (win)), "Object Browser");
+	check_label (ox_editor_page_get_source_view (page), "SQL Editor");
+	check_label (GTK_WIDGET (results), "Results");
+	GtkWidget *msg_scroller = gtk_notebook_get_nth_page (results, gtk_notebook_get_n_pages (results) - 1);
+	check_label (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (msg_scroller)), "Messages");
+	check_buttons_named (GTK_WIDGET (win));
 
 	gtk_window_destroy (GTK_WINDOW (win));
 }
@@ -349,6 +390,19 @@ test_tabs_survive (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
+ * the editor's keys. */
+static void
+test_help_overlay (void)
+{
+	g_autoptr (GtkBuilder) b = gtk_builder_new_from_resource ("/org/oxibase/Workstation/gtk/help-overlay.ui");
+	GObject *w = gtk_builder_get_object (b, "help_overlay");
+	g_assert_true (GTK_IS_SHORTCUTS_WINDOW (w));
+	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;Return"));
+	gtk_window_destroy (GTK_WINDOW (w));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -369,6 +423,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/demo-window", test_demo_window);
 	g_test_add_func ("/ui/workstation/cancel", test_cancel);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
+	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
 
 	ox_settings_store_close (store);
