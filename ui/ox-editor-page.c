@@ -41,6 +41,7 @@ struct _OxEditorPage {
 
 	OxConnection    *connection;    /* owned */
 	OxSettingsStore *store;         /* unowned, may be NULL; the application owns it */
+	char            *history_key;   /* the connection's location, for the history */
 	GtkTextTag      *error_tag;     /* in the source buffer's tag table */
 	char            *error_tooltip; /* message and hint of the underlined error */
 	struct Run      *run;           /* the run under way (owned by its callbacks), or NULL */
@@ -286,7 +287,7 @@ record_history (OxEditorPage *self, Run *run, OxBatch *batch)
 		return;
 	g_autofree char *stmt = g_utf8_substring (run->sql, batch->stmt_start, batch->stmt_start + batch->stmt_length);
 	OxHistoryEntry h = {
-		.connection = (char *) ox_connection_get_title (self->connection),
+		.connection = self->history_key,
 		.statement = g_strstrip (stmt),
 		.started = run->started_real,
 		.duration_us = batch->elapsed_us,
@@ -515,6 +516,28 @@ ox_editor_page_get_buffer (OxEditorPage *self)
 	return gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
 }
 
+void
+ox_editor_page_insert_statement (OxEditorPage *self, const char *text)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	GtkTextBuffer *buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
+	GtkTextIter at;
+	gtk_text_buffer_get_iter_at_mark (buf, &at, gtk_text_buffer_get_insert (buf));
+	gtk_text_buffer_begin_user_action (buf);
+	if (!gtk_text_iter_starts_line (&at)) {
+		gtk_text_iter_forward_to_line_end (&at);
+		gtk_text_buffer_insert (buf, &at, "\n", 1);
+	}
+	gtk_text_buffer_insert (buf, &at, text, -1);
+	if (!g_str_has_suffix (text, ";"))
+		gtk_text_buffer_insert (buf, &at, ";", 1);
+	gtk_text_buffer_end_user_action (buf);
+	/* leave the cursor inside it, so Ctrl+Enter runs it */
+	gtk_text_iter_backward_char (&at);
+	gtk_text_buffer_place_cursor (buf, &at);
+	gtk_widget_grab_focus (GTK_WIDGET (self->source_view));
+}
+
 GtkWidget *
 ox_editor_page_get_source_view (OxEditorPage *self)
 {
@@ -608,6 +631,7 @@ ox_editor_page_finalize (GObject *object)
 {
 	OxEditorPage *self = OX_EDITOR_PAGE (object);
 	g_free (self->error_tooltip);
+	g_free (self->history_key);
 	G_OBJECT_CLASS (ox_editor_page_parent_class)->finalize (object);
 }
 
@@ -721,11 +745,12 @@ ox_editor_page_init (OxEditorPage *self)
 }
 
 OxEditorPage *
-ox_editor_page_new (OxConnection *connection, OxSettingsStore *store)
+ox_editor_page_new (OxConnection *connection, OxSettingsStore *store, const char *history_key)
 {
 	g_return_val_if_fail (OX_IS_CONNECTION (connection), NULL);
 	OxEditorPage *self = g_object_new (OX_TYPE_EDITOR_PAGE, NULL);
 	self->connection = g_object_ref (connection);
 	self->store = store;
+	self->history_key = g_strdup (history_key ? history_key : ox_connection_get_title (connection));
 	return self;
 }

@@ -15,8 +15,11 @@ G_BEGIN_DECLS
 #define OX_TYPE_EDITOR_PAGE (ox_editor_page_get_type ())
 G_DECLARE_FINAL_TYPE (OxEditorPage, ox_editor_page, OX, EDITOR_PAGE, GtkWidget)
 
-/* store may be NULL (no history is kept). */
-OxEditorPage  *ox_editor_page_new (OxConnection *connection, OxSettingsStore *store);
+/* store may be NULL (no history is kept); history_key names the database
+ * in the history (its location; NULL: the connection's title). */
+OxEditorPage  *ox_editor_page_new (OxConnection *connection, OxSettingsStore *store, const char *history_key);
+/* Insert text at the cursor, on a line of its own. */
+void           ox_editor_page_insert_statement (OxEditorPage *self, const char *text);
 GtkTextBuffer *ox_editor_page_get_buffer (OxEditorPage *self);
 GtkWidget     *ox_editor_page_get_source_view (OxEditorPage *self);
 

@@ -31,6 +31,10 @@ struct _OxWindow {
 	GtkPaned        *main_paned;
 	OxObjectBrowser *browser;
 	AdwTabView      *tab_view;
+	GtkMenuButton   *history_button;
+	GtkPopover      *history_popover;
+	GtkSearchEntry  *history_search;
+	GtkListBox      *history_list;
 
 	OxSettingsStore *store;        /* unowned, may be NULL */
 	char            *demo_sql;
@@ -69,6 +73,8 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.run-script", page && !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.cancel", running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.refresh", open);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.show-history", open && self->store);
+	gtk_widget_set_sensitive (GTK_WIDGET (self->history_button), open && self->store);
 	gboolean idle = !self->opening;
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-demo", idle && self->demo_sql);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-database", idle);
@@ -87,7 +93,7 @@ ox_window_new_tab (OxWindow *self, const char *title, const char *text)
 {
 	g_return_val_if_fail (OX_IS_WINDOW (self), NULL);
 	g_return_val_if_fail (self->connection != NULL, NULL);
-	OxEditorPage *page = ox_editor_page_new (self->connection, self->store);
+	OxEditorPage *page = ox_editor_page_new (self->connection, self->store, self->location);
 	if (text)
 		gtk_text_buffer_set_text (ox_editor_page_get_buffer (page), text, -1);
 	/* the header bar's Run / Cancel follow the tab's state */
@@ -381,6 +387,93 @@ fill_recent (OxWindow *self)
 	gtk_widget_set_visible (GTK_WIDGET (self->recent_list), n > 0);
 }
 
+/* ---- query history ---------------------------------------------------------------------------- */
+
+/* The history of this window's database, newest first, filtered by the
+ * search box: at most HISTORY_ROWS rows (the store searches, not GTK). */
+#define HISTORY_ROWS 200
+
+static void
+fill_history (OxWindow *self)
+{
+	GtkWidget *child;
+	while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))))
+		gtk_list_box_remove (self->history_list, child);
+	if (!self->store || !self->location)
+		return;
+	const char *text = gtk_editable_get_text (GTK_EDITABLE (self->history_search));
+	g_autoptr (GPtrArray) hist = ox_settings_store_search_history (self->store, self->location, text, HISTORY_ROWS);
+	for (guint i = 0; i < hist->len; i++) {
+		OxHistoryEntry *h = hist->pdata[i];
+		GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+		gtk_widget_set_margin_start (box, 6);
+		gtk_widget_set_margin_end (box, 6);
+		gtk_widget_set_margin_top (box, 4);
+		gtk_widget_set_margin_bottom (box, 4);
+		GtkWidget *stmt = gtk_label_new (h->statement);
+		gtk_label_set_xalign (GTK_LABEL (stmt), 0);
+		gtk_label_set_ellipsize (GTK_LABEL (stmt), PANGO_ELLIPSIZE_END);
+		gtk_label_set_single_line_mode (GTK_LABEL (stmt), TRUE);
+		gtk_widget_add_css_class (stmt, "monospace");
+		g_autoptr (GDateTime) when = g_date_time_new_from_unix_local (h->started / G_USEC_PER_SEC);
+		g_autofree char *stamp = when ? g_date_time_format (when, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+		g_autofree char *info = h->sqlstate
+			? g_strdup_printf ("%s · %.1f ms · failed with %s", stamp, h->duration_us / 1000.0, h->sqlstate)
+			: g_strdup_printf ("%s · %.1f ms · %" G_GINT64_FORMAT " row%s", stamp, h->duration_us / 1000.0,
+			                   h->rows, h->rows == 1 ? "" : "s");
+		GtkWidget *meta = gtk_label_new (info);
+		gtk_label_set_xalign (GTK_LABEL (meta), 0);
+		gtk_widget_add_css_class (meta, "dim-label");
+		gtk_widget_add_css_class (meta, "caption");
+		gtk_box_append (GTK_BOX (box), stmt);
+		gtk_box_append (GTK_BOX (box), meta);
+		GtkWidget *row = gtk_list_box_row_new ();
+		gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+		gtk_widget_set_tooltip_text (row, h->statement);
+		gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, h->statement, -1);
+		g_object_set_data_full (G_OBJECT (row), "ox-statement", g_strdup (h->statement), g_free);
+		gtk_list_box_append (self->history_list, row);
+	}
+}
+
+/* A statement from the history goes into the current tab, ready to run. */
+static void
+history_row_activated_cb (GtkListBox *list, GtkListBoxRow *row, OxWindow *self)
+{
+	(void) list;
+	const char *stmt = g_object_get_data (G_OBJECT (row), "ox-statement");
+	OxEditorPage *page = ox_window_get_current_page (self);
+	if (!page && self->connection)
+		page = ox_window_new_tab (self, NULL, NULL);
+	if (page && stmt)
+		ox_editor_page_insert_statement (page, stmt);
+	gtk_popover_popdown (self->history_popover);
+}
+
+void
+ox_window_show_history (OxWindow *self, const char *search)
+{
+	g_return_if_fail (OX_IS_WINDOW (self));
+	gtk_editable_set_text (GTK_EDITABLE (self->history_search), search ? search : "");
+	gtk_menu_button_popup (self->history_button);
+	fill_history (self);
+}
+
+GtkListBox *
+ox_window_get_history_list (OxWindow *self)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (self), NULL);
+	return self->history_list;
+}
+
+static void
+show_history_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_window_show_history (OX_WINDOW (widget), NULL);
+}
+
 /* ---- actions ------------------------------------------------------------------------------ */
 
 static void
@@ -529,6 +622,10 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, main_paned);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, browser);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, tab_view);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_button);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_popover);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_search);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_list);
 
 	gtk_widget_class_install_action (widget_class, "workstation.run-statement", NULL, forward_action);
 	gtk_widget_class_install_action (widget_class, "workstation.run-script", NULL, forward_action);
@@ -541,6 +638,8 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_install_action (widget_class, "workstation.create-database", NULL, create_database_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "workstation.new-tab", NULL);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "workstation.refresh", NULL);
+	gtk_widget_class_install_action (widget_class, "workstation.show-history", NULL, show_history_action);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "workstation.show-history", NULL);
 }
 
 static void
@@ -552,6 +651,9 @@ ox_window_init (OxWindow *self)
 	g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (selected_page_cb), self,
 	                         G_CONNECT_SWAPPED);
 	g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+	g_signal_connect_swapped (self->history_search, "search-changed", G_CALLBACK (fill_history), self);
+	g_signal_connect_swapped (self->history_popover, "show", G_CALLBACK (fill_history), self);
+	g_signal_connect (self->history_list, "row-activated", G_CALLBACK (history_row_activated_cb), self);
 }
 
 OxWindow *

@@ -35,6 +35,11 @@ OxObjectBrowser *ox_window_get_browser (OxWindow *self);
 OxEditorPage    *ox_window_get_current_page (OxWindow *self);
 /* A new editor tab holding text (may be NULL), selected. (transfer none) */
 OxEditorPage    *ox_window_new_tab (OxWindow *self, const char *title, const char *text);
+/* Pop up the query history of this database, searched for search (NULL:
+ * everything); activating an entry puts it into the current tab. */
+void             ox_window_show_history (OxWindow *self, const char *search);
+/* The history popover's list, for tests. (transfer none) */
+GtkListBox      *ox_window_get_history_list (OxWindow *self);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
 

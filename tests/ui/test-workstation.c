@@ -323,6 +323,20 @@ test_demo_window (void)
 	g_assert_cmpuint (hist->len, ==, 2);
 	g_assert_cmpstr (((OxHistoryEntry *) hist->pdata[0])->sqlstate, ==, "42P01");
 
+	/* the history popover finds them too, and puts one back in the editor */
+	ox_window_show_history (win, "nosuch");
+	GtkListBox *hl = ox_window_get_history_list (win);
+	guint nhist = 0;
+	for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (hl)); c; c = gtk_widget_get_next_sibling (c))
+		nhist += GTK_IS_LIST_BOX_ROW (c);
+	g_assert_cmpuint (nhist, ==, 2);
+	gtk_text_buffer_set_text (buf, "", 0);
+	g_signal_emit_by_name (hl, "row-activated", gtk_list_box_get_row_at_index (hl, 0));
+	GtkTextIter hs, he;
+	gtk_text_buffer_get_bounds (buf, &hs, &he);
+	g_autofree char *htext = gtk_text_buffer_get_text (buf, &hs, &he, TRUE);
+	g_assert_cmpstr (htext, ==, "SELECT * FROM nosuch;");
+
 	/* the main areas carry the names automation looks for */
 	check_label (GTK_WIDGET (ox_window_get_browser (win)), "Object Browser");
 	check_label (ox_editor_page_get_source_view (page), "SQL Editor");
