@@ -368,6 +368,19 @@ test_cancel (void)
 	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
 	g_assert_nonnull (strstr (msgs, "57014"));
 	gtk_window_destroy (GTK_WINDOW (win));
+
+	/* closing the window while a statement runs stops it and frees all */
+	win = open_demo_window ();
+	page = ox_window_new_tab (win, "long", "DO $$ DECLARE i bigint := 0; BEGIN "
+	                                       "WHILE i < 10000000000 LOOP i := i + 1; END LOOP; END $$;");
+	gtk_widget_activate_action (GTK_WIDGET (page), "editor.run-script", NULL);
+	g_assert_true (ox_editor_page_is_running (page));
+	gint64 t0 = g_get_monotonic_time ();
+	gtk_window_destroy (GTK_WINDOW (win));
+	/* what the workers posted before they stopped still arrives */
+	while (g_main_context_iteration (NULL, FALSE))
+		;
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_TIME_SPAN_SECOND);
 }
 
 static void
