@@ -323,7 +323,9 @@ read_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 	CatalogList *l = g_hash_table_lookup (self->lists, rd->key);
 	if (!rows) {
-		if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		/* a closed connection has nothing left to show */
+		if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+		    !g_error_matches (error, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED))
 			g_warning ("reading the catalog (%s) failed: %s", rd->key, error->message);
 	} else if (l && l->generation == rd->generation) {
 		g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);

@@ -380,6 +380,7 @@ run_script (Worker *w, Job *job)
 	guint index = 0;
 	gboolean failed = FALSE, cancelled = FALSE;
 	char *fail_message = NULL;
+	gboolean closed_seen = FALSE;  /* the connection closed between statements */
 
 	g_mutex_lock (&self->lock);
 	self->current = job_ref (job);
@@ -389,6 +390,13 @@ run_script (Worker *w, Job *job)
 	while (*p) {
 		if (g_cancellable_is_cancelled (job->cancellable)) {
 			cancelled = TRUE;
+			break;
+		}
+		g_mutex_lock (&self->lock);
+		gboolean closed = self->closed;
+		g_mutex_unlock (&self->lock);
+		if (closed) {
+			closed_seen = TRUE;
 			break;
 		}
 		OxStmt *st = NULL;
@@ -460,6 +468,8 @@ run_script (Worker *w, Job *job)
 
 	if (cancelled)
 		g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "canceling statement due to user request");
+	else if (closed_seen)
+		g_task_return_new_error (job->task, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED, "the connection was closed");
 	else if (failed)
 		g_task_return_new_error (job->task, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_STATEMENT, "%s", fail_message);
 	else
@@ -517,6 +527,15 @@ worker_main (gpointer user_data)
 		if (job->kind == JOB_STOP) {
 			g_free (job);
 			return NULL;
+		}
+		g_mutex_lock (&w->conn->lock);
+		gboolean closed = w->conn->closed;
+		g_mutex_unlock (&w->conn->lock);
+		if (closed) {
+			g_task_return_new_error (job->task, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED,
+			                         "the connection was closed");
+			job_finish (job);
+			continue;
 		}
 		if (job->kind == JOB_RUN)
 			run_script (w, job);
@@ -651,10 +670,20 @@ embedded_close (OxConnection *conn)
 	}
 	self->closed = TRUE;
 	g_cond_broadcast (&self->cond);
-	Job *cur = self->current;
 	g_mutex_unlock (&self->lock);
-	if (cur && self->run.session)
+	/* Stop the run under way before joining its thread, cancelling
+	 * again and again: a single cancel can land just before the engine
+	 * clears its flag at the start of a statement (see NOTE on cancel),
+	 * and nothing else would end a statement that never finishes. */
+	for (;;) {
+		g_mutex_lock (&self->lock);
+		gboolean busy = self->current != NULL;
+		g_mutex_unlock (&self->lock);
+		if (!busy || !self->run.session)
+			break;
 		ox_session_cancel (self->run.session);
+		g_usleep (5 * 1000);
+	}
 	worker_stop (&self->run);
 	worker_stop (&self->catalog);
 	g_clear_pointer (&self->db, ox_db_close);

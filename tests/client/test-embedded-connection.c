@@ -414,6 +414,24 @@ test_closed (void)
 	run_free (r);
 	g_object_unref (c);
 
+	/* closing while a statement runs (or is about to start: the cancel
+	 * must not be lost) stops it; what was queued behind it fails */
+	c = open_demo ();
+	const char *endless = "DO $$ DECLARE i bigint := 0; BEGIN WHILE i < 10000000000 LOOP i := i + 1; END LOOP; END $$";
+	Run *r1 = run_new (), *r2 = run_new ();
+	ox_connection_run_async (c, endless, run_batch_cb, r1, NULL, NULL, run_done_cb, r1);
+	ox_connection_run_async (c, "SELECT 1", run_batch_cb, r2, NULL, NULL, run_done_cb, r2);
+	gint64 t0 = g_get_monotonic_time ();
+	ox_connection_close (c);
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_TIME_SPAN_SECOND);
+	wait_until (run_finished, r1, "the endless run");
+	wait_until (run_finished, r2, "the queued run");
+	g_assert_false (r1->ok);
+	g_assert_error (r2->error, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED);
+	run_free (r1);
+	run_free (r2);
+	g_object_unref (c);
+
 	g_autoptr (GError) error = NULL;
 	OxEmbeddedConnection *bad = ox_embedded_connection_open (":memory:", "CREATE TABLE", NULL, &error);
 	g_assert_null (bad);
