@@ -5,6 +5,8 @@
 #                           and npm if not on PATH, and tests/dap-node's node_modules
 #   ./dev.sh build          setup, then configure and build build/ (debugoptimized)
 #   ./dev.sh run [ARGS]     build, then start the CLI on the demo database
+#   ./dev.sh run-workstation [ARGS]
+#                           build, then start oxibase-workstation --demo
 #   ./dev.sh test           setup, build and run every test twice: plainly in
 #                           build/ and under ASan+UBSan in build-san/
 #   ./dev.sh fuzz [SECONDS] clang build in build-fuzz/, run each tests/fuzz
@@ -34,8 +36,11 @@ set -euo pipefail
 # GLib, json-glib for the Debug Adapter Protocol, libedit and Lua for the
 # CLI, SQLite and libpq for the benchmarks, clang and its runtime for the
 # fuzzers and sanitizers, PostgreSQL as the judge of our results and wire
-# protocol and the benchmarks' third engine, valgrind for instruction counts.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2"
+# protocol and the benchmarks' third engine, valgrind for instruction counts,
+# GTK 4, libadwaita and GtkSourceView 5 for the workstation (SQLite keeps
+# its settings), Xvfb and xauth (xvfb-run) for its UI tests, appstream to
+# validate its metainfo.
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev xvfb xauth appstream"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -52,6 +57,7 @@ usage() {
 	  setup            install the Debian packages (and node_modules) the project needs
 	  build            setup, then build build/ (debugoptimized)
 	  run [ARGS...]    build, then run the CLI on the demo database
+	  run-workstation  build, then open the workstation on the demo database
 	  test             build and run all tests, plain and under ASan+UBSan
 	  fuzz [SECONDS]   build the fuzz targets with clang, run each (default 60 s)
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
@@ -128,6 +134,15 @@ cmd_run() {
 	local cli=build/app/cli/oxibase
 	[ -x "$cli" ] || die "$cli was not built (app/cli is not there yet?)"
 	exec "$cli" --demo "$@"
+}
+
+# The workstation needs a display (a desktop session, or X forwarding); the
+# demo database lives in $XDG_DATA_HOME/oxibase/demo and keeps its changes.
+cmd_run_workstation() {
+	cmd_build
+	local ws=build/app/workstation/oxibase-workstation
+	[ -x "$ws" ] || die "$ws was not built (are GTK 4, libadwaita and GtkSourceView 5 installed?)"
+	exec "$ws" --demo "$@"
 }
 
 # ---- test -------------------------------------------------------------------
@@ -386,6 +401,7 @@ case "$cmd" in
 setup) cmd_setup ;;
 build) cmd_build ;;
 run) cmd_run "$@" ;;
+run-workstation) cmd_run_workstation "$@" ;;
 test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
