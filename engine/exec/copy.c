@@ -235,6 +235,7 @@ typedef struct CopyIn {
 	GArray     *quoted;     /* bool per field (CSV) */
 	GString    *fieldbuf;
 	uint64_t    lineno;
+	enum { EOL_UNKNOWN, EOL_NL, EOL_CR, EOL_CRNL } eol;  /* set by the first line */
 	/* what the error context reports */
 	bool        in_line;    /* a row's bytes are being split */
 	const char *cur_col;    /* converting this column ... */
@@ -280,6 +281,18 @@ have (CopyIn *c, size_t k)
 	return true;
 }
 
+static void __attribute__ ((noreturn))
+eol_error (CopyIn *c, bool cr)
+{
+	c->lineno++;
+	if (c->o->csv)
+		ox_raise_full ("22P04", 0, NULL, cr ? "Use quoted CSV field to represent carriage return."
+		                                    : "Use quoted CSV field to represent newline.",
+		               cr ? "unquoted carriage return found in data" : "unquoted newline found in data");
+	ox_raise_full ("22P04", 0, NULL, cr ? "Use \"\\r\" to represent carriage return." : "Use \"\\n\" to represent newline.",
+	               cr ? "literal carriage return found in data" : "literal newline found in data");
+}
+
 /* Read the next row's bytes into c->line.  Returns false at the end of the
  * data (end of input, or a "\." line). */
 static bool
@@ -322,9 +335,22 @@ read_line (CopyIn *c)
 		}
 		start = false;
 		char ch = c->buf[c->pos++];
-		if (ch == '\n' && !in_quote) {
-			if (c->line->len && c->line->str[c->line->len - 1] == '\r')
-				g_string_truncate (c->line, c->line->len - 1);
+		if ((ch == '\n' || ch == '\r') && !in_quote) {
+			/* the first line's end decides for all (PostgreSQL's EolType) */
+			if (ch == '\r') {
+				bool crnl = have (c, 0) && c->buf[c->pos] == '\n';
+				if (c->eol == EOL_UNKNOWN)
+					c->eol = crnl ? EOL_CRNL : EOL_CR;
+				if (c->eol == EOL_NL || (c->eol == EOL_CRNL && !crnl) || (c->eol == EOL_CR && crnl))
+					eol_error (c, true);
+				if (crnl)
+					c->pos++;
+				return true;
+			}
+			if (c->eol == EOL_UNKNOWN)
+				c->eol = EOL_NL;
+			if (c->eol != EOL_NL)
+				eol_error (c, false);
 			return true;
 		}
 		g_string_append_c (c->line, ch);
