@@ -34,8 +34,9 @@ set -euo pipefail
 # GLib, json-glib for the Debug Adapter Protocol, libedit and Lua for the
 # CLI, SQLite and libpq for the benchmarks, clang and its runtime for the
 # fuzzers and sanitizers, PostgreSQL as the judge of our results and wire
-# protocol and the benchmarks' third engine, valgrind for instruction counts.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2"
+# protocol and the benchmarks' third engine (pgbench too), valgrind for
+# instruction counts, the JDBC driver and a JDK for the server's driver tests.
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -91,16 +92,19 @@ cmd_setup() {
 	setup_node_modules
 }
 
-# The test client of tests/dap-node, exactly as package-lock.json pins it:
-# installed when node_modules is missing or older than the lock file.
+# The node test clients (tests/dap-node: the DAP conformance tests;
+# tests/server/node: node-postgres), exactly as each package-lock.json pins
+# them: installed when node_modules is missing or older than the lock file.
 setup_node_modules() {
-	local dir=tests/dap-node
-	if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-		return 0
-	fi
-	echo "dev.sh: npm ci in $dir"
-	npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
-	touch "$dir/node_modules"
+	local dir
+	for dir in tests/dap-node tests/server/node; do
+		if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+			continue
+		fi
+		echo "dev.sh: npm ci in $dir"
+		npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
+		touch "$dir/node_modules"
+	done
 }
 
 # ---- build ------------------------------------------------------------------
