@@ -15,6 +15,10 @@
 #                           release build, then oxibase-debug-bench: the
 #                           cost of an attached debugger, `next` through
 #                           oxibase-dap
+#   ./dev.sh bench-server [ARGS]
+#                           release build, then bench/pgbench-bench.sh:
+#                           oxibase-server against PostgreSQL 15 under
+#                           pgbench -S and TPC-B, 1 and 8 clients
 #
 # `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
 # FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
@@ -57,6 +61,7 @@ usage() {
 	  fuzz [SECONDS]   build the fuzz targets with clang, run each (default 60 s)
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
 	  bench-debugger   release build, then what debugging costs (bench/README.md)
+	  bench-server     release build, then oxibase-server against PostgreSQL under pgbench
 	EOF
 }
 
@@ -382,6 +387,14 @@ cmd_bench_debugger() {
 	exec build-release/bench/oxibase-debug-bench "$@" build-release/dap/oxibase-dap
 }
 
+# oxibase-server against PostgreSQL 15 under pgbench (bench/pgbench-bench.sh).
+cmd_bench_server() {
+	cmd_setup
+	configure build-release -Dbuildtype=release -Db_ndebug=true
+	ninja -C build-release app/server/oxibase-server
+	exec bench/pgbench-bench.sh "$@"
+}
+
 # ---- main -------------------------------------------------------------------
 
 cmd=${1:-}
@@ -394,6 +407,7 @@ test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
 bench-debugger) cmd_bench_debugger "$@" ;;
+bench-server) cmd_bench_server "$@" ;;
 *)
 	usage
 	exit 2
