@@ -230,10 +230,9 @@ typedef struct CopyIn {
 	bool        eof;        /* the channel said: end of data */
 	bool        done;       /* end of data seen (EOF or "\.") */
 	GString    *line;       /* the current row's raw bytes, without its end of line */
-	GString    *field;
 	GPtrArray  *fields;     /* char*, NULL for SQL NULL (into fieldbuf) */
-	GArray     *quoted;     /* bool per field (CSV) */
 	GString    *fieldbuf;
+	GArray     *starts;     /* gssize per field: offset in fieldbuf, or a NULL marker */
 	uint64_t    lineno;
 	enum { EOL_UNKNOWN, EOL_NL, EOL_CR, EOL_CRNL } eol;  /* set by the first line */
 	/* what the error context reports */
@@ -385,7 +384,8 @@ split_text (CopyIn *c)
 	const char *p = c->line->str, *end = p + c->line->len;
 	g_ptr_array_set_size (c->fields, 0);
 	g_string_truncate (c->fieldbuf, 0);
-	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gssize));
+	GArray *starts = c->starts;  /* kept in c: a raise below must not leak it */
+	g_array_set_size (starts, 0);
 	for (;;) {
 		const char *f = p;
 		gsize at = c->fieldbuf->len;
@@ -435,7 +435,6 @@ split_text (CopyIn *c)
 		gssize st = g_array_index (starts, gssize, i);
 		g_ptr_array_add (c->fields, st < 0 ? NULL : c->fieldbuf->str + st);
 	}
-	g_array_free (starts, TRUE);
 }
 
 /* Split a CSV line (which may hold newlines inside quotes). */
@@ -445,9 +444,9 @@ split_csv (CopyIn *c)
 	const CopyOpts *o = c->o;
 	const char *p = c->line->str, *end = p + c->line->len;
 	g_ptr_array_set_size (c->fields, 0);
-	g_array_set_size (c->quoted, 0);
 	g_string_truncate (c->fieldbuf, 0);
-	GArray *starts = g_array_new (FALSE, FALSE, sizeof (gssize));
+	GArray *starts = c->starts;  /* kept in c: a raise below must not leak it */
+	g_array_set_size (starts, 0);
 	for (;;) {
 		const char *f = p;
 		gsize at = c->fieldbuf->len;
@@ -482,7 +481,6 @@ split_csv (CopyIn *c)
 			st = -2 - (gssize) at;  /* quoted NULL string: NULL only under FORCE_NULL */
 		g_string_append_c (c->fieldbuf, '\0');
 		g_array_append_val (starts, st);
-		g_array_append_val (c->quoted, saw_quote);
 		if (p >= end)
 			break;
 		p++;
@@ -499,7 +497,6 @@ split_csv (CopyIn *c)
 		} else
 			g_ptr_array_add (c->fields, c->fieldbuf->str + st);
 	}
-	g_array_free (starts, TRUE);
 }
 
 static void
@@ -612,10 +609,9 @@ copy_in_free (void *p)
 	CopyIn *c = p;
 	g_free (c->buf);
 	g_string_free (c->line, TRUE);
-	g_string_free (c->field, TRUE);
 	g_string_free (c->fieldbuf, TRUE);
 	g_ptr_array_unref (c->fields);
-	g_array_unref (c->quoted);
+	g_array_unref (c->starts);
 	ox_arena_free (c->rowarena);
 }
 
@@ -711,10 +707,9 @@ copy_from (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 	c->fn = force_flags (x->arena, o->force_null, "FORCE_NULL", t, c->attnums, c->nfields);
 	c->buf = g_malloc (COPY_READ_CHUNK * 2);
 	c->line = g_string_sized_new (256);
-	c->field = g_string_new (NULL);
 	c->fieldbuf = g_string_sized_new (256);
 	c->fields = g_ptr_array_new ();
-	c->quoted = g_array_new (FALSE, FALSE, sizeof (bool));
+	c->starts = g_array_new (FALSE, FALSE, sizeof (gssize));
 	c->rowarena = ox_arena_new ();
 	ox_arena_on_free (x->arena, copy_in_free, c);
 	plan->left = &c->op;
@@ -743,10 +738,6 @@ copy_from (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 		OxErrorData *cur = ox_error_current ();
 		if (!cur->context && strcmp (cur->sqlstate, "57014") && strcmp (cur->sqlstate, "08P01"))
 			cur->context = copy_from_context (c);
-		if (!c->done && !c->eof && strcmp (cur->sqlstate, "57014")) {
-			/* the client keeps sending until it hears of the error:
-			 * the protocol layer discards the rest */
-		}
 		ox_error_rethrow_current ();
 	}
 	return x->changes;
