@@ -674,6 +674,26 @@ force_flags (OxArena *a, OxList *names, const char *what, OxTable *t, const int 
 	return f;
 }
 
+/* After an error inside a plan (the current error): close its operators,
+ * which frees what open took (as stmt_fail does for a statement's own
+ * plan), keeping the error; an error while closing is dropped. */
+static void
+close_after_error (OxOp *plan, OxExec *x)
+{
+	OxErrorData e;
+	ox_error_take (&e);
+	OX_TRY {
+		ox_op_close_tree (plan, x);
+	} OX_CATCH {
+		OxErrorData e2;
+		ox_error_take (&e2);
+		ox_error_data_clear (&e2);
+	} OX_END_TRY;
+	OxErrorData *cur = ox_error_current ();
+	ox_error_data_clear (cur);
+	*cur = e;
+}
+
 static int64_t
 copy_from (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 {
@@ -725,11 +745,13 @@ copy_from (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 	}
 	/* a buffer twice the chunk: fill never asks for more than the free
 	 * space (see have: at most a chunk is unconsumed when it is called) */
-	volatile bool failed = false;
+	volatile bool failed = false, opened = false;
 	OX_TRY {
+		opened = true;  /* before: a half-opened tree is closed too */
 		plan->open (plan, x);
 		while (plan->next (plan, x))
 			;
+		opened = false;
 		ox_op_close_tree (plan, x);
 	} OX_CATCH {
 		failed = true;
@@ -738,6 +760,8 @@ copy_from (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 		OxErrorData *cur = ox_error_current ();
 		if (!cur->context && strcmp (cur->sqlstate, "57014") && strcmp (cur->sqlstate, "08P01"))
 			cur->context = copy_from_context (c);
+		if (opened)
+			close_after_error (plan, x);
 		ox_error_rethrow_current ();
 	}
 	return x->changes;
@@ -895,7 +919,7 @@ copy_to (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 	GString *out = g_string_sized_new (1024);
 	OxArena *ra = ox_arena_new ();
 	int64_t n = 0;
-	volatile bool failed = false;
+	volatile bool failed = false, opened = false;
 	OX_TRY {
 		if (o->header) {
 			int k = 0;
@@ -913,6 +937,7 @@ copy_to (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 			g_string_append_c (out, '\n');
 			write_out (s, out);
 		}
+		opened = true;
 		plan->open (plan, x);
 		OxValue *row;
 		while ((row = plan->next (plan, x)) != NULL) {
@@ -935,14 +960,18 @@ copy_to (OxSession *s, OxExec *x, OxCopyStmt *cs, CopyOpts *o)
 			write_out (s, out);  /* one CopyData per row, as PostgreSQL sends */
 			n++;
 		}
+		opened = false;
 		ox_op_close_tree (plan, x);
 	} OX_CATCH {
 		failed = true;
 	} OX_END_TRY;
 	g_string_free (out, TRUE);
 	ox_arena_free (ra);
-	if (failed)
+	if (failed) {
+		if (opened)
+			close_after_error (plan, x);
 		ox_error_rethrow_current ();
+	}
 	return n;
 }
 
