@@ -227,6 +227,10 @@ typedef struct CopyIn {
 	OxArena    *rowarena;   /* values of the current row */
 	char       *buf;        /* bytes read and not yet consumed */
 	size_t      len, pos;
+	size_t      verified;   /* buf[0, verified) is valid UTF-8 */
+	bool        bad_utf8;   /* at buf[verified] starts an invalid sequence: */
+	char        bad_bytes[4];  /* ... these bytes (what its lead announces) */
+	int         bad_n;
 	bool        eof;        /* the channel said: end of data */
 	bool        done;       /* end of data seen (EOF or "\.") */
 	GString    *line;       /* the current row's raw bytes, without its end of line */
@@ -241,6 +245,35 @@ typedef struct CopyIn {
 	const char *cur_val;    /* ... from this text (NULL: null input) */
 } CopyIn;
 
+static void raise_bad_utf8 (const char *bad, const char *end) __attribute__ ((noreturn));
+
+/* Check buf[verified, len) is UTF-8: advance verified over what is valid
+ * and record the first invalid sequence (an incomplete one at the end
+ * waits for more bytes, unless the data ended). */
+static void
+verify_utf8 (CopyIn *c)
+{
+	if (c->bad_utf8 || c->verified >= c->len)
+		return;
+	const char *start = c->buf + c->verified, *end = NULL;
+	if (g_utf8_validate (start, (gssize) (c->len - c->verified), &end)) {
+		c->verified = c->len;
+		return;
+	}
+	c->verified = (size_t) (end - c->buf);
+	unsigned char b = (unsigned char) *end;
+	int want = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+	size_t left = c->len - c->verified;
+	bool incomplete = !c->eof && (size_t) want > left && b >= 0xc2 && b < 0xf5;
+	for (size_t j = 1; incomplete && j < left; j++)
+		incomplete = (end[j] & 0xc0) == 0x80;
+	if (incomplete)
+		return;
+	c->bad_utf8 = true;
+	c->bad_n = (int) MIN ((size_t) want, left);
+	memcpy (c->bad_bytes, end, (size_t) c->bad_n);
+}
+
 /* Ask the channel for more bytes; false when there are none. */
 static bool
 fill (CopyIn *c)
@@ -250,6 +283,7 @@ fill (CopyIn *c)
 	if (c->pos > 0) {
 		memmove (c->buf, c->buf + c->pos, c->len - c->pos);
 		c->len -= c->pos;
+		c->verified -= MIN (c->pos, c->verified);
 		c->pos = 0;
 	}
 	OxCopyIO *io = &c->s->copy_io;
@@ -264,32 +298,61 @@ fill (CopyIn *c)
 	}
 	if (n == 0) {
 		c->eof = true;
+		verify_utf8 (c);  /* an incomplete last character is invalid now */
 		return false;
 	}
 	c->len += (size_t) n;
+	verify_utf8 (c);
 	return true;
 }
 
-/* Make sure the byte at pos + k is in the buffer; false at end of data. */
+/* Make sure the byte at pos + k is in the buffer; false at end of data.
+ * Reaching an invalid UTF-8 sequence raises 22021 then, as PostgreSQL
+ * reports a bad byte when its parser needs it (the CONTEXT has the line
+ * number only). */
 static bool
 have (CopyIn *c, size_t k)
 {
-	while (c->pos + k >= c->len)
-		if (!fill (c))
-			return false;
+	while (c->pos + k >= c->verified) {
+		if (c->bad_utf8) {
+			c->in_line = false;
+			raise_bad_utf8 (c->bad_bytes, c->bad_bytes + c->bad_n);
+		}
+		if (!fill (c) && !c->bad_utf8)
+			return c->pos + k < c->verified;
+	}
 	return true;
 }
 
 static void __attribute__ ((noreturn))
 eol_error (CopyIn *c, bool cr)
 {
-	c->lineno++;
 	if (c->o->csv)
 		ox_raise_full ("22P04", 0, NULL, cr ? "Use quoted CSV field to represent carriage return."
 		                                    : "Use quoted CSV field to represent newline.",
 		               cr ? "unquoted carriage return found in data" : "unquoted newline found in data");
 	ox_raise_full ("22P04", 0, NULL, cr ? "Use \"\\r\" to represent carriage return." : "Use \"\\n\" to represent newline.",
 	               cr ? "literal carriage return found in data" : "literal newline found in data");
+}
+
+/* PostgreSQL's report_invalid_encoding: the bytes the lead byte says
+ * the character has (as far as they go). */
+static void __attribute__ ((noreturn))
+raise_bad_utf8 (const char *bad, const char *end)
+{
+	unsigned char b = (unsigned char) *bad;
+	int l = b >= 0xf0 && b < 0xf8 ? 4 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xc0 && b < 0xe0 ? 2 : 1;
+	if (l > end - bad)
+		l = (int) (end - bad);
+	GString *g = g_string_new (NULL);
+	for (int j = 0; j < l; j++)
+		g_string_append_printf (g, "%s0x%02x", j ? " " : "", (unsigned char) bad[j]);
+	char *bytes = g_string_free (g, FALSE);
+	OxErrorData e = { 0 };
+	g_strlcpy (e.sqlstate, "22021", sizeof e.sqlstate);
+	e.message = g_strdup_printf ("invalid byte sequence for encoding \"UTF8\": %s", bytes);
+	g_free (bytes);
+	ox_error_rethrow (&e);
 }
 
 /* Read the next row's bytes into c->line.  Returns false at the end of the
@@ -300,49 +363,72 @@ read_line (CopyIn *c)
 	g_string_truncate (c->line, 0);
 	if (c->done)
 		return false;
+	c->lineno++;  /* PostgreSQL's cur_lineno: the row's last physical line */
 	bool in_quote = false;
 	bool start = true;
 	for (;;) {
 		if (!have (c, 0)) {
-			if (in_quote) {
-				c->lineno++;
-				c->in_line = true;
-				ox_raise ("22P04", 0, "unterminated CSV quoted field");
-			}
+			/* an open quote here is reported when the fields are split
+			 * (a HEADER line is skipped unsplit, as in PostgreSQL) */
 			if (c->line->len == 0 && start) {
 				c->done = true;
 				return false;
 			}
 			return true;  /* a last line without its newline */
 		}
-		/* "\." alone on a line: the end-of-data marker (both formats) */
-		if (start && !in_quote && c->buf[c->pos] == '\\' && have (c, 1) && c->buf[c->pos + 1] == '.') {
-			bool ends = !have (c, 2) || c->buf[c->pos + 2] == '\n' ||
-			            (c->buf[c->pos + 2] == '\r' && (!have (c, 3) || c->buf[c->pos + 3] == '\n'));
+		/* "\." then a line end (or the end): the end-of-data marker.  In
+		 * CSV only alone on a line; in text anywhere, the bytes before it
+		 * being a last row, as PostgreSQL 15 does. */
+		if (!in_quote && (start || !c->o->csv) && c->buf[c->pos] == '\\' && have (c, 1) &&
+		    c->buf[c->pos + 1] == '.') {
+			/* at the very end (no line end after it) it is no marker:
+			 * text says corrupt, CSV takes it as data, as PostgreSQL 15 */
+			bool ends = have (c, 2) && (c->buf[c->pos + 2] == '\n' || c->buf[c->pos + 2] == '\r');
+			if (ends) {
+				/* the marker's line end must be the data's style */
+				char n1 = c->buf[c->pos + 2];
+				bool ok = c->eol == EOL_UNKNOWN || (c->eol == EOL_NL && n1 == '\n') ||
+				          (c->eol == EOL_CR && n1 == '\r') ||
+				          (c->eol == EOL_CRNL && n1 == '\r' && have (c, 3) && c->buf[c->pos + 3] == '\n');
+				if (c->eol == EOL_CRNL && n1 == '\n')
+					eol_error (c, false);
+				if (!ok) {
+					ox_raise ("22P04", 0, "end-of-copy marker does not match previous newline style");
+				}
+			}
 			if (ends) {
 				c->done = true;
 				/* the rest of the stream is read and ignored, as PostgreSQL does */
 				c->pos = c->len;
 				while (fill (c))
 					c->pos = c->len;
-				return false;
+				if (c->line->len == 0)
+					return false;
+				return true;
 			}
-			if (!c->o->csv) {
-				c->lineno++;
+			if (!c->o->csv)
 				ox_raise ("22P04", 0, "end-of-copy marker corrupt");
-			}
 		}
 		start = false;
 		char ch = c->buf[c->pos++];
 		if ((ch == '\n' || ch == '\r') && !in_quote) {
-			/* the first line's end decides for all (PostgreSQL's EolType) */
+			/* the first line's end decides for all (PostgreSQL's EolType);
+			 * only an unknown or CRLF style looks past a CR */
 			if (ch == '\r') {
-				bool crnl = have (c, 0) && c->buf[c->pos] == '\n';
-				if (c->eol == EOL_UNKNOWN)
-					c->eol = crnl ? EOL_CRNL : EOL_CR;
-				if (c->eol == EOL_NL || (c->eol == EOL_CRNL && !crnl) || (c->eol == EOL_CR && crnl))
+				switch (c->eol) {
+				case EOL_UNKNOWN:
+					c->eol = have (c, 0) && c->buf[c->pos] == '\n' ? EOL_CRNL : EOL_CR;
+					break;
+				case EOL_CR:
+						return true;
+				case EOL_NL:
 					eol_error (c, true);
-				if (crnl)
+				case EOL_CRNL:
+					if (!have (c, 0) || c->buf[c->pos] != '\n')
+						eol_error (c, true);
+					break;
+				}
+				if (c->eol == EOL_CRNL)
 					c->pos++;
 				return true;
 			}
@@ -352,10 +438,15 @@ read_line (CopyIn *c)
 				eol_error (c, false);
 			return true;
 		}
+		/* a line end inside quotes counts as a line (not while the
+		 * style is unknown: PostgreSQL compares with CR then) */
+		if (in_quote && ch == (c->eol == EOL_NL ? '\n' : '\r'))
+			c->lineno++;
 		g_string_append_c (c->line, ch);
 		if (!c->o->csv) {
-			if (ch == '\\' && have (c, 0))
-				g_string_append_c (c->line, c->buf[c->pos++]);  /* escaped: even a newline is data */
+			/* escaped: even a newline is data, and "\\." is no marker */
+			if (ch == '\\' && have (c, 0) && c->buf[c->pos] != '.')
+				g_string_append_c (c->line, c->buf[c->pos++]);
 		} else if (in_quote && ch == c->o->escape && c->o->escape != c->o->quote && have (c, 0) &&
 		           (c->buf[c->pos] == c->o->quote || c->buf[c->pos] == c->o->escape)) {
 			g_string_append_c (c->line, c->buf[c->pos++]);
@@ -390,6 +481,10 @@ split_text (CopyIn *c)
 		const char *f = p;
 		gsize at = c->fieldbuf->len;
 		while (p < end && *p != o->delim) {
+			if (*p == '\\' && p + 1 == end) {
+				p++;  /* a backslash ending the line stands for nothing (PostgreSQL) */
+				continue;
+			}
 			if (*p == '\\' && p + 1 < end) {
 				char e = p[1];
 				p += 2;
@@ -504,7 +599,7 @@ check_utf8 (const char *s)
 {
 	const char *bad = NULL;
 	if (!g_utf8_validate (s, -1, &bad))
-		ox_raise ("22021", 0, "invalid byte sequence for encoding \"UTF8\": 0x%02x", (unsigned char) *bad);
+		raise_bad_utf8 (bad, s + strlen (s));
 }
 
 static void
@@ -528,7 +623,6 @@ read_header (CopyIn *c)
 {
 	if (!read_line (c))
 		return;
-	c->lineno++;
 	if (c->o->header != 2)
 		return;
 	c->in_line = true;
@@ -559,20 +653,21 @@ copy_in_next (OxOp *op, OxExec *x)
 		ox_exec_check_cancel (x);
 	if (!read_line (c))
 		return NULL;
-	c->lineno++;
 	c->in_line = true;
 	split_line (c);
 	if ((int) c->fields->len > c->nfields)
 		ox_raise ("22P04", 0, "extra data after last expected column");
-	if ((int) c->fields->len < c->nfields)
-		ox_raise ("22P04", 0, "missing data for column \"%s\"",
-		          c->table->cols[c->attnums[c->fields->len]].name);
 	if (c->nfields == 0 && c->line->len > 0)
 		ox_raise ("22P04", 0, "extra data after last expected column");
-	c->in_line = false;
 	ox_arena_reset (c->rowarena);
+	/* field by field, as PostgreSQL's NextCopyFrom: a bad value before
+	 * the first missing field is the error reported */
 	for (int i = 0; i < c->nfields; i++) {
 		const OxColumn *col = &c->table->cols[c->attnums[i]];
+		if (i >= (int) c->fields->len) {
+			c->cur_col = NULL;
+			ox_raise ("22P04", 0, "missing data for column \"%s\"", col->name);
+		}
 		const char *f = c->fields->pdata[i];
 		c->cur_col = col->name;
 		c->cur_val = f;
@@ -585,6 +680,7 @@ copy_in_next (OxOp *op, OxExec *x)
 	}
 	c->cur_col = NULL;
 	c->cur_val = NULL;
+	c->in_line = false;
 	op->rows_out++;
 	return c->row;
 }
