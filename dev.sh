@@ -17,6 +17,10 @@
 #                           release build, then oxibase-debug-bench: the
 #                           cost of an attached debugger, `next` through
 #                           oxibase-dap
+#   ./dev.sh bench-server [ARGS]
+#                           release build, then bench/pgbench-bench.sh:
+#                           oxibase-server against PostgreSQL 15 under
+#                           pgbench -S and TPC-B, 1 and 8 clients
 #
 # `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
 # FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
@@ -36,11 +40,12 @@ set -euo pipefail
 # GLib, json-glib for the Debug Adapter Protocol, libedit and Lua for the
 # CLI, SQLite and libpq for the benchmarks, clang and its runtime for the
 # fuzzers and sanitizers, PostgreSQL as the judge of our results and wire
-# protocol and the benchmarks' third engine, valgrind for instruction counts,
-# GTK 4, libadwaita and GtkSourceView 5 for the workstation (SQLite keeps
-# its settings), Xvfb and xauth (xvfb-run) for its UI tests, appstream to
-# validate its metainfo.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev xvfb xauth appstream"
+# protocol and the benchmarks' third engine (pgbench too), valgrind for
+# instruction counts, the JDBC driver and a JDK for the server's driver
+# tests, GTK 4, libadwaita and GtkSourceView 5 for the workstation (SQLite
+# keeps its settings), Xvfb and xauth (xvfb-run) for its UI tests,
+# appstream to validate its metainfo.
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev xvfb xauth appstream"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -62,6 +67,7 @@ usage() {
 	  fuzz [SECONDS]   build the fuzz targets with clang, run each (default 60 s)
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
 	  bench-debugger   release build, then what debugging costs (bench/README.md)
+	  bench-server     release build, then oxibase-server against PostgreSQL under pgbench
 	EOF
 }
 
@@ -97,16 +103,19 @@ cmd_setup() {
 	setup_node_modules
 }
 
-# The test client of tests/dap-node, exactly as package-lock.json pins it:
-# installed when node_modules is missing or older than the lock file.
+# The node test clients (tests/dap-node: the DAP conformance tests;
+# tests/server/node: node-postgres), exactly as each package-lock.json pins
+# them: installed when node_modules is missing or older than the lock file.
 setup_node_modules() {
-	local dir=tests/dap-node
-	if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-		return 0
-	fi
-	echo "dev.sh: npm ci in $dir"
-	npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
-	touch "$dir/node_modules"
+	local dir
+	for dir in tests/dap-node tests/server/node; do
+		if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+			continue
+		fi
+		echo "dev.sh: npm ci in $dir"
+		npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
+		touch "$dir/node_modules"
+	done
 }
 
 # ---- build ------------------------------------------------------------------
@@ -393,6 +402,14 @@ cmd_bench_debugger() {
 	exec build-release/bench/oxibase-debug-bench "$@" build-release/dap/oxibase-dap
 }
 
+# oxibase-server against PostgreSQL 15 under pgbench (bench/pgbench-bench.sh).
+cmd_bench_server() {
+	cmd_setup
+	configure build-release -Dbuildtype=release -Db_ndebug=true
+	ninja -C build-release app/server/oxibase-server
+	exec bench/pgbench-bench.sh "$@"
+}
+
 # ---- main -------------------------------------------------------------------
 
 cmd=${1:-}
@@ -406,6 +423,7 @@ test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
 bench-debugger) cmd_bench_debugger "$@" ;;
+bench-server) cmd_bench_server "$@" ;;
 *)
 	usage
 	exit 2

@@ -252,6 +252,29 @@ typedef void (*OxNoticeFunc) (void *user, const char *severity, const char *sqls
                               const char *message);
 void ox_session_set_notice_func (OxSession *s, OxNoticeFunc fn, void *user);
 
+/* ---- COPY FROM STDIN / TO STDOUT ------------------------------------------ */
+
+/* The data channel of COPY ... FROM STDIN and COPY ... TO STDOUT: whoever
+ * carries the bytes (the wire protocol's CopyData messages) sets it on the
+ * session.  Without one, those statements fail with 0A000.  Each call gets
+ * user; an error return fills err (SQLSTATE and message), which becomes
+ * the statement's error. */
+typedef struct OxCopyIO {
+	/* The statement is valid and starts: copy_in (FROM STDIN) or out,
+	 * ncols columns, text format.  Returns OX_OK or OX_ERROR. */
+	int       (*begin) (void *user, bool copy_in, int ncols, OxError *err);
+	/* FROM STDIN: put up to cap bytes into buf.  Returns the count (> 0),
+	 * 0 at the end of the data, or -1 (err filled: the client gave up,
+	 * e.g. 57014 "COPY from stdin failed: ...", or went away). */
+	ptrdiff_t (*read) (void *user, char *buf, size_t cap, OxError *err);
+	/* TO STDOUT: one row's bytes (or the header line).  OX_OK or OX_ERROR. */
+	int       (*write) (void *user, const char *data, size_t len, OxError *err);
+	void       *user;
+} OxCopyIO;
+
+/* Set (io copied) or clear (io NULL) the session's COPY data channel. */
+void ox_session_set_copy_io (OxSession *s, const OxCopyIO *io);
+
 /* Free a string returned by the API. */
 void ox_free (void *p);
 

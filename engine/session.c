@@ -23,6 +23,7 @@
 #include "sql/ast.h"
 #include "plan/plan.h"
 #include "exec/exec.h"
+#include "exec/copy.h"
 #include "storage/file.h"
 #include "storage/wal.h"
 #include "pl/routine.h"
@@ -485,6 +486,15 @@ void
 ox_session_cancel (OxSession *s)
 {
 	__atomic_store_n (&s->cancel, 1, __ATOMIC_RELAXED);
+}
+
+void
+ox_session_set_copy_io (OxSession *s, const OxCopyIO *io)
+{
+	if (io)
+		s->copy_io = *io;
+	else
+		memset (&s->copy_io, 0, sizeof s->copy_io);
 }
 
 void
@@ -2073,6 +2083,126 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 	}
 }
 
+/* ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE (cols):
+ * a unique index that is the constraint, built over the rows there are
+ * (23505 when they repeat a key).
+ * NOTE: a primary key's columns must be NOT NULL already: making a column
+ * NOT NULL after the fact (which PostgreSQL does here) needs a catalog
+ * change of the table that is not there yet, so it is refused (0A000)
+ * rather than leaving NULLs in a key.  pgbench declares its keys NOT NULL. */
+static void
+ddl_alter_table_add (Ddl *d, OxAlterTableAddStmt *as)
+{
+	OxRangeVar *rv = as->table;
+	OxConstraint *c = as->constraint;
+	OxTable *t = ox_session_relation (d->s, rv->schema, rv->name);
+	if (!t) {
+		if (as->if_exists) {
+			ox_session_notice (d->s, "00000", "relation \"%s\" does not exist, skipping", rv->name);
+			return;
+		}
+		ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	}
+	if (t->view_query)
+		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "\"%s\" is not a table", rv->name);
+	if (c->type == OX_CONSTR_FOREIGN)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+	if (c->type != OX_CONSTR_PRIMARY && c->type != OX_CONSTR_UNIQUE)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "ALTER TABLE ... ADD CHECK is not supported yet");
+	ox_txn_lock_ddl (d->t);
+	ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
+	if (ox_cat_dropped_latest (&t->obj, d->t))
+		ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	PendingIndex pi = { 0 };
+	resolve_key_cols (t, c->keys, &pi, c->node.loc + 1);
+	bool primary = c->type == OX_CONSTR_PRIMARY;
+	if (primary) {
+		for (guint i = 0; i < t->indexes->len; i++) {
+			OxIndex *ix = t->indexes->pdata[i];
+			if (ix->primary && !ox_cat_dropped_latest (&ix->obj, d->t))
+				ox_raise ("42P16", c->node.loc + 1, "multiple primary keys for table \"%s\" are not allowed",
+				          t->obj.name);
+		}
+		for (int i = 0; i < pi.ncols; i++)
+			if (!t->cols[pi.cols[i]].notnull)
+				ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, NULL,
+				               "Declare the column NOT NULL when creating the table.",
+				               "ALTER TABLE ... ADD PRIMARY KEY on column \"%s\", which allows nulls, is not supported yet",
+				               t->cols[pi.cols[i]].name);
+	}
+	OxSchema *sc = t->obj.schema;
+	char *volatile nm;
+	if (c->name)
+		nm = g_strdup (c->name);
+	else {
+		char *base = primary ? g_strdup_printf ("%s_pkey", t->obj.name) : index_name_for (t, pi.cols, pi.ncols, "key");
+		nm = choose_name (d, sc, base);
+		g_free (base);
+	}
+	volatile bool failed = false;
+	OX_TRY {
+		if (ox_catalog_relname_taken (d->c, d->t, sc, nm))
+			ox_raise (OX_ERR_DUPLICATE_TABLE, c->node.loc + 1, "relation \"%s\" already exists", nm);
+		create_index_obj (d, t, nm, pi.ncols, pi.cols, NULL, true, primary, true);
+	} OX_CATCH {
+		failed = true;
+	} OX_END_TRY;
+	g_free (nm);
+	if (failed)
+		ox_error_rethrow_current ();
+}
+
+/* VACUUM and ANALYZE: storage here reclaims old row versions as soon as
+ * no transaction can see them and the planner keeps no statistics, so
+ * both only check their tables exist (and VACUUM that it runs outside a
+ * transaction block, as PostgreSQL requires). */
+static void
+exec_vacuum (OxSession *s, OxVacuumStmt *vs)
+{
+	if (vs->vacuum && s->in_block)
+		ox_raise ("25001", 0, "VACUUM cannot run inside a transaction block");
+	for (int i = 0; i < OX_LIST_N (vs->tables); i++) {
+		OxRangeVar *rv = vs->tables->items[i];
+		if (!ox_session_relation (s, rv->schema, rv->name))
+			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	}
+}
+
+/* CREATE TABLE ... WITH (storage parameters): the ones PostgreSQL knows
+ * for tables are accepted (and mean nothing to in-memory storage);
+ * fillfactor is range-checked as there. */
+static void
+check_table_options (OxList *opts)
+{
+	static const char *const known[] = {
+		"fillfactor", "autovacuum_enabled", "toast_tuple_target", "parallel_workers",
+		"autovacuum_vacuum_threshold", "autovacuum_vacuum_scale_factor", "autovacuum_analyze_threshold",
+		"autovacuum_analyze_scale_factor", "autovacuum_vacuum_cost_delay", "autovacuum_vacuum_cost_limit",
+		"autovacuum_freeze_min_age", "autovacuum_freeze_max_age", "autovacuum_freeze_table_age",
+		"autovacuum_vacuum_insert_threshold", "autovacuum_vacuum_insert_scale_factor",
+		"user_catalog_table", "log_autovacuum_min_duration", "vacuum_index_cleanup", "vacuum_truncate",
+		"toast.autovacuum_enabled",
+	};
+	for (int i = 0; i < OX_LIST_N (opts); i++) {
+		OxCopyOption *o = opts->items[i];
+		bool ok = false;
+		for (size_t k = 0; k < G_N_ELEMENTS (known); k++)
+			ok |= !strcmp (o->name, known[k]);
+		if (!ok)
+			ox_raise ("22023", 0, "unrecognized parameter \"%s\"", o->name);
+		if (!strcmp (o->name, "fillfactor")) {
+			char *end = NULL;
+			long v = o->value ? strtol (o->value, &end, 10) : 0;
+			if (!o->value || *end)
+				ox_raise ("22023", 0, "invalid value for integer option \"fillfactor\": %s",
+				          o->value ? o->value : "true");
+			if (v < 10 || v > 100)
+				ox_raise_full ("22023", 0, "Valid values are between \"10\" and \"100\".", NULL,
+				               "value %s out of bounds for option \"fillfactor\"", o->value);
+		}
+	}
+}
+
 /* ---- execution -------------------------------------------------------------------------------------- */
 
 static const char *
@@ -2109,6 +2239,9 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
+	case OX_N_COPY: return "COPY";
+	case OX_N_VACUUM: return ((OxVacuumStmt *) n)->vacuum ? "VACUUM" : "ANALYZE";
+	case OX_N_ALTER_TABLE_ADD: return "ALTER TABLE";
 	default: return "???";
 	}
 }
@@ -2348,6 +2481,8 @@ stmt_start (OxStmt *st)
 		              w->tag == OX_N_DELETE;
 		if (st->kind == SK_EXPLAIN && !((OxExplainStmt *) ast)->analyze)
 			writes = false;
+		if ((w->tag == OX_N_COPY && !((OxCopyStmt *) w)->is_from) || w->tag == OX_N_VACUUM)
+			writes = false;
 		if (writes)
 			ox_raise ("25006", 0, "cannot execute %s in a read-only transaction",
 			          w->tag == OX_N_INSERT ? "INSERT" : w->tag == OX_N_UPDATE ? "UPDATE" :
@@ -2449,6 +2584,7 @@ stmt_start (OxStmt *st)
 	case OX_N_CREATE_TABLE: {
 		OxCreateTableStmt *ct = (OxCreateTableStmt *) ast;
 		OxQuery *q = NULL;
+		check_table_options (ct->with_options);
 		if (ct->as_select) {
 			int np = 0;
 			q = ox_bind_select (x, s, ct->as_select, x->arena, NULL, &np);
@@ -2515,6 +2651,19 @@ stmt_start (OxStmt *st)
 	}
 	case OX_N_DO:
 		ox_do_run (s, x, (OxDoStmt *) ast, st->sql, !s->in_block && !st->nested);
+		break;
+	case OX_N_COPY: {
+		int64_t n = ox_copy_run (s, x, (OxCopyStmt *) ast);
+		set_tag (st, "COPY %" G_GINT64_FORMAT, n);
+		st->changes = n;
+		ctas = true;  /* the tag is set */
+		break;
+	}
+	case OX_N_VACUUM:
+		exec_vacuum (s, (OxVacuumStmt *) ast);
+		break;
+	case OX_N_ALTER_TABLE_ADD:
+		ddl_alter_table_add (&d, (OxAlterTableAddStmt *) ast);
 		break;
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));

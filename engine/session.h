@@ -104,6 +104,7 @@ typedef struct OxSession {
 	int          stmt_line0;        /* lines before the running top-level statement
 	                                   in its script (routines created by it remember
 	                                   where their body is) */
+	OxCopyIO     copy_io;       /* COPY's data channel (all NULL: none) */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;

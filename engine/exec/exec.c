@@ -2680,6 +2680,9 @@ op_label (OxOp *op, OxArena *a)
 	case OX_OP_FILTER:
 		g_string_append_printf (s, "Filter (%s)", ox_expr_deparse (a, ((FilterOp *) op)->qual, NULL));
 		break;
+	case OX_OP_COPY:
+		g_string_append (s, "COPY source");
+		break;
 	case OX_OP_FUNCSCAN: {
 		FuncScanOp *f = (FuncScanOp *) op;
 		const char *fname = f->builtin == OX_SRF_DDL_COMMANDS ? "ox_event_trigger_ddl_commands"

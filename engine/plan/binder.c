@@ -195,9 +195,14 @@ coerce_to (Binder *b, OxExpr *e, OxType t, char ctx, const char *what)
 	if (e->type.id == t.id && (t.typmod < 0 || e->type.typmod == t.typmod))
 		return e;
 	if (e->kind == OX_E_PARAM && e->type.id == OX_T_UNKNOWN) {
-		b->ptypes[e->paramno - 1] = t;
-		e->type = t;
-		return e;
+		/* the parameter takes the type without its modifier, which then
+		 * applies as a cast (numeric(10,2) rounds, varchar(3) checks the
+		 * length), as in PostgreSQL */
+		OxType base = { t.id, -1 };
+		b->ptypes[e->paramno - 1] = base;
+		e->type = base;
+		if (t.typmod < 0)
+			return e;
 	}
 	if (e->type.id != t.id) {
 		char c = ox_cast_context ((OxTypeId) e->type.id, t.id);

@@ -93,6 +93,9 @@ typedef enum OxNodeTag {
 	OX_N_ALTER_SCHEDULE,
 	OX_N_CREATE_EVENT_TRIGGER,
 	OX_N_ALTER_EVENT_TRIGGER,
+	OX_N_COPY,            /* COPY ... FROM STDIN / TO STDOUT (exec/copy.c) */
+	OX_N_VACUUM,          /* VACUUM / ANALYZE */
+	OX_N_ALTER_TABLE_ADD, /* ALTER TABLE t ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE ... */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -448,6 +451,8 @@ typedef struct OxCreateTableStmt {
 	OxSelectStmt *as_select;     /* CREATE TABLE ... AS SELECT; NULL otherwise */
 	OxList       *as_colnames;   /* added: CREATE TABLE t (a, b) AS SELECT — the column
 	                                names (char*); NULL if absent */
+	OxList       *with_options;  /* added: WITH (fillfactor = 100, ...): OxCopyOption*
+	                                (name, value); NULL if absent */
 } OxCreateTableStmt;
 
 typedef struct OxCreateSchemaStmt {
@@ -676,6 +681,49 @@ typedef struct OxExplainStmt {
 	bool    verbose;
 	bool    costs;  /* accepted (COSTS OFF); we print no costs */
 } OxExplainStmt;
+
+/* One option of COPY's WITH (...) list, of its legacy spellings (CSV,
+ * HEADER, DELIMITER 'x' ...), or of CREATE TABLE's WITH (...).  Names are
+ * lower case; the executor (exec/copy.c) checks names and values, as
+ * PostgreSQL's ProcessCopyOptions does. */
+typedef struct OxCopyOption {
+	const char *name;   /* "format", "delimiter", "null", "header", "freeze" ... */
+	const char *value;  /* the value as text ("csv", ",", "true" ...); NULL when absent */
+	OxList     *cols;   /* FORCE_QUOTE (a, b): column names (char*); NULL otherwise */
+	bool        star;   /* FORCE_QUOTE *, FORCE QUOTE * */
+	int         loc;    /* byte offset of the name */
+} OxCopyOption;
+
+/* COPY t [(cols)] FROM {STDIN | 'file'} [[WITH] (options) | legacy options]
+ * COPY {t [(cols)] | (query)} TO {STDOUT | 'file'} [...] */
+typedef struct OxCopyStmt {
+	OxNode        node;
+	OxRangeVar   *table;     /* NULL for COPY (query) TO */
+	OxList       *columns;   /* of char*; NULL if absent */
+	OxSelectStmt *query;     /* COPY (query) TO; NULL otherwise */
+	bool          is_from;   /* FROM: rows go into the table */
+	const char   *filename;  /* a server-side file; NULL for STDIN / STDOUT */
+	bool          program;   /* FROM/TO PROGRAM 'command' */
+	OxList       *options;   /* of OxCopyOption*, in the order written */
+	bool          has_where; /* COPY ... FROM ... WHERE (refused) */
+} OxCopyStmt;
+
+/* VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [t [(cols)], ...] |
+ * VACUUM (options) [...] | ANALYZE [VERBOSE] [t [(cols)], ...] */
+typedef struct OxVacuumStmt {
+	OxNode  node;
+	bool    vacuum;   /* VACUUM (else a bare ANALYZE) */
+	bool    analyze;  /* ANALYZE, alone or in VACUUM ANALYZE */
+	OxList *tables;   /* of OxRangeVar*; empty for every table */
+} OxVacuumStmt;
+
+/* ALTER TABLE [IF EXISTS] [ONLY] t ADD table_constraint */
+typedef struct OxAlterTableAddStmt {
+	OxNode        node;
+	OxRangeVar   *table;
+	bool          if_exists;
+	OxConstraint *constraint;
+} OxAlterTableAddStmt;
 
 /* ---- entry points (parser.c) ---------------------------------------------- */
 

@@ -325,6 +325,17 @@ parse_name_list (Parser *p)
 	return l;
 }
 
+/* ColId [, ...] without parentheses (COPY's FORCE QUOTE a, b) */
+static OxList *
+parse_name_list_bare (Parser *p)
+{
+	OxList *l = ox_list_new (p->a);
+	do
+		ox_list_push (p->a, l, (void *) parse_colid (p));
+	while (accept_ch (p, ','));
+	return l;
+}
+
 /* ---- nodes --------------------------------------------------------------- */
 
 static void *
@@ -2654,6 +2665,73 @@ accept_if_exists (Parser *p)
 	return true;
 }
 
+/* One option value of COPY's WITH (...) (PostgreSQL's copy_generic_opt_arg:
+ * a Boolean, a string, a number, a word, '*' or a parenthesised list of
+ * names) or of CREATE TABLE's WITH (name = value).  */
+static void
+parse_option_value (Parser *p, OxCopyOption *o)
+{
+	const OxToken *t = CUR (p);
+	if (is_ch (t, ',') || is_ch (t, ')'))
+		return;  /* no value */
+	if (is_ch (t, '*')) {
+		o->star = true;
+		o->value = "*";
+		advance (p);
+	} else if (is_ch (t, '(')) {
+		o->cols = parse_name_list (p);
+	} else if (is_kw (t, OX_KW_TRUE) || is_kw (t, OX_KW_FALSE) || is_kw (t, OX_KW_ON)) {
+		o->value = is_kw (t, OX_KW_TRUE) ? "true" : is_kw (t, OX_KW_FALSE) ? "false" : "on";
+		advance (p);
+	} else if (t->kind == OX_TOK_STRING) {
+		o->value = t->str;
+		advance (p);
+	} else if (is_ch (t, '-') || is_ch (t, '+')) {
+		bool neg = is_ch (t, '-');
+		advance (p);
+		const OxToken *n = CUR (p);
+		if (n->kind != OX_TOK_INTEGER && n->kind != OX_TOK_DECIMAL)
+			syntax_error (p);
+		o->value = ox_arena_printf (p->a, "%s%.*s", neg ? "-" : "", n->len, p->sql + n->loc);
+		advance (p);
+	} else if (t->kind == OX_TOK_INTEGER || t->kind == OX_TOK_DECIMAL) {
+		o->value = ox_arena_strndup (p->a, p->sql + t->loc, (size_t) t->len);
+		advance (p);
+	} else if (tok_is_collabel (t)) {
+		o->value = tok_name (p, t);
+		advance (p);
+	} else
+		syntax_error (p);
+}
+
+/* ( name [value], ... ) for COPY, or ( name [= value], ... ) for CREATE
+ * TABLE ... WITH (storage parameters). */
+static OxList *
+parse_option_list (Parser *p, bool with_equals)
+{
+	OxList *l = ox_list_new (p->a);
+	expect_ch (p, '(');
+	do {
+		const OxToken *t = CUR (p);
+		if (!tok_is_collabel (t))
+			syntax_error (p);
+		OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+		o->loc = t->loc;
+		o->name = tok_name (p, t);
+		advance (p);
+		while (with_equals && accept_ch (p, '.'))  /* toast.autovacuum_enabled */
+			o->name = ox_arena_printf (p->a, "%s.%s", o->name, parse_collabel (p));
+		if (with_equals && !accept_ch (p, '=')) {
+			if (!is_ch (CUR (p), ',') && !is_ch (CUR (p), ')'))
+				syntax_error (p);
+		} else
+			parse_option_value (p, o);
+		ox_list_push (p->a, l, o);
+	} while (accept_ch (p, ','));
+	expect_ch (p, ')');
+	return l;
+}
+
 static OxNode *
 parse_create_table (Parser *p, int loc, bool temp)
 {
@@ -2693,6 +2771,10 @@ parse_create_table (Parser *p, int loc, bool temp)
 			expect_ch (p, ')');
 			if (is_kw (CUR (p), OX_KW_INHERIT) || is_word (p, CUR (p), "inherits"))
 				not_supported (CUR (p)->loc, "INHERITS");
+			if (is_kw (CUR (p), OX_KW_WITH) && is_ch (peek (p, 1), '(')) {
+				advance (p);
+				s->with_options = parse_option_list (p, true);
+			}
 			return &s->node;
 		}
 	}
@@ -3211,8 +3293,26 @@ parse_alter (Parser *p)
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");
 	advance (p);
+	bool if_exists = accept_if_exists (p);
+	accept_kw (p, OX_KW_ONLY);
+	OxRangeVar *table = parse_qualified_name (p);
+	if (is_word (p, CUR (p), "add") && !is_word (p, peek (p, 1), "column")) {
+		/* ADD table_constraint (ADD [COLUMN] is not there yet) */
+		advance (p);
+		const OxToken *c = CUR (p);
+		if (!is_kw (c, OX_KW_CONSTRAINT) && !is_kw (c, OX_KW_CHECK) && !is_kw (c, OX_KW_UNIQUE) &&
+		    !is_kw (c, OX_KW_PRIMARY) && !is_kw (c, OX_KW_FOREIGN))
+			not_supported (c->loc, "this form of ALTER TABLE");
+		OxAlterTableAddStmt *a = NEW (p, OxAlterTableAddStmt, OX_N_ALTER_TABLE_ADD, loc);
+		a->table = table;
+		a->if_exists = if_exists;
+		a->constraint = parse_table_constraint (p);
+		return &a->node;
+	}
+	if (if_exists)
+		not_supported (loc, "ALTER TABLE IF EXISTS ... ENABLE / DISABLE TRIGGER");
 	OxAlterTriggerStmt *s = NEW (p, OxAlterTriggerStmt, OX_N_ALTER_TRIGGER, loc);
-	s->table = parse_qualified_name (p);
+	s->table = table;
 	const OxToken *t = CUR (p);
 	if (is_word (p, t, "enable"))
 		s->enable = true;
@@ -3837,6 +3937,170 @@ parse_explain (Parser *p)
 	return &s->node;
 }
 
+/* ---- COPY, VACUUM, ANALYZE ------------------------------------------------ */
+
+/* A legacy COPY option (PostgreSQL's copy_opt_item): BINARY, FREEZE, CSV,
+ * HEADER, DELIMITER [AS] 's', NULL [AS] 's', QUOTE [AS] 's', ESCAPE [AS]
+ * 's', ENCODING 's', FORCE QUOTE {cols | *}, FORCE NOT NULL cols.
+ * Returns false when the current token starts none. */
+static bool
+parse_copy_legacy_option (Parser *p, OxList *opts)
+{
+	const OxToken *t = CUR (p);
+	if (t->kind != OX_TOK_IDENT)
+		return false;
+	OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+	o->loc = t->loc;
+	const char *w = tok_name (p, t);
+	if (!strcmp (w, "binary")) {
+		o->name = "format";
+		o->value = "binary";
+	} else if (!strcmp (w, "csv")) {
+		o->name = "format";
+		o->value = "csv";
+	} else if (!strcmp (w, "freeze") || !strcmp (w, "header")) {
+		o->name = w;
+		o->value = "true";
+	} else if (!strcmp (w, "delimiter") || !strcmp (w, "null") || !strcmp (w, "quote") ||
+	           !strcmp (w, "escape") || !strcmp (w, "encoding")) {
+		o->name = w;
+		advance (p);
+		accept_kw (p, OX_KW_AS);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		o->value = CUR (p)->str;
+	} else if (!strcmp (w, "force")) {
+		advance (p);
+		if (is_kw (CUR (p), OX_KW_NOT) && is_kw (peek (p, 1), OX_KW_NULL)) {
+			advance (p);
+			advance (p);
+			o->name = "force_not_null";
+			o->cols = parse_name_list_bare (p);
+			ox_list_push (p->a, opts, o);
+			return true;
+		}
+		if (!is_word (p, CUR (p), "quote"))
+			syntax_error (p);
+		advance (p);
+		o->name = "force_quote";
+		if (accept_ch (p, '*'))
+			o->star = true;
+		else
+			o->cols = parse_name_list_bare (p);
+		ox_list_push (p->a, opts, o);
+		return true;
+	} else
+		return false;
+	advance (p);
+	ox_list_push (p->a, opts, o);
+	return true;
+}
+
+static OxNode *
+parse_copy (Parser *p)
+{
+	OxCopyStmt *s = NEW (p, OxCopyStmt, OX_N_COPY, CUR (p)->loc);
+	advance (p);  /* COPY */
+	s->options = ox_list_new (p->a);
+	if (is_kw (CUR (p), OX_KW_BINARY)) {
+		/* COPY BINARY t ... (the pre-7.3 spelling) */
+		parse_copy_legacy_option (p, s->options);
+	}
+	if (is_ch (CUR (p), '(')) {
+		advance (p);
+		if (!starts_select (CUR (p)))
+			syntax_error (p);
+		s->query = parse_select_stmt (p);
+		expect_ch (p, ')');
+	} else {
+		s->table = parse_qualified_name (p);
+		if (is_ch (CUR (p), '('))
+			s->columns = parse_name_list (p);
+	}
+	if (accept_kw (p, OX_KW_FROM))
+		s->is_from = true;
+	else if (!accept_kw (p, OX_KW_TO))
+		syntax_error (p);
+	if (s->query && s->is_from)
+		syntax_error_tok (p, CUR (p));
+	const OxToken *t = CUR (p);
+	if (is_word (p, t, "program")) {
+		s->program = true;
+		advance (p);
+		t = CUR (p);
+	}
+	if (t->kind == OX_TOK_STRING)
+		s->filename = t->str;
+	else if (!(s->is_from ? is_word (p, t, "stdin") : is_word (p, t, "stdout")) || s->program)
+		syntax_error (p);
+	advance (p);
+	if (is_kw (CUR (p), OX_KW_USING) && is_word (p, peek (p, 1), "delimiters")) {
+		/* USING DELIMITERS 'c' (the pre-7.3 spelling) */
+		advance (p);
+		advance (p);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+		o->name = "delimiter";
+		o->value = CUR (p)->str;
+		o->loc = CUR (p)->loc;
+		ox_list_push (p->a, s->options, o);
+		advance (p);
+	}
+	accept_kw (p, OX_KW_WITH);
+	if (is_ch (CUR (p), '(')) {
+		OxList *l = parse_option_list (p, false);
+		for (int i = 0; i < l->n; i++)
+			ox_list_push (p->a, s->options, l->items[i]);
+	} else {
+		while (parse_copy_legacy_option (p, s->options))
+			;
+	}
+	if (is_kw (CUR (p), OX_KW_WHERE)) {
+		s->has_where = true;
+		(void) parse_expr ((advance (p), p));
+	}
+	return &s->node;
+}
+
+/* VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [t [(cols)], ...],
+ * VACUUM (option [value], ...) [...], ANALYZE [VERBOSE] [...]: the options
+ * are checked for their syntax only (nothing of them applies here). */
+static OxNode *
+parse_vacuum (Parser *p)
+{
+	OxVacuumStmt *s = NEW (p, OxVacuumStmt, OX_N_VACUUM, CUR (p)->loc);
+	s->vacuum = is_word (p, CUR (p), "vacuum");
+	s->analyze = !s->vacuum;
+	advance (p);
+	s->tables = ox_list_new (p->a);
+	if (is_ch (CUR (p), '(')) {
+		OxList *opts = parse_option_list (p, false);
+		for (int i = 0; i < opts->n; i++) {
+			OxCopyOption *o = opts->items[i];
+			if (!strcmp (o->name, "analyze") || !strcmp (o->name, "analyse"))
+				s->analyze = !o->value || g_ascii_strcasecmp (o->value, "false") != 0;
+		}
+	} else {
+		for (;;) {
+			const OxToken *t = CUR (p);
+			if (is_kw (t, OX_KW_ANALYZE) || is_kw (t, OX_KW_ANALYSE))
+				s->analyze = true;
+			else if (!is_kw (t, OX_KW_VERBOSE) && !(s->vacuum && (is_kw (t, OX_KW_FREEZE) || is_kw (t, OX_KW_FULL))))
+				break;
+			advance (p);
+		}
+	}
+	if (CUR (p)->kind == OX_TOK_IDENT || CUR (p)->kind == OX_TOK_QIDENT) {
+		do {
+			ox_list_push (p->a, s->tables, parse_qualified_name (p));
+			if (is_ch (CUR (p), '('))
+				(void) parse_name_list (p);
+		} while (accept_ch (p, ','));
+	}
+	return &s->node;
+}
+
 /* ---- statements ---------------------------------------------------------- */
 
 static OxNode *
@@ -3889,7 +4153,14 @@ parse_stmt (Parser *p)
 			return parse_call (p);
 		if (is_word (p, t, "alter"))
 			return parse_alter (p);
+		if (is_word (p, t, "copy"))
+			return parse_copy (p);
+		if (is_word (p, t, "vacuum"))
+			return parse_vacuum (p);
 		break;
+	case OX_KW_ANALYZE:
+	case OX_KW_ANALYSE:
+		return parse_vacuum (p);
 	case OX_KW_CHECKPOINT: {
 		OxNode *n = NEW (p, OxNode, OX_N_CHECKPOINT, t->loc);
 		advance (p);

@@ -79,6 +79,10 @@ struct _PgBackend {
 	gboolean    skip_to_sync;          /* an extended-query message failed */
 	GHashTable *reported;              /* ParameterStatus name -> last value sent */
 
+	gboolean    copy_out;              /* COPY TO STDOUT began: CopyDone is due */
+	GByteArray *copy_pending;          /* CopyData bytes not yet handed to the engine */
+	guint       copy_pending_at;       /* ... from this offset */
+
 	GMutex      lock;                  /* guards running and socket shutdown */
 	gboolean    running;               /* a statement is inside the engine */
 	gboolean    aborted;               /* pg_backend_abort was called */
@@ -302,29 +306,130 @@ portal_free (PgPortal *p)
 	g_free (p);
 }
 
-/* TRUE when sql (after comments and white space) starts with word. */
-static gboolean
-starts_with_word (const char *sql, const char *word)
+/* ---- COPY ------------------------------------------------------------------ */
+
+/* The engine's COPY data channel (OxCopyIO): CopyInResponse / CopyOutResponse
+ * when the statement starts, then CopyData messages either way.  See the
+ * protocol's "COPY Operations": during COPY FROM STDIN, Flush and Sync are
+ * ignored, CopyDone ends the data, CopyFail aborts the statement (57014),
+ * anything else is a protocol violation.  After an error the client may
+ * still be sending: serve() drops CopyData / CopyDone / CopyFail that
+ * arrive outside COPY, as PostgreSQL does. */
+static int
+copy_begin_cb (void *user, bool copy_in, int ncols, OxError *err)
 {
+	PgBackend *b = user;
+	(void) err;
+	gsize m = pg_msg_begin (b->out, copy_in ? 'G' : 'H');
+	pg_put_u8 (b->out, 0);  /* text */
+	pg_put_i16 (b->out, (gint16) ncols);
+	for (int i = 0; i < ncols; i++)
+		pg_put_i16 (b->out, 0);
+	pg_msg_end (b->out, m);
+	if (copy_in)
+		flush_out (b);  /* the client waits for it before sending data */
+	else
+		b->copy_out = TRUE;
+	return OX_OK;
+}
+
+static void
+copy_set_error (OxError *err, const char *sqlstate, char *message)
+{
+	g_strlcpy (err->sqlstate, sqlstate, sizeof err->sqlstate);
+	err->message = message;
+}
+
+static ptrdiff_t
+copy_read_cb (void *user, char *buf, size_t cap, OxError *err)
+{
+	PgBackend *b = user;
 	for (;;) {
-		while (g_ascii_isspace (*sql))
-			sql++;
-		if (sql[0] == '-' && sql[1] == '-') {
-			while (*sql && *sql != '\n')
-				sql++;
-			continue;
+		if (b->copy_pending) {
+			guint left = b->copy_pending->len - b->copy_pending_at;
+			size_t n = MIN ((size_t) left, cap);
+			memcpy (buf, b->copy_pending->data + b->copy_pending_at, n);
+			b->copy_pending_at += (guint) n;
+			if (b->copy_pending_at >= b->copy_pending->len)
+				g_clear_pointer (&b->copy_pending, g_byte_array_unref);
+			if (n > 0)
+				return (ptrdiff_t) n;
 		}
-		if (sql[0] == '/' && sql[1] == '*') {
-			const char *e = strstr (sql + 2, "*/");
-			if (!e)
-				return FALSE;
-			sql = e + 2;
-			continue;
+		if (b->out_broken) {
+			copy_set_error (err, "08006", g_strdup ("connection to client lost"));
+			return -1;
 		}
-		break;
+		guint8 hdr[5];
+		g_autoptr (GError) error = NULL;
+		GByteArray *body = NULL;
+		ReadResult r = read_exact (b, hdr, 5, &error);
+		if (r == READ_OK && !pg_message_check_header (hdr[0], be32 (hdr + 1), &error)) {
+			b->out_broken = TRUE;  /* the stream is out of step: end the connection */
+			copy_set_error (err, "08P01", g_strdup (error->message));
+			return -1;
+		}
+		if (r == READ_OK)
+			r = read_body (b, be32 (hdr + 1) - 4, &body, &error);
+		if (r != READ_OK) {
+			pg_log ("LOG", "%s: unexpected EOF on client connection during COPY", b->peer);
+			b->out_broken = TRUE;
+			copy_set_error (err, "08006", g_strdup ("unexpected EOF on client connection during COPY"));
+			return -1;
+		}
+		switch (hdr[0]) {
+		case 'd':
+			b->copy_pending = body;
+			b->copy_pending_at = 0;
+			continue;
+		case 'c':
+			g_byte_array_unref (body);
+			return 0;
+		case 'f': {
+			g_autofree char *msg = g_strndup ((const char *) body->data, body->len);
+			g_byte_array_unref (body);
+			copy_set_error (err, "57014", g_strdup_printf ("COPY from stdin failed: %s", msg));
+			return -1;
+		}
+		case 'H':
+		case 'S':
+			g_byte_array_unref (body);
+			continue;
+		default:
+			g_byte_array_unref (body);
+			copy_set_error (err, "08P01", g_strdup_printf ("unexpected message type 0x%02X during COPY from stdin", hdr[0]));
+			return -1;
+		}
 	}
-	gsize n = strlen (word);
-	return !g_ascii_strncasecmp (sql, word, n) && !g_ascii_isalnum (sql[n]) && sql[n] != '_';
+}
+
+static int
+copy_write_cb (void *user, const char *data, size_t len, OxError *err)
+{
+	PgBackend *b = user;
+	if (b->out_broken) {
+		copy_set_error (err, "08006", g_strdup ("connection to client lost"));
+		return OX_ERROR;
+	}
+	gsize m = pg_msg_begin (b->out, 'd');
+	pg_put_bytes (b->out, data, len);
+	pg_msg_end (b->out, m);
+	maybe_flush (b);
+	return OX_OK;
+}
+
+static void
+copy_install (PgBackend *b)
+{
+	OxCopyIO io = { copy_begin_cb, copy_read_cb, copy_write_cb, b };
+	ox_session_set_copy_io (b->session, &io);
+}
+
+/* A statement ended: a COPY it ran is over. */
+static void
+copy_end (PgBackend *b)
+{
+	b->copy_out = FALSE;
+	g_clear_pointer (&b->copy_pending, g_byte_array_unref);
 }
 
 /* ---- running statements ----------------------------------------------------- */
@@ -423,6 +528,9 @@ run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, con
 		rows++;
 	}
 	set_running (b, FALSE);
+	if (rc == OX_DONE && b->copy_out)
+		send_empty_message (b, 'c');  /* CopyDone */
+	copy_end (b);
 	if (rc == OX_DONE) {
 		const char *tag = ox_command_tag (st);
 		put_command_complete (b, tag);
@@ -453,11 +561,6 @@ handle_query (PgBackend *b, const char *sql)
 		const char *tail = NULL;
 		int base = (int) g_utf8_strlen (sql, rest - sql);
 
-		if (starts_with_word (rest, "COPY")) {
-			send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
-			failed = TRUE;
-			break;
-		}
 		if (ox_prepare (b->session, rest, -1, &st, &tail, &err) != OX_OK) {
 			send_ox_error (b, &err, base);
 			failed = TRUE;
@@ -491,10 +594,6 @@ handle_parse (PgBackend *b, const PgMessage *m)
 {
 	if (*m->name && g_hash_table_contains (b->statements, m->name)) {
 		send_error (b, "42P05", "prepared statement \"%s\" already exists", m->name);
-		return FALSE;
-	}
-	if (starts_with_word (m->sql, "COPY")) {
-		send_error (b, "0A000", "COPY is not supported by oxibase-server yet");
 		return FALSE;
 	}
 	OxError err = { 0 };
@@ -911,6 +1010,7 @@ start_session (PgBackend *b)
 		goto out;
 	}
 	ox_session_set_notice_func (b->session, notice_cb, b);
+	copy_install (b);
 
 	for (guint i = 0; i < su.params->len; i += 2) {
 		const char *name = g_ptr_array_index (su.params, i);
@@ -1083,6 +1183,7 @@ pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable
 	g_byte_array_unref (b->out);
 	g_object_unref (b->cancellable);
 	g_object_unref (b->conn);
+	g_clear_pointer (&b->copy_pending, g_byte_array_unref);
 	g_free (b->peer);
 	g_free (b->user);
 	g_free (b->database);
