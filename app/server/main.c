@@ -359,7 +359,7 @@ main (int argc, char **argv)
 	ox_free (g_steal_pointer (&status));
 
 	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
-	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", s.config, cert };
+	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", s.config, cert, dir };
 	s.server = pg_server_new (db, &cfg);
 	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)) {
 		pg_log ("FATAL", "could not listen: %s", error->message);
