@@ -526,6 +526,8 @@ pg_server_free (PgServer *self)
 		if (((DbEntry *) v)->owned)
 			ox_db_close (((DbEntry *) v)->db);
 	g_hash_table_destroy (self->databases);
+	/* the main database outlives the server: forget the hooks into it */
+	ox_db_set_cluster (self->db, self->database, NULL, NULL, NULL);
 	g_free (self->data_dir);
 	g_mutex_clear (&self->lock);
 	g_free (self->database);
