@@ -837,9 +837,11 @@ auth_failed (PgBackend *b, OxError *err)
 	int delay = b->config->auth_failure_delay_ms;
 	if (delay > 0)
 		g_usleep ((gulong) delay * 1000);
-	send_fatal (b, err->sqlstate, err->message);
-	if (err->detail)
-		pg_log ("DETAIL", "%s: %s", b->peer, err->detail);
+	/* the client gets the message alone; the log line has the reason */
+	PgErrorFields f = { "FATAL", err->sqlstate, err->message, NULL, NULL, 0, NULL };
+	pg_put_error (b->out, 'E', &f);
+	flush_out (b);
+	pg_log ("FATAL", "%s: %s (%s): %s", b->peer, err->message, err->sqlstate, err->detail ? err->detail : "");
 	ox_error_clear (err);
 	return FALSE;
 }
