@@ -30,6 +30,7 @@
 #include "pl/trigger.h"
 #include "sched/schedule.h"
 #include "pl/event-trigger.h"
+#include "auth/role.h"
 #include "trace/logs.h"
 #include "debug-internal.h"
 #include "format-table.h"
@@ -276,6 +277,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		db->public_schema = ox_catalog_create_schema (db->catalog, t, "public");
 		ox_catalog_create_schema (db->catalog, t, "pg_catalog");
 		ox_catalog_create_schema (db->catalog, t, "information_schema");
+		ox_role_bootstrap (db->catalog, t);
 		ox_txn_commit (t);
 	} OX_CATCH {
 		take_error (err, NULL, 0, 0);
@@ -306,6 +308,59 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 	ox_schedules_sync (db->schedules);
 	*out = db;
 	return OX_OK;
+}
+
+void
+ox_db_set_cluster (OxDatabase *db, const char *name, OxDatabase *roles_db, const OxClusterHooks *hooks, void *user)
+{
+	g_free (db->name);
+	db->name = g_strdup (name ? name : "oxibase");
+	db->roles_db = roles_db == db ? NULL : roles_db;
+	if (hooks)
+		db->cluster = *hooks;
+	else
+		memset (&db->cluster, 0, sizeof db->cluster);
+	db->cluster_user = user;
+}
+
+/* CREATE DATABASE / DROP DATABASE: not transactional, so never inside a
+ * block; the server (ox_db_set_cluster) does the work. */
+static void
+exec_database_ddl (OxSession *s, OxNode *ast)
+{
+	bool create = ast->tag == OX_N_CREATE_DATABASE;
+	OxDropStmt *ds = create ? NULL : (OxDropStmt *) ast;
+	const char *name = create ? ((OxCreateDatabaseStmt *) ast)->name
+	                          : ((OxRangeVar *) ds->names->items[0])->name;
+	const char *verb = create ? "CREATE DATABASE" : "DROP DATABASE";
+	if (s->in_block)
+		ox_raise (OX_ERR_ACTIVE_TXN, 0, "%s cannot run inside a transaction block", verb);
+	if (!(create ? s->db->cluster.create_database : s->db->cluster.drop_database))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+		          "%s needs oxibase-server: an embedded database holds one database", verb);
+	if (create && !ox_session_may_create_database (s))
+		ox_raise ("42501", 0, "permission denied to create database");
+	if (!create && !ox_session_is_superuser (s))
+		ox_raise ("42501", 0, "must be owner of database %s", name);
+	if (!create && !strcmp (name, s->db->name ? s->db->name : "oxibase"))
+		ox_raise (OX_ERR_OBJECT_IN_USE, 0, "cannot drop the currently open database");
+	OxError e = { 0 };
+	int rc = create ? s->db->cluster.create_database (s->db->cluster_user, name, &e)
+	                : s->db->cluster.drop_database (s->db->cluster_user, name, &e);
+	if (rc == OX_OK)
+		return;
+	if (!create && ds->if_exists && !strcmp (e.sqlstate, "3D000")) {
+		ox_error_clear (&e);
+		ox_session_notice (s, "00000", "database \"%s\" does not exist, skipping", name);
+		return;
+	}
+	OxErrorData ed = { 0 };
+	g_strlcpy (ed.sqlstate, e.sqlstate[0] ? e.sqlstate : "XX000", sizeof ed.sqlstate);
+	ed.message = e.message ? e.message : g_strdup ("database operation failed");
+	ed.detail = e.detail;
+	e.message = e.detail = NULL;
+	ox_error_clear (&e);
+	ox_error_rethrow (&ed);
 }
 
 char *
@@ -358,6 +413,7 @@ ox_db_close (OxDatabase *db)
 	if (db->lockf)
 		ox_file_close (db->lockf);
 	g_free (db->wal_stop_reason);
+	g_free (db->name);
 	ox_log_ring_free (db->logs);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
@@ -404,6 +460,8 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	s->tz = ox_timezone_new ("UTC");
 	s->default_iso = OX_ISO_READ_COMMITTED;
 	s->sync_mode = -1;
+	s->session_role = s->auth_role = OX_BOOTSTRAP_ROLE_OID;
+	s->auth_superuser = true;
 	s->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	set_search_path (s, "\"$user\", public");
 	g_mutex_lock (&db->lock);
@@ -646,6 +704,16 @@ setting_value (OxSession *s, const char *name)
 		return g_strdup (iso_name (s->default_iso));
 	if (!strcmp (name, "synchronous_commit"))
 		return g_strdup (sync_mode_name (s->sync_mode >= 0 ? s->sync_mode : s->db->sync_mode));
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization") || !strcmp (name, "is_superuser")) {
+		if (!strcmp (name, "role") && !s->current_role)
+			return g_strdup ("none");
+		if (!strcmp (name, "is_superuser"))
+			return g_strdup (ox_session_is_superuser (s) ? "on" : "off");
+		OxArena *a = ox_arena_new ();
+		char *v = g_strdup (!strcmp (name, "role") ? ox_session_current_user (s, a) : ox_session_user (s, a));
+		ox_arena_free (a);
+		return v;
+	}
 	const char *v = g_hash_table_lookup (s->settings, name);
 	if (v)
 		return g_strdup (v);
@@ -700,7 +768,8 @@ exec_set (OxSession *s, OxSetStmt *st)
 {
 	s->settings_gen++;
 	if (!st->name) {
-		/* RESET ALL */
+		/* RESET ALL (the role too; the session authorization stays, as in PostgreSQL) */
+		s->current_role = 0;
 		set_search_path (s, "\"$user\", public");
 		ox_timezone_free (s->tz);
 		s->tz = ox_timezone_new ("UTC");
@@ -710,6 +779,19 @@ exec_set (OxSession *s, OxSetStmt *st)
 	}
 	const char *name = st->name;
 	char *val = st->reset || !st->values ? NULL : set_value_text (st);
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization")) {
+		OX_TRY {
+			if (!strcmp (name, "role"))
+				ox_session_set_role (s, val, 0);
+			else
+				ox_session_set_authorization (s, val, 0);
+		} OX_CATCH {
+			g_free (val);
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+		g_free (val);
+		return;
+	}
 	if (!strcmp (name, "transaction_isolation") || !strcmp (name, "default_transaction_isolation")) {
 		OxIsolation iso = st->isolation;
 		if (!iso && val)
@@ -1940,6 +2022,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_event_trigger (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_ROLE) {
+		ox_ddl_drop_role (d->s, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -2227,6 +2313,8 @@ utility_tag (OxNode *n)
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
 		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
+		case OX_OBJ_ROLE: return "DROP ROLE";
+		case OX_OBJ_DATABASE: return "DROP DATABASE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -2242,6 +2330,9 @@ utility_tag (OxNode *n)
 	case OX_N_COPY: return "COPY";
 	case OX_N_VACUUM: return ((OxVacuumStmt *) n)->vacuum ? "VACUUM" : "ANALYZE";
 	case OX_N_ALTER_TABLE_ADD: return "ALTER TABLE";
+	case OX_N_CREATE_ROLE: return "CREATE ROLE";
+	case OX_N_ALTER_ROLE: return "ALTER ROLE";
+	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
 	default: return "???";
 	}
 }
@@ -2455,6 +2546,11 @@ stmt_start (OxStmt *st)
 		set_tag (st, "SHOW");
 		return;
 	}
+	if (ast->tag == OX_N_CREATE_DATABASE || (ast->tag == OX_N_DROP && ((OxDropStmt *) ast)->type == OX_OBJ_DATABASE)) {
+		exec_database_ddl (s, ast);
+		set_tag (st, "%s", utility_tag (ast));
+		return;
+	}
 	if (ast->tag == OX_N_CHECKPOINT) {
 		OxError e = { 0 };
 		if (ox_db_checkpoint (s->db, &e) != OX_OK) {
@@ -2629,6 +2725,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_ALTER_SCHEDULE:
 		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
+		break;
+	case OX_N_CREATE_ROLE:
+		ox_ddl_create_role (s, (OxCreateRoleStmt *) ast);
+		break;
+	case OX_N_ALTER_ROLE:
+		ox_ddl_alter_role (s, (OxAlterRoleStmt *) ast);
 		break;
 	case OX_N_CALL: {
 		OxExpr **args = NULL;

@@ -96,6 +96,9 @@ typedef enum OxNodeTag {
 	OX_N_COPY,            /* COPY ... FROM STDIN / TO STDOUT (exec/copy.c) */
 	OX_N_VACUUM,          /* VACUUM / ANALYZE */
 	OX_N_ALTER_TABLE_ADD, /* ALTER TABLE t ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE ... */
+	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
+	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
+	OX_N_CREATE_DATABASE,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -491,7 +494,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -611,6 +614,42 @@ typedef struct OxAlterEventTriggerStmt {
 	const char *name;
 	bool        enable;
 } OxAlterEventTriggerStmt;
+
+/* The options of CREATE ROLE and ALTER ROLE; each int is -1 when absent,
+ * else 0 or 1. */
+typedef struct OxRoleOptions {
+	int         superuser, createdb, createrole, inherit, login, replication, bypassrls;
+	bool        has_connlimit;
+	int         connlimit;
+	bool        has_password;
+	const char *password;      /* NULL: PASSWORD NULL */
+	bool        has_valid_until;
+	const char *valid_until;   /* timestamptz text */
+	int         valid_until_loc;
+} OxRoleOptions;
+
+/* CREATE ROLE | USER name [WITH] options */
+typedef struct OxCreateRoleStmt {
+	OxNode        node;
+	const char   *name;
+	bool          is_user;     /* CREATE USER: LOGIN by default */
+	OxRoleOptions opts;
+} OxCreateRoleStmt;
+
+/* ALTER ROLE | USER name [WITH] options | RENAME TO new_name */
+typedef struct OxAlterRoleStmt {
+	OxNode        node;
+	const char   *name;
+	const char   *new_name;    /* RENAME TO, else NULL */
+	OxRoleOptions opts;
+} OxAlterRoleStmt;
+
+/* CREATE DATABASE name [[WITH] option [=] value ...] (options accepted
+ * and ignored: one encoding, one locale) */
+typedef struct OxCreateDatabaseStmt {
+	OxNode      node;
+	const char *name;
+} OxCreateDatabaseStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;
