@@ -33,7 +33,7 @@ class Server:
         self.tmp = tempfile.mkdtemp(prefix=prefix)
         self.data = os.path.join(self.tmp, "data")
         self.logpath = os.path.join(self.tmp, "server.log")
-        subprocess.run([self.exe, "init", self.data], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([self.exe, "init", self.data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
         self._log = open(self.logpath, "w")
         self.proc = subprocess.Popen([self.exe, self.data, "--pg-port", "0"] + list(extra_args),
                                      stderr=self._log, preexec_fn=_die_with_parent)
