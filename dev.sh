@@ -5,6 +5,8 @@
 #                           and npm if not on PATH, and tests/dap-node's node_modules
 #   ./dev.sh build          setup, then configure and build build/ (debugoptimized)
 #   ./dev.sh run [ARGS]     build, then start the CLI on the demo database
+#   ./dev.sh run-workstation [ARGS]
+#                           build, then start oxibase-workstation --demo
 #   ./dev.sh test           setup, build and run every test twice: plainly in
 #                           build/ and under ASan+UBSan in build-san/
 #   ./dev.sh fuzz [SECONDS] clang build in build-fuzz/, run each tests/fuzz
@@ -15,6 +17,10 @@
 #                           release build, then oxibase-debug-bench: the
 #                           cost of an attached debugger, `next` through
 #                           oxibase-dap
+#   ./dev.sh bench-server [ARGS]
+#                           release build, then bench/pgbench-bench.sh:
+#                           oxibase-server against PostgreSQL 15 under
+#                           pgbench -S and TPC-B, 1 and 8 clients
 #
 # `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
 # FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
@@ -34,8 +40,13 @@ set -euo pipefail
 # GLib, json-glib for the Debug Adapter Protocol, libedit and Lua for the
 # CLI, SQLite and libpq for the benchmarks, clang and its runtime for the
 # fuzzers and sanitizers, PostgreSQL as the judge of our results and wire
-# protocol and the benchmarks' third engine, valgrind for instruction counts.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2"
+# protocol and the benchmarks' third engine (pgbench too), valgrind for
+# instruction counts, the JDBC driver and a JDK for the server's driver
+# tests, openssl (test certificates) and glib-networking (GIO's TLS) for the
+# server's TLS, GTK 4, libadwaita and GtkSourceView 5 for the workstation
+# (SQLite keeps its settings), Xvfb and xauth (xvfb-run) for its UI tests,
+# appstream to validate its metainfo.
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless openssl glib-networking libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev xvfb xauth appstream"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -52,10 +63,12 @@ usage() {
 	  setup            install the Debian packages (and node_modules) the project needs
 	  build            setup, then build build/ (debugoptimized)
 	  run [ARGS...]    build, then run the CLI on the demo database
+	  run-workstation  build, then open the workstation on the demo database
 	  test             build and run all tests, plain and under ASan+UBSan
 	  fuzz [SECONDS]   build the fuzz targets with clang, run each (default 60 s)
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
 	  bench-debugger   release build, then what debugging costs (bench/README.md)
+	  bench-server     release build, then oxibase-server against PostgreSQL under pgbench
 	EOF
 }
 
@@ -91,16 +104,19 @@ cmd_setup() {
 	setup_node_modules
 }
 
-# The test client of tests/dap-node, exactly as package-lock.json pins it:
-# installed when node_modules is missing or older than the lock file.
+# The node test clients (tests/dap-node: the DAP conformance tests;
+# tests/server/node: node-postgres), exactly as each package-lock.json pins
+# them: installed when node_modules is missing or older than the lock file.
 setup_node_modules() {
-	local dir=tests/dap-node
-	if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
-		return 0
-	fi
-	echo "dev.sh: npm ci in $dir"
-	npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
-	touch "$dir/node_modules"
+	local dir
+	for dir in tests/dap-node tests/server/node; do
+		if [ -d "$dir/node_modules" ] && [ ! "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+			continue
+		fi
+		echo "dev.sh: npm ci in $dir"
+		npm ci --prefix "$dir" --no-audit --no-fund || die "npm ci in $dir failed"
+		touch "$dir/node_modules"
+	done
 }
 
 # ---- build ------------------------------------------------------------------
@@ -128,6 +144,15 @@ cmd_run() {
 	local cli=build/app/cli/oxibase
 	[ -x "$cli" ] || die "$cli was not built (app/cli is not there yet?)"
 	exec "$cli" --demo "$@"
+}
+
+# The workstation needs a display (a desktop session, or X forwarding); the
+# demo database lives in $XDG_DATA_HOME/oxibase/demo and keeps its changes.
+cmd_run_workstation() {
+	cmd_build
+	local ws=build/app/workstation/oxibase-workstation
+	[ -x "$ws" ] || die "$ws was not built (are GTK 4, libadwaita and GtkSourceView 5 installed?)"
+	exec "$ws" --demo "$@"
 }
 
 # ---- test -------------------------------------------------------------------
@@ -378,6 +403,14 @@ cmd_bench_debugger() {
 	exec build-release/bench/oxibase-debug-bench "$@" build-release/dap/oxibase-dap
 }
 
+# oxibase-server against PostgreSQL 15 under pgbench (bench/pgbench-bench.sh).
+cmd_bench_server() {
+	cmd_setup
+	configure build-release -Dbuildtype=release -Db_ndebug=true
+	ninja -C build-release app/server/oxibase-server
+	exec bench/pgbench-bench.sh "$@"
+}
+
 # ---- main -------------------------------------------------------------------
 
 cmd=${1:-}
@@ -386,10 +419,12 @@ case "$cmd" in
 setup) cmd_setup ;;
 build) cmd_build ;;
 run) cmd_run "$@" ;;
+run-workstation) cmd_run_workstation "$@" ;;
 test) cmd_test ;;
 fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
 bench-debugger) cmd_bench_debugger "$@" ;;
+bench-server) cmd_bench_server "$@" ;;
 *)
 	usage
 	exit 2

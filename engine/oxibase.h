@@ -119,6 +119,28 @@ int  ox_db_info (const char *path, char **report);
 /* Close a database.  Every session must have been freed first. */
 void ox_db_close (OxDatabase *db);
 
+/* ---- clusters: many databases behind one server ---------------------------
+ *
+ * A server that keeps several databases tells each one its name, which
+ * database holds the roles (they are cluster-wide, as in PostgreSQL), and
+ * how to create, drop and list databases: CREATE DATABASE and DROP
+ * DATABASE call these hooks (without them they fail with 0A000, since an
+ * embedded database is one database), and pg_database lists what
+ * list_databases returns.  Hooks are called from the session's thread,
+ * outside any transaction; they return OX_OK or OX_ERROR with err set
+ * (42P04 duplicate, 3D000 missing, 55006 in use, ...). */
+typedef struct OxClusterHooks {
+	int   (*create_database) (void *user, const char *name, OxError *err);
+	int   (*drop_database) (void *user, const char *name, OxError *err);
+	/* Names of every database, one per line (free with ox_free). */
+	char *(*list_databases) (void *user);
+} OxClusterHooks;
+
+/* name: this database's name (default "oxibase"); roles_db: where roles
+ * live (NULL: here); hooks may be NULL.  Call before sessions exist. */
+void ox_db_set_cluster (OxDatabase *db, const char *name, OxDatabase *roles_db, const OxClusterHooks *hooks,
+                        void *user);
+
 /* ---- sessions ----------------------------------------------------------- */
 
 /* Create a session (a connection's state: transaction, search_path,
@@ -146,6 +168,49 @@ void ox_session_cancel (OxSession *s);
  * ...), as SHOW prints it; a newly allocated string (free with ox_free), or
  * NULL for an unknown name. */
 char *ox_session_setting (OxSession *s, const char *name);
+
+/* ---- roles and authentication -------------------------------------------
+ *
+ * Roles live in the database's catalog (CREATE ROLE ...).  A new session
+ * runs as the bootstrap superuser (oid 10, named "oxibase" unless renamed,
+ * e.g. by `oxibase-server init --superuser NAME`); a server makes it the
+ * authenticated client's role with ox_session_set_user.
+ *
+ * Failed authentications answer like PostgreSQL: 28P01 "password
+ * authentication failed for user "x"" whatever the reason, with the reason
+ * in err->detail FOR THE SERVER'S LOG ONLY: never send that detail to the
+ * client (it tells a missing role from a wrong password). */
+
+/* Run the session as role (session_user and current_user), after the
+ * client authenticated as it.  28000 when the role does not exist. */
+int   ox_session_set_user (OxSession *s, const char *role, OxError *err);
+/* May role log in now?  28000 "role "x" does not exist" or "role "x" is
+ * not permitted to log in" (NOLOGIN).  PostgreSQL checks this after any
+ * authentication method, trust included. */
+int   ox_role_check_login (OxDatabase *db, const char *role, OxError *err);
+/* Does password belong to role?  False (28P01, reason in detail) when the
+ * role is missing, NOLOGIN, has no password, its VALID UNTIL has passed,
+ * or the password is wrong.  Takes one key derivation (~ms) either way. */
+bool  ox_role_check_password (OxDatabase *db, const char *role, const char *password, OxError *err);
+/* The role's stored verifier, "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>"
+ * (free with ox_free), or NULL when the role is missing or has no password. */
+char *ox_role_get_scram_verifier (OxDatabase *db, const char *role);
+/* Rename the bootstrap superuser to name and set its password (NULL: none),
+ * logged like ALTER ROLE (for `oxibase-server init`). */
+int   ox_role_setup_superuser (OxDatabase *db, const char *name, const char *password, OxError *err);
+
+/* The server side of a SCRAM-SHA-256 exchange (RFC 5802/7677, no channel
+ * binding) for role.  A missing role, one without a password or with an
+ * expired one gets a simulated exchange that fails at the end, so that
+ * neither messages nor timing tell it apart.  first/final return the
+ * server-first / server-final message (free with ox_free), or NULL with
+ * err set: 08P01 for a malformed message, 28P01 (reason in detail, see
+ * above) for a failed proof. */
+typedef struct OxScramAuth OxScramAuth;
+OxScramAuth *ox_scram_auth_begin (OxDatabase *db, const char *role);
+char        *ox_scram_auth_first (OxScramAuth *a, const char *client_first, size_t len, OxError *err);
+char        *ox_scram_auth_final (OxScramAuth *a, const char *client_final, size_t len, OxError *err);
+void         ox_scram_auth_free (OxScramAuth *a);
 
 /* ---- statements --------------------------------------------------------- */
 
@@ -251,6 +316,29 @@ bool         ox_batch_is_null (OxStmt *st, int row, int col);
 typedef void (*OxNoticeFunc) (void *user, const char *severity, const char *sqlstate,
                               const char *message);
 void ox_session_set_notice_func (OxSession *s, OxNoticeFunc fn, void *user);
+
+/* ---- COPY FROM STDIN / TO STDOUT ------------------------------------------ */
+
+/* The data channel of COPY ... FROM STDIN and COPY ... TO STDOUT: whoever
+ * carries the bytes (the wire protocol's CopyData messages) sets it on the
+ * session.  Without one, those statements fail with 0A000.  Each call gets
+ * user; an error return fills err (SQLSTATE and message), which becomes
+ * the statement's error. */
+typedef struct OxCopyIO {
+	/* The statement is valid and starts: copy_in (FROM STDIN) or out,
+	 * ncols columns, text format.  Returns OX_OK or OX_ERROR. */
+	int       (*begin) (void *user, bool copy_in, int ncols, OxError *err);
+	/* FROM STDIN: put up to cap bytes into buf.  Returns the count (> 0),
+	 * 0 at the end of the data, or -1 (err filled: the client gave up,
+	 * e.g. 57014 "COPY from stdin failed: ...", or went away). */
+	ptrdiff_t (*read) (void *user, char *buf, size_t cap, OxError *err);
+	/* TO STDOUT: one row's bytes (or the header line).  OX_OK or OX_ERROR. */
+	int       (*write) (void *user, const char *data, size_t len, OxError *err);
+	void       *user;
+} OxCopyIO;
+
+/* Set (io copied) or clear (io NULL) the session's COPY data channel. */
+void ox_session_set_copy_io (OxSession *s, const OxCopyIO *io);
 
 /* Free a string returned by the API. */
 void ox_free (void *p);

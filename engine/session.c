@@ -23,12 +23,14 @@
 #include "sql/ast.h"
 #include "plan/plan.h"
 #include "exec/exec.h"
+#include "exec/copy.h"
 #include "storage/file.h"
 #include "storage/wal.h"
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "sched/schedule.h"
 #include "pl/event-trigger.h"
+#include "auth/role.h"
 #include "trace/logs.h"
 #include "debug-internal.h"
 #include "format-table.h"
@@ -275,6 +277,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		db->public_schema = ox_catalog_create_schema (db->catalog, t, "public");
 		ox_catalog_create_schema (db->catalog, t, "pg_catalog");
 		ox_catalog_create_schema (db->catalog, t, "information_schema");
+		ox_role_bootstrap (db->catalog, t);
 		ox_txn_commit (t);
 	} OX_CATCH {
 		take_error (err, NULL, 0, 0);
@@ -305,6 +308,59 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 	ox_schedules_sync (db->schedules);
 	*out = db;
 	return OX_OK;
+}
+
+void
+ox_db_set_cluster (OxDatabase *db, const char *name, OxDatabase *roles_db, const OxClusterHooks *hooks, void *user)
+{
+	g_free (db->name);
+	db->name = g_strdup (name ? name : "oxibase");
+	db->roles_db = roles_db == db ? NULL : roles_db;
+	if (hooks)
+		db->cluster = *hooks;
+	else
+		memset (&db->cluster, 0, sizeof db->cluster);
+	db->cluster_user = user;
+}
+
+/* CREATE DATABASE / DROP DATABASE: not transactional, so never inside a
+ * block; the server (ox_db_set_cluster) does the work. */
+static void
+exec_database_ddl (OxSession *s, OxNode *ast)
+{
+	bool create = ast->tag == OX_N_CREATE_DATABASE;
+	OxDropStmt *ds = create ? NULL : (OxDropStmt *) ast;
+	const char *name = create ? ((OxCreateDatabaseStmt *) ast)->name
+	                          : ((OxRangeVar *) ds->names->items[0])->name;
+	const char *verb = create ? "CREATE DATABASE" : "DROP DATABASE";
+	if (s->in_block)
+		ox_raise (OX_ERR_ACTIVE_TXN, 0, "%s cannot run inside a transaction block", verb);
+	if (!(create ? s->db->cluster.create_database : s->db->cluster.drop_database))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+		          "%s needs oxibase-server: an embedded database holds one database", verb);
+	if (create && !ox_session_may_create_database (s))
+		ox_raise ("42501", 0, "permission denied to create database");
+	if (!create && !ox_session_is_superuser (s))
+		ox_raise ("42501", 0, "must be owner of database %s", name);
+	if (!create && !strcmp (name, s->db->name ? s->db->name : "oxibase"))
+		ox_raise (OX_ERR_OBJECT_IN_USE, 0, "cannot drop the currently open database");
+	OxError e = { 0 };
+	int rc = create ? s->db->cluster.create_database (s->db->cluster_user, name, &e)
+	                : s->db->cluster.drop_database (s->db->cluster_user, name, &e);
+	if (rc == OX_OK)
+		return;
+	if (!create && ds->if_exists && !strcmp (e.sqlstate, "3D000")) {
+		ox_error_clear (&e);
+		ox_session_notice (s, "00000", "database \"%s\" does not exist, skipping", name);
+		return;
+	}
+	OxErrorData ed = { 0 };
+	g_strlcpy (ed.sqlstate, e.sqlstate[0] ? e.sqlstate : "XX000", sizeof ed.sqlstate);
+	ed.message = e.message ? e.message : g_strdup ("database operation failed");
+	ed.detail = e.detail;
+	e.message = e.detail = NULL;
+	ox_error_clear (&e);
+	ox_error_rethrow (&ed);
 }
 
 char *
@@ -357,6 +413,7 @@ ox_db_close (OxDatabase *db)
 	if (db->lockf)
 		ox_file_close (db->lockf);
 	g_free (db->wal_stop_reason);
+	g_free (db->name);
 	ox_log_ring_free (db->logs);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
@@ -403,6 +460,8 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	s->tz = ox_timezone_new ("UTC");
 	s->default_iso = OX_ISO_READ_COMMITTED;
 	s->sync_mode = -1;
+	s->session_role = s->auth_role = OX_BOOTSTRAP_ROLE_OID;
+	s->auth_superuser = true;
 	s->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	set_search_path (s, "\"$user\", public");
 	g_mutex_lock (&db->lock);
@@ -485,6 +544,15 @@ void
 ox_session_cancel (OxSession *s)
 {
 	__atomic_store_n (&s->cancel, 1, __ATOMIC_RELAXED);
+}
+
+void
+ox_session_set_copy_io (OxSession *s, const OxCopyIO *io)
+{
+	if (io)
+		s->copy_io = *io;
+	else
+		memset (&s->copy_io, 0, sizeof s->copy_io);
 }
 
 void
@@ -636,6 +704,16 @@ setting_value (OxSession *s, const char *name)
 		return g_strdup (iso_name (s->default_iso));
 	if (!strcmp (name, "synchronous_commit"))
 		return g_strdup (sync_mode_name (s->sync_mode >= 0 ? s->sync_mode : s->db->sync_mode));
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization") || !strcmp (name, "is_superuser")) {
+		if (!strcmp (name, "role") && !s->current_role)
+			return g_strdup ("none");
+		if (!strcmp (name, "is_superuser"))
+			return g_strdup (ox_session_is_superuser (s) ? "on" : "off");
+		OxArena *a = ox_arena_new ();
+		char *v = g_strdup (!strcmp (name, "role") ? ox_session_current_user (s, a) : ox_session_user (s, a));
+		ox_arena_free (a);
+		return v;
+	}
 	const char *v = g_hash_table_lookup (s->settings, name);
 	if (v)
 		return g_strdup (v);
@@ -690,7 +768,8 @@ exec_set (OxSession *s, OxSetStmt *st)
 {
 	s->settings_gen++;
 	if (!st->name) {
-		/* RESET ALL */
+		/* RESET ALL (the role too; the session authorization stays, as in PostgreSQL) */
+		s->current_role = 0;
 		set_search_path (s, "\"$user\", public");
 		ox_timezone_free (s->tz);
 		s->tz = ox_timezone_new ("UTC");
@@ -700,6 +779,19 @@ exec_set (OxSession *s, OxSetStmt *st)
 	}
 	const char *name = st->name;
 	char *val = st->reset || !st->values ? NULL : set_value_text (st);
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization")) {
+		OX_TRY {
+			if (!strcmp (name, "role"))
+				ox_session_set_role (s, val, 0);
+			else
+				ox_session_set_authorization (s, val, 0);
+		} OX_CATCH {
+			g_free (val);
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+		g_free (val);
+		return;
+	}
 	if (!strcmp (name, "transaction_isolation") || !strcmp (name, "default_transaction_isolation")) {
 		OxIsolation iso = st->isolation;
 		if (!iso && val)
@@ -1930,6 +2022,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_event_trigger (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_ROLE) {
+		ox_ddl_drop_role (d->s, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -2073,6 +2169,126 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 	}
 }
 
+/* ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY (cols) | UNIQUE (cols):
+ * a unique index that is the constraint, built over the rows there are
+ * (23505 when they repeat a key).
+ * NOTE: a primary key's columns must be NOT NULL already: making a column
+ * NOT NULL after the fact (which PostgreSQL does here) needs a catalog
+ * change of the table that is not there yet, so it is refused (0A000)
+ * rather than leaving NULLs in a key.  pgbench declares its keys NOT NULL. */
+static void
+ddl_alter_table_add (Ddl *d, OxAlterTableAddStmt *as)
+{
+	OxRangeVar *rv = as->table;
+	OxConstraint *c = as->constraint;
+	OxTable *t = ox_session_relation (d->s, rv->schema, rv->name);
+	if (!t) {
+		if (as->if_exists) {
+			ox_session_notice (d->s, "00000", "relation \"%s\" does not exist, skipping", rv->name);
+			return;
+		}
+		ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	}
+	if (t->view_query)
+		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, "\"%s\" is not a table", rv->name);
+	if (c->type == OX_CONSTR_FOREIGN)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+	if (c->type != OX_CONSTR_PRIMARY && c->type != OX_CONSTR_UNIQUE)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "ALTER TABLE ... ADD CHECK is not supported yet");
+	ox_txn_lock_ddl (d->t);
+	ox_txn_lock_relation (d->t, t->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
+	if (ox_cat_dropped_latest (&t->obj, d->t))
+		ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	PendingIndex pi = { 0 };
+	resolve_key_cols (t, c->keys, &pi, c->node.loc + 1);
+	bool primary = c->type == OX_CONSTR_PRIMARY;
+	if (primary) {
+		for (guint i = 0; i < t->indexes->len; i++) {
+			OxIndex *ix = t->indexes->pdata[i];
+			if (ix->primary && !ox_cat_dropped_latest (&ix->obj, d->t))
+				ox_raise ("42P16", c->node.loc + 1, "multiple primary keys for table \"%s\" are not allowed",
+				          t->obj.name);
+		}
+		for (int i = 0; i < pi.ncols; i++)
+			if (!t->cols[pi.cols[i]].notnull)
+				ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, NULL,
+				               "Declare the column NOT NULL when creating the table.",
+				               "ALTER TABLE ... ADD PRIMARY KEY on column \"%s\", which allows nulls, is not supported yet",
+				               t->cols[pi.cols[i]].name);
+	}
+	OxSchema *sc = t->obj.schema;
+	char *volatile nm;
+	if (c->name)
+		nm = g_strdup (c->name);
+	else {
+		char *base = primary ? g_strdup_printf ("%s_pkey", t->obj.name) : index_name_for (t, pi.cols, pi.ncols, "key");
+		nm = choose_name (d, sc, base);
+		g_free (base);
+	}
+	volatile bool failed = false;
+	OX_TRY {
+		if (ox_catalog_relname_taken (d->c, d->t, sc, nm))
+			ox_raise (OX_ERR_DUPLICATE_TABLE, c->node.loc + 1, "relation \"%s\" already exists", nm);
+		create_index_obj (d, t, nm, pi.ncols, pi.cols, NULL, true, primary, true);
+	} OX_CATCH {
+		failed = true;
+	} OX_END_TRY;
+	g_free (nm);
+	if (failed)
+		ox_error_rethrow_current ();
+}
+
+/* VACUUM and ANALYZE: storage here reclaims old row versions as soon as
+ * no transaction can see them and the planner keeps no statistics, so
+ * both only check their tables exist (and VACUUM that it runs outside a
+ * transaction block, as PostgreSQL requires). */
+static void
+exec_vacuum (OxSession *s, OxVacuumStmt *vs)
+{
+	if (vs->vacuum && s->in_block)
+		ox_raise ("25001", 0, "VACUUM cannot run inside a transaction block");
+	for (int i = 0; i < OX_LIST_N (vs->tables); i++) {
+		OxRangeVar *rv = vs->tables->items[i];
+		if (!ox_session_relation (s, rv->schema, rv->name))
+			ox_raise (OX_ERR_UNDEFINED_TABLE, rv->node.loc + 1, "relation \"%s\" does not exist", rv->name);
+	}
+}
+
+/* CREATE TABLE ... WITH (storage parameters): the ones PostgreSQL knows
+ * for tables are accepted (and mean nothing to in-memory storage);
+ * fillfactor is range-checked as there. */
+static void
+check_table_options (OxList *opts)
+{
+	static const char *const known[] = {
+		"fillfactor", "autovacuum_enabled", "toast_tuple_target", "parallel_workers",
+		"autovacuum_vacuum_threshold", "autovacuum_vacuum_scale_factor", "autovacuum_analyze_threshold",
+		"autovacuum_analyze_scale_factor", "autovacuum_vacuum_cost_delay", "autovacuum_vacuum_cost_limit",
+		"autovacuum_freeze_min_age", "autovacuum_freeze_max_age", "autovacuum_freeze_table_age",
+		"autovacuum_vacuum_insert_threshold", "autovacuum_vacuum_insert_scale_factor",
+		"user_catalog_table", "log_autovacuum_min_duration", "vacuum_index_cleanup", "vacuum_truncate",
+		"toast.autovacuum_enabled",
+	};
+	for (int i = 0; i < OX_LIST_N (opts); i++) {
+		OxCopyOption *o = opts->items[i];
+		bool ok = false;
+		for (size_t k = 0; k < G_N_ELEMENTS (known); k++)
+			ok |= !strcmp (o->name, known[k]);
+		if (!ok)
+			ox_raise ("22023", 0, "unrecognized parameter \"%s\"", o->name);
+		if (!strcmp (o->name, "fillfactor")) {
+			char *end = NULL;
+			long v = o->value ? strtol (o->value, &end, 10) : 0;
+			if (!o->value || *end)
+				ox_raise ("22023", 0, "invalid value for integer option \"fillfactor\": %s",
+				          o->value ? o->value : "true");
+			if (v < 10 || v > 100)
+				ox_raise_full ("22023", 0, "Valid values are between \"10\" and \"100\".", NULL,
+				               "value %s out of bounds for option \"fillfactor\"", o->value);
+		}
+	}
+}
+
 /* ---- execution -------------------------------------------------------------------------------------- */
 
 static const char *
@@ -2097,6 +2313,8 @@ utility_tag (OxNode *n)
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
 		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
+		case OX_OBJ_ROLE: return "DROP ROLE";
+		case OX_OBJ_DATABASE: return "DROP DATABASE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -2109,6 +2327,12 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
+	case OX_N_COPY: return "COPY";
+	case OX_N_VACUUM: return ((OxVacuumStmt *) n)->vacuum ? "VACUUM" : "ANALYZE";
+	case OX_N_ALTER_TABLE_ADD: return "ALTER TABLE";
+	case OX_N_CREATE_ROLE: return "CREATE ROLE";
+	case OX_N_ALTER_ROLE: return "ALTER ROLE";
+	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
 	default: return "???";
 	}
 }
@@ -2322,6 +2546,11 @@ stmt_start (OxStmt *st)
 		set_tag (st, "SHOW");
 		return;
 	}
+	if (ast->tag == OX_N_CREATE_DATABASE || (ast->tag == OX_N_DROP && ((OxDropStmt *) ast)->type == OX_OBJ_DATABASE)) {
+		exec_database_ddl (s, ast);
+		set_tag (st, "%s", utility_tag (ast));
+		return;
+	}
 	if (ast->tag == OX_N_CHECKPOINT) {
 		OxError e = { 0 };
 		if (ox_db_checkpoint (s->db, &e) != OX_OK) {
@@ -2347,6 +2576,8 @@ stmt_start (OxStmt *st)
 		bool writes = st->kind == SK_UTILITY || w->tag == OX_N_INSERT || w->tag == OX_N_UPDATE ||
 		              w->tag == OX_N_DELETE;
 		if (st->kind == SK_EXPLAIN && !((OxExplainStmt *) ast)->analyze)
+			writes = false;
+		if ((w->tag == OX_N_COPY && !((OxCopyStmt *) w)->is_from) || w->tag == OX_N_VACUUM)
 			writes = false;
 		if (writes)
 			ox_raise ("25006", 0, "cannot execute %s in a read-only transaction",
@@ -2449,6 +2680,7 @@ stmt_start (OxStmt *st)
 	case OX_N_CREATE_TABLE: {
 		OxCreateTableStmt *ct = (OxCreateTableStmt *) ast;
 		OxQuery *q = NULL;
+		check_table_options (ct->with_options);
 		if (ct->as_select) {
 			int np = 0;
 			q = ox_bind_select (x, s, ct->as_select, x->arena, NULL, &np);
@@ -2494,6 +2726,12 @@ stmt_start (OxStmt *st)
 	case OX_N_ALTER_SCHEDULE:
 		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
 		break;
+	case OX_N_CREATE_ROLE:
+		ox_ddl_create_role (s, (OxCreateRoleStmt *) ast);
+		break;
+	case OX_N_ALTER_ROLE:
+		ox_ddl_alter_role (s, (OxAlterRoleStmt *) ast);
+		break;
 	case OX_N_CALL: {
 		OxExpr **args = NULL;
 		int np = st->nparams;
@@ -2515,6 +2753,19 @@ stmt_start (OxStmt *st)
 	}
 	case OX_N_DO:
 		ox_do_run (s, x, (OxDoStmt *) ast, st->sql, !s->in_block && !st->nested);
+		break;
+	case OX_N_COPY: {
+		int64_t n = ox_copy_run (s, x, (OxCopyStmt *) ast);
+		set_tag (st, "COPY %" G_GINT64_FORMAT, n);
+		st->changes = n;
+		ctas = true;  /* the tag is set */
+		break;
+	}
+	case OX_N_VACUUM:
+		exec_vacuum (s, (OxVacuumStmt *) ast);
+		break;
+	case OX_N_ALTER_TABLE_ADD:
+		ddl_alter_table_add (&d, (OxAlterTableAddStmt *) ast);
 		break;
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));

@@ -51,6 +51,11 @@ struct OxDatabase {
 	GMutex     lock;        /* guards nsessions */
 	int        nsessions;
 	OxSchema  *public_schema;
+	/* clusters (ox_db_set_cluster) */
+	char      *name;        /* "oxibase" unless set */
+	struct OxDatabase *roles_db; /* where roles live; NULL: here */
+	OxClusterHooks cluster; /* zeroed: no CREATE/DROP DATABASE */
+	void      *cluster_user;
 };
 
 typedef struct OxSavepoint {
@@ -71,6 +76,11 @@ typedef struct OxSession {
 	OxIsolation  next_iso;     /* SET TRANSACTION before the first statement */
 	GHashTable  *settings;     /* other GUCs: name -> value text */
 	volatile int cancel;
+	/* roles (auth/role.c), by oid so that renames show */
+	uint32_t     session_role;  /* session_user */
+	uint32_t     current_role;  /* SET ROLE; 0 = the session user */
+	uint32_t     auth_role;     /* who authenticated (SET SESSION AUTHORIZATION DEFAULT) */
+	bool         auth_superuser;/* ... and was a superuser then */
 	OxNoticeFunc notice_fn;
 	void        *notice_user;
 	int64_t      stmt_start;   /* statement_timestamp */
@@ -104,6 +114,7 @@ typedef struct OxSession {
 	int          stmt_line0;        /* lines before the running top-level statement
 	                                   in its script (routines created by it remember
 	                                   where their body is) */
+	OxCopyIO     copy_io;       /* COPY's data channel (all NULL: none) */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 } OxSession;

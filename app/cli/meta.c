@@ -1,5 +1,6 @@
 /*
- * meta.c — backslash commands: \? \q \d \dt \di \dv \dn \timing \i \g \r.
+ * meta.c — backslash commands: \? \q \d \dt \di \dv \dn \timing \i \g \r
+ * \copy.
  *
  * The \d family reads the catalog the way any client could, through the
  * engine's information_schema and pg_catalog views, and prints psql's
@@ -20,6 +21,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
 
 #define MAX_INCLUDE_DEPTH 32
@@ -39,6 +41,7 @@ ox_cli_print_help (FILE *out)
 	       "  \\r                     reset (clear) the query buffer\n"
 	       "\n"
 	       "Input/Output\n"
+	       "  \\copy ...              COPY with the data in a client file (or stdin / stdout)\n"
 	       "  \\i FILE                execute commands from file\n"
 	       "  \\timing [on|off]       toggle timing of commands\n"
 	       "\n"
@@ -343,6 +346,146 @@ describe (OxCli *cli, const char *pattern, bool plus)
 	}
 }
 
+/* ---- \copy --------------------------------------------------------------------- */
+
+/* The file a \copy reads or writes, as the session's COPY data channel. */
+typedef struct {
+	FILE *f;
+	const char *name;
+} CopyFile;
+
+static int
+copy_begin_cb (void *user, bool copy_in, int ncols, OxError *err)
+{
+	(void) user, (void) copy_in, (void) ncols, (void) err;
+	return OX_OK;
+}
+
+static ptrdiff_t
+copy_read_cb (void *user, char *buf, size_t cap, OxError *err)
+{
+	CopyFile *cf = user;
+	size_t n = fread (buf, 1, cap, cf->f);
+	if (n == 0 && ferror (cf->f)) {
+		g_strlcpy (err->sqlstate, "58030", sizeof err->sqlstate);
+		err->message = g_strdup_printf ("could not read from \"%s\": %s", cf->name, g_strerror (errno));
+		return -1;
+	}
+	return (ptrdiff_t) n;
+}
+
+static int
+copy_write_cb (void *user, const char *data, size_t len, OxError *err)
+{
+	CopyFile *cf = user;
+	if (fwrite (data, 1, len, cf->f) != len) {
+		g_strlcpy (err->sqlstate, "58030", sizeof err->sqlstate);
+		err->message = g_strdup_printf ("could not write to \"%s\": %s", cf->name, g_strerror (errno));
+		return OX_ERROR;
+	}
+	return OX_OK;
+}
+
+/* Is the word w at args[i] (case-insensitive, a whole word)? */
+static bool
+word_at (const char *args, size_t i, const char *w)
+{
+	size_t n = strlen (w);
+	return (i == 0 || g_ascii_isspace (args[i - 1]) || args[i - 1] == ')') &&
+	       !g_ascii_strncasecmp (args + i, w, n) && (!args[i + n] || g_ascii_isspace (args[i + n]));
+}
+
+/* psql's \copy {table [(cols)] | (query)} {from | to} {'file' | file |
+ * stdin | stdout | pstdin | pstdout} [[with] (options)]: the engine runs
+ * COPY ... FROM STDIN / TO STDOUT and the bytes come from or go to the
+ * client's file.  stdin and pstdin are both the program's standard input
+ * (psql reads stdin's data from the script itself; here that is only so
+ * when the script is standard input). */
+static void
+do_copy (OxCli *cli, const char *args)
+{
+	/* find FROM or TO outside parentheses and quotes */
+	size_t len = strlen (args), k = 0;
+	int depth = 0;
+	char quote = 0;
+	bool from = false, found = false;
+	for (k = 0; k < len; k++) {
+		char c = args[k];
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+			continue;
+		}
+		if (c == '\'' || c == '"')
+			quote = c;
+		else if (c == '(')
+			depth++;
+		else if (c == ')')
+			depth--;
+		else if (depth == 0 && k > 0 && (word_at (args, k, "from") || word_at (args, k, "to"))) {
+			from = g_ascii_tolower (c) == 'f';
+			found = true;
+			break;
+		}
+	}
+	if (!found) {
+		ox_cli_error (cli, "\\copy: parse error at %s", len ? "end of line" : "\"\"");
+		ox_cli_note_failure (cli);
+		return;
+	}
+	g_autofree char *head = g_strndup (args, k);
+	const char *p = args + k + (from ? 4 : 2);
+	while (g_ascii_isspace (*p))
+		p++;
+	GString *target = g_string_new (NULL);
+	if (*p == '\'') {
+		for (p++; *p; p++) {
+			if (*p == '\'' && p[1] == '\'')
+				p++;
+			else if (*p == '\'')
+				break;
+			g_string_append_c (target, *p);
+		}
+		if (*p == '\'')
+			p++;
+	} else {
+		while (*p && !g_ascii_isspace (*p))
+			g_string_append_c (target, *p++);
+	}
+	g_autofree char *file = g_string_free (target, FALSE);
+	if (!*file) {
+		ox_cli_error (cli, "\\copy: parse error at end of line");
+		ox_cli_note_failure (cli);
+		return;
+	}
+	if (!g_ascii_strcasecmp (file, "program")) {
+		ox_cli_error (cli, "\\copy: PROGRAM is not supported");
+		ox_cli_note_failure (cli);
+		return;
+	}
+	bool std = !g_ascii_strcasecmp (file, from ? "stdin" : "stdout") ||
+	           !g_ascii_strcasecmp (file, from ? "pstdin" : "pstdout");
+	CopyFile cf = { std ? (from ? stdin : stdout) : fopen (file, from ? "rb" : "wb"), file };
+	if (!cf.f) {
+		ox_cli_error (cli, "%s: %s", file, g_strerror (errno));
+		ox_cli_note_failure (cli);
+		return;
+	}
+	g_autofree char *sql = g_strdup_printf ("COPY %s %s %s", head, from ? "FROM STDIN" : "TO STDOUT", p);
+	OxCopyIO io = { copy_begin_cb, copy_read_cb, copy_write_cb, &cf };
+	ox_session_set_copy_io (cli->session, &io);
+	bool ok = ox_cli_run_sql (cli, sql);
+	ox_session_set_copy_io (cli->session, NULL);
+	if (std)
+		fflush (cf.f);
+	else if (fclose (cf.f) != 0 && ok) {
+		ox_cli_error (cli, "%s: %s", file, g_strerror (errno));
+		ok = false;
+	}
+	if (!ok)
+		ox_cli_note_failure (cli);
+}
+
 /* ---- the rest ------------------------------------------------------------------ */
 
 /* Complain about words[first..] (there may be fewer than first words). */
@@ -424,6 +567,8 @@ ox_cli_meta (OxCli *cli, const char *name, const char *args, OxScanner *sc)
 			if (!ox_cli_run_file (cli, arg))
 				ox_cli_note_failure (cli);
 		}
+	} else if (!strcmp (name, "copy")) {
+		do_copy (cli, args);
 	} else if (!strcmp (name, "g")) {
 		warn_extra (cli, name, words, 0);
 		run_query_buffer (cli, sc);

@@ -17,6 +17,8 @@
  * PostgreSQL deparses them (and adds casts: "score >= 0::numeric").
  */
 #include "pg_catalog.h"
+#include "auth/role.h"
+#include "session.h"
 
 #include <string.h>
 
@@ -115,10 +117,13 @@ ox_pg_format_type (OxArena *a, int64_t typoid, int32_t typmod)
 }
 
 const char *
-ox_pg_role_name (OxArena *a, int64_t oid)
+ox_pg_role_name (OxArena *a, OxCatalog *c, OxTxn *t, int64_t oid)
 {
-	if (oid == OX_PG_ROLE_OID)
-		return "oxibase";
+	if (oid > 0 && oid <= UINT32_MAX && c) {
+		OxRole *r = ox_role_by_oid_in (c, t, (uint32_t) oid);
+		if (r)
+			return ox_arena_strdup (a, r->obj.name);
+	}
 	if (oid == OX_PG_DATABASE_OWNER_OID)
 		return "pg_database_owner";
 	return ox_arena_printf (a, "unknown (OID=%" G_GINT64_FORMAT ")", oid);
@@ -274,8 +279,11 @@ fill_namespace (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		r = row_add (a, rows, 4);
 		r[0] = oid_v (o->oid);
 		r[1] = txt (a, o->name);
-		/* as in PostgreSQL 15, public belongs to pg_database_owner */
-		r[2] = oid_v (!strcmp (o->name, "public") ? OX_PG_DATABASE_OWNER_OID : OX_PG_ROLE_OID);
+		/* as in PostgreSQL 15, public belongs to pg_database_owner, who
+		 * may use and create in it, and everyone may use it */
+		bool pub = !strcmp (o->name, "public");
+		r[2] = oid_v (pub ? OX_PG_DATABASE_OWNER_OID : OX_PG_ROLE_OID);
+		r[3] = pub ? txt (a, "{pg_database_owner=UC/pg_database_owner,=U/pg_database_owner}") : nul (TXT);
 	}
 	g_ptr_array_unref (objs);
 }
@@ -377,7 +385,8 @@ add_attribute (OxArena *a, GPtrArray *rows, uint32_t rel, int num, OxColumn *col
 	r[8] = i4 (ox_pg_typmod (col->type));
 	r[9] = bl (pt && pt->byval);
 	r[10] = txt (a, pt && pt->len == 8 ? "d" : pt && pt->len == 2 ? "s" : pt && pt->len == 1 ? "c" : "i");
-	r[11] = txt (a, pt && pt->len > 0 ? "p" : "x");
+	/* typstorage: fixed-length types plain, numeric main, the rest extended */
+	r[11] = txt (a, pt && pt->len > 0 ? "p" : typ == 1700 ? "m" : "x");
 	r[12] = txt (a, "");
 	r[13] = bl (!is_index && col->notnull);
 	r[14] = bl (!is_index && col->default_src != NULL);
@@ -581,6 +590,44 @@ static const char *const proc_cols[] = { "oid", "proname", "pronamespace", "proo
 static const OxTypeId proc_types[] = { I8, TXT, I8, I8, I8, F4, F4, I8, I8, TXT, BOOL, BOOL, BOOL, BOOL, TXT,
 	TXT, I2, I2, I8, TXT, TXT, TXT, TXT, TXT, TXT, TXT, TXT, TXT };
 
+/* pg_language: PostgreSQL 15's rows (plpgsql's oid as initdb makes it),
+ * and lua, ours */
+static const struct { int64_t oid; const char *name; bool pl, trusted; } languages[] = {
+	{ 12, "internal", false, false }, { 13, "c", false, false }, { 14, "sql", false, true },
+	{ 13563, "plpgsql", true, true }, { 13564, "lua", true, true },
+};
+static const char *const language_cols[] = { "oid", "lanname", "lanowner", "lanispl", "lanpltrusted",
+	"lanplcallfoid", "laninline", "lanvalidator", "lanacl" };
+static const OxTypeId language_types[] = { I8, TXT, I8, BOOL, BOOL, I8, I8, I8, TXT };
+
+static int64_t
+language_oid (const char *name)
+{
+	if (!strcmp (name, "plsql"))  /* how CREATE FUNCTION ... LANGUAGE plpgsql is stored */
+		name = "plpgsql";
+	for (size_t i = 0; i < G_N_ELEMENTS (languages); i++)
+		if (!g_ascii_strcasecmp (name, languages[i].name))
+			return languages[i].oid;
+	return 13;
+}
+
+static void
+fill_language (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	(void) c; (void) t;
+	for (size_t i = 0; i < G_N_ELEMENTS (languages); i++) {
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (language_cols));
+		r[0] = oid_v (languages[i].oid);
+		r[1] = txt (a, languages[i].name);
+		r[2] = oid_v (OX_PG_ROLE_OID);
+		r[3] = bl (languages[i].pl);
+		r[4] = bl (languages[i].trusted);
+		r[5] = oid_v (0);
+		r[6] = oid_v (0);
+		r[7] = oid_v (0);
+	}
+}
+
 static int64_t
 routine_rettype (OxRoutine *rt)
 {
@@ -619,7 +666,7 @@ fill_proc (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		r[1] = txt (a, rt->obj.name);
 		r[2] = oid_v (nsp_oid (&rt->obj));
 		r[3] = oid_v (OX_PG_ROLE_OID);
-		r[4] = oid_v (!strcmp (rt->language, "sql") ? 14 : 13);
+		r[4] = oid_v (language_oid (rt->language));
 		r[5] = ox_float (OX_T_FLOAT4, 100);
 		r[6] = ox_float (OX_T_FLOAT4, rt->retset ? 1000 : 0);
 		r[7] = oid_v (0);
@@ -643,28 +690,105 @@ fill_proc (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	g_ptr_array_unref (objs);
 }
 
-/* pg_roles: the one role, and pg_database_owner (owner of public) */
+/* pg_roles, pg_authid, pg_user: the roles of the catalog (auth/role.c),
+ * and pg_database_owner (owner of public), the one predefined role */
 static const char *const roles_cols[] = { "rolname", "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb",
 	"rolcanlogin", "rolreplication", "rolconnlimit", "rolpassword", "rolvaliduntil", "rolbypassrls",
 	"rolconfig", "oid" };
 static const OxTypeId roles_types[] = { TXT, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, I4, TXT, TSTZ, BOOL, TXT, I8 };
 
+static OxValue
+valid_until_v (const OxRole *r)
+{
+	return r->has_valid_until ? ox_int (OX_T_TIMESTAMPTZ, r->valid_until) : nul (TSTZ);
+}
+
 static void
 fill_roles (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	(void) c; (void) t;
-	for (int i = 0; i < 2; i++) {
-		bool su = i == 0;
+	GPtrArray *roles = ox_role_list (c, t);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
 		OxValue *r = row_add (a, rows, G_N_ELEMENTS (roles_cols));
-		r[0] = txt (a, su ? "oxibase" : "pg_database_owner");
-		r[1] = bl (su); r[2] = bl (true); r[3] = bl (su); r[4] = bl (su); r[5] = bl (su);
-		r[6] = bl (su);
-		r[7] = i4 (-1);
+		r[0] = txt (a, ro->obj.name);
+		r[1] = bl (ro->superuser); r[2] = bl (ro->inherit); r[3] = bl (ro->createrole);
+		r[4] = bl (ro->createdb); r[5] = bl (ro->canlogin); r[6] = bl (ro->replication);
+		r[7] = i4 (ro->connlimit);
 		r[8] = txt (a, "********");
-		r[9] = nul (TSTZ);
-		r[10] = bl (su);
-		r[12] = oid_v (su ? OX_PG_ROLE_OID : OX_PG_DATABASE_OWNER_OID);
+		r[9] = valid_until_v (ro);
+		r[10] = bl (ro->bypassrls);
+		r[11] = nul (TXT);
+		r[12] = oid_v (ro->obj.oid);
 	}
+	g_ptr_array_unref (roles);
+	OxValue *r = row_add (a, rows, G_N_ELEMENTS (roles_cols));
+	r[0] = txt (a, "pg_database_owner");
+	r[1] = bl (false); r[2] = bl (true); r[3] = bl (false); r[4] = bl (false); r[5] = bl (false);
+	r[6] = bl (false);
+	r[7] = i4 (-1);
+	r[8] = txt (a, "********");
+	r[9] = nul (TSTZ);
+	r[10] = bl (false);
+	r[11] = nul (TXT);
+	r[12] = oid_v (OX_PG_DATABASE_OWNER_OID);
+}
+
+/* pg_authid: superusers only (the binder checks), with the verifiers */
+static const char *const authid_cols[] = { "oid", "rolname", "rolsuper", "rolinherit", "rolcreaterole",
+	"rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls", "rolconnlimit", "rolpassword",
+	"rolvaliduntil" };
+static const OxTypeId authid_types[] = { I8, TXT, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, I4, TXT, TSTZ };
+
+static void
+fill_authid (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *roles = ox_role_list (c, t);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (authid_cols));
+		r[0] = oid_v (ro->obj.oid);
+		r[1] = txt (a, ro->obj.name);
+		r[2] = bl (ro->superuser); r[3] = bl (ro->inherit); r[4] = bl (ro->createrole);
+		r[5] = bl (ro->createdb); r[6] = bl (ro->canlogin); r[7] = bl (ro->replication);
+		r[8] = bl (ro->bypassrls);
+		r[9] = i4 (ro->connlimit);
+		r[10] = ro->password ? txt (a, ro->password) : nul (TXT);
+		r[11] = valid_until_v (ro);
+	}
+	g_ptr_array_unref (roles);
+	OxValue *r = row_add (a, rows, G_N_ELEMENTS (authid_cols));
+	r[0] = oid_v (OX_PG_DATABASE_OWNER_OID);
+	r[1] = txt (a, "pg_database_owner");
+	r[2] = bl (false); r[3] = bl (true); r[4] = bl (false); r[5] = bl (false); r[6] = bl (false);
+	r[7] = bl (false); r[8] = bl (false);
+	r[9] = i4 (-1);
+	r[10] = nul (TXT);
+	r[11] = nul (TSTZ);
+}
+
+/* pg_user: the roles that can log in */
+static const char *const user_cols[] = { "usename", "usesysid", "usecreatedb", "usesuper", "userepl",
+	"usebypassrls", "passwd", "valuntil", "useconfig" };
+static const OxTypeId user_types[] = { TXT, I8, BOOL, BOOL, BOOL, BOOL, TXT, TSTZ, TXT };
+
+static void
+fill_user (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *roles = ox_role_list (c, t);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
+		if (!ro->canlogin)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (user_cols));
+		r[0] = txt (a, ro->obj.name);
+		r[1] = oid_v (ro->obj.oid);
+		r[2] = bl (ro->createdb); r[3] = bl (ro->superuser); r[4] = bl (ro->replication);
+		r[5] = bl (ro->bypassrls);
+		r[6] = txt (a, "********");
+		r[7] = valid_until_v (ro);
+		r[8] = nul (TXT);
+	}
+	g_ptr_array_unref (roles);
 }
 
 /* pg_database: the database the session is in */
@@ -673,23 +797,41 @@ static const char *const database_cols[] = { "oid", "datname", "datdba", "encodi
 	"daticulocale", "datcollversion", "datacl" };
 static const OxTypeId database_types[] = { I8, TXT, I8, I4, TXT, BOOL, BOOL, I4, I8, TXT, TXT, TXT, TXT, TXT };
 
+/* A database's oid: 5 for "oxibase" (PostgreSQL's postgres has 5), others
+ * from a hash of the name, so that it is stable across restarts. */
+static int64_t
+database_oid (const char *name)
+{
+	if (!strcmp (name, "oxibase"))
+		return 5;
+	return 16384 + (int64_t) (g_str_hash (name) % 1000000000u);
+}
+
 static void
 fill_database (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	(void) c; (void) t;
-	OxValue *r = row_add (a, rows, G_N_ELEMENTS (database_cols));
-	r[0] = oid_v (5);
-	r[1] = txt (a, "oxibase");
-	r[2] = oid_v (OX_PG_ROLE_OID);
-	r[3] = i4 (6);  /* UTF8 */
-	r[4] = txt (a, "c");
-	r[5] = bl (false);
-	r[6] = bl (true);
-	r[7] = i4 (-1);
-	r[8] = oid_v (1663);
-	/* text compares bytewise, as in the C collation */
-	r[9] = txt (a, "C");
-	r[10] = txt (a, "C");
+	(void) t;
+	OxDatabase *db = ox_catalog_owner (c);
+	char *list = db && db->cluster.list_databases ? db->cluster.list_databases (db->cluster_user) : NULL;
+	g_auto (GStrv) names = g_strsplit (list ? list : db && db->name ? db->name : "oxibase", "\n", -1);
+	g_free (list);
+	for (char **n = names; *n; n++) {
+		if (!**n)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (database_cols));
+		r[0] = oid_v (database_oid (*n));
+		r[1] = txt (a, *n);
+		r[2] = oid_v (OX_PG_ROLE_OID);
+		r[3] = i4 (6);  /* UTF8 */
+		r[4] = txt (a, "c");
+		r[5] = bl (false);
+		r[6] = bl (true);
+		r[7] = i4 (-1);
+		r[8] = oid_v (1663);
+		/* text compares bytewise, as in the C collation */
+		r[9] = txt (a, "C");
+		r[10] = txt (a, "C");
+	}
 }
 
 /* pg_am, pg_collation, pg_tablespace: fixed rows */
@@ -795,6 +937,14 @@ fill_empty (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 
 static const char *const inherits_cols[] = { "inhrelid", "inhparent", "inhseqno", "inhdetachpending" };
 static const OxTypeId inherits_types[] = { I8, I8, I4, BOOL };
+/* pgbench reads it at start to learn whether pgbench_accounts is partitioned */
+static const char *const partitioned_cols[] = { "partrelid", "partstrat", "partnatts", "partdefid", "partattrs",
+	"partclass", "partcollation", "partexprs" };
+static const OxTypeId partitioned_types[] = { I8, TXT, I2, I8, TXT, TXT, TXT, TXT };
+/* rules: none (a view's _RETURN rule is not listed: psql skips it) */
+static const char *const rewrite_cols[] = { "oid", "rulename", "ev_class", "ev_type", "ev_enabled", "is_instead",
+	"ev_qual", "ev_action" };
+static const OxTypeId rewrite_types[] = { I8, TXT, I8, TXT, TXT, BOOL, TXT, TXT };
 static const char *const description_cols[] = { "objoid", "classoid", "objsubid", "description" };
 static const OxTypeId description_types[] = { I8, I8, I4, TXT };
 static const char *const shdescription_cols[] = { "objoid", "classoid", "description" };
@@ -830,12 +980,17 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_attrdef", attrdef_cols, attrdef_types, fill_attrdef),
 	VIEW ("pg_proc", proc_cols, proc_types, fill_proc),
 	VIEW ("pg_roles", roles_cols, roles_types, fill_roles),
+	VIEW ("pg_authid", authid_cols, authid_types, fill_authid),
+	VIEW ("pg_user", user_cols, user_types, fill_user),
 	VIEW ("pg_database", database_cols, database_types, fill_database),
 	VIEW ("pg_am", am_cols, am_types, fill_am),
+	VIEW ("pg_language", language_cols, language_types, fill_language),
 	VIEW ("pg_collation", collation_cols, collation_types, fill_collation),
 	VIEW ("pg_tablespace", tablespace_cols, tablespace_types, fill_tablespace),
 	VIEW ("pg_trigger", trigger_cols, trigger_types, fill_trigger),
 	VIEW ("pg_inherits", inherits_cols, inherits_types, fill_empty),
+	VIEW ("pg_partitioned_table", partitioned_cols, partitioned_types, fill_empty),
+	VIEW ("pg_rewrite", rewrite_cols, rewrite_types, fill_empty),
 	VIEW ("pg_description", description_cols, description_types, fill_empty),
 	VIEW ("pg_shdescription", shdescription_cols, shdescription_types, fill_empty),
 	VIEW ("pg_auth_members", auth_members_cols, auth_members_types, fill_empty),

@@ -4,8 +4,8 @@
  * pg_get_indexdef, pg_get_constraintdef, pg_get_function_arguments and
  * _result, pg_table_is_visible and friends, pg_get_userbyid, the regex
  * match operators' functions (textregexeq ...), the reg* casts
- * (regclassout ...) and the stand-ins for the array functions psql calls
- * on the text-typed array columns of pg_catalog.c.
+ * (regclassout ...).  The functions over the text-typed array columns
+ * of pg_catalog.c are in text-arrays.c.
  *
  * Each call looks objects up by oid in the statement's catalog
  * (OxFuncCtx.x), as PostgreSQL's functions read the syscache: a missing
@@ -20,6 +20,7 @@
 #include "catalog/pg_catalog.h"
 #include "plan/plan.h"
 #include "session.h"
+#include "auth/role.h"
 #include "base/error.h"
 
 #include <string.h>
@@ -63,7 +64,34 @@ static void
 fn_pg_get_userbyid (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
-	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, catalog (ctx), ctx->x ? ctx->x->txn : NULL, args[0].v.i));
+}
+
+/* current_user (also current_role and user) and session_user: the
+ * session's roles by oid, named as they are now */
+static void
+fn_current_user (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s ? ox_session_current_user (s, ctx->arena) : "oxibase");
+}
+
+static void
+fn_session_user (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s ? ox_session_user (s, ctx->arena) : "oxibase");
+}
+
+/* current_database() and current_catalog */
+static void
+fn_current_database (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s && s->db->name ? s->db->name : "oxibase");
 }
 
 static void
@@ -117,6 +145,21 @@ fn_pg_table_is_visible (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue 
 		return;
 	}
 	*result = ox_bool (relation_visible (ctx, o));
+}
+
+/* pg_relation_is_publishable: true for a table (PostgreSQL: a permanent
+ * table outside the system schemas; ours are all that), false for other
+ * relations, NULL for a missing oid. */
+static void
+fn_pg_relation_is_publishable (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxCatObject *o = object (ctx, args[0].v.i, -1);
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX)) {
+		*result = ox_null (OX_T_BOOL);
+		return;
+	}
+	*result = ox_bool (o->kind == OX_KIND_TABLE);
 }
 
 static void
@@ -212,19 +255,113 @@ fn_pg_get_viewdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resu
 	set_txt (ctx, result, v ? v->view_src : NULL);
 }
 
+/* An identifier as PostgreSQL's quote_identifier writes it: bare when
+ * it is lower case letters, digits, _ and $ not starting with a digit
+ * (NOTE: keywords are not quoted, where PostgreSQL quotes them). */
+static void
+append_ident (GString *g, const char *s)
+{
+	bool plain = *s && (g_ascii_islower (*s) || *s == '_');
+	for (const char *p = s; *p && plain; p++)
+		plain = g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_' || *p == '$';
+	if (plain) {
+		g_string_append (g, s);
+		return;
+	}
+	g_string_append_c (g, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			g_string_append_c (g, '"');
+		g_string_append_c (g, *p);
+	}
+	g_string_append_c (g, '"');
+}
+
+/* pg_get_triggerdef (oid [, pretty]): the CREATE TRIGGER statement, in
+ * PostgreSQL's layout; the table qualified unless pretty and visible. */
+static void
+fn_pg_get_triggerdef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	OxTrigger *tg = (OxTrigger *) object (ctx, args[0].v.i, OX_KIND_TRIGGER);
+	if (!tg) {
+		*result = ox_null (OX_T_TEXT);
+		return;
+	}
+	bool pretty = nargs > 1 && args[1].v.b;
+	GString *g = g_string_new ("CREATE TRIGGER ");
+	append_ident (g, tg->obj.name);
+	g_string_append (g, tg->timing == OX_TRIG_BEFORE ? " BEFORE" : tg->timing == OX_TRIG_AFTER ? " AFTER" : " INSTEAD OF");
+	static const struct { int bit; const char *name; } evs[] = {
+		{ OX_TRIG_INSERT, "INSERT" }, { OX_TRIG_DELETE, "DELETE" },
+		{ OX_TRIG_UPDATE, "UPDATE" }, { OX_TRIG_TRUNCATE, "TRUNCATE" },
+	};
+	bool first = true;
+	for (size_t i = 0; i < G_N_ELEMENTS (evs); i++) {
+		if (!(tg->events & evs[i].bit))
+			continue;
+		g_string_append (g, first ? " " : " OR ");
+		g_string_append (g, evs[i].name);
+		first = false;
+		if (evs[i].bit == OX_TRIG_UPDATE && tg->nupdate_cols > 0) {
+			g_string_append (g, " OF ");
+			for (int c = 0; c < tg->nupdate_cols; c++) {
+				if (c)
+					g_string_append (g, ", ");
+				append_ident (g, tg->table->cols[tg->update_cols[c]].name);
+			}
+		}
+	}
+	g_string_append (g, " ON ");
+	if (!pretty || !relation_visible (ctx, &tg->table->obj)) {
+		append_ident (g, tg->table->obj.schema->obj.name);
+		g_string_append_c (g, '.');
+	}
+	append_ident (g, tg->table->obj.name);
+	g_string_append (g, tg->for_each_row ? " FOR EACH ROW " : " FOR EACH STATEMENT ");
+	if (tg->when_src)
+		g_string_append_printf (g, "WHEN (%s) ", tg->when_src);
+	g_string_append (g, "EXECUTE FUNCTION ");
+	if (tg->func_schema && strcmp (tg->func_schema->obj.name, "public")) {
+		append_ident (g, tg->func_schema->obj.name);
+		g_string_append_c (g, '.');
+	}
+	append_ident (g, tg->func_name);
+	g_string_append_c (g, '(');
+	for (int i = 0; i < tg->nargs; i++) {
+		if (i)
+			g_string_append (g, ", ");
+		g_string_append_c (g, '\'');
+		for (const char *p = tg->args[i]; *p; p++) {
+			if (*p == '\'')
+				g_string_append_c (g, '\'');
+			g_string_append_c (g, *p);
+		}
+		g_string_append_c (g, '\'');
+	}
+	g_string_append_c (g, ')');
+	set_txt (ctx, result, g->str);
+	g_string_free (g, TRUE);
+}
+
+/* obj_description (oid, catalog): there is no COMMENT yet; the one
+ * comment is the one initdb gives the public schema. */
+static void
+fn_obj_description (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	*result = ox_null (OX_T_TEXT);
+	if (nargs < 2 || args[0].null || args[1].null || strcmp (arg_str (ctx, &args[1]), "pg_namespace"))
+		return;
+	OxCatObject *o = object (ctx, args[0].v.i, OX_KIND_SCHEMA);
+	if (o && !strcmp (o->name, "public"))
+		set_txt (ctx, result, "standard public schema");
+}
+
 /* obj_description and friends: there are no comments yet. */
 static void
 fn_null_text (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) ctx; (void) nargs; (void) args;
 	*result = ox_null (OX_T_TEXT);
-}
-
-static void
-fn_false (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
-{
-	(void) ctx; (void) nargs; (void) args;
-	*result = ox_bool (false);
 }
 
 /* has_*_privilege: everyone may use everything (issue 7) */
@@ -274,6 +411,12 @@ fn_regclassin (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
 	const char *name = arg_str (ctx, &args[0]);
+	/* a number is an oid, taken as it is (PostgreSQL's regclassin: psql
+	 * writes '16384'::pg_catalog.regclass) */
+	if (*name && strspn (name, "0123456789") == strlen (name) && strlen (name) <= 10) {
+		*result = ox_int (OX_T_INT8, g_ascii_strtoll (name, NULL, 10));
+		return;
+	}
 	const char *dot = strchr (name, '.');
 	OxTable *t = NULL;
 	if (dot) {
@@ -317,7 +460,7 @@ static void
 fn_regroleout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
-	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, catalog (ctx), ctx->x ? ctx->x->txn : NULL, args[0].v.i));
 }
 
 /* ---- regular expressions (~ !~ ~* !~*) --------------------------------------------- */
@@ -366,71 +509,6 @@ fn_texticregexne (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resul
 	*result = ox_bool (!regex_match (ctx, args, true));
 }
 
-/* ---- the text-typed array columns ------------------------------------------------ */
-
-/* The elements of "{a,b,"c d"}" (no nesting; quotes and backslashes as
- * array_out writes them). */
-static GPtrArray *
-array_elements (OxFuncCtx *ctx, const OxValue *v)
-{
-	GPtrArray *out = g_ptr_array_new ();
-	const char *p = v->v.str, *e = p + v->len;
-	if (p < e && *p == '{')
-		p++;
-	if (e > p && e[-1] == '}')
-		e--;
-	while (p < e) {
-		GString *g = g_string_new (NULL);
-		if (*p == '"') {
-			for (p++; p < e && *p != '"'; p++) {
-				if (*p == '\\' && p + 1 < e)
-					p++;
-				g_string_append_c (g, *p);
-			}
-			p++;
-		} else
-			while (p < e && *p != ',')
-				g_string_append_c (g, *p++);
-		g_ptr_array_add (out, ox_arena_strdup (ctx->arena, g->str));
-		g_string_free (g, TRUE);
-		if (p < e && *p == ',')
-			p++;
-	}
-	return out;
-}
-
-static void
-fn_array_to_string (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
-{
-	(void) nargs;
-	GPtrArray *els = array_elements (ctx, &args[0]);
-	GString *g = g_string_new (NULL);
-	for (guint i = 0; i < els->len; i++) {
-		if (strcmp (els->pdata[i], "NULL") == 0)
-			continue;
-		if (g->len)
-			g_string_append_len (g, args[1].v.str, args[1].len);
-		g_string_append (g, els->pdata[i]);
-	}
-	set_txt (ctx, result, g->str);
-	g_string_free (g, TRUE);
-	g_ptr_array_unref (els);
-}
-
-/* x = ANY (array), the array being text: the parser's spelling "=any" */
-static void
-fn_eq_any (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
-{
-	(void) nargs;
-	GPtrArray *els = array_elements (ctx, &args[1]);
-	bool found = false;
-	const char *x = arg_str (ctx, &args[0]);
-	for (guint i = 0; i < els->len && !found; i++)
-		found = !strcmp (els->pdata[i], x);
-	g_ptr_array_unref (els);
-	*result = ox_bool (found);
-}
-
 #define I4   OX_T_INT4
 #define I8   OX_T_INT8
 #define TXT  OX_T_TEXT
@@ -443,6 +521,12 @@ fn_eq_any (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 static const OxBuiltin catalog_builtins[] = {
 	/* name                          nargs args               ret   strict vol  fn */
 	{ "pg_get_userbyid",               1, { I8 },             TXT,  S,  STA, fn_pg_get_userbyid },
+	{ "current_user",                  0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "current_role",                  0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "user",                          0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "session_user",                  0, { 0 },              TXT,  S,  STA, fn_session_user },
+	{ "current_database",              0, { 0 },              TXT,  S,  STA, fn_current_database },
+	{ "current_catalog",               0, { 0 },              TXT,  S,  STA, fn_current_database },
 	{ "pg_encoding_to_char",           1, { I4 },             TXT,  S,  STA, fn_pg_encoding_to_char },
 	{ "format_type",                   2, { I8, I4 },         TXT,  NS, STA, fn_format_type },
 	{ "pg_table_is_visible",           1, { I8 },             BOOL, S,  STA, fn_pg_table_is_visible },
@@ -451,6 +535,8 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "pg_get_expr",                   2, { TXT, I8 },        TXT,  S,  STA, fn_pg_get_expr },
 	{ "pg_get_expr",                   3, { TXT, I8, BOOL },  TXT,  S,  STA, fn_pg_get_expr },
 	{ "pg_get_indexdef",               1, { I8 },             TXT,  S,  STA, fn_pg_get_indexdef },
+	{ "pg_get_triggerdef",             1, { I8 },             TXT,  S,  STA, fn_pg_get_triggerdef },
+	{ "pg_get_triggerdef",             2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_triggerdef },
 	{ "pg_get_indexdef",               3, { I8, I4, BOOL },   TXT,  S,  STA, fn_pg_get_indexdef },
 	{ "pg_get_constraintdef",          1, { I8 },             TXT,  S,  STA, fn_pg_get_constraintdef },
 	{ "pg_get_constraintdef",          2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_constraintdef },
@@ -460,11 +546,16 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "pg_get_viewdef",                1, { I8 },             TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_viewdef",                2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_statisticsobjdef_columns", 1, { I8 },           TXT,  S,  STA, fn_null_text },
+	/* NULL: there are no rules (pg_rewrite is empty) */
+	{ "pg_get_ruledef",                1, { I8 },             TXT,  S,  STA, fn_null_text },
+	{ "pg_get_ruledef",                2, { I8, BOOL },       TXT,  S,  STA, fn_null_text },
+	/* NULL: bodies are strings (prosrc), never BEGIN ATOMIC */
+	{ "pg_get_function_sqlbody",       1, { I8 },             TXT,  S,  STA, fn_null_text },
 	{ "obj_description",               1, { I8 },             TXT,  NS, STA, fn_null_text },
-	{ "obj_description",               2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
+	{ "obj_description",               2, { I8, TXT },        TXT,  NS, STA, fn_obj_description },
 	{ "col_description",               2, { I8, I4 },         TXT,  NS, STA, fn_null_text },
 	{ "shobj_description",             2, { I8, TXT },        TXT,  NS, STA, fn_null_text },
-	{ "pg_relation_is_publishable",    1, { I8 },             BOOL, S,  STA, fn_false },
+	{ "pg_relation_is_publishable",    1, { I8 },             BOOL, S,  STA, fn_pg_relation_is_publishable },
 	{ "has_table_privilege",           2, { TXT, TXT },       BOOL, S,  STA, fn_true },
 	{ "has_table_privilege",           3, { TXT, TXT, TXT },  BOOL, S,  STA, fn_true },
 	{ "has_schema_privilege",          2, { TXT, TXT },       BOOL, S,  STA, fn_true },
@@ -484,8 +575,6 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "textregexne",                   2, { TXT, TXT },       BOOL, S,  IMM, fn_textregexne },
 	{ "texticregexeq",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexeq },
 	{ "texticregexne",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexne },
-	{ "array_to_string",               2, { TXT, TXT },       TXT,  S,  IMM, fn_array_to_string },
-	{ "=any",                          2, { TXT, TXT },       BOOL, S,  IMM, fn_eq_any },
 };
 
 const OxBuiltin *

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE 1
 #include "exec.h"
+#include "functions.h"
 #include "pl/pl.h"
 #include "pl/trigger.h"
 #include "pl/event-trigger.h"
@@ -331,13 +332,14 @@ typedef struct SubqueryOp {
 	OxSubPlan  *sp;
 	const char *alias;
 	const char *view;
+	const OxValue *outer_row; /* LATERAL: the row its parameters come from */
 } SubqueryOp;
 
 static void
 subquery_bind (SubqueryOp *s, OxExec *x)
 {
 	for (int i = 0; i < s->sp->nparams; i++) {
-		OxValue v = ox_eval (s->sp->args[i], x, NULL, x->run_arena);
+		OxValue v = ox_eval (s->sp->args[i], x, s->outer_row, x->run_arena);
 		x->xparams[s->sp->paramids[i]] = ox_value_copy (x->run_arena, &v);
 	}
 }
@@ -394,17 +396,85 @@ ox_op_subquery_new (OxExec *x, OxArena *a, OxSubPlan *sp, int ncols, const char 
 /* ---- function scan --------------------------------------------------------------------------- *
  * The function runs to completion at open and its rows are kept (as
  * PostgreSQL materializes a function scan's result); rescan runs it again
- * because its arguments may refer to an outer row that changed. */
+ * because its arguments may refer to an outer row that changed.
+ * generate_series is the exception: its rows are counted out one at a
+ * time by next, so generate_series (1, 1e9) costs no memory. */
 
 typedef struct FuncScanOp {
 	OxOp       op;
-	int        builtin;    /* 0: call; 1, 2: event trigger listings */
-	OxExpr    *call;       /* OX_E_UFUNC */
+	int        builtin;    /* 0: call; an OX_SRF_* */
+	OxExpr    *call;       /* OX_E_UFUNC; OX_E_FUNC for generate_series */
 	const char *alias;
 	OxArena   *rows_arena;
 	GPtrArray *rows;       /* OxValue[ncols] */
 	guint      pos;
+	/* built-in SRFs: generate_series's next value, last one and step;
+	 * unnest's elements (cur the next one) */
+	int64_t    cur, stop, step;
+	GPtrArray *elems;
+	bool       done;       /* no more values (or a NULL argument) */
+	int64_t    ord;        /* WITH ORDINALITY: the rows returned so far */
+	OxValue    value[2];   /* the row returned (value, ordinality) */
 } FuncScanOp;
+
+/* generate_series's arguments; PostgreSQL's error for a zero step */
+static void
+series_start (FuncScanOp *f, OxExec *x)
+{
+	OxExpr *e = f->call;
+	int64_t v[3] = { 0, 0, 1 };
+	f->done = f->builtin == OX_SRF_PARTITION_ANCESTORS;  /* no rows */
+	f->ord = 0;
+	g_clear_pointer (&f->elems, g_ptr_array_unref);
+	if (f->done)
+		return;
+	f->rows_arena = f->rows_arena ? f->rows_arena : ox_arena_new ();
+	ox_arena_reset (f->rows_arena);
+	if (f->builtin == OX_SRF_UNNEST) {
+		OxValue arr = ox_eval (e->args[0], x, NULL, f->rows_arena);
+		f->done = arr.null;
+		if (!arr.null)
+			f->elems = ox_text_array_elements (f->rows_arena, arr.v.str, arr.len);
+		f->cur = 0;
+		return;
+	}
+	for (int i = 0; i < e->nargs; i++) {
+		OxValue a = ox_eval (e->args[i], x, NULL, f->rows_arena);
+		if (a.null)
+			f->done = true;
+		else
+			v[i] = a.v.i;
+	}
+	if (!f->done && v[2] == 0)
+		ox_raise (OX_ERR_INVALID_PARAMETER, 0, "step size cannot equal zero");
+	f->cur = v[0];
+	f->stop = v[1];
+	f->step = v[2];
+}
+
+static OxValue *
+series_next (FuncScanOp *f)
+{
+	if (f->elems) {
+		if (f->cur >= (int64_t) f->elems->len)
+			return NULL;
+		const char *el = f->elems->pdata[f->cur++];
+		f->value[0] = el ? ox_text (OX_T_TEXT, el, strlen (el)) : ox_null (OX_T_TEXT);
+		f->value[1] = ox_int (OX_T_INT8, ++f->ord);
+		return f->value;
+	}
+	if (f->done || (f->step > 0 ? f->cur > f->stop : f->cur < f->stop))
+		return NULL;
+	f->value[0] = ox_int ((OxTypeId) f->call->type.id, f->cur);
+	f->value[1] = ox_int (OX_T_INT8, ++f->ord);
+	/* stop after the type's last value instead of overflowing, as PG */
+	int64_t next;
+	if (__builtin_add_overflow (f->cur, f->step, &next) ||
+	    (f->call->type.id == OX_T_INT4 && (next > G_MAXINT32 || next < G_MININT32)))
+		f->done = true;
+	f->cur = next;
+	return f->value;
+}
 
 static void
 funcscan_emit (OxPlCall *c, const OxValue *row)
@@ -471,13 +541,18 @@ funcscan_run (FuncScanOp *f, OxExec *x)
 static void
 funcscan_open (OxOp *op, OxExec *x)
 {
-	funcscan_run ((FuncScanOp *) op, x);
+	FuncScanOp *f = (FuncScanOp *) op;
+	if (f->builtin >= OX_SRF_GENERATE_SERIES) {
+		op->loops++;
+		series_start (f, x);
+	} else
+		funcscan_run (f, x);
 }
 
 static void
 funcscan_rescan (OxOp *op, OxExec *x)
 {
-	funcscan_run ((FuncScanOp *) op, x);
+	funcscan_open (op, x);
 }
 
 static OxValue *
@@ -485,6 +560,12 @@ funcscan_next (OxOp *op, OxExec *x)
 {
 	FuncScanOp *f = (FuncScanOp *) op;
 	(void) x;
+	if (f->builtin >= OX_SRF_GENERATE_SERIES) {
+		OxValue *r = series_next (f);
+		if (!r)
+			return NULL;
+		RETURN_ROW (op, r);
+	}
 	if (!f->rows || f->pos >= f->rows->len)
 		return NULL;
 	RETURN_ROW (op, f->rows->pdata[f->pos++]);
@@ -496,6 +577,7 @@ funcscan_close (OxOp *op, OxExec *x)
 	FuncScanOp *f = (FuncScanOp *) op;
 	(void) x;
 	g_clear_pointer (&f->rows, g_ptr_array_unref);
+	g_clear_pointer (&f->elems, g_ptr_array_unref);
 	g_clear_pointer (&f->rows_arena, ox_arena_free);
 }
 
@@ -516,9 +598,10 @@ ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *
 }
 
 OxOp *
-ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, int ncols, const char *alias)
+ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, OxExpr *call, int ncols, const char *alias)
 {
-	FuncScanOp *f = (FuncScanOp *) ox_op_funcscan_new (x, a, NULL, ncols, alias);
+	g_return_val_if_fail ((kind >= OX_SRF_GENERATE_SERIES) == (call != NULL), NULL);
+	FuncScanOp *f = (FuncScanOp *) ox_op_funcscan_new (x, a, call, ncols, alias);
 	f->builtin = kind;
 	return &f->op;
 }
@@ -816,6 +899,8 @@ ox_op_material_new (OxExec *x, OxArena *a, OxOp *child)
 
 typedef struct NestLoopOp {
 	OxOp       op;
+	bool       lateral;  /* right: a SubqueryOp run again for each left row */
+	bool       ropened;
 	OxJoinType jt;
 	OxExpr    *qual;
 	int        lw, rw;
@@ -831,7 +916,12 @@ static void
 nl_open (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
-	child_open (op, x);
+	if (n->lateral) {
+		/* the right side opens at the first left row, which it needs */
+		op->loops++;
+		op->left->open (op->left, x);
+	} else
+		child_open (op, x);
 	n->lrow = NULL;
 	n->ldone = false;
 	n->full_i = 0;
@@ -843,7 +933,11 @@ static void
 nl_rescan (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
-	child_rescan (op, x);
+	if (n->lateral) {
+		op->loops++;
+		op->left->rescan (op->left, x);
+	} else
+		child_rescan (op, x);
 	n->lrow = NULL;
 	n->ldone = false;
 	n->full_i = 0;
@@ -856,10 +950,53 @@ pad_nulls (OxValue *dst, int n)
 		dst[i] = ox_null (OX_T_UNKNOWN);
 }
 
+/* LATERAL: for each left row, the right subquery is bound to it and run */
+static OxValue *
+lateral_next (OxOp *op, OxExec *x)
+{
+	NestLoopOp *n = (NestLoopOp *) op;
+	SubqueryOp *s = (SubqueryOp *) op->right;
+	for (;;) {
+		if (!n->lrow) {
+			n->lrow = op->left->next (op->left, x);
+			if (!n->lrow)
+				return NULL;
+			memcpy (n->out, n->lrow, sizeof (OxValue) * (size_t) n->lw);
+			n->lmatched = false;
+			s->outer_row = n->out;
+			if (!n->ropened) {
+				op->right->open (op->right, x);
+				n->ropened = true;
+			} else
+				op->right->rescan (op->right, x);
+			s->outer_row = NULL;
+		}
+		OxValue *r = op->right->next (op->right, x);
+		if (r) {
+			if ((++x->tick & 4095) == 0)
+				ox_exec_check_cancel (x);
+			memcpy (n->out + n->lw, r, sizeof (OxValue) * (size_t) n->rw);
+			ox_arena_reset (n->tmp);
+			if (ox_eval_qual (n->qual, x, n->out, n->tmp)) {
+				n->lmatched = true;
+				RETURN_ROW (op, n->out);
+			}
+			continue;
+		}
+		n->lrow = NULL;
+		if (!n->lmatched && n->jt == OX_JOIN_LEFT) {
+			pad_nulls (n->out + n->lw, n->rw);
+			RETURN_ROW (op, n->out);
+		}
+	}
+}
+
 static OxValue *
 nl_next (OxOp *op, OxExec *x)
 {
 	NestLoopOp *n = (NestLoopOp *) op;
+	if (n->lateral)
+		return lateral_next (op, x);
 	MaterialOp *m = (MaterialOp *) op->right;
 	for (;;) {
 		if (!n->lrow) {
@@ -918,7 +1055,17 @@ nl_next (OxOp *op, OxExec *x)
 static void
 nl_close (OxOp *op, OxExec *x)
 {
+	((NestLoopOp *) op)->ropened = false;
 	g_clear_pointer (&((NestLoopOp *) op)->tmp, ox_arena_free);
+}
+
+OxOp *
+ox_op_lateral_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw)
+{
+	g_return_val_if_fail (r->kind == OX_OP_SUBQUERY && (jt == OX_JOIN_INNER || jt == OX_JOIN_LEFT), NULL);
+	NestLoopOp *n = (NestLoopOp *) ox_op_nestloop_new (x, a, l, r, jt, qual, lw, rw);
+	n->lateral = true;
+	return &n->op;
 }
 
 OxOp *
@@ -2533,10 +2680,14 @@ op_label (OxOp *op, OxArena *a)
 	case OX_OP_FILTER:
 		g_string_append_printf (s, "Filter (%s)", ox_expr_deparse (a, ((FilterOp *) op)->qual, NULL));
 		break;
+	case OX_OP_COPY:
+		g_string_append (s, "COPY source");
+		break;
 	case OX_OP_FUNCSCAN: {
 		FuncScanOp *f = (FuncScanOp *) op;
-		const char *fname = f->builtin == 1 ? "ox_event_trigger_ddl_commands"
-		                    : f->builtin == 2 ? "ox_event_trigger_dropped_objects" : f->call->routine->obj.name;
+		const char *fname = f->builtin == OX_SRF_DDL_COMMANDS ? "ox_event_trigger_ddl_commands"
+		                    : f->builtin == OX_SRF_DROPPED_OBJECTS ? "ox_event_trigger_dropped_objects"
+		                    : f->builtin >= OX_SRF_GENERATE_SERIES ? f->call->fn->name : f->call->routine->obj.name;
 		g_string_append_printf (s, "Function Scan on %s", fname);
 		if (f->alias && strcmp (f->alias, fname))
 			g_string_append_printf (s, " %s", f->alias);
@@ -2565,7 +2716,8 @@ op_label (OxOp *op, OxArena *a)
 		break;
 	case OX_OP_NESTLOOP: {
 		NestLoopOp *n = (NestLoopOp *) op;
-		g_string_append_printf (s, "Nested Loop%s%s", jt_name (n->jt), n->jt == OX_JOIN_INNER ? "" : " Join");
+		g_string_append_printf (s, "Nested Loop%s%s%s", jt_name (n->jt), n->jt == OX_JOIN_INNER ? "" : " Join",
+		                        n->lateral ? " (lateral)" : "");
 		if (n->qual)
 			g_string_append_printf (s, " (join filter: %s)", ox_expr_deparse (a, n->qual, NULL));
 		break;

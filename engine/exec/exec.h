@@ -48,10 +48,14 @@ void  ox_op_modify_set_triggers (OxOp *op, struct OxTrigSet *ts, bool *set_cols)
 /* A stored function in FROM: calls it at open (and rescan) and returns
  * the rows it produced. */
 OxOp *ox_op_funcscan_new (OxExec *x, OxArena *a, OxExpr *call, int ncols, const char *alias);
-/* The built-in listing functions of event triggers (kind 1 ddl_commands,
- * 2 dropped_objects), over the session's rows. */
-OxOp *ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, int ncols, const char *alias);
+/* A built-in set-returning function (kind: an OX_SRF_*): the listing
+ * functions of event triggers over the session's rows (call NULL), or
+ * generate_series, computed a row at a time from call's arguments. */
+OxOp *ox_op_funcscan_builtin_new (OxExec *x, OxArena *a, int kind, OxExpr *call, int ncols, const char *alias);
 OxOp *ox_op_filter_new (OxExec *x, OxArena *a, OxOp *child, OxExpr *qual);
+/* LATERAL: a nested loop (INNER or LEFT) whose right side, a subquery op
+ * (ox_op_subquery_new), is bound to each left row and run again. */
+OxOp *ox_op_lateral_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw);
 OxOp *ox_op_hashjoin_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr **lkeys,
                           OxExpr **rkeys, int nkeys, OxExpr *residual, int lw, int rw);
 OxOp *ox_op_nestloop_new (OxExec *x, OxArena *a, OxOp *l, OxOp *r, OxJoinType jt, OxExpr *qual, int lw, int rw);

@@ -817,9 +817,24 @@ eval_sublink (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 		result = ox_bool (r != NULL);
 		break;
 	}
-	case OX_SUBLINK_EXPR: {
-		OxValue *r = op->next (op, x);
-		if (!r)
+	case OX_SUBLINK_EXPR:
+	case OX_SUBLINK_ARRAY: {
+		OxValue *r;
+		if (e->sublink_kind == OX_SUBLINK_ARRAY) {
+			/* the rows as an array literal, each value in its type's
+			 * output format (text-arrays.c) */
+			GString *g = g_string_new ("{");
+			while ((r = op->next (op, x)) != NULL) {
+				size_t len = 0;
+				const char *s = r[0].null ? NULL : ox_value_out (a, &x->cx, &r[0], &len);
+				if (g->len > 1)
+					g_string_append_c (g, ',');
+				ox_text_array_append (g, s, len);
+			}
+			g_string_append_c (g, '}');
+			result = ox_text (OX_T_TEXT, ox_arena_strndup (a, g->str, g->len), g->len);
+			g_string_free (g, TRUE);
+		} else if (!(r = op->next (op, x)))
 			result = ox_null ((OxTypeId) e->type.id);
 		else {
 			result = r[0];
@@ -949,9 +964,28 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 		g_string_append_c (s, ')');
 		break;
 	case OX_E_FUNC:
-		g_string_append_printf (s, "%s(", e->fn->name);
-		deparse_args (s, a, e, q, 0, ", ");
-		g_string_append_c (s, ')');
+		/* the array syntax the parser spells as functions (text-arrays.c) */
+		if (!strcmp (e->fn->name, "{}")) {
+			g_string_append (s, "ARRAY[");
+			deparse_args (s, a, e, q, 0, ", ");
+			g_string_append_c (s, ']');
+		} else if (!strcmp (e->fn->name, "[]")) {
+			g_string_append_c (s, '(');
+			deparse (s, a, e->args[0], q);
+			g_string_append (s, ")[");
+			deparse (s, a, e->args[1], q);
+			g_string_append_c (s, ']');
+		} else if (!strcmp (e->fn->name, "=any")) {
+			g_string_append_c (s, '(');
+			deparse (s, a, e->args[0], q);
+			g_string_append (s, " = ANY (");
+			deparse (s, a, e->args[1], q);
+			g_string_append (s, "))");
+		} else {
+			g_string_append_printf (s, "%s(", e->fn->name);
+			deparse_args (s, a, e, q, 0, ", ");
+			g_string_append_c (s, ')');
+		}
 		break;
 	case OX_E_AGG:
 		if (q && q->aggs && e->aggno < (int) q->aggs->len) {
@@ -1024,6 +1058,8 @@ deparse (GString *s, OxArena *a, OxExpr *e, OxQuery *q)
 	case OX_E_SUBLINK:
 		if (e->sublink_kind == OX_SUBLINK_EXISTS)
 			g_string_append (s, "EXISTS(");
+		else if (e->sublink_kind == OX_SUBLINK_ARRAY)
+			g_string_append (s, "ARRAY(");
 		else if (e->sublink_kind != OX_SUBLINK_EXPR) {
 			g_string_append_c (s, '(');
 			deparse (s, a, e->args[0], q);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <glib.h>
 
 #include "base/arena.h"
 #include "base/value.h"
@@ -83,6 +84,26 @@ OxResolveStatus ox_builtin_resolve_in (const OxBuiltin *table, size_t n_table, c
  * catalog-functions.c.  ox_builtin_resolve looks here for names its own
  * table lacks. */
 const OxBuiltin *ox_catalog_builtins (size_t *n_out);
+
+/* The functions over arrays held as text (subscripts as "[]",
+ * array_upper, cardinality, "=any" ...) and generate_series:
+ * text-arrays.c, looked in after the catalog's. */
+const OxBuiltin *ox_text_array_builtins (size_t *n_out);
+
+/* Does bi return a set?  0 if not, else its OX_SRF_* (plan/plan.h):
+ * generate_series, pg_partition_ancestors.  Such a call is bound only
+ * in FROM (or as the one item of a select list without FROM, which the
+ * binder moves there), where the function scan computes its rows. */
+int ox_builtin_srf_kind (const OxBuiltin *bi);
+
+/* Append s[0..len) (NULL: a NULL element) to buf as an element of an
+ * array literal, quoted as array_out quotes: when empty, equal to NULL
+ * in any case, or containing , { } " \ or white space. */
+void ox_text_array_append (GString *buf, const char *s, size_t len);
+
+/* The elements of a one-dimensional array's text (char *, NULL for a
+ * NULL element), allocated in a; the caller unrefs the array. */
+GPtrArray *ox_text_array_elements (OxArena *a, const char *s, size_t len);
 
 /* Every built-in, in table order (for listings such as \df). */
 const OxBuiltin *ox_builtin_table (size_t *n_out);

@@ -13,6 +13,7 @@
  * NOTE: errors carry the byte offset of the offending node; the session
  * converts it to a character position.
  */
+#include "auth/role.h"
 #include "plan.h"
 #include "pl/routine.h"
 #include "pl/trigger.h"
@@ -195,9 +196,14 @@ coerce_to (Binder *b, OxExpr *e, OxType t, char ctx, const char *what)
 	if (e->type.id == t.id && (t.typmod < 0 || e->type.typmod == t.typmod))
 		return e;
 	if (e->kind == OX_E_PARAM && e->type.id == OX_T_UNKNOWN) {
-		b->ptypes[e->paramno - 1] = t;
-		e->type = t;
-		return e;
+		/* the parameter takes the type without its modifier, which then
+		 * applies as a cast (numeric(10,2) rounds, varchar(3) checks the
+		 * length), as in PostgreSQL */
+		OxType base = { t.id, -1 };
+		b->ptypes[e->paramno - 1] = base;
+		e->type = base;
+		if (t.typmod < 0)
+			return e;
 	}
 	if (e->type.id != t.id) {
 		char c = ox_cast_context ((OxTypeId) e->type.id, t.id);
@@ -222,7 +228,9 @@ coerce_to (Binder *b, OxExpr *e, OxType t, char ctx, const char *what)
 	OxExpr *c = mk_args (b, OX_E_CAST, t.id, e->loc, 1);
 	c->type = t;
 	c->args[0] = e;
-	c->explicit_cast = ctx == 'e';
+	/* an unknown-typed value that is not a literal (an element of a text
+	 * array, text-arrays.c) is read by the type's input, as a literal is */
+	c->explicit_cast = ctx == 'e' || e->type.id == OX_T_UNKNOWN;
 	return c;
 }
 
@@ -309,6 +317,22 @@ resolve_typename (Binder *b, OxTypeName *tn)
 		ox_raise (OX_ERR_INVALID_PARAMETER, tn->node.loc + 1, "length for type %s must be at least 1",
 		          t.id == OX_T_VARCHAR ? "varchar" : "char");
 	return t;
+}
+
+/* The element type of an array type name (int2 for int2[]); UNKNOWN
+ * for the catalog types that have no type of ours (oid[] is int8[],
+ * name[] text[]; the reg* types are read as unknown). */
+static OxType
+array_element_type (Binder *b, OxTypeName *tn)
+{
+	static const char *const catalog_types[] = { "oid", "name", "regclass", "regtype", "regnamespace",
+	                                             "regproc", "regprocedure", "regrole", "xid", "aclitem" };
+	for (size_t i = 0; i < G_N_ELEMENTS (catalog_types); i++)
+		if (!strcmp (tn->name, catalog_types[i]))
+			return (OxType) { i == 0 ? OX_T_INT8 : i == 1 ? OX_T_TEXT : OX_T_UNKNOWN, -1 };
+	OxTypeName elem = *tn;
+	elem.is_array = false;
+	return resolve_typename (b, &elem);
 }
 
 OxType ox_bind_typename (Binder *b, OxTypeName *tn);
@@ -513,8 +537,11 @@ builtin_call (Binder *b, const char *name, OxExpr **args, int nargs, int loc)
 		ox_raise_full (OX_ERR_UNDEFINED_FUNCTION, loc + 1, NULL, NULL, "function %s does not exist", name);
 	OxExpr *e = mk_args (b, OX_E_FUNC, bi->ret, loc, nargs);
 	e->fn = bi;
-	for (int i = 0; i < nargs; i++)
-		e->args[i] = args[i]->type.id == bi->args[i] ? args[i] : coerce_id (b, args[i], bi->args[i]);
+	for (int i = 0; i < nargs; i++) {
+		/* variadic "any" (nargs -1) takes its arguments as they are */
+		OxTypeId want = bi->nargs < 0 ? (OxTypeId) args[i]->type.id : bi->args[i];
+		e->args[i] = args[i]->type.id == want ? args[i] : coerce_id (b, args[i], want);
+	}
 	return e;
 }
 
@@ -871,6 +898,39 @@ bind_routine_call (Binder *b, OxRoutine *r, OxExpr **given, const int *map, int 
 	return e;
 }
 
+/* arr[i] over a text array: the builtin "[]" (exec/text-arrays.c).  Its
+ * value is the element's text; typed as the element type when the array
+ * is a cast ((x::int2[])[1] is int2), else unknown like a quoted literal,
+ * so that context types it (attnum = indkey[0]). */
+static OxExpr *
+bind_subscript (Binder *b, OxFuncCall *fc, OxExpr **args, int loc)
+{
+	OxExpr *arr = args[0];
+	if (!ox_type_is_string ((OxTypeId) arr->type.id) && arr->type.id != OX_T_UNKNOWN)
+		ox_raise_full ("42804", arr->loc + 1, NULL, NULL,
+		               "cannot subscript type %s because it does not support subscripting", tname (b, arr->type));
+	if (!ox_type_is_integer ((OxTypeId) args[1]->type.id) && args[1]->type.id != OX_T_UNKNOWN)
+		ox_raise_full (OX_ERR_DATATYPE_MISMATCH, args[1]->loc + 1, NULL, NULL,
+		               "array subscript must have type integer");
+	const OxBuiltin *bi = NULL;
+	OxTypeId at[2] = { OX_T_TEXT, OX_T_INT4 };
+	ox_builtin_resolve ("[]", 2, at, &bi);
+	g_assert (bi != NULL);
+	OxExpr *e = mk_args (b, OX_E_FUNC, OX_T_TEXT, loc, 2);
+	e->fn = bi;
+	e->args[0] = coerce_id (b, arr, OX_T_TEXT);
+	e->args[1] = coerce_id (b, args[1], OX_T_INT4);
+	OxNode *base = fc->args->items[0];
+	OxType el = { OX_T_UNKNOWN, -1 };
+	if (OX_IS (base, OX_N_TYPECAST) && ((OxTypeCast *) base)->type->is_array)
+		el = array_element_type (b, ((OxTypeCast *) base)->type);
+	if (el.id == OX_T_UNKNOWN) {
+		e->type.id = OX_T_UNKNOWN;
+		return e;
+	}
+	return coerce_to (b, e, el, 'e', NULL);
+}
+
 static OxExpr *
 bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 {
@@ -887,8 +947,18 @@ bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, loc + 1, "DISTINCT specified, but %s is not an aggregate function", name);
 	int nargs = OX_LIST_N (fc->args);
 	OxExpr **args = OX_NEW_N (b->a, OxExpr *, nargs > 0 ? nargs : 1);
+	bool srf_ok = allow_srf;
+	allow_srf = false;  /* not for calls nested in the arguments */
 	for (int i = 0; i < nargs; i++)
 		args[i] = bind_expr (b, sc, fc->args->items[i]);
+	if (!strcmp (name, "[]") && nargs == 2)
+		return bind_subscript (b, fc, args, loc);
+	/* x = ANY (arr): integers compare as integers, other non-strings by
+	 * their output text, as the elements are written (bool t, not true) */
+	if (!strcmp (name, "=any") && nargs == 2 && args[0]->type.id != OX_T_UNKNOWN &&
+	    !ox_type_is_string ((OxTypeId) args[0]->type.id) && !ox_type_is_integer ((OxTypeId) args[0]->type.id))
+		args[0] = builtin_call (b, "ox_array_elem_out", &args[0], 1, loc);
+	allow_srf = srf_ok;
 
 	if (!strcmp (name, "coalesce") || !strcmp (name, "greatest") || !strcmp (name, "least")) {
 		if (nargs < 1)
@@ -961,6 +1031,11 @@ bind_funccall (Binder *b, Scope *sc, OxFuncCall *fc)
 		               "No function matches the given name and argument types. You might need to add explicit type casts.",
 		               "function %s(%s) does not exist", name, s);
 	}
+	allow_srf = false;
+	if (ox_builtin_srf_kind (bi) && !srf_ok)
+		ox_raise_full (OX_ERR_FEATURE_NOT_SUPPORTED, loc + 1, NULL,
+		               "Call it in FROM: SELECT * FROM f(...).",
+		               "set-returning function %s is only supported in FROM", name);
 	OxExpr *e = mk_args (b, OX_E_FUNC, bi->ret, loc, nargs);
 	e->fn = bi;
 	for (int i = 0; i < nargs; i++) {
@@ -1002,6 +1077,14 @@ bind_sublink (Binder *b, Scope *sc, OxSubLink *sl)
 	switch (sl->kind) {
 	case OX_SUBLINK_EXISTS:
 		e = mk (b, OX_E_SUBLINK, OX_T_BOOL, loc);
+		break;
+	case OX_SUBLINK_ARRAY:
+		/* PostgreSQL's result is an array of the column's type; ours is
+		 * its text (exec/text-arrays.c) */
+		if (ncols != 1)
+			ox_raise (OX_ERR_SYNTAX, loc + 1, "subquery must return only one column");
+		first->expr = resolve_unknown (b, first->expr);
+		e = mk (b, OX_E_SUBLINK, OX_T_TEXT, loc);
 		break;
 	case OX_SUBLINK_EXPR:
 		if (ncols != 1)
@@ -1159,6 +1242,37 @@ bind_catalog_cast (Binder *b, OxExpr *a, OxTypeName *tn, int loc)
 	return NULL;
 }
 
+/* Is n an array by its syntax: ARRAY[...], ARRAY(sel), x::type[]?  (Our
+ * arrays are text, so || looks at the syntax to tell array_cat from
+ * string concatenation.) */
+static bool
+is_array_node (OxNode *n)
+{
+	if (OX_IS (n, OX_N_SUBLINK))
+		return ((OxSubLink *) n)->kind == OX_SUBLINK_ARRAY;
+	if (OX_IS (n, OX_N_TYPECAST))
+		return ((OxTypeCast *) n)->type->is_array;
+	if (OX_IS (n, OX_N_FUNCCALL)) {
+		OxFuncCall *fc = (OxFuncCall *) n;
+		return !strcmp (fc->name->items[fc->name->n - 1], "{}");
+	}
+	return false;
+}
+
+/* A cast to type[]: arrays are text in array_out's format
+ * (exec/text-arrays.c), so a string keeps its text and only the element
+ * type is checked to exist; other types cannot become arrays, as in
+ * PostgreSQL ("cannot cast type integer to integer[]"). */
+static OxExpr *
+bind_array_cast (Binder *b, OxExpr *a, OxTypeName *tn, int loc)
+{
+	OxType el = array_element_type (b, tn);
+	if (!ox_type_is_string ((OxTypeId) a->type.id) && a->type.id != OX_T_UNKNOWN)
+		ox_raise ("42846", loc + 1, "cannot cast type %s to %s[]", tname (b, a->type),
+		          el.id == OX_T_UNKNOWN ? tn->name : tname (b, el));
+	return coerce_to (b, a, (OxType) { OX_T_TEXT, -1 }, 'e', NULL);
+}
+
 static OxExpr *
 bind_expr (Binder *b, Scope *sc, OxNode *n)
 {
@@ -1204,7 +1318,14 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 			negate_literal = !ae->lexpr && ae->rexpr->tag == OX_N_CONST &&
 			                 (((OxConst *) ae->rexpr)->kind == OX_CONST_INTEGER ||
 			                  ((OxConst *) ae->rexpr)->kind == OX_CONST_DECIMAL);
-			r = make_op (b, name, l, rr, n->loc);
+			if (!strcmp (name, "||") && l && (is_array_node (ae->lexpr) || is_array_node (ae->rexpr))) {
+				/* arr || arr, arr || elem, elem || arr: array_cat over the
+				 * text arrays (text-arrays.c) */
+				OxExpr *args[2] = { coerce_to (b, l, (OxType) { OX_T_TEXT, -1 }, 'e', NULL),
+				                    coerce_to (b, rr, (OxType) { OX_T_TEXT, -1 }, 'e', NULL) };
+				r = builtin_call (b, "array_cat", args, 2, n->loc);
+			} else
+				r = make_op (b, name, l, rr, n->loc);
 			negate_literal = false;
 		} else {
 			OxExpr *eq = make_op (b, "=", l, rr, n->loc);
@@ -1235,6 +1356,10 @@ bind_expr (Binder *b, Scope *sc, OxNode *n)
 	case OX_N_TYPECAST: {
 		OxTypeCast *tc = (OxTypeCast *) n;
 		OxExpr *a = bind_expr (b, sc, tc->arg);
+		if (tc->type->is_array) {
+			r = bind_array_cast (b, a, tc->type, n->loc);
+			break;
+		}
 		r = bind_catalog_cast (b, a, tc->type, n->loc);
 		if (r)
 			break;
@@ -1513,6 +1638,8 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 		t = ox_session_relation (b->s, NULL, rv->name);
 	if (!t) {
 		const OxSysView *sv = ox_sysview_lookup (rv->schema, rv->name);
+		if (sv && !strcmp (sv->name, "pg_authid"))
+			ox_role_check_authid_access (b->s, loc + 1);
 		if (sv)
 			return bind_sysview (b, sc, sv, rv);
 	}
@@ -1589,6 +1716,23 @@ find_in_tree (Binder *b, Scope *sc, OxFromNode *f, const char *name, int *rt, in
 	return found;
 }
 
+static bool
+is_lateral_leaf (OxQuery *q, OxFromNode *f)
+{
+	return !f->is_join && ((OxRte *) q->rtable->pdata[f->rt])->lateral;
+}
+
+static OxFromNode *
+cross_join (Binder *b, OxFromNode *l, OxFromNode *r)
+{
+	OxFromNode *f = OX_NEW (b->a, OxFromNode);
+	f->is_join = true;
+	f->jointype = OX_JOIN_INNER;
+	f->left = l;
+	f->right = r;
+	return f;
+}
+
 static OxFromNode *
 bind_join (Binder *b, Scope *sc, OxJoinExpr *j)
 {
@@ -1663,6 +1807,9 @@ bind_join (Binder *b, Scope *sc, OxJoinExpr *j)
 		ox_raise (OX_ERR_SYNTAX, j->node.loc + 1, "syntax error: JOIN requires ON or USING");
 	if (j->type == OX_JOIN_CROSS)
 		f->jointype = OX_JOIN_INNER;
+	if (is_lateral_leaf (sc->q, r) && (j->type == OX_JOIN_RIGHT || j->type == OX_JOIN_FULL))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, j->node.loc + 1,
+		          "a LATERAL subquery on the right of a RIGHT or FULL join is not supported");
 	return f;
 }
 
@@ -1676,15 +1823,15 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 		OxRangeSubselect *rs = (OxRangeSubselect *) n;
 		if (!rs->alias)
 			ox_raise (OX_ERR_SYNTAX, n->loc + 1, "subquery in FROM must have an alias");
-		/* A derived table sees outer query levels but not its siblings
-		 * (unless LATERAL). */
-		if (rs->lateral)
-			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1, "LATERAL subqueries are not supported yet");
-		Scope *parent = sc->parent;
+		/* A derived table sees outer query levels but not its siblings;
+		 * a LATERAL one is bound below this level, so that it sees the
+		 * FROM items before it (the planner runs it once per their row). */
+		Scope *parent = rs->lateral ? sc : sc->parent;
 		OxQuery *sub = bind_select (b, parent, (OxSelectStmt *) rs->subquery, sc->ctes);
 		check_alias_unique (b, sc->q, rs->alias, n->loc);
 		OxRte *r = add_rte (b, sc->q, OX_RTE_SUBQUERY, rs->alias);
 		r->subquery = sub;
+		r->lateral = rs->lateral;
 		r->relname = rs->alias;
 		rte_from_query (b, r, sub);
 		apply_colaliases (b, r, rs->colnames, n->loc);
@@ -1727,9 +1874,30 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 			ox_error_rethrow_current ();
 		} OX_END_TRY;
 		allow_srf = false;
+		if (fe->kind == OX_E_FUNC && ox_builtin_srf_kind (fe->fn)) {
+			/* generate_series, pg_partition_ancestors: one column named
+			 * after the alias, as in PG, and WITH ORDINALITY's counter */
+			const char *alias = rf->alias ? rf->alias : fe->fn->name;
+			check_alias_unique (b, sc->q, alias, n->loc);
+			OxRte *r = add_rte (b, sc->q, OX_RTE_FUNCTION, alias);
+			r->srf_builtin = ox_builtin_srf_kind (fe->fn);
+			r->funcexpr = fe;
+			r->relname = fe->fn->name;
+			r->ncols = rf->ordinality ? 2 : 1;
+			r->colnames = OX_NEW_N (b->a, const char *, 2);
+			r->coltypes = OX_NEW_N (b->a, OxType, 2);
+			r->colnames[0] = alias;
+			r->coltypes[0] = fe->type;
+			r->colnames[1] = "ordinality";
+			r->coltypes[1] = (OxType) { OX_T_INT8, -1 };
+			apply_colaliases (b, r, rf->colnames, n->loc);
+			return leaf (b, (int) sc->q->rtable->len - 1);
+		}
 		if (fe->kind != OX_E_UFUNC)
 			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1,
-			          "only stored functions can be called in FROM (built-in set-returning functions are not supported yet)");
+			          "only stored functions, generate_series and pg_partition_ancestors can be called in FROM");
+		if (rf->ordinality)
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, n->loc + 1, "WITH ORDINALITY is supported only for built-in functions");
 		OxRoutine *rt = fe->routine;
 		const char *fname = rt->obj.name;
 		const char *alias = rf->alias ? rf->alias : fname;
@@ -1765,6 +1933,45 @@ bind_from_item (Binder *b, Scope *sc, OxNode *n)
 
 /* ---- target lists ------------------------------------------------------------------------- */
 
+/* SELECT srf (args) without FROM (psql: SELECT pg_partition_ancestors (x)
+ * UNION ALL ...) is SELECT srf FROM srf (args): the same rows and column
+ * name as PostgreSQL's.  Set-returning functions elsewhere in a select
+ * list are not supported.  Returns sel, or a rewritten copy. */
+static OxSelectStmt *
+srf_select_to_from (Binder *b, OxSelectStmt *sel)
+{
+	if (OX_LIST_N (sel->from) != 0 || OX_LIST_N (sel->targets) != 1 || sel->where || sel->group_by ||
+	    sel->having)
+		return sel;
+	OxResTarget *rt = sel->targets->items[0];
+	if (!OX_IS (rt->val, OX_N_FUNCCALL))
+		return sel;
+	OxFuncCall *fc = (OxFuncCall *) rt->val;
+	const char *nm = fc->name->items[fc->name->n - 1];
+	if (fc->name->n > 2 || (fc->name->n == 2 && strcmp (fc->name->items[0], "pg_catalog")) ||
+	    (strcmp (nm, "generate_series") && strcmp (nm, "pg_partition_ancestors") && strcmp (nm, "unnest")))
+		return sel;
+	OxRangeFunction *rf = OX_NEW (b->a, OxRangeFunction);
+	rf->node.tag = OX_N_RANGEFUNCTION;
+	rf->node.loc = fc->node.loc;
+	rf->call = fc;
+	OxColumnRef *cr = OX_NEW (b->a, OxColumnRef);
+	cr->node.tag = OX_N_COLUMNREF;
+	cr->node.loc = fc->node.loc;
+	cr->fields = ox_list_new (b->a);
+	ox_list_push (b->a, cr->fields, (void *) nm);
+	OxResTarget *nrt = OX_NEW (b->a, OxResTarget);
+	*nrt = *rt;
+	nrt->val = &cr->node;
+	OxSelectStmt *copy = OX_NEW (b->a, OxSelectStmt);
+	*copy = *sel;
+	copy->from = ox_list_new (b->a);
+	ox_list_push (b->a, copy->from, rf);
+	copy->targets = ox_list_new (b->a);
+	ox_list_push (b->a, copy->targets, nrt);
+	return copy;
+}
+
 static const char *
 expr_name (OxNode *n)
 {
@@ -1778,6 +1985,14 @@ expr_name (OxNode *n)
 		const char *nm = fc->name->items[fc->name->n - 1];
 		if (!strcmp (nm, "date_part") && fc->args && fc->args->n == 2 && OX_IS (fc->args->items[0], OX_N_CONST))
 			return nm;
+		/* the parser's spellings: x = ANY (arr) is an operator, ARRAY[...]
+		 * is named "array" and arr[i] after arr, as in PostgreSQL */
+		if (!strcmp (nm, "=any"))
+			return "?column?";
+		if (!strcmp (nm, "{}"))
+			return "array";
+		if (!strcmp (nm, "[]"))
+			return expr_name (fc->args->items[0]);
 		return nm;
 	}
 	case OX_N_TYPECAST: {
@@ -1797,12 +2012,21 @@ expr_name (OxNode *n)
 		if (!strcmp (tn, "timestamp without time zone")) return "timestamp";
 		return tn;
 	}
-	case OX_N_CASE:
-		return "case";
+	case OX_N_CASE: {
+		/* PostgreSQL names a CASE after its ELSE when that has a name of
+		 * its own (a column, a function), not just a type's */
+		OxNode *d = ((OxCase *) n)->defresult;
+		while (d && OX_IS (d, OX_N_TYPECAST))
+			d = ((OxTypeCast *) d)->arg;
+		const char *inner = d ? expr_name (d) : "?column?";
+		return strcmp (inner, "?column?") ? inner : "case";
+	}
 	case OX_N_SUBLINK: {
 		OxSubLink *sl = (OxSubLink *) n;
 		if (sl->kind == OX_SUBLINK_EXISTS)
 			return "exists";
+		if (sl->kind == OX_SUBLINK_ARRAY)
+			return "array";
 		if (sl->kind == OX_SUBLINK_EXPR) {
 			OxSelectStmt *s = (OxSelectStmt *) sl->subselect;
 			while (s->op != OX_SETOP_NONE)
@@ -2262,8 +2486,18 @@ bind_select (Binder *b, Scope *parent, OxSelectStmt *sel, GPtrArray *ctes)
 			if (sel->sort)
 				bind_order_by (b, &sc, sel->sort, true);
 		} else {
+			sel = srf_select_to_from (b, sel);
 			for (int i = 0; i < OX_LIST_N (sel->from); i++) {
 				OxFromNode *f = bind_from_item (b, &sc, sel->from->items[i]);
+				if (is_lateral_leaf (q, f) && q->from->len > 0) {
+					/* FROM a, b, LATERAL (...) s: the items before it
+					 * cross-joined, then joined to it */
+					OxFromNode *left = q->from->pdata[0];
+					for (guint k = 1; k < q->from->len; k++)
+						left = cross_join (b, left, q->from->pdata[k]);
+					g_ptr_array_set_size (q->from, 0);
+					f = cross_join (b, left, f);
+				}
 				g_ptr_array_add (q->from, f);
 			}
 			if (sel->where) {

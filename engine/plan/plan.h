@@ -108,6 +108,15 @@ struct OxExpr {
 
 /* ---- queries ------------------------------------------------------------------ */
 
+/* The built-in set-returning functions a function scan computes itself. */
+enum {
+	OX_SRF_DDL_COMMANDS = 1,     /* ox_event_trigger_ddl_commands () */
+	OX_SRF_DROPPED_OBJECTS = 2,  /* ox_event_trigger_dropped_objects () */
+	OX_SRF_GENERATE_SERIES = 3,  /* generate_series (start, stop [, step]): funcexpr */
+	OX_SRF_PARTITION_ANCESTORS = 4, /* pg_partition_ancestors (rel): no rows (no partitions) */
+	OX_SRF_UNNEST = 5,           /* unnest (arr): its elements, as text */
+};
+
 typedef enum OxRteKind { OX_RTE_TABLE, OX_RTE_SUBQUERY, OX_RTE_JOIN, OX_RTE_FUNCTION } OxRteKind;
 
 typedef struct OxRte {
@@ -124,10 +133,13 @@ typedef struct OxRte {
 	/* JOIN RTEs (for USING / NATURAL merged columns): expressions per column */
 	OxExpr    **joinvars;
 	bool        is_view;
+	bool        lateral;   /* SUBQUERY: LATERAL, bound one level below this
+	                          query (its VARs at level 1 are our columns) */
 	OxTable    *view;      /* the view this subquery expands, or NULL */
-	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC), or NULL for a built-in
-	                          listing function: */
-	int         srf_builtin; /* 1 ox_event_trigger_ddl_commands, 2 ..._dropped_objects */
+	OxExpr     *funcexpr;  /* FUNCTION: the call (OX_E_UFUNC; OX_E_FUNC for
+	                          generate_series), or NULL for a built-in listing
+	                          function: */
+	int         srf_builtin; /* 0 the call, or an OX_SRF_* */
 } OxRte;
 
 /* The FROM clause as a tree. */
@@ -206,6 +218,7 @@ typedef enum OxOpKind {
 	OX_OP_NESTLOOP, OX_OP_HASHJOIN, OX_OP_AGG, OX_OP_SORT, OX_OP_LIMIT, OX_OP_DISTINCT,
 	OX_OP_APPEND, OX_OP_SETOP, OX_OP_MATERIAL, OX_OP_SUBQUERY, OX_OP_INSERT, OX_OP_UPDATE,
 	OX_OP_DELETE, OX_OP_FUNCSCAN,
+	OX_OP_COPY,       /* COPY FROM's row source (exec/copy.c) */
 } OxOpKind;
 
 struct OxOp {

@@ -297,8 +297,8 @@ from_outer_rels (OxQuery *q, OxFromNode *f, int depth)
 {
 	if (!f->is_join) {
 		OxRte *r = q->rtable->pdata[f->rt];
-		if (r->kind == OX_RTE_SUBQUERY)
-			return query_outer_rels (r->subquery, depth);  /* FROM subqueries skip a level */
+		if (r->kind == OX_RTE_SUBQUERY)  /* FROM subqueries skip a level, LATERAL ones do not */
+			return query_outer_rels (r->subquery, r->lateral ? depth + 1 : depth);
 		if (r->kind == OX_RTE_FUNCTION)
 			return r->funcexpr ? expr_outer_rels (r->funcexpr, depth) : 0;
 		return 0;
@@ -552,8 +552,9 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 			rows = rows < 1 ? 1 : rows * 0.1;
 		rel->rows = rows < 1 ? 1 : rows;
 	} else if (r->kind == OX_RTE_FUNCTION) {
-		OxOp *op = r->srf_builtin ? ox_op_funcscan_builtin_new (p->x, p->a, r->srf_builtin, r->ncols, r->alias)
-		                          : ox_op_funcscan_new (p->x, p->a, fix (p, r->funcexpr, layout_empty (p)), r->ncols, r->alias);
+		OxExpr *call = r->funcexpr ? fix (p, r->funcexpr, layout_empty (p)) : NULL;
+		OxOp *op = r->srf_builtin ? ox_op_funcscan_builtin_new (p->x, p->a, r->srf_builtin, call, r->ncols, r->alias)
+		                          : ox_op_funcscan_new (p->x, p->a, call, r->ncols, r->alias);
 		rel->L = layout_rte (p, rt, r->ncols);
 		if (filters && filters->len)
 			op = ox_op_filter_new (p->x, p->a, op, fix (p, and_of (p, filters), rel->L));
@@ -561,8 +562,10 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 		rel->rows = 1000;
 	} else {
 		/* derived table / view / CTE: its VARs at level >= 1 refer to our
-		 * enclosing levels unchanged (a FROM subquery does not see us). */
-		OxSubPlan *sp = plan_sublink (p, r->subquery, layout_empty (p), 0);
+		 * enclosing levels unchanged (a FROM subquery does not see us);
+		 * a LATERAL one first in its join sees nothing of ours either
+		 * (plan_lateral plans the others) */
+		OxSubPlan *sp = plan_sublink (p, r->subquery, layout_empty (p), r->lateral ? 1 : 0);
 		OxOp *op = ox_op_subquery_new (p->x, p->a, sp, r->ncols, r->alias, r->is_view ? r->relname : NULL);
 		rel->L = layout_rte (p, rt, r->ncols);
 		if (filters && filters->len)
@@ -639,10 +642,49 @@ join_rels (Planner *p, Rel *l, Rel *r, OxJoinType jt, GPtrArray *conjs)
 static Rel *plan_from_tree (Planner *p, OxFromNode *f, GPtrArray *conjs, int ctid_rt);
 
 /* Gather the units of an inner-join tree, moving its ON conditions into conjs. */
+static bool
+lateral_join (Planner *p, OxFromNode *f)
+{
+	return f->is_join && (f->jointype == OX_JOIN_INNER || f->jointype == OX_JOIN_LEFT) && !f->right->is_join &&
+	       ((OxRte *) p->q->rtable->pdata[f->right->rt])->lateral;
+}
+
+/* A join whose right side is a LATERAL subquery: a nested loop that runs
+ * the subquery for each row of the left side, with its references to our
+ * level bound to that row (plan_sublink with the left layout). */
+static Rel *
+plan_lateral (Planner *p, OxFromNode *f, int ctid_rt)
+{
+	GPtrArray *lc = parr (p), *rest = parr (p);
+	Rel *l = plan_from_tree (p, f->left, lc, ctid_rt);
+	for (guint i = 0; i < lc->len; i++) {
+		Conj *c = lc->pdata[i];
+		if (!c->used)
+			g_ptr_array_add (rest, c->e);
+	}
+	if (rest->len)
+		l->op = ox_op_filter_new (p->x, p->a, l->op, fix (p, and_of (p, rest), l->L));
+	int rt = f->right->rt;
+	OxRte *r = p->q->rtable->pdata[rt];
+	Rel *rr = OX_NEW (p->a, Rel);
+	rr->rt = rt;
+	rr->rels = rt < 64 ? (RelSet) 1 << rt : ~(RelSet) 0;
+	rr->L = layout_rte (p, rt, r->ncols);
+	OxSubPlan *sp = plan_sublink (p, r->subquery, l->L, 1);
+	OxOp *rop = ox_op_subquery_new (p->x, p->a, sp, r->ncols, r->alias, NULL);
+	Rel *j = OX_NEW (p->a, Rel);
+	j->rels = l->rels | rr->rels;
+	j->rt = -1;
+	j->L = layout_concat (p, l->L, rr->L);
+	j->op = ox_op_lateral_new (p->x, p->a, l->op, rop, f->jointype, fix (p, f->quals, j->L), l->L->n, rr->L->n);
+	j->rows = l->rows * 10;
+	return j;
+}
+
 static void
 flatten_inner (Planner *p, OxFromNode *f, GPtrArray *units, GPtrArray *conjs)
 {
-	if (f->is_join && f->jointype == OX_JOIN_INNER) {
+	if (f->is_join && f->jointype == OX_JOIN_INNER && !lateral_join (p, f)) {
 		flatten_inner (p, f->left, units, conjs);
 		flatten_inner (p, f->right, units, conjs);
 		split_and (p, f->quals, conjs);
@@ -730,6 +772,8 @@ plan_pool (Planner *p, GPtrArray *units, GPtrArray *conjs, int ctid_rt)
 static Rel *
 plan_from_tree (Planner *p, OxFromNode *f, GPtrArray *conjs, int ctid_rt)
 {
+	if (lateral_join (p, f))
+		return plan_lateral (p, f, ctid_rt);
 	if (!f->is_join || f->jointype == OX_JOIN_INNER) {
 		GPtrArray *units = parr (p);
 		flatten_inner (p, f, units, conjs);

@@ -93,6 +93,12 @@ typedef enum OxNodeTag {
 	OX_N_ALTER_SCHEDULE,
 	OX_N_CREATE_EVENT_TRIGGER,
 	OX_N_ALTER_EVENT_TRIGGER,
+	OX_N_COPY,            /* COPY ... FROM STDIN / TO STDOUT (exec/copy.c) */
+	OX_N_VACUUM,          /* VACUUM / ANALYZE */
+	OX_N_ALTER_TABLE_ADD, /* ALTER TABLE t ADD [CONSTRAINT n] PRIMARY KEY | UNIQUE ... */
+	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
+	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
+	OX_N_CREATE_DATABASE,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -199,7 +205,7 @@ typedef struct OxTypeName {
 	const char *name;
 	int         mods[2];  /* type modifiers, e.g. numeric(10,2) -> {10,2} */
 	int         nmods;    /* 0, 1 or 2 */
-	bool        is_array; /* name[] — rejected by the binder for now */
+	bool        is_array; /* name[]: text in array_out's format (a cast to it changes nothing) */
 } OxTypeName;
 
 typedef struct OxTypeCast {
@@ -225,6 +231,7 @@ typedef enum OxSubLinkKind {
 	OX_SUBLINK_ANY,     /* testexpr op ANY/SOME (sel); x IN (sel) is ANY with "=" */
 	OX_SUBLINK_ALL,     /* testexpr op ALL (sel); x NOT IN (sel) is NOT(ANY "=") */
 	OX_SUBLINK_EXPR,    /* (sel) as a scalar */
+	OX_SUBLINK_ARRAY,   /* ARRAY(sel): its rows as an array literal (text) */
 } OxSubLinkKind;
 
 typedef struct OxSubLink {
@@ -322,6 +329,7 @@ typedef struct OxRangeFunction {
 	struct OxFuncCall *call;
 	const char        *alias;     /* NULL if absent */
 	OxList            *colnames;  /* NULL if absent */
+	bool               ordinality; /* WITH ORDINALITY */
 } OxRangeFunction;
 
 typedef enum OxJoinType { OX_JOIN_INNER, OX_JOIN_LEFT, OX_JOIN_RIGHT, OX_JOIN_FULL, OX_JOIN_CROSS } OxJoinType;
@@ -446,6 +454,8 @@ typedef struct OxCreateTableStmt {
 	OxSelectStmt *as_select;     /* CREATE TABLE ... AS SELECT; NULL otherwise */
 	OxList       *as_colnames;   /* added: CREATE TABLE t (a, b) AS SELECT — the column
 	                                names (char*); NULL if absent */
+	OxList       *with_options;  /* added: WITH (fillfactor = 100, ...): OxCopyOption*
+	                                (name, value); NULL if absent */
 } OxCreateTableStmt;
 
 typedef struct OxCreateSchemaStmt {
@@ -484,7 +494,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -605,6 +615,42 @@ typedef struct OxAlterEventTriggerStmt {
 	bool        enable;
 } OxAlterEventTriggerStmt;
 
+/* The options of CREATE ROLE and ALTER ROLE; each int is -1 when absent,
+ * else 0 or 1. */
+typedef struct OxRoleOptions {
+	int         superuser, createdb, createrole, inherit, login, replication, bypassrls;
+	bool        has_connlimit;
+	int         connlimit;
+	bool        has_password;
+	const char *password;      /* NULL: PASSWORD NULL */
+	bool        has_valid_until;
+	const char *valid_until;   /* timestamptz text */
+	int         valid_until_loc;
+} OxRoleOptions;
+
+/* CREATE ROLE | USER name [WITH] options */
+typedef struct OxCreateRoleStmt {
+	OxNode        node;
+	const char   *name;
+	bool          is_user;     /* CREATE USER: LOGIN by default */
+	OxRoleOptions opts;
+} OxCreateRoleStmt;
+
+/* ALTER ROLE | USER name [WITH] options | RENAME TO new_name */
+typedef struct OxAlterRoleStmt {
+	OxNode        node;
+	const char   *name;
+	const char   *new_name;    /* RENAME TO, else NULL */
+	OxRoleOptions opts;
+} OxAlterRoleStmt;
+
+/* CREATE DATABASE name [[WITH] option [=] value ...] (options accepted
+ * and ignored: one encoding, one locale) */
+typedef struct OxCreateDatabaseStmt {
+	OxNode      node;
+	const char *name;
+} OxCreateDatabaseStmt;
+
 typedef struct OxCallStmt {
 	OxNode      node;
 	struct OxFuncCall *call;
@@ -674,6 +720,49 @@ typedef struct OxExplainStmt {
 	bool    verbose;
 	bool    costs;  /* accepted (COSTS OFF); we print no costs */
 } OxExplainStmt;
+
+/* One option of COPY's WITH (...) list, of its legacy spellings (CSV,
+ * HEADER, DELIMITER 'x' ...), or of CREATE TABLE's WITH (...).  Names are
+ * lower case; the executor (exec/copy.c) checks names and values, as
+ * PostgreSQL's ProcessCopyOptions does. */
+typedef struct OxCopyOption {
+	const char *name;   /* "format", "delimiter", "null", "header", "freeze" ... */
+	const char *value;  /* the value as text ("csv", ",", "true" ...); NULL when absent */
+	OxList     *cols;   /* FORCE_QUOTE (a, b): column names (char*); NULL otherwise */
+	bool        star;   /* FORCE_QUOTE *, FORCE QUOTE * */
+	int         loc;    /* byte offset of the name */
+} OxCopyOption;
+
+/* COPY t [(cols)] FROM {STDIN | 'file'} [[WITH] (options) | legacy options]
+ * COPY {t [(cols)] | (query)} TO {STDOUT | 'file'} [...] */
+typedef struct OxCopyStmt {
+	OxNode        node;
+	OxRangeVar   *table;     /* NULL for COPY (query) TO */
+	OxList       *columns;   /* of char*; NULL if absent */
+	OxSelectStmt *query;     /* COPY (query) TO; NULL otherwise */
+	bool          is_from;   /* FROM: rows go into the table */
+	const char   *filename;  /* a server-side file; NULL for STDIN / STDOUT */
+	bool          program;   /* FROM/TO PROGRAM 'command' */
+	OxList       *options;   /* of OxCopyOption*, in the order written */
+	bool          has_where; /* COPY ... FROM ... WHERE (refused) */
+} OxCopyStmt;
+
+/* VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [t [(cols)], ...] |
+ * VACUUM (options) [...] | ANALYZE [VERBOSE] [t [(cols)], ...] */
+typedef struct OxVacuumStmt {
+	OxNode  node;
+	bool    vacuum;   /* VACUUM (else a bare ANALYZE) */
+	bool    analyze;  /* ANALYZE, alone or in VACUUM ANALYZE */
+	OxList *tables;   /* of OxRangeVar*; empty for every table */
+} OxVacuumStmt;
+
+/* ALTER TABLE [IF EXISTS] [ONLY] t ADD table_constraint */
+typedef struct OxAlterTableAddStmt {
+	OxNode        node;
+	OxRangeVar   *table;
+	bool          if_exists;
+	OxConstraint *constraint;
+} OxAlterTableAddStmt;
 
 /* ---- entry points (parser.c) ---------------------------------------------- */
 

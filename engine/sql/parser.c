@@ -56,6 +56,7 @@
 
 #include <glib.h>
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -322,6 +323,17 @@ parse_name_list (Parser *p)
 		ox_list_push (p->a, l, (void *) parse_colid (p));
 	while (accept_ch (p, ','));
 	expect_ch (p, ')');
+	return l;
+}
+
+/* ColId [, ...] without parentheses (COPY's FORCE QUOTE a, b) */
+static OxList *
+parse_name_list_bare (Parser *p)
+{
+	OxList *l = ox_list_new (p->a);
+	do
+		ox_list_push (p->a, l, (void *) parse_colid (p));
+	while (accept_ch (p, ','));
 	return l;
 }
 
@@ -1218,7 +1230,27 @@ parse_primary (Parser *p)
 		advance (p);
 		return make_sublink (p, OX_SUBLINK_EXISTS, NULL, NULL, parse_select_with_parens (p), loc);
 	case OX_KW_ARRAY:
-		not_supported (loc, "an ARRAY constructor");
+		/* Arrays are text in array_out's format (exec/text-arrays.c):
+		 * ARRAY(sel) is a sublink, ARRAY[a, b] the function "{}". */
+		if (paren_next) {
+			advance (p);
+			return make_sublink (p, OX_SUBLINK_ARRAY, NULL, NULL, parse_select_with_parens (p), loc);
+		}
+		if (is_ch (peek (p, 1), '[')) {
+			advance (p);
+			advance (p);
+			if (is_ch (CUR (p), ']') || is_ch (CUR (p), '['))
+				not_supported (loc, "an empty or multi-dimensional ARRAY constructor");
+			enter (p);
+			OxList *els = ox_list_new (p->a);
+			do
+				ox_list_push (p->a, els, parse_expr (p));
+			while (accept_ch (p, ','));
+			expect_ch (p, ']');
+			leave (p);
+			return &make_func (p, "{}", els, loc)->node;
+		}
+		break;
 	case OX_KW_ROW:
 		if (paren_next)
 			not_supported (loc, "a row constructor");
@@ -1240,8 +1272,9 @@ parse_primary (Parser *p)
 	case OX_KW_CURRENT_ROLE:
 		return parse_sql_value_function (p, "current_role", false);
 	case OX_KW_CURRENT_USER:
-	case OX_KW_USER:
 		return parse_sql_value_function (p, "current_user", false);
+	case OX_KW_USER:
+		return parse_sql_value_function (p, "user", false);
 	case OX_KW_SESSION_USER:
 		return parse_sql_value_function (p, "session_user", false);
 	case OX_KW_CURRENT_CATALOG:
@@ -1629,8 +1662,18 @@ parse_infix (Parser *p, OxNode *left, int prec, int flags)
 		c->type = parse_typename (p);
 		return &c->node;
 	}
-	case PREC_SUBSCRIPT:
-		not_supported (t.loc, "an array subscript");
+	case PREC_SUBSCRIPT: {
+		/* arr[i] is the function "[]" over the text array (slices
+		 * arr[a:b] are not supported) */
+		advance (p);
+		enter (p);
+		OxNode *idx = parse_expr (p);
+		if (is_ch (CUR (p), ':'))
+			not_supported (CUR (p)->loc, "an array slice");
+		expect_ch (p, ']');
+		leave (p);
+		return &make_func (p, "[]", list2 (p, left, idx), t.loc)->node;
+	}
 	case PREC_COLLATE: {
 		/* The default collation, and C (which it is: text compares
 		 * bytewise), are accepted and change nothing; there are no
@@ -1934,8 +1977,14 @@ parse_table_primary (Parser *p)
 		ox_list_push (p->a, name, (void *) r->name);
 		OxRangeFunction *rf = NEW (p, OxRangeFunction, OX_N_RANGEFUNCTION, loc);
 		rf->call = (OxFuncCall *) parse_func_call (p, name, loc);
-		if (is_kw (CUR (p), OX_KW_WITH))
-			not_supported (CUR (p)->loc, "WITH ORDINALITY");
+		if (is_kw (CUR (p), OX_KW_WITH)) {
+			/* WITH ORDINALITY: a last column numbering the rows */
+			advance (p);
+			if (!is_word (p, CUR (p), "ordinality"))
+				syntax_error (p);
+			advance (p);
+			rf->ordinality = true;
+		}
 		parse_alias (p, &rf->alias, &rf->colnames, true);
 		return &rf->node;
 	}
@@ -2618,6 +2667,73 @@ accept_if_exists (Parser *p)
 	return true;
 }
 
+/* One option value of COPY's WITH (...) (PostgreSQL's copy_generic_opt_arg:
+ * a Boolean, a string, a number, a word, '*' or a parenthesised list of
+ * names) or of CREATE TABLE's WITH (name = value).  */
+static void
+parse_option_value (Parser *p, OxCopyOption *o)
+{
+	const OxToken *t = CUR (p);
+	if (is_ch (t, ',') || is_ch (t, ')'))
+		return;  /* no value */
+	if (is_ch (t, '*')) {
+		o->star = true;
+		o->value = "*";
+		advance (p);
+	} else if (is_ch (t, '(')) {
+		o->cols = parse_name_list (p);
+	} else if (is_kw (t, OX_KW_TRUE) || is_kw (t, OX_KW_FALSE) || is_kw (t, OX_KW_ON)) {
+		o->value = is_kw (t, OX_KW_TRUE) ? "true" : is_kw (t, OX_KW_FALSE) ? "false" : "on";
+		advance (p);
+	} else if (t->kind == OX_TOK_STRING) {
+		o->value = t->str;
+		advance (p);
+	} else if (is_ch (t, '-') || is_ch (t, '+')) {
+		bool neg = is_ch (t, '-');
+		advance (p);
+		const OxToken *n = CUR (p);
+		if (n->kind != OX_TOK_INTEGER && n->kind != OX_TOK_DECIMAL)
+			syntax_error (p);
+		o->value = ox_arena_printf (p->a, "%s%.*s", neg ? "-" : "", n->len, p->sql + n->loc);
+		advance (p);
+	} else if (t->kind == OX_TOK_INTEGER || t->kind == OX_TOK_DECIMAL) {
+		o->value = ox_arena_strndup (p->a, p->sql + t->loc, (size_t) t->len);
+		advance (p);
+	} else if (tok_is_collabel (t)) {
+		o->value = tok_name (p, t);
+		advance (p);
+	} else
+		syntax_error (p);
+}
+
+/* ( name [value], ... ) for COPY, or ( name [= value], ... ) for CREATE
+ * TABLE ... WITH (storage parameters). */
+static OxList *
+parse_option_list (Parser *p, bool with_equals)
+{
+	OxList *l = ox_list_new (p->a);
+	expect_ch (p, '(');
+	do {
+		const OxToken *t = CUR (p);
+		if (!tok_is_collabel (t))
+			syntax_error (p);
+		OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+		o->loc = t->loc;
+		o->name = tok_name (p, t);
+		advance (p);
+		while (with_equals && accept_ch (p, '.'))  /* toast.autovacuum_enabled */
+			o->name = ox_arena_printf (p->a, "%s.%s", o->name, parse_collabel (p));
+		if (with_equals && !accept_ch (p, '=')) {
+			if (!is_ch (CUR (p), ',') && !is_ch (CUR (p), ')'))
+				syntax_error (p);
+		} else
+			parse_option_value (p, o);
+		ox_list_push (p->a, l, o);
+	} while (accept_ch (p, ','));
+	expect_ch (p, ')');
+	return l;
+}
+
 static OxNode *
 parse_create_table (Parser *p, int loc, bool temp)
 {
@@ -2657,6 +2773,10 @@ parse_create_table (Parser *p, int loc, bool temp)
 			expect_ch (p, ')');
 			if (is_kw (CUR (p), OX_KW_INHERIT) || is_word (p, CUR (p), "inherits"))
 				not_supported (CUR (p)->loc, "INHERITS");
+			if (is_kw (CUR (p), OX_KW_WITH) && is_ch (peek (p, 1), '(')) {
+				advance (p);
+				s->with_options = parse_option_list (p, true);
+			}
 			return &s->node;
 		}
 	}
@@ -3142,6 +3262,149 @@ parse_create_event_trigger (Parser *p, int loc)
 	return &s->node;
 }
 
+/* ---- roles ---------------------------------------------------------------- */
+
+static void __attribute__ ((noreturn))
+redundant_option (const OxToken *t)
+{
+	ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
+}
+
+static void
+set_role_flag (int *flag, int value, const OxToken *t)
+{
+	if (*flag >= 0)
+		redundant_option (t);
+	*flag = value;
+}
+
+/* [WITH] option ...: SUPERUSER | NOSUPERUSER | CREATEDB | NOCREATEDB |
+ * CREATEROLE | NOCREATEROLE | INHERIT | NOINHERIT | LOGIN | NOLOGIN |
+ * REPLICATION | NOREPLICATION | BYPASSRLS | NOBYPASSRLS | CONNECTION LIMIT n |
+ * [ENCRYPTED] PASSWORD 'p' | PASSWORD NULL | VALID UNTIL 'ts' */
+static void
+parse_role_options (Parser *p, OxRoleOptions *o)
+{
+	o->superuser = o->createdb = o->createrole = o->inherit = o->login = o->replication = o->bypassrls = -1;
+	accept_kw (p, OX_KW_WITH);
+	static const struct { const char *word; size_t off; } flags[] = {
+		{ "superuser", offsetof (OxRoleOptions, superuser) },
+		{ "createdb", offsetof (OxRoleOptions, createdb) },
+		{ "createrole", offsetof (OxRoleOptions, createrole) },
+		{ "inherit", offsetof (OxRoleOptions, inherit) },
+		{ "login", offsetof (OxRoleOptions, login) },
+		{ "replication", offsetof (OxRoleOptions, replication) },
+		{ "bypassrls", offsetof (OxRoleOptions, bypassrls) },
+	};
+	for (;;) {
+		const OxToken *t = CUR (p);
+		if (t->kind == OX_TOK_EOF || is_ch (t, ';'))
+			return;
+		bool done = false;
+		for (size_t i = 0; i < G_N_ELEMENTS (flags) && !done; i++) {
+			char no[32];
+			g_snprintf (no, sizeof no, "no%s", flags[i].word);
+			int *f = (int *) ((char *) o + flags[i].off);
+			if (is_word (p, t, flags[i].word)) {
+				set_role_flag (f, 1, t);
+				done = true;
+			} else if (is_word (p, t, no)) {
+				set_role_flag (f, 0, t);
+				done = true;
+			}
+		}
+		if (done) {
+			advance (p);
+			continue;
+		}
+		if (is_word (p, t, "connection") && is_kw (peek (p, 1), OX_KW_LIMIT)) {
+			if (o->has_connlimit)
+				redundant_option (t);
+			advance (p);
+			advance (p);
+			bool neg = accept_ch (p, '-');
+			const OxToken *n = CUR (p);
+			if (n->kind != OX_TOK_INTEGER)
+				syntax_error (p);
+			o->has_connlimit = true;
+			o->connlimit = (int) g_ascii_strtoll (p->sql + n->loc, NULL, 10) * (neg ? -1 : 1);
+			advance (p);
+			continue;
+		}
+		if (is_word (p, t, "encrypted") || is_word (p, t, "unencrypted")) {
+			if (is_word (p, t, "unencrypted"))
+				not_supported (t->loc, "UNENCRYPTED PASSWORD");
+			advance (p);
+			if (!is_word (p, CUR (p), "password"))
+				syntax_error (p);
+			t = CUR (p);
+		}
+		if (is_word (p, t, "password")) {
+			if (o->has_password)
+				redundant_option (t);
+			advance (p);
+			o->has_password = true;
+			if (accept_kw (p, OX_KW_NULL))
+				o->password = NULL;
+			else if (CUR (p)->kind == OX_TOK_STRING) {
+				o->password = ox_arena_strndup (p->a, CUR (p)->str, (size_t) CUR (p)->str_len);
+				advance (p);
+			} else
+				syntax_error (p);
+			continue;
+		}
+		if (is_word (p, t, "valid") && is_word (p, peek (p, 1), "until")) {
+			if (o->has_valid_until)
+				redundant_option (t);
+			advance (p);
+			advance (p);
+			if (CUR (p)->kind != OX_TOK_STRING)
+				syntax_error (p);
+			o->has_valid_until = true;
+			o->valid_until = CUR (p)->str;
+			o->valid_until_loc = CUR (p)->loc;
+			advance (p);
+			continue;
+		}
+		if (is_kw (t, OX_KW_IN) || is_word (p, t, "role") || is_word (p, t, "admin") || is_word (p, t, "sysid"))
+			not_supported (t->loc, "role membership (IN ROLE, ROLE, ADMIN) and SYSID");
+		syntax_error (p);
+	}
+}
+
+/* CREATE ROLE | USER | GROUP name [WITH] options (at ROLE/USER/GROUP) */
+static OxNode *
+parse_create_role (Parser *p, int loc)
+{
+	OxCreateRoleStmt *s = NEW (p, OxCreateRoleStmt, OX_N_CREATE_ROLE, loc);
+	s->is_user = is_kw (CUR (p), OX_KW_USER);
+	advance (p);
+	s->name = parse_colid (p);
+	parse_role_options (p, &s->opts);
+	return &s->node;
+}
+
+/* ALTER ROLE | USER name [WITH] options | RENAME TO name (at ROLE/USER) */
+static OxNode *
+parse_alter_role (Parser *p, int loc)
+{
+	OxAlterRoleStmt *s = NEW (p, OxAlterRoleStmt, OX_N_ALTER_ROLE, loc);
+	advance (p);
+	s->name = parse_colid (p);
+	if (is_word (p, CUR (p), "rename")) {
+		advance (p);
+		expect_kw (p, OX_KW_TO);
+		s->new_name = parse_colid (p);
+		s->opts.superuser = s->opts.createdb = s->opts.createrole = s->opts.inherit = s->opts.login =
+			s->opts.replication = s->opts.bypassrls = -1;
+		return &s->node;
+	}
+	if (is_kw (CUR (p), OX_KW_SET) || is_kw (CUR (p), OX_KW_RESET))
+		not_supported (CUR (p)->loc, "ALTER ROLE ... SET");
+	parse_role_options (p, &s->opts);
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -3149,6 +3412,8 @@ parse_alter (Parser *p)
 {
 	int loc = CUR (p)->loc;
 	advance (p);  /* ALTER */
+	if (is_word (p, CUR (p), "role") || is_kw (CUR (p), OX_KW_USER))
+		return parse_alter_role (p, loc);
 	if (is_word (p, CUR (p), "event") && is_word (p, peek (p, 1), "trigger")) {
 		advance (p);
 		advance (p);
@@ -3175,8 +3440,26 @@ parse_alter (Parser *p)
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");
 	advance (p);
+	bool if_exists = accept_if_exists (p);
+	accept_kw (p, OX_KW_ONLY);
+	OxRangeVar *table = parse_qualified_name (p);
+	if (is_word (p, CUR (p), "add") && !is_word (p, peek (p, 1), "column")) {
+		/* ADD table_constraint (ADD [COLUMN] is not there yet) */
+		advance (p);
+		const OxToken *c = CUR (p);
+		if (!is_kw (c, OX_KW_CONSTRAINT) && !is_kw (c, OX_KW_CHECK) && !is_kw (c, OX_KW_UNIQUE) &&
+		    !is_kw (c, OX_KW_PRIMARY) && !is_kw (c, OX_KW_FOREIGN))
+			not_supported (c->loc, "this form of ALTER TABLE");
+		OxAlterTableAddStmt *a = NEW (p, OxAlterTableAddStmt, OX_N_ALTER_TABLE_ADD, loc);
+		a->table = table;
+		a->if_exists = if_exists;
+		a->constraint = parse_table_constraint (p);
+		return &a->node;
+	}
+	if (if_exists)
+		not_supported (loc, "ALTER TABLE IF EXISTS ... ENABLE / DISABLE TRIGGER");
 	OxAlterTriggerStmt *s = NEW (p, OxAlterTriggerStmt, OX_N_ALTER_TRIGGER, loc);
-	s->table = parse_qualified_name (p);
+	s->table = table;
 	const OxToken *t = CUR (p);
 	if (is_word (p, t, "enable"))
 		s->enable = true;
@@ -3288,6 +3571,19 @@ parse_create (Parser *p)
 	}
 	if (is_kw (t, OX_KW_INDEX))
 		return parse_create_index (p, loc, false);
+	if (!or_replace && (is_word (p, t, "role") || is_kw (t, OX_KW_USER)))
+		return parse_create_role (p, loc);
+	if (!or_replace && is_word (p, t, "database")) {
+		/* CREATE DATABASE name [[WITH] option [=] value ...]: the options
+		 * (OWNER, TEMPLATE, ENCODING, LOCALE ...) are accepted and ignored */
+		advance (p);
+		OxCreateDatabaseStmt *s = NEW (p, OxCreateDatabaseStmt, OX_N_CREATE_DATABASE, loc);
+		s->name = parse_colid (p);
+		accept_kw (p, OX_KW_WITH);
+		while (CUR (p)->kind != OX_TOK_EOF && !is_ch (CUR (p), ';'))
+			advance (p);
+		return &s->node;
+	}
 	if (is_kw (t, OX_KW_SCHEMA)) {
 		advance (p);
 		OxCreateSchemaStmt *s = NEW (p, OxCreateSchemaStmt, OX_N_CREATE_SCHEMA, loc);
@@ -3329,7 +3625,11 @@ parse_drop (Parser *p)
 	else if (is_word (p, t, "event") && is_word (p, peek (p, 1), "trigger")) {
 		advance (p);
 		s->type = OX_OBJ_EVENT_TRIGGER;
-	} else
+	} else if (is_word (p, t, "role") || is_kw (t, OX_KW_USER))
+		s->type = OX_OBJ_ROLE;
+	else if (is_word (p, t, "database"))
+		s->type = OX_OBJ_DATABASE;
+	else
 		syntax_error (p);
 	advance (p);
 	bool routine = s->type == OX_OBJ_FUNCTION || s->type == OX_OBJ_PROCEDURE || s->type == OX_OBJ_ROUTINE;
@@ -3352,7 +3652,15 @@ parse_drop (Parser *p)
 		return &s->node;
 	}
 	do {
-		if (s->type == OX_OBJ_SCHEMA) {
+		if (s->type == OX_OBJ_DATABASE) {
+			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
+			r->name = parse_colid (p);
+			ox_list_push (p->a, s->names, r);
+			if (is_kw (CUR (p), OX_KW_WITH) || is_ch (CUR (p), '('))
+				not_supported (CUR (p)->loc, "DROP DATABASE ... WITH (FORCE)");
+			return &s->node;
+		}
+		if (s->type == OX_OBJ_SCHEMA || s->type == OX_OBJ_ROLE) {
 			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
 			r->name = parse_colid (p);
 			ox_list_push (p->a, s->names, r);
@@ -3607,11 +3915,25 @@ parse_set (Parser *p)
 				syntax_error (p);
 			return &s->node;
 		}
-		if (is_kw (n, OX_KW_AUTHORIZATION))
-			not_supported (n->loc, "SET SESSION AUTHORIZATION");
+		if (is_kw (n, OX_KW_AUTHORIZATION)) {
+			advance (p);
+			advance (p);
+			s->name = "session_authorization";
+			if (accept_kw (p, OX_KW_DEFAULT))
+				return &s->node;
+			s->values = list1 (p, parse_var_value (p));
+			return &s->node;
+		}
 		advance (p);
 	}
 	const OxToken *t = CUR (p);
+	if (is_word (p, t, "role") && !is_kw (peek (p, 1), OX_KW_TO) && !is_ch (peek (p, 1), '=')) {
+		/* SET ROLE name | NONE */
+		advance (p);
+		s->name = "role";
+		s->values = list1 (p, parse_var_value (p));
+		return &s->node;
+	}
 	if (is_kw (t, OX_KW_TRANSACTION)) {
 		advance (p);
 		s->name = "transaction_isolation";
@@ -3801,6 +4123,170 @@ parse_explain (Parser *p)
 	return &s->node;
 }
 
+/* ---- COPY, VACUUM, ANALYZE ------------------------------------------------ */
+
+/* A legacy COPY option (PostgreSQL's copy_opt_item): BINARY, FREEZE, CSV,
+ * HEADER, DELIMITER [AS] 's', NULL [AS] 's', QUOTE [AS] 's', ESCAPE [AS]
+ * 's', ENCODING 's', FORCE QUOTE {cols | *}, FORCE NOT NULL cols.
+ * Returns false when the current token starts none. */
+static bool
+parse_copy_legacy_option (Parser *p, OxList *opts)
+{
+	const OxToken *t = CUR (p);
+	if (t->kind != OX_TOK_IDENT)
+		return false;
+	OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+	o->loc = t->loc;
+	const char *w = tok_name (p, t);
+	if (!strcmp (w, "binary")) {
+		o->name = "format";
+		o->value = "binary";
+	} else if (!strcmp (w, "csv")) {
+		o->name = "format";
+		o->value = "csv";
+	} else if (!strcmp (w, "freeze") || !strcmp (w, "header")) {
+		o->name = w;
+		o->value = "true";
+	} else if (!strcmp (w, "delimiter") || !strcmp (w, "null") || !strcmp (w, "quote") ||
+	           !strcmp (w, "escape") || !strcmp (w, "encoding")) {
+		o->name = w;
+		advance (p);
+		accept_kw (p, OX_KW_AS);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		o->value = CUR (p)->str;
+	} else if (!strcmp (w, "force")) {
+		advance (p);
+		if (is_kw (CUR (p), OX_KW_NOT) && is_kw (peek (p, 1), OX_KW_NULL)) {
+			advance (p);
+			advance (p);
+			o->name = "force_not_null";
+			o->cols = parse_name_list_bare (p);
+			ox_list_push (p->a, opts, o);
+			return true;
+		}
+		if (!is_word (p, CUR (p), "quote"))
+			syntax_error (p);
+		advance (p);
+		o->name = "force_quote";
+		if (accept_ch (p, '*'))
+			o->star = true;
+		else
+			o->cols = parse_name_list_bare (p);
+		ox_list_push (p->a, opts, o);
+		return true;
+	} else
+		return false;
+	advance (p);
+	ox_list_push (p->a, opts, o);
+	return true;
+}
+
+static OxNode *
+parse_copy (Parser *p)
+{
+	OxCopyStmt *s = NEW (p, OxCopyStmt, OX_N_COPY, CUR (p)->loc);
+	advance (p);  /* COPY */
+	s->options = ox_list_new (p->a);
+	if (is_kw (CUR (p), OX_KW_BINARY)) {
+		/* COPY BINARY t ... (the pre-7.3 spelling) */
+		parse_copy_legacy_option (p, s->options);
+	}
+	if (is_ch (CUR (p), '(')) {
+		advance (p);
+		if (!starts_select (CUR (p)))
+			syntax_error (p);
+		s->query = parse_select_stmt (p);
+		expect_ch (p, ')');
+	} else {
+		s->table = parse_qualified_name (p);
+		if (is_ch (CUR (p), '('))
+			s->columns = parse_name_list (p);
+	}
+	if (accept_kw (p, OX_KW_FROM))
+		s->is_from = true;
+	else if (!accept_kw (p, OX_KW_TO))
+		syntax_error (p);
+	if (s->query && s->is_from)
+		syntax_error_tok (p, CUR (p));
+	const OxToken *t = CUR (p);
+	if (is_word (p, t, "program")) {
+		s->program = true;
+		advance (p);
+		t = CUR (p);
+	}
+	if (t->kind == OX_TOK_STRING)
+		s->filename = t->str;
+	else if (!(s->is_from ? is_word (p, t, "stdin") : is_word (p, t, "stdout")) || s->program)
+		syntax_error (p);
+	advance (p);
+	if (is_kw (CUR (p), OX_KW_USING) && is_word (p, peek (p, 1), "delimiters")) {
+		/* USING DELIMITERS 'c' (the pre-7.3 spelling) */
+		advance (p);
+		advance (p);
+		if (CUR (p)->kind != OX_TOK_STRING)
+			syntax_error (p);
+		OxCopyOption *o = ox_arena_alloc0 (p->a, sizeof *o);
+		o->name = "delimiter";
+		o->value = CUR (p)->str;
+		o->loc = CUR (p)->loc;
+		ox_list_push (p->a, s->options, o);
+		advance (p);
+	}
+	accept_kw (p, OX_KW_WITH);
+	if (is_ch (CUR (p), '(')) {
+		OxList *l = parse_option_list (p, false);
+		for (int i = 0; i < l->n; i++)
+			ox_list_push (p->a, s->options, l->items[i]);
+	} else {
+		while (parse_copy_legacy_option (p, s->options))
+			;
+	}
+	if (is_kw (CUR (p), OX_KW_WHERE)) {
+		s->has_where = true;
+		(void) parse_expr ((advance (p), p));
+	}
+	return &s->node;
+}
+
+/* VACUUM [FULL] [FREEZE] [VERBOSE] [ANALYZE] [t [(cols)], ...],
+ * VACUUM (option [value], ...) [...], ANALYZE [VERBOSE] [...]: the options
+ * are checked for their syntax only (nothing of them applies here). */
+static OxNode *
+parse_vacuum (Parser *p)
+{
+	OxVacuumStmt *s = NEW (p, OxVacuumStmt, OX_N_VACUUM, CUR (p)->loc);
+	s->vacuum = is_word (p, CUR (p), "vacuum");
+	s->analyze = !s->vacuum;
+	advance (p);
+	s->tables = ox_list_new (p->a);
+	if (is_ch (CUR (p), '(')) {
+		OxList *opts = parse_option_list (p, false);
+		for (int i = 0; i < opts->n; i++) {
+			OxCopyOption *o = opts->items[i];
+			if (!strcmp (o->name, "analyze") || !strcmp (o->name, "analyse"))
+				s->analyze = !o->value || g_ascii_strcasecmp (o->value, "false") != 0;
+		}
+	} else {
+		for (;;) {
+			const OxToken *t = CUR (p);
+			if (is_kw (t, OX_KW_ANALYZE) || is_kw (t, OX_KW_ANALYSE))
+				s->analyze = true;
+			else if (!is_kw (t, OX_KW_VERBOSE) && !(s->vacuum && (is_kw (t, OX_KW_FREEZE) || is_kw (t, OX_KW_FULL))))
+				break;
+			advance (p);
+		}
+	}
+	if (CUR (p)->kind == OX_TOK_IDENT || CUR (p)->kind == OX_TOK_QIDENT) {
+		do {
+			ox_list_push (p->a, s->tables, parse_qualified_name (p));
+			if (is_ch (CUR (p), '('))
+				(void) parse_name_list (p);
+		} while (accept_ch (p, ','));
+	}
+	return &s->node;
+}
+
 /* ---- statements ---------------------------------------------------------- */
 
 static OxNode *
@@ -3853,7 +4339,14 @@ parse_stmt (Parser *p)
 			return parse_call (p);
 		if (is_word (p, t, "alter"))
 			return parse_alter (p);
+		if (is_word (p, t, "copy"))
+			return parse_copy (p);
+		if (is_word (p, t, "vacuum"))
+			return parse_vacuum (p);
 		break;
+	case OX_KW_ANALYZE:
+	case OX_KW_ANALYSE:
+		return parse_vacuum (p);
 	case OX_KW_CHECKPOINT: {
 		OxNode *n = NEW (p, OxNode, OX_N_CHECKPOINT, t->loc);
 		advance (p);

@@ -12,6 +12,7 @@
 
 #include "oxibase.h"
 #include "pg-server.h"
+#include "server-config.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +21,12 @@ typedef struct _PgBackend PgBackend;
 /* What the server tells a backend and what a backend asks of the server. */
 typedef struct {
 	PgServer   *server;
-	OxDatabase *db;
-	const char *database;         /* the name clients must ask for */
+	OxDatabase *db;               /* the main database: it holds the roles */
+	const char *database;         /* its name */
+	GTlsCertificate *tls_certificate; /* NULL: SSLRequest is answered 'N' */
+	/* The current configuration (a new reference): its rules and
+	 * timeouts apply to a connection for its whole life. */
+	OxServerConfig *(*config) (PgServer *server);
 	/* Register the backend under a fresh (pid, secret) if fewer than
 	 * max_connections are registered: FALSE when full. */
 	gboolean  (*admit) (PgServer *server, PgBackend *backend, gint32 *pid, gint32 *secret);
@@ -30,6 +35,10 @@ typedef struct {
 	 * secret matches; silently nothing otherwise, as in PostgreSQL). */
 	void      (*cancel) (PgServer *server, gint32 pid, gint32 secret);
 	gboolean  (*shutting_down) (PgServer *server);
+	/* The database called name, opened if need be and counted as in use
+	 * until close_database; NULL when there is none. */
+	OxDatabase *(*open_database) (PgServer *server, const char *name);
+	void      (*close_database) (PgServer *server, const char *name);
 } PgBackendHost;
 
 /* Serve the connection until the client leaves, a fatal error, or

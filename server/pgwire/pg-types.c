@@ -183,6 +183,58 @@ format_timestamp (gint64 us, gboolean tz)
 	return g_strdup_printf ("%s.%06d%s", base, (int) frac, tz ? "+00" : "");
 }
 
+/* PostgreSQL's binary numeric (numeric_send): ndigits, weight (of the
+ * first digit, in base-10000 places), sign (0x0000, 0x4000 negative,
+ * 0xC000 NaN, 0xD000 / 0xF000 infinities), dscale, then ndigits base-10000
+ * digits, all big-endian int16.  Returns the decimal text, or NULL when
+ * the bytes do not hold such a value. */
+static char *
+numeric_binary_to_text (const guint8 *v, gint32 len)
+{
+	if (len < 8)
+		return NULL;
+	int ndigits = (gint16) be_int (v, 2), weight = (gint16) be_int (v + 2, 2);
+	guint16 sign = (guint16) be_int (v + 4, 2);
+	int dscale = (gint16) be_int (v + 6, 2);
+	if (ndigits < 0 || dscale < 0 || dscale > 16383 || len != 8 + 2 * ndigits)
+		return NULL;
+	if (sign == 0xC000)
+		return g_strdup ("NaN");
+	if (sign == 0xD000)
+		return g_strdup ("Infinity");
+	if (sign == 0xF000)
+		return g_strdup ("-Infinity");
+	if (sign != 0 && sign != 0x4000)
+		return NULL;
+	GString *s = g_string_new (sign == 0x4000 ? "-" : "");
+	/* integer part: digit groups 0..weight */
+	if (weight < 0)
+		g_string_append_c (s, '0');
+	for (int i = 0; i <= weight; i++) {
+		int d = i < ndigits ? (int) be_int (v + 8 + 2 * i, 2) : 0;
+		if (d < 0 || d > 9999) {
+			g_string_free (s, TRUE);
+			return NULL;
+		}
+		g_string_append_printf (s, i == 0 ? "%d" : "%04d", d);
+	}
+	if (dscale > 0) {
+		g_string_append_c (s, '.');
+		for (int k = 0; k < dscale; k++) {
+			/* decimal place k+1 lives in group weight+1+k/4 */
+			int g = weight + 1 + k / 4;
+			int d = g >= 0 && g < ndigits ? (int) be_int (v + 8 + 2 * g, 2) : 0;
+			if (d < 0 || d > 9999) {
+				g_string_free (s, TRUE);
+				return NULL;
+			}
+			static const int div[] = { 1000, 100, 10, 1 };
+			g_string_append_c (s, (char) ('0' + d / div[k % 4] % 10));
+		}
+	}
+	return g_string_free (s, FALSE);
+}
+
 gboolean
 pg_bind_param (OxStmt *st, int idx, const guint8 *v, gint32 len, gint16 fmt,
                guint32 oid, const char **sqlstate, char **message)
@@ -216,6 +268,18 @@ pg_bind_param (OxStmt *st, int idx, const guint8 *v, gint32 len, gint16 fmt,
 	case PG_OID_INT4: case PG_OID_FLOAT4: case PG_OID_DATE: want = 4; break;
 	case PG_OID_INT8: case PG_OID_FLOAT8: case PG_OID_TIMESTAMP: case PG_OID_TIMESTAMPTZ: want = 8; break;
 	case PG_OID_TEXT: case PG_OID_VARCHAR: case PG_OID_BPCHAR: want = -1; break;
+	case PG_OID_NUMERIC: {
+		/* JDBC sends BigDecimal parameters so: decoded to text, which
+		 * the engine reads exactly */
+		g_autofree char *text = numeric_binary_to_text (v, len);
+		if (!text) {
+			*sqlstate = "22P03";
+			*message = g_strdup_printf ("invalid numeric value in binary bind parameter %d", idx);  /* PG: "invalid ... in external numeric value" */
+			return FALSE;
+		}
+		rc = ox_bind_text (st, idx, text, -1, &err);
+		goto done;
+	}
 	default:
 		*sqlstate = "0A000";
 		*message = oid == 0

@@ -724,6 +724,36 @@ test_repl (void)
 	g_assert_null (strstr (saved, "half"));
 }
 
+/* \copy: COPY with the data in the client's files (and stdin / stdout). */
+static void
+test_meta_copy (void)
+{
+	g_autofree char *in = write_file ("copy-in.csv", "id,name\n1,\"a,b\"\n2,\n3,\"say \"\"hi\"\"\"\n");
+	g_autofree char *out = g_build_filename (tmp_dir, "copy-out.txt", NULL);
+	g_autofree char *c1 = g_strdup_printf ("\\copy t FROM '%s' WITH (FORMAT csv, HEADER)", in);
+	g_autofree char *c2 = g_strdup_printf ("\\copy (SELECT id, name FROM t ORDER BY id) TO '%s'", out);
+	g_autoptr (Run) r = run_cli ("10\tfrom stdin\n",
+	                             "-c", "create table t (id int, name text)", "-c", c1, "-c", c2,
+	                             "-c", "\\copy t (id, name) from stdin",
+	                             "-c", "\\copy t to stdout with csv",
+	                             "-c", "\\copy t from '/nonexistent/file'");
+	g_assert_cmpstr (r->out, ==,
+	                 "CREATE TABLE\nCOPY 3\nCOPY 3\nCOPY 1\n"
+	                 "1,\"a,b\"\n2,\n3,\"say \"\"hi\"\"\"\n10,from stdin\nCOPY 4\n");
+	g_assert_cmpstr (r->err, ==, "/nonexistent/file: No such file or directory\n");
+	g_assert_cmpint (r->status, ==, 1);
+	g_autofree char *text = NULL;
+	g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+	g_assert_cmpstr (text, ==, "1\ta,b\n2\t\\N\n3\tsay \"hi\"\n");
+	/* a bad value: the error as for any statement, nothing kept */
+	g_autofree char *bad = write_file ("copy-bad.txt", "1\tx\nzz\ty\n");
+	g_autofree char *c3 = g_strdup_printf ("\\copy t FROM '%s'", bad);
+	g_autoptr (Run) e = run_cli (NULL, "-c", "create table t (id int, name text)", "-c", c3,
+	                             "-c", "select count(*) from t");
+	g_assert_cmpstr (e->err, ==, "ERROR:  invalid input syntax for type integer: \"zz\"\n"
+	                             "CONTEXT:  COPY t, line 2, column id: \"zz\"\n");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -754,6 +784,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/cli/timing", test_timing);
 	g_test_add_func ("/cli/meta/list", test_meta_dt);
 	g_test_add_func ("/cli/meta/describe", test_meta_d_table);
+	g_test_add_func ("/cli/meta/copy", test_meta_copy);
 	g_test_add_func ("/cli/repl/pty", test_repl);
 
 	int rc = g_test_run ();

@@ -247,6 +247,7 @@ dump (GString *s, const void *vn)
 		switch (l->kind) {
 		case OX_SUBLINK_EXISTS: g_string_append (s, "(EXISTS "); break;
 		case OX_SUBLINK_EXPR: g_string_append (s, "(SUBLINK "); break;
+		case OX_SUBLINK_ARRAY: g_string_append (s, "(ARRAY "); break;
 		case OX_SUBLINK_ANY:
 		case OX_SUBLINK_ALL:
 			g_string_append_printf (s, "(%s %s ", l->kind == OX_SUBLINK_ANY ? "ANY" : "ALL", l->op);
@@ -819,6 +820,13 @@ test_predicates (void)
 	assert_expr ("((SELECT 1) UNION (SELECT 2))", "(SUBLINK (UNION (SELECT 1) (SELECT 2)))");
 	assert_expr ("((SELECT 1) ORDER BY 1)", "(SUBLINK (SELECT 1) ORDER BY 1)");
 	assert_expr ("(VALUES (1))", "(SUBLINK (VALUES (1)))");
+	/* arrays (exec/text-arrays.c): ARRAY(sel) is a sublink, ARRAY[...],
+	 * subscripts and = ANY (arr) are functions */
+	assert_expr ("ARRAY(SELECT 1)", "(ARRAY (SELECT 1))");
+	assert_expr ("ARRAY[1, a]", "{}(1, a)");
+	assert_expr ("a[1] + 1", "(+ [](a, 1) 1)");
+	assert_expr ("(a::int2[])[i]", "[]((:: a smallint[]), i)");
+	assert_expr ("a = ANY (b)", "=any(a, b)");
 	assert_expr ("x AT TIME ZONE 'UTC'", "timezone('UTC', x)");
 }
 
@@ -1468,13 +1476,15 @@ test_syntax_errors (void)
 	assert_error ("select float(0) '1'", "22023", "precision for type float must be at least 1 bit", 14);
 	assert_error ("select float(54) '1'", "22023", "precision for type float must be less than 54 bits", 14);
 	assert_error ("select (1, 2)", "0A000", NULL, 8);
-	assert_error ("select a[1]", "0A000", NULL, 9);
+	/* subscripts parse (the function "[]"); slices do not */
+	assert_error ("select a[1:2]", "0A000", NULL, 11);
 	assert_error ("select count(*) over ()", "0A000", NULL, 17);
 	/* the default collation and C are accepted (they change nothing); others are not */
 	assert_error ("select 1 collate \"de_DE\"", "0A000", NULL, 18);
-	assert_error ("select * from f(1, 3) with ordinality", "0A000", NULL, 23);
-	/* = ANY over a non-subquery parses (for pg_catalog's text arrays); ARRAY[...] does not */
-	assert_error ("select x = any(array[1])", "0A000", NULL, 16);
+	assert_error ("select * from f(1, 3) with nosuch", "42601", NULL, 28);
+	/* ARRAY[...] and ARRAY(sel) parse; empty and nested constructors do not */
+	assert_error ("select array[]", "0A000", NULL, 8);
+	assert_error ("select array[[1]]", "0A000", NULL, 8);
 	assert_error ("UPDATE t SET (a, b) = (1)", "42601", "number of columns does not match number of values", 14);
 	assert_error ("INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "0A000", NULL, 26);
 	/* positions count from the start of the text given to ox_parse_one,

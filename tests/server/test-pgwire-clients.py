@@ -19,7 +19,7 @@ SERVER = os.environ["OXIBASE_SERVER"]
 tmp = tempfile.mkdtemp(prefix="oxibase-clients-test-")
 data = os.path.join(tmp, "data")
 logpath = os.path.join(tmp, "server.log")
-subprocess.run([SERVER, "init", data], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([SERVER, "init", data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
 log = open(logpath, "w")
 
 
@@ -120,9 +120,10 @@ def test_psql_errors():
     eq(r.returncode, 1)
     if not r.stderr.startswith("ERROR:  23505: duplicate key value violates unique constraint"):
         raise AssertionError(r.stderr)
-    r = psql("-c", "COPY items TO STDOUT", check=False)
+    # server-side files are refused (psql's \\copy sends them through STDIN)
+    r = psql("-c", "COPY items FROM '/etc/hostname'", check=False)
     eq(r.returncode, 1)
-    if "not supported" not in r.stderr:
+    if "must be superuser" not in r.stderr:
         raise AssertionError(r.stderr)
     env = dict(os.environ, PGCONNECT_TIMEOUT="10")
     r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "tester", "-d", "nope", "-X",

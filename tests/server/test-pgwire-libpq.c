@@ -368,6 +368,66 @@ test_txn_status (void)
 	PQfinish (c);
 }
 
+/* numeric parameters in binary (numeric_send's format), as JDBC sends
+ * BigDecimal: decoded exactly. */
+static void
+test_binary_numeric_param (void)
+{
+	PGconn *c = connect_ok ();
+	static const struct {
+		guint8 bytes[16];
+		int len;
+		const char *want;
+	} cases[] = {
+		{ { 0, 2, 0, 0, 0, 0, 0, 2, 0, 123, 0x11, 0x94 }, 12, "123.45" },           /* 123 | 4500 */
+		{ { 0, 1, 0xff, 0xff, 0x40, 0, 0, 3, 0, 10 }, 10, "-0.001" },              /* weight -1: 0.0010 */
+		{ { 0, 1, 0, 1, 0, 0, 0, 0, 0, 1 }, 10, "10000" },                       /* weight 1 */
+		{ { 0, 0, 0, 0, 0, 0, 0, 0 }, 8, "0" },
+		{ { 0, 0, 0, 0, 0xc0, 0, 0, 0 }, 8, "NaN" },
+	};
+	Oid types[] = { 1700 };
+	int formats[] = { 1 };
+	for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+		const char *vals[] = { (const char *) cases[i].bytes };
+		int lens[] = { cases[i].len };
+		PGresult *r = PQexecParams (c, "SELECT $1::text", 1, types, vals, lens, formats, 0);
+		if (PQresultStatus (r) != PGRES_TUPLES_OK)
+			g_error ("case %u: %s", i, PQresultErrorMessage (r));
+		g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, cases[i].want);
+		PQclear (r);
+	}
+	/* a digit out of range is refused */
+	const guint8 bad[] = { 0, 1, 0, 0, 0, 0, 0, 0, 0x27, 0x10 };  /* 10000 as one digit */
+	const char *vals[] = { (const char *) bad };
+	int lens[] = { sizeof bad };
+	PGresult *r = PQexecParams (c, "SELECT $1::text", 1, types, vals, lens, formats, 0);
+	g_assert_cmpstr (PQresultErrorField (r, PG_DIAG_SQLSTATE), ==, "22P03");
+	PQclear (r);
+	PQfinish (c);
+}
+
+/* An untyped parameter stored into numeric(10,2) / varchar(3) gets the
+ * column's modifier applied, as a literal would (node-postgres sends
+ * every parameter so). */
+static void
+test_param_typmod (void)
+{
+	PGconn *c = connect_ok ();
+	exec_ok (c, "CREATE TABLE typmod_t (p numeric(10,2), v varchar(3))");
+	const char *vals[] = { "-3", "abc" };
+	PGresult *r = PQexecParams (c, "INSERT INTO typmod_t VALUES ($1, $2)", 2, NULL, vals, NULL, NULL, 0);
+	g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+	PQclear (r);
+	r = PQexec (c, "SELECT p, v FROM typmod_t");
+	g_assert_cmpstr (PQgetvalue (r, 0, 0), ==, "-3.00");
+	PQclear (r);
+	const char *toolong[] = { "1.005", "abcd" };
+	r = PQexecParams (c, "INSERT INTO typmod_t VALUES ($1, $2)", 2, NULL, toolong, NULL, NULL, 0);
+	g_assert_cmpstr (PQresultErrorField (r, PG_DIAG_SQLSTATE), ==, "22001");
+	PQclear (r);
+	PQfinish (c);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -380,6 +440,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/server/pgwire/libpq/notice", test_notice);
 	g_test_add_func ("/server/pgwire/libpq/errors", test_errors);
 	g_test_add_func ("/server/pgwire/libpq/txn-status", test_txn_status);
+	g_test_add_func ("/server/pgwire/libpq/binary-numeric-param", test_binary_numeric_param);
+	g_test_add_func ("/server/pgwire/libpq/param-typmod", test_param_typmod);
 	int rc = g_test_run ();
 	test_server_stop (&server);
 	return rc;

@@ -194,7 +194,7 @@ static void
 raw_start (Raw *r)
 {
 	raw_open (r);
-	send_startup (r, 196608, "raw", "oxibase");
+	send_startup (r, 196608, "tester", "oxibase");
 	expect (r, 'R');
 	char t;
 	while ((t = raw_read (r, NULL)) != 'Z') {
@@ -206,7 +206,7 @@ raw_start (Raw *r)
 static void
 assert_alive (void)
 {
-	g_autofree char *ci = g_strdup_printf ("host=127.0.0.1 port=%u user=x dbname=oxibase connect_timeout=10",
+	g_autofree char *ci = g_strdup_printf ("host=127.0.0.1 port=%u user=tester dbname=oxibase connect_timeout=10",
 	                                       server.port);
 	PGconn *c = PQconnectdb (ci);
 	g_assert_cmpint (PQstatus (c), ==, CONNECTION_OK);
@@ -236,7 +236,7 @@ test_ssl_request (void)
 		g_assert_cmpuint (got, ==, 1);
 		g_assert_cmpint (answer, ==, 'N');
 	}
-	send_startup (&r, 196608, "raw", "oxibase");
+	send_startup (&r, 196608, "tester", "oxibase");
 	expect (&r, 'R');
 	while (raw_read (&r, NULL) != 'Z')
 		;
@@ -285,7 +285,7 @@ test_bad_startup (void)
 
 	/* a database that does not exist */
 	raw_open (&r);
-	send_startup (&r, 196608, "raw", "elsewhere");
+	send_startup (&r, 196608, "tester", "elsewhere");
 	expect_error (&r, "3D000");
 	expect_closed (&r);
 	raw_close (&r);
@@ -543,6 +543,107 @@ test_vanishing_client (void)
 	assert_alive ();
 }
 
+static void
+send_query (Raw *r, GByteArray *b, const char *sql)
+{
+	guint m = msg_begin (b, 'Q');
+	putstr (b, sql);
+	msg_end (b, m);
+	raw_send (r, b);
+}
+
+static void
+send_copy_data (Raw *r, GByteArray *b, const char *data)
+{
+	guint m = msg_begin (b, 'd');
+	g_byte_array_append (b, (const guint8 *) data, strlen (data));
+	msg_end (b, m);
+	raw_send (r, b);
+}
+
+static void
+send_empty (Raw *r, GByteArray *b, char type)
+{
+	guint m = msg_begin (b, type);
+	msg_end (b, m);
+	raw_send (r, b);
+}
+
+/* COPY's message flow byte by byte: CopyInResponse's layout, Flush and
+ * Sync ignored during COPY IN, an empty CopyData, CopyData and CopyDone
+ * after a failed COPY dropped, a message that does not belong (08P01),
+ * CopyOutResponse / CopyData / CopyDone / CommandComplete. */
+static void
+test_copy_flow (void)
+{
+	Raw r;
+	g_autoptr (GByteArray) b = g_byte_array_new ();
+	raw_start (&r);
+	send_query (&r, b, "CREATE TABLE rawcopy (a int, b text)");
+	expect (&r, 'C');
+	expect (&r, 'Z');
+
+	send_query (&r, b, "COPY rawcopy FROM STDIN");
+	GByteArray *body = NULL;
+	g_assert_cmpint (raw_read (&r, &body), ==, 'G');
+	const guint8 want[] = { 0, 0, 2, 0, 0, 0, 0 };  /* text, 2 columns, each text */
+	g_assert_cmpmem (body->data, body->len, want, sizeof want);
+	g_byte_array_unref (body);
+	send_copy_data (&r, b, "1\tx\n2\t");
+	send_empty (&r, b, 'H');  /* Flush: ignored */
+	send_empty (&r, b, 'S');  /* Sync: ignored */
+	send_copy_data (&r, b, "");
+	send_copy_data (&r, b, "y\n");
+	send_empty (&r, b, 'c');  /* CopyDone */
+	g_assert_cmpint (raw_read (&r, &body), ==, 'C');
+	g_assert_cmpstr ((const char *) body->data, ==, "COPY 2");
+	g_byte_array_unref (body);
+	expect (&r, 'Z');
+
+	/* an error mid-data: ErrorResponse and ReadyForQuery at once; what
+	 * the client still sends is dropped */
+	send_query (&r, b, "COPY rawcopy FROM STDIN");
+	expect (&r, 'G');
+	send_copy_data (&r, b, "3\tz\nbad\tz\n");
+	expect_error (&r, "22P02");
+	expect (&r, 'Z');
+	send_copy_data (&r, b, "4\tw\n");
+	send_empty (&r, b, 'c');
+	send_query (&r, b, "SELECT count(*) FROM rawcopy");
+	expect (&r, 'T');
+	g_assert_cmpint (raw_read (&r, &body), ==, 'D');
+	g_assert_cmpint (body->data[body->len - 1], ==, '2');
+	g_byte_array_unref (body);
+	expect (&r, 'C');
+	expect (&r, 'Z');
+
+	/* a Query in the middle of COPY IN is a protocol violation */
+	send_query (&r, b, "COPY rawcopy FROM STDIN");
+	expect (&r, 'G');
+	send_query (&r, b, "SELECT 1");
+	expect_error (&r, "08P01");
+	expect (&r, 'Z');
+
+	/* COPY OUT */
+	send_query (&r, b, "COPY (SELECT a, b FROM rawcopy ORDER BY a) TO STDOUT (FORMAT csv)");
+	g_assert_cmpint (raw_read (&r, &body), ==, 'H');
+	g_assert_cmpmem (body->data, body->len, want, sizeof want);
+	g_byte_array_unref (body);
+	const char *rows[] = { "1,x\n", "2,y\n" };
+	for (int i = 0; i < 2; i++) {
+		g_assert_cmpint (raw_read (&r, &body), ==, 'd');
+		g_assert_cmpmem (body->data, body->len, rows[i], strlen (rows[i]));
+		g_byte_array_unref (body);
+	}
+	expect (&r, 'c');
+	g_assert_cmpint (raw_read (&r, &body), ==, 'C');
+	g_assert_cmpstr ((const char *) body->data, ==, "COPY 2");
+	g_byte_array_unref (body);
+	expect (&r, 'Z');
+	raw_close (&r);
+	assert_alive ();
+}
+
 int
 main (int argc, char **argv)
 {
@@ -555,6 +656,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/server/pgwire/raw/wrong-order", test_wrong_order);
 	g_test_add_func ("/server/pgwire/raw/portal-suspended", test_portal_suspended);
 	g_test_add_func ("/server/pgwire/raw/vanishing-client", test_vanishing_client);
+	g_test_add_func ("/server/pgwire/raw/copy-flow", test_copy_flow);
 	int rc = g_test_run ();
 	test_server_stop (&server);
 	return rc;

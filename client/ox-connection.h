@@ -1,0 +1,189 @@
+/*
+ * ox-connection.h — OxConnection, the one connection API of the workstation
+ * (and, later, of the CLI's --connect): "a database in this process" and "a
+ * server over the network" behind the same GObject interface.
+ *
+ * Everything is asynchronous with a GCancellable.  ox_connection_run_async
+ * runs a script statement by statement and hands each piece of its results
+ * to an OxBatchFunc, on the thread-default main context of the caller, in
+ * order: a batch that opens a statement's result (columns with names and
+ * types), batches of rows, and one closing batch per statement (command tag
+ * and row count, or the error).  Notices travel in the batch that follows
+ * them.  The GAsyncReadyCallback comes after the last batch.
+ *
+ * The catalog is read as GListModels of OxCatalogObject (ox-catalog-reader.h) that
+ * refresh themselves when the connection emits "objects-changed" (after a
+ * statement with a DDL command tag commits).
+ *
+ * NOTE: implementations must deliver batches and completion on the caller's
+ * main context, never on their worker thread: the UI touches widgets in its
+ * OxBatchFunc.  They must also bound the number of undelivered batches so a
+ * huge result cannot outrun the main loop's memory.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* ---- errors ---------------------------------------------------------------- */
+
+#define OX_CONNECTION_ERROR (ox_connection_error_quark ())
+GQuark ox_connection_error_quark (void);
+
+typedef enum {
+	OX_CONNECTION_ERROR_FAILED,     /* could not open / reach the database */
+	OX_CONNECTION_ERROR_STATEMENT,  /* a statement failed; the last batch holds the OxServerError */
+	OX_CONNECTION_ERROR_CLOSED,     /* the connection was closed */
+} OxConnectionError;
+
+/* A statement's error as PostgreSQL reports it.  position is 1-based in
+ * characters of the whole script given to run_async, 0 when unknown. */
+typedef struct {
+	char *sqlstate;  /* five characters */
+	char *message;
+	char *detail;    /* or NULL */
+	char *hint;      /* or NULL */
+	char *context;   /* or NULL */
+	int   position;  /* characters, 1-based, in the script; 0: none */
+} OxServerError;
+
+/* ---- result batches ------------------------------------------------------ */
+
+typedef enum {
+	OX_BATCH_COLUMNS,  /* a result set begins: columns are set, no rows */
+	OX_BATCH_ROWS,     /* rows of the current result set */
+	OX_BATCH_DONE,     /* a statement finished: tag and row count */
+	OX_BATCH_ERROR,    /* a statement failed: error is set; the run stops */
+} OxBatchKind;
+
+typedef struct {
+	char *severity;  /* "NOTICE", "WARNING", ... */
+	char *sqlstate;
+	char *message;
+} OxNotice;
+
+/* One delivery.  Reference-counted, immutable once delivered. */
+typedef struct {
+	/*< private >*/
+	gint           ref_count;
+	/*< public >*/
+	OxBatchKind    kind;
+	guint          statement;     /* 0-based index of the statement in the script */
+	int            stmt_start;    /* characters before the statement in the script */
+	int            stmt_length;   /* characters of the statement's text */
+	guint          n_columns;     /* COLUMNS and ROWS: columns of the result */
+	char         **column_names;  /* n_columns names, owned */
+	char         **column_types;  /* n_columns type names ("integer", "numeric(10,2)") */
+	guint          n_rows;        /* ROWS: rows in this batch */
+	char         **cells;         /* ROWS: n_rows * n_columns, row-major; NULL = SQL NULL */
+	char          *command_tag;   /* DONE: "SELECT 3", "CREATE TABLE" ... */
+	gint64         row_count;     /* DONE: rows returned or affected */
+	gint64         elapsed_us;    /* DONE and ERROR: the statement's wall time */
+	OxServerError *error;         /* ERROR */
+	GPtrArray     *notices;       /* of OxNotice*, raised before this batch; may be empty */
+} OxBatch;
+
+#define OX_TYPE_BATCH (ox_batch_get_type ())
+GType       ox_batch_get_type (void);
+OxBatch    *ox_batch_new (OxBatchKind kind);
+OxBatch    *ox_batch_ref (OxBatch *batch);
+void        ox_batch_unref (OxBatch *batch);
+/* The cell at (row, col), or NULL for SQL NULL. */
+const char *ox_batch_get_cell (const OxBatch *batch, guint row, guint col);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OxBatch, ox_batch_unref)
+
+void           ox_server_error_free (OxServerError *e);
+OxServerError *ox_server_error_copy (const OxServerError *e);
+void           ox_notice_free (OxNotice *n);
+
+/* Called on the caller's main context for each batch; the batch is only
+ * borrowed (ref it to keep it). */
+typedef void (*OxBatchFunc) (OxBatch *batch, gpointer user_data);
+
+/* ---- the interface --------------------------------------------------------- */
+
+#define OX_TYPE_CONNECTION (ox_connection_get_type ())
+G_DECLARE_INTERFACE (OxConnection, ox_connection, OX, CONNECTION, GObject)
+
+typedef struct _OxCatalogReader OxCatalogReader;
+
+/* Cancelled runs fail with G_IO_ERROR_CANCELLED (after an ERROR batch with
+ * SQLSTATE 57014 when a statement was stopped).
+ *
+ * query_async runs one small query for the catalog reader; query_finish
+ * returns its rows as a GPtrArray of rows, each a GPtrArray of cells
+ * (char*, NULL for SQL NULL), all owned by the result. */
+struct _OxConnectionInterface {
+	GTypeInterface parent_iface;
+
+	/* A human-readable title ("demo", "/home/me/db", "server:8433"). */
+	const char *(*get_title)    (OxConnection *self);
+
+	void        (*run_async)    (OxConnection        *self,
+	                             const char          *sql,
+	                             OxBatchFunc          batch_func,
+	                             gpointer             batch_data,
+	                             GDestroyNotify       batch_destroy,
+	                             GCancellable        *cancellable,
+	                             GAsyncReadyCallback  callback,
+	                             gpointer             user_data);
+	gboolean    (*run_finish)   (OxConnection  *self,
+	                             GAsyncResult  *result,
+	                             GError       **error);
+
+	/* Stop whatever statement runs now (also runs started elsewhere). */
+	void        (*cancel)       (OxConnection *self);
+
+	/* Catalog reads.  Run apart from the user's statements where the
+	 * implementation can (so browsing never waits behind a long query). */
+	void        (*query_async)  (OxConnection        *self,
+	                             const char          *sql,
+	                             GCancellable        *cancellable,
+	                             GAsyncReadyCallback  callback,
+	                             gpointer             user_data);
+	GPtrArray  *(*query_finish) (OxConnection  *self,
+	                             GAsyncResult  *result,
+	                             GError       **error);
+
+	/* Release the database or the network link; later calls fail with
+	 * OX_CONNECTION_ERROR_CLOSED. */
+	void        (*close)        (OxConnection *self);
+};
+
+const char *ox_connection_get_title   (OxConnection *self);
+void        ox_connection_run_async   (OxConnection        *self,
+                                       const char          *sql,
+                                       OxBatchFunc          batch_func,
+                                       gpointer             batch_data,
+                                       GDestroyNotify       batch_destroy,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean    ox_connection_run_finish  (OxConnection  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error);
+void        ox_connection_cancel      (OxConnection *self);
+void        ox_connection_query_async (OxConnection        *self,
+                                       const char          *sql,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+GPtrArray  *ox_connection_query_finish (OxConnection  *self,
+                                        GAsyncResult  *result,
+                                        GError       **error);
+void        ox_connection_close       (OxConnection *self);
+
+/* Emit "objects-changed" (implementations call it after DDL commits; the
+ * UI may call it for a manual refresh). */
+void        ox_connection_objects_changed (OxConnection *self);
+
+/* The connection's catalog reader (created on first use, owned by the
+ * connection).  (transfer none) */
+OxCatalogReader  *ox_connection_get_catalog (OxConnection *self);
+
+/* True for command tags of statements that change the set or shape of
+ * catalog objects (CREATE ..., ALTER ..., DROP ..., COMMENT). */
+gboolean    ox_command_tag_is_ddl (const char *tag);
+
+G_END_DECLS

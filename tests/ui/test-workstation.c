@@ -1,0 +1,462 @@
+/*
+ * test-workstation.c — the workstation's main window in a real display
+ * (Xvfb under meson test): it opens on the demo database, the object
+ * browser lists the demo's tables and follows CREATE TABLE, running a
+ * query fills the grid (NULL shown as NULL) and the Messages tab, the
+ * statement at the cursor is the one that runs, an error is underlined at
+ * its position, a long statement can be cancelled, and the open tabs come
+ * back when the database is opened again.
+ *
+ * Waits iterate the main context until a condition holds, with a
+ * deadline; nothing sleeps.  XDG_CONFIG_HOME and XDG_DATA_HOME point into
+ * a temporary directory, so the demo database and the settings file are
+ * the test's own.
+ */
+#include "ox-application.h"
+#include "ox-window.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const char ox_cli_demo_sql[];
+
+#define DEADLINE_S 30
+
+static char *tmpdir;
+static OxSettingsStore *store;
+
+typedef gboolean (*CondFunc) (gpointer data);
+
+static gboolean
+tick_cb (gpointer data)
+{
+	(void) data;
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (CondFunc cond, gpointer data, const char *what)
+{
+	gint64 end = g_get_monotonic_time () + DEADLINE_S * G_TIME_SPAN_SECOND;
+	guint tick = g_timeout_add (50, tick_cb, NULL);
+	while (!cond (data)) {
+		if (g_get_monotonic_time () > end)
+			g_error ("timed out waiting for %s", what);
+		g_main_context_iteration (NULL, TRUE);
+	}
+	g_source_remove (tick);
+}
+
+static gboolean
+connected (gpointer data)
+{
+	return ox_window_get_connection (data) != NULL;
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+	return !ox_editor_page_is_running (data);
+}
+
+/* ---- the object browser's tree ------------------------------------------------ */
+
+/* The row whose node is called name, below parent (NULL: the top level);
+ * NULL when it is not there. */
+static GtkTreeListRow *
+find_row (GtkTreeListModel *tree, GtkTreeListRow *parent, const char *name)
+{
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (tree));
+	for (guint i = 0; i < n; i++) {
+		GtkTreeListRow *row = gtk_tree_list_model_get_row (tree, i);
+		g_autoptr (GtkTreeListRow) p = gtk_tree_list_row_get_parent (row);
+		g_autoptr (OxBrowserNode) node = gtk_tree_list_row_get_item (row);
+		if (p == parent && !strcmp (ox_browser_node_get_name (node), name))
+			return row;
+		g_object_unref (row);
+	}
+	return NULL;
+}
+
+typedef struct {
+	GtkTreeListModel *tree;
+	GtkTreeListRow   *parent;
+	const char       *name;
+	gboolean          want;
+} FindData;
+
+static gboolean
+row_present (gpointer data)
+{
+	FindData *f = data;
+	g_autoptr (GtkTreeListRow) row = find_row (f->tree, f->parent, f->name);
+	return (row != NULL) == f->want;
+}
+
+static GtkTreeListRow *
+wait_row (GtkTreeListModel *tree, GtkTreeListRow *parent, const char *name)
+{
+	FindData f = { tree, parent, name, TRUE };
+	wait_until (row_present, &f, name);
+	return find_row (tree, parent, name);
+}
+
+/* ---- widgets -------------------------------------------------------------------- */
+
+/* A GtkLabel below root showing text (with css_class, if given). */
+static GtkWidget *
+find_label (GtkWidget *root, const char *text, const char *css_class)
+{
+	if (GTK_IS_LABEL (root) && !g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) &&
+	    (!css_class || gtk_widget_has_css_class (root, css_class)))
+		return root;
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c)) {
+		GtkWidget *hit = find_label (c, text, css_class);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+typedef struct {
+	GtkWidget  *root;
+	const char *text;
+	const char *css_class;
+} LabelData;
+
+static gboolean
+label_shown (gpointer data)
+{
+	LabelData *l = data;
+	return find_label (l->root, l->text, l->css_class) != NULL;
+}
+
+static void
+set_text (OxEditorPage *page, const char *text, const char *cursor_at)
+{
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	gtk_text_buffer_set_text (buf, text, -1);
+	GtkTextIter it;
+	gtk_text_buffer_get_iter_at_offset (buf, &it, cursor_at ? g_utf8_strlen (text, strstr (text, cursor_at) - text) : 0);
+	gtk_text_buffer_place_cursor (buf, &it);
+}
+
+static void
+run (OxEditorPage *page, const char *action)
+{
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), action, NULL));
+	wait_until (page_idle, page, action);
+}
+
+/* With OX_SCREENSHOT_DIR set, write the window as NAME.png there (the
+ * README's pictures come from here). */
+static void
+screenshot (OxWindow *win, const char *name)
+{
+	const char *dir = g_getenv ("OX_SCREENSHOT_DIR");
+	if (!dir)
+		return;
+	/* let layout and drawing catch up */
+	for (int i = 0; i < 20; i++)
+		while (g_main_context_iteration (NULL, FALSE))
+			;
+	GtkWidget *w = GTK_WIDGET (win);
+	g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
+	int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
+	GtkSnapshot *snap = gtk_snapshot_new ();
+	gdk_paintable_snapshot (paintable, snap, width, height);
+	g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snap);
+	g_assert_nonnull (node);
+	GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
+	g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+		&GRAPHENE_RECT_INIT (0, 0, width, height));
+	g_autofree char *file = g_strdup_printf ("%s/%s.png", dir, name);
+	g_assert_true (gdk_texture_save_to_png (texture, file));
+}
+
+/* Every button below root has an accessible name: its label, or an
+ * explicit one (icon buttons; GTK's labelled-by relation to the icon
+ * does not count).  The tab bar's own buttons are libadwaita's. */
+static void
+check_buttons_named (GtkWidget *root)
+{
+	if (ADW_IS_TAB_BAR (root))
+		return;
+	if (GTK_IS_BUTTON (root) && gtk_widget_get_visible (root) && !gtk_button_get_label (GTK_BUTTON (root)) &&
+	    !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+	    !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)))
+		g_error ("a %s button (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
+		         gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+		check_buttons_named (c);
+}
+
+static void
+check_label (GtkWidget *w, const char *label)
+{
+	g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL));
+	char *err = gtk_test_accessible_check_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+	if (err)
+		g_error ("accessible label of %s: %s", G_OBJECT_TYPE_NAME (w), err);
+}
+
+static OxWindow *
+open_demo_window (void)
+{
+	OxWindow *win = ox_window_new (NULL, store, ox_cli_demo_sql);
+	gtk_window_present (GTK_WINDOW (win));
+	ox_window_open_demo (win);
+	wait_until (connected, win, "the demo database");
+	return win;
+}
+
+/* ---- tests ---------------------------------------------------------------------- */
+
+static void
+test_demo_window (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_get_current_page (win);
+	g_assert_nonnull (page);
+
+	/* the object browser: public → Tables → the demo's tables */
+	GtkTreeListModel *tree = ox_object_browser_get_tree (ox_window_get_browser (win));
+	g_autoptr (GtkTreeListRow) pub = wait_row (tree, NULL, "public");
+	gtk_tree_list_row_set_expanded (pub, TRUE);
+	g_autoptr (GtkTreeListRow) tables = wait_row (tree, pub, "Tables");
+	g_autoptr (GtkTreeListRow) views = wait_row (tree, pub, "Views");
+	gtk_tree_list_row_set_expanded (tables, TRUE);
+	gtk_tree_list_row_set_expanded (views, TRUE);
+	const char *names[] = { "customers", "products", "orders", "order_lines", "stock_moves" };
+	for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+		g_object_unref (wait_row (tree, tables, names[i]));
+	g_object_unref (wait_row (tree, views, "order_totals"));
+	/* and a table's own folders, lazily */
+	g_autoptr (GtkTreeListRow) orders = wait_row (tree, tables, "orders");
+	gtk_tree_list_row_set_expanded (orders, TRUE);
+	g_autoptr (GtkTreeListRow) cols = wait_row (tree, orders, "Columns");
+	gtk_tree_list_row_set_expanded (cols, TRUE);
+	g_object_unref (wait_row (tree, cols, "customer_id"));
+
+	/* the filter hides tables that do not match, and brings them back */
+	ox_object_browser_set_filter (ox_window_get_browser (win), "ORDER");
+	FindData gone = { tree, tables, "customers", FALSE };
+	wait_until (row_present, &gone, "customers filtered out");
+	g_object_unref (wait_row (tree, tables, "order_lines"));
+	ox_object_browser_set_filter (ox_window_get_browser (win), NULL);
+	g_object_unref (wait_row (tree, tables, "customers"));
+
+	/* a query fills the grid and the Messages tab; NULL is shown as NULL */
+	set_text (page, "SELECT id, name, NULL::text AS nothing FROM customers ORDER BY id;\n", NULL);
+	run (page, "editor.run-statement");
+	GtkColumnView *grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	GListModel *cols_model = gtk_column_view_get_columns (grid);
+	g_assert_cmpuint (g_list_model_get_n_items (cols_model), ==, 3);
+	g_autoptr (GtkColumnViewColumn) c1 = g_list_model_get_item (cols_model, 1);
+	g_assert_cmpstr (gtk_column_view_column_get_title (c1), ==, "name\ncharacter varying(100)");
+	guint nrows = g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (grid)));
+	g_assert_cmpuint (nrows, >, 5);
+	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
+	g_autofree char *want = g_strdup_printf ("SELECT %u  (%u rows,", nrows, nrows);
+	g_assert_nonnull (strstr (msgs, want));
+	LabelData ld = { GTK_WIDGET (grid), "Ada Lovelace", NULL };
+	wait_until (label_shown, &ld, "a cell showing Ada Lovelace");
+	ld = (LabelData) { GTK_WIDGET (grid), "NULL", "null-cell" };
+	wait_until (label_shown, &ld, "a NULL cell");
+	screenshot (win, "workstation-query");
+
+	/* Ctrl+Enter's statement is the one under the cursor */
+	set_text (page, "SELECT 1 AS first;\nSELECT 2 AS second;\nSELECT 3 AS third;\n", "SELECT 2");
+	run (page, "editor.run-statement");
+	grid = ox_editor_page_get_grid (page, 0);
+	g_autoptr (GtkColumnViewColumn) only = g_list_model_get_item (gtk_column_view_get_columns (grid), 0);
+	g_assert_true (g_str_has_prefix (gtk_column_view_column_get_title (only), "second\n"));
+	g_assert_null (ox_editor_page_get_grid (page, 1));
+
+	/* Ctrl+E: the plan of the statement at the cursor */
+	run (page, "editor.explain");
+	grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	g_autofree char *xmsgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (xmsgs, "EXPLAIN"));
+
+	/* the script: one grid per result set */
+	run (page, "editor.run-script");
+	g_assert_nonnull (ox_editor_page_get_grid (page, 2));
+
+	/* an error is underlined where it happened, and told in Messages */
+	const char *bad = "SELECT 1;\nSELECT * FROM nosuch;\n";
+	set_text (page, bad, NULL);
+	run (page, "editor.run-script");
+	g_autofree char *emsgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (emsgs, "ERROR:  42P01: relation \"nosuch\" does not exist"));
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextTag *tag = ox_editor_page_get_error_tag (page);
+	GtkTextIter it;
+	gtk_text_buffer_get_iter_at_offset (buf, &it, strstr (bad, "nosuch") - bad);
+	g_assert_true (gtk_text_iter_has_tag (&it, tag));
+	gtk_text_buffer_get_iter_at_offset (buf, &it, strstr (bad, "nosuch") - bad + 5);
+	g_assert_true (gtk_text_iter_has_tag (&it, tag));
+	gtk_text_buffer_get_iter_at_offset (buf, &it, 0);
+	g_assert_false (gtk_text_iter_has_tag (&it, tag));
+	gtk_text_buffer_get_iter_at_offset (buf, &it, strstr (bad, "FROM") - bad);
+	g_assert_false (gtk_text_iter_has_tag (&it, tag));
+	GtkNotebook *results = GTK_NOTEBOOK (ox_editor_page_get_results (page));
+	g_assert_cmpint (gtk_notebook_get_current_page (results), ==, gtk_notebook_get_n_pages (results) - 1);
+	screenshot (win, "workstation-error");
+
+	/* the same error run as the statement at the cursor: the position is
+	 * relative to that statement, the underline still lands on nosuch */
+	set_text (page, bad, "SELECT *");
+	run (page, "editor.run-statement");
+	gtk_text_buffer_get_iter_at_offset (buf, &it, strstr (bad, "nosuch") - bad + 2);
+	g_assert_true (gtk_text_iter_has_tag (&it, tag));
+
+	/* DDL from the editor shows in the browser */
+	set_text (page, "CREATE TABLE aa_from_editor (x int);", NULL);
+	run (page, "editor.run-statement");
+	g_object_unref (wait_row (tree, tables, "aa_from_editor"));
+
+	/* the history remembers what ran, failures with their SQLSTATE */
+	g_autoptr (GPtrArray) hist = ox_settings_store_search_history (store, NULL, "nosuch", 0);
+	g_assert_cmpuint (hist->len, ==, 2);
+	g_assert_cmpstr (((OxHistoryEntry *) hist->pdata[0])->sqlstate, ==, "42P01");
+
+	/* the history popover finds them too, and puts one back in the editor */
+	ox_window_show_history (win, "nosuch");
+	GtkListBox *hl = ox_window_get_history_list (win);
+	guint nhist = 0;
+	for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (hl)); c; c = gtk_widget_get_next_sibling (c))
+		nhist += GTK_IS_LIST_BOX_ROW (c);
+	g_assert_cmpuint (nhist, ==, 2);
+	gtk_text_buffer_set_text (buf, "", 0);
+	g_signal_emit_by_name (hl, "row-activated", gtk_list_box_get_row_at_index (hl, 0));
+	GtkTextIter hs, he;
+	gtk_text_buffer_get_bounds (buf, &hs, &he);
+	g_autofree char *htext = gtk_text_buffer_get_text (buf, &hs, &he, TRUE);
+	g_assert_cmpstr (htext, ==, "SELECT * FROM nosuch;");
+
+	/* the main areas carry the names automation looks for */
+	check_label (GTK_WIDGET (ox_window_get_browser (win)), "Object Browser");
+	check_label (ox_editor_page_get_source_view (page), "SQL Editor");
+	check_label (GTK_WIDGET (results), "Results");
+	GtkWidget *msg_scroller = gtk_notebook_get_nth_page (results, gtk_notebook_get_n_pages (results) - 1);
+	check_label (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (msg_scroller)), "Messages");
+	check_buttons_named (GTK_WIDGET (win));
+
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+cancel_soon_cb (gpointer data)
+{
+	gtk_widget_activate_action (GTK_WIDGET (data), "workstation.cancel", NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "long", "DO $$ DECLARE i bigint := 0; BEGIN "
+	                                                      "WHILE i < 10000000000 LOOP i := i + 1; END LOOP; END $$;");
+	gtk_widget_activate_action (GTK_WIDGET (page), "editor.run-script", NULL);
+	g_assert_true (ox_editor_page_is_running (page));
+	g_timeout_add (300, cancel_soon_cb, win);
+	wait_until (page_idle, page, "the cancelled statement");
+	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (msgs, "57014"));
+	gtk_window_destroy (GTK_WINDOW (win));
+
+	/* closing the window while a statement runs stops it and frees all */
+	win = open_demo_window ();
+	page = ox_window_new_tab (win, "long", "DO $$ DECLARE i bigint := 0; BEGIN "
+	                                       "WHILE i < 10000000000 LOOP i := i + 1; END LOOP; END $$;");
+	gtk_widget_activate_action (GTK_WIDGET (page), "editor.run-script", NULL);
+	g_assert_true (ox_editor_page_is_running (page));
+	gint64 t0 = g_get_monotonic_time ();
+	gtk_window_destroy (GTK_WINDOW (win));
+	/* what the workers posted before they stopped still arrives */
+	while (g_main_context_iteration (NULL, FALSE))
+		;
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_TIME_SPAN_SECOND);
+}
+
+static void
+test_tabs_survive (void)
+{
+	OxWindow *win = open_demo_window ();
+	/* tabs restored from the earlier tests come first: start clean */
+	OxEditorPage *page = ox_window_new_tab (win, "kept", "SELECT 'kept across restarts';");
+	(void) page;
+	ox_window_save_state (win);
+	gtk_window_destroy (GTK_WINDOW (win));
+
+	win = open_demo_window ();
+	AdwTabView *view = NULL;
+	/* find the restored tab by its text */
+	gboolean found = FALSE;
+	OxEditorPage *cur = ox_window_get_current_page (win);
+	GtkWidget *tv = gtk_widget_get_ancestor (GTK_WIDGET (cur), ADW_TYPE_TAB_VIEW);
+	view = ADW_TAB_VIEW (tv);
+	for (int i = 0; i < adw_tab_view_get_n_pages (view); i++) {
+		AdwTabPage *tp = adw_tab_view_get_nth_page (view, i);
+		GtkTextBuffer *b = ox_editor_page_get_buffer (OX_EDITOR_PAGE (adw_tab_page_get_child (tp)));
+		GtkTextIter s, e;
+		gtk_text_buffer_get_bounds (b, &s, &e);
+		g_autofree char *t = gtk_text_buffer_get_text (b, &s, &e, TRUE);
+		if (!strcmp (t, "SELECT 'kept across restarts';") && !strcmp (adw_tab_page_get_title (tp), "kept"))
+			found = TRUE;
+	}
+	g_assert_true (found);
+	/* and the demo is a recent database */
+	g_autoptr (GPtrArray) recent = ox_settings_store_list_recent (store, 0);
+	g_assert_cmpuint (recent->len, >=, 1);
+	g_assert_cmpstr (((OxRecentConnection *) recent->pdata[0])->kind, ==, "demo");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
+ * the editor's keys. */
+static void
+test_help_overlay (void)
+{
+	g_autoptr (GtkBuilder) b = gtk_builder_new_from_resource ("/org/oxibase/Workstation/gtk/help-overlay.ui");
+	GObject *w = gtk_builder_get_object (b, "help_overlay");
+	g_assert_true (GTK_IS_SHORTCUTS_WINDOW (w));
+	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;Return"));
+	gtk_window_destroy (GTK_WINDOW (w));
+}
+
+int
+main (int argc, char **argv)
+{
+	tmpdir = g_dir_make_tmp ("ox-ui-XXXXXX", NULL);
+	g_autofree char *config = g_build_filename (tmpdir, "config", NULL);
+	g_autofree char *data = g_build_filename (tmpdir, "data", NULL);
+	g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+	g_setenv ("XDG_DATA_HOME", data, TRUE);
+
+	gtk_test_init (&argc, &argv, NULL);
+	adw_init ();
+	ox_ui_init ();
+	g_autofree char *path = g_build_filename (config, "oxibase", "workstation.db", NULL);
+	g_autoptr (GError) error = NULL;
+	store = ox_settings_store_open (path, &error);
+	g_assert_no_error (error);
+
+	g_test_add_func ("/ui/workstation/demo-window", test_demo_window);
+	g_test_add_func ("/ui/workstation/cancel", test_cancel);
+	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
+	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
+	int rc = g_test_run ();
+
+	ox_settings_store_close (store);
+	g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+	if (system (cmd) != 0)
+		g_printerr ("could not remove %s\n", tmpdir);
+	g_free (tmpdir);
+	return rc;
+}

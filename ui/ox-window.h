@@ -1,0 +1,46 @@
+/*
+ * ox-window.h — the workstation's main window: a start page (recent
+ * databases, open, create, scratch, demo) until a database is open, then
+ * the object browser beside SQL editor tabs.  One window, one connection.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "ox-connection.h"
+#include "ox-editor-page.h"
+#include "ox-object-browser.h"
+#include "ox-settings-store.h"
+
+G_BEGIN_DECLS
+
+#define OX_TYPE_WINDOW (ox_window_get_type ())
+G_DECLARE_FINAL_TYPE (OxWindow, ox_window, OX, WINDOW, AdwApplicationWindow)
+
+/* app may be NULL (tests); store (unowned, must outlive the window) may be
+ * NULL: nothing is remembered; demo_sql is the demo database's script. */
+OxWindow        *ox_window_new (GtkApplication *app, OxSettingsStore *store, const char *demo_sql);
+
+/* Where --demo keeps its database: $XDG_DATA_HOME/oxibase/demo. */
+char            *ox_window_demo_path (void);
+/* Open the demo database (created from demo_sql on first use). */
+void             ox_window_open_demo (OxWindow *self);
+/* Open a database directory (created if missing) or ":memory:". */
+void             ox_window_open_path (OxWindow *self, const char *path);
+
+/* NULL until a database is open. (transfer none) */
+OxConnection    *ox_window_get_connection (OxWindow *self);
+OxObjectBrowser *ox_window_get_browser (OxWindow *self);
+/* The selected editor tab, or NULL. (transfer none) */
+OxEditorPage    *ox_window_get_current_page (OxWindow *self);
+/* A new editor tab holding text (may be NULL), selected. (transfer none) */
+OxEditorPage    *ox_window_new_tab (OxWindow *self, const char *title, const char *text);
+/* Pop up the query history of this database, searched for search (NULL:
+ * everything); activating an entry puts it into the current tab. */
+void             ox_window_show_history (OxWindow *self, const char *search);
+/* The history popover's list, for tests. (transfer none) */
+GtkListBox      *ox_window_get_history_list (OxWindow *self);
+/* Write open tabs and geometry to the settings store (also done on close). */
+void             ox_window_save_state (OxWindow *self);
+
+G_END_DECLS
