@@ -36,6 +36,7 @@ struct OxDebugTarget {
 	gint           gen;        /* atomic; bumped (under lock) when client changes */
 	int            seen_gen;   /* target's thread: gen at its last checkpoint */
 	OxDebugger    *dbg;        /* under lock; created and freed on the target's thread */
+	gboolean       dbg_dead;   /* under lock: terminated, replace it at the next checkpoint */
 	int            borrows;    /* under lock */
 };
 
@@ -309,6 +310,11 @@ ox_debug_target_checkpoint (OxDebugTarget *t)
 	OxDebugHub *hub = t->hub;
 	g_mutex_lock (&hub->lock);
 	t->seen_gen = g_atomic_int_get (&t->gen);
+	if (t->dbg_dead) {
+		/* a terminated debugger fails every later statement: a new one */
+		remove_debugger_locked (t);
+		t->dbg_dead = FALSE;
+	}
 	OxDebugClient *c = busy_locked (t->client);
 	if (c && !t->dbg)
 		t->dbg = ox_debugger_new (t->session, &forwarders, t);
@@ -348,8 +354,11 @@ ox_debug_target_terminate (OxDebugTarget *t)
 {
 	g_return_if_fail (t != NULL);
 	g_mutex_lock (&t->hub->lock);
-	if (t->dbg && ox_debugger_is_stopped (t->dbg))
+	if (t->dbg && ox_debugger_is_stopped (t->dbg)) {
 		ox_debugger_terminate (t->dbg);
+		t->dbg_dead = TRUE;
+		g_atomic_int_inc (&t->gen);
+	}
 	g_mutex_unlock (&t->hub->lock);
 }
 

@@ -93,8 +93,10 @@ gboolean       ox_debug_target_is_debugged (OxDebugTarget *t);
  * Any thread: for listings of sessions ("paused in the debugger"). */
 gboolean       ox_debug_target_is_stopped (OxDebugTarget *t);
 /* End a stop of the target, if it is in one, by terminating its
- * statement (57014): for the server's shutdown and for terminating a
- * session.  Any thread. */
+ * statement (57014): for a cancel request, the server's shutdown and
+ * terminating a session.  Any thread.  (A terminated debugger would fail
+ * every later statement, so the next checkpoint installs a fresh one and
+ * hands it to the client again.) */
 void           ox_debug_target_terminate (OxDebugTarget *t);
 /* Removes the debugger (if any) and frees t; waits while a client
  * borrows its debugger. */
