@@ -122,8 +122,8 @@ int  ox_db_info (const char *path, char **report);
 typedef struct OxDbStats {
 	uint64_t statements;          /* statements started (ox_step, ox_exec ...) */
 	uint64_t errors;              /* statements that failed to prepare or run */
-	uint64_t commits;             /* transactions committed (read-only ones too) */
-	uint64_t rollbacks;           /* transactions rolled back (also by errors) */
+	uint64_t commits;             /* session transactions committed (autocommit ones too) */
+	uint64_t rollbacks;           /* ... rolled back (ROLLBACK, errors, sessions closed mid-transaction) */
 	uint64_t wal_bytes;           /* bytes appended to the write-ahead log; 0 for :memory: */
 	uint64_t checkpoints;         /* checkpoints written */
 	double   checkpoint_seconds;  /* time spent writing them, in seconds */

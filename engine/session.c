@@ -336,7 +336,8 @@ ox_db_stats (OxDatabase *db, OxDbStats *out)
 	memset (out, 0, sizeof *out);
 	out->statements = __atomic_load_n (&db->n_statements, __ATOMIC_RELAXED);
 	out->errors = __atomic_load_n (&db->n_errors, __ATOMIC_RELAXED);
-	ox_txn_mgr_counts (db->mgr, &out->commits, &out->rollbacks);
+	out->commits = __atomic_load_n (&db->n_commits, __ATOMIC_RELAXED);
+	out->rollbacks = __atomic_load_n (&db->n_rollbacks, __ATOMIC_RELAXED);
 	if (db->wal) {
 		uint64_t end = ox_wal_end_lsn (db->wal);
 		out->wal_bytes = end > db->wal_open_lsn ? end - db->wal_open_lsn : 0;
@@ -449,10 +450,16 @@ end_txn (OxSession *s, bool commit)
 {
 	if (!s->txn)
 		return;
-	if (commit)
+	/* ox_db_stats counts the transactions of sessions only (not the
+	 * temporary ones of describe or the schedule runner's reads); a
+	 * commit that raises is counted when it is rolled back */
+	if (commit) {
 		ox_txn_commit (s->txn);
-	else
+		__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
+	} else {
 		ox_txn_abort (s->txn);
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
+	}
 	ox_txn_free (s->txn);
 	s->txn = NULL;
 	s->in_block = false;
@@ -477,6 +484,7 @@ ox_session_free (OxSession *s)
 	g_clear_pointer (&s->rels_in_use, g_hash_table_unref);
 	g_free (s->script_path);
 	if (s->txn) {
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
 		s->txn = NULL;
@@ -3394,8 +3402,11 @@ ox_session_restart_txn (OxSession *s, bool commit)
 	OxTxn *t = s->txn;
 	if (commit) {
 		ox_txn_commit (t);  /* may raise (40001, a WAL failure): t stays ours to roll back */
-	} else
+		__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
+	} else {
 		ox_txn_abort (t);
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
+	}
 	ox_txn_free (t);
 	savepoints_clear (s);
 	s->next_iso = OX_ISO_DEFAULT;

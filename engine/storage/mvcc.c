@@ -43,8 +43,6 @@ struct OxTxnMgr {
 	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
 	GHashTable *rel_locks;    /* oid -> GArray of RelLock held by running transactions */
 	OxCatalogHooks hooks;
-	uint64_t    n_commits;    /* transactions ended by commit (read-only ones too), for ox_db_stats */
-	uint64_t    n_rollbacks;  /* ... and by abort */
 };
 
 OxTxnMgr *
@@ -95,13 +93,6 @@ uint64_t
 ox_txn_mgr_last_commit (OxTxnMgr *m)
 {
 	return __atomic_load_n (&m->last_commit, __ATOMIC_ACQUIRE);
-}
-
-void
-ox_txn_mgr_counts (OxTxnMgr *m, uint64_t *commits, uint64_t *rollbacks)
-{
-	*commits = __atomic_load_n (&m->n_commits, __ATOMIC_RELAXED);
-	*rollbacks = __atomic_load_n (&m->n_rollbacks, __ATOMIC_RELAXED);
 }
 
 OxTxn *
@@ -244,8 +235,6 @@ finish_locked (OxTxn *t, OxTxnState st)
 {
 	OxTxnMgr *m = t->mgr;
 	t->state = st;
-	/* atomic: ox_txn_mgr_counts reads them without the lock */
-	__atomic_add_fetch (st == OX_TXN_COMMITTED ? &m->n_commits : &m->n_rollbacks, 1, __ATOMIC_RELAXED);
 	release_rel_locks_locked (t);
 	g_hash_table_remove (m->active, &t->id);
 	if (m->ddl_owner == t->id)

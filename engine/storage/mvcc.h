@@ -195,9 +195,6 @@ uint64_t ox_txn_mgr_oldest_snapshot (OxTxnMgr *m);
  * running and future transaction. */
 uint64_t ox_txn_mgr_horizon (OxTxnMgr *m);
 uint64_t ox_txn_mgr_last_commit (OxTxnMgr *m);
-/* Transactions ended by commit and by abort since the manager was made
- * (for ox_db_stats; exact, but the two are read one after the other). */
-void     ox_txn_mgr_counts (OxTxnMgr *m, uint64_t *commits, uint64_t *rollbacks);
 
 /* Callbacks the catalog registers to stamp/undo its objects. */
 typedef struct OxCatalogHooks {

@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "oxibase.h"
+#include "session-registry.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ typedef struct _PgServer PgServer;
 typedef struct {
 	guint max_connections;   /* clients served at once; more get 53300 */
 	const char *database;    /* the one database name clients may ask for */
+	OxSessionRegistry *registry; /* where backends are listed (not owned; may be NULL) */
 } PgServerConfig;
 
 /* A server over db (not owned; it must outlive the server). */
