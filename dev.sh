@@ -35,7 +35,7 @@ set -euo pipefail
 # CLI, SQLite and libpq for the benchmarks, clang and its runtime for the
 # fuzzers and sanitizers, PostgreSQL as the judge of our results and wire
 # protocol and the benchmarks' third engine, valgrind for instruction counts.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libsoup-3.0-dev"
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 openssl glib-networking libsoup-3.0-dev"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"

@@ -74,6 +74,8 @@ payload_flush (Image *im)
 static bool
 is_builtin (OxDatabase *db, OxCatObject *o)
 {
+	if (o->kind == OX_KIND_ROLE)
+		return ((OxRole *) o)->builtin;
 	return o->oid < db->first_user_oid;
 }
 

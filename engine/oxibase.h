@@ -169,6 +169,49 @@ char *ox_session_setting (OxSession *s, const char *name);
  * dotted settings (lua.*, log.*). */
 int  ox_session_set_custom (OxSession *s, const char *name, const char *value, OxError *err);
 
+/* ---- roles and authentication -------------------------------------------
+ *
+ * Roles live in the database's catalog (CREATE ROLE ...).  A new session
+ * runs as the bootstrap superuser (oid 10, named "oxibase" unless renamed,
+ * e.g. by `oxibase-server init --superuser NAME`); a server makes it the
+ * authenticated client's role with ox_session_set_user.
+ *
+ * Failed authentications answer like PostgreSQL: 28P01 "password
+ * authentication failed for user "x"" whatever the reason, with the reason
+ * in err->detail FOR THE SERVER'S LOG ONLY: never send that detail to the
+ * client (it tells a missing role from a wrong password). */
+
+/* Run the session as role (session_user and current_user), after the
+ * client authenticated as it.  28000 when the role does not exist. */
+int   ox_session_set_user (OxSession *s, const char *role, OxError *err);
+/* May role log in now?  28000 "role "x" does not exist" or "role "x" is
+ * not permitted to log in" (NOLOGIN).  PostgreSQL checks this after any
+ * authentication method, trust included. */
+int   ox_role_check_login (OxDatabase *db, const char *role, OxError *err);
+/* Does password belong to role?  False (28P01, reason in detail) when the
+ * role is missing, NOLOGIN, has no password, its VALID UNTIL has passed,
+ * or the password is wrong.  Takes one key derivation (~ms) either way. */
+bool  ox_role_check_password (OxDatabase *db, const char *role, const char *password, OxError *err);
+/* The role's stored verifier, "SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>"
+ * (free with ox_free), or NULL when the role is missing or has no password. */
+char *ox_role_get_scram_verifier (OxDatabase *db, const char *role);
+/* Rename the bootstrap superuser to name and set its password (NULL: none),
+ * logged like ALTER ROLE (for `oxibase-server init`). */
+int   ox_role_setup_superuser (OxDatabase *db, const char *name, const char *password, OxError *err);
+
+/* The server side of a SCRAM-SHA-256 exchange (RFC 5802/7677, no channel
+ * binding) for role.  A missing role, one without a password or with an
+ * expired one gets a simulated exchange that fails at the end, so that
+ * neither messages nor timing tell it apart.  first/final return the
+ * server-first / server-final message (free with ox_free), or NULL with
+ * err set: 08P01 for a malformed message, 28P01 (reason in detail, see
+ * above) for a failed proof. */
+typedef struct OxScramAuth OxScramAuth;
+OxScramAuth *ox_scram_auth_begin (OxDatabase *db, const char *role);
+char        *ox_scram_auth_first (OxScramAuth *a, const char *client_first, size_t len, OxError *err);
+char        *ox_scram_auth_final (OxScramAuth *a, const char *client_final, size_t len, OxError *err);
+void         ox_scram_auth_free (OxScramAuth *a);
+
 /* ---- statements --------------------------------------------------------- */
 
 /* Prepare the first statement of sql (nbytes < 0: NUL-terminated).

@@ -274,6 +274,44 @@ replay_event_trigger (Replay *rp, OxTxn *t, OxReader *r)
 	ox_catalog_register (rp->db->catalog, t, &et->obj);
 }
 
+/* A role record whose oid names a live role replaces it: the bootstrap
+ * superuser exists before replay starts, and a checkpoint image holds the
+ * newest version of a role altered since. */
+static void
+replay_role (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxArena *a = ox_catalog_arena_new ();
+	OxRole *ro = OX_NEW (a, OxRole);
+	ro->obj.kind = OX_KIND_ROLE;
+	ro->obj.oid = oid;
+	ro->obj.name = g_strdup (ox_get_str (r, a));
+	ro->obj.arena = a;
+	uint8_t f = ox_get_u8 (r);
+	ro->superuser = f & 1;
+	ro->inherit = f & 2;
+	ro->createrole = f & 4;
+	ro->createdb = f & 8;
+	ro->canlogin = f & 16;
+	ro->replication = f & 32;
+	ro->bypassrls = f & 64;
+	ro->has_valid_until = f & 128;
+	ro->connlimit = (int32_t) ox_get_u32 (r);
+	char *pw = ox_get_str (r, a);
+	ro->password = *pw ? pw : NULL;
+	ro->valid_until = (int64_t) ox_get_u64 (r);
+	if (r->bad || oid == 0) {
+		r->bad = true;
+		g_free (ro->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	OxRole *old = ox_catalog_role_by_oid (rp->db->catalog, t, oid, true);
+	if (old)
+		ox_catalog_drop (rp->db->catalog, t, &old->obj);
+	ox_catalog_register (rp->db->catalog, t, &ro->obj);
+}
+
 static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
@@ -407,6 +445,9 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_EVENT_TRIGGER:
 				replay_event_trigger (rp, t, &r);
+				break;
+			case OX_REDO_ROLE:
+				replay_role (rp, t, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

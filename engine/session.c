@@ -29,6 +29,7 @@
 #include "pl/trigger.h"
 #include "sched/schedule.h"
 #include "pl/event-trigger.h"
+#include "auth/role.h"
 #include "trace/logs.h"
 #include "debug-internal.h"
 #include "format-table.h"
@@ -275,6 +276,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		db->public_schema = ox_catalog_create_schema (db->catalog, t, "public");
 		ox_catalog_create_schema (db->catalog, t, "pg_catalog");
 		ox_catalog_create_schema (db->catalog, t, "information_schema");
+		ox_role_bootstrap (db->catalog, t);
 		ox_txn_commit (t);
 	} OX_CATCH {
 		take_error (err, NULL, 0, 0);
@@ -424,6 +426,8 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	s->tz = ox_timezone_new ("UTC");
 	s->default_iso = OX_ISO_READ_COMMITTED;
 	s->sync_mode = -1;
+	s->session_role = s->auth_role = OX_BOOTSTRAP_ROLE_OID;
+	s->auth_superuser = true;
 	s->settings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	set_search_path (s, "\"$user\", public");
 	g_mutex_lock (&db->lock);
@@ -664,6 +668,16 @@ setting_value (OxSession *s, const char *name)
 		return g_strdup (iso_name (s->default_iso));
 	if (!strcmp (name, "synchronous_commit"))
 		return g_strdup (sync_mode_name (s->sync_mode >= 0 ? s->sync_mode : s->db->sync_mode));
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization") || !strcmp (name, "is_superuser")) {
+		if (!strcmp (name, "role") && !s->current_role)
+			return g_strdup ("none");
+		if (!strcmp (name, "is_superuser"))
+			return g_strdup (ox_session_is_superuser (s) ? "on" : "off");
+		OxArena *a = ox_arena_new ();
+		char *v = g_strdup (!strcmp (name, "role") ? ox_session_current_user (s, a) : ox_session_user (s, a));
+		ox_arena_free (a);
+		return v;
+	}
 	const char *v = g_hash_table_lookup (s->settings, name);
 	if (v)
 		return g_strdup (v);
@@ -740,7 +754,8 @@ exec_set (OxSession *s, OxSetStmt *st)
 {
 	s->settings_gen++;
 	if (!st->name) {
-		/* RESET ALL */
+		/* RESET ALL (the role too; the session authorization stays, as in PostgreSQL) */
+		s->current_role = 0;
 		set_search_path (s, "\"$user\", public");
 		ox_timezone_free (s->tz);
 		s->tz = ox_timezone_new ("UTC");
@@ -750,6 +765,19 @@ exec_set (OxSession *s, OxSetStmt *st)
 	}
 	const char *name = st->name;
 	char *val = st->reset || !st->values ? NULL : set_value_text (st);
+	if (!strcmp (name, "role") || !strcmp (name, "session_authorization")) {
+		OX_TRY {
+			if (!strcmp (name, "role"))
+				ox_session_set_role (s, val, 0);
+			else
+				ox_session_set_authorization (s, val, 0);
+		} OX_CATCH {
+			g_free (val);
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+		g_free (val);
+		return;
+	}
 	if (!strcmp (name, "transaction_isolation") || !strcmp (name, "default_transaction_isolation")) {
 		OxIsolation iso = st->isolation;
 		if (!iso && val)
@@ -1982,6 +2010,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_event_trigger (d->s, d->x, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_ROLE) {
+		ox_ddl_drop_role (d->s, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -2149,6 +2181,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_TRIGGER: return "DROP TRIGGER";
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
 		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
+		case OX_OBJ_ROLE: return "DROP ROLE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -2161,6 +2194,8 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
+	case OX_N_CREATE_ROLE: return "CREATE ROLE";
+	case OX_N_ALTER_ROLE: return "ALTER ROLE";
 	default: return "???";
 	}
 }
@@ -2545,6 +2580,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_ALTER_SCHEDULE:
 		ox_ddl_alter_schedule (s, x, (OxAlterScheduleStmt *) ast);
+		break;
+	case OX_N_CREATE_ROLE:
+		ox_ddl_create_role (s, (OxCreateRoleStmt *) ast);
+		break;
+	case OX_N_ALTER_ROLE:
+		ox_ddl_alter_role (s, (OxAlterRoleStmt *) ast);
 		break;
 	case OX_N_CALL: {
 		OxExpr **args = NULL;

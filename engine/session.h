@@ -77,6 +77,11 @@ typedef struct OxSession {
 	OxIsolation  next_iso;     /* SET TRANSACTION before the first statement */
 	GHashTable  *settings;     /* other GUCs: name -> value text */
 	volatile int cancel;
+	/* roles (auth/role.c), by oid so that renames show */
+	uint32_t     session_role;  /* session_user */
+	uint32_t     current_role;  /* SET ROLE; 0 = the session user */
+	uint32_t     auth_role;     /* who authenticated (SET SESSION AUTHORIZATION DEFAULT) */
+	bool         auth_superuser;/* ... and was a superuser then */
 	OxNoticeFunc notice_fn;
 	void        *notice_user;
 	int64_t      stmt_start;   /* statement_timestamp */

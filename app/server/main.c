@@ -2,18 +2,32 @@
  * main.c — oxibase-server: the engine behind the PostgreSQL wire protocol
  * and the HTTP API.
  *
- *   oxibase-server init DIR
- *   oxibase-server DIR [--listen ADDR] [--pg-port N] [--http-port N]
+ *   oxibase-server init DIR [--superuser NAME] [--password-file F]
+ *   oxibase-server DIR [--config FILE] [--listen ADDR] [--pg-port N]
+ *                      [--http-port N] [--dap-port N] [--tls-cert F --tls-key F]
  *                      [--max-connections N] [--shutdown-grace-ms N]
  *                      [--http-request-timeout MS] [--http-max-body BYTES]
  *                      [--http-token-ttl S] [--http-workers N]
- *                      [--http-password-file F]
  *
  * A data directory holds one database for now, DIR/oxibase, named
- * "oxibase" to clients.  --pg-port 0 and --http-port 0 pick free ports
- * (the log lines "listening on ADDR:PORT" and "http listening on
- * ADDR:PORT" say which; the tests use that).  Both protocols share one
- * session registry (GET /api/sessions lists and cancels pgwire backends).
+ * "oxibase" to clients, and the configuration DIR/oxibase.conf (see
+ * server/config/server-config.h; flags override it).  --pg-port 0 picks a
+ * free port (the log line "listening on ADDR:PORT" says which; the tests
+ * use that).  The HTTP API listens on http_port (default 8433; 0 picks a
+ * free port, logged as "http listening on ADDR:PORT").  Both protocols
+ * share one session registry (GET /api/sessions lists and cancels pgwire
+ * backends too).
+ *
+ * init renames the bootstrap superuser to --superuser (default "oxibase")
+ * and gives it the password in --password-file (its first line).  The
+ * configuration it writes trusts loopback connections when no password
+ * was given and asks for scram-sha-256 when one was, as initdb's
+ * --auth-host does.
+ *
+ * SIGHUP re-reads the configuration: the authentication rules, the log
+ * level and the timeouts apply to new connections; listen, ports, TLS
+ * files and max_connections need a restart (a log line says so).  A
+ * configuration that does not parse is refused and the old one kept.
  *
  * Shutdown on SIGTERM or SIGINT, in phases polled from the main loop:
  *   1. stop accepting; idle clients are told 57P01 and closed;
@@ -29,21 +43,43 @@
 #include <glib.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "oxibase.h"
 #include "pg-server.h"
+#include "server-config.h"
 #include "http-server.h"
 #include "session-registry.h"
 
+#define DEFAULT_HTTP_PORT 8433
+
+/* Command-line values; NULL / -1 when not given (the file decides). */
 typedef struct {
-	GMainLoop *loop;
-	PgServer  *server;
-	OxHttpServer *http;
-	gint64     stop_at;      /* monotonic µs of the signal; 0 while running */
-	gint64     grace_us;
-	int        phase;        /* 0 running, 1 draining, 2 cancelled, 3 aborted */
-	int        exit_code;
+	char *config;
+	char *listen;
+	int   pg_port, http_port, dap_port;
+	char *tls_cert, *tls_key;
+	int   max_connections;
+	int   grace_ms;
+	int   http_timeout_ms;
+	gint64 http_max_body;
+	int   http_token_ttl;
+	int   http_workers;
+} Flags;
+
+typedef struct {
+	GMainLoop      *loop;
+	PgServer       *server;
+	OxHttpServer   *http;
+	Flags          *flags;
+	char           *config_path;   /* file to re-read on SIGHUP (NULL: none) */
+	OxServerConfig *config;        /* what is in force */
+	gint64          stop_at;       /* monotonic µs of the signal; 0 while running */
+	gint64          grace_us;
+	int             phase;         /* 0 running, 1 draining, 2 cancelled, 3 aborted */
+	int             exit_code;
 } Server;
 
 static gboolean
@@ -90,14 +126,112 @@ signal_cb (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The configuration: the file (if any), then the flags over it. */
+static OxServerConfig *
+load_config (const char *path, const Flags *f, GError **error)
+{
+	OxServerConfig *c = path ? ox_server_config_load (path, error) : ox_server_config_new ();
+	if (!c)
+		return NULL;
+	if (f->listen) {
+		g_free (c->listen);
+		c->listen = g_strdup (f->listen);
+	}
+	if (f->pg_port >= 0)
+		c->pg_port = f->pg_port;
+	if (f->http_port >= 0)
+		c->http_port = f->http_port;
+	if (f->dap_port >= 0)
+		c->dap_port = f->dap_port;
+	if (f->tls_cert) {
+		g_free (c->tls_cert);
+		c->tls_cert = g_strdup (f->tls_cert);
+	}
+	if (f->tls_key) {
+		g_free (c->tls_key);
+		c->tls_key = g_strdup (f->tls_key);
+	}
+	if (f->max_connections > 0)
+		c->max_connections = f->max_connections;
+	if (f->grace_ms >= 0)
+		c->shutdown_grace_ms = f->grace_ms;
+	if ((c->tls_cert == NULL) != (c->tls_key == NULL)) {
+		g_set_error (error, OX_SERVER_CONFIG_ERROR, 0, "tls_cert and tls_key must be set together");
+		ox_server_config_unref (c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+note_restart (const char *what, gboolean changed)
+{
+	if (changed)
+		pg_log ("LOG", "%s changed in the configuration file; it takes effect at the next restart", what);
+}
+
+static gboolean
+reload_cb (gpointer data)
+{
+	Server *s = data;
+	if (!s->config_path) {
+		pg_log ("LOG", "received SIGHUP; no configuration file to reload");
+		return G_SOURCE_CONTINUE;
+	}
+	g_autoptr (GError) error = NULL;
+	OxServerConfig *c = load_config (s->config_path, s->flags, &error);
+	if (!c) {
+		pg_log ("LOG", "received SIGHUP; configuration file contains errors, nothing was applied: %s",
+		        error->message);
+		return G_SOURCE_CONTINUE;
+	}
+	OxServerConfig *old = s->config;
+	note_restart ("listen", g_strcmp0 (old->listen, c->listen) != 0);
+	note_restart ("pg_port", old->pg_port != c->pg_port);
+	note_restart ("http_port", old->http_port != c->http_port);
+	note_restart ("dap_port", old->dap_port != c->dap_port);
+	note_restart ("tls_cert/tls_key", g_strcmp0 (old->tls_cert, c->tls_cert) || g_strcmp0 (old->tls_key, c->tls_key));
+	note_restart ("max_connections", old->max_connections != c->max_connections);
+	pg_log_set_level (c->log_level);
+	s->grace_us = (gint64) c->shutdown_grace_ms * 1000;
+	pg_server_set_config (s->server, c);
+	s->config = c;
+	ox_server_config_unref (old);
+	pg_log ("LOG", "received SIGHUP, reloaded %s (%u authentication rule(s))", s->config_path, c->hba->len);
+	return G_SOURCE_CONTINUE;
+}
+
+static char *
+read_password_file (const char *path)
+{
+	g_autofree char *text = NULL;
+	g_autoptr (GError) error = NULL;
+	if (!g_file_get_contents (path, &text, NULL, &error)) {
+		g_printerr ("oxibase-server: could not read the password file: %s\n", error->message);
+		return NULL;
+	}
+	char *nl = strpbrk (text, "\r\n");
+	if (nl)
+		*nl = '\0';
+	if (!*text) {
+		g_printerr ("oxibase-server: the password file %s is empty\n", path);
+		return NULL;
+	}
+	return g_steal_pointer (&text);
+}
+
 static int
-cmd_init (const char *dir)
+cmd_init (const char *dir, const char *superuser, const char *password_file)
 {
 	g_autofree char *dbdir = g_build_filename (dir, "oxibase", NULL);
+	g_autofree char *conf = g_build_filename (dir, "oxibase.conf", NULL);
 	if (g_file_test (dbdir, G_FILE_TEST_EXISTS)) {
 		g_printerr ("oxibase-server: %s already holds a database (%s)\n", dir, dbdir);
 		return 1;
 	}
+	g_autofree char *password = NULL;
+	if (password_file && !(password = read_password_file (password_file)))
+		return 1;
 	if (g_mkdir_with_parents (dir, 0700) != 0) {
 		g_printerr ("oxibase-server: could not create %s: %s\n", dir, g_strerror (errno));
 		return 1;
@@ -109,40 +243,71 @@ cmd_init (const char *dir)
 		ox_error_clear (&err);
 		return 1;
 	}
+	const char *su = superuser ? superuser : "oxibase";
+	if (ox_role_setup_superuser (db, su, password, &err) != OX_OK) {
+		g_printerr ("oxibase-server: could not create the superuser \"%s\": %s\n", su, err.message);
+		ox_error_clear (&err);
+		ox_db_close (db);
+		return 1;
+	}
 	ox_db_close (db);
-	g_print ("oxibase-server: data directory %s created, with the database \"oxibase\"\n"
-	         "start the server with: oxibase-server %s\n", dir, dir);
+	g_autofree char *text = ox_server_config_default_text (su, password != NULL);
+	g_autoptr (GError) error = NULL;
+	if (!g_file_set_contents_full (conf, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error)) {
+		g_printerr ("oxibase-server: could not write %s: %s\n", conf, error->message);
+		return 1;
+	}
+	if (password)
+		memset (password, 0, strlen (password));
+	g_print ("oxibase-server: data directory %s created, with the database \"oxibase\" and the superuser \"%s\"\n"
+	         "%s\n"
+	         "start the server with: oxibase-server %s\n", dir, su,
+	         password_file ? "connections from this host need the superuser's password (scram-sha-256)"
+	                       : "connections from this host are trusted (no password): edit oxibase.conf to change that",
+	         dir);
 	return 0;
+}
+
+static GTlsCertificate *
+load_certificate (const OxServerConfig *c)
+{
+	if (!c->tls_cert)
+		return NULL;
+	g_autoptr (GError) error = NULL;
+	GTlsCertificate *cert = g_tls_certificate_new_from_files (c->tls_cert, c->tls_key, &error);
+	if (!cert)
+		pg_log ("FATAL", "could not load the TLS certificate %s / key %s: %s", c->tls_cert, c->tls_key,
+		        error->message);
+	return cert;
 }
 
 int
 main (int argc, char **argv)
 {
-	g_autofree char *listen = NULL;
-	int pg_port = 5433;
-	int max_connections = 100;
-	int grace_ms = 5000;
-	int http_port = 8433;
-	int http_timeout_ms = 30000;
-	gint64 http_max_body = 1024 * 1024;
-	int http_token_ttl = 3600;
-	int http_workers = 16;
-	g_autofree char *http_password_file = NULL;
+	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
+	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16 };
+	g_autofree char *superuser = NULL;
+	g_autofree char *password_file = NULL;
 	GOptionEntry entries[] = {
-		{ "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address to listen on (default 127.0.0.1)", "ADDR" },
-		{ "pg-port", 0, 0, G_OPTION_ARG_INT, &pg_port, "PostgreSQL protocol port (default 5433; 0 picks one)", "N" },
-		{ "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections, "Clients served at once (default 100)", "N" },
-		{ "shutdown-grace-ms", 0, 0, G_OPTION_ARG_INT, &grace_ms,
-		  "On SIGTERM, how long running statements may go on before they are cancelled (default 5000)", "MS" },
-		{ "http-port", 0, 0, G_OPTION_ARG_INT, &http_port, "HTTP API port (default 8433; 0 picks one)", "N" },
-		{ "http-request-timeout", 0, 0, G_OPTION_ARG_INT, &http_timeout_ms,
+		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &f.config, "Configuration file (default DIR/oxibase.conf)", "FILE" },
+		{ "listen", 0, 0, G_OPTION_ARG_STRING, &f.listen, "Address to listen on (default 127.0.0.1)", "ADDR" },
+		{ "pg-port", 0, 0, G_OPTION_ARG_INT, &f.pg_port, "PostgreSQL protocol port (default 5433; 0 picks one)", "N" },
+		{ "http-port", 0, 0, G_OPTION_ARG_INT, &f.http_port, "HTTP API port (default 8433; 0 picks one)", "N" },
+		{ "http-request-timeout", 0, 0, G_OPTION_ARG_INT, &f.http_timeout_ms,
 		  "Cancel an HTTP request's statements after this long (default 30000)", "MS" },
-		{ "http-max-body", 0, 0, G_OPTION_ARG_INT64, &http_max_body,
+		{ "http-max-body", 0, 0, G_OPTION_ARG_INT64, &f.http_max_body,
 		  "Largest HTTP request body accepted; larger ones get 413 (default 1048576)", "BYTES" },
-		{ "http-token-ttl", 0, 0, G_OPTION_ARG_INT, &http_token_ttl, "Lifetime of HTTP bearer tokens (default 3600)", "S" },
-		{ "http-workers", 0, 0, G_OPTION_ARG_INT, &http_workers, "HTTP requests run at once (default 16)", "N" },
-		{ "http-password-file", 0, 0, G_OPTION_ARG_FILENAME, &http_password_file,
-		  "INTERIM until roles exist: \"user:password\" lines that POST /api/auth/login accepts", "FILE" },
+		{ "http-token-ttl", 0, 0, G_OPTION_ARG_INT, &f.http_token_ttl, "Lifetime of HTTP bearer tokens (default 3600)", "S" },
+		{ "http-workers", 0, 0, G_OPTION_ARG_INT, &f.http_workers, "HTTP requests run at once (default 16)", "N" },
+		{ "dap-port", 0, 0, G_OPTION_ARG_INT, &f.dap_port, "Debug Adapter Protocol port", "N" },
+		{ "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_cert, "TLS certificate (PEM)", "FILE" },
+		{ "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_key, "TLS private key (PEM)", "FILE" },
+		{ "max-connections", 0, 0, G_OPTION_ARG_INT, &f.max_connections, "Clients served at once (default 100)", "N" },
+		{ "shutdown-grace-ms", 0, 0, G_OPTION_ARG_INT, &f.grace_ms,
+		  "On SIGTERM, how long running statements may go on before they are cancelled (default 5000)", "MS" },
+		{ "superuser", 0, 0, G_OPTION_ARG_STRING, &superuser, "init: name of the superuser (default oxibase)", "NAME" },
+		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+		  "init: file whose first line is the superuser's password", "FILE" },
 		{ NULL }
 	};
 	g_autoptr (GOptionContext) ctx = g_option_context_new ("DIR | init DIR");
@@ -156,18 +321,22 @@ main (int argc, char **argv)
 		return 2;
 	}
 	if (argc == 3 && !g_strcmp0 (argv[1], "init"))
-		return cmd_init (argv[2]);
+		return cmd_init (argv[2], superuser, password_file);
 	if (argc != 2) {
 		g_autofree char *help = g_option_context_get_help (ctx, TRUE, NULL);
 		g_printerr ("%s", help);
 		return 2;
 	}
-	if (pg_port < 0 || pg_port > 65535 || max_connections < 1 || grace_ms < 0) {
-		g_printerr ("oxibase-server: --pg-port, --max-connections or --shutdown-grace-ms out of range\n");
+	if (superuser || password_file) {
+		g_printerr ("oxibase-server: --superuser and --password-file belong to init\n");
 		return 2;
 	}
-	if (http_port < 0 || http_port > 65535 || http_timeout_ms < 1 || http_max_body < 1 || http_token_ttl < 1
-	    || http_workers < 1) {
+	if (f.pg_port > 65535 || f.http_port > 65535 || f.dap_port > 65535 || f.max_connections == 0 ||
+	    f.max_connections < -1 || f.grace_ms < -1 || f.pg_port < -1 || f.http_port < -1 || f.dap_port < -1) {
+		g_printerr ("oxibase-server: a port, --max-connections or --shutdown-grace-ms is out of range\n");
+		return 2;
+	}
+	if (f.http_timeout_ms < 1 || f.http_max_body < 1 || f.http_token_ttl < 1 || f.http_workers < 1) {
 		g_printerr ("oxibase-server: an --http-* option is out of range\n");
 		return 2;
 	}
@@ -179,11 +348,33 @@ main (int argc, char **argv)
 		            dir, dir);
 		return 1;
 	}
+	Server s = { 0 };
+	s.flags = &f;
+	g_autofree char *default_conf = g_build_filename (dir, "oxibase.conf", NULL);
+	if (f.config)
+		s.config_path = g_strdup (f.config);
+	else if (g_file_test (default_conf, G_FILE_TEST_EXISTS))
+		s.config_path = g_strdup (default_conf);
+	s.config = load_config (s.config_path, &f, &error);
+	if (!s.config) {
+		g_printerr ("oxibase-server: %s\n", error->message);
+		return 1;
+	}
+	pg_log_set_level (s.config->log_level);
+	if (!s.config_path)
+		pg_log ("LOG", "no configuration file (%s): defaults, trust for connections from this host", default_conf);
+	g_autoptr (GTlsCertificate) cert = load_certificate (s.config);
+	if (s.config->tls_cert && !cert) {
+		ox_server_config_unref (s.config);
+		return 1;
+	}
+
 	OxDatabase *db = NULL;
 	OxError err = { 0 };
 	if (ox_db_open (dbdir, &db, &err) != OX_OK) {
 		pg_log ("FATAL", "could not open the database %s: %s", dbdir, err.message);
 		ox_error_clear (&err);
+		ox_server_config_unref (s.config);
 		return 1;
 	}
 	g_autofree char *status = ox_db_status (db);
@@ -195,40 +386,42 @@ main (int argc, char **argv)
 	}
 	ox_free (g_steal_pointer (&status));
 
-	Server s = { 0 };
-	s.grace_us = (gint64) grace_ms * 1000;
+	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
 	OxSessionRegistry *registry = ox_session_registry_new ();
-	PgServerConfig cfg = { (guint) max_connections, "oxibase", registry };
+	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", registry, s.config, cert };
 	s.server = pg_server_new (db, &cfg);
 	OxHttpConfig hcfg = {
 		.database = "oxibase",
 		.registry = registry,
-		.max_body = (gsize) http_max_body,
-		.request_timeout_ms = (guint) http_timeout_ms,
-		.token_ttl_s = http_token_ttl,
-		.max_workers = (guint) http_workers,
-		.password_file = http_password_file,
+		.max_body = (gsize) f.http_max_body,
+		.request_timeout_ms = (guint) f.http_timeout_ms,
+		.token_ttl_s = f.http_token_ttl,
+		.max_workers = (guint) f.http_workers,
+		.auth_failure_delay_ms = (guint) s.config->auth_failure_delay_ms,
 	};
 	s.http = ox_http_server_new (db, &hcfg);
-	const char *addr = listen ? listen : "127.0.0.1";
-	if (!pg_server_listen (s.server, addr, (guint16) pg_port, NULL, &error)
-	    || !ox_http_server_listen (s.http, addr, (guint16) http_port, NULL, &error)) {
+	int http_port = s.config->http_port >= 0 ? s.config->http_port : DEFAULT_HTTP_PORT;
+	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)
+	    || !ox_http_server_listen (s.http, s.config->listen, (guint16) http_port, NULL, &error)) {
 		pg_log ("FATAL", "could not listen: %s", error->message);
 		ox_http_server_free (s.http);
 		pg_server_free (s.server);
 		ox_session_registry_free (registry);
 		ox_db_close (db);
+		ox_server_config_unref (s.config);
 		return 1;
 	}
-	if (!http_password_file)
-		pg_log ("LOG", "http: no --http-password-file given: POST /api/auth/login refuses every login");
+	if (cert)
+		pg_log ("LOG", "TLS enabled (certificate %s)", s.config->tls_cert);
 	s.loop = g_main_loop_new (NULL, FALSE);
 	guint sig_term = g_unix_signal_add (SIGTERM, signal_cb, &s);
 	guint sig_int = g_unix_signal_add (SIGINT, signal_cb, &s);
+	guint sig_hup = g_unix_signal_add (SIGHUP, reload_cb, &s);
 	pg_log ("LOG", "database system is ready to accept connections");
 	g_main_loop_run (s.loop);
 	g_source_remove (sig_term);
 	g_source_remove (sig_int);
+	g_source_remove (sig_hup);
 	g_main_loop_unref (s.loop);
 
 	if (s.exit_code != 0)
@@ -237,6 +430,12 @@ main (int argc, char **argv)
 	pg_server_free (s.server);
 	ox_session_registry_free (registry);
 	ox_db_close (db);
+	ox_server_config_unref (s.config);
+	g_free (s.config_path);
+	g_free (f.config);
+	g_free (f.listen);
+	g_free (f.tls_cert);
+	g_free (f.tls_key);
 	pg_log ("LOG", "database system is shut down");
 	return 0;
 }

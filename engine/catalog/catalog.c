@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#define N_KINDS (OX_KIND_EVENT_TRIGGER + 1)
+#define N_KINDS (OX_KIND_ROLE + 1)
 
 struct OxCatalog {
 	GRWLock     lock;
@@ -188,6 +188,19 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 		ox_put_u16 (out, (uint16_t) et->ntags);
 		for (int i = 0; i < et->ntags; i++)
 			ox_put_str (out, et->tags[i]);
+		return 1;
+	}
+	case OX_KIND_ROLE: {
+		OxRole *r = (OxRole *) o;
+		ox_put_u8 (out, OX_REDO_ROLE);
+		ox_put_u32 (out, o->oid);
+		ox_put_str (out, o->name);
+		ox_put_u8 (out, (uint8_t) ((r->superuser ? 1 : 0) | (r->inherit ? 2 : 0) | (r->createrole ? 4 : 0) |
+		                           (r->createdb ? 8 : 0) | (r->canlogin ? 16 : 0) | (r->replication ? 32 : 0) |
+		                           (r->bypassrls ? 64 : 0) | (r->has_valid_until ? 128 : 0)));
+		ox_put_u32 (out, (uint32_t) r->connlimit);
+		ox_put_str (out, r->password);
+		ox_put_u64 (out, (uint64_t) r->valid_until);
 		return 1;
 	}
 	case OX_KIND_SCHEDULE: {
@@ -417,6 +430,30 @@ void *
 ox_catalog_owner (OxCatalog *c)
 {
 	return c->owner;
+}
+
+OxRole *
+ox_catalog_role (OxCatalog *c, OxTxn *t, const char *name, bool latest)
+{
+	return (OxRole *) find (c, t, NULL, name, 1 << OX_KIND_ROLE, latest ? latest_visible : ox_cat_visible);
+}
+
+OxRole *
+ox_catalog_role_by_oid (OxCatalog *c, OxTxn *t, uint32_t oid, bool latest)
+{
+	VisFn vis = latest ? latest_visible : ox_cat_visible;
+	OxRole *found = NULL;
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *src = c->by_kind[OX_KIND_ROLE];
+	for (guint i = src->len; i-- > 0;) {
+		OxCatObject *o = src->pdata[i];
+		if (o->oid == oid && vis (o, t)) {
+			found = (OxRole *) o;
+			break;
+		}
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return found;
 }
 
 GPtrArray *

@@ -38,6 +38,7 @@ typedef enum OxObjKind {
 	OX_KIND_TRIGGER,   /* OxTrigger */
 	OX_KIND_SCHEDULE,  /* OxSchedule */
 	OX_KIND_EVENT_TRIGGER, /* OxEventTrigger */
+	OX_KIND_ROLE,      /* OxRole (auth/role.c) */
 } OxObjKind;
 
 typedef struct OxSchema OxSchema;
@@ -205,6 +206,28 @@ typedef struct OxEventTrigger {
 	bool         enabled;
 } OxEventTrigger;
 
+/* A role (user or group), server-wide in PostgreSQL, here kept in the
+ * catalog of the database that holds them (docs/server.md, "Roles").
+ * ALTER ROLE registers a new version with the same oid. */
+typedef struct OxRole {
+	OxCatObject  obj;          /* kind OX_KIND_ROLE; schema NULL */
+	bool         superuser;
+	bool         inherit;
+	bool         createrole;
+	bool         createdb;
+	bool         canlogin;
+	bool         replication;
+	bool         bypassrls;
+	int          connlimit;    /* -1 = no limit */
+	const char  *password;     /* SCRAM-SHA-256 verifier (obj.arena), or NULL */
+	bool         has_valid_until;
+	int64_t      valid_until;  /* timestamptz (microseconds since 2000-01-01 UTC) */
+	bool         builtin;      /* the bootstrap superuser as created at open
+	                              (not logged, not in checkpoints) */
+} OxRole;
+
+#define OX_BOOTSTRAP_ROLE_OID 10  /* as PostgreSQL's BOOTSTRAP_SUPERUSERID */
+
 typedef struct OxCatalog OxCatalog;
 
 OxCatalog *ox_catalog_new (OxTxnMgr *mgr);
@@ -233,6 +256,9 @@ GPtrArray *ox_catalog_list (OxCatalog *c, OxTxn *t, int kind);
 /* Routines named 'name' (in schema s, or any schema when s is NULL),
  * visible to t; 'latest' uses the DDL rules (newest committed or own). */
 GPtrArray *ox_catalog_routines (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* A role by name or oid visible to t ('latest': DDL rules), or NULL. */
+OxRole    *ox_catalog_role (OxCatalog *c, OxTxn *t, const char *name, bool latest);
+OxRole    *ox_catalog_role_by_oid (OxCatalog *c, OxTxn *t, uint32_t oid, bool latest);
 /* Schedules visible to t, any schema ('latest': DDL rules). */
 GPtrArray *ox_catalog_schedules (OxCatalog *c, OxTxn *t, bool latest);
 /* The database a catalog belongs to (for system views that show runtime

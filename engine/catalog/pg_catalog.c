@@ -115,10 +115,13 @@ ox_pg_format_type (OxArena *a, int64_t typoid, int32_t typmod)
 }
 
 const char *
-ox_pg_role_name (OxArena *a, int64_t oid)
+ox_pg_role_name (OxArena *a, OxCatalog *c, OxTxn *t, int64_t oid)
 {
-	if (oid == OX_PG_ROLE_OID)
-		return "oxibase";
+	if (oid > 0 && oid <= UINT32_MAX && c && t) {
+		OxRole *r = ox_catalog_role_by_oid (c, t, (uint32_t) oid, false);
+		if (r)
+			return ox_arena_strdup (a, r->obj.name);
+	}
 	if (oid == OX_PG_DATABASE_OWNER_OID)
 		return "pg_database_owner";
 	return ox_arena_printf (a, "unknown (OID=%" G_GINT64_FORMAT ")", oid);
@@ -643,28 +646,105 @@ fill_proc (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	g_ptr_array_unref (objs);
 }
 
-/* pg_roles: the one role, and pg_database_owner (owner of public) */
+/* pg_roles, pg_authid, pg_user: the roles of the catalog (auth/role.c),
+ * and pg_database_owner (owner of public), the one predefined role */
 static const char *const roles_cols[] = { "rolname", "rolsuper", "rolinherit", "rolcreaterole", "rolcreatedb",
 	"rolcanlogin", "rolreplication", "rolconnlimit", "rolpassword", "rolvaliduntil", "rolbypassrls",
 	"rolconfig", "oid" };
 static const OxTypeId roles_types[] = { TXT, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, I4, TXT, TSTZ, BOOL, TXT, I8 };
 
+static OxValue
+valid_until_v (const OxRole *r)
+{
+	return r->has_valid_until ? ox_int (OX_T_TIMESTAMPTZ, r->valid_until) : nul (TSTZ);
+}
+
 static void
 fill_roles (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	(void) c; (void) t;
-	for (int i = 0; i < 2; i++) {
-		bool su = i == 0;
+	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
 		OxValue *r = row_add (a, rows, G_N_ELEMENTS (roles_cols));
-		r[0] = txt (a, su ? "oxibase" : "pg_database_owner");
-		r[1] = bl (su); r[2] = bl (true); r[3] = bl (su); r[4] = bl (su); r[5] = bl (su);
-		r[6] = bl (su);
-		r[7] = i4 (-1);
+		r[0] = txt (a, ro->obj.name);
+		r[1] = bl (ro->superuser); r[2] = bl (ro->inherit); r[3] = bl (ro->createrole);
+		r[4] = bl (ro->createdb); r[5] = bl (ro->canlogin); r[6] = bl (ro->replication);
+		r[7] = i4 (ro->connlimit);
 		r[8] = txt (a, "********");
-		r[9] = nul (TSTZ);
-		r[10] = bl (su);
-		r[12] = oid_v (su ? OX_PG_ROLE_OID : OX_PG_DATABASE_OWNER_OID);
+		r[9] = valid_until_v (ro);
+		r[10] = bl (ro->bypassrls);
+		r[11] = nul (TXT);
+		r[12] = oid_v (ro->obj.oid);
 	}
+	g_ptr_array_unref (roles);
+	OxValue *r = row_add (a, rows, G_N_ELEMENTS (roles_cols));
+	r[0] = txt (a, "pg_database_owner");
+	r[1] = bl (false); r[2] = bl (true); r[3] = bl (false); r[4] = bl (false); r[5] = bl (false);
+	r[6] = bl (false);
+	r[7] = i4 (-1);
+	r[8] = txt (a, "********");
+	r[9] = nul (TSTZ);
+	r[10] = bl (false);
+	r[11] = nul (TXT);
+	r[12] = oid_v (OX_PG_DATABASE_OWNER_OID);
+}
+
+/* pg_authid: superusers only (the binder checks), with the verifiers */
+static const char *const authid_cols[] = { "oid", "rolname", "rolsuper", "rolinherit", "rolcreaterole",
+	"rolcreatedb", "rolcanlogin", "rolreplication", "rolbypassrls", "rolconnlimit", "rolpassword",
+	"rolvaliduntil" };
+static const OxTypeId authid_types[] = { I8, TXT, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, BOOL, I4, TXT, TSTZ };
+
+static void
+fill_authid (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (authid_cols));
+		r[0] = oid_v (ro->obj.oid);
+		r[1] = txt (a, ro->obj.name);
+		r[2] = bl (ro->superuser); r[3] = bl (ro->inherit); r[4] = bl (ro->createrole);
+		r[5] = bl (ro->createdb); r[6] = bl (ro->canlogin); r[7] = bl (ro->replication);
+		r[8] = bl (ro->bypassrls);
+		r[9] = i4 (ro->connlimit);
+		r[10] = ro->password ? txt (a, ro->password) : nul (TXT);
+		r[11] = valid_until_v (ro);
+	}
+	g_ptr_array_unref (roles);
+	OxValue *r = row_add (a, rows, G_N_ELEMENTS (authid_cols));
+	r[0] = oid_v (OX_PG_DATABASE_OWNER_OID);
+	r[1] = txt (a, "pg_database_owner");
+	r[2] = bl (false); r[3] = bl (true); r[4] = bl (false); r[5] = bl (false); r[6] = bl (false);
+	r[7] = bl (false); r[8] = bl (false);
+	r[9] = i4 (-1);
+	r[10] = nul (TXT);
+	r[11] = nul (TSTZ);
+}
+
+/* pg_user: the roles that can log in */
+static const char *const user_cols[] = { "usename", "usesysid", "usecreatedb", "usesuper", "userepl",
+	"usebypassrls", "passwd", "valuntil", "useconfig" };
+static const OxTypeId user_types[] = { TXT, I8, BOOL, BOOL, BOOL, BOOL, TXT, TSTZ, TXT };
+
+static void
+fill_user (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	for (guint i = 0; i < roles->len; i++) {
+		OxRole *ro = roles->pdata[i];
+		if (!ro->canlogin)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (user_cols));
+		r[0] = txt (a, ro->obj.name);
+		r[1] = oid_v (ro->obj.oid);
+		r[2] = bl (ro->createdb); r[3] = bl (ro->superuser); r[4] = bl (ro->replication);
+		r[5] = bl (ro->bypassrls);
+		r[6] = txt (a, "********");
+		r[7] = valid_until_v (ro);
+		r[8] = nul (TXT);
+	}
+	g_ptr_array_unref (roles);
 }
 
 /* pg_database: the database the session is in */
@@ -830,6 +910,8 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_attrdef", attrdef_cols, attrdef_types, fill_attrdef),
 	VIEW ("pg_proc", proc_cols, proc_types, fill_proc),
 	VIEW ("pg_roles", roles_cols, roles_types, fill_roles),
+	VIEW ("pg_authid", authid_cols, authid_types, fill_authid),
+	VIEW ("pg_user", user_cols, user_types, fill_user),
 	VIEW ("pg_database", database_cols, database_types, fill_database),
 	VIEW ("pg_am", am_cols, am_types, fill_am),
 	VIEW ("pg_collation", collation_cols, collation_types, fill_collation),

@@ -16,7 +16,7 @@
 #include "catalog.h"
 #include "system_views.h"
 
-#define OX_PG_ROLE_OID            10    /* the one role: "oxibase" (BOOTSTRAP_SUPERUSERID) */
+#define OX_PG_ROLE_OID            10    /* the bootstrap superuser (BOOTSTRAP_SUPERUSERID), owner of everything */
 #define OX_PG_DATABASE_OWNER_OID  6171  /* pg_database_owner, owner of public */
 #define OX_PG_CATALOG_NSP_OID     11
 #define OX_PG_INFO_SCHEMA_NSP_OID 13000
@@ -35,7 +35,7 @@ char       *ox_pg_format_type (OxArena *a, int64_t typoid, int32_t typmod);
 /* PostgreSQL's atttypmod of one of our types (varchar(n): n + 4, ...) */
 int32_t     ox_pg_typmod (OxType t);
 /* A role name by oid (pg_get_userbyid), "unknown (OID=n)" otherwise. */
-const char *ox_pg_role_name (OxArena *a, int64_t oid);
+const char *ox_pg_role_name (OxArena *a, OxCatalog *c, OxTxn *t, int64_t oid);
 /* Definitions as pg_get_constraintdef and pg_get_function_* print them;
  * NULL when the oid names nothing of that kind. */
 char       *ox_pg_constraintdef (OxCatalog *c, OxArena *a, int64_t oid);

@@ -21,6 +21,7 @@
 #include "catalog/pg_catalog.h"
 #include "plan/plan.h"
 #include "session.h"
+#include "auth/role.h"
 #include "base/error.h"
 #include "pl/pl.h"
 
@@ -66,7 +67,25 @@ static void
 fn_pg_get_userbyid (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
-	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, catalog (ctx), ctx->x ? ctx->x->txn : NULL, args[0].v.i));
+}
+
+/* current_user (also current_role and user) and session_user: the
+ * session's roles by oid, named as they are now */
+static void
+fn_current_user (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s ? ox_session_current_user (s, ctx->arena) : "oxibase");
+}
+
+static void
+fn_session_user (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s ? ox_session_user (s, ctx->arena) : "oxibase");
 }
 
 static void
@@ -320,7 +339,7 @@ static void
 fn_regroleout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
-	set_txt (ctx, result, ox_pg_role_name (ctx->arena, args[0].v.i));
+	set_txt (ctx, result, ox_pg_role_name (ctx->arena, catalog (ctx), ctx->x ? ctx->x->txn : NULL, args[0].v.i));
 }
 
 /* ---- regular expressions (~ !~ ~* !~*) --------------------------------------------- */
@@ -495,6 +514,10 @@ fn_pg_sleep (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 static const OxBuiltin catalog_builtins[] = {
 	/* name                          nargs args               ret   strict vol  fn */
 	{ "pg_get_userbyid",               1, { I8 },             TXT,  S,  STA, fn_pg_get_userbyid },
+	{ "current_user",                  0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "current_role",                  0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "user",                          0, { 0 },              TXT,  S,  STA, fn_current_user },
+	{ "session_user",                  0, { 0 },              TXT,  S,  STA, fn_session_user },
 	{ "pg_encoding_to_char",           1, { I4 },             TXT,  S,  STA, fn_pg_encoding_to_char },
 	{ "format_type",                   2, { I8, I4 },         TXT,  NS, STA, fn_format_type },
 	{ "pg_table_is_visible",           1, { I8 },             BOOL, S,  STA, fn_pg_table_is_visible },

@@ -266,6 +266,7 @@ object_type (OxCatObject *o)
 	case OX_KIND_TRIGGER: return "trigger";
 	case OX_KIND_SCHEDULE: return "schedule";
 	case OX_KIND_EVENT_TRIGGER: return "event trigger";
+	case OX_KIND_ROLE: return "role";
 	}
 	return "object";
 }

@@ -13,6 +13,7 @@
  * NOTE: errors carry the byte offset of the offending node; the session
  * converts it to a character position.
  */
+#include "auth/role.h"
 #include "plan.h"
 #include "pl/routine.h"
 #include "pl/trigger.h"
@@ -1513,6 +1514,8 @@ bind_rangevar (Binder *b, Scope *sc, OxRangeVar *rv)
 		t = ox_session_relation (b->s, NULL, rv->name);
 	if (!t) {
 		const OxSysView *sv = ox_sysview_lookup (rv->schema, rv->name);
+		if (sv && !strcmp (sv->name, "pg_authid"))
+			ox_role_check_authid_access (b->s, loc + 1);
 		if (sv)
 			return bind_sysview (b, sc, sv, rv);
 	}

@@ -85,6 +85,8 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
+	case OX_N_CREATE_ROLE: return "CREATE ROLE";
+	case OX_N_ALTER_ROLE: return "ALTER ROLE";
 	}
 	return "?";
 }

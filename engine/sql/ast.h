@@ -93,6 +93,8 @@ typedef enum OxNodeTag {
 	OX_N_ALTER_SCHEDULE,
 	OX_N_CREATE_EVENT_TRIGGER,
 	OX_N_ALTER_EVENT_TRIGGER,
+	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
+	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -484,7 +486,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -604,6 +606,35 @@ typedef struct OxAlterEventTriggerStmt {
 	const char *name;
 	bool        enable;
 } OxAlterEventTriggerStmt;
+
+/* The options of CREATE ROLE and ALTER ROLE; each int is -1 when absent,
+ * else 0 or 1. */
+typedef struct OxRoleOptions {
+	int         superuser, createdb, createrole, inherit, login, replication, bypassrls;
+	bool        has_connlimit;
+	int         connlimit;
+	bool        has_password;
+	const char *password;      /* NULL: PASSWORD NULL */
+	bool        has_valid_until;
+	const char *valid_until;   /* timestamptz text */
+	int         valid_until_loc;
+} OxRoleOptions;
+
+/* CREATE ROLE | USER name [WITH] options */
+typedef struct OxCreateRoleStmt {
+	OxNode        node;
+	const char   *name;
+	bool          is_user;     /* CREATE USER: LOGIN by default */
+	OxRoleOptions opts;
+} OxCreateRoleStmt;
+
+/* ALTER ROLE | USER name [WITH] options | RENAME TO new_name */
+typedef struct OxAlterRoleStmt {
+	OxNode        node;
+	const char   *name;
+	const char   *new_name;    /* RENAME TO, else NULL */
+	OxRoleOptions opts;
+} OxAlterRoleStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;

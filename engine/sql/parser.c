@@ -56,6 +56,7 @@
 
 #include <glib.h>
 #include <limits.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "base/error.h"
@@ -1240,8 +1241,9 @@ parse_primary (Parser *p)
 	case OX_KW_CURRENT_ROLE:
 		return parse_sql_value_function (p, "current_role", false);
 	case OX_KW_CURRENT_USER:
-	case OX_KW_USER:
 		return parse_sql_value_function (p, "current_user", false);
+	case OX_KW_USER:
+		return parse_sql_value_function (p, "user", false);
 	case OX_KW_SESSION_USER:
 		return parse_sql_value_function (p, "session_user", false);
 	case OX_KW_CURRENT_CATALOG:
@@ -3142,6 +3144,149 @@ parse_create_event_trigger (Parser *p, int loc)
 	return &s->node;
 }
 
+/* ---- roles ---------------------------------------------------------------- */
+
+static void __attribute__ ((noreturn))
+redundant_option (const OxToken *t)
+{
+	ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
+}
+
+static void
+set_role_flag (int *flag, int value, const OxToken *t)
+{
+	if (*flag >= 0)
+		redundant_option (t);
+	*flag = value;
+}
+
+/* [WITH] option ...: SUPERUSER | NOSUPERUSER | CREATEDB | NOCREATEDB |
+ * CREATEROLE | NOCREATEROLE | INHERIT | NOINHERIT | LOGIN | NOLOGIN |
+ * REPLICATION | NOREPLICATION | BYPASSRLS | NOBYPASSRLS | CONNECTION LIMIT n |
+ * [ENCRYPTED] PASSWORD 'p' | PASSWORD NULL | VALID UNTIL 'ts' */
+static void
+parse_role_options (Parser *p, OxRoleOptions *o)
+{
+	o->superuser = o->createdb = o->createrole = o->inherit = o->login = o->replication = o->bypassrls = -1;
+	accept_kw (p, OX_KW_WITH);
+	static const struct { const char *word; size_t off; } flags[] = {
+		{ "superuser", offsetof (OxRoleOptions, superuser) },
+		{ "createdb", offsetof (OxRoleOptions, createdb) },
+		{ "createrole", offsetof (OxRoleOptions, createrole) },
+		{ "inherit", offsetof (OxRoleOptions, inherit) },
+		{ "login", offsetof (OxRoleOptions, login) },
+		{ "replication", offsetof (OxRoleOptions, replication) },
+		{ "bypassrls", offsetof (OxRoleOptions, bypassrls) },
+	};
+	for (;;) {
+		const OxToken *t = CUR (p);
+		if (t->kind == OX_TOK_EOF || is_ch (t, ';'))
+			return;
+		bool done = false;
+		for (size_t i = 0; i < G_N_ELEMENTS (flags) && !done; i++) {
+			char no[32];
+			g_snprintf (no, sizeof no, "no%s", flags[i].word);
+			int *f = (int *) ((char *) o + flags[i].off);
+			if (is_word (p, t, flags[i].word)) {
+				set_role_flag (f, 1, t);
+				done = true;
+			} else if (is_word (p, t, no)) {
+				set_role_flag (f, 0, t);
+				done = true;
+			}
+		}
+		if (done) {
+			advance (p);
+			continue;
+		}
+		if (is_word (p, t, "connection") && is_kw (peek (p, 1), OX_KW_LIMIT)) {
+			if (o->has_connlimit)
+				redundant_option (t);
+			advance (p);
+			advance (p);
+			bool neg = accept_ch (p, '-');
+			const OxToken *n = CUR (p);
+			if (n->kind != OX_TOK_INTEGER)
+				syntax_error (p);
+			o->has_connlimit = true;
+			o->connlimit = (int) g_ascii_strtoll (p->sql + n->loc, NULL, 10) * (neg ? -1 : 1);
+			advance (p);
+			continue;
+		}
+		if (is_word (p, t, "encrypted") || is_word (p, t, "unencrypted")) {
+			if (is_word (p, t, "unencrypted"))
+				not_supported (t->loc, "UNENCRYPTED PASSWORD");
+			advance (p);
+			if (!is_word (p, CUR (p), "password"))
+				syntax_error (p);
+			t = CUR (p);
+		}
+		if (is_word (p, t, "password")) {
+			if (o->has_password)
+				redundant_option (t);
+			advance (p);
+			o->has_password = true;
+			if (accept_kw (p, OX_KW_NULL))
+				o->password = NULL;
+			else if (CUR (p)->kind == OX_TOK_STRING) {
+				o->password = ox_arena_strndup (p->a, CUR (p)->str, (size_t) CUR (p)->str_len);
+				advance (p);
+			} else
+				syntax_error (p);
+			continue;
+		}
+		if (is_word (p, t, "valid") && is_word (p, peek (p, 1), "until")) {
+			if (o->has_valid_until)
+				redundant_option (t);
+			advance (p);
+			advance (p);
+			if (CUR (p)->kind != OX_TOK_STRING)
+				syntax_error (p);
+			o->has_valid_until = true;
+			o->valid_until = CUR (p)->str;
+			o->valid_until_loc = CUR (p)->loc;
+			advance (p);
+			continue;
+		}
+		if (is_kw (t, OX_KW_IN) || is_word (p, t, "role") || is_word (p, t, "admin") || is_word (p, t, "sysid"))
+			not_supported (t->loc, "role membership (IN ROLE, ROLE, ADMIN) and SYSID");
+		syntax_error (p);
+	}
+}
+
+/* CREATE ROLE | USER | GROUP name [WITH] options (at ROLE/USER/GROUP) */
+static OxNode *
+parse_create_role (Parser *p, int loc)
+{
+	OxCreateRoleStmt *s = NEW (p, OxCreateRoleStmt, OX_N_CREATE_ROLE, loc);
+	s->is_user = is_kw (CUR (p), OX_KW_USER);
+	advance (p);
+	s->name = parse_colid (p);
+	parse_role_options (p, &s->opts);
+	return &s->node;
+}
+
+/* ALTER ROLE | USER name [WITH] options | RENAME TO name (at ROLE/USER) */
+static OxNode *
+parse_alter_role (Parser *p, int loc)
+{
+	OxAlterRoleStmt *s = NEW (p, OxAlterRoleStmt, OX_N_ALTER_ROLE, loc);
+	advance (p);
+	s->name = parse_colid (p);
+	if (is_word (p, CUR (p), "rename")) {
+		advance (p);
+		expect_kw (p, OX_KW_TO);
+		s->new_name = parse_colid (p);
+		s->opts.superuser = s->opts.createdb = s->opts.createrole = s->opts.inherit = s->opts.login =
+			s->opts.replication = s->opts.bypassrls = -1;
+		return &s->node;
+	}
+	if (is_kw (CUR (p), OX_KW_SET) || is_kw (CUR (p), OX_KW_RESET))
+		not_supported (CUR (p)->loc, "ALTER ROLE ... SET");
+	parse_role_options (p, &s->opts);
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -3149,6 +3294,8 @@ parse_alter (Parser *p)
 {
 	int loc = CUR (p)->loc;
 	advance (p);  /* ALTER */
+	if (is_word (p, CUR (p), "role") || is_kw (CUR (p), OX_KW_USER))
+		return parse_alter_role (p, loc);
 	if (is_word (p, CUR (p), "event") && is_word (p, peek (p, 1), "trigger")) {
 		advance (p);
 		advance (p);
@@ -3288,6 +3435,8 @@ parse_create (Parser *p)
 	}
 	if (is_kw (t, OX_KW_INDEX))
 		return parse_create_index (p, loc, false);
+	if (!or_replace && (is_word (p, t, "role") || is_kw (t, OX_KW_USER)))
+		return parse_create_role (p, loc);
 	if (is_kw (t, OX_KW_SCHEMA)) {
 		advance (p);
 		OxCreateSchemaStmt *s = NEW (p, OxCreateSchemaStmt, OX_N_CREATE_SCHEMA, loc);
@@ -3329,7 +3478,9 @@ parse_drop (Parser *p)
 	else if (is_word (p, t, "event") && is_word (p, peek (p, 1), "trigger")) {
 		advance (p);
 		s->type = OX_OBJ_EVENT_TRIGGER;
-	} else
+	} else if (is_word (p, t, "role") || is_kw (t, OX_KW_USER))
+		s->type = OX_OBJ_ROLE;
+	else
 		syntax_error (p);
 	advance (p);
 	bool routine = s->type == OX_OBJ_FUNCTION || s->type == OX_OBJ_PROCEDURE || s->type == OX_OBJ_ROUTINE;
@@ -3352,7 +3503,7 @@ parse_drop (Parser *p)
 		return &s->node;
 	}
 	do {
-		if (s->type == OX_OBJ_SCHEMA) {
+		if (s->type == OX_OBJ_SCHEMA || s->type == OX_OBJ_ROLE) {
 			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
 			r->name = parse_colid (p);
 			ox_list_push (p->a, s->names, r);
@@ -3607,11 +3758,25 @@ parse_set (Parser *p)
 				syntax_error (p);
 			return &s->node;
 		}
-		if (is_kw (n, OX_KW_AUTHORIZATION))
-			not_supported (n->loc, "SET SESSION AUTHORIZATION");
+		if (is_kw (n, OX_KW_AUTHORIZATION)) {
+			advance (p);
+			advance (p);
+			s->name = "session_authorization";
+			if (accept_kw (p, OX_KW_DEFAULT))
+				return &s->node;
+			s->values = list1 (p, parse_var_value (p));
+			return &s->node;
+		}
 		advance (p);
 	}
 	const OxToken *t = CUR (p);
+	if (is_word (p, t, "role") && !is_kw (peek (p, 1), OX_KW_TO) && !is_ch (peek (p, 1), '=')) {
+		/* SET ROLE name | NONE */
+		advance (p);
+		s->name = "role";
+		s->values = list1 (p, parse_var_value (p));
+		return &s->node;
+	}
 	if (is_kw (t, OX_KW_TRANSACTION)) {
 		advance (p);
 		s->name = "transaction_isolation";

@@ -85,6 +85,13 @@
  *                       1 ddl_command_end, 2 sql_drop), u8 enabled, u32
  *                       function schema oid (0 = search_path), str function
  *                       name, u16 ntags, ntags × str tag
+ *       OX_REDO_ROLE    u32 oid, str name, u8 flags (1 superuser, 2 inherit,
+ *                       4 createrole, 8 createdb, 16 login, 32 replication,
+ *                       64 bypassrls, 128 has VALID UNTIL), i32 connection
+ *                       limit (-1 none), str SCRAM verifier (empty = none),
+ *                       i64 VALID UNTIL (timestamptz microseconds).  A role
+ *                       record with the oid of a live role replaces it (the
+ *                       bootstrap superuser, oid 10, exists before replay).
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -122,6 +129,7 @@ enum {
 	OX_REDO_TRIGGER = 10,
 	OX_REDO_SCHEDULE = 11,
 	OX_REDO_EVENT_TRIGGER = 12,
+	OX_REDO_ROLE = 13,
 };
 
 #define OX_REDO_NULL 0xff

@@ -1,6 +1,5 @@
 /*
- * http-auth.c — the token table and the (interim) password check; see
- * http-auth.h.
+ * http-auth.c — the token table of the HTTP API; see http-auth.h.
  *
  * NOTE: tokens are looked up by the hex SHA-256 of what the client sent.
  * The lookup itself is a hash-table probe whose timing depends only on
@@ -169,41 +168,4 @@ ox_http_tokens_count (OxHttpTokens *self)
 	guint n = g_hash_table_size (self->by_hash);
 	g_mutex_unlock (&self->lock);
 	return n;
-}
-
-/* Compare two strings in time that depends only on their lengths. */
-static gboolean
-equal_ct (const char *a, const char *b)
-{
-	gsize la = strlen (a), lb = strlen (b);
-	guint8 diff = la != lb;
-	for (gsize i = 0; i < la; i++)
-		diff |= (guint8) (a[i] ^ b[i % (lb ? lb : 1)]);
-	return diff == 0;
-}
-
-gboolean
-ox_http_interim_check_password (const char *password_file, const char *user, const char *password)
-{
-	if (!password_file)
-		return FALSE;
-	g_autofree char *text = NULL;
-	if (!g_file_get_contents (password_file, &text, NULL, NULL))
-		return FALSE;
-	gboolean ok = FALSE;
-	g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-	for (char **l = lines; *l; l++) {
-		char *line = *l;
-		gsize n = strlen (line);
-		if (n && line[n - 1] == '\r')
-			line[n - 1] = '\0';
-		char *colon = strchr (line, ':');
-		if (!colon || line[0] == '#')
-			continue;
-		*colon = '\0';
-		if (!strcmp (line, user))
-			ok = equal_ct (colon + 1, password) || ok;
-	}
-	explicit_bzero (text, strlen (text));
-	return ok;
 }

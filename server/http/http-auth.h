@@ -9,7 +9,9 @@
  *
  * What can go wrong: no randomness available (issue returns NULL and the
  * login answers 500, never a weak token); an expired token is removed
- * when it is presented and answered as unknown.
+ * when it is presented and answered as unknown.  (Passwords are checked
+ * by the engine, ox_role_check_password, against the role's SCRAM
+ * verifier; nothing here sees a stored password.)
  */
 #pragma once
 
@@ -34,12 +36,5 @@ gboolean ox_http_tokens_check (OxHttpTokens *tokens, const char *token, char **u
 gboolean ox_http_tokens_revoke (OxHttpTokens *tokens, const char *token);
 guint    ox_http_tokens_count (OxHttpTokens *tokens);
 
-/* INTERIM, until roles with SCRAM verifiers are in the engine: the
- * password check of POST /api/auth/login reads "user:password" lines
- * from the file given with --http-password-file (re-read at each login,
- * compared in constant time).  Without that file every login is refused.
- * The lead replaces the body of this one function with the engine's
- * role check. */
-gboolean ox_http_interim_check_password (const char *password_file, const char *user, const char *password);
 
 G_END_DECLS

@@ -36,7 +36,7 @@ struct _OxHttpServer {
 	char              *database;
 	gsize              max_body;
 	guint              request_timeout_ms;
-	char              *password_file;
+	guint              auth_failure_delay_ms;
 	SoupServer        *soup;
 	GMainContext      *main_ctx;       /* where soup lives; chunks are drained there */
 	GThreadPool       *pool;           /* of HttpReq* */

@@ -605,7 +605,7 @@ ox_http_server_new (OxDatabase *db, const OxHttpConfig *config)
 	srv->database = g_strdup (config->database ? config->database : "oxibase");
 	srv->max_body = config->max_body ? config->max_body : 1024 * 1024;
 	srv->request_timeout_ms = config->request_timeout_ms ? config->request_timeout_ms : 30000;
-	srv->password_file = g_strdup (config->password_file);
+	srv->auth_failure_delay_ms = config->auth_failure_delay_ms;
 	srv->tokens = ox_http_tokens_new (config->token_ttl_s ? config->token_ttl_s : 3600);
 	srv->main_ctx = g_main_context_ref_thread_default ();
 	srv->reqs = g_ptr_array_new ();
@@ -690,7 +690,6 @@ ox_http_server_free (OxHttpServer *self)
 	g_mutex_clear (&self->lock);
 	ox_http_tokens_free (self->tokens);
 	g_main_context_unref (self->main_ctx);
-	g_free (self->password_file);
 	g_free (self->database);
 	g_free (self);
 }

@@ -33,7 +33,7 @@ typedef struct {
 	guint              request_timeout_ms;/* a request's statements are cancelled after this; 0 = 30 s */
 	gint64             token_ttl_s;       /* bearer token lifetime; 0 = 3600 */
 	guint              max_workers;       /* requests run at once; more wait in the queue; 0 = 16 */
-	const char        *password_file;     /* INTERIM (http-auth.h): "user:password" lines */
+	guint              auth_failure_delay_ms; /* a failed login waits this long before its answer */
 } OxHttpConfig;
 
 OxHttpServer *ox_http_server_new (OxDatabase *db, const OxHttpConfig *config);

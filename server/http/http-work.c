@@ -5,9 +5,12 @@
  * cancel it) and freed when the request ends.  A transaction left open
  * by a request's SQL is rolled back with its session.
  *
- *   login  — the (interim) password check, then a token; a failure is
- *            answered after a fixed delay, with no hint of which part
- *            was wrong.
+ *   login  — the role's password (ox_role_check_password, SCRAM
+ *            verifiers in the catalog), then a token; a failure is
+ *            answered after the configured auth_failure_delay_ms, with no
+ *            hint of which part was wrong (the reason goes to the log).
+ *   Every other request's session runs as the token's role
+ *   (ox_session_set_user), so current_user is who logged in.
  *   sql    — every statement of the text in turn, results streamed as
  *            they are produced; the first error ends the request.
  *   rpc    — one call of a function or procedure with named arguments
@@ -28,8 +31,6 @@
 #include <string.h>
 
 #include "pg-server.h"  /* pg_log */
-
-#define LOGIN_FAILURE_DELAY_US (300 * 1000)
 
 /* ---- sessions ------------------------------------------------------------------ */
 
@@ -81,6 +82,12 @@ session_open (HttpReq *req, Sess *ss, OxError *err)
 	memset (ss, 0, sizeof *ss);
 	if (ox_session_new (req->srv->db, &ss->s, err) != OX_OK)
 		return FALSE;
+	if (req->user && ox_session_set_user (ss->s, req->user, err) != OX_OK) {
+		/* the role was dropped after the token was issued */
+		ox_session_free (ss->s);
+		ss->s = NULL;
+		return FALSE;
+	}
 	req->notices = g_ptr_array_new_with_free_func (g_free);
 	ox_session_set_notice_func (ss->s, notice_cb, req);
 	for (guint i = 0; i + 1 < req->headers->len; i += 2) {
@@ -197,13 +204,16 @@ static void
 run_login (HttpReq *req)
 {
 	OxHttpServer *srv = req->srv;
-	/* INTERIM: see http-auth.h; the lead wires the engine's role check here */
-	gboolean ok = ox_http_interim_check_password (srv->password_file, req->login.user, req->login.password);
-	if (!ok) {
-		pg_log ("LOG", "http: password authentication failed for user \"%s\" from %s", req->login.user,
-		        req->client_addr);
-		g_usleep (LOGIN_FAILURE_DELAY_US);
-		ox_http_json_error (req->out, "28P01", "authentication failed", NULL, NULL, 0);
+	OxError err = { 0 };
+	if (!ox_role_check_password (srv->db, req->login.user, req->login.password, &err)) {
+		/* the detail (missing role, wrong password, expired ...) is for
+		 * the log only: the client learns nothing about which */
+		pg_log ("FATAL", "http: %s (%s) from %s%s%s", err.message ? err.message : "authentication failed",
+		        err.sqlstate, req->client_addr, err.detail ? ": " : "", err.detail ? err.detail : "");
+		g_usleep ((gulong) srv->auth_failure_delay_ms * 1000);
+		g_autofree char *msg = g_strdup_printf ("password authentication failed for user \"%s\"", req->login.user);
+		ox_http_json_error (req->out, "28P01", msg, NULL, NULL, 0);
+		ox_error_clear (&err);
 		g_mutex_lock (&req->lock);
 		req->extra_header = "WWW-Authenticate";
 		req->extra_value = "Bearer";

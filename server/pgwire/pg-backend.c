@@ -3,8 +3,15 @@
  * over an engine session (see the PostgreSQL documentation, "Frontend/
  * Backend Protocol", chapters "Message Flow" and "Message Formats").
  *
- * Phases: startup packet (answering SSLRequest / GSSENCRequest with 'N'
- * and serving CancelRequest), authentication, then the message loop.
+ * Phases: startup packet (SSLRequest answered 'S' and TLS started when the
+ * server has a certificate, 'N' otherwise; GSSENCRequest 'N'; CancelRequest
+ * served), authentication by the first matching hba rule (trust, reject
+ * or SCRAM-SHA-256), then the message loop.
+ *
+ * NOTE: authentication failures.  A wrong password, a missing role and an
+ * expired or absent password all answer the same 28P01 after the same
+ * delay (auth_failure_delay_ms); the reason is logged on the server only.
+ * A missing role still goes through a whole (simulated) SCRAM exchange.
  *
  * NOTE: everything here runs on the connection's own thread; the only
  * state other threads touch is `running` and the socket (cancel, wake,
@@ -27,6 +34,7 @@
 #include "pg-backend.h"
 #include "pg-message.h"
 #include "pg-types.h"
+#include "server-config.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -69,6 +77,9 @@ struct _PgBackend {
 	GByteArray          *out;          /* output not yet written */
 	gboolean             out_broken;   /* a write failed: the client is gone */
 	char                *peer;         /* "127.0.0.1:4711" for logs */
+	GInetAddress        *peer_addr;    /* for the hba rules; NULL if not IP */
+	GIOStream           *tls;          /* the TLS connection over conn, or NULL */
+	OxServerConfig      *config;       /* the configuration this connection started with */
 
 	OxSession  *session;
 	gint32      pid, secret;           /* BackendKeyData; pid 0 until admitted */
@@ -175,7 +186,7 @@ static const struct {
 	{ "in_hot_standby", NULL, "off" },
 	{ "integer_datetimes", NULL, "on" },
 	{ "IntervalStyle", "intervalstyle", NULL },
-	{ "is_superuser", NULL, "on" },
+	{ "is_superuser", "is_superuser", NULL },
 	{ "server_encoding", NULL, "UTF8" },
 	{ "server_version", NULL, "15.0 (Oxibase " PACKAGE_VERSION ")" },
 	{ "standard_conforming_strings", "standard_conforming_strings", NULL },
@@ -195,7 +206,8 @@ report_settings (PgBackend *b)
 		g_autofree char *v = ox_session_setting (b->session, reported_settings[i].setting);
 		send_parameter_status (b, reported_settings[i].name, v ? v : "");
 	}
-	send_parameter_status (b, "session_authorization", b->user);
+	g_autofree char *sa = ox_session_setting (b->session, "session_authorization");
+	send_parameter_status (b, "session_authorization", sa ? sa : b->user);
 }
 
 /* Tell the server's session registry what this backend is doing now
@@ -223,8 +235,8 @@ send_ready (PgBackend *b)
 	gsize m = pg_msg_begin (b->out, 'Z');
 	pg_put_u8 (b->out, (guint8) ox_session_txn_status (b->session));
 	pg_msg_end (b->out, m);
+	report_state (b, NULL);  /* before the client can see ReadyForQuery */
 	flush_out (b);
-	report_state (b, NULL);
 }
 
 static void
@@ -804,27 +816,176 @@ apply_options (PgBackend *b, const char *options)
 	return TRUE;
 }
 
-/* Authentication.  Only "trust" exists now: AuthenticationOk at once.
- * SCRAM-SHA-256 slots in here: send AuthenticationSASL, then read 'p'
- * messages (SASLInitialResponse, SASLResponse) with read_message and
- * answer AuthenticationSASLContinue / Final before the Ok. */
-typedef enum { PG_AUTH_TRUST } PgAuthMethod;
+/* ---- authentication --------------------------------------------------------- */
 
+/* Read one 'p' message (SASLInitialResponse / SASLResponse) during
+ * authentication; FALSE when the client left or sent something else
+ * (FATAL sent for the latter). */
 static gboolean
-authenticate (PgBackend *b, PgAuthMethod method)
+read_auth_message (PgBackend *b, GByteArray **body)
 {
-	switch (method) {
-	case PG_AUTH_TRUST:
-	default: {
-		gsize m = pg_msg_begin (b->out, 'R');
-		pg_put_i32 (b->out, 0);  /* AuthenticationOk */
-		pg_msg_end (b->out, m);
-		return TRUE;
+	guint8 hdr[5];
+	g_autoptr (GError) error = NULL;
+	ReadResult r = read_exact (b, hdr, 5, &error);
+	if (r != READ_OK) {
+		/* libpq hangs up when asked for a password it does not have (psql
+		 * then prompts and reconnects): not worth more than a LOG line */
+		pg_log ("LOG", "%s: connection closed during authentication for user \"%s\"", b->peer, b->user);
+		return FALSE;
 	}
+	guint32 len = be32 (hdr + 1);
+	if (hdr[0] != 'p') {
+		g_autofree char *msg = g_strdup_printf ("expected SASL response, got message type %d", hdr[0]);
+		send_fatal (b, "08P01", msg);
+		return FALSE;
 	}
+	if (!pg_message_check_header (hdr[0], len, &error)) {
+		send_fatal (b, "08P01", error->message);
+		return FALSE;
+	}
+	if (read_body (b, len - 4, body, &error) != READ_OK) {
+		pg_log ("LOG", "%s: unexpected EOF within message", b->peer);
+		return FALSE;
+	}
+	return TRUE;
 }
 
-/* Read startup packets until a real one (SSL and GSSENC requests are
+/* 28P01 after the configured delay; the reason only in the server's log. */
+static gboolean
+auth_failed (PgBackend *b, OxError *err)
+{
+	int delay = b->config->auth_failure_delay_ms;
+	if (delay > 0)
+		g_usleep ((gulong) delay * 1000);
+	send_fatal (b, err->sqlstate, err->message);
+	if (err->detail)
+		pg_log ("DETAIL", "%s: %s", b->peer, err->detail);
+	ox_error_clear (err);
+	return FALSE;
+}
+
+static void
+send_auth_request (PgBackend *b, gint32 code, const void *data, gsize len)
+{
+	gsize m = pg_msg_begin (b->out, 'R');
+	pg_put_i32 (b->out, code);
+	if (data)
+		g_byte_array_append (b->out, data, (guint) len);
+	pg_msg_end (b->out, m);
+	flush_out (b);
+}
+
+/* SCRAM-SHA-256 (the "SASL Authentication" section of the protocol
+ * chapter): AuthenticationSASL naming the one mechanism (no -PLUS: no
+ * channel binding), SASLInitialResponse with client-first, SASLContinue
+ * with server-first, SASLResponse with client-final, SASLFinal with
+ * server-final. */
+static gboolean
+authenticate_scram (PgBackend *b)
+{
+	static const char mechs[] = "SCRAM-SHA-256\0";  /* list ends with an empty name */
+	send_auth_request (b, 10, mechs, sizeof mechs);
+	if (b->out_broken)
+		return FALSE;
+	GByteArray *body = NULL;
+	if (!read_auth_message (b, &body))
+		return FALSE;
+	PgReader r;
+	pg_reader_init (&r, body->data, body->len);
+	const char *mech = pg_read_str (&r);
+	gint32 n = pg_read_i32 (&r);
+	const guint8 *data = n >= 0 ? pg_read_bytes (&r, (gsize) n) : NULL;
+	if (!mech || !data || !pg_reader_done (&r)) {
+		g_byte_array_unref (body);
+		send_fatal (b, "08P01", "malformed SASLInitialResponse message");
+		return FALSE;
+	}
+	if (strcmp (mech, "SCRAM-SHA-256") != 0) {
+		g_byte_array_unref (body);
+		send_fatal (b, "08P01", "client selected an invalid SASL authentication mechanism");
+		return FALSE;
+	}
+	OxScramAuth *a = ox_scram_auth_begin (b->host->db, b->user);
+	OxError err = { 0 };
+	char *first = ox_scram_auth_first (a, (const char *) data, (gsize) n, &err);
+	g_byte_array_unref (body);
+	gboolean ok = FALSE;
+	if (!first) {
+		send_fatal (b, err.sqlstate, err.message);
+		goto out;
+	}
+	send_auth_request (b, 11, first, strlen (first));
+	ox_free (first);
+	if (b->out_broken || !read_auth_message (b, &body))
+		goto out;
+	char *final = ox_scram_auth_final (a, (const char *) body->data, body->len, &err);
+	g_byte_array_unref (body);
+	if (!final) {
+		if (!strcmp (err.sqlstate, "28P01"))
+			auth_failed (b, &err);
+		else
+			send_fatal (b, err.sqlstate, err.message);
+		goto out;
+	}
+	send_auth_request (b, 12, final, strlen (final));
+	ox_free (final);
+	ok = !b->out_broken;
+out:
+	ox_error_clear (&err);
+	ox_scram_auth_free (a);
+	return ok;
+}
+
+/* The rule for this connection decides: FALSE (FATAL sent) when it
+ * rejects, there is none, or the client fails it. */
+static gboolean
+authenticate (PgBackend *b)
+{
+	const char *enc = b->tls ? "SSL encryption" : "no encryption";
+	g_autofree char *host = b->peer_addr ? g_inet_address_to_string (b->peer_addr) : g_strdup ("[local]");
+	const OxHbaRule *rule = ox_server_config_match (b->config, b->tls != NULL, b->database, b->user, b->peer_addr);
+	if (!rule || rule->method == OX_AUTH_REJECT) {
+		g_autofree char *msg = g_strdup_printf ("%s for host \"%s\", user \"%s\", database \"%s\", %s",
+		                                        rule ? "pg_hba.conf rejects connection" : "no pg_hba.conf entry",
+		                                        host, b->user, b->database, enc);
+		send_fatal (b, "28000", msg);
+		return FALSE;
+	}
+	if (rule->method == OX_AUTH_SCRAM && !authenticate_scram (b))
+		return FALSE;
+	OxError err = { 0 };
+	if (ox_role_check_login (b->host->db, b->user, &err) != OX_OK) {
+		send_fatal (b, err.sqlstate, err.message);
+		ox_error_clear (&err);
+		return FALSE;
+	}
+	send_auth_request (b, 0, NULL, 0);  /* AuthenticationOk */
+	return !b->out_broken;
+}
+
+/* Switch the connection to TLS after answering 'S' to an SSLRequest. */
+static gboolean
+start_tls (PgBackend *b)
+{
+	g_autoptr (GError) error = NULL;
+	GIOStream *tls = g_tls_server_connection_new (G_IO_STREAM (b->conn), b->host->tls_certificate, &error);
+	if (!tls) {
+		pg_log ("LOG", "%s: could not start TLS: %s", b->peer, error->message);
+		return FALSE;
+	}
+	if (!g_tls_connection_handshake (G_TLS_CONNECTION (tls), b->cancellable, &error)) {
+		pg_log ("LOG", "%s: could not accept SSL connection: %s", b->peer, error->message);
+		g_object_unref (tls);
+		return FALSE;
+	}
+	b->tls = tls;
+	b->in = g_io_stream_get_input_stream (tls);
+	b->outs = g_io_stream_get_output_stream (tls);
+	return TRUE;
+}
+
+/* Read startup packets until a real one (an SSL request starts TLS when
+ * the server has a certificate; otherwise it and GSSENC requests are
  * answered 'N' and the client goes on in plain text).  FALSE when the
  * connection should close (a cancel request was served, or an error). */
 static gboolean
@@ -857,8 +1018,21 @@ read_startup (PgBackend *b, PgStartup *su)
 		}
 		switch (su->kind) {
 		case PG_STARTUP_SSL:
+			if (b->tls) {
+				send_fatal (b, "08P01", "SSL request on an SSL connection");
+				return FALSE;
+			}
+			if (b->host->tls_certificate) {
+				g_byte_array_append (b->out, (const guint8 *) "S", 1);
+				flush_out (b);
+				if (b->out_broken || !start_tls (b))
+					return FALSE;
+				continue;
+			}
+			/* no certificate, no TLS */
+			G_GNUC_FALLTHROUGH;
 		case PG_STARTUP_GSSENC:
-			/* TLS and GSSAPI encryption are not offered (yet) */
+			/* GSSAPI encryption is not offered */
 			g_byte_array_append (b->out, (const guint8 *) "N", 1);
 			flush_out (b);
 			if (b->out_broken)
@@ -884,7 +1058,6 @@ start_session (PgBackend *b)
 	g_socket_set_timeout (b->socket, STARTUP_TIMEOUT_S);
 	if (!read_startup (b, &su))
 		goto out;
-	g_socket_set_timeout (b->socket, 0);
 
 	b->user = g_strdup (pg_startup_param (&su, "user"));
 	const char *db = pg_startup_param (&su, "database");
@@ -906,32 +1079,50 @@ start_session (PgBackend *b)
 		pg_msg_end (b->out, m);
 	}
 
-	pg_log ("LOG", "connection authorized: host=%s user=%s database=%s%s%s", b->peer, b->user,
-	        b->database, app ? " application_name=" : "", app ? app : "");
-
-	if (b->host->shutting_down (b->host->server)) {
-		send_fatal (b, "57P03", "the database system is shutting down");
+	if (!b->user || !*b->user) {
+		send_fatal (b, "28000", "no PostgreSQL user name specified in startup packet");
 		goto out;
 	}
-	if (strcmp (b->database, b->host->database) != 0) {
-		g_autofree char *msg = g_strdup_printf ("database \"%s\" does not exist", b->database);
-		send_fatal (b, "3D000", msg);
+	if (b->host->shutting_down (b->host->server)) {
+		send_fatal (b, "57P03", "the database system is shutting down");
 		goto out;
 	}
 	if (!b->host->admit (b->host->server, b, &b->pid, &b->secret)) {
 		send_fatal (b, "53300", "sorry, too many clients already");
 		goto out;
 	}
-	if (!authenticate (b, PG_AUTH_TRUST))
+	/* as PostgreSQL: authenticate first, then look for the database */
+	if (!authenticate (b))
 		goto out;
+	g_socket_set_timeout (b->socket, 0);
+	if (strcmp (b->database, b->host->database) != 0) {
+		g_autofree char *msg = g_strdup_printf ("database \"%s\" does not exist", b->database);
+		send_fatal (b, "3D000", msg);
+		goto out;
+	}
 
 	OxError err = { 0 };
-	if (ox_session_new (b->host->db, &b->session, &err) != OX_OK) {
+	if (ox_session_new (b->host->db, &b->session, &err) != OX_OK ||
+	    ox_session_set_user (b->session, b->user, &err) != OX_OK) {
 		send_fatal (b, err.sqlstate[0] ? err.sqlstate : "XX000", err.message ? err.message : "no session");
 		ox_error_clear (&err);
 		goto out;
 	}
 	ox_session_set_notice_func (b->session, notice_cb, b);
+	pg_log ("LOG", "connection authorized: host=%s user=%s database=%s%s%s%s", b->peer, b->user,
+	        b->database, b->tls ? " SSL enabled" : "", app ? " application_name=" : "", app ? app : "");
+
+	/* the configuration's timeouts, before the client's own settings */
+	if (b->config->statement_timeout_ms > 0) {
+		g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, b->config->statement_timeout_ms);
+		if (!apply_setting (b, "statement_timeout", v))
+			goto out;
+	}
+	if (b->config->idle_in_transaction_session_timeout_ms > 0) {
+		g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, b->config->idle_in_transaction_session_timeout_ms);
+		if (!apply_setting (b, "idle_in_transaction_session_timeout", v))
+			goto out;
+	}
 
 	for (guint i = 0; i < su.params->len; i += 2) {
 		const char *name = g_ptr_array_index (su.params, i);
@@ -963,12 +1154,42 @@ out:
 
 /* ---- the message loop ------------------------------------------------------- */
 
+/* idle_in_transaction_session_timeout in ms (0: none), read from the
+ * session each time so that SET changes it. */
+static gint64
+idle_in_txn_timeout (PgBackend *b)
+{
+	if (ox_session_txn_status (b->session) == 'I')
+		return 0;
+	g_autofree char *v = ox_session_setting (b->session, "idle_in_transaction_session_timeout");
+	gint64 ms = v ? ox_server_config_parse_duration (v) : 0;
+	return ms > 0 ? ms : 0;
+}
+
+/* Wait up to ms for the client's next message; FALSE when it did not
+ * come in time.  (Errors are left for the read that follows.) */
+static gboolean
+wait_for_message (PgBackend *b, gint64 ms)
+{
+	if (b->tls && g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (b->in)))
+		return TRUE;
+	g_autoptr (GError) error = NULL;
+	if (g_socket_condition_timed_wait (b->socket, G_IO_IN, ms * 1000, b->cancellable, &error))
+		return TRUE;
+	return !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
 static void
 serve (PgBackend *b)
 {
 	while (!b->out_broken) {
 		guint8 hdr[5];
 		g_autoptr (GError) error = NULL;
+		gint64 idle_ms = idle_in_txn_timeout (b);
+		if (idle_ms > 0 && !wait_for_message (b, idle_ms)) {
+			send_fatal (b, "25P03", "terminating connection due to idle-in-transaction timeout");
+			return;
+		}
 		ReadResult r = read_exact (b, hdr, 5, &error);
 		if (r == READ_FAILED && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
 			send_fatal (b, "57P01", "terminating connection due to administrator command");
@@ -1077,8 +1298,10 @@ pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable
 	b->reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	g_mutex_init (&b->lock);
 
+	b->config = host->config (host->server);
 	g_autoptr (GSocketAddress) addr = g_socket_connection_get_remote_address (conn, NULL);
 	if (G_IS_INET_SOCKET_ADDRESS (addr)) {
+		b->peer_addr = g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
 		g_autofree char *ip = g_inet_address_to_string (
 			g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (addr)));
 		b->peer = g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (addr)));
@@ -1098,7 +1321,13 @@ pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable
 		ox_session_free (b->session);
 		pg_log ("LOG", "disconnection: host=%s user=%s database=%s", b->peer, b->user, b->database);
 	}
+	if (b->tls) {
+		g_io_stream_close (b->tls, NULL, NULL);
+		g_object_unref (b->tls);
+	}
 	g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+	g_clear_object (&b->peer_addr);
+	ox_server_config_unref (b->config);
 	g_mutex_clear (&b->lock);
 	g_hash_table_destroy (b->reported);
 	g_byte_array_unref (b->out);

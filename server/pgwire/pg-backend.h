@@ -13,6 +13,7 @@
 #include "oxibase.h"
 #include "pg-server.h"
 #include "session-registry.h"
+#include "server-config.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,10 @@ typedef struct {
 	PgServer   *server;
 	OxDatabase *db;
 	const char *database;         /* the name clients must ask for */
+	GTlsCertificate *tls_certificate; /* NULL: SSLRequest is answered 'N' */
+	/* The current configuration (a new reference): its rules and
+	 * timeouts apply to a connection for its whole life. */
+	OxServerConfig *(*config) (PgServer *server);
 	/* Register the backend under a fresh (pid, secret) if fewer than
 	 * max_connections are registered: FALSE when full. */
 	gboolean  (*admit) (PgServer *server, PgBackend *backend, gint32 *pid, gint32 *secret);

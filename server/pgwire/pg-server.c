@@ -35,11 +35,37 @@ struct _PgServer {
 	                                             done with pg_backend_run */
 	gboolean                 shutting_down;
 	GPtrArray               *cancellables;    /* of backends inside pg_backend_run */
+	OxServerConfig          *config;          /* current (swapped by pg_server_set_config) */
 };
+
+static int log_rank = 1;  /* "log"; atomic */
+
+void
+pg_log_set_level (const char *level)
+{
+	int r = ox_log_level_rank (level);
+	g_atomic_int_set (&log_rank, r < 0 ? 1 : r);
+}
+
+static int
+line_rank (const char *level)
+{
+	if (!strcmp (level, "DEBUG"))
+		return 0;
+	if (!strcmp (level, "WARNING"))
+		return 2;
+	if (!strcmp (level, "ERROR"))
+		return 3;
+	if (!strcmp (level, "FATAL") || !strcmp (level, "PANIC"))
+		return 4;
+	return 1;
+}
 
 void
 pg_log (const char *level, const char *fmt, ...)
 {
+	if (line_rank (level) < g_atomic_int_get (&log_rank))
+		return;
 	va_list ap;
 	va_start (ap, fmt);
 	g_autofree char *msg = g_strdup_vprintf (fmt, ap);
@@ -112,6 +138,26 @@ cancel (PgServer *self, gint32 pid, gint32 secret)
 	pg_log ("LOG", "cancel request for backend %d%s", pid, ok ? "" : " ignored (no such backend, or a wrong key)");
 }
 
+static OxServerConfig *
+current_config (PgServer *self)
+{
+	g_mutex_lock (&self->lock);
+	OxServerConfig *c = ox_server_config_ref (self->config);
+	g_mutex_unlock (&self->lock);
+	return c;
+}
+
+void
+pg_server_set_config (PgServer *self, OxServerConfig *cfg)
+{
+	ox_server_config_ref (cfg);
+	g_mutex_lock (&self->lock);
+	OxServerConfig *old = self->config;
+	self->config = cfg;
+	g_mutex_unlock (&self->lock);
+	ox_server_config_unref (old);
+}
+
 static gboolean
 shutting_down (PgServer *self)
 {
@@ -178,6 +224,10 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.cancel = cancel;
 	self->host.shutting_down = shutting_down;
 	self->host.registry = config->registry;
+	self->host.config = current_config;
+	self->config = config->config ? ox_server_config_ref (config->config) : ox_server_config_new ();
+	if (config->tls_certificate)
+		self->host.tls_certificate = g_object_ref (config->tls_certificate);
 	self->service = g_threaded_socket_service_new ((int) (self->max_connections + SPARE_THREADS));
 	g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
 	g_signal_connect (self->service, "run", G_CALLBACK (run_cb), self);
@@ -259,6 +309,8 @@ pg_server_free (PgServer *self)
 	g_object_unref (self->service);
 	g_hash_table_destroy (self->backends);
 	g_ptr_array_free (self->cancellables, TRUE);
+	ox_server_config_unref (self->config);
+	g_clear_object (&self->host.tls_certificate);
 	g_mutex_clear (&self->lock);
 	g_free (self->database);
 	g_free (self);

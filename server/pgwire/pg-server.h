@@ -23,6 +23,7 @@
 
 #include "oxibase.h"
 #include "session-registry.h"
+#include "server-config.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,9 @@ typedef struct {
 	guint max_connections;   /* clients served at once; more get 53300 */
 	const char *database;    /* the one database name clients may ask for */
 	OxSessionRegistry *registry; /* where backends are listed (not owned; may be NULL) */
+	OxServerConfig *config;  /* rules, timeouts (a reference is taken);
+	                            NULL: the defaults (trust on loopback) */
+	GTlsCertificate *tls_certificate; /* NULL: no TLS (SSLRequest gets 'N') */
 } PgServerConfig;
 
 /* A server over db (not owned; it must outlive the server). */
@@ -41,6 +45,8 @@ PgServer *pg_server_new (OxDatabase *db, const PgServerConfig *config);
 gboolean  pg_server_listen (PgServer *self, const char *addr, guint16 port,
                             guint16 *bound_port, GError **error);
 void      pg_server_stop_accepting (PgServer *self);
+/* Use cfg (a reference is taken) for connections from now on (SIGHUP). */
+void      pg_server_set_config (PgServer *self, OxServerConfig *cfg);
 /* ox_session_cancel for every backend inside a statement. */
 void      pg_server_cancel_all (PgServer *self);
 /* Shut every client socket down: blocked reads and writes fail at once. */
@@ -50,7 +56,11 @@ guint     pg_server_n_backends (PgServer *self);
 /* Free the server; pg_server_n_backends must be 0. */
 void      pg_server_free (PgServer *self);
 
-/* One line on stderr: "2024-05-01 12:00:00.123 LOG:  text". */
+/* One line on stderr: "2024-05-01 12:00:00.123 LOG:  text", unless the
+ * level ranks below the one set (DEBUG < LOG < WARNING < ERROR < FATAL;
+ * DETAIL lines rank as LOG). */
 void      pg_log (const char *level, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* "debug", "log", "warning", "error" or "fatal" (default "log"). */
+void      pg_log_set_level (const char *level);
 
 G_END_DECLS

@@ -72,7 +72,7 @@ test_server_start (TestServer *ts, const char *const *extra_args)
 	ts->logpath = g_build_filename (ts->tmpdir, "server.log", NULL);
 
 	int status = -1;
-	const char *init[] = { test_server_exe (), "init", data, NULL };
+	const char *init[] = { test_server_exe (), "init", data, "--superuser", "tester", NULL };
 	g_spawn_sync (NULL, (char **) init, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error);
 	g_assert_no_error (error);
 	g_assert_true (g_spawn_check_wait_status (status, NULL));

@@ -27,9 +27,6 @@ import psycopg2.errors
 
 SERVER = os.environ["OXIBASE_SERVER"]
 tmp = tempfile.mkdtemp(prefix="oxibase-http-test-")
-pwfile = os.path.join(tmp, "passwords")
-with open(pwfile, "w") as f:
-    f.write("# user:password (the interim login check)\nalice:s3cret\nbob:hunter2\n")
 
 
 def die_with_parent():
@@ -41,10 +38,14 @@ class Server:
     def __init__(self, name, *extra):
         self.data = os.path.join(tmp, name)
         self.logpath = os.path.join(tmp, name + ".log")
-        subprocess.run([SERVER, "init", self.data], check=True, stdout=subprocess.DEVNULL)
+        # the superuser alice, no password: connections from this host
+        # are trusted over the PostgreSQL protocol; HTTP logins always
+        # check the role's password
+        subprocess.run([SERVER, "init", self.data, "--superuser", "alice"], check=True, stdout=subprocess.DEVNULL)
+        with open(os.path.join(self.data, "oxibase.conf"), "a") as f:
+            f.write("auth_failure_delay_ms = 300\n")
         self.log = open(self.logpath, "w")
-        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0", "--http-port", "0",
-                                      "--http-password-file", pwfile] + list(extra),
+        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0", "--http-port", "0"] + list(extra),
                                      stderr=self.log, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -53,6 +54,14 @@ class Server:
             hp = re.search(r"http listening on [^ ]*:(\d+)", text)
             if pg and hp and "ready to accept connections" in text:
                 self.pg_port, self.http_port = int(pg.group(1)), int(hp.group(1))
+                conn = psycopg2.connect(host="127.0.0.1", port=self.pg_port, user="alice", dbname="oxibase")
+                conn.autocommit = True
+                cur = conn.cursor()
+                cur.execute("ALTER ROLE alice PASSWORD 's3cret'")
+                cur.execute("CREATE ROLE bob LOGIN PASSWORD 'hunter2'")
+                for r in ["carol", "dave", "erin"]:
+                    cur.execute("CREATE ROLE %s LOGIN" % r)
+                conn.close()
                 return
             time.sleep(0.01)
         sys.stderr.write(self.text())
@@ -146,7 +155,11 @@ def test_login_ok_and_bad():
     assert time.monotonic() - t0 >= 0.25, "a failed login is answered after a fixed delay"
     st, _, b = request(srv, "POST", "/api/auth/login", {"user": "nobody", "password": "s3cret"})
     eq(st, 401)
-    eq(b["error"]["message"], "authentication failed")  # no hint which part was wrong
+    # the same answer for a missing role and a wrong password
+    eq(b["error"], {"sqlstate": "28P01", "message": 'password authentication failed for user "nobody"',
+                    "detail": None, "hint": None, "position": None})
+    st, _, b = request(srv, "POST", "/api/auth/login", {"user": "carol", "password": ""})
+    eq(st, 401)  # a role without a password cannot log in over HTTP
     st, _, b = request(srv, "POST", "/api/auth/login", {"user": "alice"})
     eq(st, 400)
     # the token is stored only as a hash: it never appears in the log
@@ -174,6 +187,9 @@ def test_revoked_token_is_401():
     eq(st, 401)
     check_error(b, "28000")
     eq(sql(srv, TOKEN, "SELECT 1")[0], 200)  # other tokens live on
+    # a request runs as the token's role
+    st, _, b = sql(srv, login(srv, "bob", "hunter2"), "SELECT current_user AS u, session_user AS s")
+    eq(b["results"][0]["rows"], [["bob", "bob"]])
 
 
 def test_sql_several_statements():

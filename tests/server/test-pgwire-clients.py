@@ -19,7 +19,7 @@ SERVER = os.environ["OXIBASE_SERVER"]
 tmp = tempfile.mkdtemp(prefix="oxibase-clients-test-")
 data = os.path.join(tmp, "data")
 logpath = os.path.join(tmp, "server.log")
-subprocess.run([SERVER, "init", data], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([SERVER, "init", data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
 log = open(logpath, "w")
 
 

@@ -194,7 +194,7 @@ static void
 raw_start (Raw *r)
 {
 	raw_open (r);
-	send_startup (r, 196608, "raw", "oxibase");
+	send_startup (r, 196608, "tester", "oxibase");
 	expect (r, 'R');
 	char t;
 	while ((t = raw_read (r, NULL)) != 'Z') {
@@ -206,7 +206,7 @@ raw_start (Raw *r)
 static void
 assert_alive (void)
 {
-	g_autofree char *ci = g_strdup_printf ("host=127.0.0.1 port=%u user=x dbname=oxibase connect_timeout=10",
+	g_autofree char *ci = g_strdup_printf ("host=127.0.0.1 port=%u user=tester dbname=oxibase connect_timeout=10",
 	                                       server.port);
 	PGconn *c = PQconnectdb (ci);
 	g_assert_cmpint (PQstatus (c), ==, CONNECTION_OK);
@@ -236,7 +236,7 @@ test_ssl_request (void)
 		g_assert_cmpuint (got, ==, 1);
 		g_assert_cmpint (answer, ==, 'N');
 	}
-	send_startup (&r, 196608, "raw", "oxibase");
+	send_startup (&r, 196608, "tester", "oxibase");
 	expect (&r, 'R');
 	while (raw_read (&r, NULL) != 'Z')
 		;
@@ -285,7 +285,7 @@ test_bad_startup (void)
 
 	/* a database that does not exist */
 	raw_open (&r);
-	send_startup (&r, 196608, "raw", "elsewhere");
+	send_startup (&r, 196608, "tester", "elsewhere");
 	expect_error (&r, "3D000");
 	expect_closed (&r);
 	raw_close (&r);
