@@ -525,7 +525,10 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 		g_autoptr (GError) error = NULL;
 		gsize len;
 		const char *b = g_bytes_get_data (body, &len);
-		if (!ox_http_decode_rpc (path + strlen ("/api/rpc/"), b, len, &req->rpc, &error)) {
+		/* names in the path are percent-decoded ("My%20Schema.f"); an
+		 * escape of NUL or a broken one leaves target NULL */
+		g_autofree char *target = g_uri_unescape_string (path + strlen ("/api/rpc/"), NULL);
+		if (!ox_http_decode_rpc (target ? target : "", b, len, &req->rpc, &error)) {
 			g_free (req);
 			respond_error (msg, 400, "22P02", error->message, NULL);
 			return;
@@ -540,8 +543,12 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 		char **parts = g_strsplit (path + strlen ("/api/meta/"), "/", -1);
 		guint n = g_strv_length (parts);
 		gboolean ok = n >= 1 && n <= 3;
-		for (guint i = 0; ok && i < n; i++)
-			ok = *parts[i] && g_utf8_validate (parts[i], -1, NULL);
+		for (guint i = 0; ok && i < n; i++) {
+			char *plain = g_uri_unescape_string (parts[i], NULL);
+			ok = plain && *plain && g_utf8_validate (plain, -1, NULL);
+			g_free (parts[i]);
+			parts[i] = plain ? plain : g_strdup ("");
+		}
 		if (!ok) {
 			g_strfreev (parts);
 			respond_error (msg, 404, "42704", "no such catalog path",

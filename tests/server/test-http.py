@@ -345,6 +345,10 @@ def test_meta():
     ddl = ddl.replace("INDEX orders_customer", "INDEX oc_customer")
     st, _, r = sql(srv, TOKEN, ddl)
     eq(st, 200)
+    # names in the path are percent-decoded
+    sql(srv, TOKEN, 'CREATE SCHEMA "Odd Name"; CREATE TABLE "Odd Name"."T 1" (x int)')
+    st, _, b = request(srv, "GET", "/api/meta/Odd%20Name/tables/T%201", token=TOKEN)
+    eq((st, b["name"], b["ddl"].splitlines()[0]), (200, "T 1", 'CREATE TABLE "Odd Name"."T 1" ('))
     for path, code in [("/api/meta/nope/tables", "3F000"), ("/api/meta/shop/tables/nope", "42P01"),
                        ("/api/meta/shop/widgets", "42704")]:
         st, _, b = request(srv, "GET", path, token=TOKEN)
