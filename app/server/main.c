@@ -117,7 +117,8 @@ signal_cb (gpointer data)
 	Server *s = data;
 	if (s->phase != 0)
 		return G_SOURCE_CONTINUE;
-	pg_log ("LOG", "received shutdown request; %u connection(s) open", pg_server_n_backends (s->server));
+	pg_log ("LOG", "received shutdown request; %u connection(s) and %u HTTP request(s) open",
+	        pg_server_n_backends (s->server), ox_http_server_n_running (s->http));
 	s->phase = 1;
 	s->stop_at = g_get_monotonic_time ();
 	pg_server_stop_accepting (s->server);
