@@ -69,6 +69,16 @@ typedef struct {
 	int   http_workers;
 } Flags;
 
+static void
+flags_clear (Flags *f)
+{
+	g_free (f->config);
+	g_free (f->listen);
+	g_free (f->tls_cert);
+	g_free (f->tls_key);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flags, flags_clear)
+
 typedef struct {
 	GMainLoop      *loop;
 	PgServer       *server;
@@ -285,7 +295,8 @@ load_certificate (const OxServerConfig *c)
 int
 main (int argc, char **argv)
 {
-	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
+	/* every return frees the flags' strings (the early ones too) */
+	g_auto (Flags) f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
 	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16 };
 	g_autofree char *superuser = NULL;
 	g_autofree char *password_file = NULL;
@@ -352,10 +363,12 @@ main (int argc, char **argv)
 	Server s = { 0 };
 	s.flags = &f;
 	g_autofree char *default_conf = g_build_filename (dir, "oxibase.conf", NULL);
+	g_autofree char *config_path = NULL;  /* s.config_path, freed on every return */
 	if (f.config)
-		s.config_path = g_strdup (f.config);
+		config_path = g_strdup (f.config);
 	else if (g_file_test (default_conf, G_FILE_TEST_EXISTS))
-		s.config_path = g_strdup (default_conf);
+		config_path = g_strdup (default_conf);
+	s.config_path = config_path;
 	s.config = load_config (s.config_path, &f, &error);
 	if (!s.config) {
 		g_printerr ("oxibase-server: %s\n", error->message);
@@ -432,11 +445,6 @@ main (int argc, char **argv)
 	ox_session_registry_free (registry);
 	ox_db_close (db);
 	ox_server_config_unref (s.config);
-	g_free (s.config_path);
-	g_free (f.config);
-	g_free (f.listen);
-	g_free (f.tls_cert);
-	g_free (f.tls_key);
 	pg_log ("LOG", "database system is shut down");
 	return 0;
 }

@@ -587,10 +587,38 @@ got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer data)
 	}
 }
 
+/* libsoup before 3.3 keeps one reference too many to every socket it
+ * accepts (soup-listener.c's listen_watch never unrefs what
+ * g_socket_accept returned; fixed upstream by commit b545d5f "soup-listener:
+ * Plug a leak"), so each connection leaks its GSocket — and its file
+ * descriptor stays open until the process exits.  Debian 12 ships 3.2.3.
+ * That reference belongs to nobody, so dropping it once per socket is safe
+ * at any time after accept: the connection holds its own.  Only for the
+ * versions with the bug, checked at build and at run time. */
+static void
+compensate_listener_leak (SoupServerMessage *msg)
+{
+#if !SOUP_CHECK_VERSION (3, 3, 0)
+	if (soup_get_major_version () != 3 || soup_get_minor_version () >= 3)
+		return;
+	GSocket *sock = soup_server_message_get_socket (msg);
+	if (sock && !g_object_get_data (G_OBJECT (sock), "oxibase-listener-ref-dropped")) {
+		g_object_set_data (G_OBJECT (sock), "oxibase-listener-ref-dropped", GINT_TO_POINTER (1));
+		g_object_unref (sock);
+	}
+#endif
+}
+
 static void
 early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
 	OxHttpServer *srv = data;
+	compensate_listener_leak (msg);
+	/* one request per connection: libsoup before 3.3 keeps a kept-alive
+	 * connection that the client closes while it is idle until the server
+	 * is freed (upstream commit d20c660), file descriptor included; a
+	 * connection the server closes after its response is freed at once */
+	soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 	SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
 	if (soup_message_headers_get_encoding (h) == SOUP_ENCODING_CONTENT_LENGTH
 	    && soup_message_headers_get_content_length (h) > (goffset) srv->max_body) {
@@ -638,11 +666,16 @@ ox_http_server_listen (OxHttpServer *self, const char *addr, guint16 port, guint
 	g_autoptr (GSocketAddress) sa = g_inet_socket_address_new (ia, port);
 	if (!soup_server_listen (self->soup, sa, 0, error))
 		return FALSE;
+	/* the port from the listening socket itself: soup_server_get_uris
+	 * (libsoup 3.2.3) leaks a GSocketAddress per listener */
 	guint16 p = port;
-	GSList *uris = soup_server_get_uris (self->soup);
-	for (GSList *l = uris; l; l = l->next)
-		p = (guint16) g_uri_get_port (l->data);
-	g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+	GSList *ls = soup_server_get_listeners (self->soup);
+	for (GSList *l = ls; l; l = l->next) {
+		g_autoptr (GSocketAddress) local = g_socket_get_local_address (l->data, NULL);
+		if (G_IS_INET_SOCKET_ADDRESS (local))
+			p = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+	}
+	g_slist_free (ls);
 	if (bound_port)
 		*bound_port = p;
 	pg_log ("LOG", "http listening on %s:%u", addr, p);
