@@ -287,6 +287,19 @@ def test_sql_streams_100k_rows_chunked():
     eq(b["results"][0]["row_count"], 100000)
 
 
+def test_error_after_streaming_began():
+    q = ("SELECT 10 / (a.d * 10000 + b.d * 1000 + c.d * 100 + e.d * 10 + f.d - 99999) AS x "
+         "FROM digits a, digits b, digits c, digits e, digits f")  # scan order: the zero comes last
+    st, h, b = sql(srv, TOKEN, "SELECT 1 AS first; " + q)
+    eq(st, 200)  # the status went out with the first chunk
+    eq(h.get("transfer-encoding"), "chunked")
+    check_error(b, "22012")
+    eq(b["results"][0]["rows"], [[1]])
+    cut = b["results"][1]
+    eq(cut["command"], None)
+    assert 0 < len(cut["rows"]) == cut["row_count"] < 100000, cut["row_count"]
+
+
 def test_client_vanishing_mid_stream():
     q = "SELECT a.d FROM digits a, digits b, digits c, digits e, digits f, digits g"
     s = socket.create_connection(("127.0.0.1", srv.http_port))
