@@ -133,6 +133,28 @@ void ox_db_stats (OxDatabase *db, OxDbStats *out);
 /* Close a database.  Every session must have been freed first. */
 void ox_db_close (OxDatabase *db);
 
+/* ---- clusters: many databases behind one server ---------------------------
+ *
+ * A server that keeps several databases tells each one its name, which
+ * database holds the roles (they are cluster-wide, as in PostgreSQL), and
+ * how to create, drop and list databases: CREATE DATABASE and DROP
+ * DATABASE call these hooks (without them they fail with 0A000, since an
+ * embedded database is one database), and pg_database lists what
+ * list_databases returns.  Hooks are called from the session's thread,
+ * outside any transaction; they return OX_OK or OX_ERROR with err set
+ * (42P04 duplicate, 3D000 missing, 55006 in use, ...). */
+typedef struct OxClusterHooks {
+	int   (*create_database) (void *user, const char *name, OxError *err);
+	int   (*drop_database) (void *user, const char *name, OxError *err);
+	/* Names of every database, one per line (free with ox_free). */
+	char *(*list_databases) (void *user);
+} OxClusterHooks;
+
+/* name: this database's name (default "oxibase"); roles_db: where roles
+ * live (NULL: here); hooks may be NULL.  Call before sessions exist. */
+void ox_db_set_cluster (OxDatabase *db, const char *name, OxDatabase *roles_db, const OxClusterHooks *hooks,
+                        void *user);
+
 /* ---- sessions ----------------------------------------------------------- */
 
 /* Create a session (a connection's state: transaction, search_path,

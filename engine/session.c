@@ -309,6 +309,59 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 	return OX_OK;
 }
 
+void
+ox_db_set_cluster (OxDatabase *db, const char *name, OxDatabase *roles_db, const OxClusterHooks *hooks, void *user)
+{
+	g_free (db->name);
+	db->name = g_strdup (name ? name : "oxibase");
+	db->roles_db = roles_db == db ? NULL : roles_db;
+	if (hooks)
+		db->cluster = *hooks;
+	else
+		memset (&db->cluster, 0, sizeof db->cluster);
+	db->cluster_user = user;
+}
+
+/* CREATE DATABASE / DROP DATABASE: not transactional, so never inside a
+ * block; the server (ox_db_set_cluster) does the work. */
+static void
+exec_database_ddl (OxSession *s, OxNode *ast)
+{
+	bool create = ast->tag == OX_N_CREATE_DATABASE;
+	OxDropStmt *ds = create ? NULL : (OxDropStmt *) ast;
+	const char *name = create ? ((OxCreateDatabaseStmt *) ast)->name
+	                          : ((OxRangeVar *) ds->names->items[0])->name;
+	const char *verb = create ? "CREATE DATABASE" : "DROP DATABASE";
+	if (s->in_block)
+		ox_raise (OX_ERR_ACTIVE_TXN, 0, "%s cannot run inside a transaction block", verb);
+	if (!(create ? s->db->cluster.create_database : s->db->cluster.drop_database))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+		          "%s needs oxibase-server: an embedded database holds one database", verb);
+	if (create && !ox_session_may_create_database (s))
+		ox_raise ("42501", 0, "permission denied to create database");
+	if (!create && !ox_session_is_superuser (s))
+		ox_raise ("42501", 0, "must be owner of database %s", name);
+	if (!create && !strcmp (name, s->db->name ? s->db->name : "oxibase"))
+		ox_raise (OX_ERR_OBJECT_IN_USE, 0, "cannot drop the currently open database");
+	OxError e = { 0 };
+	int rc = create ? s->db->cluster.create_database (s->db->cluster_user, name, &e)
+	                : s->db->cluster.drop_database (s->db->cluster_user, name, &e);
+	if (rc == OX_OK)
+		return;
+	if (!create && ds->if_exists && !strcmp (e.sqlstate, "3D000")) {
+		ox_error_clear (&e);
+		ox_session_notice (s, "00000", "database \"%s\" does not exist, skipping", name);
+		return;
+	}
+	OxErrorData ed = { 0 };
+	g_strlcpy (ed.sqlstate, e.sqlstate[0] ? e.sqlstate : "XX000", sizeof ed.sqlstate);
+	ed.message = e.message ? e.message : g_strdup ("database operation failed");
+	ed.detail = e.detail;
+	e.message = e.detail = NULL;
+	ox_error_clear (&e);
+	ox_error_rethrow (&ed);
+}
+
 char *
 ox_db_status (OxDatabase *db)
 {
@@ -380,6 +433,7 @@ ox_db_close (OxDatabase *db)
 	if (db->lockf)
 		ox_file_close (db->lockf);
 	g_free (db->wal_stop_reason);
+	g_free (db->name);
 	ox_log_ring_free (db->logs);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
@@ -2182,6 +2236,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_SCHEDULE: return "DROP SCHEDULE";
 		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
 		case OX_OBJ_ROLE: return "DROP ROLE";
+		case OX_OBJ_DATABASE: return "DROP DATABASE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -2196,6 +2251,7 @@ utility_tag (OxNode *n)
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
 	case OX_N_CREATE_ROLE: return "CREATE ROLE";
 	case OX_N_ALTER_ROLE: return "ALTER ROLE";
+	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
 	default: return "???";
 	}
 }
@@ -2407,6 +2463,11 @@ stmt_start (OxStmt *st)
 	if (ast->tag == OX_N_SHOW) {
 		show_rows (st, (OxShowStmt *) ast);
 		set_tag (st, "SHOW");
+		return;
+	}
+	if (ast->tag == OX_N_CREATE_DATABASE || (ast->tag == OX_N_DROP && ((OxDropStmt *) ast)->type == OX_OBJ_DATABASE)) {
+		exec_database_ddl (s, ast);
+		set_tag (st, "%s", utility_tag (ast));
 		return;
 	}
 	if (ast->tag == OX_N_CHECKPOINT) {

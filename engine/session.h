@@ -57,6 +57,11 @@ struct OxDatabase {
 	GMutex     lock;        /* guards nsessions */
 	int        nsessions;
 	OxSchema  *public_schema;
+	/* clusters (ox_db_set_cluster) */
+	char      *name;        /* "oxibase" unless set */
+	struct OxDatabase *roles_db; /* where roles live; NULL: here */
+	OxClusterHooks cluster; /* zeroed: no CREATE/DROP DATABASE */
+	void      *cluster_user;
 };
 
 typedef struct OxSavepoint {

@@ -13,10 +13,7 @@
  * "oxibase" to clients, and the configuration DIR/oxibase.conf (see
  * server/config/server-config.h; flags override it).  --pg-port 0 picks a
  * free port (the log line "listening on ADDR:PORT" says which; the tests
- * use that).  The HTTP API listens on http_port (default 8433; 0 picks a
- * free port, logged as "http listening on ADDR:PORT").  Both protocols
- * share one session registry (GET /api/sessions lists and cancels pgwire
- * backends too).
+ * use that).
  *
  * init renames the bootstrap superuser to --superuser (default "oxibase")
  * and gives it the password in --password-file (its first line).  The
@@ -55,7 +52,8 @@
 
 #define DEFAULT_HTTP_PORT 8433
 
-/* Command-line values; NULL / -1 when not given (the file decides). */
+/* Command-line values; NULL / -1 when not given (the file decides).
+ * The strings are borrowed from main's option variables. */
 typedef struct {
 	char *config;
 	char *listen;
@@ -68,16 +66,6 @@ typedef struct {
 	int   http_token_ttl;
 	int   http_workers;
 } Flags;
-
-static void
-flags_clear (Flags *f)
-{
-	g_free (f->config);
-	g_free (f->listen);
-	g_free (f->tls_cert);
-	g_free (f->tls_key);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Flags, flags_clear)
 
 typedef struct {
 	GMainLoop      *loop;
@@ -295,14 +283,15 @@ load_certificate (const OxServerConfig *c)
 int
 main (int argc, char **argv)
 {
-	/* every return frees the flags' strings (the early ones too) */
-	g_auto (Flags) f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
+	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
 	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16 };
+	/* the option parser's strings, owned here; f borrows them */
+	g_autofree char *opt_config = NULL, *opt_listen = NULL, *opt_tls_cert = NULL, *opt_tls_key = NULL;
 	g_autofree char *superuser = NULL;
 	g_autofree char *password_file = NULL;
 	GOptionEntry entries[] = {
-		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &f.config, "Configuration file (default DIR/oxibase.conf)", "FILE" },
-		{ "listen", 0, 0, G_OPTION_ARG_STRING, &f.listen, "Address to listen on (default 127.0.0.1)", "ADDR" },
+		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config, "Configuration file (default DIR/oxibase.conf)", "FILE" },
+		{ "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "Address to listen on (default 127.0.0.1)", "ADDR" },
 		{ "pg-port", 0, 0, G_OPTION_ARG_INT, &f.pg_port, "PostgreSQL protocol port (default 5433; 0 picks one)", "N" },
 		{ "http-port", 0, 0, G_OPTION_ARG_INT, &f.http_port, "HTTP API port (default 8433; 0 picks one)", "N" },
 		{ "http-request-timeout", 0, 0, G_OPTION_ARG_INT, &f.http_timeout_ms,
@@ -312,8 +301,8 @@ main (int argc, char **argv)
 		{ "http-token-ttl", 0, 0, G_OPTION_ARG_INT, &f.http_token_ttl, "Lifetime of HTTP bearer tokens (default 3600)", "S" },
 		{ "http-workers", 0, 0, G_OPTION_ARG_INT, &f.http_workers, "HTTP requests run at once (default 16)", "N" },
 		{ "dap-port", 0, 0, G_OPTION_ARG_INT, &f.dap_port, "Debug Adapter Protocol port", "N" },
-		{ "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_cert, "TLS certificate (PEM)", "FILE" },
-		{ "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &f.tls_key, "TLS private key (PEM)", "FILE" },
+		{ "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
+		{ "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
 		{ "max-connections", 0, 0, G_OPTION_ARG_INT, &f.max_connections, "Clients served at once (default 100)", "N" },
 		{ "shutdown-grace-ms", 0, 0, G_OPTION_ARG_INT, &f.grace_ms,
 		  "On SIGTERM, how long running statements may go on before they are cancelled (default 5000)", "MS" },
@@ -332,6 +321,10 @@ main (int argc, char **argv)
 		g_printerr ("oxibase-server: %s\n", error->message);
 		return 2;
 	}
+	f.config = opt_config;
+	f.listen = opt_listen;
+	f.tls_cert = opt_tls_cert;
+	f.tls_key = opt_tls_key;
 	if (argc == 3 && !g_strcmp0 (argv[1], "init"))
 		return cmd_init (argv[2], superuser, password_file);
 	if (argc != 2) {
@@ -354,55 +347,56 @@ main (int argc, char **argv)
 	}
 
 	const char *dir = argv[1];
+	int rc = 1;
 	g_autofree char *dbdir = g_build_filename (dir, "oxibase", NULL);
+	g_autofree char *default_conf = g_build_filename (dir, "oxibase.conf", NULL);
+	g_autoptr (GTlsCertificate) cert = NULL;
+	OxDatabase *db = NULL;
+	char *status = NULL;
+	gboolean tls_used = FALSE;
+	OxSessionRegistry *registry = NULL;
+	Server s = { 0 };
+	s.flags = &f;
 	if (!g_file_test (dbdir, G_FILE_TEST_IS_DIR)) {
 		g_printerr ("oxibase-server: %s is not a data directory (create one with: oxibase-server init %s)\n",
 		            dir, dir);
-		return 1;
+		goto done;
 	}
-	Server s = { 0 };
-	s.flags = &f;
-	g_autofree char *default_conf = g_build_filename (dir, "oxibase.conf", NULL);
-	g_autofree char *config_path = NULL;  /* s.config_path, freed on every return */
 	if (f.config)
-		config_path = g_strdup (f.config);
+		s.config_path = g_strdup (f.config);
 	else if (g_file_test (default_conf, G_FILE_TEST_EXISTS))
-		config_path = g_strdup (default_conf);
-	s.config_path = config_path;
+		s.config_path = g_strdup (default_conf);
 	s.config = load_config (s.config_path, &f, &error);
 	if (!s.config) {
 		g_printerr ("oxibase-server: %s\n", error->message);
-		return 1;
+		goto done;
 	}
 	pg_log_set_level (s.config->log_level);
 	if (!s.config_path)
 		pg_log ("LOG", "no configuration file (%s): defaults, trust for connections from this host", default_conf);
-	g_autoptr (GTlsCertificate) cert = load_certificate (s.config);
-	if (s.config->tls_cert && !cert) {
-		ox_server_config_unref (s.config);
-		return 1;
-	}
+	cert = load_certificate (s.config);
+	if (s.config->tls_cert && !cert)
+		goto done;
 
-	OxDatabase *db = NULL;
 	OxError err = { 0 };
 	if (ox_db_open (dbdir, &db, &err) != OX_OK) {
 		pg_log ("FATAL", "could not open the database %s: %s", dbdir, err.message);
 		ox_error_clear (&err);
-		ox_server_config_unref (s.config);
-		return 1;
+		db = NULL;
+		goto done;
 	}
-	g_autofree char *status = ox_db_status (db);
+	status = ox_db_status (db);
 	if (status) {
 		g_auto (GStrv) lines = g_strsplit (status, "\n", -1);
 		for (char **l = lines; *l; l++)
 			if (**l)
 				pg_log ("LOG", "%s", *l);
 	}
-	ox_free (g_steal_pointer (&status));
+	ox_free (status);
 
 	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
-	OxSessionRegistry *registry = ox_session_registry_new ();
-	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", registry, s.config, cert };
+	registry = ox_session_registry_new ();
+	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", registry, s.config, cert, dir };
 	s.server = pg_server_new (db, &cfg);
 	OxHttpConfig hcfg = {
 		.database = "oxibase",
@@ -418,12 +412,7 @@ main (int argc, char **argv)
 	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)
 	    || !ox_http_server_listen (s.http, s.config->listen, (guint16) http_port, NULL, &error)) {
 		pg_log ("FATAL", "could not listen: %s", error->message);
-		ox_http_server_free (s.http);
-		pg_server_free (s.server);
-		ox_session_registry_free (registry);
-		ox_db_close (db);
-		ox_server_config_unref (s.config);
-		return 1;
+		goto done;
 	}
 	if (cert)
 		pg_log ("LOG", "TLS enabled (certificate %s)", s.config->tls_cert);
@@ -440,11 +429,38 @@ main (int argc, char **argv)
 
 	if (s.exit_code != 0)
 		return s.exit_code;  /* backends still hold sessions: no close */
-	ox_http_server_free (s.http);
-	pg_server_free (s.server);
+	rc = 0;
+	tls_used = cert != NULL;
+done:
+	if (s.http)
+		ox_http_server_free (s.http);
+	if (s.server)
+		pg_server_free (s.server);
 	ox_session_registry_free (registry);
-	ox_db_close (db);
-	ox_server_config_unref (s.config);
+	if (db)
+		ox_db_close (db);
+	if (s.config)
+		ox_server_config_unref (s.config);
+	g_free (s.config_path);
+	if (rc != 0)
+		return rc;
+	if (tls_used) {
+		/* Let the threads GLib keeps for reuse end before exit: GnuTLS
+		 * handshakes run on GTask's pool threads (glib-networking), and
+		 * LeakSanitizer's exit-time scan crashes on the thread-local
+		 * storage GnuTLS leaves in them (a sanitizer bug with dlopen'ed
+		 * TLS; the server itself is fine).  An idle thread of a shared
+		 * pool waits 0.5 s for work before it joins the unused ones. */
+		g_thread_pool_set_max_unused_threads (0);
+		gint64 until = g_get_monotonic_time () + 700 * 1000;
+		while (g_get_monotonic_time () < until || g_thread_pool_get_num_unused_threads () > 0) {
+			g_thread_pool_stop_unused_threads ();
+			g_usleep (20 * 1000);
+			if (g_get_monotonic_time () > until + 2 * G_USEC_PER_SEC)
+				break;
+		}
+		g_usleep (20 * 1000);
+	}
 	pg_log ("LOG", "database system is shut down");
 	return 0;
 }

@@ -38,9 +38,22 @@ lookup_done (OxTxn *t, bool own)
 	}
 }
 
+/* Roles are cluster-wide: a database of a server's cluster reads them
+ * from the one that holds them (with a transaction of that database's). */
+static OxDatabase *
+roles_home (OxDatabase *db, OxTxn **t0)
+{
+	if (db->roles_db) {
+		*t0 = NULL;
+		return db->roles_db;
+	}
+	return db;
+}
+
 static OxRole *
 role_by_name (OxDatabase *db, OxTxn *t0, const char *name)
 {
+	db = roles_home (db, &t0);
 	bool own;
 	OxTxn *t = lookup_txn (db, t0, &own);
 	OxRole *r = ox_catalog_role (db->catalog, t, name, true);
@@ -51,6 +64,7 @@ role_by_name (OxDatabase *db, OxTxn *t0, const char *name)
 static OxRole *
 role_by_oid (OxDatabase *db, OxTxn *t0, uint32_t oid)
 {
+	db = roles_home (db, &t0);
 	bool own;
 	OxTxn *t = lookup_txn (db, t0, &own);
 	OxRole *r = ox_catalog_role_by_oid (db->catalog, t, oid, true);
@@ -108,6 +122,46 @@ ox_session_is_superuser (OxSession *s)
 {
 	OxRole *r = role_by_oid (s->db, s->txn, current_oid (s));
 	return r && r->superuser;
+}
+
+bool
+ox_session_may_create_database (OxSession *s)
+{
+	OxRole *r = role_by_oid (s->db, s->txn, current_oid (s));
+	return r && (r->superuser || r->createdb);
+}
+
+GPtrArray *
+ox_role_list (OxCatalog *c, OxTxn *t)
+{
+	OxDatabase *db = ox_catalog_owner (c);
+	if (!db || !db->roles_db)
+		return ox_catalog_list (c, t, OX_KIND_ROLE);
+	OxTxn *rt = ox_txn_begin (db->roles_db->mgr, OX_ISO_READ_COMMITTED);
+	GPtrArray *r = ox_catalog_list (db->roles_db->catalog, rt, OX_KIND_ROLE);
+	ox_txn_abort (rt);
+	ox_txn_free (rt);
+	return r;
+}
+
+OxRole *
+ox_role_by_oid_in (OxCatalog *c, OxTxn *t, uint32_t oid)
+{
+	OxDatabase *db = ox_catalog_owner (c);
+	if (!db || !db->roles_db)
+		return t ? ox_catalog_role_by_oid (c, t, oid, false) : NULL;
+	return role_by_oid (db, NULL, oid);
+}
+
+/* Role DDL changes the catalog of the database holding the roles, in
+ * the session's transaction: only possible when that is this database. */
+static void
+require_roles_here (OxSession *s)
+{
+	if (s->db->roles_db)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+		          "roles are kept in the database \"%s\": connect to it to create, alter or drop them",
+		          s->db->roles_db->name ? s->db->roles_db->name : "oxibase");
 }
 
 void
@@ -225,6 +279,7 @@ ox_ddl_create_role (OxSession *s, OxCreateRoleStmt *st)
 {
 	OxTxn *t = s->txn;
 	int loc = 0;  /* PostgreSQL reports no position for these */
+	require_roles_here (s);
 	require_superuser (s, "create role", loc);
 	check_reserved (st->name, loc);
 	ox_txn_lock_ddl (t);
@@ -276,6 +331,7 @@ ox_ddl_alter_role (OxSession *s, OxAlterRoleStmt *st)
 {
 	OxTxn *t = s->txn;
 	int loc = 0;  /* PostgreSQL reports no position for these */
+	require_roles_here (s);
 	ox_txn_lock_ddl (t);
 	OxRole *old = ox_catalog_role (s->db->catalog, t, st->name, true);
 	if (st->new_name) {
@@ -319,6 +375,7 @@ void
 ox_ddl_drop_role (OxSession *s, OxDropStmt *ds)
 {
 	OxTxn *t = s->txn;
+	require_roles_here (s);
 	require_superuser (s, "drop role", 0);
 	ox_txn_lock_ddl (t);
 	for (int i = 0; i < ds->names->n; i++) {

@@ -28,6 +28,13 @@ const char *ox_session_current_user (OxSession *s, OxArena *a);
 const char *ox_session_user (OxSession *s, OxArena *a);
 /* Is the current role a superuser (newest committed state)? */
 bool        ox_session_is_superuser (OxSession *s);
+/* May the current role CREATE DATABASE (superuser or CREATEDB)? */
+bool        ox_session_may_create_database (OxSession *s);
+/* The roles a catalog's sessions see (those of the database holding the
+ * roles, in a cluster); free with g_ptr_array_unref. */
+GPtrArray  *ox_role_list (OxCatalog *c, OxTxn *t);
+/* A role by oid likewise (snapshot of t when local), or NULL. */
+OxRole     *ox_role_by_oid_in (OxCatalog *c, OxTxn *t, uint32_t oid);
 /* 42501 "permission denied for table pg_authid" for non-superusers. */
 void        ox_role_check_authid_access (OxSession *s, int loc);
 

@@ -17,6 +17,8 @@
  * PostgreSQL deparses them (and adds casts: "score >= 0::numeric").
  */
 #include "pg_catalog.h"
+#include "auth/role.h"
+#include "session.h"
 
 #include <string.h>
 
@@ -117,8 +119,8 @@ ox_pg_format_type (OxArena *a, int64_t typoid, int32_t typmod)
 const char *
 ox_pg_role_name (OxArena *a, OxCatalog *c, OxTxn *t, int64_t oid)
 {
-	if (oid > 0 && oid <= UINT32_MAX && c && t) {
-		OxRole *r = ox_catalog_role_by_oid (c, t, (uint32_t) oid, false);
+	if (oid > 0 && oid <= UINT32_MAX && c) {
+		OxRole *r = ox_role_by_oid_in (c, t, (uint32_t) oid);
 		if (r)
 			return ox_arena_strdup (a, r->obj.name);
 	}
@@ -662,7 +664,7 @@ valid_until_v (const OxRole *r)
 static void
 fill_roles (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	GPtrArray *roles = ox_role_list (c, t);
 	for (guint i = 0; i < roles->len; i++) {
 		OxRole *ro = roles->pdata[i];
 		OxValue *r = row_add (a, rows, G_N_ELEMENTS (roles_cols));
@@ -698,7 +700,7 @@ static const OxTypeId authid_types[] = { I8, TXT, BOOL, BOOL, BOOL, BOOL, BOOL, 
 static void
 fill_authid (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	GPtrArray *roles = ox_role_list (c, t);
 	for (guint i = 0; i < roles->len; i++) {
 		OxRole *ro = roles->pdata[i];
 		OxValue *r = row_add (a, rows, G_N_ELEMENTS (authid_cols));
@@ -730,7 +732,7 @@ static const OxTypeId user_types[] = { TXT, I8, BOOL, BOOL, BOOL, BOOL, TXT, TST
 static void
 fill_user (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	GPtrArray *roles = ox_catalog_list (c, t, OX_KIND_ROLE);
+	GPtrArray *roles = ox_role_list (c, t);
 	for (guint i = 0; i < roles->len; i++) {
 		OxRole *ro = roles->pdata[i];
 		if (!ro->canlogin)
@@ -753,23 +755,41 @@ static const char *const database_cols[] = { "oid", "datname", "datdba", "encodi
 	"daticulocale", "datcollversion", "datacl" };
 static const OxTypeId database_types[] = { I8, TXT, I8, I4, TXT, BOOL, BOOL, I4, I8, TXT, TXT, TXT, TXT, TXT };
 
+/* A database's oid: 5 for "oxibase" (PostgreSQL's postgres has 5), others
+ * from a hash of the name, so that it is stable across restarts. */
+static int64_t
+database_oid (const char *name)
+{
+	if (!strcmp (name, "oxibase"))
+		return 5;
+	return 16384 + (int64_t) (g_str_hash (name) % 1000000000u);
+}
+
 static void
 fill_database (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
-	(void) c; (void) t;
-	OxValue *r = row_add (a, rows, G_N_ELEMENTS (database_cols));
-	r[0] = oid_v (5);
-	r[1] = txt (a, "oxibase");
-	r[2] = oid_v (OX_PG_ROLE_OID);
-	r[3] = i4 (6);  /* UTF8 */
-	r[4] = txt (a, "c");
-	r[5] = bl (false);
-	r[6] = bl (true);
-	r[7] = i4 (-1);
-	r[8] = oid_v (1663);
-	/* text compares bytewise, as in the C collation */
-	r[9] = txt (a, "C");
-	r[10] = txt (a, "C");
+	(void) t;
+	OxDatabase *db = ox_catalog_owner (c);
+	char *list = db && db->cluster.list_databases ? db->cluster.list_databases (db->cluster_user) : NULL;
+	g_auto (GStrv) names = g_strsplit (list ? list : db && db->name ? db->name : "oxibase", "\n", -1);
+	g_free (list);
+	for (char **n = names; *n; n++) {
+		if (!**n)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (database_cols));
+		r[0] = oid_v (database_oid (*n));
+		r[1] = txt (a, *n);
+		r[2] = oid_v (OX_PG_ROLE_OID);
+		r[3] = i4 (6);  /* UTF8 */
+		r[4] = txt (a, "c");
+		r[5] = bl (false);
+		r[6] = bl (true);
+		r[7] = i4 (-1);
+		r[8] = oid_v (1663);
+		/* text compares bytewise, as in the C collation */
+		r[9] = txt (a, "C");
+		r[10] = txt (a, "C");
+	}
 }
 
 /* pg_am, pg_collation, pg_tablespace: fixed rows */

@@ -88,6 +88,15 @@ fn_session_user (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result
 	set_txt (ctx, result, s ? ox_session_user (s, ctx->arena) : "oxibase");
 }
 
+/* current_database() and current_catalog */
+static void
+fn_current_database (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	set_txt (ctx, result, s && s->db->name ? s->db->name : "oxibase");
+}
+
 static void
 fn_pg_encoding_to_char (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
@@ -518,6 +527,8 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "current_role",                  0, { 0 },              TXT,  S,  STA, fn_current_user },
 	{ "user",                          0, { 0 },              TXT,  S,  STA, fn_current_user },
 	{ "session_user",                  0, { 0 },              TXT,  S,  STA, fn_session_user },
+	{ "current_database",              0, { 0 },              TXT,  S,  STA, fn_current_database },
+	{ "current_catalog",               0, { 0 },              TXT,  S,  STA, fn_current_database },
 	{ "pg_encoding_to_char",           1, { I4 },             TXT,  S,  STA, fn_pg_encoding_to_char },
 	{ "format_type",                   2, { I8, I4 },         TXT,  NS, STA, fn_format_type },
 	{ "pg_table_is_visible",           1, { I8 },             BOOL, S,  STA, fn_pg_table_is_visible },

@@ -87,6 +87,7 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_ALTER_EVENT_TRIGGER: return "ALTER EVENT TRIGGER";
 	case OX_N_CREATE_ROLE: return "CREATE ROLE";
 	case OX_N_ALTER_ROLE: return "ALTER ROLE";
+	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
 	}
 	return "?";
 }

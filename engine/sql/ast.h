@@ -95,6 +95,7 @@ typedef enum OxNodeTag {
 	OX_N_ALTER_EVENT_TRIGGER,
 	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
 	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
+	OX_N_CREATE_DATABASE,
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -486,7 +487,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
@@ -635,6 +636,13 @@ typedef struct OxAlterRoleStmt {
 	const char   *new_name;    /* RENAME TO, else NULL */
 	OxRoleOptions opts;
 } OxAlterRoleStmt;
+
+/* CREATE DATABASE name [[WITH] option [=] value ...] (options accepted
+ * and ignored: one encoding, one locale) */
+typedef struct OxCreateDatabaseStmt {
+	OxNode      node;
+	const char *name;
+} OxCreateDatabaseStmt;
 
 typedef struct OxCallStmt {
 	OxNode      node;

@@ -3437,6 +3437,17 @@ parse_create (Parser *p)
 		return parse_create_index (p, loc, false);
 	if (!or_replace && (is_word (p, t, "role") || is_kw (t, OX_KW_USER)))
 		return parse_create_role (p, loc);
+	if (!or_replace && is_word (p, t, "database")) {
+		/* CREATE DATABASE name [[WITH] option [=] value ...]: the options
+		 * (OWNER, TEMPLATE, ENCODING, LOCALE ...) are accepted and ignored */
+		advance (p);
+		OxCreateDatabaseStmt *s = NEW (p, OxCreateDatabaseStmt, OX_N_CREATE_DATABASE, loc);
+		s->name = parse_colid (p);
+		accept_kw (p, OX_KW_WITH);
+		while (CUR (p)->kind != OX_TOK_EOF && !is_ch (CUR (p), ';'))
+			advance (p);
+		return &s->node;
+	}
 	if (is_kw (t, OX_KW_SCHEMA)) {
 		advance (p);
 		OxCreateSchemaStmt *s = NEW (p, OxCreateSchemaStmt, OX_N_CREATE_SCHEMA, loc);
@@ -3480,6 +3491,8 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_EVENT_TRIGGER;
 	} else if (is_word (p, t, "role") || is_kw (t, OX_KW_USER))
 		s->type = OX_OBJ_ROLE;
+	else if (is_word (p, t, "database"))
+		s->type = OX_OBJ_DATABASE;
 	else
 		syntax_error (p);
 	advance (p);
@@ -3503,6 +3516,14 @@ parse_drop (Parser *p)
 		return &s->node;
 	}
 	do {
+		if (s->type == OX_OBJ_DATABASE) {
+			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
+			r->name = parse_colid (p);
+			ox_list_push (p->a, s->names, r);
+			if (is_kw (CUR (p), OX_KW_WITH) || is_ch (CUR (p), '('))
+				not_supported (CUR (p)->loc, "DROP DATABASE ... WITH (FORCE)");
+			return &s->node;
+		}
 		if (s->type == OX_OBJ_SCHEMA || s->type == OX_OBJ_ROLE) {
 			OxRangeVar *r = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
 			r->name = parse_colid (p);

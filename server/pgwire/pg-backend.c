@@ -82,6 +82,7 @@ struct _PgBackend {
 	OxServerConfig      *config;       /* the configuration this connection started with */
 
 	OxSession  *session;
+	OxDatabase *db;                    /* the database connected to (open_database), or NULL */
 	gint32      pid, secret;           /* BackendKeyData; pid 0 until admitted */
 	char       *user;
 	char       *database;
@@ -857,9 +858,11 @@ auth_failed (PgBackend *b, OxError *err)
 	int delay = b->config->auth_failure_delay_ms;
 	if (delay > 0)
 		g_usleep ((gulong) delay * 1000);
-	send_fatal (b, err->sqlstate, err->message);
-	if (err->detail)
-		pg_log ("DETAIL", "%s: %s", b->peer, err->detail);
+	/* the client gets the message alone; the log line has the reason */
+	PgErrorFields f = { "FATAL", err->sqlstate, err->message, NULL, NULL, 0, NULL };
+	pg_put_error (b->out, 'E', &f);
+	flush_out (b);
+	pg_log ("FATAL", "%s: %s (%s): %s", b->peer, err->message, err->sqlstate, err->detail ? err->detail : "");
 	ox_error_clear (err);
 	return FALSE;
 }
@@ -1095,14 +1098,15 @@ start_session (PgBackend *b)
 	if (!authenticate (b))
 		goto out;
 	g_socket_set_timeout (b->socket, 0);
-	if (strcmp (b->database, b->host->database) != 0) {
+	b->db = b->host->open_database (b->host->server, b->database);
+	if (!b->db) {
 		g_autofree char *msg = g_strdup_printf ("database \"%s\" does not exist", b->database);
 		send_fatal (b, "3D000", msg);
 		goto out;
 	}
 
 	OxError err = { 0 };
-	if (ox_session_new (b->host->db, &b->session, &err) != OX_OK ||
+	if (ox_session_new (b->db, &b->session, &err) != OX_OK ||
 	    ox_session_set_user (b->session, b->user, &err) != OX_OK) {
 		send_fatal (b, err.sqlstate[0] ? err.sqlstate : "XX000", err.message ? err.message : "no session");
 		ox_error_clear (&err);
@@ -1321,6 +1325,8 @@ pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable
 		ox_session_free (b->session);
 		pg_log ("LOG", "disconnection: host=%s user=%s database=%s", b->peer, b->user, b->database);
 	}
+	if (b->db)
+		host->close_database (host->server, b->database);
 	if (b->tls) {
 		g_io_stream_close (b->tls, NULL, NULL);
 		g_object_unref (b->tls);

@@ -22,8 +22,8 @@ typedef struct _PgBackend PgBackend;
 /* What the server tells a backend and what a backend asks of the server. */
 typedef struct {
 	PgServer   *server;
-	OxDatabase *db;
-	const char *database;         /* the name clients must ask for */
+	OxDatabase *db;               /* the main database: it holds the roles */
+	const char *database;         /* its name */
 	GTlsCertificate *tls_certificate; /* NULL: SSLRequest is answered 'N' */
 	/* The current configuration (a new reference): its rules and
 	 * timeouts apply to a connection for its whole life. */
@@ -37,6 +37,10 @@ typedef struct {
 	void      (*cancel) (PgServer *server, gint32 pid, gint32 secret);
 	gboolean  (*shutting_down) (PgServer *server);
 	OxSessionRegistry *registry;  /* the server's sessions (may be NULL) */
+	/* The database called name, opened if need be and counted as in use
+	 * until close_database; NULL when there is none. */
+	OxDatabase *(*open_database) (PgServer *server, const char *name);
+	void      (*close_database) (PgServer *server, const char *name);
 } PgBackendHost;
 
 /* Serve the connection until the client leaves, a fatal error, or

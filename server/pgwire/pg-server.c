@@ -16,8 +16,10 @@
 #include "pg-server.h"
 #include "pg-backend.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <glib/gstdio.h>
 #include <sys/random.h>
 
 #define SPARE_THREADS 8
@@ -36,7 +38,17 @@ struct _PgServer {
 	gboolean                 shutting_down;
 	GPtrArray               *cancellables;    /* of backends inside pg_backend_run */
 	OxServerConfig          *config;          /* current (swapped by pg_server_set_config) */
+	char                    *data_dir;        /* NULL: one database only */
+	GHashTable              *databases;       /* name -> DbEntry* (opened ones) */
 };
+
+/* An open database of the cluster. */
+typedef struct {
+	OxDatabase *db;
+	guint       users;   /* backends connected to it */
+	gboolean    owned;   /* opened here (closed by pg_server_free); the
+	                        main database belongs to the caller */
+} DbEntry;
 
 static int log_rank = 1;  /* "log"; atomic */
 
@@ -204,6 +216,207 @@ run_cb (GThreadedSocketService *service, GSocketConnection *conn, GObject *sourc
 	return TRUE;
 }
 
+/* ---- databases ---------------------------------------------------------------- */
+
+static void cluster_setup (PgServer *self, OxDatabase *db, const char *name);
+
+static char *
+db_dir (PgServer *self, const char *name)
+{
+	return g_build_filename (self->data_dir, name, NULL);
+}
+
+static gboolean
+db_on_disk (PgServer *self, const char *name)
+{
+	if (!self->data_dir)
+		return FALSE;
+	g_autofree char *dir = db_dir (self, name);
+	g_autofree char *version = g_build_filename (dir, "oxibase.version", NULL);
+	return g_file_test (version, G_FILE_TEST_IS_REGULAR);
+}
+
+/* A name we can use as a directory: PostgreSQL takes any identifier, we
+ * take those that cannot walk out of the data directory. */
+static gboolean
+db_name_ok (const char *name)
+{
+	return *name && name[0] != '.' && !strchr (name, '/') && strlen (name) < 64;
+}
+
+static void
+set_err (OxError *err, const char *state, char *message, char *detail)
+{
+	ox_error_clear (err);
+	g_strlcpy (err->sqlstate, state, sizeof err->sqlstate);
+	err->message = message;
+	err->detail = detail;
+}
+
+static OxDatabase *
+open_database (PgServer *self, const char *name)
+{
+	OxDatabase *db = NULL;
+	g_mutex_lock (&self->lock);
+	DbEntry *e = g_hash_table_lookup (self->databases, name);
+	if (!e && db_name_ok (name) && db_on_disk (self, name)) {
+		g_autofree char *dir = db_dir (self, name);
+		OxError err = { 0 };
+		OxDatabase *ndb = NULL;
+		if (ox_db_open (dir, &ndb, &err) == OX_OK) {
+			cluster_setup (self, ndb, name);
+			e = g_new0 (DbEntry, 1);
+			e->db = ndb;
+			e->owned = TRUE;
+			g_hash_table_insert (self->databases, g_strdup (name), e);
+			pg_log ("LOG", "opened database \"%s\"", name);
+		} else {
+			pg_log ("LOG", "could not open database \"%s\": %s", name, err.message);
+			ox_error_clear (&err);
+		}
+	}
+	if (e) {
+		e->users++;
+		db = e->db;
+	}
+	g_mutex_unlock (&self->lock);
+	return db;
+}
+
+static void
+close_database (PgServer *self, const char *name)
+{
+	g_mutex_lock (&self->lock);
+	DbEntry *e = g_hash_table_lookup (self->databases, name);
+	if (e && e->users > 0)
+		e->users--;
+	g_mutex_unlock (&self->lock);
+}
+
+static int
+create_database_cb (void *user, const char *name, OxError *err)
+{
+	PgServer *self = user;
+	if (!db_name_ok (name)) {
+		set_err (err, "42602", g_strdup_printf ("invalid database name \"%s\"", name),
+		         g_strdup ("A database name must not start with \".\" nor contain \"/\", and must be shorter "
+		                   "than 64 bytes."));
+		return OX_ERROR;
+	}
+	int rc = OX_ERROR;
+	g_autofree char *dir = db_dir (self, name);
+	g_mutex_lock (&self->lock);
+	if (g_hash_table_contains (self->databases, name) || g_file_test (dir, G_FILE_TEST_EXISTS)) {
+		set_err (err, "42P04", g_strdup_printf ("database \"%s\" already exists", name), NULL);
+		goto out;
+	}
+	OxDatabase *db = NULL;
+	if (ox_db_open (dir, &db, err) != OX_OK)
+		goto out;
+	cluster_setup (self, db, name);
+	DbEntry *e = g_new0 (DbEntry, 1);
+	e->db = db;
+	e->owned = TRUE;
+	g_hash_table_insert (self->databases, g_strdup (name), e);
+	pg_log ("LOG", "created database \"%s\"", name);
+	rc = OX_OK;
+out:
+	g_mutex_unlock (&self->lock);
+	return rc;
+}
+
+static void
+remove_tree (const char *path)
+{
+	GDir *d = g_dir_open (path, 0, NULL);
+	if (d) {
+		const char *n;
+		while ((n = g_dir_read_name (d))) {
+			g_autofree char *c = g_build_filename (path, n, NULL);
+			if (g_file_test (c, G_FILE_TEST_IS_DIR) && !g_file_test (c, G_FILE_TEST_IS_SYMLINK))
+				remove_tree (c);
+			else
+				g_unlink (c);
+		}
+		g_dir_close (d);
+	}
+	g_rmdir (path);
+}
+
+static int
+drop_database_cb (void *user, const char *name, OxError *err)
+{
+	PgServer *self = user;
+	int rc = OX_ERROR;
+	g_autofree char *dir = db_dir (self, name);
+	g_mutex_lock (&self->lock);
+	DbEntry *e = g_hash_table_lookup (self->databases, name);
+	if (!e && !(db_name_ok (name) && db_on_disk (self, name))) {
+		set_err (err, "3D000", g_strdup_printf ("database \"%s\" does not exist", name), NULL);
+		goto out;
+	}
+	if (!strcmp (name, self->database)) {
+		set_err (err, "55006", g_strdup_printf ("database \"%s\" cannot be dropped: it holds the roles", name),
+		         NULL);
+		goto out;
+	}
+	if (e && e->users > 0) {
+		set_err (err, "55006", g_strdup_printf ("database \"%s\" is being accessed by other users", name),
+		         e->users == 1 ? g_strdup ("There is 1 other session using the database.")
+		                       : g_strdup_printf ("There are %u other sessions using the database.", e->users));
+		goto out;
+	}
+	if (e) {
+		ox_db_close (e->db);
+		g_hash_table_remove (self->databases, name);
+	}
+	remove_tree (dir);
+	pg_log ("LOG", "dropped database \"%s\"", name);
+	rc = OX_OK;
+out:
+	g_mutex_unlock (&self->lock);
+	return rc;
+}
+
+static int
+name_cmp (gconstpointer a, gconstpointer b)
+{
+	return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+static char *
+list_databases_cb (void *user)
+{
+	PgServer *self = user;
+	g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+	g_ptr_array_add (names, g_strdup (self->database));
+	GDir *d = self->data_dir ? g_dir_open (self->data_dir, 0, NULL) : NULL;
+	if (d) {
+		const char *n;
+		while ((n = g_dir_read_name (d)))
+			if (strcmp (n, self->database) && db_name_ok (n) && db_on_disk (self, n))
+				g_ptr_array_add (names, g_strdup (n));
+		g_dir_close (d);
+	}
+	g_ptr_array_sort (names, name_cmp);
+	GString *g = g_string_new (NULL);
+	for (guint i = 0; i < names->len; i++)
+		g_string_append_printf (g, "%s%s", i ? "\n" : "", (char *) names->pdata[i]);
+	return g_string_free (g, FALSE);
+}
+
+static const OxClusterHooks cluster_hooks = {
+	.create_database = create_database_cb,
+	.drop_database = drop_database_cb,
+	.list_databases = list_databases_cb,
+};
+
+static void
+cluster_setup (PgServer *self, OxDatabase *db, const char *name)
+{
+	ox_db_set_cluster (db, name, db == self->db ? NULL : self->db, self->data_dir ? &cluster_hooks : NULL, self);
+}
+
 PgServer *
 pg_server_new (OxDatabase *db, const PgServerConfig *config)
 {
@@ -225,6 +438,14 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.shutting_down = shutting_down;
 	self->host.registry = config->registry;
 	self->host.config = current_config;
+	self->host.open_database = open_database;
+	self->host.close_database = close_database;
+	self->data_dir = g_strdup (config->data_dir);
+	self->databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	DbEntry *main_entry = g_new0 (DbEntry, 1);
+	main_entry->db = db;
+	g_hash_table_insert (self->databases, g_strdup (self->database), main_entry);
+	cluster_setup (self, db, self->database);
 	self->config = config->config ? ox_server_config_ref (config->config) : ox_server_config_new ();
 	if (config->tls_certificate)
 		self->host.tls_certificate = g_object_ref (config->tls_certificate);
@@ -311,6 +532,16 @@ pg_server_free (PgServer *self)
 	g_ptr_array_free (self->cancellables, TRUE);
 	ox_server_config_unref (self->config);
 	g_clear_object (&self->host.tls_certificate);
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init (&it, self->databases);
+	while (g_hash_table_iter_next (&it, &k, &v))
+		if (((DbEntry *) v)->owned)
+			ox_db_close (((DbEntry *) v)->db);
+	g_hash_table_destroy (self->databases);
+	/* the main database outlives the server: forget the hooks into it */
+	ox_db_set_cluster (self->db, self->database, NULL, NULL, NULL);
+	g_free (self->data_dir);
 	g_mutex_clear (&self->lock);
 	g_free (self->database);
 	g_free (self);

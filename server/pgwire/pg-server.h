@@ -36,9 +36,14 @@ typedef struct {
 	OxServerConfig *config;  /* rules, timeouts (a reference is taken);
 	                            NULL: the defaults (trust on loopback) */
 	GTlsCertificate *tls_certificate; /* NULL: no TLS (SSLRequest gets 'N') */
+	const char *data_dir;    /* holds the databases as DIR/NAME; NULL: only
+	                            db, and no CREATE / DROP DATABASE */
 } PgServerConfig;
 
-/* A server over db (not owned; it must outlive the server). */
+/* A server over db (not owned; it must outlive the server), the database
+ * named config->database, which also holds the roles.  The other
+ * databases of data_dir are opened when a client first asks for one and
+ * closed by pg_server_free. */
 PgServer *pg_server_new (OxDatabase *db, const PgServerConfig *config);
 /* Listen on addr:port (port 0 picks a free one; *bound_port gets it).
  * FALSE with error when the address is bad or taken. */

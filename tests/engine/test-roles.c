@@ -225,6 +225,13 @@ test_role_ddl (void)
 	expect_error (s, "SET ROLE robert", "42501", "permission denied to set role \"robert\"");
 	ox_test_exec (s, "SET SESSION AUTHORIZATION DEFAULT");
 	expect_error (s, "ALTER ROLE oxibase RENAME TO boss", "0A000", "session user cannot be renamed");
+	/* an embedded database is one database */
+	expect_error (s, "CREATE DATABASE other", "0A000",
+	              "CREATE DATABASE needs oxibase-server: an embedded database holds one database");
+	expect_error (s, "DROP DATABASE other", "0A000",
+	              "DROP DATABASE needs oxibase-server: an embedded database holds one database");
+	g_autofree char *cdb = ox_test_query (s, "SELECT current_database(), datname FROM pg_database");
+	g_assert_cmpstr (cdb, ==, "oxibase|oxibase\n");
 	ox_test_exec (s, "DROP ROLE IF EXISTS nobody, grp");
 	g_autofree char *gone = ox_test_query (s, "SELECT count(*) FROM pg_roles WHERE rolname IN ('grp', 'nobody')");
 	g_assert_cmpstr (gone, ==, "0\n");

@@ -406,8 +406,65 @@ def test_timeouts():
         s.stop()
 
 
+def test_databases():
+    s = Server(["hba = host all all 127.0.0.1/32 trust"], password=None)
+    try:
+        c = s.connect()
+        query(c, "CREATE DATABASE shop")
+        expect_sqlstate(c, "CREATE DATABASE shop", "42P04", 'database "shop" already exists')
+        c.autocommit = False
+        expect_sqlstate(c, "CREATE DATABASE inblock", "25001", "CREATE DATABASE cannot run inside a transaction block")
+        c.rollback()
+        c.autocommit = True
+        query(c, "CREATE ROLE clerk LOGIN")
+        query(c, "CREATE ROLE boss LOGIN CREATEDB")
+        # psql's \l (its PostgreSQL 15 query) lists both
+        r = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(s.port), "-U", "admin", "-d", "oxibase", "-X",
+                            "-A", "-c", "\\l"], capture_output=True, text=True, timeout=60,
+                           env=dict(os.environ, PGCONNECT_TIMEOUT="10"))
+        assert r.returncode == 0, r.stderr
+        lines = r.stdout.splitlines()
+        assert lines[0] == "List of databases", lines
+        assert lines[2].startswith("oxibase|admin|UTF8|C|C|") and lines[3].startswith("shop|admin|UTF8|"), lines
+        # the new database is a database of its own; roles are shared
+        sh = s.connect(user="clerk", dbname="shop")
+        assert query(sh, "SELECT current_database(), current_user") == [("shop", "clerk")]
+        query(sh, "CREATE TABLE t (a int); INSERT INTO t VALUES (42)")
+        expect_sqlstate(sh, "CREATE ROLE other", "0A000", 'roles are kept in the database "oxibase"')
+        expect_sqlstate(sh, "CREATE DATABASE x", "42501", "permission denied to create database")
+        b = s.connect(user="boss")
+        query(b, "CREATE DATABASE bosses")
+        expect_sqlstate(b, "DROP DATABASE bosses", "42501", "must be owner of database bosses")
+        b.close()
+        expect_sqlstate(c, "DROP DATABASE shop", "55006", 'database "shop" is being accessed by other users')
+        expect_sqlstate(c, "DROP DATABASE oxibase", "55006", "cannot drop the currently open database")
+        expect_sqlstate(c, "DROP DATABASE nope", "3D000", 'database "nope" does not exist')
+        query(c, "DROP DATABASE IF EXISTS nope")
+        assert any("does not exist, skipping" in n for n in c.notices), c.notices
+        sh.close()
+        c.close()
+    finally:
+        s.stop()
+    # databases and their data survive a restart
+    s.start()
+    try:
+        sh = s.connect(dbname="shop")
+        assert query(sh, "SELECT a FROM t") == [(42,)]
+        sh.close()
+        c = s.connect()
+        names = [r[0] for r in query(c, "SELECT datname FROM pg_database ORDER BY 1")]
+        assert names == ["bosses", "oxibase", "shop"], names
+        query(c, "DROP DATABASE shop")
+        c.close()
+        msg = fatal_line(s.connect_error(dbname="shop"))
+        assert msg == 'database "shop" does not exist', msg
+        assert not os.path.exists(os.path.join(s.data, "shop"))
+    finally:
+        s.stop()
+
+
 TESTS = [test_scram_passwords, test_role_ddl_errors_and_restart, test_hba_rules, test_reload,
-         test_config_errors_at_start, test_tls, test_timeouts]
+         test_config_errors_at_start, test_tls, test_timeouts, test_databases]
 
 print("1..%d" % len(TESTS))
 failed = 0
