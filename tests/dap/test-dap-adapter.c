@@ -118,7 +118,7 @@ fx_wait (Fx *fx, Pred pred, gconstpointer data)
 {
 	for (guint i = 0; i < fx->backlog->len; i++)
 		if (pred (fx->backlog->pdata[i], data))
-			return json_object_ref (g_ptr_array_steal_index (fx->backlog, i));
+			return g_ptr_array_steal_index (fx->backlog, i);  /* the backlog's reference, handed over */
 	for (;;) {
 		JsonObject *m = fx_read (fx);
 		if (pred (m, data))
