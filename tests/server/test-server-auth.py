@@ -59,7 +59,7 @@ class Server:
     def start(self):
         self.log_at = os.path.getsize(self.logpath) if os.path.exists(self.logpath) else 0
         self.logf = open(self.logpath, "a")
-        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0"] + self.extra_args,
+        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0", "--http-port", "0"] + self.extra_args,
                                      stderr=self.logf, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
