@@ -301,7 +301,7 @@ def test_config_errors_at_start():
     for line, msg in cases:
         with open(conf, "w") as f:
             f.write("# comment\n" + line + "\n")
-        r = subprocess.run([SERVER, d, "--pg-port", "0"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([SERVER, d, "--pg-port", "0", "--http-port", "0"], capture_output=True, text=True, timeout=30)
         assert r.returncode == 1, (line, r.returncode, r.stderr)
         assert msg in r.stderr and "oxibase.conf:2:" in r.stderr, (line, r.stderr)
     # a missing --config file
