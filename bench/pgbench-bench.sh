@@ -91,7 +91,7 @@ free_port() {
 
 start_oxibase() {
 	"$SERVER" init "$WORK/ox" >/dev/null
-	"$SERVER" "$WORK/ox" --pg-port 0 --max-connections 100 2>"$WORK/ox.log" &
+	"$SERVER" "$WORK/ox" --pg-port 0 --http-port 0 --max-connections 100 2>"$WORK/ox.log" &
 	OX_PID=$!
 	for _ in $(seq 200); do
 		if grep -q "ready to accept connections" "$WORK/ox.log"; then

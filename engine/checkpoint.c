@@ -243,6 +243,7 @@ ox_db_checkpoint (OxDatabase *db, OxError *err)
 		db->ckpt_last_lsn = redo_lsn;
 		db->ckpt_last_time = g_get_monotonic_time ();
 		db->ckpt_last_us = db->ckpt_last_time - t0;
+		db->ckpt_total_us += db->ckpt_last_us;
 		g_free (db->ckpt_last_path);
 		db->ckpt_last_path = path;
 	} else

@@ -116,6 +116,20 @@ char *ox_db_status (OxDatabase *db);
  * unreadable (the report says what and where). */
 int  ox_db_check (const char *path, char **report);
 int  ox_db_info (const char *path, char **report);
+/* Counters since the database was opened, for monitoring (a server's
+ * /metrics).  Each is read atomically; together they are not one
+ * snapshot. */
+typedef struct OxDbStats {
+	uint64_t statements;          /* statements started (ox_step, ox_exec ...) */
+	uint64_t errors;              /* statements that failed to prepare or run */
+	uint64_t commits;             /* session transactions committed (autocommit ones too) */
+	uint64_t rollbacks;           /* ... rolled back (ROLLBACK, errors, sessions closed mid-transaction) */
+	uint64_t wal_bytes;           /* bytes appended to the write-ahead log; 0 for :memory: */
+	uint64_t checkpoints;         /* checkpoints written */
+	double   checkpoint_seconds;  /* time spent writing them, in seconds */
+	int      sessions;            /* sessions open now */
+} OxDbStats;
+void ox_db_stats (OxDatabase *db, OxDbStats *out);
 /* Close a database.  Every session must have been freed first. */
 void ox_db_close (OxDatabase *db);
 
@@ -168,6 +182,14 @@ void ox_session_cancel (OxSession *s);
  * ...), as SHOW prints it; a newly allocated string (free with ox_free), or
  * NULL for an unknown name. */
 char *ox_session_setting (OxSession *s, const char *name);
+
+/* Set a custom setting (a name with a dot, as PostgreSQL's placeholder
+ * variables: "request.header.x-request-id") to value (NULL removes it)
+ * for the rest of the session, as SET would, without building SQL text
+ * from it; current_setting() reads it back.  Names are case-insensitive.
+ * OX_ERROR (22023) for a name without a dot or one of the engine's own
+ * dotted settings (lua.*, log.*). */
+int  ox_session_set_custom (OxSession *s, const char *name, const char *value, OxError *err);
 
 /* ---- roles and authentication -------------------------------------------
  *

@@ -584,6 +584,7 @@ ox_db_recover (OxDatabase *db, const char *dir, OxError *err)
 			db->wal_stop_reason = scan.stop_reason;
 			scan.stop_reason = NULL;
 			db->wal = ox_wal_open (dir, scan.end_lsn, db->wal_segment_size);
+			db->wal_open_lsn = scan.end_lsn;
 			if (!db->wal)
 				failmsg = g_strdup_printf ("could not open the write-ahead log: %s", g_strerror (errno));
 			else

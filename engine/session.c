@@ -387,6 +387,27 @@ ox_db_status (OxDatabase *db)
 }
 
 void
+ox_db_stats (OxDatabase *db, OxDbStats *out)
+{
+	memset (out, 0, sizeof *out);
+	out->statements = __atomic_load_n (&db->n_statements, __ATOMIC_RELAXED);
+	out->errors = __atomic_load_n (&db->n_errors, __ATOMIC_RELAXED);
+	out->commits = __atomic_load_n (&db->n_commits, __ATOMIC_RELAXED);
+	out->rollbacks = __atomic_load_n (&db->n_rollbacks, __ATOMIC_RELAXED);
+	if (db->wal) {
+		uint64_t end = ox_wal_end_lsn (db->wal);
+		out->wal_bytes = end > db->wal_open_lsn ? end - db->wal_open_lsn : 0;
+	}
+	g_mutex_lock (&db->ckpt_lock);
+	out->checkpoints = db->ckpt_count;
+	out->checkpoint_seconds = db->ckpt_total_us / 1e6;
+	g_mutex_unlock (&db->ckpt_lock);
+	g_mutex_lock (&db->lock);
+	out->sessions = db->nsessions;
+	g_mutex_unlock (&db->lock);
+}
+
+void
 ox_db_close (OxDatabase *db)
 {
 	if (!db)
@@ -488,10 +509,16 @@ end_txn (OxSession *s, bool commit)
 {
 	if (!s->txn)
 		return;
-	if (commit)
+	/* ox_db_stats counts the transactions of sessions only (not the
+	 * temporary ones of describe or the schedule runner's reads); a
+	 * commit that raises is counted when it is rolled back */
+	if (commit) {
 		ox_txn_commit (s->txn);
-	else
+		__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
+	} else {
 		ox_txn_abort (s->txn);
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
+	}
 	ox_txn_free (s->txn);
 	s->txn = NULL;
 	s->in_block = false;
@@ -516,6 +543,7 @@ ox_session_free (OxSession *s)
 	g_clear_pointer (&s->rels_in_use, g_hash_table_unref);
 	g_free (s->script_path);
 	if (s->txn) {
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
 		ox_txn_abort (s->txn);
 		ox_txn_free (s->txn);
 		s->txn = NULL;
@@ -728,6 +756,28 @@ ox_session_setting (OxSession *s, const char *name)
 	char *v = setting_value (s, low);
 	g_free (low);
 	return v;
+}
+
+int
+ox_session_set_custom (OxSession *s, const char *name, const char *value, OxError *err)
+{
+	char *low = g_ascii_strdown (name, -1);
+	/* the engine's own dotted settings check their values in exec_set */
+	if (!strchr (low, '.') || low[0] == '.' || g_str_has_prefix (low, "lua.") || g_str_has_prefix (low, "log.")) {
+		char *msg = g_strdup_printf ("\"%s\" is not a custom setting (a name with a dot, such as app.user)", name);
+		set_error (err, OX_ERR_INVALID_PARAMETER, msg);
+		g_free (msg);
+		g_free (low);
+		return OX_ERROR;
+	}
+	s->settings_gen++;
+	if (value)
+		g_hash_table_insert (s->settings, low, g_strdup (value));
+	else {
+		g_hash_table_remove (s->settings, low);
+		g_free (low);
+	}
+	return OX_OK;
 }
 
 static char *
@@ -1263,6 +1313,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 		ast = ox_parse_one (a, sql, len, &end);
 	} OX_CATCH {
 		take_error (err, sql, len, 0);
+		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
 		ox_arena_free (a);
 		if (tail)
 			*tail = sql + len;
@@ -1295,6 +1346,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 		describe (st);
 	} OX_CATCH {
 		take_error (err, st->sql, st->sql_len, 0);
+		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
 		ox_finalize (st);
 		if (s->in_block)
 			s->failed = true;
@@ -2833,6 +2885,7 @@ stmt_fail (OxStmt *st)
 static int
 stmt_error (OxStmt *st, OxError *err)
 {
+	__atomic_add_fetch (&st->s->db->n_errors, 1, __ATOMIC_RELAXED);
 	stmt_fail (st);
 	take_error (err, st->sql, st->sql_len, st->script_chars);
 	/* after an error the plan is rebuilt next time */
@@ -2863,6 +2916,7 @@ ox_step (OxStmt *st, OxError *err)
 	if (!st->running) {
 		stmt_reset_exec_keep (st, true);
 		st->running = true;
+		__atomic_add_fetch (&st->s->db->n_statements, 1, __ATOMIC_RELAXED);
 		OX_TRY {
 			stmt_start (st);
 		} OX_CATCH {
@@ -3599,8 +3653,11 @@ ox_session_restart_txn (OxSession *s, bool commit)
 	OxTxn *t = s->txn;
 	if (commit) {
 		ox_txn_commit (t);  /* may raise (40001, a WAL failure): t stays ours to roll back */
-	} else
+		__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
+	} else {
 		ox_txn_abort (t);
+		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
+	}
 	ox_txn_free (t);
 	savepoints_clear (s);
 	s->next_iso = OX_ISO_DEFAULT;

@@ -44,6 +44,12 @@ struct OxDatabase {
 	uint64_t   ckpt_last_lsn;   /* redo LSN of the newest image */
 	int64_t    ckpt_last_time;  /* monotonic time it finished */
 	int64_t    ckpt_last_us;    /* how long it took */
+	int64_t    ckpt_total_us;   /* how long all of them took (ox_db_stats) */
+	uint64_t   wal_open_lsn;    /* end of the log at open: ox_db_stats counts bytes from here */
+	uint64_t   n_statements;    /* statements started by ox_step (atomic; ox_db_stats) */
+	uint64_t   n_errors;        /* ox_prepare / ox_step calls that failed (atomic) */
+	uint64_t   n_commits;       /* session transactions committed (atomic) */
+	uint64_t   n_rollbacks;     /* ... and rolled back */
 	char      *ckpt_last_path;
 	uint64_t   ckpt_loaded_ts;  /* snapshot of the image loaded at open (0: none) */
 	OxCatalog *catalog;

@@ -1,10 +1,13 @@
 /*
- * main.c — oxibase-server: the engine behind the PostgreSQL wire protocol.
+ * main.c — oxibase-server: the engine behind the PostgreSQL wire protocol
+ * and the HTTP API.
  *
  *   oxibase-server init DIR [--superuser NAME] [--password-file F]
  *   oxibase-server DIR [--config FILE] [--listen ADDR] [--pg-port N]
  *                      [--http-port N] [--dap-port N] [--tls-cert F --tls-key F]
  *                      [--max-connections N] [--shutdown-grace-ms N]
+ *                      [--http-request-timeout MS] [--http-max-body BYTES]
+ *                      [--http-token-ttl S] [--http-workers N]
  *
  * A data directory holds one database for now, DIR/oxibase, named
  * "oxibase" to clients, and the configuration DIR/oxibase.conf (see
@@ -44,6 +47,10 @@
 #include "oxibase.h"
 #include "pg-server.h"
 #include "server-config.h"
+#include "http-server.h"
+#include "session-registry.h"
+
+#define DEFAULT_HTTP_PORT 8433
 
 /* Command-line values; NULL / -1 when not given (the file decides).
  * The strings are borrowed from main's option variables. */
@@ -54,11 +61,16 @@ typedef struct {
 	char *tls_cert, *tls_key;
 	int   max_connections;
 	int   grace_ms;
+	int   http_timeout_ms;
+	gint64 http_max_body;
+	int   http_token_ttl;
+	int   http_workers;
 } Flags;
 
 typedef struct {
 	GMainLoop      *loop;
 	PgServer       *server;
+	OxHttpServer   *http;
 	Flags          *flags;
 	char           *config_path;   /* file to re-read on SIGHUP (NULL: none) */
 	OxServerConfig *config;        /* what is in force */
@@ -73,7 +85,7 @@ shutdown_tick_cb (gpointer data)
 {
 	Server *s = data;
 	gint64 now = g_get_monotonic_time ();
-	guint left = pg_server_n_backends (s->server);
+	guint left = pg_server_n_backends (s->server) + ox_http_server_n_running (s->http);
 
 	if (left == 0) {
 		g_main_loop_quit (s->loop);
@@ -82,6 +94,7 @@ shutdown_tick_cb (gpointer data)
 	if (s->phase == 1 && now - s->stop_at >= s->grace_us) {
 		pg_log ("LOG", "cancelling the statements of %u remaining connection(s)", left);
 		pg_server_cancel_all (s->server);
+		ox_http_server_cancel_all (s->http);
 		s->phase = 2;
 	} else if (s->phase == 2 && now - s->stop_at >= s->grace_us + G_USEC_PER_SEC) {
 		pg_log ("LOG", "closing %u remaining connection(s)", left);
@@ -102,10 +115,12 @@ signal_cb (gpointer data)
 	Server *s = data;
 	if (s->phase != 0)
 		return G_SOURCE_CONTINUE;
-	pg_log ("LOG", "received shutdown request; %u connection(s) open", pg_server_n_backends (s->server));
+	pg_log ("LOG", "received shutdown request; %u connection(s) and %u HTTP request(s) open",
+	        pg_server_n_backends (s->server), ox_http_server_n_running (s->http));
 	s->phase = 1;
 	s->stop_at = g_get_monotonic_time ();
 	pg_server_stop_accepting (s->server);
+	ox_http_server_stop_accepting (s->http);
 	g_timeout_add (20, shutdown_tick_cb, s);
 	return G_SOURCE_CONTINUE;
 }
@@ -268,7 +283,8 @@ load_certificate (const OxServerConfig *c)
 int
 main (int argc, char **argv)
 {
-	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1 };
+	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
+	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16 };
 	/* the option parser's strings, owned here; f borrows them */
 	g_autofree char *opt_config = NULL, *opt_listen = NULL, *opt_tls_cert = NULL, *opt_tls_key = NULL;
 	g_autofree char *superuser = NULL;
@@ -277,7 +293,13 @@ main (int argc, char **argv)
 		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config, "Configuration file (default DIR/oxibase.conf)", "FILE" },
 		{ "listen", 0, 0, G_OPTION_ARG_STRING, &opt_listen, "Address to listen on (default 127.0.0.1)", "ADDR" },
 		{ "pg-port", 0, 0, G_OPTION_ARG_INT, &f.pg_port, "PostgreSQL protocol port (default 5433; 0 picks one)", "N" },
-		{ "http-port", 0, 0, G_OPTION_ARG_INT, &f.http_port, "HTTP API port", "N" },
+		{ "http-port", 0, 0, G_OPTION_ARG_INT, &f.http_port, "HTTP API port (default 8433; 0 picks one)", "N" },
+		{ "http-request-timeout", 0, 0, G_OPTION_ARG_INT, &f.http_timeout_ms,
+		  "Cancel an HTTP request's statements after this long (default 30000)", "MS" },
+		{ "http-max-body", 0, 0, G_OPTION_ARG_INT64, &f.http_max_body,
+		  "Largest HTTP request body accepted; larger ones get 413 (default 1048576)", "BYTES" },
+		{ "http-token-ttl", 0, 0, G_OPTION_ARG_INT, &f.http_token_ttl, "Lifetime of HTTP bearer tokens (default 3600)", "S" },
+		{ "http-workers", 0, 0, G_OPTION_ARG_INT, &f.http_workers, "HTTP requests run at once (default 16)", "N" },
 		{ "dap-port", 0, 0, G_OPTION_ARG_INT, &f.dap_port, "Debug Adapter Protocol port", "N" },
 		{ "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
 		{ "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
@@ -319,6 +341,10 @@ main (int argc, char **argv)
 		g_printerr ("oxibase-server: a port, --max-connections or --shutdown-grace-ms is out of range\n");
 		return 2;
 	}
+	if (f.http_timeout_ms < 1 || f.http_max_body < 1 || f.http_token_ttl < 1 || f.http_workers < 1) {
+		g_printerr ("oxibase-server: an --http-* option is out of range\n");
+		return 2;
+	}
 
 	const char *dir = argv[1];
 	int rc = 1;
@@ -328,6 +354,7 @@ main (int argc, char **argv)
 	OxDatabase *db = NULL;
 	char *status = NULL;
 	gboolean tls_used = FALSE;
+	OxSessionRegistry *registry = NULL;
 	Server s = { 0 };
 	s.flags = &f;
 	if (!g_file_test (dbdir, G_FILE_TEST_IS_DIR)) {
@@ -368,9 +395,22 @@ main (int argc, char **argv)
 	ox_free (status);
 
 	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
-	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", s.config, cert, dir };
+	registry = ox_session_registry_new ();
+	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", registry, s.config, cert, dir };
 	s.server = pg_server_new (db, &cfg);
-	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)) {
+	OxHttpConfig hcfg = {
+		.database = "oxibase",
+		.registry = registry,
+		.max_body = (gsize) f.http_max_body,
+		.request_timeout_ms = (guint) f.http_timeout_ms,
+		.token_ttl_s = f.http_token_ttl,
+		.max_workers = (guint) f.http_workers,
+		.auth_failure_delay_ms = (guint) s.config->auth_failure_delay_ms,
+	};
+	s.http = ox_http_server_new (db, &hcfg);
+	int http_port = s.config->http_port >= 0 ? s.config->http_port : DEFAULT_HTTP_PORT;
+	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)
+	    || !ox_http_server_listen (s.http, s.config->listen, (guint16) http_port, NULL, &error)) {
 		pg_log ("FATAL", "could not listen: %s", error->message);
 		goto done;
 	}
@@ -392,8 +432,11 @@ main (int argc, char **argv)
 	rc = 0;
 	tls_used = cert != NULL;
 done:
+	if (s.http)
+		ox_http_server_free (s.http);
 	if (s.server)
 		pg_server_free (s.server);
+	ox_session_registry_free (registry);
 	if (db)
 		ox_db_close (db);
 	if (s.config)

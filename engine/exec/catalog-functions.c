@@ -4,8 +4,9 @@
  * pg_get_indexdef, pg_get_constraintdef, pg_get_function_arguments and
  * _result, pg_table_is_visible and friends, pg_get_userbyid, the regex
  * match operators' functions (textregexeq ...), the reg* casts
- * (regclassout ...).  The functions over the text-typed array columns
- * of pg_catalog.c are in text-arrays.c.
+ * (regclassout ...), and the session functions PostgreSQL keeps beside
+ * them: current_setting and pg_sleep.  The functions over the text-typed
+ * array columns of pg_catalog.c are in text-arrays.c.
  *
  * Each call looks objects up by oid in the statement's catalog
  * (OxFuncCtx.x), as PostgreSQL's functions read the syscache: a missing
@@ -22,7 +23,9 @@
 #include "session.h"
 #include "auth/role.h"
 #include "base/error.h"
+#include "pl/pl.h"
 
+#include <math.h>
 #include <string.h>
 
 static void
@@ -509,6 +512,51 @@ fn_texticregexne (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resul
 	*result = ox_bool (!regex_match (ctx, args, true));
 }
 
+/* current_setting(name [, missing_ok]): the value SHOW prints; an unknown
+ * name is 42704, or NULL with missing_ok, as in PostgreSQL.  Custom
+ * (dotted) settings come from SET or ox_session_set_custom (the HTTP
+ * server's request.header.* values). */
+static void
+fn_current_setting (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	const char *name = arg_str (ctx, &args[0]);
+	bool missing_ok = nargs > 1 && !args[1].null && args[1].v.b;
+	char *v = ctx->x && ctx->x->session ? ox_session_setting (ctx->x->session, name) : NULL;
+	if (!v) {
+		if (missing_ok) {
+			*result = ox_null (OX_T_TEXT);
+			return;
+		}
+		ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "unrecognized configuration parameter \"%s\"", name);
+	}
+	set_txt (ctx, result, v);
+	g_free (v);
+}
+
+/* pg_sleep(seconds): sleeps in slices of at most 10 ms, checking for a
+ * cancel request and statement_timeout between them (57014), so a
+ * sleeping statement is as cancellable as a running one.  Returns ''
+ * (PostgreSQL's void prints as an empty cell). */
+static void
+fn_pg_sleep (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	double secs = args[0].v.f;
+	if (isnan (secs) || secs < 0)
+		secs = 0;
+	if (secs > 1e7)
+		secs = 1e7;  /* about 115 days: the end stays a finite gint64 */
+	gint64 end = g_get_monotonic_time () + (gint64) (secs * 1e6);
+	for (;;) {
+		if (ctx->x && ctx->x->session)
+			ox_spi_check_interrupts (ctx->x->session);
+		gint64 left = end - g_get_monotonic_time ();
+		if (left <= 0)
+			break;
+		g_usleep (left < 10000 ? (gulong) left : 10000);
+	}
+	set_txt (ctx, result, "");
+}
+
 #define I4   OX_T_INT4
 #define I8   OX_T_INT8
 #define TXT  OX_T_TEXT
@@ -517,6 +565,8 @@ fn_texticregexne (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *resul
 #define NS   false
 #define STA  OX_STABLE
 #define IMM  OX_IMMUTABLE
+#define VOL  OX_VOLATILE
+#define F8   OX_T_FLOAT8
 
 static const OxBuiltin catalog_builtins[] = {
 	/* name                          nargs args               ret   strict vol  fn */
@@ -575,6 +625,9 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "textregexne",                   2, { TXT, TXT },       BOOL, S,  IMM, fn_textregexne },
 	{ "texticregexeq",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexeq },
 	{ "texticregexne",                 2, { TXT, TXT },       BOOL, S,  IMM, fn_texticregexne },
+	{ "current_setting",               1, { TXT },            TXT,  S,  STA, fn_current_setting },
+	{ "current_setting",               2, { TXT, BOOL },      TXT,  S,  STA, fn_current_setting },
+	{ "pg_sleep",                      1, { F8 },             TXT,  S,  VOL, fn_pg_sleep },
 };
 
 const OxBuiltin *

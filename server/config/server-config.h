@@ -44,7 +44,7 @@ typedef struct {
 	char      *path;                 /* the file it came from, or NULL (defaults) */
 	char      *listen;               /* address to bind */
 	int        pg_port;              /* 0..65535 (0: any free port) */
-	int        http_port;            /* -1: not set (no HTTP listener) */
+	int        http_port;            /* -1: not set (the server uses 8433) */
 	int        dap_port;             /* -1: not set */
 	char      *tls_cert;             /* PEM files (absolute paths), or NULL */
 	char      *tls_key;

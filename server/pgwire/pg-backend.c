@@ -218,12 +218,32 @@ report_settings (PgBackend *b)
 	send_parameter_status (b, "session_authorization", sa ? sa : b->user);
 }
 
+/* Tell the server's session registry what this backend is doing now
+ * (GET /api/sessions): at ReadyForQuery, and when a statement starts. */
+static void
+report_state (PgBackend *b, OxStmt *running)
+{
+	if (!b->host->registry || !b->pid)
+		return;
+	if (running) {
+		ox_session_registry_set_state (b->host->registry, b->pid, OX_SESSION_ACTIVE, ox_stmt_sql (running), NULL);
+		return;
+	}
+	char st = ox_session_txn_status (b->session);
+	g_autofree char *app = ox_session_setting (b->session, "application_name");
+	ox_session_registry_set_state (b->host->registry, b->pid,
+	                               st == 'T' ? OX_SESSION_IDLE_IN_TRANSACTION
+	                               : st == 'E' ? OX_SESSION_IDLE_IN_FAILED_TRANSACTION : OX_SESSION_IDLE,
+	                               NULL, app ? app : "");
+}
+
 static void
 send_ready (PgBackend *b)
 {
 	gsize m = pg_msg_begin (b->out, 'Z');
 	pg_put_u8 (b->out, (guint8) ox_session_txn_status (b->session));
 	pg_msg_end (b->out, m);
+	report_state (b, NULL);  /* before the client can see ReadyForQuery */
 	flush_out (b);
 }
 
@@ -554,6 +574,7 @@ run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, con
 	int rc;
 
 	set_running (b, TRUE);
+	report_state (b, st);
 	for (;;) {
 		if (max_rows > 0 && rows >= max_rows) {
 			rc = OX_ROW;
@@ -1507,4 +1528,24 @@ pg_backend_abort (PgBackend *b)
 		g_socket_shutdown (b->socket, TRUE, TRUE, NULL);
 	}
 	g_mutex_unlock (&b->lock);
+}
+
+void
+pg_backend_terminate (PgBackend *b)
+{
+	g_mutex_lock (&b->lock);
+	if (b->running && b->session)
+		ox_session_cancel (b->session);
+	/* a backend waiting for a message answers 57P01 and closes, as at
+	 * shutdown; one inside a statement does so once it is cancelled */
+	g_cancellable_cancel (b->cancellable);
+	g_mutex_unlock (&b->lock);
+}
+
+void
+pg_backend_describe (PgBackend *b, const char **user, const char **database, const char **peer)
+{
+	*user = b->user;
+	*database = b->database;
+	*peer = b->peer;
 }

@@ -13,6 +13,7 @@
 #include "oxibase.h"
 #include "debug-hub.h"
 #include "pg-server.h"
+#include "session-registry.h"
 #include "server-config.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,7 @@ typedef struct {
 	 * secret matches; silently nothing otherwise, as in PostgreSQL). */
 	void      (*cancel) (PgServer *server, gint32 pid, gint32 secret);
 	gboolean  (*shutting_down) (PgServer *server);
+	OxSessionRegistry *registry;  /* the server's sessions (may be NULL) */
 	/* The database called name, opened if need be and counted as in use
 	 * until close_database; NULL when there is none. */
 	OxDatabase *(*open_database) (PgServer *server, const char *name);
@@ -57,5 +59,10 @@ void pg_backend_cancel_statement (PgBackend *backend);
 gboolean pg_backend_cancel_if (PgBackend *backend, gint32 secret);
 /* Shut the socket down (blocked reads and writes fail). */
 void pg_backend_abort (PgBackend *backend);
+/* Cancel the running statement and end the connection with 57P01 once
+ * it waits for the next message (/api/sessions/{id}/terminate). */
+void pg_backend_terminate (PgBackend *backend);
+/* The names given at startup (valid while the backend is admitted). */
+void pg_backend_describe (PgBackend *backend, const char **user, const char **database, const char **peer);
 
 G_END_DECLS

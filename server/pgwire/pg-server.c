@@ -96,13 +96,24 @@ admit (PgServer *self, PgBackend *backend, gint32 *pid, gint32 *secret)
 	g_mutex_lock (&self->lock);
 	if (g_hash_table_size (self->backends) < self->max_connections && !self->shutting_down) {
 		guint32 r[2];
+		const char *user, *database, *peer;
+		pg_backend_describe (backend, &user, &database, &peer);
+		static const OxSessionOps ops = {
+			(void (*) (gpointer)) pg_backend_cancel_statement,
+			(void (*) (gpointer)) pg_backend_terminate,
+		};
 		do {
 			if (getrandom (r, sizeof r, 0) != sizeof r) {
 				r[0] = g_random_int ();
 				r[1] = g_random_int ();
 			}
 			*pid = (gint32) (r[0] & 0x7fffffff);
-		} while (*pid == 0 || g_hash_table_contains (self->backends, GINT_TO_POINTER (*pid)));
+			/* the pid is also the backend's id in the server's session
+			 * registry, unique among HTTP sessions too */
+		} while (*pid == 0 || g_hash_table_contains (self->backends, GINT_TO_POINTER (*pid))
+		         || (self->host.registry
+		             && !ox_session_registry_add (self->host.registry, *pid, "pgwire", user, database, NULL,
+		                                          peer, &ops, backend)));
 		*secret = (gint32) r[1];
 		g_hash_table_insert (self->backends, GINT_TO_POINTER (*pid), backend);
 		ok = TRUE;
@@ -120,6 +131,7 @@ forget (PgServer *self, PgBackend *backend)
 	g_hash_table_iter_init (&it, self->backends);
 	while (g_hash_table_iter_next (&it, &k, &v))
 		if (v == backend) {
+			ox_session_registry_remove (self->host.registry, GPOINTER_TO_INT (k));
 			g_hash_table_iter_remove (&it);
 			break;
 		}
@@ -424,6 +436,7 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.forget = forget;
 	self->host.cancel = cancel;
 	self->host.shutting_down = shutting_down;
+	self->host.registry = config->registry;
 	self->host.config = current_config;
 	self->host.open_database = open_database;
 	self->host.close_database = close_database;

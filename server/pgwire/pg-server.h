@@ -23,6 +23,7 @@
 
 #include "oxibase.h"
 #include "debug-hub.h"
+#include "session-registry.h"
 #include "server-config.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ typedef struct _PgServer PgServer;
 typedef struct {
 	guint max_connections;   /* clients served at once; more get 53300 */
 	const char *database;    /* the one database name clients may ask for */
+	OxSessionRegistry *registry; /* where backends are listed (not owned; may be NULL) */
 	OxServerConfig *config;  /* rules, timeouts (a reference is taken);
 	                            NULL: the defaults (trust on loopback) */
 	GTlsCertificate *tls_certificate; /* NULL: no TLS (SSLRequest gets 'N') */

@@ -35,7 +35,7 @@ class Server:
         self.logpath = os.path.join(self.tmp, "server.log")
         subprocess.run([self.exe, "init", self.data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
         self._log = open(self.logpath, "w")
-        self.proc = subprocess.Popen([self.exe, self.data, "--pg-port", "0"] + list(extra_args),
+        self.proc = subprocess.Popen([self.exe, self.data, "--pg-port", "0", "--http-port", "0"] + list(extra_args),
                                      stderr=self._log, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + 20
         self.port = None

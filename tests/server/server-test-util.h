@@ -82,6 +82,8 @@ test_server_start (TestServer *ts, const char *const *extra_args)
 	g_ptr_array_add (argv, data);
 	g_ptr_array_add (argv, (char *) "--pg-port");
 	g_ptr_array_add (argv, (char *) "0");
+	g_ptr_array_add (argv, (char *) "--http-port");  /* not the fixed default: tests run in parallel */
+	g_ptr_array_add (argv, (char *) "0");
 	for (const char *const *a = extra_args; a && *a; a++)
 		g_ptr_array_add (argv, (char *) *a);
 	g_ptr_array_add (argv, NULL);

@@ -43,7 +43,7 @@ def die_with_parent():
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
 
 
-proc = subprocess.Popen([SERVER, data, "--pg-port", "0"], stderr=log, preexec_fn=die_with_parent)
+proc = subprocess.Popen([SERVER, data, "--pg-port", "0", "--http-port", "0"], stderr=log, preexec_fn=die_with_parent)
 
 
 def server_log():

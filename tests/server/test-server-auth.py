@@ -59,7 +59,7 @@ class Server:
     def start(self):
         self.log_at = os.path.getsize(self.logpath) if os.path.exists(self.logpath) else 0
         self.logf = open(self.logpath, "a")
-        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0"] + self.extra_args,
+        self.proc = subprocess.Popen([SERVER, self.data, "--pg-port", "0", "--http-port", "0"] + self.extra_args,
                                      stderr=self.logf, preexec_fn=die_with_parent)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -301,7 +301,7 @@ def test_config_errors_at_start():
     for line, msg in cases:
         with open(conf, "w") as f:
             f.write("# comment\n" + line + "\n")
-        r = subprocess.run([SERVER, d, "--pg-port", "0"], capture_output=True, text=True, timeout=30)
+        r = subprocess.run([SERVER, d, "--pg-port", "0", "--http-port", "0"], capture_output=True, text=True, timeout=30)
         assert r.returncode == 1, (line, r.returncode, r.stderr)
         assert msg in r.stderr and "oxibase.conf:2:" in r.stderr, (line, r.stderr)
     # a missing --config file
