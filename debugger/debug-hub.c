@@ -349,6 +349,19 @@ ox_debug_target_is_stopped (OxDebugTarget *t)
 	return r;
 }
 
+gboolean
+ox_debug_hub_is_stopped (OxDebugHub *hub, guint64 id)
+{
+	gboolean r = FALSE;
+	g_mutex_lock (&hub->lock);
+	for (guint i = 0; i < hub->targets->len && !r; i++) {
+		OxDebugTarget *t = hub->targets->pdata[i];
+		r = t->id == id && t->dbg != NULL && ox_debugger_is_stopped (t->dbg);
+	}
+	g_mutex_unlock (&hub->lock);
+	return r;
+}
+
 void
 ox_debug_target_terminate (OxDebugTarget *t)
 {

@@ -98,6 +98,9 @@ gboolean       ox_debug_target_is_stopped (OxDebugTarget *t);
  * every later statement, so the next checkpoint installs a fresh one and
  * hands it to the client again.) */
 void           ox_debug_target_terminate (OxDebugTarget *t);
+/* Is the target with this id stopped in the debugger now?  Any thread:
+ * for listings of sessions that know the id, not the target. */
+gboolean       ox_debug_hub_is_stopped (OxDebugHub *hub, guint64 id);
 /* Removes the debugger (if any) and frees t; waits while a client
  * borrows its debugger. */
 void           ox_debug_hub_unregister (OxDebugTarget *t);

@@ -1534,8 +1534,11 @@ void
 pg_backend_terminate (PgBackend *b)
 {
 	g_mutex_lock (&b->lock);
-	if (b->running && b->session)
+	if (b->running && b->session) {
 		ox_session_cancel (b->session);
+		if (b->target)
+			ox_debug_target_terminate (b->target);  /* stopped in a remote debugger */
+	}
 	/* a backend waiting for a message answers 57P01 and closes, as at
 	 * shutdown; one inside a statement does so once it is cancelled */
 	g_cancellable_cancel (b->cancellable);
