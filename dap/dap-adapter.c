@@ -38,6 +38,7 @@
 typedef struct {
 	int      ref;          /* sourceReference, >= 1 */
 	guint32  engine_id;    /* routine oid or plan id */
+	char    *database;     /* attach mode: the database the id belongs to */
 	char    *name;
 	char    *text;
 	int     *lines;        /* where a step can happen (ox_frame_source_lines) */
@@ -50,6 +51,50 @@ typedef struct {
 	char   **path;         /* NULL-terminated; empty for a scope */
 	int      named;        /* the parent's named children (filter "indexed") */
 } VarRef;
+
+/* A frame id or variables reference of some thread's stop: valid while
+ * that thread is in that stop. */
+typedef struct {
+	gint64   thread;
+	guint64  stop_id;
+	int      depth;
+} FrameRef;
+
+typedef struct {
+	gint64   thread;
+	guint64  stop_id;
+	VarRef   v;
+} VarRefEntry;
+
+/* One protocol thread: the launched script's session, or a server
+ * session in attach mode. */
+typedef struct {
+	gint64       id;
+	char        *name;
+	char        *database;       /* attach mode */
+	OxDebugger  *dbg;            /* identity only in attach mode (borrow to use) */
+	gboolean     pause_pending;  /* attach: pause asked before the debugger came */
+	GHashTable  *bp_ids;         /* the debugger's breakpoint id -> ours */
+	/* the current stop */
+	gboolean     stopped;
+	guint64      stop_id;
+	char        *exc_state, *exc_message;
+	gboolean     exc_uncaught;
+} DapThread;
+
+/* What the client asked for with setBreakpoints (one source) or
+ * setFunctionBreakpoints (path and engine_id unset); applied to every
+ * thread's debugger, now and when one comes. */
+typedef struct {
+	gboolean  function;
+	char     *path;
+	guint32   engine_id;
+	char     *database;
+	guint     n;
+	OxBreakpointSpec *specs;          /* strings owned */
+	OxFunctionBreakpointSpec *fspecs; /* strings owned */
+	int      *ids;                    /* ours, per spec */
+} BpSet;
 
 struct _DapAdapter {
 	DapDispatch *dispatch;
@@ -67,12 +112,23 @@ struct _DapAdapter {
 	int          exit_code;
 	gboolean     finished;       /* the script ended: exited/terminated sent */
 
-	/* the current stop */
-	guint64      stop_id;
-	GArray      *frames;         /* int depth, index + 1 = frame id */
-	GArray      *varrefs;        /* VarRef, index + 1 = variablesReference */
-	char        *exc_state, *exc_message, *exc_context;
-	gboolean     exc_uncaught;
+	/* attach */
+	OxDebugHub  *hub;            /* not owned; NULL in launch mode */
+	DapAuthFunc  auth;
+	char        *only_user;      /* the client may debug this user's sessions only */
+	gpointer     auth_data;
+	OxDebugClient *client;       /* after a successful attach */
+	gint64       max_pause_ms;   /* -1: the debugger's default */
+
+	/* threads and what applies to all of them */
+	GPtrArray   *threads;        /* DapThread* */
+	GPtrArray   *bp_sets;        /* BpSet* */
+	int          next_bp_id;
+	OxExceptionFilter filters;
+
+	/* stops */
+	GArray      *frames;         /* FrameRef, index + 1 = frame id */
+	GArray      *varrefs;        /* VarRefEntry, index + 1 = variablesReference */
 
 	/* sources */
 	GPtrArray   *sources;        /* Source*, index + 1 = sourceReference */
@@ -225,6 +281,7 @@ static void
 source_free (gpointer p)
 {
 	Source *src = p;
+	g_free (src->database);
 	g_free (src->name);
 	g_free (src->text);
 	g_free (src->lines);
@@ -233,20 +290,25 @@ source_free (gpointer p)
 
 /* The reference of a frame's non-file source, registered (with its text)
  * the first time it is seen; session thread. */
+static DapThread *thread_by_id_locked (DapAdapter *self, gint64 id);
+
 static int
-source_ref_for (DapAdapter *self, OxFrame *f)
+source_ref_for (DapAdapter *self, gint64 thread, OxFrame *f)
 {
 	guint32 id = ox_frame_source_id (f);
 	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_id_locked (self, thread);
+	const char *database = th ? th->database : NULL;
 	for (guint i = 0; i < self->sources->len; i++) {
 		Source *src = self->sources->pdata[i];
-		if (src->engine_id == id) {
+		if (src->engine_id == id && !g_strcmp0 (src->database, database)) {
 			g_mutex_unlock (&self->lock);
 			return src->ref;
 		}
 	}
 	Source *src = g_new0 (Source, 1);
 	src->engine_id = id;
+	src->database = g_strdup (database);
 	src->name = g_strdup (ox_frame_source_name (f));
 	src->text = g_strdup (ox_frame_source_text (f) ? ox_frame_source_text (f) : "");
 	src->nlines = ox_frame_source_lines (f, &src->lines);
@@ -302,33 +364,193 @@ reason_name (OxStopReason r)
 static void
 varref_clear (gpointer p)
 {
-	VarRef *v = p;
-	g_strfreev (v->path);
+	VarRefEntry *e = p;
+	g_strfreev (e->v.path);
 }
 
+/* ---- threads ---------------------------------------------------------------------------------------- */
+
+static void
+thread_free (gpointer p)
+{
+	DapThread *th = p;
+	g_free (th->name);
+	g_free (th->database);
+	g_free (th->exc_state);
+	g_free (th->exc_message);
+	g_hash_table_unref (th->bp_ids);
+	g_free (th);
+}
+
+static DapThread *
+thread_new (gint64 id, const char *name, const char *database)
+{
+	DapThread *th = g_new0 (DapThread, 1);
+	th->id = id;
+	th->name = g_strdup (name);
+	th->database = g_strdup (database);
+	th->bp_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+	return th;
+}
+
+static DapThread *
+thread_by_id_locked (DapAdapter *self, gint64 id)
+{
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		if (th->id == id)
+			return th;
+	}
+	return NULL;
+}
+
+static DapThread *
+thread_by_dbg_locked (DapAdapter *self, OxDebugger *dbg)
+{
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		if (th->dbg == dbg)
+			return th;
+	}
+	return NULL;
+}
+
+/* The debugger of thread id, to use now (main thread); give it back with
+ * unborrow.  In attach mode the hub keeps it alive meanwhile. */
+static OxDebugger *
+borrow (DapAdapter *self, gint64 id, OxDebugTarget **t)
+{
+	*t = NULL;
+	if (!self->hub)
+		return id == THREAD_ID ? self->dbg : NULL;
+	return self->client ? ox_debug_client_borrow (self->client, (guint64) id, t) : NULL;
+}
+
+static void
+unborrow (OxDebugTarget *t)
+{
+	if (t)
+		ox_debug_target_release (t);
+}
+
+/* A client's breakpoint id for the debugger's, or 0. */
+static int
+our_bp_id_locked (DapThread *th, int dbg_id)
+{
+	return GPOINTER_TO_INT (g_hash_table_lookup (th->bp_ids, GINT_TO_POINTER (dbg_id)));
+}
+
+static gboolean
+set_applies (const BpSet *set, const DapThread *th)
+{
+	return set->function || !set->database || !g_strcmp0 (set->database, th->database);
+}
+
+/* Apply one breakpoint set to a thread's debugger, remembering the ids;
+ * under self->lock.  Returns the debugger's answer (g_array_unref). */
+static GArray *
+apply_set_locked (DapThread *th, OxDebugger *dbg, const BpSet *set)
+{
+	GArray *r = set->function ? ox_debugger_set_function_breakpoints (dbg, set->fspecs, set->n)
+	                          : ox_debugger_set_breakpoints (dbg, set->path, set->engine_id, set->specs, set->n);
+	for (guint i = 0; i < r->len; i++)
+		g_hash_table_insert (th->bp_ids, GINT_TO_POINTER (g_array_index (r, OxBreakpoint, i).id),
+		                     GINT_TO_POINTER (set->ids[i]));
+	return r;
+}
+
+static void
+bp_set_free (gpointer p)
+{
+	BpSet *set = p;
+	for (guint i = 0; i < set->n; i++) {
+		if (set->specs) {
+			g_free ((char *) set->specs[i].condition);
+			g_free ((char *) set->specs[i].hit_condition);
+			g_free ((char *) set->specs[i].log_message);
+		}
+		if (set->fspecs) {
+			g_free ((char *) set->fspecs[i].name);
+			g_free ((char *) set->fspecs[i].condition);
+			g_free ((char *) set->fspecs[i].hit_condition);
+		}
+	}
+	g_free (set->specs);
+	g_free (set->fspecs);
+	g_free (set->ids);
+	g_free (set->path);
+	g_free (set->database);
+	g_free (set);
+}
+
+/* Replace the set for the same source (or the function breakpoints) by
+ * set; under self->lock. */
+static void
+store_set_locked (DapAdapter *self, BpSet *set)
+{
+	for (guint i = 0; i < self->bp_sets->len; i++) {
+		BpSet *o = self->bp_sets->pdata[i];
+		if (o->function == set->function && o->engine_id == set->engine_id && !g_strcmp0 (o->path, set->path) &&
+		    !g_strcmp0 (o->database, set->database)) {
+			g_ptr_array_remove_index (self->bp_sets, i);
+			break;
+		}
+	}
+	g_ptr_array_add (self->bp_sets, set);
+}
+
+/* ---- debugger callbacks (session thread) ---------------------------------------------------------- */
+
 static void on_breakpoint_changed (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user);
+
+/* Is some thread other than th stopped?  Under self->lock. */
+static gboolean
+others_stopped_locked (DapAdapter *self, DapThread *th)
+{
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *o = self->threads->pdata[i];
+		if (o != th && o->stopped)
+			return TRUE;
+	}
+	return FALSE;
+}
 
 static void
 on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 {
 	DapAdapter *self = user;
 	g_mutex_lock (&self->lock);
-	self->stop_id = stop->stop_id;
-	g_array_set_size (self->frames, 0);
-	g_array_set_size (self->varrefs, 0);
-	g_clear_pointer (&self->exc_state, g_free);
-	g_clear_pointer (&self->exc_message, g_free);
-	g_clear_pointer (&self->exc_context, g_free);
-	self->exc_uncaught = stop->uncaught;
+	DapThread *th = thread_by_dbg_locked (self, dbg);
+	if (!th) {
+		/* not ours (any more): nobody would resume it */
+		g_mutex_unlock (&self->lock);
+		ox_debugger_resume (dbg, OX_RESUME_CONTINUE);
+		return;
+	}
+	gint64 thread_id = th->id;
+	th->stopped = TRUE;
+	th->stop_id = stop->stop_id;
+	/* ids of earlier stops are refused from now on; when no other thread
+	 * holds ids, the tables start over so the numbers stay small */
+	if (!others_stopped_locked (self, th)) {
+		g_array_set_size (self->frames, 0);
+		g_array_set_size (self->varrefs, 0);
+	}
+	g_clear_pointer (&th->exc_state, g_free);
+	g_clear_pointer (&th->exc_message, g_free);
+	th->exc_uncaught = stop->uncaught;
 	if (stop->reason == OX_STOP_EXCEPTION && stop->description) {
 		/* "SQLSTATE: message" */
 		const char *colon = strstr (stop->description, ": ");
 		if (colon && colon - stop->description == 5) {
-			self->exc_state = g_strndup (stop->description, 5);
-			self->exc_message = g_strdup (colon + 2);
+			th->exc_state = g_strndup (stop->description, 5);
+			th->exc_message = g_strdup (colon + 2);
 		} else
-			self->exc_message = g_strdup (stop->description);
+			th->exc_message = g_strdup (stop->description);
 	}
+	int *hits = g_new0 (int, stop->n_hit_ids + 1);
+	for (guint i = 0; i < stop->n_hit_ids; i++)
+		hits[i] = our_bp_id_locked (th, stop->hit_ids[i]);
 	g_mutex_unlock (&self->lock);
 	if (ox_frame_source_path (stop->frame))
 		note_file (self, ox_frame_source_path (stop->frame));
@@ -338,9 +560,9 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 	json_builder_set_member_name (b, "reason");
 	json_builder_add_string_value (b, reason_name (stop->reason));
 	json_builder_set_member_name (b, "threadId");
-	json_builder_add_int_value (b, THREAD_ID);
+	json_builder_add_int_value (b, thread_id);
 	json_builder_set_member_name (b, "allThreadsStopped");
-	json_builder_add_boolean_value (b, TRUE);
+	json_builder_add_boolean_value (b, self->hub == NULL);
 	if (stop->description) {
 		json_builder_set_member_name (b, "description");
 		json_builder_add_string_value (b, stop->description);
@@ -353,7 +575,8 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 		json_builder_set_member_name (b, "hitBreakpointIds");
 		json_builder_begin_array (b);
 		for (guint i = 0; i < stop->n_hit_ids; i++)
-			json_builder_add_int_value (b, stop->hit_ids[i]);
+			if (hits[i])
+				json_builder_add_int_value (b, hits[i]);
 		json_builder_end_array (b);
 	}
 	json_builder_end_object (b);
@@ -363,24 +586,40 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 		OxBreakpoint bp = { stop->hit_ids[i], TRUE, 0, NULL };
 		on_breakpoint_changed (dbg, &bp, self);
 	}
+	g_free (hits);
 	dap_dispatch_send_event (self->dispatch, "stopped", json_builder_get_root (b));
 	g_object_unref (b);
+}
+
+/* The stop of dbg's thread ended; returns its id (0 if none). */
+static gint64
+stop_ended (DapAdapter *self, OxDebugger *dbg)
+{
+	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_dbg_locked (self, dbg);
+	gint64 id = 0;
+	if (th) {
+		th->stopped = FALSE;
+		id = th->id;
+	}
+	g_mutex_unlock (&self->lock);
+	return id;
 }
 
 static void
 on_continued (OxDebugger *dbg, guint64 stop_id, gboolean expired, gpointer user)
 {
 	DapAdapter *self = user;
-	(void) dbg;
 	(void) stop_id;
-	if (!expired)
+	gint64 id = stop_ended (self, dbg);
+	if (!expired || !id)
 		return;  /* the client asked: it knows */
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "threadId");
-	json_builder_add_int_value (b, THREAD_ID);
+	json_builder_add_int_value (b, id);
 	json_builder_set_member_name (b, "allThreadsContinued");
-	json_builder_add_boolean_value (b, TRUE);
+	json_builder_add_boolean_value (b, self->hub == NULL);
 	json_builder_end_object (b);
 	dap_dispatch_send_event (self->dispatch, "continued", json_builder_get_root (b));
 	g_object_unref (b);
@@ -399,6 +638,13 @@ on_output (OxDebugger *dbg, OxOutputSource source, const char *level, const char
 	                                          : g_strdup_printf ("%s:  %.*s\n", level ? level : "NOTICE", (int) n, text);
 	send_output (self, source == OX_OUTPUT_DEBUGGER ? "important" : "console", line);
 	g_free (line);
+}
+
+static void
+ox_bp_answer_clear (gpointer p)
+{
+	OxBreakpoint *bp = p;
+	g_clear_pointer (&bp->message, g_free);
 }
 
 static void
@@ -424,13 +670,20 @@ static void
 on_breakpoint_changed (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user)
 {
 	DapAdapter *self = user;
-	(void) dbg;
+	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_dbg_locked (self, dbg);
+	int id = th ? our_bp_id_locked (th, bp->id) : 0;
+	g_mutex_unlock (&self->lock);
+	if (!id)
+		return;
+	OxBreakpoint ours = *bp;
+	ours.id = id;
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "reason");
 	json_builder_add_string_value (b, "changed");
 	json_builder_set_member_name (b, "breakpoint");
-	add_breakpoint (b, bp);
+	add_breakpoint (b, &ours);
 	json_builder_end_object (b);
 	dap_dispatch_send_event (self->dispatch, "breakpoint", json_builder_get_root (b));
 	g_object_unref (b);
@@ -439,13 +692,15 @@ on_breakpoint_changed (OxDebugger *dbg, const OxBreakpoint *bp, gpointer user)
 /* ---- jobs on the stopped session ---------------------------------------------------------------- */
 
 typedef struct Job Job;
-typedef JsonNode *(*JobFunc) (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error);
+typedef JsonNode *(*JobFunc) (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error);
 
 struct Job {
 	DapAdapter *self;
 	DapReply   *reply;   /* owned until answered */
 	JsonObject *args;
 	JobFunc     fn;
+	gint64      thread;
+	OxSession  *session;
 };
 
 /* The client's `cancel` of a running job: cancel what the session runs
@@ -458,6 +713,9 @@ cancel_session (GCancellable *c, gpointer data)
 	ox_session_cancel (data);
 }
 
+static JsonNode *job_evaluate (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error);
+static JsonNode *job_set_variable (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error);
+
 static void
 job_run (OxDebugger *dbg, OxFrame *top, gpointer data)
 {
@@ -465,8 +723,21 @@ job_run (OxDebugger *dbg, OxFrame *top, gpointer data)
 	(void) dbg;
 	GError *error = NULL;
 	GCancellable *c = dap_reply_get_cancellable (j->reply);
-	gulong id = c ? g_cancellable_connect (c, G_CALLBACK (cancel_session), j->self->s, NULL) : 0;
-	JsonNode *body = j->fn (j->self, top, j->args, &error);
+	if (c && g_cancellable_is_cancelled (c)) {
+		/* cancelled before it ran (or the client is gone): do not run it,
+		 * since cancelling the session now would reach the paused
+		 * statement once it resumes */
+		dap_reply_fail (j->reply, g_error_new_literal (DAP_ERROR, DAP_ERROR_CANCELLED, "cancelled"));
+		j->reply = NULL;
+		return;
+	}
+	/* only evaluations and assignments run statements that a cancel must
+	 * reach; the engine drops a cancel that arrives during one, but one
+	 * arriving between the inspection calls of a stack trace would stay
+	 * and fail the paused statement when it resumes */
+	gboolean runs_sql = j->fn == job_evaluate || j->fn == job_set_variable;
+	gulong id = c && runs_sql ? g_cancellable_connect (c, G_CALLBACK (cancel_session), j->session, NULL) : 0;
+	JsonNode *body = j->fn (j->self, j->thread, top, j->args, &error);
 	if (id)
 		g_cancellable_disconnect (c, id);
 	if (c && g_cancellable_is_cancelled (c)) {
@@ -492,11 +763,13 @@ job_free (gpointer data)
 	g_free (j);
 }
 
-/* Defer reply and run fn on the stopped session. */
+/* Defer reply and run fn on the stopped session of thread. */
 static JsonNode *
-run_job (DapAdapter *self, JsonObject *args, DapReply *reply, JobFunc fn, GError **error)
+run_job (DapAdapter *self, gint64 thread, JsonObject *args, DapReply *reply, JobFunc fn, GError **error)
 {
-	if (!self->dbg) {
+	OxDebugTarget *t;
+	OxDebugger *dbg = borrow (self, thread, &t);
+	if (!dbg) {
 		g_set_error_literal (error, DAP_ERROR, DAP_ERROR_NOT_STOPPED, "notStopped");
 		return NULL;
 	}
@@ -504,14 +777,45 @@ run_job (DapAdapter *self, JsonObject *args, DapReply *reply, JobFunc fn, GError
 	j->self = self;
 	j->args = json_object_ref (args);
 	j->fn = fn;
+	j->thread = thread;
+	j->session = ox_debugger_get_session (dbg);
 	j->reply = dap_reply_defer (reply);
-	ox_debugger_run_stopped (self->dbg, job_run, j, job_free);
+	ox_debugger_run_stopped (dbg, job_run, j, job_free);
+	unborrow (t);
 	return NULL;
+}
+
+/* The current stop of thread, or 0; under self->lock. */
+static guint64
+stop_of_locked (DapAdapter *self, gint64 thread)
+{
+	DapThread *th = thread_by_id_locked (self, thread);
+	return th && th->stopped ? th->stop_id : 0;
+}
+
+/* The thread a frame id belongs to, or 0. */
+static gint64
+thread_of_frame (DapAdapter *self, gint64 id)
+{
+	g_mutex_lock (&self->lock);
+	gint64 t = id >= 1 && id <= (gint64) self->frames->len ? g_array_index (self->frames, FrameRef, id - 1).thread : 0;
+	g_mutex_unlock (&self->lock);
+	return t;
+}
+
+static gint64
+thread_of_varref (DapAdapter *self, gint64 ref)
+{
+	g_mutex_lock (&self->lock);
+	gint64 t = ref >= 1 && ref <= (gint64) self->varrefs->len ? g_array_index (self->varrefs, VarRefEntry, ref - 1).thread
+	                                                          : 0;
+	g_mutex_unlock (&self->lock);
+	return t;
 }
 
 /* The frame with a client's frame id, or NULL (error set). */
 static OxFrame *
-frame_for (DapAdapter *self, OxFrame *top, JsonObject *args, gboolean required, GError **error)
+frame_for (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, gboolean required, GError **error)
 {
 	gint64 id;
 	if (!arg_int (args, "frameId", &id)) {
@@ -522,7 +826,12 @@ frame_for (DapAdapter *self, OxFrame *top, JsonObject *args, gboolean required, 
 		return top;
 	}
 	g_mutex_lock (&self->lock);
-	int depth = id >= 1 && id <= (gint64) self->frames->len ? g_array_index (self->frames, int, id - 1) : -1;
+	int depth = -1;
+	if (id >= 1 && id <= (gint64) self->frames->len) {
+		FrameRef *r = &g_array_index (self->frames, FrameRef, id - 1);
+		if (r->thread == thread && r->stop_id == stop_of_locked (self, thread))
+			depth = r->depth;
+	}
 	g_mutex_unlock (&self->lock);
 	for (OxFrame *f = top; f && depth >= 0; f = ox_frame_parent (f))
 		if (ox_frame_depth (f) == depth)
@@ -532,27 +841,30 @@ frame_for (DapAdapter *self, OxFrame *top, JsonObject *args, gboolean required, 
 }
 
 static int
-new_varref (DapAdapter *self, int depth, OxScope scope, char **path, int named)
+new_varref (DapAdapter *self, gint64 thread, int depth, OxScope scope, char **path, int named)
 {
-	VarRef v = { depth, scope, path, named };
 	g_mutex_lock (&self->lock);
-	g_array_append_val (self->varrefs, v);
+	VarRefEntry e = { thread, stop_of_locked (self, thread), { depth, scope, path, named } };
+	g_array_append_val (self->varrefs, e);
 	int ref = (int) self->varrefs->len;
 	g_mutex_unlock (&self->lock);
 	return ref;
 }
 
 static gboolean
-varref_get (DapAdapter *self, gint64 ref, VarRef *out)
+varref_get (DapAdapter *self, gint64 thread, gint64 ref, VarRef *out)
 {
 	g_mutex_lock (&self->lock);
 	gboolean ok = ref >= 1 && ref <= (gint64) self->varrefs->len;
 	if (ok) {
-		VarRef *v = &g_array_index (self->varrefs, VarRef, ref - 1);
-		out->depth = v->depth;
-		out->scope = v->scope;
-		out->path = g_strdupv (v->path);
-		out->named = v->named;
+		VarRefEntry *e = &g_array_index (self->varrefs, VarRefEntry, ref - 1);
+		ok = e->thread == thread && e->stop_id == stop_of_locked (self, thread);
+		if (ok) {
+			out->depth = e->v.depth;
+			out->scope = e->v.scope;
+			out->path = g_strdupv (e->v.path);
+			out->named = e->v.named;
+		}
 	}
 	g_mutex_unlock (&self->lock);
 	return ok;
@@ -616,7 +928,7 @@ frame_title (OxFrame *f)
 }
 
 static JsonNode *
-job_stack (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
+job_stack (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error)
 {
 	(void) error;
 	gint64 start = 0, levels = 0;
@@ -633,12 +945,16 @@ job_stack (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 			continue;
 		int depth = ox_frame_depth (f);
 		g_mutex_lock (&self->lock);
+		guint64 stop = stop_of_locked (self, thread);
 		int id = 0;
-		for (guint k = 0; k < self->frames->len && !id; k++)
-			if (g_array_index (self->frames, int, k) == depth)
+		for (guint k = 0; k < self->frames->len && !id; k++) {
+			FrameRef *r = &g_array_index (self->frames, FrameRef, k);
+			if (r->thread == thread && r->stop_id == stop && r->depth == depth)
 				id = (int) k + 1;
+		}
 		if (!id) {
-			g_array_append_val (self->frames, depth);
+			FrameRef r = { thread, stop, depth };
+			g_array_append_val (self->frames, r);
 			id = (int) self->frames->len;
 		}
 		g_mutex_unlock (&self->lock);
@@ -659,7 +975,7 @@ job_stack (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 			note_file (self, path);
 			add_source (b, ox_frame_source_name (f), path, 0);
 		} else
-			add_source (b, ox_frame_source_name (f), NULL, source_ref_for (self, f));
+			add_source (b, ox_frame_source_name (f), NULL, source_ref_for (self, thread, f));
 		if (ox_frame_kind (f) == OX_FRAME_OPERATOR) {
 			json_builder_set_member_name (b, "presentationHint");
 			json_builder_add_string_value (b, "subtle");
@@ -688,9 +1004,9 @@ scope_hint (OxScope s)
 }
 
 static JsonNode *
-job_scopes (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
+job_scopes (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error)
 {
-	OxFrame *f = frame_for (self, top, args, TRUE, error);
+	OxFrame *f = frame_for (self, thread, top, args, TRUE, error);
 	if (!f)
 		return NULL;
 	OxScope sc[OX_MAX_SCOPES];
@@ -700,7 +1016,7 @@ job_scopes (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 	json_builder_set_member_name (b, "scopes");
 	json_builder_begin_array (b);
 	for (int i = 0; i < n; i++) {
-		int ref = new_varref (self, ox_frame_depth (f), sc[i], g_new0 (char *, 1), 0);
+		int ref = new_varref (self, thread, ox_frame_depth (f), sc[i], g_new0 (char *, 1), 0);
 		json_builder_begin_object (b);
 		json_builder_set_member_name (b, "name");
 		json_builder_add_string_value (b, ox_scope_name (sc[i]));
@@ -722,7 +1038,7 @@ job_scopes (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 }
 
 static void
-add_variable (DapAdapter *self, JsonBuilder *b, const OxVariable *v, int depth, OxScope scope, char **parent)
+add_variable (DapAdapter *self, gint64 thread, JsonBuilder *b, const OxVariable *v, int depth, OxScope scope, char **parent)
 {
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "name");
@@ -738,7 +1054,7 @@ add_variable (DapAdapter *self, JsonBuilder *b, const OxVariable *v, int depth, 
 		for (guint i = 0; i < n; i++)
 			path[i] = g_strdup (parent[i]);
 		path[n] = g_strdup (v->name);
-		ref = new_varref (self, depth, scope, path, v->named_children);
+		ref = new_varref (self, thread, depth, scope, path, v->named_children);
 		if (v->named_children > 0) {
 			json_builder_set_member_name (b, "namedVariables");
 			json_builder_add_int_value (b, v->named_children);
@@ -754,7 +1070,7 @@ add_variable (DapAdapter *self, JsonBuilder *b, const OxVariable *v, int depth, 
 }
 
 static JsonNode *
-job_variables (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
+job_variables (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error)
 {
 	gint64 ref, start = 0, count = 0;
 	if (!arg_int (args, "variablesReference", &ref)) {
@@ -764,7 +1080,7 @@ job_variables (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 	arg_int (args, "start", &start);
 	arg_int (args, "count", &count);
 	VarRef v;
-	if (!varref_get (self, ref, &v)) {
+	if (!varref_get (self, thread, ref, &v)) {
 		*error = invalid ("variables reference %" G_GINT64_FORMAT " does not belong to the current stop", ref);
 		return NULL;
 	}
@@ -793,7 +1109,7 @@ job_variables (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 			json_builder_set_member_name (b, "variables");
 			json_builder_begin_array (b);
 			for (int i = 0; i < n; i++)
-				add_variable (self, b, &vars[i], v.depth, v.scope, v.path);
+				add_variable (self, thread, b, &vars[i], v.depth, v.scope, v.path);
 			json_builder_end_array (b);
 			json_builder_end_object (b);
 			r = json_builder_get_root (b);
@@ -827,7 +1143,7 @@ looks_like_statement (const char *text)
 }
 
 static JsonNode *
-job_evaluate (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
+job_evaluate (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error)
 {
 	const char *expr = arg_string (args, "expression");
 	const char *context = arg_string (args, "context");
@@ -835,7 +1151,7 @@ job_evaluate (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 		*error = invalid ("expression is required");
 		return NULL;
 	}
-	OxFrame *f = frame_for (self, top, args, FALSE, error);
+	OxFrame *f = frame_for (self, thread, top, args, FALSE, error);
 	if (!f)
 		return NULL;
 	JsonBuilder *b = json_builder_new ();
@@ -887,7 +1203,7 @@ job_evaluate (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
 }
 
 static JsonNode *
-job_set_variable (DapAdapter *self, OxFrame *top, JsonObject *args, GError **error)
+job_set_variable (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GError **error)
 {
 	gint64 ref;
 	const char *name = arg_string (args, "name");
@@ -897,7 +1213,7 @@ job_set_variable (DapAdapter *self, OxFrame *top, JsonObject *args, GError **err
 		return NULL;
 	}
 	VarRef v;
-	if (!varref_get (self, ref, &v)) {
+	if (!varref_get (self, thread, ref, &v)) {
 		*error = invalid ("variables reference %" G_GINT64_FORMAT " does not belong to the current stop", ref);
 		return NULL;
 	}
@@ -977,9 +1293,12 @@ worker_main (gpointer data)
 }
 
 /* Stop the script (if it runs) and close the database; main thread. */
+static void detach (DapAdapter *self);
+
 static void
 shut_down (DapAdapter *self)
 {
+	detach (self);
 	if (self->worker) {
 		if (self->dbg)
 			ox_debugger_terminate (self->dbg);
@@ -1042,6 +1361,11 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 {
 	DapAdapter *self = user;
 	(void) d;
+	if (self->hub) {
+		*error = failed ("this is a server's debug port: attach to its sessions (launch runs a script locally, "
+		                 "with oxibase-dap)");
+		return NULL;
+	}
 	if (self->launched) {
 		*error = invalid ("the session was already launched");
 		return NULL;
@@ -1113,6 +1437,11 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 			ox_session_set_debug_queries (self->s, true);
 	}
 	self->launched = TRUE;
+	DapThread *th = thread_new (THREAD_ID, "session", NULL);
+	th->dbg = self->dbg;
+	g_mutex_lock (&self->lock);
+	g_ptr_array_add (self->threads, th);
+	g_mutex_unlock (&self->lock);
 	/* answer, then say the adapter takes configuration */
 	DapReply *r = dap_reply_defer (reply);
 	dap_reply_finish (r, NULL);
@@ -1120,15 +1449,215 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 	return NULL;
 }
 
+/* ---- attach mode: the hub's client ---------------------------------------------------------------- */
+
+static void
+send_thread_event (DapAdapter *self, const char *reason, gint64 id)
+{
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "reason");
+	json_builder_add_string_value (b, reason);
+	json_builder_set_member_name (b, "threadId");
+	json_builder_add_int_value (b, id);
+	json_builder_end_object (b);
+	dap_dispatch_send_event (self->dispatch, "thread", json_builder_get_root (b));
+	g_object_unref (b);
+}
+
+static void
+client_target_added (OxDebugClient *c, const OxDebugTargetInfo *info, gpointer user)
+{
+	DapAdapter *self = user;
+	(void) c;
+	char *name = info->application_name && *info->application_name
+	                     ? g_strdup_printf ("%s@%s: %s (session %" G_GUINT64_FORMAT ")", info->user, info->database,
+	                                        info->application_name, info->id)
+	                     : g_strdup_printf ("%s@%s (session %" G_GUINT64_FORMAT ")", info->user, info->database,
+	                                        info->id);
+	DapThread *th = thread_new ((gint64) info->id, name, info->database);
+	g_free (name);
+	g_mutex_lock (&self->lock);
+	g_ptr_array_add (self->threads, th);
+	g_mutex_unlock (&self->lock);
+	send_thread_event (self, "started", (gint64) info->id);
+}
+
+static void
+client_target_removed (OxDebugClient *c, guint64 id, gpointer user)
+{
+	DapAdapter *self = user;
+	(void) c;
+	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_id_locked (self, (gint64) id);
+	if (th)
+		g_ptr_array_remove (self->threads, th);
+	g_mutex_unlock (&self->lock);
+	if (th)
+		send_thread_event (self, "exited", (gint64) id);
+}
+
+/* On the session's thread, before its statement: its debugger came (or
+ * was handed over cleared): give it what the client asked for. */
+static void
+client_debugger_ready (OxDebugClient *c, guint64 id, OxDebugger *dbg, gpointer user)
+{
+	DapAdapter *self = user;
+	(void) c;
+	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_id_locked (self, (gint64) id);
+	if (th) {
+		th->dbg = dbg;
+		g_hash_table_remove_all (th->bp_ids);
+		for (guint i = 0; i < self->bp_sets->len; i++) {
+			BpSet *bs = self->bp_sets->pdata[i];
+			if (set_applies (bs, th))
+				g_array_unref (apply_set_locked (th, dbg, bs));
+		}
+		ox_debugger_set_exception_filters (dbg, self->filters);
+		if (self->max_pause_ms >= 0)
+			ox_debugger_set_max_pause (dbg, self->max_pause_ms);
+		if (th->pause_pending) {
+			th->pause_pending = FALSE;
+			ox_debugger_pause (dbg);
+		}
+	}
+	g_mutex_unlock (&self->lock);
+}
+
+static void
+noop_stopped (OxDebugger *dbg, OxFrame *top, gpointer data)
+{
+	(void) dbg;
+	(void) top;
+	(void) data;
+}
+
+/* Leave the hub: the jobs queued on stopped sessions run first (they
+ * answer through this adapter), then the hub resumes the sessions and
+ * clears their breakpoints.  Main thread. */
+static void
+detach (DapAdapter *self)
+{
+	if (!self->client)
+		return;
+	GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+	g_mutex_lock (&self->lock);
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		if (th->stopped)
+			g_array_append_val (ids, th->id);
+	}
+	g_mutex_unlock (&self->lock);
+	for (guint i = 0; i < ids->len; i++) {
+		OxDebugTarget *t;
+		OxDebugger *dbg = borrow (self, g_array_index (ids, gint64, i), &t);
+		if (dbg)
+			ox_debugger_run_stopped_sync (dbg, noop_stopped, NULL);
+		unborrow (t);
+	}
+	g_array_unref (ids);
+	ox_debug_hub_detach (self->client);
+	self->client = NULL;
+	g_mutex_lock (&self->lock);
+	g_ptr_array_set_size (self->threads, 0);
+	g_mutex_unlock (&self->lock);
+}
+
 static JsonNode *
 h_attach (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
+	DapAdapter *self = user;
 	(void) d;
-	(void) args;
-	(void) reply;
-	(void) user;
-	*error = failed ("attach needs a server (oxibase-server --dap-port); this adapter only launches");
+	if (!self->hub) {
+		*error = failed ("attach needs a server (oxibase-server --dap-port, or oxibase-dap --attach); "
+		                 "this adapter only launches");
+		return NULL;
+	}
+	if (self->client) {
+		*error = invalid ("already attached");
+		return NULL;
+	}
+	if (self->auth) {
+		const char *token = arg_string (args, "token");
+		GError *e = NULL;
+		if (!token || !*token) {
+			*error = failed ("attach needs \"token\": log in with POST /api/auth/login and pass the token");
+			return NULL;
+		}
+		char *only = NULL;
+		if (self->auth (token, self->auth_data, &only, &e)) {
+			if (only) {
+				g_free (self->only_user);
+				self->only_user = only;
+			}
+		} else {
+			*error = failed ("%s", e ? e->message : "the token was refused");
+			g_clear_error (&e);
+			return NULL;
+		}
+	}
+	OxDebugFilter filter = { NULL, NULL };
+	JsonNode *sn = json_object_get_member (args, "sessions");
+	if (sn && JSON_NODE_HOLDS_OBJECT (sn)) {
+		JsonObject *so = json_node_get_object (sn);
+		filter.user = arg_string (so, "user");
+		if (self->only_user && filter.user && g_ascii_strcasecmp (filter.user, self->only_user)) {
+			*error = failed ("role \"%s\" may debug only its own sessions; it is not a superuser", self->only_user);
+			return NULL;
+		}
+		filter.application_name = arg_string (so, "application_name");
+		if (!filter.application_name)
+			filter.application_name = arg_string (so, "applicationName");
+	} else if (sn && !(JSON_NODE_HOLDS_VALUE (sn) && json_node_get_value_type (sn) == G_TYPE_STRING &&
+	                   !strcmp (json_node_get_string (sn), "all")) &&
+	           !JSON_NODE_HOLDS_NULL (sn)) {
+		*error = invalid ("sessions is \"all\" or {\"user\": ..., \"application_name\": ...}");
+		return NULL;
+	}
+	if (self->only_user)
+		filter.user = self->only_user;
+	gint64 max_pause;
+	self->max_pause_ms = -1;
+	if (arg_int (args, "maxPauseMs", &max_pause)) {
+		if (max_pause < 0) {
+			*error = invalid ("maxPauseMs must be 0 (for ever) or a number of milliseconds");
+			return NULL;
+		}
+		self->max_pause_ms = max_pause;
+	}
+	static const OxDebugClientFuncs funcs = {
+		.target_added = client_target_added,
+		.target_removed = client_target_removed,
+		.debugger_ready = client_debugger_ready,
+		.debugger = {
+			.stopped = on_stopped,
+			.continued = on_continued,
+			.output = on_output,
+			.breakpoint_changed = on_breakpoint_changed,
+			.condition_eval = ox_debugger_engine_condition,
+			.eval_to_text = ox_debugger_engine_eval_to_text,
+		},
+	};
+	self->client = ox_debug_hub_attach (self->hub, &filter, &funcs, self);
+	self->launched = TRUE;
+	DapReply *r = dap_reply_defer (reply);
+	dap_reply_finish (r, NULL);
+	send_initialized (self);
 	return NULL;
+}
+
+/* In attach mode nothing but initialize, attach and disconnect is served
+ * before an attach succeeded. */
+static gboolean
+gate (const char *command, gpointer user, GError **error)
+{
+	DapAdapter *self = user;
+	if (!self->hub || self->client || !strcmp (command, "attach") || !strcmp (command, "disconnect") ||
+	    !strcmp (command, "cancel"))
+		return TRUE;
+	g_set_error (error, DAP_ERROR, DAP_ERROR_FAILED, "\"%s\" before a successful \"attach\"", command);
+	return FALSE;
 }
 
 static JsonNode *
@@ -1147,6 +1676,8 @@ h_configuration_done (DapDispatch *d, JsonObject *args, DapReply *reply, gpointe
 		return NULL;
 	}
 	self->configured = TRUE;
+	if (self->hub)
+		return NULL;  /* the sessions run already */
 	if (self->program)
 		note_file (self, self->program);
 	self->worker = g_thread_new ("oxibase-session", worker_main, self);
@@ -1174,6 +1705,58 @@ no_debug_breakpoints (JsonArray *bps)
 	JsonNode *r = json_builder_get_root (b);
 	g_object_unref (b);
 	return r;
+}
+
+/* Store a breakpoint set (ids given here) and apply it to every thread
+ * that has a debugger; returns the answer per spec, ids still the
+ * debugger's (g_array_unref).  In launch mode that is the script's
+ * debugger's answer; in attach mode a breakpoint is verified when it can
+ * stop at all (the routine exists: its source came from a stack or
+ * loadedSources), whatever the sessions have run. */
+static GArray *
+apply_everywhere (DapAdapter *self, BpSet *bs)
+{
+	GArray *answer = NULL;
+	g_mutex_lock (&self->lock);
+	for (guint i = 0; i < bs->n; i++)
+		bs->ids[i] = ++self->next_bp_id;
+	store_set_locked (self, bs);
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		if (!th->dbg || !set_applies (bs, th))
+			continue;
+		OxDebugTarget *t;
+		OxDebugger *dbg = borrow (self, th->id, &t);
+		if (!dbg)
+			continue;
+		GArray *r = apply_set_locked (th, dbg, bs);
+		unborrow (t);
+		if (!answer && !self->hub)
+			answer = r;
+		else
+			g_array_unref (r);
+	}
+	g_mutex_unlock (&self->lock);
+	if (!answer) {
+		answer = g_array_sized_new (FALSE, TRUE, sizeof (OxBreakpoint), bs->n);
+		g_array_set_clear_func (answer, ox_bp_answer_clear);
+		for (guint i = 0; i < bs->n; i++) {
+			const char *hit = bs->function ? bs->fspecs[i].hit_condition : bs->specs[i].hit_condition;
+			gboolean ok = !hit || !*hit || ox_debugger_hit_condition_valid (hit);
+			if (bs->function && ok && !*bs->fspecs[i].name)
+				ok = FALSE;
+			OxBreakpoint bp = {
+				.id = bs->ids[i],
+				.verified = ok,
+				.line = bs->function ? 0 : bs->specs[i].line,
+				.message = ok ? NULL
+				           : bs->function && !*bs->fspecs[i].name ? g_strdup ("a function breakpoint needs a name")
+				           : g_strdup ("invalid hit condition: expected \"== n\", \">= n\", \"% n\" or a number"),
+			};
+			g_array_append_val (answer, bp);
+		}
+	}
+	return answer;
 }
 
 /* Lines a source can stop at: a file's, a routine body's or a plan's. */
@@ -1210,9 +1793,9 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 		*error = invalid ("source is required");
 		return NULL;
 	}
-	if (!self->dbg && self->launched)
+	if (!self->hub && !self->dbg && self->launched)
 		return no_debug_breakpoints (arg_array (args, "breakpoints"));
-	if (!self->dbg) {
+	if (!self->hub && !self->dbg) {
 		*error = invalid ("setBreakpoints before launch");
 		return NULL;
 	}
@@ -1220,11 +1803,13 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 	gint64 ref = 0;
 	arg_int (source, "sourceReference", &ref);
 	guint32 engine_id = 0;
+	char *database = NULL;
 	if (!path || ref > 0) {
 		path = NULL;
 		g_mutex_lock (&self->lock);
 		Source *src = source_by_ref_locked (self, ref);
 		engine_id = src ? src->engine_id : 0;
+		database = src ? g_strdup (src->database) : NULL;
 		g_mutex_unlock (&self->lock);
 		if (!engine_id) {
 			*error = invalid ("unknown source: give a path or a sourceReference from a stack trace");
@@ -1244,6 +1829,7 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 		gint64 line = 0;
 		if (!bo || !arg_int (bo, "line", &line) || line < 1) {
 			*error = invalid ("breakpoint %u has no line", i);
+			g_free (database);
 			g_free (specs);
 			g_free (asked);
 			g_free (lines);
@@ -1263,13 +1849,27 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 		specs[i].hit_condition = arg_string (bo, "hitCondition");
 		specs[i].log_message = arg_string (bo, "logMessage");
 	}
-	GArray *set = ox_debugger_set_breakpoints (self->dbg, abs, engine_id, specs, n);
+	BpSet *bs = g_new0 (BpSet, 1);
+	bs->path = g_strdup (abs);
+	bs->engine_id = engine_id;
+	bs->database = database;
+	bs->n = n;
+	bs->specs = g_new0 (OxBreakpointSpec, n ? n : 1);
+	bs->ids = g_new0 (int, n ? n : 1);
+	for (guint i = 0; i < n; i++) {
+		bs->specs[i].line = specs[i].line;
+		bs->specs[i].condition = g_strdup (specs[i].condition);
+		bs->specs[i].hit_condition = g_strdup (specs[i].hit_condition);
+		bs->specs[i].log_message = g_strdup (specs[i].log_message);
+	}
+	GArray *set = apply_everywhere (self, bs);
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "breakpoints");
 	json_builder_begin_array (b);
 	for (guint i = 0; i < set->len; i++) {
 		OxBreakpoint bp = g_array_index (set, OxBreakpoint, i);
+		bp.id = bs->ids[i];
 		gboolean beyond = nlines >= 0 && (nlines == 0 || asked[i] > lines[nlines - 1]);
 		char *msg = NULL;
 		if (!beyond && abs && self->program && !strcmp (abs, self->program) && !bp.verified && nlines > 0 &&
@@ -1389,9 +1989,9 @@ h_set_function_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, g
 	DapAdapter *self = user;
 	(void) d;
 	(void) reply;
-	if (!self->dbg && self->launched)
+	if (!self->hub && !self->dbg && self->launched)
 		return no_debug_breakpoints (arg_array (args, "breakpoints"));
-	if (!self->dbg) {
+	if (!self->hub && !self->dbg) {
 		*error = invalid ("setFunctionBreakpoints before launch");
 		return NULL;
 	}
@@ -1407,15 +2007,26 @@ h_set_function_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, g
 		if (!specs[i].name)
 			specs[i].name = "";
 	}
-	GArray *set = ox_debugger_set_function_breakpoints (self->dbg, specs, n);
+	BpSet *bs = g_new0 (BpSet, 1);
+	bs->function = TRUE;
+	bs->n = n;
+	bs->fspecs = g_new0 (OxFunctionBreakpointSpec, n ? n : 1);
+	bs->ids = g_new0 (int, n ? n : 1);
+	for (guint i = 0; i < n; i++) {
+		bs->fspecs[i].name = g_strdup (specs[i].name);
+		bs->fspecs[i].condition = g_strdup (specs[i].condition);
+		bs->fspecs[i].hit_condition = g_strdup (specs[i].hit_condition);
+	}
+	GArray *set = apply_everywhere (self, bs);
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "breakpoints");
 	json_builder_begin_array (b);
 	for (guint i = 0; i < set->len; i++) {
 		OxBreakpoint bp = g_array_index (set, OxBreakpoint, i);
+		bp.id = bs->ids[i];
 		char *msg = NULL;
-		if (bp.verified && !named_routine_exists (self, specs[i].name)) {
+		if (bp.verified && !self->hub && !named_routine_exists (self, specs[i].name)) {
 			bp.verified = FALSE;
 			msg = g_strdup_printf ("no routine or trigger named %s exists yet", specs[i].name);
 			bp.message = msg;
@@ -1438,9 +2049,9 @@ h_set_exception_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, 
 	DapAdapter *self = user;
 	(void) d;
 	(void) reply;
-	if (!self->dbg && self->launched)
+	if (!self->hub && !self->dbg && self->launched)
 		return NULL;  /* noDebug: nothing will stop */
-	if (!self->dbg) {
+	if (!self->hub && !self->dbg) {
 		*error = invalid ("setExceptionBreakpoints before launch");
 		return NULL;
 	}
@@ -1457,28 +2068,44 @@ h_set_exception_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, 
 			return NULL;
 		}
 	}
-	ox_debugger_set_exception_filters (self->dbg, f);
+	g_mutex_lock (&self->lock);
+	self->filters = f;
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		OxDebugTarget *t;
+		OxDebugger *dbg = th->dbg ? borrow (self, th->id, &t) : NULL;
+		if (dbg) {
+			ox_debugger_set_exception_filters (dbg, f);
+			unborrow (t);
+		}
+	}
+	g_mutex_unlock (&self->lock);
 	return NULL;
 }
 
 static JsonNode *
 h_threads (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
+	DapAdapter *self = user;
 	(void) d;
 	(void) args;
 	(void) reply;
-	(void) user;
 	(void) error;
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "threads");
 	json_builder_begin_array (b);
-	json_builder_begin_object (b);
-	json_builder_set_member_name (b, "id");
-	json_builder_add_int_value (b, THREAD_ID);
-	json_builder_set_member_name (b, "name");
-	json_builder_add_string_value (b, "session");
-	json_builder_end_object (b);
+	g_mutex_lock (&self->lock);
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "id");
+		json_builder_add_int_value (b, th->id);
+		json_builder_set_member_name (b, "name");
+		json_builder_add_string_value (b, th->name);
+		json_builder_end_object (b);
+	}
+	g_mutex_unlock (&self->lock);
 	json_builder_end_array (b);
 	json_builder_end_object (b);
 	JsonNode *r = json_builder_get_root (b);
@@ -1486,39 +2113,105 @@ h_threads (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GEr
 	return r;
 }
 
+/* The thread a request names with "threadId"; in launch mode the one
+ * thread when it names none.  0 (error set) when unknown. */
+static gint64
+thread_arg (DapAdapter *self, JsonObject *args, GError **error)
+{
+	gint64 id = 0;
+	if (!arg_int (args, "threadId", &id)) {
+		if (!self->hub)
+			return THREAD_ID;
+		*error = invalid ("threadId is required");
+		return 0;
+	}
+	g_mutex_lock (&self->lock);
+	gboolean known = thread_by_id_locked (self, id) != NULL;
+	g_mutex_unlock (&self->lock);
+	if (!known && (self->hub || id != THREAD_ID)) {
+		*error = invalid ("no thread %" G_GINT64_FORMAT, id);
+		return 0;
+	}
+	return id;
+}
+
+/* The thread of a request's frameId (or, without one, the only stopped
+ * thread); 0 with error set. */
+static gint64
+thread_of_request (DapAdapter *self, JsonObject *args, const char *ref_name, GError **error)
+{
+	gint64 id;
+	if (arg_int (args, ref_name, &id)) {
+		gint64 t = !strcmp (ref_name, "frameId") ? thread_of_frame (self, id) : thread_of_varref (self, id);
+		if (!t) {
+			*error = !strcmp (ref_name, "frameId")
+			                 ? invalid ("frame %" G_GINT64_FORMAT " is not a frame of the current stop", id)
+			                 : invalid ("variables reference %" G_GINT64_FORMAT
+			                            " does not belong to the current stop", id);
+		}
+		return t;
+	}
+	if (!self->hub)
+		return THREAD_ID;
+	gint64 found = 0;
+	int n = 0;
+	g_mutex_lock (&self->lock);
+	for (guint i = 0; i < self->threads->len; i++) {
+		DapThread *th = self->threads->pdata[i];
+		if (th->stopped) {
+			found = th->id;
+			n++;
+		}
+	}
+	g_mutex_unlock (&self->lock);
+	if (n != 1) {
+		if (n == 0)
+			*error = not_stopped ();
+		else
+			*error = invalid ("several sessions are stopped: give a frameId");
+		return 0;
+	}
+	return found;
+}
+
 static JsonNode *
 h_stack_trace (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	return run_job (user, args, reply, job_stack, error);
+	gint64 thread = thread_arg (user, args, error);
+	return thread ? run_job (user, thread, args, reply, job_stack, error) : NULL;
 }
 
 static JsonNode *
 h_scopes (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	return run_job (user, args, reply, job_scopes, error);
+	gint64 thread = thread_of_request (user, args, "frameId", error);
+	return thread ? run_job (user, thread, args, reply, job_scopes, error) : NULL;
 }
 
 static JsonNode *
 h_variables (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	return run_job (user, args, reply, job_variables, error);
+	gint64 thread = thread_of_request (user, args, "variablesReference", error);
+	return thread ? run_job (user, thread, args, reply, job_variables, error) : NULL;
 }
 
 static JsonNode *
 h_evaluate (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	return run_job (user, args, reply, job_evaluate, error);
+	gint64 thread = thread_of_request (user, args, "frameId", error);
+	return thread ? run_job (user, thread, args, reply, job_evaluate, error) : NULL;
 }
 
 static JsonNode *
 h_set_variable (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	return run_job (user, args, reply, job_set_variable, error);
+	gint64 thread = thread_of_request (user, args, "variablesReference", error);
+	return thread ? run_job (user, thread, args, reply, job_set_variable, error) : NULL;
 }
 
 static JsonNode *
@@ -1594,10 +2287,13 @@ h_exception_info (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer us
 {
 	DapAdapter *self = user;
 	(void) d;
-	(void) args;
 	(void) reply;
+	gint64 id = thread_arg (self, args, error);
+	if (!id)
+		return NULL;
 	g_mutex_lock (&self->lock);
-	if (!self->exc_message) {
+	DapThread *th = thread_by_id_locked (self, id);
+	if (!th || !th->stopped || !th->exc_message) {
 		g_mutex_unlock (&self->lock);
 		*error = invalid ("the session is not stopped at an exception");
 		return NULL;
@@ -1605,19 +2301,19 @@ h_exception_info (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer us
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "exceptionId");
-	json_builder_add_string_value (b, self->exc_state ? self->exc_state : "XX000");
+	json_builder_add_string_value (b, th->exc_state ? th->exc_state : "XX000");
 	json_builder_set_member_name (b, "description");
-	json_builder_add_string_value (b, self->exc_message);
+	json_builder_add_string_value (b, th->exc_message);
 	json_builder_set_member_name (b, "breakMode");
 	/* DAP's modes: "unhandled" for an error failing the statement,
 	 * "always" for one stopped at where it was raised */
-	json_builder_add_string_value (b, self->exc_uncaught ? "unhandled" : "always");
+	json_builder_add_string_value (b, th->exc_uncaught ? "unhandled" : "always");
 	json_builder_set_member_name (b, "details");
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "message");
-	json_builder_add_string_value (b, self->exc_message);
+	json_builder_add_string_value (b, th->exc_message);
 	json_builder_set_member_name (b, "typeName");
-	char *tn = g_strdup_printf ("SQLSTATE %s", self->exc_state ? self->exc_state : "XX000");
+	char *tn = g_strdup_printf ("SQLSTATE %s", th->exc_state ? th->exc_state : "XX000");
 	json_builder_add_string_value (b, tn);
 	g_free (tn);
 	json_builder_end_object (b);
@@ -1630,9 +2326,15 @@ h_exception_info (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer us
 
 /* continue, next, stepIn, stepOut: answer, then resume. */
 static JsonNode *
-resume (DapAdapter *self, DapReply *reply, OxResumeKind how, GError **error)
+resume (DapAdapter *self, JsonObject *args, DapReply *reply, OxResumeKind how, GError **error)
 {
-	if (!self->dbg || !ox_debugger_is_stopped (self->dbg)) {
+	gint64 id = thread_arg (self, args, error);
+	if (!id)
+		return NULL;
+	OxDebugTarget *t;
+	OxDebugger *dbg = borrow (self, id, &t);
+	if (!dbg || !ox_debugger_is_stopped (dbg)) {
+		unborrow (t);
 		*error = not_stopped ();
 		return NULL;
 	}
@@ -1641,14 +2343,15 @@ resume (DapAdapter *self, DapReply *reply, OxResumeKind how, GError **error)
 		JsonBuilder *b = json_builder_new ();
 		json_builder_begin_object (b);
 		json_builder_set_member_name (b, "allThreadsContinued");
-		json_builder_add_boolean_value (b, TRUE);
+		json_builder_add_boolean_value (b, self->hub == NULL);
 		json_builder_end_object (b);
 		body = json_builder_get_root (b);
 		g_object_unref (b);
 	}
 	DapReply *r = dap_reply_defer (reply);
 	dap_reply_finish (r, body);
-	ox_debugger_resume (self->dbg, how);
+	ox_debugger_resume (dbg, how);
+	unborrow (t);
 	return NULL;
 }
 
@@ -1656,32 +2359,28 @@ static JsonNode *
 h_continue (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	(void) args;
-	return resume (user, reply, OX_RESUME_CONTINUE, error);
+	return resume (user, args, reply, OX_RESUME_CONTINUE, error);
 }
 
 static JsonNode *
 h_next (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	(void) args;
-	return resume (user, reply, OX_RESUME_NEXT, error);
+	return resume (user, args, reply, OX_RESUME_NEXT, error);
 }
 
 static JsonNode *
 h_step_in (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	(void) args;
-	return resume (user, reply, OX_RESUME_STEP_IN, error);
+	return resume (user, args, reply, OX_RESUME_STEP_IN, error);
 }
 
 static JsonNode *
 h_step_out (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GError **error)
 {
 	(void) d;
-	(void) args;
-	return resume (user, reply, OX_RESUME_STEP_OUT, error);
+	return resume (user, args, reply, OX_RESUME_STEP_OUT, error);
 }
 
 static JsonNode *
@@ -1689,13 +2388,27 @@ h_pause (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErro
 {
 	DapAdapter *self = user;
 	(void) d;
-	(void) args;
 	(void) reply;
-	if (!self->dbg) {
+	if (!self->hub && !self->dbg) {
 		*error = invalid ("pause before launch");
 		return NULL;
 	}
-	ox_debugger_pause (self->dbg);  /* already stopped: nothing to do */
+	gint64 id = thread_arg (self, args, error);
+	if (!id)
+		return NULL;
+	OxDebugTarget *t;
+	OxDebugger *dbg = borrow (self, id, &t);
+	if (dbg)
+		ox_debugger_pause (dbg);  /* already stopped: nothing to do */
+	else {
+		/* attach: the session gets its debugger at its next statement */
+		g_mutex_lock (&self->lock);
+		DapThread *th = thread_by_id_locked (self, id);
+		if (th)
+			th->pause_pending = TRUE;
+		g_mutex_unlock (&self->lock);
+	}
+	unborrow (t);
 	return NULL;
 }
 
@@ -1706,7 +2419,11 @@ h_terminate (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, G
 	(void) d;
 	(void) args;
 	(void) reply;
-	(void) error;
+	if (self->hub) {
+		*error = failed ("the sessions are the server's: disconnect to stop debugging them, or end one with "
+		                 "pg_cancel_backend / POST /api/sessions/{id}/terminate");
+		return NULL;
+	}
 	if (self->dbg)
 		ox_debugger_terminate (self->dbg);
 	else if (self->s)
@@ -1789,15 +2506,21 @@ on_closed (DapDispatch *d, const GError *error, gpointer user)
 	quit_soon (self);
 }
 
-DapAdapter *
-dap_adapter_new (GIOStream *stream)
+static DapAdapter *
+adapter_new (GIOStream *stream, OxDebugHub *hub, DapAuthFunc auth, gpointer auth_data)
 {
 	DapAdapter *self = g_new0 (DapAdapter, 1);
+	self->hub = hub;
+	self->auth = auth;
+	self->auth_data = auth_data;
+	self->max_pause_ms = -1;
+	self->threads = g_ptr_array_new_with_free_func (thread_free);
+	self->bp_sets = g_ptr_array_new_with_free_func (bp_set_free);
 	g_mutex_init (&self->lock);
 	self->dispatch = dap_dispatch_new (stream);
 	self->loop = g_main_loop_new (g_main_context_get_thread_default (), FALSE);
-	self->frames = g_array_new (FALSE, FALSE, sizeof (int));
-	self->varrefs = g_array_new (FALSE, FALSE, sizeof (VarRef));
+	self->frames = g_array_new (FALSE, FALSE, sizeof (FrameRef));
+	self->varrefs = g_array_new (FALSE, FALSE, sizeof (VarRefEntry));
 	g_array_set_clear_func (self->varrefs, varref_clear);
 	self->sources = g_ptr_array_new_with_free_func (source_free);
 	self->seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1809,7 +2532,22 @@ dap_adapter_new (GIOStream *stream)
 	dap_dispatch_set_capability (self->dispatch, "supportsLogPoints", TRUE);
 	dap_dispatch_set_capability (self->dispatch, "supportsCancelRequest", TRUE);
 	g_signal_connect (self->dispatch, "closed", G_CALLBACK (on_closed), self);
+	if (hub)
+		dap_dispatch_set_gate (self->dispatch, gate, self);
 	return self;
+}
+
+DapAdapter *
+dap_adapter_new (GIOStream *stream)
+{
+	return adapter_new (stream, NULL, NULL, NULL);
+}
+
+DapAdapter *
+dap_adapter_new_attach (GIOStream *stream, OxDebugHub *hub, DapAuthFunc auth, gpointer auth_data)
+{
+	g_return_val_if_fail (hub != NULL, NULL);
+	return adapter_new (stream, hub, auth, auth_data);
 }
 
 int
@@ -1822,6 +2560,19 @@ dap_adapter_run (DapAdapter *self)
 	int code = self->finished ? self->exit_code : 1;
 	g_mutex_unlock (&self->lock);
 	return code;
+}
+
+void
+dap_adapter_set_only_user (DapAdapter *self, const char *user)
+{
+	g_free (self->only_user);
+	self->only_user = g_strdup (user);
+}
+
+void
+dap_adapter_quit (DapAdapter *self)
+{
+	quit_soon (self);
 }
 
 void
@@ -1839,9 +2590,9 @@ dap_adapter_free (DapAdapter *self)
 	g_hash_table_unref (self->seen_files);
 	g_free (self->program);
 	g_free (self->script);
-	g_free (self->exc_state);
-	g_free (self->exc_message);
-	g_free (self->exc_context);
+	g_ptr_array_unref (self->threads);
+	g_ptr_array_unref (self->bp_sets);
+	g_free (self->only_user);
 	g_mutex_clear (&self->lock);
 	g_free (self);
 }

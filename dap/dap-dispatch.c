@@ -72,6 +72,8 @@ struct _DapDispatch {
 	                                * deferred replies not yet answered */
 	guint         dispatching;     /* depth of handler calls in progress */
 	gboolean      started;
+	DapGateFunc   gate;
+	gpointer      gate_data;
 	gboolean      init_received;   /* initialize arrived (and did not fail) */
 	gboolean      initialized;     /* initialize was answered with success */
 	gboolean      close_after_reply; /* dap_dispatch_close during a handler */
@@ -652,6 +654,14 @@ handle_request (DapDispatch *self, JsonObject *msg, gint64 seq)
 		        "request \"%s\" before \"initialize\"", command);
 		return;
 	}
+	if (self->gate) {
+		GError *gate_error = NULL;
+		if (!self->gate (command, self->gate_data, &gate_error)) {
+			refuse (self, command, seq, DAP_ERROR_FAILED, "%s", gate_error->message);
+			g_error_free (gate_error);
+			return;
+		}
+	}
 	if (strcmp (command, "cancel") == 0) {
 		builtin_cancel (self, args);
 		run_handler (self, h, command, seq, args);
@@ -827,6 +837,14 @@ dap_dispatch_capabilities (DapDispatch *self)
 }
 
 /* Starts reading requests; on the dispatcher's context. */
+void
+dap_dispatch_set_gate (DapDispatch *self, DapGateFunc gate, gpointer user_data)
+{
+	g_return_if_fail (DAP_IS_DISPATCH (self));
+	self->gate = gate;
+	self->gate_data = user_data;
+}
+
 void
 dap_dispatch_start (DapDispatch *self)
 {

@@ -98,6 +98,11 @@ void         dap_dispatch_add_handlers      (DapDispatch           *self,
 void         dap_dispatch_set_capability    (DapDispatch *self, const char *name, gboolean value);
 void         dap_dispatch_set_capability_value (DapDispatch *self, const char *name, JsonNode *value);
 JsonNode    *dap_dispatch_capabilities      (DapDispatch *self);
+/* Asked before every request but initialize: FALSE (with error) refuses
+ * it with the error's message.  For an adapter that serves only some
+ * requests until one succeeded (attach). */
+typedef gboolean (*DapGateFunc) (const char *command, gpointer user_data, GError **error);
+void         dap_dispatch_set_gate          (DapDispatch *self, DapGateFunc gate, gpointer user_data);
 void         dap_dispatch_start             (DapDispatch *self);
 void         dap_dispatch_send_event        (DapDispatch *self, const char *event, JsonNode *body);
 void         dap_dispatch_close             (DapDispatch *self);

@@ -1,7 +1,8 @@
 /*
  * oxibase-dap.c — the debug adapter as a program: the Debug Adapter
  * Protocol on standard input and output, for VS Code, nvim-dap and any
- * other DAP client (dap-adapter.h says what it serves).
+ * other DAP client: it launches scripts in this process, or relays an
+ * attach to a server (dap-relay.h; dap-adapter.h says what it serves).
  *
  * NOTE: standard output carries the protocol and nothing else: the
  * process keeps a private copy of it for the protocol and points file
@@ -16,7 +17,7 @@
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 
-#include "dap-adapter.h"
+#include "dap-relay.h"
 
 int
 main (int argc, char **argv)
@@ -26,7 +27,10 @@ main (int argc, char **argv)
 			printf ("usage: oxibase-dap\n"
 			        "Speaks the Debug Adapter Protocol on standard input and output.\n"
 			        "Launch arguments: program (a .sql file) or sql (text), database (a directory or\n"
-			        ":memory:), stopOnEntry, stepIntoQueries, noDebug, maxPauseMs.\n");
+			        ":memory:), stopOnEntry, stepIntoQueries, noDebug, maxPauseMs.\n"
+			        "Attach arguments (debug a server's sessions): url (ws://host:8433/api/dap) or\n"
+			        "host and port (the server's --dap-port), token (from POST /api/auth/login),\n"
+			        "sessions (\"all\", or {\"user\": ..., \"application_name\": ...}), maxPauseMs.\n");
 			return 0;
 		}
 		fprintf (stderr, "oxibase-dap: unknown argument \"%s\" (try --help)\n", argv[i]);
@@ -42,9 +46,7 @@ main (int argc, char **argv)
 	GIOStream *io = g_simple_io_stream_new (in, out);
 	g_object_unref (in);
 	g_object_unref (out);
-	DapAdapter *a = dap_adapter_new (io);
+	dap_relay_run (io);
 	g_object_unref (io);
-	dap_adapter_run (a);
-	dap_adapter_free (a);
 	return 0;
 }

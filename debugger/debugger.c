@@ -668,6 +668,31 @@ ox_debugger_set_exception_filters (OxDebugger *dbg, OxExceptionFilter filters)
 /* ---- commands (any thread) -------------------------------------------------------------- */
 
 void
+ox_debugger_clear (OxDebugger *dbg)
+{
+	g_return_if_fail (dbg != NULL);
+	g_mutex_lock (&dbg->lock);
+	g_hash_table_remove_all (dbg->bps_by_path);
+	g_hash_table_remove_all (dbg->bps_by_id);
+	g_ptr_array_set_size (dbg->fn_bps, 0);
+	dbg->filters = 0;
+	dbg->stop_on_entry = FALSE;
+	dbg->pause_requested = FALSE;
+	dbg->step = STEP_NONE;
+	g_mutex_unlock (&dbg->lock);
+	ox_session_debug_changed (dbg->session);
+}
+
+gboolean
+ox_debugger_hit_condition_valid (const char *hit_condition)
+{
+	Bp *bp = ox_bp_new (0, 1, NULL, hit_condition, NULL);
+	gboolean ok = !bp->invalid;
+	ox_bp_free (bp);
+	return ok;
+}
+
+void
 ox_debugger_set_stop_on_entry (OxDebugger *dbg, gboolean stop_on_entry)
 {
 	g_return_if_fail (dbg != NULL);

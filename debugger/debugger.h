@@ -190,6 +190,13 @@ GArray     *ox_debugger_set_function_breakpoints (OxDebugger *dbg, const OxFunct
  * several frames stops once. */
 void        ox_debugger_set_exception_filters (OxDebugger *dbg, OxExceptionFilter filters);
 
+/* Forget every breakpoint, function breakpoint and exception filter,
+ * and a pending pause, step or stop-on-entry: the debugger stays
+ * attached and never stops again until told to (a remote client left). */
+void        ox_debugger_clear (OxDebugger *dbg);
+/* Would a breakpoint take this hit condition ("== 5", ">= 3", "% 2", "7")? */
+gboolean    ox_debugger_hit_condition_valid (const char *hit_condition);
+
 /* ---- execution control ---- */
 
 /* Stop at the first step event of the next statement run (one-shot). */

@@ -49,6 +49,8 @@
 #include "server-config.h"
 #include "http-server.h"
 #include "session-registry.h"
+#include "dap-listener.h"
+#include "debug-hub.h"
 
 #define DEFAULT_HTTP_PORT 8433
 
@@ -71,6 +73,7 @@ typedef struct {
 	GMainLoop      *loop;
 	PgServer       *server;
 	OxHttpServer   *http;
+	DapListener    *dap;           /* remote debugging: /api/dap and --dap-port */
 	Flags          *flags;
 	char           *config_path;   /* file to re-read on SIGHUP (NULL: none) */
 	OxServerConfig *config;        /* what is in force */
@@ -121,8 +124,29 @@ signal_cb (gpointer data)
 	s->stop_at = g_get_monotonic_time ();
 	pg_server_stop_accepting (s->server);
 	ox_http_server_stop_accepting (s->http);
+	/* debuggers first: their clients go, stopped sessions resume and run
+	 * to their end (or to the grace period's cancel) */
+	g_clear_pointer (&s->dap, dap_listener_free);
 	g_timeout_add (20, shutdown_tick_cb, s);
 	return G_SOURCE_CONTINUE;
+}
+
+/* attach's token on the debug port: one the HTTP API issued (POST
+ * /api/auth/login); a role that is not a superuser debugs its own
+ * sessions only.  On the debugger client's thread. */
+static gboolean
+dap_token_ok (const char *token, gpointer data, char **only_user, GError **error)
+{
+	Server *s = data;
+	g_autofree char *user = s->http ? ox_http_server_token_user (s->http, token) : NULL;
+	if (!user) {
+		g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+		                     "the token is not valid (expired or revoked?): log in with POST /api/auth/login");
+		return FALSE;
+	}
+	*only_user = ox_http_server_debug_scope (s->http, user);
+	pg_log ("LOG", "debugger attached on the debug port: user=%s%s", user, *only_user ? " (own sessions only)" : "");
+	return TRUE;
 }
 
 /* The configuration: the file (if any), then the flags over it. */
@@ -355,6 +379,7 @@ main (int argc, char **argv)
 	char *status = NULL;
 	gboolean tls_used = FALSE;
 	OxSessionRegistry *registry = NULL;
+	OxDebugHub *hub = NULL;
 	Server s = { 0 };
 	s.flags = &f;
 	if (!g_file_test (dbdir, G_FILE_TEST_IS_DIR)) {
@@ -396,7 +421,9 @@ main (int argc, char **argv)
 
 	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
 	registry = ox_session_registry_new ();
+	hub = ox_debug_hub_new ();
 	PgServerConfig cfg = { (guint) s.config->max_connections, "oxibase", registry, s.config, cert, dir };
+	cfg.hub = hub;
 	s.server = pg_server_new (db, &cfg);
 	OxHttpConfig hcfg = {
 		.database = "oxibase",
@@ -406,13 +433,26 @@ main (int argc, char **argv)
 		.token_ttl_s = f.http_token_ttl,
 		.max_workers = (guint) f.http_workers,
 		.auth_failure_delay_ms = (guint) s.config->auth_failure_delay_ms,
+		.hub = hub,
 	};
+	/* the debug port takes the HTTP API's tokens: it is made first (the
+	 * WebSocket endpoint serves its clients) and asks the HTTP server */
+	s.dap = dap_listener_new (hub, dap_token_ok, &s, 16);
+	hcfg.dap = s.dap;
 	s.http = ox_http_server_new (db, &hcfg);
 	int http_port = s.config->http_port >= 0 ? s.config->http_port : DEFAULT_HTTP_PORT;
 	if (!pg_server_listen (s.server, s.config->listen, (guint16) s.config->pg_port, NULL, &error)
 	    || !ox_http_server_listen (s.http, s.config->listen, (guint16) http_port, NULL, &error)) {
 		pg_log ("FATAL", "could not listen: %s", error->message);
 		goto done;
+	}
+	if (s.config->dap_port >= 0) {
+		guint16 bound = 0;
+		if (!dap_listener_listen (s.dap, s.config->listen, (guint16) s.config->dap_port, &bound, &error)) {
+			pg_log ("FATAL", "could not listen for debuggers: %s", error->message);
+			goto done;
+		}
+		pg_log ("LOG", "dap listening on %s:%u", s.config->listen, bound);
 	}
 	if (cert)
 		pg_log ("LOG", "TLS enabled (certificate %s)", s.config->tls_cert);
@@ -432,11 +472,13 @@ main (int argc, char **argv)
 	rc = 0;
 	tls_used = cert != NULL;
 done:
+	g_clear_pointer (&s.dap, dap_listener_free);
 	if (s.http)
 		ox_http_server_free (s.http);
 	if (s.server)
 		pg_server_free (s.server);
 	ox_session_registry_free (registry);
+	ox_debug_hub_free (hub);
 	if (db)
 		ox_db_close (db);
 	if (s.config)

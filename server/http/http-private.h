@@ -41,6 +41,8 @@ struct _OxHttpServer {
 	GMainContext      *main_ctx;       /* where soup lives; chunks are drained there */
 	GThreadPool       *pool;           /* of HttpReq* */
 	OxHttpTokens      *tokens;
+	OxDebugHub        *hub;            /* not owned; may be NULL */
+	DapListener       *dap;            /* not owned; may be NULL */
 	GMutex             lock;           /* guards reqs */
 	GPtrArray         *reqs;           /* live HttpReq*, for cancel_all */
 	gint               n_live;         /* atomic: requests not yet freed */
@@ -76,6 +78,7 @@ typedef struct {
 
 	GMutex             lock;           /* guards what follows */
 	GCond              cond;
+	OxDebugTarget     *target;         /* remote debugging of the request's session */
 	GQueue             chunks;         /* GBytes* not yet given to the message */
 	gboolean           drain_queued;   /* a drain_cb is scheduled */
 	gboolean           final;          /* the last chunk is queued */

@@ -201,6 +201,12 @@ timeout_cb (gpointer data)
 {
 	HttpReq *req = data;
 	g_mutex_lock (&req->lock);
+	if (req->target && ox_debug_target_is_debugged (req->target)) {
+		/* a request under a debugger is not timed out: its stops have
+		 * their own bound (max_pause) */
+		g_mutex_unlock (&req->lock);
+		return G_SOURCE_CONTINUE;
+	}
 	req->timed_out = TRUE;
 	if (req->session)
 		ox_session_cancel (req->session);
@@ -307,7 +313,8 @@ handle_sessions_list (OxHttpServer *srv, SoupServerMessage *msg)
 		g_string_append (b, ",\"client_addr\":");
 		ox_http_json_string (b, s->client_addr);
 		g_string_append (b, ",\"state\":");
-		ox_http_json_string (b, ox_session_state_name (s->state));
+		gboolean paused = srv->hub && s->id > 0 && ox_debug_hub_is_stopped (srv->hub, (guint64) s->id);
+		ox_http_json_string (b, ox_session_state_name (paused ? OX_SESSION_PAUSED : s->state));
 		g_string_append (b, ",\"query\":");
 		if (s->query)
 			ox_http_json_string (b, s->query);
@@ -609,11 +616,43 @@ compensate_listener_leak (SoupServerMessage *msg)
 #endif
 }
 
+/* /api/dap: DAP over WebSocket.  The token was checked in early_cb,
+ * before the handshake; a token of a role that is not a superuser
+ * debugs that role's sessions only. */
+static void
+dap_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws, gpointer data)
+{
+	OxHttpServer *srv = data;
+	(void) server;
+	(void) path;
+	gboolean present = FALSE;
+	const char *token = bearer_token (msg, &present);
+	g_autofree char *user = NULL;
+	if (!token || !ox_http_tokens_check (srv->tokens, token, &user)) {
+		/* expired between the check and now */
+		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "the token is not valid");
+		return;
+	}
+	g_autofree char *scope = ox_http_server_debug_scope (srv, user);
+	pg_log ("LOG", "debugger attached over WebSocket: user=%s%s", user, scope ? " (own sessions only)" : "");
+	dap_listener_serve_websocket (srv->dap, ws, scope);
+}
+
 static void
 early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
 	OxHttpServer *srv = data;
 	compensate_listener_leak (msg);
+	if (srv->dap && !strcmp (path, "/api/dap")) {
+		/* the upgrade needs its own Connection header; refuse it before
+		 * the handshake when the token is missing or bad */
+		gboolean present = FALSE;
+		const char *token = bearer_token (msg, &present);
+		g_autofree char *user = NULL;
+		if (!token || !ox_http_tokens_check (srv->tokens, token, &user))
+			respond_unauthorized (msg, present);
+		return;
+	}
 	/* one request per connection: libsoup before 3.3 keeps a kept-alive
 	 * connection that the client closes while it is idle until the server
 	 * is freed (upstream commit d20c660), file descriptor included; a
@@ -648,7 +687,11 @@ ox_http_server_new (OxDatabase *db, const OxHttpConfig *config)
 	srv->pool = g_thread_pool_new (http_work_run, srv, (gint) (config->max_workers ? config->max_workers : 16),
 	                               FALSE, NULL);
 	srv->soup = soup_server_new ("server-header", "oxibase ", NULL);
+	srv->hub = config->hub;
+	srv->dap = config->dap;
 	soup_server_add_early_handler (srv->soup, NULL, early_cb, srv, NULL);
+	if (srv->dap)
+		soup_server_add_websocket_handler (srv->soup, "/api/dap", NULL, NULL, dap_ws_cb, srv, NULL);
 	soup_server_add_handler (srv->soup, NULL, server_cb, srv, NULL);
 	srv->accepting = TRUE;
 	return srv;
@@ -703,6 +746,8 @@ ox_http_server_cancel_all (OxHttpServer *self)
 		req->terminated = TRUE;
 		if (req->session)
 			ox_session_cancel (req->session);
+		if (req->target)
+			ox_debug_target_terminate (req->target);
 		g_cond_broadcast (&req->cond);
 		g_mutex_unlock (&req->lock);
 	}
@@ -732,4 +777,32 @@ ox_http_server_free (OxHttpServer *self)
 	g_main_context_unref (self->main_ctx);
 	g_free (self->database);
 	g_free (self);
+}
+
+char *
+ox_http_server_token_user (OxHttpServer *self, const char *token)
+{
+	char *user = NULL;
+	if (!token || !ox_http_tokens_check (self->tokens, token, &user))
+		return NULL;
+	return user;
+}
+
+char *
+ox_http_server_debug_scope (OxHttpServer *self, const char *user)
+{
+	/* one row of the role catalog: quick, and the roles live in this
+	 * database (docs/server.md) */
+	OxSession *s = NULL;
+	OxStmt *st = NULL;
+	OxError err = { 0 };
+	gboolean super = FALSE;
+	if (ox_session_new (self->db, &s, &err) == OX_OK &&
+	    ox_prepare (s, "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = $1", -1, &st, NULL, &err) == OX_OK &&
+	    ox_bind_text (st, 1, user, -1, &err) == OX_OK && ox_step (st, &err) == OX_ROW)
+		super = ox_column_text (st, 0) && !strcmp (ox_column_text (st, 0), "t");
+	ox_error_clear (&err);
+	ox_finalize (st);
+	ox_session_free (s);
+	return super ? NULL : g_strdup (user);
 }

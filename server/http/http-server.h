@@ -20,6 +20,8 @@
 #include <gio/gio.h>
 
 #include "oxibase.h"
+#include "dap-listener.h"
+#include "debug-hub.h"
 #include "session-registry.h"
 
 G_BEGIN_DECLS
@@ -34,6 +36,8 @@ typedef struct {
 	gint64             token_ttl_s;       /* bearer token lifetime; 0 = 3600 */
 	guint              max_workers;       /* requests run at once; more wait in the queue; 0 = 16 */
 	guint              auth_failure_delay_ms; /* a failed login waits this long before its answer */
+	OxDebugHub        *hub;               /* remote debugging of the requests' sessions; may be NULL */
+	DapListener       *dap;               /* serves /api/dap (DAP over WebSocket); NULL: 404 */
 } OxHttpConfig;
 
 OxHttpServer *ox_http_server_new (OxDatabase *db, const OxHttpConfig *config);
@@ -47,6 +51,12 @@ void          ox_http_server_stop_accepting (OxHttpServer *self);
 void          ox_http_server_cancel_all (OxHttpServer *self);
 /* Requests queued or running on the workers. */
 guint         ox_http_server_n_running (OxHttpServer *self);
+/* The user of a live bearer token (g_free), or NULL: for the debug
+ * port's attach, which takes the same tokens.  Any thread. */
+char         *ox_http_server_token_user (OxHttpServer *self, const char *token);
+/* May the role debug every session (a superuser), or only its own?
+ * Returns NULL for a superuser, else a copy of user. */
+char         *ox_http_server_debug_scope (OxHttpServer *self, const char *user);
 /* Free; ox_http_server_n_running must be 0. */
 void          ox_http_server_free (OxHttpServer *self);
 

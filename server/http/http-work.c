@@ -55,6 +55,8 @@ reg_cancel (gpointer data)
 	g_mutex_lock (&req->lock);
 	if (req->session)
 		ox_session_cancel (req->session);
+	if (req->target)
+		ox_debug_target_terminate (req->target);  /* stopped in a remote debugger */
 	g_mutex_unlock (&req->lock);
 }
 
@@ -66,6 +68,8 @@ reg_terminate (gpointer data)
 	req->terminated = TRUE;
 	if (req->session)
 		ox_session_cancel (req->session);
+	if (req->target)
+		ox_debug_target_terminate (req->target);
 	g_mutex_unlock (&req->lock);
 }
 
@@ -104,6 +108,16 @@ session_open (HttpReq *req, Sess *ss, OxError *err)
 	                                  req->client_addr, &reg_ops, req);
 	if (stop)
 		ox_session_cancel (ss->s);
+	if (req->srv->hub) {
+		/* a remote debugger may take this session (its id is the
+		 * registry's, as /api/sessions shows it) */
+		OxDebugTargetInfo info = { (guint64) ss->id, req->user ? req->user : "", req->app_name,
+			                   req->srv->database };
+		OxDebugTarget *t = ox_debug_hub_register (req->srv->hub, ss->s, &info);
+		g_mutex_lock (&req->lock);
+		req->target = t;
+		g_mutex_unlock (&req->lock);
+	}
 	return TRUE;
 }
 
@@ -115,7 +129,11 @@ session_close (HttpReq *req, Sess *ss)
 	ox_session_registry_remove (req->srv->registry, ss->id);  /* no cancel reaches us after this */
 	g_mutex_lock (&req->lock);
 	req->session = NULL;
+	OxDebugTarget *t = req->target;
+	req->target = NULL;
 	g_mutex_unlock (&req->lock);
+	if (t)
+		ox_debug_hub_unregister (t);
 	ox_session_free (ss->s);
 	ss->s = NULL;
 }
@@ -124,6 +142,9 @@ static void
 session_active (HttpReq *req, Sess *ss, const char *query)
 {
 	ox_session_registry_set_state (req->srv->registry, ss->id, OX_SESSION_ACTIVE, query, NULL);
+	/* the debugger comes and goes between statements (debug-hub.h) */
+	if (req->target)
+		ox_debug_target_checkpoint (req->target);
 }
 
 /* Rewrite a cancellation into what actually happened. */

@@ -64,6 +64,7 @@ typedef struct {
 	PgColumnType *types;      /* n_cols */
 	gint16      *formats;     /* n_cols: 0 text, 1 binary */
 	gboolean     done;        /* ran to completion: Execute only repeats the tag */
+	gboolean     started;     /* executed at least once */
 	char        *tag;         /* the command tag once done */
 } PgPortal;
 
@@ -98,6 +99,8 @@ struct _PgBackend {
 	GMutex      lock;                  /* guards running and socket shutdown */
 	gboolean    running;               /* a statement is inside the engine */
 	gboolean    aborted;               /* pg_backend_abort was called */
+	OxDebugTarget *target;             /* remote debugging; under lock for other threads */
+	char       *app_name;              /* application_name as the hub knows it */
 };
 
 /* ---- output ----------------------------------------------------------------- */
@@ -525,13 +528,38 @@ put_command_complete (PgBackend *b, const char *tag)
 	pg_msg_end (b->out, m);
 }
 
+/* Remote debugging: the debugger comes and goes only between statements
+ * (debug-hub.h); call before a statement starts. */
+static void
+debug_checkpoint (PgBackend *b)
+{
+	if (b->target)
+		ox_debug_target_checkpoint (b->target);
+}
+
+/* The hub's filters match on application_name: keep it current. */
+static void
+debug_note_app_name (PgBackend *b)
+{
+	if (!b->target)
+		return;
+	g_autofree char *app = ox_session_setting (b->session, "application_name");
+	if (g_strcmp0 (app, b->app_name)) {
+		g_free (b->app_name);
+		b->app_name = g_strdup (app ? app : "");
+		ox_debug_target_set_application_name (b->target, b->app_name);
+	}
+}
+
 /* A statement that changed settings may have changed reported ones. */
 static void
 after_statement (PgBackend *b, const char *tag)
 {
 	if (tag && (g_str_has_prefix (tag, "SET") || g_str_has_prefix (tag, "RESET")
-	            || !strcmp (tag, "COMMIT") || !strcmp (tag, "ROLLBACK") || !strcmp (tag, "DISCARD ALL")))
+	            || !strcmp (tag, "COMMIT") || !strcmp (tag, "ROLLBACK") || !strcmp (tag, "DISCARD ALL"))) {
 		report_settings (b);
+		debug_note_app_name (b);
+	}
 }
 
 /* Step st, sending DataRows, up to max_rows rows (0 = all).  Returns
@@ -605,6 +633,7 @@ handle_query (PgBackend *b, const char *sql)
 		any = TRUE;
 		if (ox_stmt_returns_rows (st))
 			put_row_description (b, st, NULL, NULL);
+		debug_checkpoint (b);
 		int rc = run_rows (b, st, 0, NULL, NULL, NULL, &err);
 		ox_finalize (st);
 		if (rc == OX_ERROR) {
@@ -794,6 +823,11 @@ handle_execute (PgBackend *b, const PgMessage *m)
 		return TRUE;
 	}
 	OxError err = { 0 };
+	if (!portal->started) {
+		/* not between two Executes of one portal: its frames are open */
+		portal->started = TRUE;
+		debug_checkpoint (b);
+	}
 	int rc = run_rows (b, portal->st, m->max_rows, portal->types, portal->formats, &portal->tag, &err);
 	if (rc == OX_ERROR) {
 		send_ox_error (b, &err, 0);
@@ -1244,6 +1278,14 @@ start_session (PgBackend *b)
 	}
 
 	report_settings (b);
+	if (b->host->hub) {
+		b->app_name = ox_session_setting (b->session, "application_name");
+		OxDebugTargetInfo info = { (guint64) (guint32) b->pid, b->user, b->app_name ? b->app_name : "", b->database };
+		OxDebugTarget *t = ox_debug_hub_register (b->host->hub, b->session, &info);
+		g_mutex_lock (&b->lock);
+		b->target = t;
+		g_mutex_unlock (&b->lock);
+	}
 	gsize m = pg_msg_begin (b->out, 'K');
 	pg_put_i32 (b->out, b->pid);
 	pg_put_i32 (b->out, b->secret);
@@ -1421,6 +1463,14 @@ pg_backend_run (const PgBackendHost *host, GSocketConnection *conn, GCancellable
 	g_hash_table_destroy (b->statements);
 	if (b->pid)
 		host->forget (host->server, b);  /* no cancel can reach us from here on */
+	if (b->target) {
+		g_mutex_lock (&b->lock);
+		OxDebugTarget *t = b->target;
+		b->target = NULL;
+		g_mutex_unlock (&b->lock);
+		ox_debug_hub_unregister (t);
+	}
+	g_free (b->app_name);
 	if (b->session) {
 		ox_session_free (b->session);
 		pg_log ("LOG", "disconnection: host=%s user=%s database=%s", b->peer, b->user, b->database);
@@ -1450,8 +1500,13 @@ void
 pg_backend_cancel_statement (PgBackend *b)
 {
 	g_mutex_lock (&b->lock);
-	if (b->running && b->session)
+	if (b->running && b->session) {
 		ox_session_cancel (b->session);
+		/* stopped in a remote debugger: the cancel alone would wait for
+		 * the client to resume it */
+		if (b->target)
+			ox_debug_target_terminate (b->target);
+	}
 	g_mutex_unlock (&b->lock);
 }
 
@@ -1479,8 +1534,11 @@ void
 pg_backend_terminate (PgBackend *b)
 {
 	g_mutex_lock (&b->lock);
-	if (b->running && b->session)
+	if (b->running && b->session) {
 		ox_session_cancel (b->session);
+		if (b->target)
+			ox_debug_target_terminate (b->target);  /* stopped in a remote debugger */
+	}
 	/* a backend waiting for a message answers 57P01 and closes, as at
 	 * shutdown; one inside a statement does so once it is cancelled */
 	g_cancellable_cancel (b->cancellable);

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "oxibase.h"
+#include "debug-hub.h"
 #include "pg-server.h"
 #include "session-registry.h"
 #include "server-config.h"
@@ -41,6 +42,9 @@ typedef struct {
 	 * until close_database; NULL when there is none. */
 	OxDatabase *(*open_database) (PgServer *server, const char *name);
 	void      (*close_database) (PgServer *server, const char *name);
+	/* Remote debugging: each session is a target of this hub (NULL: no
+	 * remote debugging). */
+	OxDebugHub *hub;
 } PgBackendHost;
 
 /* Serve the connection until the client leaves, a fatal error, or

@@ -440,6 +440,7 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.config = current_config;
 	self->host.open_database = open_database;
 	self->host.close_database = close_database;
+	self->host.hub = config->hub;
 	self->data_dir = g_strdup (config->data_dir);
 	self->databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	DbEntry *main_entry = g_new0 (DbEntry, 1);

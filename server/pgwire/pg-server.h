@@ -22,6 +22,7 @@
 #include <gio/gio.h>
 
 #include "oxibase.h"
+#include "debug-hub.h"
 #include "session-registry.h"
 #include "server-config.h"
 
@@ -38,6 +39,8 @@ typedef struct {
 	GTlsCertificate *tls_certificate; /* NULL: no TLS (SSLRequest gets 'N') */
 	const char *data_dir;    /* holds the databases as DIR/NAME; NULL: only
 	                            db, and no CREATE / DROP DATABASE */
+	OxDebugHub *hub;         /* remote debugging of the sessions (not owned;
+	                            it must outlive the server); NULL: none */
 } PgServerConfig;
 
 /* A server over db (not owned; it must outlive the server), the database

@@ -1,0 +1,41 @@
+/*
+ * dap-listener.h — a server's debug port: remote DAP clients attach to
+ * the sessions of a debug hub, over TCP (raw DAP, `--dap-port`) or over a
+ * WebSocket the HTTP server accepted (`/api/dap`).
+ *
+ * Each client gets an attach-mode adapter (dap-adapter.h) on a thread of
+ * its own with its own main context, so a slow client never holds up
+ * another or the server's main loop.  Over TCP the client proves itself
+ * with attach's "token" (checked by auth); a WebSocket's token was checked
+ * at the upgrade, so its attach needs none.
+ *
+ * What can go wrong: a port in use fails dap_listener_listen with the
+ * reason; a client that never attaches holds only its thread and socket
+ * (connections beyond max_clients are closed at once); freeing the
+ * listener ends every client (their stopped sessions resume) and joins
+ * their threads.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libsoup/soup.h>
+
+#include "dap-adapter.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DapListener DapListener;
+
+DapListener *dap_listener_new (OxDebugHub *hub, DapAuthFunc auth, gpointer auth_data, guint max_clients);
+/* Listen on address:port (port 0 picks one; *bound says which). */
+gboolean     dap_listener_listen (DapListener *self, const char *address, guint16 port, guint16 *bound,
+                                  GError **error);
+/* Serve a WebSocket accepted (and authenticated) by the HTTP server; on
+ * the thread-default context of the WebSocket.  only_user as
+ * DapAuthFunc's (NULL: a superuser's token). */
+void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *only_user);
+/* Clients being served now. */
+guint        dap_listener_n_clients (DapListener *self);
+void         dap_listener_free (DapListener *self);
+
+G_END_DECLS
