@@ -127,7 +127,7 @@ popover_closed_cb (GtkPopover *popover)
 	gtk_widget_unparent (GTK_WIDGET (popover));
 }
 
-void
+GtkPopover *
 ox_debug_gutter_edit (GtkSourceView *view, int line)
 {
 	OxDebugSession *session = session_of (view);
@@ -165,6 +165,7 @@ ox_debug_gutter_edit (GtkSourceView *view, int line)
 	gtk_popover_set_pointing_to (GTK_POPOVER (popover), &(GdkRectangle) { wx, wy, 1, r.height });
 	g_signal_connect (popover, "closed", G_CALLBACK (popover_closed_cb), NULL);
 	gtk_popover_popup (GTK_POPOVER (popover));
+	return GTK_POPOVER (popover);
 }
 
 static void

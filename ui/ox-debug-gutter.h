@@ -19,8 +19,10 @@ G_BEGIN_DECLS
 void ox_debug_gutter_attach (GtkSourceView *view, OxDebugSession *session);
 /* Add a breakpoint on line (1-based) or remove the one there. */
 void ox_debug_gutter_toggle (GtkSourceView *view, int line);
-/* The breakpoint options popover for line (adds a breakpoint if none). */
-void ox_debug_gutter_edit (GtkSourceView *view, int line);
+/* The breakpoint options popover for line (adds a breakpoint if none):
+ * entries Condition, Hit count, Log message and an Apply button, in that
+ * order. (transfer none: it goes away when closed) */
+GtkPopover *ox_debug_gutter_edit (GtkSourceView *view, int line);
 /* Highlight line as where the debugger stopped (0: none), and scroll to it. */
 void ox_debug_gutter_set_current_line (GtkSourceView *view, int line);
 int  ox_debug_gutter_get_current_line (GtkSourceView *view);

@@ -483,19 +483,38 @@ test_debugger (void)
 	g_assert_false (has_mark (view, 5, OX_MARK_BREAKPOINT));
 	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 1);
 
-	/* F5 */
-	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
-	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (area)));
+	/* the popover (a right click): stop only when i = 3 */
+	GtkPopover *pop = ox_debug_gutter_edit (GTK_SOURCE_VIEW (view), 8);
+	GtkWidget *grid = gtk_popover_get_child (pop);
+	GtkWidget *cond = gtk_grid_get_child_at (GTK_GRID (grid), 1, 0);
+	check_label (cond, "Condition");
+	gtk_editable_set_text (GTK_EDITABLE (cond), "i = 3");
+	g_signal_emit_by_name (gtk_grid_get_child_at (GTK_GRID (grid), 1, 3), "clicked");
+	OxDebugBp *bp = ox_debug_session_find_breakpoint (session, ox_editor_page_get_buffer (page), 8);
+	g_assert_cmpstr (ox_debug_bp_get_condition (bp), ==, "i = 3");
+
+	/* F5; then Stop while paused, and F5 again: a fresh session */
 	LineWait lw = { area, 8 };
-	wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
+	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
+	for (int round = 0; round < 2; round++) {
+		gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+		g_assert_true (gtk_widget_get_visible (GTK_WIDGET (area)));
+		lw.line = 8;
+		wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
+		wait_text (vars, ox_debug_variables_get_text, "i = 3");
+		wait_text (vars, ox_debug_variables_get_text, "s = 3");
+		wait_text (vars, ox_debug_variables_get_text, "n = 4");
+		if (round == 0) {
+			gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
+			lw.line = OX_DEBUG_IDLE;
+			wait_until (session_state_is, &lw, "the stopped session");
+			g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
+		}
+	}
 	OxEditorPage *where = NULL;
 	ox_debug_area_get_current_line (area, &where);
 	g_assert_true (where == page);
 	g_assert_true (has_mark (view, 8, OX_MARK_CURRENT_LINE));
-	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
-	wait_text (vars, ox_debug_variables_get_text, "s = 0");
-	wait_text (vars, ox_debug_variables_get_text, "n = 4");
-	wait_text (vars, ox_debug_variables_get_text, "i = 1");
 	GtkWidget *stack = ox_debug_area_get_panel (area, "Call Stack");
 	GtkWidget *stack_list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (stack));
 	if (GTK_IS_VIEWPORT (stack_list))
@@ -507,24 +526,28 @@ test_debugger (void)
 	lw.line = 9;
 	wait_until (at_line, &lw, "Step Over to line 9");
 	g_assert_false (has_mark (view, 8, OX_MARK_CURRENT_LINE));
-	wait_text (vars, ox_debug_variables_get_text, "s = 1");
+	wait_text (vars, ox_debug_variables_get_text, "s = 6");
 
 	/* Watch and Debug Console in the paused frame */
 	GtkWidget *watch = ox_debug_area_get_panel (area, "Watch");
 	ox_debug_watch_add (watch, "s + k + 100");
-	wait_text (watch, ox_debug_watch_get_text, "s + k + 100 = 101");
+	wait_text (watch, ox_debug_watch_get_text, "s + k + 100 = 108");
 	GtkWidget *console = ox_debug_area_get_panel (area, "Debug Console");
 	ox_debug_console_evaluate (console, "n * 10");
 	wait_text (console, ox_debug_console_get_text, "40");
 
-	/* remove the breakpoint from the Breakpoints panel's list, Continue */
-	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);
-	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 0);
+	/* Continue: i = 4 does not stop; the script ends */
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
 	lw.line = OX_DEBUG_IDLE;
 	wait_until (session_state_is, &lw, "the end of the debug session");
 	wait_text (GTK_WIDGET (page), messages_of, " total \n-------\n    10\n");
 	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
+	/* the first round was stopped before its INSERT: one row */
+	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (msgs, "    10\n(1 row)"));
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);
+	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 0);
+	g_assert_false (has_mark (view, 8, OX_MARK_BREAKPOINT));
 
 	/* the panels carry their names */
 	check_label (stack_list, "Call Stack");
