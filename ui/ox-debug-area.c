@@ -25,6 +25,7 @@ struct _OxDebugArea {
 	GWeakRef        page;            /* the debugged tab */
 	GWeakRef        marked_view;     /* where the current line is shown */
 	GHashTable     *sources;         /* sourceReference -> GWeakRef* of an OxEditorPage */
+	GHashTable     *files;           /* other files' paths -> GWeakRef* of an OxEditorPage */
 	OxDebugAreaOpenSource open_source;
 	gpointer        open_source_data;
 	guint           generation;      /* of source requests */
@@ -88,6 +89,66 @@ source_cb (GObject *source, GAsyncResult *result, gpointer data)
 	g_free (r);
 }
 
+typedef struct {
+	OxDebugArea *self;
+	guint        generation;
+	int          line;
+	char        *path;
+} FileReq;
+
+static void
+file_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	FileReq *r = data;
+	OxDebugArea *self = r->self;
+	char *contents = NULL;
+	gsize len = 0;
+	GError *error = NULL;
+	if (!g_file_load_contents_finish (G_FILE (source), result, &contents, &len, NULL, &error)) {
+		char *m = g_strdup_printf ("Cannot show the source %s: %s\n", r->path, error->message);
+		ox_debug_console_append (ox_debug_area_get_panel (self, "Debug Console"), "stderr", m);
+		g_free (m);
+		g_error_free (error);
+	} else if (r->generation == self->generation && self->open_source && g_utf8_validate (contents, (gssize) len, NULL)) {
+		char *title = g_path_get_basename (r->path);
+		OxEditorPage *page = self->open_source (title, contents, self->open_source_data);
+		g_free (title);
+		if (page) {
+			GWeakRef *w = g_new0 (GWeakRef, 1);
+			g_weak_ref_init (w, page);
+			g_hash_table_replace (self->files, g_strdup (r->path), w);
+			mark_line (self, GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), r->line);
+		}
+	}
+	g_free (contents);
+	g_object_unref (self);
+	g_free (r->path);
+	g_free (r);
+}
+
+/* A frame in a file other than the debugged text (a routine created from
+ * a file, or by an earlier debug session): the file, read-only. */
+static void
+show_file (OxDebugArea *self, const char *path, int line)
+{
+	GWeakRef *w = g_hash_table_lookup (self->files, path);
+	OxEditorPage *page = w ? g_weak_ref_get (w) : NULL;
+	if (page) {
+		mark_line (self, GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), line);
+		g_object_unref (page);
+		return;
+	}
+	mark_line (self, NULL, 0);
+	FileReq *r = g_new0 (FileReq, 1);
+	r->self = g_object_ref (self);
+	r->generation = self->generation;
+	r->line = line;
+	r->path = g_strdup (path);
+	GFile *f = g_file_new_for_path (path);
+	g_file_load_contents_async (f, NULL, file_cb, r);
+	g_object_unref (f);
+}
+
 static void
 show_frame (OxDebugArea *self)
 {
@@ -110,6 +171,11 @@ show_frame (OxDebugArea *self)
 		return;
 	}
 	JsonObject *src = json_object_has_member (frame, "source") ? json_object_get_object_member (frame, "source") : NULL;
+	const char *path = src ? json_object_get_string_member_with_default (src, "path", NULL) : NULL;
+	if (path) {
+		show_file (self, path, line);
+		return;
+	}
 	gint64 ref = src ? json_object_get_int_member_with_default (src, "sourceReference", 0) : 0;
 	if (!ref) {
 		mark_line (self, NULL, 0);
@@ -146,6 +212,7 @@ update_buttons (OxDebugArea *self)
 	if (st == OX_DEBUG_IDLE) {
 		mark_line (self, NULL, 0);
 		g_hash_table_remove_all (self->sources);
+		g_hash_table_remove_all (self->files);
 	}
 }
 
@@ -207,6 +274,7 @@ ox_debug_area_dispose (GObject *object)
 	}
 	g_clear_pointer (&self->panels, g_hash_table_unref);
 	g_clear_pointer (&self->sources, g_hash_table_unref);
+	g_clear_pointer (&self->files, g_hash_table_unref);
 	G_OBJECT_CLASS (ox_debug_area_parent_class)->dispose (object);
 }
 
@@ -236,6 +304,7 @@ ox_debug_area_init (OxDebugArea *self)
 	self->session = ox_debug_session_new ();
 	self->panels = g_hash_table_new (g_str_hash, g_str_equal);
 	self->sources = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, weak_free);
+	self->files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, weak_free);
 	g_weak_ref_init (&self->page, NULL);
 	g_weak_ref_init (&self->marked_view, NULL);
 

@@ -148,6 +148,7 @@ struct _OxDebugSession {
 	DapClient     *client;
 	GWeakRef       buffer;
 	char          *program;       /* the temporary file */
+	GPtrArray     *old_programs;  /* earlier sessions' files, removed at dispose */
 	JsonArray     *frames;
 	gint64         frame_id;
 };
@@ -234,10 +235,11 @@ end_session (OxDebugSession *self)
 		dap_client_close (self->client);
 		g_clear_object (&self->client);
 	}
-	if (self->program) {
-		g_unlink (self->program);
-		g_clear_pointer (&self->program, g_free);
-	}
+	/* NOTE: kept until the window closes: routines the text created
+	 * remember this path (the engine stores it with the routine), and
+	 * stepping into them later shows this file */
+	if (self->program)
+		g_ptr_array_add (self->old_programs, g_steal_pointer (&self->program));
 	g_clear_pointer (&self->frames, json_array_unref);
 	self->frame_id = 0;
 	g_weak_ref_set (&self->buffer, NULL);
@@ -646,6 +648,9 @@ ox_debug_session_dispose (GObject *object)
 	if (self->client || self->program)
 		end_session (self);
 	g_clear_object (&self->breakpoints);
+	for (guint i = 0; self->old_programs && i < self->old_programs->len; i++)
+		g_unlink (self->old_programs->pdata[i]);
+	g_clear_pointer (&self->old_programs, g_ptr_array_unref);
 	G_OBJECT_CLASS (ox_debug_session_parent_class)->dispose (object);
 }
 
@@ -677,6 +682,7 @@ static void
 ox_debug_session_init (OxDebugSession *self)
 {
 	self->breakpoints = g_list_store_new (OX_TYPE_DEBUG_BP);
+	self->old_programs = g_ptr_array_new_with_free_func (g_free);
 	g_weak_ref_init (&self->buffer, NULL);
 }
 

@@ -556,6 +556,79 @@ test_debugger (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+in_other_tab (gpointer data)
+{
+	LineWait *w = data;
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (w->area, &where);
+	return line > 0 && where && GTK_WIDGET (where) != g_object_get_data (G_OBJECT (w->area), "test-page");
+}
+
+static gboolean
+in_script_tab (gpointer data)
+{
+	LineWait *w = data;
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (w->area, &where);
+	return line > 0 && GTK_WIDGET (where) == g_object_get_data (G_OBJECT (w->area), "test-page");
+}
+
+static char *
+line_text (OxEditorPage *page, int line)
+{
+	GtkTextBuffer *b = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_iter_at_line (b, &s, line - 1);
+	e = s;
+	gtk_text_iter_forward_to_line_end (&e);
+	return gtk_text_buffer_get_text (b, &s, &e, FALSE);
+}
+
+/* Step Into a function created outside the debugger: its source comes by
+ * sourceReference into a read-only tab, where the current line is shown. */
+static void
+test_debugger_routine_source (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *def = ox_window_new_tab (win, "def", "CREATE OR REPLACE FUNCTION dbg_double(x int) RETURNS int\n"
+	                                                   "LANGUAGE plsql AS $$\nBEGIN\n  RETURN x * 2;\nEND $$;");
+	ox_editor_page_run_script (def);
+	wait_until (page_idle, def, "CREATE FUNCTION");
+	OxEditorPage *page = ox_window_new_tab (win, "call", "SELECT 1 AS one;\nSELECT dbg_double(21) AS d;\nSELECT 3 AS three;\n");
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 2);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	LineWait lw = { area, 2 };
+	wait_until (at_line, &lw, "the stop on line 2");
+	g_object_set_data (G_OBJECT (area), "test-page", page);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-into", NULL);
+	wait_until (in_other_tab, &lw, "a step into dbg_double, shown in a tab of its own");
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (area, &where);
+	g_autofree char *text = line_text (where, line);
+	/* the function's frame starts on its block */
+	g_assert_nonnull (strstr (text, "BEGIN"));
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
+	LineWait next = { area, line + 1 };
+	wait_until (at_line, &next, "Step Over inside dbg_double");
+	g_autofree char *text2 = line_text (where, line + 1);
+	g_assert_nonnull (strstr (text2, "RETURN x * 2"));
+	g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (ox_editor_page_get_source_view (where))));
+	/* Step Out comes back to the script's tab (the statement after the
+	 * call: the SELECT has no step of its own left) */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-out", NULL);
+	wait_until (in_script_tab, &lw, "Step Out back to the script");
+	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), >=, 2);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = OX_DEBUG_IDLE;
+	wait_until (session_state_is, &lw, "the end of the debug session");
+	wait_text (GTK_WIDGET (page), messages_of, " d  \n----\n 42\n");
+	g_object_set_data (G_OBJECT (area), "test-page", NULL);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_tabs_survive (void)
 {
@@ -623,6 +696,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/demo-window", test_demo_window);
 	g_test_add_func ("/ui/workstation/cancel", test_cancel);
 	g_test_add_func ("/ui/workstation/debugger", test_debugger);
+	g_test_add_func ("/ui/workstation/debugger-routine-source", test_debugger_routine_source);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
