@@ -30,5 +30,7 @@ int  ox_debug_gutter_get_current_line (GtkSourceView *view);
 #define OX_MARK_BREAKPOINT          "ox-breakpoint"
 #define OX_MARK_BREAKPOINT_DISABLED "ox-breakpoint-disabled"
 #define OX_MARK_CURRENT_LINE        "ox-current-line"
+/* the current line where a breakpoint is (one mark: see ox-debug-gutter.c) */
+#define OX_MARK_CURRENT_BREAKPOINT  "ox-current-breakpoint"
 
 G_END_DECLS

@@ -514,7 +514,8 @@ test_debugger (void)
 	OxEditorPage *where = NULL;
 	ox_debug_area_get_current_line (area, &where);
 	g_assert_true (where == page);
-	g_assert_true (has_mark (view, 8, OX_MARK_CURRENT_LINE));
+	g_assert_true (has_mark (view, 8, OX_MARK_CURRENT_BREAKPOINT));  /* one mark per line */
+	g_assert_false (has_mark (view, 8, OX_MARK_BREAKPOINT));
 	GtkWidget *stack = ox_debug_area_get_panel (area, "Call Stack");
 	GtkWidget *stack_list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (stack));
 	if (GTK_IS_VIEWPORT (stack_list))
@@ -525,7 +526,8 @@ test_debugger (void)
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
 	lw.line = 9;
 	wait_until (at_line, &lw, "Step Over to line 9");
-	g_assert_false (has_mark (view, 8, OX_MARK_CURRENT_LINE));
+	g_assert_true (has_mark (view, 9, OX_MARK_CURRENT_LINE));
+	g_assert_true (has_mark (view, 8, OX_MARK_BREAKPOINT));
 	wait_text (vars, ox_debug_variables_get_text, "s = 6");
 
 	/* Watch and Debug Console in the paused frame */
