@@ -671,6 +671,9 @@ embedded_close (OxConnection *conn)
 	self->closed = TRUE;
 	g_cond_broadcast (&self->cond);
 	g_mutex_unlock (&self->lock);
+	/* Debug sessions borrow the database: end them first (their paused
+	 * transactions roll back, so a run waiting on their locks can end). */
+	ox_embedded_dap_stop_all (self);
 	/* Stop the run under way before joining its thread, cancelling
 	 * again and again: a single cancel can land just before the engine
 	 * clears its flag at the start of a statement (see NOTE on cancel),
@@ -686,8 +689,6 @@ embedded_close (OxConnection *conn)
 	}
 	worker_stop (&self->run);
 	worker_stop (&self->catalog);
-	/* debug sessions borrow the database: end them first */
-	ox_embedded_dap_stop_all (self);
 	g_clear_pointer (&self->db, ox_db_close);
 }
 

@@ -173,6 +173,53 @@ test_directory (void)
 	g_free (dir);
 }
 
+/* A statement of the connection touches a row the stopped debug session
+ * has updated, and the connection closes meanwhile: the close ends the
+ * debug session first (its transaction rolls back), and neither the run
+ * nor the close hangs.  (Today the engine does not make the UPDATE wait,
+ * so this guards the order of the close rather than proving it.) */
+static void
+test_close_with_waiting_run (void)
+{
+	GError *error = NULL;
+	OxEmbeddedConnection *ec = ox_embedded_connection_open (":memory:", NULL, NULL, &error);
+	g_assert_no_error (error);
+	OxConnection *conn = OX_CONNECTION (ec);
+	Res r = { 0 };
+	ox_connection_run_async (conn, "CREATE TABLE t (v int); INSERT INTO t VALUES (1);", NULL, NULL, NULL, NULL,
+	                         run_cb, &r);
+	wait_for (&r.done);
+	g_assert_no_error (r.error);
+	Res o = { 0 };
+	ox_connection_open_dap_async (conn, NULL, open_cb, &o);
+	wait_for (&o.done);
+	g_assert_no_error (o.error);
+	DapClient *dc = o.value;
+	Ev ev = { g_string_new (NULL), FALSE, FALSE, FALSE };
+	g_signal_connect (dc, "event", G_CALLBACK (event_cb), &ev);
+	g_signal_connect (dc, "closed", G_CALLBACK (closed_cb), &ev);
+	json_node_unref (call (dc, "initialize", dap_client_args ("{\"adapterID\":\"oxibase\"}")));
+	json_node_unref (call (dc, "launch", dap_client_args ("{\"sql\":\"BEGIN;\\nUPDATE t SET v = 2;\\nSELECT 1;\\nCOMMIT;\",\"stopOnEntry\":true}")));
+	json_node_unref (call (dc, "configurationDone", NULL));
+	for (int i = 0; i < 3; i++) {
+		/* BEGIN, then over BEGIN and the UPDATE: stopped on SELECT 1 */
+		wait_for (&ev.stopped);
+		ev.stopped = FALSE;
+		if (i < 2)
+			json_node_unref (call (dc, "next", dap_client_args ("{\"threadId\":1}")));
+	}
+	Res w = { 0 };
+	ox_connection_run_async (conn, "UPDATE t SET v = 3;", NULL, NULL, NULL, NULL, run_cb, &w);
+	g_usleep (100 * 1000);
+	ox_connection_close (conn);
+	wait_for (&w.done);   /* failed or done, not hung */
+	g_clear_error (&w.error);
+	wait_for (&ev.closed);
+	g_object_unref (dc);
+	g_object_unref (ec);
+	g_string_free (ev.output, TRUE);
+}
+
 static void
 test_memory (void)
 {
@@ -185,5 +232,6 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/client/embedded-dap/directory", test_directory);
 	g_test_add_func ("/client/embedded-dap/memory", test_memory);
+	g_test_add_func ("/client/embedded-dap/close-with-waiting-run", test_close_with_waiting_run);
 	return g_test_run ();
 }
