@@ -91,6 +91,29 @@ ox_connection_close (OxConnection *self)
 }
 
 void
+ox_connection_open_dap_async (OxConnection *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+	g_return_if_fail (OX_IS_CONNECTION (self));
+	OxConnectionInterface *iface = OX_CONNECTION_GET_IFACE (self);
+	if (!iface->open_dap_async) {
+		g_task_report_new_error (self, callback, user_data, ox_connection_open_dap_async, OX_CONNECTION_ERROR,
+		                         OX_CONNECTION_ERROR_FAILED, "this connection cannot debug");
+		return;
+	}
+	iface->open_dap_async (self, cancellable, callback, user_data);
+}
+
+DapClient *
+ox_connection_open_dap_finish (OxConnection *self, GAsyncResult *result, GError **error)
+{
+	g_return_val_if_fail (OX_IS_CONNECTION (self), NULL);
+	if (g_async_result_is_tagged (result, ox_connection_open_dap_async))
+		return g_task_propagate_pointer (G_TASK (result), error);
+	return OX_CONNECTION_GET_IFACE (self)->open_dap_finish (self, result, error);
+}
+
+void
 ox_connection_objects_changed (OxConnection *self)
 {
 	g_return_if_fail (OX_IS_CONNECTION (self));

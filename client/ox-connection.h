@@ -24,6 +24,8 @@
 
 #include <gio/gio.h>
 
+#include "dap-client.h"
+
 G_BEGIN_DECLS
 
 /* ---- errors ---------------------------------------------------------------- */
@@ -149,6 +151,18 @@ struct _OxConnectionInterface {
 	/* Release the database or the network link; later calls fail with
 	 * OX_CONNECTION_ERROR_CLOSED. */
 	void        (*close)        (OxConnection *self);
+
+	/* A debug session: a DapClient talking to an adapter that works on
+	 * this connection's database (in-process for embedded, the server's
+	 * adapter for remote).  The client is the caller's; closing it ends
+	 * the adapter.  NULL vfunc: fails with OX_CONNECTION_ERROR_FAILED. */
+	void        (*open_dap_async)  (OxConnection        *self,
+	                                GCancellable        *cancellable,
+	                                GAsyncReadyCallback  callback,
+	                                gpointer             user_data);
+	DapClient  *(*open_dap_finish) (OxConnection  *self,
+	                                GAsyncResult  *result,
+	                                GError       **error);
 };
 
 const char *ox_connection_get_title   (OxConnection *self);
@@ -173,6 +187,13 @@ GPtrArray  *ox_connection_query_finish (OxConnection  *self,
                                         GAsyncResult  *result,
                                         GError       **error);
 void        ox_connection_close       (OxConnection *self);
+void        ox_connection_open_dap_async  (OxConnection        *self,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+DapClient  *ox_connection_open_dap_finish (OxConnection  *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
 
 /* Emit "objects-changed" (implementations call it after DDL commits; the
  * UI may call it for a manual refresh). */

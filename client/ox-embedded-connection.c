@@ -671,6 +671,9 @@ embedded_close (OxConnection *conn)
 	self->closed = TRUE;
 	g_cond_broadcast (&self->cond);
 	g_mutex_unlock (&self->lock);
+	/* Debug sessions borrow the database: end them first (their paused
+	 * transactions roll back, so a run waiting on their locks can end). */
+	ox_embedded_dap_stop_all (self);
 	/* Stop the run under way before joining its thread, cancelling
 	 * again and again: a single cancel can land just before the engine
 	 * clears its flag at the start of a statement (see NOTE on cancel),
@@ -699,6 +702,8 @@ ox_embedded_connection_iface_init (OxConnectionInterface *iface)
 	iface->query_async = embedded_query_async;
 	iface->query_finish = embedded_query_finish;
 	iface->close = embedded_close;
+	iface->open_dap_async = ox_embedded_dap_open_async;  /* ox-embedded-dap.c */
+	iface->open_dap_finish = ox_embedded_dap_open_finish;
 }
 
 /* ---- GObject --------------------------------------------------------------------- */
@@ -734,6 +739,16 @@ ox_embedded_connection_init (OxEmbeddedConnection *self)
 {
 	g_mutex_init (&self->lock);
 	g_cond_init (&self->cond);
+}
+
+OxDatabase *
+ox_embedded_connection_get_database (OxEmbeddedConnection *self)
+{
+	g_return_val_if_fail (OX_IS_EMBEDDED_CONNECTION (self), NULL);
+	g_mutex_lock (&self->lock);
+	OxDatabase *db = self->closed ? NULL : self->db;
+	g_mutex_unlock (&self->lock);
+	return db;
 }
 
 const char *

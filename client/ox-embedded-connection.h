@@ -33,6 +33,20 @@ OxEmbeddedConnection *ox_embedded_connection_open        (const char  *path,
                                                           const char  *probe_table,
                                                           GError     **error);
 
+/* The engine handle (NULL once closed), for in-process debug adapters.
+ * (transfer none) */
+typedef struct OxDatabase OxDatabase;
+OxDatabase *ox_embedded_connection_get_database (OxEmbeddedConnection *self);
+
+/* ox-embedded-dap.c: the DAP channel of an embedded connection — an
+ * adapter on a thread of its own over a socket pair, on this database. */
+void        ox_embedded_dap_open_async  (OxConnection *conn, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+DapClient  *ox_embedded_dap_open_finish (OxConnection *conn, GAsyncResult *result, GError **error);
+/* Ends every debug session of the connection and joins their threads
+ * (embedded_close calls it before closing the database). */
+void        ox_embedded_dap_stop_all    (OxEmbeddedConnection *self);
+
 /* ":memory:" or the directory. */
 const char *ox_embedded_connection_get_path (OxEmbeddedConnection *self);
 

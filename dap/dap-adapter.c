@@ -106,6 +106,7 @@ struct _DapAdapter {
 	char        *program;        /* path, or NULL for inline sql */
 	char        *script;         /* the text to run */
 	OxDatabase  *db;
+	OxDatabase  *shared_db;      /* EMBEDDED HOOK: borrowed, see dap_adapter_share_database */
 	OxSession   *s;
 	OxDebugger  *dbg;
 	GThread     *worker;
@@ -1292,6 +1293,28 @@ worker_main (gpointer data)
 	return NULL;
 }
 
+/* ---- EMBEDDED HOOK (dap-adapter-embedded.c) ------------------------------------------------------ */
+
+/* A database handle the process already holds (the workstation's): launch
+ * uses it instead of opening "database" (a directory is locked by the
+ * process that opened it, and ":memory:" would be a new, empty one), and
+ * the adapter never closes it. */
+void
+dap_adapter_share_database (DapAdapter *self, OxDatabase *db)
+{
+	self->shared_db = db;
+}
+
+static void
+release_db (DapAdapter *self)
+{
+	if (self->db != self->shared_db)
+		g_clear_pointer (&self->db, ox_db_close);
+	self->db = NULL;
+}
+
+/* ---- END EMBEDDED HOOK ---------------------------------------------------------------------------- */
+
 /* Stop the script (if it runs) and close the database; main thread. */
 static void detach (DapAdapter *self);
 
@@ -1309,7 +1332,7 @@ shut_down (DapAdapter *self)
 	}
 	g_clear_pointer (&self->dbg, ox_debugger_free);
 	g_clear_pointer (&self->s, ox_session_free);
-	g_clear_pointer (&self->db, ox_db_close);
+	release_db (self);
 }
 
 /* ---- handlers ------------------------------------------------------------------------------------------ */
@@ -1393,12 +1416,14 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 	} else
 		text = g_strdup (sql);
 	OxError e = { 0 };
-	if (ox_db_open (database && *database ? database : ":memory:", &self->db, &e) != OX_OK ||
+	if (self->shared_db)  /* EMBEDDED HOOK */
+		self->db = self->shared_db;
+	if ((!self->db && ox_db_open (database && *database ? database : ":memory:", &self->db, &e) != OX_OK) ||
 	    ox_session_new (self->db, &self->s, &e) != OX_OK) {
 		*error = failed ("cannot open database \"%s\": %s: %s", database ? database : ":memory:", e.sqlstate,
 		                 e.message ? e.message : "");
 		ox_error_clear (&e);
-		g_clear_pointer (&self->db, ox_db_close);
+		release_db (self);
 		g_free (text);
 		return NULL;
 	}
@@ -1426,7 +1451,7 @@ h_launch (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 				*error = invalid ("maxPauseMs must be 0 (for ever) or a number of milliseconds");
 				g_clear_pointer (&self->dbg, ox_debugger_free);
 				g_clear_pointer (&self->s, ox_session_free);
-				g_clear_pointer (&self->db, ox_db_close);
+				release_db (self);
 				g_clear_pointer (&self->script, g_free);
 				g_clear_pointer (&self->program, g_free);
 				return NULL;

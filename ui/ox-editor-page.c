@@ -754,3 +754,15 @@ ox_editor_page_new (OxConnection *connection, OxSettingsStore *store, const char
 	self->history_key = g_strdup (history_key ? history_key : ox_connection_get_title (connection));
 	return self;
 }
+
+/* ---- debugger hook (ox-debugger.c) -------------------------------------------------------- */
+
+/* The output of a script run under the debugger, in Messages. */
+void
+ox_editor_page_append_output (OxEditorPage *self, const char *text, gboolean error)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	g_autofree char *t = g_strdup (text);
+	g_strchomp (t);
+	append_message (self, error ? "error" : NULL, "%s", t);
+}

@@ -40,4 +40,8 @@ char      *ox_editor_page_get_messages_text (OxEditorPage *self);
 /* The tag that underlines an error in the editor's buffer. */
 GtkTextTag *ox_editor_page_get_error_tag (OxEditorPage *self);
 
+/* Debugger hook: the output of a script run under the debugger goes to
+ * Messages (error: in the error style). */
+void       ox_editor_page_append_output (OxEditorPage *self, const char *text, gboolean error);
+
 G_END_DECLS

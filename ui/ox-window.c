@@ -14,6 +14,7 @@
 
 #include "ox-window.h"
 #include "ox-embedded-connection.h"
+#include "ox-debug-area.h"
 
 #include <errno.h>
 #include <string.h>
@@ -35,6 +36,7 @@ struct _OxWindow {
 	GtkPopover      *history_popover;
 	GtkSearchEntry  *history_search;
 	GtkListBox      *history_list;
+	OxDebugArea      *debugger;     /* debugger: below the tabs, shown on first Debug */
 
 	OxSettingsStore *store;        /* unowned, may be NULL */
 	char            *demo_sql;
@@ -98,6 +100,7 @@ ox_window_new_tab (OxWindow *self, const char *title, const char *text)
 		gtk_text_buffer_set_text (ox_editor_page_get_buffer (page), text, -1);
 	/* the header bar's Run / Cancel follow the tab's state */
 	g_signal_connect_object (page, "notify::running", G_CALLBACK (page_running_cb), self, G_CONNECT_SWAPPED);
+	ox_debug_area_attach_page (self->debugger, page);  /* debugger: breakpoints in its gutter */
 	g_autofree char *auto_title = NULL;
 	if (!title)
 		title = auto_title = g_strdup_printf ("Query %u", ++self->next_query);
@@ -579,6 +582,58 @@ selected_page_cb (OxWindow *self)
 	update_actions (self);
 }
 
+/* ---- debugger ------------------------------------------------------------------------------------ */
+
+static void
+debug_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) param;
+	OxWindow *self = OX_WINDOW (widget);
+	OxDebugSession *session = ox_debug_area_get_session (self->debugger);
+	if (!strcmp (name, "workstation.debug")) {
+		if (!self->connection)
+			return;
+		gtk_widget_set_visible (GTK_WIDGET (self->debugger), TRUE);
+		ox_debug_area_debug_or_continue (self->debugger, self->connection, ox_window_get_current_page (self));
+	} else if (!strcmp (name, "workstation.debug-stop"))
+		ox_debug_session_stop (session);
+	else if (!strcmp (name, "workstation.step-over"))
+		ox_debug_session_step_over (session);
+	else if (!strcmp (name, "workstation.step-into"))
+		ox_debug_session_step_into (session);
+	else if (!strcmp (name, "workstation.step-out"))
+		ox_debug_session_step_out (session);
+	else if (!strcmp (name, "workstation.debug-pause"))
+		ox_debug_session_pause (session);
+}
+
+/* A routine's source, served by the adapter: a read-only tab. */
+static OxEditorPage *
+open_source_cb (const char *title, const char *text, gpointer data)
+{
+	OxWindow *self = data;
+	if (!self->connection)
+		return NULL;
+	g_autofree char *t = g_strdup_printf ("%s (read-only)", title);
+	OxEditorPage *page = ox_window_new_tab (self, t, text);
+	gtk_text_view_set_editable (GTK_TEXT_VIEW (ox_editor_page_get_source_view (page)), FALSE);
+	return page;
+}
+
+static void
+debug_failed_cb (OxDebugArea *debugger, const char *message, OxWindow *self)
+{
+	(void) debugger;
+	adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+OxDebugArea *
+ox_window_get_debugger (OxWindow *self)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (self), NULL);
+	return self->debugger;
+}
+
 /* ---- GObject ---------------------------------------------------------------------------------- */
 
 static void
@@ -612,6 +667,7 @@ ox_window_class_init (OxWindowClass *klass)
 	object_class->finalize = ox_window_finalize;
 
 	g_type_ensure (OX_TYPE_OBJECT_BROWSER);
+	g_type_ensure (OX_TYPE_DEBUG_AREA);
 	gtk_widget_class_set_template_from_resource (widget_class, "/org/oxibase/Workstation/ui/ox-window.ui");
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, toast_overlay);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, window_title);
@@ -626,6 +682,7 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_popover);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_search);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_list);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, debugger);
 
 	gtk_widget_class_install_action (widget_class, "workstation.run-statement", NULL, forward_action);
 	gtk_widget_class_install_action (widget_class, "workstation.run-script", NULL, forward_action);
@@ -637,7 +694,23 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_install_action (widget_class, "workstation.open-database", NULL, open_database_action);
 	gtk_widget_class_install_action (widget_class, "workstation.create-database", NULL, create_database_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "workstation.new-tab", NULL);
-	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "workstation.refresh", NULL);
+	/* F5 belongs to the debugger (Debug / Continue): refresh is Ctrl+R */
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "workstation.refresh", NULL);
+	/* debugger */
+	static const struct { const char *name; guint key; GdkModifierType mods; } debug_keys[] = {
+		{ "workstation.debug", GDK_KEY_F5, 0 },
+		{ "workstation.debug-stop", GDK_KEY_F5, GDK_SHIFT_MASK },
+		{ "workstation.step-over", GDK_KEY_F10, 0 },
+		{ "workstation.step-into", GDK_KEY_F11, 0 },
+		{ "workstation.step-out", GDK_KEY_F11, GDK_SHIFT_MASK },
+		{ "workstation.debug-pause", 0, 0 },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (debug_keys); i++) {
+		gtk_widget_class_install_action (widget_class, debug_keys[i].name, NULL, debug_action);
+		if (debug_keys[i].key)
+			gtk_widget_class_add_binding_action (widget_class, debug_keys[i].key, debug_keys[i].mods,
+			                                     debug_keys[i].name, NULL);
+	}
 	gtk_widget_class_install_action (widget_class, "workstation.show-history", NULL, show_history_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "workstation.show-history", NULL);
 }
@@ -654,6 +727,8 @@ ox_window_init (OxWindow *self)
 	g_signal_connect_swapped (self->history_search, "search-changed", G_CALLBACK (fill_history), self);
 	g_signal_connect_swapped (self->history_popover, "show", G_CALLBACK (fill_history), self);
 	g_signal_connect (self->history_list, "row-activated", G_CALLBACK (history_row_activated_cb), self);
+	ox_debug_area_set_open_source (self->debugger, open_source_cb, self);  /* debugger */
+	g_signal_connect_object (self->debugger, "failed", G_CALLBACK (debug_failed_cb), self, 0);
 }
 
 OxWindow *

@@ -9,6 +9,7 @@
 
 #include "ox-connection.h"
 #include "ox-editor-page.h"
+#include "ox-debug-area.h"
 #include "ox-object-browser.h"
 #include "ox-settings-store.h"
 
@@ -40,6 +41,8 @@ OxEditorPage    *ox_window_new_tab (OxWindow *self, const char *title, const cha
 void             ox_window_show_history (OxWindow *self, const char *search);
 /* The history popover's list, for tests. (transfer none) */
 GtkListBox      *ox_window_get_history_list (OxWindow *self);
+/* The debugger area (toolbar and panels). (transfer none) */
+OxDebugArea      *ox_window_get_debugger (OxWindow *self);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
 

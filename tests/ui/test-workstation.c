@@ -14,6 +14,8 @@
  */
 #include "ox-application.h"
 #include "ox-window.h"
+#include "ox-debug-gutter.h"
+#include "ox-debug-panels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +385,252 @@ test_cancel (void)
 	g_assert_cmpint (g_get_monotonic_time () - t0, <, 10 * G_TIME_SPAN_SECOND);
 }
 
+
+/* ---- the debugger ------------------------------------------------------------------ */
+
+static const char debug_script[] =
+	"CREATE TABLE IF NOT EXISTS dbg_log (total int);\n"                      /* 1 */
+	"CREATE OR REPLACE PROCEDURE dbg_tally(n int) LANGUAGE plsql AS $$\n"    /* 2 */
+	"DECLARE\n"                                                              /* 3 */
+	"  s int := 0;\n"                                                        /* 4 */
+	"  k int := 0;\n"                                                        /* 5 */
+	"BEGIN\n"                                                                /* 6 */
+	"  FOR i IN 1..n LOOP\n"                                                 /* 7 */
+	"    s := s + i;\n"                                                      /* 8 */
+	"    k := k + 1;\n"                                                      /* 9 */
+	"  END LOOP;\n"                                                          /* 10 */
+	"  INSERT INTO dbg_log VALUES (s);\n"                                    /* 11 */
+	"END $$;\n"                                                              /* 12 */
+	"CALL dbg_tally(4);\n"                                                   /* 13 */
+	"SELECT total FROM dbg_log;\n";                                          /* 14 */
+
+typedef struct {
+	OxDebugArea *area;
+	int          line;
+} LineWait;
+
+static gboolean
+at_line (gpointer data)
+{
+	LineWait *w = data;
+	return ox_debug_area_get_current_line (w->area, NULL) == w->line;
+}
+
+static gboolean
+session_state_is (gpointer data)
+{
+	LineWait *w = data;
+	return ox_debug_session_get_state (ox_debug_area_get_session (w->area)) == (OxDebugState) w->line;
+}
+
+typedef struct {
+	GtkWidget  *panel;
+	char     *(*get_text) (GtkWidget *panel);
+	const char *needle;
+} TextWait;
+
+static gboolean
+panel_shows (gpointer data)
+{
+	TextWait *w = data;
+	g_autofree char *t = w->get_text (w->panel);
+	return strstr (t, w->needle) != NULL;
+}
+
+static char *
+messages_of (GtkWidget *page)
+{
+	return ox_editor_page_get_messages_text (OX_EDITOR_PAGE (page));
+}
+
+static void
+wait_text (GtkWidget *panel, char *(*get_text) (GtkWidget *), const char *needle)
+{
+	TextWait w = { panel, get_text, needle };
+	wait_until (panel_shows, &w, needle);
+}
+
+static gboolean
+has_mark (GtkWidget *view, int line, const char *category)
+{
+	GtkSourceBuffer *buf = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)));
+	GSList *marks = gtk_source_buffer_get_source_marks_at_line (buf, line - 1, category);
+	gboolean found = marks != NULL;
+	g_slist_free (marks);
+	return found;
+}
+
+/* A breakpoint set in the gutter is hit when Debug runs the script's
+ * CALL; the Variables panel shows the procedure's locals, Step Over moves
+ * the highlighted line, the Watch and the Debug Console evaluate in the
+ * paused frame, Continue runs to the end and the result shows. */
+static void
+test_debugger (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "debug", debug_script);
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	OxDebugSession *session = ox_debug_area_get_session (area);
+
+	/* a click in the gutter's line marks: same code path */
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);
+	g_assert_true (has_mark (view, 8, OX_MARK_BREAKPOINT));
+	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 1);
+	/* toggling twice removes it, from the gutter and the list */
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 5);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 5);
+	g_assert_false (has_mark (view, 5, OX_MARK_BREAKPOINT));
+	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 1);
+
+	/* the popover (a right click): stop only when i = 3 */
+	GtkPopover *pop = ox_debug_gutter_edit (GTK_SOURCE_VIEW (view), 8);
+	GtkWidget *grid = gtk_popover_get_child (pop);
+	GtkWidget *cond = gtk_grid_get_child_at (GTK_GRID (grid), 1, 0);
+	check_label (cond, "Condition");
+	gtk_editable_set_text (GTK_EDITABLE (cond), "i = 3");
+	g_signal_emit_by_name (gtk_grid_get_child_at (GTK_GRID (grid), 1, 3), "clicked");
+	OxDebugBp *bp = ox_debug_session_find_breakpoint (session, ox_editor_page_get_buffer (page), 8);
+	g_assert_cmpstr (ox_debug_bp_get_condition (bp), ==, "i = 3");
+
+	/* F5; then Stop while paused, and F5 again: a fresh session */
+	LineWait lw = { area, 8 };
+	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
+	for (int round = 0; round < 2; round++) {
+		gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+		g_assert_true (gtk_widget_get_visible (GTK_WIDGET (area)));
+		lw.line = 8;
+		wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
+		wait_text (vars, ox_debug_variables_get_text, "i = 3");
+		wait_text (vars, ox_debug_variables_get_text, "s = 3");
+		wait_text (vars, ox_debug_variables_get_text, "n = 4");
+		if (round == 0) {
+			gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
+			lw.line = OX_DEBUG_IDLE;
+			wait_until (session_state_is, &lw, "the stopped session");
+			g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
+		}
+	}
+	OxEditorPage *where = NULL;
+	ox_debug_area_get_current_line (area, &where);
+	g_assert_true (where == page);
+	g_assert_true (has_mark (view, 8, OX_MARK_CURRENT_BREAKPOINT));  /* one mark per line */
+	g_assert_false (has_mark (view, 8, OX_MARK_BREAKPOINT));
+	GtkWidget *stack = ox_debug_area_get_panel (area, "Call Stack");
+	GtkWidget *stack_list = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (stack));
+	if (GTK_IS_VIEWPORT (stack_list))
+		stack_list = gtk_viewport_get_child (GTK_VIEWPORT (stack_list));
+	g_assert_nonnull (gtk_list_box_get_row_at_index (GTK_LIST_BOX (stack_list), 1));  /* the CALL below */
+
+	/* F10 */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
+	lw.line = 9;
+	wait_until (at_line, &lw, "Step Over to line 9");
+	g_assert_true (has_mark (view, 9, OX_MARK_CURRENT_LINE));
+	g_assert_true (has_mark (view, 8, OX_MARK_BREAKPOINT));
+	wait_text (vars, ox_debug_variables_get_text, "s = 6");
+
+	/* Watch and Debug Console in the paused frame */
+	GtkWidget *watch = ox_debug_area_get_panel (area, "Watch");
+	ox_debug_watch_add (watch, "s + k + 100");
+	wait_text (watch, ox_debug_watch_get_text, "s + k + 100 = 108");
+	GtkWidget *console = ox_debug_area_get_panel (area, "Debug Console");
+	ox_debug_console_evaluate (console, "n * 10");
+	wait_text (console, ox_debug_console_get_text, "40");
+
+	/* Continue: i = 4 does not stop; the script ends */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = OX_DEBUG_IDLE;
+	wait_until (session_state_is, &lw, "the end of the debug session");
+	wait_text (GTK_WIDGET (page), messages_of, " total \n-------\n    10\n");
+	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
+	/* the first round was stopped before its INSERT: one row */
+	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (msgs, "    10\n(1 row)"));
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);
+	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 0);
+	g_assert_false (has_mark (view, 8, OX_MARK_BREAKPOINT));
+
+	/* the panels carry their names */
+	check_label (stack_list, "Call Stack");
+	check_label (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (vars)), "Variables");
+	check_buttons_named (GTK_WIDGET (area));
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+in_other_tab (gpointer data)
+{
+	LineWait *w = data;
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (w->area, &where);
+	return line > 0 && where && GTK_WIDGET (where) != g_object_get_data (G_OBJECT (w->area), "test-page");
+}
+
+static gboolean
+in_script_tab (gpointer data)
+{
+	LineWait *w = data;
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (w->area, &where);
+	return line > 0 && GTK_WIDGET (where) == g_object_get_data (G_OBJECT (w->area), "test-page");
+}
+
+static char *
+line_text (OxEditorPage *page, int line)
+{
+	GtkTextBuffer *b = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_iter_at_line (b, &s, line - 1);
+	e = s;
+	gtk_text_iter_forward_to_line_end (&e);
+	return gtk_text_buffer_get_text (b, &s, &e, FALSE);
+}
+
+/* Step Into a function created outside the debugger: its source comes by
+ * sourceReference into a read-only tab, where the current line is shown. */
+static void
+test_debugger_routine_source (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *def = ox_window_new_tab (win, "def", "CREATE OR REPLACE FUNCTION dbg_double(x int) RETURNS int\n"
+	                                                   "LANGUAGE plsql AS $$\nBEGIN\n  RETURN x * 2;\nEND $$;");
+	ox_editor_page_run_script (def);
+	wait_until (page_idle, def, "CREATE FUNCTION");
+	OxEditorPage *page = ox_window_new_tab (win, "call", "SELECT 1 AS one;\nSELECT dbg_double(21) AS d;\nSELECT 3 AS three;\n");
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 2);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	LineWait lw = { area, 2 };
+	wait_until (at_line, &lw, "the stop on line 2");
+	g_object_set_data (G_OBJECT (area), "test-page", page);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-into", NULL);
+	wait_until (in_other_tab, &lw, "a step into dbg_double, shown in a tab of its own");
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (area, &where);
+	g_autofree char *text = line_text (where, line);
+	/* the function's frame starts on its block */
+	g_assert_nonnull (strstr (text, "BEGIN"));
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
+	LineWait next = { area, line + 1 };
+	wait_until (at_line, &next, "Step Over inside dbg_double");
+	g_autofree char *text2 = line_text (where, line + 1);
+	g_assert_nonnull (strstr (text2, "RETURN x * 2"));
+	g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (ox_editor_page_get_source_view (where))));
+	/* Step Out comes back to the script's tab (the statement after the
+	 * call: the SELECT has no step of its own left) */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-out", NULL);
+	wait_until (in_script_tab, &lw, "Step Out back to the script");
+	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), >=, 2);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = OX_DEBUG_IDLE;
+	wait_until (session_state_is, &lw, "the end of the debug session");
+	wait_text (GTK_WIDGET (page), messages_of, " d  \n----\n 42\n");
+	g_object_set_data (G_OBJECT (area), "test-page", NULL);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 static void
 test_tabs_survive (void)
 {
@@ -449,6 +697,8 @@ main (int argc, char **argv)
 
 	g_test_add_func ("/ui/workstation/demo-window", test_demo_window);
 	g_test_add_func ("/ui/workstation/cancel", test_cancel);
+	g_test_add_func ("/ui/workstation/debugger", test_debugger);
+	g_test_add_func ("/ui/workstation/debugger-routine-source", test_debugger_routine_source);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();

@@ -1,0 +1,693 @@
+/*
+ * ox-debug-session.c — breakpoints and one DAP session at a time (see the
+ * header).
+ *
+ * Every request holds a reference on the session until its reply, and
+ * carries the session's generation: a reply from an earlier session (the
+ * user stopped and started again) is ignored rather than applied to the
+ * new one.  The temporary program file is removed when the session ends.
+ *
+ * NOTE: breakpoints are sent for the debugged buffer only (by the program
+ * path); breakpoints in read-only routine tabs are not supported yet.
+ */
+#define G_LOG_DOMAIN "ox-ui"
+
+#include "ox-debug-session.h"
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+#include <string.h>
+
+/* ---- OxDebugBp ------------------------------------------------------------------------ */
+
+struct _OxDebugBp {
+	GObject        parent_instance;
+	GWeakRef       buffer;
+	GtkTextMark   *mark;
+	gboolean       enabled, verified;
+	char          *condition, *hit_condition, *log_message, *message;
+};
+
+G_DEFINE_FINAL_TYPE (OxDebugBp, ox_debug_bp, G_TYPE_OBJECT)
+
+static guint bp_changed_signal;
+
+static void
+ox_debug_bp_finalize (GObject *object)
+{
+	OxDebugBp *self = OX_DEBUG_BP (object);
+	GtkTextBuffer *buf = g_weak_ref_get (&self->buffer);
+	if (buf && self->mark && !gtk_text_mark_get_deleted (self->mark))
+		gtk_text_buffer_delete_mark (buf, self->mark);
+	g_clear_object (&buf);
+	g_clear_object (&self->mark);
+	g_weak_ref_clear (&self->buffer);
+	g_free (self->condition);
+	g_free (self->hit_condition);
+	g_free (self->log_message);
+	g_free (self->message);
+	G_OBJECT_CLASS (ox_debug_bp_parent_class)->finalize (object);
+}
+
+static void
+ox_debug_bp_class_init (OxDebugBpClass *klass)
+{
+	G_OBJECT_CLASS (klass)->finalize = ox_debug_bp_finalize;
+	bp_changed_signal = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+	                                  NULL, G_TYPE_NONE, 0);
+}
+
+static void
+ox_debug_bp_init (OxDebugBp *self)
+{
+	g_weak_ref_init (&self->buffer, NULL);
+	self->enabled = TRUE;
+}
+
+OxDebugBp *
+ox_debug_bp_new (GtkTextBuffer *buffer, int line)
+{
+	OxDebugBp *self = g_object_new (OX_TYPE_DEBUG_BP, NULL);
+	g_weak_ref_set (&self->buffer, buffer);
+	GtkTextIter it;
+	gtk_text_buffer_get_iter_at_line (buffer, &it, line - 1);
+	self->mark = g_object_ref (gtk_text_buffer_create_mark (buffer, NULL, &it, TRUE));
+	return self;
+}
+
+GtkTextBuffer *
+ox_debug_bp_get_buffer (OxDebugBp *self)
+{
+	GtkTextBuffer *b = g_weak_ref_get (&self->buffer);
+	if (b)
+		g_object_unref (b);  /* the buffer's tab holds it; borrowed */
+	return b;
+}
+
+int
+ox_debug_bp_get_line (OxDebugBp *self)
+{
+	GtkTextBuffer *b = ox_debug_bp_get_buffer (self);
+	if (!b || gtk_text_mark_get_deleted (self->mark))
+		return 0;
+	GtkTextIter it;
+	gtk_text_buffer_get_iter_at_mark (b, &it, self->mark);
+	return gtk_text_iter_get_line (&it) + 1;
+}
+
+gboolean ox_debug_bp_get_enabled (OxDebugBp *self) { return self->enabled; }
+gboolean ox_debug_bp_get_verified (OxDebugBp *self) { return self->verified; }
+const char *ox_debug_bp_get_condition (OxDebugBp *self) { return self->condition; }
+const char *ox_debug_bp_get_hit_condition (OxDebugBp *self) { return self->hit_condition; }
+const char *ox_debug_bp_get_log_message (OxDebugBp *self) { return self->log_message; }
+const char *ox_debug_bp_get_message (OxDebugBp *self) { return self->message; }
+
+void
+ox_debug_bp_set_enabled (OxDebugBp *self, gboolean enabled)
+{
+	if (self->enabled == !!enabled)
+		return;
+	self->enabled = !!enabled;
+	g_signal_emit (self, bp_changed_signal, 0);
+}
+
+static char *
+nonempty (const char *s)
+{
+	return s && *s ? g_strdup (s) : NULL;
+}
+
+void
+ox_debug_bp_set_options (OxDebugBp *self, const char *condition, const char *hit_condition, const char *log_message)
+{
+	g_free (self->condition);
+	g_free (self->hit_condition);
+	g_free (self->log_message);
+	self->condition = nonempty (condition);
+	self->hit_condition = nonempty (hit_condition);
+	self->log_message = nonempty (log_message);
+	g_signal_emit (self, bp_changed_signal, 0);
+}
+
+static void
+bp_set_verified (OxDebugBp *self, gboolean verified, const char *message)
+{
+	self->verified = verified;
+	g_free (self->message);
+	self->message = nonempty (message);
+	g_signal_emit (self, bp_changed_signal, 0);
+}
+
+/* ---- OxDebugSession ------------------------------------------------------------------------ */
+
+struct _OxDebugSession {
+	GObject        parent_instance;
+	GListStore    *breakpoints;
+	OxDebugState   state;
+	guint          generation;    /* bumped per session */
+	DapClient     *client;
+	GWeakRef       buffer;
+	char          *program;       /* the temporary file */
+	GPtrArray     *old_programs;  /* earlier sessions' files, removed at dispose */
+	JsonArray     *frames;
+	gint64         frame_id;
+};
+
+G_DEFINE_FINAL_TYPE (OxDebugSession, ox_debug_session, G_TYPE_OBJECT)
+
+enum { SIG_STATE, SIG_FRAME, SIG_OUTPUT, SIG_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+typedef struct {
+	OxDebugSession *self;
+	guint           generation;
+} Pending;
+
+static Pending *
+pending_new (OxDebugSession *self)
+{
+	Pending *p = g_new (Pending, 1);
+	p->self = g_object_ref (self);
+	p->generation = self->generation;
+	return p;
+}
+
+/* The reply's body if it belongs to the live session, else NULL (errors
+ * of the live session go to "failed" unless quiet). */
+static JsonNode *
+pending_finish (Pending *p, GObject *source, GAsyncResult *result, gboolean quiet)
+{
+	GError *error = NULL;
+	JsonNode *body = dap_client_request_finish (DAP_CLIENT (source), result, &error);
+	gboolean live = p->generation == p->self->generation && p->self->client;
+	if (!body && live && !quiet && !g_error_matches (error, DAP_CLIENT_ERROR, DAP_CLIENT_ERROR_CLOSED))
+		g_signal_emit (p->self, signals[SIG_FAILED], 0, error->message);
+	g_clear_error (&error);
+	if (body && !live)
+		g_clear_pointer (&body, json_node_unref);
+	return body;
+}
+
+static void
+pending_free (Pending *p)
+{
+	g_object_unref (p->self);
+	g_free (p);
+}
+
+static void
+set_state (OxDebugSession *self, OxDebugState state)
+{
+	if (self->state == state)
+		return;
+	self->state = state;
+	g_signal_emit (self, signals[SIG_STATE], 0);
+}
+
+static void
+simple_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	JsonNode *b = pending_finish (p, source, result, FALSE);
+	if (b)
+		json_node_unref (b);
+	pending_free (p);
+}
+
+static void
+send (OxDebugSession *self, const char *command, JsonNode *args, GAsyncReadyCallback cb)
+{
+	if (!self->client) {
+		if (args)
+			json_node_unref (args);
+		return;
+	}
+	dap_client_request_async (self->client, command, args, NULL, cb ? cb : simple_cb, pending_new (self));
+}
+
+/* The session is over: forget the client and the stop. */
+static void
+end_session (OxDebugSession *self)
+{
+	self->generation++;
+	if (self->client) {
+		g_signal_handlers_disconnect_by_data (self->client, self);
+		dap_client_close (self->client);
+		g_clear_object (&self->client);
+	}
+	/* NOTE: kept until the window closes: routines the text created
+	 * remember this path (the engine stores it with the routine), and
+	 * stepping into them later shows this file */
+	if (self->program)
+		g_ptr_array_add (self->old_programs, g_steal_pointer (&self->program));
+	g_clear_pointer (&self->frames, json_array_unref);
+	self->frame_id = 0;
+	g_weak_ref_set (&self->buffer, NULL);
+	set_state (self, OX_DEBUG_IDLE);
+	g_signal_emit (self, signals[SIG_FRAME], 0);
+}
+
+/* ---- breakpoints ------------------------------------------------------------------------------- */
+
+GListModel *
+ox_debug_session_get_breakpoints (OxDebugSession *self)
+{
+	return G_LIST_MODEL (self->breakpoints);
+}
+
+OxDebugBp *
+ox_debug_session_find_breakpoint (OxDebugSession *self, GtkTextBuffer *buffer, int line)
+{
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->breakpoints));
+	for (guint i = 0; i < n; i++) {
+		g_autoptr (OxDebugBp) bp = g_list_model_get_item (G_LIST_MODEL (self->breakpoints), i);
+		if (ox_debug_bp_get_buffer (bp) == buffer && ox_debug_bp_get_line (bp) == line)
+			return bp;  /* the store keeps it alive */
+	}
+	return NULL;
+}
+
+void
+ox_debug_session_add_breakpoint (OxDebugSession *self, OxDebugBp *bp)
+{
+	g_list_store_append (self->breakpoints, bp);
+	ox_debug_session_breakpoints_changed (self, ox_debug_bp_get_buffer (bp));
+}
+
+void
+ox_debug_session_remove_breakpoint (OxDebugSession *self, OxDebugBp *bp)
+{
+	guint pos;
+	if (!g_list_store_find (self->breakpoints, bp, &pos))
+		return;
+	GtkTextBuffer *buf = ox_debug_bp_get_buffer (bp);
+	g_object_ref (bp);
+	g_list_store_remove (self->breakpoints, pos);
+	ox_debug_session_breakpoints_changed (self, buf);
+	g_object_unref (bp);
+}
+
+typedef struct {
+	Pending   *p;
+	GPtrArray *sent;   /* OxDebugBp*, in the order sent */
+} BpReq;
+
+static void
+set_breakpoints_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	BpReq *r = data;
+	JsonNode *body = pending_finish (r->p, source, result, FALSE);
+	if (body && JSON_NODE_HOLDS_OBJECT (body)) {
+		JsonArray *a = json_object_get_array_member (json_node_get_object (body), "breakpoints");
+		for (guint i = 0; a && i < json_array_get_length (a) && i < r->sent->len; i++) {
+			JsonObject *o = json_array_get_object_element (a, i);
+			bp_set_verified (r->sent->pdata[i], json_object_get_boolean_member_with_default (o, "verified", FALSE),
+			                 json_object_get_string_member_with_default (o, "message", NULL));
+		}
+	}
+	if (body)
+		json_node_unref (body);
+	pending_free (r->p);
+	g_ptr_array_unref (r->sent);
+	g_free (r);
+}
+
+static void
+send_breakpoints (OxDebugSession *self, GAsyncReadyCallback then, gpointer then_data)
+{
+	GtkTextBuffer *buffer = g_weak_ref_get (&self->buffer);
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "source");
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "path");
+	json_builder_add_string_value (b, self->program);
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "breakpoints");
+	json_builder_begin_array (b);
+	GPtrArray *sent = g_ptr_array_new_with_free_func (g_object_unref);
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->breakpoints));
+	for (guint i = 0; i < n; i++) {
+		OxDebugBp *bp = g_list_model_get_item (G_LIST_MODEL (self->breakpoints), i);
+		if (!buffer || ox_debug_bp_get_buffer (bp) != buffer || !bp->enabled || !ox_debug_bp_get_line (bp)) {
+			g_object_unref (bp);
+			continue;
+		}
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "line");
+		json_builder_add_int_value (b, ox_debug_bp_get_line (bp));
+		if (bp->condition) {
+			json_builder_set_member_name (b, "condition");
+			json_builder_add_string_value (b, bp->condition);
+		}
+		if (bp->hit_condition) {
+			json_builder_set_member_name (b, "hitCondition");
+			json_builder_add_string_value (b, bp->hit_condition);
+		}
+		if (bp->log_message) {
+			json_builder_set_member_name (b, "logMessage");
+			json_builder_add_string_value (b, bp->log_message);
+		}
+		json_builder_end_object (b);
+		g_ptr_array_add (sent, bp);
+	}
+	json_builder_end_array (b);
+	json_builder_end_object (b);
+	JsonNode *args = json_builder_get_root (b);
+	g_object_unref (b);
+	g_clear_object (&buffer);
+	BpReq *r = g_new (BpReq, 1);
+	r->p = pending_new (self);
+	r->sent = sent;
+	dap_client_request_async (self->client, "setBreakpoints", args, NULL, set_breakpoints_cb, r);
+	if (then)
+		dap_client_request_async (self->client, "setExceptionBreakpoints",
+		                          dap_client_args ("{\"filters\":[\"uncaught\"]}"), NULL, then, then_data);
+}
+
+void
+ox_debug_session_breakpoints_changed (OxDebugSession *self, GtkTextBuffer *buffer)
+{
+	if (self->state == OX_DEBUG_IDLE || self->state == OX_DEBUG_STARTING || !self->client)
+		return;
+	GtkTextBuffer *mine = g_weak_ref_get (&self->buffer);
+	if (mine && mine == buffer)
+		send_breakpoints (self, NULL, NULL);
+	g_clear_object (&mine);
+}
+
+/* ---- the stop --------------------------------------------------------------------------------- */
+
+static void
+stack_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	JsonNode *body = pending_finish (p, source, result, FALSE);
+	if (body && JSON_NODE_HOLDS_OBJECT (body) && self->state == OX_DEBUG_STOPPED) {
+		JsonArray *frames = json_object_get_array_member (json_node_get_object (body), "stackFrames");
+		g_clear_pointer (&self->frames, json_array_unref);
+		self->frames = frames ? json_array_ref (frames) : json_array_new ();
+		self->frame_id = json_array_get_length (self->frames)
+			? json_object_get_int_member (json_array_get_object_element (self->frames, 0), "id") : 0;
+		g_signal_emit (self, signals[SIG_FRAME], 0);
+	}
+	if (body)
+		json_node_unref (body);
+	pending_free (p);
+}
+
+static void
+event_cb (DapClient *client, const char *name, JsonNode *body, OxDebugSession *self)
+{
+	(void) client;
+	JsonObject *o = body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
+	if (!strcmp (name, "initialized")) {
+		/* configuration: breakpoints, then go */
+		send_breakpoints (self, simple_cb, pending_new (self));
+		send (self, "configurationDone", NULL, NULL);
+		set_state (self, OX_DEBUG_RUNNING);
+	} else if (!strcmp (name, "stopped")) {
+		g_clear_pointer (&self->frames, json_array_unref);
+		self->frame_id = 0;
+		set_state (self, OX_DEBUG_STOPPED);
+		send (self, "stackTrace", dap_client_args ("{\"threadId\":1}"), stack_cb);
+	} else if (!strcmp (name, "continued")) {
+		g_clear_pointer (&self->frames, json_array_unref);
+		self->frame_id = 0;
+		set_state (self, OX_DEBUG_RUNNING);
+		g_signal_emit (self, signals[SIG_FRAME], 0);
+	} else if (!strcmp (name, "output") && o) {
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, json_object_get_string_member_with_default (o, "category", "console"),
+		               json_object_get_string_member_with_default (o, "output", ""));
+	} else if (!strcmp (name, "exited") && o) {
+		char *m = g_strdup_printf ("The script %s.\n", json_object_get_int_member_with_default (o, "exitCode", 1) == 0
+		                           ? "finished" : "failed");
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, "console", m);
+		g_free (m);
+	} else if (!strcmp (name, "terminated")) {
+		/* the adapter is done: let it go */
+		send (self, "disconnect", NULL, NULL);
+	}
+}
+
+static void
+closed_cb (DapClient *client, const GError *error, OxDebugSession *self)
+{
+	(void) client;
+	(void) error;
+	g_object_ref (self);
+	end_session (self);
+	g_object_unref (self);
+}
+
+static void
+launch_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	JsonNode *b = pending_finish (p, source, result, FALSE);
+	if (b)
+		json_node_unref (b);
+	else if (p->generation == p->self->generation)
+		end_session (p->self);
+	pending_free (p);
+}
+
+static void
+initialize_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	JsonNode *b = pending_finish (p, source, result, FALSE);
+	if (b) {
+		json_node_unref (b);
+		char *q = dap_json_quote (self->program);
+		send (self, "launch", dap_client_args ("{\"program\":%s}", q), launch_cb);
+		g_free (q);
+	} else if (p->generation == self->generation)
+		end_session (self);
+	pending_free (p);
+}
+
+static void
+open_dap_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	GError *error = NULL;
+	DapClient *client = ox_connection_open_dap_finish (OX_CONNECTION (source), result, &error);
+	if (p->generation != self->generation) {
+		g_clear_object (&client);
+		g_clear_error (&error);
+		pending_free (p);
+		return;
+	}
+	if (!client) {
+		g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+		g_error_free (error);
+		end_session (self);
+		pending_free (p);
+		return;
+	}
+	self->client = client;
+	g_signal_connect (client, "event", G_CALLBACK (event_cb), self);
+	g_signal_connect (client, "closed", G_CALLBACK (closed_cb), self);
+	send (self, "initialize",
+	      dap_client_args ("{\"clientID\":\"oxibase-workstation\",\"adapterID\":\"oxibase\",\"linesStartAt1\":true,"
+	                       "\"columnsStartAt1\":true,\"pathFormat\":\"path\"}"), initialize_cb);
+	pending_free (p);
+}
+
+void
+ox_debug_session_start (OxDebugSession *self, OxConnection *connection, GtkTextBuffer *buffer, const char *text,
+                        int first_line)
+{
+	if (self->state != OX_DEBUG_IDLE) {
+		g_signal_emit (self, signals[SIG_FAILED], 0, "A debug session is already running: stop it first.");
+		return;
+	}
+	/* the text at its own line numbers: blank lines stand for what precedes it */
+	GError *error = NULL;
+	char *path = NULL;
+	int fd = g_file_open_tmp ("oxibase-debug-XXXXXX.sql", &path, &error);
+	if (fd < 0) {
+		g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+		g_error_free (error);
+		return;
+	}
+	close (fd);
+	GString *s = g_string_new (NULL);
+	for (int i = 1; i < first_line; i++)
+		g_string_append_c (s, '\n');
+	g_string_append (s, text);
+	if (!g_file_set_contents (path, s->str, (gssize) s->len, &error)) {
+		g_signal_emit (self, signals[SIG_FAILED], 0, error->message);
+		g_error_free (error);
+		g_unlink (path);
+		g_free (path);
+		g_string_free (s, TRUE);
+		return;
+	}
+	g_string_free (s, TRUE);
+	self->generation++;
+	/* the adapter canonicalizes paths; so do we, to compare frames */
+	self->program = g_canonicalize_filename (path, NULL);
+	g_free (path);
+	g_weak_ref_set (&self->buffer, buffer);
+	set_state (self, OX_DEBUG_STARTING);
+	ox_connection_open_dap_async (connection, NULL, open_dap_cb, pending_new (self));
+}
+
+OxDebugState
+ox_debug_session_get_state (OxDebugSession *self)
+{
+	return self->state;
+}
+
+GtkTextBuffer *
+ox_debug_session_get_buffer (OxDebugSession *self)
+{
+	GtkTextBuffer *b = g_weak_ref_get (&self->buffer);
+	if (b)
+		g_object_unref (b);
+	return b;
+}
+
+static void
+resume (OxDebugSession *self, const char *command)
+{
+	if (self->state != OX_DEBUG_STOPPED)
+		return;
+	send (self, command, dap_client_args ("{\"threadId\":1}"), NULL);
+}
+
+void ox_debug_session_continue (OxDebugSession *self) { resume (self, "continue"); }
+void ox_debug_session_step_over (OxDebugSession *self) { resume (self, "next"); }
+void ox_debug_session_step_into (OxDebugSession *self) { resume (self, "stepIn"); }
+void ox_debug_session_step_out (OxDebugSession *self) { resume (self, "stepOut"); }
+
+void
+ox_debug_session_pause (OxDebugSession *self)
+{
+	if (self->state == OX_DEBUG_RUNNING)
+		send (self, "pause", dap_client_args ("{\"threadId\":1}"), NULL);
+}
+
+void
+ox_debug_session_stop (OxDebugSession *self)
+{
+	if (self->state == OX_DEBUG_IDLE)
+		return;
+	if (self->client)
+		/* the adapter terminates the script (rolling back a paused
+		 * transaction) and ends; "closed" then ends the session */
+		send (self, "disconnect", dap_client_args ("{\"terminateDebuggee\":true}"), NULL);
+	else
+		end_session (self);
+}
+
+JsonArray *
+ox_debug_session_get_frames (OxDebugSession *self)
+{
+	return self->frames;
+}
+
+gint64
+ox_debug_session_get_frame_id (OxDebugSession *self)
+{
+	return self->frame_id;
+}
+
+void
+ox_debug_session_select_frame (OxDebugSession *self, gint64 frame_id)
+{
+	if (self->state != OX_DEBUG_STOPPED || frame_id == self->frame_id)
+		return;
+	self->frame_id = frame_id;
+	g_signal_emit (self, signals[SIG_FRAME], 0);
+}
+
+gboolean
+ox_debug_session_frame_in_buffer (OxDebugSession *self, JsonObject *frame)
+{
+	JsonObject *src = json_object_has_member (frame, "source") ? json_object_get_object_member (frame, "source") : NULL;
+	const char *path = src ? json_object_get_string_member_with_default (src, "path", NULL) : NULL;
+	return path && self->program && !strcmp (path, self->program);
+}
+
+void
+ox_debug_session_request (OxDebugSession *self, const char *command, JsonNode *arguments, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+	if (!self->client) {
+		if (arguments)
+			json_node_unref (arguments);
+		g_task_report_new_error (self, callback, user_data, ox_debug_session_request, DAP_CLIENT_ERROR,
+		                         DAP_CLIENT_ERROR_CLOSED, "no debug session");
+		return;
+	}
+	dap_client_request_async (self->client, command, arguments, cancellable, callback, user_data);
+}
+
+JsonNode *
+ox_debug_session_request_finish (OxDebugSession *self, GAsyncResult *result, GError **error)
+{
+	if (g_async_result_is_tagged (result, ox_debug_session_request))
+		return g_task_propagate_pointer (G_TASK (result), error);
+	GObject *src = g_async_result_get_source_object (result);
+	JsonNode *n = dap_client_request_finish (DAP_CLIENT (src), result, error);
+	g_object_unref (src);
+	(void) self;
+	return n;
+}
+
+static void
+ox_debug_session_dispose (GObject *object)
+{
+	OxDebugSession *self = OX_DEBUG_SESSION (object);
+	if (self->client || self->program)
+		end_session (self);
+	g_clear_object (&self->breakpoints);
+	for (guint i = 0; self->old_programs && i < self->old_programs->len; i++)
+		g_unlink (self->old_programs->pdata[i]);
+	g_clear_pointer (&self->old_programs, g_ptr_array_unref);
+	G_OBJECT_CLASS (ox_debug_session_parent_class)->dispose (object);
+}
+
+static void
+ox_debug_session_finalize (GObject *object)
+{
+	OxDebugSession *self = OX_DEBUG_SESSION (object);
+	g_weak_ref_clear (&self->buffer);
+	G_OBJECT_CLASS (ox_debug_session_parent_class)->finalize (object);
+}
+
+static void
+ox_debug_session_class_init (OxDebugSessionClass *klass)
+{
+	GObjectClass *oc = G_OBJECT_CLASS (klass);
+	oc->dispose = ox_debug_session_dispose;
+	oc->finalize = ox_debug_session_finalize;
+	signals[SIG_STATE] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+	                                   NULL, G_TYPE_NONE, 0);
+	signals[SIG_FRAME] = g_signal_new ("frame-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+	                                   NULL, G_TYPE_NONE, 0);
+	signals[SIG_OUTPUT] = g_signal_new ("output", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+	                                    G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+	signals[SIG_FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+	                                    G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ox_debug_session_init (OxDebugSession *self)
+{
+	self->breakpoints = g_list_store_new (OX_TYPE_DEBUG_BP);
+	self->old_programs = g_ptr_array_new_with_free_func (g_free);
+	g_weak_ref_init (&self->buffer, NULL);
+}
+
+OxDebugSession *
+ox_debug_session_new (void)
+{
+	return g_object_new (OX_TYPE_DEBUG_SESSION, NULL);
+}
