@@ -108,6 +108,7 @@ typedef struct OxTxn {
 	GArray      *locks;       /* relation locks held: struct { uint32 oid; int mode; } */
 	int64_t      start_time;  /* wall clock at begin (now()) */
 	int          sync_mode;   /* OxSyncMode for this commit, -1 = database default */
+	guint        undo_peak;   /* longest the undo log was before a rollback shortened it */
 	OxTxnMgr    *mgr;
 } OxTxn;
 
