@@ -2534,19 +2534,25 @@ ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, i
 
 /* ---- tree helpers and EXPLAIN ------------------------------------------------------------------------ */
 
+/* The subplans of an operator's expressions, appended to *out, which is
+ * made by the first one: most operators have none, and closing a plan
+ * after every run should not allocate. */
 static void
-collect_subplans (OxExpr *e, GPtrArray *out)
+collect_subplans (OxExpr *e, GPtrArray **out)
 {
 	if (!e)
 		return;
-	if (e->kind == OX_E_SUBLINK && e->subplan)
-		g_ptr_array_add (out, e->subplan);
+	if (e->kind == OX_E_SUBLINK && e->subplan) {
+		if (!*out)
+			*out = g_ptr_array_new ();
+		g_ptr_array_add (*out, e->subplan);
+	}
 	for (int i = 0; i < e->nargs; i++)
 		collect_subplans (e->args[i], out);
 }
 
 static void
-op_subplans (OxOp *op, GPtrArray *out)
+op_subplans (OxOp *op, GPtrArray **out)
 {
 	switch (op->kind) {
 	case OX_OP_SEQSCAN:
@@ -2599,9 +2605,9 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 {
 	if (!op)
 		return;
-	GPtrArray *subs = g_ptr_array_new ();
-	op_subplans (op, subs);
-	for (guint i = 0; i < subs->len; i++) {
+	GPtrArray *subs = NULL;
+	op_subplans (op, &subs);
+	for (guint i = 0; subs && i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		ox_op_close_tree (sp->plan, x);
 		g_clear_pointer (&sp->arena, ox_arena_free);
@@ -2610,7 +2616,8 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 		sp->opened = false;
 		sp->cached = false;
 	}
-	g_ptr_array_unref (subs);
+	if (subs)
+		g_ptr_array_unref (subs);
 	if (op->kind != OX_OP_SUBQUERY) {
 		ox_op_close_tree (op->left, x);
 		ox_op_close_tree (op->right, x);
@@ -2803,7 +2810,7 @@ ox_op_label (OxOp *op, OxArena *a)
 void
 ox_op_subplans (OxOp *op, GPtrArray *out)
 {
-	op_subplans (op, out);
+	op_subplans (op, &out);
 }
 
 OxSubPlan *
@@ -2837,7 +2844,7 @@ explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, con
 			explain_rec (op->right, x, analyze, depth + 1, lines, NULL);
 	}
 	GPtrArray *subs = g_ptr_array_new ();
-	op_subplans (op, subs);
+	op_subplans (op, &subs);
 	for (guint i = 0; i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		char *pre = g_strdup_printf ("SubPlan %d: ", sp->id);
