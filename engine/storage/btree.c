@@ -771,6 +771,7 @@ cursor_anchor (OxBTreeCursor *c, const OxValue *key, int n, bool with_rowid, uin
 	c->has_rowid = with_rowid;
 	c->saved_rowid = rowid;
 	c->after = after;
+	c->unanchored = false;
 }
 
 /* The tree changed since c was positioned: find its gap again. */
@@ -864,6 +865,46 @@ ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 	if (rowid)
 		*rowid = l->rowid[i];
 	return true;
+}
+
+bool
+ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
+{
+	OxBTree *t = c->tree;
+	if (c->mod != t->mod)
+		cursor_reseek (c);  /* the anchor is current: the caller anchors before changes */
+
+	OxBTreeLeaf *l = c->leaf;
+	int i = c->idx;
+	while (i >= l->hdr.n) {
+		if (l->next == NULL) {
+			c->leaf = l;
+			c->idx = l->hdr.n;
+			return false;
+		}
+		l = l->next;
+		i = 0;
+	}
+	c->unanchored = true;
+	c->last_leaf = l;
+	c->last_idx = i;
+	c->leaf = l;
+	c->idx = i + 1;
+	if (key)
+		*key = LEAF_KEY (t, l, i);
+	if (rowid)
+		*rowid = l->rowid[i];
+	return true;
+}
+
+void
+ox_btree_cursor_anchor (OxBTreeCursor *c)
+{
+	if (!c->unanchored)
+		return;
+	OxBTreeLeaf *l = c->last_leaf;
+	int i = c->last_idx;
+	cursor_anchor (c, LEAF_KEY (c->tree, l, i), c->tree->nkeys, true, l->rowid[i], true);
 }
 
 bool

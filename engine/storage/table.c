@@ -506,7 +506,8 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 	const OxValue *k;
 	uint64_t rid;
 	while (n < max) {
-		if (!ox_btree_next (&s->cur, &k, &rid)) {
+		/* the latch keeps the tree still: anchor once, after the batch */
+		if (!ox_btree_next_unanchored (&s->cur, &k, &rid)) {
 			s->done = true;
 			break;
 		}
@@ -531,6 +532,7 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 			rowids[n] = rid;
 		n++;
 	}
+	ox_btree_cursor_anchor (&s->cur);
 	g_rw_lock_reader_unlock (&d->latch);
 	return n;
 }
