@@ -570,8 +570,63 @@ ox_eval_routine (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 	}
 }
 
+static OxValue eval_node (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a);
+
+/* The nodes a WHERE clause or an aggregate's argument is mostly made of
+ * (binary operators over leaves, AND, OR), evaluated in a function with a
+ * small frame; everything else goes to eval_node, whose frame (OX_TRY, the
+ * argument array of a function call) cost more than these nodes' own work:
+ * in TPC-H Q6's WHERE clause ox_eval spent about 80 instructions a call on
+ * itself. */
 OxValue
 ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
+{
+	switch (e->kind) {
+	case OX_E_CONST:
+		return e->cval;
+	case OX_E_SLOT:
+		return row[e->slot];
+	case OX_E_OP:
+		if (e->nargs == 2) {
+			OxValue l = eval_arg (e->args[0], x, row, a);
+			if (l.null)
+				return ox_null ((OxTypeId) e->type.id);
+			OxValue r = eval_arg (e->args[1], x, row, a);
+			if (r.null)
+				return ox_null ((OxTypeId) e->type.id);
+			return e->op (x, a, &l, &r);
+		}
+		break;
+	case OX_E_AND: {
+		bool saw_null = false;
+		for (int i = 0; i < e->nargs; i++) {
+			OxValue v = ox_eval (e->args[i], x, row, a);
+			if (v.null)
+				saw_null = true;
+			else if (!v.v.b)
+				return ox_bool (false);
+		}
+		return saw_null ? ox_null (OX_T_BOOL) : ox_bool (true);
+	}
+	case OX_E_OR: {
+		bool saw_null = false;
+		for (int i = 0; i < e->nargs; i++) {
+			OxValue v = ox_eval (e->args[i], x, row, a);
+			if (v.null)
+				saw_null = true;
+			else if (v.v.b)
+				return ox_bool (true);
+		}
+		return saw_null ? ox_null (OX_T_BOOL) : ox_bool (false);
+	}
+	default:
+		break;
+	}
+	return eval_node (e, x, row, a);
+}
+
+static __attribute__ ((noinline)) OxValue
+eval_node (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 {
 	switch (e->kind) {
 	case OX_E_CONST:
@@ -783,6 +838,7 @@ ox_eval_qual (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
 	OxValue v = ox_eval (e, x, row, a);
 	return !v.null && v.v.b;
 }
+
 
 /* Run a subplan with its parameters set from the current row. */
 static void
