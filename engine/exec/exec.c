@@ -166,7 +166,13 @@ scan_take (OxScanCommon *s, OxExec *x)
 	uint64_t rid = s->rowids[s->ibuf];
 	s->ibuf++;
 	OxValue *row = scan_emit (s, t, rid);
-	if (s->filter) {
+	if (s->qual) {
+		/* the arena only when some conjunct is left to ox_eval */
+		if (s->qual_arena)
+			ox_arena_reset (s->tmp);
+		if (!ox_qual_eval (s->qual, x, row, s->tmp))
+			return NULL;
+	} else if (s->filter) {
 		ox_arena_reset (s->tmp);
 		if (!ox_eval_qual (s->filter, x, row, s->tmp))
 			return NULL;

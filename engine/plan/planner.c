@@ -582,7 +582,10 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 			qual = and_of (p, rest);
 			g_ptr_array_unref (rest);
 		}
-		((OxScanCommon *) op)->filter = fix (p, qual, rel->L);
+		OxScanCommon *sc = (OxScanCommon *) op;
+		sc->filter = fix (p, qual, rel->L);
+		sc->qual = ox_qual_compile (sc->filter, p->a);
+		sc->qual_arena = ox_qual_uses_arena (sc->qual);
 		if (p->x->txn->read_tables && r->table->data)
 			g_hash_table_add (p->x->txn->read_tables, r->table->data);
 		if (p->x->scanned && r->table->data)
