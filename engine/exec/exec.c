@@ -37,6 +37,18 @@
 
 static void noop_close (OxOp *op, OxExec *x) { }
 
+/* ox_eval, with an input column or a constant read in place: grouping
+ * keys and aggregate arguments are mostly plain columns. */
+static inline OxValue
+eval_leaf (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
+{
+	if (e->kind == OX_E_SLOT)
+		return row[e->slot];
+	if (e->kind == OX_E_CONST)
+		return e->cval;
+	return ox_eval (e, x, row, a);
+}
+
 static OxValue *
 copy_row (OxArena *a, const OxValue *row, int n)
 {
@@ -1309,6 +1321,10 @@ typedef struct AggState {
 	bool     has;
 	GString *str;      /* string_agg */
 	HTable  *seen;     /* DISTINCT: values seen */
+	int64_t  isum;     /* numeric sum/avg of integers: the part not yet in acc */
+	bool     iacc;     /* isum holds something */
+	void    *buf;      /* out-of-line bytes of a numeric acc, reused row after row */
+	size_t   cap;      /* bytes at buf */
 } AggState;
 
 typedef struct AggOp {
@@ -1373,6 +1389,44 @@ to_acc_type (OxArena *a, const OxValue *v, OxTypeId acc)
 	return *v;
 }
 
+/* Set a sum's accumulator: out-of-line bytes (a numeric's) go to the
+ * state's own buffer, reused from row to row, instead of a new copy in
+ * the group arena for every row. */
+static void
+agg_set_acc (AggOp *g, AggState *s, const OxValue *v)
+{
+	size_t need = ox_value_extra_size (v);
+	if (need == 0 || (const void *) v->v.bytes == s->buf) {  /* x + 0 may return x itself */
+		s->acc = *v;
+		return;
+	}
+	if (need > s->cap) {
+		s->cap = need < 64 ? 64 : need * 2;
+		s->buf = ox_arena_alloc (g->arena, s->cap);
+	}
+	s->acc = ox_value_copy_to (v, s->buf);
+}
+
+/* Move an integer partial sum into the numeric accumulator. */
+static void
+agg_fold_isum (AggOp *g, OxExec *x, AggState *s)
+{
+	if (!s->iacc)
+		return;
+	OxValue iv = { .type = OX_T_NUMERIC };
+	iv.v.num = ox_numeric_from_int64 (g->tmp, s->isum);
+	if (!s->has) {
+		agg_set_acc (g, s, &iv);
+		s->has = true;
+	} else {
+		OxValue sum = { .type = OX_T_NUMERIC };
+		sum.v.num = ox_numeric_add (g->tmp, s->acc.v.num, iv.v.num);
+		agg_set_acc (g, s, &sum);
+	}
+	s->iacc = false;
+	s->isum = 0;
+}
+
 /* Fold one (non-NULL) argument value into an aggregate's state; d is the
  * second argument (string_agg's delimiter). */
 static void
@@ -1396,15 +1450,34 @@ agg_accum (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxValue v, OxValue d)
 	case OX_AGG_AVG: {
 		OxTypeId acc = ag->kind == OX_AGG_SUM ? (OxTypeId) ag->type.id
 		               : (ag->type.id == OX_T_FLOAT8 ? OX_T_FLOAT8 : OX_T_NUMERIC);
+		if (acc == OX_T_NUMERIC && ox_type_is_integer ((OxTypeId) v.type)) {
+			/* integers summed into a numeric (avg of int, sum of bigint):
+			 * in an int64 until it would overflow, then folded into acc
+			 * (exact either way, and the numeric keeps scale 0) */
+			int64_t t;
+			if (!s->iacc) {
+				s->isum = v.v.i;
+				s->iacc = true;
+				break;
+			}
+			if (!__builtin_add_overflow (s->isum, v.v.i, &t)) {
+				s->isum = t;
+				break;
+			}
+			agg_fold_isum (g, x, s);
+			s->isum = v.v.i;
+			s->iacc = true;
+			break;
+		}
 		OxValue cv = to_acc_type (g->tmp, &v, acc);
 		if (!s->has) {
-			s->acc = ox_value_copy (g->arena, &cv);
+			agg_set_acc (g, s, &cv);
 			s->has = true;
 		} else {
 			OxTypeId res;
 			OxOpFn add = acc == (OxTypeId) ag->type.id && ag->add ? ag->add : ox_op_lookup ("+", acc, acc, &res);
 			OxValue sum = add (x, g->tmp, &s->acc, &cv);
-			s->acc = ox_value_copy (g->arena, &sum);
+			agg_set_acc (g, s, &sum);
 		}
 		break;
 	}
@@ -1448,7 +1521,7 @@ agg_advance (AggOp *g, OxExec *x, AggState *st, const OxValue *row)
 			s->count++;
 			continue;
 		}
-		OxValue v = ox_eval (ag->arg, x, row, g->tmp);
+		OxValue v = eval_leaf (ag->arg, x, row, g->tmp);
 		if (v.null)
 			continue;
 		OxValue d = ag->arg2 ? ox_eval (ag->arg2, x, row, g->tmp) : ox_null (OX_T_TEXT);
@@ -1495,6 +1568,7 @@ agg_final (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxArena *a)
 		}
 		g_ptr_array_set_size (s->rows, 0);
 	}
+	agg_fold_isum (g, x, s);
 	switch (ag->kind) {
 	case OX_AGG_COUNT_STAR:
 	case OX_AGG_COUNT:
@@ -1537,7 +1611,7 @@ agg_consume (AggOp *g, OxExec *x)
 			st = g->plain;
 		else {
 			for (int i = 0; i < g->nkeys; i++)
-				key[i] = ox_eval (g->keys[i], x, row, g->tmp);
+				key[i] = eval_leaf (g->keys[i], x, row, g->tmp);
 			uint32_t h = ox_row_hash (key, NULL, g->nkeys);
 			HEntry *e = ht_find (&g->ht, h, key);
 			if (!e) {
