@@ -312,8 +312,14 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 			OxIndexData *ix = d->indexes->pdata[i];
 			if (!__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 				continue;
-			OxValue key[16];
+			OxValue key[16], oldkey[16];
 			index_key (ix, nv, key);
+			/* Unchanged key: the entry (key, rowid) is there already (entries
+			 * are never removed, and every version was indexed), and the
+			 * insert would only descend the tree to find it. */
+			index_key (ix, head, oldkey);
+			if (keys_equal (key, oldkey, ix->nkeys))
+				continue;
 			ox_btree_insert (ix->tree, key, rowid);
 		}
 	} else
