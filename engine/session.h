@@ -91,7 +91,8 @@ typedef struct OxSession {
 	GPtrArray   *event_rows;        /* what the running event trigger may list */
 	OxArena     *event_arena;
 	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
-	GHashTable  *rels_in_use;       /* oid -> open plans of this session using it */
+	GPtrArray   *open_stmts;        /* OxStmt* whose plans are open (set_opened): their
+	                                   locks are the relations in use */
 	/* debugger hooks (debug.c) */
 	bool         debug_active;
 	bool         debug_queries;     /* ox_session_set_debug_queries */
