@@ -53,7 +53,9 @@ struct OxTxnMgr {
 	OxWal      *wal;          /* NULL for :memory: databases */
 	OxSyncMode  sync;         /* synchronous_commit of the database */
 	int         wal_errno;    /* the log failed: writes refused until reopen */
-	GHashTable *active;       /* id (uint64*) -> OxTxn* of running transactions */
+	OxTxn      *active;       /* running transactions, a list through act_next/act_prev
+	                             (few: one per session; a hash table cost more to
+	                             update at every begin and end than its lookups save) */
 	GQueue      recent;       /* RecentCommit*, oldest first, kept for SERIALIZABLE validation */
 	uint64_t    ddl_owner;    /* txn id holding the DDL lock, 0 = free */
 	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
@@ -77,7 +79,6 @@ ox_txn_mgr_new (void)
 	m->next_ts = 1;
 	g_cond_init (&m->published);
 	m->sync = OX_SYNC_FULL;
-	m->active = g_hash_table_new (g_int64_hash, g_int64_equal);
 	m->rel_locks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	g_queue_init (&m->recent);
 	return m;
@@ -101,7 +102,6 @@ ox_txn_mgr_free (OxTxnMgr *m)
 			g_array_unref (m->pool[i]->locks);
 		g_free (m->pool[i]);
 	}
-	g_hash_table_unref (m->active);
 	g_hash_table_unref (m->rel_locks);
 	g_queue_clear_full (&m->recent, (GDestroyNotify) recent_free);
 	g_mutex_clear (&m->lock);
@@ -154,7 +154,11 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 	t->id = m->next_id++;
 	t->snapshot = m->last_commit;
 	t->state = OX_TXN_ACTIVE;
-	g_hash_table_insert (m->active, &t->id, t);
+	t->act_prev = NULL;
+	t->act_next = m->active;
+	if (m->active)
+		m->active->act_prev = t;
+	m->active = t;
 	g_mutex_unlock (&m->lock);
 	return t;
 }
@@ -207,11 +211,7 @@ uint64_t
 ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
 {
 	uint64_t oldest = m->last_commit;
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init (&it, m->active);
-	while (g_hash_table_iter_next (&it, &k, &v)) {
-		OxTxn *o = v;
+	for (OxTxn *o = m->active; o; o = o->act_next) {
 		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
 		if (snap < oldest)
 			oldest = snap;
@@ -225,11 +225,7 @@ static void
 prune_recent_locked (OxTxnMgr *m)
 {
 	uint64_t oldest = UINT64_MAX;
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init (&it, m->active);
-	while (g_hash_table_iter_next (&it, &k, &v)) {
-		OxTxn *o = v;
+	for (OxTxn *o = m->active; o; o = o->act_next) {
 		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
 		if (o->iso == OX_ISO_SERIALIZABLE && snap < oldest)
 			oldest = snap;
@@ -272,7 +268,13 @@ finish_locked (OxTxn *t, OxTxnState st)
 	OxTxnMgr *m = t->mgr;
 	t->state = st;
 	release_rel_locks_locked (t);
-	g_hash_table_remove (m->active, &t->id);
+	if (t->act_prev)
+		t->act_prev->act_next = t->act_next;
+	else if (m->active == t)
+		m->active = t->act_next;
+	if (t->act_next)
+		t->act_next->act_prev = t->act_prev;
+	t->act_prev = t->act_next = NULL;
 	if (m->ddl_owner == t->id)
 		m->ddl_owner = 0;
 	t->holds_ddl = false;
@@ -372,15 +374,10 @@ ox_txn_commit (OxTxn *t)
 		g_byte_array_unref (payload);
 	}
 	bool serializable_running = false;
-	{
-		GHashTableIter it;
-		gpointer k, v;
-		g_hash_table_iter_init (&it, m->active);
-		while (g_hash_table_iter_next (&it, &k, &v)) {
-			if (((OxTxn *) v)->iso == OX_ISO_SERIALIZABLE && v != t) {
-				serializable_running = true;
-				break;
-			}
+	for (OxTxn *o = m->active; o; o = o->act_next) {
+		if (o->iso == OX_ISO_SERIALIZABLE && o != t) {
+			serializable_running = true;
+			break;
 		}
 	}
 	if (serializable_running && t->write_tables && g_hash_table_size (t->write_tables) > 0 && !wal_err) {
@@ -546,11 +543,21 @@ ox_txn_free (OxTxn *t)
 	g_free (t);
 }
 
+/* The running transaction with this id, or NULL.  m->lock held. */
+static OxTxn *
+active_find_locked (OxTxnMgr *m, uint64_t id)
+{
+	for (OxTxn *o = m->active; o; o = o->act_next)
+		if (o->id == id)
+			return o;
+	return NULL;
+}
+
 OxTxnState
 ox_txn_state_of (OxTxnMgr *m, uint64_t id)
 {
 	g_mutex_lock (&m->lock);
-	bool running = g_hash_table_contains (m->active, &id);
+	bool running = active_find_locked (m, id) != NULL;
 	g_mutex_unlock (&m->lock);
 	/* An ended transaction's fate is visible in its versions; callers only
 	 * need "still running or not". */
@@ -565,7 +572,7 @@ would_deadlock_locked (OxTxnMgr *m, OxTxn *self, uint64_t id)
 	for (int hops = 0; hops < 10000 && cur != 0; hops++) {
 		if (cur == self->id)
 			return true;
-		OxTxn *o = g_hash_table_lookup (m->active, &cur);
+		OxTxn *o = active_find_locked (m, cur);
 		if (!o)
 			return false;
 		cur = o->waiting_for;
@@ -580,7 +587,7 @@ ox_txn_wait_for (OxTxn *self, uint64_t id)
 	g_mutex_lock (&m->lock);
 	uint64_t gen = m->undo_gen;
 	for (;;) {
-		OxTxn *o = g_hash_table_lookup (m->active, &id);
+		OxTxn *o = active_find_locked (m, id);
 		if (!o || m->undo_gen != gen)
 			break;
 		if (would_deadlock_locked (m, self, id)) {
