@@ -80,6 +80,8 @@ typedef struct OxSession {
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 	uint64_t     settings_gen; /* bumped by SET/RESET: cached plans depend on
 	                              search_path and TimeZone */
+	uint64_t     timeout_gen;   /* settings_gen + 1 when timeout_ms was read */
+	int64_t      timeout_ms;    /* statement_timeout in ms, 0 = none */
 	/* routines (pl/routine.c) */
 	GHashTable  *routine_cache; /* OxRoutine* -> compiled form (per session) */
 	int          call_depth;    /* routines running on this session now */
