@@ -54,6 +54,8 @@ struct OxStmt {
 	OxType     *ptypes;       /* [OX_MAX_PARAMS_STMT] */
 	OxValue    *pvals;        /* bound values (copies in param_arena) */
 	OxArena    *param_arena;
+	size_t      param_used;   /* bytes bound into param_arena since it was made */
+	size_t      param_limit;  /* compact param_arena past this (0: the default) */
 	/* description */
 	int         ncols;
 	char      **colnames;
@@ -1271,6 +1273,40 @@ bind_check (OxStmt *st, int idx, OxError *err)
 	return OX_OK;
 }
 
+/* Copy a bound text or blob into the parameter arena.  The arena only
+ * grows, and a statement rebound a million times (a bulk load's INSERT)
+ * kept every value it was ever given until ox_finalize; when it has taken
+ * much more than the values bound now, those are copied to a new arena
+ * and the old one is freed (a bind never happens during a run: it resets
+ * the statement first, so nothing else points into the arena). */
+static void *
+param_copy (OxStmt *st, const void *v, size_t n, bool text)
+{
+	size_t limit = st->param_limit ? st->param_limit : 65536;
+	if (st->param_used + n > limit) {
+		OxArena *na = ox_arena_new ();
+		size_t live = 0;
+		for (int i = 0; i < st->nparams; i++) {
+			OxValue *p = &st->pvals[i];
+			if (p->null || p->flags == OX_VALUE_UNBOUND)
+				continue;
+			if (p->type == OX_T_UNKNOWN) {
+				p->v.str = ox_arena_strndup (na, p->v.str, p->len);
+				live += p->len + 1;
+			} else if (p->type == OX_T_BYTEA) {
+				p->v.bytes = ox_arena_memdup (na, p->v.bytes, p->len);
+				live += p->len;
+			}
+		}
+		ox_arena_free (st->param_arena);
+		st->param_arena = na;
+		st->param_used = live;
+		st->param_limit = MAX (65536, 4 * (live + n));
+	}
+	st->param_used += n + (text ? 1 : 0);
+	return text ? (void *) ox_arena_strndup (st->param_arena, v, n) : ox_arena_memdup (st->param_arena, v, n);
+}
+
 int
 ox_bind_null (OxStmt *st, int idx, OxError *err)
 {
@@ -1313,7 +1349,8 @@ ox_bind_text (OxStmt *st, int idx, const char *v, int nbytes, OxError *err)
 	if (bind_check (st, idx, err))
 		return OX_ERROR;
 	size_t n = nbytes < 0 ? strlen (v) : (size_t) nbytes;
-	st->pvals[idx - 1] = ox_text (OX_T_UNKNOWN, ox_arena_strndup (st->param_arena, v, n), n);
+	st->pvals[idx - 1] = ox_null (OX_T_UNKNOWN);  /* its old copy is not live any more */
+	st->pvals[idx - 1] = ox_text (OX_T_UNKNOWN, param_copy (st, v, n, true), n);
 	return OX_OK;
 }
 
@@ -1322,8 +1359,9 @@ ox_bind_blob (OxStmt *st, int idx, const void *v, size_t n, OxError *err)
 {
 	if (bind_check (st, idx, err))
 		return OX_ERROR;
+	st->pvals[idx - 1] = ox_null (OX_T_BYTEA);  /* its old copy is not live any more */
 	OxValue b = { .type = OX_T_BYTEA, .len = (uint32_t) n };
-	b.v.bytes = ox_arena_memdup (st->param_arena, v, n);
+	b.v.bytes = param_copy (st, v, n, false);
 	st->pvals[idx - 1] = b;
 	return OX_OK;
 }
