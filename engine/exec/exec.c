@@ -178,6 +178,8 @@ scan_take (OxScanCommon *s, OxExec *x)
 	uint64_t rid = s->rowids[s->ibuf];
 	s->ibuf++;
 	OxValue *row = scan_emit (s, t, rid);
+	if (s->qual_batch)
+		return row;  /* filtered with its batch (seqscan_next) */
 	if (s->qual) {
 		/* the arena only when some conjunct is left to ox_eval */
 		if (s->qual_arena)
@@ -206,6 +208,24 @@ seqscan_next (OxOp *op, OxExec *x)
 			if (s->nbuf == 0) {
 				s->done = true;
 				return NULL;
+			}
+			if (s->qual_batch) {
+				/* the filter over the whole batch, a conjunct at a time;
+				 * the versions that pass are moved to the front */
+				const OxValue *rows[256];
+				int sel[256];
+				for (int i = 0; i < s->nbuf; i++) {
+					rows[i] = s->buf[i]->vals;
+					sel[i] = i;
+				}
+				int n = ox_qual_select (s->qual, rows, s->nbuf, sel);
+				for (int i = 0; i < n; i++) {
+					s->buf[i] = s->buf[sel[i]];
+					s->rowids[i] = s->rowids[sel[i]];
+				}
+				s->nbuf = n;
+				if (n == 0)
+					continue;
 			}
 		}
 		OxValue *row = scan_take (s, x);

@@ -922,6 +922,63 @@ ox_qual_compile (OxExpr *e, OxArena *a)
 	return q;
 }
 
+/* Filter a batch: sel[0..n) (indexes into rows) keeps the rows for which
+ * every conjunct is true; returns how many.  Only for a clause with no
+ * conjunct left to ox_eval (!ox_qual_uses_arena): comparisons raise no
+ * errors, so a row can be dropped at its first NULL or false conjunct
+ * without changing anything but the work done.  Each conjunct runs over
+ * the whole batch in a loop of its own (column at a time). */
+int
+ox_qual_select (const OxQual *q, const OxValue *const *rows, int n, int *sel)
+{
+	for (int t = 0; t < q->n && n > 0; t++) {
+		const QualTerm *qt = &q->terms[t];
+		int m = 0;
+		if (qt->kind == QT_INT && qt->lslot >= 0 && qt->rslot < 0) {
+			const int col = qt->lslot;
+			const int64_t b = qt->rconst.v.i;
+#define QUAL_INT_LOOP(OP)                                                   \
+			for (int k = 0; k < n; k++) {                       \
+				const OxValue *v = &rows[sel[k]][col];      \
+				if (!v->null && v->v.i OP b)                \
+					sel[m++] = sel[k];                  \
+			}                                                   \
+			break;
+			switch (qt->rel) {
+			case QR_EQ: QUAL_INT_LOOP (==)
+			case QR_NE: QUAL_INT_LOOP (!=)
+			case QR_LT: QUAL_INT_LOOP (<)
+			case QR_LE: QUAL_INT_LOOP (<=)
+			case QR_GT: QUAL_INT_LOOP (>)
+			case QR_GE: QUAL_INT_LOOP (>=)
+			}
+#undef QUAL_INT_LOOP
+		} else {
+			for (int k = 0; k < n; k++) {
+				const OxValue *row = rows[sel[k]];
+				const OxValue *l = qt->lslot >= 0 ? &row[qt->lslot] : &qt->lconst;
+				const OxValue *r = qt->rslot >= 0 ? &row[qt->rslot] : &qt->rconst;
+				if (l->null || r->null)
+					continue;
+				int c = qt->kind == QT_INT ? (l->v.i > r->v.i) - (l->v.i < r->v.i) : ox_value_cmp (l, r);
+				bool ok;
+				switch (qt->rel) {
+				case QR_EQ: ok = c == 0; break;
+				case QR_NE: ok = c != 0; break;
+				case QR_LT: ok = c < 0; break;
+				case QR_LE: ok = c <= 0; break;
+				case QR_GT: ok = c > 0; break;
+				default: ok = c >= 0; break;
+				}
+				if (ok)
+					sel[m++] = sel[k];
+			}
+		}
+		n = m;
+	}
+	return n;
+}
+
 bool
 ox_qual_uses_arena (const OxQual *q)
 {
