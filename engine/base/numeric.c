@@ -1133,25 +1133,26 @@ small_scale (int64_t m, int k, int64_t *out)
 	return true;
 }
 
-/* Pack m * NBASE^e with display scale dscale, normalized. */
+/* Pack m * NBASE^e with display scale dscale, normalized; NULL when it
+ * does not fit the format. */
 static const OxNumeric *
-small_result (OxArena *a, int64_t m, int e, int dscale)
+small_result128 (OxArena *a, __int128 m, int e, int dscale)
 {
-	NumDigit d[8];
+	NumDigit d[12];
 	int nd = 0;
 	int kind = NUM_POS;
 	if (m != 0) {
-		uint64_t u;
+		unsigned __int128 u;
 		if (m < 0) {
 			kind = NUM_NEG;
-			u = (uint64_t) 0 - (uint64_t) m;
+			u = (unsigned __int128) 0 - (unsigned __int128) m;
 		} else
-			u = (uint64_t) m;
+			u = (unsigned __int128) m;
 		while (u % NBASE == 0) {  /* no trailing zero digits */
 			u /= NBASE;
 			e++;
 		}
-		NumDigit rev[8];
+		NumDigit rev[12];
 		while (u > 0) {
 			rev[nd++] = (NumDigit) (u % NBASE);
 			u /= NBASE;
@@ -1169,6 +1170,57 @@ small_result (OxArena *a, int64_t m, int e, int dscale)
 	r->weight = (int16_t) weight;
 	r->ndigits = (uint16_t) nd;
 	memcpy (r->digits, d, (size_t) nd * sizeof (NumDigit));
+	return r;
+}
+
+static const OxNumeric *
+small_result (OxArena *a, int64_t m, int e, int dscale)
+{
+	if (m == 0)
+		return small_result128 (a, 0, e, dscale);
+	/* the common case in 64-bit arithmetic */
+	NumDigit d[8], rev[8];
+	int nd = 0;
+	int kind = m < 0 ? NUM_NEG : NUM_POS;
+	uint64_t u = m < 0 ? (uint64_t) 0 - (uint64_t) m : (uint64_t) m;
+	while (u % NBASE == 0) {
+		u /= NBASE;
+		e++;
+	}
+	while (u > 0) {
+		rev[nd++] = (NumDigit) (u % NBASE);
+		u /= NBASE;
+	}
+	for (int i = 0; i < nd; i++)
+		d[i] = rev[nd - 1 - i];
+	int weight = e + nd - 1;
+	if (dscale > MAX_DSCALE || weight > MAX_WEIGHT || weight < INT16_MIN)
+		return NULL;
+	OxNumeric *r = ox_arena_alloc (a, sizeof (OxNumeric) + (size_t) nd * sizeof (NumDigit));
+	r->kind = (uint8_t) kind;
+	r->reserved = 0;
+	r->dscale = (uint16_t) dscale;
+	r->weight = (int16_t) weight;
+	r->ndigits = (uint16_t) nd;
+	memcpy (r->digits, d, (size_t) nd * sizeof (NumDigit));
+	return r;
+}
+
+bool
+ox_numeric_small (const OxNumeric *n, int64_t *m, int *e, int *dscale)
+{
+	if (!small_of (n, m, e))
+		return false;
+	*dscale = n->dscale;
+	return true;
+}
+
+const OxNumeric *
+ox_numeric_from_scaled (OxArena *a, __int128 m, int e, int dscale)
+{
+	const OxNumeric *r = small_result128 (a, m, e, dscale);
+	if (!r)
+		raise_overflow ();
 	return r;
 }
 

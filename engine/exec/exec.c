@@ -1343,6 +1343,10 @@ typedef struct AggState {
 	HTable  *seen;     /* DISTINCT: values seen */
 	int64_t  isum;     /* numeric sum/avg of integers: the part not yet in acc */
 	bool     iacc;     /* isum holds something */
+	__int128 nsum;     /* numeric sum/avg of small numerics: nsum * 10000^nexp, */
+	int      nexp;     /* with display scale ndscale, not yet in acc */
+	int      ndscale;
+	bool     nacc;     /* nsum holds something */
 	void    *buf;      /* out-of-line bytes of a numeric acc, reused row after row */
 	size_t   cap;      /* bytes at buf */
 } AggState;
@@ -1427,10 +1431,60 @@ agg_set_acc (AggOp *g, AggState *s, const OxValue *v)
 	s->acc = ox_value_copy_to (v, s->buf);
 }
 
-/* Move an integer partial sum into the numeric accumulator. */
+/* Add m * 10000^e (display scale ds) to the state's integer sum of
+ * numerics; false when that would overflow (the value then goes the
+ * numeric way: the sum is exact either way). */
+static bool
+agg_nsum_add (AggState *s, int64_t m, int e, int ds)
+{
+	if (!s->nacc) {
+		s->nsum = m;
+		s->nexp = e;
+		s->ndscale = ds;
+		s->nacc = true;
+		return true;
+	}
+	__int128 v = m, sum = s->nsum;
+	int ne = s->nexp;
+	if (e > ne) {
+		if (e - ne > 4)
+			return false;
+		for (int k = e - ne; k > 0; k--)
+			v *= 10000;  /* |m| < 10^16: at most 10^32 */
+	} else if (e < ne) {
+		if (ne - e > 4)
+			return false;
+		for (int k = ne - e; k > 0; k--)
+			if (__builtin_mul_overflow (sum, (__int128) 10000, &sum))
+				return false;
+		ne = e;
+	}
+	if (__builtin_add_overflow (sum, v, &sum))
+		return false;
+	s->nsum = sum;
+	s->nexp = ne;
+	if (ds > s->ndscale)
+		s->ndscale = ds;
+	return true;
+}
+
+/* Move the integer partial sums into the numeric accumulator. */
 static void
 agg_fold_isum (AggOp *g, OxExec *x, AggState *s)
 {
+	if (s->nacc) {
+		OxValue nv = { .type = OX_T_NUMERIC };
+		nv.v.num = ox_numeric_from_scaled (g->tmp, s->nsum, s->nexp, s->ndscale);
+		s->nacc = false;
+		if (!s->has) {
+			agg_set_acc (g, s, &nv);
+			s->has = true;
+		} else {
+			OxValue sum = { .type = OX_T_NUMERIC };
+			sum.v.num = ox_numeric_add (g->tmp, s->acc.v.num, nv.v.num);
+			agg_set_acc (g, s, &sum);
+		}
+	}
 	if (!s->iacc)
 		return;
 	OxValue iv = { .type = OX_T_NUMERIC };
@@ -1488,6 +1542,14 @@ agg_accum (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxValue v, OxValue d)
 			s->isum = v.v.i;
 			s->iacc = true;
 			break;
+		}
+		if (acc == OX_T_NUMERIC && v.type == OX_T_NUMERIC) {
+			/* small numerics (NUMERIC(12,2) prices ...) summed in an
+			 * int128 with a common exponent, folded in at the end */
+			int64_t m;
+			int e, ds;
+			if (ox_numeric_small (v.v.num, &m, &e, &ds) && agg_nsum_add (s, m, e, ds))
+				break;
 		}
 		OxValue cv = to_acc_type (g->tmp, &v, acc);
 		if (!s->has) {
