@@ -146,7 +146,9 @@ scan_open (OxOp *op, OxExec *x)
 	s->nbuf = s->ibuf = 0;
 	s->done = false;
 	op->loops++;
-	if (!s->tmp)
+	/* the scratch arena only for a filter that evaluates through ox_eval
+	 * (an index scan whose bounds do all the work has none) */
+	if (!s->tmp && s->filter && (!s->qual || s->qual_arena))
 		s->tmp = ox_arena_new ();
 }
 
