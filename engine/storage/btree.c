@@ -854,6 +854,17 @@ ox_btree_seek (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after)
 	cursor_locate (c, &p, after);
 }
 
+void
+ox_btree_seek_unanchored (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after)
+{
+	g_return_if_fail (nprefix >= 0 && nprefix <= c->tree->nkeys);
+	g_return_if_fail (prefix != NULL || nprefix == 0);
+
+	Probe p = { prefix, nprefix, false, 0 };
+	cursor_locate (c, &p, after);
+	c->unanchored = false;
+}
+
 bool
 ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 {

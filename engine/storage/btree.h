@@ -159,6 +159,12 @@ void ox_btree_seek_last (OxBTreeCursor *c);
  * entry qualifies the cursor is after the last entry.  prev from here
  * returns the last entry that does not qualify. */
 void ox_btree_seek (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after);
+/* As ox_btree_seek, without keeping a copy of the prefix as the anchor:
+ * for a caller that, under the same latch, reads on with
+ * ox_btree_next_unanchored and anchors at an entry it returned before the
+ * tree may change (until then a re-seek would go back to the previous
+ * anchor). */
+void ox_btree_seek_unanchored (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after);
 /* Return the entry after the cursor and move past it: true with *key (nkeys
  * values, pointing into the tree, valid until the tree is modified) and
  * *rowid set; false at the end (the cursor stays there).  key and rowid

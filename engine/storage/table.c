@@ -503,8 +503,10 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 	int n = 0;
 	g_rw_lock_reader_lock (&d->latch);
 	if (!s->started) {
+		/* unanchored: the loop below reads at least one entry or ends the
+		 * scan, and anchors at the last one before unlatching */
 		if (s->lo)
-			ox_btree_seek (&s->cur, s->lo, s->nlo, !s->lo_incl);
+			ox_btree_seek_unanchored (&s->cur, s->lo, s->nlo, !s->lo_incl);
 		else
 			ox_btree_seek_first (&s->cur);
 		s->started = true;

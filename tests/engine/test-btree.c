@@ -807,6 +807,20 @@ test_stability_unanchored (void)
 	}
 	g_assert_cmpint (seen, ==, 2000);
 	g_assert_null (ox_btree_check (t));
+	/* an unanchored seek (its probe in a buffer overwritten right after),
+	 * one entry, the anchor, then the tree changes */
+	OxValue probe = ox_int (OX_T_INT4, 5000);
+	ox_btree_seek_unanchored (&c, &probe, 1, false);
+	probe = ox_int (OX_T_INT4, 0);
+	g_assert_true (ox_btree_next_unanchored (&c, &key, &rowid));
+	g_assert_cmpint (key[0].v.i, ==, 5000);
+	ox_btree_cursor_anchor (&c);
+	OxValue k2 = ox_int (OX_T_INT4, 4999);
+	g_assert_true (ox_btree_insert (t, &k2, 200000));
+	k2 = ox_int (OX_T_INT4, 5001);
+	g_assert_true (ox_btree_insert (t, &k2, 200001));
+	g_assert_true (ox_btree_next_unanchored (&c, &key, &rowid));
+	g_assert_cmpint (key[0].v.i, ==, 5001);
 	ox_btree_cursor_free (&c);
 	ox_btree_free (t);
 }
