@@ -16,9 +16,15 @@
 OxTuple *
 ox_tuple_new (int ncols, const OxValue *vals)
 {
+	/* each column's out-of-line size measured once (for up to 64 columns) */
+	size_t sizes[64];
 	size_t extra = 0;
-	for (int i = 0; i < ncols; i++)
-		extra += (ox_value_extra_size (&vals[i]) + 7) & ~(size_t) 7;
+	for (int i = 0; i < ncols; i++) {
+		size_t n = ox_value_extra_size (&vals[i]);
+		if (i < 64)
+			sizes[i] = n;
+		extra += (n + 7) & ~(size_t) 7;
+	}
 	OxTuple *v = g_malloc (sizeof (OxTuple) + sizeof (OxValue) * (size_t) ncols + extra);
 	v->ts = 0;
 	v->prev = NULL;
@@ -26,9 +32,13 @@ ox_tuple_new (int ncols, const OxValue *vals)
 	v->flags = 0;
 	char *p = (char *) &v->vals[ncols];
 	for (int i = 0; i < ncols; i++) {
-		size_t n = ox_value_extra_size (&vals[i]);
-		v->vals[i] = ox_value_copy_to (&vals[i], p);
-		p += (n + 7) & ~(size_t) 7;
+		size_t n = i < 64 ? sizes[i] : ox_value_extra_size (&vals[i]);
+		if (n == 0)
+			v->vals[i] = vals[i];  /* nothing out of line: the value itself */
+		else {
+			v->vals[i] = ox_value_copy_to (&vals[i], p);
+			p += (n + 7) & ~(size_t) 7;
+		}
 	}
 	return v;
 }
