@@ -96,6 +96,8 @@ typedef struct OxSession {
 	int          sync_mode;    /* synchronous_commit (OxSyncMode), -1 = database default */
 	uint64_t     settings_gen; /* bumped by SET/RESET: cached plans depend on
 	                              search_path and TimeZone */
+	uint64_t     timeout_gen;   /* settings_gen + 1 when timeout_ms was read */
+	int64_t      timeout_ms;    /* statement_timeout in ms, 0 = none */
 	/* routines (pl/routine.c) */
 	GHashTable  *routine_cache; /* OxRoutine* -> compiled form (per session) */
 	int          call_depth;    /* routines running on this session now */
@@ -107,7 +109,8 @@ typedef struct OxSession {
 	GPtrArray   *event_rows;        /* what the running event trigger may list */
 	OxArena     *event_arena;
 	int          event_rows_kind;   /* 1 ddl_commands, 2 dropped_objects */
-	GHashTable  *rels_in_use;       /* oid -> open plans of this session using it */
+	GPtrArray   *open_stmts;        /* OxStmt* whose plans are open (set_opened): their
+	                                   locks are the relations in use */
 	/* debugger hooks (debug.c) */
 	bool         debug_active;
 	bool         debug_queries;     /* ox_session_set_debug_queries */

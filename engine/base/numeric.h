@@ -39,6 +39,13 @@ double           ox_numeric_to_double (const OxNumeric *n);
 /* Round half away from zero to an integer; false on overflow, NaN or inf. */
 bool             ox_numeric_to_int64 (const OxNumeric *n, int64_t *out);
 
+/* A finite value of at most 4 base-10000 digits as m * 10000^e (and its
+ * display scale); false for any other.  For sums kept in integers (the
+ * aggregates in exec.c), turned back by ox_numeric_from_scaled (any
+ * int128 m; raises 22003 beyond the format). */
+bool             ox_numeric_small (const OxNumeric *n, int64_t *m, int *e, int *dscale);
+const OxNumeric *ox_numeric_from_scaled (OxArena *a, __int128 m, int e, int dscale);
+
 const OxNumeric *ox_numeric_add (OxArena *a, const OxNumeric *x, const OxNumeric *y);
 const OxNumeric *ox_numeric_sub (OxArena *a, const OxNumeric *x, const OxNumeric *y);
 const OxNumeric *ox_numeric_mul (OxArena *a, const OxNumeric *x, const OxNumeric *y);

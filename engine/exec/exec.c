@@ -37,6 +37,18 @@
 
 static void noop_close (OxOp *op, OxExec *x) { }
 
+/* ox_eval, with an input column or a constant read in place: grouping
+ * keys and aggregate arguments are mostly plain columns. */
+static inline OxValue
+eval_leaf (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a)
+{
+	if (e->kind == OX_E_SLOT)
+		return row[e->slot];
+	if (e->kind == OX_E_CONST)
+		return e->cval;
+	return ox_eval (e, x, row, a);
+}
+
 static OxValue *
 copy_row (OxArena *a, const OxValue *row, int n)
 {
@@ -134,7 +146,9 @@ scan_open (OxOp *op, OxExec *x)
 	s->nbuf = s->ibuf = 0;
 	s->done = false;
 	op->loops++;
-	if (!s->tmp)
+	/* the scratch arena only for a filter that evaluates through ox_eval
+	 * (an index scan whose bounds do all the work has none) */
+	if (!s->tmp && s->filter && (!s->qual || s->qual_arena))
 		s->tmp = ox_arena_new ();
 }
 
@@ -166,7 +180,15 @@ scan_take (OxScanCommon *s, OxExec *x)
 	uint64_t rid = s->rowids[s->ibuf];
 	s->ibuf++;
 	OxValue *row = scan_emit (s, t, rid);
-	if (s->filter) {
+	if (s->qual_batch)
+		return row;  /* filtered with its batch (seqscan_next) */
+	if (s->qual) {
+		/* the arena only when some conjunct is left to ox_eval */
+		if (s->qual_arena)
+			ox_arena_reset (s->tmp);
+		if (!ox_qual_eval (s->qual, x, row, s->tmp))
+			return NULL;
+	} else if (s->filter) {
 		ox_arena_reset (s->tmp);
 		if (!ox_eval_qual (s->filter, x, row, s->tmp))
 			return NULL;
@@ -188,6 +210,24 @@ seqscan_next (OxOp *op, OxExec *x)
 			if (s->nbuf == 0) {
 				s->done = true;
 				return NULL;
+			}
+			if (s->qual_batch) {
+				/* the filter over the whole batch, a conjunct at a time;
+				 * the versions that pass are moved to the front */
+				const OxValue *rows[256];
+				int sel[256];
+				for (int i = 0; i < s->nbuf; i++) {
+					rows[i] = s->buf[i]->vals;
+					sel[i] = i;
+				}
+				int n = ox_qual_select (s->qual, rows, s->nbuf, sel);
+				for (int i = 0; i < n; i++) {
+					s->buf[i] = s->buf[sel[i]];
+					s->rowids[i] = s->rowids[sel[i]];
+				}
+				s->nbuf = n;
+				if (n == 0)
+					continue;
 			}
 		}
 		OxValue *row = scan_take (s, x);
@@ -1303,6 +1343,14 @@ typedef struct AggState {
 	bool     has;
 	GString *str;      /* string_agg */
 	HTable  *seen;     /* DISTINCT: values seen */
+	int64_t  isum;     /* numeric sum/avg of integers: the part not yet in acc */
+	bool     iacc;     /* isum holds something */
+	__int128 nsum;     /* numeric sum/avg of small numerics: nsum * 10000^nexp, */
+	int      nexp;     /* with display scale ndscale, not yet in acc */
+	int      ndscale;
+	bool     nacc;     /* nsum holds something */
+	void    *buf;      /* out-of-line bytes of a numeric acc, reused row after row */
+	size_t   cap;      /* bytes at buf */
 } AggState;
 
 typedef struct AggOp {
@@ -1367,6 +1415,94 @@ to_acc_type (OxArena *a, const OxValue *v, OxTypeId acc)
 	return *v;
 }
 
+/* Set a sum's accumulator: out-of-line bytes (a numeric's) go to the
+ * state's own buffer, reused from row to row, instead of a new copy in
+ * the group arena for every row. */
+static void
+agg_set_acc (AggOp *g, AggState *s, const OxValue *v)
+{
+	size_t need = ox_value_extra_size (v);
+	if (need == 0 || (const void *) v->v.bytes == s->buf) {  /* x + 0 may return x itself */
+		s->acc = *v;
+		return;
+	}
+	if (need > s->cap) {
+		s->cap = need < 64 ? 64 : need * 2;
+		s->buf = ox_arena_alloc (g->arena, s->cap);
+	}
+	s->acc = ox_value_copy_to (v, s->buf);
+}
+
+/* Add m * 10000^e (display scale ds) to the state's integer sum of
+ * numerics; false when that would overflow (the value then goes the
+ * numeric way: the sum is exact either way). */
+static bool
+agg_nsum_add (AggState *s, int64_t m, int e, int ds)
+{
+	if (!s->nacc) {
+		s->nsum = m;
+		s->nexp = e;
+		s->ndscale = ds;
+		s->nacc = true;
+		return true;
+	}
+	__int128 v = m, sum = s->nsum;
+	int ne = s->nexp;
+	if (e > ne) {
+		if (e - ne > 4)
+			return false;
+		for (int k = e - ne; k > 0; k--)
+			v *= 10000;  /* |m| < 10^16: at most 10^32 */
+	} else if (e < ne) {
+		if (ne - e > 4)
+			return false;
+		for (int k = ne - e; k > 0; k--)
+			if (__builtin_mul_overflow (sum, (__int128) 10000, &sum))
+				return false;
+		ne = e;
+	}
+	if (__builtin_add_overflow (sum, v, &sum))
+		return false;
+	s->nsum = sum;
+	s->nexp = ne;
+	if (ds > s->ndscale)
+		s->ndscale = ds;
+	return true;
+}
+
+/* Move the integer partial sums into the numeric accumulator. */
+static void
+agg_fold_isum (AggOp *g, OxExec *x, AggState *s)
+{
+	if (s->nacc) {
+		OxValue nv = { .type = OX_T_NUMERIC };
+		nv.v.num = ox_numeric_from_scaled (g->tmp, s->nsum, s->nexp, s->ndscale);
+		s->nacc = false;
+		if (!s->has) {
+			agg_set_acc (g, s, &nv);
+			s->has = true;
+		} else {
+			OxValue sum = { .type = OX_T_NUMERIC };
+			sum.v.num = ox_numeric_add (g->tmp, s->acc.v.num, nv.v.num);
+			agg_set_acc (g, s, &sum);
+		}
+	}
+	if (!s->iacc)
+		return;
+	OxValue iv = { .type = OX_T_NUMERIC };
+	iv.v.num = ox_numeric_from_int64 (g->tmp, s->isum);
+	if (!s->has) {
+		agg_set_acc (g, s, &iv);
+		s->has = true;
+	} else {
+		OxValue sum = { .type = OX_T_NUMERIC };
+		sum.v.num = ox_numeric_add (g->tmp, s->acc.v.num, iv.v.num);
+		agg_set_acc (g, s, &sum);
+	}
+	s->iacc = false;
+	s->isum = 0;
+}
+
 /* Fold one (non-NULL) argument value into an aggregate's state; d is the
  * second argument (string_agg's delimiter). */
 static void
@@ -1390,15 +1526,42 @@ agg_accum (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxValue v, OxValue d)
 	case OX_AGG_AVG: {
 		OxTypeId acc = ag->kind == OX_AGG_SUM ? (OxTypeId) ag->type.id
 		               : (ag->type.id == OX_T_FLOAT8 ? OX_T_FLOAT8 : OX_T_NUMERIC);
+		if (acc == OX_T_NUMERIC && ox_type_is_integer ((OxTypeId) v.type)) {
+			/* integers summed into a numeric (avg of int, sum of bigint):
+			 * in an int64 until it would overflow, then folded into acc
+			 * (exact either way, and the numeric keeps scale 0) */
+			int64_t t;
+			if (!s->iacc) {
+				s->isum = v.v.i;
+				s->iacc = true;
+				break;
+			}
+			if (!__builtin_add_overflow (s->isum, v.v.i, &t)) {
+				s->isum = t;
+				break;
+			}
+			agg_fold_isum (g, x, s);
+			s->isum = v.v.i;
+			s->iacc = true;
+			break;
+		}
+		if (acc == OX_T_NUMERIC && v.type == OX_T_NUMERIC) {
+			/* small numerics (NUMERIC(12,2) prices ...) summed in an
+			 * int128 with a common exponent, folded in at the end */
+			int64_t m;
+			int e, ds;
+			if (ox_numeric_small (v.v.num, &m, &e, &ds) && agg_nsum_add (s, m, e, ds))
+				break;
+		}
 		OxValue cv = to_acc_type (g->tmp, &v, acc);
 		if (!s->has) {
-			s->acc = ox_value_copy (g->arena, &cv);
+			agg_set_acc (g, s, &cv);
 			s->has = true;
 		} else {
 			OxTypeId res;
 			OxOpFn add = acc == (OxTypeId) ag->type.id && ag->add ? ag->add : ox_op_lookup ("+", acc, acc, &res);
 			OxValue sum = add (x, g->tmp, &s->acc, &cv);
-			s->acc = ox_value_copy (g->arena, &sum);
+			agg_set_acc (g, s, &sum);
 		}
 		break;
 	}
@@ -1442,7 +1605,7 @@ agg_advance (AggOp *g, OxExec *x, AggState *st, const OxValue *row)
 			s->count++;
 			continue;
 		}
-		OxValue v = ox_eval (ag->arg, x, row, g->tmp);
+		OxValue v = eval_leaf (ag->arg, x, row, g->tmp);
 		if (v.null)
 			continue;
 		OxValue d = ag->arg2 ? ox_eval (ag->arg2, x, row, g->tmp) : ox_null (OX_T_TEXT);
@@ -1489,6 +1652,7 @@ agg_final (AggOp *g, OxExec *x, OxAggref *ag, AggState *s, OxArena *a)
 		}
 		g_ptr_array_set_size (s->rows, 0);
 	}
+	agg_fold_isum (g, x, s);
 	switch (ag->kind) {
 	case OX_AGG_COUNT_STAR:
 	case OX_AGG_COUNT:
@@ -1531,7 +1695,7 @@ agg_consume (AggOp *g, OxExec *x)
 			st = g->plain;
 		else {
 			for (int i = 0; i < g->nkeys; i++)
-				key[i] = ox_eval (g->keys[i], x, row, g->tmp);
+				key[i] = eval_leaf (g->keys[i], x, row, g->tmp);
 			uint32_t h = ox_row_hash (key, NULL, g->nkeys);
 			HEntry *e = ht_find (&g->ht, h, key);
 			if (!e) {
@@ -2534,19 +2698,25 @@ ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, i
 
 /* ---- tree helpers and EXPLAIN ------------------------------------------------------------------------ */
 
+/* The subplans of an operator's expressions, appended to *out, which is
+ * made by the first one: most operators have none, and closing a plan
+ * after every run should not allocate. */
 static void
-collect_subplans (OxExpr *e, GPtrArray *out)
+collect_subplans (OxExpr *e, GPtrArray **out)
 {
 	if (!e)
 		return;
-	if (e->kind == OX_E_SUBLINK && e->subplan)
-		g_ptr_array_add (out, e->subplan);
+	if (e->kind == OX_E_SUBLINK && e->subplan) {
+		if (!*out)
+			*out = g_ptr_array_new ();
+		g_ptr_array_add (*out, e->subplan);
+	}
 	for (int i = 0; i < e->nargs; i++)
 		collect_subplans (e->args[i], out);
 }
 
 static void
-op_subplans (OxOp *op, GPtrArray *out)
+op_subplans (OxOp *op, GPtrArray **out)
 {
 	switch (op->kind) {
 	case OX_OP_SEQSCAN:
@@ -2599,9 +2769,9 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 {
 	if (!op)
 		return;
-	GPtrArray *subs = g_ptr_array_new ();
-	op_subplans (op, subs);
-	for (guint i = 0; i < subs->len; i++) {
+	GPtrArray *subs = NULL;
+	op_subplans (op, &subs);
+	for (guint i = 0; subs && i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		ox_op_close_tree (sp->plan, x);
 		g_clear_pointer (&sp->arena, ox_arena_free);
@@ -2610,7 +2780,8 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 		sp->opened = false;
 		sp->cached = false;
 	}
-	g_ptr_array_unref (subs);
+	if (subs)
+		g_ptr_array_unref (subs);
 	if (op->kind != OX_OP_SUBQUERY) {
 		ox_op_close_tree (op->left, x);
 		ox_op_close_tree (op->right, x);
@@ -2806,7 +2977,7 @@ ox_op_label (OxOp *op, OxArena *a)
 void
 ox_op_subplans (OxOp *op, GPtrArray *out)
 {
-	op_subplans (op, out);
+	op_subplans (op, &out);
 }
 
 OxSubPlan *
@@ -2840,7 +3011,7 @@ explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, con
 			explain_rec (op->right, x, analyze, depth + 1, lines, NULL);
 	}
 	GPtrArray *subs = g_ptr_array_new ();
-	op_subplans (op, subs);
+	op_subplans (op, &subs);
 	for (guint i = 0; i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		char *pre = g_strdup_printf ("SubPlan %d: ", sp->id);

@@ -14,6 +14,9 @@ typedef struct OxScanCommon {
 	OxTable    *table;
 	const char *alias;
 	OxExpr     *filter;     /* over the scan's own row (plus ctid columns) */
+	OxQual     *qual;       /* filter compiled (ox_qual_compile), or NULL: then filter is used */
+	bool        qual_arena; /* qual needs tmp reset per row */
+	bool        qual_batch; /* seqscan: qual filters each batch of versions (ox_qual_select) */
 	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
 	OxArena    *tmp;        /* per-row scratch */
 	OxValue    *ctid_row;   /* buffer for rows with ctid appended */

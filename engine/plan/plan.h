@@ -299,6 +299,20 @@ char    *ox_expr_deparse (OxArena *a, OxExpr *e, OxQuery *q);
 /* exec.c / expr.c */
 OxValue  ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a);
 bool     ox_eval_qual (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a);
+/* A WHERE clause prepared for a scan's rows: the AND of its conjuncts, the
+ * comparisons of input columns and constants among them checked without
+ * the expression tree (no calls, no arena), the rest by ox_eval.  The same
+ * answer as ox_eval_qual, conjuncts evaluated in the same order and as far.
+ * NULL for no clause (every row passes). */
+typedef struct OxQual OxQual;
+OxQual  *ox_qual_compile (OxExpr *e, OxArena *a);
+/* Does the clause need the scratch arena (any conjunct left to ox_eval)? */
+bool     ox_qual_uses_arena (const OxQual *q);
+bool     ox_qual_eval (const OxQual *q, OxExec *x, const OxValue *row, OxArena *a);
+/* A batch at a time, for a clause that does not use the arena: sel holds
+ * indexes into rows (0..n-1 at first); returns how many passed, their
+ * indexes first in sel, in order. */
+int      ox_qual_select (const OxQual *q, const OxValue *const *rows, int n, int *sel);
 void     ox_exec_check_cancel (OxExec *x);
 /* Operator lookup for the binder: returns the implementation for op over
  * the given (already coerced) operand type, and the result type. */

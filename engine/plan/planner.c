@@ -438,13 +438,30 @@ is_runtime_const (OxExpr *e)
 	return true;
 }
 
-/* Try to use an index for the filters on base relation rt.  Returns the
- * index scan operator or NULL. */
-static OxOp *
-try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, bool emit_ctid)
+/* Can a condition the index scan enforces through its bounds be left out
+ * of the scan's filter?  ox_index_scan_next emits a row only through the
+ * entry that matches its visible key, and only entries within the bounds
+ * by the B+tree's order; for these types that order is exactly the one
+ * of =, <, <=, >, >= (no collation, no NaN, no equal values that print
+ * differently), so re-checking the condition on every row is wasted. */
+static bool
+bound_is_exact (OxType t)
 {
+	return ox_type_is_integer (t.id) || t.id == OX_T_DATE || t.id == OX_T_TIMESTAMP ||
+	       t.id == OX_T_TIMESTAMPTZ || t.id == OX_T_BOOL;
+}
+
+/* Try to use an index for the filters on base relation rt.  Returns the
+ * index scan operator or NULL.  *exact gets the conditions the scan's
+ * bounds enforce exactly (left out of its filter), or NULL. */
+static OxOp *
+try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, bool emit_ctid, GPtrArray **exact)
+{
+	*exact = NULL;
 	if (!filters || filters->len == 0)
 		return NULL;
+	*exact = g_ptr_array_new ();
+	ox_arena_on_free (p->a, (void (*) (void *)) g_ptr_array_unref, *exact);
 	GPtrArray *ixs = ox_catalog_table_indexes (p->x->catalog, p->x->txn, r->table);
 	ox_arena_on_free (p->a, (void (*) (void *)) g_ptr_array_unref, ixs);
 	OxOp *best = NULL;
@@ -454,13 +471,13 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 		if (!ix->data || !ix->data->valid)
 			continue;
 		/* equality on a prefix of the key, then optionally a range on the next column */
-		OxExpr *eqv[16];
+		OxExpr *eqv[16], *eq_src[16];
 		int neq = 0;
-		OxExpr *lo = NULL, *hi = NULL;
+		OxExpr *lo = NULL, *hi = NULL, *lo_src = NULL, *hi_src = NULL;
 		bool lo_incl = false, hi_incl = false;
 		for (int k = 0; k < ix->nkeys && k < 16; k++) {
 			int col = ix->colnos[k];
-			OxExpr *found_eq = NULL;
+			OxExpr *found_eq = NULL, *found_src = NULL;
 			for (guint f = 0; f < filters->len; f++) {
 				OxExpr *c = filters->pdata[f];
 				if (c->kind != OX_E_OP || c->nargs != 2)
@@ -482,6 +499,7 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 					continue;
 				if (!strcmp (op, "=")) {
 					found_eq = other;
+					found_src = c;
 					break;
 				}
 				if (ix->desc[k])
@@ -491,16 +509,19 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 				if (!strcmp (op, "<") || !strcmp (op, "<=") || !strcmp (op, ">") || !strcmp (op, ">=")) {
 					if (less) {
 						hi = other;
+						hi_src = c;
 						hi_incl = incl;
 					} else {
 						lo = other;
+						lo_src = c;
 						lo_incl = incl;
 					}
 				}
 			}
 			if (found_eq) {
+				eq_src[neq] = found_src;
 				eqv[neq++] = found_eq;
-				lo = hi = NULL;
+				lo = hi = lo_src = hi_src = NULL;
 				continue;
 			}
 			break;
@@ -519,6 +540,19 @@ try_index_scan (Planner *p, int rt, OxRte *r, GPtrArray *filters, Layout *L, boo
 			s->eq[k] = fix (p, eqv[k], layout_empty (p));
 		s->lo = fix (p, lo, layout_empty (p));
 		s->hi = fix (p, hi, layout_empty (p));
+		/* Exact conditions: equalities, an upper bound, and a lower bound
+		 * when there is also an upper one (NULL keys sort last, so only a
+		 * scan without an upper bound reaches them). */
+		g_ptr_array_set_size (*exact, 0);
+		for (int k = 0; k < neq; k++)
+			if (bound_is_exact (r->coltypes[ix->colnos[k]]))
+				g_ptr_array_add (*exact, eq_src[k]);
+		if (neq < ix->nkeys && bound_is_exact (r->coltypes[ix->colnos[neq]])) {
+			if (hi)
+				g_ptr_array_add (*exact, hi_src);
+			if (lo && hi)
+				g_ptr_array_add (*exact, lo_src);
+		}
 	}
 	(void) L;
 	return best;
@@ -535,11 +569,24 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 	if (r->kind == OX_RTE_TABLE) {
 		int ncols = r->ncols + (emit_ctid ? 2 : 0);
 		rel->L = layout_rte (p, rt, ncols);
-		OxExpr *qual = and_of (p, filters);
-		OxOp *op = try_index_scan (p, rt, r, filters, rel->L, emit_ctid);
+		GPtrArray *exact = NULL;
+		OxOp *op = try_index_scan (p, rt, r, filters, rel->L, emit_ctid, &exact);
 		if (!op)
 			op = ox_op_seqscan_new (p->x, p->a, r->table, r->alias, emit_ctid);
-		((OxScanCommon *) op)->filter = fix (p, qual, rel->L);
+		OxExpr *qual = and_of (p, filters);
+		if (op->kind == OX_OP_INDEXSCAN && exact && exact->len > 0) {
+			GPtrArray *rest = g_ptr_array_new ();
+			for (guint i = 0; i < filters->len; i++)
+				if (!g_ptr_array_find (exact, filters->pdata[i], NULL))
+					g_ptr_array_add (rest, filters->pdata[i]);
+			qual = and_of (p, rest);
+			g_ptr_array_unref (rest);
+		}
+		OxScanCommon *sc = (OxScanCommon *) op;
+		sc->filter = fix (p, qual, rel->L);
+		sc->qual = ox_qual_compile (sc->filter, p->a);
+		sc->qual_arena = ox_qual_uses_arena (sc->qual);
+		sc->qual_batch = sc->qual && !sc->qual_arena && !emit_ctid && op->kind == OX_OP_SEQSCAN;
 		if (p->x->txn->read_tables && r->table->data)
 			g_hash_table_add (p->x->txn->read_tables, r->table->data);
 		if (p->x->scanned && r->table->data)

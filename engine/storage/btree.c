@@ -25,6 +25,7 @@
 #define G_LOG_DOMAIN "oxibase-btree"
 
 #include "btree.h"
+#include "base/cast.h"
 
 #include <glib.h>
 #include <string.h>
@@ -177,6 +178,14 @@ key_release (OxBTree *t, const OxValue *key)
 
 /* ---- comparison -------------------------------------------------------- */
 
+/* The types ox_value_cmp compares as int64 (v.i). */
+static inline bool
+int_like (OxTypeId t)
+{
+	return t == OX_T_INT2 || t == OX_T_INT4 || t == OX_T_INT8 || t == OX_T_DATE || t == OX_T_TIMESTAMP ||
+	       t == OX_T_TIMESTAMPTZ;
+}
+
 /* Compare the first n columns of two keys: NULL above every value, then
  * DESC, which is looked up only for the deciding column.  Takes cmp and
  * desc as arguments so callers in loops can keep them in registers. */
@@ -187,6 +196,8 @@ key_cmp_with (OxBTreeCmp cmp, const bool *desc, const OxValue *a, const OxValue 
 		int c;
 		if (G_UNLIKELY (a[i].null | b[i].null))
 			c = (int) a[i].null - (int) b[i].null;   /* NULL sorts high */
+		else if (cmp == ox_value_cmp && a[i].type == b[i].type && int_like ((OxTypeId) a[i].type))
+			c = (a[i].v.i > b[i].v.i) - (a[i].v.i < b[i].v.i);  /* ox_value_cmp's answer */
 		else
 			c = cmp (&a[i], &b[i]);
 		if (c != 0)
@@ -251,9 +262,14 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 		int mid = (int) ((unsigned) (lo + hi) >> 1);
 		const OxValue *k = keys + (size_t) mid * stride;
 		int c;
-		if (G_LIKELY (!(k->null | pkey->null)))
-			c = cmp (k, pkey);
-		else
+		if (G_LIKELY (!(k->null | pkey->null))) {
+			/* integer keys (and dates, timestamps) under the engine's
+			 * ox_value_cmp: its answer, without the call */
+			if (cmp == ox_value_cmp && k->type == pkey->type && int_like ((OxTypeId) k->type))
+				c = (k->v.i > pkey->v.i) - (k->v.i < pkey->v.i);
+			else
+				c = cmp (k, pkey);
+		} else
 			c = (int) k->null - (int) pkey->null;
 		if (c != 0) {
 			if (t->desc[0])
@@ -771,6 +787,7 @@ cursor_anchor (OxBTreeCursor *c, const OxValue *key, int n, bool with_rowid, uin
 	c->has_rowid = with_rowid;
 	c->saved_rowid = rowid;
 	c->after = after;
+	c->unanchored = false;
 }
 
 /* The tree changed since c was positioned: find its gap again. */
@@ -837,6 +854,17 @@ ox_btree_seek (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after)
 	cursor_locate (c, &p, after);
 }
 
+void
+ox_btree_seek_unanchored (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after)
+{
+	g_return_if_fail (nprefix >= 0 && nprefix <= c->tree->nkeys);
+	g_return_if_fail (prefix != NULL || nprefix == 0);
+
+	Probe p = { prefix, nprefix, false, 0 };
+	cursor_locate (c, &p, after);
+	c->unanchored = false;
+}
+
 bool
 ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 {
@@ -864,6 +892,46 @@ ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 	if (rowid)
 		*rowid = l->rowid[i];
 	return true;
+}
+
+bool
+ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
+{
+	OxBTree *t = c->tree;
+	if (c->mod != t->mod)
+		cursor_reseek (c);  /* the anchor is current: the caller anchors before changes */
+
+	OxBTreeLeaf *l = c->leaf;
+	int i = c->idx;
+	while (i >= l->hdr.n) {
+		if (l->next == NULL) {
+			c->leaf = l;
+			c->idx = l->hdr.n;
+			return false;
+		}
+		l = l->next;
+		i = 0;
+	}
+	c->unanchored = true;
+	c->last_leaf = l;
+	c->last_idx = i;
+	c->leaf = l;
+	c->idx = i + 1;
+	if (key)
+		*key = LEAF_KEY (t, l, i);
+	if (rowid)
+		*rowid = l->rowid[i];
+	return true;
+}
+
+void
+ox_btree_cursor_anchor (OxBTreeCursor *c)
+{
+	if (!c->unanchored)
+		return;
+	OxBTreeLeaf *l = c->last_leaf;
+	int i = c->last_idx;
+	cursor_anchor (c, LEAF_KEY (c->tree, l, i), c->tree->nkeys, true, l->rowid[i], true);
 }
 
 bool

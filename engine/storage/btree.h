@@ -108,6 +108,9 @@ typedef struct OxBTreeCursor {
 	uint64_t     saved_rowid; /* anchor's rowid when has_rowid */
 	OxValue     *saved;       /* g_malloc'd anchor: nsaved OxValues, then their out-of-line bytes; or NULL */
 	size_t       saved_cap;   /* bytes allocated at saved; 0 when saved is NULL */
+	bool         unanchored;  /* ox_btree_next_unanchored moved past the anchor */
+	OxBTreeLeaf *last_leaf;   /* the entry it returned last: leaf ... */
+	int          last_idx;    /* ... and index */
 } OxBTreeCursor;
 
 /* A tree of keys with nkeys columns (1 .. 1024).  desc[i] makes column i
@@ -156,11 +159,26 @@ void ox_btree_seek_last (OxBTreeCursor *c);
  * entry qualifies the cursor is after the last entry.  prev from here
  * returns the last entry that does not qualify. */
 void ox_btree_seek (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after);
+/* As ox_btree_seek, without keeping a copy of the prefix as the anchor:
+ * for a caller that, under the same latch, reads on with
+ * ox_btree_next_unanchored and anchors at an entry it returned before the
+ * tree may change (until then a re-seek would go back to the previous
+ * anchor). */
+void ox_btree_seek_unanchored (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after);
 /* Return the entry after the cursor and move past it: true with *key (nkeys
  * values, pointing into the tree, valid until the tree is modified) and
  * *rowid set; false at the end (the cursor stays there).  key and rowid
  * may be NULL when not wanted. */
 bool ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid);
+/* As ox_btree_next, without saving the entry as the cursor's anchor (a
+ * copy of its key, what a re-seek after a change of the tree needs): for
+ * a caller that reads a run of entries while nothing can modify the tree
+ * (under the table's latch), and then calls ox_btree_cursor_anchor before
+ * the tree may change again. */
+bool ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid);
+/* Anchor the cursor at the entry ox_btree_next_unanchored returned last
+ * (nothing to do when it has not run since the last anchor). */
+void ox_btree_cursor_anchor (OxBTreeCursor *c);
 /* Return the entry before the cursor and move before it: as ox_btree_next,
  * false at the beginning. */
 bool ox_btree_prev (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid);

@@ -22,6 +22,22 @@
 
 #include <string.h>
 
+/* Freed transactions kept by the manager, with their undo and lock arrays,
+ * so that a statement in autocommit does not allocate and free them each
+ * time.  A transaction whose undo log grew past TXN_POOL_UNDO entries is
+ * freed instead (a bulk load's log would otherwise stay allocated). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TXN_POOL 0  /* off under AddressSanitizer: a use after ox_txn_free stays visible */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TXN_POOL 0
+#endif
+#endif
+#ifndef TXN_POOL
+#define TXN_POOL 8
+#endif
+#define TXN_POOL_UNDO 1024
+
 typedef struct RecentCommit {
 	uint64_t    ts;      /* commit timestamp */
 	GHashTable *tables;  /* OxTableData* written (owned set) */
@@ -37,11 +53,18 @@ struct OxTxnMgr {
 	OxWal      *wal;          /* NULL for :memory: databases */
 	OxSyncMode  sync;         /* synchronous_commit of the database */
 	int         wal_errno;    /* the log failed: writes refused until reopen */
-	GHashTable *active;       /* id (uint64*) -> OxTxn* of running transactions */
+	OxTxn      *active;       /* running transactions, a list through act_next/act_prev
+	                             (few: one per session; a hash table cost more to
+	                             update at every begin and end than its lookups save) */
 	GQueue      recent;       /* RecentCommit*, oldest first, kept for SERIALIZABLE validation */
 	uint64_t    ddl_owner;    /* txn id holding the DDL lock, 0 = free */
 	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
-	GHashTable *rel_locks;    /* oid -> GArray of RelLock held by running transactions */
+	GHashTable *rel_locks;    /* oid -> GArray of RelLock held by running transactions
+	                             (an emptied array stays, for the next transaction) */
+	int         ended_waiters;     /* threads in g_cond_wait on 'ended' */
+	int         published_waiters; /* threads in g_cond_wait on 'published' */
+	OxTxn      *pool[TXN_POOL > 0 ? TXN_POOL : 1];    /* freed transactions kept for reuse */
+	int         npool;
 	OxCatalogHooks hooks;
 };
 
@@ -56,7 +79,6 @@ ox_txn_mgr_new (void)
 	m->next_ts = 1;
 	g_cond_init (&m->published);
 	m->sync = OX_SYNC_FULL;
-	m->active = g_hash_table_new (g_int64_hash, g_int64_equal);
 	m->rel_locks = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	g_queue_init (&m->recent);
 	return m;
@@ -74,7 +96,12 @@ ox_txn_mgr_free (OxTxnMgr *m)
 {
 	if (!m)
 		return;
-	g_hash_table_unref (m->active);
+	for (int i = 0; i < m->npool; i++) {
+		g_array_unref (m->pool[i]->undo);
+		if (m->pool[i]->locks)
+			g_array_unref (m->pool[i]->locks);
+		g_free (m->pool[i]);
+	}
 	g_hash_table_unref (m->rel_locks);
 	g_queue_clear_full (&m->recent, (GDestroyNotify) recent_free);
 	g_mutex_clear (&m->lock);
@@ -98,25 +125,40 @@ ox_txn_mgr_last_commit (OxTxnMgr *m)
 OxTxn *
 ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 {
-	OxTxn *t = g_new0 (OxTxn, 1);
 	if (iso == OX_ISO_DEFAULT || iso == OX_ISO_READ_UNCOMMITTED)
 		iso = OX_ISO_READ_COMMITTED;
+	int64_t now = ox_timestamp_now ();
+	g_mutex_lock (&m->lock);
+	OxTxn *t;
+	if (m->npool > 0) {
+		/* a pooled one: empty arrays kept, every other field zeroed */
+		t = m->pool[--m->npool];
+		GArray *undo = t->undo, *locks = t->locks;
+		memset (t, 0, sizeof *t);
+		t->undo = undo;
+		t->locks = locks;
+	} else {
+		t = g_new0 (OxTxn, 1);
+		t->undo = g_array_new (FALSE, FALSE, sizeof (OxUndo));
+	}
 	t->iso = iso;
 	t->mgr = m;
 	t->cid = 1;
 	t->cid_max = 1;
-	t->undo = g_array_new (FALSE, FALSE, sizeof (OxUndo));
 	/* write_tables is made by the first write: a read-only transaction
 	 * (every autocommit SELECT) should not build and free a hash table. */
 	if (iso == OX_ISO_SERIALIZABLE)
 		t->read_tables = g_hash_table_new (NULL, NULL);
-	t->start_time = ox_timestamp_now ();
+	t->start_time = now;
 	t->sync_mode = -1;
-	g_mutex_lock (&m->lock);
 	t->id = m->next_id++;
 	t->snapshot = m->last_commit;
 	t->state = OX_TXN_ACTIVE;
-	g_hash_table_insert (m->active, &t->id, t);
+	t->act_prev = NULL;
+	t->act_next = m->active;
+	if (m->active)
+		m->active->act_prev = t;
+	m->active = t;
 	g_mutex_unlock (&m->lock);
 	return t;
 }
@@ -169,11 +211,7 @@ uint64_t
 ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
 {
 	uint64_t oldest = m->last_commit;
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init (&it, m->active);
-	while (g_hash_table_iter_next (&it, &k, &v)) {
-		OxTxn *o = v;
+	for (OxTxn *o = m->active; o; o = o->act_next) {
 		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
 		if (snap < oldest)
 			oldest = snap;
@@ -187,11 +225,7 @@ static void
 prune_recent_locked (OxTxnMgr *m)
 {
 	uint64_t oldest = UINT64_MAX;
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init (&it, m->active);
-	while (g_hash_table_iter_next (&it, &k, &v)) {
-		OxTxn *o = v;
+	for (OxTxn *o = m->active; o; o = o->act_next) {
 		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
 		if (o->iso == OX_ISO_SERIALIZABLE && snap < oldest)
 			oldest = snap;
@@ -224,8 +258,6 @@ release_rel_locks_locked (OxTxn *t)
 		for (guint k = h->len; k-- > 0;)
 			if (g_array_index (h, RelLock, k).txn == t->id)
 				g_array_remove_index_fast (h, k);
-		if (h->len == 0)
-			g_hash_table_remove (m->rel_locks, GUINT_TO_POINTER (mine->oid));
 	}
 	g_array_set_size (t->locks, 0);
 }
@@ -236,12 +268,22 @@ finish_locked (OxTxn *t, OxTxnState st)
 	OxTxnMgr *m = t->mgr;
 	t->state = st;
 	release_rel_locks_locked (t);
-	g_hash_table_remove (m->active, &t->id);
+	if (t->act_prev)
+		t->act_prev->act_next = t->act_next;
+	else if (m->active == t)
+		m->active = t->act_next;
+	if (t->act_next)
+		t->act_next->act_prev = t->act_prev;
+	t->act_prev = t->act_next = NULL;
 	if (m->ddl_owner == t->id)
 		m->ddl_owner = 0;
 	t->holds_ddl = false;
-	prune_recent_locked (m);
-	g_cond_broadcast (&m->ended);
+	if (!g_queue_is_empty (&m->recent))
+		prune_recent_locked (m);
+	/* g_cond_broadcast enters the kernel even when nobody waits (a futex
+	 * call per statement in autocommit): only wake real waiters. */
+	if (m->ended_waiters > 0)
+		g_cond_broadcast (&m->ended);
 }
 
 static void
@@ -260,10 +302,14 @@ raise_wal_error (int e)
 static void
 publish_locked (OxTxnMgr *m, uint64_t ts)
 {
-	while (m->last_commit != ts - 1)
+	while (m->last_commit != ts - 1) {
+		m->published_waiters++;
 		g_cond_wait (&m->published, &m->lock);
+		m->published_waiters--;
+	}
 	__atomic_store_n (&m->last_commit, ts, __ATOMIC_RELEASE);
-	g_cond_broadcast (&m->published);
+	if (m->published_waiters > 0)
+		g_cond_broadcast (&m->published);
 }
 
 void
@@ -328,15 +374,10 @@ ox_txn_commit (OxTxn *t)
 		g_byte_array_unref (payload);
 	}
 	bool serializable_running = false;
-	{
-		GHashTableIter it;
-		gpointer k, v;
-		g_hash_table_iter_init (&it, m->active);
-		while (g_hash_table_iter_next (&it, &k, &v)) {
-			if (((OxTxn *) v)->iso == OX_ISO_SERIALIZABLE && v != t) {
-				serializable_running = true;
-				break;
-			}
+	for (OxTxn *o = m->active; o; o = o->act_next) {
+		if (o->iso == OX_ISO_SERIALIZABLE && o != t) {
+			serializable_running = true;
+			break;
 		}
 	}
 	if (serializable_running && t->write_tables && g_hash_table_size (t->write_tables) > 0 && !wal_err) {
@@ -438,6 +479,8 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 {
 	OxTxnMgr *m = t->mgr;
 	bool undone = t->undo->len > mark;
+	if (t->undo->len > t->undo_peak)
+		t->undo_peak = t->undo->len;
 	while (t->undo->len > mark) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
 		if (u->kind == OX_UNDO_TUPLE)
@@ -452,7 +495,8 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 		 * on the subtransaction, with the same effect). */
 		g_mutex_lock (&m->lock);
 		m->undo_gen++;
-		g_cond_broadcast (&m->ended);
+		if (m->ended_waiters > 0)
+			g_cond_broadcast (&m->ended);
 		g_mutex_unlock (&m->lock);
 	}
 }
@@ -474,21 +518,46 @@ ox_txn_free (OxTxn *t)
 	if (!t)
 		return;
 	g_assert (t->state != OX_TXN_ACTIVE);
-	g_array_unref (t->undo);
-	if (t->locks)
-		g_array_unref (t->locks);
 	if (t->read_tables)
 		g_hash_table_unref (t->read_tables);
 	if (t->write_tables)
-		g_hash_table_unref (t->write_tables);
+		g_hash_table_unref (t->write_tables);  /* may be shared with a RecentCommit */
+	t->read_tables = t->write_tables = NULL;
+	OxTxnMgr *m = t->mgr;
+	if (MAX (t->undo->len, t->undo_peak) <= TXN_POOL_UNDO) {
+		g_array_set_size (t->undo, 0);
+		if (t->locks)
+			g_array_set_size (t->locks, 0);
+		g_mutex_lock (&m->lock);
+		if (m->npool < TXN_POOL) {
+			m->pool[m->npool++] = t;
+			t = NULL;
+		}
+		g_mutex_unlock (&m->lock);
+		if (!t)
+			return;
+	}
+	g_array_unref (t->undo);
+	if (t->locks)
+		g_array_unref (t->locks);
 	g_free (t);
+}
+
+/* The running transaction with this id, or NULL.  m->lock held. */
+static OxTxn *
+active_find_locked (OxTxnMgr *m, uint64_t id)
+{
+	for (OxTxn *o = m->active; o; o = o->act_next)
+		if (o->id == id)
+			return o;
+	return NULL;
 }
 
 OxTxnState
 ox_txn_state_of (OxTxnMgr *m, uint64_t id)
 {
 	g_mutex_lock (&m->lock);
-	bool running = g_hash_table_contains (m->active, &id);
+	bool running = active_find_locked (m, id) != NULL;
 	g_mutex_unlock (&m->lock);
 	/* An ended transaction's fate is visible in its versions; callers only
 	 * need "still running or not". */
@@ -503,7 +572,7 @@ would_deadlock_locked (OxTxnMgr *m, OxTxn *self, uint64_t id)
 	for (int hops = 0; hops < 10000 && cur != 0; hops++) {
 		if (cur == self->id)
 			return true;
-		OxTxn *o = g_hash_table_lookup (m->active, &cur);
+		OxTxn *o = active_find_locked (m, cur);
 		if (!o)
 			return false;
 		cur = o->waiting_for;
@@ -518,7 +587,7 @@ ox_txn_wait_for (OxTxn *self, uint64_t id)
 	g_mutex_lock (&m->lock);
 	uint64_t gen = m->undo_gen;
 	for (;;) {
-		OxTxn *o = g_hash_table_lookup (m->active, &id);
+		OxTxn *o = active_find_locked (m, id);
 		if (!o || m->undo_gen != gen)
 			break;
 		if (would_deadlock_locked (m, self, id)) {
@@ -529,7 +598,9 @@ ox_txn_wait_for (OxTxn *self, uint64_t id)
 		}
 		self->waiting_for = id;
 		gint64 until = g_get_monotonic_time () + 100 * G_TIME_SPAN_MILLISECOND;
+		m->ended_waiters++;
 		g_cond_wait_until (&m->ended, &m->lock, until);
+		m->ended_waiters--;
 		if (self->cancel && *self->cancel) {
 			self->waiting_for = 0;
 			g_mutex_unlock (&m->lock);

@@ -108,6 +108,8 @@ typedef struct OxTxn {
 	GArray      *locks;       /* relation locks held: struct { uint32 oid; int mode; } */
 	int64_t      start_time;  /* wall clock at begin (now()) */
 	int          sync_mode;   /* OxSyncMode for this commit, -1 = database default */
+	guint        undo_peak;   /* longest the undo log was before a rollback shortened it */
+	struct OxTxn *act_prev, *act_next; /* the manager's list of running transactions */
 	OxTxnMgr    *mgr;
 } OxTxn;
 

@@ -16,9 +16,15 @@
 OxTuple *
 ox_tuple_new (int ncols, const OxValue *vals)
 {
+	/* each column's out-of-line size measured once (for up to 64 columns) */
+	size_t sizes[64];
 	size_t extra = 0;
-	for (int i = 0; i < ncols; i++)
-		extra += (ox_value_extra_size (&vals[i]) + 7) & ~(size_t) 7;
+	for (int i = 0; i < ncols; i++) {
+		size_t n = ox_value_extra_size (&vals[i]);
+		if (i < 64)
+			sizes[i] = n;
+		extra += (n + 7) & ~(size_t) 7;
+	}
 	OxTuple *v = g_malloc (sizeof (OxTuple) + sizeof (OxValue) * (size_t) ncols + extra);
 	v->ts = 0;
 	v->prev = NULL;
@@ -26,9 +32,13 @@ ox_tuple_new (int ncols, const OxValue *vals)
 	v->flags = 0;
 	char *p = (char *) &v->vals[ncols];
 	for (int i = 0; i < ncols; i++) {
-		size_t n = ox_value_extra_size (&vals[i]);
-		v->vals[i] = ox_value_copy_to (&vals[i], p);
-		p += (n + 7) & ~(size_t) 7;
+		size_t n = i < 64 ? sizes[i] : ox_value_extra_size (&vals[i]);
+		if (n == 0)
+			v->vals[i] = vals[i];  /* nothing out of line: the value itself */
+		else {
+			v->vals[i] = ox_value_copy_to (&vals[i], p);
+			p += (n + 7) & ~(size_t) 7;
+		}
 	}
 	return v;
 }
@@ -312,8 +322,14 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 			OxIndexData *ix = d->indexes->pdata[i];
 			if (!__atomic_load_n (&ix->valid, __ATOMIC_ACQUIRE))
 				continue;
-			OxValue key[16];
+			OxValue key[16], oldkey[16];
 			index_key (ix, nv, key);
+			/* Unchanged key: the entry (key, rowid) is there already (entries
+			 * are never removed, and every version was indexed), and the
+			 * insert would only descend the tree to find it. */
+			index_key (ix, head, oldkey);
+			if (keys_equal (key, oldkey, ix->nkeys))
+				continue;
 			ox_btree_insert (ix->tree, key, rowid);
 		}
 	} else
@@ -497,8 +513,10 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 	int n = 0;
 	g_rw_lock_reader_lock (&d->latch);
 	if (!s->started) {
+		/* unanchored: the loop below reads at least one entry or ends the
+		 * scan, and anchors at the last one before unlatching */
 		if (s->lo)
-			ox_btree_seek (&s->cur, s->lo, s->nlo, !s->lo_incl);
+			ox_btree_seek_unanchored (&s->cur, s->lo, s->nlo, !s->lo_incl);
 		else
 			ox_btree_seek_first (&s->cur);
 		s->started = true;
@@ -506,7 +524,8 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 	const OxValue *k;
 	uint64_t rid;
 	while (n < max) {
-		if (!ox_btree_next (&s->cur, &k, &rid)) {
+		/* the latch keeps the tree still: anchor once, after the batch */
+		if (!ox_btree_next_unanchored (&s->cur, &k, &rid)) {
 			s->done = true;
 			break;
 		}
@@ -531,6 +550,7 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 			rowids[n] = rid;
 		n++;
 	}
+	ox_btree_cursor_anchor (&s->cur);
 	g_rw_lock_reader_unlock (&d->latch);
 	return n;
 }

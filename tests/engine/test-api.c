@@ -120,6 +120,36 @@ test_accessors (Fx *fx, gconstpointer data)
 	ox_finalize (st);
 }
 
+/* A statement rebound many times: its parameter arena is compacted now
+ * and then (session.c param_copy), and every value bound (a text bound
+ * once at the start, a blob, a text rebound at every run, long and
+ * short) reads back right after each compaction. */
+static void
+test_rebinding (Fx *fx, gconstpointer data)
+{
+	OxError e = { 0 };
+	OxStmt *st = prep (fx, "SELECT $1::text, $2::text, length($3::text), $4::bytea");
+	g_assert_cmpint (ox_bind_text (st, 1, "kept from the start", -1, &e), ==, OX_OK);
+	const unsigned char blob[3] = { 0, 1, 255 };
+	g_assert_cmpint (ox_bind_blob (st, 4, blob, sizeof blob, &e), ==, OX_OK);
+	char *big = g_strnfill (5000, 'x');
+	for (int i = 0; i < 20000; i++) {
+		char buf[32];
+		g_snprintf (buf, sizeof buf, "value %d", i);
+		g_assert_cmpint (ox_bind_text (st, 2, buf, -1, &e), ==, OX_OK);
+		g_assert_cmpint (ox_bind_text (st, 3, big, i % 5000, &e), ==, OX_OK);
+		g_assert_cmpint (ox_step (st, &e), ==, OX_ROW);
+		g_assert_cmpstr (ox_column_text (st, 0), ==, "kept from the start");
+		g_assert_cmpstr (ox_column_text (st, 1), ==, buf);
+		g_assert_cmpint (ox_column_int64 (st, 2), ==, i % 5000);
+		g_assert_cmpstr (ox_column_text (st, 3), ==, "\\x0001ff");
+		g_assert_cmpint (ox_step (st, &e), ==, OX_DONE);
+		ox_reset (st);
+	}
+	g_free (big);
+	ox_finalize (st);
+}
+
 static void
 test_binding (Fx *fx, gconstpointer data)
 {
@@ -359,6 +389,7 @@ main (int argc, char **argv)
 	ADD ("/engine/api/fetch-batch", test_fetch_batch);
 	ADD ("/engine/api/accessors", test_accessors);
 	ADD ("/engine/api/binding", test_binding);
+	ADD ("/engine/api/rebinding", test_rebinding);
 	ADD ("/engine/api/script-errors", test_script_errors);
 	ADD ("/engine/api/plan-reuse", test_plan_reuse);
 	ADD ("/engine/api/param-coercion", test_param_coercion);

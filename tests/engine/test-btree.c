@@ -758,6 +758,73 @@ test_stability_composite (void)
 	stability_run (3, desc, false, 0xb7ee0013);
 }
 
+/* ox_btree_next_unanchored reads runs of entries, anchored once per run
+ * (as an index scan does under its latch); between runs the tree changes
+ * (the entry last returned is deleted, neighbours are inserted on both
+ * sides) and the next run carries on right after the last entry
+ * returned, never repeating or skipping one. */
+static void
+test_stability_unanchored (void)
+{
+	OxBTree *t = ox_btree_new (1, NULL, test_cmp);
+	OxBTreeCursor c;
+	const OxValue *key;
+	uint64_t rowid;
+	for (int i = 0; i < 2000; i++) {
+		OxValue k = ox_int (OX_T_INT4, i * 10);
+		g_assert_true (ox_btree_insert (t, &k, (uint64_t) i));
+	}
+	ox_btree_cursor_init (&c, t);
+	int64_t last = -1;
+	int seen = 0;
+	for (;;) {
+		int n = 0;
+		bool more = true;
+		while (n < 37 && (more = ox_btree_next_unanchored (&c, &key, &rowid))) {
+			g_assert_cmpint (key[0].v.i, >, last);
+			g_assert_cmpint (key[0].v.i % 10, ==, 0);
+			last = key[0].v.i;
+			seen++;
+			n++;
+		}
+		ox_btree_cursor_anchor (&c);
+		if (!more)
+			break;
+		/* change the tree around the cursor: delete the entry just
+		 * returned, add keys just before and after it (not multiples of
+		 * ten, so the loop above would notice them) */
+		OxValue k = ox_int (OX_T_INT4, (int32_t) last);
+		g_assert_true (ox_btree_delete (t, &k, (uint64_t) (last / 10)));
+		k = ox_int (OX_T_INT4, (int32_t) last - 1);
+		g_assert_true (ox_btree_insert (t, &k, 100000));
+		k = ox_int (OX_T_INT4, (int32_t) last + 1);
+		g_assert_true (ox_btree_insert (t, &k, 100001));
+		g_assert_true (ox_btree_next_unanchored (&c, &key, &rowid));
+		g_assert_cmpint (key[0].v.i, ==, last + 1);
+		ox_btree_cursor_anchor (&c);  /* before the tree changes again */
+		k = key[0];
+		g_assert_true (ox_btree_delete (t, &k, rowid));  /* away again, under the cursor */
+	}
+	g_assert_cmpint (seen, ==, 2000);
+	g_assert_null (ox_btree_check (t));
+	/* an unanchored seek (its probe in a buffer overwritten right after),
+	 * one entry, the anchor, then the tree changes */
+	OxValue probe = ox_int (OX_T_INT4, 5000);
+	ox_btree_seek_unanchored (&c, &probe, 1, false);
+	probe = ox_int (OX_T_INT4, 0);
+	g_assert_true (ox_btree_next_unanchored (&c, &key, &rowid));
+	g_assert_cmpint (key[0].v.i, ==, 5000);
+	ox_btree_cursor_anchor (&c);
+	OxValue k2 = ox_int (OX_T_INT4, 4999);
+	g_assert_true (ox_btree_insert (t, &k2, 200000));
+	k2 = ox_int (OX_T_INT4, 5001);
+	g_assert_true (ox_btree_insert (t, &k2, 200001));
+	g_assert_true (ox_btree_next_unanchored (&c, &key, &rowid));
+	g_assert_cmpint (key[0].v.i, ==, 5001);
+	ox_btree_cursor_free (&c);
+	ox_btree_free (t);
+}
+
 /* A cursor positioned by seek (nothing returned yet) re-seeks to the same
  * prefix after changes; one whose tree was emptied and refilled carries on
  * past its last entry; one on the deleted entry moves to its successor. */
@@ -1047,6 +1114,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/engine/btree/cursor/stability/prev", test_stability_prev);
 	g_test_add_func ("/engine/btree/cursor/stability/composite", test_stability_composite);
 	g_test_add_func ("/engine/btree/cursor/stability/seek", test_stability_seek);
+	g_test_add_func ("/engine/btree/cursor/stability/unanchored", test_stability_unanchored);
 	g_test_add_func ("/engine/btree/free-large", test_free_large);
 	return g_test_run ();
 }

@@ -883,6 +883,68 @@ test_text_property (void)
 	}
 }
 
+/* The small-value path of add, sub and mul (values of up to 4 base-10000
+ * digits computed on int64s, numeric.c small_add/small_mul) against the
+ * general one: the same sums and products reached through operands too
+ * far apart for it (x + B, y + B), for random values of many
+ * scales and magnitudes, both signs, zeros, and results that carry into
+ * a new digit or cancel down to zero.  Compared as text, which shows the
+ * display scale too. */
+static void
+test_small_path (void)
+{
+	GRand *r = g_rand_new_with_seed (20261126);
+	const OxNumeric *B = N ("100000000000000000000000");  /* 10^23: one digit, 1000, of weight 5 */
+	for (int it = 0; it < 20000; it++) {
+		char bx[64], by[64];
+		const OxNumeric *x, *y;
+		for (int k = 0; k < 2; k++) {
+			char *b = k ? by : bx;
+			int scale = g_rand_int_range (r, 0, 9);
+			int digits = g_rand_int_range (r, 0, 15);
+			int64_t m = 0;
+			for (int d = 0; d < digits; d++)
+				m = m * 10 + g_rand_int_range (r, 0, 10);
+			if (g_rand_int_range (r, 0, 8) == 0)
+				m = 0;
+			bool neg = g_rand_boolean (r);
+			char digs[32];
+			g_snprintf (digs, sizeof digs, "%0*" G_GINT64_FORMAT, scale + 1, m);
+			size_t len = strlen (digs);
+			if (scale > 0)
+				g_snprintf (b, 64, "%s%.*s.%s", neg ? "-" : "", (int) (len - (size_t) scale), digs,
+				            digs + len - scale);
+			else
+				g_snprintf (b, 64, "%s%s", neg ? "-" : "", digs);
+		}
+		x = N (bx);
+		y = N (by);
+		/* x + y = ((x + B) + y) - B; x - y likewise; x * y = x * (y + B) - x * B */
+		const char *sum = S (ox_numeric_add (arena, x, y));
+		const char *sum2 = S (ox_numeric_sub (arena, ox_numeric_add (arena, ox_numeric_add (arena, x, B), y), B));
+		g_assert_cmpstr (sum, ==, sum2);
+		const char *dif = S (ox_numeric_sub (arena, x, y));
+		const char *dif2 = S (ox_numeric_sub (arena, ox_numeric_sub (arena, ox_numeric_add (arena, x, B), y), B));
+		g_assert_cmpstr (dif, ==, dif2);
+		const char *prod = S (ox_numeric_mul (arena, x, y));
+		const char *prod2 = S (ox_numeric_sub (arena, ox_numeric_mul (arena, x, ox_numeric_add (arena, y, B)),
+		                                       ox_numeric_mul (arena, x, B)));
+		g_assert_cmpstr (prod, ==, prod2);
+		if (it % 1000 == 999) {
+			ox_arena_reset (arena);
+			B = N ("100000000000000000000000");
+		}
+	}
+	/* carries, cancellation, the int64 limit of the small path */
+	g_assert_cmpstr (S (ox_numeric_add (arena, N ("9999.99"), N ("0.01"))), ==, "10000.00");
+	g_assert_cmpstr (S (ox_numeric_sub (arena, N ("1.50"), N ("1.5"))), ==, "0.00");
+	g_assert_cmpstr (S (ox_numeric_mul (arena, N ("-0.5"), N ("0.20"))), ==, "-0.100");
+	g_assert_cmpstr (S (ox_numeric_mul (arena, N ("9999999999999999"), N ("9999999999999999"))), ==,
+	                 "99999999999999980000000000000001");
+	g_assert_cmpstr (S (ox_numeric_add (arena, N ("9223372036854775807"), N ("1"))), ==, "9223372036854775808");
+	g_rand_free (r);
+}
+
 static const struct {
 	const char *path;
 	void      (*fn) (void);
@@ -915,6 +977,7 @@ static const struct {
 	{ "/engine/numeric/power/finite", test_power },
 	{ "/engine/numeric/power/special", test_power_special },
 	{ "/engine/numeric/ln-exp", test_ln_exp },
+	{ "/engine/numeric/small-path", test_small_path },
 };
 
 /* Each test gets a fresh arena, freed afterwards (so valgrind and ASan
