@@ -616,9 +616,12 @@ compensate_listener_leak (SoupServerMessage *msg)
 #endif
 }
 
-/* /api/dap: DAP over WebSocket.  The token was checked in early_cb,
- * before the handshake; a token of a role that is not a superuser
- * debugs that role's sessions only. */
+/* /api/dap: DAP over WebSocket, the token in the upgrade request's
+ * Authorization header.  libsoup 3.2 completes the handshake before any
+ * handler can refuse it (a status set by an early handler does not stop
+ * the upgrade), so a missing or bad token gets the WebSocket closed at
+ * once with 1008, before a DAP message is read.  A token of a role that is
+ * not a superuser debugs that role's sessions only. */
 static void
 dap_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws, gpointer data)
 {
@@ -626,11 +629,11 @@ dap_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWeb
 	(void) server;
 	(void) path;
 	gboolean present = FALSE;
-	const char *token = bearer_token (msg, &present);
+	g_autofree char *token = bearer_token (msg, &present);
 	g_autofree char *user = NULL;
 	if (!token || !ox_http_tokens_check (srv->tokens, token, &user)) {
-		/* expired between the check and now */
-		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "the token is not valid");
+		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+		                                 "the token is not valid: log in with POST /api/auth/login");
 		return;
 	}
 	g_autofree char *scope = ox_http_server_debug_scope (srv, user);
@@ -643,16 +646,8 @@ early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTab
 {
 	OxHttpServer *srv = data;
 	compensate_listener_leak (msg);
-	if (srv->dap && !strcmp (path, "/api/dap")) {
-		/* the upgrade needs its own Connection header; refuse it before
-		 * the handshake when the token is missing or bad */
-		gboolean present = FALSE;
-		const char *token = bearer_token (msg, &present);
-		g_autofree char *user = NULL;
-		if (!token || !ox_http_tokens_check (srv->tokens, token, &user))
-			respond_unauthorized (msg, present);
-		return;
-	}
+	if (srv->dap && !strcmp (path, "/api/dap"))
+		return;  /* the upgrade needs its own Connection header (the token is checked in dap_ws_cb) */
 	/* one request per connection: libsoup before 3.3 keeps a kept-alive
 	 * connection that the client closes while it is idle until the server
 	 * is freed (upstream commit d20c660), file descriptor included; a
@@ -690,8 +685,12 @@ ox_http_server_new (OxDatabase *db, const OxHttpConfig *config)
 	srv->hub = config->hub;
 	srv->dap = config->dap;
 	soup_server_add_early_handler (srv->soup, NULL, early_cb, srv, NULL);
-	if (srv->dap)
+	if (srv->dap) {
 		soup_server_add_websocket_handler (srv->soup, "/api/dap", NULL, NULL, dap_ws_cb, srv, NULL);
+		/* handlers are per path: without this the NULL-path early handler
+		 * (and its socket-leak compensation) is not called for /api/dap */
+		soup_server_add_early_handler (srv->soup, "/api/dap", early_cb, srv, NULL);
+	}
 	soup_server_add_handler (srv->soup, NULL, server_cb, srv, NULL);
 	srv->accepting = TRUE;
 	return srv;
