@@ -319,6 +319,26 @@ scan_digits (Lex *lx)
 	return lx->i > start;
 }
 
+
+/* Does an integer token ("-?[0-9]+", as the lexer scanned it) fit in an
+ * int64?  By hand, not g_ascii_string_to_signed: that can fail on a valid
+ * number when it is the process's first call (it makes its C locale then,
+ * and newlocale may leave errno set, which it reads as a conversion
+ * error), which would refuse a client's first message. */
+static gboolean
+fits_int64 (const char *tok)
+{
+	gboolean neg = *tok == '-';
+	const char *d = tok + (neg ? 1 : 0);
+	while (*d == '0' && d[1])
+		d++;
+	static const char max[] = "9223372036854775807", min[] = "9223372036854775808";
+	size_t len = strlen (d), lim = sizeof max - 1;
+	if (len != lim)
+		return len < lim;
+	return strcmp (d, neg ? min : max) <= 0;
+}
+
 static gboolean
 scan_number (Lex *lx)
 {
@@ -348,7 +368,7 @@ scan_number (Lex *lx)
 	}
 	tok = g_strndup ((const char *) lx->s + start, lx->i - start);
 	if (integer) {
-		if (!g_ascii_string_to_signed (tok, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+		if (!fits_int64 (tok))
 			return lex_fail (lx, "integer out of range");
 	} else if (!isfinite (g_ascii_strtod (tok, NULL))) {
 		return lex_fail (lx, "number out of range");

@@ -54,11 +54,22 @@ read_frame_raw (GInputStream *in, GBytes **raw, GError **error)
 	char **lines = g_strsplit (hdr->str, "\r\n", -1);
 	for (char **l = lines; *l; l++)
 		if (!g_ascii_strncasecmp (*l, "Content-Length:", 15)) {
-			guint64 v;
+			/* digits by hand: g_ascii_string_to_unsigned can fail on a
+			 * valid number when it is the process's first call (its C
+			 * locale is made then, and newlocale may leave errno set,
+			 * which the function then reads as a conversion error) */
 			const char *p = *l + 15;
 			while (*p == ' ')
 				p++;
-			if (g_ascii_string_to_unsigned (p, 10, 0, DAP_DEFAULT_MAX_BODY, &v, NULL)) {
+			guint64 v = 0;
+			gboolean digits = *p != '\0';
+			for (; *p && digits; p++) {
+				if (!g_ascii_isdigit (*p) || v > DAP_DEFAULT_MAX_BODY)
+					digits = FALSE;
+				else
+					v = v * 10 + (guint64) (*p - '0');
+			}
+			if (digits && v <= DAP_DEFAULT_MAX_BODY) {
 				n = (gsize) v;
 				have = TRUE;
 			}

@@ -260,6 +260,8 @@ test_error_strict_json (void)
 		"{\"seq\":1,\"type\":\"request\",\"x\":\"a\tb\"}",
 		"{\"seq\":1,\"type\":\"request\",\"x\":1e999}",
 		"{\"seq\":1,\"type\":\"request\",\"x\":99999999999999999999}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":9223372036854775808}",
+		"{\"seq\":1,\"type\":\"request\",\"x\":-9223372036854775809}",
 		"{\"seq\":01,\"type\":\"request\"}",
 		"{\"seq\":1,\"type\":\"request\",\"x\":.5}",
 		"{\"seq\":1,\"type\":\"request\",\"x\":1.}",
