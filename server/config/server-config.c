@@ -37,6 +37,7 @@ ox_server_config_new (void)
 	c->dap_port = -1;
 	c->max_connections = 100;
 	c->log_level = g_strdup ("log");
+	c->log_min_duration_statement_ms = -1;
 	c->shutdown_grace_ms = 5000;
 	c->auth_failure_delay_ms = 1000;
 	c->hba = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
@@ -266,6 +267,14 @@ ox_server_config_parse (OxServerConfig *c, const char *text, const char *origin,
 				c->idle_in_transaction_session_timeout_ms = ms;
 				c->set_keys |= OX_CONF_IDLE_TIMEOUT;
 			}
+		} else if (!strcmp (key, "log_min_duration_statement")) {
+			/* as PostgreSQL's: -1 off, 0 every statement, else a duration */
+			gint64 ms = !strcmp (val, "-1") ? -1 : ox_server_config_parse_duration (val);
+			if (ms < -1 || (ms == -1 && strcmp (val, "-1")))
+				return fail (error, origin, lineno, "invalid %s \"%s\" (-1 for off, or a duration: 0, 250ms, 2s)",
+				             key, val);
+			c->log_min_duration_statement_ms = ms;
+			c->set_keys |= OX_CONF_LOG_MIN_DURATION;
 		} else if (!strcmp (key, "log_level")) {
 			if (ox_log_level_rank (val) < 0)
 				return fail (error, origin, lineno, "invalid log_level \"%s\" (debug, log, warning, error, fatal)",
@@ -387,6 +396,8 @@ ox_server_config_default_text (const char *superuser, gboolean with_password)
 		"statement_timeout = 0\n"
 		"idle_in_transaction_session_timeout = 0\n"
 		"log_level = log\n"
+		"# statements that run at least this long are logged (-1: none)\n"
+		"log_min_duration_statement = -1\n"
 		"shutdown_grace_ms = 5000\n"
 		"\n"
 		"# Authentication rules, first match wins:\n"

@@ -161,6 +161,9 @@ send_fatal (PgBackend *b, const char *sqlstate, const char *message)
 static void
 send_ox_error (PgBackend *b, OxError *err, int position_base)
 {
+	/* one log line per failed statement, as PostgreSQL's log_min_error_statement */
+	pg_log ("ERROR", "%s (SQLSTATE %s) user=%s database=%s", err->message ? err->message : "unknown error",
+	        err->sqlstate[0] ? err->sqlstate : "XX000", b->user ? b->user : "", b->database ? b->database : "");
 	send_error_fields (b, "ERROR", err->sqlstate[0] ? err->sqlstate : "XX000",
 	                   err->message ? err->message : "unknown error", err->detail, err->hint,
 	                   err->position > 0 ? err->position + position_base : 0, err->context);
@@ -572,6 +575,7 @@ run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, con
 	int n = ox_column_count (st);
 	int rows = 0;
 	int rc;
+	gint64 started = g_get_monotonic_time ();
 
 	set_running (b, TRUE);
 	report_state (b, st);
@@ -590,6 +594,11 @@ run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, con
 		rows++;
 	}
 	set_running (b, FALSE);
+	gint64 slow = b->config->log_min_duration_statement_ms;
+	gint64 took = g_get_monotonic_time () - started;
+	if (slow >= 0 && took >= slow * 1000)
+		pg_log ("LOG", "duration: %.3f ms  user=%s database=%s statement: %s", (double) took / 1000.0, b->user,
+		        b->database, ox_stmt_sql (st) ? ox_stmt_sql (st) : "");
 	if (rc == OX_DONE && b->copy_out)
 		send_empty_message (b, 'c');  /* CopyDone */
 	copy_end (b);
