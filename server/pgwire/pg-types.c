@@ -77,11 +77,83 @@ pg_type_has_binary (guint32 oid)
 	case PG_OID_BOOL: case PG_OID_BYTEA: case PG_OID_INT8: case PG_OID_INT2:
 	case PG_OID_INT4: case PG_OID_TEXT: case PG_OID_FLOAT4: case PG_OID_FLOAT8:
 	case PG_OID_BPCHAR: case PG_OID_VARCHAR: case PG_OID_DATE:
-	case PG_OID_TIMESTAMP: case PG_OID_TIMESTAMPTZ:
+	case PG_OID_TIMESTAMP: case PG_OID_TIMESTAMPTZ: case PG_OID_NUMERIC:
 		return TRUE;
 	default:
 		return FALSE;
 	}
+}
+
+/* A numeric's text ("-123.4500", "NaN", "Infinity") in numeric_send's
+ * format (see numeric_binary_to_text below for the layout): the digits
+ * before the point padded on the left and those after it on the right to
+ * whole base-10000 groups, leading and trailing zero groups dropped (the
+ * weight counts the groups dropped in front), dscale the digits after
+ * the point.  FALSE when text is not a plain decimal. */
+static gboolean
+put_numeric_binary (GByteArray *out, const char *text)
+{
+	guint16 sign = 0;
+	const char *p = text;
+	if (!strcmp (p, "NaN") || !strcmp (p, "Infinity") || !strcmp (p, "-Infinity")) {
+		sign = p[0] == 'N' ? 0xC000 : p[0] == 'I' ? 0xD000 : 0xF000;
+		pg_put_i32 (out, 8);
+		pg_put_i16 (out, 0);
+		pg_put_i16 (out, 0);
+		pg_put_i16 (out, (gint16) sign);
+		pg_put_i16 (out, 0);
+		return TRUE;
+	}
+	if (*p == '-' || *p == '+')
+		sign = *p++ == '-' ? 0x4000 : 0;
+	size_t nint = strspn (p, "0123456789");
+	const char *frac = p[nint] == '.' ? p + nint + 1 : p + nint;
+	size_t nfrac = strspn (frac, "0123456789");
+	if ((nint == 0 && nfrac == 0) || frac[nfrac] != '\0' || (p[nint] != '.' && p[nint] != '\0') || nfrac > 16383)
+		return FALSE;
+	/* digits, grouped: (nint + pad) / 4 integer groups, then the fraction's */
+	size_t lead = (4 - nint % 4) % 4, ngi = (nint + lead) / 4, ngf = (nfrac + 3) / 4;
+	GArray *g = g_array_sized_new (FALSE, TRUE, sizeof (gint16), (guint) (ngi + ngf));
+	for (size_t i = 0; i < ngi + ngf; i++) {
+		int v = 0;
+		for (size_t k = 0; k < 4; k++) {
+			char c = '0';
+			if (i < ngi) {
+				size_t pos = i * 4 + k;  /* in the left-padded integer digits */
+				if (pos >= lead)
+					c = p[pos - lead];
+			} else {
+				size_t f = (i - ngi) * 4 + k;
+				if (f < nfrac)
+					c = frac[f];
+			}
+			v = v * 10 + (c - '0');
+		}
+		gint16 d = (gint16) v;
+		g_array_append_val (g, d);
+	}
+	int weight = (int) ngi - 1;
+	guint first = 0, last = g->len;
+	while (first < last && g_array_index (g, gint16, first) == 0) {
+		first++;
+		weight--;
+	}
+	while (last > first && g_array_index (g, gint16, last - 1) == 0)
+		last--;
+	guint n = last - first;
+	if (n == 0) {
+		weight = 0;  /* zero, as numeric_send writes it */
+		sign = 0;
+	}
+	pg_put_i32 (out, (gint32) (8 + 2 * n));
+	pg_put_i16 (out, (gint16) n);
+	pg_put_i16 (out, (gint16) weight);
+	pg_put_i16 (out, (gint16) sign);
+	pg_put_i16 (out, (gint16) nfrac);
+	for (guint i = first; i < last; i++)
+		pg_put_i16 (out, g_array_index (g, gint16, i));
+	g_array_unref (g);
+	return TRUE;
 }
 
 void
@@ -117,6 +189,15 @@ pg_put_binary_value (GByteArray *out, OxStmt *st, int col, guint32 oid)
 		memcpy (&u, &f, 4);
 		pg_put_i32 (out, 4);
 		pg_put_i32 (out, (gint32) u);
+		return;
+	}
+	case PG_OID_NUMERIC: {
+		const char *text = ox_column_text (st, col);
+		if (put_numeric_binary (out, text ? text : ""))
+			return;
+		/* not a plain decimal (the engine's numeric output always is):
+		 * NaN rather than bytes a client would misread */
+		put_numeric_binary (out, "NaN");
 		return;
 	}
 	case PG_OID_FLOAT8: {

@@ -188,10 +188,33 @@ test_prepared (void)
 	g_assert_cmpuint (PQftype (r, 0), ==, 23);
 	PQclear (r);
 
-	/* binary numeric is refused clearly, and the connection goes on */
-	r = PQexecParams (c, "SELECT n FROM prep_t", 0, NULL, NULL, NULL, NULL, 1);
-	g_assert_cmpint (PQresultStatus (r), ==, PGRES_FATAL_ERROR);
-	g_assert_cmpstr (PQresultErrorField (r, PG_DIAG_SQLSTATE), ==, "0A000");
+	/* binary numeric results in numeric_send's format: ndigits, weight,
+	 * sign, dscale, base-10000 digits (the bytes PostgreSQL 15 sends) */
+	r = PQexecParams (c,
+	                  "SELECT 0.01::numeric, -123.4500::numeric, 0::numeric, 10000::numeric, 0.00::numeric(5,2),"
+	                  " 'NaN'::numeric, 12345678.9::numeric",
+	                  0, NULL, NULL, NULL, NULL, 1);
+	g_assert_cmpint (PQresultStatus (r), ==, PGRES_TUPLES_OK);
+	{
+		static const struct {
+			int len;
+			const char *bytes;
+		} want[] = {
+			{ 10, "\x00\x01\xff\xff\x00\x00\x00\x02\x00\x64" },
+			{ 12, "\x00\x02\x00\x00\x40\x00\x00\x04\x00\x7b\x11\x94" },
+			{ 8, "\x00\x00\x00\x00\x00\x00\x00\x00" },
+			{ 10, "\x00\x01\x00\x01\x00\x00\x00\x00\x00\x01" },
+			{ 8, "\x00\x00\x00\x00\x00\x00\x00\x02" },
+			{ 8, "\x00\x00\x00\x00\xc0\x00\x00\x00" },
+			{ 14, "\x00\x03\x00\x01\x00\x00\x00\x01\x04\xd2\x16\x2e\x23\x28" },
+		};
+		for (int i = 0; i < (int) G_N_ELEMENTS (want); i++) {
+			g_assert_cmpuint (PQftype (r, i), ==, 1700);
+			g_assert_cmpint (PQgetlength (r, 0, i), ==, want[i].len);
+			if (memcmp (PQgetvalue (r, 0, i), want[i].bytes, (size_t) want[i].len) != 0)
+				g_error ("binary numeric column %d differs from numeric_send's bytes", i);
+		}
+	}
 	PQclear (r);
 
 	/* a statement name used twice */
