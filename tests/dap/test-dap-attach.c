@@ -25,20 +25,6 @@ typedef struct {
 	OxDebugHub *hub;
 } Att;
 
-static gboolean
-check_token (const char *token, gpointer data, char **only_user, GError **error)
-{
-	(void) data;
-	if (!strcmp (token, "good-token"))
-		return TRUE;
-	if (!strcmp (token, "bob-token")) {
-		*only_user = g_strdup ("bob");
-		return TRUE;
-	}
-	g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "the token is not valid (expired or revoked?)");
-	return FALSE;
-}
-
 static gpointer
 attach_main (gpointer data)
 {

@@ -34,20 +34,6 @@ typedef struct {
 	gboolean      up;
 } Srv;
 
-static gboolean
-check_token (const char *token, gpointer data, char **only_user, GError **error)
-{
-	(void) data;
-	if (!strcmp (token, "good-token"))
-		return TRUE;
-	if (!strcmp (token, "bob-token")) {
-		*only_user = g_strdup ("bob");
-		return TRUE;
-	}
-	g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "the token is not valid");
-	return FALSE;
-}
-
 static void
 on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWebsocketConnection *ws,
               gpointer user)
