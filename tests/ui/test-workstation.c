@@ -4,8 +4,9 @@
  * browser lists the demo's tables and follows CREATE TABLE, running a
  * query fills the grid (NULL shown as NULL) and the Messages tab, the
  * statement at the cursor is the one that runs, an error is underlined at
- * its position, a long statement can be cancelled, and the open tabs come
- * back when the database is opened again.
+ * its position, a long statement can be cancelled, the open tabs come
+ * back when the database is opened again, and a tab saved to a .sql file
+ * shows its name, marks unsaved changes and asks before closing.
  *
  * Waits iterate the main context until a condition holds, with a
  * deadline; nothing sleeps.  XDG_CONFIG_HOME and XDG_DATA_HOME point into
@@ -14,6 +15,7 @@
  */
 #include "ox-application.h"
 #include "ox-window.h"
+#include "ox-file-io.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 
@@ -665,6 +667,191 @@ test_tabs_survive (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- .sql files (ox-file-io.c, ox-window-files.c) ---------------------------------- */
+
+static void
+async_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	(void) source;
+	*(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+	return *(GAsyncResult **) data != NULL;
+}
+
+static void
+save_page_to (OxEditorPage *page, GFile *file)
+{
+	GAsyncResult *res = NULL;
+	ox_file_io_save_async (page, file, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the save");
+	g_autoptr (GError) error = NULL;
+	g_assert_true (ox_file_io_save_finish (page, res, &error));
+	g_assert_no_error (error);
+	g_object_unref (res);
+}
+
+static void
+append_text (OxEditorPage *page, const char *text)
+{
+	GtkTextIter end;
+	gtk_text_buffer_get_end_iter (ox_editor_page_get_buffer (page), &end);
+	gtk_text_buffer_insert (ox_editor_page_get_buffer (page), &end, text, -1);
+}
+
+typedef struct {
+	AdwTabView *view;
+	GFile      *file;
+} TabForFile;
+
+static AdwTabPage *
+tab_for_file (AdwTabView *view, GFile *file)
+{
+	for (int i = 0; i < adw_tab_view_get_n_pages (view); i++) {
+		AdwTabPage *tp = adw_tab_view_get_nth_page (view, i);
+		GFile *f = ox_file_io_get_file (OX_EDITOR_PAGE (adw_tab_page_get_child (tp)));
+		if (f && g_file_equal (f, file))
+			return tp;
+	}
+	return NULL;
+}
+
+static gboolean
+tab_for_file_present (gpointer data)
+{
+	TabForFile *t = data;
+	return tab_for_file (t->view, t->file) != NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+	g_autoptr (GList) tops = gtk_window_list_toplevels ();
+	for (GList *l = tops; l; l = l->next)
+		if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+			return l->data;
+	return NULL;
+}
+
+/* What a response button does: the response, then the dialog closes
+ * (adw_message_dialog_response alone only emits the signal). */
+static void
+respond (AdwMessageDialog *d, const char *response)
+{
+	adw_message_dialog_response (d, response);
+	gtk_window_close (GTK_WINDOW (d));
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+	(void) data;
+	return find_message_dialog () == NULL;
+}
+
+static void
+test_files (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "script", "SELECT 1;\n");
+	AdwTabView *view = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW));
+	AdwTabPage *tp = adw_tab_view_get_page (view, GTK_WIDGET (page));
+	/* a tab without a file is never modified (the settings store keeps it) */
+	append_text (page, "-- more\n");
+	g_assert_false (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "script");
+
+	/* saved: the title is the file's name, no marker, the file holds the text */
+	g_autofree char *path = g_build_filename (tmpdir, "saved query.sql", NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	save_page_to (page, file);
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_assert_false (ox_file_io_is_modified (page));
+	g_autofree char *contents = NULL;
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\n");
+
+	/* an edit marks it, undoing the edit by hand unmarks it */
+	append_text (page, "SELECT 2;\n");
+	g_assert_true (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql •");
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_end_iter (buf, &e);
+	s = e;
+	gtk_text_iter_backward_chars (&s, 10);
+	gtk_text_buffer_delete (buf, &s, &e);
+	g_assert_false (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+
+	/* edit and save again: the marker goes, the file follows */
+	append_text (page, "SELECT 'é';\n");
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql •");
+	save_page_to (page, file);
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_clear_pointer (&contents, g_free);
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\nSELECT 'é';\n");
+
+	/* closing the tab first, then opening the file: a new tab with its text */
+	adw_tab_view_close_page (view, tp);
+	g_assert_null (tab_for_file (view, file));
+	ox_window_files_open_file (win, file);
+	TabForFile t = { view, file };
+	wait_until (tab_for_file_present, &t, "the opened file's tab");
+	tp = tab_for_file (view, file);
+	page = OX_EDITOR_PAGE (adw_tab_page_get_child (tp));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_assert_false (ox_file_io_is_modified (page));
+	buf = ox_editor_page_get_buffer (page);
+	gtk_text_buffer_get_bounds (buf, &s, &e);
+	g_autofree char *text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
+	g_assert_cmpstr (text, ==, contents);
+
+	/* closing a modified tab asks: Cancel keeps it, Discard closes it */
+	append_text (page, "DROP TABLE x;\n");
+	adw_tab_view_close_page (view, tp);
+	AdwMessageDialog *d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "cancel");
+	g_assert_true (tab_for_file (view, file) == tp);
+	/* the window's close asks too and stays open on Cancel */
+	wait_until (no_message_dialog, NULL, "the dialog to go");
+	gtk_window_close (GTK_WINDOW (win));
+	d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "cancel");
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+	wait_until (no_message_dialog, NULL, "the dialog to go");
+	adw_tab_view_close_page (view, tp);
+	d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "discard");
+	g_assert_null (tab_for_file (view, file));
+	/* Discard did not write the file */
+	g_clear_pointer (&contents, g_free);
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\nSELECT 'é';\n");
+
+	/* a file that is not UTF-8 text is refused with a reason */
+	g_autofree char *bad = g_build_filename (tmpdir, "binary.sql", NULL);
+	g_assert_true (g_file_set_contents (bad, "SELECT \xff;", -1, NULL));
+	g_autoptr (GFile) bad_file = g_file_new_for_path (bad);
+	GAsyncResult *res = NULL;
+	ox_file_io_read_async (bad_file, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the read");
+	g_autoptr (GError) error = NULL;
+	g_autofree char *none = ox_file_io_read_finish (res, &error);
+	g_assert_null (none);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+	g_assert_nonnull (strstr (error->message, "not a UTF-8 text file"));
+	g_object_unref (res);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
  * the editor's keys. */
 static void
@@ -675,6 +862,7 @@ test_help_overlay (void)
 	g_assert_true (GTK_IS_SHORTCUTS_WINDOW (w));
 	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
 	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;Return"));
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;&lt;Shift&gt;s"));
 	gtk_window_destroy (GTK_WINDOW (w));
 }
 
@@ -700,6 +888,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/debugger", test_debugger);
 	g_test_add_func ("/ui/workstation/debugger-routine-source", test_debugger_routine_source);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
+	g_test_add_func ("/ui/workstation/files", test_files);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
 
