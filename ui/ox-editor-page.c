@@ -21,6 +21,7 @@
 
 #include "ox-editor-page.h"
 #include "ox-result-row.h"
+#include "ox-search-bar.h"  /* search */
 #include "ox-sql-split.h"
 
 #include <adwaita.h>
@@ -38,6 +39,8 @@ struct _OxEditorPage {
 	GtkButton       *cancel_button;
 	GtkNotebook     *results;
 	GtkTextView     *messages_view;
+	GtkBox          *editor_box;    /* search: the bar, then the view */
+	OxSearchBar     *search_bar;    /* search */
 
 	OxConnection    *connection;    /* owned */
 	OxSettingsStore *store;         /* unowned, may be NULL; the application owns it */
@@ -612,6 +615,22 @@ cancel_action (GtkWidget *widget, const char *name, GVariant *param)
 	ox_editor_page_cancel (OX_EDITOR_PAGE (widget));
 }
 
+/* search: Ctrl+F shows the find and replace bar */
+static void
+find_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_search_bar_show (OX_EDITOR_PAGE (widget)->search_bar);
+}
+
+OxSearchBar *
+ox_editor_page_get_search_bar (OxEditorPage *self)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), NULL);
+	return self->search_bar;
+}
+
 static void
 ox_editor_page_dispose (GObject *object)
 {
@@ -666,6 +685,8 @@ ox_editor_page_class_init (OxEditorPageClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, cancel_button);
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, results);
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, messages_view);
+	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, editor_box);  /* search */
+	gtk_widget_class_install_action (widget_class, "editor.find", NULL, find_action);  /* search */
 
 	gtk_widget_class_install_action (widget_class, "editor.run-statement", NULL, run_statement_action);
 	gtk_widget_class_install_action (widget_class, "editor.run-script", NULL, run_script_action);
@@ -713,6 +734,9 @@ ox_editor_page_init (OxEditorPage *self)
 	                                              "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1.0 },
 	                                              NULL);
 	g_signal_connect (self->source_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+	/* search: the find and replace bar above the text */
+	self->search_bar = OX_SEARCH_BAR (ox_search_bar_new (self->source_view));
+	gtk_box_prepend (self->editor_box, GTK_WIDGET (self->search_bar));
 
 	GtkTextBuffer *mbuf = gtk_text_view_get_buffer (self->messages_view);
 	gtk_text_buffer_create_tag (mbuf, "error", "foreground", "#e01b24", NULL);
@@ -735,6 +759,7 @@ ox_editor_page_init (OxEditorPage *self)
 		{ GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_e, GDK_CONTROL_MASK, "editor.explain" },
+		{ GDK_KEY_f, GDK_CONTROL_MASK, "editor.find" },  /* search */
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (binds); i++)
 		gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),

@@ -6,7 +6,8 @@
  * statement at the cursor is the one that runs, an error is underlined at
  * its position, a long statement can be cancelled, the open tabs come
  * back when the database is opened again, and a tab saved to a .sql file
- * shows its name, marks unsaved changes and asks before closing.
+ * shows its name, marks unsaved changes and asks before closing; find and
+ * replace rewrites the buffer as asked.
  *
  * Waits iterate the main context until a condition holds, with a
  * deadline; nothing sleeps.  XDG_CONFIG_HOME and XDG_DATA_HOME point into
@@ -852,6 +853,67 @@ test_files (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- find and replace (ox-search-bar.c) ------------------------------------------------ */
+
+static char *
+page_text (OxEditorPage *page)
+{
+	GtkTextIter s, e;
+	gtk_text_buffer_get_bounds (ox_editor_page_get_buffer (page), &s, &e);
+	return gtk_text_buffer_get_text (ox_editor_page_get_buffer (page), &s, &e, TRUE);
+}
+
+static void
+test_find_replace (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "find", "SELECT id, ID FROM t WHERE id = 'Id';\n");
+	OxSearchBar *bar = ox_editor_page_get_search_bar (page);
+	g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+	/* Ctrl+F is the page's editor.find action */
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "editor.find", NULL));
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+	/* match case: only the lower-case "id"s; next selects the first one */
+	ox_search_bar_set_search (bar, "id", TRUE);
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter start;
+	gtk_text_buffer_get_start_iter (buf, &start);
+	gtk_text_buffer_place_cursor (buf, &start);
+	g_assert_true (ox_search_bar_next (bar, FALSE));
+	GtkTextIter s, e;
+	g_assert_true (gtk_text_buffer_get_selection_bounds (buf, &s, &e));
+	g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, 7);
+	g_assert_cmpint (gtk_text_iter_get_offset (&e), ==, 9);
+	/* replace one: the selected match, then the next one is selected */
+	ox_search_bar_set_replacement (bar, "key");
+	g_assert_true (ox_search_bar_replace (bar));
+	g_autofree char *t1 = page_text (page);
+	g_assert_cmpstr (t1, ==, "SELECT key, ID FROM t WHERE id = 'Id';\n");
+	g_assert_true (gtk_text_buffer_get_selection_bounds (buf, &s, &e));
+	g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, 28);
+	/* replace all, case-sensitive: only "id" */
+	ox_search_bar_set_replacement (bar, "n");
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 1);
+	g_autofree char *t2 = page_text (page);
+	g_assert_cmpstr (t2, ==, "SELECT key, ID FROM t WHERE n = 'Id';\n");
+	/* without match case: "ID" and "Id" too, and the replacement may contain the search text */
+	ox_search_bar_set_search (bar, "id", FALSE);
+	ox_search_bar_set_replacement (bar, "\"id\"");
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 2);
+	g_autofree char *t3 = page_text (page);
+	g_assert_cmpstr (t3, ==, "SELECT key, \"id\" FROM t WHERE n = '\"id\"';\n");
+	/* one Undo takes replace-all back */
+	gtk_text_buffer_undo (buf);
+	g_autofree char *t4 = page_text (page);
+	g_assert_cmpstr (t4, ==, t2);
+	/* no match: nothing selected, nothing replaced */
+	ox_search_bar_set_search (bar, "nowhere", FALSE);
+	g_assert_false (ox_search_bar_next (bar, FALSE));
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 0);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
  * the editor's keys. */
 static void
@@ -863,6 +925,7 @@ test_help_overlay (void)
 	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
 	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;Return"));
 	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;&lt;Shift&gt;s"));
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;f"));
 	gtk_window_destroy (GTK_WINDOW (w));
 }
 
@@ -889,6 +952,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/debugger-routine-source", test_debugger_routine_source);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
 	g_test_add_func ("/ui/workstation/files", test_files);
+	g_test_add_func ("/ui/workstation/find-replace", test_find_replace);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
 
