@@ -22,6 +22,7 @@
 #include "ox-editor-page.h"
 #include "ox-result-row.h"
 #include "ox-search-bar.h"  /* search */
+#include "ox-export.h"      /* export */
 #include "ox-sql-split.h"
 
 #include <adwaita.h>
@@ -193,12 +194,28 @@ open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 		g_object_unref (column);
 	}
 
+	/* export: the columns' names and types, for copy and export (ox-export.c) */
+	g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+	g_autoptr (GStrvBuilder) types = g_strv_builder_new ();
+	for (guint c = 0; c < batch->n_columns; c++) {
+		g_strv_builder_add (names, batch->column_names[c] ? batch->column_names[c] : "");
+		g_strv_builder_add (types, batch->column_types[c] ? batch->column_types[c] : "");
+	}
+	g_object_set_data_full (G_OBJECT (view), "ox-column-names", g_strv_builder_end (names), (GDestroyNotify) g_strfreev);
+	g_object_set_data_full (G_OBJECT (view), "ox-column-types", g_strv_builder_end (types), (GDestroyNotify) g_strfreev);
+
 	self->n_results++;
 	g_autofree char *name = g_strdup_printf ("Result %u", self->n_results);
 	gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 	GtkWidget *scroller = gtk_scrolled_window_new ();
 	gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
 	g_object_set_data (G_OBJECT (scroller), "ox-grid", view);
+	/* export: Ctrl+C in the grid copies the selected rows */
+	GtkEventController *copy_keys = gtk_shortcut_controller_new ();
+	gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (copy_keys),
+		gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
+		                  gtk_named_action_new ("editor.copy-rows")));
+	gtk_widget_add_controller (view, copy_keys);
 	/* result tabs go before Messages, which stays last */
 	int pos = gtk_notebook_get_n_pages (self->results) - 1;
 	gtk_notebook_insert_page (self->results, scroller, gtk_label_new (name), pos);
@@ -615,6 +632,28 @@ cancel_action (GtkWidget *widget, const char *name, GVariant *param)
 	ox_editor_page_cancel (OX_EDITOR_PAGE (widget));
 }
 
+/* export: the actions work on the result grid shown */
+static GtkColumnView *
+current_grid (OxEditorPage *self)
+{
+	int n = gtk_notebook_get_current_page (self->results);
+	GtkWidget *child = n >= 0 ? gtk_notebook_get_nth_page (self->results, n) : NULL;
+	return child ? g_object_get_data (G_OBJECT (child), "ox-grid") : NULL;
+}
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) param;
+	GtkColumnView *grid = current_grid (OX_EDITOR_PAGE (widget));
+	if (!grid)
+		return;
+	if (!strcmp (name, "editor.copy-rows"))
+		ox_export_copy_selection (grid);
+	else
+		ox_export_choose_file (grid, !strcmp (name, "editor.export-json"));
+}
+
 /* search: Ctrl+F shows the find and replace bar */
 static void
 find_action (GtkWidget *widget, const char *name, GVariant *param)
@@ -687,6 +726,9 @@ ox_editor_page_class_init (OxEditorPageClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, messages_view);
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, editor_box);  /* search */
 	gtk_widget_class_install_action (widget_class, "editor.find", NULL, find_action);  /* search */
+	gtk_widget_class_install_action (widget_class, "editor.copy-rows", NULL, export_action);  /* export */
+	gtk_widget_class_install_action (widget_class, "editor.export-csv", NULL, export_action);
+	gtk_widget_class_install_action (widget_class, "editor.export-json", NULL, export_action);
 
 	gtk_widget_class_install_action (widget_class, "editor.run-statement", NULL, run_statement_action);
 	gtk_widget_class_install_action (widget_class, "editor.run-script", NULL, run_script_action);

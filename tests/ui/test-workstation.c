@@ -7,7 +7,9 @@
  * its position, a long statement can be cancelled, the open tabs come
  * back when the database is opened again, and a tab saved to a .sql file
  * shows its name, marks unsaved changes and asks before closing; find and
- * replace rewrites the buffer as asked.
+ * replace rewrites the buffer as asked; a result with NULL, a comma, a
+ * quote and a line break exports to exact CSV and JSON and copies as
+ * tab-separated text.
  *
  * Waits iterate the main context until a condition holds, with a
  * deadline; nothing sleeps.  XDG_CONFIG_HOME and XDG_DATA_HOME point into
@@ -17,6 +19,7 @@
 #include "ox-application.h"
 #include "ox-window.h"
 #include "ox-file-io.h"
+#include "ox-export.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 
@@ -914,6 +917,99 @@ test_find_replace (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- copy and export (ox-export.c) ------------------------------------------------------ */
+
+static char *
+export_to_file (const char *name, const char *text)
+{
+	g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	GAsyncResult *res = NULL;
+	ox_export_write_async (file, text, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the export");
+	g_autoptr (GError) error = NULL;
+	g_assert_true (ox_export_write_finish (file, res, &error));
+	g_assert_no_error (error);
+	g_object_unref (res);
+	char *contents = NULL;
+	gsize len = 0;
+	g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+	g_assert_cmpuint (len, ==, strlen (text));
+	return contents;
+}
+
+static gboolean
+file_holds (gpointer data)
+{
+	const char **want = data;
+	g_autofree char *contents = NULL;
+	return g_file_get_contents (want[0], &contents, NULL, NULL) && !strcmp (contents, want[1]);
+}
+
+static void
+test_export (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "export",
+		"SELECT 1 AS id, NULL AS \"null\", 'a,b' AS comma, 'say \"hi\"' AS quote,\n"
+		"  'two\nlines' AS nl, '' AS empty, 2.50::numeric(10,2) AS price, 'NaN'::double precision AS nan\n"
+		"UNION ALL\n"
+		"SELECT -7, 'x', 'plain', '\\', 'tab\there', 'é', NULL, 1e300;\n");
+	ox_editor_page_run_script (page);
+	wait_until (page_idle, page, "the query");
+	GtkColumnView *grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	OxExportSource src;
+	g_assert_true (ox_export_source_from_grid (grid, &src));
+	g_assert_cmpuint (src.n_columns, ==, 8);
+	g_assert_cmpuint (g_list_model_get_n_items (src.rows), ==, 2);
+
+	g_autofree char *csv_text = ox_export_csv (&src);
+	g_autofree char *csv = export_to_file ("result.csv", csv_text);
+	g_assert_cmpstr (csv, ==,
+		"id,null,comma,quote,nl,empty,price,nan\r\n"
+		"1,,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",2.50,NaN\r\n"
+		"-7,x,plain,\\,tab\there,é,,1e+300\r\n");
+
+	g_autofree char *json_text = ox_export_json (&src);
+	g_autofree char *json = export_to_file ("result.json", json_text);
+	g_assert_cmpstr (json, ==,
+		"[\n"
+		"  {\"id\": 1, \"null\": null, \"comma\": \"a,b\", \"quote\": \"say \\\"hi\\\"\", "
+		"\"nl\": \"two\\nlines\", \"empty\": \"\", \"price\": 2.50, \"nan\": \"NaN\"},\n"
+		"  {\"id\": -7, \"null\": \"x\", \"comma\": \"plain\", \"quote\": \"\\\\\", "
+		"\"nl\": \"tab\\there\", \"empty\": \"é\", \"price\": null, \"nan\": 1e+300}\n"
+		"]\n");
+
+	/* copy: the selected rows, tab-separated, NULL empty, tabs and line breaks as spaces */
+	guint second = 1;
+	g_autofree char *tsv = ox_export_tsv (&src, &second, 1);
+	g_assert_cmpstr (tsv, ==, "-7\tx\tplain\t\\\ttab here\té\t\t1e+300\n");
+	g_autofree char *all = ox_export_tsv (&src, NULL, 0);
+	g_assert_cmpstr (all, ==, "1\t\ta,b\tsay \"hi\"\ttwo lines\t\t2.50\tNaN\n"
+	                          "-7\tx\tplain\t\\\ttab here\té\t\t1e+300\n");
+
+	/* the Copy action (Ctrl+C in the grid): the selected row on the clipboard */
+	gtk_selection_model_select_item (gtk_column_view_get_model (grid), 1, TRUE);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "editor.copy-rows", NULL));
+	GAsyncResult *res = NULL;
+	GdkClipboard *clip = gtk_widget_get_clipboard (GTK_WIDGET (grid));
+	gdk_clipboard_read_text_async (clip, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the clipboard");
+	g_autofree char *copied = gdk_clipboard_read_text_finish (clip, res, NULL);
+	g_object_unref (res);
+	g_assert_cmpstr (copied, ==, tsv);
+
+	/* the Export action after its file chooser: the same bytes in the file */
+	g_autofree char *path = g_build_filename (tmpdir, "action.csv", NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	ox_export_to_file (grid, file, FALSE);
+	/* a new file is written in place: wait for all of it (the deadline fails the test) */
+	const char *want[2] = { path, csv_text };
+	wait_until (file_holds, want, "the exported file");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
  * the editor's keys. */
 static void
@@ -953,6 +1049,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
 	g_test_add_func ("/ui/workstation/files", test_files);
 	g_test_add_func ("/ui/workstation/find-replace", test_find_replace);
+	g_test_add_func ("/ui/workstation/export", test_export);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
 
