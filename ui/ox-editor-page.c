@@ -21,6 +21,8 @@
 
 #include "ox-editor-page.h"
 #include "ox-result-row.h"
+#include "ox-search-bar.h"  /* search */
+#include "ox-export.h"      /* export */
 #include "ox-sql-split.h"
 
 #include <adwaita.h>
@@ -38,6 +40,8 @@ struct _OxEditorPage {
 	GtkButton       *cancel_button;
 	GtkNotebook     *results;
 	GtkTextView     *messages_view;
+	GtkBox          *editor_box;    /* search: the bar, then the view */
+	OxSearchBar     *search_bar;    /* search */
 
 	OxConnection    *connection;    /* owned */
 	OxSettingsStore *store;         /* unowned, may be NULL; the application owns it */
@@ -190,12 +194,28 @@ open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 		g_object_unref (column);
 	}
 
+	/* export: the columns' names and types, for copy and export (ox-export.c) */
+	g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+	g_autoptr (GStrvBuilder) types = g_strv_builder_new ();
+	for (guint c = 0; c < batch->n_columns; c++) {
+		g_strv_builder_add (names, batch->column_names[c] ? batch->column_names[c] : "");
+		g_strv_builder_add (types, batch->column_types[c] ? batch->column_types[c] : "");
+	}
+	g_object_set_data_full (G_OBJECT (view), "ox-column-names", g_strv_builder_end (names), (GDestroyNotify) g_strfreev);
+	g_object_set_data_full (G_OBJECT (view), "ox-column-types", g_strv_builder_end (types), (GDestroyNotify) g_strfreev);
+
 	self->n_results++;
 	g_autofree char *name = g_strdup_printf ("Result %u", self->n_results);
 	gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 	GtkWidget *scroller = gtk_scrolled_window_new ();
 	gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
 	g_object_set_data (G_OBJECT (scroller), "ox-grid", view);
+	/* export: Ctrl+C in the grid copies the selected rows */
+	GtkEventController *copy_keys = gtk_shortcut_controller_new ();
+	gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (copy_keys),
+		gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_c, GDK_CONTROL_MASK),
+		                  gtk_named_action_new ("editor.copy-rows")));
+	gtk_widget_add_controller (view, copy_keys);
 	/* result tabs go before Messages, which stays last */
 	int pos = gtk_notebook_get_n_pages (self->results) - 1;
 	gtk_notebook_insert_page (self->results, scroller, gtk_label_new (name), pos);
@@ -612,6 +632,44 @@ cancel_action (GtkWidget *widget, const char *name, GVariant *param)
 	ox_editor_page_cancel (OX_EDITOR_PAGE (widget));
 }
 
+/* export: the actions work on the result grid shown */
+static GtkColumnView *
+current_grid (OxEditorPage *self)
+{
+	int n = gtk_notebook_get_current_page (self->results);
+	GtkWidget *child = n >= 0 ? gtk_notebook_get_nth_page (self->results, n) : NULL;
+	return child ? g_object_get_data (G_OBJECT (child), "ox-grid") : NULL;
+}
+
+static void
+export_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) param;
+	GtkColumnView *grid = current_grid (OX_EDITOR_PAGE (widget));
+	if (!grid)
+		return;
+	if (!strcmp (name, "editor.copy-rows"))
+		ox_export_copy_selection (grid);
+	else
+		ox_export_choose_file (grid, !strcmp (name, "editor.export-json"));
+}
+
+/* search: Ctrl+F shows the find and replace bar */
+static void
+find_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_search_bar_show (OX_EDITOR_PAGE (widget)->search_bar);
+}
+
+OxSearchBar *
+ox_editor_page_get_search_bar (OxEditorPage *self)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), NULL);
+	return self->search_bar;
+}
+
 static void
 ox_editor_page_dispose (GObject *object)
 {
@@ -666,6 +724,11 @@ ox_editor_page_class_init (OxEditorPageClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, cancel_button);
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, results);
 	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, messages_view);
+	gtk_widget_class_bind_template_child (widget_class, OxEditorPage, editor_box);  /* search */
+	gtk_widget_class_install_action (widget_class, "editor.find", NULL, find_action);  /* search */
+	gtk_widget_class_install_action (widget_class, "editor.copy-rows", NULL, export_action);  /* export */
+	gtk_widget_class_install_action (widget_class, "editor.export-csv", NULL, export_action);
+	gtk_widget_class_install_action (widget_class, "editor.export-json", NULL, export_action);
 
 	gtk_widget_class_install_action (widget_class, "editor.run-statement", NULL, run_statement_action);
 	gtk_widget_class_install_action (widget_class, "editor.run-script", NULL, run_script_action);
@@ -713,6 +776,9 @@ ox_editor_page_init (OxEditorPage *self)
 	                                              "underline-rgba", &(GdkRGBA) { 0.88, 0.11, 0.14, 1.0 },
 	                                              NULL);
 	g_signal_connect (self->source_view, "query-tooltip", G_CALLBACK (query_tooltip_cb), self);
+	/* search: the find and replace bar above the text */
+	self->search_bar = OX_SEARCH_BAR (ox_search_bar_new (self->source_view));
+	gtk_box_prepend (self->editor_box, GTK_WIDGET (self->search_bar));
 
 	GtkTextBuffer *mbuf = gtk_text_view_get_buffer (self->messages_view);
 	gtk_text_buffer_create_tag (mbuf, "error", "foreground", "#e01b24", NULL);
@@ -735,6 +801,7 @@ ox_editor_page_init (OxEditorPage *self)
 		{ GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_e, GDK_CONTROL_MASK, "editor.explain" },
+		{ GDK_KEY_f, GDK_CONTROL_MASK, "editor.find" },  /* search */
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (binds); i++)
 		gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),

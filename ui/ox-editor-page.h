@@ -9,6 +9,7 @@
 
 #include "ox-connection.h"
 #include "ox-settings-store.h"
+#include "ox-search-bar.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,8 @@ gboolean  ox_editor_page_is_running (OxEditorPage *self);
 GtkWidget *ox_editor_page_get_results (OxEditorPage *self);
 GtkColumnView *ox_editor_page_get_grid (OxEditorPage *self, guint n);
 char      *ox_editor_page_get_messages_text (OxEditorPage *self);
+/* The find and replace bar (Ctrl+F). (transfer none) */
+OxSearchBar *ox_editor_page_get_search_bar (OxEditorPage *self);
 /* The tag that underlines an error in the editor's buffer. */
 GtkTextTag *ox_editor_page_get_error_tag (OxEditorPage *self);
 

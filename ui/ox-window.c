@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-window.h"
+#include "ox-file-io.h"  /* files */
 #include "ox-embedded-connection.h"
 #include "ox-debug-area.h"
 
@@ -75,6 +76,9 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.run-script", page && !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.cancel", running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.refresh", open);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-file", open);  /* files */
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save", page != NULL);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save-as", page != NULL);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.show-history", open && self->store);
 	gtk_widget_set_sensitive (GTK_WIDGET (self->history_button), open && self->store);
 	gboolean idle = !self->opening;
@@ -106,6 +110,7 @@ ox_window_new_tab (OxWindow *self, const char *title, const char *text)
 		title = auto_title = g_strdup_printf ("Query %u", ++self->next_query);
 	AdwTabPage *tp = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
 	adw_tab_page_set_title (tp, title);
+	ox_file_io_attach (page, tp, title);  /* files: the title follows the file and its changes */
 	adw_tab_view_set_selected_page (self->tab_view, tp);
 	gtk_widget_grab_focus (ox_editor_page_get_source_view (page));
 	update_actions (self);
@@ -184,7 +189,7 @@ ox_window_save_state (OxWindow *self)
 		GtkTextIter s, e;
 		gtk_text_buffer_get_bounds (buf, &s, &e);
 		OxSavedTab *t = g_new0 (OxSavedTab, 1);
-		t->title = g_strdup (adw_tab_page_get_title (tp));
+		t->title = g_strdup (ox_file_io_get_base_title (OX_EDITOR_PAGE (adw_tab_page_get_child (tp))));  /* files: no " •" */
 		t->text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
 		g_ptr_array_add (tabs, t);
 	}
@@ -196,6 +201,8 @@ static gboolean
 close_request_cb (GtkWindow *window, gpointer data)
 {
 	(void) data;
+	if (ox_window_files_confirm_close (OX_WINDOW (window)))  /* files: modified tabs ask first */
+		return TRUE;
 	ox_window_save_state (OX_WINDOW (window));
 	return FALSE;
 }
@@ -582,6 +589,19 @@ selected_page_cb (OxWindow *self)
 	update_actions (self);
 }
 
+/* ---- files (ox-window-files.c) ---- */
+
+static void
+file_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) param;
+	OxWindow *self = OX_WINDOW (widget);
+	if (!strcmp (name, "workstation.open-file"))
+		ox_window_files_open (self);
+	else
+		ox_window_files_save (self, ox_window_get_current_page (self), !strcmp (name, "workstation.save-as"));
+}
+
 /* ---- debugger ------------------------------------------------------------------------------------ */
 
 static void
@@ -711,6 +731,14 @@ ox_window_class_init (OxWindowClass *klass)
 			gtk_widget_class_add_binding_action (widget_class, debug_keys[i].key, debug_keys[i].mods,
 			                                     debug_keys[i].name, NULL);
 	}
+	/* files */
+	gtk_widget_class_install_action (widget_class, "workstation.open-file", NULL, file_action);
+	gtk_widget_class_install_action (widget_class, "workstation.save", NULL, file_action);
+	gtk_widget_class_install_action (widget_class, "workstation.save-as", NULL, file_action);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "workstation.open-file", NULL);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "workstation.save", NULL);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+	                                     "workstation.save-as", NULL);
 	gtk_widget_class_install_action (widget_class, "workstation.show-history", NULL, show_history_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "workstation.show-history", NULL);
 }
@@ -724,6 +752,7 @@ ox_window_init (OxWindow *self)
 	g_signal_connect_object (self->tab_view, "notify::selected-page", G_CALLBACK (selected_page_cb), self,
 	                         G_CONNECT_SWAPPED);
 	g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
+	g_signal_connect (self->tab_view, "close-page", G_CALLBACK (ox_window_files_close_page_cb), self);  /* files */
 	g_signal_connect_swapped (self->history_search, "search-changed", G_CALLBACK (fill_history), self);
 	g_signal_connect_swapped (self->history_popover, "show", G_CALLBACK (fill_history), self);
 	g_signal_connect (self->history_list, "row-activated", G_CALLBACK (history_row_activated_cb), self);

@@ -4,8 +4,12 @@
  * browser lists the demo's tables and follows CREATE TABLE, running a
  * query fills the grid (NULL shown as NULL) and the Messages tab, the
  * statement at the cursor is the one that runs, an error is underlined at
- * its position, a long statement can be cancelled, and the open tabs come
- * back when the database is opened again.
+ * its position, a long statement can be cancelled, the open tabs come
+ * back when the database is opened again, and a tab saved to a .sql file
+ * shows its name, marks unsaved changes and asks before closing; find and
+ * replace rewrites the buffer as asked; a result with NULL, a comma, a
+ * quote and a line break exports to exact CSV and JSON and copies as
+ * tab-separated text.
  *
  * Waits iterate the main context until a condition holds, with a
  * deadline; nothing sleeps.  XDG_CONFIG_HOME and XDG_DATA_HOME point into
@@ -14,6 +18,8 @@
  */
 #include "ox-application.h"
 #include "ox-window.h"
+#include "ox-file-io.h"
+#include "ox-export.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 
@@ -665,6 +671,345 @@ test_tabs_survive (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- .sql files (ox-file-io.c, ox-window-files.c) ---------------------------------- */
+
+static void
+async_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	(void) source;
+	*(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+	return *(GAsyncResult **) data != NULL;
+}
+
+static void
+save_page_to (OxEditorPage *page, GFile *file)
+{
+	GAsyncResult *res = NULL;
+	ox_file_io_save_async (page, file, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the save");
+	g_autoptr (GError) error = NULL;
+	g_assert_true (ox_file_io_save_finish (page, res, &error));
+	g_assert_no_error (error);
+	g_object_unref (res);
+}
+
+static void
+append_text (OxEditorPage *page, const char *text)
+{
+	GtkTextIter end;
+	gtk_text_buffer_get_end_iter (ox_editor_page_get_buffer (page), &end);
+	gtk_text_buffer_insert (ox_editor_page_get_buffer (page), &end, text, -1);
+}
+
+typedef struct {
+	AdwTabView *view;
+	GFile      *file;
+} TabForFile;
+
+static AdwTabPage *
+tab_for_file (AdwTabView *view, GFile *file)
+{
+	for (int i = 0; i < adw_tab_view_get_n_pages (view); i++) {
+		AdwTabPage *tp = adw_tab_view_get_nth_page (view, i);
+		GFile *f = ox_file_io_get_file (OX_EDITOR_PAGE (adw_tab_page_get_child (tp)));
+		if (f && g_file_equal (f, file))
+			return tp;
+	}
+	return NULL;
+}
+
+static gboolean
+tab_for_file_present (gpointer data)
+{
+	TabForFile *t = data;
+	return tab_for_file (t->view, t->file) != NULL;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+	g_autoptr (GList) tops = gtk_window_list_toplevels ();
+	for (GList *l = tops; l; l = l->next)
+		if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+			return l->data;
+	return NULL;
+}
+
+/* What a response button does: the response, then the dialog closes
+ * (adw_message_dialog_response alone only emits the signal). */
+static void
+respond (AdwMessageDialog *d, const char *response)
+{
+	adw_message_dialog_response (d, response);
+	gtk_window_close (GTK_WINDOW (d));
+}
+
+static gboolean
+no_message_dialog (gpointer data)
+{
+	(void) data;
+	return find_message_dialog () == NULL;
+}
+
+static void
+test_files (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "script", "SELECT 1;\n");
+	AdwTabView *view = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW));
+	AdwTabPage *tp = adw_tab_view_get_page (view, GTK_WIDGET (page));
+	/* a tab without a file is never modified (the settings store keeps it) */
+	append_text (page, "-- more\n");
+	g_assert_false (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "script");
+
+	/* saved: the title is the file's name, no marker, the file holds the text */
+	g_autofree char *path = g_build_filename (tmpdir, "saved query.sql", NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	save_page_to (page, file);
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_assert_false (ox_file_io_is_modified (page));
+	g_autofree char *contents = NULL;
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\n");
+
+	/* an edit marks it, undoing the edit by hand unmarks it */
+	append_text (page, "SELECT 2;\n");
+	g_assert_true (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql •");
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_end_iter (buf, &e);
+	s = e;
+	gtk_text_iter_backward_chars (&s, 10);
+	gtk_text_buffer_delete (buf, &s, &e);
+	g_assert_false (ox_file_io_is_modified (page));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+
+	/* edit and save again: the marker goes, the file follows */
+	append_text (page, "SELECT 'é';\n");
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql •");
+	save_page_to (page, file);
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_clear_pointer (&contents, g_free);
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\nSELECT 'é';\n");
+
+	/* closing the tab first, then opening the file: a new tab with its text */
+	adw_tab_view_close_page (view, tp);
+	g_assert_null (tab_for_file (view, file));
+	ox_window_files_open_file (win, file);
+	TabForFile t = { view, file };
+	wait_until (tab_for_file_present, &t, "the opened file's tab");
+	tp = tab_for_file (view, file);
+	page = OX_EDITOR_PAGE (adw_tab_page_get_child (tp));
+	g_assert_cmpstr (adw_tab_page_get_title (tp), ==, "saved query.sql");
+	g_assert_false (ox_file_io_is_modified (page));
+	buf = ox_editor_page_get_buffer (page);
+	gtk_text_buffer_get_bounds (buf, &s, &e);
+	g_autofree char *text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
+	g_assert_cmpstr (text, ==, contents);
+
+	/* closing a modified tab asks: Cancel keeps it, Discard closes it */
+	append_text (page, "DROP TABLE x;\n");
+	adw_tab_view_close_page (view, tp);
+	AdwMessageDialog *d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "cancel");
+	g_assert_true (tab_for_file (view, file) == tp);
+	/* the window's close asks too and stays open on Cancel */
+	wait_until (no_message_dialog, NULL, "the dialog to go");
+	gtk_window_close (GTK_WINDOW (win));
+	d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "cancel");
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
+	wait_until (no_message_dialog, NULL, "the dialog to go");
+	adw_tab_view_close_page (view, tp);
+	d = find_message_dialog ();
+	g_assert_nonnull (d);
+	respond (d, "discard");
+	g_assert_null (tab_for_file (view, file));
+	/* Discard did not write the file */
+	g_clear_pointer (&contents, g_free);
+	g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+	g_assert_cmpstr (contents, ==, "SELECT 1;\n-- more\nSELECT 'é';\n");
+
+	/* a file that is not UTF-8 text is refused with a reason */
+	g_autofree char *bad = g_build_filename (tmpdir, "binary.sql", NULL);
+	g_assert_true (g_file_set_contents (bad, "SELECT \xff;", -1, NULL));
+	g_autoptr (GFile) bad_file = g_file_new_for_path (bad);
+	GAsyncResult *res = NULL;
+	ox_file_io_read_async (bad_file, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the read");
+	g_autoptr (GError) error = NULL;
+	g_autofree char *none = ox_file_io_read_finish (res, &error);
+	g_assert_null (none);
+	g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+	g_assert_nonnull (strstr (error->message, "not a UTF-8 text file"));
+	g_object_unref (res);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* ---- find and replace (ox-search-bar.c) ------------------------------------------------ */
+
+static char *
+page_text (OxEditorPage *page)
+{
+	GtkTextIter s, e;
+	gtk_text_buffer_get_bounds (ox_editor_page_get_buffer (page), &s, &e);
+	return gtk_text_buffer_get_text (ox_editor_page_get_buffer (page), &s, &e, TRUE);
+}
+
+static void
+test_find_replace (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "find", "SELECT id, ID FROM t WHERE id = 'Id';\n");
+	OxSearchBar *bar = ox_editor_page_get_search_bar (page);
+	g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+	/* Ctrl+F is the page's editor.find action */
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "editor.find", NULL));
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+	/* match case: only the lower-case "id"s; next selects the first one */
+	ox_search_bar_set_search (bar, "id", TRUE);
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter start;
+	gtk_text_buffer_get_start_iter (buf, &start);
+	gtk_text_buffer_place_cursor (buf, &start);
+	g_assert_true (ox_search_bar_next (bar, FALSE));
+	GtkTextIter s, e;
+	g_assert_true (gtk_text_buffer_get_selection_bounds (buf, &s, &e));
+	g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, 7);
+	g_assert_cmpint (gtk_text_iter_get_offset (&e), ==, 9);
+	/* replace one: the selected match, then the next one is selected */
+	ox_search_bar_set_replacement (bar, "key");
+	g_assert_true (ox_search_bar_replace (bar));
+	g_autofree char *t1 = page_text (page);
+	g_assert_cmpstr (t1, ==, "SELECT key, ID FROM t WHERE id = 'Id';\n");
+	g_assert_true (gtk_text_buffer_get_selection_bounds (buf, &s, &e));
+	g_assert_cmpint (gtk_text_iter_get_offset (&s), ==, 28);
+	/* replace all, case-sensitive: only "id" */
+	ox_search_bar_set_replacement (bar, "n");
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 1);
+	g_autofree char *t2 = page_text (page);
+	g_assert_cmpstr (t2, ==, "SELECT key, ID FROM t WHERE n = 'Id';\n");
+	/* without match case: "ID" and "Id" too, and the replacement may contain the search text */
+	ox_search_bar_set_search (bar, "id", FALSE);
+	ox_search_bar_set_replacement (bar, "\"id\"");
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 2);
+	g_autofree char *t3 = page_text (page);
+	g_assert_cmpstr (t3, ==, "SELECT key, \"id\" FROM t WHERE n = '\"id\"';\n");
+	/* one Undo takes replace-all back */
+	gtk_text_buffer_undo (buf);
+	g_autofree char *t4 = page_text (page);
+	g_assert_cmpstr (t4, ==, t2);
+	/* no match: nothing selected, nothing replaced */
+	ox_search_bar_set_search (bar, "nowhere", FALSE);
+	g_assert_false (ox_search_bar_next (bar, FALSE));
+	g_assert_cmpuint (ox_search_bar_replace_all (bar), ==, 0);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* ---- copy and export (ox-export.c) ------------------------------------------------------ */
+
+static char *
+export_to_file (const char *name, const char *text)
+{
+	g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	GAsyncResult *res = NULL;
+	ox_export_write_async (file, text, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the export");
+	g_autoptr (GError) error = NULL;
+	g_assert_true (ox_export_write_finish (file, res, &error));
+	g_assert_no_error (error);
+	g_object_unref (res);
+	char *contents = NULL;
+	gsize len = 0;
+	g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+	g_assert_cmpuint (len, ==, strlen (text));
+	return contents;
+}
+
+static gboolean
+file_holds (gpointer data)
+{
+	const char **want = data;
+	g_autofree char *contents = NULL;
+	return g_file_get_contents (want[0], &contents, NULL, NULL) && !strcmp (contents, want[1]);
+}
+
+static void
+test_export (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "export",
+		"SELECT 1 AS id, NULL AS \"null\", 'a,b' AS comma, 'say \"hi\"' AS quote,\n"
+		"  'two\nlines' AS nl, '' AS empty, 2.50::numeric(10,2) AS price, 'NaN'::double precision AS nan\n"
+		"UNION ALL\n"
+		"SELECT -7, 'x', 'plain', '\\', 'tab\there', 'é', NULL, 1e300;\n");
+	ox_editor_page_run_script (page);
+	wait_until (page_idle, page, "the query");
+	GtkColumnView *grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	OxExportSource src;
+	g_assert_true (ox_export_source_from_grid (grid, &src));
+	g_assert_cmpuint (src.n_columns, ==, 8);
+	g_assert_cmpuint (g_list_model_get_n_items (src.rows), ==, 2);
+
+	g_autofree char *csv_text = ox_export_csv (&src);
+	g_autofree char *csv = export_to_file ("result.csv", csv_text);
+	g_assert_cmpstr (csv, ==,
+		"id,null,comma,quote,nl,empty,price,nan\r\n"
+		"1,,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"\",2.50,NaN\r\n"
+		"-7,x,plain,\\,tab\there,é,,1e+300\r\n");
+
+	g_autofree char *json_text = ox_export_json (&src);
+	g_autofree char *json = export_to_file ("result.json", json_text);
+	g_assert_cmpstr (json, ==,
+		"[\n"
+		"  {\"id\": 1, \"null\": null, \"comma\": \"a,b\", \"quote\": \"say \\\"hi\\\"\", "
+		"\"nl\": \"two\\nlines\", \"empty\": \"\", \"price\": 2.50, \"nan\": \"NaN\"},\n"
+		"  {\"id\": -7, \"null\": \"x\", \"comma\": \"plain\", \"quote\": \"\\\\\", "
+		"\"nl\": \"tab\\there\", \"empty\": \"é\", \"price\": null, \"nan\": 1e+300}\n"
+		"]\n");
+
+	/* copy: the selected rows, tab-separated, NULL empty, tabs and line breaks as spaces */
+	guint second = 1;
+	g_autofree char *tsv = ox_export_tsv (&src, &second, 1);
+	g_assert_cmpstr (tsv, ==, "-7\tx\tplain\t\\\ttab here\té\t\t1e+300\n");
+	g_autofree char *all = ox_export_tsv (&src, NULL, 0);
+	g_assert_cmpstr (all, ==, "1\t\ta,b\tsay \"hi\"\ttwo lines\t\t2.50\tNaN\n"
+	                          "-7\tx\tplain\t\\\ttab here\té\t\t1e+300\n");
+
+	/* the Copy action (Ctrl+C in the grid): the selected row on the clipboard */
+	gtk_selection_model_select_item (gtk_column_view_get_model (grid), 1, TRUE);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "editor.copy-rows", NULL));
+	GAsyncResult *res = NULL;
+	GdkClipboard *clip = gtk_widget_get_clipboard (GTK_WIDGET (grid));
+	gdk_clipboard_read_text_async (clip, NULL, async_done_cb, &res);
+	wait_until (have_result, &res, "the clipboard");
+	g_autofree char *copied = gdk_clipboard_read_text_finish (clip, res, NULL);
+	g_object_unref (res);
+	g_assert_cmpstr (copied, ==, tsv);
+
+	/* the Export action after its file chooser: the same bytes in the file */
+	g_autofree char *path = g_build_filename (tmpdir, "action.csv", NULL);
+	g_autoptr (GFile) file = g_file_new_for_path (path);
+	ox_export_to_file (grid, file, FALSE);
+	/* a new file is written in place: wait for all of it (the deadline fails the test) */
+	const char *want[2] = { path, csv_text };
+	wait_until (file_holds, want, "the exported file");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* The shortcuts window GtkApplication shows for Ctrl+? parses, and lists
  * the editor's keys. */
 static void
@@ -675,6 +1020,8 @@ test_help_overlay (void)
 	g_assert_true (GTK_IS_SHORTCUTS_WINDOW (w));
 	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
 	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;Return"));
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;&lt;Shift&gt;s"));
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;f"));
 	gtk_window_destroy (GTK_WINDOW (w));
 }
 
@@ -700,6 +1047,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/workstation/debugger", test_debugger);
 	g_test_add_func ("/ui/workstation/debugger-routine-source", test_debugger_routine_source);
 	g_test_add_func ("/ui/workstation/tabs-survive", test_tabs_survive);
+	g_test_add_func ("/ui/workstation/files", test_files);
+	g_test_add_func ("/ui/workstation/find-replace", test_find_replace);
+	g_test_add_func ("/ui/workstation/export", test_export);
 	g_test_add_func ("/ui/workstation/help-overlay", test_help_overlay);
 	int rc = g_test_run ();
 
