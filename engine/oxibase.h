@@ -190,6 +190,11 @@ char *ox_session_setting (OxSession *s, const char *name);
  * OX_ERROR (22023) for a name without a dot or one of the engine's own
  * dotted settings (lua.*, log.*). */
 int  ox_session_set_custom (OxSession *s, const char *name, const char *value, OxError *err);
+/* A duration as the engine's settings take it (statement_timeout ...):
+ * "500" (ms), "250ms", "100us", "2s", "1.5min", "1h", "1d" ->
+ * milliseconds, rounded; -1 when invalid, negative or over 2^31-1 ms.
+ * The server's configuration file reads its durations with it too. */
+int64_t ox_parse_duration_ms (const char *v);
 
 /* ---- roles and authentication -------------------------------------------
  *

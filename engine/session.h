@@ -159,8 +159,6 @@ bool    ox_session_relation_in_use (OxSession *s, uint32_t oid);
 struct OxExec;
 /* Views that read object o: 2BP01 naming them, or (cascade) dropped. */
 void    ox_session_drop_dependent_views (OxSession *s, struct OxExec *x, OxCatObject *o, bool cascade, int loc);
-/* "100ms", "2s", "1min", "500" (ms) -> milliseconds; -1 when invalid. */
-int64_t ox_parse_duration_ms (const char *v);
 /* Raise 57014 when statement_timeout has passed (called where work loops). */
 void    ox_session_check_timeout (OxSession *s);
 

@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "oxibase-server"
 
 #include "server-config.h"
+#include "oxibase.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,32 +64,6 @@ ox_server_config_unref (OxServerConfig *c)
 	g_free (c->log_level);
 	g_ptr_array_unref (c->hba);
 	g_free (c);
-}
-
-gint64
-ox_server_config_parse_duration (const char *v)
-{
-	char *end = NULL;
-	double n = g_ascii_strtod (v, &end);
-	if (!end || end == v || n < 0)
-		return -1;
-	while (*end == ' ')
-		end++;
-	double mult;
-	if (!*end || !strcmp (end, "ms"))
-		mult = 1;
-	else if (!strcmp (end, "s"))
-		mult = 1000;
-	else if (!strcmp (end, "min"))
-		mult = 60000;
-	else if (!strcmp (end, "h"))
-		mult = 3600000;
-	else if (!strcmp (end, "d"))
-		mult = 86400000;
-	else
-		return -1;
-	double ms = n * mult;
-	return ms > (double) G_MAXINT32 ? -1 : (gint64) (ms + 0.5);
 }
 
 int
@@ -256,7 +231,7 @@ ox_server_config_parse (OxServerConfig *c, const char *text, const char *origin,
 				return fail (error, origin, lineno, "invalid max_connections \"%s\" (1 to 10000)", val);
 			c->set_keys |= OX_CONF_MAX_CONNECTIONS;
 		} else if (!strcmp (key, "statement_timeout") || !strcmp (key, "idle_in_transaction_session_timeout")) {
-			gint64 ms = ox_server_config_parse_duration (val);
+			gint64 ms = ox_parse_duration_ms (val);
 			if (ms < 0)
 				return fail (error, origin, lineno, "invalid %s \"%s\" (a duration: 500, 500ms, 2s, 1min, 1h)",
 				             key, val);
@@ -269,7 +244,7 @@ ox_server_config_parse (OxServerConfig *c, const char *text, const char *origin,
 			}
 		} else if (!strcmp (key, "log_min_duration_statement")) {
 			/* as PostgreSQL's: -1 off, 0 every statement, else a duration */
-			gint64 ms = !strcmp (val, "-1") ? -1 : ox_server_config_parse_duration (val);
+			gint64 ms = !strcmp (val, "-1") ? -1 : ox_parse_duration_ms (val);
 			if (ms < -1 || (ms == -1 && strcmp (val, "-1")))
 				return fail (error, origin, lineno, "invalid %s \"%s\" (-1 for off, or a duration: 0, 250ms, 2s)",
 				             key, val);

@@ -88,8 +88,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OxServerConfig, ox_server_config_unref)
 const OxHbaRule *ox_server_config_match (const OxServerConfig *cfg, gboolean ssl, const char *database,
                                          const char *user, GInetAddress *addr);
 const char      *ox_auth_method_name (OxAuthMethod m);
-/* "100ms", "2s", "1min", "500" (ms) -> ms; -1 when invalid. */
-gint64           ox_server_config_parse_duration (const char *v);
 /* Rank of a log level name (debug 0 .. fatal 4), -1 when unknown. */
 int              ox_log_level_rank (const char *level);
 

@@ -1317,7 +1317,7 @@ idle_in_txn_timeout (PgBackend *b)
 	if (ox_session_txn_status (b->session) == 'I')
 		return 0;
 	g_autofree char *v = ox_session_setting (b->session, "idle_in_transaction_session_timeout");
-	gint64 ms = v ? ox_server_config_parse_duration (v) : 0;
+	gint64 ms = v ? ox_parse_duration_ms (v) : 0;
 	return ms > 0 ? ms : 0;
 }
 

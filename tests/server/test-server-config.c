@@ -4,6 +4,7 @@
  * name lists, CIDR masks, an IPv4 client of an IPv6 listener, the
  * loopback default without rules, and errors naming file and line.
  */
+#include "oxibase.h"
 #include "server-config.h"
 
 static GInetAddress *
@@ -99,11 +100,11 @@ test_keys (void)
 		g_assert_false (ox_server_config_parse (b, bad[i][0], "t.conf", &e));
 		g_assert_cmpstr (e->message, ==, bad[i][1]);
 	}
-	g_assert_cmpint (ox_server_config_parse_duration ("250"), ==, 250);
-	g_assert_cmpint (ox_server_config_parse_duration ("1.5s"), ==, 1500);
-	g_assert_cmpint (ox_server_config_parse_duration ("1h"), ==, 3600000);
-	g_assert_cmpint (ox_server_config_parse_duration ("soon"), ==, -1);
-	g_assert_cmpint (ox_server_config_parse_duration ("-1"), ==, -1);
+	g_assert_cmpint (ox_parse_duration_ms ("250"), ==, 250);
+	g_assert_cmpint (ox_parse_duration_ms ("1.5s"), ==, 1500);
+	g_assert_cmpint (ox_parse_duration_ms ("1h"), ==, 3600000);
+	g_assert_cmpint (ox_parse_duration_ms ("soon"), ==, -1);
+	g_assert_cmpint (ox_parse_duration_ms ("-1"), ==, -1);
 
 	/* what init writes parses, with the method it chose */
 	for (int pw = 0; pw < 2; pw++) {
