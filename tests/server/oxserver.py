@@ -28,12 +28,13 @@ def _die_with_parent():
 
 
 class Server:
-    def __init__(self, prefix, extra_args=()):
+    def __init__(self, prefix, extra_args=(), superuser="tester"):
         self.exe = os.environ["OXIBASE_SERVER"]
         self.tmp = tempfile.mkdtemp(prefix=prefix)
         self.data = os.path.join(self.tmp, "data")
         self.logpath = os.path.join(self.tmp, "server.log")
-        subprocess.run([self.exe, "init", self.data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
+        init = [self.exe, "init", self.data] + (["--superuser", superuser] if superuser else [])
+        subprocess.run(init, check=True, stdout=subprocess.DEVNULL)
         self._log = open(self.logpath, "w")
         self.proc = subprocess.Popen([self.exe, self.data, "--pg-port", "0", "--http-port", "0"] + list(extra_args),
                                      stderr=self._log, preexec_fn=_die_with_parent)
