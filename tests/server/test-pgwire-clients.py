@@ -6,51 +6,14 @@
 # The server runs on a free port (--pg-port 0; the port is read from its
 # log) with a temporary data directory, and must exit 0 on SIGTERM.
 import os
-import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
-import traceback
 
-SERVER = os.environ["OXIBASE_SERVER"]
-tmp = tempfile.mkdtemp(prefix="oxibase-clients-test-")
-data = os.path.join(tmp, "data")
-logpath = os.path.join(tmp, "server.log")
-subprocess.run([SERVER, "init", data, "--superuser", "tester"], check=True, stdout=subprocess.DEVNULL)
-log = open(logpath, "w")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oxserver import Server, eq, run_tap  # noqa: E402
 
-
-def die_with_parent():
-    # if this script dies without stopping the server, the kernel sends it
-    # SIGTERM (PR_SET_PDEATHSIG = 1)
-    import ctypes
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
-
-
-proc = subprocess.Popen([SERVER, data, "--pg-port", "0", "--http-port", "0"], stderr=log, preexec_fn=die_with_parent)
-
-
-def server_log():
-    with open(logpath) as f:
-        return f.read()
-
-
-deadline = time.monotonic() + 20
-port = None
-while time.monotonic() < deadline:
-    m = re.search(r"listening on [^ ]*:(\d+)", server_log())
-    if m and "ready to accept connections" in server_log():
-        port = int(m.group(1))
-        break
-    time.sleep(0.01)
-if port is None:
-    sys.stderr.write(server_log())
-    proc.kill()
-    print("Bail out! oxibase-server did not start")
-    sys.exit(1)
+server = Server("oxibase-clients-test-")
+port = server.port
 
 
 def psql(*args, script=None, check=True):
@@ -61,11 +24,6 @@ def psql(*args, script=None, check=True):
     if check and r.returncode != 0:
         raise AssertionError("psql failed (%d): %s" % (r.returncode, r.stderr))
     return r
-
-
-def eq(got, want):
-    if got != want:
-        raise AssertionError("got:\n%r\nwant:\n%r" % (got, want))
 
 
 def test_psql_aligned():
@@ -168,30 +126,4 @@ def test_psycopg2():
     conn.close()
 
 
-tests = [test_psql_aligned, test_psql_script, test_psql_errors, test_psql_notice, test_psycopg2]
-print("1..%d" % len(tests))
-failed = 0
-for i, t in enumerate(tests, 1):
-    try:
-        t()
-        print("ok %d %s" % (i, t.__name__))
-    except Exception:
-        failed += 1
-        print("not ok %d %s" % (i, t.__name__))
-        for line in traceback.format_exc().splitlines():
-            print("# " + line)
-        sys.stdout.flush()
-
-proc.send_signal(signal.SIGTERM)
-try:
-    rc = proc.wait(timeout=30)
-except subprocess.TimeoutExpired:
-    proc.kill()
-    rc = "timeout"
-if rc != 0:
-    print("# oxibase-server exited with %s after SIGTERM" % rc)
-    for line in server_log().splitlines():
-        print("# " + line)
-    failed += 1
-shutil.rmtree(tmp, ignore_errors=True)
-sys.exit(1 if failed else 0)
+run_tap(server, [test_psql_aligned, test_psql_script, test_psql_errors, test_psql_notice, test_psycopg2])
