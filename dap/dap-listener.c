@@ -17,8 +17,7 @@
 typedef struct {
 	DapListener *self;
 	GIOStream   *stream;
-	gboolean     authenticated;
-	char        *only_user;
+	char        *token;     /* a WebSocket's, checked before the adapter runs; NULL for TCP */
 	DapAdapter  *adapter;   /* under self->lock, while it runs */
 	GThread     *thread;
 	gboolean     done;      /* under self->lock: the thread is finishing */
@@ -42,14 +41,19 @@ client_main (gpointer data)
 	DapListener *self = c->self;
 	GMainContext *ctx = g_main_context_new ();
 	g_main_context_push_thread_default (ctx);
-	DapAdapter *a = dap_adapter_new_attach (c->stream, self->hub, c->authenticated ? NULL : self->auth, self->auth_data);
-	if (c->authenticated)
-		dap_adapter_set_only_user (a, c->only_user);
+	char *only_user = NULL;
+	GError *error = NULL;
+	gboolean refused = c->token && self->auth && !self->auth (c->token, self->auth_data, &only_user, &error);
+	g_clear_error (&error);
+	DapAdapter *a = dap_adapter_new_attach (c->stream, self->hub, c->token ? NULL : self->auth, self->auth_data);
+	if (c->token)
+		dap_adapter_set_only_user (a, only_user);
+	g_free (only_user);
 	g_mutex_lock (&self->lock);
 	gboolean closing = self->closing;
 	c->adapter = a;
 	g_mutex_unlock (&self->lock);
-	if (!closing)
+	if (!closing && !refused)
 		dap_adapter_run (a);
 	g_mutex_lock (&self->lock);
 	c->adapter = NULL;
@@ -75,13 +79,13 @@ reap_locked (DapListener *self)
 		g_ptr_array_remove_index_fast (self->clients, i);
 		g_thread_join (c->thread);
 		g_object_unref (c->stream);
-		g_free (c->only_user);
+		g_free (c->token);
 		g_free (c);
 	}
 }
 
 static gboolean
-serve (DapListener *self, GIOStream *stream, gboolean authenticated, const char *only_user)
+serve (DapListener *self, GIOStream *stream, const char *token)
 {
 	g_mutex_lock (&self->lock);
 	reap_locked (self);
@@ -92,8 +96,7 @@ serve (DapListener *self, GIOStream *stream, gboolean authenticated, const char 
 	Client *c = g_new0 (Client, 1);
 	c->self = self;
 	c->stream = g_object_ref (stream);
-	c->authenticated = authenticated;
-	c->only_user = g_strdup (only_user);
+	c->token = g_strdup (token);
 	g_ptr_array_add (self->clients, c);
 	c->thread = g_thread_new ("dap-client", client_main, c);
 	g_mutex_unlock (&self->lock);
@@ -109,7 +112,7 @@ on_incoming (GSocketService *service, GSocketConnection *conn, GObject *source, 
 	/* blocking I/O on the client's own thread, and no timeout: a
 	 * debugging session may sit idle for as long as its user likes */
 	g_socket_set_blocking (g_socket_connection_get_socket (conn), TRUE);
-	if (!serve (self, G_IO_STREAM (conn), FALSE, NULL))
+	if (!serve (self, G_IO_STREAM (conn), NULL))
 		g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
 	return TRUE;
 }
@@ -175,7 +178,7 @@ bridge_closed (DapWsBridge *bridge, gpointer user)
 }
 
 void
-dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *only_user)
+dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *token)
 {
 	int fds[2];
 	if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
@@ -188,7 +191,7 @@ dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, co
 	GIOStream *theirs = G_IO_STREAM (g_socket_connection_factory_create_connection (sb));
 	g_object_unref (sa);
 	g_object_unref (sb);
-	if (serve (self, theirs, TRUE, only_user))
+	if (serve (self, theirs, token ? token : ""))
 		dap_ws_bridge_new (ws, ours, bridge_closed, NULL);
 	else
 		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "too many debugging clients");
@@ -229,7 +232,7 @@ dap_listener_free (DapListener *self)
 		Client *c = self->clients->pdata[i];
 		g_thread_join (c->thread);
 		g_object_unref (c->stream);
-		g_free (c->only_user);
+		g_free (c->token);
 		g_free (c);
 	}
 	g_ptr_array_unref (self->clients);

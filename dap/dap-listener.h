@@ -6,8 +6,9 @@
  * Each client gets an attach-mode adapter (dap-adapter.h) on a thread of
  * its own with its own main context, so a slow client never holds up
  * another or the server's main loop.  Over TCP the client proves itself
- * with attach's "token" (checked by auth); a WebSocket's token was checked
- * at the upgrade, so its attach needs none.
+ * with attach's "token"; a WebSocket's token comes with the upgrade and is
+ * checked (by the same auth) before the first message, so its attach
+ * needs none.
  *
  * What can go wrong: a port in use fails dap_listener_listen with the
  * reason; a client that never attaches holds only its thread and socket
@@ -30,10 +31,12 @@ DapListener *dap_listener_new (OxDebugHub *hub, DapAuthFunc auth, gpointer auth_
 /* Listen on address:port (port 0 picks one; *bound says which). */
 gboolean     dap_listener_listen (DapListener *self, const char *address, guint16 port, guint16 *bound,
                                   GError **error);
-/* Serve a WebSocket accepted (and authenticated) by the HTTP server; on
- * the thread-default context of the WebSocket.  only_user as
- * DapAuthFunc's (NULL: a superuser's token). */
-void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *only_user);
+/* Serve a WebSocket the HTTP server accepted, on the thread-default
+ * context of the WebSocket.  token is the upgrade request's: the
+ * listener's DapAuthFunc checks it (and finds whose sessions the client
+ * may debug) on the client's thread, before anything is read, and a
+ * refused one closes the connection; attach then needs no token. */
+void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *token);
 /* Clients being served now. */
 guint        dap_listener_n_clients (DapListener *self);
 void         dap_listener_free (DapListener *self);

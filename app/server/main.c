@@ -134,9 +134,10 @@ signal_cb (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* attach's token on the debug port: one the HTTP API issued (POST
- * /api/auth/login); a role that is not a superuser debugs its own
- * sessions only.  On the debugger client's thread. */
+/* A debugger's token (attach's on the debug port, the upgrade's on
+ * /api/dap): one the HTTP API issued (POST /api/auth/login); a role that
+ * is not a superuser debugs its own sessions only.  On the debugger
+ * client's thread. */
 static gboolean
 dap_token_ok (const char *token, gpointer data, char **only_user, GError **error)
 {
@@ -148,7 +149,7 @@ dap_token_ok (const char *token, gpointer data, char **only_user, GError **error
 		return FALSE;
 	}
 	*only_user = ox_http_server_debug_scope (s->http, user);
-	pg_log ("LOG", "debugger attached on the debug port: user=%s%s", user, *only_user ? " (own sessions only)" : "");
+	pg_log ("LOG", "debugger attached: user=%s%s", user, *only_user ? " (own sessions only)" : "");
 	return TRUE;
 }
 

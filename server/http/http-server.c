@@ -636,9 +636,9 @@ dap_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWeb
 		                                 "the token is not valid: log in with POST /api/auth/login");
 		return;
 	}
-	g_autofree char *scope = ox_http_server_debug_scope (srv, user);
-	pg_log ("LOG", "debugger attached over WebSocket: user=%s%s", user, scope ? " (own sessions only)" : "");
-	dap_listener_serve_websocket (srv->dap, ws, scope);
+	/* the listener checks it again on the client's thread, where it also
+	 * finds (with the role catalog) whose sessions the client may debug */
+	dap_listener_serve_websocket (srv->dap, ws, token);
 }
 
 static void

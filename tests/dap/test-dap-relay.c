@@ -41,12 +41,11 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path, Soup
 	Srv *srv = user;
 	(void) server;
 	(void) path;
+	/* as oxibase-server does: the upgrade's bearer token goes to the
+	 * listener, whose auth (check_token) refuses a bad one */
 	const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-	if (g_strcmp0 (auth, "Bearer good-token")) {
-		soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "bad token");
-		return;
-	}
-	dap_listener_serve_websocket (srv->listener, ws, NULL);
+	dap_listener_serve_websocket (srv->listener, ws,
+	                              auth && g_str_has_prefix (auth, "Bearer ") ? auth + 7 : NULL);
 }
 
 /* libsoup before 3.3 keeps one reference too many to every socket it
