@@ -199,16 +199,6 @@ dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, co
 	g_object_unref (theirs);
 }
 
-guint
-dap_listener_n_clients (DapListener *self)
-{
-	g_mutex_lock (&self->lock);
-	reap_locked (self);
-	guint n = self->clients->len;
-	g_mutex_unlock (&self->lock);
-	return n;
-}
-
 void
 dap_listener_free (DapListener *self)
 {

@@ -37,8 +37,6 @@ gboolean     dap_listener_listen (DapListener *self, const char *address, guint1
  * may debug) on the client's thread, before anything is read, and a
  * refused one closes the connection; attach then needs no token. */
 void         dap_listener_serve_websocket (DapListener *self, SoupWebsocketConnection *ws, const char *token);
-/* Clients being served now. */
-guint        dap_listener_n_clients (DapListener *self);
 void         dap_listener_free (DapListener *self);
 
 G_END_DECLS

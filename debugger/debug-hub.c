@@ -341,15 +341,6 @@ ox_debug_target_is_debugged (OxDebugTarget *t)
 }
 
 gboolean
-ox_debug_target_is_stopped (OxDebugTarget *t)
-{
-	g_mutex_lock (&t->hub->lock);
-	gboolean r = t->dbg != NULL && ox_debugger_is_stopped (t->dbg);
-	g_mutex_unlock (&t->hub->lock);
-	return r;
-}
-
-gboolean
 ox_debug_hub_is_stopped (OxDebugHub *hub, guint64 id)
 {
 	gboolean r = FALSE;

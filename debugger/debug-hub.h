@@ -89,9 +89,6 @@ void           ox_debug_target_set_application_name (OxDebugTarget *t, const cha
 void           ox_debug_target_checkpoint (OxDebugTarget *t);
 /* Is a client debugging the session now (installed)?  Any thread. */
 gboolean       ox_debug_target_is_debugged (OxDebugTarget *t);
-/* Is the session stopped in the debugger now (a breakpoint, a step)?
- * Any thread: for listings of sessions ("paused in the debugger"). */
-gboolean       ox_debug_target_is_stopped (OxDebugTarget *t);
 /* End a stop of the target, if it is in one, by terminating its
  * statement (57014): for a cancel request, the server's shutdown and
  * terminating a session.  Any thread.  (A terminated debugger would fail
