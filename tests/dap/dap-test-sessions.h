@@ -22,6 +22,7 @@ typedef struct {
 	GThread     *thread;
 	GAsyncQueue *in;    /* char*: a statement to run; "" ends the session */
 	GAsyncQueue *out;   /* char*: "ok: <first value>" or "error: SQLSTATE" per statement */
+	OxDebugTarget *target;  /* set before the first result is pushed */
 } Sess;
 
 static inline gpointer
@@ -33,6 +34,7 @@ sess_main (gpointer data)
 	g_assert_cmpint (ox_session_new (ss->db, &s, &e), ==, OX_OK);
 	OxDebugTargetInfo info = { ss->id, ss->user, ss->app, "oxibase" };
 	OxDebugTarget *t = ox_debug_hub_register (ss->hub, s, &info);
+	ss->target = t;
 	for (;;) {
 		char *sql = g_async_queue_pop (ss->in);
 		if (!*sql) {

@@ -430,6 +430,40 @@ test_only_own_sessions (void)
 	ox_db_close (db);
 }
 
+/* A cancel while a session is stopped (a server's CancelRequest, its
+ * shutdown) ends the stop with 57014; the session's next statements run
+ * normally and stop again at the client's breakpoints (a terminated
+ * debugger would fail them all: the hub gives it a fresh one). */
+static void
+test_terminate_a_stop (void)
+{
+	OxDatabase *db = demo_db ();
+	OxDebugHub *hub = ox_debug_hub_new ();
+	Sess s1;
+	sess_start (&s1, hub, db, 601, "alice", "psql");
+	sess_send (&s1, "SELECT 1");
+	sess_expect (&s1, "ok: 1");
+	Att a;
+	att_start (&a, hub);
+	attach (&a.fx, "{\"token\":\"good-token\"}");
+	json_object_unref (fx_call (&a.fx, "setFunctionBreakpoints", "{\"breakpoints\":[{\"name\":\"bump\"}]}", TRUE));
+	sess_send (&s1, "SELECT bump(1)");
+	g_assert_cmpint (stopped_thread (&a.fx, "function breakpoint"), ==, 601);
+	ox_debug_target_terminate (s1.target);
+	sess_expect (&s1, "error: 57014");
+	sess_send (&s1, "SELECT 2 + 2");
+	sess_expect (&s1, "ok: 4");
+	sess_send (&s1, "SELECT bump(7)");
+	g_assert_cmpint (stopped_thread (&a.fx, "function breakpoint"), ==, 601);
+	cont (&a.fx, 601);
+	sess_expect (&s1, "ok: 8");
+	disconnect (&a.fx);
+	att_stop (&a);
+	sess_stop (&s1);
+	ox_debug_hub_free (hub);
+	ox_db_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -439,5 +473,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/dap/attach/filter-and-new-sessions", test_filter_and_new_sessions);
 	g_test_add_func ("/dap/attach/client-vanishes", test_client_vanishes);
 	g_test_add_func ("/dap/attach/only-own-sessions", test_only_own_sessions);
+	g_test_add_func ("/dap/attach/terminate-a-stop", test_terminate_a_stop);
 	return g_test_run ();
 }
