@@ -86,7 +86,10 @@ before(async () => {
 	fs.writeFileSync(pw, PASSWORD + '\n');
 	const data = path.join(srv.dir, 'data');
 	cp.execFileSync(SERVER, ['init', data, '--superuser', USER, '--password-file', pw], { stdio: 'ignore' });
-	srv.proc = cp.spawn(SERVER, [data, '--pg-port', '0', '--http-port', '0', '--dap-port', '0'],
+	/* a short HTTP request timeout: a request under a debugger must
+	 * outlive it */
+	srv.proc = cp.spawn(SERVER, [data, '--pg-port', '0', '--http-port', '0', '--dap-port', '0',
+		'--http-request-timeout', '1000'],
 		{ stdio: ['ignore', 'ignore', 'pipe'] });
 	srv.proc.stderr.on('data', (d) => { srv.log += d.toString(); });
 	srv.pg = Number((await waitForLog(/(?<!http |dap )listening on [^\s]+:(\d+)/))[1]);
@@ -176,6 +179,16 @@ dapTest('attach on the debug port: a psql call stops at a function breakpoint, a
 			const done = await call;
 			assert.equal(done.code, 0, done.err);
 			assert.equal(done.out, '42');
+			/* a cancel (here POST /api/sessions/{id}/cancel) ends a stop
+			 * as it ends a statement: 57014 for the caller */
+			const stopped2 = dc.waitForEvent('stopped');
+			const call2 = psqlAsync('SELECT bump(1)');
+			const tid2 = (await stopped2).body.threadId;
+			const c = await http('POST', `/api/sessions/${tid2}/cancel`, undefined, token);
+			assert.equal(c.status, 200, JSON.stringify(c.json));
+			const cancelled = await call2;
+			assert.notEqual(cancelled.code, 0);
+			assert.match(cancelled.err, /canceling statement due to user request|57014/);
 			await dc.disconnectRequest({});
 		} finally {
 			dc.stopAdapter();  /* stop() would send another disconnect, never answered */
@@ -194,6 +207,9 @@ dapTest('oxibase-dap relays an attach over the WebSocket: an HTTP rpc call stops
 		const tid = ev.body.threadId;
 		const st = await dc.stackTraceRequest({ threadId: tid });
 		assert.equal(st.body.stackFrames[0].name, 'bump(5)');
+		/* longer than --http-request-timeout: a request under a debugger
+		 * is not timed out */
+		await new Promise((resolve) => setTimeout(resolve, 1500));
 		/* a line breakpoint on the RETURN, in the source served by
 		 * reference: r is 6 there */
 		const sref = st.body.stackFrames[0].source.sourceReference;
