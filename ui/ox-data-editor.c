@@ -433,13 +433,19 @@ key_columns_from_definition (const char *def)
 	return g_strv_builder_end (b);
 }
 
+/* NOTE: callbacks hold the editor weakly: a toplevel kept alive by a
+ * callback after its transient parent is gone would be disposed too late
+ * (GTK then unsets the transient parent on a finalized window). */
 static void
 key_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-	g_autoptr (OxDataEditor) self = user_data;
+	GWeakRef *ref = user_data;
+	g_autoptr (OxDataEditor) self = g_weak_ref_get (ref);
+	g_weak_ref_clear (ref);
+	g_free (ref);
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GPtrArray) rows = ox_connection_query_finish (OX_CONNECTION (source), result, &error);
-	if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+	if (!self || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		return;
 	for (guint i = 0; rows && i < rows->len; i++) {
 		GPtrArray *r = rows->pdata[i];
@@ -556,7 +562,9 @@ start_loading (OxDataEditor *self)
 	g_string_append (sql, " AND constraint_type = 'PRIMARY KEY'");
 	self->loading = TRUE;
 	update_state (self);
-	ox_connection_query_async (self->connection, sql->str, self->cancellable, key_loaded_cb, g_object_ref (self));
+	GWeakRef *ref = g_new0 (GWeakRef, 1);
+	g_weak_ref_init (ref, self);
+	ox_connection_query_async (self->connection, sql->str, self->cancellable, key_loaded_cb, ref);
 }
 
 /* ---- editing ---------------------------------------------------------------------------------------- */
