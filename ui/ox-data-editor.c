@@ -384,7 +384,7 @@ build_columns (OxDataEditor *self)
 		gboolean is_key = FALSE;
 		for (guint k = 0; k < self->key->len; k++)
 			is_key |= g_array_index (self->key, guint, k) == c;
-		g_autofree char *title = g_strdup_printf ("%s%s\n%s", self->names[c], is_key ? " 🔑" : "",
+		g_autofree char *title = g_strdup_printf ("%s%s\n%s", self->names[c], is_key ? " (key)" : "",
 		                                          self->types[c] ? self->types[c] : "");
 		GtkColumnViewColumn *column = gtk_column_view_column_new (title, f);
 		gtk_column_view_column_set_resizable (column, TRUE);
