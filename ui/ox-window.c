@@ -830,5 +830,7 @@ preferences_action (GtkWidget *widget, const char *name, GVariant *param)
 {
 	(void) name;
 	(void) param;
-	gtk_window_present (ox_preferences_window_new (GTK_WINDOW (widget)));
+	GtkWindow *prefs = ox_preferences_window_new (GTK_WINDOW (widget));
+	gtk_window_set_destroy_with_parent (prefs, TRUE);
+	gtk_window_present (prefs);
 }
