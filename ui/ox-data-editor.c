@@ -149,6 +149,7 @@ struct _OxDataEditor {
 	char             *message_text;
 	char             *error_text;   /* the last Save's failure, or NULL */
 	gboolean          binding;      /* a cell is being filled, not edited */
+	GtkWindow        *close_dialog; /* the unsaved-changes question, while shown (weak) */
 };
 
 G_DEFINE_FINAL_TYPE (OxDataEditor, ox_data_editor, ADW_TYPE_WINDOW)
@@ -901,11 +902,56 @@ tool_button (const char *label, const char *tooltip, GCallback cb, OxDataEditor 
 	return b;
 }
 
+/* Closing with unsaved changes asks first: Save, Discard or Cancel. */
+static void
+close_response_cb (AdwMessageDialog *dialog, const char *response, OxDataEditor *self)
+{
+	(void) dialog;
+	if (!g_strcmp0 (response, "discard")) {
+		ox_data_editor_discard (self);
+		gtk_window_destroy (GTK_WINDOW (self));
+	} else if (!g_strcmp0 (response, "save"))
+		ox_data_editor_save (self);  /* the window stays: the outcome shows there */
+}
+
+static gboolean
+close_request_cb (GtkWindow *window, gpointer data)
+{
+	(void) data;
+	OxDataEditor *self = OX_DATA_EDITOR (window);
+	guint n = ox_data_editor_get_n_changes (self);
+	if (n == 0 || self->key->len == 0)
+		return FALSE;
+	g_autofree char *body = g_strdup_printf ("%u change%s to %s.%s %s not saved.", n, n == 1 ? "" : "s",
+	                                         self->schema, self->table, n == 1 ? "is" : "are");
+	AdwMessageDialog *d = ADW_MESSAGE_DIALOG (adw_message_dialog_new (window, "Save the Changes?", body));
+	adw_message_dialog_add_responses (d, "cancel", "_Cancel", "discard", "_Discard", "save", "_Save", NULL);
+	adw_message_dialog_set_response_appearance (d, "discard", ADW_RESPONSE_DESTRUCTIVE);
+	adw_message_dialog_set_response_appearance (d, "save", ADW_RESPONSE_SUGGESTED);
+	adw_message_dialog_set_default_response (d, "save");
+	adw_message_dialog_set_close_response (d, "cancel");
+	g_signal_connect_object (d, "response", G_CALLBACK (close_response_cb), self, 0);
+	gtk_window_present (GTK_WINDOW (d));
+	self->close_dialog = GTK_WINDOW (d);
+	g_object_add_weak_pointer (G_OBJECT (d), (gpointer *) &self->close_dialog);
+	return TRUE;
+}
+
+GtkWindow *
+ox_data_editor_get_close_dialog (OxDataEditor *self)
+{
+	g_return_val_if_fail (OX_IS_DATA_EDITOR (self), NULL);
+	return self->close_dialog;
+}
+
 static void
 ox_data_editor_dispose (GObject *object)
 {
 	OxDataEditor *self = OX_DATA_EDITOR (object);
 	g_cancellable_cancel (self->cancellable);
+	if (self->close_dialog)
+		g_object_remove_weak_pointer (G_OBJECT (self->close_dialog), (gpointer *) &self->close_dialog);
+	self->close_dialog = NULL;
 	g_clear_object (&self->connection);
 	G_OBJECT_CLASS (ox_data_editor_parent_class)->dispose (object);
 }
@@ -942,6 +988,7 @@ ox_data_editor_init (OxDataEditor *self)
 	self->cancellable = g_cancellable_new ();
 	self->key = g_array_new (FALSE, FALSE, sizeof (guint));
 	self->rows = g_list_store_new (OX_TYPE_DATA_ROW);
+	g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
 	gtk_window_set_default_size (GTK_WINDOW (self), 900, 600);
 
 	GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

@@ -3,7 +3,8 @@
  * its own beside the main window: edit cells (NULL settable), add rows,
  * delete rows.  Changes are staged and shown (changed cells, new and
  * deleted rows marked) until Save applies them in one transaction
- * (UPDATE / INSERT / DELETE by primary key) or Discard drops them.  A
+ * (UPDATE / INSERT / DELETE by primary key) or Discard drops them;
+ * closing the window with unsaved changes asks Save / Discard / Cancel.  A
  * table without a primary key is shown read-only, with a message saying
  * why.
  */
@@ -43,5 +44,8 @@ void          ox_data_editor_discard (OxDataEditor *self);
 /* The message line: read-only reason, last error, counts. (transfer none) */
 const char   *ox_data_editor_get_message (OxDataEditor *self);
 GtkColumnView *ox_data_editor_get_grid (OxDataEditor *self);
+/* The Save / Discard / Cancel question closing with unsaved changes
+ * shows (an AdwMessageDialog), or NULL. (transfer none) */
+GtkWindow    *ox_data_editor_get_close_dialog (OxDataEditor *self);
 
 G_END_DECLS

@@ -237,6 +237,14 @@ test_data_editor (void)
 	g_assert_true (ox_data_editor_set_cell (ed, nr, 0, "5"));
 	g_assert_true (ox_data_editor_set_cell (ed, nr, 1, "e"));
 	g_assert_true (ox_data_editor_set_cell (ed, 0, 1, "c"));  /* row 3 is already 'c' */
+	/* closing with unsaved changes asks first; Cancel keeps the window */
+	gtk_window_close (GTK_WINDOW (ed));
+	GtkWindow *ask = ox_data_editor_get_close_dialog (ed);
+	g_assert_nonnull (ask);
+	adw_message_dialog_response (ADW_MESSAGE_DIALOG (ask), "cancel");
+	if (ox_data_editor_get_close_dialog (ed))  /* (a button click would close it itself) */
+		gtk_window_destroy (ox_data_editor_get_close_dialog (ed));
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ed)));
 	ox_data_editor_save (ed);
 	wait_until (editor_idle, ed, "the failing save");
 	const char *msg = ox_data_editor_get_message (ed);
