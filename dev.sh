@@ -21,6 +21,10 @@
 #                           release build, then bench/pgbench-bench.sh:
 #                           oxibase-server against PostgreSQL 15 under
 #                           pgbench -S and TPC-B, 1 and 8 clients
+#   ./dev.sh bench-workstation
+#                           release build, then bench/workstation-bench.sh
+#                           under xvfb-run: start to first frame, a
+#                           million-row result's first rows and memory
 #
 # `test` runs a 30-second fuzzing of every libFuzzer target (ASan+UBSan,
 # FUZZ_SECONDS to change) and, in each of the two builds: the g_test programs (meson test),
@@ -69,6 +73,7 @@ usage() {
 	  bench [ARGS...]  release build, then oxibase-bench ARGS (bench/README.md)
 	  bench-debugger   release build, then what debugging costs (bench/README.md)
 	  bench-server     release build, then oxibase-server against PostgreSQL under pgbench
+	  bench-workstation release build, then the workstation's start, first rows and memory (Xvfb)
 	EOF
 }
 
@@ -411,6 +416,16 @@ cmd_bench_server() {
 	exec bench/pgbench-bench.sh "$@"
 }
 
+# The workstation under Xvfb (bench/workstation-bench.sh): start to first
+# frame, a million-row result's first rows, memory after scrolling to its end.
+cmd_bench_workstation() {
+	cmd_setup
+	configure build-release -Dbuildtype=release -Db_ndebug=true
+	ninja -C build-release app/workstation/oxibase-workstation
+	exec xvfb-run -a -s "-screen 0 1280x1024x24" bench/workstation-bench.sh \
+		build-release/app/workstation/oxibase-workstation "$@"
+}
+
 # ---- main -------------------------------------------------------------------
 
 cmd=${1:-}
@@ -425,6 +440,7 @@ fuzz) cmd_fuzz "$@" ;;
 bench) cmd_bench "$@" ;;
 bench-debugger) cmd_bench_debugger "$@" ;;
 bench-server) cmd_bench_server "$@" ;;
+bench-workstation) cmd_bench_workstation "$@" ;;
 *)
 	usage
 	exit 2

@@ -54,6 +54,25 @@ ox_connection_run_async (OxConnection *self, const char *sql, OxBatchFunc batch_
 	                                           callback, user_data);
 }
 
+void
+ox_connection_run_with_demand_async (OxConnection *self, const char *sql, OxRowDemand *demand,
+                                     OxBatchFunc batch_func, gpointer batch_data, GDestroyNotify batch_destroy,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+	g_return_if_fail (OX_IS_CONNECTION (self));
+	g_return_if_fail (sql != NULL);
+	g_return_if_fail (demand != NULL);
+	OxConnectionInterface *iface = OX_CONNECTION_GET_IFACE (self);
+	if (!iface->run_with_demand_async) {
+		/* no flow control: every row comes, bounded only by the
+		 * implementation's in-flight limit */
+		iface->run_async (self, sql, batch_func, batch_data, batch_destroy, cancellable, callback, user_data);
+		return;
+	}
+	iface->run_with_demand_async (self, sql, demand, batch_func, batch_data, batch_destroy, cancellable,
+	                              callback, user_data);
+}
+
 gboolean
 ox_connection_run_finish (OxConnection *self, GAsyncResult *result, GError **error)
 {
@@ -230,4 +249,106 @@ ox_notice_free (OxNotice *n)
 	g_free (n->sqlstate);
 	g_free (n->message);
 	g_free (n);
+}
+
+/* ---- OxRowDemand ------------------------------------------------------------- */
+
+struct _OxRowDemand {
+	gint           ref_count;
+	GMutex         lock;    /* guards wanted and the notify fields */
+	GCond          cond;    /* wanted grew */
+	guint64        wanted;  /* rows of the run the consumer wants delivered */
+	GFunc          notify;  /* or NULL; called after wanted grew */
+	gpointer       notify_data;
+	GDestroyNotify notify_destroy;
+};
+
+G_DEFINE_BOXED_TYPE (OxRowDemand, ox_row_demand, ox_row_demand_ref, ox_row_demand_unref)
+
+OxRowDemand *
+ox_row_demand_new (guint64 initial)
+{
+	OxRowDemand *d = g_new0 (OxRowDemand, 1);
+	d->ref_count = 1;
+	d->wanted = initial;
+	g_mutex_init (&d->lock);
+	g_cond_init (&d->cond);
+	return d;
+}
+
+OxRowDemand *
+ox_row_demand_ref (OxRowDemand *demand)
+{
+	g_return_val_if_fail (demand != NULL, NULL);
+	g_atomic_int_inc (&demand->ref_count);
+	return demand;
+}
+
+void
+ox_row_demand_unref (OxRowDemand *demand)
+{
+	g_return_if_fail (demand != NULL);
+	if (!g_atomic_int_dec_and_test (&demand->ref_count))
+		return;
+	if (demand->notify_destroy)
+		demand->notify_destroy (demand->notify_data);
+	g_mutex_clear (&demand->lock);
+	g_cond_clear (&demand->cond);
+	g_free (demand);
+}
+
+void
+ox_row_demand_want (OxRowDemand *demand, guint64 rows)
+{
+	g_return_if_fail (demand != NULL);
+	g_mutex_lock (&demand->lock);
+	gboolean grew = rows > demand->wanted;
+	if (grew) {
+		demand->wanted = rows;
+		g_cond_broadcast (&demand->cond);
+	}
+	GFunc notify = demand->notify;
+	gpointer data = demand->notify_data;
+	g_mutex_unlock (&demand->lock);
+	if (grew && notify)
+		notify (demand, data);
+}
+
+guint64
+ox_row_demand_get_wanted (OxRowDemand *demand)
+{
+	g_return_val_if_fail (demand != NULL, 0);
+	g_mutex_lock (&demand->lock);
+	guint64 w = demand->wanted;
+	g_mutex_unlock (&demand->lock);
+	return w;
+}
+
+guint64
+ox_row_demand_wait (OxRowDemand *demand, guint64 delivered, gint64 timeout_us)
+{
+	g_return_val_if_fail (demand != NULL, 0);
+	gint64 until = g_get_monotonic_time () + timeout_us;
+	g_mutex_lock (&demand->lock);
+	while (demand->wanted <= delivered)
+		if (!g_cond_wait_until (&demand->cond, &demand->lock, until))
+			break;
+	guint64 w = demand->wanted;
+	g_mutex_unlock (&demand->lock);
+	return w;
+}
+
+void
+ox_row_demand_set_notify (OxRowDemand *demand, GFunc func, gpointer data, GDestroyNotify destroy)
+{
+	g_return_if_fail (demand != NULL);
+	g_mutex_lock (&demand->lock);
+	GDestroyNotify old_destroy = demand->notify_destroy;
+	gpointer old_data = demand->notify_data;
+	demand->notify = func;
+	demand->notify_data = data;
+	demand->notify_destroy = destroy;
+	g_mutex_unlock (&demand->lock);
+	if (old_destroy)
+		old_destroy (old_data);
 }

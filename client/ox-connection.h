@@ -19,6 +19,25 @@
  * main context, never on their worker thread: the UI touches widgets in its
  * OxBatchFunc.  They must also bound the number of undelivered batches so a
  * huge result cannot outrun the main loop's memory.
+ *
+ * Flow control (ox_connection_run_with_demand_async): the consumer hands
+ * the run an OxRowDemand, the number of rows (counted over the whole run,
+ * all result sets together) it wants delivered so far, and raises it as
+ * its view scrolls.  The implementation delivers ROWS batches only while
+ * it has delivered fewer rows than wanted, and then pauses the statement
+ * (a cursor left open) until the demand grows.  COLUMNS, DONE and ERROR
+ * batches are never held back.  A paused statement gives way: when the
+ * run is cancelled it ends with an ERROR batch (57014) as any cancelled
+ * statement; when another run is started on the same connection, or the
+ * connection closes, the paused result set is closed early and its DONE
+ * batch has truncated = TRUE (row_count counts the rows delivered), then
+ * the script goes on.
+ *   Embedded: the worker waits on the demand between ox_fetch_batch calls.
+ *   Remote (a streamed HTTP response): stop reading the response body while
+ *   delivered >= wanted (the server's writes then block on TCP flow
+ *   control, which pauses its cursor), resume reading in the notify
+ *   callback (ox_row_demand_set_notify), and drop the response (closing
+ *   the stream) to give way to another run.
  */
 #pragma once
 
@@ -84,6 +103,8 @@ typedef struct {
 	gint64         elapsed_us;    /* DONE and ERROR: the statement's wall time */
 	OxServerError *error;         /* ERROR */
 	GPtrArray     *notices;       /* of OxNotice*, raised before this batch; may be empty */
+	gboolean       truncated;     /* DONE: the result set was closed before its last row
+	                               * (a paused run gave way; see flow control above) */
 } OxBatch;
 
 #define OX_TYPE_BATCH (ox_batch_get_type ())
@@ -102,6 +123,31 @@ void           ox_notice_free (OxNotice *n);
 /* Called on the caller's main context for each batch; the batch is only
  * borrowed (ref it to keep it). */
 typedef void (*OxBatchFunc) (OxBatch *batch, gpointer user_data);
+
+/* ---- flow control ---------------------------------------------------------- */
+
+/* How many rows (over the whole run) the consumer wants delivered.  Thread
+ * safe: the consumer raises it on its main context, the implementation
+ * waits on it on its worker (or is told through the notify callback).
+ * Reference-counted. */
+typedef struct _OxRowDemand OxRowDemand;
+
+#define OX_TYPE_ROW_DEMAND (ox_row_demand_get_type ())
+GType        ox_row_demand_get_type (void);
+OxRowDemand *ox_row_demand_new (guint64 initial);
+OxRowDemand *ox_row_demand_ref (OxRowDemand *demand);
+void         ox_row_demand_unref (OxRowDemand *demand);
+/* Raise the demand to rows (never lowers it); calls the notify callback,
+ * on the calling thread, when it grew. */
+void         ox_row_demand_want (OxRowDemand *demand, guint64 rows);
+guint64      ox_row_demand_get_wanted (OxRowDemand *demand);
+/* Producer side: wait until more than delivered rows are wanted or
+ * timeout_us passes; returns the demand (<= delivered: timed out). */
+guint64      ox_row_demand_wait (OxRowDemand *demand, guint64 delivered, gint64 timeout_us);
+/* Producer side: func (data) runs after each increase (replaces the
+ * previous one; NULL: none).  destroy frees data when replaced or freed. */
+void         ox_row_demand_set_notify (OxRowDemand *demand, GFunc func, gpointer data, GDestroyNotify destroy);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OxRowDemand, ox_row_demand_unref)
 
 /* ---- the interface --------------------------------------------------------- */
 
@@ -163,6 +209,18 @@ struct _OxConnectionInterface {
 	DapClient  *(*open_dap_finish) (OxConnection  *self,
 	                                GAsyncResult  *result,
 	                                GError       **error);
+
+	/* run_async with flow control (see the top of this file); finished
+	 * with run_finish.  NULL vfunc: run_async, every row delivered. */
+	void        (*run_with_demand_async) (OxConnection        *self,
+	                                      const char          *sql,
+	                                      OxRowDemand         *demand,
+	                                      OxBatchFunc          batch_func,
+	                                      gpointer             batch_data,
+	                                      GDestroyNotify       batch_destroy,
+	                                      GCancellable        *cancellable,
+	                                      GAsyncReadyCallback  callback,
+	                                      gpointer             user_data);
 };
 
 const char *ox_connection_get_title   (OxConnection *self);
@@ -174,6 +232,17 @@ void        ox_connection_run_async   (OxConnection        *self,
                                        GCancellable        *cancellable,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data);
+/* run_async whose rows come only as demand asks for them (finish with
+ * ox_connection_run_finish). */
+void        ox_connection_run_with_demand_async (OxConnection        *self,
+                                                 const char          *sql,
+                                                 OxRowDemand         *demand,
+                                                 OxBatchFunc          batch_func,
+                                                 gpointer             batch_data,
+                                                 GDestroyNotify       batch_destroy,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 gboolean    ox_connection_run_finish  (OxConnection  *self,
                                        GAsyncResult  *result,
                                        GError       **error);

@@ -15,6 +15,13 @@
  * NOTE (flow control): at most MAX_IN_FLIGHT batches wait for delivery;
  * the run worker sleeps until the main loop has taken some, so a million
  * rows cannot pile up in the main context's queue.
+ * NOTE (demand): a run with an OxRowDemand fetches only the rows wanted,
+ * then waits on the demand between two ox_fetch_batch calls (the cursor
+ * stays open; timed waits, so cancel, close and a newly queued job are
+ * noticed within DEMAND_POLL_MS).  A queued job or a close makes the
+ * paused result set end early (DONE with truncated): one session runs one
+ * statement at a time, and a cursor nobody scrolls must not hold every
+ * other tab's statements back.
  * NOTE (cancel): the engine clears its cancel flag when a statement starts,
  * so a cancel that lands just before that would be lost.  A cancelled job
  * therefore repeats ox_session_cancel every CANCEL_REPEAT_MS on the
@@ -33,6 +40,7 @@
 #define FIRST_BATCH_ROWS 100   /* small, so the first rows show at once */
 #define BATCH_ROWS       1000
 #define CANCEL_REPEAT_MS 50
+#define DEMAND_POLL_MS   50    /* a paused run checks cancel, close and its queue */
 
 typedef enum { JOB_RUN, JOB_QUERY, JOB_STOP } JobKind;
 
@@ -48,6 +56,8 @@ typedef struct Job {
 	GCancellable *cancellable;     /* the caller's or our own; never NULL for RUN/QUERY */
 	gulong        cancel_id;
 	gint          done;            /* atomic: the worker finished the job */
+	OxRowDemand  *demand;          /* JOB_RUN with flow control, or NULL (owned) */
+	guint64       delivered;       /* rows posted so far, all result sets (worker only) */
 	gboolean      timer_armed;     /* main context only */
 } Job;
 
@@ -97,6 +107,7 @@ job_unref (Job *job)
 	if (job->batch_destroy)
 		job->batch_destroy (job->batch_data);
 	g_free (job->sql);
+	g_clear_pointer (&job->demand, ox_row_demand_unref);
 	g_clear_object (&job->cancellable);
 	if (job->context)
 		g_main_context_unref (job->context);
@@ -326,10 +337,35 @@ emit_objects_changed_cb (gpointer user_data)
 
 /* ---- the run worker ----------------------------------------------------------- */
 
+typedef enum { DEMAND_FETCH, DEMAND_GIVE_WAY, DEMAND_CANCELLED } DemandOutcome;
+
+/* A run with flow control, before fetching: wait until rows are wanted
+ * (*allowed: how many), or until the run must give way or was cancelled. */
+static DemandOutcome
+await_demand (Worker *w, Job *job, guint64 *allowed)
+{
+	for (;;) {
+		guint64 wanted = ox_row_demand_wait (job->demand, job->delivered,
+		                                     DEMAND_POLL_MS * G_TIME_SPAN_MILLISECOND);
+		if (g_cancellable_is_cancelled (job->cancellable))
+			return DEMAND_CANCELLED;
+		if (wanted > job->delivered) {
+			*allowed = wanted - job->delivered;
+			return DEMAND_FETCH;
+		}
+		g_mutex_lock (&w->conn->lock);
+		gboolean closed = w->conn->closed;
+		g_mutex_unlock (&w->conn->lock);
+		if (closed || g_async_queue_length (w->queue) > 0)
+			return DEMAND_GIVE_WAY;
+	}
+}
+
 /* Run one prepared statement, posting its batches.  Returns OX_OK or
- * OX_ERROR (err filled). */
+ * OX_ERROR (err filled); *truncated: the result set gave way to another
+ * job (see NOTE on demand). */
 static int
-execute (Worker *w, Job *job, OxStmt *st, OxBatch *proto, OxError *err)
+execute (Worker *w, Job *job, OxStmt *st, OxBatch *proto, OxError *err, gboolean *truncated, gint64 *rows)
 {
 	int ncol = ox_column_count (st);
 	if (ncol > 0) {
@@ -350,7 +386,23 @@ execute (Worker *w, Job *job, OxStmt *st, OxBatch *proto, OxError *err)
 	int max = FIRST_BATCH_ROWS;
 	for (;;) {
 		int n = 0;
-		int rc = ox_fetch_batch (st, max, &n, err);
+		int want = max;
+		if (job->demand && ncol > 0) {
+			guint64 allowed = 0;
+			switch (await_demand (w, job, &allowed)) {
+			case DEMAND_CANCELLED:
+				g_strlcpy (err->sqlstate, "57014", sizeof err->sqlstate);
+				err->message = g_strdup ("canceling statement due to user request");
+				return OX_ERROR;
+			case DEMAND_GIVE_WAY:
+				*truncated = TRUE;
+				return OX_OK;
+			case DEMAND_FETCH:
+				want = (int) MIN ((guint64) max, allowed);
+				break;
+			}
+		}
+		int rc = ox_fetch_batch (st, want, &n, err);
 		if (rc == OX_ERROR)
 			return OX_ERROR;
 		if (rc == OX_DONE)
@@ -366,6 +418,8 @@ execute (Worker *w, Job *job, OxStmt *st, OxBatch *proto, OxError *err)
 			for (int c = 0; c < ncol; c++)
 				b->cells[(gsize) r * ncol + c] =
 					ox_batch_is_null (st, r, c) ? NULL : g_strdup (ox_batch_text (st, r, c));
+		job->delivered += n;
+		*rows += n;
 		post_batch (w, job, b);
 		max = BATCH_ROWS;
 	}
@@ -420,14 +474,19 @@ run_script (Worker *w, Job *job)
 		proto.stmt_start = (int) g_utf8_strlen (text, s - text);
 		proto.stmt_length = (int) g_utf8_strlen (s, e - s);
 
+		gboolean truncated = FALSE;
+		gint64 rows = 0;
 		if (rc == OX_OK)
-			rc = execute (w, job, st, &proto, &err);
+			rc = execute (w, job, st, &proto, &err, &truncated, &rows);
 
 		OxBatch *b;
 		if (rc == OX_OK) {
 			b = ox_batch_new (OX_BATCH_DONE);
-			b->command_tag = g_strdup (ox_command_tag (st));
-			b->row_count = ox_changes (st);
+			b->truncated = truncated;
+			/* a result set closed early counts what it delivered */
+			b->command_tag = truncated ? g_strdup_printf ("SELECT %" G_GINT64_FORMAT, rows)
+			                           : g_strdup (ox_command_tag (st));
+			b->row_count = truncated ? rows : ox_changes (st);
 			/* DO and CALL may run DDL inside; reading the catalog
 			 * again costs a few small queries */
 			if (ox_command_tag_is_ddl (b->command_tag) || !g_strcmp0 (b->command_tag, "DO") ||
@@ -623,6 +682,21 @@ embedded_run_async (OxConnection *conn, const char *sql, OxBatchFunc batch_func,
 	submit (self, &self->run, job);
 }
 
+static void
+embedded_run_with_demand_async (OxConnection *conn, const char *sql, OxRowDemand *demand, OxBatchFunc batch_func,
+                                gpointer batch_data, GDestroyNotify batch_destroy, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+	OxEmbeddedConnection *self = OX_EMBEDDED_CONNECTION (conn);
+	/* tagged as a plain run: run_finish is the same */
+	Job *job = job_new (self, JOB_RUN, sql, cancellable, callback, user_data, embedded_run_async);
+	job->demand = ox_row_demand_ref (demand);
+	job->batch_func = batch_func;
+	job->batch_data = batch_data;
+	job->batch_destroy = batch_destroy;
+	submit (self, &self->run, job);
+}
+
 static gboolean
 embedded_run_finish (OxConnection *conn, GAsyncResult *result, GError **error)
 {
@@ -698,6 +772,7 @@ ox_embedded_connection_iface_init (OxConnectionInterface *iface)
 	iface->get_title = embedded_get_title;
 	iface->run_async = embedded_run_async;
 	iface->run_finish = embedded_run_finish;
+	iface->run_with_demand_async = embedded_run_with_demand_async;
 	iface->cancel = embedded_cancel;
 	iface->query_async = embedded_query_async;
 	iface->query_finish = embedded_query_finish;

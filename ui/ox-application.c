@@ -19,6 +19,7 @@
 #include "ox-resources.h"
 #include "ox-settings-store.h"
 #include "ox-window.h"
+#include "ox-preferences.h"
 
 #include <gtksourceview/gtksource.h>
 #include <string.h>
@@ -70,6 +71,7 @@ ox_application_startup (GApplication *app)
 		g_printerr ("oxibase-workstation: settings are not kept this time: %s\n", error->message);
 		self->store = ox_settings_store_open (":memory:", NULL);
 	}
+	ox_preferences_load (ox_preferences_get_default (), self->store);  /* editor font and scheme */
 }
 
 static void
@@ -77,6 +79,7 @@ ox_application_shutdown (GApplication *app)
 {
 	OxApplication *self = OX_APPLICATION (app);
 	G_APPLICATION_CLASS (ox_application_parent_class)->shutdown (app);
+	ox_preferences_load (ox_preferences_get_default (), NULL);  /* stop writing to the store */
 	g_clear_pointer (&self->store, ox_settings_store_close);
 }
 

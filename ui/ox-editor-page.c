@@ -13,14 +13,19 @@
  * so the underline lands where the user typed it even if only the
  * statement under the cursor ran.  Edits during the run can shift it; the
  * underline is then merely approximate, never out of the buffer.
- * NOTE: the grid keeps every row in memory (rows share their batch's
- * cells, no copies).  Bounded memory for million-row results (fetching as
- * the user scrolls) is still to come.
+ * NOTE (lazy results): a run carries an OxRowDemand; each grid's model
+ * (ox-result-model.c) raises it as the view scrolls, and the connection
+ * holds the statement's cursor open in between.  While the grid waits for
+ * the view the page counts as idle ("paused"): Run works again, and a new
+ * run makes the paused one give way (its batches are then ignored here).
  */
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-editor-page.h"
 #include "ox-result-row.h"
+#include "ox-result-model.h"
+#include "ox-result-copy.h"
+#include "ox-preferences.h"
 #include "ox-search-bar.h"  /* search */
 #include "ox-export.h"      /* export */
 #include "ox-sql-split.h"
@@ -67,8 +72,11 @@ typedef struct Run {
 	gint64        started_real;  /* wall clock, for the history */
 	guint         tick_id;       /* the elapsed-time label's timer */
 	guint         statements;    /* finished */
-	GListStore   *store;         /* rows of the current result set */
+	OxResultModel *store;        /* rows of the current result set */
 	guint         n_columns;
+	OxRowDemand  *demand;        /* rows the grids want (lazy results) */
+	guint64       delivered;     /* rows received, all result sets */
+	gboolean      paused;        /* the current result set waits for its view */
 } Run;
 
 static Run *
@@ -87,6 +95,7 @@ run_unref (gpointer data)
 	g_weak_ref_clear (&r->page);
 	g_clear_object (&r->cancellable);
 	g_clear_object (&r->store);
+	g_clear_pointer (&r->demand, ox_row_demand_unref);
 	g_clear_handle_id (&r->tick_id, g_source_remove);
 	g_free (r->sql);
 	g_free (r);
@@ -147,6 +156,7 @@ cell_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer da
 	gtk_label_set_single_line_mode (GTK_LABEL (label), TRUE);
 	gtk_label_set_max_width_chars (GTK_LABEL (label), 48);
 	gtk_list_item_set_child (item, label);
+	ox_result_copy_attach_cell (label, item, GPOINTER_TO_UINT (data));  /* copy cell / row / selection */
 }
 
 static void
@@ -172,7 +182,7 @@ static void
 open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 {
 	g_clear_object (&run->store);
-	run->store = g_list_store_new (OX_TYPE_RESULT_ROW);
+	run->store = ox_result_model_new (run->demand, run->delivered);
 	run->n_columns = batch->n_columns;
 
 	GtkSelectionModel *sel = GTK_SELECTION_MODEL (gtk_multi_selection_new (
@@ -183,7 +193,7 @@ open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 	gtk_widget_add_css_class (view, "data-table");
 	for (guint c = 0; c < batch->n_columns; c++) {
 		GtkListItemFactory *f = gtk_signal_list_item_factory_new ();
-		g_signal_connect (f, "setup", G_CALLBACK (cell_setup_cb), NULL);
+		g_signal_connect (f, "setup", G_CALLBACK (cell_setup_cb), GUINT_TO_POINTER (c));
 		g_signal_connect (f, "bind", G_CALLBACK (cell_bind_cb), GUINT_TO_POINTER (c));
 		/* the header names the column and its type */
 		g_autofree char *title = g_strdup_printf ("%s\n%s", batch->column_names[c],
@@ -223,16 +233,31 @@ open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 		gtk_notebook_set_current_page (self->results, pos);
 }
 
+static void set_running (OxEditorPage *self, gboolean running);
+
+/* The page is idle while its result set waits for the view to scroll. */
 static void
-append_rows (Run *run, OxBatch *batch)
+set_paused (OxEditorPage *self, Run *run, gboolean paused)
 {
+	if (run->paused == paused)
+		return;
+	run->paused = paused;
+	set_running (self, !paused);
+}
+
+static void
+append_rows (OxEditorPage *self, Run *run, OxBatch *batch)
+{
+	run->delivered += batch->n_rows;
 	if (!run->store || batch->n_rows == 0)
 		return;
-	g_autoptr (GPtrArray) rows = g_ptr_array_new_full (batch->n_rows, g_object_unref);
-	for (guint r = 0; r < batch->n_rows; r++)
-		g_ptr_array_add (rows, ox_result_row_new (batch, r));
-	guint at = g_list_model_get_n_items (G_LIST_MODEL (run->store));
-	g_list_store_splice (run->store, at, 0, rows->pdata, rows->len);
+	ox_result_model_append (run->store, batch);
+	if (run->delivered >= ox_row_demand_get_wanted (run->demand)) {
+		guint n = g_list_model_get_n_items (G_LIST_MODEL (run->store));
+		g_autofree char *status = g_strdup_printf ("%u rows fetched, more as you scroll", n);
+		gtk_label_set_text (self->status_label, status);
+		set_paused (self, run, TRUE);
+	}
 }
 
 /* ---- errors in the editor ------------------------------------------------------- */
@@ -324,19 +349,25 @@ batch_cb (OxBatch *batch, gpointer user_data)
 {
 	Run *run = user_data;
 	g_autoptr (OxEditorPage) self = g_weak_ref_get (&run->page);
-	if (!self)
-		return;
+	if (!self || self->run != run)
+		return;  /* the tab is gone, or a newer run replaced a paused one */
 	append_notices (self, batch);
 	switch (batch->kind) {
 	case OX_BATCH_COLUMNS:
 		open_result_set (self, run, batch);
 		break;
 	case OX_BATCH_ROWS:
-		append_rows (run, batch);
+		append_rows (self, run, batch);
 		break;
 	case OX_BATCH_DONE: {
 		g_autofree char *took = format_duration (batch->elapsed_us);
-		if (g_str_has_prefix (batch->command_tag, "SELECT") && run->store)
+		if (run->store)
+			ox_result_model_finish (run->store, batch->truncated);
+		set_paused (self, run, FALSE);
+		if (batch->truncated)
+			append_message (self, NULL, "%s  (the first %" G_GINT64_FORMAT " rows; the rest was not fetched "
+			                "because another statement ran)", batch->command_tag, batch->row_count);
+		else if (g_str_has_prefix (batch->command_tag, "SELECT") && run->store)
 			append_message (self, NULL, "%s  (%" G_GINT64_FORMAT " row%s, %s)", batch->command_tag,
 			                batch->row_count, batch->row_count == 1 ? "" : "s", took);
 		else
@@ -348,6 +379,9 @@ batch_cb (OxBatch *batch, gpointer user_data)
 	}
 	case OX_BATCH_ERROR: {
 		OxServerError *e = batch->error;
+		if (run->store)
+			ox_result_model_finish (run->store, TRUE);
+		set_paused (self, run, FALSE);
 		append_message (self, "error", "ERROR:  %s: %s", e->sqlstate, e->message);
 		if (e->detail)
 			append_message (self, "error", "DETAIL:  %s", e->detail);
@@ -401,13 +435,15 @@ run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 			status = g_strdup_printf ("Cancelled after %s", took);
 		else
 			status = g_strdup_printf ("Failed after %s: %s", took, error->message);
-		gtk_label_set_text (self->status_label, status);
-		if (error && !g_error_matches (error, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_STATEMENT) &&
+		if (self->run == run)
+			gtk_label_set_text (self->status_label, status);
+		if (self->run == run && error && !g_error_matches (error, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_STATEMENT) &&
 		    !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 			append_message (self, "error", "%s", error->message);
-		if (self->run == run)
+		if (self->run == run) {
 			self->run = NULL;
-		set_running (self, FALSE);
+			set_running (self, FALSE);
+		}
 	}
 	run_unref (run);
 }
@@ -417,7 +453,7 @@ tick_cb (gpointer user_data)
 {
 	Run *run = user_data;
 	g_autoptr (OxEditorPage) self = g_weak_ref_get (&run->page);
-	if (!self)
+	if (!self || self->run != run || run->paused)
 		return G_SOURCE_CONTINUE;
 	g_autofree char *took = format_duration (g_get_monotonic_time () - run->started_us);
 	g_autofree char *status = g_strdup_printf ("Running… %s", took);
@@ -429,8 +465,11 @@ tick_cb (gpointer user_data)
 static void
 run_text (OxEditorPage *self, const char *sql, int base_offset)
 {
-	if (self->run || !self->connection)
+	if (!self->connection || (self->run && !self->run->paused))
 		return;
+	/* a paused result set gives way to the new run (the connection
+	 * closes it early); its late batches are ignored */
+	self->run = NULL;
 	clear_error (self);
 	/* forget the previous results: every tab but Messages */
 	while (gtk_notebook_get_n_pages (self->results) > 1)
@@ -447,11 +486,12 @@ run_text (OxEditorPage *self, const char *sql, int base_offset)
 	run->started_us = g_get_monotonic_time ();
 	run->started_real = g_get_real_time ();
 	run->tick_id = g_timeout_add (100, tick_cb, run);
+	run->demand = ox_row_demand_new (0);  /* each grid asks for its first window */
 	self->run = run;
 	set_running (self, TRUE);
 	gtk_label_set_text (self->status_label, "Running…");
-	ox_connection_run_async (self->connection, sql, batch_cb, run_ref (run), run_unref, run->cancellable,
-	                         run_done_cb, run);
+	ox_connection_run_with_demand_async (self->connection, sql, run->demand, batch_cb, run_ref (run), run_unref,
+	                                     run->cancellable, run_done_cb, run);
 }
 
 void
@@ -524,7 +564,7 @@ gboolean
 ox_editor_page_is_running (OxEditorPage *self)
 {
 	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), FALSE);
-	return self->run != NULL;
+	return self->run != NULL && !self->run->paused;
 }
 
 /* ---- accessors -------------------------------------------------------------------- */
@@ -698,7 +738,7 @@ ox_editor_page_get_property (GObject *object, guint id, GValue *value, GParamSpe
 {
 	OxEditorPage *self = OX_EDITOR_PAGE (object);
 	if (id == PROP_RUNNING)
-		g_value_set_boolean (value, self->run != NULL);
+		g_value_set_boolean (value, ox_editor_page_is_running (self));
 	else
 		G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
 }
@@ -740,9 +780,9 @@ static void
 update_scheme (OxEditorPage *self)
 {
 	GtkTextBuffer *buf = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->source_view));
-	gboolean dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
+	/* preferences: the chosen scheme, or Adwaita / Adwaita-dark following the system */
 	GtkSourceStyleScheme *scheme = gtk_source_style_scheme_manager_get_scheme (
-		gtk_source_style_scheme_manager_get_default (), dark ? "Adwaita-dark" : "Adwaita");
+		gtk_source_style_scheme_manager_get_default (), ox_preferences_effective_scheme (ox_preferences_get_default ()));
 	if (scheme)
 		gtk_source_buffer_set_style_scheme (GTK_SOURCE_BUFFER (buf), scheme);
 }
@@ -770,6 +810,10 @@ ox_editor_page_init (OxEditorPage *self)
 	AdwStyleManager *style = adw_style_manager_get_default ();
 	update_scheme (self);
 	g_signal_connect_object (style, "notify::dark", G_CALLBACK (dark_changed_cb), self, G_CONNECT_SWAPPED);
+	/* preferences: font and scheme changes apply to open tabs at once */
+	g_signal_connect_object (ox_preferences_get_default (), "notify::style-scheme", G_CALLBACK (dark_changed_cb), self,
+	                         G_CONNECT_SWAPPED);
+	ox_preferences_attach_view (GTK_WIDGET (self->source_view));
 
 	self->error_tag = gtk_text_buffer_create_tag (GTK_TEXT_BUFFER (buf), "ox-error",
 	                                              "underline", PANGO_UNDERLINE_ERROR,
@@ -820,6 +864,52 @@ ox_editor_page_new (OxConnection *connection, OxSettingsStore *store, const char
 	self->store = store;
 	self->history_key = g_strdup (history_key ? history_key : ox_connection_get_title (connection));
 	return self;
+}
+
+/* ---- data: pane geometry ---------------------------------------------------------------- */
+
+/* The results pane is the paned's end child: its height is what is left
+ * below the divider.  Before the first allocation the paned has no
+ * height yet; the request is kept and applied once it has one. */
+static void
+apply_results_height (OxEditorPage *self)
+{
+	int want = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "ox-results-height"));
+	int h = gtk_widget_get_height (GTK_WIDGET (self->paned));
+	if (want <= 0 || h <= 0)
+		return;
+	gtk_paned_set_position (self->paned, MAX (0, h - want));
+	g_object_set_data (G_OBJECT (self), "ox-results-height", NULL);
+}
+
+static void
+paned_mapped_cb (GtkWidget *paned, OxEditorPage *self)
+{
+	(void) paned;
+	/* after the first layout, when the paned knows its height */
+	g_idle_add_once ((GSourceOnceFunc) apply_results_height, self);
+}
+
+int
+ox_editor_page_get_results_height (OxEditorPage *self)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), 0);
+	int h = gtk_widget_get_height (GTK_WIDGET (self->paned));
+	int want = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "ox-results-height"));
+	if (want > 0 || h <= 0)
+		return want;
+	return MAX (0, h - gtk_paned_get_position (self->paned));
+}
+
+void
+ox_editor_page_set_results_height (OxEditorPage *self, int height)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	g_object_set_data (G_OBJECT (self), "ox-results-height", GINT_TO_POINTER (height));
+	if (gtk_widget_get_mapped (GTK_WIDGET (self->paned)))
+		apply_results_height (self);
+	else
+		g_signal_connect_object (self->paned, "map", G_CALLBACK (paned_mapped_cb), self, 0);
 }
 
 /* ---- debugger hook (ox-debugger.c) -------------------------------------------------------- */

@@ -43,6 +43,10 @@ OxSearchBar *ox_editor_page_get_search_bar (OxEditorPage *self);
 /* The tag that underlines an error in the editor's buffer. */
 GtkTextTag *ox_editor_page_get_error_tag (OxEditorPage *self);
 
+/* The results pane's height in pixels (the window keeps it across restarts). */
+int        ox_editor_page_get_results_height (OxEditorPage *self);
+void       ox_editor_page_set_results_height (OxEditorPage *self, int height);
+
 /* Debugger hook: the output of a script run under the debugger goes to
  * Messages (error: in the error style). */
 void       ox_editor_page_append_output (OxEditorPage *self, const char *text, gboolean error);

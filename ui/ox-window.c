@@ -16,6 +16,9 @@
 #include "ox-file-io.h"  /* files */
 #include "ox-embedded-connection.h"
 #include "ox-debug-area.h"
+#include "ox-data-editor.h"  /* data */
+#include "ox-preferences.h"  /* data: preferences */
+#include "ox-bench.h"        /* data: benchmarks */
 
 #include <errno.h>
 #include <string.h>
@@ -46,6 +49,7 @@ struct _OxWindow {
 	GCancellable    *cancellable;  /* for the open under way; cancelled at dispose */
 	gboolean         opening;
 	guint            next_query;   /* number of the next "Query N" tab */
+	int              results_height; /* data: restored results pane height for new tabs, 0: default */
 };
 
 G_DEFINE_FINAL_TYPE (OxWindow, ox_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -102,6 +106,8 @@ ox_window_new_tab (OxWindow *self, const char *title, const char *text)
 	OxEditorPage *page = ox_editor_page_new (self->connection, self->store, self->location);
 	if (text)
 		gtk_text_buffer_set_text (ox_editor_page_get_buffer (page), text, -1);
+	if (self->results_height > 0)
+		ox_editor_page_set_results_height (page, self->results_height);  /* data */
 	/* the header bar's Run / Cancel follow the tab's state */
 	g_signal_connect_object (page, "notify::running", G_CALLBACK (page_running_cb), self, G_CONNECT_SWAPPED);
 	ox_debug_area_attach_page (self->debugger, page);  /* debugger: breakpoints in its gutter */
@@ -176,6 +182,8 @@ ox_window_save_state (OxWindow *self)
 	gtk_window_get_default_size (GTK_WINDOW (self), &ws.width, &ws.height);
 	ws.maximized = gtk_window_is_maximized (GTK_WINDOW (self));
 	ws.sidebar_width = gtk_paned_get_position (self->main_paned);
+	OxEditorPage *cur = ox_window_get_current_page (self);  /* data: the editor / results divider */
+	ws.results_height = cur ? ox_editor_page_get_results_height (cur) : self->results_height;
 	if (!ox_settings_store_save_window (self->store, "main", &ws, &error)) {
 		g_warning ("saving the window's geometry: %s", error->message);
 		g_clear_error (&error);
@@ -678,6 +686,10 @@ ox_window_finalize (GObject *object)
 	G_OBJECT_CLASS (ox_window_parent_class)->finalize (object);
 }
 
+/* data: below ox_window_new */
+static void open_table_data_action (GtkWidget *widget, const char *name, GVariant *param);
+static void preferences_action (GtkWidget *widget, const char *name, GVariant *param);
+
 static void
 ox_window_class_init (OxWindowClass *klass)
 {
@@ -740,6 +752,10 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
 	                                     "workstation.save-as", NULL);
 	gtk_widget_class_install_action (widget_class, "workstation.show-history", NULL, show_history_action);
+	/* data: the table data editor (for the browser's menu) and preferences */
+	gtk_widget_class_install_action (widget_class, "workstation.open-table-data", "(ss)", open_table_data_action);
+	gtk_widget_class_install_action (widget_class, "workstation.preferences", NULL, preferences_action);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "workstation.preferences", NULL);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "workstation.show-history", NULL);
 }
 
@@ -775,9 +791,46 @@ ox_window_new (GtkApplication *app, OxSettingsStore *store, const char *demo_sql
 				gtk_window_maximize (GTK_WINDOW (self));
 			if (ws.sidebar_width > 0)
 				gtk_paned_set_position (self->main_paned, ws.sidebar_width);
+			self->results_height = ws.results_height;  /* data */
 		}
 	}
 	fill_recent (self);
 	update_actions (self);
+	ox_bench_attach (self);  /* data: $OX_WORKSTATION_BENCH, bench/README.md */
 	return self;
+}
+
+/* ---- data: the table data editor, preferences ------------------------------------------- */
+
+OxDataEditor *
+ox_window_open_table_data (OxWindow *self, const char *schema, const char *table)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (self), NULL);
+	g_return_val_if_fail (schema && table, NULL);
+	if (!self->connection)
+		return NULL;
+	OxDataEditor *ed = ox_data_editor_new (self->connection, schema, table);
+	gtk_window_set_transient_for (GTK_WINDOW (ed), GTK_WINDOW (self));
+	gtk_window_set_destroy_with_parent (GTK_WINDOW (ed), TRUE);
+	gtk_window_present (GTK_WINDOW (ed));
+	return ed;
+}
+
+static void
+open_table_data_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	const char *schema = NULL, *table = NULL;
+	g_variant_get (param, "(&s&s)", &schema, &table);
+	ox_window_open_table_data (OX_WINDOW (widget), schema, table);
+}
+
+static void
+preferences_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	GtkWindow *prefs = ox_preferences_window_new (GTK_WINDOW (widget));
+	gtk_window_set_destroy_with_parent (prefs, TRUE);
+	gtk_window_present (prefs);
 }

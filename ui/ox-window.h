@@ -43,6 +43,10 @@ void             ox_window_show_history (OxWindow *self, const char *search);
 GtkListBox      *ox_window_get_history_list (OxWindow *self);
 /* The debugger area (toolbar and panels). (transfer none) */
 OxDebugArea      *ox_window_get_debugger (OxWindow *self);
+/* The table data editor on schema.table, in a window of its own (NULL when
+ * no database is open). (transfer none) */
+struct _OxDataEditor;
+struct _OxDataEditor *ox_window_open_table_data (OxWindow *self, const char *schema, const char *table);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
 

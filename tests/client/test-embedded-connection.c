@@ -2,7 +2,9 @@
  * test-embedded-connection.c — OxEmbeddedConnection on the demo database:
  * batches arrive in order on the main context, errors carry SQLSTATE and
  * a position in the whole script, cancel stops a long statement, big
- * results stream through the bounded batch queue, and the catalog models
+ * results stream through the bounded batch queue, a run with an
+ * OxRowDemand delivers only the rows wanted and pauses its cursor until
+ * more are wanted (and gives way to a newer run), and the catalog models
  * list the demo's objects and follow committed DDL.
  *
  * Every wait iterates the default main context until a condition holds,
@@ -330,6 +332,99 @@ check_list (OxCatalogReader *cat, OxObjectKind kind, const char *table, const ch
 			g_error ("%s list lacks %s", ox_object_kind_name (kind), names[i]);
 }
 
+/* ---- flow control ------------------------------------------------------------ */
+
+static guint64
+rows_in (Run *r)
+{
+	guint64 n = 0;
+	for (guint i = 0; i < r->batches->len; i++)
+		n += ((OxBatch *) r->batches->pdata[i])->n_rows;
+	return n;
+}
+
+typedef struct {
+	Run     *run;
+	guint64  rows;
+} RowsWait;
+
+static gboolean
+rows_at_least (gpointer data)
+{
+	RowsWait *w = data;
+	return rows_in (w->run) >= w->rows;
+}
+
+/* Iterate for a while (the worker gets every chance to overrun). */
+static void
+settle (void)
+{
+	gint64 end = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+	while (g_get_monotonic_time () < end)
+		g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+test_demand (void)
+{
+	g_autoptr (OxConnection) c = open_demo ();
+	g_autoptr (OxRowDemand) d = ox_row_demand_new (250);
+	Run *r = run_new ();
+	ox_connection_run_with_demand_async (c, "SELECT g FROM generate_series(1, 1000000) g", d, run_batch_cb, r,
+	                                     NULL, NULL, run_done_cb, r);
+	RowsWait w = { r, 250 };
+	wait_until (rows_at_least, &w, "the first 250 rows");
+	settle ();
+	/* exactly what was wanted: the cursor waits */
+	g_assert_cmpuint (rows_in (r), ==, 250);
+	g_assert_false (r->finished);
+
+	/* more wanted: more come, and again no further */
+	ox_row_demand_want (d, 3000);
+	w.rows = 3000;
+	wait_until (rows_at_least, &w, "3000 rows");
+	settle ();
+	g_assert_cmpuint (rows_in (r), ==, 3000);
+	/* the rows are the first ones, in order */
+	OxBatch *last = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpstr (ox_batch_get_cell (last, last->n_rows - 1, 0), ==, "3000");
+
+	/* another run makes the paused one give way: DONE, truncated, 3000 rows */
+	Run *other = run_sync (c, "SELECT 42", NULL);
+	g_assert_true (other->ok);
+	wait_until (run_finished, r, "the paused run");
+	g_assert_true (r->ok);
+	OxBatch *done = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (done->kind, ==, OX_BATCH_DONE);
+	g_assert_true (done->truncated);
+	g_assert_cmpint (done->row_count, ==, 3000);
+	g_assert_cmpuint (rows_in (r), ==, 3000);
+	run_free (other);
+	run_free (r);
+
+	/* a paused run that is cancelled ends with 57014 */
+	g_autoptr (OxRowDemand) d2 = ox_row_demand_new (10);
+	g_autoptr (GCancellable) cancel = g_cancellable_new ();
+	r = run_new ();
+	ox_connection_run_with_demand_async (c, "SELECT g FROM generate_series(1, 1000000) g", d2, run_batch_cb, r,
+	                                     NULL, cancel, run_done_cb, r);
+	w = (RowsWait) { r, 10 };
+	wait_until (rows_at_least, &w, "10 rows");
+	g_cancellable_cancel (cancel);
+	wait_until (run_finished, r, "the cancelled paused run");
+	g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+	OxBatch *err = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (err->kind, ==, OX_BATCH_ERROR);
+	g_assert_cmpstr (err->error->sqlstate, ==, "57014");
+	run_free (r);
+
+	/* the session is usable after both */
+	Run *after = run_sync (c, "SELECT count(*) FROM customers", NULL);
+	g_assert_true (after->ok);
+	run_free (after);
+	ox_connection_close (c);
+}
+
 static void
 test_catalog (void)
 {
@@ -479,6 +574,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/client/embedded/cancel", test_cancel);
 	g_test_add_func ("/client/embedded/big-result", test_big_result);
 	g_test_add_func ("/client/embedded/catalog", test_catalog);
+	g_test_add_func ("/client/embedded/demand", test_demand);
 	g_test_add_func ("/client/embedded/closed", test_closed);
 	g_test_add_func ("/client/embedded/open-async", test_open_async);
 	return g_test_run ();

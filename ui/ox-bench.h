@@ -1,0 +1,25 @@
+/*
+ * ox-bench.h — the workstation's benchmark hook (bench/workstation-bench.sh,
+ * `./dev.sh bench-workstation`), driven by one environment variable so a
+ * normal start pays nothing but a getenv:
+ *
+ *   OX_WORKSTATION_BENCH=first-frame   print the time from process start to
+ *                                      the window's first after-paint, quit
+ *   OX_WORKSTATION_BENCH=rows:N        on the open database, run an N-row
+ *                                      SELECT (generate_series); print the
+ *                                      time to its first rows drawn, RSS
+ *                                      before, scroll to the end, print RSS
+ *                                      after and VmHWM, quit
+ *
+ * Output lines are "bench NAME VALUE UNIT", one per measure.
+ */
+#pragma once
+
+#include "ox-window.h"
+
+G_BEGIN_DECLS
+
+/* Arm the benchmark named by $OX_WORKSTATION_BENCH on win (no-op when unset). */
+void ox_bench_attach (OxWindow *win);
+
+G_END_DECLS
