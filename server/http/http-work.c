@@ -106,6 +106,8 @@ session_open (HttpReq *req, Sess *ss, OxError *err)
 	g_mutex_unlock (&req->lock);
 	ss->id = ox_session_registry_add (req->srv->registry, 0, "http", req->user, req->srv->database, req->app_name,
 	                                  req->client_addr, &reg_ops, req);
+	if (ss->id)
+		ox_session_set_backend_pid (ss->s, ss->id);  /* as /api/sessions shows it */
 	if (stop)
 		ox_session_cancel (ss->s);
 	if (req->srv->hub) {
