@@ -1318,6 +1318,26 @@ describe (OxStmt *st)
 		ox_error_rethrow_current ();
 }
 
+/* A failed statement into system.log, as PostgreSQL's log_min_error_statement
+ * (ERROR) logs it.  A server (which installs a log hook) logs failed
+ * statements itself, with the connection's details: only an embedded
+ * database does it here. */
+static void
+log_failed (OxSession *s, const OxError *err, const char *sql, size_t len)
+{
+	if (!err || s->db->log_hook || !s->db->dblog)
+		return;
+	OxArena *a = ox_arena_new ();
+	/* the statement's start is enough to recognise it */
+	int n = len > 200 ? 200 : (int) len;
+	char *msg = g_strdup_printf ("%s (statement: %.*s%s)", err->message ? err->message : "unknown error", n,
+	                             sql ? sql : "", (size_t) n < len ? "..." : "");
+	ox_db_log_record (s->db, "ERROR", err->sqlstate, ox_session_user (s, a), s->db->name ? s->db->name : "oxibase",
+	                  msg);
+	g_free (msg);
+	ox_arena_free (a);
+}
+
 static void
 stmt_free_parse (OxStmt *st)
 {
@@ -1337,6 +1357,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 	} OX_CATCH {
 		take_error (err, sql, len, 0);
 		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
+		log_failed (s, err, sql, len);
 		ox_arena_free (a);
 		if (tail)
 			*tail = sql + len;
@@ -1370,6 +1391,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 	} OX_CATCH {
 		take_error (err, st->sql, st->sql_len, 0);
 		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
+		log_failed (s, err, st->sql, st->sql_len);
 		ox_finalize (st);
 		if (s->in_block)
 			s->failed = true;
@@ -2953,6 +2975,7 @@ stmt_error (OxStmt *st, OxError *err)
 	__atomic_add_fetch (&st->s->db->n_errors, 1, __ATOMIC_RELAXED);
 	stmt_fail (st);
 	take_error (err, st->sql, st->sql_len, st->script_chars);
+	log_failed (st->s, err, st->sql, st->sql_len);
 	/* after an error the plan is rebuilt next time */
 	stmt_reset_exec (st);
 	ox_activity_end (st->s);

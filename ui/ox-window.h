@@ -12,6 +12,7 @@
 #include "ox-debug-area.h"
 #include "ox-object-browser.h"
 #include "ox-settings-store.h"
+#include "ox-admin-window.h"
 
 G_BEGIN_DECLS
 
@@ -43,6 +44,9 @@ void             ox_window_show_history (OxWindow *self, const char *search);
 GtkListBox      *ox_window_get_history_list (OxWindow *self);
 /* The debugger area (toolbar and panels). (transfer none) */
 OxDebugArea      *ox_window_get_debugger (OxWindow *self);
+/* Open (or raise) the Administration window of this connection; NULL on
+ * the start page. (transfer none) */
+OxAdminWindow   *ox_window_show_administration (OxWindow *self);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
 

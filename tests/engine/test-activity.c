@@ -310,6 +310,12 @@ test_log_order_and_bounds (void)
 	ox_db_log_record (fx.db, "WARNING", NULL, NULL, NULL, "line 6");
 	g_autofree char *grown = ox_test_query (fx.a, "SELECT string_agg(message, ',') FROM system.log");
 	g_assert_cmpstr (grown, ==, "line 3,line 4,line 5,line 6\n");
+	/* an embedded database logs its failed statements (a server does it itself) */
+	g_autofree char *failed = fails (fx.a, "SELECT * FROM no_such_table");
+	g_autofree char *logged = ox_test_query (fx.a, "SELECT level, sqlstate, \"user\", message FROM system.log "
+	                                               "WHERE sqlstate IS NOT NULL AND seq > 4");
+	g_assert_cmpstr (logged, ==, "ERROR|42P01|oxibase|relation \"no_such_table\" does not exist "
+	                             "(statement: SELECT * FROM no_such_table)\n");
 	/* superusers only */
 	ox_test_exec (fx.a, "CREATE ROLE bob LOGIN");
 	OxError e = { 0 };
