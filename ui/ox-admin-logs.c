@@ -46,6 +46,8 @@ struct _OxAdminLogs {
 	double              last_value;  /* the adjustment's value we last saw */
 	gboolean            scrolling;   /* we are moving the adjustment ourselves */
 	gboolean            busy;
+	guint               scroll_idle; /* a scroll to the end is due */
+	GtkWidget          *list_view;   /* the column view's list (its scroll action) */
 };
 
 G_DEFINE_FINAL_TYPE (OxAdminLogs, ox_admin_logs, GTK_TYPE_BOX)
@@ -66,14 +68,33 @@ filter_fn (gpointer item, gpointer data)
 	return rank_of (ox_admin_row_get (item, C_LEVEL)) >= self->min_rank;
 }
 
-static void
-scroll_to_end (OxAdminLogs *self)
+/* Bring the last row into view.  The list view's own action, not the
+ * adjustment: GTK 4.8's list views place rows from an anchor item and
+ * estimate the heights of rows never shown, so "value = upper - page"
+ * can land short of the end. */
+static gboolean
+scroll_end_idle_cb (gpointer data)
 {
-	double end = gtk_adjustment_get_upper (self->vadj) - gtk_adjustment_get_page_size (self->vadj);
+	OxAdminLogs *self = data;
+	self->scroll_idle = 0;
+	if (!gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->follow)))
+		return G_SOURCE_REMOVE;  /* the user scrolled up meanwhile */
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
 	self->scrolling = TRUE;
+	if (n > 0 && self->list_view)
+		gtk_widget_activate_action (self->list_view, "list.scroll-to-item", "u", n - 1);
+	double end = gtk_adjustment_get_upper (self->vadj) - gtk_adjustment_get_page_size (self->vadj);
 	gtk_adjustment_set_value (self->vadj, end > 0 ? end : 0);
 	self->last_value = gtk_adjustment_get_value (self->vadj);
 	self->scrolling = FALSE;
+	return G_SOURCE_REMOVE;
+}
+
+static void
+scroll_to_end (OxAdminLogs *self)
+{
+	if (!self->scroll_idle)
+		self->scroll_idle = g_idle_add (scroll_end_idle_cb, self);
 }
 
 /* the list grew or the view resized: keep the end in view when following */
@@ -155,6 +176,8 @@ fetched_cb (GObject *source, GAsyncResult *res, gpointer data)
 		g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0, items->pdata,
 		                     items->len);
 	update_status (self);
+	if (items->len && gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (self->follow)))
+		scroll_to_end (self);
 }
 
 static void
@@ -175,6 +198,7 @@ ox_admin_logs_dispose (GObject *object)
 {
 	OxAdminLogs *self = OX_ADMIN_LOGS (object);
 	g_cancellable_cancel (self->cancellable);
+	g_clear_handle_id (&self->scroll_idle, g_source_remove);
 	g_clear_object (&self->connection);
 	G_OBJECT_CLASS (ox_admin_logs_parent_class)->dispose (object);
 }
@@ -220,6 +244,11 @@ ox_admin_logs_init (OxAdminLogs *self)
 	gtk_accessible_update_property (GTK_ACCESSIBLE (self->level_drop), GTK_ACCESSIBLE_PROPERTY_LABEL, "Log level",
 	                                -1);
 	g_signal_connect_swapped (self->level_drop, "notify::selected", G_CALLBACK (level_changed_cb), self);
+	/* the drop-down's own button carries the name too (assistive
+	 * technology reaches the button, not the drop-down around it) */
+	for (GtkWidget *c = gtk_widget_get_first_child (self->level_drop); c; c = gtk_widget_get_next_sibling (c))
+		if (GTK_IS_BUTTON (c))
+			gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL, "Log level", -1);
 	gtk_box_append (GTK_BOX (bar), self->level_drop);
 	self->follow = gtk_toggle_button_new_with_label ("Follow");
 	gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->follow), TRUE);
@@ -236,6 +265,9 @@ ox_admin_logs_init (OxAdminLogs *self)
 	};
 	GtkColumnView *view = ox_admin_table_new (G_LIST_MODEL (self->filtered), cols, G_N_ELEMENTS (cols), "Logs",
 	                                          NULL);
+	for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (view)); c; c = gtk_widget_get_next_sibling (c))
+		if (GTK_IS_LIST_VIEW (c))
+			self->list_view = c;
 	GtkWidget *scroll = gtk_scrolled_window_new ();
 	gtk_widget_set_vexpand (scroll, TRUE);
 	gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), GTK_WIDGET (view));

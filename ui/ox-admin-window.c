@@ -18,6 +18,8 @@ struct _OxAdminWindow {
 
 	/* template children */
 	AdwViewStack     *stack;
+	GtkWidget        *switcher_title;
+	GtkWidget        *switcher_bar;
 	OxAdminSessions  *sessions;
 	OxAdminLogs      *logs;
 	OxAdminSchedules *schedules;
@@ -36,6 +38,8 @@ ox_admin_window_class_init (OxAdminWindowClass *klass)
 	g_type_ensure (OX_TYPE_ADMIN_METRICS);
 	gtk_widget_class_set_template_from_resource (widget_class, "/org/oxibase/Workstation/ui/ox-admin-window.ui");
 	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, stack);
+	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, switcher_title);
+	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, switcher_bar);
 	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, sessions);
 	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, logs);
 	gtk_widget_class_bind_template_child (widget_class, OxAdminWindow, schedules);
@@ -43,10 +47,41 @@ ox_admin_window_class_init (OxAdminWindowClass *klass)
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
+/* The first non-empty label text below w, or NULL. */
+static const char *
+label_text_below (GtkWidget *w)
+{
+	if (GTK_IS_LABEL (w) && *gtk_label_get_text (GTK_LABEL (w)))
+		return gtk_label_get_text (GTK_LABEL (w));
+	for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
+		const char *t = label_text_below (c);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+/* libadwaita 1.2's view switcher buttons name themselves only through
+ * their label child, which GTK does not pass on as the button's own
+ * accessible name: give them their page's title. */
+static void
+name_switcher_buttons (GtkWidget *w)
+{
+	if (GTK_IS_BUTTON (w) && !gtk_button_get_label (GTK_BUTTON (w))) {
+		const char *t = label_text_below (w);
+		if (t)
+			gtk_accessible_update_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, t, -1);
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+		name_switcher_buttons (c);
+}
+
 static void
 ox_admin_window_init (OxAdminWindow *self)
 {
 	gtk_widget_init_template (GTK_WIDGET (self));
+	name_switcher_buttons (GTK_WIDGET (self->switcher_title));
+	name_switcher_buttons (GTK_WIDGET (self->switcher_bar));
 }
 
 void
