@@ -59,11 +59,18 @@ ox_activity_begin (OxSession *s, const char *sql, size_t len)
 	size_t n = len > QUERY_MAX ? QUERY_MAX : len;
 	while (n > 0 && n < len && ((unsigned char) sql[n] & 0xC0) == 0x80)
 		n--;
-	char *q = g_strndup (sql, n);
+	/* the same statement again (a prepared one, a loop): keep the copy.
+	 * Only this thread writes act_query, so reading it unlocked is safe. */
+	char *q = NULL;
+	if (!s->act_query || strncmp (s->act_query, sql, n) || s->act_query[n])
+		q = g_strndup (sql, n);
 	int64_t now = now_tstz ();
 	g_mutex_lock (&s->act_lock);
-	char *old = s->act_query;
-	s->act_query = q;
+	char *old = NULL;
+	if (q) {
+		old = s->act_query;
+		s->act_query = q;
+	}
 	s->act_state = OX_ACT_ACTIVE;
 	s->act_query_start = s->act_state_change = now;
 	/* a statement outside a block starts a transaction (BEGIN included) */
