@@ -415,6 +415,12 @@ run_sql (HttpReq *req)
 	if (failed) {
 		if (!strcmp (err.sqlstate, "57014") || !err.sqlstate[0])
 			explain_stop (req, &err);
+		/* the log line a pgwire backend writes for a failed statement
+		 * (and with it system.log's entry) */
+		pg_log_full ("ERROR", err.sqlstate[0] ? err.sqlstate : "XX000", req->user, req->srv->database,
+		             "%s (SQLSTATE %s) user=%s database=%s", err.message ? err.message : "unknown error",
+		             err.sqlstate[0] ? err.sqlstate : "XX000", req->user ? req->user : "",
+		             req->srv->database ? req->srv->database : "");
 		g_string_append (req->out, ",\"error\":");
 		error_body (req->out, &err, position_base);
 		if (req->notices->len) {

@@ -170,21 +170,42 @@ def test_system_log_has_failed_statement():
     assert "permission denied for view log" in r.stderr, r.stderr
 
 
+def http_port():
+    return int(re.search(r"http listening on [^ ]*:(\d+)", server.log()).group(1))
+
+
+_token = []
+
+
+def api(method, path, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", http_port(), timeout=30)
+    if not _token:
+        psql("ALTER ROLE tester PASSWORD 'metrics-pw'")
+        c.request("POST", "/api/auth/login", body=json.dumps({"user": "tester", "password": "metrics-pw"}),
+                  headers={"Content-Type": "application/json"})
+        _token.append(json.loads(c.getresponse().read().decode())["token"])
+    headers = {"Authorization": "Bearer " + _token[0], "Content-Type": "application/json"}
+    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    r = c.getresponse()
+    return r.status, r.read().decode()
+
+
 def test_metrics_match_http():
     names = psql("SELECT name FROM system.metrics").stdout.split()
     assert names[0] == "oxibase_connections", names
-    hp = int(re.search(r"http listening on [^ ]*:(\d+)", server.log()).group(1))
-    psql("ALTER ROLE tester PASSWORD 'metrics-pw'")
-    c = http.client.HTTPConnection("127.0.0.1", hp, timeout=30)
-    c.request("POST", "/api/auth/login", body=json.dumps({"user": "tester", "password": "metrics-pw"}),
-              headers={"Content-Type": "application/json"})
-    token = json.loads(c.getresponse().read().decode())["token"]
-    c.request("GET", "/metrics", headers={"Authorization": "Bearer " + token})
-    body = c.getresponse().read().decode()
+    _, body = api("GET", "/metrics")
     samples = [ln.split()[0] for ln in body.splitlines() if ln and not ln.startswith("#")]
     eq(samples, names)
 
 
+def test_http_failure_logged():
+    status, _ = api("POST", "/api/sql", {"sql": "SELECT * FROM no_such_http_table"})
+    assert status >= 400, status
+    out = wait_until("the HTTP failure in system.log", lambda: psql(
+        "SELECT level, sqlstate, \"user\" FROM system.log WHERE message LIKE '%no_such_http_table%'").stdout.strip())
+    eq(out.splitlines()[0], "ERROR|42P01|tester")
+
+
 run_tap(server, [test_columns_as_postgresql_15, test_a_sees_b_and_cancels_it, test_unknown_pid_warns,
                  test_non_superuser_cannot_signal_others, test_system_log_has_failed_statement,
-                 test_metrics_match_http])
+                 test_metrics_match_http, test_http_failure_logged])
