@@ -333,16 +333,23 @@ signal_own (OxDatabase *db, int32_t pid, bool terminate)
 bool
 ox_activity_signal (OxSession *me, int32_t pid, bool terminate)
 {
-	g_autoptr (GPtrArray) rows = collect (me);
-	Row *target = NULL;
-	for (guint i = 0; i < rows->len && !target; i++)
-		if (((Row *) rows->pdata[i])->a.pid == pid)
-			target = rows->pdata[i];
-	if (!target) {
+	/* what we need of the target, taken before anything can raise: a
+	 * raise longjmps past the list's cleanup */
+	GPtrArray *rows = collect (me);
+	bool found = false;
+	OxRole *role = NULL;
+	for (guint i = 0; i < rows->len && !found; i++) {
+		Row *r = rows->pdata[i];
+		if (r->a.pid == pid) {
+			found = true;
+			role = row_role (me, r);
+		}
+	}
+	g_ptr_array_unref (rows);
+	if (!found) {
 		ox_session_notice (me, "01000", "PID %d is not a PostgreSQL backend process", pid);
 		return false;
 	}
-	OxRole *role = row_role (me, target);
 	if (!ox_session_is_superuser (me)) {
 		if (role && role->superuser)
 			ox_raise ("42501", 0, terminate ? "must be a superuser to terminate superuser process"
