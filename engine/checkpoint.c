@@ -30,6 +30,7 @@
  * columnar storage of issue 3).
  */
 #include "session.h"
+#include "trace/observe.h"
 #include "base/error.h"
 #include "storage/file.h"
 #include "storage/redo.h"
@@ -248,7 +249,17 @@ ox_db_checkpoint (OxDatabase *db, OxError *err)
 		db->ckpt_last_path = path;
 	} else
 		g_free (path);
+	uint64_t count = db->ckpt_count;
+	double secs = db->ckpt_last_us / 1e6;
 	g_mutex_unlock (&db->ckpt_lock);
+	if (rc == OX_OK) {
+		uint64_t end = db->wal ? ox_wal_end_lsn (db->wal) : 0;
+		ox_db_event (db, "LOG", NULL, NULL, "checkpoint complete: 1 written, %.3f s writing (%" G_GUINT64_FORMAT
+		             " in all, WAL %" G_GUINT64_FORMAT " bytes)", secs, count,
+		             end > db->wal_open_lsn ? end - db->wal_open_lsn : 0);
+	} else
+		ox_db_event (db, "WARNING", err && err->sqlstate[0] ? err->sqlstate : NULL, NULL, "checkpoint failed: %s",
+		             err && err->message ? err->message : "unknown error");
 	return rc;
 }
 
@@ -272,7 +283,9 @@ checkpointer_main (gpointer data)
 			continue;
 		g_mutex_unlock (&db->ckpt_thread_lock);
 		OxError e = { 0 };
-		if (ox_db_checkpoint (db, &e) != OX_OK)
+		/* the failure is in system.log (and the server's log); without a
+		 * log hook nobody would see it, so warn as before */
+		if (ox_db_checkpoint (db, &e) != OX_OK && !db->log_hook)
 			g_warning ("background checkpoint failed: %s", e.message);
 		ox_error_clear (&e);
 		g_mutex_lock (&db->ckpt_thread_lock);

@@ -367,6 +367,78 @@ typedef struct OxCopyIO {
 /* Set (io copied) or clear (io NULL) the session's COPY data channel. */
 void ox_session_set_copy_io (OxSession *s, const OxCopyIO *io);
 
+/* ---- observing a database: sessions, the log, metrics ---------------------
+ *
+ * pg_stat_activity lists the database's own sessions (an embedded database)
+ * unless a server installs activity hooks: then it lists what the hooks
+ * give (its connections and requests, which it knows better: client
+ * addresses, the debugger's pauses), and pg_cancel_backend /
+ * pg_terminate_backend reach sessions through them.  Hooks are called on
+ * the session's thread, outside the engine's locks. */
+typedef struct OxActivity {
+	int32_t     pid;
+	const char *usename;           /* role name */
+	const char *datname;
+	const char *application_name;  /* NULL: "" */
+	const char *client_addr;       /* an address without the port; NULL: a local session */
+	int         client_port;       /* -1: none */
+	const char *backend_type;      /* NULL: "client backend" */
+	const char *state;             /* "active", "idle", "idle in transaction", ... */
+	const char *wait_event_type;   /* NULL: not waiting */
+	const char *wait_event;
+	const char *query;             /* the running or last statement, NULL: none yet */
+	int64_t     backend_start;     /* real time, microseconds since the Unix epoch; 0: NULL */
+	int64_t     xact_start;
+	int64_t     query_start;
+	int64_t     state_change;
+} OxActivity;
+
+typedef void (*OxActivityAdd) (void *list, const OxActivity *row);
+typedef struct OxActivityHooks {
+	/* Call add (list, row) once per session (rows are copied). */
+	void (*list) (void *user, OxActivityAdd add, void *list);
+	/* Cancel the running statement of session pid (terminate false) or end
+	 * the session; false when there is no such session. */
+	bool (*signal) (void *user, int32_t pid, bool terminate);
+} OxActivityHooks;
+
+/* hooks NULL: back to the database's own sessions.  Set before sessions run. */
+void ox_db_set_activity_hooks (OxDatabase *db, const OxActivityHooks *hooks, void *user);
+/* The pid pg_backend_pid() and pg_stat_activity give this session (a
+ * server's BackendKeyData pid); 0: the engine's own session number. */
+void ox_session_set_backend_pid (OxSession *s, int32_t pid);
+
+/* The log (system.log): a bounded ring of recent lines.  The engine adds
+ * its own events (checkpoints, recovery, failed schedule runs) and hands
+ * each to the log hook too (a server prints them); ox_db_log_record adds a
+ * line the caller has printed itself.  level: "LOG", "WARNING", "ERROR",
+ * ...; sqlstate, user and database may be NULL.  Thread-safe. */
+typedef void (*OxLogHook) (void *user, const char *level, const char *sqlstate, const char *user_name,
+                           const char *database, const char *message);
+void ox_db_set_log_hook (OxDatabase *db, OxLogHook fn, void *user);
+void ox_db_log_record (OxDatabase *db, const char *level, const char *sqlstate, const char *user_name,
+                       const char *database, const char *message);
+/* Keep at most this many lines (default 10,000; the oldest go first). */
+void ox_db_set_log_capacity (OxDatabase *db, size_t lines);
+
+/* Metrics (system.metrics and a server's /metrics): one sample each.
+ * family names the HELP/TYPE group a sample belongs to (a summary's _sum
+ * and _count samples share one). */
+typedef struct OxMetric {
+	const char *family;
+	const char *name;
+	const char *type;   /* "counter", "gauge", "summary" */
+	const char *help;
+	double      value;
+} OxMetric;
+typedef void (*OxMetricAdd) (void *list, const OxMetric *m);
+/* A server's own metrics, listed before the engine's. */
+void  ox_db_set_metrics_hook (OxDatabase *db, void (*collect) (void *user, OxMetricAdd add, void *list), void *user);
+/* Every metric: the hook's, then the engine's counters (ox_db_stats). */
+void  ox_db_metrics (OxDatabase *db, OxMetricAdd add, void *list);
+/* The same in Prometheus' text format 0.0.4 (free with ox_free). */
+char *ox_db_metrics_text (OxDatabase *db);
+
 /* Free a string returned by the API. */
 void ox_free (void *p);
 

@@ -32,6 +32,9 @@
 #include "pl/event-trigger.h"
 #include "auth/role.h"
 #include "trace/logs.h"
+#include "trace/dblog.h"
+#include "trace/activity.h"
+#include "trace/observe.h"
 #include "debug-internal.h"
 #include "format-table.h"
 
@@ -275,6 +278,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 	                       G_TIME_SPAN_SECOND;
 	g_mutex_init (&db->lock);
 	g_mutex_init (&db->ckpt_lock);
+	db->dblog = ox_dblog_new (10000);  /* first: recovery logs into it */
 	db->mgr = ox_txn_mgr_new ();
 	db->catalog = ox_catalog_new (db->mgr);
 	OxTxn *t = ox_txn_begin (db->mgr, OX_ISO_READ_COMMITTED);
@@ -292,6 +296,7 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		ox_txn_free (t);
 		ox_catalog_free (db->catalog);
 		ox_txn_mgr_free (db->mgr);
+		ox_dblog_free (db->dblog);
 		g_free (db->path);
 		g_free (db);
 		return OX_ERROR;
@@ -302,12 +307,19 @@ ox_db_open_with (const char *path, const OxDbOptions *opts, OxDatabase **out, Ox
 		if (ox_db_recover (db, path, err) != OX_OK) {
 			ox_catalog_free (db->catalog);
 			ox_txn_mgr_free (db->mgr);
+			ox_dblog_free (db->dblog);
 			g_free (db->path);
 			g_free (db);
 			return OX_ERROR;
 		}
 		ox_txn_mgr_set_sync (db->mgr, mode);
 		ox_checkpointer_start (db);
+		ox_db_event (db, "LOG", NULL, NULL, "database system was recovered: %" G_GUINT64_FORMAT
+		             " WAL record(s) replayed in %.3f ms%s", db->recovered_records, db->recovery_us / 1000.0,
+		             db->ckpt_loaded_ts ? ", starting from a checkpoint" : "");
+		if (db->wal_stop_reason)
+			ox_db_event (db, "WARNING", NULL, NULL, "WAL replay stopped early: %s; later bytes were never "
+			             "acknowledged and were discarded", db->wal_stop_reason);
 	}
 	ox_catalog_set_owner (db->catalog, db);
 	db->logs = ox_log_ring_new (100000);
@@ -443,6 +455,8 @@ ox_db_close (OxDatabase *db)
 	g_free (db->wal_stop_reason);
 	g_free (db->name);
 	ox_log_ring_free (db->logs);
+	ox_dblog_free (db->dblog);
+	g_clear_pointer (&db->live_sessions, g_ptr_array_unref);
 	ox_catalog_free (db->catalog);
 	ox_txn_mgr_free (db->mgr);
 	g_mutex_clear (&db->lock);
@@ -496,6 +510,7 @@ ox_session_new (OxDatabase *db, OxSession **out, OxError *err)
 	db->nsessions++;
 	s->id = ++db->next_session_id;
 	g_mutex_unlock (&db->lock);
+	ox_activity_register (s);
 	*out = s;
 	return OX_OK;
 }
@@ -561,6 +576,7 @@ ox_session_free (OxSession *s)
 	g_free (s->search_path_text);
 	ox_timezone_free (s->tz);
 	g_hash_table_unref (s->settings);
+	ox_activity_unregister (s);
 	g_mutex_lock (&s->db->lock);
 	s->db->nsessions--;
 	g_mutex_unlock (&s->db->lock);
@@ -1302,6 +1318,26 @@ describe (OxStmt *st)
 		ox_error_rethrow_current ();
 }
 
+/* A failed statement into system.log, as PostgreSQL's log_min_error_statement
+ * (ERROR) logs it.  A server (which installs a log hook) logs failed
+ * statements itself, with the connection's details: only an embedded
+ * database does it here. */
+static void
+log_failed (OxSession *s, const OxError *err, const char *sql, size_t len)
+{
+	if (!err || s->db->log_hook || !s->db->dblog)
+		return;
+	OxArena *a = ox_arena_new ();
+	/* the statement's start is enough to recognise it */
+	int n = len > 200 ? 200 : (int) len;
+	char *msg = g_strdup_printf ("%s (statement: %.*s%s)", err->message ? err->message : "unknown error", n,
+	                             sql ? sql : "", (size_t) n < len ? "..." : "");
+	ox_db_log_record (s->db, "ERROR", err->sqlstate, ox_session_user (s, a), s->db->name ? s->db->name : "oxibase",
+	                  msg);
+	g_free (msg);
+	ox_arena_free (a);
+}
+
 static void
 stmt_free_parse (OxStmt *st)
 {
@@ -1321,6 +1357,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 	} OX_CATCH {
 		take_error (err, sql, len, 0);
 		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
+		log_failed (s, err, sql, len);
 		ox_arena_free (a);
 		if (tail)
 			*tail = sql + len;
@@ -1354,6 +1391,7 @@ ox_prepare (OxSession *s, const char *sql, int nbytes, OxStmt **out, const char 
 	} OX_CATCH {
 		take_error (err, st->sql, st->sql_len, 0);
 		__atomic_add_fetch (&s->db->n_errors, 1, __ATOMIC_RELAXED);
+		log_failed (s, err, st->sql, st->sql_len);
 		ox_finalize (st);
 		if (s->in_block)
 			s->failed = true;
@@ -2752,7 +2790,7 @@ stmt_start (OxStmt *st)
 			return;
 		}
 		set_opened (st, true);
-		st->plan_cached = true;
+		st->plan_cached = !x->volatile_rows;
 		st->cache_catgen = catgen;
 		st->cache_setgen = s->settings_gen;
 		coerce_params (st);
@@ -2937,8 +2975,10 @@ stmt_error (OxStmt *st, OxError *err)
 	__atomic_add_fetch (&st->s->db->n_errors, 1, __ATOMIC_RELAXED);
 	stmt_fail (st);
 	take_error (err, st->sql, st->sql_len, st->script_chars);
+	log_failed (st->s, err, st->sql, st->sql_len);
 	/* after an error the plan is rebuilt next time */
 	stmt_reset_exec (st);
+	ox_activity_end (st->s);
 	return OX_ERROR;
 }
 
@@ -2966,7 +3006,9 @@ ox_step (OxStmt *st, OxError *err)
 		stmt_reset_exec_keep (st, true);
 		st->running = true;
 		__atomic_add_fetch (&st->s->db->n_statements, 1, __ATOMIC_RELAXED);
+		ox_activity_begin (st->s, st->sql, st->sql_len);
 		OX_TRY {
+			ox_activity_check_terminated (st->s);
 			stmt_start (st);
 		} OX_CATCH {
 			return stmt_error (st, err);
@@ -2992,6 +3034,8 @@ ox_step (OxStmt *st, OxError *err)
 			rc = stmt_error (st, err);
 		} OX_END_TRY;
 		st->running = false;
+		if (rc == OX_DONE)
+			ox_activity_end (st->s);
 		return rc;
 	}
 	if (st->call_row) {
@@ -3032,6 +3076,8 @@ ox_step (OxStmt *st, OxError *err)
 	} OX_END_TRY;
 	st->running = false;
 	st->row = NULL;
+	if (rc == OX_DONE)
+		ox_activity_end (st->s);
 	return rc;
 }
 
@@ -3055,6 +3101,7 @@ ox_reset (OxStmt *st)
 				ox_error_data_clear (&e);
 			} OX_END_TRY;
 		}
+		ox_activity_end (s);
 	}
 	st->running = false;
 	stmt_reset_exec_keep (st, true);

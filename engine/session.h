@@ -31,6 +31,14 @@ struct OxDatabase {
 	uint32_t   first_user_oid;  /* oids below belong to the built-in schemas */
 	struct OxScheduleState *schedules; /* the schedule runner (sched/schedule.c) */
 	struct OxLogRing *logs;     /* system.logs (trace/logs.c) */
+	struct OxDbLog *dblog;      /* system.log (trace/dblog.c) */
+	OxLogHook  log_hook;        /* the engine's own log lines go here too (NULL: ring only) */
+	void      *log_user;
+	GPtrArray *live_sessions;   /* OxSession*, guarded by lock: pg_stat_activity (trace/activity.c) */
+	OxActivityHooks act_hooks;  /* zeroed: list live_sessions */
+	void      *act_user;
+	void     (*metrics_hook) (void *user, OxMetricAdd add, void *list);
+	void      *metrics_user;
 	uint32_t   next_session_id;
 	/* checkpoints (checkpoint.c) */
 	GMutex     ckpt_lock;       /* one checkpoint at a time */
@@ -126,6 +134,20 @@ typedef struct OxSession {
 	OxCopyIO     copy_io;       /* COPY's data channel (all NULL: none) */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
 	GPtrArray   *trigger_hooks; /* their hook data */
+	/* pg_stat_activity (trace/activity.c): written by the session's
+	 * thread, read by any session's, both under act_lock */
+	GMutex       act_lock;
+	int          act_state;     /* OxActState */
+	char        *act_query;     /* running or last top-level statement (g_malloc), NULL before one */
+	int64_t      act_backend_start; /* timestamptz (µs since 2000); 0 = NULL */
+	int64_t      act_xact_start;
+	int64_t      act_query_start;
+	int64_t      act_state_change;
+	const char  *act_wait_type;  /* static strings ("Timeout", "PgSleep"); NULL: not waiting */
+	const char  *act_wait_event;
+	int32_t      backend_pid;   /* ox_session_set_backend_pid; 0 = id */
+	int          terminated;    /* pg_terminate_backend reached it (atomic): every
+	                               statement from now on fails with 57P01 */
 } OxSession;
 
 /* checkpoint.c */

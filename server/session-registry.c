@@ -118,7 +118,7 @@ ox_session_registry_add (OxSessionRegistry *reg, gint32 id, const char *protocol
 	e->info.application_name = g_strdup (application_name ? application_name : "");
 	e->info.client_addr = g_strdup (client_addr ? client_addr : "");
 	e->info.state = OX_SESSION_IDLE;
-	e->info.backend_start = g_get_real_time ();
+	e->info.backend_start = e->info.state_change = g_get_real_time ();
 	if (ops)
 		e->ops = *ops;
 	e->data = data;
@@ -157,6 +157,13 @@ ox_session_registry_set_state (OxSessionRegistry *reg, gint32 id, OxSessionState
 	g_mutex_lock (&reg->lock);
 	Entry *e = g_hash_table_lookup (reg->sessions, GINT_TO_POINTER (id));
 	if (e) {
+		gint64 now = g_get_real_time ();
+		if (state != e->info.state)
+			e->info.state_change = now;
+		if (state == OX_SESSION_IDLE)
+			e->info.xact_start = 0;
+		else if (e->info.state == OX_SESSION_IDLE && state == OX_SESSION_ACTIVE)
+			e->info.xact_start = now;
 		e->info.state = state;
 		if (state == OX_SESSION_ACTIVE && query) {
 			g_free (e->info.query);

@@ -60,6 +60,9 @@ typedef struct {
 	char          *query;             /* the running or last statement; NULL before the first */
 	gint64         query_start;       /* real time (µs since the epoch) it started; 0 before the first */
 	gint64         backend_start;     /* real time the session started */
+	gint64         state_change;      /* real time the state last changed */
+	gint64         xact_start;        /* real time its transaction started (the first statement
+	                                     after idle); 0 when idle */
 } OxSessionInfo;
 
 void ox_session_info_free (OxSessionInfo *info);

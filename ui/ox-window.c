@@ -19,6 +19,7 @@
 #include "ox-data-editor.h"  /* data */
 #include "ox-preferences.h"  /* data: preferences */
 #include "ox-bench.h"        /* data: benchmarks */
+#include "ox-admin-window.h"  /* administration */
 
 #include <errno.h>
 #include <string.h>
@@ -50,6 +51,7 @@ struct _OxWindow {
 	gboolean         opening;
 	guint            next_query;   /* number of the next "Query N" tab */
 	int              results_height; /* data: restored results pane height for new tabs, 0: default */
+	OxAdminWindow   *admin;        /* administration: weak, NULL until opened */
 };
 
 G_DEFINE_FINAL_TYPE (OxWindow, ox_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -84,6 +86,7 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save", page != NULL);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save-as", page != NULL);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.show-history", open && self->store);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.administration", open);
 	gtk_widget_set_sensitive (GTK_WIDGET (self->history_button), open && self->store);
 	gboolean idle = !self->opening;
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-demo", idle && self->demo_sql);
@@ -260,6 +263,8 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 	self->location = g_strdup (od->location);
 	set_opening (self, FALSE, NULL);
 	ox_object_browser_set_connection (self->browser, self->connection);
+	if (self->admin)  /* administration */
+		ox_admin_window_set_connection (self->admin, self->connection);
 	adw_window_title_set_title (self->window_title, ox_connection_get_title (self->connection));
 	if (!strcmp (od->kind, "demo"))
 		subtitle = g_strdup ("demo database");
@@ -662,6 +667,30 @@ ox_window_get_debugger (OxWindow *self)
 	return self->debugger;
 }
 
+/* ---- administration (ox-admin-window.c) ---------------------------------------------------------- */
+
+OxAdminWindow *
+ox_window_show_administration (OxWindow *self)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (self), NULL);
+	if (!self->connection)
+		return NULL;
+	if (!self->admin) {
+		self->admin = ox_admin_window_new (GTK_WINDOW (self), self->connection);
+		g_object_add_weak_pointer (G_OBJECT (self->admin), (gpointer *) &self->admin);
+	}
+	gtk_window_present (GTK_WINDOW (self->admin));
+	return self->admin;
+}
+
+static void
+administration_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_window_show_administration (OX_WINDOW (widget));
+}
+
 /* ---- GObject ---------------------------------------------------------------------------------- */
 
 static void
@@ -669,6 +698,8 @@ ox_window_dispose (GObject *object)
 {
 	OxWindow *self = OX_WINDOW (object);
 	g_cancellable_cancel (self->cancellable);
+	if (self->admin)  /* administration */
+		gtk_window_destroy (GTK_WINDOW (self->admin));
 	gtk_widget_dispose_template (GTK_WIDGET (self), OX_TYPE_WINDOW);
 	if (self->connection)
 		ox_connection_close (self->connection);
@@ -756,6 +787,9 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_install_action (widget_class, "workstation.open-table-data", "(ss)", open_table_data_action);
 	gtk_widget_class_install_action (widget_class, "workstation.preferences", NULL, preferences_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_comma, GDK_CONTROL_MASK, "workstation.preferences", NULL);
+	gtk_widget_class_install_action (widget_class, "workstation.administration", NULL, administration_action);
+	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+	                                     "workstation.administration", NULL);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_h, GDK_CONTROL_MASK, "workstation.show-history", NULL);
 }
 

@@ -12,6 +12,7 @@
 #include "ox-debug-area.h"
 #include "ox-object-browser.h"
 #include "ox-settings-store.h"
+#include "ox-admin-window.h"
 
 G_BEGIN_DECLS
 
@@ -47,6 +48,9 @@ OxDebugArea      *ox_window_get_debugger (OxWindow *self);
  * no database is open). (transfer none) */
 struct _OxDataEditor;
 struct _OxDataEditor *ox_window_open_table_data (OxWindow *self, const char *schema, const char *table);
+/* Open (or raise) the Administration window of this connection; NULL on
+ * the start page. (transfer none) */
+OxAdminWindow   *ox_window_show_administration (OxWindow *self);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
 

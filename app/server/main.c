@@ -74,9 +74,7 @@ typedef struct {
 	PgServer       *server;
 	OxHttpServer   *http;
 	DapListener    *dap;           /* remote debugging: /api/dap and --dap-port */
-	OxDatabase     *db;            /* the main database, for the checkpoint log lines */
-	guint64         checkpoints;   /* ... and what they had said so far */
-	double          checkpoint_seconds;
+	OxDatabase     *db;            /* the main database */
 	Flags          *flags;
 	char           *config_path;   /* file to re-read on SIGHUP (NULL: none) */
 	OxServerConfig *config;        /* what is in force */
@@ -151,24 +149,6 @@ dap_token_ok (const char *token, gpointer data, char **only_user, GError **error
 	*only_user = ox_http_server_debug_scope (s->http, user);
 	pg_log ("LOG", "debugger attached: user=%s%s", user, *only_user ? " (own sessions only)" : "");
 	return TRUE;
-}
-
-/* The engine checkpoints on its own: a log line for each one it wrote
- * (polled once a second, from its counters). */
-static gboolean
-checkpoint_watch_cb (gpointer data)
-{
-	Server *s = data;
-	OxDbStats st;
-	ox_db_stats (s->db, &st);
-	if (st.checkpoints > s->checkpoints) {
-		pg_log ("LOG", "checkpoint complete: %" G_GUINT64_FORMAT " written, %.3f s writing (%" G_GUINT64_FORMAT
-		        " in all, WAL %" G_GUINT64_FORMAT " bytes)", st.checkpoints - s->checkpoints,
-		        st.checkpoint_seconds - s->checkpoint_seconds, st.checkpoints, st.wal_bytes);
-		s->checkpoints = st.checkpoints;
-		s->checkpoint_seconds = st.checkpoint_seconds;
-	}
-	return G_SOURCE_CONTINUE;
 }
 
 /* The configuration: the file (if any), then the flags over it. */
@@ -440,6 +420,8 @@ main (int argc, char **argv)
 				pg_log ("LOG", "%s", *l);
 	}
 	ox_free (status);
+	/* from here every line is kept in system.log too */
+	pg_log_set_database (db);
 
 	s.grace_us = (gint64) s.config->shutdown_grace_ms * 1000;
 	registry = ox_session_registry_new ();
@@ -483,17 +465,11 @@ main (int argc, char **argv)
 	guint sig_int = g_unix_signal_add (SIGINT, signal_cb, &s);
 	guint sig_hup = g_unix_signal_add (SIGHUP, reload_cb, &s);
 	s.db = db;
-	OxDbStats st0;
-	ox_db_stats (db, &st0);
-	s.checkpoints = st0.checkpoints;
-	s.checkpoint_seconds = st0.checkpoint_seconds;
-	guint ckpt_watch = g_timeout_add_seconds (1, checkpoint_watch_cb, &s);
 	pg_log ("LOG", "database system is ready to accept connections");
 	g_main_loop_run (s.loop);
 	g_source_remove (sig_term);
 	g_source_remove (sig_int);
 	g_source_remove (sig_hup);
-	g_source_remove (ckpt_watch);
 	g_main_loop_unref (s.loop);
 
 	if (s.exit_code != 0)
@@ -508,6 +484,7 @@ done:
 		pg_server_free (s.server);
 	ox_session_registry_free (registry);
 	ox_debug_hub_free (hub);
+	pg_log_set_database (NULL);
 	if (db)
 		ox_db_close (db);
 	if (s.config)

@@ -124,6 +124,14 @@ ox_session_is_superuser (OxSession *s)
 	return r && r->superuser;
 }
 
+OxRole *
+ox_role_find (OxSession *s, uint32_t oid, const char *name)
+{
+	if (oid)
+		return role_by_oid (s->db, s->txn, oid);
+	return name ? role_by_name (s->db, s->txn, name) : NULL;
+}
+
 bool
 ox_session_may_create_database (OxSession *s)
 {

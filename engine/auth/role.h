@@ -28,6 +28,8 @@ const char *ox_session_current_user (OxSession *s, OxArena *a);
 const char *ox_session_user (OxSession *s, OxArena *a);
 /* Is the current role a superuser (newest committed state)? */
 bool        ox_session_is_superuser (OxSession *s);
+/* A role by oid (when not 0) or name, newest committed state, or NULL. */
+OxRole     *ox_role_find (OxSession *s, uint32_t oid, const char *name);
 /* May the current role CREATE DATABASE (superuser or CREATEDB)? */
 bool        ox_session_may_create_database (OxSession *s);
 /* The roles a catalog's sessions see (those of the database holding the

@@ -799,8 +799,8 @@ static const OxTypeId database_types[] = { I8, TXT, I8, I4, TXT, BOOL, BOOL, I4,
 
 /* A database's oid: 5 for "oxibase" (PostgreSQL's postgres has 5), others
  * from a hash of the name, so that it is stable across restarts. */
-static int64_t
-database_oid (const char *name)
+int64_t
+ox_pg_database_oid (const char *name)
 {
 	if (!strcmp (name, "oxibase"))
 		return 5;
@@ -819,7 +819,7 @@ fill_database (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		if (!**n)
 			continue;
 		OxValue *r = row_add (a, rows, G_N_ELEMENTS (database_cols));
-		r[0] = oid_v (database_oid (*n));
+		r[0] = oid_v (ox_pg_database_oid (*n));
 		r[1] = txt (a, *n);
 		r[2] = oid_v (OX_PG_ROLE_OID);
 		r[3] = i4 (6);  /* UTF8 */

@@ -34,6 +34,8 @@ int64_t     ox_pg_type_oid (OxTypeId t);
 char       *ox_pg_format_type (OxArena *a, int64_t typoid, int32_t typmod);
 /* PostgreSQL's atttypmod of one of our types (varchar(n): n + 4, ...) */
 int32_t     ox_pg_typmod (OxType t);
+/* A database's oid in pg_database (5 for "oxibase", a hash otherwise). */
+int64_t     ox_pg_database_oid (const char *name);
 /* A role name by oid (pg_get_userbyid), "unknown (OID=n)" otherwise. */
 const char *ox_pg_role_name (OxArena *a, OxCatalog *c, OxTxn *t, int64_t oid);
 /* Definitions as pg_get_constraintdef and pg_get_function_* print them;

@@ -17,6 +17,9 @@
 #include "session.h"
 #include "sched/schedule.h"
 #include "trace/logs.h"
+#include "trace/dblog.h"
+#include "trace/activity.h"
+#include "auth/role.h"
 
 #include <string.h>
 
@@ -553,6 +556,47 @@ fill_system_schedule_runs (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	ox_schedules_runs (schedules_of (c), a, rows);
 }
 
+/* ---- observation: pg_stat_activity, system.log, system.metrics ------------------------- */
+
+static void
+fill_stat_activity (OxSession *s, OxArena *a, GPtrArray *rows)
+{
+	ox_activity_rows (s, a, rows);
+}
+
+/* system.log is the server's log: superusers only, as PostgreSQL's
+ * pg_read_file of the log is */
+static void
+fill_system_log (OxSession *s, OxArena *a, GPtrArray *rows)
+{
+	if (!ox_session_is_superuser (s))
+		ox_raise ("42501", 0, "permission denied for view log");
+	ox_dblog_rows (s->db->dblog, a, rows);
+}
+
+typedef struct {
+	OxArena   *a;
+	GPtrArray *rows;
+} MetricRows;
+
+static void
+metric_row (void *list, const OxMetric *m)
+{
+	MetricRows *mr = list;
+	OxValue *r = row_new (mr->a, 3);
+	r[0] = txt (mr->a, m->name);
+	r[1] = ox_float (OX_T_FLOAT8, m->value);
+	r[2] = txt (mr->a, m->help);
+	g_ptr_array_add (mr->rows, r);
+}
+
+static void
+fill_system_metrics (OxSession *s, OxArena *a, GPtrArray *rows)
+{
+	MetricRows mr = { a, rows };
+	ox_db_metrics (s->db, metric_row, &mr);
+}
+
 static const char *const tables_cols[] = { "table_catalog", "table_schema", "table_name", "table_type" };
 static const OxTypeId tables_types[] = { OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT };
 static const char *const columns_cols[] = { "table_catalog", "table_schema", "table_name", "column_name",
@@ -607,6 +651,22 @@ static const OxTypeId syslogs_types[] = { OX_T_INT8, OX_T_TIMESTAMPTZ, OX_T_INT4
 	OX_T_TEXT };
 
 #define VIEW(s, n, cols, types, fill) { s, n, G_N_ELEMENTS (cols), cols, types, fill }
+#define LIVE_VIEW(s, n, cols, types, fill) { s, n, G_N_ELEMENTS (cols), cols, types, NULL, fill, true }
+
+/* pg_stat_activity as PostgreSQL 15 declares it; oid and xid columns are
+ * bigint, name is text, and client_addr (inet) is its text form */
+static const char *const activity_cols[] = { "datid", "datname", "pid", "leader_pid", "usesysid", "usename",
+	"application_name", "client_addr", "client_hostname", "client_port", "backend_start", "xact_start",
+	"query_start", "state_change", "wait_event_type", "wait_event", "state", "backend_xid", "backend_xmin",
+	"query_id", "query", "backend_type" };
+static const OxTypeId activity_types[] = { OX_T_INT8, OX_T_TEXT, OX_T_INT4, OX_T_INT4, OX_T_INT8, OX_T_TEXT,
+	OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_INT4, OX_T_TIMESTAMPTZ, OX_T_TIMESTAMPTZ, OX_T_TIMESTAMPTZ,
+	OX_T_TIMESTAMPTZ, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_INT8, OX_T_INT8, OX_T_INT8, OX_T_TEXT, OX_T_TEXT };
+static const char *const syslog_cols[] = { "seq", "time", "level", "message", "sqlstate", "user", "database" };
+static const OxTypeId syslog_types[] = { OX_T_INT8, OX_T_TIMESTAMPTZ, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT,
+	OX_T_TEXT };
+static const char *const sysmetrics_cols[] = { "name", "value", "help" };
+static const OxTypeId sysmetrics_types[] = { OX_T_TEXT, OX_T_FLOAT8, OX_T_TEXT };
 
 static const OxSysView sysviews[] = {
 	VIEW ("information_schema", "tables", tables_cols, tables_types, fill_tables),
@@ -625,6 +685,9 @@ static const OxSysView sysviews[] = {
 	VIEW ("system", "schedules", sysschedules_cols, sysschedules_types, fill_system_schedules),
 	VIEW ("system", "schedule_runs", sysruns_cols, sysruns_types, fill_system_schedule_runs),
 	VIEW ("system", "logs", syslogs_cols, syslogs_types, fill_system_logs),
+	LIVE_VIEW ("pg_catalog", "pg_stat_activity", activity_cols, activity_types, fill_stat_activity),
+	LIVE_VIEW ("system", "log", syslog_cols, syslog_types, fill_system_log),
+	LIVE_VIEW ("system", "metrics", sysmetrics_cols, sysmetrics_types, fill_system_metrics),
 };
 
 const OxSysView *
@@ -643,9 +706,17 @@ ox_sysview_lookup (const char *schema, const char *name)
 }
 
 GPtrArray *
-ox_sysview_rows (const OxSysView *v, OxCatalog *c, OxTxn *t, OxArena *a)
+ox_sysview_rows (const OxSysView *v, struct OxSession *s, OxCatalog *c, OxTxn *t, OxArena *a)
 {
 	GPtrArray *rows = g_ptr_array_new ();
-	v->fill (c, t, a, rows);
+	if (v->fill_s) {
+		OX_TRY {
+			v->fill_s (s, a, rows);
+		} OX_CATCH {
+			g_ptr_array_unref (rows);
+			ox_error_rethrow_current ();
+		} OX_END_TRY;
+	} else
+		v->fill (c, t, a, rows);
 	return rows;
 }

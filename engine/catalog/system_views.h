@@ -11,6 +11,8 @@
 
 #include "catalog.h"
 
+struct OxSession;
+
 typedef struct OxSysView {
 	const char            *schema;   /* "information_schema" or "pg_catalog" */
 	const char            *name;
@@ -18,12 +20,17 @@ typedef struct OxSysView {
 	const char *const     *colnames;
 	const OxTypeId        *types;
 	void (*fill) (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows);
+	/* instead of fill, for views that depend on who asks (pg_stat_activity,
+	 * system.log): rows for session s; may raise (42501) */
+	void (*fill_s) (struct OxSession *s, OxArena *a, GPtrArray *rows);
+	/* rows change without DDL: a plan over the view is never reused */
+	bool                   volatile_rows;
 } OxSysView;
 
 /* schema NULL: unqualified (pg_catalog views only). */
 const OxSysView *ox_sysview_lookup (const char *schema, const char *name);
 /* Rows (OxValue[ncols] in arena a) visible to t. */
-GPtrArray       *ox_sysview_rows (const OxSysView *v, OxCatalog *c, OxTxn *t, OxArena *a);
+GPtrArray       *ox_sysview_rows (const OxSysView *v, struct OxSession *s, OxCatalog *c, OxTxn *t, OxArena *a);
 /* "CREATE UNIQUE INDEX name ON schema.table USING btree (a, b DESC)" */
 char            *ox_index_definition (OxArena *a, OxIndex *ix);
 

@@ -24,6 +24,7 @@
 #include "auth/role.h"
 #include "base/error.h"
 #include "pl/pl.h"
+#include "trace/activity.h"
 
 #include <math.h>
 #include <string.h>
@@ -546,15 +547,72 @@ fn_pg_sleep (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 	if (secs > 1e7)
 		secs = 1e7;  /* about 115 days: the end stays a finite gint64 */
 	gint64 end = g_get_monotonic_time () + (gint64) (secs * 1e6);
-	for (;;) {
-		if (ctx->x && ctx->x->session)
-			ox_spi_check_interrupts (ctx->x->session);
-		gint64 left = end - g_get_monotonic_time ();
-		if (left <= 0)
-			break;
-		g_usleep (left < 10000 ? (gulong) left : 10000);
-	}
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	/* pg_stat_activity shows the wait as PostgreSQL does */
+	if (s)
+		ox_activity_wait (s, "Timeout", "PgSleep");
+	OX_TRY {
+		for (;;) {
+			if (s)
+				ox_spi_check_interrupts (s);
+			gint64 left = end - g_get_monotonic_time ();
+			if (left <= 0)
+				break;
+			g_usleep (left < 10000 ? (gulong) left : 10000);
+		}
+	} OX_CATCH {
+		if (s)
+			ox_activity_wait (s, NULL, NULL);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	if (s)
+		ox_activity_wait (s, NULL, NULL);
 	set_txt (ctx, result, "");
+}
+
+/* ---- sessions: pg_backend_pid, pg_cancel_backend, pg_terminate_backend ----------- */
+
+static void
+fn_pg_backend_pid (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs; (void) args;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	*result = ox_int (OX_T_INT4, s ? ox_session_backend_pid (s) : 0);
+}
+
+static void
+fn_pg_cancel_backend (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	*result = ox_bool (s && ox_activity_signal (s, (int32_t) args[0].v.i, false));
+}
+
+/* pg_terminate_backend(pid, timeout => 0): with a timeout (ms), wait that
+ * long for the session to end, as PostgreSQL 14+ does */
+static void
+fn_pg_terminate_backend (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	OxSession *s = ctx->x ? ctx->x->session : NULL;
+	int32_t pid = (int32_t) args[0].v.i;
+	int64_t timeout = nargs > 1 ? args[1].v.i : 0;
+	if (timeout < 0)
+		ox_raise ("22023", 0, "\"timeout\" must not be negative");
+	bool ok = s && ox_activity_signal (s, pid, true);
+	if (ok && timeout > 0 && pid != ox_session_backend_pid (s)) {
+		gint64 end = g_get_monotonic_time () + timeout * 1000;
+		while (ox_activity_exists (s, pid)) {
+			if (g_get_monotonic_time () >= end) {
+				ox_session_notice (s, "01000", "backend with PID %d did not terminate within %" G_GINT64_FORMAT
+				                   " milliseconds", pid, timeout);
+				ok = false;
+				break;
+			}
+			ox_spi_check_interrupts (s);
+			g_usleep (5000);
+		}
+	}
+	*result = ox_bool (ok);
 }
 
 #define I4   OX_T_INT4
@@ -628,6 +686,10 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "current_setting",               1, { TXT },            TXT,  S,  STA, fn_current_setting },
 	{ "current_setting",               2, { TXT, BOOL },      TXT,  S,  STA, fn_current_setting },
 	{ "pg_sleep",                      1, { F8 },             TXT,  S,  VOL, fn_pg_sleep },
+	{ "pg_backend_pid",                0, { 0 },              I4,   S,  STA, fn_pg_backend_pid },
+	{ "pg_cancel_backend",             1, { I4 },             BOOL, S,  VOL, fn_pg_cancel_backend },
+	{ "pg_terminate_backend",          1, { I4 },             BOOL, S,  VOL, fn_pg_terminate_backend },
+	{ "pg_terminate_backend",          2, { I4, I8 },         BOOL, S,  VOL, fn_pg_terminate_backend },
 };
 
 const OxBuiltin *

@@ -493,6 +493,8 @@ ox_spi_check_interrupts (OxSession *s)
 		ox_debug_poll (s);  /* a pause: it may stop here */
 	if (__atomic_load_n (&s->cancel, __ATOMIC_RELAXED)) {
 		__atomic_store_n (&s->cancel, 0, __ATOMIC_RELAXED);
+		if (__atomic_load_n (&s->terminated, __ATOMIC_RELAXED))
+			ox_raise ("57P01", 0, "terminating connection due to administrator command");
 		ox_raise (OX_ERR_QUERY_CANCELED, 0, "canceling statement due to user request");
 	}
 	if (s->stmt_deadline)

@@ -1559,7 +1559,9 @@ bind_sysview (Binder *b, Scope *sc, const OxSysView *sv, OxRangeVar *rv)
 	check_alias_unique (b, q, alias, rv->node.loc);
 	OxQuery *vq = new_query (b);
 	vq->values = parr (b);
-	GPtrArray *rows = ox_sysview_rows (sv, b->s->db->catalog, b->x->txn, b->a);
+	GPtrArray *rows = ox_sysview_rows (sv, b->s, b->s->db->catalog, b->x->txn, b->a);
+	if (sv->volatile_rows)
+		b->x->volatile_rows = true;
 	for (guint r = 0; r < rows->len; r++) {
 		OxValue *vals = rows->pdata[r];
 		GPtrArray *er = parr (b);

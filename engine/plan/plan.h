@@ -274,6 +274,8 @@ struct OxExec {
 	                              reset at each run, unlike 'arena' (the plan) */
 	GArray      *locks;        /* OxLockTaken: relation locks taken while binding */
 	GPtrArray   *scanned;      /* OxTableData* read (SERIALIZABLE read set) */
+	bool         volatile_rows;/* read a view whose rows change without DDL
+	                              (pg_stat_activity ...): never reuse the plan */
 	/* a routine's embedded statement: names the binder cannot resolve as
 	 * columns are offered to the routine's language (pl.h) */
 	const struct OxSpiParamHook *param_hook;

@@ -27,6 +27,7 @@
 #include "sched/sched.h"
 #include "pl/routine.h"
 #include "session.h"
+#include "trace/observe.h"
 #include "base/error.h"
 #include "base/datetime.h"
 
@@ -144,8 +145,11 @@ run_schedule (OxScheduleState *st, uint32_t id, int64_t scheduled_for)
 	}
 	run.finished = clock_now (st);
 	run.ok = rc == OX_OK;
-	if (!run.ok)
+	if (!run.ok) {
 		run.error = g_strdup_printf ("%s: %s", e.sqlstate, e.message ? e.message : "");
+		ox_db_event (st->db, "ERROR", e.sqlstate, sch->owner, "schedule %s.%s failed: %s", run.schema, run.name,
+		             e.message ? e.message : "");
+	}
 	ox_error_clear (&e);
 	record_run (st, &run);
 }

@@ -256,43 +256,14 @@ handle_health (OxHttpServer *srv, SoupServerMessage *msg)
 	respond (msg, 200, b);
 }
 
-static void
-metric (GString *b, const char *name, const char *type, const char *help, const char *value)
-{
-	g_string_append_printf (b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-	if (value)
-		g_string_append_printf (b, "%s %s\n", name, value);
-}
-
+/* the numbers system.metrics shows too: one list (ox_db_metrics) for both */
 static void
 handle_metrics (OxHttpServer *srv, SoupServerMessage *msg)
 {
-	OxDbStats st;
-	ox_db_stats (srv->db, &st);
-	GString *b = g_string_new (NULL);
-	char v[64];
-	g_snprintf (v, sizeof v, "%u", ox_session_registry_count (srv->registry));
-	metric (b, "oxibase_connections", "gauge",
-	        "Sessions open now: PostgreSQL protocol connections and HTTP requests running.", v);
-	g_snprintf (v, sizeof v, "%" G_GUINT64_FORMAT, st.statements);
-	metric (b, "oxibase_statements_total", "counter", "Statements started.", v);
-	g_snprintf (v, sizeof v, "%" G_GUINT64_FORMAT, st.errors);
-	metric (b, "oxibase_errors_total", "counter", "Statements that failed to prepare or run.", v);
-	g_snprintf (v, sizeof v, "%" G_GUINT64_FORMAT, st.commits);
-	metric (b, "oxibase_commits_total", "counter", "Transactions committed.", v);
-	g_snprintf (v, sizeof v, "%" G_GUINT64_FORMAT, st.rollbacks);
-	metric (b, "oxibase_rollbacks_total", "counter", "Transactions rolled back.", v);
-	g_snprintf (v, sizeof v, "%" G_GUINT64_FORMAT, st.wal_bytes);
-	metric (b, "oxibase_wal_bytes_total", "counter", "Bytes appended to the write-ahead log since the server started.", v);
-	metric (b, "oxibase_checkpoint_duration_seconds", "summary", "Time spent writing checkpoints.", NULL);
-	char d[G_ASCII_DTOSTR_BUF_SIZE];
-	g_ascii_dtostr (d, sizeof d, st.checkpoint_seconds);
-	g_string_append_printf (b, "oxibase_checkpoint_duration_seconds_sum %s\n", d);
-	g_string_append_printf (b, "oxibase_checkpoint_duration_seconds_count %" G_GUINT64_FORMAT "\n", st.checkpoints);
+	char *text = ox_db_metrics_text (srv->db);
 	soup_server_message_set_status (msg, 200, NULL);
-	gsize len = b->len;
-	soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE,
-	                                  g_string_free (b, FALSE), len);
+	soup_server_message_set_response (msg, "text/plain; version=0.0.4; charset=utf-8", SOUP_MEMORY_TAKE, text,
+	                                  strlen (text));
 }
 
 static void

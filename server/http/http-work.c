@@ -106,6 +106,8 @@ session_open (HttpReq *req, Sess *ss, OxError *err)
 	g_mutex_unlock (&req->lock);
 	ss->id = ox_session_registry_add (req->srv->registry, 0, "http", req->user, req->srv->database, req->app_name,
 	                                  req->client_addr, &reg_ops, req);
+	if (ss->id)
+		ox_session_set_backend_pid (ss->s, ss->id);  /* as /api/sessions shows it */
 	if (stop)
 		ox_session_cancel (ss->s);
 	if (req->srv->hub) {
@@ -413,6 +415,12 @@ run_sql (HttpReq *req)
 	if (failed) {
 		if (!strcmp (err.sqlstate, "57014") || !err.sqlstate[0])
 			explain_stop (req, &err);
+		/* the log line a pgwire backend writes for a failed statement
+		 * (and with it system.log's entry) */
+		pg_log_full ("ERROR", err.sqlstate[0] ? err.sqlstate : "XX000", req->user, req->srv->database,
+		             "%s (SQLSTATE %s) user=%s database=%s", err.message ? err.message : "unknown error",
+		             err.sqlstate[0] ? err.sqlstate : "XX000", req->user ? req->user : "",
+		             req->srv->database ? req->srv->database : "");
 		g_string_append (req->out, ",\"error\":");
 		error_body (req->out, &err, position_base);
 		if (req->notices->len) {

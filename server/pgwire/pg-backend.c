@@ -162,8 +162,9 @@ static void
 send_ox_error (PgBackend *b, OxError *err, int position_base)
 {
 	/* one log line per failed statement, as PostgreSQL's log_min_error_statement */
-	pg_log ("ERROR", "%s (SQLSTATE %s) user=%s database=%s", err->message ? err->message : "unknown error",
-	        err->sqlstate[0] ? err->sqlstate : "XX000", b->user ? b->user : "", b->database ? b->database : "");
+	pg_log_full ("ERROR", err->sqlstate[0] ? err->sqlstate : "XX000", b->user, b->database,
+	             "%s (SQLSTATE %s) user=%s database=%s", err->message ? err->message : "unknown error",
+	             err->sqlstate[0] ? err->sqlstate : "XX000", b->user ? b->user : "", b->database ? b->database : "");
 	send_error_fields (b, "ERROR", err->sqlstate[0] ? err->sqlstate : "XX000",
 	                   err->message ? err->message : "unknown error", err->detail, err->hint,
 	                   err->position > 0 ? err->position + position_base : 0, err->context);
@@ -597,8 +598,8 @@ run_rows (PgBackend *b, OxStmt *st, int max_rows, const PgColumnType *types, con
 	gint64 slow = b->config->log_min_duration_statement_ms;
 	gint64 took = g_get_monotonic_time () - started;
 	if (slow >= 0 && took >= slow * 1000)
-		pg_log ("LOG", "duration: %.3f ms  user=%s database=%s statement: %s", (double) took / 1000.0, b->user,
-		        b->database, ox_stmt_sql (st) ? ox_stmt_sql (st) : "");
+		pg_log_full ("LOG", NULL, b->user, b->database, "duration: %.3f ms  user=%s database=%s statement: %s",
+		             (double) took / 1000.0, b->user, b->database, ox_stmt_sql (st) ? ox_stmt_sql (st) : "");
 	if (rc == OX_DONE && b->copy_out)
 		send_empty_message (b, 'c');  /* CopyDone */
 	copy_end (b);
@@ -1255,6 +1256,8 @@ start_session (PgBackend *b)
 		goto out;
 	}
 	ox_session_set_notice_func (b->session, notice_cb, b);
+	/* pg_backend_pid() and pg_stat_activity agree with BackendKeyData */
+	ox_session_set_backend_pid (b->session, b->pid);
 	copy_install (b);
 	pg_log ("LOG", "connection authorized: host=%s user=%s database=%s%s%s%s", b->peer, b->user,
 	        b->database, b->tls ? " SSL enabled" : "", app ? " application_name=" : "", app ? app : "");

@@ -15,6 +15,7 @@
 
 #include "pg-server.h"
 #include "pg-backend.h"
+#include "server-observe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@ struct _PgServer {
 	OxServerConfig          *config;          /* current (swapped by pg_server_set_config) */
 	char                    *data_dir;        /* NULL: one database only */
 	GHashTable              *databases;       /* name -> DbEntry* (opened ones) */
+	OxServerObserve         *observe;         /* pg_stat_activity etc. over the registry; NULL without one */
 };
 
 /* An open database of the cluster. */
@@ -73,20 +75,57 @@ line_rank (const char *level)
 	return 1;
 }
 
+/* where log lines are kept too (system.log); atomic, NULL: stderr only */
+static OxDatabase *log_db;
+
 void
-pg_log (const char *level, const char *fmt, ...)
+pg_log_set_database (OxDatabase *db)
+{
+	g_atomic_pointer_set (&log_db, db);
+}
+
+void
+pg_log_print (const char *level, const char *msg)
 {
 	if (line_rank (level) < g_atomic_int_get (&log_rank))
 		return;
-	va_list ap;
-	va_start (ap, fmt);
-	g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-	va_end (ap);
 	g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 	g_autofree char *ts = g_date_time_format (now, "%Y-%m-%d %H:%M:%S.%f");
 	ts[23] = '\0';  /* milliseconds are enough */
 	/* one fprintf per line: stdio's lock keeps lines of threads apart */
 	fprintf (stderr, "%s %s:  %s\n", ts, level, msg);
+}
+
+static void
+log_va (const char *level, const char *sqlstate, const char *user, const char *database, const char *fmt,
+        va_list ap)
+{
+	OxDatabase *db = g_atomic_pointer_get (&log_db);
+	if (line_rank (level) < g_atomic_int_get (&log_rank) && !db)
+		return;
+	g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+	pg_log_print (level, msg);
+	/* the ring keeps every level: its readers filter */
+	if (db)
+		ox_db_log_record (db, level, sqlstate, user, database, msg);
+}
+
+void
+pg_log (const char *level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	log_va (level, NULL, NULL, NULL, fmt, ap);
+	va_end (ap);
+}
+
+void
+pg_log_full (const char *level, const char *sqlstate, const char *user, const char *database, const char *fmt, ...)
+{
+	va_list ap;
+	va_start (ap, fmt);
+	log_va (level, sqlstate, user, database, fmt, ap);
+	va_end (ap);
 }
 
 static gboolean
@@ -415,6 +454,8 @@ static void
 cluster_setup (PgServer *self, OxDatabase *db, const char *name)
 {
 	ox_db_set_cluster (db, name, db == self->db ? NULL : self->db, self->data_dir ? &cluster_hooks : NULL, self);
+	if (self->observe)
+		ox_server_observe_attach (self->observe, db);
 }
 
 PgServer *
@@ -443,6 +484,8 @@ pg_server_new (OxDatabase *db, const PgServerConfig *config)
 	self->host.hub = config->hub;
 	self->data_dir = g_strdup (config->data_dir);
 	self->databases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	if (config->registry)
+		self->observe = ox_server_observe_new (config->registry, config->hub);
 	DbEntry *main_entry = g_new0 (DbEntry, 1);
 	main_entry->db = db;
 	g_hash_table_insert (self->databases, g_strdup (self->database), main_entry);
@@ -532,6 +575,10 @@ pg_server_free (PgServer *self)
 	g_hash_table_destroy (self->backends);
 	g_ptr_array_free (self->cancellables, TRUE);
 	ox_server_config_unref (self->config);
+	if (self->observe) {
+		/* the main database is the caller's and outlives us */
+		ox_server_observe_detach (self->observe, self->db);
+	}
 	g_clear_object (&self->host.tls_certificate);
 	GHashTableIter it;
 	gpointer k, v;
@@ -542,6 +589,7 @@ pg_server_free (PgServer *self)
 	g_hash_table_destroy (self->databases);
 	/* the main database outlives the server: forget the hooks into it */
 	ox_db_set_cluster (self->db, self->database, NULL, NULL, NULL);
+	g_clear_pointer (&self->observe, ox_server_observe_free);
 	g_free (self->data_dir);
 	g_mutex_clear (&self->lock);
 	g_free (self->database);

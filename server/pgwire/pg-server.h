@@ -70,5 +70,13 @@ void      pg_server_free (PgServer *self);
 void      pg_log (const char *level, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
 /* "debug", "log", "warning", "error" or "fatal" (default "log"). */
 void      pg_log_set_level (const char *level);
+/* pg_log with the fields system.log keeps apart (any may be NULL). */
+void      pg_log_full (const char *level, const char *sqlstate, const char *user, const char *database,
+                       const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+/* Keep every line in db's system.log too (whatever the level), until
+ * called again with NULL (before db closes). */
+void      pg_log_set_database (OxDatabase *db);
+/* Print a line made elsewhere (the engine's own events, already kept). */
+void      pg_log_print (const char *level, const char *msg);
 
 G_END_DECLS

@@ -144,6 +144,10 @@ test_failure_recorded (void)
 	assert_q (&fx, "SELECT status, error FROM system.schedule_runs",
 	          "failed|23514: new row for relation \"t\" violates check constraint \"t_x_check\"\n");
 	assert_q (&fx, "SELECT count(*) FROM t", "0\n");
+	/* and logged, for the Logs page and the server's log */
+	assert_q (&fx, "SELECT level, sqlstate, \"user\", message FROM system.log WHERE message LIKE 'schedule %'",
+	          "ERROR|23514|oxibase|schedule public.bad failed: new row for relation \"t\" violates check "
+	          "constraint \"t_x_check\"\n");
 	close_fx (&fx);
 }
 

@@ -175,6 +175,13 @@ dapTest('attach on the debug port: a psql call stops at a function breakpoint, a
 			const sessions = await http('GET', '/api/sessions', undefined, token);
 			const paused = sessions.json.sessions.filter((s) => s.state === 'paused in debugger');
 			assert.deepEqual(paused.map((s) => s.id), [tid], JSON.stringify(sessions.json));
+			/* pg_stat_activity says it as PostgreSQL would: a statement
+			 * running (active) that waits on something outside the
+			 * database (Extension / DebuggerPaused) */
+			const act = await psqlAsync("SET application_name = 'other'; SELECT state || '|' || wait_event_type || "
+				+ `'|' || wait_event FROM pg_stat_activity WHERE pid = ${tid}`);
+			assert.equal(act.code, 0, act.err);
+			assert.equal(act.out.split('\n').pop(), 'active|Extension|DebuggerPaused');  /* after SET's tag */
 			await dc.continueRequest({ threadId: tid });
 			const done = await call;
 			assert.equal(done.code, 0, done.err);
@@ -189,6 +196,16 @@ dapTest('attach on the debug port: a psql call stops at a function breakpoint, a
 			const cancelled = await call2;
 			assert.notEqual(cancelled.code, 0);
 			assert.match(cancelled.err, /canceling statement due to user request|57014/);
+			/* and so does pg_cancel_backend, from any session of the role */
+			const stopped3 = dc.waitForEvent('stopped');
+			const call3 = psqlAsync('SELECT bump(2)');
+			const tid3 = (await stopped3).body.threadId;
+			const sig = await psqlAsync(`SET application_name = 'other'; SELECT pg_cancel_backend(${tid3})`);
+			assert.equal(sig.code, 0, sig.err);
+			assert.equal(sig.out.split('\n').pop(), 't');
+			const cancelled3 = await call3;
+			assert.notEqual(cancelled3.code, 0);
+			assert.match(cancelled3.err, /canceling statement due to user request|57014/);
 			await dc.disconnectRequest({});
 		} finally {
 			dc.stopAdapter();  /* stop() would send another disconnect, never answered */
