@@ -33,6 +33,11 @@ GtkWidget *ox_debug_variables_new (OxDebugSession *session);
 GtkWidget *ox_debug_watch_new (OxDebugSession *session);
 GtkWidget *ox_debug_breakpoints_new (OxDebugSession *session);
 GtkWidget *ox_debug_console_new (OxDebugSession *session);
+/* The Plan panel (ox-debug-plan.c): an OxPlanView of the selected operator
+ * frame's plan, its operator selected, its row beside it. */
+GtkWidget *ox_debug_plan_new (OxDebugSession *session);
+/* A frame of a query's plan (stepIntoQueries), from its stackFrames object. */
+gboolean   ox_debug_frame_is_operator (JsonObject *frame);
 
 /* For tests and automation. */
 /* Every row of the Variables panel as shown, "name = value" per line,

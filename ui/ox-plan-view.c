@@ -76,6 +76,7 @@ struct _OxPlanView {
 	GtkTreeListModel   *tree;
 	GtkSingleSelection *selection;
 	int                 current;    /* line of the current operator, 0: none */
+	GtkColumnViewColumn *cols[6];   /* by COL_*: the counts' columns hide for text plans */
 };
 
 G_DEFINE_FINAL_TYPE (OxPlanView, ox_plan_view, GTK_TYPE_WIDGET)
@@ -177,10 +178,19 @@ add_column (OxPlanView *self, const char *title, int col, gboolean expand)
 	gtk_column_view_column_set_resizable (c, TRUE);
 	gtk_column_view_column_set_expand (c, expand);
 	gtk_column_view_append_column (self->columns, c);
+	self->cols[col] = c;
 	g_object_unref (c);
 }
 
 /* ---- loading ------------------------------------------------------------------------------- */
+
+/* Text plans have no counts: only the operators' column shows. */
+static void
+show_counts (OxPlanView *self, gboolean on)
+{
+	for (int c = COL_RELATION; c < N_COLS; c++)
+		gtk_column_view_column_set_visible (self->cols[c], on);
+}
 
 static void
 clear (OxPlanView *self)
@@ -329,6 +339,7 @@ ox_plan_view_load_json (OxPlanView *self, const char *json, GError **error)
 	g_autoptr (OxPlanNode) top = node_from_json (json_node_get_object (plan), 0, &line);
 	double whole = top->total_ms >= 0 ? top->total_ms * (double) MAX (top->loops, 1) : 0;
 	set_fractions (top, whole);
+	show_counts (self, TRUE);
 	g_list_store_append (self->root, top);
 	return TRUE;
 }
@@ -339,8 +350,11 @@ ox_plan_view_load_text (OxPlanView *self, const char *text)
 	g_return_if_fail (OX_IS_PLAN_VIEW (self));
 	clear (self);
 	g_auto (GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
-	/* the open node at each depth, to hang children under */
+	/* the open node at each depth, to hang children under; the roots go
+	 * to the model last, whole (the tree model asks for a node's
+	 * children once, when its row appears) */
 	g_autoptr (GPtrArray) open = g_ptr_array_new_with_free_func (g_object_unref);
+	g_autoptr (GPtrArray) roots = g_ptr_array_new_with_free_func (g_object_unref);
 	for (int i = 0; lines[i]; i++) {
 		const char *l = lines[i];
 		if (!*l)
@@ -359,11 +373,13 @@ ox_plan_view_load_text (OxPlanView *self, const char *text)
 		while (open->len > depth)
 			g_ptr_array_remove_index (open, open->len - 1);
 		if (open->len == 0)
-			g_list_store_append (self->root, n);
+			g_ptr_array_add (roots, g_object_ref (n));
 		else
 			g_list_store_append (((OxPlanNode *) open->pdata[open->len - 1])->children, n);
 		g_ptr_array_add (open, n);
 	}
+	show_counts (self, FALSE);
+	g_list_store_splice (self->root, 0, 0, roots->pdata, roots->len);
 }
 
 /* ---- text ------------------------------------------------------------------------------------ */
@@ -416,8 +432,8 @@ ox_plan_view_set_current (OxPlanView *self, int line, const char *side_text)
 	g_return_if_fail (OX_IS_PLAN_VIEW (self));
 	self->current = 0;
 	guint pos = GTK_INVALID_LIST_POSITION;
-	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
-	for (guint i = 0; line > 0 && i < n; i++) {
+	/* n re-read: autoexpanded rows appear as their parents are read */
+	for (guint i = 0; line > 0 && i < g_list_model_get_n_items (G_LIST_MODEL (self->tree)); i++) {
 		g_autoptr (GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
 		g_autoptr (OxPlanNode) node = gtk_tree_list_row_get_item (row);
 		if (node->line == line) {
@@ -447,8 +463,7 @@ ox_plan_view_get_text (OxPlanView *self)
 {
 	g_return_val_if_fail (OX_IS_PLAN_VIEW (self), NULL);
 	GString *s = g_string_new (NULL);
-	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
-	for (guint i = 0; i < n; i++) {
+	for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->tree)); i++) {
 		g_autoptr (GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), i);
 		g_autoptr (OxPlanNode) node = gtk_tree_list_row_get_item (row);
 		for (guint d = 0; d < gtk_tree_list_row_get_depth (row); d++)

@@ -82,11 +82,135 @@ test_explain_analyze (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- the debugger ------------------------------------------------------------------ */
+
+typedef struct {
+	OxDebugArea *area;
+	int          state;
+} StateWait;
+
+static gboolean
+state_is (gpointer data)
+{
+	StateWait *w = data;
+	return ox_debug_session_get_state (ox_debug_area_get_session (w->area)) == (OxDebugState) w->state;
+}
+
+static void
+wait_state (OxDebugArea *area, OxDebugState state, const char *what)
+{
+	StateWait w = { area, state };
+	wait_until (state_is, &w, what);
+}
+
+typedef struct {
+	OxDebugArea *area;
+	int          line;
+} LineWait;
+
+static gboolean
+at_line (gpointer data)
+{
+	LineWait *w = data;
+	return ox_debug_area_get_current_line (w->area, NULL) == w->line;
+}
+
+static void
+wait_line (OxDebugArea *area, int line, const char *what)
+{
+	LineWait w = { area, line };
+	wait_until (at_line, &w, what);
+}
+
+typedef struct {
+	OxPlanView *view;
+	const char *op;     /* the current operator starts with it */
+	const char *row;    /* and the side pane shows it */
+} PlanWait;
+
+static gboolean
+plan_at (gpointer data)
+{
+	PlanWait *w = data;
+	g_autofree char *cur = ox_plan_view_get_current (w->view);
+	g_autofree char *side = ox_plan_view_get_side_text (w->view);
+	return cur && g_str_has_prefix (cur, w->op) && side && strstr (side, w->row);
+}
+
+typedef struct {
+	GtkWidget  *panel;
+	char     *(*get_text) (GtkWidget *panel);
+	const char *needle;
+} TextWait;
+
+static gboolean
+panel_shows (gpointer data)
+{
+	TextWait *w = data;
+	g_autofree char *t = w->get_text (w->panel);
+	return strstr (t, w->needle) != NULL;
+}
+
+static void
+wait_text (GtkWidget *panel, char *(*get_text) (GtkWidget *), const char *needle)
+{
+	TextWait w = { panel, get_text, needle };
+	wait_until (panel_shows, &w, needle);
+}
+
+static char *
+messages_of (GtkWidget *page)
+{
+	return ox_editor_page_get_messages_text (OX_EDITOR_PAGE (page));
+}
+
+/* Step into Queries: Step In at a join walks its plan; the Plan panel
+ * selects the scan that produced a row, then (Step Out) the join with
+ * the row it made of it, each row beside the tree. */
+static void
+test_query_stepping (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "query", "SELECT 0 AS zero;\n"
+	                                        "SELECT c.name, o.id FROM customers c JOIN orders o ON o.customer_id = c.id;\n");
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	GtkWidget *toggle = ox_debug_area_get_step_into_queries (area);
+	check_label (toggle, "Step into Queries");
+	gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 2);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_line (area, 2, "the stop at the join");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-into", NULL);
+	OxPlanView *plan = OX_PLAN_VIEW (ox_debug_area_get_panel (area, "Plan"));
+	check_label (GTK_WIDGET (plan), "Plan");
+	PlanWait scan = { plan, "Seq Scan on", "Current row:" };
+	wait_until (plan_at, &scan, "the Plan panel at a scan's row");
+	g_autofree char *tree = ox_plan_view_get_text (plan);
+	g_test_message ("%s", tree);
+	g_assert_nonnull (strstr (tree, "Hash Join"));
+	g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (plan)));  /* the panel shown */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-out", NULL);
+	PlanWait join = { plan, "Hash Join", "c.name = " };
+	wait_until (plan_at, &join, "the Plan panel at the join's row");
+	g_autofree char *side = ox_plan_view_get_side_text (plan);
+	g_test_message ("%s", side);
+	g_assert_nonnull (strstr (side, "o.id = "));
+	g_assert_nonnull (strstr (side, "Operator:"));
+	screenshot (win, "workstation-query-stepping");
+	gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), FALSE);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
+	wait_state (area, OX_DEBUG_IDLE, "the end of the session");
+	g_assert_null (ox_plan_view_get_current (plan));
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
 	ui_test_init (&argc, &argv);
 	g_test_add_func ("/ui/plan/explain-analyze", test_explain_analyze);
+	g_test_add_func ("/ui/plan/query-stepping", test_query_stepping);
 	int rc = g_test_run ();
 	ui_test_finish ();
 	return rc;
