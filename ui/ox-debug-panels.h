@@ -43,6 +43,9 @@ gboolean   ox_debug_frame_is_operator (JsonObject *frame);
 /* Every row of the Variables panel as shown, "name = value" per line,
  * nested rows indented by two spaces per level. */
 char      *ox_debug_variables_get_text (GtkWidget *panel);
+/* Edit the value of the variable named name as typing it in its row and
+ * pressing Enter does (DAP setVariable); FALSE when no such row shows. */
+gboolean   ox_debug_variables_edit (GtkWidget *panel, const char *name, const char *value);
 /* Add a watch expression (as typing it in the Watch panel's entry does). */
 void       ox_debug_watch_add (GtkWidget *panel, const char *expression);
 char      *ox_debug_watch_get_text (GtkWidget *panel);

@@ -664,6 +664,13 @@ ox_debug_session_select_frame (OxDebugSession *self, gint64 frame_id)
 	g_signal_emit (self, signals[SIG_FRAME], 0);
 }
 
+void
+ox_debug_session_reselect_frame (OxDebugSession *self)
+{
+	if (self->state == OX_DEBUG_STOPPED && self->frame_id)
+		g_signal_emit (self, signals[SIG_FRAME], 0);
+}
+
 gboolean
 ox_debug_session_frame_in_buffer (OxDebugSession *self, JsonObject *frame)
 {

@@ -94,6 +94,9 @@ JsonArray      *ox_debug_session_get_frames (OxDebugSession *self);
 /* The frame the panels show (its id), 0 when not stopped. */
 gint64          ox_debug_session_get_frame_id (OxDebugSession *self);
 void            ox_debug_session_select_frame (OxDebugSession *self, gint64 frame_id);
+/* The selected frame changed in place (a setVariable): "frame-selected"
+ * again, so every panel reads it again. */
+void            ox_debug_session_reselect_frame (OxDebugSession *self);
 /* True when frame's source is the debugged text. */
 gboolean        ox_debug_session_frame_in_buffer (OxDebugSession *self, JsonObject *frame);
 

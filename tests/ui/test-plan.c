@@ -205,12 +205,128 @@ test_query_stepping (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+static gboolean
+value_editable (gpointer data)
+{
+	GtkWidget *vars = data;
+	return ox_debug_variables_edit (vars, "y", "20");
+}
+
+/* The Variables panel edits a local in place (setVariable): the panel
+ * reads the frame again and the routine returns what the new value
+ * makes. */
+static void
+test_set_variable (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "setvar",
+		"CREATE OR REPLACE FUNCTION plan_twice(x int) RETURNS int LANGUAGE plsql AS $$\n"  /* 1 */
+		"DECLARE\n"                                                                        /* 2 */
+		"  y int := x;\n"                                                                  /* 3 */
+		"BEGIN\n"                                                                          /* 4 */
+		"  y := y + 1;\n"                                                                  /* 5 */
+		"  RETURN y * 2;\n"                                                                /* 6 */
+		"END $$;\n"                                                                        /* 7 */
+		"SELECT plan_twice(1) AS r;\n");                                                   /* 8 */
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 6);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_line (area, 6, "the stop before RETURN");
+	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
+	wait_text (vars, ox_debug_variables_get_text, "y = 2\n");
+	/* the value's editor is named for assistive technology */
+	wait_until (value_editable, vars, "an editable value for y");
+	wait_text (vars, ox_debug_variables_get_text, "y = 20\n");
+	g_autofree char *after = ox_debug_variables_get_text (vars);
+	g_assert_nonnull (strstr (after, "x = 1\n"));  /* read again: the rest unchanged */
+	/* a value the adapter refuses keeps the old one */
+	g_assert_true (ox_debug_variables_edit (vars, "y", "not a number"));
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_state (area, OX_DEBUG_IDLE, "the end of the session");
+	wait_text (GTK_WIDGET (page), messages_of, " 40\n");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+typedef struct {
+	OxDebugArea  *area;
+	OxEditorPage *page;   /* NULL: any tab but the script's */
+	OxEditorPage *not;
+	int           line;
+} TabWait;
+
+static gboolean
+in_tab (gpointer data)
+{
+	TabWait *w = data;
+	OxEditorPage *where = NULL;
+	int line = ox_debug_area_get_current_line (w->area, &where);
+	if (line <= 0 || !where || where == w->not)
+		return FALSE;
+	return (!w->page || where == w->page) && (!w->line || line == w->line);
+}
+
+/* A breakpoint set in the gutter of a routine's read-only tab (its source
+ * served by sourceReference) goes to the adapter by that reference and is
+ * hit, in the call under way and in the next. */
+static void
+test_routine_tab_breakpoint (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxEditorPage *def = ox_window_new_tab (win, "def", "CREATE OR REPLACE FUNCTION plan_dbl(x int) RETURNS int\n"
+	                                                   "LANGUAGE plsql AS $$\nDECLARE\n  y int := x * 2;\nBEGIN\n"
+	                                                   "  y := y + 0;\n  RETURN y;\nEND $$;");
+	ox_editor_page_run_script (def);
+	wait_until (page_idle, def, "CREATE FUNCTION");
+	OxEditorPage *page = ox_window_new_tab (win, "calls", "SELECT plan_dbl(1) AS a;\nSELECT plan_dbl(5) AS b;\n");
+	OxDebugArea *area = ox_window_get_debugger (win);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), 1);
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_line (area, 1, "the stop on line 1");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-into", NULL);
+	TabWait tw = { area, NULL, page, 0 };
+	wait_until (in_tab, &tw, "a step into plan_dbl, in its read-only tab");
+	OxEditorPage *routine = NULL;
+	ox_debug_area_get_current_line (area, &routine);
+	GtkWidget *rview = ox_editor_page_get_source_view (routine);
+	g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (rview)));
+	/* the body's line "  RETURN y;" */
+	GtkTextBuffer *rb = ox_editor_page_get_buffer (routine);
+	int ret_line = 0;
+	for (int l = 1; l <= gtk_text_buffer_get_line_count (rb) && !ret_line; l++) {
+		GtkTextIter s, e;
+		gtk_text_buffer_get_iter_at_line (rb, &s, l - 1);
+		e = s;
+		gtk_text_iter_forward_to_line_end (&e);
+		g_autofree char *t = gtk_text_buffer_get_text (rb, &s, &e, FALSE);
+		if (strstr (t, "RETURN y"))
+			ret_line = l;
+	}
+	g_assert_cmpint (ret_line, >, 0);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (rview), ret_line);
+	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
+	/* Continue: the first call stops there, then the second */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	TabWait at_ret = { area, routine, NULL, ret_line };
+	wait_until (in_tab, &at_ret, "the breakpoint in the routine's tab, first call");
+	wait_text (vars, ox_debug_variables_get_text, "y = 2\n");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_text (vars, ox_debug_variables_get_text, "y = 10\n");
+	wait_until (in_tab, &at_ret, "the breakpoint in the routine's tab, second call");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	wait_state (area, OX_DEBUG_IDLE, "the end of the session");
+	wait_text (GTK_WIDGET (page), messages_of, " 10\n");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
 	ui_test_init (&argc, &argv);
 	g_test_add_func ("/ui/plan/explain-analyze", test_explain_analyze);
 	g_test_add_func ("/ui/plan/query-stepping", test_query_stepping);
+	g_test_add_func ("/ui/plan/set-variable", test_set_variable);
+	g_test_add_func ("/ui/plan/routine-tab-breakpoint", test_routine_tab_breakpoint);
 	int rc = g_test_run ();
 	ui_test_finish ();
 	return rc;
