@@ -34,18 +34,24 @@ typedef struct {
 	int             pending;      /* scope replies still to come */
 } Panel;
 
+/* A request's context: the panel may be gone by its reply (the window
+ * closed), so the reply finds it through a weak reference. */
 typedef struct {
-	Panel *p;
-	guint  generation;
-	gint64 ref;
-	char  *scope;                 /* variables: which scope */
+	GWeakRef        widget;
+	OxDebugSession *session;
+	guint           generation;
+	gint64          ref;
+	char           *scope;        /* variables: which scope */
 } Req;
 
 static Req *
 req_new (Panel *p, gint64 ref, const char *scope)
 {
 	Req *r = g_new0 (Req, 1);
-	r->p = p;
+	GtkWidget *w = g_weak_ref_get (&p->widget);
+	g_weak_ref_init (&r->widget, w);
+	g_clear_object (&w);
+	r->session = g_object_ref (p->session);
 	r->generation = p->generation;
 	r->ref = ref;
 	r->scope = g_strdup (scope);
@@ -55,8 +61,23 @@ req_new (Panel *p, gint64 ref, const char *scope)
 static void
 req_free (Req *r)
 {
+	g_weak_ref_clear (&r->widget);
+	g_object_unref (r->session);
 	g_free (r->scope);
 	g_free (r);
+}
+
+/* The reply's body and the live panel it is for (NULL: gone, or the
+ * reply is for an earlier stop); the caller unrefs *w. */
+static JsonNode *
+req_finish (Req *r, GAsyncResult *result, GtkWidget **w, Panel **p)
+{
+	JsonNode *body = ox_debug_session_request_finish (r->session, result, NULL);
+	*w = g_weak_ref_get (&r->widget);
+	*p = *w ? g_object_get_data (G_OBJECT (*w), "ox-panel") : NULL;
+	if (*p && r->generation != (*p)->generation)
+		*p = NULL;
+	return body;
 }
 
 /* An operator frame: the adapter marks them "subtle"; their source is a
@@ -99,10 +120,10 @@ variables_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	(void) source;
 	Req *r = data;
-	Panel *p = r->p;
-	GtkWidget *w = g_weak_ref_get (&p->widget);
-	JsonNode *body = ox_debug_session_request_finish (p->session, result, NULL);
-	if (w && body && r->generation == p->generation && JSON_NODE_HOLDS_OBJECT (body)) {
+	GtkWidget *w;
+	Panel *p;
+	JsonNode *body = req_finish (r, result, &w, &p);
+	if (p && body && JSON_NODE_HOLDS_OBJECT (body)) {
 		JsonArray *a = json_object_get_array_member (json_node_get_object (body), "variables");
 		if (a && json_array_get_length (a)) {
 			if (p->side->len)
@@ -116,7 +137,7 @@ variables_cb (GObject *source, GAsyncResult *result, gpointer data)
 			}
 		}
 	}
-	if (w && r->generation == p->generation) {
+	if (p) {
 		p->pending--;
 		show_side (p);
 	}
@@ -131,10 +152,10 @@ scopes_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	(void) source;
 	Req *r = data;
-	Panel *p = r->p;
-	GtkWidget *w = g_weak_ref_get (&p->widget);
-	JsonNode *body = ox_debug_session_request_finish (p->session, result, NULL);
-	if (w && body && r->generation == p->generation && JSON_NODE_HOLDS_OBJECT (body)) {
+	GtkWidget *w;
+	Panel *p;
+	JsonNode *body = req_finish (r, result, &w, &p);
+	if (p && body && JSON_NODE_HOLDS_OBJECT (body)) {
 		JsonArray *a = json_object_get_array_member (json_node_get_object (body), "scopes");
 		/* the row first, then the operator's counters */
 		static const char *const wanted[] = { "Current row", "Operator" };
@@ -150,7 +171,7 @@ scopes_cb (GObject *source, GAsyncResult *result, gpointer data)
 				                          variables_cb, req_new (p, ref, wanted[k]));
 			}
 	}
-	if (w && r->generation == p->generation) {
+	if (p) {
 		p->pending--;
 		show_side (p);
 	}
@@ -185,10 +206,10 @@ source_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	(void) source;
 	Req *r = data;
-	Panel *p = r->p;
-	GtkWidget *w = g_weak_ref_get (&p->widget);
-	JsonNode *body = ox_debug_session_request_finish (p->session, result, NULL);
-	if (w && body && r->generation == p->generation && JSON_NODE_HOLDS_OBJECT (body)) {
+	GtkWidget *w;
+	Panel *p;
+	JsonNode *body = req_finish (r, result, &w, &p);
+	if (p && body && JSON_NODE_HOLDS_OBJECT (body)) {
 		const char *text = json_object_get_string_member_with_default (json_node_get_object (body), "content", "");
 		g_hash_table_replace (p->texts, g_memdup2 (&r->ref, sizeof r->ref), g_strdup (text));
 		load (p, r->ref);
