@@ -358,8 +358,12 @@ batch_cb (OxBatch *batch, gpointer user_data)
 			g_string_append (run->plan_json, ox_batch_get_cell (batch, r, 0));
 		return;
 	}
-	if (run->plan && batch->kind == OX_BATCH_DONE)
-		show_plan (self, run);
+	if (run->plan && batch->kind == OX_BATCH_DONE) {
+		/* the EXPLAIN only: statements after it in the text show as usual */
+		run->plan = FALSE;
+		if (run->plan_json->len)
+			show_plan (self, run);
+	}
 	switch (batch->kind) {
 	case OX_BATCH_COLUMNS:
 		open_result_set (self, run, batch);
