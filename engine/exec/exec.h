@@ -105,6 +105,7 @@ GPtrArray *ox_explain_render (OxOp *op, OxExec *x, const OxExplainOpts *o);
 typedef struct OxOpTiming OxOpTiming;
 void ox_explain_timing_attach (OxOp *plan, OxArena *a);
 bool ox_explain_timing_get (OxOp *op, double *startup_ms, double *total_ms);
+extern uint64_t ox_explain_clock_reads;  /* for tests: clock reads of the trampolines */
 
 /* EXPLAIN's pieces, for the debugger's plan sources (exec-debug.c). */
 const char *ox_op_label (OxOp *op, OxArena *a);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "oxibase.h"
+#include "exec/exec.h"   /* ox_explain_clock_reads */
 #include "test-util.h"
 
 typedef struct {
@@ -90,6 +91,20 @@ test_text_options (Fx *fx, gconstpointer data)
 	g_assert_true (g_regex_match_simple ("^Project \\(1\\)\n  ->  Result\nPlanning Time: [0-9.]+ ms\n$", d, 0, 0));
 	g_autofree char *e = explain (fx, "(COSTS OFF)", "SELECT 1");
 	g_assert_cmpstr (e, ==, "Project (1)\n  ->  Result\n");
+}
+
+/* The clocks cost nothing when off: a plan run with TIMING OFF (or
+ * without ANALYZE, or as a plain query) reads none. */
+static void
+test_no_clock_when_off (Fx *fx, gconstpointer data)
+{
+	uint64_t before = ox_explain_clock_reads;
+	g_autofree char *a = explain (fx, "(ANALYZE, TIMING OFF, SUMMARY OFF)", join_sql);
+	g_autofree char *b = explain (fx, "(FORMAT JSON)", join_sql);
+	g_autofree char *c = ox_test_query (fx->s, join_sql);
+	g_assert_cmpuint (ox_explain_clock_reads, ==, before);
+	g_autofree char *d = explain (fx, "(ANALYZE, SUMMARY OFF)", join_sql);
+	g_assert_cmpuint (ox_explain_clock_reads, >, before);
 }
 
 static void
@@ -286,6 +301,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add ("/engine/explain/analyze/text-times", Fx, NULL, fx_setup, test_text_times, fx_teardown);
 	g_test_add ("/engine/explain/analyze/options", Fx, NULL, fx_setup, test_text_options, fx_teardown);
+	g_test_add ("/engine/explain/analyze/no-clock-when-off", Fx, NULL, fx_setup, test_no_clock_when_off, fx_teardown);
 	g_test_add ("/engine/explain/options/errors", Fx, NULL, fx_setup, test_errors, fx_teardown);
 	g_test_add ("/engine/explain/json/matches-text", Fx, NULL, fx_setup, test_json_join, fx_teardown);
 	g_test_add ("/engine/explain/json/keys", Fx, NULL, fx_setup, test_json_keys, fx_teardown);

@@ -73,6 +73,11 @@ test_explain_analyze (void)
 	g_assert_nonnull (strstr (msgs, "EXPLAIN"));
 	screenshot (win, "workstation-plan");
 
+	/* the shortcuts window lists the key */
+	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui),
+	                                "&lt;Control&gt;&lt;Shift&gt;e"));
+
 	/* Ctrl+E: a plan that did not run */
 	run (page, "editor.explain");
 	pv = ox_editor_page_get_plan_view (page);
