@@ -43,6 +43,11 @@ typedef struct {
 	char    *text;
 	int     *lines;        /* where a step can happen (ox_frame_source_lines) */
 	int      nlines;
+	/* a routine created from a file that is gone: its body, served here
+	 * in body lines; the engine still counts in the file's lines, so
+	 * breakpoints go to it by file path, shifted by line_offset */
+	char    *file;         /* that file, or NULL */
+	int      line_offset;  /* file line = body line + line_offset */
 } Source;
 
 typedef struct {
@@ -286,6 +291,7 @@ source_free (gpointer p)
 	g_free (src->name);
 	g_free (src->text);
 	g_free (src->lines);
+	g_free (src->file);
 	g_free (src);
 }
 
@@ -321,6 +327,51 @@ source_ref_for (DapAdapter *self, gint64 thread, OxFrame *f)
 	send_loaded_source (self, name, NULL, ref);
 	g_free (name);
 	return ref;
+}
+
+/* A routine frame whose file is gone (the workstation debugs from a
+ * temporary file and deletes it; a database outlives its scripts):
+ * true with the reference of a source holding the routine's body, and
+ * the body-relative line.  Session thread. */
+static gboolean
+body_source_for (DapAdapter *self, gint64 thread, OxFrame *f, int *ref, int *line)
+{
+	const char *path = ox_frame_source_path (f);
+	const char *body = NULL;
+	int offset = 0;
+	guint32 oid = 0;
+	if (!path || g_file_test (path, G_FILE_TEST_EXISTS) || !ox_frame_routine_body (f, &body, &offset, &oid))
+		return FALSE;
+	*line = ox_frame_line (f) - offset;
+	g_mutex_lock (&self->lock);
+	DapThread *th = thread_by_id_locked (self, thread);
+	const char *database = th ? th->database : NULL;
+	for (guint i = 0; i < self->sources->len; i++) {
+		Source *src = self->sources->pdata[i];
+		if (src->file && src->engine_id == oid && !g_strcmp0 (src->database, database)) {
+			*ref = src->ref;
+			g_mutex_unlock (&self->lock);
+			return TRUE;
+		}
+	}
+	Source *src = g_new0 (Source, 1);
+	src->engine_id = oid;
+	src->database = g_strdup (database);
+	const char *schema = ox_frame_routine_schema (f);
+	src->name = g_strdup_printf ("%s%s%s (%s)", schema ? schema : "", schema ? "." : "", ox_frame_routine_name (f),
+	                             ox_frame_kind (f) == OX_FRAME_TRIGGER ? "trigger function" : "routine");
+	src->text = g_strdup (body ? body : "");
+	src->nlines = ox_debug_body_lines (ox_frame_routine_language (f), src->text, &src->lines);
+	src->file = g_strdup (path);
+	src->line_offset = offset;
+	g_ptr_array_add (self->sources, src);
+	src->ref = (int) self->sources->len;
+	*ref = src->ref;
+	char *name = g_strdup (src->name);
+	g_mutex_unlock (&self->lock);
+	send_loaded_source (self, name, NULL, *ref);
+	g_free (name);
+	return TRUE;
 }
 
 static Source *
@@ -553,7 +604,7 @@ on_stopped (OxDebugger *dbg, const OxDebuggerStop *stop, gpointer user)
 	for (guint i = 0; i < stop->n_hit_ids; i++)
 		hits[i] = our_bp_id_locked (th, stop->hit_ids[i]);
 	g_mutex_unlock (&self->lock);
-	if (ox_frame_source_path (stop->frame))
+	if (ox_frame_source_path (stop->frame) && g_file_test (ox_frame_source_path (stop->frame), G_FILE_TEST_EXISTS))
 		note_file (self, ox_frame_source_path (stop->frame));
 
 	JsonBuilder *b = json_builder_new ();
@@ -966,13 +1017,23 @@ job_stack (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GErr
 		char *shown = frame_title (f);
 		json_builder_add_string_value (b, shown);
 		g_free (shown);
+		/* a routine whose file is gone: its body, in body lines */
+		int body_ref = 0, body_line = 0;
+		gboolean gone = body_source_for (self, thread, f, &body_ref, &body_line);
 		json_builder_set_member_name (b, "line");
-		json_builder_add_int_value (b, ox_frame_line (f));
+		json_builder_add_int_value (b, gone ? body_line : ox_frame_line (f));
 		json_builder_set_member_name (b, "column");
 		json_builder_add_int_value (b, ox_frame_column (f));
 		json_builder_set_member_name (b, "source");
 		const char *path = ox_frame_source_path (f);
-		if (path) {
+		if (gone) {
+			g_mutex_lock (&self->lock);
+			Source *bs = source_by_ref_locked (self, body_ref);
+			char *bname = g_strdup (bs ? bs->name : NULL);
+			g_mutex_unlock (&self->lock);
+			add_source (b, bname, NULL, body_ref);
+			g_free (bname);
+		} else if (path) {
 			note_file (self, path);
 			add_source (b, ox_frame_source_name (f), path, 0);
 		} else
@@ -1829,14 +1890,28 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 	arg_int (source, "sourceReference", &ref);
 	guint32 engine_id = 0;
 	char *database = NULL;
+	char *gone_file = NULL;   /* a body served for a file that is gone: set by that file */
+	int offset = 0;
+	int *body_lines = NULL, n_body_lines = -1;
 	if (!path || ref > 0) {
 		path = NULL;
 		g_mutex_lock (&self->lock);
 		Source *src = source_by_ref_locked (self, ref);
 		engine_id = src ? src->engine_id : 0;
 		database = src ? g_strdup (src->database) : NULL;
+		if (src && src->file) {
+			gone_file = g_strdup (src->file);
+			offset = src->line_offset;
+			n_body_lines = src->nlines;
+			body_lines = g_new (int, n_body_lines > 0 ? n_body_lines : 1);
+			for (int k = 0; k < n_body_lines; k++)
+				body_lines[k] = src->lines[k] + offset;
+		}
 		g_mutex_unlock (&self->lock);
-		if (!engine_id) {
+		if (gone_file) {
+			path = gone_file;
+			engine_id = 0;
+		} else if (!engine_id) {
 			*error = invalid ("unknown source: give a path or a sourceReference from a stack trace");
 			return NULL;
 		}
@@ -1847,7 +1922,10 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 	OxBreakpointSpec *specs = g_new0 (OxBreakpointSpec, n ? n : 1);
 	int *asked = g_new0 (int, n ? n : 1);
 	int *lines = NULL;
-	int nlines = source_lines (self, abs, ref, &lines);
+	int nlines = gone_file ? n_body_lines : source_lines (self, abs, ref, &lines);
+	if (gone_file)
+		lines = g_steal_pointer (&body_lines);
+	g_free (gone_file);
 	for (guint i = 0; i < n; i++) {
 		JsonNode *bn = json_array_get_element (bps, i);
 		JsonObject *bo = JSON_NODE_HOLDS_OBJECT (bn) ? json_node_get_object (bn) : NULL;
@@ -1861,6 +1939,7 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 			g_free (abs);
 			return NULL;
 		}
+		line += offset;  /* a gone file's body: the engine counts in file lines */
 		asked[i] = (int) line;
 		/* move it to the first line at or after it that can stop */
 		int at = (int) line;
@@ -1909,6 +1988,8 @@ h_set_breakpoints (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer u
 			msg = g_strdup ("no statement starts at or after this line");
 			bp.message = msg;
 		}
+		if (bp.line > 0)
+			bp.line -= offset;  /* back in the body's lines for the client */
 		add_breakpoint (b, &bp);
 		g_free (msg);
 	}

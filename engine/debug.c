@@ -306,3 +306,14 @@ ox_frame_routine_language (const OxFrame *f)
 {
 	return f->language;
 }
+
+bool
+ox_frame_routine_body (const OxFrame *f, const char **body, int *line_offset, uint32_t *oid)
+{
+	if ((f->kind != OX_FRAME_ROUTINE && f->kind != OX_FRAME_TRIGGER) || !f->routine || !f->source_path)
+		return false;
+	*body = f->routine->body;
+	*line_offset = f->line_offset;
+	*oid = f->routine->obj.oid;
+	return true;
+}

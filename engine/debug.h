@@ -140,6 +140,11 @@ int          ox_frame_column (const OxFrame *f);       /* 1-based, in characters
 const char  *ox_frame_routine_schema (const OxFrame *f);
 const char  *ox_frame_routine_name (const OxFrame *f);    /* "audit" (a trigger's function) */
 const char  *ox_frame_routine_language (const OxFrame *f);
+/* A routine frame whose lines count in the file the routine was created
+ * from: its body, the file line of the body's line 1 minus one, and the
+ * routine's oid, so a client can serve the body itself when that file is
+ * gone (dap-adapter.c).  false for any other frame. */
+bool         ox_frame_routine_body (const OxFrame *f, const char **body, int *line_offset, uint32_t *oid);
 
 
 /* ---- scopes, variables, evaluation (only while a hook runs, on its thread) ------------ */

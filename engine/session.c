@@ -2761,6 +2761,7 @@ stmt_start (OxStmt *st)
 			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, inner->loc + 1, "EXPLAIN of %s is not supported",
 			          ox_node_tag_name (inner->tag));
 		int np = st->nparams;
+		gint64 t_plan = st->kind == SK_EXPLAIN && ((OxExplainStmt *) ast)->summary ? g_get_monotonic_time () : 0;
 		OxQuery *q = bind_stmt (st, inner);
 		if (st->nparams > np && st->kind == SK_QUERY) {
 			/* more parameters than at prepare time: only possible if the
@@ -2777,14 +2778,26 @@ stmt_start (OxStmt *st)
 		x->xparams = OX_NEW_N (x->arena, OxValue, x->nxparams + 1);
 		if (st->kind == SK_EXPLAIN) {
 			OxExplainStmt *ex = (OxExplainStmt *) ast;
+			OxExplainOpts eo = { .analyze = ex->analyze, .timing = ex->timing, .summary = ex->summary,
+			                     .json = ex->json };
 			x->analyze = ex->analyze;
+			/* the clock is read only when the summary or the timing shows it */
+			gint64 t_run = 0;
+			if (ex->summary) {
+				t_run = g_get_monotonic_time ();
+				eo.planning_ms = (t_run - t_plan) / 1000.0;
+			}
 			if (ex->analyze) {
+				if (ex->timing)
+					ox_explain_timing_attach (st->plan, x->arena);
 				set_opened (st, true);
 				st->plan->open (st->plan, x);
 				while (st->plan->next (st->plan, x))
 					;
+				if (ex->summary)
+					eo.execution_ms = (g_get_monotonic_time () - t_run) / 1000.0;
 			}
-			GPtrArray *lines = ox_explain_lines (st->plan, x, ex->analyze);
+			GPtrArray *lines = ox_explain_render (st->plan, x, &eo);
 			st->util_rows = lines;
 			set_tag (st, "EXPLAIN");
 			return;

@@ -80,6 +80,8 @@ source_cb (GObject *source, GAsyncResult *result, gpointer data)
 			g_weak_ref_init (w, page);
 			g_hash_table_replace (self->sources, g_memdup2 (&r->ref, sizeof r->ref), w);
 			mark_line (self, GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), r->line);
+			/* its gutter's breakpoints go to the adapter by this reference */
+			ox_debug_session_set_buffer_source (self->session, ox_editor_page_get_buffer (page), r->ref, r->name);
 		}
 	}
 	if (body)
@@ -164,6 +166,10 @@ show_frame (OxDebugArea *self)
 		return;
 	}
 	int line = (int) json_object_get_int_member_with_default (frame, "line", 0);
+	/* plan: a query's operator: the Plan panel shows it (ox-debug-plan.c) */
+	if (ox_debug_frame_is_operator (frame))
+		gtk_notebook_set_current_page (self->notebook,
+			gtk_notebook_page_num (self->notebook, ox_debug_area_get_panel (self, "Plan")));
 	if (ox_debug_session_frame_in_buffer (self->session, frame)) {
 		OxEditorPage *page = g_weak_ref_get (&self->page);
 		mark_line (self, page ? GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)) : NULL, line);
@@ -258,6 +264,12 @@ button_cb (GtkButton *button, OxDebugArea *self)
 }
 
 static void
+queries_toggled_cb (GtkToggleButton *button, OxDebugArea *self)
+{
+	ox_debug_session_set_step_into_queries (self->session, gtk_toggle_button_get_active (button));
+}
+
+static void
 add_panel (OxDebugArea *self, const char *name, GtkWidget *panel)
 {
 	gtk_notebook_append_page (self->notebook, panel, gtk_label_new (name));
@@ -330,6 +342,15 @@ ox_debug_area_init (OxDebugArea *self)
 		gtk_box_append (GTK_BOX (bar), b);
 		self->buttons[i] = b;
 	}
+	/* plan: Step In at a query walks its plan (the launch's stepIntoQueries) */
+	GtkWidget *queries = gtk_toggle_button_new_with_label ("Step into Queries");
+	gtk_widget_set_tooltip_text (queries, "Step Into a query walks its plan, operator by operator, row by row "
+	                                      "(from the next Debug)");
+	gtk_widget_add_css_class (queries, "flat");
+	gtk_accessible_update_property (GTK_ACCESSIBLE (queries), GTK_ACCESSIBLE_PROPERTY_LABEL, "Step into Queries", -1);
+	g_signal_connect (queries, "toggled", G_CALLBACK (queries_toggled_cb), self);
+	gtk_box_append (GTK_BOX (bar), queries);
+	g_object_set_data (G_OBJECT (self), "ox-step-into-queries", queries);
 	gtk_box_append (GTK_BOX (self), bar);
 	self->notebook = GTK_NOTEBOOK (gtk_notebook_new ());
 	gtk_widget_set_vexpand (GTK_WIDGET (self->notebook), TRUE);
@@ -339,6 +360,7 @@ ox_debug_area_init (OxDebugArea *self)
 	add_panel (self, "Watch", ox_debug_watch_new (self->session));
 	add_panel (self, "Breakpoints", ox_debug_breakpoints_new (self->session));
 	add_panel (self, "Debug Console", ox_debug_console_new (self->session));
+	add_panel (self, "Plan", ox_debug_plan_new (self->session));  /* plan */
 	/* NOTE: no gtk_notebook_set_current_page here: GTK 4.8 asks the
 	 * (not yet existing) root for the focus; ox_debug_area_start does it */
 	g_signal_connect_swapped (self->session, "state-changed", G_CALLBACK (update_buttons), self);
@@ -429,4 +451,10 @@ ox_debug_area_get_current_line (OxDebugArea *self, OxEditorPage **page)
 		g_object_unref (view);
 	}
 	return line;
+}
+
+GtkWidget *
+ox_debug_area_get_step_into_queries (OxDebugArea *self)
+{
+	return g_object_get_data (G_OBJECT (self), "ox-step-into-queries");
 }

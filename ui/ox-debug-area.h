@@ -1,7 +1,7 @@
 /*
  * ox-debug-area.h — the debugger area of a window: the toolbar (Debug,
  * Continue, Step Over, Step Into, Step Out, Pause, Stop) and the panels
- * (Call Stack, Variables, Watch, Breakpoints, Debug Console) over one
+ * (Call Stack, Variables, Watch, Breakpoints, Debug Console, Plan) over one
  * OxDebugSession, and the glue to the editor tabs: gutters for
  * breakpoints, the current line highlighted in the right tab, read-only
  * tabs for routine sources served by sourceReference.
@@ -39,6 +39,8 @@ void            ox_debug_area_debug_or_continue (OxDebugArea *self, OxConnection
 /* The panel named name ("Call Stack", "Variables", "Watch", "Breakpoints",
  * "Debug Console"). (transfer none) */
 GtkWidget      *ox_debug_area_get_panel (OxDebugArea *self, const char *name);
+/* The toolbar's "Step into Queries" toggle. (transfer none) */
+GtkWidget      *ox_debug_area_get_step_into_queries (OxDebugArea *self);
 /* Where the highlighted line is: its page and line (0 and NULL: none). */
 int             ox_debug_area_get_current_line (OxDebugArea *self, OxEditorPage **page);
 

@@ -33,11 +33,19 @@ GtkWidget *ox_debug_variables_new (OxDebugSession *session);
 GtkWidget *ox_debug_watch_new (OxDebugSession *session);
 GtkWidget *ox_debug_breakpoints_new (OxDebugSession *session);
 GtkWidget *ox_debug_console_new (OxDebugSession *session);
+/* The Plan panel (ox-debug-plan.c): an OxPlanView of the selected operator
+ * frame's plan, its operator selected, its row beside it. */
+GtkWidget *ox_debug_plan_new (OxDebugSession *session);
+/* A frame of a query's plan (stepIntoQueries), from its stackFrames object. */
+gboolean   ox_debug_frame_is_operator (JsonObject *frame);
 
 /* For tests and automation. */
 /* Every row of the Variables panel as shown, "name = value" per line,
  * nested rows indented by two spaces per level. */
 char      *ox_debug_variables_get_text (GtkWidget *panel);
+/* Edit the value of the variable named name as typing it in its row and
+ * pressing Enter does (DAP setVariable); FALSE when no such row shows. */
+gboolean   ox_debug_variables_edit (GtkWidget *panel, const char *name, const char *value);
 /* Add a watch expression (as typing it in the Watch panel's entry does). */
 void       ox_debug_watch_add (GtkWidget *panel, const char *expression);
 char      *ox_debug_watch_get_text (GtkWidget *panel);

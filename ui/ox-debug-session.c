@@ -7,8 +7,12 @@
  * user stopped and started again) is ignored rather than applied to the
  * new one.  The temporary program file is removed when the session ends.
  *
- * NOTE: breakpoints are sent for the debugged buffer only (by the program
- * path); breakpoints in read-only routine tabs are not supported yet.
+ * NOTE: breakpoints are sent for the debugged buffer (by the program
+ * path) and for read-only routine tabs the area registered with
+ * ox_debug_session_set_buffer_source (by sourceReference, lines in the
+ * body as the adapter serves it).  References last one session: a tab
+ * still open from an earlier session sends nothing until a new stop
+ * opens it again.
  */
 #define G_LOG_DOMAIN "ox-ui"
 
@@ -151,7 +155,23 @@ struct _OxDebugSession {
 	GPtrArray     *old_programs;  /* earlier sessions' files, removed at dispose */
 	JsonArray     *frames;
 	gint64         frame_id;
+	gboolean       step_into_queries;  /* launch argument stepIntoQueries */
+	GHashTable    *ref_buffers;   /* GtkTextBuffer* (compared only) -> RefSource*: routine tabs */
 };
+
+/* A read-only tab's source for the adapter. */
+typedef struct {
+	gint64  ref;
+	char   *name;
+} RefSource;
+
+static void
+ref_source_free (gpointer p)
+{
+	RefSource *r = p;
+	g_free (r->name);
+	g_free (r);
+}
 
 G_DEFINE_FINAL_TYPE (OxDebugSession, ox_debug_session, G_TYPE_OBJECT)
 
@@ -243,6 +263,8 @@ end_session (OxDebugSession *self)
 	g_clear_pointer (&self->frames, json_array_unref);
 	self->frame_id = 0;
 	g_weak_ref_set (&self->buffer, NULL);
+	if (self->ref_buffers)
+		g_hash_table_remove_all (self->ref_buffers);
 	set_state (self, OX_DEBUG_IDLE);
 	g_signal_emit (self, signals[SIG_FRAME], 0);
 }
@@ -312,16 +334,27 @@ set_breakpoints_cb (GObject *source, GAsyncResult *result, gpointer data)
 	g_free (r);
 }
 
+/* The breakpoints of buffer: the debugged text's by its path, a routine
+ * tab's by its sourceReference (src). */
 static void
-send_breakpoints (OxDebugSession *self, GAsyncReadyCallback then, gpointer then_data)
+send_breakpoints_of (OxDebugSession *self, GtkTextBuffer *buffer, RefSource *src, GAsyncReadyCallback then,
+                     gpointer then_data)
 {
-	GtkTextBuffer *buffer = g_weak_ref_get (&self->buffer);
+	if (buffer)
+		g_object_ref (buffer);
 	JsonBuilder *b = json_builder_new ();
 	json_builder_begin_object (b);
 	json_builder_set_member_name (b, "source");
 	json_builder_begin_object (b);
-	json_builder_set_member_name (b, "path");
-	json_builder_add_string_value (b, self->program);
+	if (src) {
+		json_builder_set_member_name (b, "name");
+		json_builder_add_string_value (b, src->name);
+		json_builder_set_member_name (b, "sourceReference");
+		json_builder_add_int_value (b, src->ref);
+	} else {
+		json_builder_set_member_name (b, "path");
+		json_builder_add_string_value (b, self->program);
+	}
 	json_builder_end_object (b);
 	json_builder_set_member_name (b, "breakpoints");
 	json_builder_begin_array (b);
@@ -365,14 +398,37 @@ send_breakpoints (OxDebugSession *self, GAsyncReadyCallback then, gpointer then_
 		                          dap_client_args ("{\"filters\":[\"uncaught\"]}"), NULL, then, then_data);
 }
 
+static void
+send_breakpoints (OxDebugSession *self, GAsyncReadyCallback then, gpointer then_data)
+{
+	GtkTextBuffer *buffer = g_weak_ref_get (&self->buffer);
+	send_breakpoints_of (self, buffer, NULL, then, then_data);
+	g_clear_object (&buffer);
+}
+
+void
+ox_debug_session_set_buffer_source (OxDebugSession *self, GtkTextBuffer *buffer, gint64 ref, const char *name)
+{
+	g_return_if_fail (OX_IS_DEBUG_SESSION (self));
+	if (self->state == OX_DEBUG_IDLE || ref <= 0)
+		return;
+	RefSource *r = g_new0 (RefSource, 1);
+	r->ref = ref;
+	r->name = g_strdup (name ? name : "routine");
+	g_hash_table_replace (self->ref_buffers, buffer, r);
+}
+
 void
 ox_debug_session_breakpoints_changed (OxDebugSession *self, GtkTextBuffer *buffer)
 {
 	if (self->state == OX_DEBUG_IDLE || self->state == OX_DEBUG_STARTING || !self->client)
 		return;
 	GtkTextBuffer *mine = g_weak_ref_get (&self->buffer);
+	RefSource *src = buffer ? g_hash_table_lookup (self->ref_buffers, buffer) : NULL;
 	if (mine && mine == buffer)
 		send_breakpoints (self, NULL, NULL);
+	else if (src)
+		send_breakpoints_of (self, buffer, src, NULL, NULL);
 	g_clear_object (&mine);
 }
 
@@ -462,7 +518,8 @@ initialize_cb (GObject *source, GAsyncResult *result, gpointer data)
 	if (b) {
 		json_node_unref (b);
 		char *q = dap_json_quote (self->program);
-		send (self, "launch", dap_client_args ("{\"program\":%s}", q), launch_cb);
+		send (self, "launch", dap_client_args ("{\"program\":%s,\"stepIntoQueries\":%s}", q,
+		                                       self->step_into_queries ? "true" : "false"), launch_cb);
 		g_free (q);
 	} else if (p->generation == self->generation)
 		end_session (self);
@@ -607,6 +664,13 @@ ox_debug_session_select_frame (OxDebugSession *self, gint64 frame_id)
 	g_signal_emit (self, signals[SIG_FRAME], 0);
 }
 
+void
+ox_debug_session_reselect_frame (OxDebugSession *self)
+{
+	if (self->state == OX_DEBUG_STOPPED && self->frame_id)
+		g_signal_emit (self, signals[SIG_FRAME], 0);
+}
+
 gboolean
 ox_debug_session_frame_in_buffer (OxDebugSession *self, JsonObject *frame)
 {
@@ -648,6 +712,7 @@ ox_debug_session_dispose (GObject *object)
 	if (self->client || self->program)
 		end_session (self);
 	g_clear_object (&self->breakpoints);
+	g_clear_pointer (&self->ref_buffers, g_hash_table_unref);
 	for (guint i = 0; self->old_programs && i < self->old_programs->len; i++)
 		g_unlink (self->old_programs->pdata[i]);
 	g_clear_pointer (&self->old_programs, g_ptr_array_unref);
@@ -683,7 +748,22 @@ ox_debug_session_init (OxDebugSession *self)
 {
 	self->breakpoints = g_list_store_new (OX_TYPE_DEBUG_BP);
 	self->old_programs = g_ptr_array_new_with_free_func (g_free);
+	self->ref_buffers = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, ref_source_free);
 	g_weak_ref_init (&self->buffer, NULL);
+}
+
+void
+ox_debug_session_set_step_into_queries (OxDebugSession *self, gboolean on)
+{
+	g_return_if_fail (OX_IS_DEBUG_SESSION (self));
+	self->step_into_queries = on;
+}
+
+gboolean
+ox_debug_session_get_step_into_queries (OxDebugSession *self)
+{
+	g_return_val_if_fail (OX_IS_DEBUG_SESSION (self), FALSE);
+	return self->step_into_queries;
 }
 
 OxDebugSession *

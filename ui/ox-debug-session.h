@@ -94,8 +94,21 @@ JsonArray      *ox_debug_session_get_frames (OxDebugSession *self);
 /* The frame the panels show (its id), 0 when not stopped. */
 gint64          ox_debug_session_get_frame_id (OxDebugSession *self);
 void            ox_debug_session_select_frame (OxDebugSession *self, gint64 frame_id);
+/* The selected frame changed in place (a setVariable): "frame-selected"
+ * again, so every panel reads it again. */
+void            ox_debug_session_reselect_frame (OxDebugSession *self);
 /* True when frame's source is the debugged text. */
 gboolean        ox_debug_session_frame_in_buffer (OxDebugSession *self, JsonObject *frame);
+
+/* Launch with "stepIntoQueries" (Step In at a query walks its plan's
+ * operators, row by row); read at the next start. */
+void            ox_debug_session_set_step_into_queries (OxDebugSession *self, gboolean on);
+gboolean        ox_debug_session_get_step_into_queries (OxDebugSession *self);
+/* buffer (a read-only routine tab) shows the source the adapter serves
+ * as sourceReference ref: its breakpoints are sent by that reference, for
+ * the rest of the session. */
+void            ox_debug_session_set_buffer_source (OxDebugSession *self, GtkTextBuffer *buffer, gint64 ref,
+                                                    const char *name);
 
 /* Any request on the session's client (panels use it); fails with
  * DAP_CLIENT_ERROR_CLOSED when there is no session. */

@@ -4,13 +4,23 @@
  * GtkTreeListModel whose children are fetched (a `variables` request)
  * only when a row is expanded.  The scopes themselves start expanded.
  *
+ * A value is edited in place (a GtkEditableLabel, named "Value of NAME"
+ * for assistive technology): when the edit is committed the panel sends
+ * DAP setVariable for it in its container (the scope or record it was
+ * listed in), and on success every panel reads the frame again (the
+ * session re-selects it), since one assignment can change other values.
+ *
  * NOTE: a child model asked for after the stop ended stays empty (the
  * adapter refuses stale references, and the generation check drops late
  * replies).
+ * NOTE: a refused assignment (a type error, a constant) leaves the old
+ * value, with the adapter's message as the value's tooltip.
  */
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-debug-panels.h"
+
+#include <string.h>
 
 /* ---- one row's data ---------------------------------------------------------------------- */
 
@@ -21,6 +31,7 @@ struct _OxDebugVar {
 	GObject parent_instance;
 	char   *name, *value, *type;
 	gint64  ref;
+	gint64  container;   /* the variablesReference it was listed under; 0 for scopes */
 };
 
 G_DEFINE_FINAL_TYPE (OxDebugVar, ox_debug_var, G_TYPE_OBJECT)
@@ -64,6 +75,7 @@ typedef struct {
 	guint       generation;
 	GListStore *store;
 	gboolean    expand;         /* scopes: expand each row once filled */
+	gint64      container;      /* the variablesReference asked for (0: scopes) */
 } Fill;
 
 static void
@@ -91,6 +103,7 @@ fill_cb (GObject *source, GAsyncResult *result, gpointer data)
 			                           scopes ? NULL : json_object_get_string_member_with_default (v, "value", ""),
 			                           json_object_get_string_member_with_default (v, "type", NULL),
 			                           json_object_get_int_member_with_default (v, "variablesReference", 0));
+			var->container = scopes ? 0 : f->container;
 			g_list_store_append (f->store, var);
 			g_object_unref (var);
 		}
@@ -111,9 +124,11 @@ fill_cb (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-request_into (Panel *p, GtkWidget *w, GListStore *store, const char *command, JsonNode *args, gboolean expand)
+request_into (Panel *p, GtkWidget *w, GListStore *store, const char *command, JsonNode *args, gboolean expand,
+              gint64 container)
 {
 	Fill *f = g_new0 (Fill, 1);
+	f->container = container;
 	f->panel = p;
 	g_weak_ref_init (&f->panel_widget, w);
 	f->generation = p->generation;
@@ -132,7 +147,7 @@ create_child (gpointer item, gpointer data)
 		return NULL;
 	GListStore *store = g_list_store_new (OX_TYPE_DEBUG_VAR);
 	request_into (p, w, store, "variables",
-	              dap_client_args ("{\"variablesReference\":%" G_GINT64_FORMAT "}", v->ref), FALSE);
+	              dap_client_args ("{\"variablesReference\":%" G_GINT64_FORMAT "}", v->ref), FALSE, v->ref);
 	return G_LIST_MODEL (store);
 }
 
@@ -145,20 +160,87 @@ refresh (GtkWidget *w)
 	gint64 frame = ox_debug_session_get_frame_id (p->session);
 	if (ox_debug_session_get_state (p->session) != OX_DEBUG_STOPPED || !frame)
 		return;
-	request_into (p, w, p->root, "scopes", dap_client_args ("{\"frameId\":%" G_GINT64_FORMAT "}", frame), TRUE);
+	request_into (p, w, p->root, "scopes", dap_client_args ("{\"frameId\":%" G_GINT64_FORMAT "}", frame), TRUE, 0);
+}
+
+/* ---- editing a value (setVariable) ------------------------------------------------------------- */
+
+typedef struct {
+	OxDebugSession *session;
+	GWeakRef        label;    /* the value's editable label */
+	char           *old;      /* what it showed before */
+} SetReq;
+
+static void
+set_variable_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	(void) source;
+	SetReq *r = data;
+	GError *error = NULL;
+	JsonNode *body = ox_debug_session_request_finish (r->session, result, &error);
+	GtkWidget *label = g_weak_ref_get (&r->label);
+	if (body) {
+		/* one assignment can change more than its own row (a record's
+		 * field, a watch on it): every panel reads the frame again */
+		ox_debug_session_reselect_frame (r->session);
+		json_node_unref (body);
+	} else {
+		if (label) {
+			gtk_editable_set_text (GTK_EDITABLE (label), r->old);
+			gtk_widget_set_tooltip_text (label, error->message);
+			gtk_widget_add_css_class (label, "error");
+		}
+		g_error_free (error);
+	}
+	g_clear_object (&label);
+	g_object_unref (r->session);
+	g_weak_ref_clear (&r->label);
+	g_free (r->old);
+	g_free (r);
+}
+
+/* A value's edit ended: committed with a new text, send setVariable. */
+static void
+editing_cb (GtkEditableLabel *label, GParamSpec *pspec, gpointer data)
+{
+	(void) pspec;
+	GtkWidget *panel = data;
+	Panel *p = g_object_get_data (G_OBJECT (panel), "ox-panel");
+	OxDebugVar *v = g_object_get_data (G_OBJECT (label), "ox-var");
+	if (gtk_editable_label_get_editing (label) || !v || !v->value || !v->container)
+		return;
+	const char *text = gtk_editable_get_text (GTK_EDITABLE (label));
+	if (!strcmp (text, v->value))
+		return;
+	SetReq *r = g_new0 (SetReq, 1);
+	r->session = g_object_ref (p->session);
+	g_weak_ref_init (&r->label, label);
+	r->old = g_strdup (v->value);
+	g_autofree char *name = dap_json_quote (v->name);
+	g_autofree char *value = dap_json_quote (text);
+	ox_debug_session_request (p->session, "setVariable",
+	                          dap_client_args ("{\"variablesReference\":%" G_GINT64_FORMAT ",\"name\":%s,\"value\":%s}",
+	                                           v->container, name, value), NULL, set_variable_cb, r);
 }
 
 static void
 setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
 	(void) factory;
-	(void) data;
 	GtkWidget *expander = gtk_tree_expander_new ();
+	GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 	GtkWidget *label = gtk_label_new (NULL);
 	gtk_label_set_xalign (GTK_LABEL (label), 0);
 	gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
 	gtk_widget_add_css_class (label, "monospace");
-	gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), label);
+	gtk_box_append (GTK_BOX (box), label);
+	/* the value: click (or Enter on the row) to edit; Enter commits */
+	GtkWidget *value = gtk_editable_label_new ("");
+	gtk_widget_add_css_class (value, "monospace");
+	gtk_widget_set_hexpand (value, TRUE);
+	g_signal_connect (value, "notify::editing", G_CALLBACK (editing_cb), data);
+	gtk_box_append (GTK_BOX (box), value);
+	gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
 	gtk_list_item_set_child (item, expander);
 }
 
@@ -179,11 +261,23 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 	GtkWidget *expander = gtk_list_item_get_child (item);
 	gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
 	OxDebugVar *v = gtk_tree_list_row_get_item (row);
-	char *t = row_text (v);
-	GtkWidget *label = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+	GtkWidget *box = gtk_tree_expander_get_child (GTK_TREE_EXPANDER (expander));
+	GtkWidget *label = gtk_widget_get_first_child (box);
+	GtkWidget *value = gtk_widget_get_last_child (box);
+	/* a value listed in a container can be assigned; scopes have none */
+	char *t = v->value && v->container ? g_strdup_printf ("%s = ", v->name) : row_text (v);
 	gtk_label_set_text (GTK_LABEL (label), t);
 	gtk_widget_set_tooltip_text (label, v->type);
 	g_free (t);
+	g_object_set_data (G_OBJECT (value), "ox-var", NULL);  /* no edit while rebinding */
+	gtk_editable_label_stop_editing (GTK_EDITABLE_LABEL (value), FALSE);
+	gtk_editable_set_text (GTK_EDITABLE (value), v->value ? v->value : "");
+	gtk_widget_set_visible (value, v->value && v->container);
+	gtk_widget_set_tooltip_text (value, NULL);
+	gtk_widget_remove_css_class (value, "error");
+	g_autofree char *a11y = g_strdup_printf ("Value of %s", v->name);
+	gtk_accessible_update_property (GTK_ACCESSIBLE (value), GTK_ACCESSIBLE_PROPERTY_LABEL, a11y, -1);
+	g_object_set_data_full (G_OBJECT (value), "ox-var", g_object_ref (v), g_object_unref);
 	g_object_unref (v);
 }
 
@@ -206,7 +300,7 @@ ox_debug_variables_new (OxDebugSession *session)
 	p->tree = gtk_tree_list_model_new (G_LIST_MODEL (p->root), FALSE, FALSE, create_child, scroll, NULL);
 	g_object_set_data_full (G_OBJECT (scroll), "ox-panel", p, free_panel);
 	GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-	g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+	g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), scroll);
 	g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), NULL);
 	GtkWidget *view = gtk_list_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (g_object_ref (p->tree)))),
 	                                     factory);
@@ -234,4 +328,33 @@ ox_debug_variables_get_text (GtkWidget *panel)
 		g_object_unref (row);
 	}
 	return g_string_free (s, FALSE);
+}
+
+/* The value label bound to the variable named name, below w. */
+static GtkWidget *
+find_value (GtkWidget *w, const char *name)
+{
+	if (GTK_IS_EDITABLE_LABEL (w)) {
+		OxDebugVar *v = g_object_get_data (G_OBJECT (w), "ox-var");
+		return v && !strcmp (v->name, name) && gtk_widget_get_mapped (w) ? w : NULL;
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c)) {
+		GtkWidget *r = find_value (c, name);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+gboolean
+ox_debug_variables_edit (GtkWidget *panel, const char *name, const char *value)
+{
+	GtkWidget *label = find_value (panel, name);
+	if (!label)
+		return FALSE;
+	/* the text, then the end of an edit as the label reports it: the
+	 * path Enter takes, without moving the keyboard focus */
+	gtk_editable_set_text (GTK_EDITABLE (label), value);
+	g_object_notify (G_OBJECT (label), "editing");
+	return TRUE;
 }

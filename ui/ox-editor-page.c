@@ -29,6 +29,7 @@
 #include "ox-search-bar.h"  /* search */
 #include "ox-export.h"      /* export */
 #include "ox-sql-split.h"
+#include "ox-plan-view.h"  /* plan */
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
@@ -77,6 +78,8 @@ typedef struct Run {
 	OxRowDemand  *demand;        /* rows the grids want (lazy results) */
 	guint64       delivered;     /* rows received, all result sets */
 	gboolean      paused;        /* the current result set waits for its view */
+	gboolean      plan;          /* plan: an EXPLAIN (FORMAT JSON) for the Plan tab */
+	GString      *plan_json;     /* plan: its rows so far */
 } Run;
 
 static Run *
@@ -98,6 +101,8 @@ run_unref (gpointer data)
 	g_clear_pointer (&r->demand, ox_row_demand_unref);
 	g_clear_handle_id (&r->tick_id, g_source_remove);
 	g_free (r->sql);
+	if (r->plan_json)
+		g_string_free (r->plan_json, TRUE);
 	g_free (r);
 }
 
@@ -344,6 +349,26 @@ record_history (OxEditorPage *self, Run *run, OxBatch *batch)
 		g_warning ("the query history could not be written: %s", error->message);
 }
 
+/* plan: the Plan tab (before Messages), and the plan as text in Messages */
+static void
+show_plan (OxEditorPage *self, Run *run)
+{
+	GtkWidget *view = ox_plan_view_new ();
+	g_autoptr (GError) error = NULL;
+	if (!ox_plan_view_load_json (OX_PLAN_VIEW (view), run->plan_json->str, &error)) {
+		append_message (self, "error", "The plan cannot be shown: %s", error->message);
+		g_object_ref_sink (view);
+		g_object_unref (view);
+		return;
+	}
+	g_autofree char *text = ox_plan_view_to_text (OX_PLAN_VIEW (view));
+	append_message (self, NULL, "%s", g_strchomp (text));
+	int pos = gtk_notebook_get_n_pages (self->results) - 1;
+	gtk_notebook_insert_page (self->results, view, gtk_label_new ("Plan"), pos);
+	gtk_notebook_set_current_page (self->results, pos);
+	g_string_truncate (run->plan_json, 0);
+}
+
 static void
 batch_cb (OxBatch *batch, gpointer user_data)
 {
@@ -352,6 +377,18 @@ batch_cb (OxBatch *batch, gpointer user_data)
 	if (!self || self->run != run)
 		return;  /* the tab is gone, or a newer run replaced a paused one */
 	append_notices (self, batch);
+	/* plan: the JSON goes to the Plan tab, not to a grid */
+	if (run->plan && (batch->kind == OX_BATCH_ROWS || batch->kind == OX_BATCH_COLUMNS)) {
+		for (guint r = 0; batch->kind == OX_BATCH_ROWS && r < batch->n_rows; r++)
+			g_string_append (run->plan_json, ox_batch_get_cell (batch, r, 0));
+		return;
+	}
+	if (run->plan && batch->kind == OX_BATCH_DONE) {
+		/* the EXPLAIN only: statements after it in the text show as usual */
+		run->plan = FALSE;
+		if (run->plan_json->len)
+			show_plan (self, run);
+	}
 	switch (batch->kind) {
 	case OX_BATCH_COLUMNS:
 		open_result_set (self, run, batch);
@@ -415,6 +452,7 @@ set_running (OxEditorPage *self, gboolean running)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-statement", !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.run-script", !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.explain", !running);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.explain-analyze", !running);  /* plan */
 	g_object_notify_by_pspec (G_OBJECT (self), props[PROP_RUNNING]);
 }
 
@@ -463,7 +501,16 @@ tick_cb (gpointer user_data)
 
 /* Run sql, which starts base_offset characters into the buffer. */
 static void
+run_text_plan (OxEditorPage *self, const char *sql, int base_offset, gboolean plan);
+
+static void
 run_text (OxEditorPage *self, const char *sql, int base_offset)
+{
+	run_text_plan (self, sql, base_offset, FALSE);
+}
+
+static void
+run_text_plan (OxEditorPage *self, const char *sql, int base_offset, gboolean plan)
 {
 	if (!self->connection || (self->run && !self->run->paused))
 		return;
@@ -485,6 +532,8 @@ run_text (OxEditorPage *self, const char *sql, int base_offset)
 	run->sql = g_strdup (sql);
 	run->started_us = g_get_monotonic_time ();
 	run->started_real = g_get_real_time ();
+	run->plan = plan;
+	run->plan_json = plan ? g_string_new (NULL) : NULL;
 	run->tick_id = g_timeout_add (100, tick_cb, run);
 	run->demand = ox_row_demand_new (0);  /* each grid asks for its first window */
 	self->run = run;
@@ -538,18 +587,44 @@ ox_editor_page_run_statement (OxEditorPage *self)
 		run_text (self, stmt, offset);
 }
 
-void
-ox_editor_page_explain (OxEditorPage *self)
+/* plan: the plan as JSON, drawn in the Plan tab and written in Messages */
+static void
+explain_plan (OxEditorPage *self, gboolean analyze)
 {
-	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
 	int offset = 0;
 	g_autofree char *stmt = current_statement (self, &offset);
 	if (!stmt)
 		return;
 	/* error positions count the prefix: start the text that far earlier */
-	static const char prefix[] = "EXPLAIN ";
+	const char *prefix = analyze ? "EXPLAIN (ANALYZE, FORMAT JSON) " : "EXPLAIN (FORMAT JSON) ";
 	g_autofree char *sql = g_strconcat (prefix, stmt, NULL);
-	run_text (self, sql, offset - (int) strlen (prefix));
+	run_text_plan (self, sql, offset - (int) strlen (prefix), TRUE);
+}
+
+void
+ox_editor_page_explain (OxEditorPage *self)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	explain_plan (self, FALSE);
+}
+
+void
+ox_editor_page_explain_analyze (OxEditorPage *self)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (self));
+	explain_plan (self, TRUE);
+}
+
+GtkWidget *
+ox_editor_page_get_plan_view (OxEditorPage *self)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), NULL);
+	for (int i = 0; i < gtk_notebook_get_n_pages (self->results); i++) {
+		GtkWidget *w = gtk_notebook_get_nth_page (self->results, i);
+		if (OX_IS_PLAN_VIEW (w))
+			return w;
+	}
+	return NULL;
 }
 
 void
@@ -665,6 +740,14 @@ explain_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+explain_analyze_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_editor_page_explain_analyze (OX_EDITOR_PAGE (widget));
+}
+
+static void
 cancel_action (GtkWidget *widget, const char *name, GVariant *param)
 {
 	(void) name;
@@ -773,6 +856,7 @@ ox_editor_page_class_init (OxEditorPageClass *klass)
 	gtk_widget_class_install_action (widget_class, "editor.run-statement", NULL, run_statement_action);
 	gtk_widget_class_install_action (widget_class, "editor.run-script", NULL, run_script_action);
 	gtk_widget_class_install_action (widget_class, "editor.explain", NULL, explain_action);
+	gtk_widget_class_install_action (widget_class, "editor.explain-analyze", NULL, explain_analyze_action);
 	gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
 }
 
@@ -845,6 +929,7 @@ ox_editor_page_init (OxEditorPage *self)
 		{ GDK_KEY_Return, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_KP_Enter, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.run-script" },
 		{ GDK_KEY_e, GDK_CONTROL_MASK, "editor.explain" },
+		{ GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.explain-analyze" },  /* plan */
 		{ GDK_KEY_f, GDK_CONTROL_MASK, "editor.find" },  /* search */
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (binds); i++)

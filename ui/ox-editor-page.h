@@ -28,6 +28,11 @@ GtkWidget     *ox_editor_page_get_source_view (OxEditorPage *self);
 void      ox_editor_page_run_statement (OxEditorPage *self);
 /* EXPLAIN the selection or the statement at the cursor (Ctrl+E). */
 void      ox_editor_page_explain (OxEditorPage *self);
+/* plan: EXPLAIN ANALYZE of the statement at the cursor (Ctrl+Shift+E);
+ * both EXPLAINs show their plan in a "Plan" results tab (ox-plan-view.h),
+ * returned here (NULL: none). (transfer none) */
+void      ox_editor_page_explain_analyze (OxEditorPage *self);
+GtkWidget *ox_editor_page_get_plan_view (OxEditorPage *self);
 /* Run the whole text (Ctrl+Shift+Enter). */
 void      ox_editor_page_run_script (OxEditorPage *self);
 void      ox_editor_page_cancel (OxEditorPage *self);

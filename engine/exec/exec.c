@@ -2800,6 +2800,27 @@ jt_name (OxJoinType jt)
 	}
 }
 
+/* An index scan's bounds: "k = 3 AND v >= 2". */
+static void
+index_cond (GString *s, OxIndexScanOp *is, OxArena *a)
+{
+	OxScanCommon *sc = &is->sc;
+	const char *sep = "";
+	for (int i = 0; i < is->neq; i++) {
+		g_string_append_printf (s, "%s%s = %s", sep, sc->table->cols[is->index->colnos[i]].name,
+		                        ox_expr_deparse (a, is->eq[i], NULL));
+		sep = " AND ";
+	}
+	if (is->lo) {
+		g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
+		                        is->lo_incl ? ">=" : ">", ox_expr_deparse (a, is->lo, NULL));
+		sep = " AND ";
+	}
+	if (is->hi)
+		g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
+		                        is->hi_incl ? "<=" : "<", ox_expr_deparse (a, is->hi, NULL));
+}
+
 static char *
 op_label (OxOp *op, OxArena *a)
 {
@@ -2816,22 +2837,8 @@ op_label (OxOp *op, OxArena *a)
 		if (sc->alias && strcmp (sc->alias, sc->table->obj.name))
 			g_string_append_printf (s, " %s", sc->alias);
 		if (op->kind == OX_OP_INDEXSCAN) {
-			OxIndexScanOp *is = (OxIndexScanOp *) op;
-			g_string_append (s, " (index cond:");
-			const char *sep = " ";
-			for (int i = 0; i < is->neq; i++) {
-				g_string_append_printf (s, "%s%s = %s", sep, sc->table->cols[is->index->colnos[i]].name,
-				                        ox_expr_deparse (a, is->eq[i], NULL));
-				sep = " AND ";
-			}
-			if (is->lo) {
-				g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
-				                        is->lo_incl ? ">=" : ">", ox_expr_deparse (a, is->lo, NULL));
-				sep = " AND ";
-			}
-			if (is->hi)
-				g_string_append_printf (s, "%s%s %s %s", sep, sc->table->cols[is->index->colnos[is->neq]].name,
-				                        is->hi_incl ? "<=" : "<", ox_expr_deparse (a, is->hi, NULL));
+			g_string_append (s, " (index cond: ");
+			index_cond (s, (OxIndexScanOp *) op, a);
 			g_string_append_c (s, ')');
 		}
 		if (sc->filter)
@@ -2986,8 +2993,26 @@ ox_op_subquery_plan (OxOp *op)
 	return op->kind == OX_OP_SUBQUERY ? ((SubqueryOp *) op)->sp : NULL;
 }
 
+/* "(actual time=0.010..0.012 rows=3 loops=1)", as PostgreSQL prints it:
+ * times and rows are averages per loop. */
 static void
-explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, const char *prefix)
+explain_actual (GString *s, OxOp *op, const OxExplainOpts *o)
+{
+	if (op->loops == 0) {
+		g_string_append (s, " (never executed)");
+		return;
+	}
+	double st, tt;
+	if (o->timing && ox_explain_timing_get (op, &st, &tt))
+		g_string_append_printf (s, " (actual time=%.3f..%.3f rows=%" G_GUINT64_FORMAT " loops=%" G_GUINT64_FORMAT ")",
+		                        st, tt, op->rows_out / op->loops, op->loops);
+	else
+		g_string_append_printf (s, " (actual rows=%" G_GUINT64_FORMAT " loops=%" G_GUINT64_FORMAT ")",
+		                        op->rows_out / op->loops, op->loops);
+}
+
+static void
+explain_rec (OxOp *op, OxExec *x, const OxExplainOpts *o, int depth, GPtrArray *lines, const char *prefix)
 {
 	GString *s = g_string_new (NULL);
 	if (depth > 0) {
@@ -2998,33 +3023,385 @@ explain_rec (OxOp *op, OxExec *x, bool analyze, int depth, GPtrArray *lines, con
 	if (prefix)
 		g_string_append (s, prefix);
 	g_string_append (s, op_label (op, x->arena));
-	if (analyze)
-		g_string_append_printf (s, " (actual rows=%" G_GUINT64_FORMAT " loops=%" G_GUINT64_FORMAT ")",
-		                        op->loops ? op->rows_out / op->loops : 0, op->loops);
+	if (o->analyze)
+		explain_actual (s, op, o);
 	g_ptr_array_add (lines, g_string_free (s, FALSE));
 	if (op->kind == OX_OP_SUBQUERY)
-		explain_rec (((SubqueryOp *) op)->sp->plan, x, analyze, depth + 1, lines, NULL);
+		explain_rec (((SubqueryOp *) op)->sp->plan, x, o, depth + 1, lines, NULL);
 	else {
 		if (op->left)
-			explain_rec (op->left, x, analyze, depth + 1, lines, NULL);
+			explain_rec (op->left, x, o, depth + 1, lines, NULL);
 		if (op->right)
-			explain_rec (op->right, x, analyze, depth + 1, lines, NULL);
+			explain_rec (op->right, x, o, depth + 1, lines, NULL);
 	}
 	GPtrArray *subs = g_ptr_array_new ();
 	op_subplans (op, &subs);
 	for (guint i = 0; i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		char *pre = g_strdup_printf ("SubPlan %d: ", sp->id);
-		explain_rec (sp->plan, x, analyze, depth + 1, lines, pre);
+		explain_rec (sp->plan, x, o, depth + 1, lines, pre);
 		g_free (pre);
 	}
 	g_ptr_array_unref (subs);
 }
 
+/* ---- EXPLAIN (FORMAT JSON) ---- */
+
+/* JSON output follows PostgreSQL's (explain.c's ExplainProperty* with
+ * EXPLAIN_FORMAT_JSON): two spaces per level, one key per line, a
+ * comma before each key but the first of an object.  The key names are
+ * PostgreSQL's for what we have; node types are PostgreSQL's where an
+ * operator is one of its nodes, else the text format's name (Project,
+ * Filter, HashDistinct). */
+typedef struct JsonOut {
+	GString *s;
+	int      indent;  /* current nesting, in levels */
+	bool     first;   /* no key written yet in the open object or array */
+} JsonOut;
+
+static void
+json_escape (GString *s, const char *v)
+{
+	g_string_append_c (s, '"');
+	for (const unsigned char *p = (const unsigned char *) v; *p; p++) {
+		switch (*p) {
+		case '"': g_string_append (s, "\\\""); break;
+		case '\\': g_string_append (s, "\\\\"); break;
+		case '\n': g_string_append (s, "\\n"); break;
+		case '\r': g_string_append (s, "\\r"); break;
+		case '\t': g_string_append (s, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				g_string_append_printf (s, "\\u%04x", *p);
+			else
+				g_string_append_c (s, (char) *p);
+		}
+	}
+	g_string_append_c (s, '"');
+}
+
+static void
+json_sep (JsonOut *j)
+{
+	if (!j->first)
+		g_string_append_c (j->s, ',');
+	g_string_append_c (j->s, '\n');
+	for (int i = 0; i < j->indent * 2; i++)
+		g_string_append_c (j->s, ' ');
+	j->first = false;
+}
+
+static void
+json_key (JsonOut *j, const char *key)
+{
+	json_sep (j);
+	json_escape (j->s, key);
+	g_string_append (j->s, ": ");
+}
+
+static void
+json_str (JsonOut *j, const char *key, const char *v)
+{
+	json_key (j, key);
+	json_escape (j->s, v);
+}
+
+static void
+json_raw (JsonOut *j, const char *key, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+json_raw (JsonOut *j, const char *key, const char *fmt, ...)
+{
+	json_key (j, key);
+	va_list ap;
+	va_start (ap, fmt);
+	g_string_append_vprintf (j->s, fmt, ap);
+	va_end (ap);
+}
+
+/* Open "key": [ or "key": { (key NULL: an element of an array). */
+static void
+json_open (JsonOut *j, const char *key, char bracket)
+{
+	if (key)
+		json_key (j, key);
+	else
+		json_sep (j);
+	g_string_append_c (j->s, bracket);
+	j->indent++;
+	j->first = true;
+}
+
+static void
+json_close (JsonOut *j, char bracket)
+{
+	j->indent--;
+	j->first = true;  /* no comma: the closing bracket goes on its own line */
+	json_sep (j);
+	g_string_append_c (j->s, bracket);
+}
+
+static const char *
+jt_json (OxJoinType jt)
+{
+	switch (jt) {
+	case OX_JOIN_LEFT: return "Left";
+	case OX_JOIN_RIGHT: return "Right";
+	case OX_JOIN_FULL: return "Full";
+	default: return "Inner";
+	}
+}
+
+static void
+json_expr (JsonOut *j, const char *key, OxExpr *e, OxArena *a)
+{
+	if (e)
+		json_str (j, key, ox_expr_deparse (a, e, NULL));
+}
+
+static void explain_json_rec (OxOp *op, OxExec *x, const OxExplainOpts *o, JsonOut *j, const char *rel,
+                              const char *subplan);
+
+static void
+explain_json_rec (OxOp *op, OxExec *x, const OxExplainOpts *o, JsonOut *j, const char *rel, const char *subplan)
+{
+	OxArena *a = x->arena;
+	const char *type = NULL;
+	switch (op->kind) {
+	case OX_OP_SEQSCAN: type = "Seq Scan"; break;
+	case OX_OP_INDEXSCAN: type = "Index Scan"; break;
+	case OX_OP_SUBQUERY: type = "Subquery Scan"; break;
+	case OX_OP_FILTER: type = "Filter"; break;
+	case OX_OP_COPY: type = "COPY source"; break;
+	case OX_OP_FUNCSCAN: type = "Function Scan"; break;
+	case OX_OP_PROJECT: type = "Project"; break;
+	case OX_OP_RESULT: type = "Result"; break;
+	case OX_OP_VALUES: type = "Values Scan"; break;
+	case OX_OP_MATERIAL: type = "Materialize"; break;
+	case OX_OP_NESTLOOP: type = "Nested Loop"; break;
+	case OX_OP_HASHJOIN: type = "Hash Join"; break;
+	case OX_OP_AGG: type = "Aggregate"; break;
+	case OX_OP_SORT: type = "Sort"; break;
+	case OX_OP_LIMIT: type = "Limit"; break;
+	case OX_OP_DISTINCT: type = "HashDistinct"; break;
+	case OX_OP_APPEND: type = "Append"; break;
+	case OX_OP_SETOP: type = "SetOp"; break;
+	case OX_OP_INSERT:
+	case OX_OP_UPDATE:
+	case OX_OP_DELETE: type = "ModifyTable"; break;
+	}
+	json_str (j, "Node Type", type);
+	if (rel)
+		json_str (j, "Parent Relationship", rel);
+	if (subplan)
+		json_str (j, "Subplan Name", subplan);
+	/* what the operator works on */
+	switch (op->kind) {
+	case OX_OP_SEQSCAN:
+	case OX_OP_INDEXSCAN: {
+		OxScanCommon *sc = (OxScanCommon *) op;
+		if (op->kind == OX_OP_INDEXSCAN)
+			json_str (j, "Index Name", ((OxIndexScanOp *) op)->index->obj.name);
+		json_str (j, "Relation Name", sc->table->obj.name);
+		json_str (j, "Alias", sc->alias ? sc->alias : sc->table->obj.name);
+		break;
+	}
+	case OX_OP_SUBQUERY: {
+		SubqueryOp *sq = (SubqueryOp *) op;
+		if (sq->alias)
+			json_str (j, "Alias", sq->alias);
+		break;
+	}
+	case OX_OP_FUNCSCAN: {
+		FuncScanOp *f = (FuncScanOp *) op;
+		const char *fname = f->builtin == OX_SRF_DDL_COMMANDS ? "ox_event_trigger_ddl_commands"
+		                    : f->builtin == OX_SRF_DROPPED_OBJECTS ? "ox_event_trigger_dropped_objects"
+		                    : f->builtin >= OX_SRF_GENERATE_SERIES ? f->call->fn->name : f->call->routine->obj.name;
+		json_str (j, "Function Name", fname);
+		json_str (j, "Alias", f->alias ? f->alias : fname);
+		break;
+	}
+	case OX_OP_NESTLOOP:
+		json_str (j, "Join Type", jt_json (((NestLoopOp *) op)->jt));
+		break;
+	case OX_OP_HASHJOIN:
+		json_str (j, "Join Type", jt_json (((HashJoinOp *) op)->jt));
+		break;
+	case OX_OP_AGG:
+		json_str (j, "Strategy", ((AggOp *) op)->nkeys ? "Hashed" : "Plain");
+		break;
+	case OX_OP_SETOP: {
+		SetOpOp *so = (SetOpOp *) op;
+		json_str (j, "Command", so->kind == OX_SETOP_INTERSECT ? (so->all ? "Intersect All" : "Intersect")
+		                                                       : (so->all ? "Except All" : "Except"));
+		json_str (j, "Strategy", "Hashed");
+		break;
+	}
+	case OX_OP_INSERT:
+	case OX_OP_UPDATE:
+	case OX_OP_DELETE:
+		json_str (j, "Operation", op->kind == OX_OP_INSERT ? "Insert" : op->kind == OX_OP_UPDATE ? "Update" : "Delete");
+		json_str (j, "Relation Name", ((ModifyOp *) op)->table->obj.name);
+		json_str (j, "Alias", ((ModifyOp *) op)->table->obj.name);
+		break;
+	default:
+		break;
+	}
+	if (o->analyze) {
+		double st = 0, tt = 0;
+		if (o->timing && op->loops > 0 && ox_explain_timing_get (op, &st, &tt)) {
+			json_raw (j, "Actual Startup Time", "%.3f", st);
+			json_raw (j, "Actual Total Time", "%.3f", tt);
+		} else if (o->timing) {
+			json_raw (j, "Actual Startup Time", "0.000");
+			json_raw (j, "Actual Total Time", "0.000");
+		}
+		json_raw (j, "Actual Rows", "%" G_GUINT64_FORMAT, op->loops ? op->rows_out / op->loops : 0);
+		json_raw (j, "Actual Loops", "%" G_GUINT64_FORMAT, op->loops);
+	}
+	/* its conditions and keys */
+	switch (op->kind) {
+	case OX_OP_SEQSCAN:
+	case OX_OP_INDEXSCAN:
+		if (op->kind == OX_OP_INDEXSCAN) {
+			GString *c = g_string_new ("(");
+			index_cond (c, (OxIndexScanOp *) op, a);
+			g_string_append_c (c, ')');
+			json_str (j, "Index Cond", c->str);
+			g_string_free (c, TRUE);
+		}
+		json_expr (j, "Filter", ((OxScanCommon *) op)->filter, a);
+		break;
+	case OX_OP_FILTER:
+		json_expr (j, "Filter", ((FilterOp *) op)->qual, a);
+		break;
+	case OX_OP_PROJECT: {
+		ProjectOp *p = (ProjectOp *) op;
+		json_open (j, "Output", '[');
+		for (int i = 0; i < p->n; i++) {
+			json_sep (j);
+			json_escape (j->s, ox_expr_deparse (a, p->exprs[i], NULL));
+		}
+		json_close (j, ']');
+		break;
+	}
+	case OX_OP_NESTLOOP:
+		json_expr (j, "Join Filter", ((NestLoopOp *) op)->qual, a);
+		break;
+	case OX_OP_HASHJOIN: {
+		HashJoinOp *h = (HashJoinOp *) op;
+		GString *c = g_string_new ("(");
+		for (int i = 0; i < h->nkeys; i++)
+			g_string_append_printf (c, "%s%s = %s", i ? " AND " : "", ox_expr_deparse (a, h->lkeys[i], NULL),
+			                        ox_expr_deparse (a, h->rkeys[i], NULL));
+		g_string_append_c (c, ')');
+		json_str (j, "Hash Cond", c->str);
+		g_string_free (c, TRUE);
+		json_expr (j, "Join Filter", h->residual, a);
+		break;
+	}
+	case OX_OP_AGG: {
+		AggOp *g = (AggOp *) op;
+		if (g->nkeys) {
+			json_open (j, "Group Key", '[');
+			for (int i = 0; i < g->nkeys; i++) {
+				json_sep (j);
+				json_escape (j->s, ox_expr_deparse (a, g->keys[i], NULL));
+			}
+			json_close (j, ']');
+		}
+		break;
+	}
+	case OX_OP_SORT: {
+		SortOp *so = (SortOp *) op;
+		json_open (j, "Sort Key", '[');
+		for (int i = 0; i < so->n; i++) {
+			char *k = so->names && so->names[i] ? g_strdup (so->names[i]) : g_strdup_printf ("$%d", so->cols[i] + 1);
+			char *key = g_strdup_printf ("%s%s%s", k, so->desc[i] ? " DESC" : "",
+			                             so->nf[i] != so->desc[i] ? (so->nf[i] ? " NULLS FIRST" : " NULLS LAST") : "");
+			json_sep (j);
+			json_escape (j->s, key);
+			g_free (key);
+			g_free (k);
+		}
+		json_close (j, ']');
+		break;
+	}
+	case OX_OP_LIMIT: {
+		LimitOp *l = (LimitOp *) op;
+		json_expr (j, "Limit", l->limit, a);
+		json_expr (j, "Offset", l->offset, a);
+		break;
+	}
+	default:
+		break;
+	}
+	/* children: inputs (outer, inner), a subquery's plan, subplans */
+	GPtrArray *subs = g_ptr_array_new ();
+	op_subplans (op, &subs);
+	bool has_children = op->kind == OX_OP_SUBQUERY || op->left || op->right || subs->len;
+	if (has_children) {
+		json_open (j, "Plans", '[');
+		bool member = op->kind == OX_OP_APPEND || op->kind == OX_OP_SETOP;
+		if (op->kind == OX_OP_SUBQUERY) {
+			json_open (j, NULL, '{');
+			explain_json_rec (((SubqueryOp *) op)->sp->plan, x, o, j, "Subquery", NULL);
+			json_close (j, '}');
+		} else {
+			if (op->left) {
+				json_open (j, NULL, '{');
+				explain_json_rec (op->left, x, o, j, member ? "Member" : "Outer", NULL);
+				json_close (j, '}');
+			}
+			if (op->right) {
+				json_open (j, NULL, '{');
+				explain_json_rec (op->right, x, o, j, member ? "Member" : "Inner", NULL);
+				json_close (j, '}');
+			}
+		}
+		for (guint i = 0; i < subs->len; i++) {
+			OxSubPlan *sp = subs->pdata[i];
+			char *name = g_strdup_printf ("SubPlan %d", sp->id);
+			json_open (j, NULL, '{');
+			explain_json_rec (sp->plan, x, o, j, "SubPlan", name);
+			json_close (j, '}');
+			g_free (name);
+		}
+		json_close (j, ']');
+	}
+	g_ptr_array_unref (subs);
+}
+
 GPtrArray *
-ox_explain_lines (OxOp *op, OxExec *x, bool analyze)
+ox_explain_render (OxOp *op, OxExec *x, const OxExplainOpts *o)
 {
 	GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-	explain_rec (op, x, analyze, 0, lines, NULL);
+	if (!o->json) {
+		explain_rec (op, x, o, 0, lines, NULL);
+		if (o->summary)
+			g_ptr_array_add (lines, g_strdup_printf ("Planning Time: %.3f ms", o->planning_ms));
+		if (o->summary && o->analyze)
+			g_ptr_array_add (lines, g_strdup_printf ("Execution Time: %.3f ms", o->execution_ms));
+		return lines;
+	}
+	JsonOut j = { .s = g_string_new ("["), .indent = 1, .first = true };
+	json_open (&j, NULL, '{');
+	json_open (&j, "Plan", '{');
+	explain_json_rec (op, x, o, &j, NULL, NULL);
+	json_close (&j, '}');
+	if (o->summary)
+		json_raw (&j, "Planning Time", "%.3f", o->planning_ms);
+	if (o->analyze) {
+		json_open (&j, "Triggers", '[');
+		json_close (&j, ']');
+	}
+	if (o->summary && o->analyze)
+		json_raw (&j, "Execution Time", "%.3f", o->execution_ms);
+	json_close (&j, '}');
+	j.indent = 0;
+	j.first = true;
+	json_sep (&j);
+	g_string_append_c (j.s, ']');
+	g_ptr_array_add (lines, g_string_free (j.s, FALSE));
 	return lines;
 }

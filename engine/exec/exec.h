@@ -84,8 +84,28 @@ OxOp *ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *
 /* Close every operator of a tree (idempotent; used on error paths too). */
 void ox_op_close_tree (OxOp *op, OxExec *x);
 
-/* EXPLAIN: one line per operator, children indented under "->". */
-GPtrArray *ox_explain_lines (OxOp *op, OxExec *x, bool analyze);
+/* What EXPLAIN shows (its options, and the summary's times). */
+typedef struct OxExplainOpts {
+	bool   analyze;       /* rows and loops (the plan has run) */
+	bool   timing;        /* and times (ox_explain_timing_attach before it ran) */
+	bool   summary;       /* Planning Time, and Execution Time when analyze */
+	bool   json;          /* FORMAT JSON: one string, else one line per operator */
+	double planning_ms;
+	double execution_ms;
+} OxExplainOpts;
+
+/* EXPLAIN: one line per operator, children indented under "->", then the
+ * summary; or (json) a single element, the whole document, with
+ * PostgreSQL's key names. */
+GPtrArray *ox_explain_render (OxOp *op, OxExec *x, const OxExplainOpts *o);
+
+/* EXPLAIN (ANALYZE, TIMING) (exec-timing.c): clocks around every
+ * operator's calls, before the plan is opened; then an operator's average
+ * startup and total times per loop, in milliseconds (false: not timed). */
+typedef struct OxOpTiming OxOpTiming;
+void ox_explain_timing_attach (OxOp *plan, OxArena *a);
+bool ox_explain_timing_get (OxOp *op, double *startup_ms, double *total_ms);
+extern uint64_t ox_explain_clock_reads;  /* for tests: clock reads of the trampolines */
 
 /* EXPLAIN's pieces, for the debugger's plan sources (exec-debug.c). */
 const char *ox_op_label (OxOp *op, OxArena *a);

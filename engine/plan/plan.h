@@ -234,6 +234,7 @@ struct OxOp {
 	uint64_t loops;
 	GPtrArray *extra_children; /* APPEND: more inputs; subplans shown in EXPLAIN */
 	struct OxDebugOp *dbg;    /* query debugging (exec-debug.c), or NULL */
+	struct OxOpTiming *timing; /* EXPLAIN ANALYZE's clocks (exec-timing.c), or NULL */
 };
 
 struct OxSubPlan {

@@ -719,6 +719,9 @@ typedef struct OxExplainStmt {
 	bool    analyze;
 	bool    verbose;
 	bool    costs;  /* accepted (COSTS OFF); we print no costs */
+	bool    timing;  /* ANALYZE: per-operator clocks (default: = analyze) */
+	bool    summary; /* Planning Time / Execution Time lines (default: = analyze) */
+	bool    json;    /* FORMAT JSON (else TEXT) */
 } OxExplainStmt;
 
 /* One option of COPY's WITH (...) list, of its legacy spellings (CSV,

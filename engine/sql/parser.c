@@ -4074,6 +4074,7 @@ parse_explain (Parser *p)
 	OxExplainStmt *s = NEW (p, OxExplainStmt, OX_N_EXPLAIN, CUR (p)->loc);
 	advance (p);
 	s->costs = true;
+	bool timing_set = false, summary_set = false;
 	if (is_ch (CUR (p), '(')) {
 		advance (p);
 		do {
@@ -4089,16 +4090,28 @@ parse_explain (Parser *p)
 				s->verbose = parse_explain_bool (p, "verbose");
 			else if (strcmp (opt, "costs") == 0)
 				s->costs = parse_explain_bool (p, "costs");
-			else if (strcmp (opt, "buffers") == 0 || strcmp (opt, "timing") == 0 ||
-			         strcmp (opt, "summary") == 0 || strcmp (opt, "settings") == 0 ||
-			         strcmp (opt, "wal") == 0)
+			else if (strcmp (opt, "timing") == 0) {
+				s->timing = parse_explain_bool (p, opt);
+				timing_set = true;
+			} else if (strcmp (opt, "summary") == 0) {
+				s->summary = parse_explain_bool (p, opt);
+				summary_set = true;
+			} else if (strcmp (opt, "buffers") == 0 || strcmp (opt, "settings") == 0 ||
+			           strcmp (opt, "wal") == 0)
 				(void) parse_explain_bool (p, opt);  /* output detail we do not have */
 			else if (strcmp (opt, "format") == 0) {
 				const OxToken *v = CUR (p);
 				if (!tok_is_collabel (v))
 					syntax_error (p);
-				if (strcmp (tok_name (p, v), "text") != 0)
-					not_supported (v->loc, "an EXPLAIN format other than TEXT");
+				const char *f = tok_name (p, v);
+				if (strcmp (f, "json") == 0)
+					s->json = true;
+				else if (strcmp (f, "text") == 0)
+					s->json = false;
+				else if (strcmp (f, "xml") == 0 || strcmp (f, "yaml") == 0)
+					not_supported (v->loc, "EXPLAIN formats other than TEXT and JSON");
+				else
+					ox_raise ("22023", v->loc + 1, "unrecognized value for EXPLAIN option \"format\": \"%s\"", f);
 				advance (p);
 			} else
 				ox_raise (OX_ERR_SYNTAX, at + 1, "unrecognized EXPLAIN option \"%s\"", opt);
@@ -4110,6 +4123,14 @@ parse_explain (Parser *p)
 		if (accept_kw (p, OX_KW_VERBOSE))
 			s->verbose = true;
 	}
+	/* PostgreSQL's defaults and checks (ExplainQuery): clocks and the
+	 * summary come with ANALYZE unless asked otherwise */
+	if (!timing_set)
+		s->timing = s->analyze;
+	else if (s->timing && !s->analyze)
+		ox_raise ("22023", 0, "EXPLAIN option TIMING requires ANALYZE");
+	if (!summary_set)
+		s->summary = s->analyze;
 	OxToken t = *CUR (p);
 	if (!starts_select (&t) && !is_ch (&t, '(') && !is_kw (&t, OX_KW_INSERT) &&
 	    !is_kw (&t, OX_KW_UPDATE) && !is_kw (&t, OX_KW_DELETE) && !is_kw (&t, OX_KW_CREATE))

@@ -1,7 +1,8 @@
 /*
  * test-dap-adapter.c — the debug adapter (dap/dap-adapter.c) over a real
  * socket pair, driven as a client would, against the real engine and
- * debugger: sources by reference, setVariable seen by the script, pause
+ * debugger: sources by reference (also for a routine whose file is gone),
+ * setVariable seen by the script, pause
  * from the client, a client that vanishes mid-step, and requests that
  * must fail (out of order, stale ids, unknown sources).
  *
@@ -10,6 +11,8 @@
  * and reads with blocking I/O.  Every read has a deadline: a hang fails.
  */
 #include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 
 #include "dap-adapter.h"
 #include "dap-test-client.h"
@@ -191,6 +194,86 @@ test_source_reference (void)
 	g_assert_cmpint (fx_stop (&fx), ==, 0);
 }
 
+/* A routine created from a file that is gone by the time it runs (the
+ * workstation debugs from a temporary file and deletes it): its frames
+ * fall back to its body, served by sourceReference in body lines, and a
+ * breakpoint set there by that reference stops it. */
+static void
+test_source_file_gone (void)
+{
+	g_autofree char *path = NULL;
+	int fd = g_file_open_tmp ("dap-gone-XXXXXX.sql", &path, NULL);
+	g_assert_cmpint (fd, >=, 0);
+	close (fd);
+	const char *script =
+		"-- two lines before the routine, so body lines and file lines differ\n"  /* 1 */
+		"\n"                                                                      /* 2 */
+		"CREATE FUNCTION gone_twice(n int) RETURNS int LANGUAGE plsql AS $$\n"    /* 3: body line 1 */
+		"DECLARE s int := 0;\n"                                                   /* 4: 2 */
+		"BEGIN\n"                                                                 /* 5: 3 */
+		"  s := n * 2;\n"                                                         /* 6: 4 */
+		"  RETURN s;\n"                                                           /* 7: 5 */
+		"END $$;\n"                                                               /* 8 */
+		"SELECT gone_twice(3) AS first;\n"                                        /* 9 */
+		"SELECT gone_twice(4) AS second;\n";                                      /* 10 */
+	g_assert_true (g_file_set_contents (path, script, -1, NULL));
+	Fx fx;
+	fx_start (&fx);
+	char *q = g_strescape (path, NULL);
+	char *args = g_strdup_printf ("{\"program\":\"%s\",\"stopOnEntry\":true}", q);
+	launch (&fx, args);
+	g_free (args);
+	g_free (q);
+	json_object_unref (fx_call (&fx, "configurationDone", NULL, TRUE));
+	json_object_unref (fx_event (&fx, "stopped"));
+	/* the file goes away after the launch read it */
+	g_assert_cmpint (g_unlink (path), ==, 0);
+	step (&fx, "next");    /* over the CREATE */
+	step (&fx, "stepIn");  /* into gone_twice(3) */
+	gint64 id, line, sref;
+	top_frame (&fx, &id, NULL, &line, &sref);
+	g_assert_cmpint (sref, >, 0);
+	args = g_strdup_printf ("{\"sourceReference\":%" G_GINT64_FORMAT "}", sref);
+	JsonObject *r = fx_call (&fx, "source", args, TRUE);
+	g_free (args);
+	g_auto (GStrv) body_lines = g_strsplit (json_object_get_string_member (body (r), "content"), "\n", -1);
+	json_object_unref (r);
+	g_assert_cmpint (line, >=, 1);
+	g_assert_cmpint (line, <=, (gint64) g_strv_length (body_lines));
+	/* the line is the body's (body line 2 is file line 4) */
+	g_test_message ("line %d: %s", (int) line, body_lines[line - 1]);
+	g_assert_nonnull (strstr (body_lines[line - 1], "DECLARE s int := 0;"));  /* its initializer: the first step */
+	g_assert_nonnull (strstr (body_lines[4], "RETURN s;"));
+	/* a breakpoint by that reference, in body lines */
+	args = g_strdup_printf ("{\"source\":{\"sourceReference\":%" G_GINT64_FORMAT "},"
+	                        "\"breakpoints\":[{\"line\":5}]}", sref);
+	r = fx_call (&fx, "setBreakpoints", args, TRUE);
+	JsonObject *bp = json_array_get_object_element (json_object_get_array_member (body (r), "breakpoints"), 0);
+	g_assert_cmpint (json_object_get_int_member (bp, "line"), ==, 5);
+	json_object_unref (r);
+	for (int call = 0; call < 2; call++) {
+		json_object_unref (fx_call (&fx, "continue", "{\"threadId\":1}", TRUE));
+		r = fx_event (&fx, "stopped");
+		g_assert_cmpstr (json_object_get_string_member (body (r), "reason"), ==, "breakpoint");
+		json_object_unref (r);
+		gint64 at_ref = 0;
+		top_frame (&fx, &id, NULL, &line, &at_ref);
+		g_assert_cmpint (line, ==, 5);
+		g_assert_cmpint (at_ref, ==, sref);
+	}
+	g_free (args);
+	args = g_strdup_printf ("{\"source\":{\"sourceReference\":%" G_GINT64_FORMAT "},\"breakpoints\":[]}", sref);
+	json_object_unref (fx_call (&fx, "setBreakpoints", args, TRUE));
+	g_free (args);
+	json_object_unref (fx_call (&fx, "continue", "{\"threadId\":1}", TRUE));
+	r = fx_event (&fx, "exited");
+	g_assert_cmpint (json_object_get_int_member (body (r), "exitCode"), ==, 0);
+	json_object_unref (r);
+	json_object_unref (fx_event (&fx, "terminated"));
+	json_object_unref (fx_call (&fx, "disconnect", NULL, TRUE));
+	g_assert_cmpint (fx_stop (&fx), ==, 0);
+}
+
 /* Pause an endless loop from the client, then terminate it. */
 static void
 test_pause_terminate (void)
@@ -313,6 +396,7 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/dap/adapter/source-reference", test_source_reference);
+	g_test_add_func ("/dap/adapter/source-file-gone", test_source_file_gone);
 	g_test_add_func ("/dap/adapter/pause-terminate", test_pause_terminate);
 	g_test_add_func ("/dap/adapter/client-vanishes", test_client_vanishes);
 	g_test_add_func ("/dap/adapter/cancel-console", test_cancel_console);

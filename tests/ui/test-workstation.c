@@ -92,10 +92,9 @@ test_demo_window (void)
 	g_assert_true (g_str_has_prefix (gtk_column_view_column_get_title (only), "second\n"));
 	g_assert_null (ox_editor_page_get_grid (page, 1));
 
-	/* Ctrl+E: the plan of the statement at the cursor */
+	/* Ctrl+E: the plan of the statement at the cursor (its Plan tab: test-plan.c) */
 	run (page, "editor.explain");
-	grid = ox_editor_page_get_grid (page, 0);
-	g_assert_nonnull (grid);
+	g_assert_nonnull (ox_editor_page_get_plan_view (page));
 	g_autofree char *xmsgs = ox_editor_page_get_messages_text (page);
 	g_assert_nonnull (strstr (xmsgs, "EXPLAIN"));
 
