@@ -379,8 +379,14 @@ batch_cb (OxBatch *batch, gpointer user_data)
 	append_notices (self, batch);
 	/* plan: the JSON goes to the Plan tab, not to a grid */
 	if (run->plan && (batch->kind == OX_BATCH_ROWS || batch->kind == OX_BATCH_COLUMNS)) {
-		for (guint r = 0; batch->kind == OX_BATCH_ROWS && r < batch->n_rows; r++)
+		/* no grid asks for these rows: want them all (a plan is a few
+		 * rows; the demand counts rows of the whole run) */
+		if (batch->kind == OX_BATCH_COLUMNS)
+			ox_row_demand_want (run->demand, G_MAXUINT64);
+		for (guint r = 0; batch->kind == OX_BATCH_ROWS && r < batch->n_rows; r++) {
+			run->delivered++;
 			g_string_append (run->plan_json, ox_batch_get_cell (batch, r, 0));
+		}
 		return;
 	}
 	if (run->plan && batch->kind == OX_BATCH_DONE) {
