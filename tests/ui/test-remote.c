@@ -304,7 +304,7 @@ main (int argc, char **argv)
 	ui_test_init (&argc, &argv);
 	remote_server_start (&server);
 	g_test_add_func ("/ui/remote/browse-and-query", test_browse_and_query);
-	if (0) g_test_add_func ("/ui/remote/debug", test_debug_remote);  /* WIP */
+	g_test_add_func ("/ui/remote/debug", test_debug_remote);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	ui_test_finish ();
