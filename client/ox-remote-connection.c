@@ -327,6 +327,10 @@ run_unref (Run *run)
 	g_clear_pointer (&run->col_types, g_ptr_array_unref);
 	g_free (run->cur_name);
 	g_free (run->cur_type);
+	/* cells of a row cut off by an error or a close (delivered ones
+	 * moved to their batch) */
+	for (guint i = 0; i < run->cells->len; i++)
+		g_free (run->cells->pdata[i]);
 	g_clear_pointer (&run->cells, g_ptr_array_unref);
 	g_free (run->command);
 	g_clear_pointer (&run->notices, g_ptr_array_unref);
@@ -1065,7 +1069,7 @@ run_start (OxRemoteConnection *self, Run *run)
 		return;
 	}
 	g_ptr_array_add (self->runs, run_ref (run));
-	if (self->next_app)
+	if (self->next_app && !run->collect)  /* catalog reads never take it */
 		run->app_name = g_steal_pointer (&self->next_app);
 	else
 		run->app_name = ox_remote_connection_new_application_name (self);
@@ -1147,12 +1151,21 @@ remote_query_finish (OxConnection *conn, GAsyncResult *result, GError **error)
 	return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static gint revokes_in_flight;  /* atomic */
+
 static void
 revoked_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	(void) data;
 	g_autoptr (GBytes) b = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
 	g_object_unref (source);  /* the session, held for this exchange */
+	g_atomic_int_dec_and_test (&revokes_in_flight);
+}
+
+guint
+ox_remote_connection_revokes_in_flight (void)
+{
+	return (guint) g_atomic_int_get (&revokes_in_flight);
 }
 
 static void
@@ -1174,6 +1187,7 @@ remote_close (OxConnection *conn)
 	if (self->token && self->soup) {
 		/* revoke the token; nobody waits for the answer */
 		SoupMessage *msg = new_message (self, "DELETE", "/api/auth/token");
+		g_atomic_int_inc (&revokes_in_flight);
 		soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, NULL, revoked_cb,
 		                                  NULL);
 		g_object_ref (self->soup);

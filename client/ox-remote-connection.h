@@ -62,6 +62,10 @@ void        ox_remote_connection_set_next_application_name (OxRemoteConnection *
 /* A name no other run of this process uses (owned by the caller). */
 char       *ox_remote_connection_new_application_name (OxRemoteConnection *self);
 
+/* Token revocations (sent by close) not answered yet, in this process: a
+ * program about to exit iterates its main context until this is 0. */
+guint       ox_remote_connection_revokes_in_flight (void);
+
 /* ox-remote-dap.c: the WebSocket /api/dap as a DapClient. */
 void        ox_remote_dap_open_async  (OxConnection *conn, GCancellable *cancellable,
                                        GAsyncReadyCallback callback, gpointer user_data);

@@ -130,14 +130,12 @@ ox_cli_remote_close (OxCli *cli)
 	if (!cli->remote)
 		return;
 	ox_connection_close (OX_CONNECTION (cli->remote));
-	/* let the token's revocation go out before the process ends */
-	gint64 until = g_get_monotonic_time () + 500 * 1000;
-	while (g_main_context_pending (NULL) || g_get_monotonic_time () < until) {
+	/* let the token's revocation go out before the process ends (a
+	 * server that does not answer gets 2 s) */
+	gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+	while (ox_remote_connection_revokes_in_flight () > 0 && g_get_monotonic_time () < until)
 		if (!g_main_context_iteration (NULL, FALSE))
-			g_usleep (10 * 1000);
-		if (g_get_monotonic_time () >= until)
-			break;
-	}
+			g_usleep (1000);
 	g_clear_object (&cli->remote);
 }
 

@@ -176,6 +176,13 @@ describe (Run *r)
 
 /* ---- login ------------------------------------------------------------------ */
 
+static gboolean
+no_revokes (gpointer data)
+{
+	(void) data;
+	return ox_remote_connection_revokes_in_flight () == 0;
+}
+
 typedef struct {
 	gboolean            done;  /* first: bool_set reads it */
 	OxRemoteConnection *conn;
@@ -202,7 +209,19 @@ test_login (void)
 	g_assert_true (r->ok);
 	g_assert_cmpstr (ox_batch_get_cell (r->batches->pdata[1], 0, 0), ==, REMOTE_TEST_USER);
 	run_free (r);
+	g_autofree char *token = g_strdup (ox_remote_connection_get_token (OX_REMOTE_CONNECTION (c)));
 	ox_connection_close (c);
+	/* closing revoked the token on the server */
+	wait_until (no_revokes, NULL, "the token's revocation");
+	g_autoptr (SoupSession) s = soup_session_new ();
+	g_autofree char *uri = g_strconcat (server.url, "/api/sql", NULL);
+	g_autoptr (SoupMessage) msg = soup_message_new ("POST", uri);
+	g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+	g_autoptr (GBytes) body = g_bytes_new_static ("{\"sql\":\"SELECT 1\"}", 18);
+	soup_message_set_request_body_from_bytes (msg, "application/json", body);
+	g_autoptr (GBytes) answer = soup_session_send_and_read (s, msg, NULL, NULL);
+	g_assert_cmpuint (soup_message_get_status (msg), ==, 401);
 	/* runs after close fail with CLOSED */
 	r = run_sync (c, "SELECT 1", NULL);
 	g_assert_error (r->error, OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED);
