@@ -142,6 +142,54 @@ test_backslash (void)
 	g_assert_nonnull (strstr (c->err, "not available with --connect"));
 }
 
+typedef struct {
+	gboolean done;
+	char   **out, **err;
+} Comm;
+
+static void
+communicated_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Comm *c = data;
+	g_autoptr (GError) error = NULL;
+	g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, c->out, c->err, &error);
+	g_assert_no_error (error);
+	c->done = TRUE;
+}
+
+static gboolean
+interrupt_cb (gpointer data)
+{
+	g_subprocess_send_signal (data, SIGINT);
+	return G_SOURCE_REMOVE;
+}
+
+/* Ctrl-C (SIGINT) cancels the statement on the server: 57014, exit 1,
+ * long before the statement would have ended. */
+static void
+test_interrupt (void)
+{
+	g_autoptr (GError) error = NULL;
+	g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+	                                                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	g_subprocess_launcher_setenv (l, "OXIBASE_PASSWORD", REMOTE_TEST_PASSWORD, TRUE);
+	const char *argv[] = { cli_path, "--connect", server.url, "-U", REMOTE_TEST_USER, "-c",
+		               "SELECT pg_sleep(30)", NULL };
+	g_autoptr (GSubprocess) p = g_subprocess_launcher_spawnv (l, argv, &error);
+	g_assert_no_error (error);
+	gint64 t0 = g_get_monotonic_time ();
+	g_timeout_add (1000, interrupt_cb, p);
+	g_autofree char *out = NULL, *err = NULL;
+	Comm c = { FALSE, &out, &err };
+	g_subprocess_communicate_utf8_async (p, NULL, NULL, communicated_cb, &c);
+	while (!c.done)
+		g_main_context_iteration (NULL, TRUE);
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 15 * G_USEC_PER_SEC);
+	g_assert_true (g_subprocess_get_if_exited (p));
+	g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 1);
+	g_assert_nonnull (strstr (err, "57014"));
+}
+
 static void
 test_login_errors (void)
 {
@@ -172,6 +220,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/cli/remote/same-output", test_same_output);
 	g_test_add_func ("/cli/remote/backslash", test_backslash);
 	g_test_add_func ("/cli/remote/login-errors", test_login_errors);
+	g_test_add_func ("/cli/remote/interrupt", test_interrupt);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	return rc;
