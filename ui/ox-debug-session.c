@@ -447,6 +447,10 @@ event_cb (DapClient *client, const char *name, JsonNode *body, OxDebugSession *s
 	JsonObject *o = body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
 	if (!strcmp (name, "initialized") && self->remote) {
 		remote_initialized (self);
+	} else if (!strcmp (name, "thread") && self->remote && o) {
+		/* the run's session on the server: what Pause stops */
+		if (!g_strcmp0 (json_object_get_string_member_with_default (o, "reason", ""), "started"))
+			self->thread_id = json_object_get_int_member_with_default (o, "threadId", self->thread_id);
 	} else if (!strcmp (name, "stopped") && self->remote && o && remote_stopped (self, o)) {
 		/* a stop of the mapping, resumed unseen */
 	} else if (!strcmp (name, "initialized")) {
@@ -872,7 +876,9 @@ remote_batch_cb (OxBatch *b, gpointer data)
 {
 	Pending *p = data;
 	OxDebugSession *self = p->self;
-	if (p->generation != self->generation)
+	/* after Stop the run's last words (its 57014) still belong to the
+	 * tab, unless another session started since */
+	if (p->generation != self->generation && self->state != OX_DEBUG_IDLE)
 		return;
 	for (guint i = 0; i < b->notices->len; i++) {
 		OxNotice *n = b->notices->pdata[i];

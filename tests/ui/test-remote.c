@@ -294,6 +294,30 @@ test_debug_remote (void)
 	lw.line = OX_DEBUG_IDLE;
 	wait_until (session_state_is, &lw, "the end of the remote debug session");
 	wait_text (GTK_WIDGET (page), messages_of, "total 10");
+
+	/* Pause stops the run's session on the server wherever it is; Stop
+	 * cancels the run */
+	OxEditorPage *spin = ox_window_new_tab (win, "spin",
+		"CREATE OR REPLACE PROCEDURE r_spin() LANGUAGE plsql AS $$\n"
+		"DECLARE\n  k bigint := 0;\nBEGIN\n  LOOP\n    k := k + 1;\n  END LOOP;\nEND $$;\n"
+		"CALL r_spin();\n");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = OX_DEBUG_RUNNING;
+	wait_until (session_state_is, &lw, "the remote run");
+	/* the session's thread is known once the server reports it */
+	for (int i = 0; i < 50 && ox_debug_session_get_state (ox_debug_area_get_session (area)) != OX_DEBUG_STOPPED; i++) {
+		gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-pause", NULL);
+		gint64 until = g_get_monotonic_time () + 100 * 1000;
+		while (g_get_monotonic_time () < until)
+			g_main_context_iteration (NULL, FALSE);
+	}
+	lw.line = OX_DEBUG_STOPPED;
+	wait_until (session_state_is, &lw, "the paused remote run");
+	wait_text (vars, ox_debug_variables_get_text, "k = ");
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
+	lw.line = OX_DEBUG_IDLE;
+	wait_until (session_state_is, &lw, "the stopped remote run");
+	wait_text (GTK_WIDGET (spin), messages_of, "57014");
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
