@@ -13,10 +13,23 @@
  * body as the adapter serves it).  References last one session: a tab
  * still open from an earlier session sends nothing until a new stop
  * opens it again.
+ *
+ * Remote connections (an oxibase-server) debug in attach mode ("remote"
+ * below): the server's adapter cannot launch a file of ours, so the
+ * session attaches to the sessions carrying an application name of its
+ * own, runs the text through the connection under that name, and maps
+ * the buffer's breakpoints onto the routines the text creates: a
+ * function breakpoint on each such routine stops its first call, whose
+ * frame names the routine's source by sourceReference; the breakpoints
+ * then go to that source (routine line 1 is the buffer line of the
+ * body's opening dollar quote), the stop is resumed unseen, and frames
+ * in mapped routines are shown at their buffer lines, as in a launch.
  */
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-debug-session.h"
+#include "ox-remote-connection.h"
+#include "ox-sql-split.h"
 
 #include <glib/gstdio.h>
 #include <unistd.h>
@@ -157,6 +170,13 @@ struct _OxDebugSession {
 	gint64         frame_id;
 	gboolean       step_into_queries;  /* launch argument stepIntoQueries */
 	GHashTable    *ref_buffers;   /* GtkTextBuffer* (compared only) -> RefSource*: routine tabs */
+	/* remote (attach mode); see the NOTE at the top */
+	OxConnection  *remote;        /* the server connection, or NULL */
+	char          *script;        /* the text at buffer line numbers */
+	char          *app_name;      /* the run's application name */
+	GCancellable  *run_cancel;
+	GArray        *routines;      /* Routine: what the text creates */
+	gint64         thread_id;     /* the stopped thread: 1 in a launch */
 };
 
 /* A read-only tab's source for the adapter. */
@@ -173,9 +193,22 @@ ref_source_free (gpointer p)
 	g_free (r);
 }
 
+typedef struct {
+	char   *name;       /* as written after CREATE ... FUNCTION/PROCEDURE */
+	int     body_line;  /* buffer line of the body's opening dollar quote */
+	int     end_line;   /* buffer line of its closing one */
+	gint64  ref;        /* the adapter's sourceReference once seen, else 0 */
+} Routine;
+
 G_DEFINE_FINAL_TYPE (OxDebugSession, ox_debug_session, G_TYPE_OBJECT)
 
 enum { SIG_STATE, SIG_FRAME, SIG_OUTPUT, SIG_FAILED, N_SIGNALS };
+
+static void remote_initialized (OxDebugSession *self);
+static gboolean remote_stopped (OxDebugSession *self, JsonObject *body);
+static void remote_rewrite_frames (OxDebugSession *self, JsonArray *frames);
+static void remote_send_breakpoints (OxDebugSession *self);
+static void remote_end (OxDebugSession *self);
 static guint signals[N_SIGNALS];
 
 typedef struct {
@@ -262,6 +295,7 @@ end_session (OxDebugSession *self)
 		g_ptr_array_add (self->old_programs, g_steal_pointer (&self->program));
 	g_clear_pointer (&self->frames, json_array_unref);
 	self->frame_id = 0;
+	remote_end (self);
 	g_weak_ref_set (&self->buffer, NULL);
 	if (self->ref_buffers)
 		g_hash_table_remove_all (self->ref_buffers);
@@ -401,6 +435,13 @@ send_breakpoints_of (OxDebugSession *self, GtkTextBuffer *buffer, RefSource *src
 static void
 send_breakpoints (OxDebugSession *self, GAsyncReadyCallback then, gpointer then_data)
 {
+	if (self->remote) {
+		remote_send_breakpoints (self);
+		if (then)
+			dap_client_request_async (self->client, "setExceptionBreakpoints",
+			                          dap_client_args ("{\"filters\":[\"uncaught\"]}"), NULL, then, then_data);
+		return;
+	}
 	GtkTextBuffer *buffer = g_weak_ref_get (&self->buffer);
 	send_breakpoints_of (self, buffer, NULL, then, then_data);
 	g_clear_object (&buffer);
@@ -444,6 +485,8 @@ stack_cb (GObject *source, GAsyncResult *result, gpointer data)
 		JsonArray *frames = json_object_get_array_member (json_node_get_object (body), "stackFrames");
 		g_clear_pointer (&self->frames, json_array_unref);
 		self->frames = frames ? json_array_ref (frames) : json_array_new ();
+		if (self->remote)
+			remote_rewrite_frames (self, self->frames);
 		self->frame_id = json_array_get_length (self->frames)
 			? json_object_get_int_member (json_array_get_object_element (self->frames, 0), "id") : 0;
 		g_signal_emit (self, signals[SIG_FRAME], 0);
@@ -458,16 +501,26 @@ event_cb (DapClient *client, const char *name, JsonNode *body, OxDebugSession *s
 {
 	(void) client;
 	JsonObject *o = body && JSON_NODE_HOLDS_OBJECT (body) ? json_node_get_object (body) : NULL;
-	if (!strcmp (name, "initialized")) {
+	if (!strcmp (name, "initialized") && self->remote) {
+		remote_initialized (self);
+	} else if (!strcmp (name, "thread") && self->remote && o) {
+		/* the run's session on the server: what Pause stops */
+		if (!g_strcmp0 (json_object_get_string_member_with_default (o, "reason", ""), "started"))
+			self->thread_id = json_object_get_int_member_with_default (o, "threadId", self->thread_id);
+	} else if (!strcmp (name, "stopped") && self->remote && o && remote_stopped (self, o)) {
+		/* a stop of the mapping, resumed unseen */
+	} else if (!strcmp (name, "initialized")) {
 		/* configuration: breakpoints, then go */
 		send_breakpoints (self, simple_cb, pending_new (self));
 		send (self, "configurationDone", NULL, NULL);
 		set_state (self, OX_DEBUG_RUNNING);
 	} else if (!strcmp (name, "stopped")) {
+		if (o && json_object_has_member (o, "threadId"))
+			self->thread_id = json_object_get_int_member (o, "threadId");
 		g_clear_pointer (&self->frames, json_array_unref);
 		self->frame_id = 0;
 		set_state (self, OX_DEBUG_STOPPED);
-		send (self, "stackTrace", dap_client_args ("{\"threadId\":1}"), stack_cb);
+		send (self, "stackTrace", dap_client_args ("{\"threadId\":%" G_GINT64_FORMAT "}", self->thread_id), stack_cb);
 	} else if (!strcmp (name, "continued")) {
 		g_clear_pointer (&self->frames, json_array_unref);
 		self->frame_id = 0;
@@ -515,7 +568,13 @@ initialize_cb (GObject *source, GAsyncResult *result, gpointer data)
 	Pending *p = data;
 	OxDebugSession *self = p->self;
 	JsonNode *b = pending_finish (p, source, result, FALSE);
-	if (b) {
+	if (b && self->remote) {
+		/* attach to the sessions of our own runs only */
+		json_node_unref (b);
+		char *q = dap_json_quote (self->app_name);
+		send (self, "attach", dap_client_args ("{\"sessions\":{\"application_name\":%s}}", q), launch_cb);
+		g_free (q);
+	} else if (b) {
 		json_node_unref (b);
 		char *q = dap_json_quote (self->program);
 		send (self, "launch", dap_client_args ("{\"program\":%s,\"stepIntoQueries\":%s}", q,
@@ -585,6 +644,13 @@ ox_debug_session_start (OxDebugSession *self, OxConnection *connection, GtkTextB
 		g_string_free (s, TRUE);
 		return;
 	}
+	if (OX_IS_REMOTE_CONNECTION (connection)) {
+		/* remote: attach mode (see the NOTE at the top) */
+		self->remote = g_object_ref (connection);
+		self->script = g_strdup (s->str);
+		self->app_name = ox_remote_connection_new_application_name (OX_REMOTE_CONNECTION (connection));
+	}
+	self->thread_id = 1;
 	g_string_free (s, TRUE);
 	self->generation++;
 	/* the adapter canonicalizes paths; so do we, to compare frames */
@@ -615,7 +681,7 @@ resume (OxDebugSession *self, const char *command)
 {
 	if (self->state != OX_DEBUG_STOPPED)
 		return;
-	send (self, command, dap_client_args ("{\"threadId\":1}"), NULL);
+	send (self, command, dap_client_args ("{\"threadId\":%" G_GINT64_FORMAT "}", self->thread_id), NULL);
 }
 
 void ox_debug_session_continue (OxDebugSession *self) { resume (self, "continue"); }
@@ -627,7 +693,7 @@ void
 ox_debug_session_pause (OxDebugSession *self)
 {
 	if (self->state == OX_DEBUG_RUNNING)
-		send (self, "pause", dap_client_args ("{\"threadId\":1}"), NULL);
+		send (self, "pause", dap_client_args ("{\"threadId\":%" G_GINT64_FORMAT "}", self->thread_id), NULL);
 }
 
 void
@@ -635,7 +701,12 @@ ox_debug_session_stop (OxDebugSession *self)
 {
 	if (self->state == OX_DEBUG_IDLE)
 		return;
-	if (self->client)
+	if (self->run_cancel)
+		g_cancellable_cancel (self->run_cancel);  /* remote: the run ends with 57014 */
+	if (self->client && self->remote)
+		/* attach mode: disconnecting resumes the session, the cancel ends it */
+		send (self, "disconnect", NULL, NULL);
+	else if (self->client)
 		/* the adapter terminates the script (rolling back a paused
 		 * transaction) and ends; "closed" then ends the session */
 		send (self, "disconnect", dap_client_args ("{\"terminateDebuggee\":true}"), NULL);
@@ -703,6 +774,342 @@ ox_debug_session_request_finish (OxDebugSession *self, GAsyncResult *result, GEr
 	g_object_unref (src);
 	(void) self;
 	return n;
+}
+
+/* ---- remote (attach mode) ------------------------------------------------------------------- */
+
+static void
+routine_clear (gpointer p)
+{
+	g_free (((Routine *) p)->name);
+}
+
+static int
+line_at (const char *text, gsize offset)
+{
+	int line = 1;
+	for (gsize i = 0; i < offset && text[i]; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+/* The routines the script creates, with the lines of their bodies. */
+static void
+remote_find_routines (OxDebugSession *self)
+{
+	if (self->routines)
+		g_array_unref (self->routines);
+	self->routines = g_array_new (FALSE, TRUE, sizeof (Routine));
+	g_array_set_clear_func (self->routines, routine_clear);
+	g_autoptr (GRegex) create = g_regex_new (
+		"CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:FUNCTION|PROCEDURE)\\s+"
+		"((?:\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\.(?:\"[^\"]+\"|[A-Za-z_][A-Za-z0-9_$]*))?)",
+		G_REGEX_CASELESS, 0, NULL);
+	g_autoptr (GRegex) dollar = g_regex_new ("\\$(?:[A-Za-z_][A-Za-z0-9_]*)?\\$", 0, 0, NULL);
+	g_autoptr (GArray) ranges = ox_sql_split (self->script);
+	for (guint i = 0; i < ranges->len; i++) {
+		OxSqlRange *r = &g_array_index (ranges, OxSqlRange, i);
+		g_autofree char *stmt = g_strndup (self->script + r->start, r->end - r->start);
+		g_autoptr (GMatchInfo) m = NULL;
+		if (!g_regex_match (create, stmt, 0, &m))
+			continue;
+		int name_end = 0;
+		g_match_info_fetch_pos (m, 1, NULL, &name_end);
+		g_autoptr (GMatchInfo) d = NULL;
+		if (!g_regex_match_full (dollar, stmt, -1, name_end, 0, &d, NULL))
+			continue;
+		int open_start = 0, open_end = 0;
+		g_match_info_fetch_pos (d, 0, &open_start, &open_end);
+		g_autofree char *tag = g_match_info_fetch (d, 0);
+		const char *close = strstr (stmt + open_end, tag);
+		Routine rt = { 0 };
+		rt.name = g_match_info_fetch (m, 1);
+		rt.body_line = line_at (self->script, r->start + (gsize) open_start);
+		rt.end_line = line_at (self->script, r->start + (gsize) (close ? close - stmt : (long) strlen (stmt)));
+		g_array_append_val (self->routines, rt);
+	}
+}
+
+/* The routine a buffer line lies in, or NULL. */
+static Routine *
+routine_at (OxDebugSession *self, int line)
+{
+	for (guint i = 0; self->routines && i < self->routines->len; i++) {
+		Routine *r = &g_array_index (self->routines, Routine, i);
+		if (line > r->body_line && line <= r->end_line)
+			return r;
+	}
+	return NULL;
+}
+
+static void
+bp_spec (JsonBuilder *b, OxDebugBp *bp, int line)
+{
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "line");
+	json_builder_add_int_value (b, line);
+	if (bp->condition) {
+		json_builder_set_member_name (b, "condition");
+		json_builder_add_string_value (b, bp->condition);
+	}
+	if (bp->hit_condition) {
+		json_builder_set_member_name (b, "hitCondition");
+		json_builder_add_string_value (b, bp->hit_condition);
+	}
+	if (bp->log_message) {
+		json_builder_set_member_name (b, "logMessage");
+		json_builder_add_string_value (b, bp->log_message);
+	}
+	json_builder_end_object (b);
+}
+
+/* Function breakpoints on routines with breakpoints but no source yet;
+ * line breakpoints on the sources of those seen.  Breakpoints outside
+ * any routine cannot stop: the script runs as one request, which has no
+ * file for the server's debugger to match. */
+static void
+remote_send_breakpoints (OxDebugSession *self)
+{
+	if (!self->client || !self->routines)
+		return;
+	GtkTextBuffer *buffer = g_weak_ref_get (&self->buffer);
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->breakpoints));
+	JsonBuilder *fb = json_builder_new ();
+	json_builder_begin_object (fb);
+	json_builder_set_member_name (fb, "breakpoints");
+	json_builder_begin_array (fb);
+	for (guint ri = 0; ri < self->routines->len; ri++) {
+		Routine *r = &g_array_index (self->routines, Routine, ri);
+		JsonBuilder *b = json_builder_new ();
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "source");
+		json_builder_begin_object (b);
+		json_builder_set_member_name (b, "sourceReference");
+		json_builder_add_int_value (b, r->ref);
+		json_builder_end_object (b);
+		json_builder_set_member_name (b, "breakpoints");
+		json_builder_begin_array (b);
+		GPtrArray *sent = g_ptr_array_new_with_free_func (g_object_unref);
+		for (guint i = 0; i < n; i++) {
+			OxDebugBp *bp = g_list_model_get_item (G_LIST_MODEL (self->breakpoints), i);
+			int line = ox_debug_bp_get_line (bp);
+			if (!buffer || ox_debug_bp_get_buffer (bp) != buffer || !bp->enabled || routine_at (self, line) != r) {
+				g_object_unref (bp);
+				continue;
+			}
+			bp_spec (b, bp, line - r->body_line + 1);
+			g_ptr_array_add (sent, bp);
+		}
+		json_builder_end_array (b);
+		json_builder_end_object (b);
+		JsonNode *args = json_builder_get_root (b);
+		g_object_unref (b);
+		if (!r->ref) {
+			if (sent->len > 0) {
+				json_builder_begin_object (fb);
+				json_builder_set_member_name (fb, "name");
+				json_builder_add_string_value (fb, r->name);
+				json_builder_end_object (fb);
+			}
+			json_node_unref (args);
+			g_ptr_array_unref (sent);
+			continue;
+		}
+		BpReq *req = g_new (BpReq, 1);
+		req->p = pending_new (self);
+		req->sent = sent;
+		dap_client_request_async (self->client, "setBreakpoints", args, NULL, set_breakpoints_cb, req);
+	}
+	json_builder_end_array (fb);
+	json_builder_end_object (fb);
+	JsonNode *fargs = json_builder_get_root (fb);
+	g_object_unref (fb);
+	send (self, "setFunctionBreakpoints", fargs, NULL);
+	/* the script's own lines cannot stop over the network */
+	for (guint i = 0; i < n; i++) {
+		OxDebugBp *bp = g_list_model_get_item (G_LIST_MODEL (self->breakpoints), i);
+		if (buffer && ox_debug_bp_get_buffer (bp) == buffer && !routine_at (self, ox_debug_bp_get_line (bp)))
+			bp_set_verified (bp, FALSE, "On a server only breakpoints inside a routine's body stop");
+		g_object_unref (bp);
+	}
+	g_clear_object (&buffer);
+}
+
+static void
+remote_batch_cb (OxBatch *b, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	/* after Stop the run's last words (its 57014) still belong to the
+	 * tab, unless another session started since */
+	if (p->generation != self->generation && self->state != OX_DEBUG_IDLE)
+		return;
+	for (guint i = 0; i < b->notices->len; i++) {
+		OxNotice *n = b->notices->pdata[i];
+		g_autofree char *t = g_strdup_printf ("%s:  %s\n", n->severity, n->message);
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, "stdout", t);
+	}
+	if (b->kind == OX_BATCH_DONE && b->command_tag) {
+		g_autofree char *t = g_strdup_printf ("%s\n", b->command_tag);
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, "stdout", t);
+	} else if (b->kind == OX_BATCH_ERROR) {
+		g_autofree char *t = g_strdup_printf ("ERROR:  %s: %s\n", b->error->sqlstate, b->error->message);
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, "stderr", t);
+	}
+}
+
+/* The server's adapter may keep the WebSocket open after disconnect. */
+static void
+remote_disconnected_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	JsonNode *b = pending_finish (p, source, result, TRUE);
+	if (b)
+		json_node_unref (b);
+	if (p->generation == p->self->generation)
+		end_session (p->self);
+	pending_free (p);
+}
+
+static void
+remote_run_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	g_autoptr (GError) error = NULL;
+	gboolean ok = ox_connection_run_finish (OX_CONNECTION (source), result, &error);
+	if (p->generation == self->generation) {
+		g_signal_emit (self, signals[SIG_OUTPUT], 0, "console", ok ? "The script finished.\n" : "The script failed.\n");
+		/* the run is over: leave the server's adapter */
+		send (self, "disconnect", NULL, remote_disconnected_cb);
+	}
+	pending_free (p);
+}
+
+/* configurationDone answered: the breakpoints are in place, run. */
+static void
+remote_configured_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	JsonNode *b = pending_finish (p, source, result, FALSE);
+	if (b)
+		json_node_unref (b);
+	if (p->generation == self->generation && self->client) {
+		g_clear_object (&self->run_cancel);
+		self->run_cancel = g_cancellable_new ();
+		ox_remote_connection_set_next_application_name (OX_REMOTE_CONNECTION (self->remote), self->app_name);
+		ox_connection_run_async (self->remote, self->script, remote_batch_cb, pending_new (self),
+		                         (GDestroyNotify) pending_free, self->run_cancel, remote_run_done_cb,
+		                         pending_new (self));
+	}
+	pending_free (p);
+}
+
+static void
+remote_initialized (OxDebugSession *self)
+{
+	remote_find_routines (self);
+	remote_send_breakpoints (self);
+	send (self, "configurationDone", NULL, remote_configured_cb);
+	set_state (self, OX_DEBUG_RUNNING);
+}
+
+static Routine *
+routine_named (OxDebugSession *self, const char *source_name)
+{
+	/* "public.r_tally (procedure)" */
+	g_autofree char *n = g_strdup (source_name ? source_name : "");
+	char *paren = strstr (n, " (");
+	if (paren)
+		*paren = '\0';
+	const char *dot = strrchr (n, '.');
+	const char *bare = dot ? dot + 1 : n;
+	for (guint i = 0; self->routines && i < self->routines->len; i++) {
+		Routine *r = &g_array_index (self->routines, Routine, i);
+		const char *rdot = strrchr (r->name, '.');
+		g_autofree char *rn = g_strdup (rdot ? rdot + 1 : r->name);
+		if (rn[0] == '"') {
+			memmove (rn, rn + 1, strlen (rn));
+			rn[strlen (rn) - 1] = '\0';
+		} else {
+			char *low = g_ascii_strdown (rn, -1);
+			g_free (rn);
+			rn = low;
+		}
+		if (!strcmp (rn, bare))
+			return r;
+	}
+	return NULL;
+}
+
+/* The stack of a function-breakpoint stop: learn the routine's source,
+ * place the breakpoints in it, go on. */
+static void
+remote_entry_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Pending *p = data;
+	OxDebugSession *self = p->self;
+	JsonNode *body = pending_finish (p, source, result, FALSE);
+	if (body && JSON_NODE_HOLDS_OBJECT (body)) {
+		JsonArray *frames = json_object_get_array_member (json_node_get_object (body), "stackFrames");
+		JsonObject *top = frames && json_array_get_length (frames) ? json_array_get_object_element (frames, 0) : NULL;
+		JsonObject *src = top && json_object_has_member (top, "source") ? json_object_get_object_member (top, "source")
+		                                                               : NULL;
+		Routine *r = src ? routine_named (self, json_object_get_string_member_with_default (src, "name", NULL)) : NULL;
+		if (r && !r->ref) {
+			r->ref = json_object_get_int_member_with_default (src, "sourceReference", 0);
+			remote_send_breakpoints (self);
+		}
+		send (self, "continue", dap_client_args ("{\"threadId\":%" G_GINT64_FORMAT "}", self->thread_id), NULL);
+	}
+	if (body)
+		json_node_unref (body);
+	pending_free (p);
+}
+
+static gboolean
+remote_stopped (OxDebugSession *self, JsonObject *body)
+{
+	self->thread_id = json_object_get_int_member_with_default (body, "threadId", self->thread_id);
+	if (g_strcmp0 (json_object_get_string_member_with_default (body, "reason", ""), "function breakpoint"))
+		return FALSE;
+	send (self, "stackTrace", dap_client_args ("{\"threadId\":%" G_GINT64_FORMAT "}", self->thread_id),
+	      remote_entry_cb);
+	return TRUE;
+}
+
+/* Frames in routines of the buffer point into it, at buffer lines. */
+static void
+remote_rewrite_frames (OxDebugSession *self, JsonArray *frames)
+{
+	for (guint i = 0; i < json_array_get_length (frames); i++) {
+		JsonObject *f = json_array_get_object_element (frames, i);
+		JsonObject *src = json_object_has_member (f, "source") ? json_object_get_object_member (f, "source") : NULL;
+		gint64 ref = src ? json_object_get_int_member_with_default (src, "sourceReference", 0) : 0;
+		for (guint k = 0; ref && self->routines && k < self->routines->len; k++) {
+			Routine *r = &g_array_index (self->routines, Routine, k);
+			if (r->ref != ref)
+				continue;
+			JsonObject *ns = json_object_new ();
+			json_object_set_string_member (ns, "name", r->name);
+			json_object_set_string_member (ns, "path", self->program);
+			json_object_set_object_member (f, "source", ns);
+			json_object_set_int_member (f, "line", json_object_get_int_member (f, "line") + r->body_line - 1);
+			break;
+		}
+	}
+}
+
+static void
+remote_end (OxDebugSession *self)
+{
+	g_clear_object (&self->remote);
+	g_clear_object (&self->run_cancel);
+	g_clear_pointer (&self->script, g_free);
+	g_clear_pointer (&self->app_name, g_free);
+	g_clear_pointer (&self->routines, g_array_unref);
+	self->thread_id = 1;
 }
 
 static void

@@ -20,6 +20,7 @@
 #include "ox-preferences.h"  /* data: preferences */
 #include "ox-bench.h"        /* data: benchmarks */
 #include "ox-admin-window.h"  /* administration */
+#include "ox-connect-dialog.h"  /* remote */
 
 #include <errno.h>
 #include <string.h>
@@ -93,6 +94,8 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-database", idle);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.create-database", idle);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-scratch", idle);
+	/* remote: one window, one connection; the start page connects */
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.connect-server", idle && !open);
 }
 
 static void
@@ -250,7 +253,6 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 	OpenData *od = user_data;
 	OxWindow *self = od->window;
 	g_autoptr (GError) error = NULL;
-	g_autofree char *subtitle = NULL;  /* here: the goto below must not skip it */
 	OxEmbeddedConnection *conn = ox_embedded_connection_open_finish (result, &error);
 	if (!conn) {
 		if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
@@ -259,31 +261,54 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 		}
 		goto out;
 	}
-	self->connection = OX_CONNECTION (conn);
-	self->location = g_strdup (od->location);
+	ox_window_adopt_connection (self, OX_CONNECTION (conn), od->kind, od->location);
+out:
+	g_object_unref (od->window);
+	g_free (od->kind);
+	g_free (od->location);
+	g_free (od);
+}
+
+void
+ox_window_set_busy (OxWindow *self, const char *what)
+{
+	g_return_if_fail (OX_IS_WINDOW (self));
+	set_opening (self, what != NULL, what);
+}
+
+void
+ox_window_adopt_connection (OxWindow *self, OxConnection *connection, const char *kind, const char *location)
+{
+	g_return_if_fail (OX_IS_WINDOW (self));
+	g_return_if_fail (self->connection == NULL);
+	g_autofree char *subtitle = NULL;
+	self->connection = connection;
+	self->location = g_strdup (location);
 	set_opening (self, FALSE, NULL);
 	ox_object_browser_set_connection (self->browser, self->connection);
 	if (self->admin)  /* administration */
 		ox_admin_window_set_connection (self->admin, self->connection);
 	adw_window_title_set_title (self->window_title, ox_connection_get_title (self->connection));
-	if (!strcmp (od->kind, "demo"))
+	if (!strcmp (kind, "demo"))
 		subtitle = g_strdup ("demo database");
-	else if (!strcmp (od->kind, "memory"))
+	else if (!strcmp (kind, "memory"))
 		subtitle = g_strdup ("in memory, gone when the window closes");
-	else if (g_str_has_prefix (od->location, g_get_home_dir ()) &&
-	         od->location[strlen (g_get_home_dir ())] == G_DIR_SEPARATOR)
-		subtitle = g_strconcat ("~", od->location + strlen (g_get_home_dir ()), NULL);
+	else if (!strcmp (kind, "server"))  /* remote */
+		subtitle = g_strdup ("oxibase-server");
+	else if (g_str_has_prefix (location, g_get_home_dir ()) &&
+	         location[strlen (g_get_home_dir ())] == G_DIR_SEPARATOR)
+		subtitle = g_strconcat ("~", location + strlen (g_get_home_dir ()), NULL);
 	else
-		subtitle = g_strdup (od->location);
+		subtitle = g_strdup (location);
 	adw_window_title_set_subtitle (self->window_title, subtitle);
 
 	gboolean restored = FALSE;
 	if (self->store) {
 		g_autoptr (GError) e2 = NULL;
-		if (!ox_settings_store_add_recent (self->store, od->kind, od->location,
+		if (!ox_settings_store_add_recent (self->store, kind, location,
 		                                   ox_connection_get_title (self->connection), &e2))
 			g_warning ("recording a recent database: %s", e2->message);
-		g_autoptr (GPtrArray) tabs = ox_settings_store_load_tabs (self->store, od->location);
+		g_autoptr (GPtrArray) tabs = ox_settings_store_load_tabs (self->store, location);
 		for (guint i = 0; i < tabs->len; i++) {
 			OxSavedTab *t = tabs->pdata[i];
 			ox_window_new_tab (self, t->title, t->text);
@@ -293,14 +318,9 @@ opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 			adw_tab_view_set_selected_page (self->tab_view, adw_tab_view_get_nth_page (self->tab_view, 0));
 	}
 	if (!restored)
-		ox_window_new_tab (self, NULL, !strcmp (od->kind, "demo") ? demo_intro : NULL);
+		ox_window_new_tab (self, NULL, !strcmp (kind, "demo") ? demo_intro : NULL);
 	gtk_stack_set_visible_child_name (self->stack, "main");
 	update_actions (self);
-out:
-	g_object_unref (od->window);
-	g_free (od->kind);
-	g_free (od->location);
-	g_free (od);
 }
 
 static void
@@ -378,6 +398,8 @@ recent_activated_cb (AdwActionRow *row, OxWindow *self)
 	const char *location = g_object_get_data (G_OBJECT (row), "ox-location");
 	if (!strcmp (kind, "demo") && self->demo_sql)
 		ox_window_open_demo (self);
+	else if (!strcmp (kind, "server"))  /* remote: the keyring, or the dialog */
+		ox_window_open_recent_server (self, location);
 	else
 		ox_window_open_path (self, location);
 }
@@ -597,6 +619,14 @@ create_database_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+connect_server_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+	(void) name;
+	(void) param;
+	ox_window_connect_server (OX_WINDOW (widget), NULL, NULL, NULL);  /* remote */
+}
+
+static void
 selected_page_cb (OxWindow *self)
 {
 	update_actions (self);
@@ -756,6 +786,7 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_install_action (widget_class, "workstation.open-scratch", NULL, open_scratch_action);
 	gtk_widget_class_install_action (widget_class, "workstation.open-database", NULL, open_database_action);
 	gtk_widget_class_install_action (widget_class, "workstation.create-database", NULL, create_database_action);
+	gtk_widget_class_install_action (widget_class, "workstation.connect-server", NULL, connect_server_action);
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "workstation.new-tab", NULL);
 	/* F5 belongs to the debugger (Debug / Continue): refresh is Ctrl+R */
 	gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "workstation.refresh", NULL);

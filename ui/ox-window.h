@@ -30,6 +30,15 @@ void             ox_window_open_demo (OxWindow *self);
 /* Open a database directory (created if missing) or ":memory:". */
 void             ox_window_open_path (OxWindow *self, const char *path);
 
+/* Take connection (adopted) as the window's database: the browser, the
+ * tabs saved for location, the recent list under kind ("demo",
+ * "directory", "memory", "server").  The window must have none yet. */
+void             ox_window_adopt_connection (OxWindow *self, OxConnection *connection, const char *kind,
+                                             const char *location);
+/* The start page says what (an open or a login under way) and disables
+ * its actions; NULL: done. */
+void             ox_window_set_busy (OxWindow *self, const char *what);
+
 /* NULL until a database is open. (transfer none) */
 OxConnection    *ox_window_get_connection (OxWindow *self);
 OxObjectBrowser *ox_window_get_browser (OxWindow *self);

@@ -11,10 +11,12 @@
  *   print.c   result tables: psql's aligned format, CSV, JSON
  *   report.c  errors and notices on stderr, as psql prints them
  *   meta.c    backslash commands
+ *   remote.c  --connect: the same through OxConnection to an oxibase-server
  *   demo.sql  the --demo database (embedded at build time)
  *
  * NOTE: the client uses the public API (oxibase.h) only; it is one of the
- * API's judges, like the sqllogictest runner.
+ * API's judges, like the sqllogictest runner.  With --connect it uses
+ * client/'s OxConnection instead (remote.c), and db and session are NULL.
  */
 #ifndef OX_CLI_H
 #define OX_CLI_H
@@ -33,8 +35,9 @@ typedef enum OxCliFormat {
 } OxCliFormat;
 
 typedef struct OxCli {
-	OxDatabase *db;
-	OxSession  *session;
+	OxDatabase *db;             /* NULL with --connect */
+	OxSession  *session;        /* NULL with --connect */
+	gpointer    remote;         /* --connect: the OxRemoteConnection; owned */
 	OxCliFormat format;
 	bool        quiet;          /* -q: no banner, command tags or chatter */
 	bool        timing;         /* \timing: print "Time: ..." after each query */
@@ -127,6 +130,21 @@ void ox_cli_install_sigint (void);
 void ox_cli_set_running (OxSession *s);
 /* Ctrl-C: true (once) if a SIGINT arrived since the last call. */
 bool ox_cli_interrupted (void);
+
+/* Ctrl-C: true if a SIGINT arrived since the last ox_cli_interrupted
+ * (which still reports it). */
+bool ox_cli_sigint_pending (void);
+
+/* ---- remote.c ---- */
+
+/* Log in to the server at url as user (password: OXIBASE_PASSWORD or a
+ * prompt); false after saying why. */
+bool        ox_cli_remote_connect (OxCli *cli, const char *url, const char *user);
+void        ox_cli_remote_close (OxCli *cli);
+/* ox_cli_run_sql and ox_cli_query over the connection. */
+bool        ox_cli_remote_run_sql (OxCli *cli, const char *text);
+OxCliTable *ox_cli_remote_query (OxCli *cli, const char *sql, const char *const *params,
+                                 int nparams, OxError *err);
 
 /* ---- demo-sql.c (generated from demo.sql) ---- */
 

@@ -64,6 +64,12 @@ ox_cli_set_running (OxSession *s)
 }
 
 bool
+ox_cli_sigint_pending (void)
+{
+	return sigint_seen != 0;
+}
+
+bool
 ox_cli_interrupted (void)
 {
 	bool r = sigint_seen != 0;
@@ -203,7 +209,8 @@ history_path (void)
 static char *
 make_prompt (OxCli *cli, OxScanner *sc)
 {
-	char txn = ox_session_txn_status (cli->session);
+	/* --connect: no transaction outlives a statement (remote.c) */
+	char txn = cli->session ? ox_session_txn_status (cli->session) : 'I';
 	return g_strdup_printf ("oxibase%c%s> ", ox_scanner_prompt_char (sc),
 	                        txn == 'T' ? "*" : txn == 'E' ? "!" : "");
 }

@@ -40,6 +40,7 @@ typedef struct Action {
 
 static GPtrArray *actions;  /* Action *, in command-line order */
 static gboolean opt_csv, opt_json, opt_quiet, opt_demo, opt_stop, opt_version;
+static char *opt_connect, *opt_user;  /* --connect URL, -U USER */
 /* psql's VERBOSITY: errors show their SQLSTATE unless set to default/terse */
 static gboolean opt_sqlstate = TRUE;
 
@@ -116,6 +117,11 @@ static const GOptionEntry entries[] = {
 	  "Set a variable: ON_ERROR_STOP=1 (same as --stop-on-error), or VERBOSITY=default to leave the SQLSTATE out of error messages", "NAME=VALUE" },
 	{ "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
 	  "Create the demo shop (customers, products, orders, order_lines) first", NULL },
+	{ "connect", 0, 0, G_OPTION_ARG_STRING, &opt_connect,
+	  "Run everything on the oxibase-server at URL (http://host:8433) instead of a local database; "
+	  "the password comes from OXIBASE_PASSWORD or is asked for", "URL" },
+	{ "username", 'U', 0, G_OPTION_ARG_STRING, &opt_user,
+	  "The user to log in as with --connect (default: $USER)", "USER" },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
 	{ NULL },
 };
@@ -164,6 +170,62 @@ create_demo (OxCli *cli)
 		return false;
 	}
 	return true;
+}
+
+/* Run the -c and -f actions in order, or else the terminal's REPL, or
+ * else stdin; where names the database or server for the banner.
+ * Returns the exit status. */
+static int
+run_actions_or_input (OxCli *cli, const char *where)
+{
+	int status = 0;
+	if (actions->len > 0) {
+		for (guint i = 0; i < actions->len && !cli->stop; i++) {
+			Action *a = actions->pdata[i];
+			if (a->kind == ACTION_FILE) {
+				if (!ox_cli_run_file (cli, a->text))
+					cli->failed = cli->stop = true;
+				continue;
+			}
+			/* psql: a -c string is SQL, or else one backslash command */
+			const char *s = a->text;
+			while (g_ascii_isspace (*s))
+				s++;
+			if (*s == '\\') {
+				OxScanner sc;
+				ox_scanner_init (&sc);
+				size_t len = strlen (s), pos = 0;
+				while (pos < len && s[pos] == '\\' && !cli->stop) {
+					g_autofree char *name = NULL, *args = NULL;
+					ox_split_backslash (s, len, pos, &name, &args, &pos);
+					ox_cli_meta (cli, name, args, &sc);
+					while (pos < len && g_ascii_isspace (s[pos]))
+						pos++;
+				}
+				ox_scanner_clear (&sc);
+			} else if (!ox_cli_run_sql (cli, a->text))
+				ox_cli_note_failure (cli);
+			/* Ctrl-C cancelled a statement: skip the rest, as psql does */
+			if (ox_cli_interrupted ())
+				cli->failed = cli->stop = true;
+		}
+		status = cli->failed ? 1 : 0;
+	} else if (isatty (STDIN_FILENO) && isatty (STDOUT_FILENO)) {
+		if (!cli->quiet) {
+			printf ("oxibase (%s)\n", ox_version ());
+			if (cli->remote)
+				printf ("Connected to %s as %s.\n", where, opt_user ? opt_user : g_get_user_name ());
+			else if (!strcmp (where, ":memory:"))
+				printf ("Connected to a transient in-memory database; nothing is saved.\n");
+			printf ("Type \"help\" for help.\n\n");
+		}
+		ox_cli_repl (cli);
+	} else {
+		ox_cli_run_stdin (cli);
+		status = cli->failed ? 1 : 0;
+	}
+
+	return status;
 }
 
 int
@@ -220,6 +282,22 @@ main (int argc, char **argv)
 	cli.stop_on_error = opt_stop;
 	cli.show_sqlstate = opt_sqlstate;
 
+	if (opt_connect) {
+		if (argc > 1)
+			return usage_error ("--connect and a DATABASE (\"%s\") cannot be used together", argv[1]);
+		if (opt_demo)
+			return usage_error ("--demo needs a local database, not --connect");
+		const char *user = opt_user ? opt_user : g_get_user_name ();
+		if (!ox_cli_remote_connect (&cli, opt_connect, user))
+			return 2;
+		ox_cli_install_sigint ();
+		int rs = run_actions_or_input (&cli, opt_connect);
+		ox_cli_remote_close (&cli);
+		g_free (cli.last_query);
+		g_ptr_array_unref (actions);
+		return rs;
+	}
+
 	OxError err = { 0 };
 	if (ox_db_open (path, &cli.db, &err) != OX_OK) {
 		fprintf (stderr, "oxibase: error: could not open database \"%s\": %s\n", path, err.message);
@@ -245,50 +323,8 @@ main (int argc, char **argv)
 	int status = 0;
 	if (opt_demo && !create_demo (&cli))
 		status = 1;
-	else if (actions->len > 0) {
-		for (guint i = 0; i < actions->len && !cli.stop; i++) {
-			Action *a = actions->pdata[i];
-			if (a->kind == ACTION_FILE) {
-				if (!ox_cli_run_file (&cli, a->text))
-					cli.failed = cli.stop = true;
-				continue;
-			}
-			/* psql: a -c string is SQL, or else one backslash command */
-			const char *s = a->text;
-			while (g_ascii_isspace (*s))
-				s++;
-			if (*s == '\\') {
-				OxScanner sc;
-				ox_scanner_init (&sc);
-				size_t len = strlen (s), pos = 0;
-				while (pos < len && s[pos] == '\\' && !cli.stop) {
-					g_autofree char *name = NULL, *args = NULL;
-					ox_split_backslash (s, len, pos, &name, &args, &pos);
-					ox_cli_meta (&cli, name, args, &sc);
-					while (pos < len && g_ascii_isspace (s[pos]))
-						pos++;
-				}
-				ox_scanner_clear (&sc);
-			} else if (!ox_cli_run_sql (&cli, a->text))
-				ox_cli_note_failure (&cli);
-			/* Ctrl-C cancelled a statement: skip the rest, as psql does */
-			if (ox_cli_interrupted ())
-				cli.failed = cli.stop = true;
-		}
-		status = cli.failed ? 1 : 0;
-	} else if (isatty (STDIN_FILENO) && isatty (STDOUT_FILENO)) {
-		if (!cli.quiet) {
-			printf ("oxibase (%s)\n", ox_version ());
-			if (!strcmp (path, ":memory:"))
-				printf ("Connected to a transient in-memory database; nothing is saved.\n");
-			printf ("Type \"help\" for help.\n\n");
-		}
-		ox_cli_repl (&cli);
-	} else {
-		ox_cli_run_stdin (&cli);
-		status = cli.failed ? 1 : 0;
-	}
-
+	else
+		status = run_actions_or_input (&cli, path);
 	fflush (stdout);
 	g_free (cli.last_query);
 	ox_session_free (cli.session);

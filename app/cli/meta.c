@@ -404,6 +404,11 @@ word_at (const char *args, size_t i, const char *w)
 static void
 do_copy (OxCli *cli, const char *args)
 {
+	if (!cli->session) {
+		ox_cli_error (cli, "\\copy: not available with --connect (the HTTP API has no COPY channel)");
+		ox_cli_note_failure (cli);
+		return;
+	}
 	/* find FROM or TO outside parentheses and quotes */
 	size_t len = strlen (args), k = 0;
 	int depth = 0;

@@ -100,6 +100,8 @@ tag_follows_rows (const char *tag)
 bool
 ox_cli_run_sql (OxCli *cli, const char *text)
 {
+	if (cli->remote)
+		return ox_cli_remote_run_sql (cli, text);  /* --connect */
 	const char *p = text;
 	bool ok = true;
 	gint64 start = g_get_monotonic_time ();
@@ -151,6 +153,8 @@ ox_cli_run_sql (OxCli *cli, const char *text)
 OxCliTable *
 ox_cli_query (OxCli *cli, const char *sql, const char *const *params, int nparams, OxError *err)
 {
+	if (cli->remote)
+		return ox_cli_remote_query (cli, sql, params, nparams, err);  /* --connect */
 	OxStmt *st = NULL;
 	if (ox_prepare (cli->session, sql, -1, &st, NULL, err) != OX_OK)
 		return NULL;
