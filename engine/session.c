@@ -2034,7 +2034,11 @@ ddl_create_view (Ddl *d, OxCreateViewStmt *cv)
 	GArray *deps = g_array_new (FALSE, FALSE, sizeof (uint32_t));
 	collect_deps_query (q, deps);
 	v->ndeps = (int) deps->len;
-	v->deps = ox_arena_memdup (a, deps->data, sizeof (uint32_t) * (deps->len ? deps->len : 1));
+	/* a view over no table (SELECT 1) has no dependencies, and an empty
+	 * GArray's data is NULL: allocate rather than copy from it */
+	v->deps = OX_NEW_N (a, uint32_t, deps->len ? deps->len : 1);
+	if (deps->len)
+		memcpy (v->deps, deps->data, sizeof (uint32_t) * deps->len);
 	g_array_unref (deps);
 	v->view_src = ox_arena_strdup (a, cv->query_src);
 	size_t end;
