@@ -168,6 +168,30 @@ dialog_shown (gpointer data)
 	return find_message_dialog () != NULL;
 }
 
+/* Let the window draw a few frames (a screenshot needs one drawn). */
+static gboolean
+count_frame_cb (GtkWidget *w, GdkFrameClock *clock, gpointer data)
+{
+	(void) w;
+	(void) clock;
+	return ++*(int *) data < 3 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+frames_drawn (gpointer data)
+{
+	return *(int *) data >= 3;
+}
+
+static void
+settle (OxWindow *win)
+{
+	int frames = 0;
+	gtk_widget_queue_draw (GTK_WIDGET (win));
+	gtk_widget_add_tick_callback (GTK_WIDGET (win), count_frame_cb, &frames, NULL);
+	wait_until (frames_drawn, &frames, "the window drawn");
+}
+
 static gboolean
 no_dialog (gpointer data)
 {
@@ -259,8 +283,13 @@ test_completion (void)
 	gtk_widget_grab_focus (GTK_WIDGET (view));
 	g_signal_emit_by_name (view, "show-completion");
 	wait_until (popup_shown, view, "the completion popup");
+	settle (win);
 	screenshot (win, "workstation-completion");
 	gtk_source_completion_hide (gtk_source_view_get_completion (view));
+	/* the shortcuts window lists completion and the object menu */
+	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "&lt;Control&gt;space"));
+	g_assert_nonnull (g_strstr_len (g_bytes_get_data (ui, NULL), g_bytes_get_size (ui), "Menu &lt;Shift&gt;F10"));
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -373,6 +402,7 @@ test_routine_editor (void)
 	g_assert_cmpint (gtk_text_iter_get_line (&it), ==, want_line);
 	g_autofree char *errs = ox_editor_page_get_messages_text (page);
 	g_assert_nonnull (strstr (errs, "no_such_variable"));
+	settle (win);
 	screenshot (win, "workstation-routine-editor");
 	/* the function was left as it was */
 	g_autofree char *still = scalar (query, "SELECT order_total(1) - 1000;");
@@ -405,6 +435,32 @@ test_drop_and_rename (void)
 	adw_message_dialog_response (dialog, "cancel");
 	gtk_window_destroy (GTK_WINDOW (dialog));
 	wait_until (no_dialog, NULL, "the rename dialog closed");
+
+	/* the context menu's actions follow the selected row */
+	GActionGroup *actions = g_object_get_data (G_OBJECT (win), "ox-object-actions");
+	g_assert_nonnull (actions);
+	g_assert_nonnull (ox_object_browser_get_menu (ox_window_get_browser (win)));
+	g_assert_true (g_action_group_get_action_enabled (actions, "open-data"));
+	g_assert_true (g_action_group_get_action_enabled (actions, "drop"));
+
+	/* a rename the engine has: the demo's schedule, and the browser follows */
+	g_autoptr (GtkTreeListRow) sch = object_row (win, "Schedules", "nightly_restock");
+	g_autoptr (GtkTreeListRow) schedules = gtk_tree_list_row_get_parent (sch);
+	ox_object_browser_select (ox_window_get_browser (win), sch);
+	g_assert_false (g_action_group_get_action_enabled (actions, "open-data"));
+	g_assert_true (g_action_group_get_action_enabled (actions, "open-definition"));
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
+	wait_until (dialog_shown, NULL, "the rename dialog");
+	dialog = find_message_dialog ();
+	gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "nightly_renamed");
+	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
+	                 "ALTER SCHEDULE public.nightly_restock RENAME TO nightly_renamed;");
+	adw_message_dialog_response (dialog, "rename");
+	gtk_window_destroy (GTK_WINDOW (dialog));
+	g_object_unref (wait_row (tree, schedules, "nightly_renamed"));
+	FindData old_gone = { tree, schedules, "nightly_restock", FALSE };
+	wait_until (row_gone, &old_gone, "nightly_restock renamed in the browser");
+	ox_object_browser_select (ox_window_get_browser (win), row);
 
 	/* Copy Name puts the name on the clipboard */
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.copy-name", NULL));
@@ -526,6 +582,21 @@ test_definition_round_trip (void)
 	g_autofree char *orig_n = g_strjoinv ("X", orig_parts);
 	g_autofree char *dup_n = g_strjoinv ("X", dup_parts);
 	g_assert_cmpstr (dup_n, ==, orig_n);
+
+	/* a trigger's: its function, then CREATE OR REPLACE TRIGGER; it saves back */
+	g_autoptr (GtkTreeListRow) trg = object_row (win, "Triggers", "order_lines_take_stock");
+	ox_object_browser_select (ox_window_get_browser (win), trg);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.open-definition", NULL));
+	OxEditorPage *tp = wait_tab (win, "order_lines_take_stock");
+	g_assert_true (ox_routine_editor_is_routine (tp));
+	g_autofree char *tdef = buffer_text (tp);
+	g_assert_true (g_str_has_prefix (tdef, "CREATE OR REPLACE FUNCTION public.take_stock()\n RETURNS trigger\n"));
+	g_assert_nonnull (strstr (tdef, "$function$;\n\nCREATE OR REPLACE TRIGGER order_lines_take_stock AFTER INSERT "
+	                                "ON public.order_lines FOR EACH ROW EXECUTE FUNCTION take_stock();\n"));
+	replace_in_buffer (tp, "RETURN NEW;", "RETURN NEW; -- saved again");
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.save", NULL));
+	wait_until (not_saving, tp, "the trigger saved");
+	g_assert_false (ox_routine_editor_is_modified (tp));
 
 	/* a view's definition is CREATE OR REPLACE VIEW with its query */
 	g_autoptr (GtkTreeListRow) v = object_row (win, "Views", "order_totals");
