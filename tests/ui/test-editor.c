@@ -220,6 +220,12 @@ popup_shown (gpointer data)
 	return find_visible_popover (data) != NULL;
 }
 
+static gboolean
+no_popup (gpointer data)
+{
+	return find_visible_popover (data) == NULL;
+}
+
 static void
 test_completion (void)
 {
@@ -285,6 +291,15 @@ test_completion (void)
 	wait_until (popup_shown, view, "the completion popup");
 	settle (win);
 	screenshot (win, "workstation-completion");
+	gtk_source_completion_hide (gtk_source_view_get_completion (view));
+	/* typing a '.' opens it by itself (interactive completion) */
+	wait_until (no_popup, view, "the completion popup closed");
+	set_text (page, "SELECT  FROM customers c;", " FROM");
+	gtk_widget_grab_focus (GTK_WIDGET (view));
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	gtk_text_buffer_insert_interactive_at_cursor (buf, "c", -1, TRUE);
+	gtk_text_buffer_insert_interactive_at_cursor (buf, ".", -1, TRUE);
+	wait_until (popup_shown, view, "the completion popup after typing c.");
 	gtk_source_completion_hide (gtk_source_view_get_completion (view));
 	/* the shortcuts window lists completion and the object menu */
 	g_autoptr (GBytes) ui = g_resources_lookup_data ("/org/oxibase/Workstation/gtk/help-overlay.ui", 0, NULL);
@@ -554,6 +569,19 @@ table_shape (OxConnection *conn, const char *table)
 	return g_strconcat (a, "--\n", b, "--\n", c, NULL);
 }
 
+static GtkWidget *
+find_list_view (GtkWidget *root)
+{
+	if (GTK_IS_LIST_VIEW (root))
+		return root;
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c)) {
+		GtkWidget *hit = find_list_view (c);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
 static void
 test_definition_round_trip (void)
 {
@@ -597,6 +625,16 @@ test_definition_round_trip (void)
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.save", NULL));
 	wait_until (not_saving, tp, "the trigger saved");
 	g_assert_false (ox_routine_editor_is_modified (tp));
+
+	/* double-click / Enter on a procedure (the list view's activation) opens it too */
+	g_autoptr (GtkTreeListRow) pr = object_row (win, "Procedures", "place_order");
+	GtkWidget *list = find_list_view (GTK_WIDGET (ox_window_get_browser (win)));
+	g_assert_nonnull (list);
+	g_signal_emit_by_name (list, "activate", gtk_tree_list_row_get_position (pr));
+	OxEditorPage *pp = wait_tab (win, "place_order");
+	g_assert_true (ox_routine_editor_is_routine (pp));
+	g_autofree char *pdef = buffer_text (pp);
+	g_assert_true (g_str_has_prefix (pdef, "CREATE OR REPLACE PROCEDURE public.place_order("));
 
 	/* a view's definition is CREATE OR REPLACE VIEW with its query */
 	g_autoptr (GtkTreeListRow) v = object_row (win, "Views", "order_totals");
