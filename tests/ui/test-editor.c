@@ -506,6 +506,13 @@ test_drop_and_rename (void)
 	g_autoptr (OxBrowserNode) node = gtk_tree_list_row_get_item (proc);
 	g_autofree char *drop = ox_object_drop_sql (ox_browser_node_get_object (node), FALSE);
 	g_assert_cmpstr (drop, ==, "DROP PROCEDURE public.restock(p_minimum integer);");
+	/* a trigger from the schema's list is named with its table */
+	g_autoptr (GtkTreeListRow) trg = object_row (win, "Triggers", "order_lines_take_stock");
+	g_autoptr (OxBrowserNode) tnode = gtk_tree_list_row_get_item (trg);
+	g_autofree char *trename = ox_object_rename_sql (ox_browser_node_get_object (tnode), "Take Stock");
+	g_assert_cmpstr (trename, ==, "ALTER TRIGGER order_lines_take_stock ON public.order_lines RENAME TO \"Take Stock\";");
+	g_autofree char *tdrop = ox_object_drop_sql (ox_browser_node_get_object (tnode), TRUE);
+	g_assert_cmpstr (tdrop, ==, "DROP TRIGGER order_lines_take_stock ON public.order_lines CASCADE;");
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
