@@ -811,8 +811,16 @@ provider_display (GtkSourceCompletionProvider *provider, GtkSourceCompletionCont
 		gtk_source_completion_cell_set_text (cell, item->name);
 		break;
 	case GTK_SOURCE_COMPLETION_COLUMN_AFTER:
-		/* line_total(qty integer, price numeric) → numeric */
-		gtk_source_completion_cell_set_text (cell, routine ? item->detail : NULL);
+		/* line_total(qty integer, price numeric) → numeric; a column's type, dimmed after its name */
+		if (routine)
+			gtk_source_completion_cell_set_text (cell, item->detail);
+		else if (item->kind == OX_COMPLETION_COLUMN && item->detail) {
+			const char *dot = strstr (item->detail, " · ");
+			g_autofree char *type = g_strdup_printf ("  %.*s", dot ? (int) (dot - item->detail) : (int) strlen (item->detail),
+			                                         item->detail);
+			gtk_source_completion_cell_set_text (cell, type);
+		} else
+			gtk_source_completion_cell_set_text (cell, NULL);
 		break;
 	case GTK_SOURCE_COMPLETION_COLUMN_COMMENT:
 		gtk_source_completion_cell_set_text (cell, routine ? (item->kind == OX_COMPLETION_FUNCTION ? "function" : "procedure")
