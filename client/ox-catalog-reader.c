@@ -9,7 +9,7 @@
  * NOTE: names are put into the queries as SQL literals (quotes doubled):
  * they come from the catalog itself, but a table may be called anything.
  * NOTE: the engine has no sequences yet; their lists stay empty without a
- * query.  Roles are not listed yet.
+ * query.  Roles (pg_roles) belong to no schema: their list has none.
  */
 #define G_LOG_DOMAIN "ox-client"
 
@@ -81,11 +81,11 @@ object_equal (OxCatalogObject *a, OxCatalogObject *b)
 
 static const char *const kind_plural[OX_N_OBJECT_KINDS] = {
 	"Schemas", "Tables", "Views", "Functions", "Procedures", "Sequences", "Triggers", "Schedules",
-	"Columns", "Indexes", "Constraints",
+	"Columns", "Indexes", "Constraints", "Roles",
 };
 static const char *const kind_name[OX_N_OBJECT_KINDS] = {
 	"schema", "table", "view", "function", "procedure", "sequence", "trigger", "schedule",
-	"column", "index", "constraint",
+	"column", "index", "constraint", "role",
 };
 
 const char *
@@ -267,6 +267,9 @@ list_query (CatalogList *l)
 		return g_strdup_printf ("SELECT constraint_name, constraint_type FROM "
 		                        "information_schema.table_constraints WHERE constraint_schema = %s "
 		                        "AND table_name = %s ORDER BY 1", s, t);
+	case OX_OBJECT_ROLE:
+		return g_strdup ("SELECT rolname, CASE WHEN rolcanlogin THEN 'login' ELSE 'no login' END || "
+		                 "CASE WHEN rolsuper THEN ', superuser' ELSE '' END FROM pg_catalog.pg_roles ORDER BY 1");
 	case OX_N_OBJECT_KINDS:
 		break;
 	}
@@ -392,7 +395,7 @@ ox_catalog_reader_get_objects (OxCatalogReader *self, OxObjectKind kind, const c
 {
 	g_return_val_if_fail (OX_IS_CATALOG_READER (self), NULL);
 	g_return_val_if_fail (kind > OX_OBJECT_SCHEMA && kind < OX_N_OBJECT_KINDS, NULL);
-	g_return_val_if_fail (schema != NULL, NULL);
+	g_return_val_if_fail (schema != NULL || kind == OX_OBJECT_ROLE, NULL);
 	gboolean table_child = kind == OX_OBJECT_COLUMN || kind == OX_OBJECT_INDEX || kind == OX_OBJECT_CONSTRAINT;
 	g_return_val_if_fail (!table_child || table != NULL, NULL);
 	if (kind != OX_OBJECT_TRIGGER && !table_child)

@@ -31,6 +31,7 @@ typedef enum {
 	OX_OBJECT_COLUMN,
 	OX_OBJECT_INDEX,
 	OX_OBJECT_CONSTRAINT,
+	OX_OBJECT_ROLE,        /* of the database, not of a schema: schema is NULL */
 	OX_N_OBJECT_KINDS
 } OxObjectKind;
 
@@ -59,7 +60,7 @@ OxCatalogReader  *ox_catalog_reader_new (OxConnection *connection);
 /* The schemas.  (transfer full) */
 GListModel *ox_catalog_reader_get_schemas (OxCatalogReader *self);
 /* Objects of kind in schema (table NULL), or belonging to table (kinds
- * COLUMN, INDEX, CONSTRAINT, TRIGGER).  The same model is returned for
+ * COLUMN, INDEX, CONSTRAINT, TRIGGER); ROLE takes no schema.  The same model is returned for
  * the same arguments.  (transfer full) */
 GListModel *ox_catalog_reader_get_objects (OxCatalogReader *self, OxObjectKind kind, const char *schema, const char *table);
 /* Re-read every model handed out so far. */

@@ -2459,7 +2459,7 @@ utility_tag (OxNode *n)
 	case OX_N_CALL: return "CALL";
 	case OX_N_DO: return "DO";
 	case OX_N_CREATE_TRIGGER: return "CREATE TRIGGER";
-	case OX_N_ALTER_TRIGGER: return "ALTER TABLE";
+	case OX_N_ALTER_TRIGGER: return ((OxAlterTriggerStmt *) n)->rename_to ? "ALTER TRIGGER" : "ALTER TABLE";
 	case OX_N_CREATE_SCHEDULE: return "CREATE SCHEDULE";
 	case OX_N_ALTER_SCHEDULE: return "ALTER SCHEDULE";
 	case OX_N_CREATE_EVENT_TRIGGER: return "CREATE EVENT TRIGGER";

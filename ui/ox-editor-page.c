@@ -30,6 +30,7 @@
 #include "ox-export.h"      /* export */
 #include "ox-sql-split.h"
 #include "ox-plan-view.h"  /* plan */
+#include "ox-completion.h"  /* completion */
 
 #include <adwaita.h>
 #include <gtksourceview/gtksource.h>
@@ -954,6 +955,7 @@ ox_editor_page_new (OxConnection *connection, OxSettingsStore *store, const char
 	self->connection = g_object_ref (connection);
 	self->store = store;
 	self->history_key = g_strdup (history_key ? history_key : ox_connection_get_title (connection));
+	ox_completion_attach (self->source_view, connection);  /* completion */
 	return self;
 }
 

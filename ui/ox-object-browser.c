@@ -1,6 +1,7 @@
 /*
  * ox-object-browser.c — the object browser (see the header).
  *
+ * The top level is the schemas, then a "Roles" folder.
  * The tree is a GtkTreeListModel whose create function builds children
  * only when a row is asked for them (expanded, or its expander drawn):
  * a schema's folders, a folder's objects (the catalog reader's model for
@@ -116,11 +117,12 @@ struct _OxObjectBrowser {
 	OxConnection     *connection;    /* owned, or NULL */
 	GtkTreeListModel *tree;          /* owned, or NULL before a connection */
 	GtkStringFilter  *filter;        /* shared by every folder's filter model */
+	GtkWidget        *menu;          /* object actions: the context menu (a GtkPopoverMenu), or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (OxObjectBrowser, ox_object_browser, GTK_TYPE_WIDGET)
 
-enum { OPEN_OBJECT, N_SIGNALS };
+enum { OPEN_OBJECT, SELECTION_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static gpointer
@@ -143,6 +145,7 @@ folders (const OxObjectKind *kinds, guint n, const char *schema, const char *tab
 	return G_LIST_MODEL (store);
 }
 
+/* A folder's objects: a schema's (or for Roles, the database's). */
 static GListModel *
 create_children_cb (gpointer item, gpointer data)
 {
@@ -210,6 +213,7 @@ icon_for (OxBrowserNode *node)
 	case OX_OBJECT_COLUMN: return "format-justify-left-symbolic";
 	case OX_OBJECT_INDEX: return "view-sort-ascending-symbolic";
 	case OX_OBJECT_CONSTRAINT: return "dialog-warning-symbolic";
+	case OX_OBJECT_ROLE: return "avatar-default-symbolic";
 	default: return "text-x-generic-symbolic";
 	}
 }
@@ -277,8 +281,10 @@ activate_cb (GtkListView *view, guint position, OxObjectBrowser *self)
 	if (!row)
 		return;
 	g_autoptr (OxBrowserNode) node = gtk_tree_list_row_get_item (row);
-	if (node->object && (ox_catalog_object_get_kind (node->object) == OX_OBJECT_TABLE ||
-	                     ox_catalog_object_get_kind (node->object) == OX_OBJECT_VIEW))
+	OxObjectKind kind = node->object ? ox_catalog_object_get_kind (node->object) : OX_N_OBJECT_KINDS;
+	/* object actions: routines, triggers and schedules open their source */
+	if (kind == OX_OBJECT_TABLE || kind == OX_OBJECT_VIEW || kind == OX_OBJECT_FUNCTION ||
+	    kind == OX_OBJECT_PROCEDURE || kind == OX_OBJECT_TRIGGER || kind == OX_OBJECT_SCHEDULE)
 		g_signal_emit (self, signals[OPEN_OBJECT], 0, node->object);
 	else
 		gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
@@ -297,6 +303,12 @@ ox_object_browser_set_filter (OxObjectBrowser *self, const char *text)
 	gtk_string_filter_set_search (self->filter, text && *text ? text : NULL);
 }
 
+static void
+selection_changed_cb (OxObjectBrowser *self)
+{
+	g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
 void
 ox_object_browser_set_connection (OxObjectBrowser *self, OxConnection *connection)
 {
@@ -311,11 +323,22 @@ ox_object_browser_set_connection (OxObjectBrowser *self, OxConnection *connectio
 	GListModel *mapped = G_LIST_MODEL (gtk_map_list_model_new (schemas, map_object_cb, NULL, NULL));
 	GListModel *sorted = G_LIST_MODEL (gtk_sort_list_model_new (
 		mapped, GTK_SORTER (gtk_custom_sorter_new (schema_order_cb, NULL, NULL))));
-	self->tree = gtk_tree_list_model_new (sorted, FALSE, FALSE, create_children_cb, self, NULL);
+	/* the schemas, then the database's roles */
+	static const OxObjectKind roles[] = { OX_OBJECT_ROLE };
+	GListStore *top = g_list_store_new (G_TYPE_LIST_MODEL);
+	g_list_store_append (top, sorted);
+	g_object_unref (sorted);
+	GListModel *role_folder = folders (roles, 1, NULL, NULL);
+	g_list_store_append (top, role_folder);
+	g_object_unref (role_folder);
+	GListModel *all = G_LIST_MODEL (gtk_flatten_list_model_new (G_LIST_MODEL (top)));
+	self->tree = gtk_tree_list_model_new (all, FALSE, FALSE, create_children_cb, self, NULL);
 	GtkSelectionModel *sel = GTK_SELECTION_MODEL (gtk_single_selection_new (
 		G_LIST_MODEL (g_object_ref (self->tree))));
+	g_signal_connect_object (sel, "selection-changed", G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 	gtk_list_view_set_model (self->list_view, sel);
 	g_object_unref (sel);
+	selection_changed_cb (self);
 }
 
 GtkTreeListModel *
@@ -333,6 +356,7 @@ ox_object_browser_dispose (GObject *object)
 		gtk_list_view_set_model (self->list_view, NULL);
 	g_clear_object (&self->tree);
 	g_clear_object (&self->connection);
+	g_clear_pointer (&self->menu, gtk_widget_unparent);
 	g_clear_pointer (&self->box, gtk_widget_unparent);
 	self->list_view = NULL;
 	G_OBJECT_CLASS (ox_object_browser_parent_class)->dispose (object);
@@ -361,6 +385,9 @@ ox_object_browser_class_init (OxObjectBrowserClass *klass)
 	 */
 	signals[OPEN_OBJECT] = g_signal_new ("open-object", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
 	                                     NULL, NULL, G_TYPE_NONE, 1, OX_TYPE_CATALOG_OBJECT);
+	/* object actions: the selected row changed (ox_object_browser_get_selected) */
+	signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+	                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -405,4 +432,114 @@ GtkWidget *
 ox_object_browser_new (void)
 {
 	return g_object_new (OX_TYPE_OBJECT_BROWSER, NULL);
+}
+
+/* ---- object actions: the selection and the context menu ----------------------------- */
+
+const char *
+ox_browser_node_get_schema (OxBrowserNode *self)
+{
+	g_return_val_if_fail (OX_IS_BROWSER_NODE (self), NULL);
+	if (!self->object)
+		return self->schema;
+	return ox_catalog_object_get_schema (self->object);
+}
+
+OxBrowserNode *
+ox_object_browser_get_selected (OxObjectBrowser *self)
+{
+	g_return_val_if_fail (OX_IS_OBJECT_BROWSER (self), NULL);
+	GtkSelectionModel *sel = gtk_list_view_get_model (self->list_view);
+	if (!sel)
+		return NULL;
+	GtkTreeListRow *row = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (sel));
+	return row ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+void
+ox_object_browser_select (OxObjectBrowser *self, GtkTreeListRow *row)
+{
+	g_return_if_fail (OX_IS_OBJECT_BROWSER (self));
+	GtkSelectionModel *sel = gtk_list_view_get_model (self->list_view);
+	if (sel && row)
+		gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (sel), gtk_tree_list_row_get_position (row));
+}
+
+/* Pop the menu up at (x, y) in the list view's coordinates. */
+static void
+popup_menu (OxObjectBrowser *self, double x, double y)
+{
+	if (!self->menu)
+		return;
+	graphene_point_t p;
+	if (!gtk_widget_compute_point (GTK_WIDGET (self->list_view), self->box, &GRAPHENE_POINT_INIT (x, y), &p))
+		p = GRAPHENE_POINT_INIT (0, 0);
+	gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) p.x, (int) p.y, 1, 1 });
+	gtk_popover_popup (GTK_POPOVER (self->menu));
+}
+
+/* A right click selects the row under the pointer, then shows the menu. */
+static void
+right_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, OxObjectBrowser *self)
+{
+	(void) n_press;
+	GtkWidget *w = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
+	while (w && !GTK_IS_TREE_EXPANDER (w) && w != GTK_WIDGET (self->list_view))
+		w = gtk_widget_get_parent (w);
+	if (w && GTK_IS_TREE_EXPANDER (w))
+		ox_object_browser_select (self, gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (w)));
+	gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+	popup_menu (self, x, y);
+}
+
+/* The Menu key or Shift+F10: the menu at the focused row. */
+static gboolean
+menu_key_cb (GtkWidget *widget, GVariant *args, gpointer data)
+{
+	(void) args;
+	(void) data;
+	OxObjectBrowser *self = OX_OBJECT_BROWSER (widget);
+	GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+	double x = 24, y = 24;
+	if (focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list_view))) {
+		graphene_point_t p;
+		if (gtk_widget_compute_point (focus, GTK_WIDGET (self->list_view), &GRAPHENE_POINT_INIT (24, 12), &p)) {
+			x = p.x;
+			y = p.y;
+		}
+	}
+	popup_menu (self, x, y);
+	return TRUE;
+}
+
+void
+ox_object_browser_set_menu (OxObjectBrowser *self, GMenuModel *menu)
+{
+	g_return_if_fail (OX_IS_OBJECT_BROWSER (self));
+	g_clear_pointer (&self->menu, gtk_widget_unparent);
+	self->menu = gtk_popover_menu_new_from_model (menu);
+	gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+	gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+	gtk_widget_set_parent (self->menu, self->box);
+	gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu), GTK_ACCESSIBLE_PROPERTY_LABEL, "Object actions", -1);
+
+	GtkGesture *click = gtk_gesture_click_new ();
+	gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+	g_signal_connect (click, "pressed", G_CALLBACK (right_click_cb), self);
+	gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
+
+	GtkEventController *keys = gtk_shortcut_controller_new ();
+	GtkShortcutAction *show = gtk_callback_action_new (menu_key_cb, NULL, NULL);
+	gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (keys),
+		gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Menu, 0),
+		                                               gtk_keyval_trigger_new (GDK_KEY_F10, GDK_SHIFT_MASK)),
+		                  show));
+	gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}
+
+GtkWidget *
+ox_object_browser_get_menu (OxObjectBrowser *self)
+{
+	g_return_val_if_fail (OX_IS_OBJECT_BROWSER (self), NULL);
+	return self->menu;
 }

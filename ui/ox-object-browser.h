@@ -30,4 +30,16 @@ void             ox_object_browser_set_connection (OxObjectBrowser *self, OxConn
 GtkTreeListModel *ox_object_browser_get_tree (OxObjectBrowser *self);
 void             ox_object_browser_set_filter (OxObjectBrowser *self, const char *text);
 
+/* ---- object actions (ox-object-actions.c) ---- */
+
+/* A folder's schema, or the object's (NULL for roles and their folder). */
+const char      *ox_browser_node_get_schema (OxBrowserNode *self);
+/* The selected row's node, or NULL. (transfer full) */
+OxBrowserNode   *ox_object_browser_get_selected (OxObjectBrowser *self);
+void             ox_object_browser_select (OxObjectBrowser *self, GtkTreeListRow *row);
+/* The context menu (right click, Menu, Shift+F10) shows menu. */
+void             ox_object_browser_set_menu (OxObjectBrowser *self, GMenuModel *menu);
+/* The menu's popover, or NULL. (transfer none) */
+GtkWidget       *ox_object_browser_get_menu (OxObjectBrowser *self);
+
 G_END_DECLS

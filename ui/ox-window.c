@@ -21,6 +21,8 @@
 #include "ox-bench.h"        /* data: benchmarks */
 #include "ox-admin-window.h"  /* administration */
 #include "ox-connect-dialog.h"  /* remote */
+#include "ox-object-actions.h"   /* object actions */
+#include "ox-routine-editor.h"   /* object actions: routine tabs save to the database */
 
 #include <errno.h>
 #include <string.h>
@@ -137,42 +139,13 @@ ox_window_get_current_page (OxWindow *self)
 	return tp ? OX_EDITOR_PAGE (adw_tab_page_get_child (tp)) : NULL;
 }
 
-static gboolean
-plain_identifier (const char *s)
-{
-	if (!*s || !(g_ascii_islower (*s) || *s == '_'))
-		return FALSE;
-	for (; *s; s++)
-		if (!(g_ascii_islower (*s) || g_ascii_isdigit (*s) || *s == '_'))
-			return FALSE;
-	return TRUE;
-}
-
-static char *
-quote_ident (const char *s)
-{
-	if (plain_identifier (s))
-		return g_strdup (s);
-	GString *g = g_string_new ("\"");
-	for (; *s; s++) {
-		if (*s == '"')
-			g_string_append_c (g, '"');
-		g_string_append_c (g, *s);
-	}
-	g_string_append_c (g, '"');
-	return g_string_free (g, FALSE);
-}
-
-/* A table or view was activated in the browser: its first rows in a new tab. */
+/* An object was activated in the browser: a table's or view's first rows
+ * in a new tab, a routine's source in a routine tab. */
 static void
 open_object_cb (OxObjectBrowser *browser, OxCatalogObject *object, OxWindow *self)
 {
 	(void) browser;
-	g_autofree char *schema = quote_ident (ox_catalog_object_get_schema (object));
-	g_autofree char *name = quote_ident (ox_catalog_object_get_name (object));
-	g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s.%s LIMIT 1000;\n", schema, name);
-	OxEditorPage *page = ox_window_new_tab (self, ox_catalog_object_get_name (object), sql);
-	ox_editor_page_run_script (page);
+	ox_object_actions_activate (self, object);  /* object actions: data, or a routine's source */
 }
 
 /* ---- state ------------------------------------------------------------------------- */
@@ -639,8 +612,11 @@ file_action (GtkWidget *widget, const char *name, GVariant *param)
 {
 	(void) param;
 	OxWindow *self = OX_WINDOW (widget);
+	OxEditorPage *page = ox_window_get_current_page (self);
 	if (!strcmp (name, "workstation.open-file"))
 		ox_window_files_open (self);
+	else if (!strcmp (name, "workstation.save") && page && ox_routine_editor_is_routine (page))
+		ox_routine_editor_save (page);  /* object actions: CREATE OR REPLACE, not a file */
 	else
 		ox_window_files_save (self, ox_window_get_current_page (self), !strcmp (name, "workstation.save-as"));
 }
@@ -839,6 +815,7 @@ ox_window_init (OxWindow *self)
 	g_signal_connect (self->history_list, "row-activated", G_CALLBACK (history_row_activated_cb), self);
 	ox_debug_area_set_open_source (self->debugger, open_source_cb, self);  /* debugger */
 	g_signal_connect_object (self->debugger, "failed", G_CALLBACK (debug_failed_cb), self, 0);
+	ox_object_actions_install (self);  /* object actions: the browser's context menu */
 }
 
 OxWindow *

@@ -2,7 +2,7 @@
  * catalog-functions.c — the built-in functions that read the catalog or
  * stand in for PostgreSQL's catalog machinery: format_type, pg_get_expr,
  * pg_get_indexdef, pg_get_constraintdef, pg_get_function_arguments and
- * _result, pg_table_is_visible and friends, pg_get_userbyid, the regex
+ * _result, pg_get_functiondef, pg_table_is_visible and friends, pg_get_userbyid, the regex
  * match operators' functions (textregexeq ...), the reg* casts
  * (regclassout ...), and the session functions PostgreSQL keeps beside
  * them: current_setting and pg_sleep.  The functions over the text-typed
@@ -279,6 +279,57 @@ append_ident (GString *g, const char *s)
 		g_string_append_c (g, *p);
 	}
 	g_string_append_c (g, '"');
+}
+
+/* pg_get_functiondef (oid): CREATE OR REPLACE FUNCTION / PROCEDURE as
+ * PostgreSQL 15's ruleutils.c prints it: the qualified name and the
+ * arguments with defaults, " RETURNS ..." (functions), " LANGUAGE ...",
+ * the options on one line (volatility, STRICT; our routines have the
+ * default cost and rows, which PostgreSQL leaves out), then the body in
+ * $function$ (or $procedure$) quotes, lengthened with x while the body
+ * contains the tag.  The workstation opens routines for editing with it,
+ * so the text must run back unchanged.  Our plsql is PostgreSQL's
+ * plpgsql by name. */
+static void
+fn_pg_get_functiondef (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
+{
+	(void) nargs;
+	OxRoutine *r = (OxRoutine *) object (ctx, args[0].v.i, OX_KIND_ROUTINE);
+	if (!r) {
+		*result = ox_null (OX_T_TEXT);
+		return;
+	}
+	bool func = r->rkind == OX_ROUTINE_FUNCTION;
+	GString *g = g_string_new ("CREATE OR REPLACE ");
+	g_string_append (g, func ? "FUNCTION " : "PROCEDURE ");
+	append_ident (g, r->obj.schema->obj.name);
+	g_string_append_c (g, '.');
+	append_ident (g, r->obj.name);
+	g_string_append_printf (g, "(%s)\n", ox_pg_function_arguments (ctx->arena, r));
+	if (func)
+		g_string_append_printf (g, " RETURNS %s\n", ox_pg_function_result (ctx->arena, r));
+	const char *lang = r->language && !strcmp (r->language, "plsql") ? "plpgsql" : r->language;
+	g_string_append (g, " LANGUAGE ");
+	append_ident (g, lang ? lang : "sql");
+	g_string_append_c (g, '\n');
+	size_t before = g->len;
+	if (r->volatility == OX_IMMUTABLE)
+		g_string_append (g, " IMMUTABLE");
+	else if (r->volatility == OX_STABLE)
+		g_string_append (g, " STABLE");
+	if (r->strict)
+		g_string_append (g, " STRICT");
+	if (g->len != before)
+		g_string_append_c (g, '\n');
+	const char *body = r->body ? r->body : "";
+	GString *dq = g_string_new (func ? "$function" : "$procedure");
+	while (strstr (body, dq->str))
+		g_string_append_c (dq, 'x');
+	g_string_append_c (dq, '$');
+	g_string_append_printf (g, "AS %s%s%s\n", dq->str, body, dq->str);
+	g_string_free (dq, TRUE);
+	set_txt (ctx, result, g->str);
+	g_string_free (g, TRUE);
 }
 
 /* pg_get_triggerdef (oid [, pretty]): the CREATE TRIGGER statement, in
@@ -651,6 +702,7 @@ static const OxBuiltin catalog_builtins[] = {
 	{ "pg_get_function_arguments",     1, { I8 },             TXT,  S,  STA, fn_pg_get_function_arguments },
 	{ "pg_get_function_identity_arguments", 1, { I8 },        TXT,  S,  STA, fn_pg_get_function_arguments },
 	{ "pg_get_function_result",        1, { I8 },             TXT,  S,  STA, fn_pg_get_function_result },
+	{ "pg_get_functiondef",            1, { I8 },             TXT,  S,  STA, fn_pg_get_functiondef },
 	{ "pg_get_viewdef",                1, { I8 },             TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_viewdef",                2, { I8, BOOL },       TXT,  S,  STA, fn_pg_get_viewdef },
 	{ "pg_get_statisticsobjdef_columns", 1, { I8 },           TXT,  S,  STA, fn_null_text },

@@ -290,6 +290,23 @@ ox_ddl_alter_trigger (OxSession *s, OxExec *x, OxAlterTriggerStmt *at)
 	OxCatalog *cat = s->db->catalog;
 	ox_txn_lock_ddl (t);
 	OxTable *tab = trigger_table (s, at->table);
+	if (at->rename_to) {
+		/* ALTER TRIGGER ... RENAME TO: a copy under the new name */
+		OxTrigger *tg = find_trigger (s, tab, at->name);
+		if (!tg)
+			ox_raise (OX_ERR_UNDEFINED_OBJECT, at->node.loc + 1, "trigger \"%s\" for table \"%s\" does not exist",
+			          at->name, tab->obj.name);
+		if (find_trigger (s, tab, at->rename_to))
+			ox_raise (OX_ERR_DUPLICATE_OBJECT, at->node.loc + 1, "trigger \"%s\" for relation \"%s\" already exists",
+			          at->rename_to, tab->obj.name);
+		OxTrigger *nt = trigger_copy (tg);
+		g_free ((char *) nt->obj.name);
+		nt->obj.name = g_strdup (at->rename_to);
+		ox_catalog_drop (cat, t, &tg->obj);
+		ox_catalog_register (cat, t, &nt->obj);
+		(void) x;
+		return;
+	}
 	GPtrArray *all = ox_catalog_table_triggers (cat, t, tab, true);
 	bool any = false;
 	for (guint i = 0; i < all->len; i++) {

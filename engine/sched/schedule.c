@@ -427,12 +427,18 @@ ox_ddl_alter_schedule (OxSession *s, OxExec *x, OxAlterScheduleStmt *as)
 	if (!old)
 		ox_raise (OX_ERR_UNDEFINED_OBJECT, as->node.loc + 1, "schedule \"%s\" does not exist", as->name->name);
 	(void) x;
-	if (old->enabled == as->enable)
+	if (as->rename_to) {
+		OxRangeVar to = *as->name;
+		to.name = as->rename_to;
+		to.schema = old->obj.schema->obj.name;
+		if (find_schedule (s, &to, true))
+			ox_raise (OX_ERR_DUPLICATE_OBJECT, as->node.loc + 1, "schedule \"%s\" already exists", as->rename_to);
+	} else if (old->enabled == as->enable)
 		return;
 	OxArena *a = ox_catalog_arena_new ();
 	OxSchedule *sch = OX_NEW (a, OxSchedule);
 	*sch = *old;
-	sch->obj.name = g_strdup (old->obj.name);
+	sch->obj.name = g_strdup (as->rename_to ? as->rename_to : old->obj.name);
 	sch->obj.arena = a;
 	sch->obj.xmin = sch->obj.xmax = 0;
 	sch->obj.aborted = false;
@@ -440,7 +446,7 @@ ox_ddl_alter_schedule (OxSession *s, OxExec *x, OxAlterScheduleStmt *as)
 	sch->timezone = old->timezone ? ox_arena_strdup (a, old->timezone) : NULL;
 	sch->action = ox_arena_strdup (a, old->action);
 	sch->language = ox_arena_strdup (a, old->language);
-	sch->enabled = as->enable;
+	sch->enabled = as->rename_to ? old->enabled : as->enable;
 	ox_catalog_drop (s->db->catalog, t, &old->obj);
 	ox_catalog_register (s->db->catalog, t, &sch->obj);  /* same oid: the same schedule */
 	s->schedules_touched = true;

@@ -569,12 +569,14 @@ typedef struct OxCreateTriggerStmt {
 	OxList       *args;        /* char*: the arguments as text (TG_ARGV) */
 } OxCreateTriggerStmt;
 
-/* ALTER TABLE t {ENABLE | DISABLE} TRIGGER {name | ALL | USER} */
+/* ALTER TABLE t {ENABLE | DISABLE} TRIGGER {name | ALL | USER}, and
+ * ALTER TRIGGER name ON t RENAME TO new_name */
 typedef struct OxAlterTriggerStmt {
 	OxNode      node;
 	OxRangeVar *table;
 	const char *name;          /* NULL for ALL / USER */
 	bool        enable;
+	const char *rename_to;     /* RENAME TO: the new name (enable unused), else NULL */
 } OxAlterTriggerStmt;
 
 /* CREATE SCHEDULE name CRON 'expr' [TIMEZONE 'tz'] DO CALL p(...) |
@@ -590,11 +592,12 @@ typedef struct OxCreateScheduleStmt {
 	const char *action_src;  /* its text: "CALL p(1)" or "DO $$ ... $$" */
 } OxCreateScheduleStmt;
 
-/* ALTER SCHEDULE name ENABLE | DISABLE */
+/* ALTER SCHEDULE name ENABLE | DISABLE | RENAME TO new_name */
 typedef struct OxAlterScheduleStmt {
 	OxNode      node;
 	OxRangeVar *name;
 	bool        enable;
+	const char *rename_to;     /* RENAME TO: the new name (enable unused), else NULL */
 } OxAlterScheduleStmt;
 
 /* CREATE EVENT TRIGGER name ON event [WHEN TAG IN ('...', ...)]

@@ -3430,12 +3430,32 @@ parse_alter (Parser *p)
 		advance (p);
 		OxAlterScheduleStmt *as = NEW (p, OxAlterScheduleStmt, OX_N_ALTER_SCHEDULE, loc);
 		as->name = parse_qualified_name (p);
+		if (is_word (p, CUR (p), "rename")) {
+			advance (p);
+			expect_kw (p, OX_KW_TO);
+			as->rename_to = parse_colid (p);
+			return &as->node;
+		}
 		if (is_word (p, CUR (p), "enable"))
 			as->enable = true;
 		else if (!is_word (p, CUR (p), "disable"))
 			syntax_error (p);
 		advance (p);
 		return &as->node;
+	}
+	/* ALTER TRIGGER name ON table RENAME TO new_name */
+	if (is_word (p, CUR (p), "trigger")) {
+		advance (p);
+		OxAlterTriggerStmt *at = NEW (p, OxAlterTriggerStmt, OX_N_ALTER_TRIGGER, loc);
+		at->name = parse_colid (p);
+		expect_kw (p, OX_KW_ON);
+		at->table = parse_qualified_name (p);
+		if (!is_word (p, CUR (p), "rename"))
+			not_supported (CUR (p)->loc, "this form of ALTER TRIGGER");
+		advance (p);
+		expect_kw (p, OX_KW_TO);
+		at->rename_to = parse_colid (p);
+		return &at->node;
 	}
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");

@@ -123,8 +123,31 @@ run (OxEditorPage *page, const char *action)
 	wait_until (page_idle, page, action);
 }
 
+/* Popovers shown in the window (the completion list, menus) are surfaces
+ * of their own: draw each over the window's picture where it is. */
+static void
+snapshot_popovers (GtkWidget *win, GtkWidget *root, GtkSnapshot *snap)
+{
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c)) {
+		if (GTK_IS_POPOVER (c) && gtk_widget_get_mapped (c)) {
+			GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (c));
+			double wx, wy, px, py;
+			gtk_native_get_surface_transform (GTK_NATIVE (win), &wx, &wy);
+			gtk_native_get_surface_transform (GTK_NATIVE (c), &px, &py);
+			int x = gdk_popup_get_position_x (GDK_POPUP (surface));
+			int y = gdk_popup_get_position_y (GDK_POPUP (surface));
+			g_autoptr (GdkPaintable) p = gtk_widget_paintable_new (c);
+			gtk_snapshot_save (snap);
+			gtk_snapshot_translate (snap, &GRAPHENE_POINT_INIT ((float) (x + px - wx), (float) (y + py - wy)));
+			gdk_paintable_snapshot (p, snap, gtk_widget_get_width (c), gtk_widget_get_height (c));
+			gtk_snapshot_restore (snap);
+		}
+		snapshot_popovers (win, c, snap);
+	}
+}
+
 /* With OX_SCREENSHOT_DIR set, write the window as NAME.png there (the
- * README's pictures come from here). */
+ * README's pictures come from here), popovers shown in it included. */
 void
 screenshot (OxWindow *win, const char *name)
 {
@@ -140,6 +163,7 @@ screenshot (OxWindow *win, const char *name)
 	int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
 	GtkSnapshot *snap = gtk_snapshot_new ();
 	gdk_paintable_snapshot (paintable, snap, width, height);
+	snapshot_popovers (w, w, snap);
 	g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snap);
 	g_assert_nonnull (node);
 	GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
