@@ -205,11 +205,25 @@ seqscan_next (OxOp *op, OxExec *x)
 			if (s->done)
 				return NULL;
 			ox_exec_check_cancel (x);
-			s->nbuf = ox_table_scan (x->txn, s->table->data, &s->pos, s->buf, s->rowids, 256);
 			s->ibuf = 0;
-			if (s->nbuf == 0) {
-				s->done = true;
-				return NULL;
+			if (s->ncterms > 0) {
+				/* column vectors pre-filter what they can; the whole
+				 * filter still runs on what passes */
+				bool end;
+				s->nbuf = ox_table_scan_cols (x->txn, s->table->data, &s->pos, s->cterms, s->ncterms,
+				                              s->buf, s->rowids, 256, &end);
+				if (s->nbuf == 0) {
+					if (!end)
+						continue;
+					s->done = true;
+					return NULL;
+				}
+			} else {
+				s->nbuf = ox_table_scan (x->txn, s->table->data, &s->pos, s->buf, s->rowids, 256);
+				if (s->nbuf == 0) {
+					s->done = true;
+					return NULL;
+				}
 			}
 			if (s->qual_batch) {
 				/* the filter over the whole batch, a conjunct at a time;

@@ -313,6 +313,9 @@ bool     ox_qual_eval (const OxQual *q, OxExec *x, const OxValue *row, OxArena *
  * indexes into rows (0..n-1 at first); returns how many passed, their
  * indexes first in sel, in order. */
 int      ox_qual_select (const OxQual *q, const OxValue *const *rows, int n, int *sel);
+/* The conjuncts a table's column vectors can pre-filter (storage/table.h),
+ * in arena a; *n of them (NULL when none). */
+OxColTerm *ox_qual_col_terms (const OxQual *q, OxArena *a, int *n);
 void     ox_exec_check_cancel (OxExec *x);
 /* Operator lookup for the binder: returns the implementation for op over
  * the given (already coerced) operand type, and the result type. */
