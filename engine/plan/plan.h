@@ -234,6 +234,7 @@ struct OxOp {
 	uint64_t loops;
 	GPtrArray *extra_children; /* APPEND: more inputs; subplans shown in EXPLAIN */
 	struct OxDebugOp *dbg;    /* query debugging (exec-debug.c), or NULL */
+	bool     no_subplans;     /* its expressions hold no subplan (ox_op_close_tree) */
 };
 
 struct OxSubPlan {

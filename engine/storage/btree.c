@@ -258,6 +258,27 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 
 	/* 'after' folded into the test: go right when c < bias (bias 1: c <= 0). */
 	const int bias = after ? 1 : 0;
+	if (p->n == 1 && !p->with_rowid && cmp == ox_value_cmp && !pkey->null && !t->desc[0] &&
+	    int_like ((OxTypeId) pkey->type)) {
+		/* one integer column sought without a rowid (every point lookup
+		 * by an integer key): the entries of the probe's type compare by
+		 * v.i, without a branch on the answer; NULLs sort high; another
+		 * type goes through cmp */
+		const int64_t key = pkey->v.i;
+		const uint8_t ty = pkey->type;
+		while (lo < hi) {
+			int mid = (int) ((unsigned) (lo + hi) >> 1);
+			const OxValue *k = keys + (size_t) mid * stride;
+			bool right;
+			if (G_LIKELY (k->type == ty && !k->null))
+				right = after ? k->v.i <= key : k->v.i < key;
+			else
+				right = !k->null && cmp (k, pkey) < bias;
+			lo = right ? mid + 1 : lo;
+			hi = right ? hi : mid;
+		}
+		return lo;
+	}
 	while (lo < hi) {
 		int mid = (int) ((unsigned) (lo + hi) >> 1);
 		const OxValue *k = keys + (size_t) mid * stride;
@@ -805,6 +826,14 @@ ox_btree_cursor_init (OxBTreeCursor *c, OxBTree *t)
 	memset (c, 0, sizeof *c);
 	c->tree = t;
 	ox_btree_seek_first (c);
+}
+
+void
+ox_btree_cursor_init_unpositioned (OxBTreeCursor *c, OxBTree *t)
+{
+	g_return_if_fail (c != NULL && t != NULL);
+	memset (c, 0, sizeof *c);
+	c->tree = t;
 }
 
 void

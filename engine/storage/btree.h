@@ -147,6 +147,9 @@ const char *ox_btree_check (const OxBTree *t);
 /* Attach c to t and position it before the first entry.  c needs
  * ox_btree_cursor_free when done. */
 void ox_btree_cursor_init (OxBTreeCursor *c, OxBTree *t);
+/* Attach c to t without reading the tree (no lock needed): the cursor has
+ * no position, and its first call must be a seek. */
+void ox_btree_cursor_init_unpositioned (OxBTreeCursor *c, OxBTree *t);
 /* Release the cursor's saved key copy.  The cursor may be re-initialised. */
 void ox_btree_cursor_free (OxBTreeCursor *c);
 /* Position before the first entry (next returns the smallest). */

@@ -786,7 +786,8 @@ ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix, OxValue *l
 	s->hi = hi;
 	s->nhi = nhi;
 	s->hi_incl = hi_incl;
-	ox_btree_cursor_init (&s->cur, ix->tree);
+	/* positioned by the first ox_index_scan_next, under the latch */
+	ox_btree_cursor_init_unpositioned (&s->cur, ix->tree);
 }
 
 int
@@ -835,8 +836,16 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 		if (rowids)
 			rowids[n] = rid;
 		n++;
+		if (s->single) {
+			/* a unique key has at most one row visible to a snapshot (the
+			 * unique check waits for a rival's outcome), so the entries
+			 * after it need not be read */
+			s->done = true;
+			break;
+		}
 	}
-	ox_btree_cursor_anchor (&s->cur);
+	if (!s->done)  /* a finished scan never moves its cursor again */
+		ox_btree_cursor_anchor (&s->cur);
 	g_rw_lock_reader_unlock (&d->latch);
 	return n;
 }

@@ -148,6 +148,8 @@ typedef struct OxIndexScan {
 	int            nlo, nhi;
 	bool           lo_incl, hi_incl;
 	bool           started, done;
+	bool           single;      /* at most one visible row can match (a unique index,
+	                               equal on every key column): stop at the first */
 } OxIndexScan;
 
 void ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix,
