@@ -258,22 +258,40 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 
 	/* 'after' folded into the test: go right when c < bias (bias 1: c <= 0). */
 	const int bias = after ? 1 : 0;
-	if (p->n == 1 && !p->with_rowid && cmp == ox_value_cmp && !pkey->null && !t->desc[0] &&
-	    int_like ((OxTypeId) pkey->type)) {
-		/* one integer column sought without a rowid (every point lookup
-		 * by an integer key): the entries of the probe's type compare by
-		 * v.i, without a branch on the answer; NULLs sort high; another
-		 * type goes through cmp */
+	if (p->n == 1 && cmp == ox_value_cmp && !pkey->null && !t->desc[0] && int_like ((OxTypeId) pkey->type)) {
+		/* a probe of one integer column (every point lookup, unique
+		 * check and insert of an integer key): the entries of the
+		 * probe's type compare by v.i (then rowid, when the probe has
+		 * one), moving the bounds without a branch on the answer; NULLs
+		 * sort high; another type goes through cmp */
 		const int64_t key = pkey->v.i;
 		const uint8_t ty = pkey->type;
+		if (!p->with_rowid) {
+			while (lo < hi) {
+				int mid = (int) ((unsigned) (lo + hi) >> 1);
+				const OxValue *k = keys + (size_t) mid * stride;
+				bool right;
+				if (G_LIKELY (k->type == ty && !k->null))
+					right = after ? k->v.i <= key : k->v.i < key;
+				else
+					right = !k->null && cmp (k, pkey) < bias;
+				lo = right ? mid + 1 : lo;
+				hi = right ? hi : mid;
+			}
+			return lo;
+		}
+		const uint64_t prid = p->rowid;
 		while (lo < hi) {
 			int mid = (int) ((unsigned) (lo + hi) >> 1);
 			const OxValue *k = keys + (size_t) mid * stride;
-			bool right;
+			int c;
 			if (G_LIKELY (k->type == ty && !k->null))
-				right = after ? k->v.i <= key : k->v.i < key;
+				c = (k->v.i > key) - (k->v.i < key);
 			else
-				right = !k->null && cmp (k, pkey) < bias;
+				c = k->null ? 1 : cmp (k, pkey);
+			if (c == 0)
+				c = (rowids[mid] > prid) - (rowids[mid] < prid);
+			bool right = c < bias;
 			lo = right ? mid + 1 : lo;
 			hi = right ? hi : mid;
 		}
