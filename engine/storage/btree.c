@@ -324,6 +324,17 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 	return lo;
 }
 
+bool
+ox_btree_after_last (const OxBTree *t, const OxValue *key, int n)
+{
+	g_return_val_if_fail (t != NULL && n >= 0 && n <= t->nkeys, false);
+	const OxBTreeNode *node = t->root;
+	while (node->level > 0)
+		node = ((const OxBTreeInner *) node)->child[node->n - 1];
+	const OxBTreeLeaf *l = (const OxBTreeLeaf *) node;
+	return l->hdr.n == 0 || key_cmp (t, LEAF_KEY (t, l, l->hdr.n - 1), key, n) < 0;
+}
+
 int
 ox_btree_key_cmp (const OxBTree *t, const OxValue *a, const OxValue *b, int n)
 {
@@ -531,22 +542,41 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	bool append = true;         /* every step so far took the last child */
 	OxBTreeNode *node = t->root;
 
+	/* Entries arriving in key order (a serial key, a load in index
+	 * order) go after the last one: follow the last children down, and
+	 * when the entry sorts after the last leaf's last entry, that is the
+	 * place, without searching any node.  (The path is the one the
+	 * search would take: every separator on it is <= that entry.) */
 	while (node->level > 0) {
 		OxBTreeInner *in = (OxBTreeInner *) node;
-		int j = node_search (t, in->keys, in->rowid, in->hdr.n - 1, &p, true);
 		g_assert (depth < MAX_DEPTH);
 		path[depth].node = in;
-		path[depth].idx = j;
+		path[depth].idx = in->hdr.n - 1;
 		depth++;
-		append = append && j == in->hdr.n - 1;
-		node = in->child[j];
+		node = in->child[in->hdr.n - 1];
 	}
-
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
-	int pos = node_search (t, l->keys, l->rowid, n, &p, false);
-	if (pos < n && probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) == 0)
-		return false;
+	int pos = n;
+	if (n == 0 || probe_cmp (t, LEAF_KEY (t, l, n - 1), l->rowid[n - 1], &p) >= 0) {
+		/* not past the end: search from the root */
+		depth = 0;
+		node = t->root;
+		while (node->level > 0) {
+			OxBTreeInner *in = (OxBTreeInner *) node;
+			int j = node_search (t, in->keys, in->rowid, in->hdr.n - 1, &p, true);
+			path[depth].node = in;
+			path[depth].idx = j;
+			depth++;
+			append = append && j == in->hdr.n - 1;
+			node = in->child[j];
+		}
+		l = (OxBTreeLeaf *) node;
+		n = l->hdr.n;
+		pos = node_search (t, l->keys, l->rowid, n, &p, false);
+		if (pos < n && probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) == 0)
+			return false;
+	}
 
 	t->count++;
 	t->mod++;

@@ -139,6 +139,10 @@ int      ox_btree_height (const OxBTree *t);
 /* Compare the first n columns of keys a and b with the tree's ordering
  * (DESC, NULL placement, cmp): < 0, 0 or > 0.  n may be 0 (equal). */
 int      ox_btree_key_cmp (const OxBTree *t, const OxValue *a, const OxValue *b, int n);
+/* Does key (its first n columns) sort after every entry's first n
+ * columns (true for an empty tree)?  Follows the last children down
+ * without searching: a unique check of a key loaded in order. */
+bool     ox_btree_after_last (const OxBTree *t, const OxValue *key, int n);
 /* Verify every structural invariant (order, separators, links, fill,
  * count, memory).  Returns NULL when all hold, else a static description of
  * the first violation.  O(n); for tests and debugging. */

@@ -416,6 +416,8 @@ unique_probe (OxTxn *t, OxTableData *d, OxIndexData *ix, const OxValue *key, uin
 {
 	if (key_has_null (key, ix->nkeys))
 		return UQ_OK;  /* NULLs never collide (NULLS DISTINCT) */
+	if (ox_btree_after_last (ix->tree, key, ix->nkeys))
+		return UQ_OK;  /* past every entry (a key loaded in order): no rival */
 	OxBTreeCursor c;
 	ox_btree_cursor_init (&c, ix->tree);
 	ox_btree_seek (&c, key, ix->nkeys, false);
