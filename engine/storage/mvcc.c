@@ -186,7 +186,7 @@ ox_txn_set_isolation (OxTxn *t, OxIsolation iso)
 void
 ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 {
-	OxUndo u = { .kind = OX_UNDO_TUPLE, .data = d, .rowid = rowid, .tuple = v };
+	OxUndo u = { .data = d, .rowid = rowid, .tuple = v };
 	g_array_append_val (t->undo, u);
 	if (!t->write_tables)
 		t->write_tables = g_hash_table_new (NULL, NULL);
@@ -196,7 +196,7 @@ ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 void
 ox_txn_log_catalog (OxTxn *t, void *object, int action)
 {
-	OxUndo u = { .kind = OX_UNDO_CATALOG, .object = object, .action = action };
+	OxUndo u = { .data = NULL, .object = object, .action = action };
 	g_array_append_val (t->undo, u);
 }
 
@@ -416,7 +416,7 @@ ox_txn_commit (OxTxn *t)
 	}
 	for (guint i = 0; i < t->undo->len; i++) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-		if (u->kind == OX_UNDO_TUPLE)
+		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
 		else if (m->hooks.stamp)
 			m->hooks.stamp (u->object, u->action, ts);
@@ -433,7 +433,7 @@ ox_txn_commit (OxTxn *t)
 	if (oldest >= ts) {
 		for (guint i = 0; i < t->undo->len; i++) {
 			OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-			if (u->kind == OX_UNDO_TUPLE)
+			if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 				ox_table_prune_row (u->data, u->rowid, oldest);
 		}
 	}
@@ -485,7 +485,7 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 		t->undo_peak = t->undo->len;
 	while (t->undo->len > mark) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
-		if (u->kind == OX_UNDO_TUPLE)
+		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 			ox_table_undo_version (u->data, u->rowid, u->tuple);
 		else if (m->hooks.undo)
 			m->hooks.undo (u->object, u->action);
