@@ -1116,6 +1116,17 @@ coerce_params (OxStmt *st)
 			v = OX_NEW_N (x->run_arena, OxValue, st->nparams);
 			memcpy (v, st->pvals, sizeof (OxValue) * (size_t) st->nparams);
 		}
+		if (ox_type_is_integer (want) && ox_type_is_integer ((OxTypeId) p.type)) {
+			/* an integer bound for another integer type (a bigint bound
+			 * for an integer column): in range, only the type changes;
+			 * out of range, ox_value_cast raises 22003 */
+			int64_t lo = want == OX_T_INT2 ? INT16_MIN : want == OX_T_INT4 ? INT32_MIN : INT64_MIN;
+			int64_t hi = want == OX_T_INT2 ? INT16_MAX : want == OX_T_INT4 ? INT32_MAX : INT64_MAX;
+			if (p.v.i >= lo && p.v.i <= hi) {
+				v[i] = ox_int (want, p.v.i);
+				continue;
+			}
+		}
 		OxType ty = { .id = want, .typmod = -1 };
 		v[i] = ox_value_cast (x->run_arena, &x->cx, &p, ty, false);
 	}

@@ -205,11 +205,25 @@ seqscan_next (OxOp *op, OxExec *x)
 			if (s->done)
 				return NULL;
 			ox_exec_check_cancel (x);
-			s->nbuf = ox_table_scan (x->txn, s->table->data, &s->pos, s->buf, s->rowids, 256);
 			s->ibuf = 0;
-			if (s->nbuf == 0) {
-				s->done = true;
-				return NULL;
+			if (s->ncterms > 0) {
+				/* column vectors pre-filter what they can; the whole
+				 * filter still runs on what passes */
+				bool end;
+				s->nbuf = ox_table_scan_cols (x->txn, s->table->data, &s->pos, s->cterms, s->ncterms,
+				                              s->buf, s->rowids, 256, &end);
+				if (s->nbuf == 0) {
+					if (!end)
+						continue;
+					s->done = true;
+					return NULL;
+				}
+			} else {
+				s->nbuf = ox_table_scan (x->txn, s->table->data, &s->pos, s->buf, s->rowids, 256);
+				if (s->nbuf == 0) {
+					s->done = true;
+					return NULL;
+				}
 			}
 			if (s->qual_batch) {
 				/* the filter over the whole batch, a conjunct at a time;
@@ -270,10 +284,9 @@ indexscan_open (OxOp *op, OxExec *x)
 		s->scan_open = false;
 	}
 	s->empty = false;
-	OxArena *a = x->run_arena;  /* bounds are per run: the plan may be reused */
-	int nk = s->neq + 1;
-	s->bounds_lo = OX_NEW_N (a, OxValue, nk);
-	s->bounds_hi = OX_NEW_N (a, OxValue, nk);
+	/* the bound arrays are the operator's (allocated with it); the values'
+	 * out-of-line bytes are per run: the plan may be reused */
+	OxArena *a = x->run_arena;
 	for (int i = 0; i < s->neq; i++) {
 		OxValue v = ox_eval (s->eq[i], x, NULL, a);
 		if (v.null)
@@ -296,6 +309,7 @@ indexscan_open (OxOp *op, OxExec *x)
 	ox_index_scan_begin (&s->scan, s->sc.table->data, s->index->data,
 	                     nlo ? s->bounds_lo : NULL, nlo, s->lo ? s->lo_incl : true,
 	                     nhi ? s->bounds_hi : NULL, nhi, s->hi ? s->hi_incl : true);
+	s->scan.single = s->index->data->unique && !s->lo && !s->hi && s->neq == s->index->data->nkeys;
 	s->scan_open = true;
 	/* NULL keys sort last: a range with only a lower bound must not
 	 * return rows whose key is NULL. */
@@ -358,6 +372,8 @@ ox_op_indexscan_new (OxExec *x, OxArena *a, OxTable *t, OxIndex *ix, const char 
 	s->index = ix;
 	s->neq = neq;
 	s->eq = OX_NEW_N (a, OxExpr *, neq > 0 ? neq : 1);
+	s->bounds_lo = OX_NEW_N (a, OxValue, neq + 1);
+	s->bounds_hi = OX_NEW_N (a, OxValue, neq + 1);
 	s->has_lo = has_lo;
 	s->has_hi = has_hi;
 	s->lo_incl = lo_incl;
@@ -718,6 +734,8 @@ typedef struct ProjectOp {
 	bool     strip;
 	OxValue *out;
 	OxArena *tmp;
+	int      plain;    /* 1: every expression is a column or a constant (no arena,
+	                      no call); 0: not; -1: not looked at yet */
 } ProjectOp;
 
 static OxValue *
@@ -727,6 +745,20 @@ project_next (OxOp *op, OxExec *x)
 	OxValue *row = op->left->next (op->left, x);
 	if (!row)
 		return NULL;
+	if (G_UNLIKELY (p->plain < 0)) {
+		/* a plan's expressions are final once it runs: look once */
+		p->plain = 1;
+		for (int i = 0; i < p->n; i++)
+			if (p->exprs[i]->kind != OX_E_SLOT && p->exprs[i]->kind != OX_E_CONST)
+				p->plain = 0;
+	}
+	if (p->plain) {
+		for (int i = 0; i < p->n; i++) {
+			const OxExpr *e = p->exprs[i];
+			p->out[i] = e->kind == OX_E_SLOT ? row[e->slot] : e->cval;
+		}
+		RETURN_ROW (op, p->out);
+	}
 	if (!p->tmp)
 		p->tmp = ox_arena_new ();
 	ox_arena_reset (p->tmp);
@@ -757,6 +789,7 @@ ox_op_project_new (OxExec *x, OxArena *a, OxOp *child, OxExpr **exprs, int n, bo
 	p->n = n;
 	p->strip = strip;
 	p->out = OX_NEW_N (a, OxValue, n > 0 ? n : 1);
+	p->plain = -1;
 	return &p->op;
 }
 
@@ -2770,7 +2803,11 @@ ox_op_close_tree (OxOp *op, OxExec *x)
 	if (!op)
 		return;
 	GPtrArray *subs = NULL;
-	op_subplans (op, &subs);
+	if (!op->no_subplans) {
+		op_subplans (op, &subs);
+		/* a plan's expressions never change: look once */
+		op->no_subplans = subs == NULL;
+	}
 	for (guint i = 0; subs && i < subs->len; i++) {
 		OxSubPlan *sp = subs->pdata[i];
 		ox_op_close_tree (sp->plan, x);

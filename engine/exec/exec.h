@@ -17,6 +17,8 @@ typedef struct OxScanCommon {
 	OxQual     *qual;       /* filter compiled (ox_qual_compile), or NULL: then filter is used */
 	bool        qual_arena; /* qual needs tmp reset per row */
 	bool        qual_batch; /* seqscan: qual filters each batch of versions (ox_qual_select) */
+	OxColTerm  *cterms;     /* seqscan with qual_batch: conjuncts the column vectors pre-filter */
+	int         ncterms;
 	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
 	OxArena    *tmp;        /* per-row scratch */
 	OxValue    *ctid_row;   /* buffer for rows with ctid appended */

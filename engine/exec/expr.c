@@ -979,6 +979,47 @@ ox_qual_select (const OxQual *q, const OxValue *const *rows, int n, int *sel)
 	return n;
 }
 
+/* The conjuncts the table's column vectors can pre-filter (table.h):
+ * a column compared with a constant, by an integer comparison (integers,
+ * dates, timestamps: OX_COLVEC_INT) or by ox_value_cmp of two numerics
+ * whose constant has an exact × 10^8 form (OX_COLVEC_FIX).  Constant on
+ * the left: the relation is mirrored. */
+OxColTerm *
+ox_qual_col_terms (const OxQual *q, OxArena *a, int *n)
+{
+	*n = 0;
+	if (!q || q->n == 0)
+		return NULL;
+	OxColTerm *out = OX_NEW_N (a, OxColTerm, q->n);
+	static const int rel_of[] = {
+		[QR_EQ] = OX_COLREL_EQ, [QR_NE] = OX_COLREL_NE, [QR_LT] = OX_COLREL_LT,
+		[QR_LE] = OX_COLREL_LE, [QR_GT] = OX_COLREL_GT, [QR_GE] = OX_COLREL_GE,
+	};
+	static const int mirror[] = {
+		[QR_EQ] = OX_COLREL_EQ, [QR_NE] = OX_COLREL_NE, [QR_LT] = OX_COLREL_GT,
+		[QR_LE] = OX_COLREL_GE, [QR_GT] = OX_COLREL_LT, [QR_GE] = OX_COLREL_LE,
+	};
+	for (int i = 0; i < q->n; i++) {
+		const QualTerm *t = &q->terms[i];
+		if (t->kind == QT_EXPR || (t->lslot >= 0) == (t->rslot >= 0))
+			continue;  /* not column-against-constant */
+		bool left = t->lslot >= 0;
+		const OxValue *k = left ? &t->rconst : &t->lconst;
+		OxColTerm *ct = &out[*n];
+		ct->col = left ? t->lslot : t->rslot;
+		ct->rel = left ? rel_of[t->rel] : mirror[t->rel];
+		if (t->kind == QT_INT) {
+			ct->kind = OX_COLVEC_INT;
+			ct->c = k->v.i;
+		} else if (k->type == OX_T_NUMERIC && ox_colvec_fix_of (k, &ct->c))
+			ct->kind = OX_COLVEC_FIX;
+		else
+			continue;
+		(*n)++;
+	}
+	return *n > 0 ? out : NULL;
+}
+
 bool
 ox_qual_uses_arena (const OxQual *q)
 {

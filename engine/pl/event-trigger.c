@@ -314,7 +314,7 @@ collect (OxSession *s, guint mark, const char *tag, int action)
 	GHashTable *seen = g_hash_table_new (g_direct_hash, g_direct_equal);
 	for (guint i = mark; i < undo->len; i++) {
 		OxUndo *u = &g_array_index (undo, OxUndo, i);
-		if (u->kind != OX_UNDO_CATALOG)
+		if (OX_UNDO_KIND (u) != OX_UNDO_CATALOG)
 			continue;
 		OxCatObject *o = u->object;
 		/* ALTER makes a new version and drops the old one: report the
@@ -322,7 +322,7 @@ collect (OxSession *s, guint mark, const char *tag, int action)
 		bool replaced = false;
 		for (guint k = mark; k < undo->len; k++) {
 			OxUndo *v = &g_array_index (undo, OxUndo, k);
-			if (k != i && v->kind == OX_UNDO_CATALOG && ((OxCatObject *) v->object)->oid == o->oid &&
+			if (k != i && OX_UNDO_KIND (v) == OX_UNDO_CATALOG && ((OxCatObject *) v->object)->oid == o->oid &&
 			    v->action != u->action)
 				replaced = true;
 		}

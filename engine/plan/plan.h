@@ -235,6 +235,7 @@ struct OxOp {
 	GPtrArray *extra_children; /* APPEND: more inputs; subplans shown in EXPLAIN */
 	struct OxDebugOp *dbg;    /* query debugging (exec-debug.c), or NULL */
 	struct OxOpTiming *timing; /* EXPLAIN ANALYZE's clocks (exec-timing.c), or NULL */
+	bool     no_subplans;     /* its expressions hold no subplan (ox_op_close_tree) */
 };
 
 struct OxSubPlan {
@@ -316,6 +317,9 @@ bool     ox_qual_eval (const OxQual *q, OxExec *x, const OxValue *row, OxArena *
  * indexes into rows (0..n-1 at first); returns how many passed, their
  * indexes first in sel, in order. */
 int      ox_qual_select (const OxQual *q, const OxValue *const *rows, int n, int *sel);
+/* The conjuncts a table's column vectors can pre-filter (storage/table.h),
+ * in arena a; *n of them (NULL when none). */
+OxColTerm *ox_qual_col_terms (const OxQual *q, OxArena *a, int *n);
 void     ox_exec_check_cancel (OxExec *x);
 /* Operator lookup for the binder: returns the implementation for op over
  * the given (already coerced) operand type, and the result type. */

@@ -587,6 +587,8 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 		sc->qual = ox_qual_compile (sc->filter, p->a);
 		sc->qual_arena = ox_qual_uses_arena (sc->qual);
 		sc->qual_batch = sc->qual && !sc->qual_arena && !emit_ctid && op->kind == OX_OP_SEQSCAN;
+		if (sc->qual_batch)
+			sc->cterms = ox_qual_col_terms (sc->qual, p->a, &sc->ncterms);
 		if (p->x->txn->read_tables && r->table->data)
 			g_hash_table_add (p->x->txn->read_tables, r->table->data);
 		if (p->x->scanned && r->table->data)

@@ -258,6 +258,45 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 
 	/* 'after' folded into the test: go right when c < bias (bias 1: c <= 0). */
 	const int bias = after ? 1 : 0;
+	if (p->n == 1 && cmp == ox_value_cmp && !pkey->null && !t->desc[0] && int_like ((OxTypeId) pkey->type)) {
+		/* a probe of one integer column (every point lookup, unique
+		 * check and insert of an integer key): the entries of the
+		 * probe's type compare by v.i (then rowid, when the probe has
+		 * one), moving the bounds without a branch on the answer; NULLs
+		 * sort high; another type goes through cmp */
+		const int64_t key = pkey->v.i;
+		const uint8_t ty = pkey->type;
+		if (!p->with_rowid) {
+			while (lo < hi) {
+				int mid = (int) ((unsigned) (lo + hi) >> 1);
+				const OxValue *k = keys + (size_t) mid * stride;
+				bool right;
+				if (G_LIKELY (k->type == ty && !k->null))
+					right = after ? k->v.i <= key : k->v.i < key;
+				else
+					right = !k->null && cmp (k, pkey) < bias;
+				lo = right ? mid + 1 : lo;
+				hi = right ? hi : mid;
+			}
+			return lo;
+		}
+		const uint64_t prid = p->rowid;
+		while (lo < hi) {
+			int mid = (int) ((unsigned) (lo + hi) >> 1);
+			const OxValue *k = keys + (size_t) mid * stride;
+			int c;
+			if (G_LIKELY (k->type == ty && !k->null))
+				c = (k->v.i > key) - (k->v.i < key);
+			else
+				c = k->null ? 1 : cmp (k, pkey);
+			if (c == 0)
+				c = (rowids[mid] > prid) - (rowids[mid] < prid);
+			bool right = c < bias;
+			lo = right ? mid + 1 : lo;
+			hi = right ? hi : mid;
+		}
+		return lo;
+	}
 	while (lo < hi) {
 		int mid = (int) ((unsigned) (lo + hi) >> 1);
 		const OxValue *k = keys + (size_t) mid * stride;
@@ -283,6 +322,17 @@ node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int 
 			hi = mid;
 	}
 	return lo;
+}
+
+bool
+ox_btree_after_last (const OxBTree *t, const OxValue *key, int n)
+{
+	g_return_val_if_fail (t != NULL && n >= 0 && n <= t->nkeys, false);
+	const OxBTreeNode *node = t->root;
+	while (node->level > 0)
+		node = ((const OxBTreeInner *) node)->child[node->n - 1];
+	const OxBTreeLeaf *l = (const OxBTreeLeaf *) node;
+	return l->hdr.n == 0 || key_cmp (t, LEAF_KEY (t, l, l->hdr.n - 1), key, n) < 0;
 }
 
 int
@@ -492,22 +542,41 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	bool append = true;         /* every step so far took the last child */
 	OxBTreeNode *node = t->root;
 
+	/* Entries arriving in key order (a serial key, a load in index
+	 * order) go after the last one: follow the last children down, and
+	 * when the entry sorts after the last leaf's last entry, that is the
+	 * place, without searching any node.  (The path is the one the
+	 * search would take: every separator on it is <= that entry.) */
 	while (node->level > 0) {
 		OxBTreeInner *in = (OxBTreeInner *) node;
-		int j = node_search (t, in->keys, in->rowid, in->hdr.n - 1, &p, true);
 		g_assert (depth < MAX_DEPTH);
 		path[depth].node = in;
-		path[depth].idx = j;
+		path[depth].idx = in->hdr.n - 1;
 		depth++;
-		append = append && j == in->hdr.n - 1;
-		node = in->child[j];
+		node = in->child[in->hdr.n - 1];
 	}
-
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
-	int pos = node_search (t, l->keys, l->rowid, n, &p, false);
-	if (pos < n && probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) == 0)
-		return false;
+	int pos = n;
+	if (n == 0 || probe_cmp (t, LEAF_KEY (t, l, n - 1), l->rowid[n - 1], &p) >= 0) {
+		/* not past the end: search from the root */
+		depth = 0;
+		node = t->root;
+		while (node->level > 0) {
+			OxBTreeInner *in = (OxBTreeInner *) node;
+			int j = node_search (t, in->keys, in->rowid, in->hdr.n - 1, &p, true);
+			path[depth].node = in;
+			path[depth].idx = j;
+			depth++;
+			append = append && j == in->hdr.n - 1;
+			node = in->child[j];
+		}
+		l = (OxBTreeLeaf *) node;
+		n = l->hdr.n;
+		pos = node_search (t, l->keys, l->rowid, n, &p, false);
+		if (pos < n && probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) == 0)
+			return false;
+	}
 
 	t->count++;
 	t->mod++;
@@ -805,6 +874,14 @@ ox_btree_cursor_init (OxBTreeCursor *c, OxBTree *t)
 	memset (c, 0, sizeof *c);
 	c->tree = t;
 	ox_btree_seek_first (c);
+}
+
+void
+ox_btree_cursor_init_unpositioned (OxBTreeCursor *c, OxBTree *t)
+{
+	g_return_if_fail (c != NULL && t != NULL);
+	memset (c, 0, sizeof *c);
+	c->tree = t;
 }
 
 void

@@ -139,6 +139,10 @@ int      ox_btree_height (const OxBTree *t);
 /* Compare the first n columns of keys a and b with the tree's ordering
  * (DESC, NULL placement, cmp): < 0, 0 or > 0.  n may be 0 (equal). */
 int      ox_btree_key_cmp (const OxBTree *t, const OxValue *a, const OxValue *b, int n);
+/* Does key (its first n columns) sort after every entry's first n
+ * columns (true for an empty tree)?  Follows the last children down
+ * without searching: a unique check of a key loaded in order. */
+bool     ox_btree_after_last (const OxBTree *t, const OxValue *key, int n);
 /* Verify every structural invariant (order, separators, links, fill,
  * count, memory).  Returns NULL when all hold, else a static description of
  * the first violation.  O(n); for tests and debugging. */
@@ -147,6 +151,9 @@ const char *ox_btree_check (const OxBTree *t);
 /* Attach c to t and position it before the first entry.  c needs
  * ox_btree_cursor_free when done. */
 void ox_btree_cursor_init (OxBTreeCursor *c, OxBTree *t);
+/* Attach c to t without reading the tree (no lock needed): the cursor has
+ * no position, and its first call must be a seek. */
+void ox_btree_cursor_init_unpositioned (OxBTreeCursor *c, OxBTree *t);
 /* Release the cursor's saved key copy.  The cursor may be re-initialised. */
 void ox_btree_cursor_free (OxBTreeCursor *c);
 /* Position before the first entry (next returns the smallest). */

@@ -61,6 +61,8 @@ struct OxTxnMgr {
 	uint64_t    undo_gen;     /* bumped by ROLLBACK TO SAVEPOINT: waiters re-check */
 	GHashTable *rel_locks;    /* oid -> GArray of RelLock held by running transactions
 	                             (an emptied array stays, for the next transaction) */
+	uint32_t    last_oid;     /* the oid rel_locks was last asked for, and its array: */
+	GArray     *last_locks;   /* one table's statements look it up once */
 	int         ended_waiters;     /* threads in g_cond_wait on 'ended' */
 	int         published_waiters; /* threads in g_cond_wait on 'published' */
 	OxTxn      *pool[TXN_POOL > 0 ? TXN_POOL : 1];    /* freed transactions kept for reuse */
@@ -184,7 +186,7 @@ ox_txn_set_isolation (OxTxn *t, OxIsolation iso)
 void
 ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 {
-	OxUndo u = { .kind = OX_UNDO_TUPLE, .data = d, .rowid = rowid, .tuple = v };
+	OxUndo u = { .data = d, .rowid = rowid, .tuple = v };
 	g_array_append_val (t->undo, u);
 	if (!t->write_tables)
 		t->write_tables = g_hash_table_new (NULL, NULL);
@@ -194,7 +196,7 @@ ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 void
 ox_txn_log_catalog (OxTxn *t, void *object, int action)
 {
-	OxUndo u = { .kind = OX_UNDO_CATALOG, .object = object, .action = action };
+	OxUndo u = { .data = NULL, .object = object, .action = action };
 	g_array_append_val (t->undo, u);
 }
 
@@ -242,6 +244,8 @@ typedef struct RelLock {
 	uint32_t oid;
 	int      mode;
 	uint64_t txn;  /* holder */
+	GArray  *h;    /* in the holder's own list: the manager's array for oid (they
+	                  stay in rel_locks until the manager is freed) */
 } RelLock;
 
 static void
@@ -252,9 +256,7 @@ release_rel_locks_locked (OxTxn *t)
 		return;
 	for (guint i = 0; i < t->locks->len; i++) {
 		RelLock *mine = &g_array_index (t->locks, RelLock, i);
-		GArray *h = g_hash_table_lookup (m->rel_locks, GUINT_TO_POINTER (mine->oid));
-		if (!h)
-			continue;
+		GArray *h = mine->h;
 		for (guint k = h->len; k-- > 0;)
 			if (g_array_index (h, RelLock, k).txn == t->id)
 				g_array_remove_index_fast (h, k);
@@ -414,7 +416,7 @@ ox_txn_commit (OxTxn *t)
 	}
 	for (guint i = 0; i < t->undo->len; i++) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-		if (u->kind == OX_UNDO_TUPLE)
+		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
 		else if (m->hooks.stamp)
 			m->hooks.stamp (u->object, u->action, ts);
@@ -431,7 +433,7 @@ ox_txn_commit (OxTxn *t)
 	if (oldest >= ts) {
 		for (guint i = 0; i < t->undo->len; i++) {
 			OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-			if (u->kind == OX_UNDO_TUPLE)
+			if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 				ox_table_prune_row (u->data, u->rowid, oldest);
 		}
 	}
@@ -483,7 +485,7 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 		t->undo_peak = t->undo->len;
 	while (t->undo->len > mark) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
-		if (u->kind == OX_UNDO_TUPLE)
+		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
 			ox_table_undo_version (u->data, u->rowid, u->tuple);
 		else if (m->hooks.undo)
 			m->hooks.undo (u->object, u->action);
@@ -650,7 +652,8 @@ ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode)
 	for (;;) {
 		uint64_t blocker = 0;
 		g_mutex_lock (&m->lock);
-		GArray *h = g_hash_table_lookup (m->rel_locks, GUINT_TO_POINTER (oid));
+		GArray *h = m->last_locks && m->last_oid == oid ? m->last_locks
+		                                                : g_hash_table_lookup (m->rel_locks, GUINT_TO_POINTER (oid));
 		bool have = false;
 		for (guint k = 0; h && k < h->len; k++) {
 			RelLock *l = &g_array_index (h, RelLock, k);
@@ -671,7 +674,9 @@ ox_txn_lock_relation (OxTxn *t, uint32_t oid, OxLockMode mode)
 				h = g_array_new (FALSE, FALSE, sizeof (RelLock));
 				g_hash_table_insert (m->rel_locks, GUINT_TO_POINTER (oid), h);
 			}
-			RelLock l = { .oid = oid, .mode = (int) mode, .txn = t->id };
+			m->last_oid = oid;
+			m->last_locks = h;
+			RelLock l = { .oid = oid, .mode = (int) mode, .txn = t->id, .h = h };
 			g_array_append_val (h, l);
 			if (!t->locks)
 				t->locks = g_array_new (FALSE, FALSE, sizeof (RelLock));

@@ -77,13 +77,19 @@ typedef enum OxUndoKind {
 } OxUndoKind;
 
 typedef struct OxUndo {
-	OxUndoKind          kind;
-	struct OxTableData *data;     /* TUPLE: the table storage written */
-	uint64_t            rowid;    /* TUPLE: slot */
-	OxTuple            *tuple;    /* TUPLE: the version written */
-	void               *object;   /* CATALOG: the object */
-	int                 action;   /* CATALOG: 1 created, 2 dropped */
+	struct OxTableData *data;     /* TUPLE: the table storage written; NULL: a CATALOG entry */
+	union {
+		uint64_t        rowid;    /* TUPLE: slot */
+		int             action;   /* CATALOG: 1 created, 2 dropped */
+	};
+	union {
+		OxTuple        *tuple;    /* TUPLE: the version written */
+		void           *object;   /* CATALOG: the object */
+	};
 } OxUndo;
+/* 24 bytes an entry (the kind is whether data is set): a load of a
+ * million rows in one transaction keeps a million of them until commit. */
+#define OX_UNDO_KIND(u) ((u)->data ? OX_UNDO_TUPLE : OX_UNDO_CATALOG)
 
 typedef enum OxTxnState { OX_TXN_ACTIVE, OX_TXN_COMMITTED, OX_TXN_ABORTED } OxTxnState;
 

@@ -204,7 +204,7 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 	uint32_t n = 0;
 	for (guint i = 0; i < t->undo->len; i++) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-		if (u->kind == OX_UNDO_CATALOG) {
+		if (OX_UNDO_KIND (u) == OX_UNDO_CATALOG) {
 			if (encode_catalog)
 				n += encode_catalog (u->object, u->action, out);
 			continue;

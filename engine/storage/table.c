@@ -10,6 +10,7 @@
 #include "table.h"
 #include "base/cast.h"
 #include "base/error.h"
+#include "base/numeric.h"
 
 #include <string.h>
 
@@ -51,6 +52,283 @@ tombstone_new (void)
 	return v;
 }
 
+/* ---- column vectors (table.h) ------------------------------------------- */
+
+typedef struct ColVec {
+	int      kind;                     /* OX_COLVEC_* */
+	uint64_t nulls[OX_COLBLOCK / 64];  /* bit set: NULL, or no row there */
+	int64_t  v[OX_COLBLOCK];
+} ColVec;
+
+typedef struct OxColBlock {
+	uint64_t max_ts;                    /* newest commit ts among the rows' newest versions */
+	uint64_t absent[OX_COLBLOCK / 64];  /* bit set: no row (NULL slot or committed tombstone) */
+	ColVec  *cols[];                    /* [ncols]: NULL until a term needs the column */
+} OxColBlock;
+
+/* The vector of a column that cannot be vectorized in a block (shared,
+ * never freed). */
+static ColVec colvec_none = { .kind = OX_COLVEC_NONE };
+
+static inline bool
+int_like (OxTypeId t)
+{
+	return t == OX_T_INT2 || t == OX_T_INT4 || t == OX_T_INT8 || t == OX_T_DATE || t == OX_T_TIMESTAMP ||
+	       t == OX_T_TIMESTAMPTZ;
+}
+
+bool
+ox_colvec_fix_of (const OxValue *v, int64_t *out)
+{
+	int64_t m;
+	int e, dscale;
+	if (v->null || v->type != OX_T_NUMERIC || !ox_numeric_small (v->v.num, &m, &e, &dscale) || e < -2)
+		return false;
+	/* m × 10000^e = (m × 10000^(e+2)) × 10^-8 */
+	for (int k = e + 2; k > 0; k--)
+		if (__builtin_mul_overflow (m, (int64_t) 10000, &m))
+			return false;
+	*out = m;
+	return true;
+}
+
+static void
+colblock_free (OxTableData *d, OxColBlock *b)
+{
+	for (int c = 0; c < d->ncols; c++)
+		if (b->cols[c] != &colvec_none)
+			g_free (b->cols[c]);
+	g_free (b);
+}
+
+/* Room for a block pointer per OX_COLBLOCK slots of capacity (write latch
+ * held, or no other thread yet). */
+static void
+colblocks_fit (OxTableData *d)
+{
+	uint64_t need = d->cap / OX_COLBLOCK;
+	if (need <= d->ncolblocks)
+		return;
+	d->colblocks = g_renew (OxColBlock *, d->colblocks, need);
+	memset (d->colblocks + d->ncolblocks, 0, sizeof (OxColBlock *) * (need - d->ncolblocks));
+	d->ncolblocks = need;
+}
+
+/* Slot rowid is about to change: its block's vectors are stale (write
+ * latch held, so no scan is reading them). */
+static inline void
+colblock_drop (OxTableData *d, uint64_t rowid)
+{
+	uint64_t b = rowid / OX_COLBLOCK;
+	if (b < d->ncolblocks && d->colblocks[b]) {
+		colblock_free (d, d->colblocks[b]);
+		d->colblocks[b] = NULL;
+	}
+}
+
+/* Make block b's header if every newest version in it is committed (read
+ * latch held); NULL when one is not.  Concurrent builders race with a
+ * compare-and-swap; the loser frees its copy. */
+static OxColBlock *
+colblock_build (OxTableData *d, uint64_t b)
+{
+	uint64_t base = b * OX_COLBLOCK, max_ts = 0;
+	uint64_t absent[OX_COLBLOCK / 64] = { 0 };
+	for (int i = 0; i < OX_COLBLOCK; i++) {
+		OxTuple *h = d->slots[base + (uint64_t) i];
+		if (!h) {
+			absent[i >> 6] |= UINT64_C (1) << (i & 63);
+			continue;
+		}
+		uint64_t ts = __atomic_load_n (&h->ts, __ATOMIC_ACQUIRE);
+		if (OX_TS_IS_TXN (ts))
+			return NULL;
+		if (ts > max_ts)
+			max_ts = ts;
+		if (h->flags & OX_TUPLE_DELETED)
+			absent[i >> 6] |= UINT64_C (1) << (i & 63);
+	}
+	OxColBlock *blk = g_malloc0 (sizeof (OxColBlock) + sizeof (ColVec *) * (size_t) d->ncols);
+	blk->max_ts = max_ts;
+	memcpy (blk->absent, absent, sizeof absent);
+	OxColBlock *expected = NULL;
+	if (!__atomic_compare_exchange_n (&d->colblocks[b], &expected, blk, false, __ATOMIC_ACQ_REL,
+	                                  __ATOMIC_ACQUIRE)) {
+		g_free (blk);
+		return expected;
+	}
+	return blk;
+}
+
+/* Build the vectors of columns cols[0..n) of block blk (base: its first
+ * slot) that it lacks, in one pass over the block's versions (read latch
+ * held; each published with a compare-and-swap). */
+static void
+colvecs_build (OxTableData *d, OxColBlock *blk, uint64_t base, const int *cols, int n)
+{
+	ColVec *cv[16];
+	int col[16], kind[16];
+	bool first[16];
+	int m = 0;
+	for (int j = 0; j < n && m < 16; j++) {
+		if (__atomic_load_n (&blk->cols[cols[j]], __ATOMIC_ACQUIRE))
+			continue;
+		bool dup = false;
+		for (int k = 0; k < m; k++)
+			dup |= col[k] == cols[j];
+		if (dup)
+			continue;
+		col[m] = cols[j];
+		cv[m] = g_malloc (sizeof (ColVec));
+		memcpy (cv[m]->nulls, blk->absent, sizeof cv[m]->nulls);
+		kind[m] = OX_COLVEC_INT;  /* a column of NULLs only matches no term of either form */
+		first[m] = true;
+		m++;
+	}
+	if (m == 0)
+		return;
+	int live = m;  /* columns still vectorizable */
+	for (int i = 0; i < OX_COLBLOCK && live > 0; i++) {
+		if (blk->absent[i >> 6] & (UINT64_C (1) << (i & 63))) {
+			for (int k = 0; k < m; k++)
+				cv[k]->v[i] = 0;
+			continue;
+		}
+		const OxValue *vals = d->slots[base + (uint64_t) i]->vals;
+		for (int k = 0; k < m; k++) {
+			if (kind[k] == OX_COLVEC_NONE)
+				continue;
+			const OxValue *val = &vals[col[k]];
+			int64_t x = 0;
+			int vk;
+			if (val->null) {
+				cv[k]->nulls[i >> 6] |= UINT64_C (1) << (i & 63);
+				cv[k]->v[i] = 0;
+				continue;
+			}
+			if (int_like ((OxTypeId) val->type)) {
+				vk = OX_COLVEC_INT;
+				x = val->v.i;
+			} else if (val->type == OX_T_NUMERIC && ox_colvec_fix_of (val, &x))
+				vk = OX_COLVEC_FIX;
+			else
+				vk = OX_COLVEC_NONE;
+			if (first[k]) {
+				kind[k] = vk;
+				first[k] = false;
+			} else if (vk != kind[k])
+				kind[k] = OX_COLVEC_NONE;
+			if (kind[k] == OX_COLVEC_NONE)
+				live--;
+			cv[k]->v[i] = x;
+		}
+	}
+	for (int k = 0; k < m; k++) {
+		ColVec *v = cv[k];
+		if (kind[k] == OX_COLVEC_NONE) {
+			g_free (v);
+			v = &colvec_none;
+		} else
+			v->kind = kind[k];
+		ColVec *expected = NULL;
+		if (!__atomic_compare_exchange_n (&blk->cols[col[k]], &expected, v, false, __ATOMIC_ACQ_REL,
+		                                  __ATOMIC_ACQUIRE) && v != &colvec_none)
+			g_free (v);
+	}
+}
+
+/* Drop from sel[0..n) the rows of cv that fail "v rel c"; returns how
+ * many are left. */
+static int
+colvec_select (const ColVec *cv, int rel, int64_t c, uint16_t *sel, int n)
+{
+	int m = 0;
+#define COLVEC_LOOP(OP)                                                                  \
+	for (int k = 0; k < n; k++) {                                                    \
+		int r = sel[k];                                                          \
+		if (!((cv->nulls[r >> 6] >> (r & 63)) & 1) && cv->v[r] OP c)             \
+			sel[m++] = (uint16_t) r;                                         \
+	}                                                                                \
+	break;
+	switch (rel) {
+	case OX_COLREL_EQ: COLVEC_LOOP (==)
+	case OX_COLREL_NE: COLVEC_LOOP (!=)
+	case OX_COLREL_LT: COLVEC_LOOP (<)
+	case OX_COLREL_LE: COLVEC_LOOP (<=)
+	case OX_COLREL_GT: COLVEC_LOOP (>)
+	case OX_COLREL_GE: COLVEC_LOOP (>=)
+	default: return n;
+	}
+#undef COLVEC_LOOP
+	return m;
+}
+
+int
+ox_table_scan_cols (OxTxn *t, OxTableData *d, uint64_t *pos, const OxColTerm *terms, int nterms,
+                    OxTuple **out, uint64_t *rowids, int max, bool *end)
+{
+	int n = 0;
+	g_rw_lock_reader_lock (&d->latch);
+	uint64_t i = *pos;
+	uint64_t b = i / OX_COLBLOCK, base = b * OX_COLBLOCK;
+	OxColBlock *blk = NULL;
+	if (nterms > 0 && i < d->nslots && base + OX_COLBLOCK <= d->nslots && b < d->ncolblocks) {
+		blk = __atomic_load_n (&d->colblocks[b], __ATOMIC_ACQUIRE);
+		if (!blk)
+			blk = colblock_build (d, b);
+		if (blk && blk->max_ts > t->snapshot)
+			blk = NULL;  /* a row changed after our snapshot: the versions, row by row */
+	}
+	if (!blk) {
+		uint64_t stop = MIN (d->nslots, base + OX_COLBLOCK);
+		for (; i < stop && n < max; i++) {
+			OxTuple *v = d->slots[i];
+			if (!v)
+				continue;
+			v = ox_tuple_for (v, t);
+			if (v) {
+				out[n] = v;
+				rowids[n] = i;
+				n++;
+			}
+		}
+	} else {
+		/* every row's newest version is the one we see: filter the
+		 * vectors, then hand out the heads that passed */
+		uint64_t stop = MIN (base + OX_COLBLOCK, i + (uint64_t) max);
+		uint16_t sel[OX_COLBLOCK];
+		int ns = 0;
+		for (int r = (int) (i - base); r < (int) (stop - base); r++)
+			if (!((blk->absent[r >> 6] >> (r & 63)) & 1))
+				sel[ns++] = (uint16_t) r;
+		int cols[16], nc = 0;
+		for (int k = 0; k < nterms && nc < 16; k++)
+			if (terms[k].col >= 0 && terms[k].col < d->ncols &&
+			    !__atomic_load_n (&blk->cols[terms[k].col], __ATOMIC_ACQUIRE))
+				cols[nc++] = terms[k].col;
+		if (nc > 0)
+			colvecs_build (d, blk, base, cols, nc);
+		for (int k = 0; k < nterms && ns > 0; k++) {
+			if (terms[k].col < 0 || terms[k].col >= d->ncols)
+				continue;
+			ColVec *cv = __atomic_load_n (&blk->cols[terms[k].col], __ATOMIC_ACQUIRE);
+			if (!cv || cv->kind != terms[k].kind)
+				continue;  /* not in that form here: the caller's filter decides */
+			ns = colvec_select (cv, terms[k].rel, terms[k].c, sel, ns);
+		}
+		for (int k = 0; k < ns; k++) {
+			out[n] = d->slots[base + sel[k]];
+			rowids[n] = base + sel[k];
+			n++;
+		}
+		i = stop;
+	}
+	*end = i >= d->nslots;
+	g_rw_lock_reader_unlock (&d->latch);
+	*pos = i;
+	return n;
+}
+
 OxTableData *
 ox_table_data_new (int ncols, const char *name)
 {
@@ -89,6 +367,10 @@ ox_table_data_free (OxTableData *d)
 		}
 	}
 	g_free (d->slots);
+	for (uint64_t b = 0; b < d->ncolblocks; b++)
+		if (d->colblocks[b])
+			colblock_free (d, d->colblocks[b]);
+	g_free (d->colblocks);
 	for (guint i = 0; i < d->indexes->len; i++)
 		index_free (d->indexes->pdata[i]);
 	g_ptr_array_unref (d->indexes);
@@ -134,6 +416,8 @@ unique_probe (OxTxn *t, OxTableData *d, OxIndexData *ix, const OxValue *key, uin
 {
 	if (key_has_null (key, ix->nkeys))
 		return UQ_OK;  /* NULLs never collide (NULLS DISTINCT) */
+	if (ox_btree_after_last (ix->tree, key, ix->nkeys))
+		return UQ_OK;  /* past every entry (a key loaded in order): no rival */
 	OxBTreeCursor c;
 	ox_btree_cursor_init (&c, ix->tree);
 	ox_btree_seek (&c, key, ix->nkeys, false);
@@ -191,6 +475,7 @@ grow_slots (OxTableData *d)
 		return;
 	d->cap *= 2;
 	d->slots = g_renew (OxTuple *, d->slots, d->cap);
+	colblocks_fit (d);
 }
 
 /* Raise 23505 for key (whose values live in arena a, freed here). */
@@ -248,6 +533,7 @@ ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid,
 	}
 	grow_slots (d);
 	uint64_t id = d->nslots++;
+	colblock_drop (d, id);
 	d->slots[id] = v;
 	for (guint i = 0; i < d->indexes->len; i++) {
 		OxIndexData *ix = d->indexes->pdata[i];
@@ -316,6 +602,7 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen, const 
 		}
 	}
 	nv->prev = head;
+	colblock_drop (d, rowid);
 	d->slots[rowid] = nv;
 	if (vals) {
 		for (guint i = 0; i < d->indexes->len; i++) {
@@ -453,6 +740,7 @@ ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v)
 	g_rw_lock_writer_lock (&d->latch);
 	/* Our version is the head: nobody can write over an uncommitted version. */
 	g_assert (d->slots[rowid] == v);
+	colblock_drop (d, rowid);
 	d->slots[rowid] = v->prev;
 	if (v->prev == NULL)
 		d->live_rows--;
@@ -500,7 +788,8 @@ ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix, OxValue *l
 	s->hi = hi;
 	s->nhi = nhi;
 	s->hi_incl = hi_incl;
-	ox_btree_cursor_init (&s->cur, ix->tree);
+	/* positioned by the first ox_index_scan_next, under the latch */
+	ox_btree_cursor_init_unpositioned (&s->cur, ix->tree);
 }
 
 int
@@ -549,8 +838,16 @@ ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, i
 		if (rowids)
 			rowids[n] = rid;
 		n++;
+		if (s->single) {
+			/* a unique key has at most one row visible to a snapshot (the
+			 * unique check waits for a rival's outcome), so the entries
+			 * after it need not be read */
+			s->done = true;
+			break;
+		}
 	}
-	ox_btree_cursor_anchor (&s->cur);
+	if (!s->done)  /* a finished scan never moves its cursor again */
+		ox_btree_cursor_anchor (&s->cur);
 	g_rw_lock_reader_unlock (&d->latch);
 	return n;
 }
@@ -580,6 +877,8 @@ ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals)
 		d->cap *= 2;
 		d->slots = g_renew (OxTuple *, d->slots, d->cap);
 	}
+	colblocks_fit (d);
+	colblock_drop (d, rowid);
 	while (d->nslots <= rowid)
 		d->slots[d->nslots++] = NULL;
 	if (!d->slots[rowid] || (d->slots[rowid]->flags & OX_TUPLE_DELETED))
@@ -602,6 +901,7 @@ ox_table_redo_delete (OxTableData *d, uint64_t rowid)
 {
 	g_rw_lock_writer_lock (&d->latch);
 	if (rowid < d->nslots && d->slots[rowid]) {
+		colblock_drop (d, rowid);
 		if (!(d->slots[rowid]->flags & OX_TUPLE_DELETED))
 			d->live_rows--;
 		free_chain (d->slots[rowid]);

@@ -6,6 +6,8 @@
  *     latch   GRWLock: read for scans and lookups, write for changes
  *     slots   [rowid] -> newest OxTuple (mvcc.h), rowids never reused
  *     indexes OxIndexData[]: B+tree of (key columns..., rowid)
+ *     colblocks column vectors of blocks of 1024 slots, built by scans
+ *             (ox_table_scan_cols) and dropped by any write to their block
  *
  * Indexes hold an entry for every key any version of a row ever had (an
  * update that changes the key adds an entry and leaves the old one), so an
@@ -49,6 +51,8 @@ typedef struct OxTableData {
 	const char *name;      /* table name for messages (owned by the catalog) */
 	uint32_t    oid;       /* the catalog table's oid, for WAL records; 0 = not logged */
 	int64_t     live_rows; /* approximate, for the planner */
+	struct OxColBlock **colblocks; /* [cap / OX_COLBLOCK]: NULL = none (yet) */
+	uint64_t    ncolblocks;        /* entries allocated at colblocks */
 } OxTableData;
 
 typedef enum OxWriteResult {
@@ -85,6 +89,56 @@ OxWriteResult ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple
  * *pos.  Returns the count (0 at the end). */
 int ox_table_scan (OxTxn *t, OxTableData *d, uint64_t *pos, OxTuple **out, uint64_t *rowids, int max);
 
+/*
+ * Column vectors: a cache beside the slots, for scans whose filter
+ * compares columns with constants (the house plan's column vectors, kept
+ * as a derived copy while the row format stays the primary one).
+ *
+ * The slots are cut into blocks of OX_COLBLOCK.  A scan that meets a full
+ * block whose newest versions are all committed (or absent: a NULL slot,
+ * or a committed tombstone) records the newest commit timestamp among
+ * them; for any snapshot at or after it, the newest version of each row is
+ * the visible one, so the block's columns can be read as vectors of
+ * int64s: integers, dates and timestamps as themselves (v.i), numerics of
+ * up to 16 digits and 8 decimals as value × 10^8.  Columns are built when
+ * a term first needs them (under the read latch; published with a
+ * compare-and-swap, so concurrent scans may both build, one wins).  Any
+ * write to a slot of the block (insert, update, delete, undo, redo) drops
+ * the block under the write latch; the next scan builds it again.
+ *
+ * NOTE: the vectors only pre-filter: a row a term rejects is certainly
+ * rejected by the comparison it stands for, but the rows that pass are
+ * handed out as ox_table_scan would and the caller still applies its whole
+ * filter to them.  A term whose column is not vectorizable in a block (a
+ * text, a numeric too large, a mix of types) is skipped there.
+ * NOTE: costs 8 bytes a row per vectorized column, plus the build (one
+ * pass over the block's versions per column, once per write to it).
+ */
+#define OX_COLBLOCK 1024
+
+enum { OX_COLVEC_NONE, OX_COLVEC_INT, OX_COLVEC_FIX };  /* a column vector's form */
+enum { OX_COLREL_EQ, OX_COLREL_NE, OX_COLREL_LT, OX_COLREL_LE, OX_COLREL_GT, OX_COLREL_GE };
+
+/* One conjunct "column rel constant", the constant in the column's vector
+ * form (kind: OX_COLVEC_INT or OX_COLVEC_FIX).  NULLs never pass. */
+typedef struct OxColTerm {
+	int     col;
+	int     kind;
+	int     rel;
+	int64_t c;
+} OxColTerm;
+
+/* A numeric as value × 10^8 in an int64 (OX_COLVEC_FIX); false when it
+ * has more than 8 decimals, more than 16 digits or does not fit. */
+bool ox_colvec_fix_of (const OxValue *v, int64_t *out);
+
+/* ox_table_scan, except that in blocks with column vectors the rows that
+ * fail a term are skipped (see above).  *end is set when the table is
+ * exhausted; 0 rows with !*end means "call again" (the latch is released
+ * after each block, so a long run of rejected rows never blocks writers). */
+int ox_table_scan_cols (OxTxn *t, OxTableData *d, uint64_t *pos, const OxColTerm *terms, int nterms,
+                        OxTuple **out, uint64_t *rowids, int max, bool *end);
+
 /* Index range scan state. */
 typedef struct OxIndexScan {
 	OxTableData   *data;
@@ -94,6 +148,8 @@ typedef struct OxIndexScan {
 	int            nlo, nhi;
 	bool           lo_incl, hi_incl;
 	bool           started, done;
+	bool           single;      /* at most one visible row can match (a unique index,
+	                               equal on every key column): stop at the first */
 } OxIndexScan;
 
 void ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix,
