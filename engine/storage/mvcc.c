@@ -251,7 +251,6 @@ typedef struct RelLock {
 static void
 release_rel_locks_locked (OxTxn *t)
 {
-	OxTxnMgr *m = t->mgr;
 	if (!t->locks)
 		return;
 	for (guint i = 0; i < t->locks->len; i++) {
