@@ -52,8 +52,10 @@ ox_ui_init (void)
 			gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (css),
 			                                            GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 		g_object_unref (css);
+		/* resource paths count as part of hicolor: icons are looked up
+		 * at PATH/scalable/apps/NAME.svg */
 		gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
-		                                  "/org/oxibase/Workstation/icons");
+		                                  "/org/oxibase/Workstation/icons/hicolor");
 		g_once_init_leave (&done, 1);
 	}
 }

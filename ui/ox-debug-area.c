@@ -320,14 +320,14 @@ ox_debug_area_init (OxDebugArea *self)
 	g_weak_ref_init (&self->page, NULL);
 	g_weak_ref_init (&self->marked_view, NULL);
 
-	static const struct { const char *icon, *tip, *label; } defs[] = {
-		{ "debug-run-symbolic", "Debug the Script or Selection (F5)", "Debug" },
-		{ "media-playback-start-symbolic", "Continue (F5)", "Continue" },
-		{ "debug-step-over-symbolic", "Step Over (F10)", "Step Over" },
-		{ "debug-step-into-symbolic", "Step Into (F11)", "Step Into" },
-		{ "debug-step-out-symbolic", "Step Out (Shift+F11)", "Step Out" },
-		{ "media-playback-pause-symbolic", "Pause", "Pause" },
-		{ "media-playback-stop-symbolic", "Stop Debugging (Shift+F5)", "Stop" },
+	static const struct { const char *tip, *label; } defs[] = {
+		{ "Debug the Script or Selection (F5)", "Debug" },
+		{ "Continue (F5)", "Continue" },
+		{ "Step Over (F10)", "Step Over" },
+		{ "Step Into (F11)", "Step Into" },
+		{ "Step Out (Shift+F11)", "Step Out" },
+		{ "Pause", "Pause" },
+		{ "Stop Debugging (Shift+F5)", "Stop" },
 	};
 	GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 2);
 	gtk_widget_add_css_class (bar, "toolbar");

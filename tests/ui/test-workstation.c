@@ -344,6 +344,7 @@ test_debugger (void)
 	g_assert_true (has_mark (view, 9, OX_MARK_CURRENT_LINE));
 	g_assert_true (has_mark (view, 8, OX_MARK_BREAKPOINT));
 	wait_text (vars, ox_debug_variables_get_text, "s = 6");
+	screenshot (win, "workstation-debugger");
 
 	/* Watch and Debug Console in the paused frame */
 	GtkWidget *watch = ox_debug_area_get_panel (area, "Watch");
@@ -477,6 +478,16 @@ test_tabs_survive (void)
 	g_autoptr (GPtrArray) recent = ox_settings_store_list_recent (store, 0);
 	g_assert_cmpuint (recent->len, >=, 1);
 	g_assert_cmpstr (((OxRecentConnection *) recent->pdata[0])->kind, ==, "demo");
+	gtk_window_destroy (GTK_WINDOW (win));
+
+	/* a new window starts on the start page, the demo among its recent
+	 * databases (the README's picture of it) */
+	win = ox_window_new (NULL, store, ox_cli_demo_sql);
+	gtk_window_present (GTK_WINDOW (win));
+	g_assert_null (ox_window_get_connection (win));
+	LabelData recent_row = { GTK_WIDGET (win), ((OxRecentConnection *) recent->pdata[0])->title, NULL };
+	wait_until (label_shown, &recent_row, "the demo in the recent list");
+	screenshot (win, "workstation-start");
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 

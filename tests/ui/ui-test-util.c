@@ -160,12 +160,26 @@ screenshot (OxWindow *win, const char *name)
 			;
 	GtkWidget *w = GTK_WIDGET (win);
 	g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (w);
-	int width = gtk_widget_get_width (w), height = gtk_widget_get_height (w);
-	GtkSnapshot *snap = gtk_snapshot_new ();
-	gdk_paintable_snapshot (paintable, snap, width, height);
-	snapshot_popovers (w, w, snap);
-	g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snap);
-	g_assert_nonnull (node);
+	int width = 0, height = 0;
+	g_autoptr (GskRenderNode) node = NULL;
+	/* under load the window may not have drawn its first frame yet (an
+	 * empty paintable gives no node): wait for one, with the deadline */
+	gint64 end = g_get_monotonic_time () + DEADLINE_S * G_TIME_SPAN_SECOND;
+	guint tick = g_timeout_add (50, tick_cb, NULL);
+	while (!node) {
+		width = gtk_widget_get_width (w);
+		height = gtk_widget_get_height (w);
+		GtkSnapshot *snap = gtk_snapshot_new ();
+		gdk_paintable_snapshot (paintable, snap, width, height);
+		snapshot_popovers (w, w, snap);
+		node = gtk_snapshot_free_to_node (snap);
+		if (!node) {
+			if (g_get_monotonic_time () > end)
+				g_error ("screenshot %s: the window drew nothing", name);
+			g_main_context_iteration (NULL, TRUE);
+		}
+	}
+	g_source_remove (tick);
 	GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
 	g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
 		&GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -175,7 +189,8 @@ screenshot (OxWindow *win, const char *name)
 
 /* Every button below root has an accessible name: its label, or an
  * explicit one (icon buttons; GTK's labelled-by relation to the icon
- * does not count).  The tab bar's own buttons are libadwaita's. */
+ * does not count).  The tab bar's own buttons are libadwaita's.  Every
+ * image below root showing a named icon finds it in the icon theme. */
 void
 check_buttons_named (GtkWidget *root)
 {
@@ -186,6 +201,13 @@ check_buttons_named (GtkWidget *root)
 	    !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)))
 		g_error ("a %s button (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
 		         gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+	/* and every named icon it shows exists (a missing one draws as a
+	 * broken image, which no other check notices) */
+	if (GTK_IS_IMAGE (root) && gtk_image_get_storage_type (GTK_IMAGE (root)) == GTK_IMAGE_ICON_NAME) {
+		const char *icon = gtk_image_get_icon_name (GTK_IMAGE (root));
+		if (icon && !gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gtk_widget_get_display (root)), icon))
+			g_error ("the icon %s is not in the icon theme", icon);
+	}
 	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
 		check_buttons_named (c);
 }
