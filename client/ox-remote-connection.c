@@ -26,6 +26,15 @@
  * of the previous one were delivered, so at most one read's worth (64 KB
  * of JSON) waits in memory; TCP holds the server back meanwhile, and the
  * server's worker waits for its socket (docs/server.md, "Streaming").
+ * Under run_with_demand_async the scanner also stops before a row the
+ * demand does not want yet (the rest of the read waits in its buffer)
+ * and no further read starts until the demand grows, so the server's
+ * statement waits; COLUMNS, DONE and ERROR only follow rows, never wait
+ * for demand.  A paused run that is cancelled or gives way drops its
+ * exchange (the server then cancels the statement): a cancel sent by
+ * /api/sessions would not reach a worker that waits for its socket.
+ * The server's request timeout (--http-request-timeout) still runs
+ * while a run is paused: a run left paused longer ends with its 57014.
  * NOTE (values): cells keep the text the engine printed: numbers are
  * kept as their JSON lexeme (the server writes the engine's text there),
  * booleans become "t"/"f" as the engine prints them, null is SQL NULL.
@@ -291,6 +300,14 @@ typedef struct Run {
 	gint64              cancel_since;
 	guint               cancel_source;
 	gboolean            lookup_busy;   /* a /api/sessions exchange is under way */
+
+	/* flow control (run_with_demand_async) */
+	OxRowDemand        *demand;        /* or NULL: every row as it comes */
+	guint64             delivered;     /* rows delivered over the whole run */
+	gint64              result_delivered; /* ... of the current result set */
+	gboolean            paused;        /* held back by the demand: no read in flight */
+	gboolean            reading;       /* a read of the body is in flight */
+	gboolean            eof;           /* the body ended (its rest waits in scan.buf) */
 } Run;
 
 static Run *
@@ -322,6 +339,8 @@ run_unref (Run *run)
 	if (run->context)
 		g_main_context_unref (run->context);
 	g_free (run->app_name);
+	if (run->demand)
+		ox_row_demand_unref (run->demand);
 	scanner_clear (&run->scan);
 	g_clear_pointer (&run->col_names, g_ptr_array_unref);
 	g_clear_pointer (&run->col_types, g_ptr_array_unref);
@@ -395,6 +414,8 @@ flush_rows (Run *run)
 	if (whole)
 		memcpy (b->cells, run->cells->pdata, whole * sizeof (char *));
 	g_ptr_array_remove_range (run->cells, 0, whole);
+	run->delivered += run->pending_rows;
+	run->result_delivered += run->pending_rows;
 	run->pending_rows = 0;
 	run->first_rows_out = TRUE;
 	deliver (run, b);
@@ -406,6 +427,7 @@ result_reset (Run *run)
 	g_ptr_array_set_size (run->col_names, 0);
 	g_ptr_array_set_size (run->col_types, 0);
 	run->row_count = 0;
+	run->result_delivered = 0;
 	g_clear_pointer (&run->command, g_free);
 	run->first_rows_out = FALSE;
 }
@@ -615,7 +637,20 @@ on_end (Run *run, guint d, char kind)
 	}
 }
 
-/* Consume what the buffer holds.  FALSE when the document is malformed. */
+/* Flow control: TRUE when the scanner stands before a row (a '[' inside
+ * a result's "rows") and the demand is met by the rows delivered and
+ * pending.  Only rows wait: COLUMNS, DONE and ERROR are never held. */
+static gboolean
+run_row_unwanted (Run *run)
+{
+	if (!run->demand || run->collect || run->done || run->scan.stack->len != 4 || FR (3)->kind != '[' ||
+	    strcmp (key_at (run, 0), "results") || strcmp (key_at (run, 2), "rows"))
+		return FALSE;
+	return run->delivered + run->pending_rows >= ox_row_demand_get_wanted (run->demand);
+}
+
+/* Consume what the buffer holds (up to a row the demand does not want
+ * yet).  FALSE when the document is malformed. */
 static gboolean
 scan_feed (Run *run, gboolean eof)
 {
@@ -636,6 +671,13 @@ scan_feed (Run *run, gboolean eof)
 			return FALSE;
 		if (r == NEED_MORE) {
 			s->pos = before;
+			break;
+		}
+		if (k == TOK_LBRACK && run_row_unwanted (run)) {
+			/* the next row is more than the consumer asked for: it
+			 * and the rest of the document wait in the buffer */
+			s->pos = before;
+			run->paused = TRUE;
 			break;
 		}
 		guint d = s->stack->len;
@@ -734,6 +776,8 @@ run_detach (Run *run)
 	if (run->cancel_id)
 		g_cancellable_disconnect (run->user_cancellable, run->cancel_id);
 	run->cancel_id = 0;
+	if (run->demand)
+		ox_row_demand_set_notify (run->demand, NULL, NULL, NULL);  /* drops its ref of us */
 	g_ptr_array_remove (run->conn->runs, run);  /* drops the list's ref */
 }
 
@@ -829,12 +873,75 @@ run_end (Run *run)
 
 /* ---- reading the answer ------------------------------------------------------------ */
 
+static void read_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+/* A paused run was cancelled: the server's worker waits for us to read,
+ * so no cancel reaches its statement; dropping the exchange does. */
+static void
+run_drop_cancelled (Run *run)
+{
+	g_cancellable_cancel (run->io);
+	run_cancelled (run);
+}
+
+/* A paused run gives way (another run starts, or the connection closes):
+ * drop the exchange, which cancels the statement on the server, and end
+ * the cut-off result set with a truncated DONE counting the rows
+ * delivered.  The statements after it in the script do not run: they
+ * were in the same request. */
+static void
+run_give_way (Run *run)
+{
+	g_assert (run->paused && !run->done);
+	g_cancellable_cancel (run->io);
+	if (run->col_names->len > 0 || run->result_delivered > 0) {
+		OxBatch *b = ox_batch_new (OX_BATCH_DONE);
+		batch_place (run, b);
+		b->command_tag = g_strdup_printf ("SELECT %" G_GINT64_FORMAT, run->result_delivered);
+		b->row_count = run->result_delivered;
+		b->truncated = TRUE;
+		b->elapsed_us = g_get_monotonic_time () - run->t_stmt;
+		deliver (run, b);
+	}
+	run_complete (run, NULL);
+}
+
+static void
+run_fail_malformed (Run *run)
+{
+	run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_FAILED,
+	                                "The server at %s sent an answer that is not the JSON of "
+	                                "oxibase-server's HTTP API (is it an oxibase-server?)",
+	                                run->conn->url));
+}
+
+/* After the buffer was scanned: read on, end, or wait for the demand. */
+static void
+run_continue (Run *run)
+{
+	if (run->done)
+		return;
+	if (run->paused) {
+		if (run->cancel_requested)
+			run_drop_cancelled (run);
+		return;
+	}
+	if (run->eof)
+		run_end (run);
+	else if (!run->reading) {
+		run->reading = TRUE;
+		g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb,
+		                                 run_ref (run));
+	}
+}
+
 static void
 read_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	Run *run = data;
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+	run->reading = FALSE;
 	if (run->done) {
 		run_unref (run);
 		return;
@@ -848,22 +955,47 @@ read_cb (GObject *source, GAsyncResult *result, gpointer data)
 	const char *p = g_bytes_get_data (bytes, &len);
 	if (len)
 		g_string_append_len (run->scan.buf, p, (gssize) len);
-	if (!scan_feed (run, len == 0)) {
-		run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_FAILED,
-		                                "The server at %s sent an answer that is not the JSON of "
-		                                "oxibase-server's HTTP API (is it an oxibase-server?)",
-		                                run->conn->url));
+	else
+		run->eof = TRUE;
+	if (!scan_feed (run, run->eof)) {
+		run_fail_malformed (run);
 		run_unref (run);
 		return;
 	}
 	/* rows read so far show now, not only once BATCH_ROWS piled up */
 	flush_rows (run);
-	if (len == 0)
-		run_end (run);
-	else if (!run->done)
-		g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb,
-		                                 run_ref (run));
+	run_continue (run);
 	run_unref (run);
+}
+
+/* The demand grew (on the run's context): scan on from where the
+ * scanner stopped. */
+static gboolean
+resume_idle_cb (gpointer data)
+{
+	Run *run = data;
+	if (run->done || !run->paused || ox_row_demand_get_wanted (run->demand) <= run->delivered)
+		return G_SOURCE_REMOVE;
+	run->paused = FALSE;
+	if (!scan_feed (run, run->eof)) {
+		run_fail_malformed (run);
+		return G_SOURCE_REMOVE;
+	}
+	flush_rows (run);
+	run_continue (run);
+	return G_SOURCE_REMOVE;
+}
+
+/* OxRowDemand's notify: on whatever thread raised the demand. */
+static void
+demand_grew_cb (gpointer demand, gpointer data)
+{
+	Run *run = data;
+	(void) demand;
+	GSource *src = g_idle_source_new ();
+	g_source_set_callback (src, resume_idle_cb, run_ref (run), (GDestroyNotify) run_unref);
+	g_source_attach (src, run->context);
+	g_source_unref (src);
 }
 
 static void
@@ -906,6 +1038,7 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 	}
 	/* every other status carries the JSON document (an error one
 	 * included): read it */
+	run->reading = TRUE;
 	g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb, run);
 }
 
@@ -994,6 +1127,10 @@ run_request_cancel (Run *run)
 	if (run->done || run->cancel_requested)
 		return;
 	run->cancel_requested = TRUE;
+	if (run->paused) {
+		run_drop_cancelled (run);
+		return;
+	}
 	run->cancel_since = g_get_monotonic_time ();
 	cancel_tick_cb (run);
 	GSource *src = g_timeout_source_new (CANCEL_REPEAT_MS);
@@ -1068,6 +1205,19 @@ run_start (OxRemoteConnection *self, Run *run)
 		run_unref (run);
 		return;
 	}
+	if (!run->collect) {
+		/* a paused result set gives way to the new run (flow control
+		 * in ox-connection.h) */
+		for (guint i = 0; i < self->runs->len;) {
+			Run *other = self->runs->pdata[i];
+			if (other->paused && !other->done) {
+				run_ref (other);
+				run_give_way (other);  /* removes it from runs */
+				run_unref (other);
+			} else
+				i++;
+		}
+	}
 	g_ptr_array_add (self->runs, run_ref (run));
 	if (self->next_app && !run->collect)  /* catalog reads never take it */
 		run->app_name = g_steal_pointer (&self->next_app);
@@ -1114,6 +1264,22 @@ remote_run_async (OxConnection *conn, const char *sql, OxBatchFunc batch_func, g
 	run->batch_data = batch_data;
 	run->batch_destroy = batch_destroy;
 	run->ranges = ox_sql_split (sql);
+	run_start (self, run);
+}
+
+static void
+remote_run_with_demand_async (OxConnection *conn, const char *sql, OxRowDemand *demand, OxBatchFunc batch_func,
+                              gpointer batch_data, GDestroyNotify batch_destroy, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+	OxRemoteConnection *self = OX_REMOTE_CONNECTION (conn);
+	Run *run = run_new (self, sql, FALSE, cancellable, callback, user_data, remote_run_async);
+	run->batch_func = batch_func;
+	run->batch_data = batch_data;
+	run->batch_destroy = batch_destroy;
+	run->ranges = ox_sql_split (sql);
+	run->demand = ox_row_demand_ref (demand);
+	ox_row_demand_set_notify (demand, demand_grew_cb, run_ref (run), (GDestroyNotify) run_unref);
 	run_start (self, run);
 }
 
@@ -1176,12 +1342,17 @@ remote_close (OxConnection *conn)
 		return;
 	self->closed = TRUE;
 	ox_remote_dap_stop_all (self);
-	/* runs under way end with CLOSED */
+	/* paused runs give way (a truncated DONE); the others end with CLOSED */
 	while (self->runs->len > 0) {
 		Run *run = g_ptr_array_index (self->runs, 0);
 		run_ref (run);
-		g_cancellable_cancel (run->io);
-		run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED, "the connection was closed"));
+		if (run->paused && !run->done)
+			run_give_way (run);
+		else {
+			g_cancellable_cancel (run->io);
+			run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED,
+			                                "the connection was closed"));
+		}
 		run_unref (run);
 	}
 	if (self->token && self->soup) {
@@ -1204,6 +1375,7 @@ ox_remote_connection_iface_init (OxConnectionInterface *iface)
 	iface->get_title = remote_get_title;
 	iface->run_async = remote_run_async;
 	iface->run_finish = remote_run_finish;
+	iface->run_with_demand_async = remote_run_with_demand_async;
 	iface->cancel = remote_cancel;
 	iface->query_async = remote_query_async;
 	iface->query_finish = remote_query_finish;
