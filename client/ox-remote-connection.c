@@ -65,6 +65,8 @@
 #define CANCEL_REPEAT_MS  100
 #define CANCEL_GIVE_UP_MS 5000
 #define DEFAULT_PORT      8433
+#define BUSY_RETRY_MS     50     /* a 409 from the session is asked again after this */
+#define BUSY_RETRIES      200    /* ... this many times (10 s) */
 
 struct _OxRemoteConnection {
 	GObject      parent_instance;
@@ -78,6 +80,10 @@ struct _OxRemoteConnection {
 	char        *next_app;     /* application name of the next run, or NULL */
 	char        *app_prefix;   /* "oxibase-<pid>-<random>" */
 	guint        app_counter;
+	gint64       session_id;   /* the server session runs go to (POST /api/sessions); 0: none */
+	gboolean     session_opening; /* a POST /api/sessions is under way */
+	struct Run  *active;       /* the run the session serves now (not a ref), or NULL */
+	GQueue       waiting;      /* Run* (refs) queued behind it, oldest first */
 };
 
 static void ox_remote_connection_iface_init (OxConnectionInterface *iface);
@@ -308,6 +314,11 @@ typedef struct Run {
 	gboolean            paused;        /* held back by the demand: no read in flight */
 	gboolean            reading;       /* a read of the body is in flight */
 	gboolean            eof;           /* the body ended (its rest waits in scan.buf) */
+
+	/* the connection's server session */
+	gint64              session_id;    /* the X-Oxibase-Session it was sent with; 0: none */
+	gboolean            queued;        /* waiting in conn->waiting */
+	guint               busy_retries;  /* 409 answers retried so far */
 } Run;
 
 static Run *
@@ -767,6 +778,8 @@ scan_feed (Run *run, gboolean eof)
 /* ---- completing a run ------------------------------------------------------------ */
 
 static void run_stop_cancelling (Run *run);
+static void run_send (Run *run);
+static void ox_remote_connection_open_session_async (OxRemoteConnection *self);
 
 static void
 run_detach (Run *run)
@@ -778,7 +791,23 @@ run_detach (Run *run)
 	run->cancel_id = 0;
 	if (run->demand)
 		ox_row_demand_set_notify (run->demand, NULL, NULL, NULL);  /* drops its ref of us */
-	g_ptr_array_remove (run->conn->runs, run);  /* drops the list's ref */
+	OxRemoteConnection *conn = run->conn;
+	if (run->queued) {
+		run->queued = FALSE;
+		if (g_queue_remove (&conn->waiting, run))
+			run_unref (run);  /* the queue's */
+	}
+	gboolean was_active = conn->active == run;
+	if (was_active)
+		conn->active = NULL;
+	g_ptr_array_remove (conn->runs, run);  /* drops the list's ref */
+	if (was_active && !conn->closed && !g_queue_is_empty (&conn->waiting)) {
+		/* the session is free: the next run in line goes */
+		Run *next = g_queue_pop_head (&conn->waiting);
+		next->queued = FALSE;
+		conn->active = next;
+		run_send (next);  /* adopts the queue's ref */
+	}
 }
 
 /* Complete the task with error (adopted), or success when NULL. */
@@ -998,6 +1027,15 @@ demand_grew_cb (gpointer demand, gpointer data)
 	g_source_unref (src);
 }
 
+static gboolean
+resend_cb (gpointer data)
+{
+	Run *run = data;
+	if (!run->done)
+		run_send (run_ref (run));
+	return G_SOURCE_REMOVE;
+}
+
 static void
 sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -1019,8 +1057,27 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 		run_unref (run);
 		return;
 	}
-	run->body = body;
 	guint status = soup_message_get_status (run->msg);
+	if (status == SOUP_STATUS_CONFLICT && run->session_id && run->busy_retries < BUSY_RETRIES &&
+	    soup_message_headers_get_one (soup_message_get_response_headers (run->msg), "X-Oxibase-Session-Busy")) {
+		/* the session still ends the request of a run that just gave
+		 * way (its worker notices the dropped exchange soon): again */
+		g_object_unref (body);
+		run->busy_retries++;
+		GSource *src = g_timeout_source_new (BUSY_RETRY_MS);
+		g_source_set_callback (src, resend_cb, run, (GDestroyNotify) run_unref);  /* adopts our ref */
+		g_source_attach (src, run->context);
+		g_source_unref (src);
+		return;
+	}
+	if (status == SOUP_STATUS_NOT_FOUND && run->session_id && run->session_id == run->conn->session_id) {
+		/* the server closed the session (idle timeout, terminate):
+		 * this run reports the server's error (08003), the next one
+		 * runs in a new session */
+		run->conn->session_id = 0;
+		ox_remote_connection_open_session_async (run->conn);
+	}
+	run->body = body;
 	if (status == SOUP_STATUS_UNAUTHORIZED) {
 		const char *m = "The server no longer accepts this connection's login: the token expired "
 		                "(oxibase-server --http-token-ttl) or the server restarted. Connect again.";
@@ -1131,6 +1188,10 @@ run_request_cancel (Run *run)
 		run_drop_cancelled (run);
 		return;
 	}
+	if (run->queued) {
+		run_cancelled (run);  /* never sent: nothing to stop on the server */
+		return;
+	}
 	run->cancel_since = g_get_monotonic_time ();
 	cancel_tick_cb (run);
 	GSource *src = g_timeout_source_new (CANCEL_REPEAT_MS);
@@ -1223,7 +1284,26 @@ run_start (OxRemoteConnection *self, Run *run)
 		run->app_name = g_steal_pointer (&self->next_app);
 	else
 		run->app_name = ox_remote_connection_new_application_name (self);
+	if (run->user_cancellable)
+		run->cancel_id = g_cancellable_connect (run->user_cancellable, G_CALLBACK (user_cancelled_cb), run, NULL);
+	if (!run->collect && self->session_id) {
+		/* one request at a time per server session, as the embedded
+		 * connection's one worker: later runs wait their turn */
+		if (self->active) {
+			run->queued = TRUE;
+			g_queue_push_tail (&self->waiting, run);  /* adopts our ref */
+			return;
+		}
+		self->active = run;
+	}
+	run_send (run);
+}
 
+/* POST the run's script (again, after a 409). */
+static void
+run_send (Run *run)
+{
+	OxRemoteConnection *self = run->conn;
 	g_autoptr (JsonBuilder) jb = json_builder_new ();
 	json_builder_begin_object (jb);
 	json_builder_set_member_name (jb, "sql");
@@ -1236,12 +1316,17 @@ run_start (OxRemoteConnection *self, Run *run)
 	char *text = json_generator_to_data (gen, &len);
 	g_autoptr (GBytes) body = g_bytes_new_take (text, len);
 
+	g_clear_object (&run->msg);
 	run->msg = new_message (self, "POST", "/api/sql");
 	soup_message_set_request_body_from_bytes (run->msg, "application/json", body);
-	soup_message_headers_replace (soup_message_get_request_headers (run->msg), "X-Application-Name", run->app_name);
+	SoupMessageHeaders *h = soup_message_get_request_headers (run->msg);
+	soup_message_headers_replace (h, "X-Application-Name", run->app_name);
+	run->session_id = run->collect ? 0 : self->session_id;
+	if (run->session_id) {
+		g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, run->session_id);
+		soup_message_headers_replace (h, "X-Oxibase-Session", sid);
+	}
 	run->t_stmt = g_get_monotonic_time ();
-	if (run->user_cancellable)
-		run->cancel_id = g_cancellable_connect (run->user_cancellable, G_CALLBACK (user_cancelled_cb), run, NULL);
 	soup_session_send_async (self->soup, run->msg, G_PRIORITY_DEFAULT, run->io, sent_cb, run);  /* adopts our ref */
 }
 
@@ -1342,7 +1427,9 @@ remote_close (OxConnection *conn)
 		return;
 	self->closed = TRUE;
 	ox_remote_dap_stop_all (self);
-	/* paused runs give way (a truncated DONE); the others end with CLOSED */
+	/* paused runs give way (a truncated DONE); the others end with CLOSED
+	 * (the token's revocation below closes the server session: an open
+	 * transaction rolls back) */
 	while (self->runs->len > 0) {
 		Run *run = g_ptr_array_index (self->runs, 0);
 		run_ref (run);
@@ -1404,6 +1491,7 @@ ox_remote_connection_finalize (GObject *object)
 	g_free (self->next_app);
 	g_free (self->app_prefix);
 	g_ptr_array_unref (self->runs);
+	g_assert (g_queue_is_empty (&self->waiting));
 	G_OBJECT_CLASS (ox_remote_connection_parent_class)->finalize (object);
 }
 
@@ -1557,6 +1645,66 @@ login_answer (OxRemoteConnection *self, SoupMessage *msg, GBytes *bytes, const G
 	return TRUE;
 }
 
+/* ---- the server session -------------------------------------------------------------- */
+
+/* The answer to POST /api/sessions: its id, or 0 (an older server without
+ * sessions answers 405: runs then go one request each, as before). */
+static gint64
+session_answer (SoupMessage *msg, GBytes *bytes)
+{
+	if (!bytes || soup_message_get_status (msg) != 201)
+		return 0;
+	gsize len = 0;
+	const char *data = g_bytes_get_data (bytes, &len);
+	g_autoptr (JsonParser) p = json_parser_new ();
+	if (!json_parser_load_from_data (p, data ? data : "", (gssize) len, NULL) ||
+	    !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+		return 0;
+	return json_object_get_int_member_with_default (json_node_get_object (json_parser_get_root (p)), "id", 0);
+}
+
+static SoupMessage *
+session_message (OxRemoteConnection *self)
+{
+	SoupMessage *msg = new_message (self, "POST", "/api/sessions");
+	g_autofree char *app = g_strdup_printf ("%s-session", self->app_prefix);
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Application-Name", app);
+	return msg;
+}
+
+static void
+session_opened_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	OxRemoteConnection *self = data;
+	SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+	g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+	self->session_opening = FALSE;
+	if (!self->closed)
+		self->session_id = session_answer (msg, bytes);
+	g_object_unref (self);
+}
+
+/* Open a new server session for the runs that follow (the last one was
+ * closed by the server); runs started before it answers go one request
+ * each. */
+static void
+ox_remote_connection_open_session_async (OxRemoteConnection *self)
+{
+	if (self->closed || self->session_opening || !self->token)
+		return;
+	self->session_opening = TRUE;
+	g_autoptr (SoupMessage) msg = session_message (self);
+	soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, NULL, session_opened_cb,
+	                                  g_object_ref (self));
+}
+
+gint64
+ox_remote_connection_get_session_id (OxRemoteConnection *self)
+{
+	g_return_val_if_fail (OX_IS_REMOTE_CONNECTION (self), 0);
+	return self->session_id;
+}
+
 typedef struct {
 	OxRemoteConnection *conn;
 	SoupMessage        *msg;
@@ -1571,6 +1719,22 @@ login_data_free (LoginData *ld)
 }
 
 static void
+login_session_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	GTask *task = data;
+	LoginData *ld = g_task_get_task_data (task);
+	g_autoptr (GError) io_error = NULL;
+	g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &io_error);
+	if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		g_task_return_error (task, g_steal_pointer (&io_error));  /* the connection's dispose revokes the token */
+	else {
+		ld->conn->session_id = session_answer (ld->msg, bytes);
+		g_task_return_pointer (task, g_steal_pointer (&ld->conn), g_object_unref);
+	}
+	g_object_unref (task);
+}
+
+static void
 login_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	GTask *task = data;
@@ -1580,9 +1744,14 @@ login_cb (GObject *source, GAsyncResult *result, gpointer data)
 	GError *error = NULL;
 	if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		g_task_return_error (task, g_steal_pointer (&io_error));
-	else if (login_answer (ld->conn, ld->msg, bytes, io_error, &error))
-		g_task_return_pointer (task, g_steal_pointer (&ld->conn), g_object_unref);
-	else
+	else if (login_answer (ld->conn, ld->msg, bytes, io_error, &error)) {
+		/* then the session the runs go to */
+		g_clear_object (&ld->msg);
+		ld->msg = session_message (ld->conn);
+		soup_session_send_and_read_async (ld->conn->soup, ld->msg, G_PRIORITY_DEFAULT,
+		                                  g_task_get_cancellable (task), login_session_cb, task);
+		return;
+	} else
 		g_task_return_error (task, error);
 	g_object_unref (task);
 }
@@ -1637,5 +1806,8 @@ ox_remote_connection_connect (const char *url, const char *user, const char *pas
 	g_autoptr (GBytes) bytes = soup_session_send_and_read (self->soup, msg, NULL, &io_error);
 	if (!login_answer (self, msg, bytes, io_error, error))
 		return NULL;
+	g_autoptr (SoupMessage) smsg = session_message (self);
+	g_autoptr (GBytes) sbytes = soup_session_send_and_read (self->soup, smsg, NULL, NULL);
+	self->session_id = session_answer (smsg, sbytes);
 	return g_steal_pointer (&self);
 }

@@ -517,6 +517,9 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 			if (!req->psess) {
 				ox_http_sql_clear (&req->sql);
 				g_free (req);
+				if (status == 409)  /* tells "busy, send again" from a statement's 409 (23505) */
+					soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+					                              "X-Oxibase-Session-Busy", "1");
 				respond (msg, status, eb);
 				return;
 			}

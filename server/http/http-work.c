@@ -141,7 +141,11 @@ session_borrow (HttpReq *req, Sess *ss)
 		ox_session_set_custom (ss->s, name, req->headers->pdata[i + 1], &e);
 		ox_error_clear (&e);
 	}
+	/* this request's X-Application-Name: what a cancel (the workstation
+	 * finds its run by it) and a debugger's attach filter look for */
 	ox_session_registry_set_state (req->srv->registry, ss->id, OX_SESSION_IDLE, NULL, req->app_name);
+	if (http_sess_target (req->psess))
+		ox_debug_target_set_application_name (http_sess_target (req->psess), req->app_name);
 	g_mutex_lock (&req->lock);
 	req->session = ss->s;
 	req->target = http_sess_target (req->psess);

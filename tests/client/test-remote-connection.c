@@ -18,6 +18,7 @@
 
 #include "remote-test-server.h"
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,7 +443,7 @@ settle (void)
 		g_main_context_iteration (NULL, FALSE);
 }
 
-/* How many sessions of the server run the million-row statement (as
+/* How many sessions of the server run the million-row statement now (as
  * GET /api/sessions lists them). */
 static gint64
 big_statements (OxConnection *c)
@@ -454,10 +455,19 @@ big_statements (OxConnection *c)
 	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
 	g_autoptr (GBytes) answer = soup_session_send_and_read (s, msg, NULL, NULL);
 	g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
-	g_autofree char *text = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+	g_autoptr (JsonParser) p = json_parser_new ();
+	g_assert_true (json_parser_load_from_data (p, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer),
+	                                           NULL));
+	JsonArray *a = json_object_get_array_member (json_node_get_object (json_parser_get_root (p)), "sessions");
 	gint64 n = 0;
-	for (const char *p = text; (p = strstr (p, "generate_series(1, 1000000)")); p++)
-		n++;
+	for (guint i = 0; i < json_array_get_length (a); i++) {
+		JsonObject *o = json_array_get_object_element (a, i);
+		const char *q = json_object_get_string_member_with_default (o, "query", NULL);
+		/* a session keeps its last statement as "query" once idle */
+		if (q && strstr (q, "generate_series(1, 1000000)") &&
+		    !strcmp (json_object_get_string_member (o, "state"), "active"))
+			n++;
+	}
 	return n;
 }
 
@@ -550,6 +560,105 @@ test_demand (void)
 	                 "[1 @39+30] columns x:text\n[1 @39+30] done SELECT 0 0\n");
 	run_free (r);
 	g_object_unref (c);
+}
+
+/* ---- the server session ------------------------------------------------------------ */
+
+static const char *
+first_cell (Run *r)
+{
+	for (guint i = 0; i < r->batches->len; i++) {
+		OxBatch *b = r->batches->pdata[i];
+		if (b->kind == OX_BATCH_ROWS && b->n_rows > 0)
+			return ox_batch_get_cell (b, 0, 0);
+	}
+	return NULL;
+}
+
+static void
+run_ok (OxConnection *c, const char *sql, const char *want_first_cell)
+{
+	Run *r = run_sync (c, sql, NULL);
+	g_assert_no_error (r->error);
+	g_assert_true (r->ok);
+	if (want_first_cell)
+		g_assert_cmpstr (first_cell (r), ==, want_first_cell);
+	run_free (r);
+}
+
+static gboolean
+has_session (gpointer data)
+{
+	return ox_remote_connection_get_session_id (data) > 0;
+}
+
+static void
+test_session (void)
+{
+	OxConnection *c = connect_remote ();
+	OxConnection *other = connect_remote ();
+	gint64 sid = ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (c));
+	g_assert_cmpint (sid, >, 0);
+	g_assert_cmpint (ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other)), !=, sid);
+	run_ok (c, "CREATE TABLE sess_t (v int)", NULL);
+
+	/* SET and a temporary table last from one run to the next */
+	run_ok (c, "SET search_path TO pg_catalog, public", NULL);
+	run_ok (c, "SHOW search_path", "pg_catalog, public");
+	run_ok (c, "CREATE TEMP TABLE scratch (x int); INSERT INTO scratch VALUES (7)", NULL);
+	run_ok (c, "SELECT x FROM scratch", "7");
+
+	/* BEGIN in one run, COMMIT or ROLLBACK in the next */
+	run_ok (c, "BEGIN", NULL);
+	run_ok (c, "INSERT INTO sess_t VALUES (1)", NULL);
+	run_ok (other, "SELECT count(*) FROM sess_t", "0");
+	run_ok (c, "ROLLBACK", NULL);
+	run_ok (c, "BEGIN; INSERT INTO sess_t VALUES (2)", NULL);
+	run_ok (c, "COMMIT", NULL);
+	run_ok (other, "SELECT count(*) FROM sess_t", "1");
+
+	/* runs started together wait their turn: both succeed, in order */
+	Run *a = run_new (), *b = run_new ();
+	ox_connection_run_async (c, "SELECT pg_sleep(0.3); INSERT INTO sess_t VALUES (3)", run_batch_cb, a, NULL, NULL,
+	                         run_done_cb, a);
+	ox_connection_run_async (c, "SELECT max(v) FROM sess_t", run_batch_cb, b, NULL, NULL, run_done_cb, b);
+	wait_until (run_finished, b, "the second run");
+	wait_until (run_finished, a, "the first run");
+	g_assert_true (a->ok);
+	g_assert_true (b->ok);
+	g_assert_cmpstr (first_cell (b), ==, "3");
+	run_free (a);
+	run_free (b);
+
+	/* closing the connection ends its session: an open transaction
+	 * rolls back */
+	run_ok (c, "BEGIN; INSERT INTO sess_t VALUES (4)", NULL);
+	ox_connection_close (c);
+	g_object_unref (c);
+	wait_until (no_revokes, NULL, "the token's revocation");
+	run_ok (other, "SELECT count(*) FROM sess_t WHERE v = 4", "0");
+
+	/* a session the server closed (here by DELETE): the next run says
+	 * so (08003), the one after runs in a new session */
+	sid = ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other));
+	g_autoptr (SoupSession) s = soup_session_new ();
+	g_autofree char *uri = g_strdup_printf ("%s/api/sessions/%" G_GINT64_FORMAT, server.url, sid);
+	g_autoptr (SoupMessage) msg = soup_message_new ("DELETE", uri);
+	g_autofree char *auth =
+		g_strdup_printf ("Bearer %s", ox_remote_connection_get_token (OX_REMOTE_CONNECTION (other)));
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+	g_autoptr (GBytes) answer = soup_session_send_and_read (s, msg, NULL, NULL);
+	g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+	Run *r = run_sync (other, "SELECT 1", NULL);
+	g_assert_false (r->ok);
+	OxBatch *last = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (last->kind, ==, OX_BATCH_ERROR);
+	g_assert_cmpstr (last->error->sqlstate, ==, "08003");
+	run_free (r);
+	wait_until (has_session, other, "a new session");
+	g_assert_cmpint (ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other)), !=, sid);
+	run_ok (other, "SELECT 2", "2");
+	g_object_unref (other);
 }
 
 /* ---- catalog ------------------------------------------------------------------------ */
@@ -706,6 +815,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/client/remote/big-result", test_big_result);
 	g_test_add_func ("/client/remote/cancel", test_cancel);
 	g_test_add_func ("/client/remote/demand", test_demand);
+	g_test_add_func ("/client/remote/session", test_session);
 	g_test_add_func ("/client/remote/catalog", test_catalog);
 	g_test_add_func ("/client/remote/revoked-token", test_revoked_token);
 	g_test_add_func ("/client/remote/dap", test_dap);

@@ -72,6 +72,18 @@ def sql(token, sid, text):
     return request("POST", "/api/sql", {"sql": text}, token, h)
 
 
+def sql_with_headers(token, sid, text):
+    c = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=60)
+    c.request("POST", "/api/sql", body=json.dumps({"sql": text}).encode(),
+              headers={"Authorization": "Bearer " + token, "Content-Type": "application/json",
+                       "X-Oxibase-Session": str(sid)})
+    r = c.getresponse()
+    b = json.loads(r.read().decode())
+    h = {k.lower(): v for k, v in r.getheaders()}
+    c.close()
+    return r.status, b, h
+
+
 def rows(token, sid, text):
     st, b = sql(token, sid, text)
     eq(st, 200)
@@ -142,12 +154,17 @@ def test_one_request_at_a_time():
     wait_for(lambda: any(s["id"] == sid and s["state"] == "active"
                          for s in request("GET", "/api/sessions", None, TOKEN)[1]["sessions"]),
              "the slow request to run")
-    st, b = sql(TOKEN, sid, "SELECT 1")
+    st, b, h = sql_with_headers(TOKEN, sid, "SELECT 1")
     eq(st, 409)
     eq(b["error"]["sqlstate"], "55006")
+    eq(h.get("x-oxibase-session-busy"), "1")
+    # a statement's own 409 (unique violation) carries no such header
+    rows(TOKEN, None, "CREATE TABLE u (k int PRIMARY KEY); INSERT INTO u VALUES (1)")
     assert "one request at a time" in b["error"]["detail"], b
     th.join()
     eq(out["slow"][0], 200)
+    st, b, h = sql_with_headers(TOKEN, sid, "INSERT INTO u VALUES (1)")
+    eq((st, b["error"]["sqlstate"], h.get("x-oxibase-session-busy")), (409, "23505", None))
     # free again once the first is answered
     eq(rows(TOKEN, sid, "SELECT 1"), [[1]])
     eq(request("DELETE", "/api/sessions/%d" % sid, None, TOKEN)[0], 200)
