@@ -26,6 +26,15 @@
  * of the previous one were delivered, so at most one read's worth (64 KB
  * of JSON) waits in memory; TCP holds the server back meanwhile, and the
  * server's worker waits for its socket (docs/server.md, "Streaming").
+ * Under run_with_demand_async the scanner also stops before a row the
+ * demand does not want yet (the rest of the read waits in its buffer)
+ * and no further read starts until the demand grows, so the server's
+ * statement waits; COLUMNS, DONE and ERROR only follow rows, never wait
+ * for demand.  A paused run that is cancelled or gives way drops its
+ * exchange (the server then cancels the statement): a cancel sent by
+ * /api/sessions would not reach a worker that waits for its socket.
+ * The server's request timeout (--http-request-timeout) still runs
+ * while a run is paused: a run left paused longer ends with its 57014.
  * NOTE (values): cells keep the text the engine printed: numbers are
  * kept as their JSON lexeme (the server writes the engine's text there),
  * booleans become "t"/"f" as the engine prints them, null is SQL NULL.
@@ -56,6 +65,8 @@
 #define CANCEL_REPEAT_MS  100
 #define CANCEL_GIVE_UP_MS 5000
 #define DEFAULT_PORT      8433
+#define BUSY_RETRY_MS     50     /* a 409 from the session is asked again after this */
+#define BUSY_RETRIES      200    /* ... this many times (10 s) */
 
 struct _OxRemoteConnection {
 	GObject      parent_instance;
@@ -69,6 +80,10 @@ struct _OxRemoteConnection {
 	char        *next_app;     /* application name of the next run, or NULL */
 	char        *app_prefix;   /* "oxibase-<pid>-<random>" */
 	guint        app_counter;
+	gint64       session_id;   /* the server session runs go to (POST /api/sessions); 0: none */
+	gboolean     session_opening; /* a POST /api/sessions is under way */
+	struct Run  *active;       /* the run the session serves now (not a ref), or NULL */
+	GQueue       waiting;      /* Run* (refs) queued behind it, oldest first */
 };
 
 static void ox_remote_connection_iface_init (OxConnectionInterface *iface);
@@ -291,6 +306,19 @@ typedef struct Run {
 	gint64              cancel_since;
 	guint               cancel_source;
 	gboolean            lookup_busy;   /* a /api/sessions exchange is under way */
+
+	/* flow control (run_with_demand_async) */
+	OxRowDemand        *demand;        /* or NULL: every row as it comes */
+	guint64             delivered;     /* rows delivered over the whole run */
+	gint64              result_delivered; /* ... of the current result set */
+	gboolean            paused;        /* held back by the demand: no read in flight */
+	gboolean            reading;       /* a read of the body is in flight */
+	gboolean            eof;           /* the body ended (its rest waits in scan.buf) */
+
+	/* the connection's server session */
+	gint64              session_id;    /* the X-Oxibase-Session it was sent with; 0: none */
+	gboolean            queued;        /* waiting in conn->waiting */
+	guint               busy_retries;  /* 409 answers retried so far */
 } Run;
 
 static Run *
@@ -322,6 +350,8 @@ run_unref (Run *run)
 	if (run->context)
 		g_main_context_unref (run->context);
 	g_free (run->app_name);
+	if (run->demand)
+		ox_row_demand_unref (run->demand);
 	scanner_clear (&run->scan);
 	g_clear_pointer (&run->col_names, g_ptr_array_unref);
 	g_clear_pointer (&run->col_types, g_ptr_array_unref);
@@ -395,6 +425,8 @@ flush_rows (Run *run)
 	if (whole)
 		memcpy (b->cells, run->cells->pdata, whole * sizeof (char *));
 	g_ptr_array_remove_range (run->cells, 0, whole);
+	run->delivered += run->pending_rows;
+	run->result_delivered += run->pending_rows;
 	run->pending_rows = 0;
 	run->first_rows_out = TRUE;
 	deliver (run, b);
@@ -406,6 +438,7 @@ result_reset (Run *run)
 	g_ptr_array_set_size (run->col_names, 0);
 	g_ptr_array_set_size (run->col_types, 0);
 	run->row_count = 0;
+	run->result_delivered = 0;
 	g_clear_pointer (&run->command, g_free);
 	run->first_rows_out = FALSE;
 }
@@ -615,7 +648,20 @@ on_end (Run *run, guint d, char kind)
 	}
 }
 
-/* Consume what the buffer holds.  FALSE when the document is malformed. */
+/* Flow control: TRUE when the scanner stands before a row (a '[' inside
+ * a result's "rows") and the demand is met by the rows delivered and
+ * pending.  Only rows wait: COLUMNS, DONE and ERROR are never held. */
+static gboolean
+run_row_unwanted (Run *run)
+{
+	if (!run->demand || run->collect || run->done || run->scan.stack->len != 4 || FR (3)->kind != '[' ||
+	    strcmp (key_at (run, 0), "results") || strcmp (key_at (run, 2), "rows"))
+		return FALSE;
+	return run->delivered + run->pending_rows >= ox_row_demand_get_wanted (run->demand);
+}
+
+/* Consume what the buffer holds (up to a row the demand does not want
+ * yet).  FALSE when the document is malformed. */
 static gboolean
 scan_feed (Run *run, gboolean eof)
 {
@@ -636,6 +682,13 @@ scan_feed (Run *run, gboolean eof)
 			return FALSE;
 		if (r == NEED_MORE) {
 			s->pos = before;
+			break;
+		}
+		if (k == TOK_LBRACK && run_row_unwanted (run)) {
+			/* the next row is more than the consumer asked for: it
+			 * and the rest of the document wait in the buffer */
+			s->pos = before;
+			run->paused = TRUE;
 			break;
 		}
 		guint d = s->stack->len;
@@ -725,6 +778,8 @@ scan_feed (Run *run, gboolean eof)
 /* ---- completing a run ------------------------------------------------------------ */
 
 static void run_stop_cancelling (Run *run);
+static void run_send (Run *run);
+static void ox_remote_connection_open_session_async (OxRemoteConnection *self);
 
 static void
 run_detach (Run *run)
@@ -734,7 +789,25 @@ run_detach (Run *run)
 	if (run->cancel_id)
 		g_cancellable_disconnect (run->user_cancellable, run->cancel_id);
 	run->cancel_id = 0;
-	g_ptr_array_remove (run->conn->runs, run);  /* drops the list's ref */
+	if (run->demand)
+		ox_row_demand_set_notify (run->demand, NULL, NULL, NULL);  /* drops its ref of us */
+	OxRemoteConnection *conn = run->conn;
+	if (run->queued) {
+		run->queued = FALSE;
+		if (g_queue_remove (&conn->waiting, run))
+			run_unref (run);  /* the queue's */
+	}
+	gboolean was_active = conn->active == run;
+	if (was_active)
+		conn->active = NULL;
+	g_ptr_array_remove (conn->runs, run);  /* drops the list's ref */
+	if (was_active && !conn->closed && !g_queue_is_empty (&conn->waiting)) {
+		/* the session is free: the next run in line goes */
+		Run *next = g_queue_pop_head (&conn->waiting);
+		next->queued = FALSE;
+		conn->active = next;
+		run_send (next);  /* adopts the queue's ref */
+	}
 }
 
 /* Complete the task with error (adopted), or success when NULL. */
@@ -829,12 +902,75 @@ run_end (Run *run)
 
 /* ---- reading the answer ------------------------------------------------------------ */
 
+static void read_cb (GObject *source, GAsyncResult *result, gpointer data);
+
+/* A paused run was cancelled: the server's worker waits for us to read,
+ * so no cancel reaches its statement; dropping the exchange does. */
+static void
+run_drop_cancelled (Run *run)
+{
+	g_cancellable_cancel (run->io);
+	run_cancelled (run);
+}
+
+/* A paused run gives way (another run starts, or the connection closes):
+ * drop the exchange, which cancels the statement on the server, and end
+ * the cut-off result set with a truncated DONE counting the rows
+ * delivered.  The statements after it in the script do not run: they
+ * were in the same request. */
+static void
+run_give_way (Run *run)
+{
+	g_assert (run->paused && !run->done);
+	g_cancellable_cancel (run->io);
+	if (run->col_names->len > 0 || run->result_delivered > 0) {
+		OxBatch *b = ox_batch_new (OX_BATCH_DONE);
+		batch_place (run, b);
+		b->command_tag = g_strdup_printf ("SELECT %" G_GINT64_FORMAT, run->result_delivered);
+		b->row_count = run->result_delivered;
+		b->truncated = TRUE;
+		b->elapsed_us = g_get_monotonic_time () - run->t_stmt;
+		deliver (run, b);
+	}
+	run_complete (run, NULL);
+}
+
+static void
+run_fail_malformed (Run *run)
+{
+	run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_FAILED,
+	                                "The server at %s sent an answer that is not the JSON of "
+	                                "oxibase-server's HTTP API (is it an oxibase-server?)",
+	                                run->conn->url));
+}
+
+/* After the buffer was scanned: read on, end, or wait for the demand. */
+static void
+run_continue (Run *run)
+{
+	if (run->done)
+		return;
+	if (run->paused) {
+		if (run->cancel_requested)
+			run_drop_cancelled (run);
+		return;
+	}
+	if (run->eof)
+		run_end (run);
+	else if (!run->reading) {
+		run->reading = TRUE;
+		g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb,
+		                                 run_ref (run));
+	}
+}
+
 static void
 read_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	Run *run = data;
 	g_autoptr (GError) error = NULL;
 	g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+	run->reading = FALSE;
 	if (run->done) {
 		run_unref (run);
 		return;
@@ -848,22 +984,56 @@ read_cb (GObject *source, GAsyncResult *result, gpointer data)
 	const char *p = g_bytes_get_data (bytes, &len);
 	if (len)
 		g_string_append_len (run->scan.buf, p, (gssize) len);
-	if (!scan_feed (run, len == 0)) {
-		run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_FAILED,
-		                                "The server at %s sent an answer that is not the JSON of "
-		                                "oxibase-server's HTTP API (is it an oxibase-server?)",
-		                                run->conn->url));
+	else
+		run->eof = TRUE;
+	if (!scan_feed (run, run->eof)) {
+		run_fail_malformed (run);
 		run_unref (run);
 		return;
 	}
 	/* rows read so far show now, not only once BATCH_ROWS piled up */
 	flush_rows (run);
-	if (len == 0)
-		run_end (run);
-	else if (!run->done)
-		g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb,
-		                                 run_ref (run));
+	run_continue (run);
 	run_unref (run);
+}
+
+/* The demand grew (on the run's context): scan on from where the
+ * scanner stopped. */
+static gboolean
+resume_idle_cb (gpointer data)
+{
+	Run *run = data;
+	if (run->done || !run->paused || ox_row_demand_get_wanted (run->demand) <= run->delivered)
+		return G_SOURCE_REMOVE;
+	run->paused = FALSE;
+	if (!scan_feed (run, run->eof)) {
+		run_fail_malformed (run);
+		return G_SOURCE_REMOVE;
+	}
+	flush_rows (run);
+	run_continue (run);
+	return G_SOURCE_REMOVE;
+}
+
+/* OxRowDemand's notify: on whatever thread raised the demand. */
+static void
+demand_grew_cb (gpointer demand, gpointer data)
+{
+	Run *run = data;
+	(void) demand;
+	GSource *src = g_idle_source_new ();
+	g_source_set_callback (src, resume_idle_cb, run_ref (run), (GDestroyNotify) run_unref);
+	g_source_attach (src, run->context);
+	g_source_unref (src);
+}
+
+static gboolean
+resend_cb (gpointer data)
+{
+	Run *run = data;
+	if (!run->done)
+		run_send (run_ref (run));
+	return G_SOURCE_REMOVE;
 }
 
 static void
@@ -887,8 +1057,27 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 		run_unref (run);
 		return;
 	}
-	run->body = body;
 	guint status = soup_message_get_status (run->msg);
+	if (status == SOUP_STATUS_CONFLICT && run->session_id && run->busy_retries < BUSY_RETRIES &&
+	    soup_message_headers_get_one (soup_message_get_response_headers (run->msg), "X-Oxibase-Session-Busy")) {
+		/* the session still ends the request of a run that just gave
+		 * way (its worker notices the dropped exchange soon): again */
+		g_object_unref (body);
+		run->busy_retries++;
+		GSource *src = g_timeout_source_new (BUSY_RETRY_MS);
+		g_source_set_callback (src, resend_cb, run, (GDestroyNotify) run_unref);  /* adopts our ref */
+		g_source_attach (src, run->context);
+		g_source_unref (src);
+		return;
+	}
+	if (status == SOUP_STATUS_NOT_FOUND && run->session_id && run->session_id == run->conn->session_id) {
+		/* the server closed the session (idle timeout, terminate):
+		 * this run reports the server's error (08003), the next one
+		 * runs in a new session */
+		run->conn->session_id = 0;
+		ox_remote_connection_open_session_async (run->conn);
+	}
+	run->body = body;
 	if (status == SOUP_STATUS_UNAUTHORIZED) {
 		const char *m = "The server no longer accepts this connection's login: the token expired "
 		                "(oxibase-server --http-token-ttl) or the server restarted. Connect again.";
@@ -906,6 +1095,7 @@ sent_cb (GObject *source, GAsyncResult *result, gpointer data)
 	}
 	/* every other status carries the JSON document (an error one
 	 * included): read it */
+	run->reading = TRUE;
 	g_input_stream_read_bytes_async (run->body, READ_SIZE, G_PRIORITY_DEFAULT, run->io, read_cb, run);
 }
 
@@ -994,6 +1184,14 @@ run_request_cancel (Run *run)
 	if (run->done || run->cancel_requested)
 		return;
 	run->cancel_requested = TRUE;
+	if (run->paused) {
+		run_drop_cancelled (run);
+		return;
+	}
+	if (run->queued) {
+		run_cancelled (run);  /* never sent: nothing to stop on the server */
+		return;
+	}
 	run->cancel_since = g_get_monotonic_time ();
 	cancel_tick_cb (run);
 	GSource *src = g_timeout_source_new (CANCEL_REPEAT_MS);
@@ -1068,12 +1266,44 @@ run_start (OxRemoteConnection *self, Run *run)
 		run_unref (run);
 		return;
 	}
+	if (!run->collect) {
+		/* a paused result set gives way to the new run (flow control
+		 * in ox-connection.h) */
+		for (guint i = 0; i < self->runs->len;) {
+			Run *other = self->runs->pdata[i];
+			if (other->paused && !other->done) {
+				run_ref (other);
+				run_give_way (other);  /* removes it from runs */
+				run_unref (other);
+			} else
+				i++;
+		}
+	}
 	g_ptr_array_add (self->runs, run_ref (run));
 	if (self->next_app && !run->collect)  /* catalog reads never take it */
 		run->app_name = g_steal_pointer (&self->next_app);
 	else
 		run->app_name = ox_remote_connection_new_application_name (self);
+	if (run->user_cancellable)
+		run->cancel_id = g_cancellable_connect (run->user_cancellable, G_CALLBACK (user_cancelled_cb), run, NULL);
+	if (!run->collect && self->session_id) {
+		/* one request at a time per server session, as the embedded
+		 * connection's one worker: later runs wait their turn */
+		if (self->active) {
+			run->queued = TRUE;
+			g_queue_push_tail (&self->waiting, run);  /* adopts our ref */
+			return;
+		}
+		self->active = run;
+	}
+	run_send (run);
+}
 
+/* POST the run's script (again, after a 409). */
+static void
+run_send (Run *run)
+{
+	OxRemoteConnection *self = run->conn;
 	g_autoptr (JsonBuilder) jb = json_builder_new ();
 	json_builder_begin_object (jb);
 	json_builder_set_member_name (jb, "sql");
@@ -1086,12 +1316,17 @@ run_start (OxRemoteConnection *self, Run *run)
 	char *text = json_generator_to_data (gen, &len);
 	g_autoptr (GBytes) body = g_bytes_new_take (text, len);
 
+	g_clear_object (&run->msg);
 	run->msg = new_message (self, "POST", "/api/sql");
 	soup_message_set_request_body_from_bytes (run->msg, "application/json", body);
-	soup_message_headers_replace (soup_message_get_request_headers (run->msg), "X-Application-Name", run->app_name);
+	SoupMessageHeaders *h = soup_message_get_request_headers (run->msg);
+	soup_message_headers_replace (h, "X-Application-Name", run->app_name);
+	run->session_id = run->collect ? 0 : self->session_id;
+	if (run->session_id) {
+		g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, run->session_id);
+		soup_message_headers_replace (h, "X-Oxibase-Session", sid);
+	}
 	run->t_stmt = g_get_monotonic_time ();
-	if (run->user_cancellable)
-		run->cancel_id = g_cancellable_connect (run->user_cancellable, G_CALLBACK (user_cancelled_cb), run, NULL);
 	soup_session_send_async (self->soup, run->msg, G_PRIORITY_DEFAULT, run->io, sent_cb, run);  /* adopts our ref */
 }
 
@@ -1114,6 +1349,22 @@ remote_run_async (OxConnection *conn, const char *sql, OxBatchFunc batch_func, g
 	run->batch_data = batch_data;
 	run->batch_destroy = batch_destroy;
 	run->ranges = ox_sql_split (sql);
+	run_start (self, run);
+}
+
+static void
+remote_run_with_demand_async (OxConnection *conn, const char *sql, OxRowDemand *demand, OxBatchFunc batch_func,
+                              gpointer batch_data, GDestroyNotify batch_destroy, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+	OxRemoteConnection *self = OX_REMOTE_CONNECTION (conn);
+	Run *run = run_new (self, sql, FALSE, cancellable, callback, user_data, remote_run_async);
+	run->batch_func = batch_func;
+	run->batch_data = batch_data;
+	run->batch_destroy = batch_destroy;
+	run->ranges = ox_sql_split (sql);
+	run->demand = ox_row_demand_ref (demand);
+	ox_row_demand_set_notify (demand, demand_grew_cb, run_ref (run), (GDestroyNotify) run_unref);
 	run_start (self, run);
 }
 
@@ -1176,12 +1427,19 @@ remote_close (OxConnection *conn)
 		return;
 	self->closed = TRUE;
 	ox_remote_dap_stop_all (self);
-	/* runs under way end with CLOSED */
+	/* paused runs give way (a truncated DONE); the others end with CLOSED
+	 * (the token's revocation below closes the server session: an open
+	 * transaction rolls back) */
 	while (self->runs->len > 0) {
 		Run *run = g_ptr_array_index (self->runs, 0);
 		run_ref (run);
-		g_cancellable_cancel (run->io);
-		run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED, "the connection was closed"));
+		if (run->paused && !run->done)
+			run_give_way (run);
+		else {
+			g_cancellable_cancel (run->io);
+			run_complete (run, g_error_new (OX_CONNECTION_ERROR, OX_CONNECTION_ERROR_CLOSED,
+			                                "the connection was closed"));
+		}
 		run_unref (run);
 	}
 	if (self->token && self->soup) {
@@ -1204,6 +1462,7 @@ ox_remote_connection_iface_init (OxConnectionInterface *iface)
 	iface->get_title = remote_get_title;
 	iface->run_async = remote_run_async;
 	iface->run_finish = remote_run_finish;
+	iface->run_with_demand_async = remote_run_with_demand_async;
 	iface->cancel = remote_cancel;
 	iface->query_async = remote_query_async;
 	iface->query_finish = remote_query_finish;
@@ -1232,6 +1491,7 @@ ox_remote_connection_finalize (GObject *object)
 	g_free (self->next_app);
 	g_free (self->app_prefix);
 	g_ptr_array_unref (self->runs);
+	g_assert (g_queue_is_empty (&self->waiting));
 	G_OBJECT_CLASS (ox_remote_connection_parent_class)->finalize (object);
 }
 
@@ -1385,6 +1645,66 @@ login_answer (OxRemoteConnection *self, SoupMessage *msg, GBytes *bytes, const G
 	return TRUE;
 }
 
+/* ---- the server session -------------------------------------------------------------- */
+
+/* The answer to POST /api/sessions: its id, or 0 (an older server without
+ * sessions answers 405: runs then go one request each, as before). */
+static gint64
+session_answer (SoupMessage *msg, GBytes *bytes)
+{
+	if (!bytes || soup_message_get_status (msg) != 201)
+		return 0;
+	gsize len = 0;
+	const char *data = g_bytes_get_data (bytes, &len);
+	g_autoptr (JsonParser) p = json_parser_new ();
+	if (!json_parser_load_from_data (p, data ? data : "", (gssize) len, NULL) ||
+	    !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (p)))
+		return 0;
+	return json_object_get_int_member_with_default (json_node_get_object (json_parser_get_root (p)), "id", 0);
+}
+
+static SoupMessage *
+session_message (OxRemoteConnection *self)
+{
+	SoupMessage *msg = new_message (self, "POST", "/api/sessions");
+	g_autofree char *app = g_strdup_printf ("%s-session", self->app_prefix);
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "X-Application-Name", app);
+	return msg;
+}
+
+static void
+session_opened_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	OxRemoteConnection *self = data;
+	SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+	g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+	self->session_opening = FALSE;
+	if (!self->closed)
+		self->session_id = session_answer (msg, bytes);
+	g_object_unref (self);
+}
+
+/* Open a new server session for the runs that follow (the last one was
+ * closed by the server); runs started before it answers go one request
+ * each. */
+static void
+ox_remote_connection_open_session_async (OxRemoteConnection *self)
+{
+	if (self->closed || self->session_opening || !self->token)
+		return;
+	self->session_opening = TRUE;
+	g_autoptr (SoupMessage) msg = session_message (self);
+	soup_session_send_and_read_async (self->soup, msg, G_PRIORITY_DEFAULT, NULL, session_opened_cb,
+	                                  g_object_ref (self));
+}
+
+gint64
+ox_remote_connection_get_session_id (OxRemoteConnection *self)
+{
+	g_return_val_if_fail (OX_IS_REMOTE_CONNECTION (self), 0);
+	return self->session_id;
+}
+
 typedef struct {
 	OxRemoteConnection *conn;
 	SoupMessage        *msg;
@@ -1399,6 +1719,22 @@ login_data_free (LoginData *ld)
 }
 
 static void
+login_session_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	GTask *task = data;
+	LoginData *ld = g_task_get_task_data (task);
+	g_autoptr (GError) io_error = NULL;
+	g_autoptr (GBytes) bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &io_error);
+	if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		g_task_return_error (task, g_steal_pointer (&io_error));  /* the connection's dispose revokes the token */
+	else {
+		ld->conn->session_id = session_answer (ld->msg, bytes);
+		g_task_return_pointer (task, g_steal_pointer (&ld->conn), g_object_unref);
+	}
+	g_object_unref (task);
+}
+
+static void
 login_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
 	GTask *task = data;
@@ -1408,9 +1744,14 @@ login_cb (GObject *source, GAsyncResult *result, gpointer data)
 	GError *error = NULL;
 	if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
 		g_task_return_error (task, g_steal_pointer (&io_error));
-	else if (login_answer (ld->conn, ld->msg, bytes, io_error, &error))
-		g_task_return_pointer (task, g_steal_pointer (&ld->conn), g_object_unref);
-	else
+	else if (login_answer (ld->conn, ld->msg, bytes, io_error, &error)) {
+		/* then the session the runs go to */
+		g_clear_object (&ld->msg);
+		ld->msg = session_message (ld->conn);
+		soup_session_send_and_read_async (ld->conn->soup, ld->msg, G_PRIORITY_DEFAULT,
+		                                  g_task_get_cancellable (task), login_session_cb, task);
+		return;
+	} else
 		g_task_return_error (task, error);
 	g_object_unref (task);
 }
@@ -1465,5 +1806,8 @@ ox_remote_connection_connect (const char *url, const char *user, const char *pas
 	g_autoptr (GBytes) bytes = soup_session_send_and_read (self->soup, msg, NULL, &io_error);
 	if (!login_answer (self, msg, bytes, io_error, error))
 		return NULL;
+	g_autoptr (SoupMessage) smsg = session_message (self);
+	g_autoptr (GBytes) sbytes = soup_session_send_and_read (self->soup, smsg, NULL, NULL);
+	self->session_id = session_answer (smsg, sbytes);
 	return g_steal_pointer (&self);
 }

@@ -2,18 +2,24 @@
  * ox-remote-connection.h — OxConnection over oxibase-server's HTTP API
  * (docs/server.md, "HTTP API" and "Remote debugging").
  *
- * Connecting logs in (POST /api/auth/login) for a bearer token; closing
- * revokes it (DELETE /api/auth/token).  A script runs as one POST
- * /api/sql whose streamed JSON answer is parsed as it arrives into
- * OxBatch deliveries; catalog reads are small POST /api/sql requests of
- * their own; the DAP channel is the WebSocket /api/dap.
+ * Connecting logs in (POST /api/auth/login) for a bearer token and opens
+ * a server session (POST /api/sessions); closing revokes the token
+ * (DELETE /api/auth/token), which closes the session too.  A script runs
+ * as one POST /api/sql in that session (X-Oxibase-Session), so SET,
+ * temporary tables and an open transaction last from one run to the
+ * next as on a local database; runs wait their turn (a session serves
+ * one request at a time).  Its streamed JSON answer is parsed as it
+ * arrives into OxBatch deliveries; catalog reads are small POST /api/sql
+ * requests of their own, outside the session; the DAP channel is the
+ * WebSocket /api/dap.
  *
- * What differs from the embedded connection, because the server gives
- * every HTTP request an engine session of its own: settings made with SET
- * and a transaction left open do not outlive one run (the server rolls
- * an open transaction back when the request ends), and a run is cut off
- * after the server's --http-request-timeout (57014).
- *
+ * What differs from the embedded connection: a run is cut off after the
+ * server's --http-request-timeout (57014), also while its rows wait for
+ * demand; the server closes a session idle for its
+ * http_session_idle_timeout (the next run reports 08003 and the one
+ * after it gets a new session); a paused result set that gives way ends
+ * its request, so the statements after it in that script do not run.
+
  * What can go wrong: the server cannot be reached, the user name or
  * password is wrong, the token expired (--http-token-ttl) or the server
  * restarted (tokens do not survive it): each is an OX_CONNECTION_ERROR
@@ -61,6 +67,11 @@ const char *ox_remote_connection_get_token (OxRemoteConnection *self);
 void        ox_remote_connection_set_next_application_name (OxRemoteConnection *self, const char *name);
 /* A name no other run of this process uses (owned by the caller). */
 char       *ox_remote_connection_new_application_name (OxRemoteConnection *self);
+
+/* The server session (POST /api/sessions) that runs go to, opened at
+ * login: SET, temporary tables and transactions last across runs; 0
+ * when the server has none (then each run is a request of its own). */
+gint64      ox_remote_connection_get_session_id (OxRemoteConnection *self);
 
 /* Token revocations (sent by close) not answered yet, in this process: a
  * program about to exit iterates its main context until this is 0. */

@@ -67,6 +67,7 @@ typedef struct {
 	gint64 http_max_body;
 	int   http_token_ttl;
 	int   http_workers;
+	int   http_session_idle_s;  /* -1: from the configuration */
 } Flags;
 
 typedef struct {
@@ -310,7 +311,8 @@ int
 main (int argc, char **argv)
 {
 	Flags f = { .pg_port = -1, .http_port = -1, .dap_port = -1, .max_connections = -1, .grace_ms = -1,
-	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16 };
+	            .http_timeout_ms = 30000, .http_max_body = 1024 * 1024, .http_token_ttl = 3600, .http_workers = 16,
+	            .http_session_idle_s = -1 };
 	/* the option parser's strings, owned here; f borrows them */
 	g_autofree char *opt_config = NULL, *opt_listen = NULL, *opt_tls_cert = NULL, *opt_tls_key = NULL;
 	g_autofree char *superuser = NULL;
@@ -326,6 +328,8 @@ main (int argc, char **argv)
 		  "Largest HTTP request body accepted; larger ones get 413 (default 1048576)", "BYTES" },
 		{ "http-token-ttl", 0, 0, G_OPTION_ARG_INT, &f.http_token_ttl, "Lifetime of HTTP bearer tokens (default 3600)", "S" },
 		{ "http-workers", 0, 0, G_OPTION_ARG_INT, &f.http_workers, "HTTP requests run at once (default 16)", "N" },
+		{ "http-session-idle-timeout", 0, 0, G_OPTION_ARG_INT, &f.http_session_idle_s,
+		  "Close persistent HTTP sessions idle this long, 0 never (default 600, or http_session_idle_timeout)", "S" },
 		{ "dap-port", 0, 0, G_OPTION_ARG_INT, &f.dap_port, "Debug Adapter Protocol port", "N" },
 		{ "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "TLS certificate (PEM)", "FILE" },
 		{ "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "TLS private key (PEM)", "FILE" },
@@ -367,7 +371,8 @@ main (int argc, char **argv)
 		g_printerr ("oxibase-server: a port, --max-connections or --shutdown-grace-ms is out of range\n");
 		return 2;
 	}
-	if (f.http_timeout_ms < 1 || f.http_max_body < 1 || f.http_token_ttl < 1 || f.http_workers < 1) {
+	if (f.http_timeout_ms < 1 || f.http_max_body < 1 || f.http_token_ttl < 1 || f.http_workers < 1 ||
+	    f.http_session_idle_s < -1) {
 		g_printerr ("oxibase-server: an --http-* option is out of range\n");
 		return 2;
 	}
@@ -436,6 +441,10 @@ main (int argc, char **argv)
 		.request_timeout_ms = (guint) f.http_timeout_ms,
 		.token_ttl_s = f.http_token_ttl,
 		.max_workers = (guint) f.http_workers,
+		/* the flag wins over the file; 0 means never (-1 for the HTTP server) */
+		.session_idle_ms = f.http_session_idle_s >= 0 ? (f.http_session_idle_s ? (gint64) f.http_session_idle_s * 1000 : -1)
+		                   : (s.config->http_session_idle_timeout_ms ? s.config->http_session_idle_timeout_ms : -1),
+		.idle_in_txn_ms = s.config->idle_in_transaction_session_timeout_ms,
 		.auth_failure_delay_ms = (guint) s.config->auth_failure_delay_ms,
 		.hub = hub,
 	};

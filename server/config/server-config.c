@@ -39,6 +39,7 @@ ox_server_config_new (void)
 	c->max_connections = 100;
 	c->log_level = g_strdup ("log");
 	c->log_min_duration_statement_ms = -1;
+	c->http_session_idle_timeout_ms = 600000;
 	c->shutdown_grace_ms = 5000;
 	c->auth_failure_delay_ms = 1000;
 	c->hba = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
@@ -242,6 +243,13 @@ ox_server_config_parse (OxServerConfig *c, const char *text, const char *origin,
 				c->idle_in_transaction_session_timeout_ms = ms;
 				c->set_keys |= OX_CONF_IDLE_TIMEOUT;
 			}
+		} else if (!strcmp (key, "http_session_idle_timeout")) {
+			gint64 ms = ox_parse_duration_ms (val);
+			if (ms < 0)
+				return fail (error, origin, lineno, "invalid %s \"%s\" (a duration: 0 for never, 30s, 10min)",
+				             key, val);
+			c->http_session_idle_timeout_ms = ms;
+			c->set_keys |= OX_CONF_HTTP_SESSION_IDLE;
 		} else if (!strcmp (key, "log_min_duration_statement")) {
 			/* as PostgreSQL's: -1 off, 0 every statement, else a duration */
 			gint64 ms = !strcmp (val, "-1") ? -1 : ox_parse_duration_ms (val);
@@ -370,6 +378,8 @@ ox_server_config_default_text (const char *superuser, gboolean with_password)
 		"max_connections = 100\n"
 		"statement_timeout = 0\n"
 		"idle_in_transaction_session_timeout = 0\n"
+		"# persistent HTTP sessions (POST /api/sessions) idle this long are closed (0: never)\n"
+		"http_session_idle_timeout = 10min\n"
 		"log_level = log\n"
 		"# statements that run at least this long are logged (-1: none)\n"
 		"log_min_duration_statement = -1\n"

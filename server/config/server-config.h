@@ -52,6 +52,7 @@ typedef struct {
 	gint64     statement_timeout_ms; /* 0 = none */
 	gint64     idle_in_transaction_session_timeout_ms; /* 0 = none */
 	gint64     log_min_duration_statement_ms; /* log statements that ran this long; -1 = off */
+	gint64     http_session_idle_timeout_ms;  /* idle persistent HTTP sessions close; 0 = never */
 	char      *log_level;            /* debug | log | warning | error | fatal */
 	int        shutdown_grace_ms;
 	int        auth_failure_delay_ms;/* how long a failed login waits before its answer */
@@ -65,6 +66,7 @@ enum {
 	OX_CONF_TLS_CERT = 1 << 4, OX_CONF_TLS_KEY = 1 << 5, OX_CONF_MAX_CONNECTIONS = 1 << 6,
 	OX_CONF_STATEMENT_TIMEOUT = 1 << 7, OX_CONF_IDLE_TIMEOUT = 1 << 8, OX_CONF_LOG_LEVEL = 1 << 9,
 	OX_CONF_SHUTDOWN_GRACE = 1 << 10, OX_CONF_AUTH_DELAY = 1 << 11, OX_CONF_LOG_MIN_DURATION = 1 << 12,
+	OX_CONF_HTTP_SESSION_IDLE = 1 << 13,
 };
 
 #define OX_SERVER_CONFIG_ERROR (ox_server_config_error_quark ())

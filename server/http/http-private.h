@@ -47,7 +47,13 @@ struct _OxHttpServer {
 	GPtrArray         *reqs;           /* live HttpReq*, for cancel_all */
 	gint               n_live;         /* atomic: requests not yet freed */
 	gboolean           accepting;
+	GHashTable        *sessions;       /* id -> HttpSess*, persistent sessions (http-sessions.c); under lock */
+	GSource           *sweep;          /* main context: closes idle sessions */
+	gint64             session_idle_ms;/* an idle persistent session closes after this; 0: never */
+	gint64             idle_in_txn_ms; /* idle_in_transaction_session_timeout default; 0: none */
 };
+
+typedef struct _HttpSess HttpSess;
 
 typedef enum {
 	HTTP_JOB_LOGIN,
@@ -71,6 +77,7 @@ typedef struct {
 	OxHttpSql          sql;
 	OxHttpRpc          rpc;
 	char             **meta;           /* path segments after /api/meta/ */
+	HttpSess          *psess;          /* X-Oxibase-Session: held busy until released; or NULL */
 
 	/* worker output, worker only */
 	GString           *out;
@@ -109,3 +116,21 @@ gboolean http_req_flush (HttpReq *req);
 void     http_req_end (HttpReq *req, guint status);
 /* The client went away, the request timed out or was terminated. */
 gboolean http_req_stopped (HttpReq *req);
+
+/* Persistent sessions (http-sessions.c).  Main thread: init, create,
+ * acquire (NULL with an error body and status: 404, 403, 409), close,
+ * revoke_token, free_all.  Worker: release (the request is done with
+ * it; also from http_req_unref if the worker never got to it). */
+void       http_sessions_init (OxHttpServer *srv);
+void       http_sessions_free_all (OxHttpServer *srv);
+gboolean   http_sessions_create (OxHttpServer *srv, const char *user, const char *token, const char *app_name,
+                                 const char *client_addr, GString *out, guint *status);
+HttpSess  *http_sessions_acquire (OxHttpServer *srv, const char *id_text, const char *user, GString *out,
+                                  guint *status);
+void       http_sessions_release (OxHttpServer *srv, HttpSess *ps);
+gboolean   http_sessions_close (OxHttpServer *srv, const char *id_text, const char *user, GString *out,
+                                guint *status);
+void       http_sessions_revoke_token (OxHttpServer *srv, const char *token);
+OxSession     *http_sess_session (HttpSess *ps);
+gint32         http_sess_id (HttpSess *ps);
+OxDebugTarget *http_sess_target (HttpSess *ps);

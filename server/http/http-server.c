@@ -48,6 +48,8 @@ http_req_unref (HttpReq *req)
 	ox_http_sql_clear (&req->sql);
 	ox_http_rpc_clear (&req->rpc);
 	g_strfreev (req->meta);
+	if (req->psess)
+		http_sessions_release (srv, req->psess);  /* the worker never ran it */
 	if (req->out)
 		g_string_free (req->out, TRUE);
 	if (req->notices)
@@ -454,6 +456,7 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 	if (!strcmp (path, "/api/auth/token")) {
 		if (method_is (msg, "DELETE", "DELETE")) {
 			ox_http_tokens_revoke (srv->tokens, token);
+			http_sessions_revoke_token (srv, token);  /* logout closes the token's sessions */
 			respond (msg, 200, g_string_new ("{\"revoked\":true}"));
 		}
 		return;
@@ -464,12 +467,27 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 		return;
 	}
 	if (!strcmp (path, "/api/sessions")) {
-		if (method_is (msg, "GET", "GET"))
+		if (!strcmp (soup_server_message_get_method (msg), "POST")) {
+			GString *b = g_string_new (NULL);
+			guint status = 500;
+			const char *app = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+			                                                "X-Application-Name");
+			g_autofree char *addr = client_address (msg);
+			http_sessions_create (srv, user, token, app && *app ? app : "http", addr, b, &status);
+			respond (msg, status, b);
+		} else if (method_is (msg, "GET", "GET, POST"))
 			handle_sessions_list (srv, msg);
 		return;
 	}
 	if (g_str_has_prefix (path, "/api/sessions/")) {
 		g_auto (GStrv) parts = g_strsplit (path + strlen ("/api/sessions/"), "/", -1);
+		if (g_strv_length (parts) == 1 && !strcmp (soup_server_message_get_method (msg), "DELETE")) {
+			GString *b = g_string_new (NULL);
+			guint status = 500;
+			http_sessions_close (srv, parts[0], user, b, &status);
+			respond (msg, status, b);
+			return;
+		}
 		if (g_strv_length (parts) == 2 && (!strcmp (parts[1], "cancel") || !strcmp (parts[1], "terminate"))) {
 			if (method_is (msg, "POST", "POST"))
 				handle_session_action (srv, msg, parts[0], parts[1]);
@@ -489,6 +507,23 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 			g_free (req);
 			respond_error (msg, 400, "22P02", error->message, NULL);
 			return;
+		}
+		const char *sid = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+		                                                "X-Oxibase-Session");
+		if (sid) {
+			GString *eb = g_string_new (NULL);
+			guint status = 500;
+			req->psess = http_sessions_acquire (srv, sid, user, eb, &status);
+			if (!req->psess) {
+				ox_http_sql_clear (&req->sql);
+				g_free (req);
+				if (status == 409)  /* tells "busy, send again" from a statement's 409 (23505) */
+					soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+					                              "X-Oxibase-Session-Busy", "1");
+				respond (msg, status, eb);
+				return;
+			}
+			g_string_free (eb, TRUE);
 		}
 		req->user = g_steal_pointer (&user);
 		start_job (srv, msg, req);
@@ -663,6 +698,9 @@ ox_http_server_new (OxDatabase *db, const OxHttpConfig *config)
 		soup_server_add_early_handler (srv->soup, "/api/dap", early_cb, srv, NULL);
 	}
 	soup_server_add_handler (srv->soup, NULL, server_cb, srv, NULL);
+	srv->session_idle_ms = config->session_idle_ms == 0 ? 600000 : MAX (config->session_idle_ms, 0);
+	srv->idle_in_txn_ms = config->idle_in_txn_ms;
+	http_sessions_init (srv);
 	srv->accepting = TRUE;
 	return srv;
 }
@@ -739,6 +777,7 @@ ox_http_server_free (OxHttpServer *self)
 	 * go of its request) here */
 	soup_server_disconnect (self->soup);
 	g_thread_pool_free (self->pool, FALSE, TRUE);
+	http_sessions_free_all (self);
 	g_object_unref (self->soup);
 	g_warn_if_fail (self->reqs->len == 0);
 	g_ptr_array_free (self->reqs, TRUE);

@@ -38,6 +38,9 @@ typedef struct {
 	guint              auth_failure_delay_ms; /* a failed login waits this long before its answer */
 	OxDebugHub        *hub;               /* remote debugging of the requests' sessions; may be NULL */
 	DapListener       *dap;               /* serves /api/dap (DAP over WebSocket); NULL: 404 */
+	gint64             session_idle_ms;   /* persistent sessions (POST /api/sessions) idle longer are
+	                                       * closed; 0 = 600000 (10 min), < 0 = never */
+	gint64             idle_in_txn_ms;    /* idle_in_transaction_session_timeout of those sessions; 0 = none */
 } OxHttpConfig;
 
 OxHttpServer *ox_http_server_new (OxDatabase *db, const OxHttpConfig *config);

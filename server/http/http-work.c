@@ -123,9 +123,58 @@ session_open (HttpReq *req, Sess *ss, OxError *err)
 	return TRUE;
 }
 
+/* A request with X-Oxibase-Session runs in that persistent session
+ * (http-sessions.c), held busy for it since the request was accepted:
+ * the same hooks as session_open, but the engine session, its registry
+ * entry and its debug target stay when the request ends. */
+static void
+session_borrow (HttpReq *req, Sess *ss)
+{
+	memset (ss, 0, sizeof *ss);
+	ss->s = http_sess_session (req->psess);
+	ss->id = http_sess_id (req->psess);
+	req->notices = g_ptr_array_new_with_free_func (g_free);
+	ox_session_set_notice_func (ss->s, notice_cb, req);
+	for (guint i = 0; i + 1 < req->headers->len; i += 2) {
+		g_autofree char *name = g_strconcat ("request.header.", (char *) req->headers->pdata[i], NULL);
+		OxError e = { 0 };
+		ox_session_set_custom (ss->s, name, req->headers->pdata[i + 1], &e);
+		ox_error_clear (&e);
+	}
+	/* this request's X-Application-Name: what a cancel (the workstation
+	 * finds its run by it) and a debugger's attach filter look for */
+	ox_session_registry_set_state (req->srv->registry, ss->id, OX_SESSION_IDLE, NULL, req->app_name);
+	if (http_sess_target (req->psess))
+		ox_debug_target_set_application_name (http_sess_target (req->psess), req->app_name);
+	g_mutex_lock (&req->lock);
+	req->session = ss->s;
+	req->target = http_sess_target (req->psess);
+	gboolean stop = req->finished || req->timed_out || req->terminated;
+	g_mutex_unlock (&req->lock);
+	if (stop)
+		ox_session_cancel (ss->s);
+}
+
+static void
+session_give_back (HttpReq *req, Sess *ss)
+{
+	g_mutex_lock (&req->lock);
+	req->session = NULL;
+	req->target = NULL;
+	g_mutex_unlock (&req->lock);
+	ox_session_set_notice_func (ss->s, NULL, NULL);
+	HttpSess *ps = g_steal_pointer (&req->psess);
+	ss->s = NULL;
+	http_sessions_release (req->srv, ps);
+}
+
 static void
 session_close (HttpReq *req, Sess *ss)
 {
+	if (req->psess) {
+		session_give_back (req, ss);
+		return;
+	}
 	if (!ss->s)
 		return;
 	ox_session_registry_remove (req->srv->registry, ss->id);  /* no cancel reaches us after this */
@@ -329,7 +378,9 @@ run_sql (HttpReq *req)
 {
 	OxError err = { 0 };
 	Sess ss;
-	if (!session_open (req, &ss, &err)) {
+	if (req->psess)
+		session_borrow (req, &ss);
+	else if (!session_open (req, &ss, &err)) {
 		respond_error (req, &err, OX_HTTP_CTX_SQL);
 		ox_error_clear (&err);
 		return;

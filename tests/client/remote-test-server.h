@@ -148,7 +148,10 @@ remote_server_stop (RemoteServer *ts)
 		g_error ("oxibase-server did not exit with status 0 after SIGTERM");
 	}
 	g_clear_object (&ts->proc);
-	remote_server_rm_rf (ts->tmpdir);
+	/* OX_KEEP_SERVER_LOG=1 keeps the directory and its server.log, to
+	 * read what the server did in a failed run */
+	if (!g_getenv ("OX_KEEP_SERVER_LOG"))
+		remote_server_rm_rf (ts->tmpdir);
 	g_free (ts->tmpdir);
 	g_free (ts->logpath);
 	g_free (ts->url);

@@ -18,6 +18,7 @@
 
 #include "remote-test-server.h"
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,6 +408,259 @@ test_cancel (void)
 	g_object_unref (c);
 }
 
+/* ---- flow control -------------------------------------------------------------------- */
+
+static guint64
+rows_in (Run *r)
+{
+	guint64 n = 0;
+	for (guint i = 0; i < r->batches->len; i++) {
+		OxBatch *b = r->batches->pdata[i];
+		if (b->kind == OX_BATCH_ROWS)
+			n += b->n_rows;
+	}
+	return n;
+}
+
+typedef struct {
+	Run    *run;
+	guint64 rows;
+} RowsWait;
+
+static gboolean
+rows_at_least (gpointer data)
+{
+	RowsWait *w = data;
+	return rows_in (w->run) >= w->rows;
+}
+
+/* Let the main loop run a while (what would arrive, arrives). */
+static void
+settle (void)
+{
+	gint64 end = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+	while (g_get_monotonic_time () < end)
+		g_main_context_iteration (NULL, FALSE);
+}
+
+/* How many sessions of the server run the million-row statement now (as
+ * GET /api/sessions lists them). */
+static gint64
+big_statements (OxConnection *c)
+{
+	g_autoptr (SoupSession) s = soup_session_new ();
+	g_autofree char *uri = g_strconcat (server.url, "/api/sessions", NULL);
+	g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+	g_autofree char *auth = g_strdup_printf ("Bearer %s", ox_remote_connection_get_token (OX_REMOTE_CONNECTION (c)));
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+	g_autoptr (GBytes) answer = soup_session_send_and_read (s, msg, NULL, NULL);
+	g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+	g_autoptr (JsonParser) p = json_parser_new ();
+	g_assert_true (json_parser_load_from_data (p, g_bytes_get_data (answer, NULL), (gssize) g_bytes_get_size (answer),
+	                                           NULL));
+	JsonArray *a = json_object_get_array_member (json_node_get_object (json_parser_get_root (p)), "sessions");
+	gint64 n = 0;
+	for (guint i = 0; i < json_array_get_length (a); i++) {
+		JsonObject *o = json_array_get_object_element (a, i);
+		const char *q = json_object_get_string_member_with_default (o, "query", NULL);
+		/* a session keeps its last statement as "query" once idle */
+		if (q && strstr (q, "generate_series(1, 1000000)") &&
+		    !strcmp (json_object_get_string_member (o, "state"), "active"))
+			n++;
+	}
+	return n;
+}
+
+static gboolean
+no_big_statement (gpointer data)
+{
+	return big_statements (data) == 0;
+}
+
+static void
+test_demand (void)
+{
+	OxConnection *c = connect_remote ();
+	g_autoptr (OxRowDemand) d = ox_row_demand_new (250);
+	Run *r = run_new ();
+	ox_connection_run_with_demand_async (c, "SELECT g FROM generate_series(1, 1000000) g", d, run_batch_cb, r,
+	                                     NULL, NULL, run_done_cb, r);
+	RowsWait w = { r, 250 };
+	wait_until (rows_at_least, &w, "the first 250 rows");
+	settle ();
+	/* exactly what was wanted; the statement waits on the server */
+	g_assert_cmpuint (rows_in (r), ==, 250);
+	g_assert_false (r->finished);
+	g_assert_cmpint (big_statements (c), ==, 1);
+
+	/* more wanted: more come, and again no further */
+	ox_row_demand_want (d, 30000);
+	w.rows = 30000;
+	wait_until (rows_at_least, &w, "30000 rows");
+	settle ();
+	g_assert_cmpuint (rows_in (r), ==, 30000);
+	g_assert_false (r->finished);
+	/* the rows are the first ones, in order */
+	guint64 expect = 1;
+	for (guint i = 0; i < r->batches->len; i++) {
+		OxBatch *b = r->batches->pdata[i];
+		for (guint row = 0; b->kind == OX_BATCH_ROWS && row < b->n_rows; row++, expect++)
+			g_assert_cmpint (g_ascii_strtoll (ox_batch_get_cell (b, row, 0), NULL, 10), ==, (gint64) expect);
+	}
+
+	/* another run makes the paused one give way: DONE, truncated, the
+	 * rows delivered; its statement ends on the server */
+	Run *other = run_sync (c, "SELECT 42", NULL);
+	g_assert_true (other->ok);
+	wait_until (run_finished, r, "the paused run");
+	g_assert_no_error (r->error);
+	g_assert_true (r->ok);
+	OxBatch *done = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (done->kind, ==, OX_BATCH_DONE);
+	g_assert_true (done->truncated);
+	g_assert_cmpint (done->row_count, ==, 30000);
+	g_assert_cmpstr (done->command_tag, ==, "SELECT 30000");
+	g_assert_cmpuint (rows_in (r), ==, 30000);
+	wait_until (no_big_statement, c, "the dropped statement to end on the server");
+	run_free (other);
+	run_free (r);
+
+	/* a paused run that is cancelled ends with 57014, at once */
+	g_autoptr (OxRowDemand) d2 = ox_row_demand_new (10);
+	g_autoptr (GCancellable) cancel = g_cancellable_new ();
+	r = run_new ();
+	ox_connection_run_with_demand_async (c, "SELECT g FROM generate_series(1, 1000000) g", d2, run_batch_cb, r,
+	                                     NULL, cancel, run_done_cb, r);
+	w = (RowsWait) { r, 10 };
+	wait_until (rows_at_least, &w, "10 rows");
+	settle ();
+	g_assert_cmpuint (rows_in (r), ==, 10);
+	gint64 t0 = g_get_monotonic_time ();
+	g_cancellable_cancel (cancel);
+	wait_until (run_finished, r, "the cancelled paused run");
+	g_assert_cmpint (g_get_monotonic_time () - t0, <, 2 * G_TIME_SPAN_SECOND);
+	g_assert_error (r->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+	OxBatch *err = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (err->kind, ==, OX_BATCH_ERROR);
+	g_assert_cmpstr (err->error->sqlstate, ==, "57014");
+	run_free (r);
+	wait_until (no_big_statement, c, "the cancelled statement to end on the server");
+
+	/* a demand met exactly at a result's end holds back neither its
+	 * DONE nor the COLUMNS and DONE of the statements after it */
+	g_autoptr (OxRowDemand) d3 = ox_row_demand_new (3);
+	r = run_new ();
+	ox_connection_run_with_demand_async (c, "SELECT g FROM generate_series(1, 3) g; SELECT 'none' AS x WHERE false",
+	                                     d3, run_batch_cb, r, NULL, NULL, run_done_cb, r);
+	wait_until (run_finished, r, "a run whose demand ends with its rows");
+	g_assert_true (r->ok);
+	g_autofree char *text = describe (r);
+	g_assert_cmpstr (text, ==,
+	                 "[0 @0+38] columns g:integer\n[0] row '1'\n[0] row '2'\n[0] row '3'\n[0 @0+38] done SELECT 3 3\n"
+	                 "[1 @39+30] columns x:text\n[1 @39+30] done SELECT 0 0\n");
+	run_free (r);
+	g_object_unref (c);
+}
+
+/* ---- the server session ------------------------------------------------------------ */
+
+static const char *
+first_cell (Run *r)
+{
+	for (guint i = 0; i < r->batches->len; i++) {
+		OxBatch *b = r->batches->pdata[i];
+		if (b->kind == OX_BATCH_ROWS && b->n_rows > 0)
+			return ox_batch_get_cell (b, 0, 0);
+	}
+	return NULL;
+}
+
+static void
+run_ok (OxConnection *c, const char *sql, const char *want_first_cell)
+{
+	Run *r = run_sync (c, sql, NULL);
+	g_assert_no_error (r->error);
+	g_assert_true (r->ok);
+	if (want_first_cell)
+		g_assert_cmpstr (first_cell (r), ==, want_first_cell);
+	run_free (r);
+}
+
+static gboolean
+has_session (gpointer data)
+{
+	return ox_remote_connection_get_session_id (data) > 0;
+}
+
+static void
+test_session (void)
+{
+	OxConnection *c = connect_remote ();
+	OxConnection *other = connect_remote ();
+	gint64 sid = ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (c));
+	g_assert_cmpint (sid, >, 0);
+	g_assert_cmpint (ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other)), !=, sid);
+	run_ok (c, "CREATE TABLE sess_t (v int)", NULL);
+
+	/* SET and a temporary table last from one run to the next */
+	run_ok (c, "SET search_path TO pg_catalog, public", NULL);
+	run_ok (c, "SHOW search_path", "pg_catalog, public");
+	run_ok (c, "CREATE TEMP TABLE scratch (x int); INSERT INTO scratch VALUES (7)", NULL);
+	run_ok (c, "SELECT x FROM scratch", "7");
+
+	/* BEGIN in one run, COMMIT or ROLLBACK in the next */
+	run_ok (c, "BEGIN", NULL);
+	run_ok (c, "INSERT INTO sess_t VALUES (1)", NULL);
+	run_ok (other, "SELECT count(*) FROM sess_t", "0");
+	run_ok (c, "ROLLBACK", NULL);
+	run_ok (c, "BEGIN; INSERT INTO sess_t VALUES (2)", NULL);
+	run_ok (c, "COMMIT", NULL);
+	run_ok (other, "SELECT count(*) FROM sess_t", "1");
+
+	/* runs started together wait their turn: both succeed, in order */
+	Run *a = run_new (), *b = run_new ();
+	ox_connection_run_async (c, "SELECT pg_sleep(0.3); INSERT INTO sess_t VALUES (3)", run_batch_cb, a, NULL, NULL,
+	                         run_done_cb, a);
+	ox_connection_run_async (c, "SELECT max(v) FROM sess_t", run_batch_cb, b, NULL, NULL, run_done_cb, b);
+	wait_until (run_finished, b, "the second run");
+	wait_until (run_finished, a, "the first run");
+	g_assert_true (a->ok);
+	g_assert_true (b->ok);
+	g_assert_cmpstr (first_cell (b), ==, "3");
+	run_free (a);
+	run_free (b);
+
+	/* closing the connection ends its session: an open transaction
+	 * rolls back */
+	run_ok (c, "BEGIN; INSERT INTO sess_t VALUES (4)", NULL);
+	ox_connection_close (c);
+	g_object_unref (c);
+	wait_until (no_revokes, NULL, "the token's revocation");
+	run_ok (other, "SELECT count(*) FROM sess_t WHERE v = 4", "0");
+
+	/* a session the server closed (here by DELETE): the next run says
+	 * so (08003), the one after runs in a new session */
+	sid = ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other));
+	g_autoptr (SoupSession) s = soup_session_new ();
+	g_autofree char *uri = g_strdup_printf ("%s/api/sessions/%" G_GINT64_FORMAT, server.url, sid);
+	g_autoptr (SoupMessage) msg = soup_message_new ("DELETE", uri);
+	g_autofree char *auth =
+		g_strdup_printf ("Bearer %s", ox_remote_connection_get_token (OX_REMOTE_CONNECTION (other)));
+	soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+	g_autoptr (GBytes) answer = soup_session_send_and_read (s, msg, NULL, NULL);
+	g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+	Run *r = run_sync (other, "SELECT 1", NULL);
+	g_assert_false (r->ok);
+	OxBatch *last = r->batches->pdata[r->batches->len - 1];
+	g_assert_cmpint (last->kind, ==, OX_BATCH_ERROR);
+	g_assert_cmpstr (last->error->sqlstate, ==, "08003");
+	run_free (r);
+	wait_until (has_session, other, "a new session");
+	g_assert_cmpint (ox_remote_connection_get_session_id (OX_REMOTE_CONNECTION (other)), !=, sid);
+	run_ok (other, "SELECT 2", "2");
+	g_object_unref (other);
+}
+
 /* ---- catalog ------------------------------------------------------------------------ */
 
 static gboolean
@@ -560,6 +814,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/client/remote/same-as-embedded", test_same_as_embedded);
 	g_test_add_func ("/client/remote/big-result", test_big_result);
 	g_test_add_func ("/client/remote/cancel", test_cancel);
+	g_test_add_func ("/client/remote/demand", test_demand);
+	g_test_add_func ("/client/remote/session", test_session);
 	g_test_add_func ("/client/remote/catalog", test_catalog);
 	g_test_add_func ("/client/remote/revoked-token", test_revoked_token);
 	g_test_add_func ("/client/remote/dap", test_dap);

@@ -7,7 +7,9 @@
  * CREATE TABLE from the editor, a query filling the grid, the server in
  * the start page's recent list without its password, and a breakpoint in
  * a routine hit when debugging a CALL, with the routine's locals in the
- * Variables panel.
+ * Variables panel.  A million-row SELECT shows its first rows and holds a
+ * bounded number (flow control over the streamed answer), more as the
+ * view asks, and gives way to the next run.
  *
  * No keyring under the test (OXIBASE_NO_KEYRING=1): the password is
  * typed into the dialog, and "Remember password" stays insensitive.
@@ -17,6 +19,7 @@
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 #include "ox-remote-connection.h"
+#include "ox-result-model.h"
 
 #include "../client/remote-test-server.h"
 
@@ -206,6 +209,76 @@ test_browse_and_query (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- lazy results over the server ----------------------------------------------------- */
+
+static void
+settle (void)
+{
+	gint64 end = g_get_monotonic_time () + 500 * G_TIME_SPAN_MILLISECOND;
+	while (g_get_monotonic_time () < end)
+		g_main_context_iteration (NULL, FALSE);
+}
+
+static GListModel *
+grid_rows (GtkColumnView *grid)
+{
+	return gtk_multi_selection_get_model (GTK_MULTI_SELECTION (gtk_column_view_get_model (grid)));
+}
+
+typedef struct {
+	GListModel *model;
+	guint       n;
+} CountWait;
+
+static gboolean
+more_than (gpointer data)
+{
+	CountWait *w = data;
+	return g_list_model_get_n_items (w->model) > w->n;
+}
+
+static void
+test_lazy_remote (void)
+{
+	OxWindow *win = connect_window ();
+	OxEditorPage *page = ox_window_get_current_page (win);
+	set_text (page, "SELECT g, 'row ' || g AS label FROM generate_series(1, 1000000) g;\n", NULL);
+	run (page, "editor.run-statement");
+	GtkColumnView *grid = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (grid);
+	LabelData ld = { GTK_WIDGET (grid), "row 1", NULL };
+	wait_until (label_shown, &ld, "the first row drawn");
+	settle ();
+	GListModel *model = grid_rows (grid);
+	g_assert_true (OX_IS_RESULT_MODEL (model));
+	guint n = g_list_model_get_n_items (model);
+	/* bounded: a window or two, not a million */
+	g_assert_cmpuint (n, >=, 100);
+	g_assert_cmpuint (n, <=, 2 * OX_RESULT_MODEL_WINDOW + 1000);
+	g_assert_false (ox_result_model_is_complete (OX_RESULT_MODEL (model)));
+	g_assert_false (ox_editor_page_is_running (page));
+	screenshot (win, "workstation-remote-million-rows");
+
+	/* the view asking for the last item loads more, still bounded */
+	g_object_unref (g_list_model_get_item (model, n - 1));
+	CountWait cw = { model, n };
+	wait_until (more_than, &cw, "more rows after asking for the last one");
+	settle ();
+	guint n2 = g_list_model_get_n_items (model);
+	g_assert_cmpuint (n2, <, 10 * n);
+	g_autoptr (OxResultRow) last = g_list_model_get_item (model, n2 - 1);
+	g_autofree char *want_last = g_strdup_printf ("%u", n2);
+	g_assert_cmpstr (ox_result_row_get_cell (last, 0), ==, want_last);
+
+	/* a new run replaces the paused one at once */
+	set_text (page, "SELECT 'next' AS what;\n", NULL);
+	run (page, "editor.run-statement");
+	grid = ox_editor_page_get_grid (page, 0);
+	ld = (LabelData) { GTK_WIDGET (grid), "next", NULL };
+	wait_until (label_shown, &ld, "the next result");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* ---- debugging a routine on the server ---------------------------------------------- */
 
 static const char debug_script[] =
@@ -328,6 +401,7 @@ main (int argc, char **argv)
 	ui_test_init (&argc, &argv);
 	remote_server_start (&server);
 	g_test_add_func ("/ui/remote/browse-and-query", test_browse_and_query);
+	g_test_add_func ("/ui/remote/lazy-results", test_lazy_remote);
 	g_test_add_func ("/ui/remote/debug", test_debug_remote);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
