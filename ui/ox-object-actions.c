@@ -743,6 +743,8 @@ object_action_cb (GSimpleAction *action, GVariant *param, gpointer data)
 		return;
 	if (!strcmp (name, "open-data"))
 		ox_object_actions_open_data (win, o);
+	else if (!strcmp (name, "edit-data"))
+		ox_window_open_table_data (win, ox_catalog_object_get_schema (o), ox_catalog_object_get_name (o));
 	else if (!strcmp (name, "open-definition"))
 		ox_object_actions_open_definition (win, o);
 	else if (!strcmp (name, "rename"))
@@ -767,6 +769,7 @@ update_cb (OxWindow *win)
 	gboolean in_schema = open && node && ox_browser_node_get_schema (node);
 	struct { const char *name; gboolean on; } states[] = {
 		{ "open-data", open && (kind == OX_OBJECT_TABLE || kind == OX_OBJECT_VIEW) },
+		{ "edit-data", open && kind == OX_OBJECT_TABLE },
 		{ "open-definition", open && o && kind != OX_OBJECT_COLUMN && kind != OX_OBJECT_CONSTRAINT &&
 		                     kind != OX_OBJECT_ROLE },
 		{ "rename", open && o && kind_keyword (kind) != NULL },
@@ -788,6 +791,7 @@ build_menu (void)
 	GMenu *menu = g_menu_new ();
 	GMenu *open = g_menu_new ();
 	g_menu_append (open, "Open _Data", "objects.open-data");
+	g_menu_append (open, "_Edit Data", "objects.edit-data");
 	g_menu_append (open, "Open _Definition", "objects.open-definition");
 	g_menu_append_section (menu, NULL, G_MENU_MODEL (open));
 	GMenu *create = g_menu_new ();
@@ -814,7 +818,7 @@ ox_object_actions_install (OxWindow *win)
 {
 	g_return_if_fail (OX_IS_WINDOW (win));
 	static const char *const names[] = {
-		"open-data", "open-definition", "new-table", "new-view", "new-function", "new-procedure",
+		"open-data", "edit-data", "open-definition", "new-table", "new-view", "new-function", "new-procedure",
 		"new-trigger", "new-schedule", "rename", "drop", "copy-name",
 	};
 	GSimpleActionGroup *group = g_simple_action_group_new ();

@@ -13,6 +13,7 @@
  * XDG home), so a test leaves behind only objects no later test minds.
  */
 #include "ui-test-util.h"
+#include "ox-data-editor.h"
 #include "ox-completion.h"
 #include "ox-object-actions.h"
 #include "ox-routine-editor.h"
@@ -476,6 +477,19 @@ test_drop_and_rename (void)
 	FindData old_gone = { tree, schedules, "nightly_restock", FALSE };
 	wait_until (row_gone, &old_gone, "nightly_restock renamed in the browser");
 	ox_object_browser_select (ox_window_get_browser (win), row);
+
+	/* Edit Data opens the table's data editor on it */
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.edit-data", NULL));
+	OxDataEditor *editor = NULL;
+	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
+	for (guint i = 0; !editor && i < g_list_model_get_n_items (tops); i++) {
+		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+		if (OX_IS_DATA_EDITOR (w))
+			editor = OX_DATA_EDITOR (w);
+	}
+	g_assert_nonnull (editor);
+	g_assert_nonnull (strstr (gtk_window_get_title (GTK_WINDOW (editor)), "scratch_t"));
+	gtk_window_destroy (GTK_WINDOW (editor));
 
 	/* Copy Name puts the name on the clipboard */
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.copy-name", NULL));
