@@ -126,6 +126,8 @@ typedef struct {
 	char          *text;    /* what ran */
 	OxServerError *error;   /* the first error, or NULL */
 	char          *tags;    /* command tags of what succeeded, one a line */
+	void         (*done) (gboolean saved, gpointer data);  /* or NULL */
+	gpointer       done_data;
 } SaveRun;
 
 static void
@@ -209,19 +211,32 @@ save_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 			ox_editor_page_append_output (page, error->message, TRUE);
 		update_title (page);
 	}
+	if (sr->done)
+		sr->done (rs && ok && !sr->error, sr->done_data);
 	save_run_free (sr);
+}
+
+void
+ox_routine_editor_save_then (OxEditorPage *page, void (*done) (gboolean saved, gpointer data), gpointer data)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (page));
+	RoutineState *rs = state (page);
+	if (!rs || rs->saving) {
+		if (done)
+			done (FALSE, data);
+		return;
+	}
+	rs->saving = TRUE;
+	SaveRun *sr = g_new0 (SaveRun, 1);
+	g_weak_ref_init (&sr->page, page);
+	sr->text = buffer_text (page);
+	sr->done = done;
+	sr->done_data = data;
+	ox_connection_run_async (rs->connection, sr->text, save_batch_cb, sr, NULL, NULL, save_done_cb, sr);
 }
 
 void
 ox_routine_editor_save (OxEditorPage *page)
 {
-	g_return_if_fail (OX_IS_EDITOR_PAGE (page));
-	RoutineState *rs = state (page);
-	if (!rs || rs->saving)
-		return;
-	rs->saving = TRUE;
-	SaveRun *sr = g_new0 (SaveRun, 1);
-	g_weak_ref_init (&sr->page, page);
-	sr->text = buffer_text (page);
-	ox_connection_run_async (rs->connection, sr->text, save_batch_cb, sr, NULL, NULL, save_done_cb, sr);
+	ox_routine_editor_save_then (page, NULL, NULL);
 }

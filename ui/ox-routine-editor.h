@@ -21,5 +21,9 @@ gboolean      ox_routine_editor_is_saving (OxEditorPage *page);
 /* Run the tab's text (CREATE OR REPLACE ...); on success the tab is
  * clean, on failure the error is underlined and shown in Messages. */
 void          ox_routine_editor_save (OxEditorPage *page);
+/* The same, then done (saved, data): saved is FALSE when the text did not
+ * compile or run (the tab shows why), or a Save already ran. */
+void          ox_routine_editor_save_then (OxEditorPage *page, void (*done) (gboolean saved, gpointer data),
+                                           gpointer data);
 
 G_END_DECLS

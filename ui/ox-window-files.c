@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-file-io.h"
+#include "ox-routine-editor.h"  /* routine tabs: changes not yet in the database */
 
 static void
 toast (OxWindow *win, const char *text)
@@ -219,6 +220,25 @@ close_data_free (CloseData *cd)
 	g_free (cd);
 }
 
+/* A tab with changes to lose: a file's text not written, or a routine
+ * tab's text not yet run against the database. */
+static gboolean
+page_is_modified (OxEditorPage *page)
+{
+	return ox_file_io_is_modified (page) || ox_routine_editor_is_modified (page);
+}
+
+/* Save what the tab is: a routine tab runs its CREATE OR REPLACE, any
+ * other writes its file. */
+static void
+save_any (OxWindow *win, OxEditorPage *page, SavedFunc done, gpointer data)
+{
+	if (ox_routine_editor_is_routine (page))
+		ox_routine_editor_save_then (page, done, data);
+	else
+		save_page (win, page, FALSE, done, data);
+}
+
 static void
 close_saved (gboolean saved, gpointer data)
 {
@@ -233,7 +253,7 @@ close_page_response_cb (AdwMessageDialog *d, const char *response, CloseData *cd
 	/* one answer only: closing the dialog afterwards emits its close response too */
 	g_signal_handlers_disconnect_by_data (d, cd);
 	if (!g_strcmp0 (response, "save"))
-		save_page (cd->win, OX_EDITOR_PAGE (adw_tab_page_get_child (cd->tab)), FALSE, close_saved, cd);
+		save_any (cd->win, OX_EDITOR_PAGE (adw_tab_page_get_child (cd->tab)), close_saved, cd);
 	else {
 		adw_tab_view_close_page_finish (cd->view, cd->tab, !g_strcmp0 (response, "discard"));
 		close_data_free (cd);
@@ -244,10 +264,11 @@ gboolean
 ox_window_files_close_page_cb (AdwTabView *view, AdwTabPage *tab, OxWindow *win)
 {
 	OxEditorPage *page = OX_EDITOR_PAGE (adw_tab_page_get_child (tab));
-	if (!ox_file_io_is_modified (page))
+	if (!page_is_modified (page))
 		return GDK_EVENT_PROPAGATE;   /* the default handler closes it */
-	g_autofree char *body = g_strdup_printf ("%s has changes that are not saved.",
-	                                         ox_file_io_get_base_title (page));
+	g_autofree char *body = ox_routine_editor_is_routine (page)
+		? g_strdup_printf ("%s has changes that are not saved to the database.", ox_file_io_get_base_title (page))
+		: g_strdup_printf ("%s has changes that are not saved.", ox_file_io_get_base_title (page));
 	AdwMessageDialog *d = ask (win, "Save Changes?", body);
 	CloseData *cd = g_new0 (CloseData, 1);
 	cd->win = g_object_ref (win);
@@ -291,7 +312,7 @@ modified_pages (OxWindow *win)
 	AdwTabView *view = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (cur), ADW_TYPE_TAB_VIEW));
 	for (int i = 0; view && i < adw_tab_view_get_n_pages (view); i++) {
 		OxEditorPage *p = OX_EDITOR_PAGE (adw_tab_page_get_child (adw_tab_view_get_nth_page (view, i)));
-		if (ox_file_io_is_modified (p))
+		if (page_is_modified (p))
 			g_ptr_array_add (pages, p);
 	}
 	return pages;
@@ -310,7 +331,7 @@ close_window_response_cb (AdwMessageDialog *d, const char *response, OxWindow *w
 		ca->win = g_object_ref (win);
 		ca->pending = pages->len;
 		for (guint i = 0; i < pages->len; i++)
-			save_page (win, pages->pdata[i], FALSE, close_all_saved, ca);
+			save_any (win, pages->pdata[i], close_all_saved, ca);
 	}
 	g_object_unref (win);
 }
@@ -325,7 +346,7 @@ ox_window_files_confirm_close (OxWindow *win)
 		return FALSE;
 	g_autofree char *body = pages->len == 1
 		? g_strdup_printf ("%s has changes that are not saved.", ox_file_io_get_base_title (pages->pdata[0]))
-		: g_strdup_printf ("%u files have changes that are not saved.", pages->len);
+		: g_strdup_printf ("%u tabs have changes that are not saved.", pages->len);
 	AdwMessageDialog *d = ask (win, "Save Changes?", body);
 	g_signal_connect (d, "response", G_CALLBACK (close_window_response_cb), g_object_ref (win));
 	gtk_window_present (GTK_WINDOW (d));

@@ -423,6 +423,26 @@ test_routine_editor (void)
 	/* the function was left as it was */
 	g_autofree char *still = scalar (query, "SELECT order_total(1) - 1000;");
 	g_assert_cmpstr (still, ==, before);
+
+	/* closing the tab with changes not in the database asks first: Save
+	 * that fails to compile keeps the tab open, Discard closes it */
+	AdwTabView *tabs = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW));
+	AdwTabPage *tp = adw_tab_view_get_page (tabs, GTK_WIDGET (page));
+	adw_tab_view_close_page (tabs, tp);
+	wait_until (dialog_shown, NULL, "the close prompt");
+	AdwMessageDialog *ask = find_message_dialog ();
+	g_assert_nonnull (strstr (adw_message_dialog_get_body (ask), "not saved to the database"));
+	adw_message_dialog_response (ask, "save");
+	gtk_window_destroy (GTK_WINDOW (ask));
+	wait_until (not_saving, page, "the save asked for by the close prompt");
+	g_assert_true (adw_tab_view_get_page (tabs, GTK_WIDGET (page)) == tp);  /* still open */
+	guint n_before = adw_tab_view_get_n_pages (tabs);
+	adw_tab_view_close_page (tabs, tp);
+	wait_until (dialog_shown, NULL, "the close prompt again");
+	ask = find_message_dialog ();
+	adw_message_dialog_response (ask, "discard");
+	gtk_window_destroy (GTK_WINDOW (ask));
+	g_assert_cmpuint (adw_tab_view_get_n_pages (tabs), ==, n_before - 1);
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
