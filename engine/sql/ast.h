@@ -99,6 +99,8 @@ typedef enum OxNodeTag {
 	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
 	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
 	OX_N_CREATE_DATABASE,
+	OX_N_CREATE_SEQUENCE, /* CREATE SEQUENCE (OxCreateSequenceStmt) */
+	OX_N_ALTER_SEQUENCE,  /* ALTER SEQUENCE (OxCreateSequenceStmt, is_alter) */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -444,6 +446,30 @@ typedef struct OxColumnDef {
 	OxList     *constraints;  /* of OxConstraint* (column-level) */
 } OxColumnDef;
 
+/* Sequence options, as given (CREATE SEQUENCE, ALTER SEQUENCE, and the
+ * parenthesised options of an identity column).  "has_" flags tell what
+ * was written; 2 in has_min/has_max means NO MINVALUE / NO MAXVALUE. */
+typedef struct OxSeqOptions {
+	const char *as_type;      /* AS typename, or NULL */
+	int         as_loc;
+	bool        has_increment, has_start, has_cache, has_restart, restart_with;
+	int         has_min, has_max;
+	int         cycle;        /* 0 not given, 1 CYCLE, 2 NO CYCLE */
+	int64_t     increment, start, cache, restart, min, max;
+	bool        has_owned;    /* OWNED BY ... */
+	OxList     *owned_by;     /* of char*: [schema.]table.column; NULL = NONE */
+	int         owned_loc;
+} OxSeqOptions;
+
+typedef struct OxCreateSequenceStmt {
+	OxNode       node;
+	OxRangeVar  *name;
+	bool         if_not_exists;  /* CREATE */
+	bool         if_exists;      /* ALTER */
+	bool         is_alter;
+	OxSeqOptions opts;
+} OxCreateSequenceStmt;
+
 typedef struct OxCreateTableStmt {
 	OxNode        node;
 	OxRangeVar   *table;
@@ -494,7 +520,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE, OX_OBJ_SEQUENCE,
 } OxObjectType;
 
 typedef struct OxDropStmt {
