@@ -2272,6 +2272,7 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		}
 		if (o->kind != want) {
 			const char *hint = o->kind == OX_KIND_VIEW ? "Use DROP VIEW to remove a view."
+			                   : o->kind == OX_KIND_SEQUENCE ? "Use DROP SEQUENCE to remove a sequence."
 			                   : o->kind == OX_KIND_TABLE ? "Use DROP TABLE to remove a table."
 			                   : "Use DROP INDEX to remove an index.";
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
