@@ -337,6 +337,7 @@ replay_sequence (Replay *rp, OxTxn *t, OxReader *r)
 	sq->cycle = ox_get_u8 (r) != 0;
 	sq->owner_table = ox_get_u32 (r);
 	sq->owner_col = ox_get_u16 (r);
+	sq->identity = (char) ox_get_u8 (r);
 	int64_t last = (int64_t) ox_get_u64 (r);
 	bool called = ox_get_u8 (r) != 0;
 	uint64_t seqno = ox_get_u64 (r);

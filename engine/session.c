@@ -1681,17 +1681,26 @@ resolve_key_cols (OxTable *t, OxList *keys, PendingIndex *pi, int loc)
 	pi->ncols = keys->n;
 }
 
-/* A serial column: NOT NULL, DEFAULT nextval('<table>_<column>_seq'),
- * with the sequence (named like PostgreSQL's, made unique) created once
- * the table has its oid. */
+/* The owned sequence of a serial or identity column, made once the table
+ * has its oid (exec/sequences.c). */
+typedef struct SerialCol {
+	char               *name;      /* NULL: not such a column */
+	char                identity;  /* 0 serial, 'a' ALWAYS, 'd' BY DEFAULT */
+	const OxSeqOptions *opts;      /* identity's (options), or NULL */
+} SerialCol;
+
+/* A serial or identity column: NOT NULL, DEFAULT
+ * nextval('<table>_<column>_seq') (named like PostgreSQL's sequence, made
+ * unique).  For identity columns the default is the engine's mechanism
+ * only: pg_attribute shows attidentity and no default, as PostgreSQL. */
 static void
-serial_column (Ddl *d, OxSchema *sc, OxTable *t, int i, char **serial_names)
+serial_column (Ddl *d, OxSchema *sc, OxTable *t, int i, SerialCol *serials)
 {
 	OxColumn *col = &t->cols[i];
 	char *base = g_strdup_printf ("%s_%s_seq", t->obj.name, col->name);
 	char *nm = choose_name (d, sc, base);
 	for (int k = 0; k < i; k++)
-		if (serial_names[k] && !strcmp (serial_names[k], nm)) {
+		if (serials[k].name && !strcmp (serials[k].name, nm)) {
 			/* two serial columns whose names give the same sequence name */
 			g_free (nm);
 			char *b2 = g_strdup_printf ("%s%d", base, i);
@@ -1699,10 +1708,10 @@ serial_column (Ddl *d, OxSchema *sc, OxTable *t, int i, char **serial_names)
 			g_free (b2);
 		}
 	g_free (base);
-	serial_names[i] = ox_arena_strdup (d->x->arena, nm);
+	serials[i].name = ox_arena_strdup (d->x->arena, nm);
 	g_free (nm);
 	col->notnull = true;
-	char *src = g_strdup_printf ("nextval('%s'::regclass)", serial_names[i]);
+	char *src = g_strdup_printf ("nextval('%s'::regclass)", serials[i].name);
 	col->default_src = ox_arena_strdup (t->obj.arena, src);
 	col->default_expr = ox_parse_expr_src (t->obj.arena, src);
 	g_free (src);
@@ -1750,8 +1759,8 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		GPtrArray *orig_checks = g_ptr_array_new ();
 		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, orig_checks);
 		bool have_pk = false;
-		/* serial columns: the name of each one's sequence, or NULL */
-		char **serial_names = OX_NEW_N (d->x->arena, char *, ncols > 0 ? ncols : 1);
+		/* serial and identity columns: each one's sequence */
+		SerialCol *serials = OX_NEW_N (d->x->arena, SerialCol, ncols > 0 ? ncols : 1);
 		for (int i = 0; i < ncols; i++) {
 			OxColumn *col = &t->cols[i];
 			if (as_query) {
@@ -1768,7 +1777,7 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 					ox_raise (OX_ERR_DUPLICATE_COLUMN, cd->node.loc + 1, "column \"%s\" specified more than once", cd->name);
 			col->name = ox_arena_strdup (a, cd->name);
 			if (ox_serial_type (cd->type, &col->type))
-				serial_column (d, sc, t, i, serial_names);
+				serial_column (d, sc, t, i, serials);
 			else
 				col->type = ox_resolve_typename (d->x, d->x->arena, cd->type);
 			for (int k = 0; k < OX_LIST_N (cd->constraints); k++) {
@@ -1812,8 +1821,19 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				}
 				case OX_CONSTR_FOREIGN:
 					ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+				case OX_CONSTR_IDENTITY:
+					ox_identity_check (t->obj.name, col, serials[i].identity != 0, serials[i].name != NULL,
+					                   c->node.loc + 1);
+					serial_column (d, sc, t, i, serials);
+					serials[i].identity = c->identity;
+					serials[i].opts = c->seq_opts;
+					break;
 				}
 			}
+			if (orig_default[i] && serials[i].name)
+				ox_raise (OX_ERR_SYNTAX, cd->node.loc + 1, serials[i].identity
+				          ? "both default and identity specified for column \"%s\" of table \"%s\""
+				          : "multiple default values specified for column \"%s\" of table \"%s\"", col->name, t->obj.name);
 		}
 		for (int k = 0; k < OX_LIST_N (ct->constraints); k++) {
 			OxConstraint *c = ct->constraints->items[k];
@@ -1868,8 +1888,8 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		ox_catalog_register (d->c, d->t, &t->obj);
 		registered = true;
 		for (int i = 0; i < ncols; i++)
-			if (serial_names[i])
-				ox_serial_create (d->s, t, i, serial_names[i]);
+			if (serials[i].name)
+				ox_serial_create (d->s, t, i, serials[i].name, serials[i].identity, serials[i].opts);
 		for (guint i = 0; i < pending->len; i++) {
 			PendingIndex *pi = pending->pdata[i];
 			char *nm;

@@ -403,6 +403,21 @@ ox_catalog_relname_taken (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
 }
 
 OxSequence *
+ox_catalog_column_sequence (OxCatalog *c, OxTxn *t, OxTable *tab, int col)
+{
+	OxSequence *found = NULL;
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *src = c->by_kind[OX_KIND_SEQUENCE];
+	for (guint i = src->len; i-- > 0 && !found;) {
+		OxSequence *sq = src->pdata[i];
+		if (sq->owner_table == tab->obj.oid && sq->owner_col == col && ox_cat_visible (&sq->obj, t))
+			found = sq;
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return found;
+}
+
+OxSequence *
 ox_catalog_sequence (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest)
 {
 	return (OxSequence *) find (c, t, s, name, 1 << OX_KIND_SEQUENCE, latest ? latest_visible : ox_cat_visible);

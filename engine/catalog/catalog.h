@@ -248,6 +248,8 @@ typedef struct OxSequence {
 	bool         cycle;
 	uint32_t     owner_table;  /* OWNED BY: table oid (0 = none) ... */
 	int          owner_col;    /* ... and its column number */
+	char         identity;     /* owned by an identity column: 'a' ALWAYS, 'd' BY
+	                              DEFAULT; 0 otherwise (serial, OWNED BY) */
 	OxSeqState  *state;        /* shared by all versions (g_atomic_rc_box) */
 } OxSequence;
 
@@ -300,6 +302,9 @@ guint ox_catalog_indexed_versions (OxCatalog *c, const char *name);
 void ox_routine_finish (OxRoutine *r);
 /* A sequence by name in a schema ('latest': DDL rules), or NULL. */
 OxSequence *ox_catalog_sequence (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* The sequence owned by column col of table tab, visible to t, or NULL;
+ * its 'identity' tells whether the column is an identity column. */
+OxSequence *ox_catalog_column_sequence (OxCatalog *c, OxTxn *t, OxTable *tab, int col);
 /* Visible indexes of a table. */
 GPtrArray *ox_catalog_table_indexes (OxCatalog *c, OxTxn *t, OxTable *tab);
 

@@ -404,6 +404,16 @@ static const char *const attribute_cols[] = { "attrelid", "attname", "atttypid",
 static const OxTypeId attribute_types[] = { I8, TXT, I8, I4, I2, I2, I4, I4, I4, BOOL, TXT, TXT, TXT, BOOL,
 	BOOL, BOOL, TXT, TXT, BOOL, BOOL, I4, I8, TXT, TXT, TXT };
 
+/* 'a' / 'd' for an identity column, else 0 */
+static char
+column_identity (OxCatalog *c, OxTxn *t, OxTable *tab, int col)
+{
+	if (!tab->data || !tab->cols[col].default_src)
+		return 0;
+	OxSequence *sq = ox_catalog_column_sequence (c, t, tab, col);
+	return sq ? sq->identity : 0;
+}
+
 static void
 add_attribute (OxArena *a, GPtrArray *rows, uint32_t rel, int num, OxColumn *col, bool is_index)
 {
@@ -443,8 +453,16 @@ fill_attribute (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		OxCatObject *o = objs->pdata[i];
 		if (o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW) {
 			OxTable *tab = (OxTable *) o;
-			for (int k = 0; k < tab->ncols; k++)
+			for (int k = 0; k < tab->ncols; k++) {
 				add_attribute (a, rows, o->oid, k + 1, &tab->cols[k], false);
+				char id = column_identity (c, t, tab, k);
+				if (id) {
+					/* an identity column has no default of its own in PostgreSQL */
+					OxValue *r = rows->pdata[rows->len - 1];
+					r[14] = bl (false);
+					r[16] = txt (a, id == 'a' ? "a" : "d");
+				}
+			}
 		} else if (o->kind == OX_KIND_INDEX) {
 			OxIndex *ix = (OxIndex *) o;
 			for (int k = 0; k < ix->nkeys; k++)
@@ -606,7 +624,7 @@ fill_attrdef (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	for (guint i = 0; i < objs->len; i++) {
 		OxTable *tab = objs->pdata[i];
 		for (int k = 0; k < tab->ncols; k++) {
-			if (!tab->cols[k].default_src)
+			if (!tab->cols[k].default_src || column_identity (c, t, tab, k))
 				continue;
 			OxValue *r = row_add (a, rows, 4);
 			r[0] = oid_v (OX_PG_SYNTH_OID (OX_PG_SYNTH_ATTRDEF, k, tab->obj.oid));

@@ -181,6 +181,7 @@ ox_sequence_encode (OxSequence *seq, GByteArray *out)
 	ox_put_u8 (out, seq->cycle);
 	ox_put_u32 (out, seq->owner_table);
 	ox_put_u16 (out, (uint16_t) seq->owner_col);
+	ox_put_u8 (out, (uint8_t) seq->identity);
 	/* the value recovery may resume after: the bound logged ahead when
 	 * values are pre-logged (nextval hands out up to it unlogged) */
 	OxSeqState *st = seq->state;

@@ -73,6 +73,9 @@ find_sequence (OxSession *s, const char *schema, const char *name, bool latest, 
 static void
 apply_options (OxSession *s, OxSequence *seq, const OxSeqOptions *o, bool alter, int64_t *restart_to, bool *restart)
 {
+	static const OxSeqOptions none = { 0 };
+	if (!o)
+		o = &none;
 	OxTypeId old_type = seq->type;
 	int64_t tmin, tmax;
 	if (o->as_type) {
@@ -85,8 +88,8 @@ apply_options (OxSession *s, OxSequence *seq, const OxSeqOptions *o, bool alter,
 			seq->type = OX_T_INT8;
 		else
 			ox_raise (OX_ERR_INVALID_PARAMETER, o->as_loc + 1, "sequence type must be smallint, integer, or bigint");
-	} else if (!alter)
-		seq->type = OX_T_INT8;
+	} else if (!alter && !seq->type)
+		seq->type = OX_T_INT8;  /* an identity column's sequence comes with its column's type */
 	ox_sequence_type_bounds (seq->type, &tmin, &tmax);
 	if (o->has_increment) {
 		if (o->increment == 0)
@@ -356,24 +359,40 @@ ox_serial_type (const OxTypeName *tn, OxType *type)
 }
 
 void
-ox_serial_create (OxSession *s, OxTable *tab, int colno, const char *name)
+ox_identity_check (const char *table, const OxColumn *col, bool twice, bool serial, int loc)
 {
+	if (twice)
+		ox_raise (OX_ERR_SYNTAX, loc, "multiple identity specifications for column \"%s\" of table \"%s\"",
+		          col->name, table);
+	if (serial)
+		ox_raise (OX_ERR_SYNTAX, loc, "both default and identity specified for column \"%s\" of table \"%s\"",
+		          col->name, table);
+	OxTypeId t = col->type.id;
+	if (t != OX_T_INT2 && t != OX_T_INT4 && t != OX_T_INT8)
+		ox_raise (OX_ERR_INVALID_PARAMETER, loc, "identity column type must be smallint, integer, or bigint");
+}
+
+void
+ox_serial_create (OxSession *s, OxTable *tab, int colno, const char *name, char identity, const OxSeqOptions *opts)
+{
+	OxSequence tmp = { 0 };
+	tmp.obj.schema = tab->obj.schema;
+	tmp.type = tab->cols[colno].type.id;
+	int64_t restart_to = 0;
+	bool restart = false;
+	if (opts && opts->has_owned)
+		ox_raise (OX_ERR_SYNTAX, opts->owned_loc + 1, "conflicting or redundant options");
+	apply_options (s, &tmp, opts, false, &restart_to, &restart);
 	OxArena *a = ox_catalog_arena_new ();
 	OxSequence *sq = OX_NEW (a, OxSequence);
+	*sq = tmp;
 	sq->obj.kind = OX_KIND_SEQUENCE;
 	sq->obj.name = g_strdup (name);
-	sq->obj.schema = tab->obj.schema;
 	sq->obj.arena = a;
-	sq->type = tab->cols[colno].type.id;
-	int64_t tmin;
-	ox_sequence_type_bounds (sq->type, &tmin, &sq->max);
-	sq->min = 1;
-	sq->start = 1;
-	sq->increment = 1;
-	sq->cache = 1;
 	sq->owner_table = tab->obj.oid;
 	sq->owner_col = colno;
-	sq->state = ox_seq_state_new (1, false);
+	sq->identity = identity;
+	sq->state = ox_seq_state_new (sq->start, false);
 	ox_catalog_register (s->db->catalog, s->txn, &sq->obj);
 }
 

@@ -20,7 +20,11 @@ void ox_ddl_drop_sequence (struct OxSession *s, OxExec *x, OxDropStmt *ds);
 bool ox_serial_type (const OxTypeName *tn, OxType *type);
 /* The owned sequence of serial column colno of table tab (just
  * registered): created under 'name' (the column's DEFAULT names it). */
-void ox_serial_create (struct OxSession *s, OxTable *tab, int colno, const char *name);
+void ox_serial_create (struct OxSession *s, OxTable *tab, int colno, const char *name, char identity,
+                       const OxSeqOptions *opts);
+/* An identity column's checks at CREATE TABLE: its type (22023) and no
+ * other default (42601). */
+void ox_identity_check (const char *table, const OxColumn *col, bool twice, bool serial, int loc);
 /* DROP TABLE: drop the sequences the table owns. */
 void ox_sequences_drop_owned (struct OxSession *s, OxTable *tab);
 

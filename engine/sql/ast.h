@@ -391,6 +391,7 @@ typedef struct OxInsertStmt {
 	OxList       *columns;  /* of char*; NULL if absent */
 	OxSelectStmt *select;   /* VALUES or SELECT; NULL for DEFAULT VALUES */
 	OxList       *returning;/* of OxResTarget*; NULL if absent */
+	int           overriding; /* OVERRIDING: 0 none, 1 SYSTEM VALUE, 2 USER VALUE */
 } OxInsertStmt;
 
 typedef struct OxSetClause {
@@ -426,6 +427,7 @@ typedef enum OxConstrType {
 	OX_CONSTR_PRIMARY,
 	OX_CONSTR_UNIQUE,
 	OX_CONSTR_FOREIGN,   /* parsed; the binder reports 0A000 until supported */
+	OX_CONSTR_IDENTITY,  /* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(options)] */
 } OxConstrType;
 
 typedef struct OxConstraint {
@@ -437,6 +439,8 @@ typedef struct OxConstraint {
 	OxList      *keys;      /* table-level PK/UNIQUE columns (char*); NULL for column-level */
 	OxRangeVar  *fk_table;  /* FOREIGN KEY ... REFERENCES t */
 	OxList      *fk_cols;   /* referenced columns; NULL if absent */
+	char         identity;  /* IDENTITY: 'a' ALWAYS, 'd' BY DEFAULT */
+	struct OxSeqOptions *seq_opts; /* IDENTITY: its sequence's options, or NULL */
 } OxConstraint;
 
 typedef struct OxColumnDef {

@@ -2382,8 +2382,19 @@ parse_insert (Parser *p)
 	if (is_ch (CUR (p), '(') && !starts_select (peek (p, 1)) && !is_ch (peek (p, 1), '(')) {
 		s->columns = parse_name_list (p);
 	}
-	if (is_kw (CUR (p), OX_KW_OVERRIDING))
-		not_supported (CUR (p)->loc, "OVERRIDING");
+	if (accept_kw (p, OX_KW_OVERRIDING)) {
+		/* OVERRIDING {SYSTEM | USER} VALUE */
+		if (is_word (p, CUR (p), "system"))
+			s->overriding = 1;
+		else if (is_kw (CUR (p), OX_KW_USER))
+			s->overriding = 2;
+		else
+			syntax_error (p);
+		advance (p);
+		if (!is_word (p, CUR (p), "value"))
+			syntax_error (p);
+		advance (p);
+	}
 	if (is_kw (CUR (p), OX_KW_DEFAULT)) {
 		advance (p);
 		expect_kw (p, OX_KW_VALUES);
@@ -2551,6 +2562,36 @@ parse_constraint_attr (Parser *p)
 	return false;
 }
 
+static void parse_seq_options (Parser *p, OxSeqOptions *o, bool alter, bool in_parens);
+
+/* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [( sequence options )];
+ * other GENERATED forms (stored generated columns) are not supported. */
+static void
+parse_identity_constraint (Parser *p, OxConstraint *c)
+{
+	int loc = CUR (p)->loc;
+	advance (p);  /* GENERATED */
+	if (is_word (p, CUR (p), "always")) {
+		advance (p);
+		c->identity = 'a';
+	} else if (is_kw (CUR (p), OX_KW_BY)) {
+		advance (p);
+		expect_kw (p, OX_KW_DEFAULT);
+		c->identity = 'd';
+	} else
+		syntax_error (p);
+	expect_kw (p, OX_KW_AS);
+	if (!is_kw (CUR (p), OX_KW_IDENTITY))
+		not_supported (loc, "a generated column");
+	advance (p);
+	c->type = OX_CONSTR_IDENTITY;
+	if (accept_ch (p, '(')) {
+		c->seq_opts = ox_arena_alloc0 (p->a, sizeof (OxSeqOptions));
+		parse_seq_options (p, c->seq_opts, false, true);
+		expect_ch (p, ')');
+	}
+}
+
 static OxList *
 parse_column_constraints (Parser *p)
 {
@@ -2597,7 +2638,7 @@ parse_column_constraints (Parser *p)
 			c->type = OX_CONSTR_FOREIGN;
 			parse_references (p, c);
 		} else if (is_kw (t, OX_KW_GENERATED)) {
-			not_supported (loc, "a generated column");
+			parse_identity_constraint (p, c);
 		} else if (is_kw (t, OX_KW_COLLATE)) {
 			not_supported (loc, "COLLATE");
 		} else {

@@ -95,6 +95,7 @@
  *       OX_REDO_SEQUENCE u32 oid, u32 schema oid, str name, u8 type, i64 start,
  *                       i64 increment, i64 min, i64 max, i64 cache, u8 cycle,
  *                       u32 owner table oid (0 = none), u16 owner column,
+ *                       u8 identity ('a' ALWAYS, 'd' BY DEFAULT, 0 none),
  *                       i64 last value, u8 is_called, u64 log seqno.  A
  *                       record with the oid of a live sequence replaces its
  *                       definition (ALTER SEQUENCE) and keeps its value
