@@ -1075,6 +1075,32 @@ fill_sequences (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	g_ptr_array_unref (objs);
 }
 
+/* pg_depend: only what psql reads, a sequence's owner column ('a' for
+ * serial and OWNED BY, 'i' for identity); 1259 is pg_class's oid. */
+static const char *const depend_cols[] = { "classid", "objid", "objsubid", "refclassid", "refobjid", "refobjsubid",
+	"deptype" };
+static const OxTypeId depend_types[] = { I8, I8, I4, I8, I8, I4, TXT };
+
+static void
+fill_depend (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_list (c, t, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSequence *sq = objs->pdata[i];
+		if (!sq->owner_table)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (depend_cols));
+		r[0] = oid_v (1259);
+		r[1] = oid_v (sq->obj.oid);
+		r[2] = i4 (0);
+		r[3] = oid_v (1259);
+		r[4] = oid_v (sq->owner_table);
+		r[5] = i4 (sq->owner_col + 1);
+		r[6] = txt (a, sq->identity ? "i" : "a");
+	}
+	g_ptr_array_unref (objs);
+}
+
 #define VIEW(n, cols, types, fill) { "pg_catalog", n, G_N_ELEMENTS (cols), cols, types, fill }
 
 static const OxSysView pg_views[] = {
@@ -1088,6 +1114,7 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_proc", proc_cols, proc_types, fill_proc),
 	VIEW ("pg_sequence", sequence_cols, sequence_types, fill_sequence),
 	VIEW ("pg_sequences", sequences_cols, sequences_types, fill_sequences),
+	VIEW ("pg_depend", depend_cols, depend_types, fill_depend),
 	VIEW ("pg_roles", roles_cols, roles_types, fill_roles),
 	VIEW ("pg_authid", authid_cols, authid_types, fill_authid),
 	VIEW ("pg_user", user_cols, user_types, fill_user),

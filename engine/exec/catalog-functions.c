@@ -498,6 +498,19 @@ fn_regclassin (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 		return;
 	}
 	const char *dot = strchr (name, '.');
+	/* the system catalogs psql names in its queries ('pg_catalog.pg_class'::regclass
+	 * compared with pg_depend.classid): PostgreSQL's fixed oids */
+	static const struct { const char *name; int64_t oid; } syscats[] = {
+		{ "pg_class", 1259 }, { "pg_type", 1247 }, { "pg_proc", 1255 }, { "pg_attribute", 1249 },
+		{ "pg_namespace", 2615 }, { "pg_constraint", 2606 }, { "pg_index", 2610 }, { "pg_trigger", 2620 },
+		{ "pg_depend", 2608 },
+	};
+	const char *base = dot && !strncmp (name, "pg_catalog.", 11) ? dot + 1 : dot ? NULL : name;
+	for (size_t i = 0; base && i < G_N_ELEMENTS (syscats); i++)
+		if (!strcmp (base, syscats[i].name)) {
+			*result = ox_int (OX_T_INT8, syscats[i].oid);
+			return;
+		}
 	OxTable *t = NULL;
 	if (dot) {
 		char *schema = ox_arena_strndup (ctx->arena, name, (size_t) (dot - name));
