@@ -7,7 +7,8 @@
  * pg_constraint and pg_indexes as pg_dump would write it; a view from
  * pg_get_viewdef; a routine from pg_get_functiondef; a trigger as its
  * function's definition followed by CREATE OR REPLACE TRIGGER; a schedule
- * from system.schedules.  Routines and triggers open as routine tabs
+ * from system.schedules; a sequence from pg_sequences (and its OWNED BY
+ * column from pg_depend) as pg_dump writes it.  Routines and triggers open as routine tabs
  * (Save runs them), the rest as ordinary query tabs.
  *
  * What can go wrong: the object was dropped or renamed since the browser
@@ -223,7 +224,7 @@ ox_object_template (OxObjectKind kind, const char *schema)
 
 /* ---- reading definitions ---------------------------------------------------------- */
 
-typedef enum { D_ROWS_FIRST_CELL, D_TABLE, D_VIEW, D_TRIGGER, D_SCHEDULE, D_INDEX } DefShape;
+typedef enum { D_ROWS_FIRST_CELL, D_TABLE, D_VIEW, D_TRIGGER, D_SCHEDULE, D_INDEX, D_SEQUENCE } DefShape;
 
 typedef struct {
 	OxCatalogObject *object;   /* owned */
@@ -278,6 +279,30 @@ assemble_table (DefRead *dr)
 	return g_string_free (g, FALSE);
 }
 
+/* CREATE SEQUENCE with every option spelled out, then OWNED BY (serial
+ * columns and OWNED BY; an identity column's sequence belongs to its
+ * column's definition). */
+static char *
+assemble_sequence (DefRead *dr)
+{
+	OxCatalogObject *o = dr->object;
+	GPtrArray *seq = dr->results->pdata[0], *owner = dr->results->pdata[1];
+	if (!row_cell (seq, 0, 0))
+		return NULL;
+	g_autofree char *q = qualified (ox_catalog_object_get_schema (o), ox_catalog_object_get_name (o));
+	GString *g = g_string_new (NULL);
+	g_string_append_printf (g, "CREATE SEQUENCE %s\n    AS %s\n    START WITH %s\n    INCREMENT BY %s\n"
+	                        "    MINVALUE %s\n    MAXVALUE %s\n    CACHE %s%s;\n", q, row_cell (seq, 0, 0),
+	                        row_cell (seq, 0, 1), row_cell (seq, 0, 4), row_cell (seq, 0, 2), row_cell (seq, 0, 3),
+	                        row_cell (seq, 0, 6), !g_strcmp0 (row_cell (seq, 0, 5), "t") ? "\n    CYCLE" : "");
+	if (row_cell (owner, 0, 0)) {
+		g_autofree char *t = qualified (row_cell (owner, 0, 0), row_cell (owner, 0, 1));
+		g_autofree char *c = ox_quote_ident (row_cell (owner, 0, 2));
+		g_string_append_printf (g, "\nALTER SEQUENCE %s OWNED BY %s.%s;\n", q, t, c);
+	}
+	return g_string_free (g, FALSE);
+}
+
 static char *
 assemble (DefRead *dr)
 {
@@ -328,6 +353,8 @@ assemble (DefRead *dr)
 	}
 	case D_INDEX:
 		return row_cell (first, 0, 0) ? g_strdup_printf ("%s;\n", row_cell (first, 0, 0)) : NULL;
+	case D_SEQUENCE:
+		return assemble_sequence (dr);
 	case D_ROWS_FIRST_CELL:
 	default:
 		return g_strdup (row_cell (first, 0, 0));
@@ -439,6 +466,18 @@ ox_object_definition_async (OxConnection *connection, OxCatalogObject *o, GCance
 		dr->shape = D_INDEX;
 		g_ptr_array_add (sql, g_strdup_printf (
 			"SELECT indexdef FROM pg_catalog.pg_indexes WHERE schemaname = %s AND indexname = %s", s, n));
+		break;
+	case OX_OBJECT_SEQUENCE:
+		dr->shape = D_SEQUENCE;
+		g_ptr_array_add (sql, g_strdup_printf (
+			"SELECT data_type, start_value, min_value, max_value, increment_by, cycle, cache_size "
+			"FROM pg_catalog.pg_sequences WHERE schemaname = %s AND sequencename = %s", s, n));
+		g_ptr_array_add (sql, g_strdup_printf (
+			"SELECT n.nspname, t.relname, a.attname FROM pg_catalog.pg_depend d "
+			"JOIN pg_catalog.pg_class t ON t.oid = d.refobjid "
+			"JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+			"JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid "
+			"WHERE d.objid = %s::regclass AND d.deptype = 'a'", rel));
 		break;
 	case OX_OBJECT_SCHEMA: {
 		g_autofree char *ident = ox_quote_ident (name);
