@@ -8,8 +8,8 @@
 # The schema (psql-meta/schema.sql) has what Oxibase can create today: a
 # table with a primary key, unique and check constraints, defaults, a
 # two-column index and a trigger, a table in another schema, a view,
-# functions and a procedure, a sequence and a table with a serial column
-# (\ds, \d of both sequences with "Owned by").  Not there yet: foreign
+# functions and a procedure, a sequence, a table with a serial column and
+# one with an identity column (\ds, \d of the sequences with "Owned by").  Not there yet: foreign
 # keys; \du must show our one role exactly as PostgreSQL shows a role with
 # its attributes.
 #
