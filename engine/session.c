@@ -1711,7 +1711,11 @@ serial_column (Ddl *d, OxSchema *sc, OxTable *t, int i, SerialCol *serials)
 	serials[i].name = ox_arena_strdup (d->x->arena, nm);
 	g_free (nm);
 	col->notnull = true;
-	char *src = g_strdup_printf ("nextval('%s'::regclass)", serials[i].name);
+	/* qualified outside public, as PostgreSQL shows it with the default
+	 * search_path, so that it finds the sequence whatever the path */
+	char *src = sc == d->s->db->public_schema
+	            ? g_strdup_printf ("nextval('%s'::regclass)", serials[i].name)
+	            : g_strdup_printf ("nextval('%s.%s'::regclass)", sc->obj.name, serials[i].name);
 	col->default_src = ox_arena_strdup (t->obj.arena, src);
 	col->default_expr = ox_parse_expr_src (t->obj.arena, src);
 	g_free (src);
@@ -2343,6 +2347,8 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 			          "cannot TRUNCATE \"%s\" because it is being used by active queries in this session", t->obj.name);
 		OxTrigSet *trig = ox_triggers_for (d->x, t, OX_TRIG_TRUNCATE, d->x->arena);
 		ox_trigset_before_statement (d->x, trig, NULL);
+		if (ts->restart_identity)
+			ox_sequences_restart_owned (d->s, t);
 		/* Delete every row version we can see, waiting for writers as any
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
 		ox_txn_next_cid (d->t);

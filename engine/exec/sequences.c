@@ -13,8 +13,9 @@
  * nextval (55000).  DROP SEQUENCE of a sequence a column default uses is
  * refused (2BP01); CASCADE there is not supported yet (0A000) since the
  * engine cannot drop a column default.
- * NOTE: ALTER SEQUENCE ... RESTART changes the value at once, not at
- * commit (PostgreSQL makes it transactional with a new relfilenode).
+ * NOTE: ALTER SEQUENCE ... RESTART and TRUNCATE ... RESTART IDENTITY
+ * change the value at once, not at commit (PostgreSQL makes them
+ * transactional with a new relfilenode): a rollback does not undo them.
  */
 #include "sequences.h"
 #include "catalog/sequence.h"
@@ -394,6 +395,18 @@ ox_serial_create (OxSession *s, OxTable *tab, int colno, const char *name, char 
 	sq->identity = identity;
 	sq->state = ox_seq_state_new (sq->start, false);
 	ox_catalog_register (s->db->catalog, s->txn, &sq->obj);
+}
+
+void
+ox_sequences_restart_owned (OxSession *s, OxTable *tab)
+{
+	GPtrArray *all = ox_catalog_list (s->db->catalog, s->txn, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < all->len; i++) {
+		OxSequence *sq = all->pdata[i];
+		if (sq->owner_table == tab->obj.oid)
+			ox_sequence_setval (sq, s->db->wal, sync_full (s), sq->start, false);
+	}
+	g_ptr_array_unref (all);
 }
 
 void

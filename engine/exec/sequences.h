@@ -25,6 +25,9 @@ void ox_serial_create (struct OxSession *s, OxTable *tab, int colno, const char 
 /* An identity column's checks at CREATE TABLE: its type (22023) and no
  * other default (42601). */
 void ox_identity_check (const char *table, const OxColumn *col, bool twice, bool serial, int loc);
+/* TRUNCATE ... RESTART IDENTITY: the sequences the table owns start over
+ * (at once, not at commit: see sequences.c). */
+void ox_sequences_restart_owned (struct OxSession *s, OxTable *tab);
 /* DROP TABLE: drop the sequences the table owns. */
 void ox_sequences_drop_owned (struct OxSession *s, OxTable *tab);
 
