@@ -92,6 +92,12 @@ fill_columns (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 			r[3] = txt (a, col->name);
 			r[4] = num (k + 1);
 			r[5] = txt (a, col->default_src);
+			if (col->default_src && tab->data) {
+				/* an identity column has no default of its own (PostgreSQL) */
+				OxSequence *sq = ox_catalog_column_sequence (c, t, tab, k);
+				if (sq && sq->identity)
+					r[5] = ox_null (OX_T_TEXT);
+			}
 			r[6] = txt (a, col->notnull ? "NO" : "YES");
 			r[7] = txt (a, data_type_name (col->type));
 			r[8] = (col->type.id == OX_T_VARCHAR || col->type.id == OX_T_BPCHAR) && col->type.typmod >= 0

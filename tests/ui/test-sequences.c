@@ -3,7 +3,8 @@
  * Sequences folder lists them (after DDL run from the editor), Open
  * Definition writes a CREATE SEQUENCE that runs back into an equal
  * sequence (and ALTER SEQUENCE ... OWNED BY for a serial column's), and
- * Drop shows DROP SEQUENCE and removes the row.
+ * Drop shows DROP SEQUENCE and removes the row; a table's definition
+ * keeps its identity column.
  *
  * What this catches: the catalog reader's sequence query failing or
  * missing (the folder stays empty), a definition that loses an option or
@@ -73,7 +74,8 @@ test_sequences (void)
 	OxWindow *win = open_demo_window ();
 	OxEditorPage *page = ox_window_get_current_page (win);
 	set_text (page, "CREATE SEQUENCE ticket_no AS integer INCREMENT BY 5 MINVALUE 10 MAXVALUE 5000 START 20 CYCLE;\n"
-	                "CREATE TABLE notes (id serial PRIMARY KEY, body text);\n", NULL);
+	                "CREATE TABLE notes (id serial PRIMARY KEY, body text);\n"
+	                "CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY, what text);\n", NULL);
 	run (page, "editor.run-script");
 	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
 	g_assert_null (strstr (msgs, "ERROR"));
@@ -114,6 +116,18 @@ test_sequences (void)
 	g_autofree char *msgs2 = ox_editor_page_get_messages_text (dp);
 	g_assert_null (strstr (msgs2, "ERROR"));
 	g_object_unref (wait_row (tree, folder, "ticket_copy"));
+
+	/* a table's definition keeps its identity column */
+	g_autoptr (GtkTreeListRow) tables = wait_row (tree, pub, "Tables");
+	gtk_tree_list_row_set_expanded (tables, TRUE);
+	g_autoptr (GtkTreeListRow) ev = wait_row (tree, tables, "events");
+	ox_object_browser_select (ox_window_get_browser (win), ev);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.open-definition", NULL));
+	TabWait tw3 = { win, "events" };
+	wait_until (tab_titled, &tw3, "the table's definition tab");
+	g_autofree char *edef = buffer_text (ox_window_get_current_page (win));
+	g_assert_true (g_str_has_prefix (edef, "CREATE TABLE public.events (\n"
+	                                       "    id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,\n"));
 
 	/* Drop shows DROP SEQUENCE and removes the row */
 	ox_object_browser_select (ox_window_get_browser (win), row);
