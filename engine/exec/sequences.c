@@ -103,17 +103,17 @@ apply_options (OxSession *s, OxSequence *seq, const OxSeqOptions *o, bool alter,
 		/* as PostgreSQL: bounds that were the old type's limits follow the type */
 		int64_t omin, omax;
 		ox_sequence_type_bounds (old_type, &omin, &omax);
-		reset_max = seq->increment > 0 ? seq->max == omax : seq->max == -1;
-		reset_min = seq->increment > 0 ? seq->min == 1 : seq->min == omin;
+		reset_max = seq->max == omax;
+		reset_min = seq->min == omin;
 	}
 	if (o->has_max == 1)
 		seq->max = o->max;
 	else if (o->has_max == 2 || !alter || reset_max)
-		seq->max = seq->increment > 0 ? tmax : -1;
+		seq->max = seq->increment > 0 || reset_max ? tmax : -1;
 	if (o->has_min == 1)
 		seq->min = o->min;
 	else if (o->has_min == 2 || !alter || reset_min)
-		seq->min = seq->increment > 0 ? 1 : tmin;
+		seq->min = seq->increment < 0 || reset_min ? tmin : 1;
 	if (seq->max < tmin || seq->max > tmax)
 		ox_raise (OX_ERR_INVALID_PARAMETER, 0, "MAXVALUE (%" G_GINT64_FORMAT ") is out of range for sequence data type %s",
 		          seq->max, type_sql_name (seq->type));
@@ -509,11 +509,20 @@ remember (OxSession *s, OxSequence *sq, int64_t v)
 	s->lastval_oid = sq->obj.oid;
 }
 
+/* nextval and setval change the sequence: not in a READ ONLY transaction */
+static void
+check_writable (OxFuncCtx *ctx, const char *fn)
+{
+	if (ctx->x->txn && ctx->x->txn->read_only)
+		ox_raise ("25006", 0, "cannot execute %s() in a read-only transaction", fn);
+}
+
 static void
 fn_nextval (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
 	OxSequence *sq = seq_arg (ctx, &args[0]);
+	check_writable (ctx, "nextval");
 	OxSession *s = fn_session (ctx);
 	int64_t v = ox_sequence_nextval (sq, s->db->wal, sync_full (s));
 	remember (s, sq, v);
@@ -550,6 +559,7 @@ static void
 fn_setval (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	OxSequence *sq = seq_arg (ctx, &args[0]);
+	check_writable (ctx, "setval");
 	OxSession *s = fn_session (ctx);
 	bool called = nargs < 3 || args[2].v.b;
 	ox_sequence_setval (sq, s->db->wal, sync_full (s), args[1].v.i, called);
