@@ -8,8 +8,7 @@
  * slow read can never overwrite a newer one.
  * NOTE: names are put into the queries as SQL literals (quotes doubled):
  * they come from the catalog itself, but a table may be called anything.
- * NOTE: the engine has no sequences yet; their lists stay empty without a
- * query.  Roles (pg_roles) belong to no schema: their list has none.
+ * NOTE: roles (pg_roles) belong to no schema: their list has none.
  */
 #define G_LOG_DOMAIN "ox-client"
 
@@ -246,7 +245,8 @@ list_query (CatalogList *l)
 		return g_strdup_printf ("SELECT name, '(' || arguments || ')' "
 		                        "FROM system.procedures WHERE schema = %s ORDER BY 1, 2", s);
 	case OX_OBJECT_SEQUENCE:
-		return NULL;
+		return g_strdup_printf ("SELECT sequence_name, data_type FROM information_schema.sequences "
+		                        "WHERE sequence_schema = %s ORDER BY 1", s);
 	case OX_OBJECT_TRIGGER:
 		if (t)
 			return g_strdup_printf ("SELECT name, timing || ' ' || events FROM system.triggers "

@@ -23,6 +23,7 @@
 #include "storage/redo.h"
 #include "storage/wal.h"
 #include "storage/wal-format.h"
+#include "catalog/sequence.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -312,6 +313,65 @@ replay_role (Replay *rp, OxTxn *t, OxReader *r)
 	ox_catalog_register (rp->db->catalog, t, &ro->obj);
 }
 
+/* A sequence record whose oid names a sequence (live, or dropped just
+ * before in the same record by ALTER SEQUENCE) shares that sequence's
+ * value state, as the new version did when it was created. */
+static void
+replay_sequence (Replay *rp, OxTxn *t, OxReader *r)
+{
+	uint32_t oid = ox_get_u32 (r);
+	OxSchema *sc = schema_by_oid (rp->db, ox_get_u32 (r));
+	OxArena *a = ox_catalog_arena_new ();
+	OxSequence *sq = OX_NEW (a, OxSequence);
+	sq->obj.kind = OX_KIND_SEQUENCE;
+	sq->obj.oid = oid;
+	sq->obj.name = g_strdup (ox_get_str (r, a));
+	sq->obj.schema = sc;
+	sq->obj.arena = a;
+	sq->type = (OxTypeId) ox_get_u8 (r);
+	sq->start = (int64_t) ox_get_u64 (r);
+	sq->increment = (int64_t) ox_get_u64 (r);
+	sq->min = (int64_t) ox_get_u64 (r);
+	sq->max = (int64_t) ox_get_u64 (r);
+	sq->cache = (int64_t) ox_get_u64 (r);
+	sq->cycle = ox_get_u8 (r) != 0;
+	sq->owner_table = ox_get_u32 (r);
+	sq->owner_col = ox_get_u16 (r);
+	sq->identity = (char) ox_get_u8 (r);
+	int64_t last = (int64_t) ox_get_u64 (r);
+	bool called = ox_get_u8 (r) != 0;
+	uint64_t seqno = ox_get_u64 (r);
+	if (!sc || r->bad || sq->increment == 0) {
+		r->bad = true;
+		g_free (sq->obj.name);
+		ox_arena_free (a);
+		return;
+	}
+	OxCatObject *old = ox_catalog_by_oid (rp->db->catalog, oid);
+	if (old && old->kind == OX_KIND_SEQUENCE) {
+		sq->state = ox_seq_state_ref (((OxSequence *) old)->state);
+		if (!old->xmax)
+			ox_catalog_drop (rp->db->catalog, t, old);
+		ox_sequence_redo_value (sq, last, called, seqno);
+	} else {
+		sq->state = ox_seq_state_new (last, called);
+		sq->state->log_seqno = seqno;
+	}
+	ox_catalog_register (rp->db->catalog, t, &sq->obj);
+}
+
+static void
+replay_seq_value (Replay *rp, OxReader *r)
+{
+	OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (r));
+	int64_t last = (int64_t) ox_get_u64 (r);
+	bool called = ox_get_u8 (r) != 0;
+	uint64_t seqno = ox_get_u64 (r);
+	/* an unknown oid: created by a transaction that never committed */
+	if (!r->bad && o && o->kind == OX_KIND_SEQUENCE)
+		ox_sequence_redo_value ((OxSequence *) o, last, called, seqno);
+}
+
 static void
 replay_index (Replay *rp, OxTxn *t, OxReader *r)
 {
@@ -448,6 +508,12 @@ replay_record (void *user, uint64_t lsn, uint8_t kind, const uint8_t *payload, s
 				break;
 			case OX_REDO_ROLE:
 				replay_role (rp, t, &r);
+				break;
+			case OX_REDO_SEQUENCE:
+				replay_sequence (rp, t, &r);
+				break;
+			case OX_REDO_SEQ_VALUE:
+				replay_seq_value (rp, &r);
 				break;
 			case OX_REDO_DROP: {
 				OxCatObject *o = ox_catalog_by_oid (rp->db->catalog, ox_get_u32 (&r));

@@ -29,6 +29,7 @@
 #include "pl/routine.h"
 #include "pl/trigger.h"
 #include "sched/schedule.h"
+#include "exec/sequences.h"
 #include "pl/event-trigger.h"
 #include "auth/role.h"
 #include "trace/logs.h"
@@ -559,6 +560,7 @@ ox_session_free (OxSession *s)
 	if (!s)
 		return;
 	ox_routine_cache_clear (s);
+	ox_sequences_session_free (s);
 	g_clear_pointer (&s->spi_strings, g_hash_table_unref);
 	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
 	g_clear_pointer (&s->event_arena, ox_arena_free);
@@ -1679,6 +1681,46 @@ resolve_key_cols (OxTable *t, OxList *keys, PendingIndex *pi, int loc)
 	pi->ncols = keys->n;
 }
 
+/* The owned sequence of a serial or identity column, made once the table
+ * has its oid (exec/sequences.c). */
+typedef struct SerialCol {
+	char               *name;      /* NULL: not such a column */
+	char                identity;  /* 0 serial, 'a' ALWAYS, 'd' BY DEFAULT */
+	const OxSeqOptions *opts;      /* identity's (options), or NULL */
+} SerialCol;
+
+/* A serial or identity column: NOT NULL, DEFAULT
+ * nextval('<table>_<column>_seq') (named like PostgreSQL's sequence, made
+ * unique).  For identity columns the default is the engine's mechanism
+ * only: pg_attribute shows attidentity and no default, as PostgreSQL. */
+static void
+serial_column (Ddl *d, OxSchema *sc, OxTable *t, int i, SerialCol *serials)
+{
+	OxColumn *col = &t->cols[i];
+	char *base = g_strdup_printf ("%s_%s_seq", t->obj.name, col->name);
+	char *nm = choose_name (d, sc, base);
+	for (int k = 0; k < i; k++)
+		if (serials[k].name && !strcmp (serials[k].name, nm)) {
+			/* two serial columns whose names give the same sequence name */
+			g_free (nm);
+			char *b2 = g_strdup_printf ("%s%d", base, i);
+			nm = choose_name (d, sc, b2);
+			g_free (b2);
+		}
+	g_free (base);
+	serials[i].name = ox_arena_strdup (d->x->arena, nm);
+	g_free (nm);
+	col->notnull = true;
+	/* qualified outside public, as PostgreSQL shows it with the default
+	 * search_path, so that it finds the sequence whatever the path */
+	char *src = sc == d->s->db->public_schema
+	            ? g_strdup_printf ("nextval('%s'::regclass)", serials[i].name)
+	            : g_strdup_printf ("nextval('%s.%s'::regclass)", sc->obj.name, serials[i].name);
+	col->default_src = ox_arena_strdup (t->obj.arena, src);
+	col->default_expr = ox_parse_expr_src (t->obj.arena, src);
+	g_free (src);
+}
+
 static void
 ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 {
@@ -1721,6 +1763,8 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 		GPtrArray *orig_checks = g_ptr_array_new ();
 		ox_arena_on_free (d->x->arena, (void (*) (void *)) g_ptr_array_unref, orig_checks);
 		bool have_pk = false;
+		/* serial and identity columns: each one's sequence */
+		SerialCol *serials = OX_NEW_N (d->x->arena, SerialCol, ncols > 0 ? ncols : 1);
 		for (int i = 0; i < ncols; i++) {
 			OxColumn *col = &t->cols[i];
 			if (as_query) {
@@ -1736,7 +1780,10 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				if (!strcmp (t->cols[k].name, cd->name))
 					ox_raise (OX_ERR_DUPLICATE_COLUMN, cd->node.loc + 1, "column \"%s\" specified more than once", cd->name);
 			col->name = ox_arena_strdup (a, cd->name);
-			col->type = ox_resolve_typename (d->x, d->x->arena, cd->type);
+			if (ox_serial_type (cd->type, &col->type))
+				serial_column (d, sc, t, i, serials);
+			else
+				col->type = ox_resolve_typename (d->x, d->x->arena, cd->type);
 			for (int k = 0; k < OX_LIST_N (cd->constraints); k++) {
 				OxConstraint *c = cd->constraints->items[k];
 				switch (c->type) {
@@ -1778,8 +1825,19 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 				}
 				case OX_CONSTR_FOREIGN:
 					ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, c->node.loc + 1, "foreign keys are not supported yet");
+				case OX_CONSTR_IDENTITY:
+					ox_identity_check (t->obj.name, col, serials[i].identity != 0, serials[i].name != NULL,
+					                   c->node.loc + 1);
+					serial_column (d, sc, t, i, serials);
+					serials[i].identity = c->identity;
+					serials[i].opts = c->seq_opts;
+					break;
 				}
 			}
+			if (orig_default[i] && serials[i].name)
+				ox_raise (OX_ERR_SYNTAX, cd->node.loc + 1, serials[i].identity
+				          ? "both default and identity specified for column \"%s\" of table \"%s\""
+				          : "multiple default values specified for column \"%s\" of table \"%s\"", col->name, t->obj.name);
 		}
 		for (int k = 0; k < OX_LIST_N (ct->constraints); k++) {
 			OxConstraint *c = ct->constraints->items[k];
@@ -1833,6 +1891,9 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			ox_bind_table_expr (d->x, d->s, t, orig_checks->pdata[i], d->x->arena);
 		ox_catalog_register (d->c, d->t, &t->obj);
 		registered = true;
+		for (int i = 0; i < ncols; i++)
+			if (serials[i].name)
+				ox_serial_create (d->s, t, i, serials[i].name, serials[i].identity, serials[i].opts);
 		for (guint i = 0; i < pending->len; i++) {
 			PendingIndex *pi = pending->pdata[i];
 			char *nm;
@@ -2078,6 +2139,7 @@ drop_table_obj (Ddl *d, OxTable *t)
 		ox_catalog_drop (d->c, d->t, ixs->pdata[i]);
 	g_ptr_array_unref (ixs);
 	ox_triggers_drop_for_table (d->s, t);
+	ox_sequences_drop_owned (d->s, t);
 	ox_catalog_drop (d->c, d->t, &t->obj);
 }
 
@@ -2174,6 +2236,10 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		ox_ddl_drop_role (d->s, ds);
 		return;
 	}
+	if (ds->type == OX_OBJ_SEQUENCE) {
+		ox_ddl_drop_sequence (d->s, d->x, ds);
+		return;
+	}
 	ox_txn_lock_ddl (d->t);
 	for (int i = 0; i < ds->names->n; i++) {
 		OxRangeVar *rv = ds->names->items[i];
@@ -2230,6 +2296,7 @@ ddl_drop (Ddl *d, OxDropStmt *ds)
 		}
 		if (o->kind != want) {
 			const char *hint = o->kind == OX_KIND_VIEW ? "Use DROP VIEW to remove a view."
+			                   : o->kind == OX_KIND_SEQUENCE ? "Use DROP SEQUENCE to remove a sequence."
 			                   : o->kind == OX_KIND_TABLE ? "Use DROP TABLE to remove a table."
 			                   : "Use DROP INDEX to remove an index.";
 			ox_raise_full (OX_ERR_WRONG_OBJECT_TYPE, rv->node.loc + 1, NULL, hint, "\"%s\" is not %s", rv->name,
@@ -2280,6 +2347,8 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 			          "cannot TRUNCATE \"%s\" because it is being used by active queries in this session", t->obj.name);
 		OxTrigSet *trig = ox_triggers_for (d->x, t, OX_TRIG_TRUNCATE, d->x->arena);
 		ox_trigset_before_statement (d->x, trig, NULL);
+		if (ts->restart_identity)
+			ox_sequences_restart_owned (d->s, t);
 		/* Delete every row version we can see, waiting for writers as any
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
 		ox_txn_next_cid (d->t);
@@ -2463,6 +2532,7 @@ utility_tag (OxNode *n)
 		case OX_OBJ_EVENT_TRIGGER: return "DROP EVENT TRIGGER";
 		case OX_OBJ_ROLE: return "DROP ROLE";
 		case OX_OBJ_DATABASE: return "DROP DATABASE";
+		case OX_OBJ_SEQUENCE: return "DROP SEQUENCE";
 		default: return "DROP SCHEMA";
 		}
 	case OX_N_CREATE_FUNCTION:
@@ -2481,6 +2551,8 @@ utility_tag (OxNode *n)
 	case OX_N_CREATE_ROLE: return "CREATE ROLE";
 	case OX_N_ALTER_ROLE: return "ALTER ROLE";
 	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
+	case OX_N_CREATE_SEQUENCE: return "CREATE SEQUENCE";
+	case OX_N_ALTER_SEQUENCE: return "ALTER SEQUENCE";
 	default: return "???";
 	}
 }
@@ -2933,6 +3005,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_ALTER_TABLE_ADD:
 		ddl_alter_table_add (&d, (OxAlterTableAddStmt *) ast);
+		break;
+	case OX_N_CREATE_SEQUENCE:
+		ox_ddl_create_sequence (s, x, (OxCreateSequenceStmt *) ast);
+		break;
+	case OX_N_ALTER_SEQUENCE:
+		ox_ddl_alter_sequence (s, x, (OxCreateSequenceStmt *) ast);
 		break;
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));

@@ -133,6 +133,9 @@ typedef struct OxSession {
 	                                   where their body is) */
 	OxCopyIO     copy_io;       /* COPY's data channel (all NULL: none) */
 	GHashTable  *trigger_when;  /* OxTrigger* -> OxSpiExpr* (WHEN conditions) */
+	/* sequences (exec/sequences.c) */
+	GHashTable  *seq_values;    /* oid -> int64_t*: currval; NULL until the first nextval */
+	uint32_t     lastval_oid;   /* the sequence lastval reads (0: none yet) */
 	GPtrArray   *trigger_hooks; /* their hook data */
 	/* pg_stat_activity (trace/activity.c): written by the session's
 	 * thread, read by any session's, both under act_lock */

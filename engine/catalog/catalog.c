@@ -9,10 +9,11 @@
 #include "base/error.h"
 #include "storage/redo.h"
 #include "storage/wal-format.h"
+#include "sequence.h"
 
 #include <string.h>
 
-#define N_KINDS (OX_KIND_ROLE + 1)
+#define N_KINDS (OX_KIND_SEQUENCE + 1)
 
 struct OxCatalog {
 	GRWLock     lock;
@@ -217,6 +218,8 @@ ox_catalog_encode (void *object, int action, GByteArray *out)
 		ox_put_str (out, sc->owner);
 		return 1;
 	}
+	case OX_KIND_SEQUENCE:
+		return ox_sequence_encode ((OxSequence *) o, out);
 	case OX_KIND_INDEX: {
 		OxIndex *ix = (OxIndex *) o;
 		ox_put_u8 (out, OX_REDO_INDEX);
@@ -244,6 +247,8 @@ object_free (OxCatObject *o)
 		g_ptr_array_unref (t->indexes);
 		if (t->triggers)
 			g_ptr_array_unref (t->triggers);
+	} else if (o->kind == OX_KIND_SEQUENCE) {
+		ox_seq_state_unref (((OxSequence *) o)->state);
 	} else if (o->kind == OX_KIND_VIEW) {
 		g_ptr_array_unref (((OxTable *) o)->indexes);
 		if (((OxTable *) o)->triggers)
@@ -393,8 +398,29 @@ ox_catalog_index (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
 OxCatObject *
 ox_catalog_relname_taken (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name)
 {
-	return find (c, t, s, name, (1 << OX_KIND_TABLE) | (1 << OX_KIND_VIEW) | (1 << OX_KIND_INDEX),
-	             latest_visible);
+	return find (c, t, s, name, (1 << OX_KIND_TABLE) | (1 << OX_KIND_VIEW) | (1 << OX_KIND_INDEX) |
+	             (1 << OX_KIND_SEQUENCE), latest_visible);
+}
+
+OxSequence *
+ox_catalog_column_sequence (OxCatalog *c, OxTxn *t, OxTable *tab, int col)
+{
+	OxSequence *found = NULL;
+	g_rw_lock_reader_lock (&c->lock);
+	GPtrArray *src = c->by_kind[OX_KIND_SEQUENCE];
+	for (guint i = src->len; i-- > 0 && !found;) {
+		OxSequence *sq = src->pdata[i];
+		if (sq->owner_table == tab->obj.oid && sq->owner_col == col && ox_cat_visible (&sq->obj, t))
+			found = sq;
+	}
+	g_rw_lock_reader_unlock (&c->lock);
+	return found;
+}
+
+OxSequence *
+ox_catalog_sequence (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest)
+{
+	return (OxSequence *) find (c, t, s, name, 1 << OX_KIND_SEQUENCE, latest ? latest_visible : ox_cat_visible);
 }
 
 GPtrArray *

@@ -39,6 +39,7 @@ typedef enum OxObjKind {
 	OX_KIND_SCHEDULE,  /* OxSchedule */
 	OX_KIND_EVENT_TRIGGER, /* OxEventTrigger */
 	OX_KIND_ROLE,      /* OxRole (auth/role.c) */
+	OX_KIND_SEQUENCE,  /* OxSequence (sequence.c) */
 } OxObjKind;
 
 typedef struct OxSchema OxSchema;
@@ -226,6 +227,32 @@ typedef struct OxRole {
 	                              (not logged, not in checkpoints) */
 } OxRole;
 
+/* A sequence.  Its definition (the options) is immutable like every
+ * catalog object's: ALTER SEQUENCE registers a new version with the same
+ * oid.  Its value is not: nextval is not transactional, so every version
+ * shares one OxSeqState (reference counted), changed under its mutex and
+ * logged ahead (sequence.c). */
+typedef struct OxSeqState {
+	GMutex   lock;
+	int64_t  last_value;   /* as pg_sequence_last_value / the sequence's last_value */
+	bool     is_called;    /* false: the next nextval returns last_value itself */
+	int      log_left;     /* values nextval may hand out before it logs again */
+	uint64_t log_seqno;    /* bumped by every logged change: replay applies
+	                          a value record only if it is newer than what it has */
+} OxSeqState;
+
+typedef struct OxSequence {
+	OxCatObject  obj;          /* kind OX_KIND_SEQUENCE; in the relation namespace */
+	OxTypeId     type;         /* INT2, INT4 or INT8 (AS ...) */
+	int64_t      start, increment, min, max, cache;
+	bool         cycle;
+	uint32_t     owner_table;  /* OWNED BY: table oid (0 = none) ... */
+	int          owner_col;    /* ... and its column number */
+	char         identity;     /* owned by an identity column: 'a' ALWAYS, 'd' BY
+	                              DEFAULT; 0 otherwise (serial, OWNED BY) */
+	OxSeqState  *state;        /* shared by all versions (g_atomic_rc_box) */
+} OxSequence;
+
 #define OX_BOOTSTRAP_ROLE_OID 10  /* as PostgreSQL's BOOTSTRAP_SUPERUSERID */
 
 typedef struct OxCatalog OxCatalog;
@@ -273,6 +300,11 @@ guint ox_catalog_indexed_versions (OxCatalog *c, const char *name);
 /* Fill a routine's derived fields (nin, result row shape, signature) from
  * its arguments and return kind; for CREATE and for replay alike. */
 void ox_routine_finish (OxRoutine *r);
+/* A sequence by name in a schema ('latest': DDL rules), or NULL. */
+OxSequence *ox_catalog_sequence (OxCatalog *c, OxTxn *t, OxSchema *s, const char *name, bool latest);
+/* The sequence owned by column col of table tab, visible to t, or NULL;
+ * its 'identity' tells whether the column is an identity column. */
+OxSequence *ox_catalog_column_sequence (OxCatalog *c, OxTxn *t, OxTable *tab, int col);
 /* Visible indexes of a table. */
 GPtrArray *ox_catalog_table_indexes (OxCatalog *c, OxTxn *t, OxTable *tab);
 

@@ -17,6 +17,7 @@
  * PostgreSQL deparses them (and adds casts: "score >= 0::numeric").
  */
 #include "pg_catalog.h"
+#include "sequence.h"
 #include "auth/role.h"
 #include "session.h"
 
@@ -318,12 +319,47 @@ has_live_trigger (OxTable *tab, OxTxn *t)
 	return false;
 }
 
+/* A sequence's pg_class row: relkind 'S', three columns as PostgreSQL's
+ * (last_value, log_cnt, is_called). */
+static void
+add_sequence_class_row (OxArena *a, GPtrArray *rows, OxCatObject *o)
+{
+	OxValue *r = row_add (a, rows, G_N_ELEMENTS (class_cols));
+	r[0] = oid_v (o->oid);
+	r[1] = txt (a, o->name);
+	r[2] = oid_v (nsp_oid (o));
+	r[3] = oid_v (0);
+	r[4] = oid_v (0);
+	r[5] = oid_v (OX_PG_ROLE_OID);
+	r[6] = oid_v (0);
+	r[7] = oid_v (o->oid);
+	r[8] = oid_v (0);
+	r[9] = i4 (1);
+	r[10] = ox_float (OX_T_FLOAT4, 1);
+	r[11] = i4 (0);
+	r[12] = oid_v (0);
+	r[13] = bl (false);
+	r[14] = bl (false);
+	r[15] = txt (a, "p");
+	r[16] = txt (a, "S");
+	r[17] = i2 (3);
+	r[18] = i2 (0);
+	for (int k = 19; k <= 23; k++)
+		r[k] = bl (false);
+	r[24] = bl (true);
+	r[25] = txt (a, "n");
+	r[26] = bl (false);
+	r[27] = oid_v (0);
+}
+
 static void
 fill_class (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 {
 	GPtrArray *objs = ox_catalog_list (c, t, -1);
 	for (guint i = 0; i < objs->len; i++) {
 		OxCatObject *o = objs->pdata[i];
+		if (o->kind == OX_KIND_SEQUENCE)
+			add_sequence_class_row (a, rows, o);
 		if (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX)
 			continue;
 		OxTable *tab = o->kind == OX_KIND_INDEX ? NULL : (OxTable *) o;
@@ -368,6 +404,16 @@ static const char *const attribute_cols[] = { "attrelid", "attname", "atttypid",
 static const OxTypeId attribute_types[] = { I8, TXT, I8, I4, I2, I2, I4, I4, I4, BOOL, TXT, TXT, TXT, BOOL,
 	BOOL, BOOL, TXT, TXT, BOOL, BOOL, I4, I8, TXT, TXT, TXT };
 
+/* 'a' / 'd' for an identity column, else 0 */
+static char
+column_identity (OxCatalog *c, OxTxn *t, OxTable *tab, int col)
+{
+	if (!tab->data || !tab->cols[col].default_src)
+		return 0;
+	OxSequence *sq = ox_catalog_column_sequence (c, t, tab, col);
+	return sq ? sq->identity : 0;
+}
+
 static void
 add_attribute (OxArena *a, GPtrArray *rows, uint32_t rel, int num, OxColumn *col, bool is_index)
 {
@@ -407,8 +453,16 @@ fill_attribute (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 		OxCatObject *o = objs->pdata[i];
 		if (o->kind == OX_KIND_TABLE || o->kind == OX_KIND_VIEW) {
 			OxTable *tab = (OxTable *) o;
-			for (int k = 0; k < tab->ncols; k++)
+			for (int k = 0; k < tab->ncols; k++) {
 				add_attribute (a, rows, o->oid, k + 1, &tab->cols[k], false);
+				char id = column_identity (c, t, tab, k);
+				if (id) {
+					/* an identity column has no default of its own in PostgreSQL */
+					OxValue *r = rows->pdata[rows->len - 1];
+					r[14] = bl (false);
+					r[16] = txt (a, id == 'a' ? "a" : "d");
+				}
+			}
 		} else if (o->kind == OX_KIND_INDEX) {
 			OxIndex *ix = (OxIndex *) o;
 			for (int k = 0; k < ix->nkeys; k++)
@@ -570,7 +624,7 @@ fill_attrdef (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 	for (guint i = 0; i < objs->len; i++) {
 		OxTable *tab = objs->pdata[i];
 		for (int k = 0; k < tab->ncols; k++) {
-			if (!tab->cols[k].default_src)
+			if (!tab->cols[k].default_src || column_identity (c, t, tab, k))
 				continue;
 			OxValue *r = row_add (a, rows, 4);
 			r[0] = oid_v (OX_PG_SYNTH_OID (OX_PG_SYNTH_ATTRDEF, k, tab->obj.oid));
@@ -968,6 +1022,85 @@ static const char *const extension_cols[] = { "oid", "extname", "extowner", "ext
 	"extversion", "extconfig", "extcondition" };
 static const OxTypeId extension_types[] = { I8, TXT, I8, I8, BOOL, TXT, TXT, TXT };
 
+/* pg_sequence and the pg_sequences view */
+static const char *const sequence_cols[] = { "seqrelid", "seqtypid", "seqstart", "seqincrement", "seqmax", "seqmin",
+	"seqcache", "seqcycle" };
+static const OxTypeId sequence_types[] = { I8, I8, I8, I8, I8, I8, I8, BOOL };
+
+static void
+fill_sequence (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_list (c, t, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSequence *sq = objs->pdata[i];
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (sequence_cols));
+		r[0] = oid_v (sq->obj.oid);
+		r[1] = oid_v (ox_pg_type_oid (sq->type));
+		r[2] = ox_int (I8, sq->start);
+		r[3] = ox_int (I8, sq->increment);
+		r[4] = ox_int (I8, sq->max);
+		r[5] = ox_int (I8, sq->min);
+		r[6] = ox_int (I8, sq->cache);
+		r[7] = bl (sq->cycle);
+	}
+	g_ptr_array_unref (objs);
+}
+
+static const char *const sequences_cols[] = { "schemaname", "sequencename", "sequenceowner", "data_type",
+	"start_value", "min_value", "max_value", "increment_by", "cycle", "cache_size", "last_value" };
+static const OxTypeId sequences_types[] = { TXT, TXT, TXT, TXT, I8, I8, I8, I8, BOOL, I8, I8 };
+
+static void
+fill_sequences (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_list (c, t, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSequence *sq = objs->pdata[i];
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (sequences_cols));
+		r[0] = txt (a, sq->obj.schema->obj.name);
+		r[1] = txt (a, sq->obj.name);
+		r[2] = txt (a, ox_pg_role_name (a, c, t, OX_PG_ROLE_OID));
+		r[3] = txt (a, ox_pg_format_type (a, ox_pg_type_oid (sq->type), -1));
+		r[4] = ox_int (I8, sq->start);
+		r[5] = ox_int (I8, sq->min);
+		r[6] = ox_int (I8, sq->max);
+		r[7] = ox_int (I8, sq->increment);
+		r[8] = bl (sq->cycle);
+		r[9] = ox_int (I8, sq->cache);
+		int64_t last;
+		bool called;
+		ox_sequence_read (sq, &last, &called);
+		r[10] = called ? ox_int (I8, last) : nul (I8);
+	}
+	g_ptr_array_unref (objs);
+}
+
+/* pg_depend: only what psql reads, a sequence's owner column ('a' for
+ * serial and OWNED BY, 'i' for identity); 1259 is pg_class's oid. */
+static const char *const depend_cols[] = { "classid", "objid", "objsubid", "refclassid", "refobjid", "refobjsubid",
+	"deptype" };
+static const OxTypeId depend_types[] = { I8, I8, I4, I8, I8, I4, TXT };
+
+static void
+fill_depend (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_list (c, t, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSequence *sq = objs->pdata[i];
+		if (!sq->owner_table)
+			continue;
+		OxValue *r = row_add (a, rows, G_N_ELEMENTS (depend_cols));
+		r[0] = oid_v (1259);
+		r[1] = oid_v (sq->obj.oid);
+		r[2] = i4 (0);
+		r[3] = oid_v (1259);
+		r[4] = oid_v (sq->owner_table);
+		r[5] = i4 (sq->owner_col + 1);
+		r[6] = txt (a, sq->identity ? "i" : "a");
+	}
+	g_ptr_array_unref (objs);
+}
+
 #define VIEW(n, cols, types, fill) { "pg_catalog", n, G_N_ELEMENTS (cols), cols, types, fill }
 
 static const OxSysView pg_views[] = {
@@ -979,6 +1112,9 @@ static const OxSysView pg_views[] = {
 	VIEW ("pg_constraint", constraint_cols, constraint_types, fill_constraint),
 	VIEW ("pg_attrdef", attrdef_cols, attrdef_types, fill_attrdef),
 	VIEW ("pg_proc", proc_cols, proc_types, fill_proc),
+	VIEW ("pg_sequence", sequence_cols, sequence_types, fill_sequence),
+	VIEW ("pg_sequences", sequences_cols, sequences_types, fill_sequences),
+	VIEW ("pg_depend", depend_cols, depend_types, fill_depend),
 	VIEW ("pg_roles", roles_cols, roles_types, fill_roles),
 	VIEW ("pg_authid", authid_cols, authid_types, fill_authid),
 	VIEW ("pg_user", user_cols, user_types, fill_user),

@@ -92,6 +92,12 @@ fill_columns (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
 			r[3] = txt (a, col->name);
 			r[4] = num (k + 1);
 			r[5] = txt (a, col->default_src);
+			if (col->default_src && tab->data) {
+				/* an identity column has no default of its own (PostgreSQL) */
+				OxSequence *sq = ox_catalog_column_sequence (c, t, tab, k);
+				if (sq && sq->identity)
+					r[5] = ox_null (OX_T_TEXT);
+			}
 			r[6] = txt (a, col->notnull ? "NO" : "YES");
 			r[7] = txt (a, data_type_name (col->type));
 			r[8] = (col->type.id == OX_T_VARCHAR || col->type.id == OX_T_BPCHAR) && col->type.typmod >= 0
@@ -668,6 +674,38 @@ static const OxTypeId syslog_types[] = { OX_T_INT8, OX_T_TIMESTAMPTZ, OX_T_TEXT,
 static const char *const sysmetrics_cols[] = { "name", "value", "help" };
 static const OxTypeId sysmetrics_types[] = { OX_T_TEXT, OX_T_FLOAT8, OX_T_TEXT };
 
+/* information_schema.sequences: the bounds are character_data, as in the
+ * standard (PostgreSQL prints them as text). */
+static const char *const sequences_cols[] = { "sequence_catalog", "sequence_schema", "sequence_name", "data_type",
+	"numeric_precision", "numeric_precision_radix", "numeric_scale", "start_value", "minimum_value",
+	"maximum_value", "increment", "cycle_option" };
+static const OxTypeId sequences_types[] = { OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_INT4, OX_T_INT4,
+	OX_T_INT4, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT, OX_T_TEXT };
+
+static void
+fill_sequences (OxCatalog *c, OxTxn *t, OxArena *a, GPtrArray *rows)
+{
+	GPtrArray *objs = ox_catalog_list (c, t, OX_KIND_SEQUENCE);
+	for (guint i = 0; i < objs->len; i++) {
+		OxSequence *sq = objs->pdata[i];
+		OxValue *r = row_new (a, G_N_ELEMENTS (sequences_cols));
+		r[0] = txt (a, "oxibase");
+		r[1] = txt (a, schema_name (&sq->obj));
+		r[2] = txt (a, sq->obj.name);
+		r[3] = txt (a, sq->type == OX_T_INT2 ? "smallint" : sq->type == OX_T_INT4 ? "integer" : "bigint");
+		r[4] = ox_int (OX_T_INT4, sq->type == OX_T_INT2 ? 16 : sq->type == OX_T_INT4 ? 32 : 64);
+		r[5] = ox_int (OX_T_INT4, 2);
+		r[6] = ox_int (OX_T_INT4, 0);
+		r[7] = txt (a, ox_arena_printf (a, "%" G_GINT64_FORMAT, sq->start));
+		r[8] = txt (a, ox_arena_printf (a, "%" G_GINT64_FORMAT, sq->min));
+		r[9] = txt (a, ox_arena_printf (a, "%" G_GINT64_FORMAT, sq->max));
+		r[10] = txt (a, ox_arena_printf (a, "%" G_GINT64_FORMAT, sq->increment));
+		r[11] = txt (a, sq->cycle ? "YES" : "NO");
+		g_ptr_array_add (rows, r);
+	}
+	g_ptr_array_unref (objs);
+}
+
 static const OxSysView sysviews[] = {
 	VIEW ("information_schema", "tables", tables_cols, tables_types, fill_tables),
 	VIEW ("information_schema", "columns", columns_cols, columns_types, fill_columns),
@@ -679,6 +717,7 @@ static const OxSysView sysviews[] = {
 	VIEW ("information_schema", "routines", routines_cols, routines_types, fill_routines),
 	VIEW ("information_schema", "parameters", parameters_cols, parameters_types, fill_parameters),
 	VIEW ("information_schema", "triggers", triggers_cols, triggers_types, fill_triggers),
+	VIEW ("information_schema", "sequences", sequences_cols, sequences_types, fill_sequences),
 	VIEW ("system", "functions", sysroutines_cols, sysroutines_types, fill_system_functions),
 	VIEW ("system", "procedures", sysroutines_cols, sysroutines_types, fill_system_procedures),
 	VIEW ("system", "triggers", systriggers_cols, systriggers_types, fill_system_triggers),

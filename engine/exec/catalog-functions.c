@@ -144,7 +144,8 @@ fn_pg_table_is_visible (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue 
 {
 	(void) nargs;
 	OxCatObject *o = object (ctx, args[0].v.i, -1);
-	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX)) {
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX &&
+	           o->kind != OX_KIND_SEQUENCE)) {
 		*result = ox_null (OX_T_BOOL);
 		return;
 	}
@@ -159,7 +160,8 @@ fn_pg_relation_is_publishable (OxFuncCtx *ctx, int nargs, const OxValue *args, O
 {
 	(void) nargs;
 	OxCatObject *o = object (ctx, args[0].v.i, -1);
-	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX)) {
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX &&
+	           o->kind != OX_KIND_SEQUENCE)) {
 		*result = ox_null (OX_T_BOOL);
 		return;
 	}
@@ -452,12 +454,35 @@ fn_regclassout (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 {
 	(void) nargs;
 	OxCatObject *o = object (ctx, args[0].v.i, -1);
-	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX))
+	if (!o || (o->kind != OX_KIND_TABLE && o->kind != OX_KIND_VIEW && o->kind != OX_KIND_INDEX &&
+	           o->kind != OX_KIND_SEQUENCE))
 		set_txt (ctx, result, ox_arena_printf (ctx->arena, "%" G_GINT64_FORMAT, args[0].v.i));
 	else if (relation_visible (ctx, o))
 		set_txt (ctx, result, o->name);
 	else
 		set_txt (ctx, result, ox_arena_printf (ctx->arena, "%s.%s", o->schema->obj.name, o->name));
+}
+
+/* The oid of the sequence a regclass text names (0: none). */
+static uint32_t
+regclass_sequence (OxFuncCtx *ctx, const char *name, const char *dot)
+{
+	OxCatalog *c = catalog (ctx);
+	OxTxn *t = ctx->x->txn;
+	if (dot) {
+		char *schema = ox_arena_strndup (ctx->arena, name, (size_t) (dot - name));
+		OxSchema *s = ox_catalog_schema (c, t, schema);
+		OxSequence *sq = s ? ox_catalog_sequence (c, t, s, dot + 1, false) : NULL;
+		return sq ? sq->obj.oid : 0;
+	}
+	OxSession *ss = ctx->x->session;
+	for (char **p = ss ? ss->search_path : NULL; p && *p; p++) {
+		OxSchema *s = ox_catalog_schema (c, t, *p);
+		OxSequence *sq = s ? ox_catalog_sequence (c, t, s, name, false) : NULL;
+		if (sq)
+			return sq->obj.oid;
+	}
+	return 0;
 }
 
 /* 'name'::regclass: the oid of the relation the name finds. */
@@ -473,6 +498,19 @@ fn_regclassin (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 		return;
 	}
 	const char *dot = strchr (name, '.');
+	/* the system catalogs psql names in its queries ('pg_catalog.pg_class'::regclass
+	 * compared with pg_depend.classid): PostgreSQL's fixed oids */
+	static const struct { const char *name; int64_t oid; } syscats[] = {
+		{ "pg_class", 1259 }, { "pg_type", 1247 }, { "pg_proc", 1255 }, { "pg_attribute", 1249 },
+		{ "pg_namespace", 2615 }, { "pg_constraint", 2606 }, { "pg_index", 2610 }, { "pg_trigger", 2620 },
+		{ "pg_depend", 2608 },
+	};
+	const char *base = dot && !strncmp (name, "pg_catalog.", 11) ? dot + 1 : dot ? NULL : name;
+	for (size_t i = 0; base && i < G_N_ELEMENTS (syscats); i++)
+		if (!strcmp (base, syscats[i].name)) {
+			*result = ox_int (OX_T_INT8, syscats[i].oid);
+			return;
+		}
 	OxTable *t = NULL;
 	if (dot) {
 		char *schema = ox_arena_strndup (ctx->arena, name, (size_t) (dot - name));
@@ -480,8 +518,15 @@ fn_regclassin (OxFuncCtx *ctx, int nargs, const OxValue *args, OxValue *result)
 		t = s ? ox_catalog_relation (catalog (ctx), ctx->x->txn, s, dot + 1) : NULL;
 	} else if (ctx->x->session)
 		t = ox_session_relation (ctx->x->session, NULL, name);
-	if (!t)
+	if (!t) {
+		/* sequences are relations too */
+		uint32_t seq = regclass_sequence (ctx, name, dot);
+		if (seq) {
+			*result = ox_int (OX_T_INT8, seq);
+			return;
+		}
 		ox_raise (OX_ERR_UNDEFINED_TABLE, 0, "relation \"%s\" does not exist", name);
+	}
 	*result = ox_int (OX_T_INT8, t->obj.oid);
 }
 

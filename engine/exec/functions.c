@@ -3165,6 +3165,11 @@ ox_builtin_resolve (const char *name, int nargs, const OxTypeId *argtypes, const
 		const OxBuiltin *arr = ox_text_array_builtins (&n);
 		st = ox_builtin_resolve_in (arr, n, name, nargs, argtypes, out);
 	}
+	if (st == OX_RESOLVE_NO_SUCH_NAME) {
+		size_t n;
+		const OxBuiltin *sq = ox_sequence_builtins (&n);
+		st = ox_builtin_resolve_in (sq, n, name, nargs, argtypes, out);
+	}
 	return st;
 }
 

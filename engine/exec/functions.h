@@ -90,6 +90,10 @@ const OxBuiltin *ox_catalog_builtins (size_t *n_out);
  * text-arrays.c, looked in after the catalog's. */
 const OxBuiltin *ox_text_array_builtins (size_t *n_out);
 
+/* nextval, currval, setval, lastval, pg_get_serial_sequence:
+ * sequences.c, looked in last. */
+const OxBuiltin *ox_sequence_builtins (size_t *n_out);
+
 /* Does bi return a set?  0 if not, else its OX_SRF_* (plan/plan.h):
  * generate_series, pg_partition_ancestors.  Such a call is bound only
  * in FROM (or as the one item of a select list without FROM, which the

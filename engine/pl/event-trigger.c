@@ -175,6 +175,8 @@ ox_event_triggers_apply (OxNode *ast)
 	case OX_N_ALTER_TRIGGER:
 	case OX_N_CREATE_SCHEDULE:
 	case OX_N_ALTER_SCHEDULE:
+	case OX_N_CREATE_SEQUENCE:
+	case OX_N_ALTER_SEQUENCE:
 		return true;
 	case OX_N_DROP:
 		return ((OxDropStmt *) ast)->type != OX_OBJ_EVENT_TRIGGER;
@@ -267,6 +269,7 @@ object_type (OxCatObject *o)
 	case OX_KIND_SCHEDULE: return "schedule";
 	case OX_KIND_EVENT_TRIGGER: return "event trigger";
 	case OX_KIND_ROLE: return "role";
+	case OX_KIND_SEQUENCE: return "sequence";
 	}
 	return "object";
 }

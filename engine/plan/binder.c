@@ -2662,6 +2662,56 @@ table_col (OxTable *t, const char *name)
 	return -1;
 }
 
+/* Identity column c of t ('a' ALWAYS, 'd' BY DEFAULT) or 0. */
+static char
+column_identity (Binder *b, OxTable *t, int c)
+{
+	if (!t->data)
+		return 0;
+	OxSequence *sq = ox_catalog_column_sequence (b->x->catalog, b->x->txn, t, c);
+	return sq ? sq->identity : 0;
+}
+
+static void G_GNUC_NORETURN
+identity_always_error (OxColumn *col, int loc, bool update)
+{
+	char detail[200];
+	g_snprintf (detail, sizeof detail, "Column \"%s\" is an identity column defined as GENERATED ALWAYS.", col->name);
+	if (update)
+		ox_raise_full ("428C9", loc, detail, NULL, "column \"%s\" can only be updated to DEFAULT", col->name);
+	ox_raise_full ("428C9", loc, detail, "Use OVERRIDING SYSTEM VALUE to override.",
+	               "cannot insert a non-DEFAULT value into column \"%s\"", col->name);
+}
+
+/* INSERT into identity columns: a value for a GENERATED ALWAYS column is
+ * refused unless OVERRIDING SYSTEM VALUE; OVERRIDING USER VALUE replaces
+ * the values given for any identity column by the column's default. */
+static void
+bind_insert_identity (Binder *b, OxInsertStmt *ins, OxQuery *q, OxQuery *src, OxTable *t, int nsrc)
+{
+	for (int i = 0; i < nsrc; i++) {
+		int c = q->insert_cols[i];
+		char id = column_identity (b, t, c);
+		if (!id)
+			continue;
+		if (src->values) {
+			for (guint r = 0; r < src->values->len; r++) {
+				GPtrArray *row = src->values->pdata[r];
+				if (row->pdata[i] == q->set_exprs[c])
+					continue;  /* DEFAULT */
+				if (ins->overriding == 2)
+					row->pdata[i] = q->set_exprs[c];
+				else if (id == 'a' && ins->overriding != 1)
+					identity_always_error (&t->cols[c], ins->node.loc + 1, false);
+			}
+		} else if (ins->overriding == 2) {
+			OxTarget *tg = src->targets->pdata[i];
+			tg->expr = q->set_exprs[c];
+		} else if (id == 'a' && ins->overriding != 1)
+			identity_always_error (&t->cols[c], ins->node.loc + 1, false);
+	}
+}
+
 static OxQuery *
 bind_insert (Binder *b, OxInsertStmt *ins)
 {
@@ -2719,6 +2769,7 @@ bind_insert (Binder *b, OxInsertStmt *ins)
 				tg->expr = coerce_to (b, tg->expr, col->type, 'a', what);
 			}
 		}
+		bind_insert_identity (b, ins, q, src, t, nsrc);
 		q->source = src;
 	}
 	add_result_rte (b, q, t, ins->table);
@@ -2748,6 +2799,8 @@ bind_update (Binder *b, OxUpdateStmt *up)
 			ox_raise (OX_ERR_SYNTAX, s->node.loc + 1, "multiple assignments to same column \"%s\"", s->column);
 		if (s->value->tag == OX_N_DEFAULT)
 			q->set_exprs[c] = column_default (b, t, c);
+		else if (column_identity (b, t, c) == 'a')
+			identity_always_error (&t->cols[c], s->node.loc + 1, true);
 		else
 			q->set_exprs[c] = coerce_to (b, bind_expr (b, &sc, s->value), t->cols[c].type, 'a',
 			                             ox_arena_printf (b->a, "column \"%s\"", t->cols[c].name));

@@ -99,6 +99,8 @@ typedef enum OxNodeTag {
 	OX_N_CREATE_ROLE,     /* CREATE ROLE / CREATE USER */
 	OX_N_ALTER_ROLE,      /* ALTER ROLE / ALTER USER */
 	OX_N_CREATE_DATABASE,
+	OX_N_CREATE_SEQUENCE, /* CREATE SEQUENCE (OxCreateSequenceStmt) */
+	OX_N_ALTER_SEQUENCE,  /* ALTER SEQUENCE (OxCreateSequenceStmt, is_alter) */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -389,6 +391,7 @@ typedef struct OxInsertStmt {
 	OxList       *columns;  /* of char*; NULL if absent */
 	OxSelectStmt *select;   /* VALUES or SELECT; NULL for DEFAULT VALUES */
 	OxList       *returning;/* of OxResTarget*; NULL if absent */
+	int           overriding; /* OVERRIDING: 0 none, 1 SYSTEM VALUE, 2 USER VALUE */
 } OxInsertStmt;
 
 typedef struct OxSetClause {
@@ -424,6 +427,7 @@ typedef enum OxConstrType {
 	OX_CONSTR_PRIMARY,
 	OX_CONSTR_UNIQUE,
 	OX_CONSTR_FOREIGN,   /* parsed; the binder reports 0A000 until supported */
+	OX_CONSTR_IDENTITY,  /* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(options)] */
 } OxConstrType;
 
 typedef struct OxConstraint {
@@ -435,6 +439,8 @@ typedef struct OxConstraint {
 	OxList      *keys;      /* table-level PK/UNIQUE columns (char*); NULL for column-level */
 	OxRangeVar  *fk_table;  /* FOREIGN KEY ... REFERENCES t */
 	OxList      *fk_cols;   /* referenced columns; NULL if absent */
+	char         identity;  /* IDENTITY: 'a' ALWAYS, 'd' BY DEFAULT */
+	struct OxSeqOptions *seq_opts; /* IDENTITY: its sequence's options, or NULL */
 } OxConstraint;
 
 typedef struct OxColumnDef {
@@ -443,6 +449,30 @@ typedef struct OxColumnDef {
 	OxTypeName *type;
 	OxList     *constraints;  /* of OxConstraint* (column-level) */
 } OxColumnDef;
+
+/* Sequence options, as given (CREATE SEQUENCE, ALTER SEQUENCE, and the
+ * parenthesised options of an identity column).  "has_" flags tell what
+ * was written; 2 in has_min/has_max means NO MINVALUE / NO MAXVALUE. */
+typedef struct OxSeqOptions {
+	const char *as_type;      /* AS typename, or NULL */
+	int         as_loc;
+	bool        has_increment, has_start, has_cache, has_restart, restart_with;
+	int         has_min, has_max;
+	int         cycle;        /* 0 not given, 1 CYCLE, 2 NO CYCLE */
+	int64_t     increment, start, cache, restart, min, max;
+	bool        has_owned;    /* OWNED BY ... */
+	OxList     *owned_by;     /* of char*: [schema.]table.column; NULL = NONE */
+	int         owned_loc;
+} OxSeqOptions;
+
+typedef struct OxCreateSequenceStmt {
+	OxNode       node;
+	OxRangeVar  *name;
+	bool         if_not_exists;  /* CREATE */
+	bool         if_exists;      /* ALTER */
+	bool         is_alter;
+	OxSeqOptions opts;
+} OxCreateSequenceStmt;
 
 typedef struct OxCreateTableStmt {
 	OxNode        node;
@@ -494,7 +524,7 @@ typedef struct OxCreateViewStmt {
 typedef enum OxObjectType {
 	OX_OBJ_TABLE, OX_OBJ_VIEW, OX_OBJ_INDEX, OX_OBJ_SCHEMA,
 	OX_OBJ_FUNCTION, OX_OBJ_PROCEDURE, OX_OBJ_ROUTINE, OX_OBJ_TRIGGER, OX_OBJ_SCHEDULE,
-	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE,
+	OX_OBJ_EVENT_TRIGGER, OX_OBJ_ROLE, OX_OBJ_DATABASE, OX_OBJ_SEQUENCE,
 } OxObjectType;
 
 typedef struct OxDropStmt {

@@ -2382,8 +2382,19 @@ parse_insert (Parser *p)
 	if (is_ch (CUR (p), '(') && !starts_select (peek (p, 1)) && !is_ch (peek (p, 1), '(')) {
 		s->columns = parse_name_list (p);
 	}
-	if (is_kw (CUR (p), OX_KW_OVERRIDING))
-		not_supported (CUR (p)->loc, "OVERRIDING");
+	if (accept_kw (p, OX_KW_OVERRIDING)) {
+		/* OVERRIDING {SYSTEM | USER} VALUE */
+		if (is_word (p, CUR (p), "system"))
+			s->overriding = 1;
+		else if (is_kw (CUR (p), OX_KW_USER))
+			s->overriding = 2;
+		else
+			syntax_error (p);
+		advance (p);
+		if (!is_word (p, CUR (p), "value"))
+			syntax_error (p);
+		advance (p);
+	}
 	if (is_kw (CUR (p), OX_KW_DEFAULT)) {
 		advance (p);
 		expect_kw (p, OX_KW_VALUES);
@@ -2551,6 +2562,36 @@ parse_constraint_attr (Parser *p)
 	return false;
 }
 
+static void parse_seq_options (Parser *p, OxSeqOptions *o, bool alter, bool in_parens);
+
+/* GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [( sequence options )];
+ * other GENERATED forms (stored generated columns) are not supported. */
+static void
+parse_identity_constraint (Parser *p, OxConstraint *c)
+{
+	int loc = CUR (p)->loc;
+	advance (p);  /* GENERATED */
+	if (is_word (p, CUR (p), "always")) {
+		advance (p);
+		c->identity = 'a';
+	} else if (is_kw (CUR (p), OX_KW_BY)) {
+		advance (p);
+		expect_kw (p, OX_KW_DEFAULT);
+		c->identity = 'd';
+	} else
+		syntax_error (p);
+	expect_kw (p, OX_KW_AS);
+	if (!is_kw (CUR (p), OX_KW_IDENTITY))
+		not_supported (loc, "a generated column");
+	advance (p);
+	c->type = OX_CONSTR_IDENTITY;
+	if (accept_ch (p, '(')) {
+		c->seq_opts = ox_arena_alloc0 (p->a, sizeof (OxSeqOptions));
+		parse_seq_options (p, c->seq_opts, false, true);
+		expect_ch (p, ')');
+	}
+}
+
 static OxList *
 parse_column_constraints (Parser *p)
 {
@@ -2597,7 +2638,7 @@ parse_column_constraints (Parser *p)
 			c->type = OX_CONSTR_FOREIGN;
 			parse_references (p, c);
 		} else if (is_kw (t, OX_KW_GENERATED)) {
-			not_supported (loc, "a generated column");
+			parse_identity_constraint (p, c);
 		} else if (is_kw (t, OX_KW_COLLATE)) {
 			not_supported (loc, "COLLATE");
 		} else {
@@ -3405,6 +3446,179 @@ parse_alter_role (Parser *p, int loc)
 	return &s->node;
 }
 
+/* ---- sequences ------------------------------------------------------------ */
+
+/* An unquoted word, keyword or not (START, CYCLE, BY ...). */
+static bool
+is_seq_word (Parser *p, const OxToken *t, const char *w)
+{
+	size_t n = strlen (w);
+	return t->kind == OX_TOK_IDENT && (size_t) t->len == n && g_ascii_strncasecmp (p->sql + t->loc, w, n) == 0;
+}
+
+/* [+|-] integer, as a bigint. */
+static int64_t
+parse_seq_int (Parser *p)
+{
+	bool neg = false;
+	if (is_ch (CUR (p), '-') || is_ch (CUR (p), '+')) {
+		neg = CUR (p)->ch == '-';
+		advance (p);
+	}
+	const OxToken *t = CUR (p);
+	if (t->kind != OX_TOK_INTEGER)
+		syntax_error (p);
+	uint64_t v = 0;
+	for (int i = 0; i < t->len; i++) {
+		uint64_t d = (uint64_t) (p->sql[t->loc + i] - '0');
+		if (v > (UINT64_C (9223372036854775808) - d) / 10)
+			ox_raise (OX_ERR_NUMERIC_OUT_OF_RANGE, t->loc + 1, "value \"%.*s\" is out of range for type bigint",
+			          t->len, p->sql + t->loc);
+		v = v * 10 + d;
+	}
+	if (!neg && v > (uint64_t) G_MAXINT64)
+		ox_raise (OX_ERR_NUMERIC_OUT_OF_RANGE, t->loc + 1, "value \"%.*s\" is out of range for type bigint", t->len,
+		          p->sql + t->loc);
+	advance (p);
+	return neg ? (int64_t) (0 - v) : (int64_t) v;
+}
+
+static void __attribute__ ((noreturn))
+seq_conflict (Parser *p, const OxToken *t)
+{
+	(void) p;
+	ox_raise (OX_ERR_SYNTAX, t->loc + 1, "conflicting or redundant options");
+}
+
+/* The options of CREATE/ALTER SEQUENCE (and of an identity column, in
+ * parentheses: 'in_parens' stops at ')'). */
+static void
+parse_seq_options (Parser *p, OxSeqOptions *o, bool alter, bool in_parens)
+{
+	for (;;) {
+		const OxToken *t = CUR (p);
+		if (t->kind == OX_TOK_EOF || is_ch (t, ';') || (in_parens && is_ch (t, ')')))
+			return;
+		if (is_kw (t, OX_KW_AS)) {
+			if (o->as_type)
+				seq_conflict (p, t);
+			advance (p);
+			o->as_loc = CUR (p)->loc;
+			o->as_type = parse_typename (p)->name;
+		} else if (is_seq_word (p, t, "increment")) {
+			if (o->has_increment)
+				seq_conflict (p, t);
+			advance (p);
+			accept_kw (p, OX_KW_BY);
+			o->has_increment = true;
+			o->increment = parse_seq_int (p);
+		} else if (is_seq_word (p, t, "minvalue")) {
+			if (o->has_min)
+				seq_conflict (p, t);
+			advance (p);
+			o->has_min = 1;
+			o->min = parse_seq_int (p);
+		} else if (is_seq_word (p, t, "maxvalue")) {
+			if (o->has_max)
+				seq_conflict (p, t);
+			advance (p);
+			o->has_max = 1;
+			o->max = parse_seq_int (p);
+		} else if (is_seq_word (p, t, "no")) {
+			const OxToken *w = peek (p, 1);
+			if (is_seq_word (p, w, "minvalue")) {
+				if (o->has_min)
+					seq_conflict (p, t);
+				o->has_min = 2;
+			} else if (is_seq_word (p, w, "maxvalue")) {
+				if (o->has_max)
+					seq_conflict (p, t);
+				o->has_max = 2;
+			} else if (is_seq_word (p, w, "cycle")) {
+				if (o->cycle)
+					seq_conflict (p, t);
+				o->cycle = 2;
+			} else
+				syntax_error_tok (p, w);
+			advance (p);
+			advance (p);
+		} else if (is_seq_word (p, t, "cycle")) {
+			if (o->cycle)
+				seq_conflict (p, t);
+			advance (p);
+			o->cycle = 1;
+		} else if (is_seq_word (p, t, "start")) {
+			if (o->has_start)
+				seq_conflict (p, t);
+			advance (p);
+			accept_kw (p, OX_KW_WITH);
+			o->has_start = true;
+			o->start = parse_seq_int (p);
+		} else if (alter && is_seq_word (p, t, "restart")) {
+			if (o->has_restart)
+				seq_conflict (p, t);
+			advance (p);
+			o->has_restart = true;
+			if (accept_kw (p, OX_KW_WITH) || CUR (p)->kind == OX_TOK_INTEGER || is_ch (CUR (p), '-') ||
+			    is_ch (CUR (p), '+')) {
+				o->restart_with = true;
+				o->restart = parse_seq_int (p);
+			}
+		} else if (is_seq_word (p, t, "cache")) {
+			if (o->has_cache)
+				seq_conflict (p, t);
+			advance (p);
+			o->has_cache = true;
+			o->cache = parse_seq_int (p);
+		} else if (!in_parens && is_seq_word (p, t, "owned")) {
+			if (o->has_owned)
+				seq_conflict (p, t);
+			advance (p);
+			expect_kw (p, OX_KW_BY);
+			o->has_owned = true;
+			o->owned_loc = CUR (p)->loc;
+			if (is_seq_word (p, CUR (p), "none") && !is_ch (peek (p, 1), '.')) {
+				advance (p);
+				o->owned_by = NULL;
+			} else {
+				o->owned_by = ox_list_new (p->a);
+				do
+					ox_list_push (p->a, o->owned_by, (void *) parse_colid (p));
+				while (accept_ch (p, '.'));
+			}
+		} else
+			syntax_error (p);
+	}
+}
+
+/* CREATE SEQUENCE [IF NOT EXISTS] name [options] (CREATE consumed up to
+ * SEQUENCE). */
+static OxNode *
+parse_create_sequence (Parser *p, int loc)
+{
+	advance (p);  /* SEQUENCE */
+	OxCreateSequenceStmt *s = NEW (p, OxCreateSequenceStmt, OX_N_CREATE_SEQUENCE, loc);
+	s->if_not_exists = accept_if_not_exists (p);
+	s->name = parse_qualified_name (p);
+	parse_seq_options (p, &s->opts, false, false);
+	return &s->node;
+}
+
+/* ALTER SEQUENCE [IF EXISTS] name options (ALTER consumed). */
+static OxNode *
+parse_alter_sequence (Parser *p, int loc)
+{
+	advance (p);  /* SEQUENCE */
+	OxCreateSequenceStmt *s = NEW (p, OxCreateSequenceStmt, OX_N_ALTER_SEQUENCE, loc);
+	s->is_alter = true;
+	s->if_exists = accept_if_exists (p);
+	s->name = parse_qualified_name (p);
+	if (is_seq_word (p, CUR (p), "rename") || is_seq_word (p, CUR (p), "set") || is_seq_word (p, CUR (p), "owner"))
+		not_supported (CUR (p)->loc, "this form of ALTER SEQUENCE");
+	parse_seq_options (p, &s->opts, true, false);
+	return &s->node;
+}
+
 /* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
  * only ALTER TABLE form so far. */
 static OxNode *
@@ -3414,6 +3628,8 @@ parse_alter (Parser *p)
 	advance (p);  /* ALTER */
 	if (is_word (p, CUR (p), "role") || is_kw (CUR (p), OX_KW_USER))
 		return parse_alter_role (p, loc);
+	if (is_word (p, CUR (p), "sequence"))
+		return parse_alter_sequence (p, loc);
 	if (is_word (p, CUR (p), "event") && is_word (p, peek (p, 1), "trigger")) {
 		advance (p);
 		advance (p);
@@ -3593,6 +3809,8 @@ parse_create (Parser *p)
 		return parse_create_index (p, loc, false);
 	if (!or_replace && (is_word (p, t, "role") || is_kw (t, OX_KW_USER)))
 		return parse_create_role (p, loc);
+	if (!or_replace && is_word (p, t, "sequence"))
+		return parse_create_sequence (p, loc);
 	if (!or_replace && is_word (p, t, "database")) {
 		/* CREATE DATABASE name [[WITH] option [=] value ...]: the options
 		 * (OWNER, TEMPLATE, ENCODING, LOCALE ...) are accepted and ignored */
@@ -3649,6 +3867,8 @@ parse_drop (Parser *p)
 		s->type = OX_OBJ_ROLE;
 	else if (is_word (p, t, "database"))
 		s->type = OX_OBJ_DATABASE;
+	else if (is_word (p, t, "sequence"))
+		s->type = OX_OBJ_SEQUENCE;
 	else
 		syntax_error (p);
 	advance (p);

@@ -92,6 +92,22 @@
  *                       i64 VALID UNTIL (timestamptz microseconds).  A role
  *                       record with the oid of a live role replaces it (the
  *                       bootstrap superuser, oid 10, exists before replay).
+ *       OX_REDO_SEQUENCE u32 oid, u32 schema oid, str name, u8 type, i64 start,
+ *                       i64 increment, i64 min, i64 max, i64 cache, u8 cycle,
+ *                       u32 owner table oid (0 = none), u16 owner column,
+ *                       u8 identity ('a' ALWAYS, 'd' BY DEFAULT, 0 none),
+ *                       i64 last value, u8 is_called, u64 log seqno.  A
+ *                       record with the oid of a live sequence replaces its
+ *                       definition (ALTER SEQUENCE) and keeps its value
+ *                       unless the record's seqno is newer.
+ *       OX_REDO_SEQ_VALUE u32 oid, i64 last value, u8 is_called, u64 log
+ *                       seqno: a sequence value logged ahead by nextval or
+ *                       set by setval, outside any transaction (commit ts
+ *                       0); applied only when seqno is newer than the
+ *                       sequence's (so a record older than the checkpoint
+ *                       image cannot move it back); unknown oids are skipped
+ *                       (a sequence created by a transaction that never
+ *                       committed).
  *     str = u32 length + bytes (no NUL).
  *     value = u8 type id (OxTypeId), 0xff for NULL, then:
  *       BOOL u8; INT2/INT4/INT8/DATE/TIMESTAMP/TIMESTAMPTZ i64;
@@ -130,6 +146,8 @@ enum {
 	OX_REDO_SCHEDULE = 11,
 	OX_REDO_EVENT_TRIGGER = 12,
 	OX_REDO_ROLE = 13,
+	OX_REDO_SEQUENCE = 14,
+	OX_REDO_SEQ_VALUE = 15,
 };
 
 #define OX_REDO_NULL 0xff

@@ -331,6 +331,7 @@ def test_meta():
         CREATE FUNCTION shop.add(a int, b int DEFAULT 1) RETURNS int LANGUAGE sql AS $$ SELECT a + b $$;
         CREATE FUNCTION shop.stamp() RETURNS trigger LANGUAGE plsql AS $$ BEGIN RETURN NEW; END $$;
         CREATE TRIGGER orders_stamp BEFORE INSERT ON shop.orders FOR EACH ROW EXECUTE FUNCTION shop.stamp();
+        CREATE SEQUENCE shop.order_no;
     """)
     eq(st, 200)
     st, _, b = request(srv, "GET", "/api/meta/schemas", token=TOKEN)
@@ -352,9 +353,8 @@ def test_meta():
        [("orders_stamp", "orders", "BEFORE", "INSERT")])
     st, _, b = request(srv, "GET", "/api/meta/shop/schedules", token=TOKEN)
     eq((st, b["items"]), (200, []))
-    # the engine has no CREATE SEQUENCE yet: the listing exists and is empty
     st, _, b = request(srv, "GET", "/api/meta/shop/sequences", token=TOKEN)
-    eq((st, b["items"]), (200, []))
+    eq((st, b["items"]), (200, [{"name": "order_no"}]))
     st, _, b = request(srv, "GET", "/api/meta/shop/tables/orders", token=TOKEN)
     eq(st, 200)
     eq(b["columns"], [

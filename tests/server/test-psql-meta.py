@@ -8,9 +8,10 @@
 # The schema (psql-meta/schema.sql) has what Oxibase can create today: a
 # table with a primary key, unique and check constraints, defaults, a
 # two-column index and a trigger, a table in another schema, a view,
-# functions and a procedure.  Not there yet: foreign keys and sequences
-# (CREATE SEQUENCE does not exist), so \d of those is not tested; \du must
-# show our one role exactly as PostgreSQL shows a role with its attributes.
+# functions and a procedure, a sequence, a table with a serial column and
+# one with an identity column (\ds, \d of the sequences with "Owned by").  Not there yet: foreign
+# keys; \du must show our one role exactly as PostgreSQL shows a role with
+# its attributes.
 #
 # What can go wrong: psql refuses to run against a server whose version it
 # does not know, or one of its catalog queries fails (the test prints the

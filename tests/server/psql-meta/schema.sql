@@ -13,3 +13,6 @@ CREATE FUNCTION add_one(x integer) RETURNS integer LANGUAGE sql AS $$ SELECT x +
 CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.visits := NEW.visits + 1; RETURN NEW; END $$;
 CREATE TRIGGER customers_touch BEFORE UPDATE ON customers FOR EACH ROW EXECUTE FUNCTION touch();
 CREATE PROCEDURE log_it(msg text) LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE '%', msg; END $$;
+CREATE SEQUENCE shop.order_seq START 100 INCREMENT 5 MAXVALUE 100000 CYCLE;
+CREATE TABLE tickets (id serial PRIMARY KEY, title text NOT NULL);
+CREATE TABLE shop.events (id bigint GENERATED ALWAYS AS IDENTITY, what text);
