@@ -795,8 +795,6 @@ static const struct {
 	  "SELECT name, cron, timezone, enabled, next_run, last_run, action, language "
 	  "FROM system.schedules WHERE schema = $1 ORDER BY name" },
 	{ "sequences",
-	  /* the engine has no sequences yet: relkind 'S' finds none, and
-	   * will find them once CREATE SEQUENCE exists */
 	  "SELECT c.relname AS name FROM pg_catalog.pg_class c "
 	  "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
 	  "WHERE n.nspname = $1 AND c.relkind = 'S' ORDER BY 1" },
