@@ -771,7 +771,9 @@ build (OxSession *s, OxExec *x, Draft *d)
 			ox_session_check_timeout (s);
 		}
 
-		/* the indexes, over the new rows */
+		/* the indexes, over the new rows (made visible to this transaction's
+		 * next command, which the unique checks read as) */
+		ox_txn_next_cid (t);
 		for (guint i = 0; i < d->idx->len; i++)
 			if (!((DIdx *) d->idx->pdata[i])->dropped)
 				make_index (s, x, d, nt, d->idx->pdata[i], pos);
@@ -920,8 +922,7 @@ ox_ddl_alter_table (OxSession *s, OxExec *x, OxAlterTableStmt *as)
 		rename_index (s, x, ix, first);
 		return;
 	}
-	if (as->objtype == OX_OBJ_INDEX)
-		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, 0, "\"%s\" is not an index", rv->name);
+	/* ALTER INDEX of a table or view: PostgreSQL renames it all the same */
 	if (as->objtype == OX_OBJ_VIEW && !tab->view_query)
 		ox_raise (OX_ERR_WRONG_OBJECT_TYPE, 0, "\"%s\" is not a view", rv->name);
 	ox_txn_lock_relation (t, tab->obj.oid, OX_LOCK_ACCESS_EXCLUSIVE);
