@@ -33,6 +33,11 @@
  *   rename, as PostgreSQL's do.
  * - CHECK and trigger WHEN sources name columns: renaming such a column is
  *   refused (0A000) rather than leaving a constraint that cannot be bound.
+ * - Triggers, event triggers and schedules name their routine: renaming a
+ *   function re-registers the triggers under the new name, and is refused
+ *   (0A000) while an event trigger or a schedule calls it.
+ * - ALTER SCHEMA RENAME is refused (0A000): objects point at their schema
+ *   version, which a new version would orphan.
  */
 #include "alter.h"
 #include "session.h"
@@ -40,6 +45,7 @@
 #include "plan/plan.h"
 #include "pl/trigger.h"
 #include "pl/routine.h"
+#include "sched/schedule.h"
 #include "base/error.h"
 #include "base/cast.h"
 #include "sql/lexer.h"
@@ -150,7 +156,8 @@ typedef struct DCol {
 	int         src;           /* old column number, -1 when added */
 	bool        retype;        /* cast the old value (or USING) */
 	OxNode     *using_expr;    /* USING, over the old row */
-	bool        fill_default;  /* added: existing rows get the default */
+	const char *fill_src;      /* added: the DEFAULT it was added with, which existing
+	                              rows get (not one SET later in the statement) */
 	bool        dropped;
 } DCol;
 
@@ -252,7 +259,7 @@ constraint_name_taken (Draft *d, const char *name)
 	}
 	for (guint i = 0; i < d->idx->len; i++) {
 		DIdx *di = d->idx->pdata[i];
-		if (!di->dropped && di->is_constraint && !strcmp (di->name, name))
+		if (!di->dropped && di->is_constraint && di->name && !strcmp (di->name, name))
 			return true;
 	}
 	return false;
@@ -309,7 +316,6 @@ add_column (OxSession *s, OxExec *x, Draft *d, OxAlterCmd *cmd)
 	c->name = cd->name;
 	c->type = ox_resolve_typename (x, x->arena, cd->type);
 	c->src = -1;
-	c->fill_default = true;
 	for (int k = 0; k < OX_LIST_N (cd->constraints); k++) {
 		OxConstraint *cn = cd->constraints->items[k];
 		switch (cn->type) {
@@ -321,6 +327,7 @@ add_column (OxSession *s, OxExec *x, Draft *d, OxAlterCmd *cmd)
 		case OX_CONSTR_DEFAULT:
 			c->default_src = cn->expr_src;
 			c->default_orig = cn->expr;
+			c->fill_src = cn->expr_src;
 			break;
 		case OX_CONSTR_CHECK: {
 			DChk *ck = OX_NEW (x->arena, DChk);
@@ -529,7 +536,7 @@ set_not_null (Draft *d, OxAlterCmd *cmd, bool on)
 /* ---- building the new version ------------------------------------------------------------------ */
 
 /* The trigger tg (of the old table) on table nt, its UPDATE OF columns
- * renumbered by map (old column -> new, -1 when gone). */
+ * renumbered by map (old column -> new, -1 when gone; NULL: the same). */
 static OxTrigger *
 trigger_for (OxTrigger *src, OxTable *nt, const int *map)
 {
@@ -546,10 +553,32 @@ trigger_for (OxTrigger *src, OxTable *nt, const int *map)
 	tg->update_cols = OX_NEW_N (a, int, src->nupdate_cols + 1);
 	int n = 0;
 	for (int i = 0; i < src->nupdate_cols; i++)
-		if (map[src->update_cols[i]] >= 0)
-			tg->update_cols[n++] = map[src->update_cols[i]];
+		if (!map || map[src->update_cols[i]] >= 0)
+			tg->update_cols[n++] = map ? map[src->update_cols[i]] : src->update_cols[i];
 	tg->nupdate_cols = n;
 	return tg;
+}
+
+/* Bind an expression parsed from stored source (a CHECK kept across a
+ * retype): its positions are offsets into that source, not into this
+ * statement, so an error loses them. */
+static OxExpr *
+bind_stored (OxExec *x, OxSession *s, OxTable *t, OxNode *expr)
+{
+	OxExpr *volatile e = NULL;
+	volatile bool failed = false;
+	OX_TRY {
+		e = ox_bind_table_expr (x, s, t, expr, x->arena);
+	} OX_CATCH {
+		failed = true;
+	} OX_END_TRY;
+	if (failed) {
+		OxErrorData err;
+		ox_error_take (&err);
+		err.position = 0;
+		ox_error_rethrow (&err);
+	}
+	return e;
 }
 
 static void
@@ -688,9 +717,10 @@ build (OxSession *s, OxExec *x, Draft *d)
 			dummy.obj.name = nt->obj.name;
 			if (dc->default_orig) /* binding the statement's own parse puts errors at their position */
 				ox_bind_table_expr (x, s, &dummy, dc->default_orig, x->arena);
-			if (dc->src < 0 && dc->fill_default && c->default_expr)
-				fill[n] = ox_plan_table_expr (x, &dummy, ox_bind_table_expr (x, s, &dummy, c->default_expr, x->arena),
-				                              x->arena);
+			if (dc->src < 0 && dc->fill_src)
+				fill[n] = ox_plan_table_expr (x, &dummy,
+				                              ox_bind_table_expr (x, s, &dummy, ox_parse_expr_src (x->arena, dc->fill_src),
+				                                                  x->arena), x->arena);
 			else if (dc->using_expr)
 				fill[n] = ox_plan_table_expr (x, old, ox_bind_table_expr (x, s, old, dc->using_expr, x->arena),
 				                              x->arena);
@@ -712,8 +742,8 @@ build (OxSession *s, OxExec *x, Draft *d)
 		OxExpr **checks = OX_NEW_N (x->arena, OxExpr *, nt->nchecks + 1);
 		for (int i = 0; i < nt->nchecks; i++) {
 			DChk *ck = live->pdata[i];
-			checks[i] = ox_plan_table_expr (x, nt, ox_bind_table_expr (x, s, nt, ck->orig ? ck->orig : nt->checks[i].expr,
-			                                                             x->arena), x->arena);
+			checks[i] = ox_plan_table_expr (x, nt, ck->orig ? ox_bind_table_expr (x, s, nt, ck->orig, x->arena)
+			                                                : bind_stored (x, s, nt, nt->checks[i].expr), x->arena);
 		}
 
 		/* out with the old version, in with the new (same oid) */
@@ -1093,12 +1123,24 @@ rename_routine (OxSession *s, OxExec *x, OxAlterRenameStmt *rs)
 			          r->obj.schema->obj.name);
 		}
 	}
+	/* event triggers and schedules find their routine by name: refused */
+	GPtrArray *ets = ox_catalog_list (cat, t, OX_KIND_EVENT_TRIGGER);
+	ox_arena_on_free (x->arena, (void (*) (void *)) g_ptr_array_unref, ets);
+	for (guint k = 0; k < ets->len; k++) {
+		OxEventTrigger *et = ets->pdata[k];
+		if (!strcmp (et->func_name, r->obj.name) && (!et->func_schema || et->func_schema == r->obj.schema))
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
+			          "cannot rename function %s while event trigger \"%s\" calls it (not supported yet)", r->signature,
+			          et->obj.name);
+	}
+	GPtrArray *scheds = ox_schedules_calling (s, r);
+	ox_arena_on_free (x->arena, (void (*) (void *)) g_ptr_array_unref, scheds);
+	if (scheds->len)
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0, "cannot rename procedure %s while schedule \"%s\" calls it (not supported yet)",
+		          r->signature, ((OxSchedule *) scheds->pdata[0])->obj.name);
+	/* triggers name their function: they get versions naming the new one */
 	GPtrArray *trigs = ox_triggers_using_function (s, r);
-	gboolean used = trigs->len > 0;
-	g_ptr_array_unref (trigs);
-	if (used)
-		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, 0,
-		          "cannot rename function %s while triggers use it (they find it by name; not supported yet)", r->signature);
+	ox_arena_on_free (x->arena, (void (*) (void *)) g_ptr_array_unref, trigs);
 	/* a copy under the new name; its strings stay in the old version's arena,
 	 * which lives as long (dropped objects are freed with the catalog) */
 	OxArena *a = ox_catalog_arena_new ();
@@ -1113,6 +1155,13 @@ rename_routine (OxSession *s, OxExec *x, OxAlterRenameStmt *rs)
 	ox_routine_finish (nr);
 	ox_catalog_drop (cat, t, &r->obj);
 	ox_catalog_register (cat, t, &nr->obj);
+	for (guint k = 0; k < trigs->len; k++) {
+		OxTrigger *tg = trigs->pdata[k];
+		OxTrigger *nt = trigger_for (tg, tg->table, NULL);
+		nt->func_name = ox_arena_strdup (nt->obj.arena, rs->new_name);
+		ox_catalog_drop (cat, t, &tg->obj);
+		ox_catalog_register (cat, t, &nt->obj);
+	}
 }
 
 void

@@ -3527,13 +3527,13 @@ parse_alter_table_cmds (Parser *p, int loc, OxObjectType objtype, OxRangeVar *ta
 	s->if_exists = if_exists;
 	s->cmds = ox_list_new (p->a);
 	do {
+		if (OX_LIST_N (s->cmds) > 0 && is_word (p, CUR (p), "rename"))
+			syntax_error (p);  /* a rename stands alone, as in PostgreSQL's grammar */
 		OxAlterCmd *c = parse_alter_cmd (p);
 		if (objtype == OX_OBJ_INDEX && c->kind != OX_AT_RENAME)
 			not_supported (c->node.loc, "this form of ALTER INDEX");
 		if (objtype == OX_OBJ_VIEW && c->kind != OX_AT_RENAME && c->kind != OX_AT_RENAME_COLUMN)
 			not_supported (c->node.loc, "this form of ALTER VIEW");
-		if (c->kind <= OX_AT_RENAME_CONSTRAINT && OX_LIST_N (s->cmds) > 0)
-			syntax_error (p);
 		ox_list_push (p->a, s->cmds, c);
 		if (c->kind <= OX_AT_RENAME_CONSTRAINT)
 			break;  /* a rename stands alone, as in PostgreSQL's grammar */

@@ -193,8 +193,10 @@ test_case (gconstpointer data)
 	/* and it goes on working: one more rewrite of the recovered table */
 	OxError e = { 0 };
 	int rc = ox_exec (s, "ALTER TABLE t ADD COLUMN more int DEFAULT 1", &e);
-	if (rc != OX_OK)
+	if (rc != OX_OK) {
+		ox_error_clear (&e);
 		rc = ox_exec (s, "ALTER TABLE t2 ADD COLUMN more int DEFAULT 1", &e);
+	}
 	g_assert_cmpint (rc, ==, OX_OK);
 	ox_session_free (s);
 	ox_db_close (db);
