@@ -245,6 +245,52 @@ test_refusals (void)
 	ox_db_close (db);
 }
 
+/* A statement waiting for the lock of a table that ALTER TABLE replaces
+ * was bound to the old version: 40001, retryable (PostgreSQL binds again). */
+static gpointer
+insert_thread (gpointer data)
+{
+	OxSession *s = data;
+	OxError e = { 0 };
+	int rc = ox_exec (s, "INSERT INTO t (a) VALUES (50)", &e);
+	char *res = g_strdup (rc == OX_OK ? "OK" : e.sqlstate);
+	ox_error_clear (&e);
+	return res;
+}
+
+static void
+test_concurrent (void)
+{
+	OxDatabase *db;
+	OxSession *s, *s2;
+	OxError e = { 0 };
+	open_db (":memory:", &db, &s);
+	g_assert_cmpint (ox_session_new (db, &s2, &e), ==, OX_OK);
+	ox_test_exec (s, setup_sql);
+	ox_test_exec (s, "BEGIN; ALTER TABLE t ADD COLUMN z int DEFAULT 3");
+	GThread *th = g_thread_new ("insert", insert_thread, s2);
+	/* let it reach the lock (a wait in ox_prepare's binding, which
+	 * pg_stat_activity does not show yet) */
+	g_usleep (500 * 1000);
+	ox_test_exec (s, "COMMIT");
+	char *res = g_thread_join (th);
+	/* never 42P01; "OK" only when the machine was too slow for the insert
+	 * to reach the lock before the commit (it then bound the new version) */
+	if (!strcmp (res, "OK"))
+		g_test_message ("the insert ran after the commit: the lock wait was not exercised");
+	else
+		g_assert_cmpstr (res, ==, "40001");
+	g_free (res);
+	/* run again, it binds to the new version */
+	ox_test_exec (s2, "DELETE FROM t WHERE a = 50; INSERT INTO t (a) VALUES (50)");
+	char *rows = ox_test_query (s, "SELECT a, z FROM t WHERE a = 50");
+	g_assert_cmpstr (rows, ==, "50|3\n");
+	g_free (rows);
+	ox_session_free (s2);
+	ox_session_free (s);
+	ox_db_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -260,5 +306,6 @@ main (int argc, char **argv)
 			g_free (path);
 		}
 	g_test_add_func ("/alter/refusals", test_refusals);
+	g_test_add_func ("/alter/concurrent", test_concurrent);
 	return g_test_run ();
 }
