@@ -3586,8 +3586,10 @@ parse_alter_rename_other (Parser *p, int loc)
 	return &s->node;
 }
 
-/* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
- * only ALTER TABLE form so far. */
+/* ALTER ...: roles, event triggers, schedules, triggers; ALTER TABLE name
+ * {ENABLE | DISABLE} TRIGGER {name | ALL | USER} and ADD table_constraint
+ * here; the other ALTER TABLE actions and the renames in
+ * parse_alter_table_cmds / parse_alter_rename_other. */
 static OxNode *
 parse_alter (Parser *p)
 {
@@ -3651,7 +3653,7 @@ parse_alter (Parser *p)
 	    !(is_word (p, CUR (p), "add") && alter_add_is_constraint (p)))
 		return parse_alter_table_cmds (p, loc, OX_OBJ_TABLE, table, if_exists);
 	if (is_word (p, CUR (p), "add") && !is_word (p, peek (p, 1), "column")) {
-		/* ADD table_constraint (ADD [COLUMN] is not there yet) */
+		/* ADD table_constraint (ADD [COLUMN] goes to parse_alter_table_cmds) */
 		advance (p);
 		const OxToken *c = CUR (p);
 		if (!is_kw (c, OX_KW_CONSTRAINT) && !is_kw (c, OX_KW_CHECK) && !is_kw (c, OX_KW_UNIQUE) &&
