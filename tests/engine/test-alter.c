@@ -32,7 +32,8 @@ static const char *setup_sql =
 	"CREATE TRIGGER t_ins AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION t_trg();"
 	"CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql AS $$ SELECT x + 1 $$;"
 	"CREATE PROCEDURE p(INOUT n int) LANGUAGE plpgsql AS $$ BEGIN n := n * 2; END $$;"
-	"CREATE VIEW v AS SELECT 1 AS one;";
+	"CREATE VIEW v AS SELECT 1 AS one;"
+	"CREATE VIEW tv AS SELECT t.a FROM t WHERE a > 1;";
 
 /* What the probes read: every relation's rows and shape, and behaviour. */
 static const char *probes[] = {
@@ -46,6 +47,8 @@ static const char *probes[] = {
 	"SELECT * FROM t2 ORDER BY 1",
 	"SELECT * FROM v",
 	"SELECT * FROM w",
+	"SELECT * FROM tv",
+	"SELECT view_definition FROM information_schema.views WHERE table_name = 'tv'",
 	"SELECT f(1)",
 	"SELECT g(1)",
 	"CALL p(2)",
@@ -217,9 +220,11 @@ test_refusals (void)
 	OxSession *s;
 	open_db (":memory:", &db, &s);
 	ox_test_exec (s, setup_sql);
-	ox_test_exec (s, "CREATE VIEW tv AS SELECT a, c FROM t; CREATE VIEW star AS SELECT * FROM t");
+	ox_test_exec (s, "DROP VIEW tv; CREATE VIEW tv AS SELECT a, c FROM t; CREATE VIEW star AS SELECT * FROM t;"
+	                 "CREATE VIEW cte_v AS WITH x AS (SELECT a FROM t) SELECT a FROM x;"
+	                 "CREATE VIEW keep AS SELECT t.a FROM public.t JOIN t AS u USING (a)");
 	struct { const char *sql, *state; } r[] = {
-		{ "ALTER TABLE t RENAME TO t2", "0A000" },
+		{ "ALTER TABLE t RENAME TO t2", "0A000" },              /* cte_v's text has WITH */
 		{ "ALTER TABLE t RENAME COLUMN c TO cc", "0A000" },
 		{ "ALTER TABLE t ADD COLUMN z int", "0A000" },         /* "star" selects '*' */
 		{ "ALTER TABLE t ALTER c TYPE bigint", "0A000" },       /* as PostgreSQL */
@@ -231,7 +236,10 @@ test_refusals (void)
 		{ "DROP VIEW star", "OK" },
 		{ "ALTER TABLE t DROP COLUMN c CASCADE", "OK" },
 		{ "SELECT * FROM tv2", "42P01" },
-		{ "ALTER TABLE t RENAME TO t2", "OK" },
+		{ "DROP VIEW cte_v", "OK" },
+		{ "ALTER TABLE t RENAME TO t2", "OK" },                 /* keep's text is rewritten */
+		{ "SELECT count(*) FROM keep", "OK" },
+		{ "ALTER TABLE t2 RENAME TO t3", "OK" },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (r); i++) {
 		OxError e = { 0 };
