@@ -31,6 +31,7 @@
 #include "sched/schedule.h"
 #include "exec/sequences.h"
 #include "pl/event-trigger.h"
+#include "alter.h"
 #include "auth/role.h"
 #include "trace/logs.h"
 #include "trace/dblog.h"
@@ -2508,6 +2509,24 @@ check_table_options (OxList *opts)
 
 /* ---- execution -------------------------------------------------------------------------------------- */
 
+/* ALTER TABLE / VIEW / INDEX tags, as written (PostgreSQL's command tag) */
+static const char *
+alter_table_tag (OxAlterTableStmt *as)
+{
+	return as->objtype == OX_OBJ_VIEW ? "ALTER VIEW" : as->objtype == OX_OBJ_INDEX ? "ALTER INDEX" : "ALTER TABLE";
+}
+
+static const char *
+alter_rename_tag (OxAlterRenameStmt *rs)
+{
+	switch (rs->objtype) {
+	case OX_OBJ_SCHEMA: return "ALTER SCHEMA";
+	case OX_OBJ_FUNCTION: return "ALTER FUNCTION";
+	case OX_OBJ_PROCEDURE: return "ALTER PROCEDURE";
+	default: return "ALTER ROUTINE";
+	}
+}
+
 static const char *
 utility_tag (OxNode *n)
 {
@@ -2548,6 +2567,8 @@ utility_tag (OxNode *n)
 	case OX_N_COPY: return "COPY";
 	case OX_N_VACUUM: return ((OxVacuumStmt *) n)->vacuum ? "VACUUM" : "ANALYZE";
 	case OX_N_ALTER_TABLE_ADD: return "ALTER TABLE";
+	case OX_N_ALTER_TABLE: return alter_table_tag ((OxAlterTableStmt *) n);
+	case OX_N_ALTER_RENAME: return alter_rename_tag ((OxAlterRenameStmt *) n);
 	case OX_N_CREATE_ROLE: return "CREATE ROLE";
 	case OX_N_ALTER_ROLE: return "ALTER ROLE";
 	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
@@ -3011,6 +3032,12 @@ stmt_start (OxStmt *st)
 		break;
 	case OX_N_ALTER_SEQUENCE:
 		ox_ddl_alter_sequence (s, x, (OxCreateSequenceStmt *) ast);
+		break;
+	case OX_N_ALTER_TABLE:
+		ox_ddl_alter_table (s, x, (OxAlterTableStmt *) ast);
+		break;
+	case OX_N_ALTER_RENAME:
+		ox_ddl_alter_rename (s, x, (OxAlterRenameStmt *) ast);
 		break;
 	default:
 		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, ast->loc + 1, "%s is not supported yet", ox_node_tag_name (ast->tag));

@@ -177,6 +177,8 @@ ox_event_triggers_apply (OxNode *ast)
 	case OX_N_ALTER_SCHEDULE:
 	case OX_N_CREATE_SEQUENCE:
 	case OX_N_ALTER_SEQUENCE:
+	case OX_N_ALTER_TABLE:
+	case OX_N_ALTER_RENAME:
 		return true;
 	case OX_N_DROP:
 		return ((OxDropStmt *) ast)->type != OX_OBJ_EVENT_TRIGGER;

@@ -1598,8 +1598,16 @@ lock_table (Binder *b, OxTable *t, OxLockMode mode, int loc)
 		OxLockTaken lt = { .oid = t->obj.oid, .mode = (int) mode };
 		g_array_append_val (b->x->locks, lt);
 	}
-	if (ox_cat_dropped_latest (&t->obj, b->x->txn))
+	if (ox_cat_dropped_latest (&t->obj, b->x->txn)) {
+		/* ALTER TABLE (engine/alter.c) replaced it with a version of the
+		 * same oid while we waited: this statement was bound to the old
+		 * one, so it cannot go on (PostgreSQL would bind it again). */
+		OxCatObject *now = ox_catalog_by_oid (b->s->db->catalog, t->obj.oid);
+		if (now && now != &t->obj && !ox_cat_dropped_latest (now, b->x->txn))
+			ox_raise_full (OX_ERR_SERIALIZATION, loc + 1, NULL, "Retry the statement.",
+			               "relation \"%s\" was altered by a concurrent transaction", t->obj.name);
 		ox_raise (OX_ERR_UNDEFINED_TABLE, loc + 1, "relation \"%s\" does not exist", t->obj.name);
+	}
 }
 
 static OxFromNode *

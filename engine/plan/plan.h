@@ -299,6 +299,8 @@ OxExpr  *ox_bind_table_expr (OxExec *x, struct OxSession *s, OxTable *t, OxNode 
 /* planner.c */
 OxOp    *ox_plan_query (OxExec *x, OxQuery *q, OxArena *a);
 char    *ox_expr_deparse (OxArena *a, OxExpr *e, OxQuery *q);
+/* A table expression (ox_bind_table_expr) ready for ox_eval over t's rows. */
+OxExpr  *ox_plan_table_expr (OxExec *x, OxTable *t, OxExpr *e, OxArena *a);
 
 /* exec.c / expr.c */
 OxValue  ox_eval (OxExpr *e, OxExec *x, const OxValue *row, OxArena *a);

@@ -1226,3 +1226,28 @@ ox_plan_query (OxExec *x, OxQuery *q, OxArena *a)
 		OX_INTERNAL ("top-level query references an outer query");
 	return op;
 }
+
+/* An expression bound by ox_bind_table_expr, made evaluable over one row
+ * of table t (ALTER TABLE's USING, defaults and checks over rows it
+ * rewrites: engine/alter.c). */
+OxExpr *
+ox_plan_table_expr (OxExec *x, OxTable *t, OxExpr *e, OxArena *a)
+{
+	static _Thread_local int counter;
+	counter = 0;
+	GPtrArray *outer = g_ptr_array_new ();
+	ox_arena_on_free (a, (void (*) (void *)) g_ptr_array_unref, outer);
+	OxQuery *q = OX_NEW (a, OxQuery);
+	/* rt 0 is the table, as ox_bind_table_expr binds it (for EXPLAIN names) */
+	OxRte *r = OX_NEW (a, OxRte);
+	r->relname = t->obj.name;
+	r->ncols = t->ncols;
+	r->colnames = OX_NEW_N (a, const char *, t->ncols + 1);
+	for (int i = 0; i < t->ncols; i++)
+		r->colnames[i] = t->cols[i].name;
+	q->rtable = g_ptr_array_new ();
+	ox_arena_on_free (a, (void (*) (void *)) g_ptr_array_unref, q->rtable);
+	g_ptr_array_add (q->rtable, r);
+	Planner p = { .x = x, .a = a, .q = q, .outer = outer, .shift = 1, .subplan_counter = &counter };
+	return fix (&p, e, layout_rte (&p, 0, t->ncols));
+}

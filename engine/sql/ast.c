@@ -93,6 +93,8 @@ ox_node_tag_name (OxNodeTag tag)
 	case OX_N_CREATE_ROLE: return "CREATE ROLE";
 	case OX_N_ALTER_ROLE: return "ALTER ROLE";
 	case OX_N_CREATE_DATABASE: return "CREATE DATABASE";
+	case OX_N_ALTER_TABLE: return "ALTER TABLE";
+	case OX_N_ALTER_RENAME: return "ALTER";
 	}
 	return "?";
 }

@@ -101,6 +101,8 @@ typedef enum OxNodeTag {
 	OX_N_CREATE_DATABASE,
 	OX_N_CREATE_SEQUENCE, /* CREATE SEQUENCE (OxCreateSequenceStmt) */
 	OX_N_ALTER_SEQUENCE,  /* ALTER SEQUENCE (OxCreateSequenceStmt, is_alter) */
+	OX_N_ALTER_TABLE,     /* ALTER TABLE|VIEW|INDEX t action [, ...] (engine/alter.c) */
+	OX_N_ALTER_RENAME,    /* ALTER SCHEMA|FUNCTION|PROCEDURE|ROUTINE x RENAME TO y */
 } OxNodeTag;
 
 typedef struct OxNode {
@@ -799,6 +801,51 @@ typedef struct OxAlterTableAddStmt {
 	bool          if_exists;
 	OxConstraint *constraint;
 } OxAlterTableAddStmt;
+
+/* One action of ALTER TABLE (engine/alter.c runs them). */
+typedef enum OxAlterKind {
+	OX_AT_RENAME,             /* RENAME TO new_name */
+	OX_AT_RENAME_COLUMN,      /* RENAME [COLUMN] name TO new_name */
+	OX_AT_RENAME_CONSTRAINT,  /* RENAME CONSTRAINT name TO new_name */
+	OX_AT_ADD_COLUMN,         /* ADD [COLUMN] [IF NOT EXISTS] coldef */
+	OX_AT_DROP_COLUMN,        /* DROP [COLUMN] [IF EXISTS] name [CASCADE|RESTRICT] */
+	OX_AT_SET_DEFAULT,        /* ALTER [COLUMN] name SET DEFAULT expr */
+	OX_AT_DROP_DEFAULT,       /* ALTER [COLUMN] name DROP DEFAULT */
+	OX_AT_SET_NOT_NULL,       /* ALTER [COLUMN] name SET NOT NULL */
+	OX_AT_DROP_NOT_NULL,      /* ALTER [COLUMN] name DROP NOT NULL */
+	OX_AT_TYPE,               /* ALTER [COLUMN] name [SET DATA] TYPE type [USING expr] */
+} OxAlterKind;
+
+typedef struct OxAlterCmd {
+	OxNode       node;
+	OxAlterKind  kind;
+	const char  *name;       /* the column / constraint acted on */
+	const char  *new_name;   /* RENAME */
+	OxColumnDef *coldef;     /* ADD COLUMN */
+	bool         missing_ok; /* IF [NOT] EXISTS of ADD / DROP COLUMN */
+	bool         cascade;    /* DROP COLUMN ... CASCADE */
+	OxNode      *expr;       /* SET DEFAULT / USING expression */
+	const char  *expr_src;   /* its source text */
+	OxTypeName  *type;       /* TYPE */
+} OxAlterCmd;
+
+/* ALTER TABLE|VIEW|INDEX [IF EXISTS] [ONLY] name action [, ...] */
+typedef struct OxAlterTableStmt {
+	OxNode        node;
+	OxObjectType  objtype;   /* OX_OBJ_TABLE, OX_OBJ_VIEW or OX_OBJ_INDEX (as written) */
+	OxRangeVar   *table;
+	bool          if_exists;
+	OxList       *cmds;      /* of OxAlterCmd* */
+} OxAlterTableStmt;
+
+/* ALTER SCHEMA s RENAME TO n | ALTER FUNCTION|PROCEDURE|ROUTINE f[(args)] RENAME TO n */
+typedef struct OxAlterRenameStmt {
+	OxNode        node;
+	OxObjectType  objtype;   /* OX_OBJ_SCHEMA / FUNCTION / PROCEDURE / ROUTINE */
+	OxRangeVar   *name;      /* schema: name only */
+	OxList       *args;      /* routines: OxFuncParam* as written, NULL without parentheses */
+	const char   *new_name;
+} OxAlterRenameStmt;
 
 /* ---- entry points (parser.c) ---------------------------------------------- */
 

@@ -3619,8 +3619,191 @@ parse_alter_sequence (Parser *p, int loc)
 	return &s->node;
 }
 
-/* ALTER TABLE name {ENABLE | DISABLE} TRIGGER {name | ALL | USER} — the
- * only ALTER TABLE form so far. */
+/* ---- ALTER TABLE actions and renames (run by engine/alter.c) ---- */
+
+/* ALTER TABLE t ADD followed by a table constraint (the older path)? */
+static bool
+alter_add_is_constraint (Parser *p)
+{
+	const OxToken *c = peek (p, 1);
+	return is_kw (c, OX_KW_CONSTRAINT) || is_kw (c, OX_KW_CHECK) || is_kw (c, OX_KW_UNIQUE) ||
+	       is_kw (c, OX_KW_PRIMARY) || is_kw (c, OX_KW_FOREIGN);
+}
+
+/* One ALTER TABLE action after the table name (the ones alter.c runs). */
+static OxAlterCmd *
+parse_alter_cmd (Parser *p)
+{
+	const OxToken *t = CUR (p);
+	OxAlterCmd *c = NEW (p, OxAlterCmd, OX_N_ALTER_TABLE, t->loc);
+	if (is_word (p, t, "rename")) {
+		advance (p);
+		if (accept_kw (p, OX_KW_TO)) {
+			c->kind = OX_AT_RENAME;
+			c->new_name = parse_colid (p);
+			return c;
+		}
+		if (accept_kw (p, OX_KW_CONSTRAINT))
+			c->kind = OX_AT_RENAME_CONSTRAINT;
+		else {
+			accept_kw (p, OX_KW_COLUMN);
+			c->kind = OX_AT_RENAME_COLUMN;
+		}
+		c->name = parse_colid (p);
+		expect_kw (p, OX_KW_TO);
+		c->new_name = parse_colid (p);
+		return c;
+	}
+	if (is_word (p, t, "add")) {
+		advance (p);
+		accept_kw (p, OX_KW_COLUMN);
+		c->kind = OX_AT_ADD_COLUMN;
+		c->missing_ok = accept_if_not_exists (p);
+		OxColumnDef *d = NEW (p, OxColumnDef, OX_N_COLUMNDEF, CUR (p)->loc);
+		d->name = parse_colid (p);
+		d->type = parse_typename (p);
+		d->constraints = parse_column_constraints (p);
+		c->coldef = d;
+		return c;
+	}
+	if (accept_kw (p, OX_KW_DROP)) {
+		if (is_kw (CUR (p), OX_KW_CONSTRAINT))
+			not_supported (CUR (p)->loc, "ALTER TABLE ... DROP CONSTRAINT");
+		accept_kw (p, OX_KW_COLUMN);
+		c->kind = OX_AT_DROP_COLUMN;
+		c->missing_ok = accept_if_exists (p);
+		c->name = parse_colid (p);
+		if (accept_kw (p, OX_KW_CASCADE))
+			c->cascade = true;
+		else
+			accept_kw (p, OX_KW_RESTRICT);
+		return c;
+	}
+	if (is_word (p, t, "alter")) {
+		advance (p);
+		accept_kw (p, OX_KW_COLUMN);
+		c->name = parse_colid (p);
+		const OxToken *u = CUR (p);
+		if (accept_kw (p, OX_KW_SET)) {
+			if (accept_kw (p, OX_KW_DEFAULT)) {
+				c->kind = OX_AT_SET_DEFAULT;
+				int start = CUR (p)->loc;
+				c->expr = parse_expr_prec (p, 0, EF_B);
+				c->expr_src = source_since (p, start);
+				return c;
+			}
+			if (accept_kw (p, OX_KW_NOT)) {
+				expect_kw (p, OX_KW_NULL);
+				c->kind = OX_AT_SET_NOT_NULL;
+				return c;
+			}
+			if (!accept_kw (p, OX_KW_DATA))
+				not_supported (CUR (p)->loc, "this form of ALTER COLUMN");
+			u = CUR (p);
+		} else if (accept_kw (p, OX_KW_DROP)) {
+			if (accept_kw (p, OX_KW_DEFAULT)) {
+				c->kind = OX_AT_DROP_DEFAULT;
+				return c;
+			}
+			if (accept_kw (p, OX_KW_NOT)) {
+				expect_kw (p, OX_KW_NULL);
+				c->kind = OX_AT_DROP_NOT_NULL;
+				return c;
+			}
+			not_supported (CUR (p)->loc, "this form of ALTER COLUMN");
+		}
+		if (!is_word (p, u, "type"))
+			not_supported (u->loc, "this form of ALTER COLUMN");
+		advance (p);
+		c->kind = OX_AT_TYPE;
+		c->type = parse_typename (p);
+		if (is_kw (CUR (p), OX_KW_COLLATE))
+			not_supported (CUR (p)->loc, "COLLATE");
+		if (accept_kw (p, OX_KW_USING)) {
+			int start = CUR (p)->loc;
+			c->expr = parse_expr (p);
+			c->expr_src = source_since (p, start);
+		}
+		return c;
+	}
+	not_supported (t->loc, "this form of ALTER TABLE");
+	return NULL;
+}
+
+/* ALTER TABLE ... action [, ...] after the name; VIEW and INDEX take
+ * renames only (as PostgreSQL's grammar for the ones we have). */
+static OxNode *
+parse_alter_table_cmds (Parser *p, int loc, OxObjectType objtype, OxRangeVar *table, bool if_exists)
+{
+	OxAlterTableStmt *s = NEW (p, OxAlterTableStmt, OX_N_ALTER_TABLE, loc);
+	s->objtype = objtype;
+	s->table = table;
+	s->if_exists = if_exists;
+	s->cmds = ox_list_new (p->a);
+	do {
+		if (OX_LIST_N (s->cmds) > 0 && is_word (p, CUR (p), "rename"))
+			syntax_error (p);  /* a rename stands alone, as in PostgreSQL's grammar */
+		OxAlterCmd *c = parse_alter_cmd (p);
+		if (objtype == OX_OBJ_INDEX && c->kind != OX_AT_RENAME)
+			not_supported (c->node.loc, "this form of ALTER INDEX");
+		if (objtype == OX_OBJ_VIEW && c->kind != OX_AT_RENAME && c->kind != OX_AT_RENAME_COLUMN)
+			not_supported (c->node.loc, "this form of ALTER VIEW");
+		ox_list_push (p->a, s->cmds, c);
+		if (c->kind <= OX_AT_RENAME_CONSTRAINT)
+			break;  /* a rename stands alone, as in PostgreSQL's grammar */
+	} while (accept_ch (p, ','));
+	return &s->node;
+}
+
+/* ALTER VIEW | INDEX | SCHEMA | FUNCTION | PROCEDURE | ROUTINE ... RENAME */
+static OxNode *
+parse_alter_rename_other (Parser *p, int loc)
+{
+	const OxToken *t = CUR (p);
+	if (is_kw (t, OX_KW_VIEW) || is_kw (t, OX_KW_INDEX)) {
+		OxObjectType ty = is_kw (t, OX_KW_VIEW) ? OX_OBJ_VIEW : OX_OBJ_INDEX;
+		advance (p);
+		bool if_exists = accept_if_exists (p);
+		OxRangeVar *rv = parse_qualified_name (p);
+		return parse_alter_table_cmds (p, loc, ty, rv, if_exists);
+	}
+	OxAlterRenameStmt *s = NEW (p, OxAlterRenameStmt, OX_N_ALTER_RENAME, loc);
+	if (is_kw (t, OX_KW_SCHEMA))
+		s->objtype = OX_OBJ_SCHEMA;
+	else if (is_word (p, t, "function"))
+		s->objtype = OX_OBJ_FUNCTION;
+	else if (is_word (p, t, "procedure"))
+		s->objtype = OX_OBJ_PROCEDURE;
+	else
+		s->objtype = OX_OBJ_ROUTINE;
+	advance (p);
+	if (s->objtype == OX_OBJ_SCHEMA) {
+		s->name = NEW (p, OxRangeVar, OX_N_RANGEVAR, CUR (p)->loc);
+		s->name->name = parse_colid (p);
+	} else {
+		s->name = parse_qualified_name (p);
+		if (accept_ch (p, '(')) {
+			s->args = ox_list_new (p->a);
+			if (!is_ch (CUR (p), ')')) {
+				do
+					ox_list_push (p->a, s->args, parse_func_param (p, false));
+				while (accept_ch (p, ','));
+			}
+			expect_ch (p, ')');
+		}
+	}
+	if (!is_word (p, CUR (p), "rename"))
+		not_supported (CUR (p)->loc, "this ALTER statement");
+	advance (p);
+	expect_kw (p, OX_KW_TO);
+	s->new_name = parse_colid (p);
+	return &s->node;
+}
+
+/* ALTER ...: roles, event triggers, schedules, triggers; ALTER TABLE name
+ * {ENABLE | DISABLE} TRIGGER {name | ALL | USER} and ADD table_constraint
+ * here; the other ALTER TABLE actions and the renames in
+ * parse_alter_table_cmds / parse_alter_rename_other. */
 static OxNode *
 parse_alter (Parser *p)
 {
@@ -3673,14 +3856,20 @@ parse_alter (Parser *p)
 		at->rename_to = parse_colid (p);
 		return &at->node;
 	}
+	if (is_kw (CUR (p), OX_KW_VIEW) || is_kw (CUR (p), OX_KW_INDEX) || is_kw (CUR (p), OX_KW_SCHEMA) ||
+	    is_word (p, CUR (p), "function") || is_word (p, CUR (p), "procedure") || is_word (p, CUR (p), "routine"))
+		return parse_alter_rename_other (p, loc);
 	if (!is_kw (CUR (p), OX_KW_TABLE))
 		not_supported (loc, "this ALTER statement");
 	advance (p);
 	bool if_exists = accept_if_exists (p);
 	accept_kw (p, OX_KW_ONLY);
 	OxRangeVar *table = parse_qualified_name (p);
+	if (!is_word (p, CUR (p), "enable") && !is_word (p, CUR (p), "disable") &&
+	    !(is_word (p, CUR (p), "add") && alter_add_is_constraint (p)))
+		return parse_alter_table_cmds (p, loc, OX_OBJ_TABLE, table, if_exists);
 	if (is_word (p, CUR (p), "add") && !is_word (p, peek (p, 1), "column")) {
-		/* ADD table_constraint (ADD [COLUMN] is not there yet) */
+		/* ADD table_constraint (ADD [COLUMN] goes to parse_alter_table_cmds) */
 		advance (p);
 		const OxToken *c = CUR (p);
 		if (!is_kw (c, OX_KW_CONSTRAINT) && !is_kw (c, OX_KW_CHECK) && !is_kw (c, OX_KW_UNIQUE) &&
