@@ -48,6 +48,7 @@
 #include "pl/trigger.h"
 #include "pl/routine.h"
 #include "sched/schedule.h"
+#include "exec/sequences.h"
 #include "base/error.h"
 #include "base/cast.h"
 #include "sql/lexer.h"
@@ -316,6 +317,12 @@ add_column (OxSession *s, OxExec *x, Draft *d, OxAlterCmd *cmd)
 	DCol *c = &d->cols[n];
 	memset (c, 0, sizeof *c);
 	c->name = cd->name;
+	/* a new column with its own sequence (serial, identity) would need the
+	 * sequence made and every existing row numbered from it: not yet */
+	OxType serial_type;
+	if (ox_serial_type (cd->type, &serial_type))
+		ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, loc,
+		          "adding a serial column with ALTER TABLE is not supported yet");
 	c->type = ox_resolve_typename (x, x->arena, cd->type);
 	c->src = -1;
 	for (int k = 0; k < OX_LIST_N (cd->constraints); k++) {
@@ -368,6 +375,9 @@ add_column (OxSession *s, OxExec *x, Draft *d, OxAlterCmd *cmd)
 		}
 		case OX_CONSTR_FOREIGN:
 			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, cn->node.loc + 1, "foreign keys are not supported yet");
+		case OX_CONSTR_IDENTITY:
+			ox_raise (OX_ERR_FEATURE_NOT_SUPPORTED, cn->node.loc + 1,
+			          "adding an identity column with ALTER TABLE is not supported yet");
 		}
 	}
 }
