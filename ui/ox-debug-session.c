@@ -866,6 +866,31 @@ bp_spec (JsonBuilder *b, OxDebugBp *bp, int line)
 	json_builder_end_object (b);
 }
 
+/* The buffer line where the script's first statement at or after line
+ * starts (its first line that is not blank or a -- comment, as the
+ * engine counts it), or 0 past the last: the server's adapter cannot
+ * read our file to move a breakpoint there itself, as a launch does. */
+static int
+remote_statement_line (OxDebugSession *self, int line)
+{
+	g_autoptr (GArray) ranges = ox_sql_split (self->script);
+	for (guint i = 0; i < ranges->len; i++) {
+		OxSqlRange *r = &g_array_index (ranges, OxSqlRange, i);
+		const char *p = self->script + r->start, *end = self->script + r->end;
+		while (p < end && (g_ascii_isspace (*p) || (p[0] == '-' && p[1] == '-'))) {
+			if (*p == '-')
+				while (p < end && *p != '\n')
+					p++;
+			else
+				p++;
+		}
+		int at = line_at (self->script, (gsize) (p - self->script));
+		if (at >= line && p < end)
+			return at;
+	}
+	return 0;
+}
+
 /* Function breakpoints on routines with breakpoints but no source yet;
  * line breakpoints on the sources of those seen; the others by the
  * program's path (the script's statements). */
@@ -947,7 +972,13 @@ remote_send_breakpoints (OxDebugSession *self)
 			g_object_unref (bp);
 			continue;
 		}
-		bp_spec (b, bp, line);
+		int at = remote_statement_line (self, line);
+		if (!at) {
+			bp_set_verified (bp, FALSE, "No statement starts at or after this line");
+			g_object_unref (bp);
+			continue;
+		}
+		bp_spec (b, bp, at);
 		g_ptr_array_add (sent, bp);
 	}
 	json_builder_end_array (b);

@@ -401,8 +401,12 @@ test_debug_remote (void)
 static const char lines_script[] =
 	"CREATE TABLE r_lines (n int);\n"                  /* 1 */
 	"INSERT INTO r_lines VALUES (1), (2);\n"           /* 2 */
-	"SELECT sum(n) AS total FROM r_lines;\n"           /* 3 */
-	"SELECT count(*) AS how_many FROM r_lines;\n";     /* 4 */
+	"\n"                                               /* 3 */
+	"-- the total\n"                                   /* 4 */
+	"SELECT sum(n) AS total\n"                         /* 5 */
+	"  FROM r_lines;\n"                                /* 6 */
+	"SELECT count(*) AS how_many FROM r_lines;\n"      /* 7 */
+	"\n";                                              /* 8 */
 
 static void
 test_debug_script_lines (void)
@@ -414,6 +418,8 @@ test_debug_script_lines (void)
 	OxDebugSession *session = ox_debug_area_get_session (area);
 	GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
 	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 2);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 6);  /* inside a statement: the next one's line, 7 */
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);  /* past the last statement */
 
 	/* a breakpoint on a statement of the script stops there, on the
 	 * server, as it would locally */
@@ -423,12 +429,19 @@ test_debug_script_lines (void)
 	OxDebugBp *bp = ox_debug_session_find_breakpoint (session, buffer, 2);
 	g_assert_nonnull (bp);
 	g_assert_true (ox_debug_bp_get_verified (bp));
+	bp = ox_debug_session_find_breakpoint (session, buffer, 8);
+	g_assert_nonnull (bp);
+	g_assert_false (ox_debug_bp_get_verified (bp));
 	screenshot (win, "workstation-remote-debug-script");
 
-	/* F10: the next statement */
+	/* F10: the next statement (past the blank line and the comment) */
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
-	lw.line = 3;
-	wait_until (at_line, &lw, "Step Over to the script's line 3");
+	lw.line = 5;
+	wait_until (at_line, &lw, "Step Over to the script's line 5");
+	/* F5: the breakpoint set on line 6, at the statement after it */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = 7;
+	wait_until (at_line, &lw, "the breakpoint moved to line 7");
 
 	/* continue: the rest of the script runs and its results arrive */
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
