@@ -78,6 +78,7 @@ struct _OxRemoteConnection {
 	gboolean     closed;
 	GPtrArray   *runs;         /* Run* under way (refs), for cancel and close */
 	char        *next_app;     /* application name of the next run, or NULL */
+	char        *next_source;  /* X-Oxibase-Source of the next run, or NULL */
 	char        *app_prefix;   /* "oxibase-<pid>-<random>" */
 	guint        app_counter;
 	gint64       session_id;   /* the server session runs go to (POST /api/sessions); 0: none */
@@ -282,6 +283,7 @@ typedef struct Run {
 	SoupMessage        *msg;
 	GInputStream       *body;
 	char               *app_name;      /* X-Application-Name of the request */
+	char               *source;        /* X-Oxibase-Source of the request, or NULL */
 	Scanner             scan;
 	gboolean            done;          /* completed (task returned) */
 
@@ -350,6 +352,7 @@ run_unref (Run *run)
 	if (run->context)
 		g_main_context_unref (run->context);
 	g_free (run->app_name);
+	g_free (run->source);
 	if (run->demand)
 		ox_row_demand_unref (run->demand);
 	scanner_clear (&run->scan);
@@ -1280,9 +1283,10 @@ run_start (OxRemoteConnection *self, Run *run)
 		}
 	}
 	g_ptr_array_add (self->runs, run_ref (run));
-	if (self->next_app && !run->collect)  /* catalog reads never take it */
+	if (self->next_app && !run->collect) {  /* catalog reads never take it */
 		run->app_name = g_steal_pointer (&self->next_app);
-	else
+		run->source = g_steal_pointer (&self->next_source);
+	} else
 		run->app_name = ox_remote_connection_new_application_name (self);
 	if (run->user_cancellable)
 		run->cancel_id = g_cancellable_connect (run->user_cancellable, G_CALLBACK (user_cancelled_cb), run, NULL);
@@ -1321,6 +1325,8 @@ run_send (Run *run)
 	soup_message_set_request_body_from_bytes (run->msg, "application/json", body);
 	SoupMessageHeaders *h = soup_message_get_request_headers (run->msg);
 	soup_message_headers_replace (h, "X-Application-Name", run->app_name);
+	if (run->source)
+		soup_message_headers_replace (h, "X-Oxibase-Source", run->source);
 	run->session_id = run->collect ? 0 : self->session_id;
 	if (run->session_id) {
 		g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, run->session_id);
@@ -1489,6 +1495,7 @@ ox_remote_connection_finalize (GObject *object)
 	g_free (self->user);
 	g_free (self->title);
 	g_free (self->next_app);
+	g_free (self->next_source);
 	g_free (self->app_prefix);
 	g_ptr_array_unref (self->runs);
 	g_assert (g_queue_is_empty (&self->waiting));
@@ -1537,6 +1544,14 @@ ox_remote_connection_set_next_application_name (OxRemoteConnection *self, const 
 	g_return_if_fail (OX_IS_REMOTE_CONNECTION (self));
 	g_free (self->next_app);
 	self->next_app = g_strdup (name);
+}
+
+void
+ox_remote_connection_set_next_source (OxRemoteConnection *self, const char *path)
+{
+	g_return_if_fail (OX_IS_REMOTE_CONNECTION (self));
+	g_free (self->next_source);
+	self->next_source = g_strdup (path);
 }
 
 char *

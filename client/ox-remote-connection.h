@@ -65,6 +65,11 @@ const char *ox_remote_connection_get_token (OxRemoteConnection *self);
  * (X-Application-Name, the session's application_name in /api/sessions
  * and in a debugger's attach filter).  NULL: a fresh unique name. */
 void        ox_remote_connection_set_next_application_name (OxRemoteConnection *self, const char *name);
+/* Name the next run's text (with the next application name: set both
+ * before the run) as the script at path (X-Oxibase-Source), so that a
+ * debugger attached to its server session stops at breakpoints on path's
+ * lines and steps through its statements. */
+void        ox_remote_connection_set_next_source (OxRemoteConnection *self, const char *path);
 /* A name no other run of this process uses (owned by the caller). */
 char       *ox_remote_connection_new_application_name (OxRemoteConnection *self);
 

@@ -139,6 +139,8 @@ struct _DapAdapter {
 	/* sources */
 	GPtrArray   *sources;        /* Source*, index + 1 = sourceReference */
 	GHashTable  *seen_files;     /* file paths reported as loaded */
+	GHashTable  *request_texts;  /* attach: path -> text of scripts a client ran under a
+	                                path of its own (X-Oxibase-Source), newest; under lock */
 };
 
 /* ---- JSON helpers --------------------------------------------------------------------------- */
@@ -1034,6 +1036,14 @@ job_stack (DapAdapter *self, gint64 thread, OxFrame *top, JsonObject *args, GErr
 			add_source (b, bname, NULL, body_ref);
 			g_free (bname);
 		} else if (path) {
+			if (self->hub && ox_frame_kind (f) == OX_FRAME_STATEMENT && ox_frame_source_text (f) &&
+			    !g_file_test (path, G_FILE_TEST_EXISTS)) {
+				/* a request's script, named by its client: the file
+				 * is the client's, the text is served by `source' */
+				g_mutex_lock (&self->lock);
+				g_hash_table_replace (self->request_texts, g_strdup (path), g_strdup (ox_frame_source_text (f)));
+				g_mutex_unlock (&self->lock);
+			}
 			note_file (self, path);
 			add_source (b, ox_frame_source_name (f), path, 0);
 		} else
@@ -2336,8 +2346,13 @@ h_source (DapDispatch *d, JsonObject *args, DapReply *reply, gpointer user, GErr
 		Source *src = source_by_ref_locked (self, ref);
 		text = src ? g_strdup (src->text) : NULL;
 		g_mutex_unlock (&self->lock);
-	} else if (source && arg_string (source, "path"))
-		g_file_get_contents (arg_string (source, "path"), &text, NULL, NULL);
+	} else if (source && arg_string (source, "path")) {
+		g_mutex_lock (&self->lock);
+		text = g_strdup (g_hash_table_lookup (self->request_texts, arg_string (source, "path")));
+		g_mutex_unlock (&self->lock);
+		if (!text)
+			g_file_get_contents (arg_string (source, "path"), &text, NULL, NULL);
+	}
 	if (!text) {
 		*error = invalid ("no source with reference %" G_GINT64_FORMAT, ref);
 		return NULL;
@@ -2630,6 +2645,7 @@ adapter_new (GIOStream *stream, OxDebugHub *hub, DapAuthFunc auth, gpointer auth
 	g_array_set_clear_func (self->varrefs, varref_clear);
 	self->sources = g_ptr_array_new_with_free_func (source_free);
 	self->seen_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	self->request_texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 	self->exit_code = 1;
 	dap_dispatch_add_handlers (self->dispatch, handlers, G_N_ELEMENTS (handlers), self);
 	/* conditions, hit counts and logpoints are part of setBreakpoints */
@@ -2694,6 +2710,7 @@ dap_adapter_free (DapAdapter *self)
 	g_array_unref (self->varrefs);
 	g_ptr_array_unref (self->sources);
 	g_hash_table_unref (self->seen_files);
+	g_hash_table_unref (self->request_texts);
 	g_free (self->program);
 	g_free (self->script);
 	g_ptr_array_unref (self->threads);

@@ -217,6 +217,64 @@ ox_debug_frame_statement (OxFrame *f, OxSession *s, const char *script, size_t o
 	f->column = 1;
 }
 
+/* ---- script statements run by a caller (debug.h) ------------------------------------------ */
+
+struct OxScriptFrame {
+	OxFrame    frame;   /* linked into the session while it runs */
+	OxSession *s;
+	char      *path;    /* owned; frame.source_path points here */
+};
+
+OxScriptFrame *
+ox_debug_script_statement_begin (OxSession *s, const char *script, const char *path, size_t offset,
+                                 bool *cancelled)
+{
+	*cancelled = false;
+	if (!ox_debug_active (s) || s->top_frame)
+		return NULL;
+	if (s->script_first_line < 1)
+		s->script_first_line = 1;  /* the frame's lines count from the text's first */
+	OxScriptFrame *sf = g_new0 (OxScriptFrame, 1);
+	sf->s = s;
+	const char *start = ox_debug_skip_blanks (script + offset, script + strlen (script));
+	/* the frame takes the session's script_path; this request's name
+	 * replaces it on the frame only, so routines created meanwhile keep
+	 * their bodies as their source */
+	ox_debug_frame_statement (&sf->frame, s, script, (size_t) (start - script), start);
+	if (path) {
+		sf->path = g_strdup (path);
+		sf->frame.source_path = sf->path;
+		if (sf->frame.owns_source_name)
+			g_free ((char *) sf->frame.source_name);
+		sf->frame.source_name = g_path_get_basename (path);
+		sf->frame.owns_source_name = true;
+	}
+	ox_debug_push (s, &sf->frame);
+	ox_debug_step (s, sf->frame.line, 1);
+	*cancelled = s->cancel != 0;
+	return sf;
+}
+
+void
+ox_debug_script_statement_end (OxScriptFrame *sf, const OxError *err)
+{
+	if (!sf)
+		return;
+	if (err && err->sqlstate[0]) {
+		OxErrorData ed = { 0 };
+		g_strlcpy (ed.sqlstate, err->sqlstate, sizeof ed.sqlstate);
+		ed.message = err->message;
+		ed.detail = err->detail;
+		ed.hint = err->hint;
+		ed.context = err->context;
+		ox_debug_error (sf->s, &ed, true);
+	}
+	ox_debug_pop (sf->s, &sf->frame);
+	ox_debug_frame_clear (&sf->frame);
+	g_free (sf->path);
+	g_free (sf);
+}
+
 void
 ox_debug_frame_clear (OxFrame *f)
 {

@@ -90,6 +90,26 @@ void ox_session_set_debug_hooks (OxSession *s, const OxDebugHooks *hooks);
  * of the text's first character in that file (1 for a whole file). */
 void ox_session_set_script_source (OxSession *s, const char *path, int first_line);
 
+/* A caller that runs a script's statements itself, with ox_prepare and
+ * ox_step (the server's POST /api/sql), shows them to a debugger as
+ * ox_exec does: begin before the statement's first ox_step enters a
+ * STATEMENT frame whose source is path (a name the client debugs the
+ * text under, e.g. its file; NULL: "script"), whose text is script and
+ * whose line is that of the statement starting at script + offset, and
+ * takes the frame's first step there (where a breakpoint on its line
+ * stops, and a step lands); end, after ox_finalize, reports err (when
+ * the statement failed) and leaves the frame.  Unlike
+ * ox_session_set_script_source, routines the script creates keep their
+ * bodies as their source.
+ * begin returns NULL (nothing to end) when the session carries no hooks
+ * or already runs a frame; *cancelled is set when the statement was
+ * cancelled while it was held at that first step (do not run it: end
+ * the frame with 57014).  script must outlive the frame; path is copied. */
+typedef struct OxScriptFrame OxScriptFrame;
+OxScriptFrame *ox_debug_script_statement_begin (OxSession *s, const char *script, const char *path, size_t offset,
+                                                bool *cancelled);
+void           ox_debug_script_statement_end (OxScriptFrame *sf, const OxError *err);
+
 /* Query debugging: when on, every statement the session runs reports each
  * row each of its plan operators produces, as a step in an OPERATOR frame
  * (pushed for the operator's call, so the stack shows the plan's nesting)

@@ -24,6 +24,9 @@
  * then go to that source (routine line 1 is the buffer line of the
  * body's opening dollar quote), the stop is resumed unseen, and frames
  * in mapped routines are shown at their buffer lines, as in a launch.
+ * The script's own lines are the program path's, as in a launch: the
+ * run names its text by that path (X-Oxibase-Source), so the server's
+ * adapter reports its statements as frames of that path.
  */
 #define G_LOG_DOMAIN "ox-ui"
 
@@ -863,10 +866,34 @@ bp_spec (JsonBuilder *b, OxDebugBp *bp, int line)
 	json_builder_end_object (b);
 }
 
+/* The buffer line where the script's first statement at or after line
+ * starts (its first line that is not blank or a -- comment, as the
+ * engine counts it), or 0 past the last: the server's adapter cannot
+ * read our file to move a breakpoint there itself, as a launch does. */
+static int
+remote_statement_line (OxDebugSession *self, int line)
+{
+	g_autoptr (GArray) ranges = ox_sql_split (self->script);
+	for (guint i = 0; i < ranges->len; i++) {
+		OxSqlRange *r = &g_array_index (ranges, OxSqlRange, i);
+		const char *p = self->script + r->start, *end = self->script + r->end;
+		while (p < end && (g_ascii_isspace (*p) || (p[0] == '-' && p[1] == '-'))) {
+			if (*p == '-')
+				while (p < end && *p != '\n')
+					p++;
+			else
+				p++;
+		}
+		int at = line_at (self->script, (gsize) (p - self->script));
+		if (at >= line && p < end)
+			return at;
+	}
+	return 0;
+}
+
 /* Function breakpoints on routines with breakpoints but no source yet;
- * line breakpoints on the sources of those seen.  Breakpoints outside
- * any routine cannot stop: the script runs as one request, which has no
- * file for the server's debugger to match. */
+ * line breakpoints on the sources of those seen; the others by the
+ * program's path (the script's statements). */
 static void
 remote_send_breakpoints (OxDebugSession *self)
 {
@@ -925,13 +952,43 @@ remote_send_breakpoints (OxDebugSession *self)
 	JsonNode *fargs = json_builder_get_root (fb);
 	g_object_unref (fb);
 	send (self, "setFunctionBreakpoints", fargs, NULL);
-	/* the script's own lines cannot stop over the network */
+	/* the script's own lines go by the program's path, as in a launch:
+	 * the run names its text so (X-Oxibase-Source), and the server's
+	 * statements stop there */
+	JsonBuilder *b = json_builder_new ();
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "source");
+	json_builder_begin_object (b);
+	json_builder_set_member_name (b, "path");
+	json_builder_add_string_value (b, self->program);
+	json_builder_end_object (b);
+	json_builder_set_member_name (b, "breakpoints");
+	json_builder_begin_array (b);
+	GPtrArray *sent = g_ptr_array_new_with_free_func (g_object_unref);
 	for (guint i = 0; i < n; i++) {
 		OxDebugBp *bp = g_list_model_get_item (G_LIST_MODEL (self->breakpoints), i);
-		if (buffer && ox_debug_bp_get_buffer (bp) == buffer && !routine_at (self, ox_debug_bp_get_line (bp)))
-			bp_set_verified (bp, FALSE, "On a server only breakpoints inside a routine's body stop");
-		g_object_unref (bp);
+		int line = ox_debug_bp_get_line (bp);
+		if (!buffer || ox_debug_bp_get_buffer (bp) != buffer || !bp->enabled || !line || routine_at (self, line)) {
+			g_object_unref (bp);
+			continue;
+		}
+		int at = remote_statement_line (self, line);
+		if (!at) {
+			bp_set_verified (bp, FALSE, "No statement starts at or after this line");
+			g_object_unref (bp);
+			continue;
+		}
+		bp_spec (b, bp, at);
+		g_ptr_array_add (sent, bp);
 	}
+	json_builder_end_array (b);
+	json_builder_end_object (b);
+	JsonNode *args = json_builder_get_root (b);
+	g_object_unref (b);
+	BpReq *req = g_new (BpReq, 1);
+	req->p = pending_new (self);
+	req->sent = sent;
+	dap_client_request_async (self->client, "setBreakpoints", args, NULL, set_breakpoints_cb, req);
 	g_clear_object (&buffer);
 }
 
@@ -999,6 +1056,7 @@ remote_configured_cb (GObject *source, GAsyncResult *result, gpointer data)
 		g_clear_object (&self->run_cancel);
 		self->run_cancel = g_cancellable_new ();
 		ox_remote_connection_set_next_application_name (OX_REMOTE_CONNECTION (self->remote), self->app_name);
+		ox_remote_connection_set_next_source (OX_REMOTE_CONNECTION (self->remote), self->program);
 		ox_connection_run_async (self->remote, self->script, remote_batch_cb, pending_new (self),
 		                         (GDestroyNotify) pending_free, self->run_cancel, remote_run_done_cb,
 		                         pending_new (self));

@@ -373,6 +373,28 @@ stream_rows (HttpReq *req, OxStmt *st, int n, const OxColumnType *types, gint64 
 	}
 }
 
+/* X-Oxibase-Source: the path the client debugs the request's text under
+ * (canonicalized as the adapter canonicalizes breakpoint paths), or NULL. */
+static char *
+request_source (HttpReq *req)
+{
+	for (guint i = 0; i + 1 < req->headers->len; i += 2)
+		if (!strcmp (req->headers->pdata[i], "x-oxibase-source") && *(char *) req->headers->pdata[i + 1])
+			return g_canonicalize_filename (req->headers->pdata[i + 1], NULL);
+	return NULL;
+}
+
+/* The statement at stmt of sql as a frame of the script `source', when a
+ * debugger has the session (else NULL: nothing changes). */
+static OxScriptFrame *
+script_frame_begin (OxSession *s, const char *sql, const char *source, const char *stmt, gboolean *cancelled)
+{
+	bool c = false;
+	OxScriptFrame *f = ox_debug_script_statement_begin (s, sql, source, (size_t) (stmt - sql), &c);
+	*cancelled = c;
+	return f;
+}
+
 static void
 run_sql (HttpReq *req)
 {
@@ -387,6 +409,7 @@ run_sql (HttpReq *req)
 	}
 	const char *sql = req->sql.sql;
 	const char *rest = sql;
+	g_autofree char *source = request_source (req);
 	guint n_params = req->sql.params ? json_array_get_length (req->sql.params) : 0;
 	gboolean failed = FALSE;
 	int position_base = 0;
@@ -423,6 +446,18 @@ run_sql (HttpReq *req)
 			break;
 		}
 		session_active (req, &ss, ox_stmt_sql (st));
+		/* under a debugger, the statement is a step of the script the
+		 * client named with X-Oxibase-Source (docs/server.md, "Remote
+		 * debugging"): its breakpoints by that path stop here */
+		gboolean cancelled = FALSE;
+		OxScriptFrame *frame = source ? script_frame_begin (ss.s, sql, source, rest, &cancelled) : NULL;
+		if (cancelled) {
+			set_err (&err, "57014", "canceling statement due to user request");
+			ox_debug_script_statement_end (frame, &err);
+			ox_finalize (st);
+			failed = TRUE;
+			break;
+		}
 		gsize mark = req->out->len;  /* where this statement's object starts */
 		gboolean flushed = FALSE;
 		int n = ox_column_count (st);
@@ -437,6 +472,7 @@ run_sql (HttpReq *req)
 		gint64 rows = 0;
 		int rc = stream_rows (req, st, n, types, &rows, &flushed, &err);
 		g_free (types);
+		ox_debug_script_statement_end (frame, rc == OX_ERROR ? &err : NULL);
 		if (rc == OX_ERROR) {
 			if (!flushed)
 				g_string_truncate (req->out, mark);  /* the failed statement leaves no result */

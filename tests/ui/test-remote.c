@@ -7,7 +7,9 @@
  * CREATE TABLE from the editor, a query filling the grid, the server in
  * the start page's recent list without its password, and a breakpoint in
  * a routine hit when debugging a CALL, with the routine's locals in the
- * Variables panel.  A million-row SELECT shows its first rows and holds a
+ * Variables panel; a breakpoint on a line of the script itself hit on
+ * the server, Step Over moving to the next statement, and the script's
+ * results arriving when it continues.  A million-row SELECT shows its first rows and holds a
  * bounded number (flow control over the streamed answer), more as the
  * view asks, and gives way to the next run.
  *
@@ -394,6 +396,62 @@ test_debug_remote (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- debugging the script's own lines on the server ------------------------------------ */
+
+static const char lines_script[] =
+	"CREATE TABLE r_lines (n int);\n"                  /* 1 */
+	"INSERT INTO r_lines VALUES (1), (2);\n"           /* 2 */
+	"\n"                                               /* 3 */
+	"-- the total\n"                                   /* 4 */
+	"SELECT sum(n) AS total\n"                         /* 5 */
+	"  FROM r_lines;\n"                                /* 6 */
+	"SELECT count(*) AS how_many FROM r_lines;\n"      /* 7 */
+	"\n";                                              /* 8 */
+
+static void
+test_debug_script_lines (void)
+{
+	OxWindow *win = connect_window ();
+	OxEditorPage *page = ox_window_new_tab (win, "lines", lines_script);
+	GtkWidget *view = ox_editor_page_get_source_view (page);
+	OxDebugArea *area = ox_window_get_debugger (win);
+	OxDebugSession *session = ox_debug_area_get_session (area);
+	GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 2);
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 6);  /* inside a statement: the next one's line, 7 */
+	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);  /* past the last statement */
+
+	/* a breakpoint on a statement of the script stops there, on the
+	 * server, as it would locally */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	LineWait lw = { area, 2 };
+	wait_until (at_line, &lw, "the stop at the breakpoint on the script's line 2 (on the server)");
+	OxDebugBp *bp = ox_debug_session_find_breakpoint (session, buffer, 2);
+	g_assert_nonnull (bp);
+	g_assert_true (ox_debug_bp_get_verified (bp));
+	bp = ox_debug_session_find_breakpoint (session, buffer, 8);
+	g_assert_nonnull (bp);
+	g_assert_false (ox_debug_bp_get_verified (bp));
+	screenshot (win, "workstation-remote-debug-script");
+
+	/* F10: the next statement (past the blank line and the comment) */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.step-over", NULL);
+	lw.line = 5;
+	wait_until (at_line, &lw, "Step Over to the script's line 5");
+	/* F5: the breakpoint set on line 6, at the statement after it */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = 7;
+	wait_until (at_line, &lw, "the breakpoint moved to line 7");
+
+	/* continue: the rest of the script runs and its results arrive */
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	lw.line = OX_DEBUG_IDLE;
+	wait_until (session_state_is, &lw, "the end of the remote debug session");
+	wait_text (GTK_WIDGET (page), messages_of, "INSERT 0 2");
+	wait_text (GTK_WIDGET (page), messages_of, "SELECT 1");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -403,6 +461,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/remote/browse-and-query", test_browse_and_query);
 	g_test_add_func ("/ui/remote/lazy-results", test_lazy_remote);
 	g_test_add_func ("/ui/remote/debug", test_debug_remote);
+	g_test_add_func ("/ui/remote/debug-script-lines", test_debug_script_lines);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	ui_test_finish ();

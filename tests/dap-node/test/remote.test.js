@@ -6,8 +6,10 @@
  * token from POST /api/auth/login.  A breakpoint is hit by a call made
  * by another client — psql over the wire protocol, and POST /api/rpc over
  * HTTP — which waits while its session is stopped, then gets its answer
- * when the debugger continues.  Also: a bad token, and a psql session
- * that runs on while another is stopped.
+ * when the debugger continues.  A script POSTed to /api/sql under a
+ * source name (X-Oxibase-Source) stops at a line breakpoint of that path
+ * and steps from statement to statement.  Also: a bad token, and a psql
+ * session that runs on while another is stopped.
  *
  * NOTE: the server is started once for the file (init with a superuser
  * and a password, every port 0, read back from its log) and stopped with
@@ -249,6 +251,94 @@ dapTest('oxibase-dap relays an attach over the WebSocket: an HTTP rpc call stops
 		assert.equal(r.status, 200, JSON.stringify(r.json));
 		assert.equal(r.json.result, 6);
 		await dc.finish();
+	}));
+
+/* A script POSTed to /api/sql under a source name of the client's own. */
+const script = (table) => `-- a script the client debugs as its own file
+CREATE TABLE ${table} (n int);
+INSERT INTO ${table} VALUES (1), (2);
+SELECT sum(n) AS total FROM ${table};
+SELECT bump(40) AS b;
+`;
+const SCRIPT = script('t_script');
+
+async function postScript(token, source, app, text = SCRIPT) {
+	const r = await fetch(`http://127.0.0.1:${srv.http}/api/sql`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`,
+			'X-Oxibase-Source': source, 'X-Application-Name': app },
+		body: JSON.stringify({ sql: text }),
+	});
+	return { status: r.status, json: await r.json() };
+}
+
+function checkScriptResults(r) {
+	assert.equal(r.status, 200, JSON.stringify(r.json));
+	const res = r.json.results;
+	assert.equal(res.length, 4, JSON.stringify(r.json));
+	assert.equal(res[1].command, 'INSERT 0 2');
+	assert.equal(String(res[2].rows[0][0]), '3');
+	assert.equal(String(res[3].rows[0][0]), '41');
+}
+
+dapTest('a script POSTed with X-Oxibase-Source stops at a breakpoint on its own line, steps, and completes',
+	async (t, unused) => withLog(async () => {
+		unused.kill();
+		const token = await login();
+		/* the client's file: it does not exist on the server (nor here) */
+		const source = path.join(srv.dir, 'client-side', 'script.sql');
+		const dc = new PortClient();
+		await dc.start(srv.dap);
+		try {
+			await attach(dc, { token, sessions: { application_name: 'script-test' } }, async () => {
+				const r = await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 3 }] });
+				assert.equal(r.body.breakpoints[0].verified, true, JSON.stringify(r.body));
+			});
+			const stopped = dc.waitForEvent('stopped');
+			const call = postScript(token, source, 'script-test');
+			const ev = await stopped;
+			assert.equal(ev.body.reason, 'breakpoint');
+			const tid = ev.body.threadId;
+			const st = await dc.stackTraceRequest({ threadId: tid });
+			assert.equal(st.body.stackFrames.length, 1, JSON.stringify(st.body));
+			const top = st.body.stackFrames[0];
+			assert.equal(top.line, 3);
+			assert.equal(top.name, 'INSERT INTO t_script VALUES (1), (2);');
+			assert.equal(top.source.path, source);
+			assert.equal(top.source.name, 'script.sql');
+			/* the text the request ran, served for the path */
+			const src = await dc.sourceRequest({ source: { path: source }, sourceReference: 0 });
+			assert.equal(src.body.content, SCRIPT);
+			/* longer than --http-request-timeout */
+			await new Promise((resolve) => setTimeout(resolve, 1200));
+			/* Step Over: the next statement of the script */
+			const stepped = dc.waitForEvent('stopped');
+			await dc.nextRequest({ threadId: tid });
+			const ev2 = await stepped;
+			assert.equal(ev2.body.reason, 'step');
+			const top2 = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames[0];
+			assert.equal(top2.line, 4);
+			assert.equal(top2.source.path, source);
+			/* Step Into the call of bump: its body, by reference, over the script's frame */
+			const stepped2 = dc.waitForEvent('stopped');
+			await dc.nextRequest({ threadId: tid });
+			await stepped2;
+			const stepped3 = dc.waitForEvent('stopped');
+			await dc.stepInRequest({ threadId: tid });
+			await stepped3;
+			const inner = (await dc.stackTraceRequest({ threadId: tid })).body.stackFrames;
+			assert.equal(inner.length, 2, JSON.stringify(inner));
+			assert.ok(inner[0].source.sourceReference > 0, JSON.stringify(inner[0]));
+			assert.equal(inner[1].line, 5);
+			assert.equal(inner[1].source.path, source);
+			await dc.continueRequest({ threadId: tid });
+			checkScriptResults(await call);
+			await dc.disconnectRequest({});
+		} finally {
+			dc.stopAdapter();
+		}
+		/* no debugger: the header changes nothing */
+		checkScriptResults(await postScript(token, source, 'script-test', script('t_script2')));
 	}));
 
 dapTest('attach with a bad token is refused, and nothing else is served before a good one', async (t, unused) =>
