@@ -9,6 +9,8 @@
 #                 first frame that draws its rows (target 300 ms)
 #   memory        RSS before the run and after scrolling to its last row,
 #                 and the peak (VmHWM); target: growth under 200 MB
+#   stalls        the longest gap between two frames while scrolling to
+#                 the end (target 100 ms: no stall a user would notice)
 #
 # usage: bench/workstation-bench.sh [WORKSTATION-BINARY]
 #   ROWS (default 1000000), RUNS (default 5)
@@ -67,6 +69,9 @@ printf '%-44s %7s ms  %-8s %s\n' "start to first frame (from exec)" "$ffx" "500 
 printf '%-44s %7s ms  %-8s %s\n' "$ROWS-row SELECT: first rows drawn" "$(get first-rows)" "300 ms" "$(verdict "$(get first-rows)" 300)"
 printf '%-44s %7s     %-8s\n' "rows held before scrolling" "$(get rows-before-scroll)" ""
 printf '%-44s %7s ms  %-8s\n' "scrolling to the last row" "$(get scroll-to-end)" ""
+printf '%-44s %7s     %-8s\n' "frames drawn while scrolling" "$(get scroll-frames)" ""
+printf '%-44s %7s ms  %-8s %s\n' "longest frame gap while scrolling" "$(get scroll-longest-frame)" "100 ms" "$(verdict "$(get scroll-longest-frame)" 100)"
+printf '%-44s %7s     %-8s\n' "frame gaps over 50 ms" "$(get scroll-slow-frames)" ""
 printf '%-44s %7s     %-8s\n' "rows held at the end" "$(get rows-loaded)" ""
 printf '%-44s %7s MB  %-8s\n' "row storage (blocks)" "$(get row-storage)" ""
 printf '%-44s %7s MB  %-8s\n' "RSS before the SELECT" "$(get rss-before)" ""

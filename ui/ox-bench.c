@@ -95,6 +95,10 @@ typedef struct {
 	gint64         t_first;
 	gint64         t_scroll;
 	gboolean       scrolling;
+	gint64         t_last_frame;   /* while scrolling: the previous after-paint */
+	gint64         longest_frame;  /* the longest gap between two frames, us */
+	guint          slow_frames;    /* gaps over 50 ms */
+	guint          frames;
 	guint          timer;
 	gint64         deadline;
 } RowsBench;
@@ -136,6 +140,9 @@ rows_tick_cb (gpointer data)
 	guint n = g_list_model_get_n_items (model);
 	if (ox_result_model_is_complete (OX_RESULT_MODEL (model))) {
 		printf ("bench scroll-to-end %.1f ms\n", (g_get_monotonic_time () - b->t_scroll) / 1000.0);
+		printf ("bench scroll-frames %u frames\n", b->frames);
+		printf ("bench scroll-longest-frame %.1f ms\n", b->longest_frame / 1000.0);
+		printf ("bench scroll-slow-frames %u frames\n", b->slow_frames);
 		printf ("bench rows-loaded %u rows\n", n);
 		printf ("bench row-storage %.1f MB\n", ox_result_model_get_bytes (OX_RESULT_MODEL (model)) / 1e6);
 		printf ("bench rss-before %.1f MB\n", b->rss_before / 1024.0);
@@ -155,6 +162,29 @@ rows_tick_cb (gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* While scrolling: how long the main loop went between frames.  A stall
+ * (rows appended, widgets made, a batch decoded on the main thread) shows
+ * as a long gap; the view asks for a frame on every scroll step, so
+ * gaps are the stalls a user would see. */
+static void
+scroll_frame_cb (GdkFrameClock *clock, gpointer data)
+{
+	RowsBench *b = data;
+	(void) clock;
+	if (!b->scrolling)
+		return;
+	gint64 now = g_get_monotonic_time ();
+	if (b->t_last_frame) {
+		gint64 gap = now - b->t_last_frame;
+		if (gap > b->longest_frame)
+			b->longest_frame = gap;
+		if (gap > 50 * 1000)
+			b->slow_frames++;
+	}
+	b->t_last_frame = now;
+	b->frames++;
+}
+
 static void
 rows_paint_cb (GdkFrameClock *clock, gpointer data)
 {
@@ -169,6 +199,7 @@ rows_paint_cb (GdkFrameClock *clock, gpointer data)
 	printf ("bench rows-before-scroll %u rows\n", g_list_model_get_n_items (model));
 	b->scrolling = TRUE;
 	b->t_scroll = g_get_monotonic_time ();
+	g_signal_connect (clock, "after-paint", G_CALLBACK (scroll_frame_cb), b);
 }
 
 static void
