@@ -14,6 +14,7 @@
  */
 #include "ox-catalog-reader.h"
 #include "ox-embedded-connection.h"
+#include "connection-test-util.h"
 #include "ox-remote-connection.h"
 
 #include "remote-test-server.h"
@@ -23,31 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEADLINE_S 30
-
 static RemoteServer server;
-
-typedef gboolean (*CondFunc) (gpointer data);
-
-static gboolean
-tick_cb (gpointer data)
-{
-	(void) data;
-	return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (CondFunc cond, gpointer data, const char *what)
-{
-	gint64 end = g_get_monotonic_time () + DEADLINE_S * G_TIME_SPAN_SECOND;
-	guint tick = g_timeout_add (100, tick_cb, NULL);
-	while (!cond (data)) {
-		if (g_get_monotonic_time () > end)
-			g_error ("timed out waiting for %s", what);
-		g_main_context_iteration (NULL, TRUE);
-	}
-	g_source_remove (tick);
-}
 
 static gboolean
 bool_set (gpointer data)
@@ -66,63 +43,6 @@ connect_remote (void)
 }
 
 /* ---- a run's record ---------------------------------------------------------- */
-
-typedef struct {
-	GPtrArray *batches;  /* OxBatch*, in order of arrival */
-	gboolean   finished;
-	gboolean   ok;
-	GError    *error;
-	GThread   *main_thread;
-} Run;
-
-static void
-run_batch_cb (OxBatch *batch, gpointer user_data)
-{
-	Run *r = user_data;
-	g_assert_true (g_thread_self () == r->main_thread);
-	g_assert_false (r->finished);
-	g_ptr_array_add (r->batches, ox_batch_ref (batch));
-}
-
-static void
-run_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-	Run *r = user_data;
-	r->ok = ox_connection_run_finish (OX_CONNECTION (source), result, &r->error);
-	r->finished = TRUE;
-}
-
-static gboolean
-run_finished (gpointer data)
-{
-	return ((Run *) data)->finished;
-}
-
-static Run *
-run_new (void)
-{
-	Run *r = g_new0 (Run, 1);
-	r->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) ox_batch_unref);
-	r->main_thread = g_thread_self ();
-	return r;
-}
-
-static void
-run_free (Run *r)
-{
-	g_ptr_array_unref (r->batches);
-	g_clear_error (&r->error);
-	g_free (r);
-}
-
-static Run *
-run_sync (OxConnection *c, const char *sql, GCancellable *cancellable)
-{
-	Run *r = run_new ();
-	ox_connection_run_async (c, sql, run_batch_cb, r, NULL, cancellable, run_done_cb, r);
-	wait_until (run_finished, r, sql);
-	return r;
-}
 
 /* The batches as text, with the rows of a result set merged (how rows
  * are cut into batches depends on the network, not on the script). */
