@@ -18,7 +18,6 @@
  */
 #include "ui-test-util.h"
 #include "ox-connect-dialog.h"
-#include "ox-admin-private.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 #include "ox-remote-connection.h"
@@ -453,54 +452,6 @@ test_debug_script_lines (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
-/* ---- administration of a server ------------------------------------------------------ */
-
-typedef struct {
-	GListModel *model;
-	guint       col;
-	const char *text;
-} AdminRowWait;
-
-static gboolean
-admin_row_shown (gpointer data)
-{
-	AdminRowWait *w = data;
-	guint n = g_list_model_get_n_items (w->model);
-	for (guint i = 0; i < n; i++) {
-		g_autoptr (OxAdminRow) r = g_list_model_get_item (w->model, i);
-		const char *v = ox_admin_row_get (r, w->col);
-		if (v && strstr (v, w->text))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* The Administration window on a server connection: Sessions lists the
- * window's own session with its last statement (pg_stat_activity as the
- * server fills it), Metrics the server's numbers (oxibase_connections is
- * a server's, not an embedded database's). */
-static void
-test_admin_remote (void)
-{
-	OxWindow *win = connect_window ();
-	OxEditorPage *page = ox_window_get_current_page (win);
-	set_text (page, "SELECT 'remote admin marker' AS m;\n", NULL);
-	run (page, "editor.run-statement");
-
-	OxAdminWindow *admin = ox_window_show_administration (win);
-	g_assert_nonnull (admin);
-	ox_admin_window_show_page (admin, "sessions");
-	OxAdminSessions *sessions = OX_ADMIN_SESSIONS (ox_admin_window_get_page (admin, "sessions"));
-	AdminRowWait w = { ox_admin_sessions_get_model (sessions), 7 /* query */, "remote admin marker" };
-	wait_until (admin_row_shown, &w, "the window's session on the server in Sessions");
-
-	ox_admin_window_show_page (admin, "metrics");
-	OxAdminMetrics *metrics = OX_ADMIN_METRICS (ox_admin_window_get_page (admin, "metrics"));
-	AdminRowWait m = { ox_admin_metrics_get_model (metrics), 0 /* name */, "oxibase_connections" };
-	wait_until (admin_row_shown, &m, "the server's connection count in Metrics");
-	gtk_window_destroy (GTK_WINDOW (win));
-}
-
 int
 main (int argc, char **argv)
 {
@@ -511,7 +462,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/remote/lazy-results", test_lazy_remote);
 	g_test_add_func ("/ui/remote/debug", test_debug_remote);
 	g_test_add_func ("/ui/remote/debug-script-lines", test_debug_script_lines);
-	g_test_add_func ("/ui/remote/administration", test_admin_remote);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	ui_test_finish ();
