@@ -133,4 +133,5 @@ gboolean   http_sessions_close (OxHttpServer *srv, const char *id_text, const ch
 void       http_sessions_revoke_token (OxHttpServer *srv, const char *token);
 OxSession     *http_sess_session (HttpSess *ps);
 gint32         http_sess_id (HttpSess *ps);
+gboolean       http_sess_terminated (HttpSess *ps);
 OxDebugTarget *http_sess_target (HttpSess *ps);

@@ -647,11 +647,22 @@ dap_ws_cb (SoupServer *server, SoupServerMessage *msg, const char *path, SoupWeb
 	dap_listener_serve_websocket (srv->dap, ws, token);
 }
 
+/* "request-started" comes as soon as a connection is accepted, before a
+ * byte of the request is read: the one place that sees connections whose
+ * request never comes (a client that connects and goes away, a poll cut
+ * short as a window closes), which no handler ever does */
+static void
+request_started_cb (SoupServer *server, SoupServerMessage *msg, gpointer data)
+{
+	(void) server;
+	(void) data;
+	compensate_listener_leak (msg);
+}
+
 static void
 early_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
 	OxHttpServer *srv = data;
-	compensate_listener_leak (msg);
 	if (srv->dap && !strcmp (path, "/api/dap"))
 		return;  /* the upgrade needs its own Connection header (the token is checked in dap_ws_cb) */
 	/* one request per connection: libsoup before 3.3 keeps a kept-alive
@@ -690,13 +701,10 @@ ox_http_server_new (OxDatabase *db, const OxHttpConfig *config)
 	srv->soup = soup_server_new ("server-header", "oxibase ", NULL);
 	srv->hub = config->hub;
 	srv->dap = config->dap;
+	g_signal_connect (srv->soup, "request-started", G_CALLBACK (request_started_cb), srv);
 	soup_server_add_early_handler (srv->soup, NULL, early_cb, srv, NULL);
-	if (srv->dap) {
+	if (srv->dap)
 		soup_server_add_websocket_handler (srv->soup, "/api/dap", NULL, NULL, dap_ws_cb, srv, NULL);
-		/* handlers are per path: without this the NULL-path early handler
-		 * (and its socket-leak compensation) is not called for /api/dap */
-		soup_server_add_early_handler (srv->soup, "/api/dap", early_cb, srv, NULL);
-	}
 	soup_server_add_handler (srv->soup, NULL, server_cb, srv, NULL);
 	srv->session_idle_ms = config->session_idle_ms == 0 ? 600000 : MAX (config->session_idle_ms, 0);
 	srv->idle_in_txn_ms = config->idle_in_txn_ms;

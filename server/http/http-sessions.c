@@ -291,6 +291,14 @@ http_sess_id (HttpSess *ps)
 	return ps->id;
 }
 
+/* pg_terminate_backend or /api/sessions/ID/terminate reached the session:
+ * its running statement reports 57P01, not a plain cancel */
+gboolean
+http_sess_terminated (HttpSess *ps)
+{
+	return g_atomic_int_get (&ps->terminated) != 0;
+}
+
 OxDebugTarget *
 http_sess_target (HttpSess *ps)
 {

@@ -205,6 +205,8 @@ explain_stop (HttpReq *req, OxError *err)
 	g_mutex_lock (&req->lock);
 	gboolean timed_out = req->timed_out, terminated = req->terminated;
 	g_mutex_unlock (&req->lock);
+	if (req->psess && http_sess_terminated (req->psess))
+		terminated = TRUE;
 	if (terminated) {
 		ox_error_clear (err);
 		g_strlcpy (err->sqlstate, "57P01", sizeof err->sqlstate);

@@ -10,7 +10,8 @@
 # same role works); DELETE rolls an open transaction back; an idle session
 # closes after --http-session-idle-timeout, one idle in a transaction
 # after idle_in_transaction_session_timeout; logout closes the token's
-# sessions; the session shows in /api/sessions and pg_stat_activity.
+# sessions; the session shows in /api/sessions and pg_stat_activity; a
+# statement in a session pg_terminate_backend reaches ends with 57P01.
 # Speaks TAP (tests/server/oxserver.py).
 import http.client
 import json
@@ -220,6 +221,32 @@ def test_listed_in_sessions_and_pg_stat_activity():
     assert not listed(sid)
 
 
+def test_terminated_by_pg_terminate_backend():
+    # a statement running in a session that pg_terminate_backend (or
+    # /api/sessions/ID/terminate) reaches ends as PostgreSQL's does, with
+    # 57P01, not as a plain cancel (57014); the session is gone after
+    sid = open_session(TOKEN)
+    out = {}
+    t = threading.Thread(target=lambda: out.update(r=sql(TOKEN, sid, "SELECT pg_sleep(60)")))
+    t.start()
+
+    def sleeping():
+        with pg.cursor() as c:
+            c.execute("SELECT state FROM pg_stat_activity WHERE pid = %s", (sid,))
+            return c.fetchall() == [("active",)]
+    wait_for(sleeping, "the session's pg_sleep")
+    with pg.cursor() as c:
+        c.execute("SELECT pg_terminate_backend(%s)", (sid,))
+        eq(c.fetchall(), [(True,)])
+    t.join(30)
+    assert not t.is_alive(), "the terminated statement still runs"
+    st, b = out["r"]
+    eq((st, b["error"]["sqlstate"]), (503, "57P01"))
+    eq(b["error"]["message"], "terminating connection due to administrator command")
+    wait_for(lambda: not listed(sid), "the terminated session to close", 5)
+    eq(sql(TOKEN, sid, "SELECT 1")[0], 404)
+
+
 def test_idle_timeout():
     # the server runs with --http-session-idle-timeout 2
     sid = open_session(TOKEN)
@@ -257,4 +284,4 @@ def test_logout_closes_sessions():
 
 run_tap(srv, [test_transaction_across_requests, test_set_and_temp_persist, test_one_request_at_a_time,
               test_other_role_refused, test_delete_rolls_back, test_listed_in_sessions_and_pg_stat_activity,
-              test_idle_timeout, test_idle_in_transaction_timeout, test_logout_closes_sessions])
+              test_terminated_by_pg_terminate_backend, test_idle_timeout, test_idle_in_transaction_timeout, test_logout_closes_sessions])

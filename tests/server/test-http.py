@@ -156,6 +156,33 @@ def test_connections_do_not_pile_up():
     assert fds() <= before + 3, (before, fds())
 
 
+
+def test_silent_connections_are_freed():
+    # a client that connects and closes before sending a request (the
+    # workstation's polls cut short when a window closes): libsoup 3.2.3
+    # keeps an extra reference to every socket it accepts, which the server
+    # drops as the connection starts; without that, each leaves a GSocket
+    # and its descriptor behind
+    def fds():
+        return len(os.listdir("/proc/%d/fd" % srv.proc.pid))
+    request(srv, "GET", "/health")
+    time.sleep(0.2)
+    before = fds()
+    for _ in range(40):
+        s = socket.create_connection(("127.0.0.1", srv.http_port))
+        time.sleep(0.01)
+        s.close()
+    for _ in range(40):
+        s = socket.create_connection(("127.0.0.1", srv.http_port))
+        s.sendall(b"GET /hea")  # half a request line, then gone
+        s.close()
+    deadline = time.monotonic() + 5
+    while fds() > before + 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert fds() <= before + 3, (before, fds())
+    st, _, _ = request(srv, "GET", "/health")
+    eq(st, 200)
+
 def test_login_ok_and_bad():
     global TOKEN
     TOKEN = login(srv)

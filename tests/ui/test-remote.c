@@ -11,13 +11,16 @@
  * the server, Step Over moving to the next statement, and the script's
  * results arriving when it continues.  A million-row SELECT shows its first rows and holds a
  * bounded number (flow control over the streamed answer), more as the
- * view asks, and gives way to the next run.
+ * view asks, and gives way to the next run.  The Administration window
+ * lists the window's own session and the server's metrics, and its
+ * Terminate ends another session's statement (57P01).
  *
  * No keyring under the test (OXIBASE_NO_KEYRING=1): the password is
  * typed into the dialog, and "Remember password" stays insensitive.
  */
 #include "ui-test-util.h"
 #include "ox-connect-dialog.h"
+#include "ox-admin-private.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 #include "ox-remote-connection.h"
@@ -452,6 +455,136 @@ test_debug_script_lines (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- administration of a server ------------------------------------------------------ */
+
+typedef struct {
+	GListModel *model;
+	guint       col;
+	const char *text;
+} AdminRowWait;
+
+static gboolean
+admin_row_shown (gpointer data)
+{
+	AdminRowWait *w = data;
+	guint n = g_list_model_get_n_items (w->model);
+	for (guint i = 0; i < n; i++) {
+		g_autoptr (OxAdminRow) r = g_list_model_get_item (w->model, i);
+		const char *v = ox_admin_row_get (r, w->col);
+		if (v && strstr (v, w->text))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The Sessions page's confirmation (transient for the admin window). */
+static AdwMessageDialog *
+find_admin_dialog (void)
+{
+	GListModel *tops = gtk_window_get_toplevels ();
+	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+		    OX_IS_ADMIN_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (w))))
+			return ADW_MESSAGE_DIALOG (w);
+	}
+	return NULL;
+}
+
+static gboolean
+admin_dialog_up (gpointer data)
+{
+	(void) data;
+	return find_admin_dialog () != NULL;
+}
+
+typedef struct {
+	gboolean done;
+	char    *sqlstate;  /* of the ERROR batch */
+} VictimRun;
+
+static void
+victim_batch_cb (OxBatch *batch, gpointer data)
+{
+	VictimRun *vr = data;
+	if (batch->kind == OX_BATCH_ERROR && !vr->sqlstate)
+		vr->sqlstate = g_strdup (batch->error->sqlstate);
+}
+
+static void
+victim_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	VictimRun *vr = data;
+	g_autoptr (GError) error = NULL;
+	g_assert_false (ox_connection_run_finish (OX_CONNECTION (source), result, &error));
+	vr->done = TRUE;
+}
+
+/* The Administration window on a server connection: Sessions lists the
+ * window's own session with its last statement (pg_stat_activity as the
+ * server fills it), Metrics the server's numbers (oxibase_connections is
+ * a server's, not an embedded database's); Terminate ends another
+ * session's statement on the server. */
+static void
+test_admin_remote (void)
+{
+	OxWindow *win = connect_window ();
+	OxEditorPage *page = ox_window_get_current_page (win);
+	set_text (page, "SELECT 'remote admin marker' AS m;\n", NULL);
+	run (page, "editor.run-statement");
+
+	OxAdminWindow *admin = ox_window_show_administration (win);
+	g_assert_nonnull (admin);
+	ox_admin_window_show_page (admin, "sessions");
+	OxAdminSessions *sessions = OX_ADMIN_SESSIONS (ox_admin_window_get_page (admin, "sessions"));
+	AdminRowWait w = { ox_admin_sessions_get_model (sessions), 7 /* query */, "remote admin marker" };
+	wait_until (admin_row_shown, &w, "the window's session on the server in Sessions");
+
+	/* terminate another session on the server from the page: its
+	 * statement ends with PostgreSQL's 57P01 */
+	g_autoptr (GError) error = NULL;
+	OxRemoteConnection *victim = ox_remote_connection_connect (server.url, REMOTE_TEST_USER, REMOTE_TEST_PASSWORD,
+	                                                           &error);
+	g_assert_no_error (error);
+	VictimRun vr = { 0 };
+	ox_connection_run_async (OX_CONNECTION (victim), "SELECT pg_sleep(60)", victim_batch_cb, &vr, NULL, NULL,
+	                         victim_done_cb, &vr);
+	AdminRowWait sleeping = { ox_admin_sessions_get_model (sessions), 7, "pg_sleep(60)" };
+	wait_until (admin_row_shown, &sleeping, "the other session's pg_sleep in Sessions");
+	GListModel *sm = ox_admin_sessions_get_model (sessions);
+	const char *pid = NULL;
+	g_autoptr (OxAdminRow) sleeper = NULL;
+	for (guint i = 0; i < g_list_model_get_n_items (sm) && !pid; i++) {
+		g_autoptr (OxAdminRow) r = g_list_model_get_item (sm, i);
+		if (strstr (ox_admin_row_get (r, 7) ? ox_admin_row_get (r, 7) : "", "pg_sleep(60)")) {
+			sleeper = g_object_ref (r);
+			pid = ox_admin_row_get (r, 0);
+		}
+	}
+	g_assert_nonnull (pid);
+	ox_admin_sessions_select_pid (sessions, atoi (pid));
+	GtkWidget *label = find_label (GTK_WIDGET (sessions), "Terminate Session", NULL);
+	g_assert_nonnull (label);
+	GtkWidget *button = gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
+	g_assert_true (gtk_widget_get_sensitive (button));
+	g_signal_emit_by_name (button, "clicked");
+	wait_until (admin_dialog_up, NULL, "the confirmation");
+	AdwMessageDialog *d = find_admin_dialog ();
+	g_autofree char *heading = g_strdup_printf ("Terminate session %s?", pid);
+	g_assert_cmpstr (adw_message_dialog_get_heading (d), ==, heading);
+	adw_message_dialog_response (d, "signal");
+	wait_until (bool_set, &vr.done, "the terminated session's statement");
+	g_assert_cmpstr (vr.sqlstate, ==, "57P01");
+	g_free (vr.sqlstate);
+	g_object_unref (victim);
+
+	ox_admin_window_show_page (admin, "metrics");
+	OxAdminMetrics *metrics = OX_ADMIN_METRICS (ox_admin_window_get_page (admin, "metrics"));
+	AdminRowWait m = { ox_admin_metrics_get_model (metrics), 0 /* name */, "oxibase_connections" };
+	wait_until (admin_row_shown, &m, "the server's connection count in Metrics");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -462,6 +595,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/remote/lazy-results", test_lazy_remote);
 	g_test_add_func ("/ui/remote/debug", test_debug_remote);
 	g_test_add_func ("/ui/remote/debug-script-lines", test_debug_script_lines);
+	g_test_add_func ("/ui/remote/administration", test_admin_remote);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	ui_test_finish ();
