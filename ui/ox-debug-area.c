@@ -393,6 +393,11 @@ void
 ox_debug_area_attach_page (OxDebugArea *self, OxEditorPage *page)
 {
 	ox_debug_gutter_attach (GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), self->session);
+	/* uifix: the Breakpoints panel names the tab a breakpoint is in */
+	GWeakRef *w = g_new0 (GWeakRef, 1);
+	g_weak_ref_init (w, page);
+	g_object_set_data_full (G_OBJECT (ox_editor_page_get_buffer (page)), "ox-editor-page", w,
+	                        weak_free);
 }
 
 void
