@@ -9,7 +9,8 @@
  *     accelerators, against resources/gtk/help-overlay.ui);
  *   - a routine tab comes back after a restart as a routine tab of the same
  *     routine, re-read from the catalog, and saves with CREATE OR REPLACE;
- *     the debugger's read-only source tabs are not saved; the Breakpoints
+ *     the debugger's read-only source tabs are not saved and close when
+ *     its session ends; the Breakpoints
  *     panel says which tab a breakpoint is in; the debugger pane's height
  *     is kept;
  *   - Rename on a column in the object browser, and the browser follows;
@@ -677,6 +678,10 @@ test_debugger_tabs (void)
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
 	dw.state = OX_DEBUG_IDLE;
 	wait_until (state_is, &dw, "the end of the debug session");
+	/* the session's read-only tab closed with it; the others stay */
+	g_assert_cmpint (adw_tab_view_get_n_pages (tabs), ==, n_tabs - 1);
+	for (int i = 0; i < adw_tab_view_get_n_pages (tabs); i++)
+		g_assert_null (strstr (adw_tab_page_get_title (adw_tab_view_get_nth_page (tabs, i)), "read-only"));
 	gtk_window_destroy (GTK_WINDOW (win));
 
 	/* a new window: the debugger opens at the saved height */
