@@ -89,6 +89,7 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.run-script", page && !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.cancel", running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.explain", page && !running);  /* uifix */
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.debug", open);  /* uifix: the Debug button */
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.refresh", open);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-file", open);  /* files */
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save", page != NULL);
