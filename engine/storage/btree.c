@@ -826,6 +826,61 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 		return true;
 	}
 
+	/* Full.  Unless the entry goes past the end of the tree, first try to
+	 * make room by moving entries into the sibling under the same parent
+	 * with more room, when it has some: random keys then fill leaves to
+	 * about 80% instead of the 66% that splitting alone leaves (an index
+	 * on a column of random values, the common case for foreign keys). */
+	if (depth > 0 && !(pos == n && l->next == NULL)) {
+		OxBTreeInner *parent = path[depth - 1].node;
+		int j = path[depth - 1].idx;
+		OxBTreeLeaf *rs = j + 1 < parent->hdr.n ? (OxBTreeLeaf *) parent->child[j + 1] : NULL;
+		OxBTreeLeaf *ls = j > 0 ? (OxBTreeLeaf *) parent->child[j - 1] : NULL;
+		int rsn = rs ? rs->hdr.n : LEAF_MAX, lsn = ls ? ls->hdr.n : LEAF_MAX;
+		if (MIN (rsn, lsn) <= LEAF_MAX - 2) {
+			OxBTreeLeaf *dst;
+			int dpos;
+			if (rsn <= lsn) {
+				/* l's last k entries go to the front of rs */
+				int k = (LEAF_MAX - rsn + 1) / 2;   /* rs ends below LEAF_MAX */
+				int keep = n - k;
+				memmove (LEAF_KEY (t, rs, k), LEAF_KEY (t, rs, 0), KEY_BYTES (t, rsn));
+				memmove (&rs->rowid[k], rs->rowid, sizeof (uint64_t) * (size_t) rsn);
+				memcpy (LEAF_KEY (t, rs, 0), LEAF_KEY (t, l, keep), KEY_BYTES (t, k));
+				memcpy (rs->rowid, &l->rowid[keep], sizeof (uint64_t) * (size_t) k);
+				rs->hdr.n = (uint16_t) (rsn + k);
+				l->hdr.n = (uint16_t) keep;
+				/* the separator comes down to rs's new first entry */
+				key_release (t, INNER_KEY (t, parent, j));
+				key_dup (t, INNER_KEY (t, parent, j), LEAF_KEY (t, rs, 0));
+				parent->rowid[j] = rs->rowid[0];
+				dst = pos <= keep ? l : rs;
+				dpos = pos <= keep ? pos : pos - keep;
+			} else {
+				/* l's first k entries go to the end of ls */
+				int k = (LEAF_MAX - lsn + 1) / 2;
+				memcpy (LEAF_KEY (t, ls, lsn), LEAF_KEY (t, l, 0), KEY_BYTES (t, k));
+				memcpy (&ls->rowid[lsn], l->rowid, sizeof (uint64_t) * (size_t) k);
+				memmove (LEAF_KEY (t, l, 0), LEAF_KEY (t, l, k), KEY_BYTES (t, n - k));
+				memmove (l->rowid, &l->rowid[k], sizeof (uint64_t) * (size_t) (n - k));
+				ls->hdr.n = (uint16_t) (lsn + k);
+				l->hdr.n = (uint16_t) (n - k);
+				/* the separator goes up to l's new first entry */
+				key_release (t, INNER_KEY (t, parent, j - 1));
+				key_dup (t, INNER_KEY (t, parent, j - 1), LEAF_KEY (t, l, 0));
+				parent->rowid[j - 1] = l->rowid[0];
+				dst = pos <= k ? ls : l;
+				dpos = pos <= k ? lsn + pos : pos - k;
+			}
+			int dn = dst->hdr.n;
+			memmove (LEAF_KEY (t, dst, dpos + 1), LEAF_KEY (t, dst, dpos), KEY_BYTES (t, dn - dpos));
+			memmove (&dst->rowid[dpos + 1], &dst->rowid[dpos], sizeof (uint64_t) * (size_t) (dn - dpos));
+			entry_put (t, dst->keys, dst->rowid, dpos, key, rowid);
+			dst->hdr.n++;
+			return true;
+		}
+	}
+
 	/* Split.  An append past the last entry of the last leaf starts a new
 	 * leaf with just the new entry, leaving the old one full. */
 	OxBTreeLeaf *r = leaf_new (t);
