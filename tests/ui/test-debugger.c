@@ -117,6 +117,14 @@ messages_of (GtkWidget *page)
 	return ox_editor_page_get_messages_text (OX_EDITOR_PAGE (page));
 }
 
+/* Counts the session's stops (entries into STOPPED) while connected. */
+static void
+count_stops_cb (OxDebugSession *session, int *stops)
+{
+	if (ox_debug_session_get_state (session) == OX_DEBUG_STOPPED)
+		(*stops)++;
+}
+
 /* The CALL ran to its end: its notice in the Debug Console (where the
  * adapter's console output goes), its tag in the tab's Messages, the
  * session over. */
@@ -322,6 +330,14 @@ test_gutter_hit_count (void)
 	wait_line (area, LOOP_LINE, "the 4th pass");
 	click (area, "Stop");
 	wait_state (area, OX_DEBUG_IDLE, "the end of the session");
+	/* Stop rolled the CALL's transaction back: the row the console saw
+	 * was never committed */
+	set_text (page, "SELECT count(*) AS n FROM dbg_items WHERE id = 3;\n", NULL);
+	run (page, "editor.run-statement");
+	GtkColumnView *result = ox_editor_page_get_grid (page, 0);
+	g_assert_nonnull (result);
+	LabelData ld = { GTK_WIDGET (result), "0", NULL };
+	wait_until (label_shown, &ld, "no row 3 after Stop");
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -345,8 +361,12 @@ test_logpoint (void)
 	g_signal_emit_by_name (find_button (grid, "Apply"), "clicked");
 	g_assert_true (has_mark (view, LOOP_LINE, OX_MARK_BREAKPOINT));
 
+	int stops = 0;
+	gulong h = g_signal_connect (ox_debug_area_get_session (area), "state-changed", G_CALLBACK (count_stops_cb), &stops);
 	debug (win);
 	wait_walked (area, page);
+	g_signal_handler_disconnect (ox_debug_area_get_session (area), h);
+	g_assert_cmpint (stops, ==, 0);
 	GtkWidget *console = ox_debug_area_get_panel (area, "Debug Console");
 	g_autofree char *text = ox_debug_console_get_text (console);
 	g_assert_nonnull (strstr (text, "pass 1: s is 0"));
