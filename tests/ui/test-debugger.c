@@ -125,14 +125,13 @@ count_stops_cb (OxDebugSession *session, int *stops)
 		(*stops)++;
 }
 
-/* The CALL ran to its end: its notice in the Debug Console (where the
- * adapter's console output goes), its tag in the tab's Messages, the
- * session over. */
+/* The CALL ran to its end: its notice in the Debug Console and, as
+ * without the debugger, in the tab's Messages, the session over. */
 static void
 wait_walked (OxDebugArea *area, OxEditorPage *page)
 {
 	wait_text (ox_debug_area_get_panel (area, "Debug Console"), ox_debug_console_get_text, "NOTICE:  walked 30\n");
-	wait_text (GTK_WIDGET (page), messages_of, "CALL");
+	wait_text (GTK_WIDGET (page), messages_of, "NOTICE:  walked 30\nCALL\n");
 	wait_state (area, OX_DEBUG_IDLE, "the end of the session");
 	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
 }
@@ -373,6 +372,9 @@ test_logpoint (void)
 	g_assert_nonnull (strstr (text, "pass 3: s is 3"));
 	g_assert_nonnull (strstr (text, "pass 5: s is 10"));
 	g_assert_null (strstr (text, "pass 6"));
+	/* a logpoint's message is the debugger's, not the script's output */
+	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
+	g_assert_null (strstr (msgs, "pass 1"));
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
