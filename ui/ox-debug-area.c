@@ -256,12 +256,29 @@ failed_cb (OxDebugSession *session, const char *message, OxDebugArea *self)
 	g_signal_emit (self, signals[SIG_FAILED], 0, message);
 }
 
+/* A "console" line that is the script's own notice, as the adapter
+ * words it ("NOTICE:  text", dap-adapter.c's on_output), rather than a
+ * logpoint's message (no level) or the adapter's notes ("important"). */
+static gboolean
+is_notice (const char *category, const char *text)
+{
+	static const char *const levels[] = { "DEBUG:  ", "LOG:  ", "INFO:  ", "NOTICE:  ", "WARNING:  " };
+	if (g_strcmp0 (category, "console"))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+		if (g_str_has_prefix (text, levels[i]))
+			return TRUE;
+	return FALSE;
+}
+
 static void
 output_cb (OxDebugSession *session, const char *category, const char *text, OxDebugArea *self)
 {
 	(void) session;
-	/* the script's results also go to the debugged tab's Messages */
-	if (g_strcmp0 (category, "stdout") && g_strcmp0 (category, "stderr"))
+	/* the script's results and notices also go to the debugged tab's
+	 * Messages, as when it runs without the debugger (on a server the
+	 * CALL's notices come there by the run itself) */
+	if (g_strcmp0 (category, "stdout") && g_strcmp0 (category, "stderr") && !is_notice (category, text))
 		return;
 	OxEditorPage *page = g_weak_ref_get (&self->page);
 	if (page)
