@@ -310,7 +310,10 @@ test_gutter_hit_count (void)
 	g_assert_cmpstr (ox_debug_bp_get_hit_condition (bp), ==, "3");
 	/* the Breakpoints panel says so */
 	GtkWidget *bps = ox_debug_area_get_panel (area, "Breakpoints");
-	g_assert_nonnull (find_label (bps, "Line 19  hits 3", NULL));
+	g_autofree char *where = ox_debug_breakpoints_where (bp);
+	g_assert_nonnull (where);  /* the tab's title */
+	g_autofree char *described = g_strdup_printf ("%s, line 19  hits 3", where);
+	g_assert_nonnull (find_label (bps, described, NULL));
 
 	debug (win);
 	wait_line (area, LOOP_LINE, "the stop at the hit-count breakpoint");
@@ -422,7 +425,10 @@ test_breakpoints_panel (void)
 	GtkWidget *panel = ox_debug_area_get_panel (area, "Breakpoints");
 	GtkListBoxRow *row = gtk_list_box_get_row_at_index (list_of (panel), 0);
 	g_assert_nonnull (row);
-	g_assert_nonnull (find_label (GTK_WIDGET (row), "Line 19", NULL));
+	OxDebugBp *first = ox_debug_session_find_breakpoint (session, ox_editor_page_get_buffer (page), LOOP_LINE);
+	g_autofree char *where = ox_debug_breakpoints_where (first);
+	g_autofree char *described = g_strdup_printf ("%s, line 19", where);
+	g_assert_nonnull (find_label (GTK_WIDGET (row), described, NULL));
 	GtkWidget *check = find_type (GTK_WIDGET (row), GTK_TYPE_CHECK_BUTTON);
 	check_label (check, "Enabled");
 	g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
