@@ -101,6 +101,7 @@ if [ "$WIDE_ROWS" -gt 0 ]; then
 	wgrowth=$(get rss-growth)
 	echo
 	printf '%-44s %7s ms  %-8s\n' "$WIDE_ROWS wide rows (8 x 100 B): scroll to end" "$(get scroll-to-end)" ""
+	printf '%-44s %7s ms  %-8s\n' "longest frame gap (wide)" "$(get scroll-longest-frame)" ""
 	printf '%-44s %7s MB  %-8s\n' "row storage (blocks, all)" "$(get row-storage)" ""
 	printf '%-44s %7s MB  %-8s\n' "row storage in memory" "$(get row-storage-resident)" ""
 	printf '%-44s %7s MB  %-8s\n' "row storage in the temporary file" "$(get row-storage-spilled)" ""
