@@ -183,12 +183,21 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer dat
 	}
 }
 
+/* The result's rows could not go to the temporary file (ox-result-model.h). */
+static void
+storage_warning_cb (OxResultModel *store, const char *message, OxEditorPage *self)
+{
+	(void) store;
+	append_message (self, "notice", "%s", message);
+}
+
 /* A new grid for a result set; its store becomes the run's. */
 static void
 open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 {
 	g_clear_object (&run->store);
 	run->store = ox_result_model_new (run->demand, run->delivered);
+	g_signal_connect_object (run->store, "storage-warning", G_CALLBACK (storage_warning_cb), self, 0);
 	run->n_columns = batch->n_columns;
 
 	GtkSelectionModel *sel = GTK_SELECTION_MODEL (gtk_multi_selection_new (
