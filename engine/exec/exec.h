@@ -21,7 +21,15 @@ typedef struct OxScanCommon {
 	int         ncterms;
 	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
 	OxArena    *tmp;        /* per-row scratch */
-	OxValue    *ctid_row;   /* buffer for rows with ctid appended */
+	OxValue    *rowbuf;     /* [256 * roww]: the batch's versions decoded, a row
+	                           per position in buf (g_malloc'd at the first
+	                           open, freed with the operator's arena) */
+	int         roww;       /* values a row: the table's columns (+ 2 with ctid) + 1 */
+	const uint8_t *need;    /* per column: 1 = read above the scan (the planner's
+	                           marks); NULL = every column (DML targets, debugging) */
+	int        *dcols;      /* the columns decoded (from need at open), ascending */
+	int         ndcols;     /* entries in dcols; -1 = all */
+	OxValue    *rows[256];  /* qual_batch: the decoded row of each buf entry */
 	OxTuple    *buf[256];
 	uint64_t    rowids[256];
 	int         nbuf, ibuf;

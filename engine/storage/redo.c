@@ -220,8 +220,13 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 			ox_put_u32 (out, u->data->oid);
 			ox_put_u64 (out, u->rowid);
 			ox_put_u16 (out, (uint16_t) u->data->ncols);
-			for (int c = 0; c < u->data->ncols; c++)
-				ox_put_value (out, &u->tuple->vals[c]);
+			OxValue row[64];  /* wider rows a column at a time */
+			if (u->data->ncols <= 64)
+				ox_tuple_decode (u->data->fmt, u->tuple, row);
+			for (int c = 0; c < u->data->ncols; c++) {
+				OxValue v = u->data->ncols <= 64 ? row[c] : ox_tuple_get (u->data->fmt, u->tuple, c);
+				ox_put_value (out, &v);
+			}
 		}
 		n++;
 	}
