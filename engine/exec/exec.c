@@ -157,16 +157,16 @@ scan_open (OxOp *op, OxExec *x)
 			for (int c = 0; c < s->roww; c++)
 				s->rowbuf[(size_t) r * (size_t) s->roww + (size_t) c] =
 					ox_null (c < n ? (OxTypeId) f->decl[c] : OX_T_INT8);
-		s->dcols = g_new (int, n + 1);
+		s->steps = g_new (OxColStep, n + 1);
 	}
-	s->ndcols = -1;
-	if (s->need) {
+	{
 		int n = s->table->ncols, k = 0;
+		int *cols = g_newa (int, n + 1);
 		for (int c = 0; c < n; c++)
-			if (s->need[c])
-				s->dcols[k++] = c;
-		if (k < n)
-			s->ndcols = k;
+			if (!s->need || s->need[c])
+				cols[k++] = c;
+		ox_tuple_steps (s->table->data->fmt, cols, k, s->steps);
+		s->nsteps = k;
 	}
 	/* the scratch arena only for a filter that evaluates through ox_eval
 	 * (an index scan whose bounds do all the work has none) */
@@ -187,7 +187,7 @@ scan_free_rowbuf (void *p)
 {
 	OxScanCommon *s = p;
 	g_clear_pointer (&s->rowbuf, g_free);
-	g_clear_pointer (&s->dcols, g_free);
+	g_clear_pointer (&s->steps, g_free);
 }
 
 /* Decode buffered version i into its row of rowbuf (the tuple's packed
@@ -199,10 +199,7 @@ scan_emit (OxScanCommon *s, int i)
 {
 	OxValue *row = s->rowbuf + (size_t) i * (size_t) s->roww;
 	OxTuple *t = s->buf[i];
-	if (s->ndcols >= 0)
-		ox_tuple_decode_cols (s->table->data->fmt, t, row, s->dcols, s->ndcols);
-	else
-		ox_tuple_decode (s->table->data->fmt, t, row);
+	ox_tuple_decode_steps (s->table->data->fmt, t, row, s->steps, s->nsteps);
 	if (s->emit_ctid) {
 		int n = s->table->ncols;
 		row[n] = ox_int (OX_T_INT8, (int64_t) s->rowids[i]);

@@ -27,8 +27,8 @@ typedef struct OxScanCommon {
 	int         roww;       /* values a row: the table's columns (+ 2 with ctid) + 1 */
 	const uint8_t *need;    /* per column: 1 = read above the scan (the planner's
 	                           marks); NULL = every column (DML targets, debugging) */
-	int        *dcols;      /* the columns decoded (from need at open), ascending */
-	int         ndcols;     /* entries in dcols; -1 = all */
+	OxColStep  *steps;      /* how to decode the columns read (from need at open) */
+	int         nsteps;
 	OxValue    *rows[256];  /* qual_batch: the decoded row of each buf entry */
 	OxTuple    *buf[256];
 	uint64_t    rowids[256];

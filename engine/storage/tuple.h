@@ -108,6 +108,22 @@ void     ox_tuple_decode (const OxRowFormat *f, const OxTuple *t, OxValue *out);
 /* Only columns cols[0..n) (ascending) into out[cols[i]]; the other
  * entries of out are left as they are. */
 void     ox_tuple_decode_cols (const OxRowFormat *f, const OxTuple *t, OxValue *out, const int *cols, int n);
+/* ox_tuple_decode_cols for a scan that reads the same columns of many
+ * rows: what each column needs, looked up once (ox_tuple_steps) instead
+ * of from the format's arrays at every row. */
+typedef struct OxColStep {
+	int32_t off;    /* a fixed-width column's body offset; -1: variable width */
+	int32_t vrank;  /* a variable-width column's place among them */
+	int32_t col;
+	uint8_t cls;    /* OX_TCLS_* */
+	uint8_t type;   /* the OxTypeId of its values */
+	uint8_t decl;   /* the OxTypeId of its NULLs */
+	uint8_t nmask;  /* its bit in the null bitmap: mask ... */
+	uint16_t nbyte; /* ... and byte */
+} OxColStep;
+/* Steps for cols[0..n) (ascending) into steps[0..n). */
+void ox_tuple_steps (const OxRowFormat *f, const int *cols, int n, OxColStep *steps);
+void ox_tuple_decode_steps (const OxRowFormat *f, const OxTuple *t, OxValue *out, const OxColStep *steps, int n);
 /* Column col only, without decoding the ones before it when their
  * offsets are fixed (inline for the usual index key: an integer). */
 OxValue  ox_tuple_get_slow (const OxRowFormat *f, const OxTuple *t, int col);
