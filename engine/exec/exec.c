@@ -158,8 +158,10 @@ scan_open (OxOp *op, OxExec *x)
 				s->rowbuf[(size_t) r * (size_t) s->roww + (size_t) c] =
 					ox_null (c < n ? (OxTypeId) f->decl[c] : OX_T_INT8);
 		s->steps = g_new (OxColStep, n + 1);
+		s->nsteps = -1;
 	}
-	{
+	if (s->nsteps < 0 || s->steps_need != s->need) {
+		/* the debugger may have cleared need since (exec-debug.c) */
 		int n = s->table->ncols, k = 0;
 		int *cols = g_newa (int, n + 1);
 		for (int c = 0; c < n; c++)
@@ -167,6 +169,7 @@ scan_open (OxOp *op, OxExec *x)
 				cols[k++] = c;
 		ox_tuple_steps (s->table->data->fmt, cols, k, s->steps);
 		s->nsteps = k;
+		s->steps_need = s->need;
 	}
 	/* the scratch arena only for a filter that evaluates through ox_eval
 	 * (an index scan whose bounds do all the work has none) */

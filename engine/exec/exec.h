@@ -27,8 +27,10 @@ typedef struct OxScanCommon {
 	int         roww;       /* values a row: the table's columns (+ 2 with ctid) + 1 */
 	const uint8_t *need;    /* per column: 1 = read above the scan (the planner's
 	                           marks); NULL = every column (DML targets, debugging) */
-	OxColStep  *steps;      /* how to decode the columns read (from need at open) */
+	OxColStep  *steps;      /* how to decode the columns read (from need, at the
+	                           first open and when need changes) */
 	int         nsteps;
+	const uint8_t *steps_need; /* the need the steps were made for */
 	OxValue    *rows[256];  /* qual_batch: the decoded row of each buf entry */
 	OxTuple    *buf[256];
 	uint64_t    rowids[256];

