@@ -138,6 +138,8 @@ ht_insert (HTable *h, OxArena *a, uint32_t hash, OxValue *key)
 
 /* ---- scans ------------------------------------------------------------------------------ */
 
+#define SCAN_RING 16  /* rows decoded a row at a time are kept this long */
+
 static void
 scan_open (OxOp *op, OxExec *x)
 {
@@ -146,21 +148,25 @@ scan_open (OxOp *op, OxExec *x)
 	s->nbuf = s->ibuf = 0;
 	s->done = false;
 	op->loops++;
-	if (!s->rowbuf) {
+	if (s->table->data && !s->rowbuf) {
 		/* columns a scan does not decode stay NULL in every row: the rows
 		 * are copied whole by some operators (materialize, sort, hash
-		 * join), so none may hold a stale pointer */
+		 * join), so none may hold a stale pointer.  A batch-filtered scan
+		 * decodes its whole batch before filtering; the others a row at a
+		 * time into a ring of SCAN_RING rows (a plan made for one run
+		 * would otherwise fill 256 rows it never uses) */
 		const OxRowFormat *f = s->table->data->fmt;
 		int n = s->table->ncols;
-		s->rowbuf = g_new (OxValue, (size_t) 256 * (size_t) s->roww);
-		for (int r = 0; r < 256; r++)
+		s->nrowbuf = s->qual_batch ? 256 : SCAN_RING;
+		s->rowbuf = g_new (OxValue, (size_t) s->nrowbuf * (size_t) s->roww);
+		for (int r = 0; r < s->nrowbuf; r++)
 			for (int c = 0; c < s->roww; c++)
 				s->rowbuf[(size_t) r * (size_t) s->roww + (size_t) c] =
 					ox_null (c < n ? (OxTypeId) f->decl[c] : OX_T_INT8);
 		s->steps = g_new (OxColStep, n + 1);
 		s->nsteps = -1;
 	}
-	if (s->nsteps < 0 || s->steps_need != s->need) {
+	if (s->rowbuf && (s->nsteps < 0 || s->steps_need != s->need)) {
 		/* the debugger may have cleared need since (exec-debug.c) */
 		int n = s->table->ncols, k = 0;
 		int *cols = g_newa (int, n + 1);
@@ -193,14 +199,15 @@ scan_free_rowbuf (void *p)
 	g_clear_pointer (&s->steps, g_free);
 }
 
-/* Decode buffered version i into its row of rowbuf (the tuple's packed
+/* Decode buffered version i into a row of rowbuf (the tuple's packed
  * form, storage/tuple.h), with the ctid columns when asked.  A row stays
- * valid until the scan decodes into the same position again, a batch
- * later, and its strings as long as the version. */
+ * valid until the scan decodes into the same position again (SCAN_RING
+ * rows later at the least: operators keep a child's row only until they
+ * ask for the next), and its strings as long as the version. */
 static inline OxValue *
 scan_emit (OxScanCommon *s, int i)
 {
-	OxValue *row = s->rowbuf + (size_t) i * (size_t) s->roww;
+	OxValue *row = s->rowbuf + (size_t) (i & (s->nrowbuf - 1)) * (size_t) s->roww;  /* 256 or 16 */
 	OxTuple *t = s->buf[i];
 	ox_tuple_decode_steps (s->table->data->fmt, t, row, s->steps, s->nsteps);
 	if (s->emit_ctid) {

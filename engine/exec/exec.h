@@ -21,9 +21,10 @@ typedef struct OxScanCommon {
 	int         ncterms;
 	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
 	OxArena    *tmp;        /* per-row scratch */
-	OxValue    *rowbuf;     /* [256 * roww]: the batch's versions decoded, a row
-	                           per position in buf (g_malloc'd at the first
-	                           open, freed with the operator's arena) */
+	OxValue    *rowbuf;     /* [nrowbuf * roww]: versions of buf decoded (g_malloc'd
+	                           at the first open, freed with the operator's arena) */
+	int         nrowbuf;    /* rows in it: 256 (qual_batch: a row per buf entry)
+	                           or a ring of 16 */
 	int         roww;       /* values a row: the table's columns (+ 2 with ctid) + 1 */
 	const uint8_t *need;    /* per column: 1 = read above the scan (the planner's
 	                           marks); NULL = every column (DML targets, debugging) */
