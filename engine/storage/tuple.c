@@ -12,7 +12,9 @@
 #include "tuple.h"
 #include "base/numeric.h"
 
+#include <float.h>
 #include <glib.h>
+#include <math.h>
 
 OxRowFormat *
 ox_row_format_new (int ncols)
@@ -176,6 +178,8 @@ fits (const OxRowFormat *f, int c, const OxValue *v)
 	case OX_TCLS_F4: {
 		/* FLOAT4 values are kept rounded to float: exact unless some
 		 * path forgot to round (then the bits are kept, generic) */
+		if (isfinite (v->v.f) && fabs (v->v.f) > FLT_MAX)
+			return false;  /* converting it to float would be undefined */
 		double back = (double) (float) v->v.f;
 		return memcmp (&back, &v->v.f, sizeof back) == 0;
 	}

@@ -304,7 +304,7 @@ test_generic (void)
 	OxValue bad[] = {
 		ox_int (OX_T_INT2, 40000),             /* out of INT2 */
 		ox_int (OX_T_INT8, 7),                 /* another type */
-		ox_float (OX_T_FLOAT4, 0.1),           /* not a float's value */
+		ox_float (OX_T_FLOAT4, 1e300),         /* out of a float's range */
 		ox_int (OX_T_DATE, INT64_C (1) << 40), /* out of a date's 4 bytes */
 		ox_null (OX_T_INT4),                   /* a NULL of another type */
 		text (OX_T_UNKNOWN, "unknown"),        /* UNKNOWN into the untyped column */
@@ -320,6 +320,12 @@ test_generic (void)
 		v[(c + 1) % 6] = ox_null (types[(c + 1) % 6]);
 		g_free (round_trip (f, v));
 	}
+	OxValue v[6];
+	memcpy (v, ok, sizeof v);
+	v[2] = ox_float (OX_T_FLOAT4, 0.1);  /* in range, but not a float's value */
+	t = round_trip (f, v);
+	g_assert_cmpuint (t->flags & OX_TUPLE_GENERIC, ==, OX_TUPLE_GENERIC);
+	g_free (t);
 	ox_row_format_free (f);
 
 	/* a format whose types were never set: every row generic */
