@@ -2695,7 +2695,7 @@ exec_transaction (OxStmt *st, OxTransactionStmt *ts)
 			ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
 		OxSavepoint *sp = g_new0 (OxSavepoint, 1);
 		sp->name = g_strdup (ts->savepoint);
-		sp->undo_mark = s->txn->undo->len;
+		sp->undo_mark = ox_txn_undo_mark (s->txn);
 		g_ptr_array_add (s->savepoints, sp);
 		return;
 	}

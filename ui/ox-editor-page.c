@@ -975,12 +975,29 @@ apply_results_height (OxEditorPage *self)
 	g_object_set_data (G_OBJECT (self), "ox-results-height", NULL);
 }
 
+/* uifix: the idle holds a weak reference: a tab closed (or its window
+ * destroyed) before the idle runs was a use after free */
+static void
+apply_results_height_idle (gpointer data)
+{
+	GWeakRef *w = data;
+	OxEditorPage *self = g_weak_ref_get (w);
+	if (self) {
+		apply_results_height (self);
+		g_object_unref (self);
+	}
+	g_weak_ref_clear (w);
+	g_free (w);
+}
+
 static void
 paned_mapped_cb (GtkWidget *paned, OxEditorPage *self)
 {
 	(void) paned;
 	/* after the first layout, when the paned knows its height */
-	g_idle_add_once ((GSourceOnceFunc) apply_results_height, self);
+	GWeakRef *w = g_new0 (GWeakRef, 1);
+	g_weak_ref_init (w, self);
+	g_idle_add_once (apply_results_height_idle, w);
 }
 
 int

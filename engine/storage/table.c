@@ -736,6 +736,42 @@ ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v)
 	g_free (v);
 }
 
+/* Rows handled per latch hold by the RANGE walks, so that a long one
+ * lets other sessions' writers in between. */
+#define RANGE_BATCH 4096
+
+void
+ox_table_stamp_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64_t ts)
+{
+	for (uint64_t done = 0; done < n;) {
+		uint64_t stop = MIN (n, done + RANGE_BATCH);
+		g_rw_lock_reader_lock (&d->latch);
+		for (; done < stop; done++)
+			__atomic_store_n (&ox_table_inserted_version_latched (d, first + done)->ts, ts, __ATOMIC_RELEASE);
+		g_rw_lock_reader_unlock (&d->latch);
+	}
+}
+
+void
+ox_table_undo_inserts (OxTableData *d, uint64_t first, uint64_t n)
+{
+	/* newest first, as the entries would have been undone one by one */
+	for (uint64_t left = n; left > 0;) {
+		uint64_t stop = left > RANGE_BATCH ? left - RANGE_BATCH : 0;
+		g_rw_lock_writer_lock (&d->latch);
+		for (; left > stop; left--) {
+			uint64_t rowid = first + left - 1;
+			OxTuple *v = d->slots[rowid];
+			g_assert (v && !v->prev);
+			colblock_drop (d, rowid);
+			d->slots[rowid] = NULL;
+			d->live_rows--;
+			g_free (v);
+		}
+		g_rw_lock_writer_unlock (&d->latch);
+	}
+}
+
 void
 ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest)
 {

@@ -166,6 +166,22 @@ OxTuple *ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid);
 
 /* Rollback of one version (called by mvcc.c). */
 void ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v);
+/* A transaction's RANGE undo entry (mvcc.h), rows first .. first+n-1 it
+ * inserted: stamp each row's inserted version (the last of its chain)
+ * with commit timestamp ts; or, at rollback, remove the rows (their
+ * inserted versions are the heads again: later writes were undone first). */
+void ox_table_stamp_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64_t ts);
+void ox_table_undo_inserts (OxTableData *d, uint64_t first, uint64_t n);
+/* The version of row rowid that its insert made (the last of its chain);
+ * the caller holds the latch (read). */
+static inline OxTuple *
+ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid)
+{
+	OxTuple *v = d->slots[rowid];
+	while (v->prev)
+		v = v->prev;
+	return v;
+}
 /* Free versions of a row that no snapshot >= oldest can see. */
 void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
 
