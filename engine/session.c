@@ -1888,6 +1888,8 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			}
 		}
 		t->data = ox_table_data_new (t->ncols, t->obj.name);
+		for (int i = 0; i < t->ncols; i++)  /* the rows' packed layout (storage/tuple.h) */
+			ox_row_format_set_type (t->data->fmt, i, t->cols[i].type.id);
 		for (guint i = 0; i < orig_checks->len; i++)
 			ox_bind_table_expr (d->x, d->s, t, orig_checks->pdata[i], d->x->arena);
 		ox_catalog_register (d->c, d->t, &t->obj);

@@ -52,6 +52,7 @@
 
 enum {
 	OX_TUPLE_DELETED = 1u << 0,  /* tombstone version: the row does not exist */
+	OX_TUPLE_GENERIC = 1u << 1,  /* body in the self-describing form (tuple.h) */
 };
 
 typedef struct OxTuple {
@@ -60,7 +61,8 @@ typedef struct OxTuple {
 	struct OxTuple *prev;   /* the version this one replaced; NULL = none */
 	uint32_t        cid;    /* writer's command id: own txn sees it from cid+1 on */
 	uint32_t        flags;  /* OX_TUPLE_* */
-	OxValue         vals[]; /* one per table column; out-of-line data follows */
+	uint8_t         data[]; /* the row, packed by its table's format (tuple.h);
+	                           none in a tombstone */
 } OxTuple;
 
 struct OxTable;

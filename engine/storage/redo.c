@@ -227,8 +227,13 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 					ox_put_u32 (out, d->oid);
 					ox_put_u64 (out, u->rowid + done);
 					ox_put_u16 (out, (uint16_t) d->ncols);
-					for (int c = 0; c < d->ncols; c++)
-						ox_put_value (out, &v->vals[c]);
+					OxValue row[64];  /* wider rows a column at a time */
+					if (d->ncols <= 64)
+						ox_tuple_decode (d->fmt, v, row);
+					for (int c = 0; c < d->ncols; c++) {
+						OxValue cv = d->ncols <= 64 ? row[c] : ox_tuple_get (d->fmt, v, c);
+						ox_put_value (out, &cv);
+					}
 				}
 				g_rw_lock_reader_unlock (&d->latch);
 			}
@@ -244,8 +249,13 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 			ox_put_u32 (out, u->data->oid);
 			ox_put_u64 (out, u->rowid);
 			ox_put_u16 (out, (uint16_t) u->data->ncols);
-			for (int c = 0; c < u->data->ncols; c++)
-				ox_put_value (out, &u->tuple->vals[c]);
+			OxValue row[64];  /* wider rows a column at a time */
+			if (u->data->ncols <= 64)
+				ox_tuple_decode (u->data->fmt, u->tuple, row);
+			for (int c = 0; c < u->data->ncols; c++) {
+				OxValue v = u->data->ncols <= 64 ? row[c] : ox_tuple_get (u->data->fmt, u->tuple, c);
+				ox_put_value (out, &v);
+			}
 		}
 		n++;
 	}

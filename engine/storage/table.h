@@ -28,6 +28,7 @@
 
 #include "mvcc.h"
 #include "btree.h"
+#include "tuple.h"
 
 typedef struct OxIndexData {
 	char     *name;       /* g_malloc'd, for error messages */
@@ -44,6 +45,9 @@ typedef struct OxIndexData {
 typedef struct OxTableData {
 	GRWLock     latch;
 	int         ncols;     /* values per tuple */
+	OxRowFormat *fmt;      /* how the tuples are packed (tuple.h); owned.  Its
+	                          column types are set by whoever creates the table,
+	                          before the first row */
 	OxTuple   **slots;     /* [nslots]; NULL only for slots of rolled-back inserts */
 	uint64_t    nslots;
 	uint64_t    cap;
@@ -185,9 +189,6 @@ void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
  * or remove the row.  Single-threaded use only (before sessions exist). */
 void ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals);
 void ox_table_redo_delete (OxTableData *d, uint64_t rowid);
-
-/* Allocate a tuple holding deep copies of vals (g_malloc'd). */
-OxTuple *ox_tuple_new (int ncols, const OxValue *vals);
 
 /* The command id of the newest version of slot rowid (its writer's), for
  * telling "changed by this command" from "changed by a command this one
