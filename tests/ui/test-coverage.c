@@ -342,7 +342,8 @@ static void
 test_real_binary (void)
 {
 	const char *exe = g_getenv ("OX_WORKSTATION");
-	if (!exe || !g_find_program_in_path ("dbus-run-session")) {
+	g_autofree char *drs = g_find_program_in_path ("dbus-run-session");
+	if (!exe || !drs) {
 		g_test_skip ("OX_WORKSTATION or dbus-run-session missing");
 		return;
 	}
