@@ -443,15 +443,23 @@ start_window (void)
 static void
 test_start_page (void)
 {
+	OxWindow *win;
+	OxEditorPage *page;
+#if defined(__SANITIZE_ADDRESS__)
+	/* GTK 4.8's own file chooser leaks (tree paths from
+	 * gtk_tree_view_get_visible_range, GIO's file infos): LeakSanitizer
+	 * would report GTK, not us.  The plain build drives the chooser. */
+	g_test_message ("the file chooser part runs in the plain build only");
+#else
 	/* Create: a new directory, opened, with the name the user typed */
 	g_autofree char *created = g_build_filename (tmpdir, "made-by-chooser", NULL);
-	OxWindow *win = start_window ();
+	win = start_window ();
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.create-database", NULL));
 	answer_chooser (created, TRUE);
 	wait_until (connected, win, "the created database");
 	g_assert_true (g_file_test (created, G_FILE_TEST_IS_DIR));
 	g_assert_cmpstr (adw_window_title_get_subtitle (window_title (win)), ==, created);
-	OxEditorPage *page = ox_window_get_current_page (win);
+	page = ox_window_get_current_page (win);
 	set_text (page, "CREATE TABLE from_chooser (x int); INSERT INTO from_chooser VALUES (42);", NULL);
 	run (page, "editor.run-script");
 	gtk_window_destroy (GTK_WINDOW (win));
@@ -479,8 +487,11 @@ test_start_page (void)
 	G_GNUC_END_IGNORE_DEPRECATIONS
 	spin (200);
 	g_assert_null (ox_window_get_connection (win));
+	gtk_window_destroy (GTK_WINDOW (win));
+#endif
 
 	/* Scratch: in memory, said so in the subtitle, empty and usable */
+	win = start_window ();
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.open-scratch", NULL));
 	wait_until (connected, win, "the scratch database");
 	g_assert_cmpstr (adw_window_title_get_subtitle (window_title (win)), ==, "in memory, gone when the window closes");
