@@ -751,6 +751,8 @@ build (OxSession *s, OxExec *x, Draft *d)
 			nt->checks[i].expr = ox_parse_expr_src (a, ck->src);
 		}
 		nt->data = ox_table_data_new (nt->ncols, nt->obj.name);
+		for (int i = 0; i < nt->ncols; i++)  /* the rows' packed layout (storage/tuple.h) */
+			ox_row_format_set_type (nt->data->fmt, i, nt->cols[i].type.id);
 		OxExpr **checks = OX_NEW_N (x->arena, OxExpr *, nt->nchecks + 1);
 		for (int i = 0; i < nt->nchecks; i++) {
 			DChk *ck = live->pdata[i];
@@ -772,6 +774,7 @@ build (OxSession *s, OxExec *x, Draft *d)
 		OxArena *tmp = ox_arena_new ();
 		ox_arena_on_free (x->arena, (void (*) (void *)) ox_arena_free, tmp);
 		OxValue *vals = OX_NEW_N (x->arena, OxValue, ncols + 1);
+		OxValue *orow = OX_NEW_N (x->arena, OxValue, old->ncols + 1);
 		OxTuple *buf[256];
 		uint64_t rowids[256];
 		uint64_t scanpos = 0;
@@ -779,7 +782,7 @@ build (OxSession *s, OxExec *x, Draft *d)
 		while ((got = ox_table_scan (t, old->data, &scanpos, buf, rowids, 256)) > 0) {
 			for (int r = 0; r < got; r++) {
 				ox_arena_reset (tmp);
-				const OxValue *orow = buf[r]->vals;
+				ox_tuple_decode (old->data->fmt, buf[r], orow);
 				for (int c = 0; c < ncols; c++) {
 					OxValue v;
 					if (fill[c])

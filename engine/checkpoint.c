@@ -122,19 +122,22 @@ write_image (OxDatabase *db, OxTxn *t, uint64_t redo_lsn, char **path_out)
 		OxTableData *d = ((OxTable *) o)->data;
 		uint64_t pos = 0;
 		int n;
+		OxValue *row = g_new (OxValue, d->ncols > 0 ? d->ncols : 1);
 		while ((n = ox_table_scan (t, d, &pos, buf, rowids, 256)) > 0) {
 			for (int k = 0; k < n; k++) {
 				ox_put_u8 (im.payload, OX_REDO_INSERT);
 				ox_put_u32 (im.payload, o->oid);
 				ox_put_u64 (im.payload, rowids[k]);
 				ox_put_u16 (im.payload, (uint16_t) d->ncols);
+				ox_tuple_decode (d->fmt, buf[k], row);
 				for (int c = 0; c < d->ncols; c++)
-					ox_put_value (im.payload, &buf[k]->vals[c]);
+					ox_put_value (im.payload, &row[c]);
 				im.nops++;
 				if (im.payload->len >= RECORD_TARGET)
 					payload_flush (&im);
 			}
 		}
+		g_free (row);
 	}
 	payload_flush (&im);
 	g_ptr_array_unref (objs);

@@ -109,6 +109,8 @@ replay_table (Replay *rp, OxTxn *t, OxReader *r, bool is_view)
 			tab->checks[i].expr = ox_parse_expr_src (a, tab->checks[i].src);
 		}
 		tab->data = ox_table_data_new (tab->ncols, tab->obj.name);
+		for (int i = 0; i < tab->ncols; i++)  /* the rows' packed layout (storage/tuple.h) */
+			ox_row_format_set_type (tab->data->fmt, i, tab->cols[i].type.id);
 	}
 	if (!sc || r->bad) {
 		r->bad = true;

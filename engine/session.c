@@ -1888,6 +1888,8 @@ ddl_create_table (Ddl *d, OxCreateTableStmt *ct, OxQuery *as_query)
 			}
 		}
 		t->data = ox_table_data_new (t->ncols, t->obj.name);
+		for (int i = 0; i < t->ncols; i++)  /* the rows' packed layout (storage/tuple.h) */
+			ox_row_format_set_type (t->data->fmt, i, t->cols[i].type.id);
 		for (guint i = 0; i < orig_checks->len; i++)
 			ox_bind_table_expr (d->x, d->s, t, orig_checks->pdata[i], d->x->arena);
 		ox_catalog_register (d->c, d->t, &t->obj);
@@ -2693,7 +2695,7 @@ exec_transaction (OxStmt *st, OxTransactionStmt *ts)
 			ox_raise (OX_ERR_IN_FAILED_TXN, 0, "current transaction is aborted, commands ignored until end of transaction block");
 		OxSavepoint *sp = g_new0 (OxSavepoint, 1);
 		sp->name = g_strdup (ts->savepoint);
-		sp->undo_mark = s->txn->undo->len;
+		sp->undo_mark = ox_txn_undo_mark (s->txn);
 		g_ptr_array_add (s->savepoints, sp);
 		return;
 	}

@@ -8,8 +8,13 @@
  *   OX_WORKSTATION_BENCH=rows:N        on the open database, run an N-row
  *                                      SELECT (generate_series); print the
  *                                      time to its first rows drawn, RSS
- *                                      before, scroll to the end, print RSS
- *                                      after and VmHWM, quit
+ *                                      before, scroll to the end and back
+ *                                      to the top, print RSS after and
+ *                                      VmHWM, quit
+ *   OX_WORKSTATION_BENCH=wide:N        the same with 8 text columns of 100
+ *                                      bytes a row (about 840 MB of blocks
+ *                                      for a million: most go to the
+ *                                      temporary file, ox-result-model.h)
  *
  * Output lines are "bench NAME VALUE UNIT", one per measure.
  */

@@ -6,7 +6,8 @@
  * debugged text (its path is the session's program), else in a read-only
  * tab opened for its sourceReference (asked for with `source`, cached per
  * reference for the session).  Toolbar buttons are sensitive according
- * to the session's state.
+ * to the session's state.  The read-only source tabs close when the
+ * session ends (uifix).
  */
 #define G_LOG_DOMAIN "ox-ui"
 
@@ -14,6 +15,7 @@
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
 
+#include <adwaita.h>
 #include <string.h>
 
 struct _OxDebugArea {
@@ -204,6 +206,27 @@ show_frame (OxDebugArea *self)
 	                          dap_client_args ("{\"sourceReference\":%" G_GINT64_FORMAT "}", ref), NULL, source_cb, r);
 }
 
+/* uifix: the read-only source tabs are the session's (their sourceReferences
+ * and the breakpoints sent by them mean nothing to the next one, which
+ * opens its own): they close when it ends. */
+static void
+close_source_tabs (GHashTable *table)
+{
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init (&it, table);
+	while (g_hash_table_iter_next (&it, &key, &value)) {
+		OxEditorPage *page = g_weak_ref_get (value);
+		if (!page)
+			continue;
+		GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW);
+		AdwTabPage *tp = view ? adw_tab_view_get_page (ADW_TAB_VIEW (view), GTK_WIDGET (page)) : NULL;
+		if (tp)
+			adw_tab_view_close_page (ADW_TAB_VIEW (view), tp);
+		g_object_unref (page);
+	}
+}
+
 static void
 update_buttons (OxDebugArea *self)
 {
@@ -217,6 +240,8 @@ update_buttons (OxDebugArea *self)
 	gtk_widget_set_sensitive (self->buttons[B_STOP], st != OX_DEBUG_IDLE);
 	if (st == OX_DEBUG_IDLE) {
 		mark_line (self, NULL, 0);
+		close_source_tabs (self->sources);  /* uifix */
+		close_source_tabs (self->files);
 		g_hash_table_remove_all (self->sources);
 		g_hash_table_remove_all (self->files);
 	}
@@ -231,12 +256,29 @@ failed_cb (OxDebugSession *session, const char *message, OxDebugArea *self)
 	g_signal_emit (self, signals[SIG_FAILED], 0, message);
 }
 
+/* A "console" line that is the script's own notice, as the adapter
+ * words it ("NOTICE:  text", dap-adapter.c's on_output), rather than a
+ * logpoint's message (no level) or the adapter's notes ("important"). */
+static gboolean
+is_notice (const char *category, const char *text)
+{
+	static const char *const levels[] = { "DEBUG:  ", "LOG:  ", "INFO:  ", "NOTICE:  ", "WARNING:  " };
+	if (g_strcmp0 (category, "console"))
+		return FALSE;
+	for (guint i = 0; i < G_N_ELEMENTS (levels); i++)
+		if (g_str_has_prefix (text, levels[i]))
+			return TRUE;
+	return FALSE;
+}
+
 static void
 output_cb (OxDebugSession *session, const char *category, const char *text, OxDebugArea *self)
 {
 	(void) session;
-	/* the script's results also go to the debugged tab's Messages */
-	if (g_strcmp0 (category, "stdout") && g_strcmp0 (category, "stderr"))
+	/* the script's results and notices also go to the debugged tab's
+	 * Messages, as when it runs without the debugger (on a server the
+	 * CALL's notices come there by the run itself) */
+	if (g_strcmp0 (category, "stdout") && g_strcmp0 (category, "stderr") && !is_notice (category, text))
 		return;
 	OxEditorPage *page = g_weak_ref_get (&self->page);
 	if (page)
@@ -393,6 +435,11 @@ void
 ox_debug_area_attach_page (OxDebugArea *self, OxEditorPage *page)
 {
 	ox_debug_gutter_attach (GTK_SOURCE_VIEW (ox_editor_page_get_source_view (page)), self->session);
+	/* uifix: the Breakpoints panel names the tab a breakpoint is in */
+	GWeakRef *w = g_new0 (GWeakRef, 1);
+	g_weak_ref_init (w, page);
+	g_object_set_data_full (G_OBJECT (ox_editor_page_get_buffer (page)), "ox-editor-page", w,
+	                        weak_free);
 }
 
 void

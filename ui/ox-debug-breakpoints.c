@@ -7,12 +7,39 @@
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-debug-panels.h"
+#include "ox-file-io.h"
+
+#include <adwaita.h>
+
+/* Where a breakpoint is: the title of the tab its buffer is in (the
+ * buffer knows its page through ox_debug_area_attach_page), or NULL once
+ * the tab is gone. (transfer full) */
+char *
+ox_debug_breakpoints_where (OxDebugBp *bp)
+{
+	GtkTextBuffer *buf = ox_debug_bp_get_buffer (bp);
+	GWeakRef *w = buf ? g_object_get_data (G_OBJECT (buf), "ox-editor-page") : NULL;
+	g_autoptr (OxEditorPage) page = w ? g_weak_ref_get (w) : NULL;
+	if (!page)
+		return NULL;
+	const char *title = ox_file_io_get_base_title (page);
+	if (!title) {
+		GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW);
+		AdwTabPage *tp = view ? adw_tab_view_get_page (ADW_TAB_VIEW (view), GTK_WIDGET (page)) : NULL;
+		title = tp ? adw_tab_page_get_title (tp) : NULL;
+	}
+	return g_strdup (title);
+}
 
 static char *
 describe (OxDebugBp *bp)
 {
 	GString *s = g_string_new (NULL);
-	g_string_append_printf (s, "Line %d", ox_debug_bp_get_line (bp));
+	g_autofree char *where = ox_debug_breakpoints_where (bp);
+	if (where)
+		g_string_append_printf (s, "%s, line %d", where, ox_debug_bp_get_line (bp));
+	else
+		g_string_append_printf (s, "Line %d", ox_debug_bp_get_line (bp));
 	if (ox_debug_bp_get_condition (bp))
 		g_string_append_printf (s, "  if %s", ox_debug_bp_get_condition (bp));
 	if (ox_debug_bp_get_hit_condition (bp))

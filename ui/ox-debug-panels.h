@@ -32,6 +32,8 @@ GtkWidget *ox_debug_call_stack_new (OxDebugSession *session);
 GtkWidget *ox_debug_variables_new (OxDebugSession *session);
 GtkWidget *ox_debug_watch_new (OxDebugSession *session);
 GtkWidget *ox_debug_breakpoints_new (OxDebugSession *session);
+/* The title of the tab bp is in, or NULL once it closed (transfer full). */
+char      *ox_debug_breakpoints_where (OxDebugBp *bp);
 GtkWidget *ox_debug_console_new (OxDebugSession *session);
 /* The Plan panel (ox-debug-plan.c): an OxPlanView of the selected operator
  * frame's plan, its operator selected, its row beside it. */

@@ -183,12 +183,21 @@ cell_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer dat
 	}
 }
 
+/* The result's rows could not go to the temporary file (ox-result-model.h). */
+static void
+storage_warning_cb (OxResultModel *store, const char *message, OxEditorPage *self)
+{
+	(void) store;
+	append_message (self, "notice", "%s", message);
+}
+
 /* A new grid for a result set; its store becomes the run's. */
 static void
 open_result_set (OxEditorPage *self, Run *run, OxBatch *batch)
 {
 	g_clear_object (&run->store);
 	run->store = ox_result_model_new (run->demand, run->delivered);
+	g_signal_connect_object (run->store, "storage-warning", G_CALLBACK (storage_warning_cb), self, 0);
 	run->n_columns = batch->n_columns;
 
 	GtkSelectionModel *sel = GTK_SELECTION_MODEL (gtk_multi_selection_new (
@@ -990,12 +999,29 @@ apply_results_height (OxEditorPage *self)
 	g_object_set_data (G_OBJECT (self), "ox-results-height", NULL);
 }
 
+/* uifix: the idle holds a weak reference: a tab closed (or its window
+ * destroyed) before the idle runs was a use after free */
+static void
+apply_results_height_idle (gpointer data)
+{
+	GWeakRef *w = data;
+	OxEditorPage *self = g_weak_ref_get (w);
+	if (self) {
+		apply_results_height (self);
+		g_object_unref (self);
+	}
+	g_weak_ref_clear (w);
+	g_free (w);
+}
+
 static void
 paned_mapped_cb (GtkWidget *paned, OxEditorPage *self)
 {
 	(void) paned;
 	/* after the first layout, when the paned knows its height */
-	g_idle_add_once ((GSourceOnceFunc) apply_results_height, self);
+	GWeakRef *w = g_new0 (GWeakRef, 1);
+	g_weak_ref_init (w, self);
+	g_idle_add_once (apply_results_height_idle, w);
 }
 
 int

@@ -2,9 +2,11 @@
  * ox-export.c — a result set as CSV, JSON or tab-separated text (see
  * ox-export.h), and the asynchronous write of it.
  *
- * The whole text is built in memory before it is written: results are
- * already all in memory (the grid keeps every row), so the text at most
- * doubles that.  What can go wrong: a cell that is not valid UTF-8 cannot
+ * Rows are read through the grid's model, so rows the model moved to its
+ * temporary file (ox-result-model.h) are read back like the rest.  The
+ * whole text is built in memory before it is written, so exporting a
+ * result larger than the model's memory budget costs its text in memory
+ * for the time of the export.  What can go wrong: a cell that is not valid UTF-8 cannot
  * come from the connection (it validates), JSON escapes every control
  * character so the file always parses; duplicate column names give
  * objects with duplicate keys (JSON allows it, readers keep the last).

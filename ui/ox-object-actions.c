@@ -165,6 +165,10 @@ ox_object_drop_sql (OxCatalogObject *o, gboolean cascade)
 		return g_strdup_printf ("ALTER TABLE %s DROP %s %s%s", t, kind == OX_OBJECT_COLUMN ? "COLUMN" : "CONSTRAINT",
 		                        n, tail);
 	}
+	if (kind == OX_OBJECT_ROLE) {  /* uifix: a role has no schema, nor dependents to cascade to */
+		g_autofree char *n = ox_quote_ident (ox_catalog_object_get_name (o));
+		return g_strdup_printf ("DROP ROLE %s;", n);
+	}
 	const char *kw = kind_keyword (kind);
 	if (!kw)
 		return NULL;
@@ -184,6 +188,10 @@ ox_object_rename_sql (OxCatalogObject *o, const char *new_name)
 		g_autofree char *n = ox_quote_ident (ox_catalog_object_get_name (o));
 		return g_strdup_printf ("ALTER TABLE %s RENAME %s %s TO %s;", t,
 		                        kind == OX_OBJECT_COLUMN ? "COLUMN" : "CONSTRAINT", n, to);
+	}
+	if (kind == OX_OBJECT_ROLE) {  /* uifix */
+		g_autofree char *n = ox_quote_ident (ox_catalog_object_get_name (o));
+		return g_strdup_printf ("ALTER ROLE %s RENAME TO %s;", n, to);
 	}
 	const char *kw = kind_keyword (kind);
 	if (!kw)
@@ -563,7 +571,7 @@ definition_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 		OxObjectKind kind = ox_catalog_object_get_kind (od->object);
 		const char *name = ox_catalog_object_get_name (od->object);
 		if (kind == OX_OBJECT_FUNCTION || kind == OX_OBJECT_PROCEDURE || kind == OX_OBJECT_TRIGGER)
-			ox_routine_editor_new_tab (od->win, name, text);
+			ox_routine_editor_set_object (ox_routine_editor_new_tab (od->win, name, text), od->object);  /* uifix */
 		else
 			ox_window_new_tab (od->win, name, text);
 	}
@@ -737,6 +745,8 @@ ox_object_actions_drop (OxWindow *win, OxCatalogObject *object)
 	adw_message_dialog_set_close_response (dialog, "cancel");
 	GtkWidget *cascade = gtk_check_button_new_with_mnemonic ("_Cascade: also drop the objects that depend on it");
 	adw_message_dialog_set_extra_child (dialog, cascade);
+	/* uifix: DROP ROLE has no CASCADE */
+	gtk_widget_set_visible (cascade, ox_catalog_object_get_kind (object) != OX_OBJECT_ROLE);
 	g_object_set_data_full (G_OBJECT (dialog), "ox-object", g_object_ref (object), g_object_unref);
 	g_object_set_data (G_OBJECT (dialog), "ox-cascade", cascade);
 	g_signal_connect (cascade, "toggled", G_CALLBACK (drop_cascade_cb), dialog);
@@ -834,8 +844,12 @@ update_cb (OxWindow *win)
 		{ "edit-data", open && kind == OX_OBJECT_TABLE },
 		{ "open-definition", open && o && kind != OX_OBJECT_COLUMN && kind != OX_OBJECT_CONSTRAINT &&
 		                     kind != OX_OBJECT_ROLE },
-		{ "rename", open && o && kind_keyword (kind) != NULL },
-		{ "drop", open && o && (kind_keyword (kind) != NULL || kind == OX_OBJECT_COLUMN || kind == OX_OBJECT_CONSTRAINT) },
+		/* uifix: columns, constraints and roles too (ALTER TABLE ... RENAME COLUMN /
+		 * CONSTRAINT, ALTER ROLE ... RENAME TO, DROP ROLE: the engine has them) */
+		{ "rename", open && o && (kind_keyword (kind) != NULL || kind == OX_OBJECT_COLUMN ||
+		                         kind == OX_OBJECT_CONSTRAINT || kind == OX_OBJECT_ROLE) },
+		{ "drop", open && o && (kind_keyword (kind) != NULL || kind == OX_OBJECT_COLUMN || kind == OX_OBJECT_CONSTRAINT ||
+		                       kind == OX_OBJECT_ROLE) },
 		{ "copy-name", o != NULL },
 		{ "new-table", in_schema }, { "new-view", in_schema }, { "new-function", in_schema },
 		{ "new-procedure", in_schema }, { "new-trigger", in_schema }, { "new-schedule", in_schema },

@@ -33,7 +33,7 @@ ox_result_block_new (const OxBatch *batch)
 		if (batch->cells[i])
 			text_len += strlen (batch->cells[i]) + 1;
 	g_return_val_if_fail (text_len < NULL_CELL, NULL);
-	gsize size = sizeof (OxResultBlock) + ncells * sizeof (guint32) + text_len;
+	gsize size = G_STRUCT_OFFSET (OxResultBlock, offsets) + ncells * sizeof (guint32) + text_len;
 	OxResultBlock *b = g_malloc (size);
 	b->ref_count = 1;
 	b->n_rows = batch->n_rows;
@@ -91,6 +91,57 @@ ox_result_block_get_cell (const OxResultBlock *block, guint row, guint col)
 		return NULL;
 	guint32 off = block->offsets[(gsize) row * block->n_columns + col];
 	return off == NULL_CELL ? NULL : block->text + off;
+}
+
+guint
+ox_result_block_get_n_columns (const OxResultBlock *block)
+{
+	return block->n_columns;
+}
+
+gconstpointer
+ox_result_block_get_encoding (const OxResultBlock *block, gsize *len)
+{
+	g_return_val_if_fail (block != NULL && len != NULL, NULL);
+	*len = block->size - G_STRUCT_OFFSET (OxResultBlock, offsets);
+	return block->offsets;
+}
+
+OxResultBlock *
+ox_result_block_alloc (guint n_rows, guint n_columns, gsize len, gpointer *encoding)
+{
+	gsize ncells = (gsize) n_rows * n_columns;
+	g_return_val_if_fail (encoding != NULL && len >= ncells * sizeof (guint32), NULL);
+	gsize size = G_STRUCT_OFFSET (OxResultBlock, offsets) + len;
+	OxResultBlock *b = g_malloc (size);
+	b->ref_count = 1;
+	b->n_rows = n_rows;
+	b->n_columns = n_columns;
+	b->size = size;
+	b->text = (char *) (b->offsets + ncells);
+	*encoding = b->offsets;
+	return b;
+}
+
+gboolean
+ox_result_block_validate (const OxResultBlock *block)
+{
+	g_return_val_if_fail (block != NULL, FALSE);
+	gsize ncells = (gsize) block->n_rows * block->n_columns;
+	gsize text_len = block->size - G_STRUCT_OFFSET (OxResultBlock, offsets) - ncells * sizeof (guint32);
+	if (text_len > 0 && block->text[text_len - 1] != '\0')
+		return FALSE;
+	for (gsize i = 0; i < ncells; i++)
+		if (block->offsets[i] != NULL_CELL && block->offsets[i] >= text_len)
+			return FALSE;
+	return TRUE;
+}
+
+gboolean
+ox_result_block_is_shared (const OxResultBlock *block)
+{
+	g_return_val_if_fail (block != NULL, FALSE);
+	return g_atomic_int_get (&block->ref_count) > 1;
 }
 
 /* ---- OxResultRow ------------------------------------------------------------- */

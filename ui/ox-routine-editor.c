@@ -20,6 +20,7 @@
 
 #include "ox-routine-editor.h"
 #include "ox-file-io.h"
+#include "ox-object-actions.h"  /* uifix: restored tabs re-read their definition */
 
 #include <adwaita.h>
 #include <string.h>
@@ -29,6 +30,7 @@ typedef struct {
 	char         *title;       /* without the marker */
 	char         *saved_text;
 	gboolean      saving;
+	OxCatalogObject *object;   /* uifix: the routine edited, or NULL (a new one) */
 } RoutineState;
 
 static void
@@ -38,6 +40,7 @@ routine_state_free (gpointer data)
 	g_clear_object (&rs->connection);
 	g_free (rs->title);
 	g_free (rs->saved_text);
+	g_clear_object (&rs->object);
 	g_free (rs);
 }
 
@@ -239,4 +242,104 @@ void
 ox_routine_editor_save (OxEditorPage *page)
 {
 	ox_routine_editor_save_then (page, NULL, NULL);
+}
+
+/* ---- restored tabs (uifix) ---------------------------------------------------------------- */
+
+void
+ox_routine_editor_set_object (OxEditorPage *page, OxCatalogObject *object)
+{
+	g_return_if_fail (OX_IS_EDITOR_PAGE (page));
+	RoutineState *rs = state (page);
+	g_return_if_fail (rs != NULL);
+	g_set_object (&rs->object, object);
+}
+
+OxCatalogObject *
+ox_routine_editor_get_object (OxEditorPage *page)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (page), NULL);
+	RoutineState *rs = state (page);
+	return rs ? rs->object : NULL;
+}
+
+/* (kind, schema, table, name, detail) in GVariant text: the kind by its
+ * name, so the text does not depend on the enum's numbering. */
+char *
+ox_routine_editor_get_identity (OxEditorPage *page)
+{
+	OxCatalogObject *o = ox_routine_editor_get_object (page);
+	if (!o)
+		return NULL;
+	const char *t = ox_catalog_object_get_table (o), *d = ox_catalog_object_get_detail (o);
+	g_autoptr (GVariant) v = g_variant_ref_sink (g_variant_new ("(ssssss)", "routine",
+		ox_object_kind_name (ox_catalog_object_get_kind (o)), ox_catalog_object_get_schema (o),
+		t ? t : "", ox_catalog_object_get_name (o), d ? d : ""));
+	return g_variant_print (v, FALSE);
+}
+
+static OxCatalogObject *
+object_from_identity (const char *identity)
+{
+	g_autoptr (GVariant) v = identity ? g_variant_parse (G_VARIANT_TYPE ("(ssssss)"), identity, NULL, NULL, NULL) : NULL;
+	if (!v)
+		return NULL;
+	const char *tag, *kind, *schema, *table, *name, *detail;
+	g_variant_get (v, "(&s&s&s&s&s&s)", &tag, &kind, &schema, &table, &name, &detail);
+	static const OxObjectKind kinds[] = { OX_OBJECT_FUNCTION, OX_OBJECT_PROCEDURE, OX_OBJECT_TRIGGER };
+	for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+		if (!strcmp (kind, ox_object_kind_name (kinds[i])))
+			return ox_catalog_object_new (kinds[i], schema, *table ? table : NULL, name, *detail ? detail : NULL);
+	return NULL;  /* not a routine: the tab stays a routine tab without one */
+}
+
+typedef struct {
+	GWeakRef page;
+	gboolean modified;
+} Reread;
+
+static void
+reread_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	(void) source;
+	Reread *rr = data;
+	g_autoptr (GError) error = NULL;
+	g_autofree char *text = ox_object_definition_finish (result, &error);
+	g_autoptr (OxEditorPage) page = g_weak_ref_get (&rr->page);
+	RoutineState *rs = page ? state (page) : NULL;
+	if (rs && text) {
+		g_free (rs->saved_text);
+		rs->saved_text = g_strdup (text);
+		if (!rr->modified) {
+			/* the database's text, which may have changed since */
+			GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+			gtk_text_buffer_begin_irreversible_action (buf);
+			gtk_text_buffer_set_text (buf, text, -1);
+			gtk_text_buffer_end_irreversible_action (buf);
+			GtkTextIter start;
+			gtk_text_buffer_get_start_iter (buf, &start);
+			gtk_text_buffer_place_cursor (buf, &start);
+		}
+		update_title (page);
+	} else if (rs && error)
+		ox_editor_page_append_output (page, error->message, TRUE);  /* dropped meanwhile: said in Messages */
+	g_weak_ref_clear (&rr->page);
+	g_free (rr);
+}
+
+OxEditorPage *
+ox_routine_editor_restore_tab (OxWindow *win, const char *title, const char *text, const char *identity,
+                               gboolean modified)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (win), NULL);
+	OxEditorPage *page = ox_routine_editor_new_tab (win, title, text);
+	g_autoptr (OxCatalogObject) o = object_from_identity (identity);
+	if (!o)
+		return page;
+	ox_routine_editor_set_object (page, o);
+	Reread *rr = g_new0 (Reread, 1);
+	g_weak_ref_init (&rr->page, page);
+	rr->modified = modified;
+	ox_object_definition_async (ox_window_get_connection (win), o, NULL, reread_cb, rr);
+	return page;
 }

@@ -26,4 +26,16 @@ void          ox_routine_editor_save (OxEditorPage *page);
 void          ox_routine_editor_save_then (OxEditorPage *page, void (*done) (gboolean saved, gpointer data),
                                            gpointer data);
 
+/* Restored tabs (uifix): the routine a tab edits, as its OxCatalogObject
+ * (NULL for a new routine's template).  The identity is that object as
+ * text, for the settings store; restore_tab opens a routine tab from a
+ * saved one and re-reads the routine's definition from the catalog: an
+ * unmodified tab shows the database's text, a modified one keeps its
+ * text and stays marked as modified against the database's. */
+void             ox_routine_editor_set_object (OxEditorPage *page, OxCatalogObject *object);
+OxCatalogObject *ox_routine_editor_get_object (OxEditorPage *page);
+char            *ox_routine_editor_get_identity (OxEditorPage *page);
+OxEditorPage    *ox_routine_editor_restore_tab (OxWindow *win, const char *title, const char *text,
+                                                const char *identity, gboolean modified);
+
 G_END_DECLS

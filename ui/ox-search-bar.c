@@ -185,6 +185,17 @@ match_case_cb (OxSearchBar *self)
 
 static void next_cb (OxSearchBar *self) { ox_search_bar_next (self, FALSE); }
 static void previous_cb (OxSearchBar *self) { ox_search_bar_next (self, TRUE); }
+
+static gboolean
+previous_shortcut (GtkWidget *entry, GVariant *args, gpointer data)
+{
+	(void) args;
+	(void) data;
+	GtkWidget *bar = gtk_widget_get_ancestor (entry, OX_TYPE_SEARCH_BAR);
+	if (bar)
+		ox_search_bar_next (OX_SEARCH_BAR (bar), TRUE);
+	return TRUE;
+}
 static void replace_cb (OxSearchBar *self) { ox_search_bar_replace (self); }
 static void replace_all_cb (OxSearchBar *self) { ox_search_bar_replace_all (self); }
 
@@ -266,6 +277,15 @@ ox_search_bar_init (OxSearchBar *self)
 		gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
 		                  gtk_callback_action_new (hide_bar_shortcut, NULL, NULL)));
 	gtk_widget_add_controller (GTK_WIDGET (self), keys);
+	/* uifix: Shift+Enter in the search box finds the previous match (Enter
+	 * the next); in capture, before the entry takes it as "activate" */
+	GtkEventController *back = gtk_shortcut_controller_new ();
+	gtk_event_controller_set_propagation_phase (back, GTK_PHASE_CAPTURE);
+	gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (back),
+		gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_SHIFT_MASK),
+		                                               gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_SHIFT_MASK)),
+		                  gtk_callback_action_new (previous_shortcut, NULL, NULL)));
+	gtk_widget_add_controller (GTK_WIDGET (self->search_entry), back);
 	gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }
 

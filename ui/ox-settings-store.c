@@ -66,6 +66,14 @@ static const char *const migrations[] = {
 	"ALTER TABLE window_state ADD COLUMN results_height INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE query_history ADD COLUMN sqlstate TEXT;"
 	"CREATE INDEX query_history_by_connection ON query_history (connection, started DESC);",
+
+	/* 2 -> 3: a tab's kind ("sql" for the tabs saved before) and, for a
+	 * routine tab, the routine it edits and whether it had unsaved edits;
+	 * the debugger pane's height */
+	"ALTER TABLE open_tabs ADD COLUMN kind TEXT NOT NULL DEFAULT 'sql';"
+	"ALTER TABLE open_tabs ADD COLUMN routine TEXT;"
+	"ALTER TABLE open_tabs ADD COLUMN modified INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE window_state ADD COLUMN debug_height INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == OX_SETTINGS_SCHEMA_VERSION);
@@ -275,7 +283,7 @@ ox_settings_store_save_window (OxSettingsStore *self, const char *name, const Ox
 	g_return_val_if_fail (self && name && s, FALSE);
 	sqlite3_stmt *st = prepare (self,
 	                            "INSERT OR REPLACE INTO window_state (name, width, height, maximized, "
-	                            "sidebar_width, results_height) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+	                            "sidebar_width, results_height, debug_height) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
 	if (!st)
 		return FALSE;
 	sqlite3_bind_text (st, 1, name, -1, SQLITE_TRANSIENT);
@@ -284,6 +292,7 @@ ox_settings_store_save_window (OxSettingsStore *self, const char *name, const Ox
 	sqlite3_bind_int (st, 4, s->maximized ? 1 : 0);
 	sqlite3_bind_int (st, 5, s->sidebar_width);
 	sqlite3_bind_int (st, 6, s->results_height);
+	sqlite3_bind_int (st, 7, s->debug_height);
 	return step_done (self, st, error);
 }
 
@@ -293,7 +302,7 @@ ox_settings_store_load_window (OxSettingsStore *self, const char *name, OxWindow
 	g_return_val_if_fail (self && name && s, FALSE);
 	memset (s, 0, sizeof *s);
 	sqlite3_stmt *st = prepare (self,
-	                            "SELECT width, height, maximized, sidebar_width, results_height "
+	                            "SELECT width, height, maximized, sidebar_width, results_height, debug_height "
 	                            "FROM window_state WHERE name = ?1", NULL);
 	if (!st)
 		return FALSE;
@@ -305,6 +314,7 @@ ox_settings_store_load_window (OxSettingsStore *self, const char *name, OxWindow
 		s->maximized = sqlite3_column_int (st, 2) != 0;
 		s->sidebar_width = sqlite3_column_int (st, 3);
 		s->results_height = sqlite3_column_int (st, 4);
+		s->debug_height = sqlite3_column_int (st, 5);
 	}
 	sqlite3_finalize (st);
 	return found;
@@ -327,8 +337,8 @@ ox_settings_store_save_tabs (OxSettingsStore *self, const char *connection, GPtr
 	for (guint i = 0; i < tabs->len; i++) {
 		OxSavedTab *t = tabs->pdata[i];
 		st = prepare (self,
-		              "INSERT INTO open_tabs (connection, position, title, content, file) "
-		              "VALUES (?1, ?2, ?3, ?4, ?5)", error);
+		              "INSERT INTO open_tabs (connection, position, title, content, file, kind, routine, modified) "
+		              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", error);
 		if (!st)
 			goto fail;
 		sqlite3_bind_text (st, 1, connection, -1, SQLITE_TRANSIENT);
@@ -337,6 +347,10 @@ ox_settings_store_save_tabs (OxSettingsStore *self, const char *connection, GPtr
 		sqlite3_bind_text (st, 4, t->text ? t->text : "", -1, SQLITE_TRANSIENT);
 		if (t->file)
 			sqlite3_bind_text (st, 5, t->file, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text (st, 6, t->kind ? t->kind : "sql", -1, SQLITE_TRANSIENT);
+		if (t->routine)
+			sqlite3_bind_text (st, 7, t->routine, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int (st, 8, t->modified ? 1 : 0);
 		if (!step_done (self, st, error))
 			goto fail;
 	}
@@ -352,7 +366,7 @@ ox_settings_store_load_tabs (OxSettingsStore *self, const char *connection)
 	GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ox_saved_tab_free);
 	g_return_val_if_fail (self && connection, out);
 	sqlite3_stmt *st = prepare (self,
-	                            "SELECT title, content, file FROM open_tabs WHERE connection = ?1 "
+	                            "SELECT title, content, file, kind, routine, modified FROM open_tabs WHERE connection = ?1 "
 	                            "ORDER BY position", NULL);
 	if (!st)
 		return out;
@@ -362,6 +376,9 @@ ox_settings_store_load_tabs (OxSettingsStore *self, const char *connection)
 		t->title = column_dup (st, 0);
 		t->text = column_dup (st, 1);
 		t->file = column_dup (st, 2);
+		t->kind = column_dup (st, 3);
+		t->routine = column_dup (st, 4);
+		t->modified = sqlite3_column_int (st, 5) != 0;
 		g_ptr_array_add (out, t);
 	}
 	sqlite3_finalize (st);
@@ -471,6 +488,8 @@ ox_saved_tab_free (OxSavedTab *t)
 	g_free (t->title);
 	g_free (t->text);
 	g_free (t->file);
+	g_free (t->kind);
+	g_free (t->routine);
 	g_free (t);
 }
 

@@ -26,7 +26,7 @@ typedef enum {
 } OxSettingsError;
 
 /* The schema version this build writes. */
-#define OX_SETTINGS_SCHEMA_VERSION 2
+#define OX_SETTINGS_SCHEMA_VERSION 3
 
 typedef struct _OxSettingsStore OxSettingsStore;
 
@@ -42,12 +42,16 @@ typedef struct {
 	gboolean maximized;
 	int      sidebar_width;   /* object browser pane, pixels; 0: default (v2) */
 	int      results_height;  /* results pane, pixels; 0: default (v2) */
+	int      debug_height;    /* debugger pane, pixels; 0: default (v3) */
 } OxWindowState;
 
 typedef struct {
 	char *title;
 	char *text;      /* the editor's content */
 	char *file;      /* the .sql file it was opened from, or NULL */
+	char *kind;      /* "sql" (NULL: "sql") or "routine" (v3) */
+	char *routine;   /* a routine tab's routine (ox-routine-editor.c's identity), or NULL (v3) */
+	gboolean modified;  /* a routine tab's text differed from the database's (v3) */
 } OxSavedTab;
 
 typedef struct {

@@ -23,6 +23,7 @@
 #include "ox-connect-dialog.h"  /* remote */
 #include "ox-object-actions.h"   /* object actions */
 #include "ox-routine-editor.h"   /* object actions: routine tabs save to the database */
+#include "ox-window-menu.h"      /* uifix: the primary menu's About */
 
 #include <errno.h>
 #include <string.h>
@@ -44,6 +45,9 @@ struct _OxWindow {
 	GtkPopover      *history_popover;
 	GtkSearchEntry  *history_search;
 	GtkListBox      *history_list;
+	GtkCheckButton  *history_all;   /* uifix: every connection's history */
+	GtkPaned        *debug_paned;   /* uifix: its end child's height is saved */
+	int              debug_height;  /* uifix: restored debugger pane height, 0: default */
 	OxDebugArea      *debugger;     /* debugger: below the tabs, shown on first Debug */
 
 	OxSettingsStore *store;        /* unowned, may be NULL */
@@ -84,6 +88,8 @@ update_actions (OxWindow *self)
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.run-statement", page && !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.run-script", page && !running);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.cancel", running);
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.explain", page && !running);  /* uifix */
+	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.debug", open);  /* uifix: the Debug button */
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.refresh", open);
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.open-file", open);  /* files */
 	gtk_widget_action_set_enabled (GTK_WIDGET (self), "workstation.save", page != NULL);
@@ -163,6 +169,7 @@ ox_window_save_state (OxWindow *self)
 	ws.sidebar_width = gtk_paned_get_position (self->main_paned);
 	OxEditorPage *cur = ox_window_get_current_page (self);  /* data: the editor / results divider */
 	ws.results_height = cur ? ox_editor_page_get_results_height (cur) : self->results_height;
+	ws.debug_height = ox_window_get_debug_height (self);  /* uifix */
 	if (!ox_settings_store_save_window (self->store, "main", &ws, &error)) {
 		g_warning ("saving the window's geometry: %s", error->message);
 		g_clear_error (&error);
@@ -172,10 +179,18 @@ ox_window_save_state (OxWindow *self)
 	g_autoptr (GPtrArray) tabs = g_ptr_array_new_with_free_func ((GDestroyNotify) ox_saved_tab_free);
 	for (int i = 0; i < adw_tab_view_get_n_pages (self->tab_view); i++) {
 		AdwTabPage *tp = adw_tab_view_get_nth_page (self->tab_view, i);
-		GtkTextBuffer *buf = ox_editor_page_get_buffer (OX_EDITOR_PAGE (adw_tab_page_get_child (tp)));
+		OxEditorPage *pg = OX_EDITOR_PAGE (adw_tab_page_get_child (tp));
+		if (g_object_get_data (G_OBJECT (pg), "ox-debug-source"))
+			continue;  /* uifix: the debugger's read-only sources belong to its session */
+		GtkTextBuffer *buf = ox_editor_page_get_buffer (pg);
 		GtkTextIter s, e;
 		gtk_text_buffer_get_bounds (buf, &s, &e);
 		OxSavedTab *t = g_new0 (OxSavedTab, 1);
+		if (ox_routine_editor_is_routine (pg)) {  /* uifix: routine tabs come back as routine tabs */
+			t->kind = g_strdup ("routine");
+			t->routine = ox_routine_editor_get_identity (pg);
+			t->modified = ox_routine_editor_is_modified (pg);
+		}
 		t->title = g_strdup (ox_file_io_get_base_title (OX_EDITOR_PAGE (adw_tab_page_get_child (tp))));  /* files: no " •" */
 		t->text = gtk_text_buffer_get_text (buf, &s, &e, TRUE);
 		g_ptr_array_add (tabs, t);
@@ -284,7 +299,10 @@ ox_window_adopt_connection (OxWindow *self, OxConnection *connection, const char
 		g_autoptr (GPtrArray) tabs = ox_settings_store_load_tabs (self->store, location);
 		for (guint i = 0; i < tabs->len; i++) {
 			OxSavedTab *t = tabs->pdata[i];
-			ox_window_new_tab (self, t->title, t->text);
+			if (!g_strcmp0 (t->kind, "routine"))  /* uifix */
+				ox_routine_editor_restore_tab (self, t->title, t->text, t->routine, t->modified);
+			else
+				ox_window_new_tab (self, t->title, t->text);
 			restored = TRUE;
 		}
 		if (restored)
@@ -420,7 +438,9 @@ fill_history (OxWindow *self)
 	if (!self->store || !self->location)
 		return;
 	const char *text = gtk_editable_get_text (GTK_EDITABLE (self->history_search));
-	g_autoptr (GPtrArray) hist = ox_settings_store_search_history (self->store, self->location, text, HISTORY_ROWS);
+	gboolean all = gtk_check_button_get_active (self->history_all);  /* uifix */
+	g_autoptr (GPtrArray) hist = ox_settings_store_search_history (self->store, all ? NULL : self->location, text,
+	                                                               HISTORY_ROWS);
 	for (guint i = 0; i < hist->len; i++) {
 		OxHistoryEntry *h = hist->pdata[i];
 		GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
@@ -439,6 +459,11 @@ fill_history (OxWindow *self)
 			? g_strdup_printf ("%s · %.1f ms · failed with %s", stamp, h->duration_us / 1000.0, h->sqlstate)
 			: g_strdup_printf ("%s · %.1f ms · %" G_GINT64_FORMAT " row%s", stamp, h->duration_us / 1000.0,
 			                   h->rows, h->rows == 1 ? "" : "s");
+		if (all) {  /* uifix: where it ran */
+			char *with = g_strdup_printf ("%s · %s", info, h->connection);
+			g_free (info);
+			info = with;
+		}
 		GtkWidget *meta = gtk_label_new (info);
 		gtk_label_set_xalign (GTK_LABEL (meta), 0);
 		gtk_widget_add_css_class (meta, "dim-label");
@@ -507,6 +532,8 @@ forward_action (GtkWidget *widget, const char *name, GVariant *param)
 		ox_editor_page_run_script (page);
 	else if (!strcmp (name, "workstation.cancel"))
 		ox_editor_page_cancel (page);
+	else if (!strcmp (name, "workstation.explain"))  /* uifix: the header bar's EXPLAIN */
+		ox_editor_page_explain (page);
 	update_actions (OX_WINDOW (widget));
 }
 
@@ -623,6 +650,29 @@ file_action (GtkWidget *widget, const char *name, GVariant *param)
 
 /* ---- debugger ------------------------------------------------------------------------------------ */
 
+/* uifix: the debugger pane's height is the paned's height below its
+ * divider; shown the first time, it takes the saved height. */
+int
+ox_window_get_debug_height (OxWindow *self)
+{
+	g_return_val_if_fail (OX_IS_WINDOW (self), 0);
+	int h = gtk_widget_get_height (GTK_WIDGET (self->debug_paned));
+	if (!gtk_widget_get_visible (GTK_WIDGET (self->debugger)) || h <= 0)
+		return self->debug_height;
+	return h - gtk_paned_get_position (self->debug_paned);
+}
+
+static void
+show_debugger (OxWindow *self)
+{
+	if (gtk_widget_get_visible (GTK_WIDGET (self->debugger)))
+		return;
+	gtk_widget_set_visible (GTK_WIDGET (self->debugger), TRUE);
+	int h = gtk_widget_get_height (GTK_WIDGET (self->debug_paned));
+	if (self->debug_height > 0 && h > self->debug_height)
+		gtk_paned_set_position (self->debug_paned, h - self->debug_height);
+}
+
 static void
 debug_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -632,7 +682,7 @@ debug_action (GtkWidget *widget, const char *name, GVariant *param)
 	if (!strcmp (name, "workstation.debug")) {
 		if (!self->connection)
 			return;
-		gtk_widget_set_visible (GTK_WIDGET (self->debugger), TRUE);
+		show_debugger (self);  /* uifix: at its saved height */
 		ox_debug_area_debug_or_continue (self->debugger, self->connection, ox_window_get_current_page (self));
 	} else if (!strcmp (name, "workstation.debug-stop"))
 		ox_debug_session_stop (session);
@@ -656,6 +706,7 @@ open_source_cb (const char *title, const char *text, gpointer data)
 	g_autofree char *t = g_strdup_printf ("%s (read-only)", title);
 	OxEditorPage *page = ox_window_new_tab (self, t, text);
 	gtk_text_view_set_editable (GTK_TEXT_VIEW (ox_editor_page_get_source_view (page)), FALSE);
+	g_object_set_data (G_OBJECT (page), "ox-debug-source", GINT_TO_POINTER (TRUE));  /* uifix: not saved */
 	return page;
 }
 
@@ -751,11 +802,15 @@ ox_window_class_init (OxWindowClass *klass)
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_popover);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_search);
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_list);
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, history_all);  /* uifix */
+	gtk_widget_class_bind_template_child (widget_class, OxWindow, debug_paned);  /* uifix */
 	gtk_widget_class_bind_template_child (widget_class, OxWindow, debugger);
 
 	gtk_widget_class_install_action (widget_class, "workstation.run-statement", NULL, forward_action);
 	gtk_widget_class_install_action (widget_class, "workstation.run-script", NULL, forward_action);
 	gtk_widget_class_install_action (widget_class, "workstation.cancel", NULL, forward_action);
+	gtk_widget_class_install_action (widget_class, "workstation.explain", NULL, forward_action);  /* uifix */
+	gtk_widget_class_install_action (widget_class, "workstation.about", NULL, ox_window_about_action);  /* uifix */
 	gtk_widget_class_install_action (widget_class, "workstation.new-tab", NULL, new_tab_action);
 	gtk_widget_class_install_action (widget_class, "workstation.refresh", NULL, refresh_action);
 	gtk_widget_class_install_action (widget_class, "workstation.open-demo", NULL, open_demo_action);
@@ -773,7 +828,7 @@ ox_window_class_init (OxWindowClass *klass)
 		{ "workstation.step-over", GDK_KEY_F10, 0 },
 		{ "workstation.step-into", GDK_KEY_F11, 0 },
 		{ "workstation.step-out", GDK_KEY_F11, GDK_SHIFT_MASK },
-		{ "workstation.debug-pause", 0, 0 },
+		{ "workstation.debug-pause", GDK_KEY_F6, 0 },  /* uifix: as VS Code */
 	};
 	for (guint i = 0; i < G_N_ELEMENTS (debug_keys); i++) {
 		gtk_widget_class_install_action (widget_class, debug_keys[i].name, NULL, debug_action);
@@ -812,6 +867,7 @@ ox_window_init (OxWindow *self)
 	g_signal_connect (self->tab_view, "close-page", G_CALLBACK (ox_window_files_close_page_cb), self);  /* files */
 	g_signal_connect_swapped (self->history_search, "search-changed", G_CALLBACK (fill_history), self);
 	g_signal_connect_swapped (self->history_popover, "show", G_CALLBACK (fill_history), self);
+	g_signal_connect_swapped (self->history_all, "toggled", G_CALLBACK (fill_history), self);  /* uifix */
 	g_signal_connect (self->history_list, "row-activated", G_CALLBACK (history_row_activated_cb), self);
 	ox_debug_area_set_open_source (self->debugger, open_source_cb, self);  /* debugger */
 	g_signal_connect_object (self->debugger, "failed", G_CALLBACK (debug_failed_cb), self, 0);
@@ -834,6 +890,7 @@ ox_window_new (GtkApplication *app, OxSettingsStore *store, const char *demo_sql
 			if (ws.sidebar_width > 0)
 				gtk_paned_set_position (self->main_paned, ws.sidebar_width);
 			self->results_height = ws.results_height;  /* data */
+			self->debug_height = ws.debug_height;  /* uifix: applied when the debugger shows */
 		}
 	}
 	fill_recent (self);

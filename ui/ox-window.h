@@ -62,5 +62,7 @@ struct _OxDataEditor *ox_window_open_table_data (OxWindow *self, const char *sch
 OxAdminWindow   *ox_window_show_administration (OxWindow *self);
 /* Write open tabs and geometry to the settings store (also done on close). */
 void             ox_window_save_state (OxWindow *self);
+/* uifix: the debugger pane's height in pixels (the saved one while hidden). */
+int              ox_window_get_debug_height (OxWindow *self);
 
 G_END_DECLS

@@ -52,6 +52,7 @@
 #include <glib.h>
 
 #include <limits.h>
+#include <stddef.h>
 #include <math.h>
 #include <string.h>
 
@@ -84,6 +85,10 @@ struct OxNumeric {
 	uint16_t ndigits;   /* digits that follow; 0 for zero and specials */
 	NumDigit digits[];  /* each 0..9999; the first and the last are nonzero */
 };
+
+_Static_assert (sizeof (struct OxNumeric) == OX_NUMERIC_HEAD_SIZE &&
+                offsetof (struct OxNumeric, ndigits) == OX_NUMERIC_NDIGITS_AT && sizeof (NumDigit) == 2,
+                "numeric.h's OX_NUMERIC_* describe struct OxNumeric");
 
 typedef struct NumVar {
 	int        sign;     /* NUM_POS or NUM_NEG; zero is NUM_POS */

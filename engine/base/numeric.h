@@ -22,6 +22,11 @@
 #include "value.h"
 
 size_t           ox_numeric_size (const OxNumeric *n);
+/* The same without a call, for storage walking packed rows: an OxNumeric
+ * is an 8-byte head then 2 bytes a digit, and the digit count is the
+ * uint16 at byte 6 of the head (numeric.c asserts this layout). */
+#define OX_NUMERIC_HEAD_SIZE   8
+#define OX_NUMERIC_NDIGITS_AT  6
 
 /* Parse text such as "  -12.50 ", "1e10", "NaN", "Infinity" (raises 22P02). */
 const OxNumeric *ox_numeric_parse (OxArena *a, const char *s, size_t len);

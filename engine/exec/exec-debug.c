@@ -304,6 +304,9 @@ attach_rec (OxOp *op, OxExec *x, OxDebugPlan *plan, GString *text, int *line, in
 		op->dbg = d;
 		op->next = debug_next;
 	}
+	/* the Current row scope shows every column of a scanned table */
+	if (op->kind == OX_OP_SEQSCAN || op->kind == OX_OP_INDEXSCAN)
+		((OxScanCommon *) op)->need = NULL;
 	op->dbg->plan = plan;
 	op->dbg->line = *line;
 	op->dbg->top = top;

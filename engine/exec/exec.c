@@ -138,6 +138,8 @@ ht_insert (HTable *h, OxArena *a, uint32_t hash, OxValue *key)
 
 /* ---- scans ------------------------------------------------------------------------------ */
 
+#define SCAN_RING 16  /* rows decoded a row at a time are kept this long */
+
 static void
 scan_open (OxOp *op, OxExec *x)
 {
@@ -146,6 +148,35 @@ scan_open (OxOp *op, OxExec *x)
 	s->nbuf = s->ibuf = 0;
 	s->done = false;
 	op->loops++;
+	if (s->table->data && !s->rowbuf) {
+		/* columns a scan does not decode stay NULL in every row: the rows
+		 * are copied whole by some operators (materialize, sort, hash
+		 * join), so none may hold a stale pointer.  A batch-filtered scan
+		 * decodes its whole batch before filtering; the others a row at a
+		 * time into a ring of SCAN_RING rows (a plan made for one run
+		 * would otherwise fill 256 rows it never uses) */
+		const OxRowFormat *f = s->table->data->fmt;
+		int n = s->table->ncols;
+		s->nrowbuf = s->qual_batch ? 256 : SCAN_RING;
+		s->rowbuf = g_new (OxValue, (size_t) s->nrowbuf * (size_t) s->roww);
+		for (int r = 0; r < s->nrowbuf; r++)
+			for (int c = 0; c < s->roww; c++)
+				s->rowbuf[(size_t) r * (size_t) s->roww + (size_t) c] =
+					ox_null (c < n ? (OxTypeId) f->decl[c] : OX_T_INT8);
+		s->steps = g_new (OxColStep, n + 1);
+		s->nsteps = -1;
+	}
+	if (s->rowbuf && (s->nsteps < 0 || s->steps_need != s->need)) {
+		/* the debugger may have cleared need since (exec-debug.c) */
+		int n = s->table->ncols, k = 0;
+		int *cols = g_newa (int, n + 1);
+		for (int c = 0; c < n; c++)
+			if (!s->need || s->need[c])
+				cols[k++] = c;
+		ox_tuple_steps (s->table->data->fmt, cols, k, s->steps);
+		s->nsteps = k;
+		s->steps_need = s->need;
+	}
 	/* the scratch arena only for a filter that evaluates through ox_eval
 	 * (an index scan whose bounds do all the work has none) */
 	if (!s->tmp && s->filter && (!s->qual || s->qual_arena))
@@ -159,16 +190,32 @@ scan_close (OxOp *op, OxExec *x)
 	g_clear_pointer (&s->tmp, ox_arena_free);
 }
 
-static OxValue *
-scan_emit (OxScanCommon *s, OxTuple *t, uint64_t rowid)
+/* Free a scan's row buffer with the plan's arena. */
+static void
+scan_free_rowbuf (void *p)
 {
-	if (!s->emit_ctid)
-		return t->vals;
-	int n = s->table->ncols;
-	memcpy (s->ctid_row, t->vals, sizeof (OxValue) * (size_t) n);
-	s->ctid_row[n] = ox_int (OX_T_INT8, (int64_t) rowid);
-	s->ctid_row[n + 1] = ox_int (OX_T_INT8, (int64_t) (intptr_t) t);
-	return s->ctid_row;
+	OxScanCommon *s = p;
+	g_clear_pointer (&s->rowbuf, g_free);
+	g_clear_pointer (&s->steps, g_free);
+}
+
+/* Decode buffered version i into a row of rowbuf (the tuple's packed
+ * form, storage/tuple.h), with the ctid columns when asked.  A row stays
+ * valid until the scan decodes into the same position again (SCAN_RING
+ * rows later at the least: operators keep a child's row only until they
+ * ask for the next), and its strings as long as the version. */
+static inline OxValue *
+scan_emit (OxScanCommon *s, int i)
+{
+	OxValue *row = s->rowbuf + (size_t) (i & (s->nrowbuf - 1)) * (size_t) s->roww;  /* 256 or 16 */
+	OxTuple *t = s->buf[i];
+	ox_tuple_decode_steps (s->table->data->fmt, t, row, s->steps, s->nsteps);
+	if (s->emit_ctid) {
+		int n = s->table->ncols;
+		row[n] = ox_int (OX_T_INT8, (int64_t) s->rowids[i]);
+		row[n + 1] = ox_int (OX_T_INT8, (int64_t) (intptr_t) t);
+	}
+	return row;
 }
 
 /* The next buffered version as a row, or NULL when the scan's filter
@@ -176,12 +223,10 @@ scan_emit (OxScanCommon *s, OxTuple *t, uint64_t rowid)
 static inline OxValue *
 scan_take (OxScanCommon *s, OxExec *x)
 {
-	OxTuple *t = s->buf[s->ibuf];
-	uint64_t rid = s->rowids[s->ibuf];
-	s->ibuf++;
-	OxValue *row = scan_emit (s, t, rid);
+	int i = s->ibuf++;
 	if (s->qual_batch)
-		return row;  /* filtered with its batch (seqscan_next) */
+		return s->rows[i];  /* decoded and filtered with its batch (seqscan_next) */
+	OxValue *row = scan_emit (s, i);
 	if (s->qual) {
 		/* the arena only when some conjunct is left to ox_eval */
 		if (s->qual_arena)
@@ -228,16 +273,16 @@ seqscan_next (OxOp *op, OxExec *x)
 			if (s->qual_batch) {
 				/* the filter over the whole batch, a conjunct at a time;
 				 * the versions that pass are moved to the front */
-				const OxValue *rows[256];
 				int sel[256];
 				for (int i = 0; i < s->nbuf; i++) {
-					rows[i] = s->buf[i]->vals;
+					s->rows[i] = scan_emit (s, i);
 					sel[i] = i;
 				}
-				int n = ox_qual_select (s->qual, rows, s->nbuf, sel);
+				int n = ox_qual_select (s->qual, (const OxValue **) s->rows, s->nbuf, sel);
 				for (int i = 0; i < n; i++) {
 					s->buf[i] = s->buf[sel[i]];
 					s->rowids[i] = s->rowids[sel[i]];
+					s->rows[i] = s->rows[sel[i]];
 				}
 				s->nbuf = n;
 				if (n == 0)
@@ -269,8 +314,8 @@ ox_op_seqscan_new (OxExec *x, OxArena *a, OxTable *t, const char *alias, bool em
 	s->table = t;
 	s->alias = alias;
 	s->emit_ctid = emit_ctid;
-	if (emit_ctid)
-		s->ctid_row = OX_NEW_N (a, OxValue, t->ncols + 2);
+	s->roww = t->ncols + (emit_ctid ? 2 : 0) + 1;  /* never 0: a row of no columns is not NULL */
+	ox_arena_on_free (a, scan_free_rowbuf, s);
 	return &s->op;
 }
 
@@ -367,8 +412,8 @@ ox_op_indexscan_new (OxExec *x, OxArena *a, OxTable *t, OxIndex *ix, const char 
 	s->sc.table = t;
 	s->sc.alias = alias;
 	s->sc.emit_ctid = emit_ctid;
-	if (emit_ctid)
-		s->sc.ctid_row = OX_NEW_N (a, OxValue, t->ncols + 2);
+	s->sc.roww = t->ncols + (emit_ctid ? 2 : 0) + 1;
+	ox_arena_on_free (a, scan_free_rowbuf, &s->sc);
 	s->index = ix;
 	s->neq = neq;
 	s->eq = OX_NEW_N (a, OxExpr *, neq > 0 ? neq : 1);
@@ -2365,6 +2410,7 @@ typedef struct ModifyOp {
 	OxValue  *retrow;
 	OxValue  *retin;     /* UPDATE/DELETE: input row with new values, for RETURNING */
 	OxValue  *tmprow;
+	OxValue  *oldrow;    /* UPDATE/DELETE: the version changed, decoded (for triggers, RETURNING) */
 	OxArena  *tmp;
 	bool      done;
 	OxTrigSet *trig;     /* NULL: the table has no triggers for this event */
@@ -2611,6 +2657,8 @@ modify_next (OxOp *op, OxExec *x)
 		}
 		uint64_t rowid = (uint64_t) row[m->colpos[t->ncols]].v.i;
 		OxTuple *seen = (OxTuple *) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
+		OxValue *old = NULL;  /* seen decoded into m->oldrow, when first needed */
+#define OLD_ROW() (old ? old : (ox_tuple_decode (t->data->fmt, seen, m->oldrow), old = m->oldrow))
 		OxExpr **sets = m->sets;
 		const OxValue *cur = row;
 		bool by_pos = true;  /* cur is an input row (positions via colpos) vs a table row */
@@ -2626,7 +2674,7 @@ modify_next (OxOp *op, OxExec *x)
 						m->newrow[c] = ox_null (t->cols[c].type.id);
 				}
 				if (m->trig && ox_trigset_has_row (m->trig, true)) {
-					OxValue *r = ox_trigset_before_row (x, m->trig, m->newrow, seen->vals, m->set_cols, m->tmp);
+					OxValue *r = ox_trigset_before_row (x, m->trig, m->newrow, OLD_ROW (), m->set_cols, m->tmp);
 					if (!r)
 						break;  /* skipped by a BEFORE trigger */
 					if (r != m->newrow)
@@ -2635,7 +2683,7 @@ modify_next (OxOp *op, OxExec *x)
 				check_row (m, x, m->newrow);
 				vals = m->newrow;
 			} else if (m->trig && ox_trigset_has_row (m->trig, true)) {
-				if (!ox_trigset_before_row (x, m->trig, NULL, seen->vals, NULL, m->tmp))
+				if (!ox_trigset_before_row (x, m->trig, NULL, OLD_ROW (), NULL, m->tmp))
 					break;
 			}
 			uint64_t wait_id = 0;
@@ -2644,7 +2692,7 @@ modify_next (OxOp *op, OxExec *x)
 			if (r == OX_WRITE_OK) {
 				x->changes++;
 				if (m->after_row)
-					ox_trigset_queue_after_row (x, m->trig, is_update ? m->newrow : NULL, seen->vals);
+					ox_trigset_queue_after_row (x, m->trig, is_update ? m->newrow : NULL, OLD_ROW ());
 				if (m->nret) {
 					/* RETURNING sees the input row (FROM/USING tables
 					 * included) with the result table's columns holding
@@ -2655,7 +2703,7 @@ modify_next (OxOp *op, OxExec *x)
 					for (int c = 0; c < t->ncols; c++) {
 						int pos = by_pos ? m->colpos[c] : c;
 						if (pos >= 0)
-							m->retin[pos] = is_update ? m->newrow[c] : seen->vals[c];
+							m->retin[pos] = is_update ? m->newrow[c] : OLD_ROW ()[c];
 					}
 					RETURN_ROW (op, returning_row (m, x, m->retin));
 				}
@@ -2688,18 +2736,20 @@ modify_next (OxOp *op, OxExec *x)
 				          "could not serialize access due to concurrent update (joined UPDATE/DELETE)");
 			/* EvalPlanQual: re-check the newest version against WHERE and
 			 * recompute the new values from it. */
-			memcpy (m->tmprow, latest->vals, sizeof (OxValue) * (size_t) t->ncols);
+			ox_tuple_decode (t->data->fmt, latest, m->tmprow);
 			m->tmprow[t->ncols] = ox_int (OX_T_INT8, (int64_t) rowid);
 			m->tmprow[t->ncols + 1] = ox_int (OX_T_INT8, (int64_t) (intptr_t) latest);
 			if (m->recheck && !ox_eval_qual (m->recheck, x, m->tmprow, m->tmp))
 				break;
 			seen = latest;
+			old = NULL;
 			cur = m->tmprow;
 			by_pos = false;
 			sets = m->sets_single;
 		}
 	}
 }
+#undef OLD_ROW
 
 OxOp *
 ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, int *colpos, OxExpr **sets,
@@ -2724,6 +2774,7 @@ ox_op_modify_new (OxExec *x, OxArena *a, OxOpKind kind, OxTable *t, OxOp *src, i
 	m->sets_single = sets_single;
 	m->newrow = OX_NEW_N (a, OxValue, t->ncols + 2);
 	m->tmprow = OX_NEW_N (a, OxValue, t->ncols + 2);
+	m->oldrow = OX_NEW_N (a, OxValue, t->ncols + 1);
 	m->retrow = OX_NEW_N (a, OxValue, nret > 0 ? nret : 1);
 	m->retin = OX_NEW_N (a, OxValue, (src->ncols > t->ncols + 2 ? src->ncols : t->ncols + 2));
 	return &m->op;

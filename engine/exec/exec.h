@@ -21,7 +21,18 @@ typedef struct OxScanCommon {
 	int         ncterms;
 	bool        emit_ctid;  /* append rowid and version pointer (DML targets) */
 	OxArena    *tmp;        /* per-row scratch */
-	OxValue    *ctid_row;   /* buffer for rows with ctid appended */
+	OxValue    *rowbuf;     /* [nrowbuf * roww]: versions of buf decoded (g_malloc'd
+	                           at the first open, freed with the operator's arena) */
+	int         nrowbuf;    /* rows in it: 256 (qual_batch: a row per buf entry)
+	                           or a ring of 16 */
+	int         roww;       /* values a row: the table's columns (+ 2 with ctid) + 1 */
+	const uint8_t *need;    /* per column: 1 = read above the scan (the planner's
+	                           marks); NULL = every column (DML targets, debugging) */
+	OxColStep  *steps;      /* how to decode the columns read (from need, at the
+	                           first open and when need changes) */
+	int         nsteps;
+	const uint8_t *steps_need; /* the need the steps were made for */
+	OxValue    *rows[256];  /* qual_batch: the decoded row of each buf entry */
 	OxTuple    *buf[256];
 	uint64_t    rowids[256];
 	int         nbuf, ibuf;

@@ -242,7 +242,7 @@ fire_all (OxSession *s, GPtrArray *trigs, int ev, const char *tag)
 guint
 ox_event_ddl_begin (OxSession *s, const char *tag)
 {
-	guint mark = s->txn->undo->len;
+	guint mark = ox_txn_undo_mark (s->txn);
 	if (s->in_event_trigger)
 		return mark;
 	GPtrArray *trigs = triggers_for (s, 0, tag);

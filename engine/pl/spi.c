@@ -415,7 +415,7 @@ ox_spi_subxact_begin (OxSession *s)
 {
 	if (!s->txn)
 		OX_INTERNAL ("subtransaction outside a transaction");
-	return s->txn->undo->len;
+	return ox_txn_undo_mark (s->txn);
 }
 
 void

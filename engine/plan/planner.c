@@ -57,6 +57,10 @@ struct Planner {
 	GPtrArray *outer;   /* OuterRef* this query takes from enclosing ones */
 	int        shift;   /* 1 for sublinks (levelsup 1 = parent), 0 for FROM subqueries */
 	int       *subplan_counter;
+	GHashTable *need;   /* OxRte* of a base table -> uint8_t[ncols]: 1 for each
+	                       column some expression reads (fix), so its scans
+	                       decode only those (exec.c scan_emit); shared by
+	                       every level of one planning, NULL: none kept */
 };
 
 static OxOp *plan_query (Planner *p, OxQuery *q);
@@ -165,11 +169,23 @@ outer_param (Planner *p, OxExpr *v)
 
 bool ox_expr_equal (const OxExpr *a, const OxExpr *b);
 
+/* The columns-read marks of base table r (made on first use). */
+static uint8_t *
+need_of (Planner *p, OxRte *r)
+{
+	uint8_t *n = g_hash_table_lookup (p->need, r);
+	if (!n) {
+		n = ox_arena_alloc0 (p->a, (size_t) r->ncols + 1);
+		g_hash_table_insert (p->need, r, n);
+	}
+	return n;
+}
+
 static OxSubPlan *
 plan_sublink (Planner *p, OxQuery *sub, Layout *L, int shift)
 {
 	Planner cp = { .x = p->x, .a = p->a, .q = sub, .parent = p, .outer = parr (p),
-	               .shift = shift, .subplan_counter = p->subplan_counter };
+	               .shift = shift, .subplan_counter = p->subplan_counter, .need = p->need };
 	OxSubPlan *sp = OX_NEW (p->a, OxSubPlan);
 	sp->plan = plan_query (&cp, sub);
 	sp->id = ++*p->subplan_counter;
@@ -213,6 +229,11 @@ fix (Planner *p, OxExpr *e, Layout *L)
 			if (L->e[i].rt == e->rt && L->e[i].col == e->col && !L->e[i].expr && L->e[i].aggno < 0) {
 				OxExpr *s = mk_slot (p, i, e->type, e->loc);
 				s->dname = col_dname (p, e->rt, e->col);
+				if (p->need && e->rt >= 0 && (guint) e->rt < p->q->rtable->len) {
+					OxRte *r = p->q->rtable->pdata[e->rt];
+					if (r->kind == OX_RTE_TABLE && e->col >= 0 && e->col < r->ncols)
+						need_of (p, r)[e->col] = 1;
+				}
 				return s;
 			}
 		if (L->is_agg) {
@@ -583,6 +604,9 @@ plan_base_rel (Planner *p, int rt, GPtrArray *filters, bool emit_ctid)
 			g_ptr_array_unref (rest);
 		}
 		OxScanCommon *sc = (OxScanCommon *) op;
+		/* a DML target's rows are read whole (modify_next) */
+		if (p->need && !emit_ctid)
+			sc->need = need_of (p, r);
 		sc->filter = fix (p, qual, rel->L);
 		sc->qual = ox_qual_compile (sc->filter, p->a);
 		sc->qual_arena = ox_qual_uses_arena (sc->qual);
@@ -1215,8 +1239,10 @@ ox_plan_query (OxExec *x, OxQuery *q, OxArena *a)
 	counter = 0;
 	GPtrArray *outer = g_ptr_array_new ();
 	ox_arena_on_free (a, (void (*) (void *)) g_ptr_array_unref, outer);
+	GHashTable *need = g_hash_table_new (NULL, NULL);
+	ox_arena_on_free (a, (void (*) (void *)) g_hash_table_unref, need);
 	Planner p = { .x = x, .a = a, .q = q, .outer = outer, .shift = 1,
-	              .subplan_counter = &counter };
+	              .subplan_counter = &counter, .need = need };
 	OxOp *op;
 	if (q->cmd == OX_CMD_SELECT)
 		op = plan_query (&p, q);

@@ -48,19 +48,34 @@ struct OxBTreeLeaf {
 	OxBTreeNode  hdr;              /* hdr.level == 0 */
 	OxBTreeLeaf *prev;             /* left neighbour in key order; NULL for the first leaf */
 	OxBTreeLeaf *next;             /* right neighbour; NULL for the last leaf */
-	uint64_t     rowid[LEAF_MAX];  /* rowid of entry i */
-	OxValue      keys[];           /* LEAF_MAX * nkeys values; entry i at keys[i * nkeys] */
+	uint64_t     rowid[LEAF_MAX];  /* rowid of entry i (compact trees: | CNULL for a NULL key) */
+	OxValue      keys[];           /* LEAF_MAX * nkeys values; entry i at keys[i * nkeys];
+	                                  compact trees: LEAF_MAX int64s (the allocation is
+	                                  sized by key_size, so only as much as they need) */
 };
 
 typedef struct OxBTreeInner {
 	OxBTreeNode  hdr;                   /* hdr.level >= 1 */
 	OxBTreeNode *child[INNER_MAX];      /* owned; child[0 .. n-1] in use */
-	uint64_t     rowid[INNER_MAX - 1];  /* rowid of separator j */
-	OxValue      keys[];                /* (INNER_MAX - 1) * nkeys values; separator j at keys[j * nkeys] */
+	uint64_t     rowid[INNER_MAX - 1];  /* rowid of separator j (compact: | CNULL) */
+	OxValue      keys[];                /* (INNER_MAX - 1) * nkeys values; separator j at keys[j * nkeys];
+	                                       compact trees: int64s */
 } OxBTreeInner;
+
+/* Compact trees (one integer key column, see btree.h): an entry's key is
+ * its int64 (v.i); a NULL key is marked by this bit of its rowid (rowids
+ * are slot numbers, far below 2^63) and stored as INT64_MAX, so that the
+ * searches below decide on the int64s alone except on a tie. */
+#define CNULL       (UINT64_C (1) << 63)
+#define CNULL_KEY   INT64_MAX
 
 struct OxBTree {
 	int          nkeys;       /* key columns, 1 .. NKEYS_MAX */
+	bool         compact;     /* one integer column stored as int64s (see above) */
+	uint8_t      itype;       /* compact: the OxTypeId keys are handed out as: the
+	                             first non-NULL key's (the column's type) */
+	bool         itype_fixed; /* itype was taken from a key */
+	size_t       key_size;    /* bytes of one stored key: 8 (compact) or 16 * nkeys */
 	bool        *desc;        /* g_malloc'd, nkeys flags: column i is descending */
 	OxBTreeCmp   cmp;         /* comparison of two non-NULL values of a column */
 	OxBTreeNode *root;        /* owned; a leaf (maybe empty) or an inner node with >= 2 children */
@@ -73,8 +88,8 @@ struct OxBTree {
 	/* Scratch for splits: INNER_MAX separators and INNER_MAX + 1
 	 * children (a full inner node plus the one being added), and the
 	 * separator travelling up to the parent. */
-	OxValue     *scratch_keys;   /* g_malloc'd, (INNER_MAX + 1) * nkeys values */
-	OxValue     *scratch_sep;    /* = scratch_keys + INNER_MAX * nkeys; not owned separately */
+	char        *scratch_keys;   /* g_malloc'd, INNER_MAX + 1 stored keys */
+	char        *scratch_sep;    /* = the last of them; not owned separately */
 	uint64_t     scratch_rowid[INNER_MAX];
 	OxBTreeNode *scratch_child[INNER_MAX + 1];
 };
@@ -93,9 +108,13 @@ typedef struct PathStep {
 	int           idx;   /* child index taken */
 } PathStep;
 
-#define LEAF_KEY(t, l, i)  ((l)->keys + (size_t) (i) * (size_t) (t)->nkeys)
-#define INNER_KEY(t, in, j) ((in)->keys + (size_t) (j) * (size_t) (t)->nkeys)
-#define KEY_BYTES(t, n)    ((size_t) (n) * (size_t) (t)->nkeys * sizeof (OxValue))
+/* Stored key i of a node (an OxValue array, or an int64 in a compact
+ * tree), and the bytes of n stored keys. */
+#define KEY_AT(t, keys, i) ((void *) ((char *) (keys) + (size_t) (i) * (t)->key_size))
+#define LEAF_KEY(t, l, i)  ((OxValue *) KEY_AT (t, (l)->keys, i))
+#define INNER_KEY(t, in, j) ((OxValue *) KEY_AT (t, (in)->keys, j))
+#define KEY_BYTES(t, n)    ((size_t) (n) * (t)->key_size)
+#define CKEY(keys, i)      (((const int64_t *) (keys))[i])
 
 /* ---- key copies -------------------------------------------------------- */
 
@@ -162,11 +181,49 @@ key_store (OxBTree *t, OxValue *dst, const OxValue *src)
 	key_copy_into (dst, src, t->nkeys, blk);
 }
 
+/* Store key and rowid as entry i of a node's arrays (compact: the int64,
+ * and the NULL mark in the rowid). */
+static inline void
+entry_put (OxBTree *t, void *keys, uint64_t *rowids, int i, const OxValue *key, uint64_t rowid)
+{
+	if (t->compact) {
+		((int64_t *) keys)[i] = key->null ? CNULL_KEY : key->v.i;
+		rowids[i] = rowid | (key->null ? CNULL : 0);
+	} else {
+		key_store (t, (OxValue *) KEY_AT (t, keys, i), key);
+		rowids[i] = rowid;
+	}
+}
+
+/* Deep-copy stored key src (of this tree) to dst. */
+static inline void
+key_dup (OxBTree *t, void *dst, const void *src)
+{
+	if (t->compact)
+		*(int64_t *) dst = *(const int64_t *) src;
+	else
+		key_store (t, dst, src);
+}
+
+/* A compact entry as the OxValue callers see. */
+static inline OxValue
+cval (const OxBTree *t, int64_t k, uint64_t rowid)
+{
+	OxValue v = { .type = t->itype };
+	if (rowid & CNULL)
+		v.null = true;
+	else
+		v.v.i = k;
+	return v;
+}
+
 /* Free the block of a stored key (see key_store): it starts at the first
  * column with out-of-line bytes. */
 static void
 key_release (OxBTree *t, const OxValue *key)
 {
+	if (t->compact)
+		return;
 	for (int i = 0; i < t->nkeys; i++) {
 		if (value_extra (&key[i]) > 0) {
 			t->mem -= key_extra (key + i, t->nkeys - i);
@@ -232,6 +289,113 @@ probe_cmp_tail (const OxBTree *t, const OxValue *key, uint64_t rowid, const Prob
 	return c;
 }
 
+/* The integer types a compact tree stores (ox_value_cmp compares them
+ * with each other by v.i). */
+static inline bool
+int_family (OxTypeId t)
+{
+	return t == OX_T_INT2 || t == OX_T_INT4 || t == OX_T_INT8;
+}
+
+/* probe_cmp of compact entry (k, rowid with its NULL mark). */
+static int
+cprobe_cmp (const OxBTree *t, int64_t k, uint64_t rowid, const Probe *p)
+{
+	int c = 0;
+	if (p->n > 0) {
+		const OxValue *pk = p->key;
+		bool en = (rowid & CNULL) != 0;
+		if (en | pk->null)
+			c = (int) en - (int) pk->null;
+		else if (int_family ((OxTypeId) pk->type))
+			c = (k > pk->v.i) - (k < pk->v.i);
+		else {
+			OxValue ev = cval (t, k, rowid);
+			c = t->cmp (&ev, pk);
+			c = (c > 0) - (c < 0);
+		}
+		if (t->desc[0])
+			c = -c;
+	}
+	if (c == 0 && p->with_rowid) {
+		uint64_t r = rowid & ~CNULL;
+		c = (r > p->rowid) - (r < p->rowid);
+	}
+	return c;
+}
+
+/* probe_cmp of entry i of a node's arrays, in either format. */
+static inline int
+eprobe_cmp (const OxBTree *t, const void *keys, const uint64_t *rowids, int i, const Probe *p)
+{
+	if (t->compact)
+		return cprobe_cmp (t, CKEY (keys, i), rowids[i], p);
+	return probe_cmp (t, (const OxValue *) KEY_AT (t, keys, i), rowids[i], p);
+}
+
+/* node_search of a compact tree.  A non-NULL integer probe (every lookup,
+ * unique check and insert but those of NULLs) compares the int64s, and
+ * reads the rowid only on a tie (the NULL mark; then the rowid itself when
+ * the probe has one); other probes go through cprobe_cmp. */
+static int
+cnode_search (const OxBTree *t, const int64_t *keys, const uint64_t *rowids, int n, const Probe *p, bool after)
+{
+	int lo = 0, hi = n;
+	const int bias = after ? 1 : 0;
+	const OxValue *pk = p->key;
+	if (p->n == 0)
+		return after ? n : 0;
+	if (pk->null || !int_family ((OxTypeId) pk->type)) {
+		while (lo < hi) {
+			int mid = (int) ((unsigned) (lo + hi) >> 1);
+			if (cprobe_cmp (t, keys[mid], rowids[mid], p) < bias)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo;
+	}
+	const int64_t key = pk->v.i;
+	const bool desc = t->desc[0];
+	if (!p->with_rowid) {
+		/* an entry is left of the probe (go right) when it sorts before
+		 * it, or (after) equal; NULL entries (CNULL_KEY) sort last
+		 * ascending, first descending */
+		while (lo < hi) {
+			int mid = (int) ((unsigned) (lo + hi) >> 1);
+			int64_t k = keys[mid];
+			bool right;
+			if (G_LIKELY (k != key))
+				right = desc ? k > key : k < key;
+			else if (G_UNLIKELY (rowids[mid] & CNULL))
+				right = desc;  /* a NULL entry whose stored int64 ties the probe */
+			else
+				right = after;
+			lo = right ? mid + 1 : lo;
+			hi = right ? hi : mid;
+		}
+		return lo;
+	}
+	const uint64_t prid = p->rowid;
+	while (lo < hi) {
+		int mid = (int) ((unsigned) (lo + hi) >> 1);
+		int64_t k = keys[mid];
+		int c;
+		if (G_LIKELY (k != key))
+			c = desc ? (k < key) - (k > key) : (k > key) - (k < key);
+		else if (G_UNLIKELY (rowids[mid] & CNULL))
+			c = desc ? -1 : 1;
+		else {
+			uint64_t r = rowids[mid];
+			c = (r > prid) - (r < prid);
+		}
+		bool right = c < bias;
+		lo = right ? mid + 1 : lo;
+		hi = right ? hi : mid;
+	}
+	return lo;
+}
+
 /* Index of the first of the n entries (keys, rowids) that compares >= p
  * (after = false) or > p (after = true); n when none does.
  *
@@ -244,9 +408,12 @@ probe_cmp_tail (const OxBTree *t, const OxValue *key, uint64_t rowid, const Prob
  * appended) node_search went from 682M to 492M instructions against a
  * plain probe_cmp loop. */
 static int
-node_search (const OxBTree *t, const OxValue *keys, const uint64_t *rowids, int n,
+node_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
              const Probe *p, bool after)
 {
+	if (t->compact)
+		return cnode_search (t, keys_, rowids, n, p, after);
+	const OxValue *keys = keys_;
 	const OxBTreeCmp cmp = t->cmp;
 	const size_t stride = (size_t) t->nkeys;
 	const OxValue *pkey = p->key;
@@ -332,13 +499,26 @@ ox_btree_after_last (const OxBTree *t, const OxValue *key, int n)
 	while (node->level > 0)
 		node = ((const OxBTreeInner *) node)->child[node->n - 1];
 	const OxBTreeLeaf *l = (const OxBTreeLeaf *) node;
-	return l->hdr.n == 0 || key_cmp (t, LEAF_KEY (t, l, l->hdr.n - 1), key, n) < 0;
+	if (l->hdr.n == 0)
+		return true;
+	if (t->compact) {
+		Probe p = { key, n, false, 0 };
+		return cprobe_cmp (t, CKEY (l->keys, l->hdr.n - 1), l->rowid[l->hdr.n - 1], &p) < 0;
+	}
+	return key_cmp (t, LEAF_KEY (t, l, l->hdr.n - 1), key, n) < 0;
 }
 
 int
 ox_btree_key_cmp (const OxBTree *t, const OxValue *a, const OxValue *b, int n)
 {
 	g_return_val_if_fail (t != NULL && n >= 0 && n <= t->nkeys, 0);
+	if (n == 1 && !(a->null | b->null) && a->type == b->type && int_like ((OxTypeId) a->type) &&
+	    t->cmp == ox_value_cmp) {
+		/* one integer column (an index scan's bound and re-check, a
+		 * unique check): ox_value_cmp's answer without the loop */
+		int c = (a->v.i > b->v.i) - (a->v.i < b->v.i);
+		return t->desc[0] ? -c : c;
+	}
 	return key_cmp (t, a, b, n);
 }
 
@@ -390,6 +570,21 @@ node_free_deep (OxBTree *t, OxBTreeNode *node)
 	node_free_shallow (t, node);
 }
 
+/* Sizes of a tree's stored keys and nodes, and its scratch. */
+static void
+tree_layout (OxBTree *t, bool compact)
+{
+	t->compact = compact;
+	t->itype = OX_T_INT8;
+	t->key_size = compact ? sizeof (int64_t) : (size_t) t->nkeys * sizeof (OxValue);
+	t->leaf_size = offsetof (OxBTreeLeaf, keys) + KEY_BYTES (t, LEAF_MAX);
+	t->inner_size = offsetof (OxBTreeInner, keys) + KEY_BYTES (t, INNER_MAX - 1);
+	t->scratch_keys = g_malloc (KEY_BYTES (t, INNER_MAX + 1));
+	t->scratch_sep = t->scratch_keys + KEY_BYTES (t, INNER_MAX);
+}
+
+static void tree_decompact (OxBTree *t);
+
 OxBTree *
 ox_btree_new (int nkeys, const bool *desc, OxBTreeCmp cmp)
 {
@@ -402,14 +597,49 @@ ox_btree_new (int nkeys, const bool *desc, OxBTreeCmp cmp)
 	t->desc = g_new0 (bool, nkeys);
 	if (desc)
 		memcpy (t->desc, desc, sizeof (bool) * (size_t) nkeys);
-	t->leaf_size = offsetof (OxBTreeLeaf, keys) + KEY_BYTES (t, LEAF_MAX);
-	t->inner_size = offsetof (OxBTreeInner, keys) + KEY_BYTES (t, INNER_MAX - 1);
-	t->scratch_keys = g_malloc (KEY_BYTES (t, INNER_MAX + 1));
-	t->scratch_sep = t->scratch_keys + (size_t) INNER_MAX * (size_t) nkeys;
+	/* one column compared by ox_value_cmp: compact until a key that is
+	 * not an integer arrives (see tree_decompact) */
+	tree_layout (t, nkeys == 1 && cmp == ox_value_cmp);
 	t->mem = sizeof (OxBTree) + sizeof (bool) * (size_t) nkeys + KEY_BYTES (t, INNER_MAX + 1);
 	t->root = &leaf_new (t)->hdr;
 	t->height = 1;
 	return t;
+}
+
+/* A compact tree met a key that is not an integer (an index on an
+ * expression-typed or altered column would; the engine's indexes on
+ * integer columns never do): rebuild it in the general format.  Cursors
+ * see a changed tree and re-seek from their anchors, which are OxValues
+ * in both formats. */
+static void
+tree_decompact (OxBTree *t)
+{
+	size_t n = t->count;
+	OxValue *keys = g_new (OxValue, MAX (n, 1));
+	uint64_t *rowids = g_new (uint64_t, MAX (n, 1));
+	size_t m = 0;
+	OxBTreeNode *node = t->root;
+	while (node->level > 0)
+		node = ((OxBTreeInner *) node)->child[0];
+	for (OxBTreeLeaf *l = (OxBTreeLeaf *) node; l; l = l->next)
+		for (int i = 0; i < l->hdr.n; i++, m++) {
+			keys[m] = cval (t, CKEY (l->keys, i), l->rowid[i]);
+			rowids[m] = l->rowid[i] & ~CNULL;
+		}
+	g_assert (m == n);
+	uint64_t mod = t->mod;
+	node_free_deep (t, t->root);
+	g_free (t->scratch_keys);
+	tree_layout (t, false);
+	t->mem = sizeof (OxBTree) + sizeof (bool) * (size_t) t->nkeys + KEY_BYTES (t, INNER_MAX + 1);
+	t->root = &leaf_new (t)->hdr;
+	t->height = 1;
+	t->count = 0;
+	for (size_t i = 0; i < n; i++)
+		ox_btree_insert (t, &keys[i], rowids[i]);
+	t->mod = mod + 1;
+	g_free (keys);
+	g_free (rowids);
 }
 
 void
@@ -450,10 +680,9 @@ ox_btree_height (const OxBTree *t)
  * tree), so each node split here is the last of its level and the new
  * child goes to its end. */
 static void
-inner_insert (OxBTree *t, PathStep *path, int d, const OxValue *sep_key, uint64_t sep_rowid,
+inner_insert (OxBTree *t, PathStep *path, int d, const void *sep_key, uint64_t sep_rowid,
               OxBTreeNode *right, bool append)
 {
-	const size_t K = (size_t) t->nkeys;
 
 	for (;;) {
 		OxBTreeInner *in = path[d].node;
@@ -474,10 +703,10 @@ inner_insert (OxBTree *t, PathStep *path, int d, const OxValue *sep_key, uint64_
 		/* Full: lay out the n + 1 children and n separators in scratch,
 		 * then share them out.  Inner splits are rare (one per ~32
 		 * splits a level below), so the extra copy does not show. */
-		OxValue *sk = t->scratch_keys;
+		char *sk = t->scratch_keys;
 		memcpy (sk, INNER_KEY (t, in, 0), KEY_BYTES (t, j));
-		memcpy (sk + (size_t) j * K, sep_key, KEY_BYTES (t, 1));
-		memcpy (sk + (size_t) (j + 1) * K, INNER_KEY (t, in, j), KEY_BYTES (t, n - 1 - j));
+		memcpy (KEY_AT (t, sk, j), sep_key, KEY_BYTES (t, 1));
+		memcpy (KEY_AT (t, sk, j + 1), INNER_KEY (t, in, j), KEY_BYTES (t, n - 1 - j));
 		memcpy (t->scratch_rowid, in->rowid, sizeof (uint64_t) * (size_t) j);
 		t->scratch_rowid[j] = sep_rowid;
 		memcpy (&t->scratch_rowid[j + 1], &in->rowid[j], sizeof (uint64_t) * (size_t) (n - 1 - j));
@@ -499,7 +728,7 @@ inner_insert (OxBTree *t, PathStep *path, int d, const OxValue *sep_key, uint64_
 		memcpy (in->child, t->scratch_child, sizeof (OxBTreeNode *) * (size_t) nl);
 		in->hdr.n = (uint16_t) nl;
 
-		memcpy (INNER_KEY (t, rn, 0), sk + (size_t) nl * K, KEY_BYTES (t, nr - 1));
+		memcpy (INNER_KEY (t, rn, 0), KEY_AT (t, sk, nl), KEY_BYTES (t, nr - 1));
 		memcpy (rn->rowid, &t->scratch_rowid[nl], sizeof (uint64_t) * (size_t) (nr - 1));
 		memcpy (rn->child, &t->scratch_child[nl], sizeof (OxBTreeNode *) * (size_t) nr);
 		rn->hdr.n = (uint16_t) nr;
@@ -508,8 +737,8 @@ inner_insert (OxBTree *t, PathStep *path, int d, const OxValue *sep_key, uint64_
 		 * may be scratch_sep) has been consumed above, and a split of
 		 * the parent lays out only INNER_MAX separators, which end
 		 * where scratch_sep begins. */
-		OxValue *up = t->scratch_sep;
-		memcpy (up, sk + (size_t) (nl - 1) * K, KEY_BYTES (t, 1));
+		char *up = t->scratch_sep;
+		memcpy (up, KEY_AT (t, sk, nl - 1), KEY_BYTES (t, 1));
 		uint64_t up_rowid = t->scratch_rowid[nl - 1];
 
 		if (d == 0) {
@@ -536,6 +765,14 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 {
 	g_return_val_if_fail (t != NULL && key != NULL, false);
 
+	if (t->compact && !key->null) {
+		if (G_UNLIKELY (!int_family ((OxTypeId) key->type)))
+			tree_decompact (t);
+		else if (G_UNLIKELY (!t->itype_fixed)) {
+			t->itype = key->type;
+			t->itype_fixed = true;
+		}
+	}
 	Probe p = { key, t->nkeys, true, rowid };
 	PathStep path[MAX_DEPTH];
 	int depth = 0;
@@ -558,7 +795,7 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
 	int pos = n;
-	if (n == 0 || probe_cmp (t, LEAF_KEY (t, l, n - 1), l->rowid[n - 1], &p) >= 0) {
+	if (n == 0 || eprobe_cmp (t, l->keys, l->rowid, n - 1, &p) >= 0) {
 		/* not past the end: search from the root */
 		depth = 0;
 		node = t->root;
@@ -574,7 +811,7 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 		l = (OxBTreeLeaf *) node;
 		n = l->hdr.n;
 		pos = node_search (t, l->keys, l->rowid, n, &p, false);
-		if (pos < n && probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) == 0)
+		if (pos < n && eprobe_cmp (t, l->keys, l->rowid, pos, &p) == 0)
 			return false;
 	}
 
@@ -584,10 +821,64 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	if (n < LEAF_MAX) {
 		memmove (LEAF_KEY (t, l, pos + 1), LEAF_KEY (t, l, pos), KEY_BYTES (t, n - pos));
 		memmove (&l->rowid[pos + 1], &l->rowid[pos], sizeof (uint64_t) * (size_t) (n - pos));
-		key_store (t, LEAF_KEY (t, l, pos), key);
-		l->rowid[pos] = rowid;
+		entry_put (t, l->keys, l->rowid, pos, key, rowid);
 		l->hdr.n++;
 		return true;
+	}
+
+	/* Full.  Unless the entry goes past the end of the tree, first try to
+	 * make room by moving entries into the sibling under the same parent
+	 * with more room, when it has some: random keys then fill leaves to
+	 * about 80% instead of the 66% that splitting alone leaves (an index
+	 * on a column of random values, the common case for foreign keys). */
+	if (depth > 0 && !(pos == n && l->next == NULL)) {
+		OxBTreeInner *parent = path[depth - 1].node;
+		int j = path[depth - 1].idx;
+		OxBTreeLeaf *rs = j + 1 < parent->hdr.n ? (OxBTreeLeaf *) parent->child[j + 1] : NULL;
+		OxBTreeLeaf *ls = j > 0 ? (OxBTreeLeaf *) parent->child[j - 1] : NULL;
+		int rsn = rs ? rs->hdr.n : LEAF_MAX, lsn = ls ? ls->hdr.n : LEAF_MAX;
+		if (MIN (rsn, lsn) <= LEAF_MAX - 2) {
+			OxBTreeLeaf *dst;
+			int dpos;
+			if (rsn <= lsn) {
+				/* l's last k entries go to the front of rs */
+				int k = (LEAF_MAX - rsn + 1) / 2;   /* rs ends below LEAF_MAX */
+				int keep = n - k;
+				memmove (LEAF_KEY (t, rs, k), LEAF_KEY (t, rs, 0), KEY_BYTES (t, rsn));
+				memmove (&rs->rowid[k], rs->rowid, sizeof (uint64_t) * (size_t) rsn);
+				memcpy (LEAF_KEY (t, rs, 0), LEAF_KEY (t, l, keep), KEY_BYTES (t, k));
+				memcpy (rs->rowid, &l->rowid[keep], sizeof (uint64_t) * (size_t) k);
+				rs->hdr.n = (uint16_t) (rsn + k);
+				l->hdr.n = (uint16_t) keep;
+				/* the separator comes down to rs's new first entry */
+				key_release (t, INNER_KEY (t, parent, j));
+				key_dup (t, INNER_KEY (t, parent, j), LEAF_KEY (t, rs, 0));
+				parent->rowid[j] = rs->rowid[0];
+				dst = pos <= keep ? l : rs;
+				dpos = pos <= keep ? pos : pos - keep;
+			} else {
+				/* l's first k entries go to the end of ls */
+				int k = (LEAF_MAX - lsn + 1) / 2;
+				memcpy (LEAF_KEY (t, ls, lsn), LEAF_KEY (t, l, 0), KEY_BYTES (t, k));
+				memcpy (&ls->rowid[lsn], l->rowid, sizeof (uint64_t) * (size_t) k);
+				memmove (LEAF_KEY (t, l, 0), LEAF_KEY (t, l, k), KEY_BYTES (t, n - k));
+				memmove (l->rowid, &l->rowid[k], sizeof (uint64_t) * (size_t) (n - k));
+				ls->hdr.n = (uint16_t) (lsn + k);
+				l->hdr.n = (uint16_t) (n - k);
+				/* the separator goes up to l's new first entry */
+				key_release (t, INNER_KEY (t, parent, j - 1));
+				key_dup (t, INNER_KEY (t, parent, j - 1), LEAF_KEY (t, l, 0));
+				parent->rowid[j - 1] = l->rowid[0];
+				dst = pos <= k ? ls : l;
+				dpos = pos <= k ? lsn + pos : pos - k;
+			}
+			int dn = dst->hdr.n;
+			memmove (LEAF_KEY (t, dst, dpos + 1), LEAF_KEY (t, dst, dpos), KEY_BYTES (t, dn - dpos));
+			memmove (&dst->rowid[dpos + 1], &dst->rowid[dpos], sizeof (uint64_t) * (size_t) (dn - dpos));
+			entry_put (t, dst->keys, dst->rowid, dpos, key, rowid);
+			dst->hdr.n++;
+			return true;
+		}
 	}
 
 	/* Split.  An append past the last entry of the last leaf starts a new
@@ -609,13 +900,12 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	int dn = dst->hdr.n;
 	memmove (LEAF_KEY (t, dst, dpos + 1), LEAF_KEY (t, dst, dpos), KEY_BYTES (t, dn - dpos));
 	memmove (&dst->rowid[dpos + 1], &dst->rowid[dpos], sizeof (uint64_t) * (size_t) (dn - dpos));
-	key_store (t, LEAF_KEY (t, dst, dpos), key);
-	dst->rowid[dpos] = rowid;
+	entry_put (t, dst->keys, dst->rowid, dpos, key, rowid);
 	dst->hdr.n++;
 
 	/* Separator: a deep copy of r's first entry, handed to the parent. */
-	OxValue *sep = t->scratch_sep;
-	key_store (t, sep, LEAF_KEY (t, r, 0));
+	char *sep = t->scratch_sep;
+	key_dup (t, sep, LEAF_KEY (t, r, 0));
 	uint64_t sep_rowid = r->rowid[0];
 
 	if (depth == 0) {
@@ -690,7 +980,7 @@ leaf_rebalance (OxBTree *t, OxBTreeInner *parent, int idx)
 		r->hdr.n = (uint16_t) (rn + k);
 	}
 	key_release (t, INNER_KEY (t, parent, s));
-	key_store (t, INNER_KEY (t, parent, s), LEAF_KEY (t, r, 0));
+	key_dup (t, INNER_KEY (t, parent, s), LEAF_KEY (t, r, 0));
 	parent->rowid[s] = r->rowid[0];
 }
 
@@ -760,6 +1050,8 @@ ox_btree_delete (OxBTree *t, const OxValue *key, uint64_t rowid)
 {
 	g_return_val_if_fail (t != NULL && key != NULL, false);
 
+	if (t->compact && !key->null && !int_family ((OxTypeId) key->type))
+		return false;  /* only integers are stored here */
 	Probe p = { key, t->nkeys, true, rowid };
 	PathStep path[MAX_DEPTH];
 	int depth = 0;
@@ -778,7 +1070,7 @@ ox_btree_delete (OxBTree *t, const OxValue *key, uint64_t rowid)
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
 	int pos = node_search (t, l->keys, l->rowid, n, &p, false);
-	if (pos == n || probe_cmp (t, LEAF_KEY (t, l, pos), l->rowid[pos], &p) != 0)
+	if (pos == n || eprobe_cmp (t, l->keys, l->rowid, pos, &p) != 0)
 		return false;
 
 	key_release (t, LEAF_KEY (t, l, pos));
@@ -857,6 +1149,18 @@ cursor_anchor (OxBTreeCursor *c, const OxValue *key, int n, bool with_rowid, uin
 	c->saved_rowid = rowid;
 	c->after = after;
 	c->unanchored = false;
+}
+
+/* Entry i of leaf l as OxValues: in the leaf, or (compact trees) made in
+ * the cursor's own value. */
+static inline const OxValue *
+cursor_key (OxBTreeCursor *c, const OxBTreeLeaf *l, int i)
+{
+	const OxBTree *t = c->tree;
+	if (!t->compact)
+		return LEAF_KEY (t, l, i);
+	c->cur = cval (t, CKEY (l->keys, i), l->rowid[i]);
+	return &c->cur;
 }
 
 /* The tree changed since c was positioned: find its gap again. */
@@ -960,14 +1264,15 @@ ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 		l = l->next;
 		i = 0;
 	}
-	const OxValue *k = LEAF_KEY (t, l, i);
-	cursor_anchor (c, k, t->nkeys, true, l->rowid[i], true);
+	const OxValue *k = cursor_key (c, l, i);
+	uint64_t r = l->rowid[i] & ~CNULL;
+	cursor_anchor (c, k, t->nkeys, true, r, true);
 	c->leaf = l;
 	c->idx = i + 1;
 	if (key)
 		*key = k;
 	if (rowid)
-		*rowid = l->rowid[i];
+		*rowid = r;
 	return true;
 }
 
@@ -994,10 +1299,19 @@ ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid
 	c->last_idx = i;
 	c->leaf = l;
 	c->idx = i + 1;
-	if (key)
+	uint64_t r = l->rowid[i];
+	if (t->compact) {
+		/* the other fields of cur stay zero from the cursor's init */
+		c->cur.type = t->itype;
+		c->cur.null = (uint8_t) (r >> 63);
+		c->cur.v.i = CKEY (l->keys, i);
+		r &= ~CNULL;
+		if (key)
+			*key = &c->cur;
+	} else if (key)
 		*key = LEAF_KEY (t, l, i);
 	if (rowid)
-		*rowid = l->rowid[i];
+		*rowid = r;
 	return true;
 }
 
@@ -1008,7 +1322,7 @@ ox_btree_cursor_anchor (OxBTreeCursor *c)
 		return;
 	OxBTreeLeaf *l = c->last_leaf;
 	int i = c->last_idx;
-	cursor_anchor (c, LEAF_KEY (c->tree, l, i), c->tree->nkeys, true, l->rowid[i], true);
+	cursor_anchor (c, cursor_key (c, l, i), c->tree->nkeys, true, l->rowid[i] & ~CNULL, true);
 }
 
 bool
@@ -1030,14 +1344,15 @@ ox_btree_prev (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 		i = l->hdr.n;
 	}
 	i--;
-	const OxValue *k = LEAF_KEY (t, l, i);
-	cursor_anchor (c, k, t->nkeys, true, l->rowid[i], false);
+	const OxValue *k = cursor_key (c, l, i);
+	uint64_t r = l->rowid[i] & ~CNULL;
+	cursor_anchor (c, k, t->nkeys, true, r, false);
 	c->leaf = l;
 	c->idx = i;
 	if (key)
 		*key = k;
 	if (rowid)
-		*rowid = l->rowid[i];
+		*rowid = r;
 	return true;
 }
 
@@ -1046,15 +1361,21 @@ ox_btree_prev (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 typedef struct CheckState {
 	const OxBTree     *t;
 	const OxBTreeLeaf *last_leaf;   /* previous leaf in a left-to-right walk */
-	const OxValue     *last_key;    /* previous entry, NULL before the first */
+	const void        *last_key;    /* previous entry, NULL before the first */
 	uint64_t           last_rowid;
 	size_t             count;       /* entries seen */
 	size_t             mem;         /* bytes accounted for */
 } CheckState;
 
+/* Order of two stored entries (key pointers into nodes, raw rowids). */
 static int
-entry_cmp (const OxBTree *t, const OxValue *a, uint64_t ar, const OxValue *b, uint64_t br)
+entry_cmp (const OxBTree *t, const void *a, uint64_t ar, const void *b, uint64_t br)
 {
+	if (t->compact) {
+		OxValue bv = cval (t, *(const int64_t *) b, br);
+		Probe p = { &bv, 1, true, br & ~CNULL };
+		return cprobe_cmp (t, *(const int64_t *) a, ar, &p);
+	}
 	Probe p = { b, t->nkeys, true, br };
 	return probe_cmp (t, a, ar, &p);
 }
@@ -1062,7 +1383,7 @@ entry_cmp (const OxBTree *t, const OxValue *a, uint64_t ar, const OxValue *b, ui
 /* lo/hi: bounds from ancestors' separators (NULL = unbounded). */
 static const char *
 check_node (CheckState *st, const OxBTreeNode *node, int level, bool is_root,
-            const OxValue *lo, uint64_t lo_rowid, const OxValue *hi, uint64_t hi_rowid)
+            const void *lo, uint64_t lo_rowid, const void *hi, uint64_t hi_rowid)
 {
 	const OxBTree *t = st->t;
 	if (node->level != level)
@@ -1080,14 +1401,17 @@ check_node (CheckState *st, const OxBTreeNode *node, int level, bool is_root,
 		if (st->last_leaf && st->last_leaf->next != l)
 			return "leaf next link broken";
 		for (int i = 0; i < l->hdr.n; i++) {
-			const OxValue *k = LEAF_KEY (t, l, i);
+			const void *k = LEAF_KEY (t, l, i);
+			if (t->compact && (l->rowid[i] & CNULL) && CKEY (l->keys, i) != CNULL_KEY)
+				return "NULL entry without its stored key";
 			if (st->last_key && entry_cmp (t, st->last_key, st->last_rowid, k, l->rowid[i]) >= 0)
 				return "entries out of order";
 			if (lo && entry_cmp (t, k, l->rowid[i], lo, lo_rowid) < 0)
 				return "entry below its separator";
 			if (hi && entry_cmp (t, k, l->rowid[i], hi, hi_rowid) >= 0)
 				return "entry not below the next separator";
-			st->mem += key_extra (k, t->nkeys);
+			if (!t->compact)
+				st->mem += key_extra (k, t->nkeys);
 			st->last_key = k;
 			st->last_rowid = l->rowid[i];
 			st->count++;
@@ -1103,15 +1427,16 @@ check_node (CheckState *st, const OxBTreeNode *node, int level, bool is_root,
 	if (in->hdr.n < 2)
 		return "inner node with fewer than 2 children";
 	for (int j = 0; j + 1 < in->hdr.n; j++) {
-		const OxValue *k = INNER_KEY (t, in, j);
-		st->mem += key_extra (k, t->nkeys);
+		const void *k = INNER_KEY (t, in, j);
+		if (!t->compact)
+			st->mem += key_extra (k, t->nkeys);
 		if (j > 0 && entry_cmp (t, INNER_KEY (t, in, j - 1), in->rowid[j - 1], k, in->rowid[j]) >= 0)
 			return "separators out of order";
 	}
 	for (int j = 0; j < in->hdr.n; j++) {
-		const OxValue *clo = j > 0 ? INNER_KEY (t, in, j - 1) : lo;
+		const void *clo = j > 0 ? INNER_KEY (t, in, j - 1) : lo;
 		uint64_t clo_r = j > 0 ? in->rowid[j - 1] : lo_rowid;
-		const OxValue *chi = j + 1 < in->hdr.n ? INNER_KEY (t, in, j) : hi;
+		const void *chi = j + 1 < in->hdr.n ? INNER_KEY (t, in, j) : hi;
 		uint64_t chi_r = j + 1 < in->hdr.n ? in->rowid[j] : hi_rowid;
 		const char *why = check_node (st, in->child[j], level - 1, false, clo, clo_r, chi, chi_r);
 		if (why)

@@ -44,6 +44,17 @@
  *      separator need not be an entry of the tree: deletes leave separators
  *      in place as long as they still bound their children.
  *
+ * Compact trees: a tree of one key column compared by ox_value_cmp (every
+ * index on one column) stores each key as an int64 (v.i) instead of an
+ * OxValue, so an entry is 16 bytes rather than 24, in leaves and inner
+ * nodes of the same fan-out (a 1,048-byte leaf against 1,560).  A NULL key
+ * is the rowid's top bit (rowids are far below 2^63) with INT64_MAX as its
+ * stored int64, so searches decide on the int64s and look at the rowid only
+ * on a tie.  Keys are handed out as OxValues of the type of the first
+ * non-NULL key inserted (the column's).  The first key that is not an
+ * INT2/INT4/INT8 (which the engine's indexes on integer columns never
+ * insert) rebuilds the tree in the general format.
+ *
  * Invariants (checked by ox_btree_check): all leaves are at the same depth;
  * the root is a leaf (possibly empty) or an inner node with >= 2 children;
  * every other inner node has >= 2 children and every other leaf >= 1 entry.
@@ -68,9 +79,10 @@
  * whole path were deleted.  Entries inserted behind the cursor are not
  * seen; entries inserted ahead are.  This costs one copy of the key per
  * returned entry (a memcpy of 16 * nkeys bytes, plus the text bytes).
- * NOTE: the key pointer handed out by ox_btree_next/prev points into a leaf
- * and dangles after the next insert or delete (or ox_btree_free): copy what
- * must outlive the lock.
+ * NOTE: the key pointer handed out by ox_btree_next/prev points into a leaf,
+ * or (compact trees) into the cursor, and dangles after the next insert or
+ * delete, the cursor's next move or free (or ox_btree_free): copy what must
+ * outlive the lock or the step.
  * NOTE: cursors are not registered with their tree.  Freeing the tree while
  * cursors exist is allowed, but they may then only be freed, not moved.
  */
@@ -111,6 +123,7 @@ typedef struct OxBTreeCursor {
 	bool         unanchored;  /* ox_btree_next_unanchored moved past the anchor */
 	OxBTreeLeaf *last_leaf;   /* the entry it returned last: leaf ... */
 	int          last_idx;    /* ... and index */
+	OxValue      cur;         /* compact trees: the key handed out last */
 } OxBTreeCursor;
 
 /* A tree of keys with nkeys columns (1 .. 1024).  desc[i] makes column i
@@ -173,7 +186,8 @@ void ox_btree_seek (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool a
  * anchor). */
 void ox_btree_seek_unanchored (OxBTreeCursor *c, const OxValue *prefix, int nprefix, bool after);
 /* Return the entry after the cursor and move past it: true with *key (nkeys
- * values, pointing into the tree, valid until the tree is modified) and
+ * values, in the tree or the cursor, valid until the tree is modified or the
+ * cursor moves) and
  * *rowid set; false at the end (the cursor stays there).  key and rowid
  * may be NULL when not wanted. */
 bool ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid);

@@ -8,7 +8,10 @@
  * commit timestamp, which is above its snapshot until last_commit is
  * published).
  * NOTE: rollback unlinks versions, which does need the table latch; it is
- * done without holding the manager mutex.
+ * done without holding the manager mutex.  So are the walks of a RANGE
+ * entry (a bulk load's inserts, found through the slots, which a
+ * concurrent insert may move): the redo encoding before the commit takes
+ * the manager mutex, the stamping after it let go.
  */
 #include "mvcc.h"
 #include "table.h"
@@ -186,6 +189,23 @@ ox_txn_set_isolation (OxTxn *t, OxIsolation iso)
 void
 ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
 {
+	if (!v->prev && t->undo->len > t->undo_sealed) {
+		/* An insert (a new row: no version beneath it) right after an
+		 * insert into the row before it joins that entry's range.  Only
+		 * the last entry grows, so the log keeps write order. */
+		OxUndo *last = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
+		if (last->data == d) {
+			if (OX_UNDO_KIND (last) == OX_UNDO_RANGE) {
+				if (last->rowid + OX_UNDO_COUNT (last) == rowid) {
+					last->range += 2;
+					return;
+				}
+			} else if (!last->tuple->prev && last->rowid + 1 == rowid) {
+				last->range = (uintptr_t) 2 << 1 | 1;
+				return;
+			}
+		}
+	}
 	OxUndo u = { .data = d, .rowid = rowid, .tuple = v };
 	g_array_append_val (t->undo, u);
 	if (!t->write_tables)
@@ -325,10 +345,27 @@ ox_txn_commit (OxTxn *t)
 		g_mutex_unlock (&m->lock);
 		return;
 	}
+	/* The redo payload is encoded before taking the manager's lock: a
+	 * RANGE entry's versions are found through the slots, which needs the
+	 * table's latch (lock order: latch before manager), and a long
+	 * encoding should not hold up other commits anyway.  Its first eight
+	 * bytes, the commit timestamp, are filled in under the lock. */
+	GByteArray *payload = NULL;
+	uint32_t nops = 0;
+	if (__atomic_load_n (&m->wal, __ATOMIC_ACQUIRE)) {
+		payload = g_byte_array_sized_new (256);
+		ox_put_u64 (payload, 0);
+		ox_put_u32 (payload, 0);
+		nops = ox_redo_encode_txn (t, payload, m->hooks.encode);
+		for (int i = 0; i < 4; i++)
+			payload->data[8 + (guint) i] = (uint8_t) (nops >> (8 * i));
+	}
 	g_mutex_lock (&m->lock);
 	if (m->wal_errno) {
 		int e = m->wal_errno;
 		g_mutex_unlock (&m->lock);
+		if (payload)
+			g_byte_array_unref (payload);
 		raise_wal_error (e);
 	}
 	if (t->iso == OX_ISO_SERIALIZABLE && t->read_tables) {
@@ -345,6 +382,8 @@ ox_txn_commit (OxTxn *t)
 			while (g_hash_table_iter_next (&it, &k, &v)) {
 				if (g_hash_table_contains (rc->tables, k)) {
 					g_mutex_unlock (&m->lock);
+					if (payload)
+						g_byte_array_unref (payload);
 					ox_raise_full (OX_ERR_SERIALIZATION, 0,
 					               "Reason code: Canceled on conflict out to pivot during commit attempt.",
 					               "The transaction might succeed if retried.",
@@ -359,15 +398,10 @@ ox_txn_commit (OxTxn *t)
 	uint64_t ts = ++m->next_ts;
 	uint64_t lsn = 0;
 	int wal_err = 0;
-	if (m->wal) {
-		GByteArray *payload = g_byte_array_sized_new (256);
-		ox_put_u64 (payload, ts);
-		guint nops_at = payload->len;
-		ox_put_u32 (payload, 0);
-		uint32_t nops = ox_redo_encode_txn (t, payload, m->hooks.encode);
-		for (int i = 0; i < 4; i++)
-			payload->data[nops_at + (guint) i] = (uint8_t) (nops >> (8 * i));
-		if (nops > 0) {
+	if (payload) {
+		for (int i = 0; i < 8; i++)
+			payload->data[i] = (uint8_t) (ts >> (8 * i));
+		if (nops > 0 && m->wal) {
 			lsn = ox_wal_append (m->wal, OX_WAL_COMMIT, payload->data, payload->len);
 			if (lsn == 0)
 				wal_err = errno ? errno : EIO;
@@ -415,10 +449,18 @@ ox_txn_commit (OxTxn *t)
 	}
 	for (guint i = 0; i < t->undo->len; i++) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
+		switch (OX_UNDO_KIND (u)) {
+		case OX_UNDO_TUPLE:
 			__atomic_store_n (&u->tuple->ts, ts, __ATOMIC_RELEASE);
-		else if (m->hooks.stamp)
-			m->hooks.stamp (u->object, u->action, ts);
+			break;
+		case OX_UNDO_RANGE:
+			ox_table_stamp_inserts (u->data, u->rowid, OX_UNDO_COUNT (u), ts);
+			break;
+		case OX_UNDO_CATALOG:
+			if (m->hooks.stamp)
+				m->hooks.stamp (u->object, u->action, ts);
+			break;
+		}
 	}
 	t->commit_ts = ts;
 	g_mutex_lock (&m->lock);
@@ -428,7 +470,9 @@ ox_txn_commit (OxTxn *t)
 	g_mutex_unlock (&m->lock);
 
 	/* Prune versions nobody can see any more: in each row we wrote, every
-	 * version older than the newest one visible to the oldest snapshot. */
+	 * version older than the newest one visible to the oldest snapshot.
+	 * A RANGE's rows are new: nothing beneath their inserted versions, and
+	 * the ones we changed again have TUPLE entries of their own. */
 	if (oldest >= ts) {
 		for (guint i = 0; i < t->undo->len; i++) {
 			OxUndo *u = &g_array_index (t->undo, OxUndo, i);
@@ -484,12 +528,25 @@ ox_txn_rollback_to (OxTxn *t, guint mark)
 		t->undo_peak = t->undo->len;
 	while (t->undo->len > mark) {
 		OxUndo *u = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
-		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
+		switch (OX_UNDO_KIND (u)) {
+		case OX_UNDO_TUPLE:
 			ox_table_undo_version (u->data, u->rowid, u->tuple);
-		else if (m->hooks.undo)
-			m->hooks.undo (u->object, u->action);
+			break;
+		case OX_UNDO_RANGE:
+			/* marks close the last entry, so a range is never cut by one */
+			ox_table_undo_inserts (u->data, u->rowid, OX_UNDO_COUNT (u));
+			break;
+		case OX_UNDO_CATALOG:
+			if (m->hooks.undo)
+				m->hooks.undo (u->object, u->action);
+			break;
+		}
 		g_array_set_size (t->undo, t->undo->len - 1);
 	}
+	/* what is left is closed: a later ROLLBACK TO the same savepoint must
+	 * not find new inserts joined to an entry before its mark */
+	if (t->undo_sealed > t->undo->len || undone)
+		t->undo_sealed = t->undo->len;
 	if (undone && t->state == OX_TXN_ACTIVE) {
 		/* A savepoint rollback releases the rows it had changed: wake the
 		 * transactions waiting for us so they re-check (PostgreSQL waits

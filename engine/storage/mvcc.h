@@ -52,6 +52,7 @@
 
 enum {
 	OX_TUPLE_DELETED = 1u << 0,  /* tombstone version: the row does not exist */
+	OX_TUPLE_GENERIC = 1u << 1,  /* body in the self-describing form (tuple.h) */
 };
 
 typedef struct OxTuple {
@@ -60,7 +61,8 @@ typedef struct OxTuple {
 	struct OxTuple *prev;   /* the version this one replaced; NULL = none */
 	uint32_t        cid;    /* writer's command id: own txn sees it from cid+1 on */
 	uint32_t        flags;  /* OX_TUPLE_* */
-	OxValue         vals[]; /* one per table column; out-of-line data follows */
+	uint8_t         data[]; /* the row, packed by its table's format (tuple.h);
+	                           none in a tombstone */
 } OxTuple;
 
 struct OxTable;
@@ -74,22 +76,32 @@ typedef struct OxTxnMgr OxTxnMgr;
 typedef enum OxUndoKind {
 	OX_UNDO_TUPLE,    /* a new version was pushed onto slot 'rowid' */
 	OX_UNDO_CATALOG,  /* a catalog object was created or dropped (catalog.c) */
+	OX_UNDO_RANGE,    /* inserts of rows rowid .. rowid + count - 1, in that order;
+	                     each row's inserted version is the last of its chain */
 } OxUndoKind;
 
 typedef struct OxUndo {
-	struct OxTableData *data;     /* TUPLE: the table storage written; NULL: a CATALOG entry */
+	struct OxTableData *data;     /* TUPLE, RANGE: the table storage written; NULL: a CATALOG entry */
 	union {
-		uint64_t        rowid;    /* TUPLE: slot */
+		uint64_t        rowid;    /* TUPLE: slot; RANGE: first slot */
 		int             action;   /* CATALOG: 1 created, 2 dropped */
 	};
 	union {
 		OxTuple        *tuple;    /* TUPLE: the version written */
 		void           *object;   /* CATALOG: the object */
+		uintptr_t       range;    /* RANGE: count << 1 | 1 (a version pointer's
+		                             low bit is 0: malloc aligns) */
 	};
 } OxUndo;
-/* 24 bytes an entry (the kind is whether data is set): a load of a
- * million rows in one transaction keeps a million of them until commit. */
-#define OX_UNDO_KIND(u) ((u)->data ? OX_UNDO_TUPLE : OX_UNDO_CATALOG)
+/* 24 bytes an entry (the kind is whether data is set, and the low bit of
+ * the third word).  Consecutive inserts into one table with consecutive
+ * row ids share one RANGE entry, so a bulk load of a million rows in one
+ * transaction keeps a handful of entries, not a million; a savepoint mark
+ * (ox_txn_undo_mark) closes the last entry, so a range never straddles a
+ * mark and rolling back to one removes whole entries. */
+#define OX_UNDO_KIND(u) \
+	((u)->data ? (((u)->range & 1) ? OX_UNDO_RANGE : OX_UNDO_TUPLE) : OX_UNDO_CATALOG)
+#define OX_UNDO_COUNT(u) ((uint64_t) ((u)->range >> 1))  /* RANGE: rows */
 
 typedef enum OxTxnState { OX_TXN_ACTIVE, OX_TXN_COMMITTED, OX_TXN_ABORTED } OxTxnState;
 
@@ -115,6 +127,8 @@ typedef struct OxTxn {
 	int64_t      start_time;  /* wall clock at begin (now()) */
 	int          sync_mode;   /* OxSyncMode for this commit, -1 = database default */
 	guint        undo_peak;   /* longest the undo log was before a rollback shortened it */
+	guint        undo_sealed; /* entries below this index are closed: a savepoint
+	                             mark was taken after them, so no insert joins them */
 	struct OxTxn *act_prev, *act_next; /* the manager's list of running transactions */
 	OxTxnMgr    *mgr;
 } OxTxn;
@@ -132,6 +146,15 @@ void      ox_txn_set_isolation (OxTxn *t, OxIsolation iso);
 void      ox_txn_commit (OxTxn *t);
 /* Undo every write (or those after undo index 'mark' for savepoints). */
 void      ox_txn_rollback_to (OxTxn *t, guint mark);
+/* A savepoint's mark for ox_txn_rollback_to: the undo log's length, after
+ * closing its last entry so that later inserts do not join its range
+ * (every mark must come from here, not from undo->len). */
+static inline guint
+ox_txn_undo_mark (OxTxn *t)
+{
+	t->undo_sealed = t->undo->len;
+	return t->undo->len;
+}
 void      ox_txn_abort (OxTxn *t);
 /* Free a finished transaction. */
 void      ox_txn_free (OxTxn *t);

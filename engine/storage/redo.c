@@ -211,6 +211,35 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 		}
 		if (u->data->oid == 0)
 			continue;  /* not a catalog table (never logged) */
+		if (OX_UNDO_KIND (u) == OX_UNDO_RANGE) {
+			/* one INSERT per row, as single entries would give: recovery
+			 * needs no new record kind.  The slots are read under the
+			 * latch (another session's insert may move them), taken
+			 * per batch of rows. */
+			OxTableData *d = u->data;
+			uint64_t count = OX_UNDO_COUNT (u);
+			for (uint64_t done = 0; done < count;) {
+				uint64_t stop = MIN (count, done + 4096);
+				g_rw_lock_reader_lock (&d->latch);
+				for (; done < stop; done++) {
+					const OxTuple *v = ox_table_inserted_version_latched (d, u->rowid + done);
+					ox_put_u8 (out, OX_REDO_INSERT);
+					ox_put_u32 (out, d->oid);
+					ox_put_u64 (out, u->rowid + done);
+					ox_put_u16 (out, (uint16_t) d->ncols);
+					OxValue row[64];  /* wider rows a column at a time */
+					if (d->ncols <= 64)
+						ox_tuple_decode (d->fmt, v, row);
+					for (int c = 0; c < d->ncols; c++) {
+						OxValue cv = d->ncols <= 64 ? row[c] : ox_tuple_get (d->fmt, v, c);
+						ox_put_value (out, &cv);
+					}
+				}
+				g_rw_lock_reader_unlock (&d->latch);
+			}
+			n += (uint32_t) count;
+			continue;
+		}
 		if (u->tuple->flags & OX_TUPLE_DELETED) {
 			ox_put_u8 (out, OX_REDO_DELETE);
 			ox_put_u32 (out, u->data->oid);
@@ -220,8 +249,13 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 			ox_put_u32 (out, u->data->oid);
 			ox_put_u64 (out, u->rowid);
 			ox_put_u16 (out, (uint16_t) u->data->ncols);
-			for (int c = 0; c < u->data->ncols; c++)
-				ox_put_value (out, &u->tuple->vals[c]);
+			OxValue row[64];  /* wider rows a column at a time */
+			if (u->data->ncols <= 64)
+				ox_tuple_decode (u->data->fmt, u->tuple, row);
+			for (int c = 0; c < u->data->ncols; c++) {
+				OxValue v = u->data->ncols <= 64 ? row[c] : ox_tuple_get (u->data->fmt, u->tuple, c);
+				ox_put_value (out, &v);
+			}
 		}
 		n++;
 	}

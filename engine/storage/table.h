@@ -28,6 +28,7 @@
 
 #include "mvcc.h"
 #include "btree.h"
+#include "tuple.h"
 
 typedef struct OxIndexData {
 	char     *name;       /* g_malloc'd, for error messages */
@@ -44,6 +45,9 @@ typedef struct OxIndexData {
 typedef struct OxTableData {
 	GRWLock     latch;
 	int         ncols;     /* values per tuple */
+	OxRowFormat *fmt;      /* how the tuples are packed (tuple.h); owned.  Its
+	                          column types are set by whoever creates the table,
+	                          before the first row */
 	OxTuple   **slots;     /* [nslots]; NULL only for slots of rolled-back inserts */
 	uint64_t    nslots;
 	uint64_t    cap;
@@ -162,6 +166,22 @@ OxTuple *ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid);
 
 /* Rollback of one version (called by mvcc.c). */
 void ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v);
+/* A transaction's RANGE undo entry (mvcc.h), rows first .. first+n-1 it
+ * inserted: stamp each row's inserted version (the last of its chain)
+ * with commit timestamp ts; or, at rollback, remove the rows (their
+ * inserted versions are the heads again: later writes were undone first). */
+void ox_table_stamp_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64_t ts);
+void ox_table_undo_inserts (OxTableData *d, uint64_t first, uint64_t n);
+/* The version of row rowid that its insert made (the last of its chain);
+ * the caller holds the latch (read). */
+static inline OxTuple *
+ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid)
+{
+	OxTuple *v = d->slots[rowid];
+	while (v->prev)
+		v = v->prev;
+	return v;
+}
 /* Free versions of a row that no snapshot >= oldest can see. */
 void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
 
@@ -169,9 +189,6 @@ void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
  * or remove the row.  Single-threaded use only (before sessions exist). */
 void ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals);
 void ox_table_redo_delete (OxTableData *d, uint64_t rowid);
-
-/* Allocate a tuple holding deep copies of vals (g_malloc'd). */
-OxTuple *ox_tuple_new (int ncols, const OxValue *vals);
 
 /* The command id of the newest version of slot rowid (its writer's), for
  * telling "changed by this command" from "changed by a command this one

@@ -7,14 +7,19 @@
  * ox_btree_check after bursts of changes.  Randomness comes from GRand with
  * fixed seeds, so a failure reproduces.
  *
- * NOTE: the trees compare values with test_cmp below, not ox_value_cmp, so
- * these tests do not depend on cast.c; they use only integers, text and
- * bytea.
+ * NOTE: the trees compare values with test_cmp below, so that these tests
+ * do not depend on cast.c; they use only integers, text and bytea.  Every
+ * test runs a second time (under /engine/btree/compact/) with
+ * ox_value_cmp, which makes one-column trees compact (an int64 a key,
+ * btree.h): all the checks hold for both formats.  The compact/ tests of
+ * their own add negative keys, the int64 limits, NULLs in both orders,
+ * seeks against the model and the switch back to the general format.
  */
 #include <glib.h>
 #include <string.h>
 
 #include "base/value.h"
+#include "base/cast.h"
 #include "storage/btree.h"
 
 /* ---- comparator and reference model ----------------------------------- */
@@ -34,6 +39,10 @@ test_cmp (const OxValue *a, const OxValue *b)
 	g_assert_true (ox_type_is_integer (a->type) && ox_type_is_integer (b->type));
 	return (a->v.i > b->v.i) - (a->v.i < b->v.i);
 }
+
+/* The comparison trees are made with: test_cmp, or ox_value_cmp for the
+ * compact/ runs. */
+static OxBTreeCmp tree_cmp = test_cmp;
 
 /* One entry of the model: up to three columns (INT4, TEXT, INT8). */
 typedef struct Ref {
@@ -123,7 +132,7 @@ fx_new (int nkeys, const bool *desc, guint32 seed)
 	fx->nkeys = nkeys;
 	if (desc)
 		memcpy (fx->desc, desc, sizeof (bool) * (size_t) nkeys);
-	fx->t = ox_btree_new (nkeys, desc, test_cmp);
+	fx->t = ox_btree_new (nkeys, desc, tree_cmp);
 	fx->rand = g_rand_new_with_seed (seed);
 	fx->refs = g_ptr_array_new_with_free_func ((GDestroyNotify) ref_free);
 	fx->by_rowid = g_hash_table_new (g_int64_hash, g_int64_equal);
@@ -277,7 +286,7 @@ fx_check (Fx *fx)
 static void
 test_empty (void)
 {
-	OxBTree *t = ox_btree_new (1, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (1, NULL, tree_cmp);
 	OxBTreeCursor c;
 	const OxValue *key;
 	uint64_t rowid;
@@ -384,7 +393,7 @@ test_random_composite (void)
 static void
 test_duplicates (void)
 {
-	OxBTree *t = ox_btree_new (1, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (1, NULL, tree_cmp);
 	OxValue k7 = ox_int (OX_T_INT4, 7), k6 = ox_int (OX_T_INT4, 6), k8 = ox_int (OX_T_INT4, 8);
 	GRand *r = g_rand_new_with_seed (0xb7ee0003);
 	const OxValue *key;
@@ -452,7 +461,7 @@ static void
 test_desc_nulls (void)
 {
 	const bool desc[2] = { false, true };
-	OxBTree *t = ox_btree_new (2, desc, test_cmp);
+	OxBTree *t = ox_btree_new (2, desc, tree_cmp);
 	static const struct { int a; const char *b; } rows[] = {
 		{ 1, "b" }, { 1, NULL }, { 1, "a" }, { -1, "x" }, { -2, NULL },
 		{ 0, "z" }, { 2, "" }, { 1, "ba" }, { 2, "a" },
@@ -766,7 +775,7 @@ test_stability_composite (void)
 static void
 test_stability_unanchored (void)
 {
-	OxBTree *t = ox_btree_new (1, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (1, NULL, tree_cmp);
 	OxBTreeCursor c;
 	const OxValue *key;
 	uint64_t rowid;
@@ -831,7 +840,7 @@ test_stability_unanchored (void)
 static void
 test_stability_seek (void)
 {
-	OxBTree *t = ox_btree_new (2, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (2, NULL, tree_cmp);
 	OxBTreeCursor c;
 	const OxValue *key;
 	uint64_t rowid;
@@ -936,8 +945,8 @@ test_stability_seek (void)
 static void
 test_sequential (void)
 {
-	OxBTree *up = ox_btree_new (1, NULL, test_cmp);
-	OxBTree *down = ox_btree_new (1, NULL, test_cmp);
+	OxBTree *up = ox_btree_new (1, NULL, tree_cmp);
+	OxBTree *down = ox_btree_new (1, NULL, tree_cmp);
 	size_t mem0 = ox_btree_memory (up);
 	const int N = 100000;
 
@@ -985,7 +994,7 @@ test_sequential (void)
 static void
 test_count_memory (void)
 {
-	OxBTree *t = ox_btree_new (2, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (2, NULL, tree_cmp);
 	size_t mem0 = ox_btree_memory (t);
 	g_assert_cmpuint (mem0, >, 0);
 
@@ -1033,7 +1042,7 @@ test_count_memory (void)
 static void
 test_key_types (void)
 {
-	OxBTree *t = ox_btree_new (2, NULL, test_cmp);
+	OxBTree *t = ox_btree_new (2, NULL, tree_cmp);
 	uint8_t *b = g_malloc (4);
 	memcpy (b, "\x00\x01\xff\x02", 4);
 	OxValue k[2];
@@ -1067,7 +1076,7 @@ test_key_types (void)
 	g_assert_null (ox_btree_check (t));
 	ox_btree_free (t);
 
-	t = ox_btree_new (1, NULL, test_cmp);
+	t = ox_btree_new (1, NULL, tree_cmp);
 	OxValue e = ox_text (OX_T_TEXT, "", 0), a = ox_text (OX_T_VARCHAR, "a", 1);
 	g_assert_true (ox_btree_insert (t, &a, 1));
 	g_assert_true (ox_btree_insert (t, &e, 1));
@@ -1097,24 +1106,189 @@ test_free_large (void)
 	fx_free (fx);
 }
 
+/* ---- compact trees ------------------------------------------------------ */
+
+static const int64_t edge_keys[] = { INT64_MIN, INT64_MIN + 1, -1, 0, 1, INT64_MAX - 1, INT64_MAX };
+
+/* A random entry whose key is drawn from [-domain, domain) or, one time
+ * in ten, from the int64 edges (INT64_MAX is what a NULL is stored as). */
+static Ref *
+fx_rand_wide (Fx *fx)
+{
+	Ref *r = fx_rand_ref (fx);
+	if (g_rand_int_range (fx->rand, 0, 10) == 0)
+		r->a = edge_keys[g_rand_int_range (fx->rand, 0, G_N_ELEMENTS (edge_keys))];
+	else
+		r->a = g_rand_int_range (fx->rand, -fx->domain, fx->domain);
+	return r;
+}
+
+/* Seek to probe (NULL when is_null), before or after its equals, and
+ * compare the next and previous entries with the model's. */
+static void
+fx_check_seek (Fx *fx, GPtrArray *sorted, int64_t probe, bool is_null, bool after)
+{
+	Ref pr = { .a = probe, .a_null = is_null };
+	guint want = 0;
+	while (want < sorted->len) {
+		int c = ref_cmp_n (fx, g_ptr_array_index (sorted, want), &pr, 1);
+		if (after ? c > 0 : c >= 0)
+			break;
+		want++;
+	}
+	OxValue k = is_null ? ox_null (OX_T_INT4) : ox_int (OX_T_INT8, probe);
+	OxBTreeCursor c;
+	const OxValue *key;
+	uint64_t rowid;
+	ox_btree_cursor_init (&c, fx->t);
+	ox_btree_seek (&c, &k, 1, after);
+	if (want < sorted->len) {
+		g_assert_true (ox_btree_next (&c, &key, &rowid));
+		assert_entry_is (fx, key, rowid, g_ptr_array_index (sorted, want));
+		g_assert_true (ox_btree_prev (&c, &key, &rowid));  /* the same one again */
+	} else
+		g_assert_false (ox_btree_next (&c, &key, &rowid));
+	if (want > 0) {
+		g_assert_true (ox_btree_prev (&c, &key, &rowid));
+		assert_entry_is (fx, key, rowid, g_ptr_array_index (sorted, want - 1));
+	} else
+		g_assert_false (ox_btree_prev (&c, &key, &rowid));
+	ox_btree_cursor_free (&c);
+}
+
+/* Random inserts and deletes of wide integer keys with NULLs (duplicates
+ * of a non-unique index included), ascending and descending, against the
+ * model; seeks of every edge value and of NULL; then everything deleted. */
+static void
+test_compact_random (gconstpointer data)
+{
+	const bool desc[1] = { GPOINTER_TO_INT (data) != 0 };
+	tree_cmp = ox_value_cmp;
+	Fx *fx = fx_new (1, desc, 0xb7ee0100 + (guint32) desc[0]);
+	tree_cmp = test_cmp;
+	fx->domain = 3000;
+	fx->null_pct = 5;
+	size_t mem0 = ox_btree_memory (fx->t);
+	for (int i = 1; i <= 60000; i++) {
+		fx_insert (fx, fx_rand_wide (fx));
+		if (g_rand_int_range (fx->rand, 0, 100) < 30)
+			fx_delete_at (fx, g_rand_int_range (fx->rand, 0, fx->refs->len));
+		if (i % 20000 == 0)
+			fx_check (fx);
+	}
+	g_assert_cmpint (ox_btree_height (fx->t), >=, 3);
+	/* an entry is 16 bytes (key, rowid) in leaves of up to 64 */
+	g_assert_cmpuint (ox_btree_memory (fx->t), <, (size_t) fx->refs->len * 32);
+
+	GPtrArray *sorted = fx_sorted (fx);
+	for (guint e = 0; e < G_N_ELEMENTS (edge_keys); e++)
+		for (int after = 0; after < 2; after++)
+			fx_check_seek (fx, sorted, edge_keys[e], false, after);
+	for (int after = 0; after < 2; after++)
+		fx_check_seek (fx, sorted, 0, true, after);
+	for (int i = 0; i < 200; i++)
+		fx_check_seek (fx, sorted, g_rand_int_range (fx->rand, -fx->domain - 5, fx->domain + 5), false,
+		               g_rand_boolean (fx->rand));
+	g_ptr_array_free (sorted, TRUE);
+
+	/* a NULL probe with a rowid finds its own entry, not another NULL */
+	for (guint i = 0; i < fx->refs->len; i++) {
+		Ref *r = g_ptr_array_index (fx->refs, i);
+		OxValue key[3];
+		ref_key (r, key);
+		g_assert_false (ox_btree_insert (fx->t, key, r->rowid));
+	}
+	while (fx->refs->len > 0)
+		fx_delete_at (fx, g_rand_int_range (fx->rand, 0, fx->refs->len));
+	fx_check (fx);
+	g_assert_cmpuint (ox_btree_memory (fx->t), ==, mem0);
+	fx_free (fx);
+}
+
+/* A key that is not an integer turns a compact tree into a general one
+ * without losing an entry, or a cursor's place. */
+static void
+test_compact_decompact (void)
+{
+	OxBTree *t = ox_btree_new (1, NULL, ox_value_cmp);
+	for (int i = 0; i < 3000; i++) {
+		OxValue k = i % 100 == 0 ? ox_null (OX_T_INT4) : ox_int (OX_T_INT4, i - 1500);
+		g_assert_true (ox_btree_insert (t, &k, (uint64_t) i));
+	}
+	OxBTreeCursor c;
+	const OxValue *key;
+	uint64_t rowid;
+	ox_btree_cursor_init (&c, t);
+	for (int i = 0; i < 10; i++)
+		g_assert_true (ox_btree_next (&c, &key, &rowid));
+	g_assert_cmpint (key->type, ==, OX_T_INT4);
+	g_assert_cmpint (key->v.i, ==, -1490);  /* -1499 .. -1490: rowid 0 holds a NULL */
+	OxValue f = ox_float (OX_T_FLOAT8, 2.5);
+	g_assert_true (ox_btree_insert (t, &f, 5000));
+	g_assert_null (ox_btree_check (t));
+	g_assert_cmpuint (ox_btree_count (t), ==, 3001);
+	/* the cursor goes on after the entry it returned last */
+	g_assert_true (ox_btree_next (&c, &key, &rowid));
+	g_assert_cmpint (key->v.i, ==, -1489);
+	/* in order: ..., 2, 2.5, 3, ..., then the NULLs by rowid */
+	OxValue two = ox_int (OX_T_INT4, 2);
+	ox_btree_seek (&c, &two, 1, true);
+	g_assert_true (ox_btree_next (&c, &key, &rowid));
+	g_assert_cmpint (key->type, ==, OX_T_FLOAT8);
+	g_assert_cmpuint (rowid, ==, 5000);
+	g_assert_true (ox_btree_next (&c, &key, &rowid));
+	g_assert_cmpint (key->v.i, ==, 3);
+	ox_btree_seek_last (&c);
+	g_assert_true (ox_btree_prev (&c, &key, &rowid));
+	g_assert_true (key->null);
+	g_assert_cmpuint (rowid, ==, 2900);
+	ox_btree_cursor_free (&c);
+	ox_btree_free (t);
+}
+
+/* Run a test with one-column trees compact (ox_value_cmp). */
+typedef struct { const char *path; void (*fn) (void); } TestCase;
+
+static void
+run_compact (gconstpointer data)
+{
+	const TestCase *tc = data;
+	tree_cmp = ox_value_cmp;
+	tc->fn ();
+	tree_cmp = test_cmp;
+}
+
 int
 main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
-	g_test_add_func ("/engine/btree/empty", test_empty);
-	g_test_add_func ("/engine/btree/random/int", test_random_int);
-	g_test_add_func ("/engine/btree/random/composite", test_random_composite);
-	g_test_add_func ("/engine/btree/duplicates", test_duplicates);
-	g_test_add_func ("/engine/btree/desc-nulls", test_desc_nulls);
-	g_test_add_func ("/engine/btree/seek", test_seek);
-	g_test_add_func ("/engine/btree/key-types", test_key_types);
-	g_test_add_func ("/engine/btree/sequential", test_sequential);
-	g_test_add_func ("/engine/btree/count-memory", test_count_memory);
-	g_test_add_func ("/engine/btree/cursor/stability/next", test_stability_next);
-	g_test_add_func ("/engine/btree/cursor/stability/prev", test_stability_prev);
-	g_test_add_func ("/engine/btree/cursor/stability/composite", test_stability_composite);
-	g_test_add_func ("/engine/btree/cursor/stability/seek", test_stability_seek);
-	g_test_add_func ("/engine/btree/cursor/stability/unanchored", test_stability_unanchored);
-	g_test_add_func ("/engine/btree/free-large", test_free_large);
+	static const TestCase tests[] = {
+		{ "empty", test_empty },
+		{ "random/int", test_random_int },
+		{ "random/composite", test_random_composite },
+		{ "duplicates", test_duplicates },
+		{ "desc-nulls", test_desc_nulls },
+		{ "seek", test_seek },
+		{ "key-types", test_key_types },
+		{ "sequential", test_sequential },
+		{ "count-memory", test_count_memory },
+		{ "cursor/stability/next", test_stability_next },
+		{ "cursor/stability/prev", test_stability_prev },
+		{ "cursor/stability/composite", test_stability_composite },
+		{ "cursor/stability/seek", test_stability_seek },
+		{ "cursor/stability/unanchored", test_stability_unanchored },
+		{ "free-large", test_free_large },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (tests); i++) {
+		char *path = g_strdup_printf ("/engine/btree/%s", tests[i].path);
+		g_test_add_func (path, tests[i].fn);
+		g_free (path);
+		path = g_strdup_printf ("/engine/btree/compact/%s", tests[i].path);
+		g_test_add_data_func (path, &tests[i], run_compact);
+		g_free (path);
+	}
+	g_test_add_data_func ("/engine/btree/compact/wide/asc", GINT_TO_POINTER (0), test_compact_random);
+	g_test_add_data_func ("/engine/btree/compact/wide/desc", GINT_TO_POINTER (1), test_compact_random);
+	g_test_add_func ("/engine/btree/compact/decompact", test_compact_decompact);
 	return g_test_run ();
 }

@@ -743,6 +743,74 @@ test_savepoint_basic (Fx *fx, gconstpointer data)
 	FAILS (fx->a, "RELEASE SAVEPOINT s1", "25P01");
 }
 
+/* A bulk load's inserts share one undo entry (a range of row ids); a
+ * savepoint mark closes it, so ROLLBACK TO in the middle of a load undoes
+ * exactly the rows after the mark, each time it is used; a rollback of
+ * the whole load leaves nothing, and another session's insert between two
+ * of ours cuts the range without losing either. */
+static void
+test_savepoint_bulk_load (Fx *fx, gconstpointer data)
+{
+	make_t (fx->a);
+	OK (fx->a, "BEGIN");
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (100, 1099) g");
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (1100, 1199) g");
+	OK (fx->a, "SAVEPOINT s1");
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (2000, 2999) g");
+	OK (fx->a, "UPDATE t SET v = -1 WHERE id = 150");
+	OK (fx->a, "UPDATE t SET v = -1 WHERE id = 2500");
+	OK (fx->a, "ROLLBACK TO s1");
+	EXPECT_INT (fx->a, "SELECT count(*) FROM t", 3 + 1100);
+	EXPECT_INT (fx->a, "SELECT v FROM t WHERE id = 150", 150);
+	EXPECT_INT (fx->a, "SELECT count(*) FROM t WHERE id = 2500", 0);
+	/* the same savepoint again: what was inserted since goes, what was
+	 * inserted before it stays */
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (3000, 3499) g");
+	OK (fx->a, "ROLLBACK TO s1");
+	EXPECT_INT (fx->a, "SELECT count(*) FROM t", 3 + 1100);
+	EXPECT_INT (fx->a, "SELECT count(*) FROM t WHERE id >= 2000", 0);
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (2000, 2009) g");  /* keys free again */
+	OK (fx->a, "SAVEPOINT s2");
+	OK (fx->a, "INSERT INTO t VALUES (5000, 1)");
+	OK (fx->a, "RELEASE s2");
+	OK (fx->a, "INSERT INTO t VALUES (5001, 1)");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t", 3);
+	OK (fx->a, "COMMIT");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t", 3 + 1100 + 10 + 2);
+	EXPECT_INT (fx->b, "SELECT sum(v) FROM t", 60 + 714450 + 20045 + 2);
+	EXPECT_INT (fx->b, "SELECT v FROM t WHERE id = 1199", 1199);
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t WHERE id BETWEEN 2010 AND 4999", 0);
+
+	/* a rolled-back load leaves nothing, and its keys are free */
+	OK (fx->a, "BEGIN");
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (10000, 14999) g");
+	OK (fx->a, "DELETE FROM t WHERE id = 10005");
+	OK (fx->a, "UPDATE t SET v = 0 WHERE id = 10006");
+	OK (fx->a, "ROLLBACK");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t", 1115);
+	OK (fx->a, "INSERT INTO t SELECT g, g FROM generate_series (10000, 10009) g");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t WHERE id >= 10000", 10);
+
+	/* another session's row between two of our loads */
+	OK (fx->a, "BEGIN");
+	OK (fx->a, "INSERT INTO t SELECT g, 1 FROM generate_series (20000, 20099) g");
+	OK (fx->b, "INSERT INTO t VALUES (30000, 1)");
+	OK (fx->a, "INSERT INTO t SELECT g, 1 FROM generate_series (20100, 20199) g");
+	OK (fx->a, "SAVEPOINT s");
+	OK (fx->b, "INSERT INTO t VALUES (30001, 1)");
+	OK (fx->a, "INSERT INTO t SELECT g, 1 FROM generate_series (20200, 20299) g");
+	OK (fx->a, "ROLLBACK TO s");
+	OK (fx->a, "COMMIT");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t WHERE id >= 20000", 202);
+
+	/* PL/pgSQL exception blocks in a loop (a savepoint per iteration) */
+	OK (fx->a, "DO $$ BEGIN FOR i IN 1..100 LOOP BEGIN INSERT INTO t VALUES (40000 + i, i); "
+	           "IF i % 10 = 0 THEN RAISE EXCEPTION 'x'; END IF; "
+	           "EXCEPTION WHEN OTHERS THEN NULL; END; END LOOP; END $$");
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t WHERE id > 40000", 90);
+	EXPECT_INT (fx->b, "SELECT count(*) FROM t WHERE id > 40000 AND id % 10 = 0", 0);
+}
+
 static void
 test_savepoint_nested (Fx *fx, gconstpointer data)
 {
@@ -2006,6 +2074,7 @@ main (int argc, char **argv)
 
 	ADD ("savepoint/basic", test_savepoint_basic, 0);
 	ADD ("savepoint/nested", test_savepoint_nested, 0);
+	ADD ("savepoint/bulk-load", test_savepoint_bulk_load, 0);
 	ADD ("savepoint/failed-block", test_savepoint_failed_block, 0);
 	ADD ("savepoint/releases-rows", test_savepoint_releases_rows, 0);
 

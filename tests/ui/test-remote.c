@@ -13,7 +13,13 @@
  * bounded number (flow control over the streamed answer), more as the
  * view asks, and gives way to the next run.  The Administration window
  * lists the window's own session and the server's metrics, and its
- * Terminate ends another session's statement (57P01).
+ * Terminate ends another session's statement (57P01).  The table data
+ * editor on a server table: a typed cell, an added and a deleted row
+ * saved, and another session sees exactly those changes; a key-less table
+ * read-only.  The routine editor saves a function on the server (CREATE
+ * OR REPLACE) and underlines a compile error on its line; Rename and Drop
+ * from the browser run their DDL there; the tabs of a server connection
+ * come back at the next login.
  *
  * No keyring under the test (OXIBASE_NO_KEYRING=1): the password is
  * typed into the dialog, and "Remember password" stays insensitive.
@@ -23,6 +29,9 @@
 #include "ox-admin-private.h"
 #include "ox-debug-gutter.h"
 #include "ox-debug-panels.h"
+#include "ox-data-editor.h"
+#include "ox-object-actions.h"
+#include "ox-routine-editor.h"
 #include "ox-remote-connection.h"
 #include "ox-result-model.h"
 
@@ -585,6 +594,414 @@ test_admin_remote (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- editing on the server: table data, routines, objects, tabs ------------------------- */
+
+typedef struct {
+	GString *out;       /* rows as "a|b\n" */
+	gboolean done;
+} Query;
+
+static void
+query_batch_cb (OxBatch *batch, gpointer data)
+{
+	Query *q = data;
+	if (batch->kind == OX_BATCH_ERROR)
+		g_error ("server query failed: %s", batch->error->message);
+	if (batch->kind != OX_BATCH_ROWS)
+		return;
+	for (guint r = 0; r < batch->n_rows; r++)
+		for (guint c = 0; c < batch->n_columns; c++) {
+			const char *v = ox_batch_get_cell (batch, r, c);
+			g_string_append_printf (q->out, "%s%s", v ? v : "NULL", c + 1 < batch->n_columns ? "|" : "\n");
+		}
+}
+
+static void
+query_done_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	g_autoptr (GError) error = NULL;
+	g_assert_true (ox_connection_run_finish (OX_CONNECTION (source), result, &error));
+	((Query *) data)->done = TRUE;
+}
+
+static gboolean
+query_done (gpointer data)
+{
+	return ((Query *) data)->done;
+}
+
+/* What sql returns on the server, read through a connection of its own
+ * (another session than the window's). */
+static char *
+server_query (const char *sql)
+{
+	g_autoptr (GError) error = NULL;
+	OxRemoteConnection *c = ox_remote_connection_connect (server.url, REMOTE_TEST_USER, REMOTE_TEST_PASSWORD, &error);
+	g_assert_no_error (error);
+	Query q = { g_string_new (NULL), FALSE };
+	ox_connection_run_async (OX_CONNECTION (c), sql, query_batch_cb, &q, NULL, NULL, query_done_cb, &q);
+	wait_until (query_done, &q, sql);
+	g_object_unref (c);
+	return g_string_free (q.out, FALSE);
+}
+
+static gboolean
+editor_idle (gpointer data)
+{
+	return !ox_data_editor_is_busy (data);
+}
+
+/* The cell entry of the data editor whose accessible name is name
+ * ("column, row N"), or NULL. */
+static GtkWidget *
+find_cell (GtkWidget *root, const char *name)
+{
+	if (GTK_IS_ENTRY (root) && gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL)) {
+		char *err = gtk_test_accessible_check_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+		if (!err)
+			return root;
+		g_free (err);
+	}
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c)) {
+		GtkWidget *hit = find_cell (c, name);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+typedef struct {
+	GtkWidget  *root;
+	const char *name;
+} CellWait;
+
+static gboolean
+cell_shown (gpointer data)
+{
+	CellWait *w = data;
+	return find_cell (w->root, w->name) != NULL;
+}
+
+static GtkWidget *
+wait_cell (GtkWidget *root, const char *name)
+{
+	CellWait w = { root, name };
+	wait_until (cell_shown, &w, name);
+	return find_cell (root, name);
+}
+
+/* Typing into a cell as the user does: the entry's text changes. */
+static void
+type_cell (GtkWidget *root, const char *name, const char *text)
+{
+	GtkWidget *entry = wait_cell (root, name);
+	g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (entry)));
+	gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget *root, const char *label)
+{
+	if (GTK_IS_BUTTON (root) && !g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label))
+		return root;
+	for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c)) {
+		GtkWidget *hit = find_button_labelled (c, label);
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+static void
+click_button (GtkWidget *root, const char *label)
+{
+	GtkWidget *b = find_button_labelled (root, label);
+	g_assert_nonnull (b);
+	g_assert_true (gtk_widget_get_sensitive (b));
+	g_signal_emit_by_name (b, "clicked");
+}
+
+/* The table data editor on a server table: a cell typed into, a row
+ * added and filled, a row selected and deleted, Save; another session
+ * sees exactly those changes.  A table without a primary key opens
+ * read-only. */
+static void
+test_data_editor_remote (void)
+{
+	server_sql ("CREATE TABLE moons (id int PRIMARY KEY, name text, planet text);"
+	            "INSERT INTO moons VALUES (1, 'Luna', 'Earth'), (2, 'Phobos', 'Mars'), (3, 'Deimos', 'Mars');"
+	            "CREATE TABLE dust (grain text);"
+	            "INSERT INTO dust VALUES ('fine');");
+	OxWindow *win = connect_window ();
+	OxDataEditor *ed = ox_window_open_table_data (win, "public", "moons");
+	g_assert_nonnull (ed);
+	gtk_window_present (GTK_WINDOW (ed));
+	wait_until (editor_idle, ed, "the server table's rows");
+	g_assert_false (ox_data_editor_is_read_only (ed));
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, 3);
+	GtkWidget *root = GTK_WIDGET (ed);
+
+	/* a cell */
+	type_cell (root, "name, row 1", "Moon");
+	/* a new row, typed into */
+	click_button (root, "_Add Row");
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, 4);
+	type_cell (root, "id, row 4", "4");
+	type_cell (root, "name, row 4", "Titan");
+	type_cell (root, "planet, row 4", "Saturn");
+	/* a row selected, then Delete Rows */
+	GtkSelectionModel *sel = gtk_column_view_get_model (ox_data_editor_get_grid (ed));
+	gtk_selection_model_select_item (sel, 1, TRUE);
+	click_button (root, "_Delete Rows");
+	g_assert_cmpuint (ox_data_editor_get_n_changes (ed), ==, 3);
+	g_assert_nonnull (strstr (ox_data_editor_get_message (ed), "3 unsaved changes"));
+	/* nothing reached the server yet */
+	g_autofree char *before = server_query ("SELECT id, name, planet FROM moons ORDER BY id");
+	g_assert_cmpstr (before, ==, "1|Luna|Earth\n2|Phobos|Mars\n3|Deimos|Mars\n");
+	screenshot (win, "workstation-remote-data-editor");
+
+	click_button (root, "_Save");
+	wait_until (editor_idle, ed, "the save on the server");
+	g_assert_cmpuint (ox_data_editor_get_n_changes (ed), ==, 0);
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, 3);
+	g_autofree char *after = server_query ("SELECT id, name, planet FROM moons ORDER BY id");
+	g_assert_cmpstr (after, ==, "1|Moon|Earth\n3|Deimos|Mars\n4|Titan|Saturn\n");
+	gtk_window_destroy (GTK_WINDOW (ed));
+
+	/* without a primary key: read-only, and it says why */
+	OxDataEditor *ro = ox_window_open_table_data (win, "public", "dust");
+	gtk_window_present (GTK_WINDOW (ro));
+	wait_until (editor_idle, ro, "the key-less server table");
+	g_assert_true (ox_data_editor_is_read_only (ro));
+	g_assert_nonnull (strstr (ox_data_editor_get_message (ro), "has no primary key"));
+	GtkWidget *cell = wait_cell (GTK_WIDGET (ro), "grain, row 1");
+	g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cell)), ==, "fine");
+	g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (cell)));
+	g_assert_false (gtk_widget_get_sensitive (find_button_labelled (GTK_WIDGET (ro), "_Save")));
+	gtk_window_destroy (GTK_WINDOW (ro));
+	g_autofree char *dust = server_query ("SELECT grain FROM dust");
+	g_assert_cmpstr (dust, ==, "fine\n");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static GtkTreeListRow *
+object_row (OxWindow *win, const char *folder, const char *name)
+{
+	GtkTreeListModel *tree = ox_object_browser_get_tree (ox_window_get_browser (win));
+	g_autoptr (GtkTreeListRow) pub = wait_row (tree, NULL, "public");
+	gtk_tree_list_row_set_expanded (pub, TRUE);
+	g_autoptr (GtkTreeListRow) f = wait_row (tree, pub, folder);
+	gtk_tree_list_row_set_expanded (f, TRUE);
+	return wait_row (tree, f, name);
+}
+
+typedef struct {
+	OxWindow   *win;
+	const char *title;
+} TabWait;
+
+static gboolean
+tab_titled (gpointer data)
+{
+	TabWait *w = data;
+	OxEditorPage *page = ox_window_get_current_page (w->win);
+	if (!page)
+		return FALSE;
+	GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW);
+	AdwTabPage *tp = adw_tab_view_get_page (ADW_TAB_VIEW (view), GTK_WIDGET (page));
+	return g_str_has_prefix (adw_tab_page_get_title (tp), w->title);
+}
+
+static char *
+buffer_text (OxEditorPage *page)
+{
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_bounds (buf, &s, &e);
+	return gtk_text_buffer_get_text (buf, &s, &e, TRUE);
+}
+
+static void
+replace_in_buffer (OxEditorPage *page, const char *from, const char *to)
+{
+	g_autofree char *text = buffer_text (page);
+	const char *at = strstr (text, from);
+	g_assert_nonnull (at);
+	GtkTextBuffer *buf = ox_editor_page_get_buffer (page);
+	GtkTextIter s, e;
+	gtk_text_buffer_get_iter_at_offset (buf, &s, g_utf8_strlen (text, at - text));
+	gtk_text_buffer_get_iter_at_offset (buf, &e, g_utf8_strlen (text, at - text) + g_utf8_strlen (from, -1));
+	gtk_text_buffer_delete (buf, &s, &e);
+	gtk_text_buffer_insert (buf, &s, to, -1);
+}
+
+static gboolean
+not_saving (gpointer data)
+{
+	return !ox_routine_editor_is_saving (data);
+}
+
+/* The routine editor on the server: Open Definition of a function created
+ * there, an edit, Save (CREATE OR REPLACE on the server: another session
+ * gets the new result); a compile error underlined on its line, and the
+ * server's function left as it was. */
+static void
+test_routine_editor_remote (void)
+{
+	server_sql ("CREATE FUNCTION tripled(x int) RETURNS int LANGUAGE plpgsql AS $$\n"
+	            "BEGIN\n"
+	            "  RETURN x * 3;\n"
+	            "END\n"
+	            "$$;");
+	OxWindow *win = connect_window ();
+	g_autoptr (GtkTreeListRow) fn = object_row (win, "Functions", "tripled");
+	ox_object_browser_select (ox_window_get_browser (win), fn);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.open-definition", NULL));
+	TabWait tw = { win, "tripled" };
+	wait_until (tab_titled, &tw, "the tab of tripled's definition");
+	OxEditorPage *page = ox_window_get_current_page (win);
+	g_assert_true (ox_routine_editor_is_routine (page));
+	g_autofree char *def = buffer_text (page);
+	g_assert_true (g_str_has_prefix (def, "CREATE OR REPLACE FUNCTION public.tripled(x integer)"));
+	g_assert_nonnull (strstr (def, "RETURN x * 3;"));
+
+	replace_in_buffer (page, "RETURN x * 3;", "RETURN x * 30;");
+	g_assert_true (ox_routine_editor_is_modified (page));
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.save", NULL));
+	wait_until (not_saving, page, "the routine saved on the server");
+	g_assert_false (ox_routine_editor_is_modified (page));
+	g_autofree char *v = server_query ("SELECT tripled(2)");
+	g_assert_cmpstr (v, ==, "60\n");
+
+	/* a compile error: underlined on its line, the server's function kept */
+	replace_in_buffer (page, "RETURN x * 30;", "no_such_variable := 1;");
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "workstation.save", NULL));
+	wait_until (not_saving, page, "the failed save on the server");
+	g_assert_true (ox_routine_editor_is_modified (page));
+	g_autofree char *text = buffer_text (page);
+	int want_line = 0;
+	for (const char *p = text; p < strstr (text, "no_such_variable"); p++)
+		want_line += *p == '\n';
+	GtkTextIter it;
+	gtk_text_buffer_get_start_iter (ox_editor_page_get_buffer (page), &it);
+	g_assert_true (gtk_text_iter_forward_to_tag_toggle (&it, ox_editor_page_get_error_tag (page)));
+	g_assert_cmpint (gtk_text_iter_get_line (&it), ==, want_line);
+	g_autofree char *errs = ox_editor_page_get_messages_text (page);
+	g_assert_nonnull (strstr (errs, "no_such_variable"));
+	g_autofree char *still = server_query ("SELECT tripled(2)");
+	g_assert_cmpstr (still, ==, "60\n");
+	/* (the tab has unsaved changes: destroying the window skips the prompt) */
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The confirmation shown over win whose heading starts with heading, or
+ * NULL (the login's dialog stays around in the tests: a response given
+ * by the test does not close it). */
+typedef struct {
+	OxWindow   *win;
+	const char *heading;
+} ConfirmWait;
+
+static AdwMessageDialog *
+find_confirmation (OxWindow *win, const char *heading)
+{
+	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
+	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+		    gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win) &&
+		    g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading))
+			return ADW_MESSAGE_DIALOG (w);
+	}
+	return NULL;
+}
+
+static gboolean
+confirmation_shown (gpointer data)
+{
+	ConfirmWait *w = data;
+	return find_confirmation (w->win, w->heading) != NULL;
+}
+
+static AdwMessageDialog *
+wait_confirmation (OxWindow *win, const char *heading)
+{
+	ConfirmWait w = { win, heading };
+	wait_until (confirmation_shown, &w, heading);
+	return find_confirmation (win, heading);
+}
+
+static gboolean
+browser_row_gone (gpointer data)
+{
+	FindData *f = data;
+	g_autoptr (GtkTreeListRow) row = find_row (f->tree, f->parent, f->name);
+	return row == NULL;
+}
+
+/* Rename and Drop from the browser's actions on a server table: the
+ * confirmation's DDL runs on the server (another session sees it). */
+static void
+test_rename_drop_remote (void)
+{
+	server_sql ("CREATE TABLE asteroids (id int PRIMARY KEY);");
+	OxWindow *win = connect_window ();
+	GtkTreeListModel *tree = ox_object_browser_get_tree (ox_window_get_browser (win));
+	g_autoptr (GtkTreeListRow) row = object_row (win, "Tables", "asteroids");
+	g_autoptr (GtkTreeListRow) tables = gtk_tree_list_row_get_parent (row);
+	ox_object_browser_select (ox_window_get_browser (win), row);
+
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
+	AdwMessageDialog *dialog = wait_confirmation (win, "Rename");
+	gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "rocks");
+	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "ALTER TABLE public.asteroids RENAME TO rocks;");
+	adw_message_dialog_response (dialog, "rename");
+	gtk_window_destroy (GTK_WINDOW (dialog));
+	g_autoptr (GtkTreeListRow) rocks = wait_row (tree, tables, "rocks");
+	FindData old_gone = { tree, tables, "asteroids", FALSE };
+	wait_until (browser_row_gone, &old_gone, "asteroids renamed in the browser");
+	g_autofree char *names = server_query ("SELECT table_name FROM information_schema.tables "
+	                                       "WHERE table_name IN ('asteroids', 'rocks')");
+	g_assert_cmpstr (names, ==, "rocks\n");
+
+	ox_object_browser_select (ox_window_get_browser (win), rocks);
+	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.drop", NULL));
+	dialog = wait_confirmation (win, "Drop");
+	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "DROP TABLE public.rocks;");
+	adw_message_dialog_response (dialog, "drop");
+	gtk_window_destroy (GTK_WINDOW (dialog));
+	FindData gone = { tree, tables, "rocks", FALSE };
+	wait_until (browser_row_gone, &gone, "rocks gone from the browser");
+	g_autofree char *left = server_query ("SELECT count(*) FROM information_schema.tables WHERE table_name = 'rocks'");
+	g_assert_cmpstr (left, ==, "0\n");
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
+/* The open tabs of a server connection come back when the window logs in
+ * to the same server again, with their titles and text. */
+static void
+test_tabs_restored_remote (void)
+{
+	OxWindow *win = connect_window ();
+	ox_window_new_tab (win, "on the server", "SELECT 'kept on the server';");
+	ox_window_save_state (win);
+	gtk_window_destroy (GTK_WINDOW (win));
+
+	win = connect_window ();
+	OxEditorPage *cur = ox_window_get_current_page (win);
+	g_assert_nonnull (cur);
+	AdwTabView *view = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (cur), ADW_TYPE_TAB_VIEW));
+	gboolean found = FALSE;
+	for (int i = 0; i < adw_tab_view_get_n_pages (view); i++) {
+		AdwTabPage *tp = adw_tab_view_get_nth_page (view, i);
+		g_autofree char *t = buffer_text (OX_EDITOR_PAGE (adw_tab_page_get_child (tp)));
+		if (!strcmp (t, "SELECT 'kept on the server';") && !strcmp (adw_tab_page_get_title (tp), "on the server"))
+			found = TRUE;
+	}
+	g_assert_true (found);
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -596,6 +1013,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/remote/debug", test_debug_remote);
 	g_test_add_func ("/ui/remote/debug-script-lines", test_debug_script_lines);
 	g_test_add_func ("/ui/remote/administration", test_admin_remote);
+	g_test_add_func ("/ui/remote/data-editor", test_data_editor_remote);
+	g_test_add_func ("/ui/remote/routine-editor", test_routine_editor_remote);
+	g_test_add_func ("/ui/remote/rename-drop", test_rename_drop_remote);
+	g_test_add_func ("/ui/remote/tabs-restored", test_tabs_restored_remote);
 	int rc = g_test_run ();
 	remote_server_stop (&server);
 	ui_test_finish ();

@@ -1,7 +1,8 @@
 /*
  * test-settings-store.c — the workstation's SQLite settings store: a fresh
  * file, round trips of every table, history search, the migration of a
- * version-1 file written here by hand (as the first release wrote it), and
+ * version-1 file written here by hand (as the first release wrote it) and
+ * of a version-2 file (tabs without a kind, no debugger pane height), and
  * refusal of files from a newer version or that are not SQLite at all.
  */
 #include "ox-settings-store.h"
@@ -56,13 +57,15 @@ test_round_trip (Fixture *f, gconstpointer data)
 	g_assert_true (ox_settings_store_add_recent (s, "directory", "/data/a", "a again", &error));
 	g_assert_no_error (error);
 
-	OxWindowState w = { 1200, 800, TRUE, 280, 300 };
+	OxWindowState w = { 1200, 800, TRUE, 280, 300, 260 };
 	g_assert_true (ox_settings_store_save_window (s, "main", &w, &error));
 
 	g_autoptr (GPtrArray) tabs = g_ptr_array_new ();
 	OxSavedTab t1 = { "Query 1", "SELECT 1;", NULL }, t2 = { "report.sql", "SELECT 'ü';", "/tmp/report.sql" };
+	OxSavedTab t3 = { "order_total", "CREATE OR REPLACE FUNCTION ...", NULL, "routine", "('function', 'public')", TRUE };
 	g_ptr_array_add (tabs, &t1);
 	g_ptr_array_add (tabs, &t2);
+	g_ptr_array_add (tabs, &t3);
 	g_assert_true (ox_settings_store_save_tabs (s, "demo", tabs, &error));
 	g_assert_true (ox_settings_store_set (s, "editor.font", "Monospace 12", &error));
 
@@ -93,11 +96,19 @@ test_round_trip (Fixture *f, gconstpointer data)
 	g_assert_true (w2.maximized);
 	g_assert_cmpint (w2.sidebar_width, ==, 280);
 	g_assert_cmpint (w2.results_height, ==, 300);
+	g_assert_cmpint (w2.debug_height, ==, 260);
 	g_assert_false (ox_settings_store_load_window (s, "other", &w2));
 
 	g_autoptr (GPtrArray) loaded = ox_settings_store_load_tabs (s, "demo");
-	g_assert_cmpuint (loaded->len, ==, 2);
+	g_assert_cmpuint (loaded->len, ==, 3);
 	OxSavedTab *l1 = loaded->pdata[1];
+	OxSavedTab *l2 = loaded->pdata[2];
+	g_assert_cmpstr (l1->kind, ==, "sql");
+	g_assert_null (l1->routine);
+	g_assert_false (l1->modified);
+	g_assert_cmpstr (l2->kind, ==, "routine");
+	g_assert_cmpstr (l2->routine, ==, "('function', 'public')");
+	g_assert_true (l2->modified);
 	g_assert_cmpstr (l1->title, ==, "report.sql");
 	g_assert_cmpstr (l1->text, ==, "SELECT 'ü';");
 	g_assert_cmpstr (l1->file, ==, "/tmp/report.sql");
@@ -184,7 +195,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
 	g_autoptr (GError) error = NULL;
 	OxSettingsStore *s = ox_settings_store_open (f->path, &error);
 	g_assert_no_error (error);
-	g_assert_cmpint (ox_settings_store_get_version (s), ==, 2);
+	g_assert_cmpint (ox_settings_store_get_version (s), ==, OX_SETTINGS_SCHEMA_VERSION);
 
 	/* version 1's data survived */
 	g_autoptr (GPtrArray) recent = ox_settings_store_list_recent (s, 0);
@@ -212,8 +223,8 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
 	g_assert_null (((OxHistoryEntry *) hist->pdata[1])->sqlstate);
 	ox_settings_store_close (s);
 
-	/* on disk: version 2, and the index that version brought */
-	g_assert_cmpint (pragma_int (f->path, "PRAGMA user_version"), ==, 2);
+	/* on disk: the current version, and the index version 2 brought */
+	g_assert_cmpint (pragma_int (f->path, "PRAGMA user_version"), ==, OX_SETTINGS_SCHEMA_VERSION);
 	g_assert_cmpint (pragma_int (f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
 	                                      "AND name = 'query_history_by_connection'"), ==, 1);
 	/* opening again does not migrate twice */
@@ -223,6 +234,59 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
 	g_assert_true (ox_settings_store_load_window (s, "main", &w3));
 	g_assert_cmpint (w3.sidebar_width, ==, 310);
 	ox_settings_store_close (s);
+}
+
+/* Version 2 as it was released (spelled out, as v1_schema): tabs had no
+ * kind, window_state no debugger height. */
+static const char v2_schema[] =
+	"CREATE TABLE recent_connections (location TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  title TEXT NOT NULL, last_used INTEGER NOT NULL);"
+	"CREATE TABLE window_state (name TEXT PRIMARY KEY, width INTEGER NOT NULL,"
+	"  height INTEGER NOT NULL, maximized INTEGER NOT NULL, sidebar_width INTEGER NOT NULL DEFAULT 0,"
+	"  results_height INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE open_tabs (connection TEXT NOT NULL, position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL, content TEXT NOT NULL, file TEXT, PRIMARY KEY (connection, position));"
+	"CREATE TABLE editor_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE query_history (id INTEGER PRIMARY KEY, connection TEXT NOT NULL,"
+	"  statement TEXT NOT NULL, started INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
+	"  rows INTEGER NOT NULL, sqlstate TEXT);"
+	"CREATE INDEX query_history_by_connection ON query_history (connection, started DESC);"
+	"INSERT INTO window_state VALUES ('main', 1000, 700, 0, 300, 250);"
+	"INSERT INTO open_tabs VALUES ('/srv/db', 0, 'Query 1', 'SELECT 42;', NULL);"
+	"INSERT INTO open_tabs VALUES ('/srv/db', 1, 'order_total', 'CREATE OR REPLACE FUNCTION f() ...', NULL);"
+	"PRAGMA user_version = 2;";
+
+static void
+test_migrate_v2 (Fixture *f, gconstpointer data)
+{
+	(void) data;
+	write_file (f->path, v2_schema);
+	g_autoptr (GError) error = NULL;
+	OxSettingsStore *s = ox_settings_store_open (f->path, &error);
+	g_assert_no_error (error);
+	g_assert_cmpint (ox_settings_store_get_version (s), ==, 3);
+
+	/* the old tabs are SQL tabs (version 2 restored every tab as one) */
+	g_autoptr (GPtrArray) tabs = ox_settings_store_load_tabs (s, "/srv/db");
+	g_assert_cmpuint (tabs->len, ==, 2);
+	for (guint i = 0; i < tabs->len; i++) {
+		OxSavedTab *t = tabs->pdata[i];
+		g_assert_cmpstr (t->kind, ==, "sql");
+		g_assert_null (t->routine);
+		g_assert_false (t->modified);
+	}
+	g_assert_cmpstr (((OxSavedTab *) tabs->pdata[1])->title, ==, "order_total");
+	/* the geometry kept, the debugger height at its default */
+	OxWindowState w;
+	g_assert_true (ox_settings_store_load_window (s, "main", &w));
+	g_assert_cmpint (w.sidebar_width, ==, 300);
+	g_assert_cmpint (w.results_height, ==, 250);
+	g_assert_cmpint (w.debug_height, ==, 0);
+	w.debug_height = 333;
+	g_assert_true (ox_settings_store_save_window (s, "main", &w, &error));
+	ox_settings_store_close (s);
+	g_assert_cmpint (pragma_int (f->path, "PRAGMA user_version"), ==, 3);
+	g_assert_cmpint (pragma_int (f->path, "SELECT debug_height FROM window_state WHERE name = 'main'"), ==, 333);
 }
 
 static void
@@ -273,6 +337,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/ui/settings/default-path", test_default_path);
 	g_test_add ("/ui/settings/round-trip", Fixture, NULL, fixture_set_up, test_round_trip, fixture_tear_down);
 	g_test_add ("/ui/settings/migrate/v1-to-v2", Fixture, NULL, fixture_set_up, test_migrate_v1, fixture_tear_down);
+	g_test_add ("/ui/settings/migrate/v2-to-v3", Fixture, NULL, fixture_set_up, test_migrate_v2, fixture_tear_down);
 	g_test_add ("/ui/settings/refuse/newer", Fixture, NULL, fixture_set_up, test_newer_refused, fixture_tear_down);
 	g_test_add ("/ui/settings/refuse/not-sqlite", Fixture, NULL, fixture_set_up, test_not_sqlite, fixture_tear_down);
 	g_test_add_func ("/ui/settings/memory", test_memory);
