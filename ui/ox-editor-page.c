@@ -299,9 +299,12 @@ underline_error (OxEditorPage *self, Run *run, OxBatch *batch)
 		int at = CLAMP (run->base_offset + batch->error->position - 1, 0, n);
 		gtk_text_buffer_get_iter_at_offset (buf, &s, at);
 		e = s;
-		if (!gtk_text_iter_ends_word (&e) && gtk_text_iter_inside_word (&e))
-			gtk_text_iter_forward_word_end (&e);
-		else
+		/* the identifier or word there: Pango's words end at '_', so
+		 * no_such_function would be underlined as "no" alone */
+		while (!gtk_text_iter_is_end (&e) &&
+		       (g_unichar_isalnum (gtk_text_iter_get_char (&e)) || gtk_text_iter_get_char (&e) == '_'))
+			gtk_text_iter_forward_char (&e);
+		if (gtk_text_iter_equal (&s, &e))
 			gtk_text_iter_forward_char (&e);
 		if (gtk_text_iter_equal (&s, &e) && !gtk_text_iter_backward_char (&s))
 			return;
@@ -332,10 +335,22 @@ query_tooltip_cb (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
 		if (!gtk_text_view_get_iter_at_location (GTK_TEXT_VIEW (widget), &iter, bx, by))
 			return FALSE;
 	}
-	if (!gtk_text_iter_has_tag (&iter, self->error_tag))
+	const char *text = ox_editor_page_get_tooltip_at (self, &iter);
+	if (!text)
 		return FALSE;
-	gtk_tooltip_set_text (tooltip, self->error_tooltip);
+	gtk_tooltip_set_text (tooltip, text);
 	return TRUE;
+}
+
+/* What the source view's tooltip shows at iter: the underlined error's
+ * message and hint, or NULL off the underline. */
+const char *
+ox_editor_page_get_tooltip_at (OxEditorPage *self, const GtkTextIter *iter)
+{
+	g_return_val_if_fail (OX_IS_EDITOR_PAGE (self), NULL);
+	if (!self->error_tooltip || !gtk_text_iter_has_tag (iter, self->error_tag))
+		return NULL;
+	return self->error_tooltip;
 }
 
 /* ---- running ---------------------------------------------------------------------- */

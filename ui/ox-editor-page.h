@@ -47,6 +47,7 @@ char      *ox_editor_page_get_messages_text (OxEditorPage *self);
 OxSearchBar *ox_editor_page_get_search_bar (OxEditorPage *self);
 /* The tag that underlines an error in the editor's buffer. */
 GtkTextTag *ox_editor_page_get_error_tag (OxEditorPage *self);
+const char *ox_editor_page_get_tooltip_at (OxEditorPage *self, const GtkTextIter *iter);
 
 /* The results pane's height in pixels (the window keeps it across restarts). */
 int        ox_editor_page_get_results_height (OxEditorPage *self);

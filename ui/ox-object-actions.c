@@ -223,8 +223,9 @@ ox_object_template (OxObjectKind kind, const char *schema)
 		                        "CREATE OR REPLACE TRIGGER new_trigger BEFORE INSERT ON %s.table_name\n"
 		                        "    FOR EACH ROW EXECUTE FUNCTION %s.new_trigger_function();\n", s, s, s);
 	case OX_OBJECT_SCHEDULE:
-		return g_strdup_printf ("CREATE SCHEDULE %s.new_schedule CRON '0 3 * * *'\n    DO CALL %s.procedure_name();\n",
-		                        s, s);
+		/* a body that runs as it is (a CALL would need a procedure) */
+		return g_strdup_printf ("CREATE SCHEDULE %s.new_schedule CRON '0 3 * * *'\n    DO $$\nBEGIN\n"
+		                        "    RAISE NOTICE 'new_schedule ran at %%', now();\nEND\n$$;\n", s);
 	default:
 		return NULL;
 	}
@@ -770,6 +771,20 @@ selected (OxWindow *win)
 	return ox_object_browser_get_selected (ox_window_get_browser (win));
 }
 
+/* New Trigger on a table (or one of its folders): the template names that
+ * table instead of a placeholder, so it runs as it is. */
+static OxEditorPage *
+new_trigger_on (OxWindow *win, const char *schema, const char *table)
+{
+	g_autofree char *text = ox_object_template (OX_OBJECT_TRIGGER, schema);
+	g_autofree char *quoted = ox_quote_ident (table);
+	g_auto (GStrv) parts = g_strsplit (text, ".table_name\n", 2);
+	if (g_strv_length (parts) != 2 || !ox_window_get_connection (win))
+		return NULL;
+	g_autofree char *with = g_strconcat (parts[0], ".", quoted, "\n", parts[1], NULL);
+	return ox_routine_editor_new_tab (win, "New trigger", with);
+}
+
 static void
 object_action_cb (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -787,8 +802,13 @@ object_action_cb (GSimpleAction *action, GVariant *param, gpointer data)
 			{ "new-trigger", OX_OBJECT_TRIGGER }, { "new-schedule", OX_OBJECT_SCHEDULE },
 		};
 		for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-			if (!strcmp (name, kinds[i].name))
-				ox_object_actions_new_object (win, kinds[i].kind, ox_browser_node_get_schema (node));
+			if (!strcmp (name, kinds[i].name)) {
+				const char *table = ox_browser_node_get_table (node);
+				if (kinds[i].kind == OX_OBJECT_TRIGGER && table)
+					new_trigger_on (win, ox_browser_node_get_schema (node), table);
+				else
+					ox_object_actions_new_object (win, kinds[i].kind, ox_browser_node_get_schema (node));
+			}
 		return;
 	}
 	if (!o)

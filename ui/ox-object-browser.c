@@ -445,6 +445,17 @@ ox_browser_node_get_schema (OxBrowserNode *self)
 	return ox_catalog_object_get_schema (self->object);
 }
 
+/* The table the node is or belongs to (a table, or a folder under one),
+ * or NULL. */
+const char *
+ox_browser_node_get_table (OxBrowserNode *self)
+{
+	g_return_val_if_fail (OX_IS_BROWSER_NODE (self), NULL);
+	if (self->object && ox_catalog_object_get_kind (self->object) == OX_OBJECT_TABLE)
+		return ox_catalog_object_get_name (self->object);
+	return self->object ? NULL : self->table;
+}
+
 OxBrowserNode *
 ox_object_browser_get_selected (OxObjectBrowser *self)
 {

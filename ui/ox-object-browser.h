@@ -34,6 +34,7 @@ void             ox_object_browser_set_filter (OxObjectBrowser *self, const char
 
 /* A folder's schema, or the object's (NULL for roles and their folder). */
 const char      *ox_browser_node_get_schema (OxBrowserNode *self);
+const char      *ox_browser_node_get_table (OxBrowserNode *self);
 /* The selected row's node, or NULL. (transfer full) */
 OxBrowserNode   *ox_object_browser_get_selected (OxObjectBrowser *self);
 void             ox_object_browser_select (OxObjectBrowser *self, GtkTreeListRow *row);

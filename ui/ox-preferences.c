@@ -242,6 +242,9 @@ ox_preferences_window_new (GtkWindow *parent)
 	if (parent)
 		gtk_window_set_transient_for (GTK_WINDOW (win), parent);
 	gtk_window_set_modal (GTK_WINDOW (win), TRUE);
+	/* one page of a few rows needs no search, and libadwaita's search
+	 * entry has no accessible name */
+	adw_preferences_window_set_search_enabled (ADW_PREFERENCES_WINDOW (win), FALSE);
 
 	GtkWidget *page = adw_preferences_page_new ();
 	adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (page), "Editor");
@@ -261,6 +264,10 @@ ox_preferences_window_new (GtkWindow *parent)
 	gtk_widget_set_valign (font_button, GTK_ALIGN_CENTER);
 	gtk_widget_set_name (font_button, "ox-font-button");
 	gtk_accessible_update_property (GTK_ACCESSIBLE (font_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Editor font", -1);
+	/* and its own button, which is what assistive technology reaches */
+	for (GtkWidget *c = gtk_widget_get_first_child (font_button); c; c = gtk_widget_get_next_sibling (c))
+		if (GTK_IS_BUTTON (c))
+			gtk_accessible_update_property (GTK_ACCESSIBLE (c), GTK_ACCESSIBLE_PROPERTY_LABEL, "Editor font", -1);
 	g_signal_connect (font_button, "font-set", G_CALLBACK (font_set_cb), NULL);
 	adw_action_row_add_suffix (ADW_ACTION_ROW (font_row), font_button);
 	adw_action_row_set_activatable_widget (ADW_ACTION_ROW (font_row), font_button);

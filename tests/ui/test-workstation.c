@@ -308,24 +308,16 @@ test_debugger (void)
 	OxDebugBp *bp = ox_debug_session_find_breakpoint (session, ox_editor_page_get_buffer (page), 8);
 	g_assert_cmpstr (ox_debug_bp_get_condition (bp), ==, "i = 3");
 
-	/* F5; then Stop while paused, and F5 again: a fresh session */
+	/* F5: the stop (Stop and F5 again come last: the stopped round's
+	 * 57014 in Messages stays out of the screenshot) */
 	LineWait lw = { area, 8 };
 	GtkWidget *vars = ox_debug_area_get_panel (area, "Variables");
-	for (int round = 0; round < 2; round++) {
-		gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
-		g_assert_true (gtk_widget_get_visible (GTK_WIDGET (area)));
-		lw.line = 8;
-		wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
-		wait_text (vars, ox_debug_variables_get_text, "i = 3");
-		wait_text (vars, ox_debug_variables_get_text, "s = 3");
-		wait_text (vars, ox_debug_variables_get_text, "n = 4");
-		if (round == 0) {
-			gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
-			lw.line = OX_DEBUG_IDLE;
-			wait_until (session_state_is, &lw, "the stopped session");
-			g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
-		}
-	}
+	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (area)));
+	wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
+	wait_text (vars, ox_debug_variables_get_text, "i = 3");
+	wait_text (vars, ox_debug_variables_get_text, "s = 3");
+	wait_text (vars, ox_debug_variables_get_text, "n = 4");
 	OxEditorPage *where = NULL;
 	ox_debug_area_get_current_line (area, &where);
 	g_assert_true (where == page);
@@ -358,11 +350,26 @@ test_debugger (void)
 	gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
 	lw.line = OX_DEBUG_IDLE;
 	wait_until (session_state_is, &lw, "the end of the debug session");
-	wait_text (GTK_WIDGET (page), messages_of, " total \n-------\n    10\n");
+	wait_text (GTK_WIDGET (page), messages_of, " total \n-------\n    10\n(1 row)");
 	g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
-	/* the first round was stopped before its INSERT: one row */
-	g_autofree char *msgs = ox_editor_page_get_messages_text (page);
-	g_assert_nonnull (strstr (msgs, "    10\n(1 row)"));
+
+	/* F5, Stop while paused, and F5 again: a fresh session */
+	for (int round = 0; round < 2; round++) {
+		gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);
+		lw.line = 8;
+		wait_until (at_line, &lw, "the stop at the breakpoint on line 8");
+		wait_text (vars, ox_debug_variables_get_text, "i = 3");
+		wait_text (vars, ox_debug_variables_get_text, "s = 3");
+		if (round == 0)
+			gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug-stop", NULL);
+		else
+			gtk_widget_activate_action (GTK_WIDGET (win), "workstation.debug", NULL);  /* Continue */
+		lw.line = OX_DEBUG_IDLE;
+		wait_until (session_state_is, &lw, round == 0 ? "the stopped session" : "the end of the last session");
+		g_assert_cmpint (ox_debug_area_get_current_line (area, NULL), ==, 0);
+	}
+	/* the stopped round never reached its INSERT: two rows, not three */
+	wait_text (GTK_WIDGET (page), messages_of, "    10\n    10\n(2 rows)");
 	ox_debug_gutter_toggle (GTK_SOURCE_VIEW (view), 8);
 	g_assert_cmpuint (g_list_model_get_n_items (ox_debug_session_get_breakpoints (session)), ==, 0);
 	g_assert_false (has_mark (view, 8, OX_MARK_BREAKPOINT));

@@ -154,6 +154,7 @@ screenshot (OxWindow *win, const char *name)
 	const char *dir = g_getenv ("OX_SCREENSHOT_DIR");
 	if (!dir)
 		return;
+	g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
 	/* let layout and drawing catch up */
 	for (int i = 0; i < 20; i++)
 		while (g_main_context_iteration (NULL, FALSE))
@@ -187,20 +188,57 @@ screenshot (OxWindow *win, const char *name)
 	g_assert_true (gdk_texture_save_to_png (texture, file));
 }
 
+/* An entry's or drop-down's name: an explicit label, or a labelled-by
+ * relation to the label shown beside it. */
+static gboolean
+has_name (GtkWidget *w)
+{
+	return gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+	       gtk_test_accessible_has_relation (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+}
+
+/* An entry or a drop-down of ours: not the inner text of another
+ * editable, not a drop-down's own search entry (GTK's).  Checked where
+ * shown (mapped): a closed search bar's entry is not reachable. */
+static gboolean
+needs_name (GtkWidget *w)
+{
+	GtkWidget *parent = gtk_widget_get_parent (w);
+	if (parent && gtk_widget_get_ancestor (parent, GTK_TYPE_DROP_DOWN))
+		return FALSE;
+	if (GTK_IS_DROP_DOWN (w))
+		return TRUE;
+	if (!GTK_IS_EDITABLE (w) || GTK_IS_EDITABLE_LABEL (w))
+		return FALSE;
+	return !(GTK_IS_TEXT (w) && parent && gtk_widget_get_ancestor (parent, GTK_TYPE_EDITABLE));
+}
+
 /* Every button below root has an accessible name: its label, or an
  * explicit one (icon buttons; GTK's labelled-by relation to the icon
- * does not count).  The tab bar's own buttons are libadwaita's.  Every
- * image below root showing a named icon finds it in the icon theme. */
+ * does not count).  The tab bar's and view switcher's own buttons are
+ * libadwaita's.  Every
+ * entry (a GtkEditable that is not the inner text of another) and drop-down
+ * has a name too (has_name).  Every image below root showing a named
+ * icon finds it in the icon theme. */
 void
 check_buttons_named (GtkWidget *root)
 {
-	if (ADW_IS_TAB_BAR (root))
+	if (ADW_IS_TAB_BAR (root) || ADW_IS_VIEW_SWITCHER (root))  /* libadwaita's own buttons */
 		return;
+	if (gtk_widget_get_mapped (root) && needs_name (root) && !has_name (root))
+	{
+		g_autofree char *hint = NULL;
+		if (g_object_class_find_property (G_OBJECT_GET_CLASS (root), "placeholder-text"))
+			g_object_get (root, "placeholder-text", &hint, NULL);
+		g_error ("a %s (placeholder %s, in a %s) has no accessible name", G_OBJECT_TYPE_NAME (root),
+		         hint ? hint : "none", G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
+	}
 	if (GTK_IS_BUTTON (root) && gtk_widget_get_visible (root) && !gtk_button_get_label (GTK_BUTTON (root)) &&
 	    !gtk_test_accessible_has_property (GTK_ACCESSIBLE (root), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
 	    !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (root)))
-		g_error ("a %s button (%s) has no accessible name", G_OBJECT_TYPE_NAME (root),
-		         gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip");
+		g_error ("a %s button (%s, in a %s) has no accessible name", G_OBJECT_TYPE_NAME (root),
+		         gtk_widget_get_tooltip_text (root) ? gtk_widget_get_tooltip_text (root) : "no tooltip",
+		         G_OBJECT_TYPE_NAME (gtk_widget_get_parent (root)));
 	/* and every named icon it shows exists (a missing one draws as a
 	 * broken image, which no other check notices) */
 	if (GTK_IS_IMAGE (root) && gtk_image_get_storage_type (GTK_IMAGE (root)) == GTK_IMAGE_ICON_NAME) {
