@@ -3,8 +3,14 @@
  *
  * Loading: the primary key's columns come from
  * information_schema.table_constraints (the PRIMARY KEY's index
- * definition ends in its column list), then the rows from
- * SELECT * ... ORDER BY the key LIMIT MAX_ROWS + 1.
+ * definition ends in its column list), then the rows a page at a time:
+ * SELECT * ... ORDER BY the key LIMIT PAGE_ROWS + 1 (the extra row says
+ * there are more), the next page WHERE the key is past the last loaded
+ * row's (k1 > v1 OR (k1 = v1 AND k2 > v2) ...: no row constructors
+ * needed), asked for when the grid's scroll position comes within a
+ * screen of its end.  Loaded rows stay in key order before the new rows
+ * the user added.  After a Save as many rows are read again as were
+ * loaded.
  *
  * Staging: every row is an OxDataRow holding the values as loaded (orig)
  * and as edited (cur).  A cell is changed when cur differs from orig
@@ -22,10 +28,11 @@
  *
  * NOTE: what can go wrong: the session is shared with the editor tabs,
  * so a transaction a tab left open (BEGIN without COMMIT) would be
- * committed by Save; a row changed by someone else since it was loaded is
- * updated anyway (no optimistic check of the other columns); a table with
- * more than MAX_ROWS rows shows only its first MAX_ROWS (the message says
- * so) — rows beyond are untouched.
+ * committed by Save: Save therefore sends its BEGIN alone first, and when
+ * the server warns that a transaction is already in progress (25001) it
+ * stops there and says so, changing nothing.  A row changed by someone
+ * else since it was loaded is updated anyway (no optimistic check of the
+ * other columns).
  */
 #define G_LOG_DOMAIN "ox-ui"
 
@@ -138,7 +145,7 @@ struct _OxDataEditor {
 	GArray           *key;          /* guint: column indexes of the primary key; empty: read-only */
 	char            **key_names;    /* the key's column names, as the catalog gave them */
 	gboolean          loading, saving;
-	gboolean          more;         /* the table has more than MAX_ROWS rows */
+	gboolean          more;         /* the table has rows past the last page loaded */
 
 	GListStore       *rows;         /* of OxDataRow */
 	GtkMultiSelection *selection;
@@ -235,7 +242,7 @@ update_state (OxDataEditor *self)
 		else if (!self->error_text && self->n_columns > 0)
 			g_string_append_printf (m, "%u row%s. ", n, n == 1 ? "" : "s");
 		if (self->more)
-			g_string_append_printf (m, "Showing the first %u rows only.", OX_DATA_EDITOR_MAX_ROWS);
+			g_string_append (m, "More rows load as you scroll.");
 	}
 	g_free (self->message_text);
 	self->message_text = g_strdup (g_strstrip (m->str));
@@ -437,6 +444,19 @@ key_columns_from_definition (const char *def)
 /* NOTE: callbacks hold the editor weakly: a toplevel kept alive by a
  * callback after its transient parent is gone would be disposed too late
  * (GTK then unsets the transient parent on a finalized window). */
+static OxDataRow *nth_row (OxDataEditor *self, guint pos);
+static void maybe_load_more (OxDataEditor *self);
+
+/* Rows read from the table (the new rows the user added come after them). */
+static guint
+n_loaded (OxDataEditor *self)
+{
+	guint n = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+	while (n > 0 && nth_row (self, n - 1)->state == ROW_NEW)
+		n--;
+	return n;
+}
+
 static void
 key_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -461,6 +481,8 @@ typedef struct {
 	GPtrArray *batches;   /* OxBatch* of ROWS */
 	OxBatch   *columns;
 	OxServerError *error;
+	guint      limit;     /* rows wanted; one more was asked for, to know there are more */
+	gboolean   append;    /* a next page: goes after the loaded rows, before new ones */
 } Load;
 
 static void
@@ -512,18 +534,27 @@ rows_loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
 	}
 	g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
 	self->more = FALSE;
-	for (guint i = 0; i < l->batches->len; i++) {
+	for (guint i = 0; i < l->batches->len && !self->more; i++) {
 		OxBatch *b = l->batches->pdata[i];
 		for (guint r = 0; r < b->n_rows; r++) {
-			if (rows->len == OX_DATA_EDITOR_MAX_ROWS) {
+			if (rows->len == l->limit) {
 				self->more = TRUE;
 				break;
 			}
 			g_ptr_array_add (rows, data_row_new (self->n_columns, b, r));
 		}
 	}
-	g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), rows->pdata,
-	                     rows->len);
+	if (l->append)
+		g_list_store_splice (self->rows, n_loaded (self), 0, rows->pdata, rows->len);
+	else
+		g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), rows->pdata,
+		                     rows->len);
+	if (l->append && !l->error && !error) {
+		update_state (self);
+		load_free (l);
+		maybe_load_more (self);  /* a tall window may show the whole page */
+		return;
+	}
 	g_clear_pointer (&self->error_text, g_free);
 	if (l->error)
 		self->error_text = g_strdup_printf ("%s: %s", l->error->sqlstate, l->error->message);
@@ -533,23 +564,68 @@ rows_loaded_cb (GObject *source, GAsyncResult *result, gpointer data)
 	load_free (l);
 }
 
+/* Read rows: the first `limit` (append FALSE: they replace what is
+ * shown), or the page after the last loaded row (append TRUE). */
 static void
-load_rows (OxDataEditor *self)
+load_page (OxDataEditor *self, gboolean append, guint limit)
 {
 	g_autoptr (GString) sql = g_string_new ("SELECT * FROM ");
 	g_string_append (sql, self->qualified);
+	guint loaded = n_loaded (self);
+	gboolean keyed = self->key_names && self->key_names[0] && self->n_columns > 0 && self->key->len > 0;
+	if (append && keyed) {
+		/* after the last loaded key: k1 > v1 OR (k1 = v1 AND k2 > v2) ... */
+		OxDataRow *last = nth_row (self, loaded - 1);
+		g_string_append (sql, " WHERE ");
+		for (guint i = 0; i < self->key->len; i++) {
+			g_string_append (sql, i ? " OR (" : "(");
+			for (guint j = 0; j <= i; j++) {
+				guint c = g_array_index (self->key, guint, j);
+				if (j)
+					g_string_append (sql, " AND ");
+				append_ident (sql, self->names[c]);
+				g_string_append (sql, j < i ? " = " : " > ");
+				append_value (self, sql, c, last->orig[c]);
+			}
+			g_string_append_c (sql, ')');
+		}
+	}
 	for (guint k = 0; self->key_names && self->key_names[k]; k++) {
 		g_string_append (sql, k ? ", " : " ORDER BY ");
 		append_ident (sql, self->key_names[k]);
 	}
-	g_string_append_printf (sql, " LIMIT %u", OX_DATA_EDITOR_MAX_ROWS + 1);
+	g_string_append_printf (sql, " LIMIT %u", limit + 1);
+	if (append && !keyed)
+		g_string_append_printf (sql, " OFFSET %u", loaded);
 	Load *l = g_new0 (Load, 1);
 	g_weak_ref_init (&l->editor, self);
 	l->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) ox_batch_unref);
+	l->limit = limit;
+	l->append = append;
 	self->loading = TRUE;
 	update_state (self);
 	ox_connection_run_async (self->connection, sql->str, load_batch_cb, l, NULL, self->cancellable,
 	                         rows_loaded_cb, l);
+}
+
+/* The first page, or after a Save as many rows as were loaded. */
+static void
+load_rows (OxDataEditor *self)
+{
+	load_page (self, FALSE, MAX (OX_DATA_EDITOR_PAGE_ROWS, n_loaded (self)));
+}
+
+/* The next page, when there is one and the view is within a screen of
+ * the last row. */
+static void
+maybe_load_more (OxDataEditor *self)
+{
+	if (!self->more || self->loading || self->saving || !self->scroller || n_loaded (self) == 0)
+		return;
+	GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+	double value = gtk_adjustment_get_value (adj), page = gtk_adjustment_get_page_size (adj);
+	if (value + 2 * page >= gtk_adjustment_get_upper (adj))
+		load_page (self, TRUE, OX_DATA_EDITOR_PAGE_ROWS);
 }
 
 static void
@@ -671,6 +747,8 @@ typedef struct {
 	GWeakRef   editor;
 	GPtrArray *what;    /* char*: statement i of the script writes this row ("row 3 (id = 7)") */
 	char      *failed;  /* "row 3 (id = 7): 23505: duplicate key ..." or NULL */
+	char      *script;  /* the writes and COMMIT, sent once BEGIN opened a transaction of our own */
+	gboolean   in_txn;  /* BEGIN warned 25001: a transaction was already open */
 } Save;
 
 static void
@@ -679,6 +757,7 @@ save_free (Save *s)
 	g_weak_ref_clear (&s->editor);
 	g_ptr_array_unref (s->what);
 	g_free (s->failed);
+	g_free (s->script);
 	g_free (s);
 }
 
@@ -763,6 +842,46 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer data)
 	save_free (s);
 }
 
+static void
+begin_batch_cb (OxBatch *batch, gpointer data)
+{
+	Save *s = data;
+	for (guint i = 0; batch->notices && i < batch->notices->len; i++) {
+		OxNotice *n = batch->notices->pdata[i];
+		if (!g_strcmp0 (n->sqlstate, "25001"))
+			s->in_txn = TRUE;
+	}
+	if (batch->kind == OX_BATCH_ERROR && !s->failed)
+		s->failed = g_strdup_printf ("BEGIN: %s: %s", batch->error->sqlstate, batch->error->message);
+}
+
+/* BEGIN alone came back: send the writes, or stop when the session was
+ * already inside a transaction (our COMMIT would commit that too). */
+static void
+begun_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+	Save *s = data;
+	g_autoptr (GError) error = NULL;
+	gboolean ok = ox_connection_run_finish (OX_CONNECTION (source), result, &error);
+	g_autoptr (OxDataEditor) self = g_weak_ref_get (&s->editor);
+	if (ok && !s->in_txn) {
+		/* no cancellable: a Save once sent finishes (and rolls back on error) even if the window closes */
+		ox_connection_run_async (OX_CONNECTION (source), s->script, save_batch_cb, s, NULL, NULL, saved_cb, s);
+		return;
+	}
+	if (self) {
+		self->saving = FALSE;
+		g_free (self->error_text);
+		if (s->in_txn)
+			self->error_text = g_strdup ("25001: a transaction is open on this connection (an editor tab ran "
+			                             "BEGIN); COMMIT or ROLLBACK it there, then Save again");
+		else
+			self->error_text = g_strdup (s->failed ? s->failed : error ? error->message : "BEGIN failed");
+		update_state (self);
+	}
+	save_free (s);
+}
+
 void
 ox_data_editor_save (OxDataEditor *self)
 {
@@ -772,8 +891,7 @@ ox_data_editor_save (OxDataEditor *self)
 	Save *s = g_new0 (Save, 1);
 	g_weak_ref_init (&s->editor, self);
 	s->what = g_ptr_array_new_with_free_func (g_free);
-	g_autoptr (GString) sql = g_string_new ("BEGIN;\n");
-	g_ptr_array_add (s->what, g_strdup ("BEGIN"));
+	g_autoptr (GString) sql = g_string_new (NULL);
 	guint total = g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 	/* deletes first, so a key they free can be reused below */
 	for (int pass = 0; pass < 3; pass++) {
@@ -821,10 +939,10 @@ ox_data_editor_save (OxDataEditor *self)
 	}
 	g_string_append (sql, "COMMIT;\n");
 	g_ptr_array_add (s->what, g_strdup ("COMMIT"));
+	s->script = g_string_free (g_steal_pointer (&sql), FALSE);
 	self->saving = TRUE;
 	update_state (self);
-	/* no cancellable: a Save once sent finishes (and rolls back on error) even if the window closes */
-	ox_connection_run_async (self->connection, sql->str, save_batch_cb, s, NULL, NULL, saved_cb, s);
+	ox_connection_run_async (self->connection, "BEGIN", begin_batch_cb, s, NULL, NULL, begun_cb, s);
 }
 
 /* ---- accessors ----------------------------------------------------------------------------------------- */
@@ -848,6 +966,13 @@ ox_data_editor_get_n_rows (OxDataEditor *self)
 {
 	g_return_val_if_fail (OX_IS_DATA_EDITOR (self), 0);
 	return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+gboolean
+ox_data_editor_has_more (OxDataEditor *self)
+{
+	g_return_val_if_fail (OX_IS_DATA_EDITOR (self), FALSE);
+	return self->more;
 }
 
 const char *
@@ -1024,6 +1149,9 @@ ox_data_editor_init (OxDataEditor *self)
 	self->scroller = gtk_scrolled_window_new ();
 	gtk_widget_set_vexpand (self->scroller, TRUE);
 	gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), GTK_WIDGET (self->grid));
+	GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller));
+	g_signal_connect_object (vadj, "value-changed", G_CALLBACK (maybe_load_more), self, G_CONNECT_SWAPPED);
+	g_signal_connect_object (vadj, "changed", G_CALLBACK (maybe_load_more), self, G_CONNECT_SWAPPED);
 	gtk_box_append (GTK_BOX (box), self->scroller);
 	gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->message));
 	adw_window_set_content (ADW_WINDOW (self), box);

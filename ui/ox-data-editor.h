@@ -16,8 +16,11 @@
 
 G_BEGIN_DECLS
 
-/* At most this many rows are loaded (a message says when there are more). */
-#define OX_DATA_EDITOR_MAX_ROWS 10000
+/* Rows come a page at a time as the grid is scrolled near its end:
+ * keyset pages in primary-key order (the next page starts after the last
+ * key loaded, so rows others insert or delete meanwhile shift nothing);
+ * a table without a key (read-only) pages by OFFSET. */
+#define OX_DATA_EDITOR_PAGE_ROWS 1000
 
 #define OX_TYPE_DATA_EDITOR (ox_data_editor_get_type ())
 G_DECLARE_FINAL_TYPE (OxDataEditor, ox_data_editor, OX, DATA_EDITOR, AdwWindow)
@@ -30,6 +33,8 @@ OxDataEditor *ox_data_editor_new (OxConnection *connection, const char *schema, 
 gboolean      ox_data_editor_is_busy (OxDataEditor *self);       /* loading or saving */
 gboolean      ox_data_editor_is_read_only (OxDataEditor *self);
 guint         ox_data_editor_get_n_rows (OxDataEditor *self);
+/* The table has rows past the last page loaded. */
+gboolean      ox_data_editor_has_more (OxDataEditor *self);
 /* The staged value (transfer none; NULL for SQL NULL). */
 const char   *ox_data_editor_get_cell (OxDataEditor *self, guint row, guint col);
 gboolean      ox_data_editor_set_cell (OxDataEditor *self, guint row, guint col, const char *value);

@@ -10,7 +10,10 @@
  *    the table holds exactly the staged rows (checked by a query);
  *    Discard leaves the table as it was; a Save that fails (unique
  *    violation) changes nothing and names the failing row; a table
- *    without a primary key is read-only and says why;
+ *    without a primary key is read-only and says why; a big table comes a
+ *    page at a time as the grid scrolls (one- and two-column keys, every
+ *    row once and in order, a new row kept last), a row far down saved,
+ *    and Save refuses to run inside a transaction a tab left open;
  *  - preferences: a font change applies to an open tab at once and comes
  *    back after a restart (the store reopened); the results pane's height
  *    comes back too.
@@ -281,6 +284,126 @@ test_data_editor (void)
 	gtk_window_destroy (GTK_WINDOW (win));
 }
 
+/* ---- the data editor's pages and its Save guard ------------------------------------------------- */
+
+typedef struct {
+	OxDataEditor  *ed;
+	GtkAdjustment *adj;
+	guint          rows;  /* loaded before the scroll */
+} PageWait;
+
+/* The grid has measured the rows it holds: scrolling to the end means
+ * something (its page and its height past the page). */
+static gboolean
+grid_measured (gpointer data)
+{
+	PageWait *w = data;
+	return gtk_adjustment_get_page_size (w->adj) > 0 &&
+	       gtk_adjustment_get_upper (w->adj) > gtk_adjustment_get_page_size (w->adj);
+}
+
+static gboolean
+page_arrived (gpointer data)
+{
+	PageWait *w = data;
+	return !ox_data_editor_is_busy (w->ed) &&
+	       (ox_data_editor_get_n_rows (w->ed) > w->rows || !ox_data_editor_has_more (w->ed));
+}
+
+/* Scroll the editor's grid to its end until no page is left. */
+static void
+scroll_to_the_end (OxDataEditor *ed)
+{
+	GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (ox_data_editor_get_grid (ed)), GTK_TYPE_SCROLLED_WINDOW);
+	g_assert_nonnull (scroller);
+	PageWait w = { ed, gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller)), 0 };
+	for (int guard = 0; ox_data_editor_has_more (ed) && guard < 50; guard++) {
+		w.rows = ox_data_editor_get_n_rows (ed);
+		wait_until (grid_measured, &w, "the grid's rows measured");
+		gtk_adjustment_set_value (w.adj, gtk_adjustment_get_upper (w.adj));
+		wait_until (page_arrived, &w, "the next page");
+	}
+	g_assert_false (ox_data_editor_has_more (ed));
+}
+
+static void
+test_data_editor_pages (void)
+{
+	OxWindow *win = open_demo_window ();
+	OxConnection *conn = ox_window_get_connection (win);
+	OxEditorPage *page = ox_window_get_current_page (win);
+	set_text (page, "CREATE TABLE big (id int PRIMARY KEY, v text);\n"
+	                "INSERT INTO big SELECT i, 'v' || i FROM generate_series(1, 2500) i;\n"
+	                "CREATE TABLE pairs (a int, b int, note text, PRIMARY KEY (a, b));\n"
+	                "INSERT INTO pairs SELECT i / 100, i % 100, NULL FROM generate_series(0, 2099) i;\n", NULL);
+	run (page, "editor.run-script");
+
+	/* a page at first, the rest as the grid scrolls to its end */
+	OxDataEditor *ed = ox_window_open_table_data (win, "public", "big");
+	wait_until (editor_idle, ed, "the first page");
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, OX_DATA_EDITOR_PAGE_ROWS);
+	g_assert_true (ox_data_editor_has_more (ed));
+	g_assert_nonnull (strstr (ox_data_editor_get_message (ed), "More rows load as you scroll"));
+	scroll_to_the_end (ed);
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, 2500);
+	for (guint i = 0; i < 2500; i++) {  /* in key order, none twice, none missing */
+		g_autofree char *want = g_strdup_printf ("%u", i + 1);
+		g_assert_cmpstr (ox_data_editor_get_cell (ed, i, 0), ==, want);
+	}
+	g_assert_null (strstr (ox_data_editor_get_message (ed), "More rows"));
+
+	/* a row of the third page edited and saved; as many rows read back */
+	g_assert_true (ox_data_editor_set_cell (ed, 2399, 1, "edited far down"));
+	ox_data_editor_save (ed);
+	wait_until (editor_idle, ed, "the save");
+	g_autofree char *far = query_text (conn, "SELECT v FROM big WHERE id = 2400");
+	g_assert_cmpstr (far, ==, "edited far down\n");
+	g_assert_cmpuint (ox_data_editor_get_n_rows (ed), ==, 2500);
+	g_assert_cmpstr (ox_data_editor_get_cell (ed, 2399, 1), ==, "edited far down");
+
+	/* a transaction a tab left open: Save stops at its BEGIN, says so,
+	 * and commits nothing of the tab's; after the tab's ROLLBACK it works */
+	set_text (page, "BEGIN;\nINSERT INTO big VALUES (9999, 'from the tab');\n", NULL);
+	run (page, "editor.run-script");
+	g_assert_true (ox_data_editor_set_cell (ed, 0, 1, "first"));
+	ox_data_editor_save (ed);
+	wait_until (editor_idle, ed, "the refused save");
+	g_assert_nonnull (strstr (ox_data_editor_get_message (ed), "25001"));
+	g_assert_cmpuint (ox_data_editor_get_n_changes (ed), ==, 1);
+	set_text (page, "ROLLBACK;\n", NULL);
+	run (page, "editor.run-statement");
+	g_autofree char *untouched = query_text (conn, "SELECT v FROM big WHERE id IN (1, 9999) ORDER BY id");
+	g_assert_cmpstr (untouched, ==, "v1\n");
+	ox_data_editor_save (ed);
+	wait_until (editor_idle, ed, "the save after the rollback");
+	g_autofree char *saved = query_text (conn, "SELECT v FROM big WHERE id IN (1, 9999) ORDER BY id");
+	g_assert_cmpstr (saved, ==, "first\n");
+	gtk_window_destroy (GTK_WINDOW (ed));
+
+	/* a two-column key pages by (a, b); a row added before the last page
+	 * stays after the loaded rows */
+	OxDataEditor *pe = ox_window_open_table_data (win, "public", "pairs");
+	wait_until (editor_idle, pe, "the first page of pairs");
+	guint added = ox_data_editor_add_row (pe);
+	g_assert_cmpuint (added, ==, OX_DATA_EDITOR_PAGE_ROWS);
+	g_assert_true (ox_data_editor_set_cell (pe, added, 0, "99"));
+	g_assert_true (ox_data_editor_set_cell (pe, added, 1, "0"));
+	scroll_to_the_end (pe);
+	g_assert_cmpuint (ox_data_editor_get_n_rows (pe), ==, 2101);
+	for (guint i = 0; i < 2100; i++) {
+		g_autofree char *a = g_strdup_printf ("%u", i / 100), *b = g_strdup_printf ("%u", i % 100);
+		g_assert_cmpstr (ox_data_editor_get_cell (pe, i, 0), ==, a);
+		g_assert_cmpstr (ox_data_editor_get_cell (pe, i, 1), ==, b);
+	}
+	g_assert_cmpstr (ox_data_editor_get_cell (pe, 2100, 0), ==, "99");
+	ox_data_editor_save (pe);
+	wait_until (editor_idle, pe, "the new pair saved");
+	g_autofree char *pairs = query_text (conn, "SELECT count(*), max(a) FROM pairs");
+	g_assert_cmpstr (pairs, ==, "2101|99\n");
+	gtk_window_destroy (GTK_WINDOW (pe));
+	gtk_window_destroy (GTK_WINDOW (win));
+}
+
 /* ---- preferences ------------------------------------------------------------------------------ */
 
 static GtkWidget *
@@ -379,6 +502,7 @@ main (int argc, char **argv)
 	ui_test_init (&argc, &argv);
 	g_test_add_func ("/ui/data/lazy-results", test_lazy_results);
 	g_test_add_func ("/ui/data/editor", test_data_editor);
+	g_test_add_func ("/ui/data/editor-pages", test_data_editor_pages);
 	g_test_add_func ("/ui/data/preferences", test_preferences);
 	int rc = g_test_run ();
 	ui_test_finish ();
