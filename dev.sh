@@ -50,7 +50,7 @@ set -euo pipefail
 # server's TLS, libsoup for its HTTP API, GTK 4, libadwaita and GtkSourceView 5 for the workstation
 # (SQLite keeps its settings), Xvfb and xauth (xvfb-run) for its UI tests,
 # appstream and desktop-file-utils to validate its metainfo and desktop entry.
-PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless openssl glib-networking libsoup-3.0-dev libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libsecret-1-dev xvfb xauth appstream desktop-file-utils"
+PACKAGES="build-essential meson ninja-build pkg-config libglib2.0-dev libjson-glib-dev libedit-dev liblua5.4-dev libsqlite3-dev libpq-dev clang libclang-rt-14-dev postgresql postgresql-client valgrind python3-psycopg2 libpostgresql-jdbc-java default-jdk-headless openssl glib-networking libsoup-3.0-dev libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev libsecret-1-dev xvfb xauth appstream desktop-file-utils gnome-keyring dbus"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"

@@ -16,6 +16,7 @@
 #define G_LOG_DOMAIN "ox-ui"
 
 #include "ox-application.h"
+#include "ox-keyring.h"
 #include "ox-resources.h"
 #include "ox-settings-store.h"
 #include "ox-window.h"
@@ -83,6 +84,7 @@ ox_application_shutdown (GApplication *app)
 	G_APPLICATION_CLASS (ox_application_parent_class)->shutdown (app);
 	ox_preferences_load (ox_preferences_get_default (), NULL);  /* stop writing to the store */
 	g_clear_pointer (&self->store, ox_settings_store_close);
+	ox_keyring_shutdown ();
 }
 
 static int

@@ -185,3 +185,10 @@ ox_keyring_lookup_finish (GAsyncResult *result)
 {
 	return g_task_propagate_pointer (G_TASK (result), NULL);
 }
+
+void
+ox_keyring_shutdown (void)
+{
+	if (probed == 1)
+		secret_service_disconnect ();
+}

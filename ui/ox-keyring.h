@@ -30,4 +30,8 @@ void      ox_keyring_lookup_async  (const char *url, const char *user, GCancella
                                     GAsyncReadyCallback callback, gpointer user_data);
 char     *ox_keyring_lookup_finish (GAsyncResult *result);
 
+/* At exit: drop libsecret's connection to the Secret Service (its proxy
+ * keeps the D-Bus messages it cached until then). */
+void      ox_keyring_shutdown (void);
+
 G_END_DECLS
