@@ -488,6 +488,36 @@ rename_constraint (OxSession *s, Draft *d, OxAlterCmd *cmd)
 	          d->old->obj.name);
 }
 
+/* DROP CONSTRAINT: a check goes from the table; a primary key or unique
+ * constraint takes its index with it.  Nothing else can depend on one
+ * (no foreign keys yet), so CASCADE and RESTRICT do the same.  The
+ * columns of a dropped primary key stay NOT NULL, as in PostgreSQL. */
+static void
+drop_constraint (OxSession *s, Draft *d, OxAlterCmd *cmd)
+{
+	for (guint i = 0; i < d->chk->len; i++) {
+		DChk *ck = d->chk->pdata[i];
+		if (!ck->dropped && !strcmp (ck->name, cmd->name)) {
+			ck->dropped = true;
+			return;
+		}
+	}
+	for (guint i = 0; i < d->idx->len; i++) {
+		DIdx *di = d->idx->pdata[i];
+		if (!di->dropped && di->is_constraint && di->name && !strcmp (di->name, cmd->name)) {
+			di->dropped = true;
+			return;
+		}
+	}
+	if (cmd->missing_ok) {
+		ox_session_notice (s, "00000", "constraint \"%s\" of relation \"%s\" does not exist, skipping", cmd->name,
+		                   d->old->obj.name);
+		return;
+	}
+	ox_raise (OX_ERR_UNDEFINED_OBJECT, 0, "constraint \"%s\" of relation \"%s\" does not exist", cmd->name,
+	          d->old->obj.name);
+}
+
 static void
 alter_type (OxSession *s, OxExec *x, Draft *d, OxAlterCmd *cmd)
 {
@@ -1268,6 +1298,9 @@ ox_ddl_alter_table (OxSession *s, OxExec *x, OxAlterTableStmt *as)
 			break;
 		case OX_AT_TYPE:
 			alter_type (s, x, &d, cmd);
+			break;
+		case OX_AT_DROP_CONSTRAINT:
+			drop_constraint (s, &d, cmd);
 			break;
 		}
 	}

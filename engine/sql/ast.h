@@ -814,6 +814,7 @@ typedef enum OxAlterKind {
 	OX_AT_SET_NOT_NULL,       /* ALTER [COLUMN] name SET NOT NULL */
 	OX_AT_DROP_NOT_NULL,      /* ALTER [COLUMN] name DROP NOT NULL */
 	OX_AT_TYPE,               /* ALTER [COLUMN] name [SET DATA] TYPE type [USING expr] */
+	OX_AT_DROP_CONSTRAINT,    /* DROP CONSTRAINT [IF EXISTS] name [CASCADE|RESTRICT] */
 } OxAlterKind;
 
 typedef struct OxAlterCmd {
@@ -822,8 +823,8 @@ typedef struct OxAlterCmd {
 	const char  *name;       /* the column / constraint acted on */
 	const char  *new_name;   /* RENAME */
 	OxColumnDef *coldef;     /* ADD COLUMN */
-	bool         missing_ok; /* IF [NOT] EXISTS of ADD / DROP COLUMN */
-	bool         cascade;    /* DROP COLUMN ... CASCADE */
+	bool         missing_ok; /* IF [NOT] EXISTS of ADD / DROP COLUMN, DROP CONSTRAINT */
+	bool         cascade;    /* DROP COLUMN / CONSTRAINT ... CASCADE */
 	OxNode      *expr;       /* SET DEFAULT / USING expression */
 	const char  *expr_src;   /* its source text */
 	OxTypeName  *type;       /* TYPE */

@@ -3667,8 +3667,16 @@ parse_alter_cmd (Parser *p)
 		return c;
 	}
 	if (accept_kw (p, OX_KW_DROP)) {
-		if (is_kw (CUR (p), OX_KW_CONSTRAINT))
-			not_supported (CUR (p)->loc, "ALTER TABLE ... DROP CONSTRAINT");
+		if (accept_kw (p, OX_KW_CONSTRAINT)) {
+			c->kind = OX_AT_DROP_CONSTRAINT;
+			c->missing_ok = accept_if_exists (p);
+			c->name = parse_colid (p);
+			if (accept_kw (p, OX_KW_CASCADE))
+				c->cascade = true;
+			else
+				accept_kw (p, OX_KW_RESTRICT);
+			return c;
+		}
 		accept_kw (p, OX_KW_COLUMN);
 		c->kind = OX_AT_DROP_COLUMN;
 		c->missing_ok = accept_if_exists (p);
