@@ -83,25 +83,6 @@ wait_row_with (GListModel *model, guint col, const char *text, const char *also,
 	wait_until (row_shown, &w, what);
 }
 
-static AdwMessageDialog *
-find_dialog (void)
-{
-	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-			return ADW_MESSAGE_DIALOG (w);
-	}
-	return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-	(void) data;
-	return find_dialog () != NULL;
-}
-
 static gboolean
 following_at_end (gpointer data)
 {
@@ -172,8 +153,8 @@ test_admin (void)
 	GtkWidget *button = gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
 	g_assert_true (gtk_widget_get_sensitive (button));
 	g_signal_emit_by_name (button, "clicked");
-	wait_until (dialog_shown, NULL, "the confirmation");
-	AdwMessageDialog *d = find_dialog ();
+	wait_until (message_dialog_shown, NULL, "the confirmation");
+	AdwMessageDialog *d = find_message_dialog (NULL, NULL);
 	g_autofree char *heading = g_strdup_printf ("Cancel the query of session %s?", pid);
 	g_assert_cmpstr (adw_message_dialog_get_heading (d), ==, heading);
 	g_assert_nonnull (strstr (adw_message_dialog_get_body (d), "pg_sleep(60)"));

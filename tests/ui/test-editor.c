@@ -150,25 +150,6 @@ not_saving (gpointer data)
 	return !ox_routine_editor_is_saving (data);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-			return ADW_MESSAGE_DIALOG (w);
-	}
-	return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-	(void) data;
-	return find_message_dialog () != NULL;
-}
-
 /* Let the window draw a few frames (a screenshot needs one drawn). */
 static gboolean
 count_frame_cb (GtkWidget *w, GdkFrameClock *clock, gpointer data)
@@ -197,7 +178,7 @@ static gboolean
 no_dialog (gpointer data)
 {
 	(void) data;
-	return find_message_dialog () == NULL;
+	return find_message_dialog (NULL, NULL) == NULL;
 }
 
 /* ---- completion ------------------------------------------------------------------------- */
@@ -429,8 +410,8 @@ test_routine_editor (void)
 	AdwTabView *tabs = ADW_TAB_VIEW (gtk_widget_get_ancestor (GTK_WIDGET (page), ADW_TYPE_TAB_VIEW));
 	AdwTabPage *tp = adw_tab_view_get_page (tabs, GTK_WIDGET (page));
 	adw_tab_view_close_page (tabs, tp);
-	wait_until (dialog_shown, NULL, "the close prompt");
-	AdwMessageDialog *ask = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the close prompt");
+	AdwMessageDialog *ask = find_message_dialog (NULL, NULL);
 	g_assert_nonnull (strstr (adw_message_dialog_get_body (ask), "not saved to the database"));
 	adw_message_dialog_response (ask, "save");
 	gtk_window_destroy (GTK_WINDOW (ask));
@@ -438,8 +419,8 @@ test_routine_editor (void)
 	g_assert_true (adw_tab_view_get_page (tabs, GTK_WIDGET (page)) == tp);  /* still open */
 	guint n_before = adw_tab_view_get_n_pages (tabs);
 	adw_tab_view_close_page (tabs, tp);
-	wait_until (dialog_shown, NULL, "the close prompt again");
-	ask = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the close prompt again");
+	ask = find_message_dialog (NULL, NULL);
 	adw_message_dialog_response (ask, "discard");
 	gtk_window_destroy (GTK_WINDOW (ask));
 	g_assert_cmpuint (adw_tab_view_get_n_pages (tabs), ==, n_before - 1);
@@ -462,8 +443,8 @@ test_drop_and_rename (void)
 
 	/* Rename shows the statement it will run */
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
-	wait_until (dialog_shown, NULL, "the rename dialog");
-	AdwMessageDialog *dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the rename dialog");
+	AdwMessageDialog *dialog = find_message_dialog (NULL, NULL);
 	GtkWidget *entry = adw_message_dialog_get_extra_child (dialog);
 	gtk_editable_set_text (GTK_EDITABLE (entry), "renamed_t");
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "ALTER TABLE public.scratch_t RENAME TO renamed_t;");
@@ -486,8 +467,8 @@ test_drop_and_rename (void)
 	g_assert_false (g_action_group_get_action_enabled (actions, "open-data"));
 	g_assert_true (g_action_group_get_action_enabled (actions, "open-definition"));
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
-	wait_until (dialog_shown, NULL, "the rename dialog");
-	dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the rename dialog");
+	dialog = find_message_dialog (NULL, NULL);
 	gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "nightly_renamed");
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
 	                 "ALTER SCHEDULE public.nightly_restock RENAME TO nightly_renamed;");
@@ -523,8 +504,8 @@ test_drop_and_rename (void)
 
 	/* Drop shows the exact DDL, CASCADE changes it, and it runs */
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.drop", NULL));
-	wait_until (dialog_shown, NULL, "the drop dialog");
-	dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the drop dialog");
+	dialog = find_message_dialog (NULL, NULL);
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "DROP TABLE public.scratch_t;");
 	GtkWidget *cascade = adw_message_dialog_get_extra_child (dialog);
 	gtk_check_button_set_active (GTK_CHECK_BUTTON (cascade), TRUE);

@@ -26,14 +26,7 @@ static RemoteServer server;
 static GtkWidget *
 find_dialog (OxWindow *win)
 {
-	GListModel *tops = gtk_window_get_toplevels ();
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GtkWindow) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win) &&
-		    gtk_widget_get_visible (GTK_WIDGET (w)))
-			return GTK_WIDGET (w);
-	}
-	return NULL;
+	return (GtkWidget *) find_message_dialog (GTK_WINDOW (win), NULL);
 }
 
 static gboolean

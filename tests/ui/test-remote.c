@@ -486,25 +486,12 @@ admin_row_shown (gpointer data)
 	return FALSE;
 }
 
-/* The Sessions page's confirmation (transient for the admin window). */
-static AdwMessageDialog *
-find_admin_dialog (void)
-{
-	GListModel *tops = gtk_window_get_toplevels ();
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
-		    OX_IS_ADMIN_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (w))))
-			return ADW_MESSAGE_DIALOG (w);
-	}
-	return NULL;
-}
-
+/* The Sessions page asks before it terminates (its dialog is transient
+ * for the Administration window). */
 static gboolean
-admin_dialog_up (gpointer data)
+terminate_asked (gpointer admin)
 {
-	(void) data;
-	return find_admin_dialog () != NULL;
+	return find_message_dialog (admin, "Terminate session") != NULL;
 }
 
 typedef struct {
@@ -577,8 +564,8 @@ test_admin_remote (void)
 	GtkWidget *button = gtk_widget_get_ancestor (label, GTK_TYPE_BUTTON);
 	g_assert_true (gtk_widget_get_sensitive (button));
 	g_signal_emit_by_name (button, "clicked");
-	wait_until (admin_dialog_up, NULL, "the confirmation");
-	AdwMessageDialog *d = find_admin_dialog ();
+	wait_until (terminate_asked, admin, "the confirmation");
+	AdwMessageDialog *d = find_message_dialog (GTK_WINDOW (admin), "Terminate session");
 	g_autofree char *heading = g_strdup_printf ("Terminate session %s?", pid);
 	g_assert_cmpstr (adw_message_dialog_get_heading (d), ==, heading);
 	adw_message_dialog_response (d, "signal");
@@ -905,15 +892,7 @@ typedef struct {
 static AdwMessageDialog *
 find_confirmation (OxWindow *win, const char *heading)
 {
-	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
-		    gtk_window_get_transient_for (GTK_WINDOW (w)) == GTK_WINDOW (win) &&
-		    g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading))
-			return ADW_MESSAGE_DIALOG (w);
-	}
-	return NULL;
+	return find_message_dialog (GTK_WINDOW (win), heading);
 }
 
 static gboolean

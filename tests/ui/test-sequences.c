@@ -15,25 +15,6 @@
 
 #include <string.h>
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
-	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
-		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-		if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-			return ADW_MESSAGE_DIALOG (w);
-	}
-	return NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-	(void) data;
-	return find_message_dialog () != NULL;
-}
-
 typedef struct {
 	OxWindow   *win;
 	const char *title;
@@ -132,8 +113,8 @@ test_sequences (void)
 	/* Drop shows DROP SEQUENCE and removes the row */
 	ox_object_browser_select (ox_window_get_browser (win), row);
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.drop", NULL));
-	wait_until (dialog_shown, NULL, "the drop dialog");
-	AdwMessageDialog *dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the drop dialog");
+	AdwMessageDialog *dialog = find_message_dialog (NULL, NULL);
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "DROP SEQUENCE public.ticket_no;");
 	adw_message_dialog_response (dialog, "drop");
 	gtk_window_destroy (GTK_WINDOW (dialog));

@@ -707,20 +707,6 @@ test_debugger_tabs (void)
 
 /* ---- 4. Rename a column from the browser's context actions ------------------------------- */
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-	GtkWindow *w = find_toplevel (ADW_TYPE_MESSAGE_DIALOG, NULL);
-	return w ? ADW_MESSAGE_DIALOG (w) : NULL;
-}
-
-static gboolean
-dialog_shown (gpointer data)
-{
-	(void) data;
-	return find_message_dialog () != NULL;
-}
-
 static void
 test_rename_column (void)
 {
@@ -739,8 +725,8 @@ test_rename_column (void)
 	GActionGroup *actions = g_object_get_data (G_OBJECT (win), "ox-object-actions");
 	g_assert_true (g_action_group_get_action_enabled (actions, "rename"));
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
-	wait_until (dialog_shown, NULL, "the rename dialog");
-	AdwMessageDialog *dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the rename dialog");
+	AdwMessageDialog *dialog = find_message_dialog (NULL, NULL);
 	gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "remark");
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==,
 	                 "ALTER TABLE public.uifix_t RENAME COLUMN note TO remark;");
@@ -772,16 +758,16 @@ test_rename_column (void)
 	g_assert_true (g_action_group_get_action_enabled (actions, "rename"));
 	g_assert_true (g_action_group_get_action_enabled (actions, "drop"));
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.rename", NULL));
-	wait_until (dialog_shown, NULL, "the role's rename dialog");
-	dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the role's rename dialog");
+	dialog = find_message_dialog (NULL, NULL);
 	gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog)), "uifix_renamed");
 	adw_message_dialog_response (dialog, "rename");
 	gtk_window_destroy (GTK_WINDOW (dialog));
 	g_autoptr (GtkTreeListRow) r2 = wait_row (tree, roles, "uifix_renamed");
 	ox_object_browser_select (ox_window_get_browser (win), r2);
 	g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "objects.drop", NULL));
-	wait_until (dialog_shown, NULL, "the role's drop dialog");
-	dialog = find_message_dialog ();
+	wait_until (message_dialog_shown, NULL, "the role's drop dialog");
+	dialog = find_message_dialog (NULL, NULL);
 	g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "DROP ROLE uifix_renamed;");
 	adw_message_dialog_response (dialog, "drop");
 	gtk_window_destroy (GTK_WINDOW (dialog));

@@ -557,16 +557,6 @@ tab_for_file_present (gpointer data)
 	return tab_for_file (t->view, t->file) != NULL;
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-	g_autoptr (GList) tops = gtk_window_list_toplevels ();
-	for (GList *l = tops; l; l = l->next)
-		if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-			return l->data;
-	return NULL;
-}
-
 /* What a response button does: the response, then the dialog closes
  * (adw_message_dialog_response alone only emits the signal). */
 static void
@@ -580,7 +570,7 @@ static gboolean
 no_message_dialog (gpointer data)
 {
 	(void) data;
-	return find_message_dialog () == NULL;
+	return find_message_dialog (NULL, NULL) == NULL;
 }
 
 static void
@@ -645,20 +635,20 @@ test_files (void)
 	/* closing a modified tab asks: Cancel keeps it, Discard closes it */
 	append_text (page, "DROP TABLE x;\n");
 	adw_tab_view_close_page (view, tp);
-	AdwMessageDialog *d = find_message_dialog ();
+	AdwMessageDialog *d = find_message_dialog (NULL, NULL);
 	g_assert_nonnull (d);
 	respond (d, "cancel");
 	g_assert_true (tab_for_file (view, file) == tp);
 	/* the window's close asks too and stays open on Cancel */
 	wait_until (no_message_dialog, NULL, "the dialog to go");
 	gtk_window_close (GTK_WINDOW (win));
-	d = find_message_dialog ();
+	d = find_message_dialog (NULL, NULL);
 	g_assert_nonnull (d);
 	respond (d, "cancel");
 	g_assert_true (gtk_widget_get_visible (GTK_WIDGET (win)));
 	wait_until (no_message_dialog, NULL, "the dialog to go");
 	adw_tab_view_close_page (view, tp);
-	d = find_message_dialog ();
+	d = find_message_dialog (NULL, NULL);
 	g_assert_nonnull (d);
 	respond (d, "discard");
 	g_assert_null (tab_for_file (view, file));

@@ -39,6 +39,30 @@ connected (gpointer data)
 	return ox_window_get_connection (data) != NULL;
 }
 
+AdwMessageDialog *
+find_message_dialog (GtkWindow *parent, const char *heading)
+{
+	GListModel *tops = gtk_window_get_toplevels ();  /* (transfer none) */
+	for (guint i = 0; i < g_list_model_get_n_items (tops); i++) {
+		g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+		if (!ADW_IS_MESSAGE_DIALOG (w) || !gtk_widget_get_visible (GTK_WIDGET (w)))
+			continue;
+		if (parent && gtk_window_get_transient_for (GTK_WINDOW (w)) != parent)
+			continue;
+		if (heading && !g_str_has_prefix (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading))
+			continue;
+		return ADW_MESSAGE_DIALOG (w);
+	}
+	return NULL;
+}
+
+gboolean
+message_dialog_shown (gpointer data)
+{
+	(void) data;
+	return find_message_dialog (NULL, NULL) != NULL;
+}
+
 gboolean
 page_idle (gpointer data)
 {

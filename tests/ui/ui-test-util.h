@@ -37,6 +37,12 @@ typedef struct {
 
 void wait_until (CondFunc cond, gpointer data, const char *what);
 gboolean connected (gpointer data);
+/* The visible AdwMessageDialog transient for parent (NULL: for any
+ * window) whose heading starts with heading (NULL: any), or NULL.
+ * (transfer none) */
+AdwMessageDialog *find_message_dialog (GtkWindow *parent, const char *heading);
+/* wait_until: some message dialog is up (data unused). */
+gboolean message_dialog_shown (gpointer data);
 gboolean page_idle (gpointer data);
 GtkTreeListRow * find_row (GtkTreeListModel *tree, GtkTreeListRow *parent, const char *name);
 gboolean row_present (gpointer data);
