@@ -805,7 +805,7 @@ build (OxSession *s, OxExec *x, Draft *d)
 		ox_arena_on_free (x->arena, (void (*) (void *)) ox_arena_free, tmp);
 		OxValue *vals = OX_NEW_N (x->arena, OxValue, ncols + 1);
 		OxValue *orow = OX_NEW_N (x->arena, OxValue, old->ncols + 1);
-		OxTuple *buf[256];
+		OxRow buf[256];
 		uint64_t rowids[256];
 		uint64_t scanpos = 0;
 		int got;

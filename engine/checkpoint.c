@@ -113,7 +113,7 @@ write_image (OxDatabase *db, OxTxn *t, uint64_t redo_lsn, char **path_out)
 			im.nops += ox_catalog_encode (o, 1, im.payload);
 	}
 	payload_flush (&im);
-	OxTuple *buf[256];
+	OxRow buf[256];
 	uint64_t rowids[256];
 	for (guint i = 0; i < objs->len; i++) {
 		OxCatObject *o = objs->pdata[i];

@@ -2356,15 +2356,15 @@ ddl_truncate (Ddl *d, OxTruncateStmt *ts)
 		 * DELETE would: TRUNCATE stays transactional and MVCC-safe. */
 		ox_txn_next_cid (d->t);
 		uint64_t pos = 0;
-		OxTuple *buf[256];
+		OxRow buf[256];
 		uint64_t rids[256];
 		int n;
 		while ((n = ox_table_scan (d->t, t->data, &pos, buf, rids, 256)) > 0) {
 			for (int k = 0; k < n; k++) {
-				OxTuple *seen = buf[k];
+				OxRow seen = buf[k];
 				for (;;) {
 					uint64_t w = 0;
-					OxTuple *latest = NULL;
+					OxRow latest = NULL;
 					OxWriteResult r = ox_table_update (d->t, t->data, rids[k], seen, NULL, &w, &latest);
 					if (r == OX_WRITE_WAIT) {
 						ox_txn_wait_for (d->t, w);
@@ -3831,6 +3831,10 @@ ox_stmt_nested_next (OxStmt *st)
 		return NULL;
 	}
 	if (st->plan && st->opened) {
+		/* a COMMIT or ROLLBACK in the loop reading us (a procedure's FOR
+		 * over a query) ended the transaction we started in, and freed
+		 * it: go on in the session's new one */
+		st->x.txn = st->s->txn;
 		OxValue *row = st->plan->next (st->plan, &st->x);
 		if (row && st->returns_rows) {
 			st->changes++;
@@ -3882,21 +3886,34 @@ ox_session_restart_txn (OxSession *s, bool commit)
 	if (s->in_block)
 		ox_raise ("2D000", 0, "invalid transaction termination");
 	OxTxn *t = s->txn;
-	if (commit) {
-		ox_txn_commit (t);  /* may raise (40001, a WAL failure): t stays ours to roll back */
-		__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
-	} else {
-		ox_txn_abort (t);
-		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
-	}
+	/* The next transaction begins before this one ends and holds this
+	 * one's snapshot back from pruning: a loop over a query that commits
+	 * goes on reading rows it read ahead (pointers into their versions),
+	 * which a commit in between could otherwise free. */
+	OxIsolation was_next = s->next_iso;
+	s->next_iso = OX_ISO_DEFAULT;
+	OxTxn *nt = ox_txn_begin_held (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT), t->hold);
+	OX_TRY {
+		if (commit) {
+			ox_txn_commit (t);  /* may raise (40001, a WAL failure): t stays ours to roll back */
+			__atomic_add_fetch (&s->db->n_commits, 1, __ATOMIC_RELAXED);
+		} else {
+			ox_txn_abort (t);
+			__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);
+		}
+	} OX_CATCH {
+		ox_txn_abort (nt);
+		ox_txn_free (nt);
+		s->next_iso = was_next;
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
 	ox_txn_free (t);
 	savepoints_clear (s);
-	s->next_iso = OX_ISO_DEFAULT;
 	if (s->schedules_touched) {
 		s->schedules_touched = false;
 		ox_schedules_sync (s->db->schedules);
 	}
-	s->txn = ox_txn_begin (s->db->mgr, effective_iso (s, OX_ISO_DEFAULT));
+	s->txn = nt;
 	s->txn->cancel = &s->cancel;
 	s->txn->sync_mode = s->sync_mode;
 	ox_txn_next_cid (s->txn);

@@ -208,7 +208,7 @@ static inline OxValue *
 scan_emit (OxScanCommon *s, int i)
 {
 	OxValue *row = s->rowbuf + (size_t) (i & (s->nrowbuf - 1)) * (size_t) s->roww;  /* 256 or 16 */
-	OxTuple *t = s->buf[i];
+	OxRow t = s->buf[i];
 	ox_tuple_decode_steps (s->table->data->fmt, t, row, s->steps, s->nsteps);
 	if (s->emit_ctid) {
 		int n = s->table->ncols;
@@ -2656,7 +2656,7 @@ modify_next (OxOp *op, OxExec *x)
 			continue;
 		}
 		uint64_t rowid = (uint64_t) row[m->colpos[t->ncols]].v.i;
-		OxTuple *seen = (OxTuple *) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
+		OxRow seen = (OxRow) (intptr_t) row[m->colpos[t->ncols + 1]].v.i;
 		OxValue *old = NULL;  /* seen decoded into m->oldrow, when first needed */
 #define OLD_ROW() (old ? old : (ox_tuple_decode (t->data->fmt, seen, m->oldrow), old = m->oldrow))
 		OxExpr **sets = m->sets;
@@ -2687,7 +2687,7 @@ modify_next (OxOp *op, OxExec *x)
 					break;
 			}
 			uint64_t wait_id = 0;
-			OxTuple *latest = NULL;
+			OxRow latest = NULL;
 			OxWriteResult r = ox_table_update (x->txn, t->data, rowid, seen, vals, &wait_id, &latest);
 			if (r == OX_WRITE_OK) {
 				x->changes++;

@@ -33,7 +33,7 @@ typedef struct OxScanCommon {
 	int         nsteps;
 	const uint8_t *steps_need; /* the need the steps were made for */
 	OxValue    *rows[256];  /* qual_batch: the decoded row of each buf entry */
-	OxTuple    *buf[256];
+	OxRow       buf[256];
 	uint64_t    rowids[256];
 	int         nbuf, ibuf;
 	uint64_t    pos;

@@ -158,12 +158,24 @@ ox_txn_begin (OxTxnMgr *m, OxIsolation iso)
 	t->sync_mode = -1;
 	t->id = m->next_id++;
 	t->snapshot = m->last_commit;
+	t->hold = t->snapshot;
 	t->state = OX_TXN_ACTIVE;
 	t->act_prev = NULL;
 	t->act_next = m->active;
 	if (m->active)
 		m->active->act_prev = t;
 	m->active = t;
+	g_mutex_unlock (&m->lock);
+	return t;
+}
+
+OxTxn *
+ox_txn_begin_held (OxTxnMgr *m, OxIsolation iso, uint64_t hold)
+{
+	OxTxn *t = ox_txn_begin (m, iso);
+	g_mutex_lock (&m->lock);
+	if (hold < t->hold)
+		t->hold = hold;
 	g_mutex_unlock (&m->lock);
 	return t;
 }
@@ -186,31 +198,39 @@ ox_txn_set_isolation (OxTxn *t, OxIsolation iso)
 	g_mutex_unlock (&t->mgr->lock);
 }
 
-void
-ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
+static inline void
+note_write_table (OxTxn *t, OxTableData *d)
 {
-	if (!v->prev && t->undo->len > t->undo_sealed) {
-		/* An insert (a new row: no version beneath it) right after an
-		 * insert into the row before it joins that entry's range.  Only
-		 * the last entry grows, so the log keeps write order. */
-		OxUndo *last = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
-		if (last->data == d) {
-			if (OX_UNDO_KIND (last) == OX_UNDO_RANGE) {
-				if (last->rowid + OX_UNDO_COUNT (last) == rowid) {
-					last->range += 2;
-					return;
-				}
-			} else if (!last->tuple->prev && last->rowid + 1 == rowid) {
-				last->range = (uintptr_t) 2 << 1 | 1;
-				return;
-			}
-		}
-	}
-	OxUndo u = { .data = d, .rowid = rowid, .tuple = v };
-	g_array_append_val (t->undo, u);
 	if (!t->write_tables)
 		t->write_tables = g_hash_table_new (NULL, NULL);
 	g_hash_table_add (t->write_tables, d);
+}
+
+void
+ox_txn_log_tuple (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *v)
+{
+	OxUndo u = { .data = d, .rowid = rowid, .tuple = v };
+	g_array_append_val (t->undo, u);
+	note_write_table (t, d);
+}
+
+void
+ox_txn_log_insert (OxTxn *t, OxTableData *d, uint64_t rowid)
+{
+	if (t->undo->len > t->undo_sealed) {
+		/* An insert right after an insert into the row before it joins
+		 * that entry's range.  Only the last entry grows, so the log
+		 * keeps write order. */
+		OxUndo *last = &g_array_index (t->undo, OxUndo, t->undo->len - 1);
+		if (last->data == d && OX_UNDO_KIND (last) == OX_UNDO_RANGE &&
+		    last->rowid + OX_UNDO_COUNT (last) == rowid) {
+			last->range += 2;
+			return;
+		}
+	}
+	OxUndo u = { .data = d, .rowid = rowid, .range = (uintptr_t) 1 << 1 | 1 };
+	g_array_append_val (t->undo, u);
+	note_write_table (t, d);
 }
 
 void
@@ -232,12 +252,13 @@ ox_txn_mgr_horizon (OxTxnMgr *m)
 uint64_t
 ox_txn_mgr_oldest_snapshot (OxTxnMgr *m)
 {
+	/* each transaction's hold, not its current snapshot: a statement
+	 * nested in another refreshes the snapshot (READ COMMITTED) while the
+	 * outer one still reads by the older one */
 	uint64_t oldest = m->last_commit;
-	for (OxTxn *o = m->active; o; o = o->act_next) {
-		uint64_t snap = __atomic_load_n (&o->snapshot, __ATOMIC_ACQUIRE);
-		if (snap < oldest)
-			oldest = snap;
-	}
+	for (OxTxn *o = m->active; o; o = o->act_next)
+		if (o->hold < oldest)
+			oldest = o->hold;
 	return oldest;
 }
 
@@ -469,16 +490,40 @@ ox_txn_commit (OxTxn *t)
 	finish_locked (t, OX_TXN_COMMITTED);
 	g_mutex_unlock (&m->lock);
 
-	/* Prune versions nobody can see any more: in each row we wrote, every
+	/* Prune versions nobody can see any more: in each row written, every
 	 * version older than the newest one visible to the oldest snapshot.
-	 * A RANGE's rows are new: nothing beneath their inserted versions, and
-	 * the ones we changed again have TUPLE entries of their own. */
-	if (oldest >= ts) {
-		for (guint i = 0; i < t->undo->len; i++) {
-			OxUndo *u = &g_array_index (t->undo, OxUndo, i);
-			if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE)
-				ox_table_prune_row (u->data, u->rowid, oldest);
-		}
+	 * That snapshot is at most our own (taken before our commit), which
+	 * keeps what we read and wrote: our rows are remembered in their
+	 * tables and pruned at a later commit that writes the table once
+	 * every snapshot is past ours (ox_table_prune_pending), which prunes
+	 * the rows earlier commits left there now.  (Before, pruning ran only
+	 * when oldest >= ts, which our own snapshot never allowed: chains
+	 * grew with every update, tombstones stayed.)  A RANGE's rows are
+	 * new: nothing beneath their bases; the blocks' insert runs that
+	 * every snapshot sees go. */
+	uint64_t rows[256];
+	size_t nrows = 0;
+	OxTableData *rows_of = NULL;
+	for (guint i = 0; i < t->undo->len; i++) {
+		OxUndo *u = &g_array_index (t->undo, OxUndo, i);
+		if (OX_UNDO_KIND (u) == OX_UNDO_TUPLE) {
+			if (nrows == G_N_ELEMENTS (rows) || (rows_of && rows_of != u->data)) {
+				ox_table_note_versions (rows_of, rows, nrows, ts);
+				nrows = 0;
+			}
+			rows_of = u->data;
+			rows[nrows++] = u->rowid;
+		} else if (OX_UNDO_KIND (u) == OX_UNDO_RANGE)
+			ox_table_settle_inserts (u->data, u->rowid, OX_UNDO_COUNT (u), oldest);
+	}
+	if (nrows > 0)
+		ox_table_note_versions (rows_of, rows, nrows, ts);
+	if (t->write_tables) {
+		GHashTableIter it;
+		gpointer key;
+		g_hash_table_iter_init (&it, t->write_tables);
+		while (g_hash_table_iter_next (&it, &key, NULL))
+			ox_table_prune_pending (key, oldest);
 	}
 }
 

@@ -3,10 +3,12 @@
  *
  * The design follows Neumann, Mühlbauer and Kemper, "Fast Serializable
  * Multi-Version Concurrency Control for Main-Memory Database Systems"
- * (SIGMOD 2015): every row slot points at its newest version, and each
- * version points at the one it replaced (newest-to-oldest chain).  A
+ * (SIGMOD 2015): a row's newest version is found from its row id, and
+ * each version points at the one it replaced (newest-to-oldest chain).  A
  * version is stamped with its writer's transaction id while uncommitted and
- * with the writer's commit timestamp once committed:
+ * with the writer's commit timestamp once committed (a row's first
+ * version, its base, lives in its table's row block without a header of
+ * its own: the block's insert runs carry the stamp, storage/table.h):
  *
  *      slot[rowid] ──► OxTuple (ts = 2^62+7, uncommitted, writer T7)
  *                        │ prev
@@ -52,7 +54,8 @@
 
 enum {
 	OX_TUPLE_DELETED = 1u << 0,  /* tombstone version: the row does not exist */
-	OX_TUPLE_GENERIC = 1u << 1,  /* body in the self-describing form (tuple.h) */
+	OX_TUPLE_BASE_BELOW = 1u << 1,  /* the oldest version of a chain in a row block
+	                                   (table.h): the row's base body is beneath it */
 };
 
 typedef struct OxTuple {
@@ -108,6 +111,10 @@ typedef enum OxTxnState { OX_TXN_ACTIVE, OX_TXN_COMMITTED, OX_TXN_ABORTED } OxTx
 typedef struct OxTxn {
 	uint64_t     id;          /* OX_TXN_ID_BASE + n */
 	uint64_t     snapshot;    /* sees commits with ts <= snapshot */
+	uint64_t     hold;        /* the snapshot at begin, the oldest this transaction
+	                             may still read by (an outer statement's, under a
+	                             nested one's newer snapshot; rows of an earlier
+	                             statement): what pruning must keep visible */
 	uint64_t     commit_ts;   /* set at commit */
 	uint32_t     cid;         /* current command id: sees own writes of lower ids */
 	uint32_t     cid_max;     /* highest command id handed out: a statement run
@@ -137,6 +144,10 @@ OxTxnMgr *ox_txn_mgr_new (void);
 void      ox_txn_mgr_free (OxTxnMgr *m);
 
 OxTxn    *ox_txn_begin (OxTxnMgr *m, OxIsolation iso);
+/* ox_txn_begin, holding (for pruning) at most snapshot 'hold': for the
+ * transaction that follows a COMMIT inside a procedure, whose loops still
+ * hold rows the earlier one read.  Begin it before ending that one. */
+OxTxn    *ox_txn_begin_held (OxTxnMgr *m, OxIsolation iso, uint64_t hold);
 /* Take a fresh snapshot (READ COMMITTED does this per statement). */
 void      ox_txn_refresh_snapshot (OxTxn *t);
 /* SET TRANSACTION ISOLATION LEVEL before the first query. */
@@ -189,8 +200,11 @@ ox_tuple_for (OxTuple *head, const OxTxn *t)
 	return NULL;
 }
 
-/* Record a write for stamping/undo. */
+/* Record a write for stamping/undo: a new version v of row rowid (an
+ * update or delete), or the insert of row rowid (consecutive inserts into
+ * one table join one RANGE entry). */
 void ox_txn_log_tuple (OxTxn *t, struct OxTableData *d, uint64_t rowid, OxTuple *v);
+void ox_txn_log_insert (OxTxn *t, struct OxTableData *d, uint64_t rowid);
 void ox_txn_log_catalog (OxTxn *t, void *object, int action);
 
 /* Block until transaction 'id' has ended, or some transaction rolled back

@@ -222,7 +222,7 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 				uint64_t stop = MIN (count, done + 4096);
 				g_rw_lock_reader_lock (&d->latch);
 				for (; done < stop; done++) {
-					const OxTuple *v = ox_table_inserted_version_latched (d, u->rowid + done);
+					OxRow v = ox_table_inserted_version_latched (d, u->rowid + done);
 					ox_put_u8 (out, OX_REDO_INSERT);
 					ox_put_u32 (out, d->oid);
 					ox_put_u64 (out, u->rowid + done);
@@ -245,15 +245,16 @@ ox_redo_encode_txn (OxTxn *t, GByteArray *out, uint32_t (*encode_catalog) (void 
 			ox_put_u32 (out, u->data->oid);
 			ox_put_u64 (out, u->rowid);
 		} else {
-			ox_put_u8 (out, u->tuple->prev ? OX_REDO_UPDATE : OX_REDO_INSERT);
+			/* inserts are RANGE entries: a version is an update */
+			ox_put_u8 (out, OX_REDO_UPDATE);
 			ox_put_u32 (out, u->data->oid);
 			ox_put_u64 (out, u->rowid);
 			ox_put_u16 (out, (uint16_t) u->data->ncols);
 			OxValue row[64];  /* wider rows a column at a time */
 			if (u->data->ncols <= 64)
-				ox_tuple_decode (u->data->fmt, u->tuple, row);
+				ox_tuple_decode (u->data->fmt, u->tuple->data, row);
 			for (int c = 0; c < u->data->ncols; c++) {
-				OxValue v = u->data->ncols <= 64 ? row[c] : ox_tuple_get (u->data->fmt, u->tuple, c);
+				OxValue v = u->data->ncols <= 64 ? row[c] : ox_tuple_get (u->data->fmt, u->tuple->data, c);
 				ox_put_value (out, &v);
 			}
 		}

@@ -1,18 +1,55 @@
 /*
- * table.h — in-memory table storage: row slots with version chains, and
- * the B+tree indexes kept beside them.
+ * table.h — in-memory table storage: blocks of rows with version chains
+ * over them, and the B+tree indexes kept beside them.
  *
  *   OxTableData
  *     latch   GRWLock: read for scans and lookups, write for changes
- *     slots   [rowid] -> newest OxTuple (mvcc.h), rowids never reused
+ *     blocks  [rowid / 1024] -> OxRowBlock: the rows rowid .. +1023, each
+ *             as the body it was inserted with (its base), packed one after
+ *             the other in the block's heap, and the newer versions of the
+ *             rows written since (OxTuple chains, mvcc.h); rowids are never
+ *             reused
  *     indexes OxIndexData[]: B+tree of (key columns..., rowid)
- *     colblocks column vectors of blocks of 1024 slots, built by scans
+ *     colblocks column vectors of the same blocks, built by scans
  *             (ox_table_scan_cols) and dropped by any write to their block
+ *
+ * A row block (table.c has the drawing):
+ *
+ *     off[1024]   where row i's base body is in the heap (2 bytes a row;
+ *                 4 once bodies were written out of row order)
+ *     has         bit i: row i's base is live (a row, or the version an
+ *                 update chain ends on)
+ *     heap        chunks of bodies, never moved: readers keep pointers
+ *                 into them (decoded text, the 'seen' row of an UPDATE)
+ *     runs        who inserted the bases: runs of consecutive rows by one
+ *                 writer, with its transaction id until it commits, then
+ *                 its commit timestamp, and the command ids (a run of rows
+ *                 inserted one statement each holds cid0 + j * step); a
+ *                 base in no run is visible to everyone (recovery's rows)
+ *     hot         NULL until a row of the block is updated or deleted; then
+ *                 [1024] newest-first OxTuple chains over the bases: the
+ *                 last version of a chain flagged OX_TUPLE_BASE_BELOW has
+ *                 the row's base beneath it
+ *
+ * So a row costs its body and 4 bytes until it is first changed: no
+ * per-row version header, allocation or pointer (the house plan's "newest
+ * versions in place, before-images beside them", for rows never updated;
+ * an updated row's newer versions are still whole versions in a chain).
  *
  * Indexes hold an entry for every key any version of a row ever had (an
  * update that changes the key adds an entry and leaves the old one), so an
  * index lookup must re-check the key against the version its snapshot sees;
  * ox_index_scan does that, and returns each row at most once.
+ *
+ * Implicit entries: an index on one integer column (ascending) made on an
+ * empty table watches its rows' keys.  While every row was inserted with
+ * key = rowid + d for one d (an id or serial loaded in order: the first
+ * row decides d), those entries are not put in the tree at all: rows
+ * 0 .. iupto-1 hold them implicitly, and lookups, unique checks and scans
+ * merge them with the tree's (the rowid for key k is k - d).  The first
+ * row that breaks the pattern freezes the prefix; it and every later row
+ * go to the tree as usual.  It is SQLite's rowid table without the rowid
+ * being the key: such a primary key costs nothing a row.
  *
  * NOTE: every function here takes the latch itself; callers never hold it.
  * Functions that may need to wait for another transaction return
@@ -40,7 +77,19 @@ typedef struct OxIndexData {
 	bool      primary;
 	bool      valid;      /* false once dropped (entries no longer maintained) */
 	OxBTree  *tree;
+	/* The implicit prefix (table.c, "Implicit entries"): rows 0 .. iupto-1
+	 * were each inserted with key rowid + idelta, and those entries are
+	 * not in the tree. */
+	int       istate;     /* OX_IMPLICIT_* */
+	bool      ifrozen;    /* a row broke the pattern: the prefix no longer grows */
+	int64_t   idelta;
+	uint64_t  iupto;
+	uint8_t   itype;      /* the key column's OxTypeId */
 } OxIndexData;
+
+enum { OX_IMPLICIT_UNDECIDED, OX_IMPLICIT_ACTIVE, OX_IMPLICIT_NONE };
+
+struct OxRowBlock;
 
 typedef struct OxTableData {
 	GRWLock     latch;
@@ -48,9 +97,14 @@ typedef struct OxTableData {
 	OxRowFormat *fmt;      /* how the tuples are packed (tuple.h); owned.  Its
 	                          column types are set by whoever creates the table,
 	                          before the first row */
-	OxTuple   **slots;     /* [nslots]; NULL only for slots of rolled-back inserts */
-	uint64_t    nslots;
-	uint64_t    cap;
+	struct OxRowBlock **blocks; /* [cap / OX_COLBLOCK]; NULL: no row there (yet, or
+	                          any more: a block whose rows are all gone is freed) */
+	uint64_t    nslots;    /* rowids handed out: the next insert's */
+	uint64_t    cap;       /* rowids the blocks array covers */
+	uint32_t    body_hint; /* bytes of body a row took in the last block filled
+	                          (sizes the next block's first heap chunk) */
+	struct OxPendingPrune *pending; /* rows whose versions a later commit prunes */
+	size_t      npending, pendhead, pendcap;
 	GPtrArray  *indexes;   /* of OxIndexData*, owned */
 	const char *name;      /* table name for messages (owned by the catalog) */
 	uint32_t    oid;       /* the catalog table's oid, for WAL records; 0 = not logged */
@@ -84,14 +138,14 @@ void         ox_table_drop_index (OxTableData *d, OxIndexData *ix);
  * key (wait, then call again).  On OK *rowid is set. */
 OxWriteResult ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals,
                                uint64_t *rowid, uint64_t *wait_id);
-/* Replace the row version 'seen' (the one t's scan saw) with vals, or
+/* Replace the row version 'seen' (the body t's scan saw) with vals, or
  * delete it when vals == NULL. */
-OxWriteResult ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxTuple *seen,
-                               const OxValue *vals, uint64_t *wait_id, OxTuple **latest);
+OxWriteResult ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxRow seen,
+                               const OxValue *vals, uint64_t *wait_id, OxRow *latest);
 
 /* Copy up to max visible rows starting at *pos into out/rowids; advances
  * *pos.  Returns the count (0 at the end). */
-int ox_table_scan (OxTxn *t, OxTableData *d, uint64_t *pos, OxTuple **out, uint64_t *rowids, int max);
+int ox_table_scan (OxTxn *t, OxTableData *d, uint64_t *pos, OxRow *out, uint64_t *rowids, int max);
 
 /*
  * Column vectors: a cache beside the slots, for scans whose filter
@@ -141,7 +195,7 @@ bool ox_colvec_fix_of (const OxValue *v, int64_t *out);
  * exhausted; 0 rows with !*end means "call again" (the latch is released
  * after each block, so a long run of rejected rows never blocks writers). */
 int ox_table_scan_cols (OxTxn *t, OxTableData *d, uint64_t *pos, const OxColTerm *terms, int nterms,
-                        OxTuple **out, uint64_t *rowids, int max, bool *end);
+                        OxRow *out, uint64_t *rowids, int max, bool *end);
 
 /* Index range scan state. */
 typedef struct OxIndexScan {
@@ -154,41 +208,64 @@ typedef struct OxIndexScan {
 	bool           started, done;
 	bool           single;      /* at most one visible row can match (a unique index,
 	                               equal on every key column): stop at the first */
+	/* an index with an implicit prefix: its entries merged with the tree's */
+	bool           merge;
+	bool           bt_pending, bt_done; /* the tree's next entry, read ahead */
+	OxValue        bt_key;
+	uint64_t       bt_rid;
+	uint64_t       irow;        /* the prefix's next row */
 } OxIndexScan;
 
 void ox_index_scan_begin (OxIndexScan *s, OxTableData *d, OxIndexData *ix,
                           OxValue *lo, int nlo, bool lo_incl, OxValue *hi, int nhi, bool hi_incl);
-int  ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxTuple **out, uint64_t *rowids, int max);
+int  ox_index_scan_next (OxTxn *t, OxIndexScan *s, OxRow *out, uint64_t *rowids, int max);
 void ox_index_scan_end (OxIndexScan *s);
 
 /* Newest version of a row visible to t (or NULL). */
-OxTuple *ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid);
+OxRow ox_table_fetch (OxTxn *t, OxTableData *d, uint64_t rowid);
 
 /* Rollback of one version (called by mvcc.c). */
 void ox_table_undo_version (OxTableData *d, uint64_t rowid, OxTuple *v);
 /* A transaction's RANGE undo entry (mvcc.h), rows first .. first+n-1 it
- * inserted: stamp each row's inserted version (the last of its chain)
- * with commit timestamp ts; or, at rollback, remove the rows (their
- * inserted versions are the heads again: later writes were undone first). */
+ * inserted: stamp their bases with commit timestamp ts; or, at rollback,
+ * remove the rows (later writes to them were undone first). */
 void ox_table_stamp_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64_t ts);
 void ox_table_undo_inserts (OxTableData *d, uint64_t first, uint64_t n);
-/* The version of row rowid that its insert made (the last of its chain);
- * the caller holds the latch (read). */
-static inline OxTuple *
-ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid)
-{
-	OxTuple *v = d->slots[rowid];
-	while (v->prev)
-		v = v->prev;
-	return v;
-}
+/* After the commit of such a range: forget the insert runs of its blocks
+ * that every snapshot >= oldest sees (their rows are then visible to all,
+ * as rows in no run are). */
+void ox_table_settle_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64_t oldest);
+/* The body row rowid was inserted with (its base); the caller holds the
+ * latch (read) and knows the row was inserted and not yet pruned. */
+OxRow ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid);
 /* Free versions of a row that no snapshot >= oldest can see. */
 void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
+/* A commit at ts wrote new versions of rows[0..n): its own snapshot keeps
+ * what is beneath them alive, so they are remembered, and pruned by
+ * ox_table_prune_pending at a later commit that writes the table, once
+ * oldest >= ts (so deleted rows go, and their blocks with them). */
+void ox_table_note_versions (OxTableData *d, const uint64_t *rows, size_t n, uint64_t ts);
+void ox_table_prune_pending (OxTableData *d, uint64_t oldest);
 
 /* Recovery: make vals the only version of row 'rowid' (visible to all),
  * or remove the row.  Single-threaded use only (before sessions exist). */
 void ox_table_redo_put (OxTableData *d, uint64_t rowid, const OxValue *vals);
 void ox_table_redo_delete (OxTableData *d, uint64_t rowid);
+
+/* What a table's storage holds, for tests and the benchmarks' accounting. */
+typedef struct OxTableStats {
+	uint64_t blocks;       /* row blocks */
+	uint64_t wide_blocks;  /* of them with 4-byte offsets (bodies written out of row order) */
+	uint64_t block_bytes;  /* their fixed parts: offsets, bits, chunk and run arrays, hot arrays */
+	uint64_t heap_bytes;   /* bytes of heap chunks allocated */
+	uint64_t body_bytes;   /* bytes of bodies written into them */
+	uint64_t chunks;
+	uint64_t runs;         /* insert runs not yet dropped */
+	uint64_t bases;        /* live bases */
+	uint64_t versions;     /* versions in chains (updates, deletes) */
+	uint64_t odd_bodies;   /* bases at an odd address: must be 0 */
+} OxTableStats;
+void ox_table_storage_stats (OxTableData *d, OxTableStats *st);
 
 /* The command id of the newest version of slot rowid (its writer's), for
  * telling "changed by this command" from "changed by a command this one
