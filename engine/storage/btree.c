@@ -89,7 +89,9 @@ struct OxBTree {
 	int          nkeys;       /* key columns, 1 .. NKEYS_MAX */
 	bool         compact;     /* one integer column stored as int64s (see above) */
 	bool         narrow;      /* compact, and stored as uint64 words (see NFLAG) */
-	uint32_t     nflip;       /* narrow: ~0 for a DESC column, else 0 */
+	uint32_t     nkx;         /* narrow: a key's high half is (uint32) k ^ nkx: NFLAG
+	                             (ascending) or ~NFLAG (DESC) */
+	uint32_t     nlx;         /* narrow: NFLAG (DESC) or 0, xor'ed into the NULL mark */
 	uint8_t      itype;       /* compact: the OxTypeId keys are handed out as: the
 	                             first non-NULL key's (the column's type) */
 	bool         itype_fixed; /* itype was taken from a key */
@@ -212,15 +214,22 @@ nfits (const OxValue *key, uint64_t rowid)
 static inline uint64_t
 nword (const OxBTree *t, bool null, int64_t k, uint64_t rowid)
 {
-	uint32_t hi = ((uint32_t) (null ? INT32_MAX : (int32_t) k) ^ NFLAG) ^ t->nflip;
-	uint32_t lo = (uint32_t) rowid | ((null ? NFLAG : 0) ^ (t->nflip & NFLAG));
+	uint32_t hi = (uint32_t) (null ? INT32_MAX : (int32_t) k) ^ t->nkx;
+	uint32_t lo = (uint32_t) rowid | ((null ? NFLAG : 0) ^ t->nlx);
 	return ((uint64_t) hi << 32) | lo;
 }
 
 static inline bool
 nnull (const OxBTree *t, uint64_t w)
 {
-	return (((uint32_t) w ^ t->nflip) & NFLAG) != 0;
+	return (((uint32_t) w ^ t->nlx) & NFLAG) != 0;
+}
+
+/* The key of a word (INT32_MAX for a NULL). */
+static inline int32_t
+nkey (const OxBTree *t, uint64_t w)
+{
+	return (int32_t) ((uint32_t) (w >> 32) ^ t->nkx);
 }
 
 /* Entry i of a compact node (either width) as the 64-bit compact form's
@@ -230,9 +239,7 @@ ckey_at (const OxBTree *t, const void *keys, const uint64_t *rowids, int i)
 {
 	if (t->narrow) {
 		uint64_t w = rowids[i];
-		if (nnull (t, w))
-			return CNULL_KEY;
-		return (int32_t) (((uint32_t) (w >> 32) ^ t->nflip) ^ NFLAG);
+		return nnull (t, w) ? CNULL_KEY : nkey (t, w);
 	}
 	return CKEY (keys, i);
 }
@@ -414,44 +421,49 @@ eprobe_cmp (const OxBTree *t, const void *keys, const uint64_t *rowids, int i, c
  * the index of the first word >= bound, or > bound when incl, found with
  * plain unsigned comparisons.  Other probes (NULL, out of range, another
  * type) compare each entry through cprobe_cmp. */
-static int
+static __attribute__ ((noinline)) int
+nnode_search_slow (const OxBTree *t, const uint64_t *words, int n, const Probe *p, bool after)
+{
+	int lo = 0, hi = n;
+	if (p->n == 0)
+		return after ? n : 0;
+	const int bias = after ? 1 : 0;
+	while (lo < hi) {
+		int mid = (int) ((unsigned) (lo + hi) >> 1);
+		if (cprobe_cmp (t, ckey_at (t, NULL, words, mid), crid_at (t, words, mid), p) < bias)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static inline int
 nnode_search (const OxBTree *t, const uint64_t *words, int n, const Probe *p, bool after)
 {
 	int lo = 0, hi = n;
 	const OxValue *pk = p->key;
-	if (p->n == 0)
-		return after ? n : 0;
-	if (pk->null || !int_family ((OxTypeId) pk->type) || !nfits (pk, p->with_rowid ? p->rowid : 0)) {
-		const int bias = after ? 1 : 0;
+	if (G_LIKELY (p->n > 0 && !pk->null && int_family ((OxTypeId) pk->type) &&
+	              (uint64_t) pk->v.i + UINT64_C (0x80000000) <= UINT32_MAX &&
+	              (!p->with_rowid || p->rowid <= NROWID_MAX))) {
+		/* the bound: the probe's word; or without a rowid, the key's
+		 * smallest word (after = false) or its largest (after) */
+		uint32_t low = p->with_rowid ? (uint32_t) p->rowid : after ? (uint32_t) NROWID_MAX : 0;
+		uint64_t bound = ((uint64_t) ((uint32_t) pk->v.i ^ t->nkx) << 32) | (low | t->nlx);
+		if (after) {
+			if (bound == UINT64_MAX)
+				return n;
+			bound++;
+		}
 		while (lo < hi) {
 			int mid = (int) ((unsigned) (lo + hi) >> 1);
-			if (cprobe_cmp (t, ckey_at (t, NULL, words, mid), crid_at (t, words, mid), p) < bias)
-				lo = mid + 1;
-			else
-				hi = mid;
+			bool right = words[mid] < bound;
+			lo = right ? mid + 1 : lo;
+			hi = right ? hi : mid;
 		}
 		return lo;
 	}
-	uint64_t bound;
-	bool incl = after;
-	if (p->with_rowid)
-		bound = nword (t, false, pk->v.i, p->rowid);
-	else if (!after)
-		bound = nword (t, false, pk->v.i, 0);               /* the key's smallest word */
-	else
-		bound = nword (t, false, pk->v.i, NROWID_MAX);      /* its largest */
-	if (incl) {
-		if (bound == UINT64_MAX)
-			return n;
-		bound++;
-	}
-	while (lo < hi) {
-		int mid = (int) ((unsigned) (lo + hi) >> 1);
-		bool right = words[mid] < bound;
-		lo = right ? mid + 1 : lo;
-		hi = right ? hi : mid;
-	}
-	return lo;
+	return nnode_search_slow (t, words, n, p, after);
 }
 
 /* node_search of a compact tree.  A non-NULL integer probe (every lookup,
@@ -528,12 +540,10 @@ cnode_search (const OxBTree *t, const int64_t *keys, const uint64_t *rowids, int
  * callgrind (200k random INT8 keys inserted, sought, deleted, then 200k
  * appended) node_search went from 682M to 492M instructions against a
  * plain probe_cmp loop. */
-static int
-node_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
-             const Probe *p, bool after)
+static __attribute__ ((noinline)) int
+wnode_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
+              const Probe *p, bool after)
 {
-	if (t->narrow)
-		return nnode_search (t, rowids, n, p, after);
 	if (t->compact)
 		return cnode_search (t, keys_, rowids, n, p, after);
 	const OxValue *keys = keys_;
@@ -612,6 +622,16 @@ node_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
 			hi = mid;
 	}
 	return lo;
+}
+
+/* node_search: narrow trees inline (a few instructions a node, no frame
+ * for the general format's registers), the others out of line. */
+static inline int
+node_search (const OxBTree *t, const void *keys, const uint64_t *rowids, int n, const Probe *p, bool after)
+{
+	if (t->narrow)
+		return nnode_search (t, rowids, n, p, after);
+	return wnode_search (t, keys, rowids, n, p, after);
 }
 
 bool
@@ -704,7 +724,8 @@ tree_layout (OxBTree *t, TreeFormat fmt)
 {
 	t->compact = fmt != FMT_GENERAL;
 	t->narrow = fmt == FMT_NARROW;
-	t->nflip = t->desc[0] ? UINT32_MAX : 0;
+	t->nkx = t->desc[0] ? ~NFLAG : NFLAG;
+	t->nlx = t->desc[0] ? NFLAG : 0;
 	t->itype = OX_T_INT8;
 	t->key_size = fmt == FMT_NARROW    ? 0
 	              : fmt == FMT_COMPACT ? sizeof (int64_t)
@@ -1447,10 +1468,9 @@ ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid
 	uint64_t r = l->rowid[i];
 	if (t->narrow) {
 		/* the other fields of cur stay zero from the cursor's init */
-		bool null = nnull (t, r);
 		c->cur.type = t->itype;
-		c->cur.null = null;
-		c->cur.v.i = null ? 0 : (int32_t) (((uint32_t) (r >> 32) ^ t->nflip) ^ NFLAG);
+		c->cur.null = nnull (t, r);
+		c->cur.v.i = nkey (t, r);   /* a NULL's v.i is not read */
 		r &= NROWID_MAX;
 		if (key)
 			*key = &c->cur;
