@@ -417,10 +417,11 @@ eprobe_cmp (const OxBTree *t, const void *keys, const uint64_t *rowids, int i, c
 }
 
 /* node_search of a narrow tree.  A non-NULL integer probe of int32 range
- * (and rowid, when it has one, of 31 bits) becomes a bound on the words:
- * the index of the first word >= bound, or > bound when incl, found with
- * plain unsigned comparisons.  Other probes (NULL, out of range, another
- * type) compare each entry through cprobe_cmp. */
+ * (and rowid, when it has one, of 31 bits) becomes a bound on the words,
+ * and the answer is the index of the first word >= bound (> bound when
+ * after), found with plain unsigned comparisons.  Other probes (NULL, out
+ * of range, another type: rare) compare each entry through cprobe_cmp,
+ * out of line, so that the common path needs no stack frame. */
 static __attribute__ ((noinline)) int
 nnode_search_slow (const OxBTree *t, const uint64_t *words, int n, const Probe *p, bool after)
 {
@@ -959,7 +960,9 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
 	int pos = n;
-	if (n == 0 || eprobe_cmp (t, l->keys, l->rowid, n - 1, &p) >= 0) {
+	/* narrow: the entry's word, compared with the words as they are */
+	const uint64_t nw = t->narrow ? nword (t, key->null, key->v.i, rowid) : 0;
+	if (n == 0 || (t->narrow ? l->rowid[n - 1] >= nw : eprobe_cmp (t, l->keys, l->rowid, n - 1, &p) >= 0)) {
 		/* not past the end: search from the root */
 		depth = 0;
 		node = t->root;
@@ -975,7 +978,7 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 		l = (OxBTreeLeaf *) node;
 		n = l->hdr.n;
 		pos = node_search (t, l->keys, l->rowid, n, &p, false);
-		if (pos < n && eprobe_cmp (t, l->keys, l->rowid, pos, &p) == 0)
+		if (pos < n && (t->narrow ? l->rowid[pos] == nw : eprobe_cmp (t, l->keys, l->rowid, pos, &p) == 0))
 			return false;
 	}
 
