@@ -10,10 +10,13 @@
  * NOTE: the trees compare values with test_cmp below, so that these tests
  * do not depend on cast.c; they use only integers, text and bytea.  Every
  * test runs a second time (under /engine/btree/compact/) with
- * ox_value_cmp, which makes one-column trees compact (an int64 a key,
- * btree.h): all the checks hold for both formats.  The compact/ tests of
- * their own add negative keys, the int64 limits, NULLs in both orders,
- * seeks against the model and the switch back to the general format.
+ * ox_value_cmp, which makes one-column trees compact (narrow while keys
+ * fit in an int32 and rowids in 31 bits, else an int64 a key; btree.h):
+ * all the checks hold for every format.  The compact/ tests of their own
+ * add negative keys, the int64 limits, NULLs in both orders, seeks against
+ * the model and the switch back to the general format; the narrow/ tests
+ * its memory, a comparison with a general-format tree, and the switch to
+ * the 64-bit form under live cursors.
  */
 #include <glib.h>
 #include <string.h>
