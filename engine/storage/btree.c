@@ -48,18 +48,20 @@ struct OxBTreeLeaf {
 	OxBTreeNode  hdr;              /* hdr.level == 0 */
 	OxBTreeLeaf *prev;             /* left neighbour in key order; NULL for the first leaf */
 	OxBTreeLeaf *next;             /* right neighbour; NULL for the last leaf */
-	uint64_t     rowid[LEAF_MAX];  /* rowid of entry i (compact trees: | CNULL for a NULL key) */
+	uint64_t     rowid[LEAF_MAX];  /* rowid of entry i (compact trees: | CNULL for a NULL key;
+	                                  narrow trees: the whole entry, see NWORD) */
 	OxValue      keys[];           /* LEAF_MAX * nkeys values; entry i at keys[i * nkeys];
-	                                  compact trees: LEAF_MAX int64s (the allocation is
-	                                  sized by key_size, so only as much as they need) */
+	                                  compact trees: LEAF_MAX int64s; narrow trees: none
+	                                  (the allocation is sized by key_size, so only as
+	                                  much as they need) */
 };
 
 typedef struct OxBTreeInner {
 	OxBTreeNode  hdr;                   /* hdr.level >= 1 */
 	OxBTreeNode *child[INNER_MAX];      /* owned; child[0 .. n-1] in use */
-	uint64_t     rowid[INNER_MAX - 1];  /* rowid of separator j (compact: | CNULL) */
+	uint64_t     rowid[INNER_MAX - 1];  /* rowid of separator j (compact: | CNULL; narrow: the entry) */
 	OxValue      keys[];                /* (INNER_MAX - 1) * nkeys values; separator j at keys[j * nkeys];
-	                                       compact trees: int64s */
+	                                       compact trees: int64s; narrow trees: none */
 } OxBTreeInner;
 
 /* Compact trees (one integer key column, see btree.h): an entry's key is
@@ -69,13 +71,31 @@ typedef struct OxBTreeInner {
 #define CNULL       (UINT64_C (1) << 63)
 #define CNULL_KEY   INT64_MAX
 
+/* Narrow trees (a compact tree while every key fits in an int32 and every
+ * rowid below 2^31, see btree.h): an entry is one uint64 "word" in the
+ * rowid array, and the key array is empty (key_size 0).  The high half is
+ * the key, biased to unsigned (k ^ NFLAG) and inverted for a DESC column;
+ * a NULL key is stored as INT32_MAX's.  The low half is the rowid, with
+ * NFLAG set for a NULL key in an ascending column and for a non-NULL key in
+ * a DESC one.  So the unsigned order of the words is the tree's (key,
+ * rowid) order: a NULL sorts after INT32_MAX ascending (same high half,
+ * NFLAG set) and before it descending (same high half, NFLAG clear), and
+ * searches compare words alone.  Moving entries moves words, so the
+ * rowid array's memmoves serve all formats unchanged. */
+#define NFLAG       UINT32_C (0x80000000)
+#define NROWID_MAX  UINT64_C (0x7fffffff)
+
 struct OxBTree {
 	int          nkeys;       /* key columns, 1 .. NKEYS_MAX */
 	bool         compact;     /* one integer column stored as int64s (see above) */
+	bool         narrow;      /* compact, and stored as uint64 words (see NFLAG) */
+	uint32_t     nkx;         /* narrow: a key's high half is (uint32) k ^ nkx: NFLAG
+	                             (ascending) or ~NFLAG (DESC) */
+	uint32_t     nlx;         /* narrow: NFLAG (DESC) or 0, xor'ed into the NULL mark */
 	uint8_t      itype;       /* compact: the OxTypeId keys are handed out as: the
 	                             first non-NULL key's (the column's type) */
 	bool         itype_fixed; /* itype was taken from a key */
-	size_t       key_size;    /* bytes of one stored key: 8 (compact) or 16 * nkeys */
+	size_t       key_size;    /* bytes of one stored key: 0 (narrow), 8 (compact) or 16 * nkeys */
 	bool        *desc;        /* g_malloc'd, nkeys flags: column i is descending */
 	OxBTreeCmp   cmp;         /* comparison of two non-NULL values of a column */
 	OxBTreeNode *root;        /* owned; a leaf (maybe empty) or an inner node with >= 2 children */
@@ -181,12 +201,73 @@ key_store (OxBTree *t, OxValue *dst, const OxValue *src)
 	key_copy_into (dst, src, t->nkeys, blk);
 }
 
+/* ---- narrow entries (see NFLAG) ---------------------------------------- */
+
+/* Can (key, rowid) be a narrow entry?  key is NULL or an integer. */
+static inline bool
+nfits (const OxValue *key, uint64_t rowid)
+{
+	return rowid <= NROWID_MAX && (key->null || (key->v.i >= INT32_MIN && key->v.i <= INT32_MAX));
+}
+
+/* The word of (k or NULL, rowid); k in int32 range, rowid <= NROWID_MAX. */
+static inline uint64_t
+nword (const OxBTree *t, bool null, int64_t k, uint64_t rowid)
+{
+	uint32_t hi = (uint32_t) (null ? INT32_MAX : (int32_t) k) ^ t->nkx;
+	uint32_t lo = (uint32_t) rowid | ((null ? NFLAG : 0) ^ t->nlx);
+	return ((uint64_t) hi << 32) | lo;
+}
+
+static inline bool
+nnull (const OxBTree *t, uint64_t w)
+{
+	return (((uint32_t) w ^ t->nlx) & NFLAG) != 0;
+}
+
+/* The key of a word (INT32_MAX for a NULL). */
+static inline int32_t
+nkey (const OxBTree *t, uint64_t w)
+{
+	return (int32_t) ((uint32_t) (w >> 32) ^ t->nkx);
+}
+
+/* Entry i of a compact node (either width) as the 64-bit compact form's
+ * pair: the int64 key (CNULL_KEY for NULL), and the rowid | CNULL. */
+static inline int64_t
+ckey_at (const OxBTree *t, const void *keys, const uint64_t *rowids, int i)
+{
+	if (t->narrow) {
+		uint64_t w = rowids[i];
+		return nnull (t, w) ? CNULL_KEY : nkey (t, w);
+	}
+	return CKEY (keys, i);
+}
+
+static inline uint64_t
+crid_at (const OxBTree *t, const uint64_t *rowids, int i)
+{
+	uint64_t w = rowids[i];
+	if (t->narrow)
+		return (w & NROWID_MAX) | (nnull (t, w) ? CNULL : 0);
+	return w;
+}
+
+/* The rowid callers see of a stored rowid (or narrow word). */
+static inline uint64_t
+entry_rowid (const OxBTree *t, uint64_t raw)
+{
+	return t->narrow ? raw & NROWID_MAX : raw & ~CNULL;
+}
+
 /* Store key and rowid as entry i of a node's arrays (compact: the int64,
- * and the NULL mark in the rowid). */
+ * and the NULL mark in the rowid; narrow: the word). */
 static inline void
 entry_put (OxBTree *t, void *keys, uint64_t *rowids, int i, const OxValue *key, uint64_t rowid)
 {
-	if (t->compact) {
+	if (t->narrow)
+		rowids[i] = nword (t, key->null, key->v.i, rowid);
+	else if (t->compact) {
 		((int64_t *) keys)[i] = key->null ? CNULL_KEY : key->v.i;
 		rowids[i] = rowid | (key->null ? CNULL : 0);
 	} else {
@@ -199,6 +280,8 @@ entry_put (OxBTree *t, void *keys, uint64_t *rowids, int i, const OxValue *key, 
 static inline void
 key_dup (OxBTree *t, void *dst, const void *src)
 {
+	if (t->narrow)
+		return;  /* the word travels in the rowid array */
 	if (t->compact)
 		*(int64_t *) dst = *(const int64_t *) src;
 	else
@@ -329,8 +412,59 @@ static inline int
 eprobe_cmp (const OxBTree *t, const void *keys, const uint64_t *rowids, int i, const Probe *p)
 {
 	if (t->compact)
-		return cprobe_cmp (t, CKEY (keys, i), rowids[i], p);
+		return cprobe_cmp (t, ckey_at (t, keys, rowids, i), crid_at (t, rowids, i), p);
 	return probe_cmp (t, (const OxValue *) KEY_AT (t, keys, i), rowids[i], p);
+}
+
+/* node_search of a narrow tree.  A non-NULL integer probe of int32 range
+ * (and rowid, when it has one, of 31 bits) becomes a bound on the words,
+ * and the answer is the index of the first word >= bound (> bound when
+ * after), found with plain unsigned comparisons.  Other probes (NULL, out
+ * of range, another type: rare) compare each entry through cprobe_cmp,
+ * out of line, so that the common path needs no stack frame. */
+static __attribute__ ((noinline)) int
+nnode_search_slow (const OxBTree *t, const uint64_t *words, int n, const Probe *p, bool after)
+{
+	int lo = 0, hi = n;
+	if (p->n == 0)
+		return after ? n : 0;
+	const int bias = after ? 1 : 0;
+	while (lo < hi) {
+		int mid = (int) ((unsigned) (lo + hi) >> 1);
+		if (cprobe_cmp (t, ckey_at (t, NULL, words, mid), crid_at (t, words, mid), p) < bias)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static inline int
+nnode_search (const OxBTree *t, const uint64_t *words, int n, const Probe *p, bool after)
+{
+	int lo = 0, hi = n;
+	const OxValue *pk = p->key;
+	if (G_LIKELY (p->n > 0 && !pk->null && int_family ((OxTypeId) pk->type) &&
+	              (uint64_t) pk->v.i + UINT64_C (0x80000000) <= UINT32_MAX &&
+	              (!p->with_rowid || p->rowid <= NROWID_MAX))) {
+		/* the bound: the probe's word; or without a rowid, the key's
+		 * smallest word (after = false) or its largest (after) */
+		uint32_t low = p->with_rowid ? (uint32_t) p->rowid : after ? (uint32_t) NROWID_MAX : 0;
+		uint64_t bound = ((uint64_t) ((uint32_t) pk->v.i ^ t->nkx) << 32) | (low | t->nlx);
+		if (after) {
+			if (bound == UINT64_MAX)
+				return n;
+			bound++;
+		}
+		while (lo < hi) {
+			int mid = (int) ((unsigned) (lo + hi) >> 1);
+			bool right = words[mid] < bound;
+			lo = right ? mid + 1 : lo;
+			hi = right ? hi : mid;
+		}
+		return lo;
+	}
+	return nnode_search_slow (t, words, n, p, after);
 }
 
 /* node_search of a compact tree.  A non-NULL integer probe (every lookup,
@@ -407,9 +541,9 @@ cnode_search (const OxBTree *t, const int64_t *keys, const uint64_t *rowids, int
  * callgrind (200k random INT8 keys inserted, sought, deleted, then 200k
  * appended) node_search went from 682M to 492M instructions against a
  * plain probe_cmp loop. */
-static int
-node_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
-             const Probe *p, bool after)
+static __attribute__ ((noinline)) int
+wnode_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
+              const Probe *p, bool after)
 {
 	if (t->compact)
 		return cnode_search (t, keys_, rowids, n, p, after);
@@ -491,6 +625,16 @@ node_search (const OxBTree *t, const void *keys_, const uint64_t *rowids, int n,
 	return lo;
 }
 
+/* node_search: narrow trees inline (a few instructions a node, no frame
+ * for the general format's registers), the others out of line. */
+static inline int
+node_search (const OxBTree *t, const void *keys, const uint64_t *rowids, int n, const Probe *p, bool after)
+{
+	if (t->narrow)
+		return nnode_search (t, rowids, n, p, after);
+	return wnode_search (t, keys, rowids, n, p, after);
+}
+
 bool
 ox_btree_after_last (const OxBTree *t, const OxValue *key, int n)
 {
@@ -503,7 +647,8 @@ ox_btree_after_last (const OxBTree *t, const OxValue *key, int n)
 		return true;
 	if (t->compact) {
 		Probe p = { key, n, false, 0 };
-		return cprobe_cmp (t, CKEY (l->keys, l->hdr.n - 1), l->rowid[l->hdr.n - 1], &p) < 0;
+		int i = l->hdr.n - 1;
+		return cprobe_cmp (t, ckey_at (t, l->keys, l->rowid, i), crid_at (t, l->rowid, i), &p) < 0;
 	}
 	return key_cmp (t, LEAF_KEY (t, l, l->hdr.n - 1), key, n) < 0;
 }
@@ -570,20 +715,31 @@ node_free_deep (OxBTree *t, OxBTreeNode *node)
 	node_free_shallow (t, node);
 }
 
-/* Sizes of a tree's stored keys and nodes, and its scratch. */
+/* The formats of a tree, widest last (a tree only ever widens). */
+typedef enum { FMT_GENERAL, FMT_COMPACT, FMT_NARROW } TreeFormat;
+
+/* Sizes of a tree's stored keys and nodes, and its scratch; sets itype to
+ * INT8 (the callers that keep keys restore theirs). */
 static void
-tree_layout (OxBTree *t, bool compact)
+tree_layout (OxBTree *t, TreeFormat fmt)
 {
-	t->compact = compact;
+	t->compact = fmt != FMT_GENERAL;
+	t->narrow = fmt == FMT_NARROW;
+	t->nkx = t->desc[0] ? ~NFLAG : NFLAG;
+	t->nlx = t->desc[0] ? NFLAG : 0;
 	t->itype = OX_T_INT8;
-	t->key_size = compact ? sizeof (int64_t) : (size_t) t->nkeys * sizeof (OxValue);
+	t->key_size = fmt == FMT_NARROW    ? 0
+	              : fmt == FMT_COMPACT ? sizeof (int64_t)
+	                                   : (size_t) t->nkeys * sizeof (OxValue);
 	t->leaf_size = offsetof (OxBTreeLeaf, keys) + KEY_BYTES (t, LEAF_MAX);
 	t->inner_size = offsetof (OxBTreeInner, keys) + KEY_BYTES (t, INNER_MAX - 1);
-	t->scratch_keys = g_malloc (KEY_BYTES (t, INNER_MAX + 1));
+	/* at least a byte: a narrow tree's scratch is empty but must be a
+	 * pointer memcpy may take */
+	t->scratch_keys = g_malloc (MAX (KEY_BYTES (t, INNER_MAX + 1), 1));
 	t->scratch_sep = t->scratch_keys + KEY_BYTES (t, INNER_MAX);
 }
 
-static void tree_decompact (OxBTree *t);
+static void tree_rebuild (OxBTree *t, TreeFormat fmt);
 
 OxBTree *
 ox_btree_new (int nkeys, const bool *desc, OxBTreeCmp cmp)
@@ -597,22 +753,25 @@ ox_btree_new (int nkeys, const bool *desc, OxBTreeCmp cmp)
 	t->desc = g_new0 (bool, nkeys);
 	if (desc)
 		memcpy (t->desc, desc, sizeof (bool) * (size_t) nkeys);
-	/* one column compared by ox_value_cmp: compact until a key that is
-	 * not an integer arrives (see tree_decompact) */
-	tree_layout (t, nkeys == 1 && cmp == ox_value_cmp);
+	/* one column compared by ox_value_cmp: narrow until a key or rowid
+	 * does not fit, compact until a key that is not an integer arrives
+	 * (see tree_rebuild) */
+	tree_layout (t, nkeys == 1 && cmp == ox_value_cmp ? FMT_NARROW : FMT_GENERAL);
 	t->mem = sizeof (OxBTree) + sizeof (bool) * (size_t) nkeys + KEY_BYTES (t, INNER_MAX + 1);
 	t->root = &leaf_new (t)->hdr;
 	t->height = 1;
 	return t;
 }
 
-/* A compact tree met a key that is not an integer (an index on an
- * expression-typed or altered column would; the engine's indexes on
- * integer columns never do): rebuild it in the general format.  Cursors
- * see a changed tree and re-seek from their anchors, which are OxValues
- * in both formats. */
+/* A compact tree met a key it cannot store: a narrow one a key beyond
+ * int32 or a rowid from 2^31 on (rebuilt in the 64-bit compact format),
+ * either a key that is not an integer (an index on an expression-typed or
+ * altered column would; the engine's indexes on integer columns never do:
+ * rebuilt in the general format).  The entries are re-inserted in order,
+ * so the new leaves are full.  Cursors see a changed tree and re-seek from
+ * their anchors, which are OxValues in every format. */
 static void
-tree_decompact (OxBTree *t)
+tree_rebuild (OxBTree *t, TreeFormat fmt)
 {
 	size_t n = t->count;
 	OxValue *keys = g_new (OxValue, MAX (n, 1));
@@ -623,14 +782,16 @@ tree_decompact (OxBTree *t)
 		node = ((OxBTreeInner *) node)->child[0];
 	for (OxBTreeLeaf *l = (OxBTreeLeaf *) node; l; l = l->next)
 		for (int i = 0; i < l->hdr.n; i++, m++) {
-			keys[m] = cval (t, CKEY (l->keys, i), l->rowid[i]);
-			rowids[m] = l->rowid[i] & ~CNULL;
+			keys[m] = cval (t, ckey_at (t, l->keys, l->rowid, i), crid_at (t, l->rowid, i));
+			rowids[m] = entry_rowid (t, l->rowid[i]);
 		}
 	g_assert (m == n);
 	uint64_t mod = t->mod;
+	uint8_t itype = t->itype;
 	node_free_deep (t, t->root);
 	g_free (t->scratch_keys);
-	tree_layout (t, false);
+	tree_layout (t, fmt);
+	t->itype = itype;
 	t->mem = sizeof (OxBTree) + sizeof (bool) * (size_t) t->nkeys + KEY_BYTES (t, INNER_MAX + 1);
 	t->root = &leaf_new (t)->hdr;
 	t->height = 1;
@@ -765,13 +926,17 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 {
 	g_return_val_if_fail (t != NULL && key != NULL, false);
 
-	if (t->compact && !key->null) {
-		if (G_UNLIKELY (!int_family ((OxTypeId) key->type)))
-			tree_decompact (t);
+	if (t->compact) {
+		if (key->null)
+			;
+		else if (G_UNLIKELY (!int_family ((OxTypeId) key->type)))
+			tree_rebuild (t, FMT_GENERAL);
 		else if (G_UNLIKELY (!t->itype_fixed)) {
 			t->itype = key->type;
 			t->itype_fixed = true;
 		}
+		if (t->narrow && G_UNLIKELY (!nfits (key, rowid)))
+			tree_rebuild (t, FMT_COMPACT);
 	}
 	Probe p = { key, t->nkeys, true, rowid };
 	PathStep path[MAX_DEPTH];
@@ -795,7 +960,9 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 	OxBTreeLeaf *l = (OxBTreeLeaf *) node;
 	int n = l->hdr.n;
 	int pos = n;
-	if (n == 0 || eprobe_cmp (t, l->keys, l->rowid, n - 1, &p) >= 0) {
+	/* narrow: the entry's word, compared with the words as they are */
+	const uint64_t nw = t->narrow ? nword (t, key->null, key->v.i, rowid) : 0;
+	if (n == 0 || (t->narrow ? l->rowid[n - 1] >= nw : eprobe_cmp (t, l->keys, l->rowid, n - 1, &p) >= 0)) {
 		/* not past the end: search from the root */
 		depth = 0;
 		node = t->root;
@@ -811,7 +978,7 @@ ox_btree_insert (OxBTree *t, const OxValue *key, uint64_t rowid)
 		l = (OxBTreeLeaf *) node;
 		n = l->hdr.n;
 		pos = node_search (t, l->keys, l->rowid, n, &p, false);
-		if (pos < n && eprobe_cmp (t, l->keys, l->rowid, pos, &p) == 0)
+		if (pos < n && (t->narrow ? l->rowid[pos] == nw : eprobe_cmp (t, l->keys, l->rowid, pos, &p) == 0))
 			return false;
 	}
 
@@ -1052,6 +1219,8 @@ ox_btree_delete (OxBTree *t, const OxValue *key, uint64_t rowid)
 
 	if (t->compact && !key->null && !int_family ((OxTypeId) key->type))
 		return false;  /* only integers are stored here */
+	if (t->narrow && !nfits (key, rowid))
+		return false;  /* nor keys or rowids wider than a narrow entry */
 	Probe p = { key, t->nkeys, true, rowid };
 	PathStep path[MAX_DEPTH];
 	int depth = 0;
@@ -1159,7 +1328,7 @@ cursor_key (OxBTreeCursor *c, const OxBTreeLeaf *l, int i)
 	const OxBTree *t = c->tree;
 	if (!t->compact)
 		return LEAF_KEY (t, l, i);
-	c->cur = cval (t, CKEY (l->keys, i), l->rowid[i]);
+	c->cur = cval (t, ckey_at (t, l->keys, l->rowid, i), crid_at (t, l->rowid, i));
 	return &c->cur;
 }
 
@@ -1265,7 +1434,7 @@ ox_btree_next (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 		i = 0;
 	}
 	const OxValue *k = cursor_key (c, l, i);
-	uint64_t r = l->rowid[i] & ~CNULL;
+	uint64_t r = entry_rowid (t, l->rowid[i]);
 	cursor_anchor (c, k, t->nkeys, true, r, true);
 	c->leaf = l;
 	c->idx = i + 1;
@@ -1300,8 +1469,15 @@ ox_btree_next_unanchored (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid
 	c->leaf = l;
 	c->idx = i + 1;
 	uint64_t r = l->rowid[i];
-	if (t->compact) {
+	if (t->narrow) {
 		/* the other fields of cur stay zero from the cursor's init */
+		c->cur.type = t->itype;
+		c->cur.null = nnull (t, r);
+		c->cur.v.i = nkey (t, r);   /* a NULL's v.i is not read */
+		r &= NROWID_MAX;
+		if (key)
+			*key = &c->cur;
+	} else if (t->compact) {
 		c->cur.type = t->itype;
 		c->cur.null = (uint8_t) (r >> 63);
 		c->cur.v.i = CKEY (l->keys, i);
@@ -1322,7 +1498,7 @@ ox_btree_cursor_anchor (OxBTreeCursor *c)
 		return;
 	OxBTreeLeaf *l = c->last_leaf;
 	int i = c->last_idx;
-	cursor_anchor (c, cursor_key (c, l, i), c->tree->nkeys, true, l->rowid[i] & ~CNULL, true);
+	cursor_anchor (c, cursor_key (c, l, i), c->tree->nkeys, true, entry_rowid (c->tree, l->rowid[i]), true);
 }
 
 bool
@@ -1345,7 +1521,7 @@ ox_btree_prev (OxBTreeCursor *c, const OxValue **key, uint64_t *rowid)
 	}
 	i--;
 	const OxValue *k = cursor_key (c, l, i);
-	uint64_t r = l->rowid[i] & ~CNULL;
+	uint64_t r = entry_rowid (t, l->rowid[i]);
 	cursor_anchor (c, k, t->nkeys, true, r, false);
 	c->leaf = l;
 	c->idx = i;
@@ -1371,6 +1547,14 @@ typedef struct CheckState {
 static int
 entry_cmp (const OxBTree *t, const void *a, uint64_t ar, const void *b, uint64_t br)
 {
+	if (t->narrow) {
+		/* decoded, so that the check compares values, not words */
+		int64_t ak = ckey_at (t, NULL, &ar, 0), bk = ckey_at (t, NULL, &br, 0);
+		uint64_t arid = crid_at (t, &ar, 0), brid = crid_at (t, &br, 0);
+		OxValue bv = cval (t, bk, brid);
+		Probe p = { &bv, 1, true, brid & ~CNULL };
+		return cprobe_cmp (t, ak, arid, &p);
+	}
 	if (t->compact) {
 		OxValue bv = cval (t, *(const int64_t *) b, br);
 		Probe p = { &bv, 1, true, br & ~CNULL };
@@ -1402,7 +1586,10 @@ check_node (CheckState *st, const OxBTreeNode *node, int level, bool is_root,
 			return "leaf next link broken";
 		for (int i = 0; i < l->hdr.n; i++) {
 			const void *k = LEAF_KEY (t, l, i);
-			if (t->compact && (l->rowid[i] & CNULL) && CKEY (l->keys, i) != CNULL_KEY)
+			if (t->narrow && nnull (t, l->rowid[i]) &&
+			    l->rowid[i] >> 32 != nword (t, true, 0, 0) >> 32)
+				return "NULL entry without its stored key";
+			if (t->compact && !t->narrow && (l->rowid[i] & CNULL) && CKEY (l->keys, i) != CNULL_KEY)
 				return "NULL entry without its stored key";
 			if (st->last_key && entry_cmp (t, st->last_key, st->last_rowid, k, l->rowid[i]) >= 0)
 				return "entries out of order";

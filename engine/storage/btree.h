@@ -45,15 +45,38 @@
  *      in place as long as they still bound their children.
  *
  * Compact trees: a tree of one key column compared by ox_value_cmp (every
- * index on one column) stores each key as an int64 (v.i) instead of an
- * OxValue, so an entry is 16 bytes rather than 24, in leaves and inner
- * nodes of the same fan-out (a 1,048-byte leaf against 1,560).  A NULL key
- * is the rowid's top bit (rowids are far below 2^63) with INT64_MAX as its
- * stored int64, so searches decide on the int64s and look at the rowid only
- * on a tie.  Keys are handed out as OxValues of the type of the first
- * non-NULL key inserted (the column's).  The first key that is not an
- * INT2/INT4/INT8 (which the engine's indexes on integer columns never
- * insert) rebuilds the tree in the general format.
+ * index on one column) stores each key as an integer instead of an
+ * OxValue, in one of two widths, with leaves and inner nodes of the same
+ * fan-out (64) as the general format:
+ *
+ *   narrow (while every key fits in an int32 and every rowid is below
+ *   2^31; how every tree starts): 8 bytes an entry, one uint64 "word" in
+ *   the rowid array, no key array; a 536-byte leaf, a 1,024-byte inner node
+ *
+ *      rowid[i] = | key (32 bits)          | N | rowid (31 bits)  |
+ *                   k ^ 2^31, all bits       the NULL/DESC mark
+ *                   inverted when DESC
+ *
+ *      The words' unsigned order is the tree's order: key (DESC inverts
+ *      it), then rowid.  A NULL key is stored as INT32_MAX's with N
+ *      set when the column is ascending (after INT32_MAX) and N clear when
+ *      it is DESC (where every non-NULL key has N set: NULL first).
+ *
+ *   64-bit (after the first key beyond int32 or rowid from 2^31 on): 16
+ *   bytes an entry, an int64 key array beside the uint64 rowid array; a
+ *   1,048-byte leaf (the general format's is 1,560 for one column)
+ *
+ *      rowid[i] = | C | rowid (63 bits) |    keys[i] = int64 key
+ *                   NULL mark                 (INT64_MAX for a NULL)
+ *
+ *      searches decide on the int64s and look at the rowid only on a tie.
+ *
+ * Keys are handed out as OxValues of the type of the first non-NULL key
+ * inserted (the column's).  The first entry that does not fit a narrow
+ * tree rebuilds it in the 64-bit form (its entries re-inserted in order:
+ * full leaves), and the first key that is not an INT2/INT4/INT8 (which the
+ * engine's indexes on integer columns never insert) rebuilds a compact
+ * tree in the general format.  A tree never narrows again.
  *
  * Invariants (checked by ox_btree_check): all leaves are at the same depth;
  * the root is a leaf (possibly empty) or an inner node with >= 2 children;

@@ -10,10 +10,13 @@
  * NOTE: the trees compare values with test_cmp below, so that these tests
  * do not depend on cast.c; they use only integers, text and bytea.  Every
  * test runs a second time (under /engine/btree/compact/) with
- * ox_value_cmp, which makes one-column trees compact (an int64 a key,
- * btree.h): all the checks hold for both formats.  The compact/ tests of
- * their own add negative keys, the int64 limits, NULLs in both orders,
- * seeks against the model and the switch back to the general format.
+ * ox_value_cmp, which makes one-column trees compact (narrow while keys
+ * fit in an int32 and rowids in 31 bits, else an int64 a key; btree.h):
+ * all the checks hold for every format.  The compact/ tests of their own
+ * add negative keys, the int64 limits, NULLs in both orders, seeks against
+ * the model and the switch back to the general format; the narrow/ tests
+ * its memory, a comparison with a general-format tree, and the switch to
+ * the 64-bit form under live cursors.
  */
 #include <glib.h>
 #include <string.h>
@@ -1108,6 +1111,9 @@ test_free_large (void)
 
 /* ---- compact trees ------------------------------------------------------ */
 
+/* The largest rowid a narrow tree holds (btree.h). */
+#define NROWID_TEST UINT64_C (0x7fffffff)
+
 static const int64_t edge_keys[] = { INT64_MIN, INT64_MIN + 1, -1, 0, 1, INT64_MAX - 1, INT64_MAX };
 
 /* A random entry whose key is drawn from [-domain, domain) or, one time
@@ -1201,7 +1207,15 @@ test_compact_random (gconstpointer data)
 	while (fx->refs->len > 0)
 		fx_delete_at (fx, g_rand_int_range (fx->rand, 0, fx->refs->len));
 	fx_check (fx);
-	g_assert_cmpuint (ox_btree_memory (fx->t), ==, mem0);
+	/* the first int64 edge key made the tree 64-bit compact: empty, it
+	 * holds what an empty tree made 64-bit holds */
+	g_assert_cmpuint (ox_btree_memory (fx->t), >, mem0);
+	OxBTree *w = ox_btree_new (1, desc, ox_value_cmp);
+	OxValue big = ox_int (OX_T_INT8, INT64_MAX);
+	g_assert_true (ox_btree_insert (w, &big, 1));
+	g_assert_true (ox_btree_delete (w, &big, 1));
+	g_assert_cmpuint (ox_btree_memory (fx->t), ==, ox_btree_memory (w));
+	ox_btree_free (w);
 	fx_free (fx);
 }
 
@@ -1244,6 +1258,315 @@ test_compact_decompact (void)
 	g_assert_cmpuint (rowid, ==, 2900);
 	ox_btree_cursor_free (&c);
 	ox_btree_free (t);
+}
+
+/* ---- narrow trees ------------------------------------------------------- */
+
+/* Bytes a tree holds per entry. */
+static double
+bytes_per_entry (const OxBTree *t)
+{
+	return (double) ox_btree_memory (t) / (double) ox_btree_count (t);
+}
+
+/* An index on one integer column loaded in key order (a primary key) is
+ * narrow: 8 bytes an entry in full leaves of 536 bytes, plus the inner
+ * nodes; the int32 and 31-bit rowid limits still fit.  Loaded in random
+ * order it stays under 13 bytes (leaves about 70% full). */
+static void
+test_narrow_memory (void)
+{
+	OxBTree *t = ox_btree_new (1, NULL, ox_value_cmp);
+	OxValue k = ox_int (OX_T_INT4, INT32_MIN);
+	g_assert_true (ox_btree_insert (t, &k, 0x7fffffff));
+	for (int i = 1; i <= 100000; i++) {
+		k = ox_int (OX_T_INT4, i);
+		g_assert_true (ox_btree_insert (t, &k, (uint64_t) i));
+	}
+	k = ox_int (OX_T_INT4, INT32_MAX);
+	g_assert_true (ox_btree_insert (t, &k, 0x7fffffff));
+	k = ox_null (OX_T_INT4);
+	g_assert_true (ox_btree_insert (t, &k, 0x7fffffff));
+	g_assert_null (ox_btree_check (t));
+	g_test_message ("in order: %.2f bytes an entry", bytes_per_entry (t));
+	g_assert_cmpfloat (bytes_per_entry (t), <, 8.7);
+	ox_btree_free (t);
+
+	t = ox_btree_new (1, NULL, ox_value_cmp);
+	GRand *r = g_rand_new_with_seed (0xb7ee0300);
+	for (int i = 1; i <= 100000; i++) {
+		k = ox_int (OX_T_INT8, g_rand_int_range (r, -1000000, 1000000));
+		g_assert_true (ox_btree_insert (t, &k, (uint64_t) i));
+	}
+	g_assert_null (ox_btree_check (t));
+	g_test_message ("random: %.2f bytes an entry", bytes_per_entry (t));
+	g_assert_cmpfloat (bytes_per_entry (t), <, 13.0);
+	g_rand_free (r);
+	ox_btree_free (t);
+}
+
+/* Cursor state for test_narrow_widen: the entry it returned last. */
+typedef struct WidenCursor {
+	OxBTreeCursor c;
+	Ref          *last;     /* copy */
+	bool          forward;  /* moved by next (else prev) */
+} WidenCursor;
+
+/* An entry a narrow tree cannot hold (a key beyond int32 either way, a
+ * rowid from 2^31 on) arrives in the middle of a tree with live cursors:
+ * the tree becomes 64-bit compact (16 bytes an entry), keeps every entry
+ * and the new one, and each cursor goes on from the entry it returned. */
+static void
+test_narrow_widen (gconstpointer data)
+{
+	int what = GPOINTER_TO_INT (data) & 3;   /* 0: key > INT32_MAX, 1: < INT32_MIN, 2: rowid */
+	const bool desc[1] = { (GPOINTER_TO_INT (data) & 4) != 0 };
+	tree_cmp = ox_value_cmp;
+	Fx *fx = fx_new (1, desc, 0xb7ee0400 + (guint32) GPOINTER_TO_INT (data));
+	tree_cmp = test_cmp;
+	fx->domain = 2000;
+	fx->null_pct = 5;
+	for (int i = 0; i < 20000; i++) {
+		Ref *r = fx_rand_ref (fx);
+		r->a -= 1000;
+		if (i % 500 == 0)
+			r->a = i % 1000 == 0 ? INT32_MAX : INT32_MIN;
+		fx_insert (fx, r);
+		if (g_rand_int_range (fx->rand, 0, 100) < 20)
+			fx_delete_at (fx, g_rand_int_range (fx->rand, 0, fx->refs->len));
+	}
+	fx_check (fx);
+	g_assert_cmpfloat (bytes_per_entry (fx->t), <, 12.0);   /* narrow */
+
+	/* cursors at the start, in the middle both ways, near the end */
+	GPtrArray *s = fx_sorted (fx);
+	WidenCursor cur[4];
+	const guint steps[4] = { 1, s->len / 3, s->len / 2, 3 };
+	for (int i = 0; i < 4; i++) {
+		const OxValue *key;
+		uint64_t rowid;
+		cur[i].forward = i < 2;
+		ox_btree_cursor_init (&cur[i].c, fx->t);
+		if (!cur[i].forward)
+			ox_btree_seek_last (&cur[i].c);
+		for (guint j = 0; j < steps[i]; j++)
+			g_assert_true (cur[i].forward ? ox_btree_next (&cur[i].c, &key, &rowid)
+			                              : ox_btree_prev (&cur[i].c, &key, &rowid));
+		Ref *r = g_hash_table_lookup (fx->by_rowid, &rowid);
+		assert_entry_is (fx, key, rowid, r);
+		cur[i].last = ref_dup (r);
+	}
+	g_ptr_array_free (s, TRUE);
+
+	Ref *w = fx_rand_ref (fx);
+	w->a_null = false;
+	if (what == 0)
+		w->a = (int64_t) INT32_MAX + 1;
+	else if (what == 1)
+		w->a = (int64_t) INT32_MIN - 1;
+	else
+		w->rowid = UINT64_C (1) << 31;
+	/* nothing that does not fit is found, or deleted, before */
+	OxValue wk[3];
+	ref_key (w, wk);
+	g_assert_false (ox_btree_delete (fx->t, wk, w->rowid));
+	fx_insert (fx, w);
+	g_assert_cmpfloat (bytes_per_entry (fx->t), >, 16.0);   /* 64-bit compact */
+	fx_check (fx);
+
+	s = fx_sorted (fx);
+	for (int i = 0; i < 4; i++) {
+		guint p = 0;
+		while (ref_cmp (fx, g_ptr_array_index (s, p), cur[i].last) != 0)
+			p++;
+		const OxValue *key;
+		uint64_t rowid;
+		if (cur[i].forward) {
+			g_assert_true (ox_btree_next (&cur[i].c, &key, &rowid));
+			assert_entry_is (fx, key, rowid, g_ptr_array_index (s, p + 1));
+		} else {
+			g_assert_true (ox_btree_prev (&cur[i].c, &key, &rowid));
+			assert_entry_is (fx, key, rowid, g_ptr_array_index (s, p - 1));
+		}
+		ox_btree_cursor_free (&cur[i].c);
+		ref_free (cur[i].last);
+	}
+	g_ptr_array_free (s, TRUE);
+
+	/* the wide entry can be sought and deleted */
+	fx_delete_rowid (fx, w->rowid);
+	fx_check (fx);
+	fx_free (fx);
+}
+
+/* Seek both trees to the same probe and compare a few entries each way. */
+static void
+cmp_seek (OxBTree *a, OxBTree *b, const OxValue *probe, int nprobe, bool after)
+{
+	OxBTreeCursor ca, cb;
+	const OxValue *ka, *kb;
+	uint64_t ra, rb;
+	ox_btree_cursor_init (&ca, a);
+	ox_btree_cursor_init (&cb, b);
+	ox_btree_seek (&ca, probe, nprobe, after);
+	ox_btree_seek (&cb, probe, nprobe, after);
+	for (int i = 0; i < 3; i++) {
+		bool ha = ox_btree_next (&ca, &ka, &ra), hb = ox_btree_next (&cb, &kb, &rb);
+		g_assert_cmpint (ha, ==, hb);
+		if (!ha)
+			break;
+		g_assert_cmpuint (ra, ==, rb);
+		g_assert_cmpint (ka->null, ==, kb->null);
+		g_assert_cmpint (ka->type, ==, kb->type);
+		if (!ka->null)
+			g_assert_cmpint (ka->v.i, ==, kb->v.i);
+	}
+	ox_btree_seek (&ca, probe, nprobe, after);
+	ox_btree_seek (&cb, probe, nprobe, after);
+	for (int i = 0; i < 3; i++) {
+		bool ha = ox_btree_prev (&ca, &ka, &ra), hb = ox_btree_prev (&cb, &kb, &rb);
+		g_assert_cmpint (ha, ==, hb);
+		if (!ha)
+			break;
+		g_assert_cmpuint (ra, ==, rb);
+		g_assert_cmpint (ka->null, ==, kb->null);
+		if (!ka->null)
+			g_assert_cmpint (ka->v.i, ==, kb->v.i);
+	}
+	ox_btree_cursor_free (&ca);
+	ox_btree_cursor_free (&cb);
+}
+
+/* Both trees hold the same entries in the same order. */
+static void
+cmp_all (OxBTree *a, OxBTree *b)
+{
+	g_assert_null (ox_btree_check (a));
+	g_assert_null (ox_btree_check (b));
+	g_assert_cmpuint (ox_btree_count (a), ==, ox_btree_count (b));
+	OxBTreeCursor ca, cb;
+	const OxValue *ka, *kb;
+	uint64_t ra, rb;
+	ox_btree_cursor_init (&ca, a);
+	ox_btree_cursor_init (&cb, b);
+	for (;;) {
+		bool ha = ox_btree_next (&ca, &ka, &ra), hb = ox_btree_next (&cb, &kb, &rb);
+		g_assert_cmpint (ha, ==, hb);
+		if (!ha)
+			break;
+		g_assert_cmpuint (ra, ==, rb);
+		g_assert_cmpint (ka->null, ==, kb->null);
+		if (!ka->null)
+			g_assert_cmpint (ka->v.i, ==, kb->v.i);
+	}
+	ox_btree_cursor_free (&ca);
+	ox_btree_cursor_free (&cb);
+}
+
+static const int64_t narrow_edges[] = {
+	INT32_MIN, INT32_MIN + 1, -1, 0, 1, INT32_MAX - 1, INT32_MAX,
+};
+
+static int64_t
+narrow_rand_key (GRand *r, int domain)
+{
+	if (g_rand_int_range (r, 0, 10) == 0)
+		return narrow_edges[g_rand_int_range (r, 0, G_N_ELEMENTS (narrow_edges))];
+	return g_rand_int_range (r, -domain, domain);
+}
+
+/* A narrow tree against the general format (the same entries in a tree
+ * compared by test_cmp): random inserts (duplicate keys, NULLs, the int32
+ * edges, repeated pairs), deletes (present and absent) and seeks (of NULL,
+ * of the int32 edges and of the int64 values beyond them, before and
+ * after), in both orders; down to empty (merges and rebalancing), and the
+ * tree stays narrow throughout. */
+static void
+test_narrow_random (gconstpointer data)
+{
+	const bool desc[1] = { GPOINTER_TO_INT (data) != 0 };
+	OxBTree *nt = ox_btree_new (1, desc, ox_value_cmp);
+	OxBTree *gt = ox_btree_new (1, desc, test_cmp);
+	GRand *r = g_rand_new_with_seed (0xb7ee0500 + (guint32) desc[0]);
+	GArray *live = g_array_new (FALSE, FALSE, sizeof (int64_t) * 2);   /* (key or NULL mark, rowid) */
+	const int64_t null_mark = INT64_MIN;
+	uint64_t next_rowid = 0;
+	size_t mem0 = ox_btree_memory (nt);
+
+	for (int round = 0; round < 3; round++) {
+		for (int i = 0; i < 30000; i++) {
+			int roll = g_rand_int_range (r, 0, 100);
+			if (roll < 60 || live->len == 0) {
+				int64_t e[2];
+				e[0] = g_rand_int_range (r, 0, 100) < 5 ? null_mark : narrow_rand_key (r, 2000);
+				/* rowids up to the 31-bit limit, mostly small */
+				e[1] = g_rand_int_range (r, 0, 50) == 0 ? (int64_t) NROWID_TEST - (int64_t) next_rowid
+				                                        : (int64_t) next_rowid;
+				next_rowid++;
+				OxValue k = e[0] == null_mark ? ox_null (OX_T_INT4) : ox_int (OX_T_INT4, e[0]);
+				g_assert_true (ox_btree_insert (nt, &k, (uint64_t) e[1]));
+				g_assert_true (ox_btree_insert (gt, &k, (uint64_t) e[1]));
+				g_array_append_val (live, e);
+			} else if (roll < 65) {
+				/* an entry already present: refused by both */
+				int64_t *e = &g_array_index (live, int64_t, 2 * g_rand_int_range (r, 0, live->len));
+				OxValue k = e[0] == null_mark ? ox_null (OX_T_INT4) : ox_int (OX_T_INT4, e[0]);
+				g_assert_false (ox_btree_insert (nt, &k, (uint64_t) e[1]));
+				g_assert_false (ox_btree_insert (gt, &k, (uint64_t) e[1]));
+			} else if (roll < 70) {
+				/* absent: the same key with another rowid, or a NULL */
+				OxValue k = g_rand_boolean (r) ? ox_null (OX_T_INT4)
+				                                : ox_int (OX_T_INT4, narrow_rand_key (r, 2000));
+				uint64_t rid = next_rowid + 7;
+				g_assert_false (ox_btree_delete (nt, &k, rid));
+				g_assert_false (ox_btree_delete (gt, &k, rid));
+			} else {
+				guint j = g_rand_int_range (r, 0, live->len);
+				int64_t *e = &g_array_index (live, int64_t, 2 * j);
+				OxValue k = e[0] == null_mark ? ox_null (OX_T_INT4) : ox_int (OX_T_INT4, e[0]);
+				g_assert_true (ox_btree_delete (nt, &k, (uint64_t) e[1]));
+				g_assert_true (ox_btree_delete (gt, &k, (uint64_t) e[1]));
+				g_array_remove_index_fast (live, j);
+			}
+			if (i % 97 == 0) {
+				OxValue probe;
+				int pick = g_rand_int_range (r, 0, 4);
+				if (pick == 0)
+					probe = ox_null (OX_T_INT4);
+				else if (pick == 1)
+					probe = ox_int (OX_T_INT8, g_rand_boolean (r) ? (int64_t) INT32_MAX + 1
+					                                                : (int64_t) INT32_MIN - 1);
+				else
+					probe = ox_int (OX_T_INT8, narrow_rand_key (r, 2100));
+				cmp_seek (nt, gt, &probe, 1, g_rand_boolean (r));
+			}
+		}
+		cmp_all (nt, gt);
+		g_assert_cmpint (ox_btree_height (nt), >=, 2);
+		g_assert_cmpfloat (bytes_per_entry (nt), <, 13.0);   /* still narrow */
+		for (guint e = 0; e < G_N_ELEMENTS (narrow_edges); e++)
+			for (int after = 0; after < 2; after++) {
+				OxValue probe = ox_int (OX_T_INT4, narrow_edges[e]);
+				cmp_seek (nt, gt, &probe, 1, after);
+			}
+		/* empty most of it: merges and rebalancing down the levels */
+		while (live->len > (round == 2 ? 0u : 500u)) {
+			guint j = g_rand_int_range (r, 0, live->len);
+			int64_t *e = &g_array_index (live, int64_t, 2 * j);
+			OxValue k = e[0] == null_mark ? ox_null (OX_T_INT4) : ox_int (OX_T_INT4, e[0]);
+			g_assert_true (ox_btree_delete (nt, &k, (uint64_t) e[1]));
+			g_assert_true (ox_btree_delete (gt, &k, (uint64_t) e[1]));
+			g_array_remove_index_fast (live, j);
+			if (live->len % 1000 == 0)
+				g_assert_null (ox_btree_check (nt));
+		}
+		cmp_all (nt, gt);
+	}
+	g_assert_cmpuint (ox_btree_memory (nt), ==, mem0);   /* never widened */
+	g_array_free (live, TRUE);
+	g_rand_free (r);
+	ox_btree_free (nt);
+	ox_btree_free (gt);
 }
 
 /* Run a test with one-column trees compact (ox_value_cmp). */
@@ -1290,5 +1613,18 @@ main (int argc, char **argv)
 	g_test_add_data_func ("/engine/btree/compact/wide/asc", GINT_TO_POINTER (0), test_compact_random);
 	g_test_add_data_func ("/engine/btree/compact/wide/desc", GINT_TO_POINTER (1), test_compact_random);
 	g_test_add_func ("/engine/btree/compact/decompact", test_compact_decompact);
+	g_test_add_func ("/engine/btree/narrow/memory", test_narrow_memory);
+	g_test_add_data_func ("/engine/btree/narrow/random/asc", GINT_TO_POINTER (0), test_narrow_random);
+	g_test_add_data_func ("/engine/btree/narrow/random/desc", GINT_TO_POINTER (1), test_narrow_random);
+	static const struct { const char *path; int what; } widen[] = {
+		{ "/engine/btree/narrow/widen/key-above/asc", 0 },
+		{ "/engine/btree/narrow/widen/key-below/asc", 1 },
+		{ "/engine/btree/narrow/widen/rowid/asc", 2 },
+		{ "/engine/btree/narrow/widen/key-above/desc", 4 },
+		{ "/engine/btree/narrow/widen/key-below/desc", 5 },
+		{ "/engine/btree/narrow/widen/rowid/desc", 6 },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS (widen); i++)
+		g_test_add_data_func (widen[i].path, GINT_TO_POINTER (widen[i].what), test_narrow_widen);
 	return g_test_run ();
 }
