@@ -752,13 +752,17 @@ ox_db_check (const char *path, char **report)
 	return ok ? OX_OK : OX_ERROR;
 }
 
+/* Bytes and number of the regular files in dir (whose names end with
+ * suffix, unless NULL: wal/ also holds the spare segment). */
 static uint64_t
-dir_bytes (const char *dir, int *nfiles)
+dir_bytes (const char *dir, const char *suffix, int *nfiles)
 {
 	uint64_t total = 0;
 	GDir *d = g_dir_open (dir, 0, NULL);
 	const char *n;
 	while (d && (n = g_dir_read_name (d)) != NULL) {
+		if (suffix && !g_str_has_suffix (n, suffix))
+			continue;
 		char *p = g_build_filename (dir, n, NULL);
 		GStatBuf st;
 		if (g_stat (p, &st) == 0 && S_ISREG (st.st_mode)) {
@@ -779,7 +783,7 @@ ox_db_info (const char *path, char **report)
 	bool ok = read_version (path, out);
 	char *wdir = g_build_filename (path, "wal", NULL), *cdir = g_build_filename (path, "checkpoint", NULL);
 	int nw = 0, nc = 0;
-	uint64_t wb = dir_bytes (wdir, &nw), cb = dir_bytes (cdir, &nc);
+	uint64_t wb = dir_bytes (wdir, ".wal", &nw), cb = dir_bytes (cdir, NULL, &nc);
 	g_string_append_printf (out, "wal: %d segment files, %" G_GUINT64_FORMAT " bytes\n", nw, wb);
 	uint64_t ts = 0, lsn = 0;
 	uint32_t oid = 0;

@@ -232,6 +232,16 @@ fsync_retry (int fd)
 }
 
 static int
+fdatasync_retry (int fd)
+{
+	int rc;
+	do
+		rc = fdatasync (fd);
+	while (rc < 0 && errno == EINTR);
+	return rc;
+}
+
+static int
 dir_fsync (const char *path)
 {
 	int fd = open_retry (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -805,7 +815,7 @@ ox_file_pread (OxFile *f, void *buf, size_t n, off_t offset)
 }
 
 static int
-sync_slow (OxFile *f)
+sync_slow (OxFile *f, bool data_only)
 {
 	int rc = -1, err = EIO;
 	g_mutex_lock (&layer_lock);
@@ -816,7 +826,10 @@ sync_slow (OxFile *f)
 		__atomic_store_n (&f->broken, 1, __ATOMIC_RELAXED);
 		goto out;
 	}
-	rc = fsync_retry (f->fd);
+	/* The crash model treats both alike: fdatasync makes the content and
+	 * the length durable (Linux writes the size when it changed, as it is
+	 * needed to read the data back); only timestamps may be lost. */
+	rc = data_only ? fdatasync_retry (f->fd) : fsync_retry (f->fd);
 	err = errno;
 	if (rc < 0) {
 		__atomic_store_n (&f->broken, 1, __ATOMIC_RELAXED);
@@ -835,8 +848,8 @@ out:
 	return rc;
 }
 
-int
-ox_file_sync (OxFile *f)
+static int
+file_sync (OxFile *f, bool data_only)
 {
 	g_return_val_if_fail (f != NULL, -1);
 	if (is_broken (f)) {
@@ -844,8 +857,8 @@ ox_file_sync (OxFile *f)
 		return -1;
 	}
 	if (slow_bits () != 0)
-		return sync_slow (f);
-	if (fsync_retry (f->fd) < 0) {
+		return sync_slow (f, data_only);
+	if ((data_only ? fdatasync_retry (f->fd) : fsync_retry (f->fd)) < 0) {
 		__atomic_store_n (&f->broken, 1, __ATOMIC_RELAXED);
 		return -1;
 	}
@@ -856,6 +869,18 @@ ox_file_sync (OxFile *f)
 		return -1;
 	}
 	return 0;
+}
+
+int
+ox_file_sync (OxFile *f)
+{
+	return file_sync (f, false);
+}
+
+int
+ox_file_datasync (OxFile *f)
+{
+	return file_sync (f, true);
 }
 
 int

@@ -72,6 +72,11 @@ int      ox_file_pwrite (OxFile *f, const void *buf, size_t n, off_t offset);
 /* Read up to n bytes at offset; returns bytes read (0 at EOF) or -1. */
 ssize_t  ox_file_pread (OxFile *f, void *buf, size_t n, off_t offset);
 int      ox_file_sync (OxFile *f);
+/* fdatasync: the content and, when it changed, the length, without the
+ * inode's timestamps.  Cheaper than ox_file_sync when the writes overwrite
+ * bytes inside the file (a preallocated WAL segment): no inode write.
+ * Broken-file and fault rules as ox_file_sync (OX_FAULT_FSYNC_EIO too). */
+int      ox_file_datasync (OxFile *f);
 int      ox_file_truncate (OxFile *f, off_t len);
 off_t    ox_file_size (OxFile *f);
 const char *ox_file_path (OxFile *f);

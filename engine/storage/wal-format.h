@@ -9,10 +9,26 @@
  *     DIR/lock                 flock(2)ed by the open process; holds its pid
  *     DIR/wal/<lsn>.wal        segments, named by the 16-hex-digit LSN of
  *                              their first byte
+ *     DIR/wal/spare            the next segment, prepared ahead: zeros only
+ *                              (no header); renamed to <lsn>.wal when the
+ *                              log switches, deleted by the open
  *     DIR/checkpoint/          checkpoint images (planned)
  *
  * The log is one stream of bytes; an LSN is a byte offset in that stream.
  * Segments cut the stream into files; a record never spans two segments.
+ *
+ * A segment file is preallocated: made at its full size (header + the
+ * segment size, or header + one larger record) with zeros written and
+ * synced, before records go in.  So a segment is
+ *
+ *     +--------+--------+--------+- - -+--------+----------------------+
+ *     | header | record | record | ... | record | zeros (the tail)     |
+ *     +--------+--------+--------+- - -+--------+----------------------+
+ *
+ * and commits overwrite zeros in place and sync with fdatasync (the size
+ * never changes, so no inode write).  Zeros where a record header would
+ * start (16 zero bytes, or fewer up to the end of the file) end the
+ * segment cleanly; the next segment, if any, starts at that LSN.
  *
  * Segment header (32 bytes, little-endian):
  *
@@ -41,7 +57,10 @@
  * runs past the end of the file, whose checksum fails, or whose lsn is not
  * the expected one: that is the torn tail of a crash, and nothing after it
  * was ever acknowledged (a commit returns only after its record and every
- * record before it are durable).  A record that is whole but lost some of
+ * record before it are durable).  The open then zeroes everything after the
+ * last valid record in its segment (a torn write can keep a later record
+ * and lose an earlier one) and fills a short segment (an older version's,
+ * which grew as it was written) up to its full size.  A record that is whole but lost some of
  * its trailing zero padding (no checksum covers it) is kept; the log goes
  * on at its padded end, so every record starts at a multiple of 8.
  *

@@ -8,6 +8,18 @@
  * time ('flushing'), which keeps the bytes on disk in LSN order.
  * NOTE: a record never spans segments; a record larger than the segment
  * size gets a segment of its own.
+ * NOTE: segments are preallocated: made at their full size with real zeros
+ * written and fsynced once, so that a commit overwrites bytes inside the
+ * file and syncs with fdatasync — no inode write, the size never changes
+ * (ext4 would otherwise write the inode synchronously at every commit).
+ * The zeros after the last record end a segment cleanly; the scan goes on
+ * in the next segment if it starts there.  A spare segment ("spare", zeros,
+ * no header yet) is prepared once the open segment is half full, by the
+ * committer whose flush noticed it, after its own commit is durable; a
+ * switch renames it to its start LSN and writes the header, and only makes
+ * a segment itself when no spare is ready.  The open zeroes whatever a
+ * crash left after the last valid record (unacknowledged records the torn
+ * write kept whole behind a hole must never follow new records).
  */
 #include "wal.h"
 #include "wal-format.h"
@@ -19,6 +31,8 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+
+enum { SPARE_NONE, SPARE_BUSY, SPARE_READY };
 
 typedef struct Chunk {
 	uint64_t    seg_start;  /* segment the bytes belong to */
@@ -41,10 +55,71 @@ struct OxWal {
 	bool       flushing;     /* a leader is writing */
 	int        broken_errno; /* 0 = healthy */
 	uint64_t   fsyncs;
+	int        spare;        /* SPARE_*: DIR/wal/spare being made, or ready */
 	/* the open segment (used by the leader only) */
 	OxFile    *seg;
 	uint64_t   seg_start;
 };
+
+/* The prepared next segment: zeros, no header; never a name the scan
+ * reads (not 16 hex digits + ".wal"). */
+#define SPARE_NAME "spare"
+
+static const uint8_t zeros[64 * 1024];
+
+/* Write zeros over [from, to) of f. */
+static int
+zero_fill (OxFile *f, off_t from, off_t to)
+{
+	while (from < to) {
+		size_t n = (size_t) MIN ((off_t) sizeof zeros, to - from);
+		if (ox_file_pwrite (f, zeros, n, from) != 0)
+			return -1;
+		from += (off_t) n;
+	}
+	return 0;
+}
+
+/* Zero whatever is not zero in [from, size of f), then make f 'full' bytes
+ * long with zeros, and fsync if anything changed (the size may have). */
+static int
+zero_tail (OxFile *f, off_t from, off_t full)
+{
+	off_t size = ox_file_size (f);
+	if (size < 0)
+		return -1;
+	bool dirty = false;
+	uint8_t *buf = g_malloc (sizeof zeros);
+	for (off_t at = from; at < size;) {
+		size_t n = (size_t) MIN ((off_t) sizeof zeros, size - at);
+		ssize_t r = ox_file_pread (f, buf, n, at);
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+			g_free (buf);
+			errno = e;
+			return -1;
+		}
+		if (memcmp (buf, zeros, (size_t) r) != 0) {
+			if (ox_file_pwrite (f, zeros, (size_t) r, at) != 0) {
+				int e = errno;
+				g_free (buf);
+				errno = e;
+				return -1;
+			}
+			dirty = true;
+		}
+		at += r;
+	}
+	g_free (buf);
+	if (size < full) {
+		/* (from past the end: a torn write took part of the last record's
+		 * padding; the zeros put it back) */
+		if (zero_fill (f, size, full) != 0)
+			return -1;
+		dirty = true;
+	}
+	return dirty ? ox_file_sync (f) : 0;
+}
 
 static char *
 seg_path (const char *dir, uint64_t start)
@@ -144,8 +219,23 @@ list_segments (const char *dir)
 
 /* ---- scanning ------------------------------------------------------------------- */
 
+static bool
+all_zero (const uint8_t *p, size_t n)
+{
+	while (n >= sizeof zeros) {
+		if (memcmp (p, zeros, sizeof zeros) != 0)
+			return false;
+		p += sizeof zeros;
+		n -= sizeof zeros;
+	}
+	return memcmp (p, zeros, n) == 0;
+}
+
 /* Scan one file of WAL format (a segment, or a checkpoint image) whose
- * header must say 'start'.  Updates out (end_lsn, counts, stop_reason). */
+ * header must say 'start'.  Updates out (end_lsn, counts, stop_reason).
+ * Zeros where the next record would start end the file cleanly: that is
+ * the preallocated rest of a segment (or a crash's unwritten tail, which
+ * holds nothing acknowledged either). */
 static int
 scan_file (const char *path, uint64_t start, OxWalRecordFn fn, void *user, OxWalScan *out)
 {
@@ -166,16 +256,13 @@ scan_file (const char *path, uint64_t start, OxWalRecordFn fn, void *user, OxWal
 	while (off < len) {
 		const uint8_t *r = (const uint8_t *) data + off;
 		uint64_t lsn = start + (off - OX_WAL_SEG_HEADER);
+		if (all_zero (r, MIN (len - off, (size_t) 16)))
+			break;  /* zeros past the last record: preallocated, or unwritten */
 		if (len - off < OX_WAL_REC_HEADER) {
 			out->stop_reason = g_strdup_printf ("torn record header at LSN %" G_GUINT64_FORMAT, lsn);
 			break;
 		}
 		uint32_t plen = get_u32 (r);
-		if (plen == 0 && get_u32 (r + 4) == 0 && get_u64 (r + 8) == 0) {
-			/* zeros past the last record: preallocated or torn */
-			out->stop_reason = g_strdup_printf ("zeroed tail at LSN %" G_GUINT64_FORMAT, lsn);
-			break;
-		}
 		if (plen > len - off - OX_WAL_REC_HEADER) {
 			out->stop_reason = g_strdup_printf ("torn record at LSN %" G_GUINT64_FORMAT
 			                                    " (length %u runs past the end of the segment)", lsn, plen);
@@ -183,7 +270,15 @@ scan_file (const char *path, uint64_t start, OxWalRecordFn fn, void *user, OxWal
 		}
 		uint32_t crc = ox_crc32c (0, r + 8, OX_WAL_REC_HEADER - 8 + plen);
 		if (crc != get_u32 (r + 4)) {
-			out->stop_reason = g_strdup_printf ("checksum mismatch at LSN %" G_GUINT64_FORMAT, lsn);
+			/* In a preallocated segment a write torn by a crash leaves
+			 * a record that fails its checksum with only zeros after it;
+			 * anything else after it means damage. */
+			size_t next = off + rec_size (plen);
+			if (next <= len && all_zero ((const uint8_t *) data + next, len - next))
+				out->stop_reason = g_strdup_printf ("torn record at LSN %" G_GUINT64_FORMAT
+				                                    " (checksum mismatch, only zeros after it)", lsn);
+			else
+				out->stop_reason = g_strdup_printf ("checksum mismatch at LSN %" G_GUINT64_FORMAT, lsn);
 			break;
 		}
 		if (get_u64 (r + 8) != lsn) {
@@ -275,27 +370,100 @@ ox_wal_remove_before (OxWal *w, uint64_t lsn)
 
 /* ---- writing --------------------------------------------------------------------- */
 
-/* Start segment 'start': create it with its header, fsync it and the
- * directory (a new segment must survive a crash along with its records). */
-static int
-open_new_segment (OxWal *w, uint64_t start)
+static void
+close_keep_errno (OxFile *f)
 {
+	int e = errno;
+	ox_file_close (f);
+	errno = e;
+}
+
+/* Take the spare, if one is ready and big enough (need: record bytes the
+ * segment must hold), as segment 'start': header, rename, directory sync.
+ * Returns the file, or NULL with errno (ENOENT: no spare to take). */
+static OxFile *
+take_spare (OxWal *w, uint64_t start, uint64_t need)
+{
+	g_mutex_lock (&w->lock);
+	bool ready = w->spare == SPARE_READY && need <= w->seg_size;
+	if (ready)
+		w->spare = SPARE_BUSY;
+	g_mutex_unlock (&w->lock);
+	if (!ready) {
+		errno = ENOENT;
+		return NULL;
+	}
+	char *sp = g_build_filename (w->dir, SPARE_NAME, NULL);
 	char *path = seg_path (w->dir, start);
-	OxFile *f = ox_file_open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	g_free (path);
-	if (!f)
-		return -1;
 	uint8_t h[OX_WAL_SEG_HEADER];
 	ox_wal_segment_header (h, start);
-	if (ox_file_append (f, h, sizeof h) != 0 || ox_file_sync (f) != 0 || ox_dir_sync (w->dir) != 0) {
-		int e = errno;
-		ox_file_close (f);
-		errno = e;
+	/* The header goes out with the first records' fdatasync; until then
+	 * a crash leaves a segment whose header does not read, which the open
+	 * writes again (it holds no acknowledged record). */
+	OxFile *f = ox_file_open (sp, O_RDWR, 0600);
+	if (f && (ox_file_pwrite (f, h, sizeof h, 0) != 0 || ox_file_rename (sp, path) != 0
+	          || ox_dir_sync (w->dir) != 0)) {
+		close_keep_errno (f);
+		f = NULL;
+	}
+	int e = errno;
+	g_free (sp);
+	g_free (path);
+	g_mutex_lock (&w->lock);
+	w->spare = SPARE_NONE;
+	g_mutex_unlock (&w->lock);
+	errno = e;
+	return f;
+}
+
+/* Start segment 'start', to hold at least 'need' record bytes: the spare
+ * renamed, or a new file written in full — header, zeros up to the segment
+ * size — and fsynced with the directory (a new segment must survive a
+ * crash along with its records). */
+static int
+open_new_segment (OxWal *w, uint64_t start, uint64_t need)
+{
+	OxFile *f = take_spare (w, start, need);
+	if (!f && errno != ENOENT)
 		return -1;
+	if (!f) {
+		char *path = seg_path (w->dir, start);
+		f = ox_file_open (path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		g_free (path);
+		if (!f)
+			return -1;
+		uint8_t h[OX_WAL_SEG_HEADER];
+		ox_wal_segment_header (h, start);
+		off_t full = (off_t) (OX_WAL_SEG_HEADER + MAX (w->seg_size, need));
+		if (ox_file_pwrite (f, h, sizeof h, 0) != 0 || zero_fill (f, OX_WAL_SEG_HEADER, full) != 0
+		    || ox_file_sync (f) != 0 || ox_dir_sync (w->dir) != 0) {
+			close_keep_errno (f);
+			return -1;
+		}
 	}
 	w->seg = f;
 	w->seg_start = start;
 	return 0;
+}
+
+/* Make the spare: zeros for a whole segment, fsynced (so that its blocks
+ * are allocated and later writes into it change no metadata).  The caller
+ * set w->spare to SPARE_BUSY.  A failure is not the log's: the switch then
+ * makes its segment itself (and meets the disk's trouble there, if any). */
+static void
+prepare_spare (OxWal *w)
+{
+	char *sp = g_build_filename (w->dir, SPARE_NAME, NULL);
+	OxFile *f = ox_file_open (sp, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	bool ok = f && zero_fill (f, 0, (off_t) (OX_WAL_SEG_HEADER + w->seg_size)) == 0 && ox_file_sync (f) == 0;
+	if (f)
+		ox_file_close (f);
+	if (!ok)
+		ox_file_unlink (sp);
+	g_free (sp);
+	g_mutex_lock (&w->lock);
+	w->spare = ok ? SPARE_READY : SPARE_NONE;
+	g_mutex_unlock (&w->lock);
 }
 
 OxWal *
@@ -326,13 +494,18 @@ ox_wal_open (const char *dbdir, uint64_t end_lsn, uint64_t segment_size)
 		}
 	}
 	g_array_unref (segs);
+	/* a spare left by the last run: whether it was finished is unknown */
+	char *sp = g_build_filename (w->dir, SPARE_NAME, NULL);
+	if (g_file_test (sp, G_FILE_TEST_EXISTS))
+		ox_file_unlink (sp);
+	g_free (sp);
 	if (ox_dir_sync (w->dir) != 0)
 		goto fail;
 	if (keep != UINT64_MAX && keep == end_lsn) {
 		/* no valid record in it: its header may be the torn part (a crash
 		 * or a failed write while a new segment was started), so write it
 		 * again rather than append after a header nobody can read */
-		if (open_new_segment (w, keep) != 0)
+		if (open_new_segment (w, keep, 0) != 0)
 			goto fail;
 	} else if (keep != UINT64_MAX) {
 		char *p = seg_path (w->dir, keep);
@@ -340,16 +513,19 @@ ox_wal_open (const char *dbdir, uint64_t end_lsn, uint64_t segment_size)
 		g_free (p);
 		if (!w->seg)
 			goto fail;
-		/* cut a torn tail off, or put back the zero padding a torn write
-		 * took from the last record (ftruncate extends with zeros), so that
-		 * the next record lands at its LSN */
-		off_t want = (off_t) (OX_WAL_SEG_HEADER + (end_lsn - keep));
-		if (ox_file_size (w->seg) != want) {
-			if (ox_file_truncate (w->seg, want) != 0 || ox_file_sync (w->seg) != 0)
-				goto fail;
-		}
+		/* Zero what follows the last valid record: a torn tail, or whole
+		 * records a torn write kept behind a hole, which new records must
+		 * never come to precede.  Put back the zero padding a torn write
+		 * took from the last record, so that the next record lands at its
+		 * LSN, and preallocate a segment written by an older version (or
+		 * cut by a failed write) to its full size.  Never cut it: that
+		 * would bring back a growing file's inode write at every commit. */
+		uint64_t used = end_lsn - keep;
+		if (zero_tail (w->seg, (off_t) (OX_WAL_SEG_HEADER + used),
+		               (off_t) (OX_WAL_SEG_HEADER + MAX (w->seg_size, used))) != 0)
+			goto fail;
 		w->seg_start = keep;
-	} else if (open_new_segment (w, end_lsn) != 0)
+	} else if (open_new_segment (w, end_lsn, 0) != 0)
 		goto fail;
 	w->tail_seg = w->seg_start;
 	w->next_lsn = w->written_lsn = w->flushed_lsn = end_lsn;
@@ -426,22 +602,25 @@ write_chunks (OxWal *w, GPtrArray *chunks, bool sync, uint64_t *durable, uint64_
 		if (c->seg_start != w->seg_start) {
 			/* finish the old segment durably before the log moves on */
 			if (w->seg) {
-				if (ox_file_sync (w->seg) != 0)
+				if (ox_file_datasync (w->seg) != 0)
 					return -1;
 				w->fsyncs++;
 				*durable = c->lsn;
 				ox_file_close (w->seg);
 				w->seg = NULL;
 			}
-			if (open_new_segment (w, c->seg_start) != 0)
+			if (open_new_segment (w, c->seg_start, c->bytes->len) != 0)
 				return -1;
 		}
-		if (ox_file_append (w->seg, c->bytes->data, c->bytes->len) != 0)
+		off_t at = (off_t) (OX_WAL_SEG_HEADER + (c->lsn - w->seg_start));
+		if (ox_file_pwrite (w->seg, c->bytes->data, c->bytes->len, at) != 0)
 			return -1;
 		*written = c->lsn + c->bytes->len;
 	}
 	if (sync) {
-		if (ox_file_sync (w->seg) != 0)
+		/* the segment is preallocated: the size does not change, so the
+		 * data is durable without the inode */
+		if (ox_file_datasync (w->seg) != 0)
 			return -1;
 		w->fsyncs++;
 		*durable = *written;
@@ -491,7 +670,9 @@ ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
 		uint64_t keep = sync ? MAX (durable, written_before) : written;
 		if (keep < w->seg_start)
 			keep = w->seg_start;
-		if (ox_file_truncate (w->seg, (off_t) (OX_WAL_SEG_HEADER + (keep - w->seg_start))) == 0 && written > keep)
+		if (written > keep
+		    && zero_fill (w->seg, (off_t) (OX_WAL_SEG_HEADER + (keep - w->seg_start)),
+		                  (off_t) (OX_WAL_SEG_HEADER + (written - w->seg_start))) == 0)
 			written = keep;
 	}
 	g_ptr_array_foreach (chunks, chunk_free, NULL);
@@ -506,8 +687,15 @@ ox_wal_flush (OxWal *w, uint64_t upto, bool sync)
 	if (rc != 0)
 		w->broken_errno = e ? e : EIO;
 	bool ok = (sync ? w->flushed_lsn : w->written_lsn) >= upto;
+	/* the open segment is half full: prepare the next one now, after this
+	 * commit is durable, rather than in the commit that switches */
+	bool prep = rc == 0 && w->spare == SPARE_NONE && w->next_lsn - w->tail_seg >= w->seg_size / 2;
+	if (prep)
+		w->spare = SPARE_BUSY;
 	g_cond_broadcast (&w->done);
 	g_mutex_unlock (&w->lock);
+	if (prep)
+		prepare_spare (w);
 	if (!ok) {
 		errno = e ? e : EIO;
 		return -1;
