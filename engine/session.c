@@ -566,6 +566,7 @@ ox_session_free (OxSession *s)
 	g_clear_pointer (&s->event_rows, g_ptr_array_unref);
 	g_clear_pointer (&s->event_arena, ox_arena_free);
 	g_clear_pointer (&s->open_stmts, g_ptr_array_unref);
+	g_clear_pointer (&s->spi_cursors, g_ptr_array_unref);
 	g_free (s->script_path);
 	if (s->txn) {
 		__atomic_add_fetch (&s->db->n_rollbacks, 1, __ATOMIC_RELAXED);

@@ -110,6 +110,8 @@ typedef struct OxSession {
 	GHashTable  *routine_cache; /* OxRoutine* -> compiled form (per session) */
 	int          call_depth;    /* routines running on this session now */
 	struct OxPlCall *nonatomic_call; /* the CALL/DO that may COMMIT, or NULL */
+	GPtrArray   *spi_cursors;   /* OxSpiCursor* open now (pl/spi.c): a COMMIT or
+	                               ROLLBACK reads each to its end first */
 	GHashTable  *spi_strings;   /* ox_spi_setting's answers, kept for the caller */
 	int          trigger_depth; /* triggers firing on this session now */
 	bool         schedules_touched; /* this transaction ran schedule DDL: resync at its end */

@@ -42,6 +42,12 @@ struct OxSpiPlan {
 struct OxSpiCursor {
 	OxSpiPlan *p;
 	OxStmt    *st;
+	/* held: a COMMIT or ROLLBACK in the loop reading this cursor read its
+	 * remaining rows first, as PostgreSQL makes such a cursor holdable;
+	 * they are served from here, copied into the cursor's arena */
+	OxArena   *held_arena;
+	GPtrArray *held;       /* const OxValue* rows */
+	guint      next;
 };
 
 static guint64 prepares;  /* statements and expressions prepared, process-wide */
@@ -153,15 +159,20 @@ ox_spi_open (OxSpiPlan *p, const OxValue *params, int nparams)
 {
 	OxStmt *st = idle_stmt (p);
 	ox_stmt_nested_start (st, params, nparams);
-	OxSpiCursor *c = g_new (OxSpiCursor, 1);
+	OxSpiCursor *c = g_new0 (OxSpiCursor, 1);
 	c->p = p;
 	c->st = st;
+	if (!p->s->spi_cursors)
+		p->s->spi_cursors = g_ptr_array_new ();
+	g_ptr_array_add (p->s->spi_cursors, c);
 	return c;
 }
 
 const OxValue *
 ox_spi_fetch (OxSpiCursor *c)
 {
+	if (c->held)
+		return c->next < c->held->len ? c->held->pdata[c->next++] : NULL;
 	return ox_stmt_nested_next (c->st);
 }
 
@@ -170,9 +181,56 @@ ox_spi_close (OxSpiCursor *c)
 {
 	if (!c)
 		return 0;
+	if (c->p->s->spi_cursors)
+		g_ptr_array_remove_fast (c->p->s->spi_cursors, c);
 	int64_t n = ox_stmt_nested_close (c->st);
+	if (c->held) {
+		g_ptr_array_unref (c->held);
+		ox_arena_free (c->held_arena);
+	}
 	g_free (c);
 	return n;
+}
+
+/* Read every open cursor of s to its end, keeping copies of the rows, in
+ * the transaction about to end: the loops reading them go on over what
+ * that transaction saw, not over what the next one sees (a loop that
+ * inserts into the table it reads and commits would otherwise never
+ * end).  PostgreSQL makes such a cursor holdable. */
+static void
+hold_cursor (OxSpiCursor *c)
+{
+	int n = ox_column_count (c->st);
+	OxArena *a = ox_arena_new ();
+	GPtrArray *rows = g_ptr_array_new ();
+	OX_TRY {
+		const OxValue *row;
+		while ((row = ox_stmt_nested_next (c->st)) != NULL) {
+			OxValue *copy = OX_NEW_N (a, OxValue, n > 0 ? n : 1);
+			for (int k = 0; k < n; k++)
+				copy[k] = ox_value_copy (a, &row[k]);
+			g_ptr_array_add (rows, copy);
+		}
+	} OX_CATCH {
+		g_ptr_array_unref (rows);
+		ox_arena_free (a);
+		ox_error_rethrow_current ();
+	} OX_END_TRY;
+	c->held_arena = a;
+	c->held = rows;
+	c->next = 0;
+}
+
+static void
+hold_cursors (OxSession *s)
+{
+	if (!s->spi_cursors)
+		return;
+	for (guint i = 0; i < s->spi_cursors->len; i++) {
+		OxSpiCursor *c = s->spi_cursors->pdata[i];
+		if (!c->held)  /* held at an earlier COMMIT: its rows are copies already */
+			hold_cursor (c);
+	}
 }
 
 int64_t
@@ -431,6 +489,7 @@ txn_control (OxPlCall *c, bool commit)
 	OxSession *s = c->session;
 	if (!c->nonatomic || s->nonatomic_call == NULL)
 		ox_raise ("2D000", 0, "invalid transaction termination");
+	hold_cursors (s);
 	ox_session_restart_txn (s, commit);
 }
 
