@@ -32,6 +32,10 @@
  * the block's end, by the same writer with the next row and the next cid
  * in step); a row whose chain and base are both gone is absent, and a
  * block with no row left is freed (only then do its bodies' bytes go).
+ * An index entry must never be both implicit and in the tree, or a scan
+ * returns its row twice: every entry that goes to the tree either lies
+ * inside the prefix already or stops it from growing past it
+ * (implicit_take); the merge skips an entry met in both all the same.
  *
  * NOTE: no function raises while holding the latch: checks that can fail
  * record what failed, release the latch, then raise.
