@@ -189,17 +189,6 @@ ox_tuple_visible (const OxTuple *v, const OxTxn *t)
 	return ts <= t->snapshot;
 }
 
-/* The version of a chain t sees, or NULL (absent or deleted). */
-static inline OxTuple *
-ox_tuple_for (OxTuple *head, const OxTxn *t)
-{
-	for (OxTuple *v = head; v; v = v->prev) {
-		if (ox_tuple_visible (v, t))
-			return (v->flags & OX_TUPLE_DELETED) ? NULL : v;
-	}
-	return NULL;
-}
-
 /* Record a write for stamping/undo: a new version v of row rowid (an
  * update or delete), or the insert of row rowid (consecutive inserts into
  * one table join one RANGE entry). */

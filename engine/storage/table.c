@@ -1049,15 +1049,16 @@ raise_unique (OxIndexData *ix, const OxValue *key, OxArena *a)
 		ox_error_rethrow (&e);
 }
 
-/* Raise 23505 for a key whose values point into memory about to go:
- * copied first. */
+/* Raise 23505 for a key whose values may point into 'owner' (freed here,
+ * after the key is copied out of it; may be NULL). */
 static void
-raise_unique_copy (OxIndexData *ix, const OxValue *key)
+raise_unique_copy (OxIndexData *ix, const OxValue *key, void *owner)
 {
 	OxArena *a = ox_arena_new ();
 	OxValue kc[16];
 	for (int k = 0; k < ix->nkeys; k++)
 		kc[k] = ox_value_copy (a, &key[k]);
+	g_free (owner);
 	raise_unique (ix, kc, a);
 }
 
@@ -1078,7 +1079,7 @@ ox_table_insert (OxTxn *t, OxTableData *d, const OxValue *vals, uint64_t *rowid,
 			g_rw_lock_writer_unlock (&d->latch);
 			if (r == UQ_WAIT)
 				return OX_WRITE_WAIT;
-			raise_unique_copy (ix, key);
+			raise_unique_copy (ix, key, NULL);
 		}
 	}
 	uint64_t id = d->nslots;
@@ -1161,12 +1162,7 @@ ox_table_update (OxTxn *t, OxTableData *d, uint64_t rowid, OxRow seen, const OxV
 					g_free (nv);
 					return OX_WRITE_WAIT;
 				}
-				OxArena *a = ox_arena_new ();
-				OxValue kc[16];
-				for (int c = 0; c < ix->nkeys; c++)
-					kc[c] = ox_value_copy (a, &key[c]);
-				g_free (nv);
-				raise_unique (ix, kc, a);
+				raise_unique_copy (ix, key, nv);  /* key points into nv */
 			}
 		}
 	}
@@ -1260,39 +1256,21 @@ ox_table_add_index (OxTableData *d, const char *name, const char *cols_desc, int
 			continue;
 		}
 		int i = (int) (r % BLOCK_ROWS);
-		Ver v;
-		/* oldest first, so that a row's base (its inserted key) may
-		 * extend the prefix before its later keys are placed */
-		Ver vers[64];
-		int nv = 0;
-		bool more = false;
-		for (bool ok = ver_head (blk, i, &v); ok; ok = ver_next (blk, i, &v)) {
-			if (nv == G_N_ELEMENTS (vers)) {
-				more = true;
-				break;
-			}
-			vers[nv++] = v;
-		}
-		for (int k = nv - 1; k >= 0; k--) {
-			if (vers[k].deleted)
-				continue;
+		/* the base first (the key the row was inserted with: it may
+		 * extend the implicit prefix), then the chain's versions */
+		if (has_base (blk, i)) {
 			OxValue key[16];
-			index_key (d, ix, vers[k].row, key);
-			bool base = !vers[k].tuple && !more;
-			if (!implicit_take (ix, key, r, base))
+			index_key (d, ix, base_body (blk, i), key);
+			if (!implicit_take (ix, key, r, true))
 				ox_btree_insert (ix->tree, key, r);
 		}
-		if (more) {
-			/* a chain longer than vers: the rest (older, from v on)
-			 * straight into the tree */
-			do {
-				if (v.deleted)
-					continue;
-				OxValue key[16];
-				index_key (d, ix, v.row, key);
-				if (!implicit_take (ix, key, r, false))
-					ox_btree_insert (ix->tree, key, r);
-			} while (ver_next (blk, i, &v));
+		for (OxTuple *x = hot_head (blk, i); x; x = x->prev) {
+			if (x->flags & OX_TUPLE_DELETED)
+				continue;
+			OxValue key[16];
+			index_key (d, ix, x->data, key);
+			if (!implicit_take (ix, key, r, false))
+				ox_btree_insert (ix->tree, key, r);
 		}
 	}
 	if (unique) {
@@ -1468,7 +1446,8 @@ ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid)
 	return base_body (blk, (int) (rowid % BLOCK_ROWS));
 }
 
-/* ox_table_prune_row with the write latch held. */
+/* Free versions of row rowid that no snapshot >= oldest can see (write
+ * latch held). */
 static void
 prune_row_latched (OxTableData *d, uint64_t rowid, uint64_t oldest)
 {
@@ -1502,14 +1481,6 @@ prune_row_latched (OxTableData *d, uint64_t rowid, uint64_t oldest)
 		g_free (v);
 		row_gone (d, rowid, blk);
 	}
-}
-
-void
-ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest)
-{
-	g_rw_lock_writer_lock (&d->latch);
-	prune_row_latched (d, rowid, oldest);
-	g_rw_lock_writer_unlock (&d->latch);
 }
 
 typedef struct OxPendingPrune {

@@ -238,8 +238,6 @@ void ox_table_settle_inserts (OxTableData *d, uint64_t first, uint64_t n, uint64
 /* The body row rowid was inserted with (its base); the caller holds the
  * latch (read) and knows the row was inserted and not yet pruned. */
 OxRow ox_table_inserted_version_latched (OxTableData *d, uint64_t rowid);
-/* Free versions of a row that no snapshot >= oldest can see. */
-void ox_table_prune_row (OxTableData *d, uint64_t rowid, uint64_t oldest);
 /* A commit at ts wrote new versions of rows[0..n): its own snapshot keeps
  * what is beneath them alive, so they are remembered, and pruned by
  * ox_table_prune_pending at a later commit that writes the table, once

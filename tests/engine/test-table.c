@@ -243,7 +243,7 @@ test_runs_settle (void)
 	ox_table_data_free (d);
 }
 
-/* Update row rowid (which t sees) to id/note; returns the new body. */
+/* Update row rowid (which t sees) to id/note, or delete it (note NULL). */
 static void
 update (OxTxn *t, OxTableData *d, uint64_t rowid, int64_t id, const char *note)
 {
