@@ -1399,6 +1399,16 @@ test_narrow_widen (gconstpointer data)
 	fx_free (fx);
 }
 
+/* The entries two cursors returned are the same: row id, NULL-ness, value. */
+static void
+same_entry (const OxValue *ka, uint64_t ra, const OxValue *kb, uint64_t rb)
+{
+	g_assert_cmpuint (ra, ==, rb);
+	g_assert_cmpint (ka->null, ==, kb->null);
+	if (!ka->null)
+		g_assert_cmpint (ka->v.i, ==, kb->v.i);
+}
+
 /* Seek both trees to the same probe and compare a few entries each way. */
 static void
 cmp_seek (OxBTree *a, OxBTree *b, const OxValue *probe, int nprobe, bool after)
@@ -1415,11 +1425,8 @@ cmp_seek (OxBTree *a, OxBTree *b, const OxValue *probe, int nprobe, bool after)
 		g_assert_cmpint (ha, ==, hb);
 		if (!ha)
 			break;
-		g_assert_cmpuint (ra, ==, rb);
-		g_assert_cmpint (ka->null, ==, kb->null);
+		same_entry (ka, ra, kb, rb);
 		g_assert_cmpint (ka->type, ==, kb->type);
-		if (!ka->null)
-			g_assert_cmpint (ka->v.i, ==, kb->v.i);
 	}
 	ox_btree_seek (&ca, probe, nprobe, after);
 	ox_btree_seek (&cb, probe, nprobe, after);
@@ -1428,10 +1435,7 @@ cmp_seek (OxBTree *a, OxBTree *b, const OxValue *probe, int nprobe, bool after)
 		g_assert_cmpint (ha, ==, hb);
 		if (!ha)
 			break;
-		g_assert_cmpuint (ra, ==, rb);
-		g_assert_cmpint (ka->null, ==, kb->null);
-		if (!ka->null)
-			g_assert_cmpint (ka->v.i, ==, kb->v.i);
+		same_entry (ka, ra, kb, rb);
 	}
 	ox_btree_cursor_free (&ca);
 	ox_btree_cursor_free (&cb);
@@ -1454,10 +1458,7 @@ cmp_all (OxBTree *a, OxBTree *b)
 		g_assert_cmpint (ha, ==, hb);
 		if (!ha)
 			break;
-		g_assert_cmpuint (ra, ==, rb);
-		g_assert_cmpint (ka->null, ==, kb->null);
-		if (!ka->null)
-			g_assert_cmpint (ka->v.i, ==, kb->v.i);
+		same_entry (ka, ra, kb, rb);
 	}
 	ox_btree_cursor_free (&ca);
 	ox_btree_cursor_free (&cb);
